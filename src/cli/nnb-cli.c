@@ -1,0 +1,1 @@
+/* in progress */ int main (void) { return 0; }

@@ -1,0 +1,111 @@
+/* nnb-backend.h — one table of operations per device kind.
+ *
+ * Every numeric operation of the engine goes through the table of the device
+ * its tensors live on (ggml's backend split): the CPU table uses OpenBLAS for
+ * matrix products, the CUDA table (src/gpu) cuBLAS and its own kernels.
+ * Pointers passed to a table's operations are that device's memory.
+ * Matrices are row-major. Operations that cannot fail return void; a device
+ * that can fail asynchronously reports its first error from sync(). */
+#pragma once
+
+#include <glib.h>
+#include "nnb-device.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  NNB_ACT_IDENTITY,
+  NNB_ACT_RELU,
+  NNB_ACT_TANH,
+  NNB_ACT_SIGMOID,
+  NNB_ACT_LEAKY_RELU, /* param: negative_slope */
+  NNB_ACT_GELU,       /* exact (erf) form, PyTorch's approximate='none' */
+} NnbActivation;
+
+typedef enum
+{
+  NNB_LOSS_MSE,
+  NNB_LOSS_L1,
+} NnbLossKind;
+
+typedef struct
+{
+  const char *name; /* "cpu", "cuda" */
+
+  /* memory */
+  void *(*alloc) (gsize bytes, GError **error);
+  void (*free) (void *ptr);
+  void (*upload) (float *dst, const float *host_src, gsize n);
+  void (*download) (float *host_dst, const float *src, gsize n);
+  void (*copy) (float *dst, const float *src, gsize n);
+  void (*fill) (float *dst, gsize n, float value);
+
+  /* C[m×n] = alpha · op(A) · op(B) + beta · C, row-major, op = transpose when trans_* */
+  void (*gemm) (gboolean trans_a, gboolean trans_b, int m, int n, int k,
+                float alpha, const float *a, int lda, const float *b, int ldb,
+                float beta, float *c, int ldc);
+  /* y[r, c] += bias[c] for every row */
+  void (*bias_add) (float *y, const float *bias, gsize rows, gsize cols);
+  /* db[c] += Σ_r dy[r, c] */
+  void (*bias_grad) (float *db, const float *dy, gsize rows, gsize cols);
+
+  void (*act_forward) (NnbActivation act, float param, const float *x, float *y, gsize n);
+  /* dx = f'(x) · dy, or dx += … when accumulate; x is the input, y the output */
+  void (*act_backward) (NnbActivation act, float param, const float *x, const float *y,
+                        const float *dy, float *dx, gsize n, gboolean accumulate);
+
+  /* y = a + b */
+  void (*add) (const float *a, const float *b, float *y, gsize n);
+  /* y += x */
+  void (*accumulate) (float *y, const float *x, gsize n);
+
+  /* Mean loss over n elements of same-shaped pred and target; writes dL/dpred
+   * (times grad_scale) into grad when grad is not NULL. */
+  double (*loss) (NnbLossKind kind, const float *pred, const float *target, gsize n, float *grad);
+
+  /* torch.optim.SGD for one parameter; momentum_buf may be NULL when momentum is 0.
+   * first_step tells that the momentum buffer has to be initialised from the gradient. */
+  void (*sgd_step) (float *param, const float *grad, float *momentum_buf, gsize n,
+                    float lr, float momentum, float dampening, float weight_decay,
+                    gboolean nesterov, gboolean first_step);
+  /* torch.optim.Adam for one parameter (PyTorch 1.13 single-tensor formulas) */
+  void (*adam_step) (float *param, const float *grad, float *exp_avg, float *exp_avg_sq, gsize n,
+                     float lr, float beta1, float beta2, float eps, float weight_decay, int step);
+
+  /* Σ x² in double, for norms shown in the UI */
+  double (*sum_squares) (const float *x, gsize n);
+  /* TRUE when every value is finite */
+  gboolean (*all_finite) (const float *x, gsize n);
+
+  /* waits for queued work; reports the first asynchronous error */
+  gboolean (*sync) (GError **error);
+} NnbBackend;
+
+/* The table for a device kind; NULL (with error) when that kind is unavailable. */
+const NnbBackend *nnb_backend_get (NnbDevice device, GError **error);
+
+/* Called by src/gpu at start-up to install the CUDA table. */
+void nnb_backend_register (NnbDeviceType type, const NnbBackend *backend);
+
+const NnbBackend *nnb_backend_cpu (void);
+
+/* Number of OpenBLAS threads used by the CPU backend. */
+void nnb_backend_cpu_set_threads (int n_threads);
+int nnb_backend_cpu_get_threads (void);
+
+/* A device's description for device lists: "CPU (OpenBLAS, 2 threads)",
+ * "NVIDIA H200 (139 GiB)"; available is FALSE with the reason in the text
+ * ("CUDA: no NVIDIA driver found") when it cannot be used. */
+typedef struct
+{
+  NnbDevice device;
+  char *label;
+  gboolean available;
+  char *reason;
+} NnbDeviceInfo;
+
+/* All devices this build knows, CPU first. Free with g_ptr_array_unref. */
+GPtrArray *nnb_device_list (void);
+
+G_END_DECLS

@@ -1,0 +1,22 @@
+/* nnb-export.h — the model as other tools read it: PyTorch source code and
+ * ONNX. (Weights: nnb-safetensors.h; pictures: the plot and diagram code.) */
+#pragma once
+
+#include <glib.h>
+#include "nnb-model.h"
+
+G_BEGIN_DECLS
+
+/* A runnable Python file: the model as an nn.Module subclass (and, for a
+ * chain, as nn.Sequential), constructible with no arguments, with the
+ * diagram's names; a loader for the exported safetensors that needs only
+ * PyTorch (and uses safetensors.torch when installed); a __main__ block that
+ * loads weights_file (relative to the script) and prints the model. */
+char *nnb_export_pytorch_code (NnbModel *model, const char *weights_file);
+
+/* ONNX (opset 13) with the model's weights as initializers, input "input"
+ * of shape (batch, in_features) with a symbolic batch, output "output". */
+GBytes *nnb_export_onnx (NnbModel *model, GError **error);
+gboolean nnb_export_onnx_file (NnbModel *model, const char *path, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,157 @@
+/* nnb-model.h — a model: what a subclass of nn.Module expresses.
+ *
+ * Two halves, like a PyTorch class:
+ *  - __init__: the registered submodules, by attribute name, in registration
+ *    order ("fc1", "fc2", "head", "act"; "0", "1", … for a Sequential);
+ *  - forward: a directed acyclic graph of nodes — the input, calls of a
+ *    registered module, `+` of two values (a skip connection) and the
+ *    output. A module may be called by several nodes.
+ * A model whose class_name is "Sequential" is nn.Sequential itself: its
+ * modules are named 0, 1, 2… and its graph is the chain through them.
+ *
+ * Running data: nnb_model_forward keeps what backward needs (activations in
+ * buffers sized once per input shape and reused, so steady-state training
+ * allocates nothing); nnb_model_backward adds into every parameter's grad, as
+ * loss.backward() does, until nnb_model_zero_grad. */
+#pragma once
+
+#include <glib.h>
+#include "nnb-init.h"
+#include "nnb-module.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  NNB_NODE_INPUT,  /* the forward's argument: no inputs */
+  NNB_NODE_CALL,   /* self.<module>(a): one input */
+  NNB_NODE_ADD,    /* a + b: two inputs of the same shape */
+  NNB_NODE_OUTPUT, /* return a: one input */
+} NnbNodeKind;
+
+typedef struct
+{
+  char *name;       /* the block's name, unique in the model */
+  NnbNodeKind kind;
+  char *module;     /* CALL: the registered module's name */
+  int inputs[2];    /* indices of the nodes feeding each slot; -1 when unwired */
+} NnbNode;
+
+typedef struct _NnbPlan NnbPlan;
+
+typedef struct _NnbModel NnbModel;
+
+struct _NnbModel
+{
+  char *class_name;       /* "MLP", "SineNet", "Sequential" */
+  GPtrArray *module_names; /* char*, registration order */
+  GPtrArray *modules;      /* NnbModule*, parallel to module_names */
+  GPtrArray *nodes;        /* NnbNode* */
+  NnbDevice device;
+  /*< private >*/
+  NnbPlan *plan;           /* compiled forward/backward for the last input shape */
+  GPtrArray *named_parameters_cache;
+  gint ref_count;
+};
+
+typedef struct
+{
+  char *name;              /* dotted, as PyTorch forms it: "fc1.weight", "net.0.bias" */
+  NnbParameter *param;     /* borrowed from its module */
+  NnbModule *module;       /* the module that owns it */
+} NnbNamedParameter;
+
+/* Output shape of a node (ndim 0 when unknown because of an earlier error),
+ * and the message when this node is the one that fails. */
+typedef struct
+{
+  int ndim;
+  int64_t shape[NNB_MAX_DIMS];
+  char *error;
+} NnbNodeShape;
+
+NnbModel *nnb_model_new (const char *class_name);
+NnbModel *nnb_model_ref (NnbModel *model);
+void nnb_model_unref (NnbModel *model);
+
+/* self.<name> = module. Refuses names that are not Python identifiers or
+ * already used. */
+gboolean nnb_model_register_module (NnbModel *model, const char *name, NnbModule *module, GError **error);
+NnbModule *nnb_model_get_module (const NnbModel *model, const char *name);
+/* Removes a registered module; nodes that call it must be removed first. */
+gboolean nnb_model_unregister_module (NnbModel *model, const char *name, GError **error);
+
+/* Adds a node; returns its index or -1. module_name only for CALL. */
+int nnb_model_add_node (NnbModel *model, NnbNodeKind kind, const char *name,
+                        const char *module_name, GError **error);
+/* Wires the output of node `from` into slot `slot` of node `to`. Refuses a
+ * wire that would close a cycle, naming the blocks. */
+gboolean nnb_model_connect (NnbModel *model, int from, int to, int slot, GError **error);
+void nnb_model_disconnect (NnbModel *model, int to, int slot);
+gboolean nnb_model_remove_node (NnbModel *model, int index, GError **error);
+int nnb_model_find_node (const NnbModel *model, const char *name);
+NnbNode *nnb_model_get_node (const NnbModel *model, int index);
+int nnb_model_n_inputs (NnbNodeKind kind); /* slots of a node kind */
+
+/* Convenience: nn.Sequential(m0, m1, …) as a model (class "Sequential"),
+ * or a chain of named modules inside a subclass. */
+NnbModel *nnb_model_new_sequential (NnbModule **modules, int n_modules);
+
+/* The graph is complete: one input, one output, every slot wired, every
+ * node used, no cycle. The message names the block at fault. */
+gboolean nnb_model_validate (NnbModel *model, GError **error);
+/* TRUE when the graph is a plain chain that calls each registered module
+ * once, in registration order: expressible as nn.Sequential. */
+gboolean nnb_model_is_chain (NnbModel *model);
+/* Node indices in execution order (the forward's order); NULL on error. */
+GArray *nnb_model_topological_order (NnbModel *model, GError **error);
+
+/* named_parameters(): PyTorch's names and order (a shared module's
+ * parameters once). Owned by the model; valid until its structure changes. */
+GPtrArray *nnb_model_named_parameters (NnbModel *model);
+NnbParameter *nnb_model_get_parameter (NnbModel *model, const char *dotted_name);
+int64_t nnb_model_count_parameters (NnbModel *model);
+/* print(model) */
+char *nnb_model_repr (NnbModel *model);
+
+/* Shape inference for an input shape, without data. Fills shapes
+ * (model->nodes->len entries; free with nnb_node_shapes_free) even on
+ * failure, where the failing node carries PyTorch's message.
+ * NNB_DIM_BATCH may stand for the batch dimension. */
+gboolean nnb_model_infer_shapes (NnbModel *model, int ndim, const int64_t *input_shape,
+                                 NnbNodeShape **shapes, GError **error);
+void nnb_node_shapes_free (NnbNodeShape *shapes, guint n);
+
+/* What a forward hook on every leaf module prints: "Linear   -> (5, 16)" per
+ * leaf call, in execution order. */
+GPtrArray *nnb_model_trace (NnbModel *model, int ndim, const int64_t *input_shape, GError **error);
+
+/* model(x): the output is owned by the model and overwritten by the next
+ * forward (take a ref or copy to keep it). */
+NnbTensor *nnb_model_forward (NnbModel *model, NnbTensor *input, GError **error);
+/* Back-propagates dL/doutput from the last forward, adding into .grad. */
+gboolean nnb_model_backward (NnbModel *model, NnbTensor *grad_output, GError **error);
+void nnb_model_zero_grad (NnbModel *model);
+
+/* model.to(device) */
+gboolean nnb_model_to (NnbModel *model, NnbDevice device, GError **error);
+
+/* model.apply(init_weights) where init_weights does, for each nn.Linear
+ * (visited in apply()'s order), weight_method(weight) then
+ * bias_method(bias). NNB_INIT_DEFAULT leaves that tensor as it is. */
+gboolean nnb_model_apply_init (NnbModel *model, NnbInitMethod weight_method,
+                               NnbInitMethod bias_method, NnbGenerator *gen, GError **error);
+
+/* Tells whether a string is a valid Python identifier (and not a keyword). */
+gboolean nnb_is_python_identifier (const char *name);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnbModel, nnb_model_unref)
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+/* Re-runs every Linear's constructor initialisation, in construction
+ * (registration, depth-first) order, drawing from gen: a fresh model as
+ * `torch.manual_seed(s); Model()` would build it. */
+gboolean nnb_model_reset_parameters (NnbModel *model, NnbGenerator *gen, GError **error);
+G_END_DECLS

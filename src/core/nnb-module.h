@@ -1,0 +1,94 @@
+/* nnb-module.h — the building blocks: nn.Linear, the activations, nn.Identity
+ * and nn.Sequential.
+ *
+ * A module owns its parameters (weight before bias: PyTorch's registration
+ * order). Modules are reference counted because one module may be called at
+ * several places of a model (the page's `self.act` used twice); its
+ * parameters are then registered once. The `+` of a skip connection is not a
+ * module in PyTorch (it is an expression in forward), so it lives in the
+ * model's graph (nnb-model.h), not here. */
+#pragma once
+
+#include <glib.h>
+#include "nnb-backend.h"
+#include "nnb-rng.h"
+#include "nnb-tensor.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  NNB_MODULE_LINEAR,
+  NNB_MODULE_RELU,
+  NNB_MODULE_TANH,
+  NNB_MODULE_SIGMOID,
+  NNB_MODULE_LEAKY_RELU,
+  NNB_MODULE_GELU,
+  NNB_MODULE_IDENTITY,
+  NNB_MODULE_SEQUENTIAL,
+} NnbModuleKind;
+
+typedef struct
+{
+  char *name;          /* local name: "weight", "bias" */
+  NnbTensor *value;
+  NnbTensor *grad;     /* same shape and device; zeros until backward */
+  gboolean requires_grad;
+} NnbParameter;
+
+typedef struct _NnbModule NnbModule;
+
+struct _NnbModule
+{
+  NnbModuleKind kind;
+  /* Linear */
+  int64_t in_features;
+  int64_t out_features;
+  gboolean has_bias;
+  /* LeakyReLU */
+  double negative_slope;
+  /* parameters in registration order (weight, then bias) */
+  GPtrArray *parameters;  /* NnbParameter*, owned */
+  /* Sequential: children in order, named "0", "1", … */
+  GPtrArray *children;    /* NnbModule*, ref'd */
+  /*< private >*/
+  gint ref_count;
+};
+
+/* nn.Linear(in, out, bias): weight (out, in) and bias (out,) initialised at
+ * construction as PyTorch does (kaiming_uniform_(a=√5), then the bias from
+ * U(−1/√in, 1/√in)), drawing from gen. Sizes must be positive and the weight
+ * must fit in memory. */
+NnbModule *nnb_linear_new (int64_t in_features, int64_t out_features, gboolean bias,
+                           NnbGenerator *gen, GError **error);
+/* ReLU, Tanh, Sigmoid, GELU, Identity, LeakyReLU (negative_slope 0.01) */
+NnbModule *nnb_activation_new (NnbModuleKind kind);
+NnbModule *nnb_leaky_relu_new (double negative_slope);
+NnbModule *nnb_sequential_new (void);
+void nnb_sequential_append (NnbModule *sequential, NnbModule *child);
+
+NnbModule *nnb_module_ref (NnbModule *module);
+void nnb_module_unref (NnbModule *module);
+
+/* "Linear", "ReLU", "Sequential" — the PyTorch class name */
+const char *nnb_module_kind_to_string (NnbModuleKind kind);
+gboolean nnb_module_kind_from_string (const char *text, NnbModuleKind *out);
+
+/* The activation a leaf module computes (NNB_ACT_IDENTITY for Identity);
+ * FALSE for Linear and Sequential. */
+gboolean nnb_module_activation (const NnbModule *module, NnbActivation *act, float *param);
+
+/* The module's own line in print(model): "Linear(in_features=3,
+ * out_features=16, bias=True)", "ReLU()", "LeakyReLU(negative_slope=0.01)",
+ * "GELU(approximate='none')". Sequential gives its full nested form. */
+char *nnb_module_repr (const NnbModule *module, int indent);
+
+NnbParameter *nnb_module_get_parameter (const NnbModule *module, const char *name);
+int64_t nnb_module_count_parameters (const NnbModule *module); /* recursive, all elements */
+
+/* Moves every parameter (and gradient) to device. */
+gboolean nnb_module_to (NnbModule *module, NnbDevice device, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnbModule, nnb_module_unref)
+
+G_END_DECLS

@@ -1,0 +1,62 @@
+/* nnb-project.h — a .nnb project: the model's graph with block positions,
+ * how it is initialised (seeds, init methods), the dataset, the training
+ * settings and, optionally, trained weights. JSON through json-glib,
+ * documented in docs/file-format.md.
+ *
+ * A project is a recipe that replays the page's order exactly:
+ *   torch.manual_seed(seed); data = …;            (dataset)
+ *   [torch.manual_seed(model_seed)]; model = …;   (construction: default init)
+ *   [torch.manual_seed(init_seed)]; model.apply(init_weights)
+ * so that the same file gives the same numbers as PyTorch. */
+#pragma once
+
+#include <glib.h>
+#include "nnb-dataset.h"
+#include "nnb-model.h"
+#include "nnb-training.h"
+
+G_BEGIN_DECLS
+
+#define NNB_PROJECT_FORMAT_VERSION 1
+
+typedef struct
+{
+  double x, y; /* block position in the diagram, in diagram units */
+} NnbBlockPosition;
+
+typedef struct
+{
+  char *title;             /* shown in the window title; may be NULL */
+  NnbModel *model;         /* the graph; parameters as built by the recipe or loaded */
+  GArray *positions;       /* NnbBlockPosition per model node (same index) */
+  guint64 seed;            /* manual_seed before the data */
+  gboolean has_model_seed; /* reseed before building the model */
+  guint64 model_seed;
+  NnbInitMethod init_weight; /* applied to every Linear's weight after construction */
+  NnbInitMethod init_bias;
+  gboolean has_init_seed;  /* reseed before apply(init) */
+  guint64 init_seed;
+  NnbDataSpec data;
+  NnbTrainingOptions training;
+  gboolean has_weights;    /* the model's parameters came from the file */
+} NnbProject;
+
+NnbProject *nnb_project_new (void);
+void nnb_project_free (NnbProject *project);
+
+/* Reads a .nnb file; refuses newer versions and malformed content with a
+ * sentence that says what is wrong and where. */
+NnbProject *nnb_project_load (const char *path, GError **error);
+NnbProject *nnb_project_load_from_data (const char *json, gsize length, GError **error);
+/* Saves atomically (g_file_set_contents): a crash never leaves half a file. */
+gboolean nnb_project_save (NnbProject *project, const char *path, gboolean with_weights, GError **error);
+char *nnb_project_to_data (NnbProject *project, gboolean with_weights, gsize *length, GError **error);
+
+/* Replays the recipe: seeds, draws the data, rebuilds every parameter and
+ * applies the init. The returned dataset is new; the model's parameters are
+ * replaced (the file's weights too, unless keep_weights and has_weights). */
+NnbDataset *nnb_project_build (NnbProject *project, gboolean keep_weights, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnbProject, nnb_project_free)
+
+G_END_DECLS

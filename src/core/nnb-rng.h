@@ -1,0 +1,43 @@
+/* nnb-rng.h — PyTorch's CPU random generator, bit for bit.
+ *
+ * mt19937 seeded as torch.manual_seed does, with the same transforms as
+ * PyTorch 1.13 for rand/uniform_, randn/normal_ (scalar path below 16
+ * elements, vectorised path from 16 on) and randperm, so that the same seed
+ * gives the same float32 numbers as PyTorch. See shared/lesson/RNG.md. */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint32 state[624];
+  int index;
+  /* normal_distribution<double> caches its second sample between calls */
+  gboolean has_next_normal;
+  double next_normal;
+} NnbGenerator;
+
+/* torch.manual_seed(seed) */
+void nnb_generator_manual_seed (NnbGenerator *gen, guint64 seed);
+/* A freshly seeded generator (heap); free with g_free. */
+NnbGenerator *nnb_generator_new (guint64 seed);
+
+/* The process-wide default generator, like torch's; seeded with 67280421310721
+ * as PyTorch's default seed is, until manual_seed is called. Not thread-safe:
+ * the trainer uses its own generator. */
+NnbGenerator *nnb_generator_default (void);
+
+guint32 nnb_generator_random (NnbGenerator *gen);   /* one mt19937 draw */
+guint64 nnb_generator_random64 (NnbGenerator *gen); /* (a << 32) | b */
+
+/* tensor.uniform_(a, b) on n contiguous float32 values; rand(n) is (0, 1). */
+void nnb_rng_uniform (NnbGenerator *gen, float *out, gsize n, double a, double b);
+/* tensor.normal_(mean, std) on n contiguous float32 values; randn(n) is (0, 1). */
+void nnb_rng_normal (NnbGenerator *gen, float *out, gsize n, double mean, double std);
+/* torch.randperm(n) */
+void nnb_rng_randperm (NnbGenerator *gen, int64_t *out, int64_t n);
+
+G_END_DECLS

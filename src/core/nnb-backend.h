@@ -45,8 +45,9 @@ typedef struct
   void (*gemm) (gboolean trans_a, gboolean trans_b, int m, int n, int k,
                 float alpha, const float *a, int lda, const float *b, int ldb,
                 float beta, float *c, int ldc);
-  /* y[r, c] += bias[c] for every row */
-  void (*bias_add) (float *y, const float *bias, gsize rows, gsize cols);
+  /* y[r, c] = bias[c] for every row: Linear fills its output with the bias
+   * and lets gemm add x·Wᵀ with beta = 1, as PyTorch's addmm does */
+  void (*bias_fill) (float *y, const float *bias, gsize rows, gsize cols);
   /* db[c] += Σ_r dy[r, c] */
   void (*bias_grad) (float *db, const float *dy, gsize rows, gsize cols);
 
@@ -71,7 +72,7 @@ typedef struct
                     gboolean nesterov, gboolean first_step);
   /* torch.optim.Adam for one parameter (PyTorch 1.13 single-tensor formulas) */
   void (*adam_step) (float *param, const float *grad, float *exp_avg, float *exp_avg_sq, gsize n,
-                     float lr, float beta1, float beta2, float eps, float weight_decay, int step);
+                     double lr, double beta1, double beta2, double eps, double weight_decay, int step);
 
   /* Σ x² in double, for norms shown in the UI */
   double (*sum_squares) (const float *x, gsize n);
@@ -108,4 +109,9 @@ typedef struct
 /* All devices this build knows, CPU first. Free with g_ptr_array_unref. */
 GPtrArray *nnb_device_list (void);
 
+G_END_DECLS
+
+G_BEGIN_DECLS
+/* Set by src/gpu at start-up: appends the CUDA devices (or why there are none). */
+extern void (*nnb_backend_cuda_list_devices) (GPtrArray *infos);
 G_END_DECLS

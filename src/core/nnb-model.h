@@ -155,3 +155,10 @@ G_BEGIN_DECLS
  * `torch.manual_seed(s); Model()` would build it. */
 gboolean nnb_model_reset_parameters (NnbModel *model, NnbGenerator *gen, GError **error);
 G_END_DECLS
+
+G_BEGIN_DECLS
+/* The number of input features the model expects: in_features of the first
+ * Linear the input reaches (through activations and Sequentials); 0 when no
+ * Linear fixes it. */
+int64_t nnb_model_input_features (NnbModel *model);
+G_END_DECLS

@@ -1,1 +1,317 @@
-/* in progress */
+#include "nnb-module.h"
+
+#include <math.h>
+#include <string.h>
+#include "nnb-error.h"
+#include "nnb-init.h"
+
+static const char *const kind_names[] = {
+  [NNB_MODULE_LINEAR] = "Linear",
+  [NNB_MODULE_RELU] = "ReLU",
+  [NNB_MODULE_TANH] = "Tanh",
+  [NNB_MODULE_SIGMOID] = "Sigmoid",
+  [NNB_MODULE_LEAKY_RELU] = "LeakyReLU",
+  [NNB_MODULE_GELU] = "GELU",
+  [NNB_MODULE_IDENTITY] = "Identity",
+  [NNB_MODULE_SEQUENTIAL] = "Sequential",
+};
+
+const char *
+nnb_module_kind_to_string (NnbModuleKind kind)
+{
+  g_return_val_if_fail (kind <= NNB_MODULE_SEQUENTIAL, "?");
+  return kind_names[kind];
+}
+
+gboolean
+nnb_module_kind_from_string (const char *text, NnbModuleKind *out)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (kind_names); i++)
+    if (g_strcmp0 (text, kind_names[i]) == 0)
+      {
+        *out = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+parameter_free (gpointer data)
+{
+  NnbParameter *param = data;
+  g_free (param->name);
+  nnb_tensor_unref (param->value);
+  nnb_tensor_unref (param->grad);
+  g_free (param);
+}
+
+static NnbModule *
+module_alloc (NnbModuleKind kind)
+{
+  NnbModule *module = g_new0 (NnbModule, 1);
+
+  module->kind = kind;
+  module->ref_count = 1;
+  module->parameters = g_ptr_array_new_with_free_func (parameter_free);
+  module->children = g_ptr_array_new_with_free_func ((GDestroyNotify) nnb_module_unref);
+  return module;
+}
+
+static NnbParameter *
+add_parameter (NnbModule *module, const char *name, int ndim, const int64_t *shape, GError **error)
+{
+  NnbParameter *param;
+  NnbTensor *value = nnb_tensor_new (ndim, shape, nnb_device_cpu (), error);
+
+  if (value == NULL)
+    return NULL;
+  param = g_new0 (NnbParameter, 1);
+  param->name = g_strdup (name);
+  param->value = value;
+  param->grad = nnb_tensor_new_cpu (ndim, shape);
+  param->requires_grad = TRUE;
+  g_ptr_array_add (module->parameters, param);
+  return param;
+}
+
+/* nn.Linear.reset_parameters: kaiming_uniform_(weight, a=√5), then the bias
+ * from U(−1/√fan_in, 1/√fan_in) — weight drawn before bias, PyTorch's order. */
+gboolean
+nnb_linear_reset_parameters (NnbModule *module, NnbGenerator *gen, GError **error)
+{
+  NnbParameter *weight = nnb_module_get_parameter (module, "weight");
+  NnbParameter *bias = nnb_module_get_parameter (module, "bias");
+  g_autoptr (NnbTensor) w = NULL;
+  g_autoptr (NnbTensor) b = NULL;
+
+  /* init runs on host memory; a model on a GPU is initialised there and copied */
+  w = nnb_tensor_to (weight->value, nnb_device_cpu (), error);
+  if (w == NULL || !nnb_init_kaiming_uniform_ (w, sqrt (5.0), NNB_FAN_IN, NNB_NONLINEARITY_LEAKY_RELU, gen, error))
+    return FALSE;
+  nnb_tensor_write (weight->value, w->data);
+  if (bias != NULL)
+    {
+      double bound = module->in_features > 0 ? 1.0 / sqrt ((double) module->in_features) : 0.0;
+      b = nnb_tensor_to (bias->value, nnb_device_cpu (), error);
+      if (b == NULL || !nnb_init_uniform_ (b, -bound, bound, gen, error))
+        return FALSE;
+      nnb_tensor_write (bias->value, b->data);
+    }
+  return TRUE;
+}
+
+NnbModule *
+nnb_linear_new (int64_t in_features, int64_t out_features, gboolean bias,
+                NnbGenerator *gen, GError **error)
+{
+  g_autoptr (NnbModule) module = NULL;
+  int64_t weight_shape[2] = { out_features, in_features };
+
+  if (in_features <= 0 || out_features <= 0)
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT,
+                   "Linear(%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "): in_features and out_features must be positive whole numbers.",
+                   in_features, out_features);
+      return NULL;
+    }
+  module = module_alloc (NNB_MODULE_LINEAR);
+  module->in_features = in_features;
+  module->out_features = out_features;
+  module->has_bias = bias;
+  if (add_parameter (module, "weight", 2, weight_shape, error) == NULL)
+    {
+      g_prefix_error (error, "Linear(%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "): ", in_features, out_features);
+      return NULL;
+    }
+  if (bias && add_parameter (module, "bias", 1, &out_features, error) == NULL)
+    return NULL;
+  if (gen != NULL && !nnb_linear_reset_parameters (module, gen, error))
+    return NULL;
+  return g_steal_pointer (&module);
+}
+
+NnbModule *
+nnb_activation_new (NnbModuleKind kind)
+{
+  NnbModule *module;
+
+  g_return_val_if_fail (kind != NNB_MODULE_LINEAR && kind != NNB_MODULE_SEQUENTIAL, NULL);
+  module = module_alloc (kind);
+  module->negative_slope = 0.01;
+  return module;
+}
+
+NnbModule *
+nnb_leaky_relu_new (double negative_slope)
+{
+  NnbModule *module = nnb_activation_new (NNB_MODULE_LEAKY_RELU);
+  module->negative_slope = negative_slope;
+  return module;
+}
+
+NnbModule *
+nnb_sequential_new (void)
+{
+  return module_alloc (NNB_MODULE_SEQUENTIAL);
+}
+
+void
+nnb_sequential_append (NnbModule *sequential, NnbModule *child)
+{
+  g_return_if_fail (sequential->kind == NNB_MODULE_SEQUENTIAL);
+  g_ptr_array_add (sequential->children, nnb_module_ref (child));
+}
+
+NnbModule *
+nnb_module_ref (NnbModule *module)
+{
+  g_return_val_if_fail (module != NULL, NULL);
+  g_atomic_int_inc (&module->ref_count);
+  return module;
+}
+
+void
+nnb_module_unref (NnbModule *module)
+{
+  if (module == NULL)
+    return;
+  if (g_atomic_int_dec_and_test (&module->ref_count))
+    {
+      g_ptr_array_unref (module->parameters);
+      g_ptr_array_unref (module->children);
+      g_free (module);
+    }
+}
+
+gboolean
+nnb_module_activation (const NnbModule *module, NnbActivation *act, float *param)
+{
+  NnbActivation a;
+
+  switch (module->kind)
+    {
+    case NNB_MODULE_RELU: a = NNB_ACT_RELU; break;
+    case NNB_MODULE_TANH: a = NNB_ACT_TANH; break;
+    case NNB_MODULE_SIGMOID: a = NNB_ACT_SIGMOID; break;
+    case NNB_MODULE_LEAKY_RELU: a = NNB_ACT_LEAKY_RELU; break;
+    case NNB_MODULE_GELU: a = NNB_ACT_GELU; break;
+    case NNB_MODULE_IDENTITY: a = NNB_ACT_IDENTITY; break;
+    case NNB_MODULE_LINEAR:
+    case NNB_MODULE_SEQUENTIAL:
+    default:
+      return FALSE;
+    }
+  if (act)
+    *act = a;
+  if (param)
+    *param = (float) module->negative_slope;
+  return TRUE;
+}
+
+/* Python's repr of a float as PyTorch's extra_repr writes it: 0.01, 0.2, 1.0 */
+static char *
+python_float (double value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  /* shortest round-trip representation */
+  for (int precision = 1; precision <= 17; precision++)
+    {
+      char fmt[8];
+      g_snprintf (fmt, sizeof fmt, "%%.%dg", precision);
+      g_ascii_formatd (buf, sizeof buf, fmt, value);
+      if (g_ascii_strtod (buf, NULL) == value)
+        break;
+    }
+  if (strpbrk (buf, ".eEn") == NULL)
+    return g_strconcat (buf, ".0", NULL);
+  return g_strdup (buf);
+}
+
+char *
+nnb_module_repr (const NnbModule *module, int indent)
+{
+  switch (module->kind)
+    {
+    case NNB_MODULE_LINEAR:
+      return g_strdup_printf ("Linear(in_features=%" G_GINT64_FORMAT ", out_features=%" G_GINT64_FORMAT ", bias=%s)",
+                              module->in_features, module->out_features, module->has_bias ? "True" : "False");
+    case NNB_MODULE_LEAKY_RELU:
+      {
+        g_autofree char *slope = python_float (module->negative_slope);
+        return g_strdup_printf ("LeakyReLU(negative_slope=%s)", slope);
+      }
+    case NNB_MODULE_GELU:
+      return g_strdup ("GELU(approximate='none')");
+    case NNB_MODULE_SEQUENTIAL:
+      {
+        GString *text;
+        if (module->children->len == 0)
+          return g_strdup ("Sequential()");
+        text = g_string_new ("Sequential(\n");
+        for (guint i = 0; i < module->children->len; i++)
+          {
+            g_autofree char *child = nnb_module_repr (module->children->pdata[i], indent + 2);
+            g_string_append_printf (text, "%*s(%u): %s\n", indent + 2, "", i, child);
+          }
+        g_string_append_printf (text, "%*s)", indent, "");
+        return g_string_free (text, FALSE);
+      }
+    default:
+      return g_strdup_printf ("%s()", nnb_module_kind_to_string (module->kind));
+    }
+}
+
+NnbParameter *
+nnb_module_get_parameter (const NnbModule *module, const char *name)
+{
+  for (guint i = 0; i < module->parameters->len; i++)
+    {
+      NnbParameter *param = module->parameters->pdata[i];
+      if (strcmp (param->name, name) == 0)
+        return param;
+    }
+  return NULL;
+}
+
+int64_t
+nnb_module_count_parameters (const NnbModule *module)
+{
+  int64_t total = 0;
+
+  for (guint i = 0; i < module->parameters->len; i++)
+    total += ((NnbParameter *) module->parameters->pdata[i])->value->numel;
+  for (guint i = 0; i < module->children->len; i++)
+    total += nnb_module_count_parameters (module->children->pdata[i]);
+  return total;
+}
+
+static gboolean
+move_tensor (NnbTensor **slot, NnbDevice device, GError **error)
+{
+  NnbTensor *moved;
+
+  if (nnb_device_equal ((*slot)->device, device))
+    return TRUE;
+  moved = nnb_tensor_to (*slot, device, error);
+  if (moved == NULL)
+    return FALSE;
+  nnb_tensor_unref (*slot);
+  *slot = moved;
+  return TRUE;
+}
+
+gboolean
+nnb_module_to (NnbModule *module, NnbDevice device, GError **error)
+{
+  for (guint i = 0; i < module->parameters->len; i++)
+    {
+      NnbParameter *param = module->parameters->pdata[i];
+      if (!move_tensor (&param->value, device, error) || !move_tensor (&param->grad, device, error))
+        return FALSE;
+    }
+  for (guint i = 0; i < module->children->len; i++)
+    if (!nnb_module_to (module->children->pdata[i], device, error))
+      return FALSE;
+  return TRUE;
+}

@@ -92,3 +92,8 @@ gboolean nnb_module_to (NnbModule *module, NnbDevice device, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnbModule, nnb_module_unref)
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+/* nn.Linear.reset_parameters(): the constructor's initialisation, again. */
+gboolean nnb_linear_reset_parameters (NnbModule *module, NnbGenerator *gen, GError **error);
+G_END_DECLS

@@ -1,1 +1,280 @@
-/* in progress */
+/* nnb-shape.c — shape inference through the graph, without data, so every
+ * wire can be labelled before anything runs; and the forward-hook trace.
+ * The messages are PyTorch's for the same mistakes. */
+#include "nnb-model-private.h"
+
+#include <string.h>
+#include "nnb-error.h"
+
+/* One dimension as PyTorch prints it in "5x16"; the batch symbol prints as B. */
+static char *
+dim_text (int64_t value)
+{
+  return value == NNB_DIM_BATCH ? g_strdup ("B") : g_strdup_printf ("%" G_GINT64_FORMAT, value);
+}
+
+/* Rows of mat1 when a Linear flattens every dimension but the last. */
+static char *
+rows_text (int ndim, const int64_t *in)
+{
+  GString *text = g_string_new (NULL);
+  int64_t known = 1;
+  gboolean symbolic = FALSE;
+
+  for (int i = 0; i < ndim - 1; i++)
+    {
+      if (in[i] == NNB_DIM_BATCH)
+        symbolic = TRUE;
+      else
+        known *= in[i];
+    }
+  if (symbolic && known == 1)
+    g_string_append (text, "B");
+  else if (symbolic)
+    g_string_append_printf (text, "%" G_GINT64_FORMAT "B", known);
+  else
+    g_string_append_printf (text, "%" G_GINT64_FORMAT, known);
+  return g_string_free (text, FALSE);
+}
+
+gboolean
+nnb_module_output_shape (const NnbModule *module, int ndim, const int64_t *in,
+                         int *out_ndim, int64_t *out, GError **error)
+{
+  if (module->kind == NNB_MODULE_SEQUENTIAL)
+    {
+      int cur_ndim = ndim;
+      int64_t cur[NNB_MAX_DIMS];
+      memcpy (cur, in, ndim * sizeof (int64_t));
+      for (guint i = 0; i < module->children->len; i++)
+        if (!nnb_module_output_shape (module->children->pdata[i], cur_ndim, cur, &cur_ndim, cur, error))
+          return FALSE;
+      *out_ndim = cur_ndim;
+      memmove (out, cur, cur_ndim * sizeof (int64_t));
+      return TRUE;
+    }
+  if (module->kind != NNB_MODULE_LINEAR)
+    {
+      *out_ndim = ndim;
+      memmove (out, in, ndim * sizeof (int64_t));
+      return TRUE;
+    }
+  if (in[ndim - 1] != module->in_features)
+    {
+      /* F.linear: mat1 is the input flattened to 2-D (a 1-D input is one
+       * row), mat2 is the transposed weight (in, out). */
+      g_autofree char *rows = ndim == 1 ? g_strdup ("1") : rows_text (ndim, in);
+      g_autofree char *cols = dim_text (in[ndim - 1]);
+      g_set_error (error, NNB_ERROR, NNB_ERROR_SHAPE,
+                   "mat1 and mat2 shapes cannot be multiplied (%sx%s and %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT ")",
+                   rows, cols, module->in_features, module->out_features);
+      return FALSE;
+    }
+  *out_ndim = ndim;
+  memmove (out, in, ndim * sizeof (int64_t));
+  out[ndim - 1] = module->out_features;
+  return TRUE;
+}
+
+/* a + b: PyTorch broadcasts; NN Blocks' + block adds equal shapes only. */
+static gboolean
+add_output_shape (const NnbNodeShape *a, const NnbNodeShape *b, NnbNodeShape *out, GError **error)
+{
+  int ndim = MAX (a->ndim, b->ndim);
+
+  for (int i = 0; i < ndim; i++)
+    {
+      int ia = a->ndim - 1 - i, ib = b->ndim - 1 - i;
+      int64_t da = ia >= 0 ? a->shape[ia] : 1, db = ib >= 0 ? b->shape[ib] : 1;
+      if (da != db && da != 1 && db != 1)
+        {
+          g_autofree char *ta = dim_text (da);
+          g_autofree char *tb = dim_text (db);
+          g_set_error (error, NNB_ERROR, NNB_ERROR_SHAPE,
+                       "The size of tensor a (%s) must match the size of tensor b (%s) at non-singleton dimension %d",
+                       ta, tb, ndim - 1 - i);
+          return FALSE;
+        }
+    }
+  if (a->ndim != b->ndim || memcmp (a->shape, b->shape, a->ndim * sizeof (int64_t)) != 0)
+    {
+      g_autofree char *ta = nnb_shape_to_string (a->ndim, a->shape);
+      g_autofree char *tb = nnb_shape_to_string (b->ndim, b->shape);
+      g_set_error (error, NNB_ERROR, NNB_ERROR_SHAPE,
+                   "The + block adds two tensors of the same shape, but got %s and %s. (PyTorch would broadcast them; NN Blocks asks you to make the shapes equal.)",
+                   ta, tb);
+      return FALSE;
+    }
+  out->ndim = a->ndim;
+  memcpy (out->shape, a->shape, a->ndim * sizeof (int64_t));
+  return TRUE;
+}
+
+void
+nnb_node_shapes_free (NnbNodeShape *shapes, guint n)
+{
+  if (shapes == NULL)
+    return;
+  for (guint i = 0; i < n; i++)
+    g_free (shapes[i].error);
+  g_free (shapes);
+}
+
+gboolean
+nnb_model_infer_shapes (NnbModel *model, int ndim, const int64_t *input_shape,
+                        NnbNodeShape **shapes_out, GError **error)
+{
+  guint n = model->nodes->len;
+  NnbNodeShape *shapes = g_new0 (NnbNodeShape, n);
+  g_autoptr (GArray) order = NULL;
+  GError *first_error = NULL;
+
+  if (shapes_out)
+    *shapes_out = shapes;
+  if (ndim < 1 || ndim > NNB_MAX_DIMS)
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_SHAPE, "The input must have 1 to %d dimensions.", NNB_MAX_DIMS);
+      goto fail;
+    }
+  order = nnb_model_topological_order (model, error);
+  if (order == NULL)
+    goto fail;
+
+  for (guint k = 0; k < order->len; k++)
+    {
+      int index = g_array_index (order, int, k);
+      NnbNode *node = model->nodes->pdata[index];
+      NnbNodeShape *s = &shapes[index];
+      g_autoptr (GError) local = NULL;
+      gboolean inputs_known = TRUE;
+
+      for (int slot = 0; slot < nnb_model_n_inputs (node->kind); slot++)
+        if (node->inputs[slot] < 0 || shapes[node->inputs[slot]].ndim == 0)
+          inputs_known = FALSE;
+
+      switch (node->kind)
+        {
+        case NNB_NODE_INPUT:
+          s->ndim = ndim;
+          memcpy (s->shape, input_shape, ndim * sizeof (int64_t));
+          break;
+        case NNB_NODE_OUTPUT:
+          if (inputs_known)
+            *s = shapes[node->inputs[0]], s->error = NULL;
+          break;
+        case NNB_NODE_CALL:
+          if (inputs_known)
+            {
+              const NnbNodeShape *in = &shapes[node->inputs[0]];
+              NnbModule *module = nnb_model_get_module (model, node->module);
+              if (!nnb_module_output_shape (module, in->ndim, in->shape, &s->ndim, s->shape, &local))
+                s->ndim = 0;
+            }
+          break;
+        case NNB_NODE_ADD:
+          if (inputs_known && !add_output_shape (&shapes[node->inputs[0]], &shapes[node->inputs[1]], s, &local))
+            s->ndim = 0;
+          break;
+        }
+      if (local != NULL)
+        {
+          s->error = g_strdup (local->message);
+          if (first_error == NULL)
+            first_error = g_steal_pointer (&local);
+        }
+    }
+  if (first_error != NULL)
+    {
+      g_propagate_error (error, first_error);
+      goto fail;
+    }
+  if (!shapes_out)
+    g_free (shapes);
+  return TRUE;
+
+fail:
+  if (!shapes_out)
+    nnb_node_shapes_free (shapes, n);
+  return FALSE;
+}
+
+static gboolean
+trace_module (GPtrArray *lines, const NnbModule *module, int *ndim, int64_t *shape, GError **error)
+{
+  if (module->kind == NNB_MODULE_SEQUENTIAL)
+    {
+      for (guint i = 0; i < module->children->len; i++)
+        if (!trace_module (lines, module->children->pdata[i], ndim, shape, error))
+          return FALSE;
+      return TRUE;
+    }
+  if (!nnb_module_output_shape (module, *ndim, shape, ndim, shape, error))
+    return FALSE;
+  {
+    g_autofree char *text = nnb_shape_to_string (*ndim, shape);
+    /* the page's hook: f"{module.__class__.__name__:8s} -> {tuple(output.shape)}" */
+    g_ptr_array_add (lines, g_strdup_printf ("%-8s -> %s", nnb_module_kind_to_string (module->kind), text));
+  }
+  return TRUE;
+}
+
+GPtrArray *
+nnb_model_trace (NnbModel *model, int ndim, const int64_t *input_shape, GError **error)
+{
+  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  NnbNodeShape *shapes = NULL;
+  g_autoptr (GArray) order = NULL;
+  gboolean ok;
+
+  if (!nnb_model_validate (model, error))
+    return NULL;
+  ok = nnb_model_infer_shapes (model, ndim, input_shape, &shapes, error);
+  order = nnb_model_topological_order (model, NULL);
+  for (guint k = 0; ok && k < order->len; k++)
+    {
+      NnbNode *node = model->nodes->pdata[g_array_index (order, int, k)];
+      if (node->kind == NNB_NODE_CALL)
+        {
+          const NnbNodeShape *in = &shapes[node->inputs[0]];
+          int cur_ndim = in->ndim;
+          int64_t cur[NNB_MAX_DIMS];
+          memcpy (cur, in->shape, sizeof cur);
+          ok = trace_module (lines, nnb_model_get_module (model, node->module), &cur_ndim, cur, error);
+        }
+    }
+  nnb_node_shapes_free (shapes, model->nodes->len);
+  return ok ? g_steal_pointer (&lines) : NULL;
+}
+
+static int64_t
+module_input_features (const NnbModule *module)
+{
+  if (module->kind == NNB_MODULE_LINEAR)
+    return module->in_features;
+  for (guint i = 0; i < module->children->len; i++)
+    {
+      int64_t n = module_input_features (module->children->pdata[i]);
+      if (n > 0)
+        return n;
+    }
+  return 0;
+}
+
+int64_t
+nnb_model_input_features (NnbModel *model)
+{
+  g_autoptr (GArray) order = nnb_model_topological_order (model, NULL);
+
+  /* the first module call in execution order that fixes a size */
+  for (guint k = 0; order && k < order->len; k++)
+    {
+      NnbNode *node = model->nodes->pdata[g_array_index (order, int, k)];
+      if (node->kind == NNB_NODE_CALL)
+        {
+          int64_t n = module_input_features (nnb_model_get_module (model, node->module));
+          if (n > 0)
+            return n;
+        }
+    }
+  return 0;
+}

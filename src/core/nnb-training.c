@@ -1,1 +1,244 @@
-/* in progress */
+#include "nnb-training.h"
+
+#include <math.h>
+#include <string.h>
+#include "nnb-error.h"
+
+struct _NnbTraining
+{
+  NnbTrainingOptions options;
+  NnbModel *model;
+  NnbOptimizer *optimizer;
+  NnbLoss *loss;
+  NnbGenerator *gen;
+  NnbTensor *x, *y;              /* the whole data set, on the device */
+  NnbTensor *batch_x, *batch_y;  /* mini-batch buffers (NULL for full batch) */
+  NnbTensor *last_x, *last_y;    /* the smaller last batch, when n % batch != 0 */
+  int64_t *perm;
+  GPtrArray *snapshot;           /* parameters before the last step, to undo a blow-up */
+  int epoch;
+};
+
+void
+nnb_training_options_init (NnbTrainingOptions *options)
+{
+  memset (options, 0, sizeof *options);
+  options->epochs = 200;
+  options->loss = NNB_LOSS_MSE;
+  nnb_optimizer_options_init (&options->optimizer, NNB_OPTIMIZER_SGD);
+  options->device = nnb_device_cpu ();
+}
+
+static NnbTensor *
+rows_buffer (int64_t rows, const NnbTensor *like, NnbDevice device, GError **error)
+{
+  int64_t shape[2] = { rows, like->shape[1] };
+  return nnb_tensor_new (2, shape, device, error);
+}
+
+NnbTraining *
+nnb_training_new (NnbModel *model, NnbDataset *data, const NnbTrainingOptions *options,
+                  NnbGenerator *gen, GError **error)
+{
+  g_autoptr (NnbTraining) t = g_new0 (NnbTraining, 1);
+  int64_t n = data->x->shape[0];
+  GPtrArray *params;
+
+  if (options->epochs < 0)
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT,
+                   "The number of epochs must be 0 or more, not %d.", options->epochs);
+      return NULL;
+    }
+  if (options->batch_size < 0)
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT,
+                   "The batch size must be a positive whole number (or 0 for the whole data set), not %" G_GINT64_FORMAT ".",
+                   options->batch_size);
+      return NULL;
+    }
+  t->options = *options;
+  t->model = nnb_model_ref (model);
+  t->gen = gen;
+  t->loss = nnb_loss_new (options->loss);
+
+  /* the page's order: model to the device first, then the optimizer */
+  if (!nnb_model_to (model, options->device, error))
+    return NULL;
+  t->optimizer = nnb_optimizer_new (model, &options->optimizer, error);
+  if (t->optimizer == NULL)
+    return NULL;
+  t->x = nnb_tensor_to (data->x, options->device, error);
+  t->y = t->x ? nnb_tensor_to (data->y, options->device, error) : NULL;
+  if (t->y == NULL)
+    return NULL;
+
+  if (options->batch_size > 0 && options->batch_size < n)
+    {
+      int64_t tail = n % options->batch_size;
+      t->perm = g_new (int64_t, n);
+      t->batch_x = rows_buffer (options->batch_size, data->x, options->device, error);
+      t->batch_y = t->batch_x ? rows_buffer (options->batch_size, data->y, options->device, error) : NULL;
+      if (t->batch_y == NULL)
+        return NULL;
+      if (tail > 0)
+        {
+          t->last_x = rows_buffer (tail, data->x, options->device, error);
+          t->last_y = t->last_x ? rows_buffer (tail, data->y, options->device, error) : NULL;
+          if (t->last_y == NULL)
+            return NULL;
+        }
+    }
+
+  t->snapshot = g_ptr_array_new_with_free_func ((GDestroyNotify) nnb_tensor_unref);
+  params = nnb_model_named_parameters (model);
+  for (guint i = 0; i < params->len; i++)
+    {
+      NnbTensor *copy = nnb_tensor_copy (((NnbNamedParameter *) params->pdata[i])->param->value, error);
+      if (copy == NULL)
+        return NULL;
+      g_ptr_array_add (t->snapshot, copy);
+    }
+  return g_steal_pointer (&t);
+}
+
+void
+nnb_training_free (NnbTraining *t)
+{
+  if (t == NULL)
+    return;
+  nnb_optimizer_free (t->optimizer);
+  nnb_loss_free (t->loss);
+  nnb_model_unref (t->model);
+  nnb_tensor_unref (t->x);
+  nnb_tensor_unref (t->y);
+  nnb_tensor_unref (t->batch_x);
+  nnb_tensor_unref (t->batch_y);
+  nnb_tensor_unref (t->last_x);
+  nnb_tensor_unref (t->last_y);
+  g_free (t->perm);
+  if (t->snapshot)
+    g_ptr_array_unref (t->snapshot);
+  g_free (t);
+}
+
+static void
+copy_parameters (NnbTraining *t, gboolean to_snapshot)
+{
+  GPtrArray *params = nnb_model_named_parameters (t->model);
+  const NnbBackend *backend = nnb_backend_get (t->model->device, NULL);
+
+  for (guint i = 0; i < params->len; i++)
+    {
+      NnbTensor *value = ((NnbNamedParameter *) params->pdata[i])->param->value;
+      NnbTensor *saved = t->snapshot->pdata[i];
+      if (to_snapshot)
+        backend->copy (saved->data, value->data, value->numel);
+      else
+        backend->copy (value->data, saved->data, value->numel);
+    }
+}
+
+/* forward → loss → zero_grad → backward → step, as the page's loop */
+static gboolean
+train_step (NnbTraining *t, NnbTensor *x, NnbTensor *y, double *loss, GError **error)
+{
+  NnbTensor *pred = nnb_model_forward (t->model, x, error);
+
+  if (pred == NULL || !nnb_loss_forward (t->loss, pred, y, loss, error))
+    return FALSE;
+  if (!isfinite (*loss))
+    return TRUE;
+  nnb_optimizer_zero_grad (t->optimizer);
+  if (!nnb_model_backward (t->model, nnb_loss_grad (t->loss), error))
+    return FALSE;
+  copy_parameters (t, TRUE);
+  return nnb_optimizer_step (t->optimizer, error);
+}
+
+/* Copies the rows perm[start … start+count) of src into dst. */
+static void
+gather_rows (NnbTensor *dst, const NnbTensor *src, const int64_t *perm, int64_t start, int64_t count)
+{
+  const NnbBackend *backend = nnb_backend_get (src->device, NULL);
+  int64_t cols = src->shape[1];
+
+  for (int64_t r = 0; r < count; r++)
+    backend->copy (dst->data + r * cols, src->data + perm[start + r] * cols, cols);
+}
+
+static void
+set_diverged (NnbTraining *t, double loss, GError **error)
+{
+  g_set_error (error, NNB_ERROR, NNB_ERROR_DIVERGED,
+               "Training diverged at epoch %d: the loss became %s. The learning rate (%g) is too large for this model, "
+               "so each step overshoots and the weights blow up. Try a smaller learning rate, for example %g.",
+               t->epoch, isnan (loss) ? "nan" : "infinite", t->options.optimizer.lr, t->options.optimizer.lr / 2);
+}
+
+gboolean
+nnb_training_epoch (NnbTraining *t, double *loss_out, GError **error)
+{
+  double loss = 0.0;
+
+  if (t->batch_x == NULL)
+    {
+      if (!train_step (t, t->x, t->y, &loss, error))
+        return FALSE;
+    }
+  else
+    {
+      int64_t n = t->x->shape[0], b = t->options.batch_size;
+      double sum = 0.0;
+      int batches = 0;
+
+      nnb_rng_randperm (t->gen, t->perm, n);
+      for (int64_t start = 0; start < n; start += b, batches++)
+        {
+          int64_t count = MIN (b, n - start);
+          NnbTensor *bx = count == b ? t->batch_x : t->last_x;
+          NnbTensor *by = count == b ? t->batch_y : t->last_y;
+          double batch_loss;
+          gather_rows (bx, t->x, t->perm, start, count);
+          gather_rows (by, t->y, t->perm, start, count);
+          if (!train_step (t, bx, by, &batch_loss, error))
+            return FALSE;
+          sum += batch_loss;
+          if (!isfinite (batch_loss))
+            break;
+        }
+      loss = sum / batches;
+    }
+
+  if (!isfinite (loss))
+    {
+      /* keep the last weights that gave a finite loss */
+      copy_parameters (t, FALSE);
+      set_diverged (t, loss, error);
+      if (loss_out)
+        *loss_out = loss;
+      return FALSE;
+    }
+  t->epoch++;
+  if (loss_out)
+    *loss_out = loss;
+  return TRUE;
+}
+
+int
+nnb_training_get_epoch (const NnbTraining *t)
+{
+  return t->epoch;
+}
+
+NnbOptimizer *
+nnb_training_get_optimizer (NnbTraining *t)
+{
+  return t->optimizer;
+}
+
+const char *
+nnb_training_get_warning (NnbTraining *t)
+{
+  return nnb_loss_get_warning (t->loss);
+}

@@ -1,0 +1,152 @@
+/* nnb-cli-files.c — data in and models out: forward, export, import-weights. */
+#include "nnb-cli.h"
+
+#include <stdio.h>
+#include <string.h>
+#include "nnb-csv.h"
+#include "nnb-error.h"
+#include "nnb-export.h"
+#include "nnb-safetensors.h"
+
+int
+nnb_cli_forward (int argc, char **argv)
+{
+  static char *input = NULL;
+  static const GOptionEntry entries[] = {
+    { "input", 'i', 0, G_OPTION_ARG_FILENAME, &input, "CSV file: one input row per line", "X.csv" },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("FILE.nnb");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = NULL;
+  g_autoptr (NnbTensor) x = NULL;
+  g_autofree char *text = NULL;
+  g_autofree float *values = NULL;
+  g_autofree float *out = NULL;
+  gsize length;
+  int64_t shape[2];
+  NnbTensor *y;
+  int status;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!nnb_cli_parse (context, &argc, &argv, 1, "Runs the model on every row of a CSV file and prints one output row per input row.", &status))
+    return status;
+  if (input == NULL)
+    {
+      fprintf (stderr, "nnblocks-cli: forward needs --input X.csv\n");
+      return NNB_EXIT_USAGE;
+    }
+  project = nnb_cli_load_project (argv[1], NULL, &error);
+  if (project == NULL)
+    return nnb_cli_fail (error);
+  if (!g_file_get_contents (input, &text, &length, &error))
+    return nnb_cli_fail (error);
+  values = nnb_csv_parse (text, length, &shape[0], &shape[1], &error);
+  if (values == NULL)
+    {
+      g_prefix_error (&error, "%s: ", input);
+      return nnb_cli_fail (error);
+    }
+  x = nnb_tensor_new_from_data (2, shape, values);
+  y = nnb_model_forward (project->model, x, &error);
+  if (y == NULL)
+    return nnb_cli_fail (error);
+
+  out = g_new (float, y->numel);
+  nnb_tensor_read (y, out);
+  for (int64_t r = 0; r < nnb_tensor_rows (y); r++)
+    {
+      for (int64_t c = 0; c < nnb_tensor_cols (y); c++)
+        printf ("%s%.9g", c ? "," : "", out[r * nnb_tensor_cols (y) + c]);
+      printf ("\n");
+    }
+  return NNB_EXIT_OK;
+}
+
+static gboolean
+write_text (const char *path, const char *text, GError **error)
+{
+  return g_file_set_contents (path, text, -1, error);
+}
+
+int
+nnb_cli_export (int argc, char **argv)
+{
+  static char *format = NULL, *output = NULL;
+  static const GOptionEntry entries[] = {
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "safetensors, pytorch or onnx", "FORMAT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "File to write", "OUT" },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("FILE.nnb");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = NULL;
+  gboolean ok;
+  int status;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!nnb_cli_parse (context, &argc, &argv, 1, "Exports the model's weights (safetensors), its PyTorch code, or ONNX.", &status))
+    return status;
+  if (format == NULL || output == NULL)
+    {
+      fprintf (stderr, "nnblocks-cli: export needs --format and -o OUT\n");
+      return NNB_EXIT_USAGE;
+    }
+  project = nnb_cli_load_project (argv[1], NULL, &error);
+  if (project == NULL)
+    return nnb_cli_fail (error);
+
+  if (strcmp (format, "safetensors") == 0)
+    ok = nnb_safetensors_save_model (project->model, output, &error);
+  else if (strcmp (format, "pytorch") == 0)
+    {
+      /* the code loads weights exported beside it with the same base name */
+      g_autofree char *base = g_path_get_basename (output);
+      g_autofree char *stem = g_str_has_suffix (base, ".py") ? g_strndup (base, strlen (base) - 3) : g_strdup (base);
+      g_autofree char *weights = g_strconcat (stem, ".safetensors", NULL);
+      g_autofree char *code = nnb_export_pytorch_code (project->model, weights);
+      ok = write_text (output, code, &error);
+    }
+  else if (strcmp (format, "onnx") == 0)
+    ok = nnb_export_onnx_file (project->model, output, &error);
+  else
+    {
+      fprintf (stderr, "nnblocks-cli: unknown format '%s': use safetensors, pytorch or onnx\n", format);
+      return NNB_EXIT_USAGE;
+    }
+  return ok ? NNB_EXIT_OK : nnb_cli_fail (error);
+}
+
+int
+nnb_cli_import_weights (int argc, char **argv)
+{
+  static char *output = NULL;
+  static const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Project to write, with the imported weights", "OUT.nnb" },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("FILE.nnb WEIGHTS.safetensors");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = NULL;
+  g_autoptr (GHashTable) tensors = NULL;
+  int status;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!nnb_cli_parse (context, &argc, &argv, 2, "Loads a PyTorch state_dict saved as safetensors into the project's model.", &status))
+    return status;
+  if (output == NULL)
+    {
+      fprintf (stderr, "nnblocks-cli: import-weights needs -o OUT.nnb\n");
+      return NNB_EXIT_USAGE;
+    }
+  project = nnb_cli_load_project (argv[1], NULL, &error);
+  if (project == NULL)
+    return nnb_cli_fail (error);
+  tensors = nnb_safetensors_load (argv[2], &error);
+  if (tensors == NULL || !nnb_model_load_state_dict (project->model, tensors, &error))
+    return nnb_cli_fail (error);
+  project->has_weights = TRUE;
+  if (!nnb_project_save (project, output, TRUE, &error))
+    return nnb_cli_fail (error);
+  return NNB_EXIT_OK;
+}

@@ -1,0 +1,119 @@
+/* nnb-cli-inspect.c — looking at a model: inspect, trace, devices. */
+#include "nnb-cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Python's f"{total:,}" */
+static char *
+with_commas (int64_t value)
+{
+  g_autofree char *digits = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+  GString *text = g_string_new (NULL);
+  int len = strlen (digits);
+
+  for (int i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0 && digits[i - 1] != '-')
+        g_string_append_c (text, ',');
+      g_string_append_c (text, digits[i]);
+    }
+  return g_string_free (text, FALSE);
+}
+
+int
+nnb_cli_inspect (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new ("FILE.nnb");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = NULL;
+  g_autofree char *repr = NULL;
+  g_autofree char *total = NULL;
+  GPtrArray *params;
+  int status;
+
+  if (!nnb_cli_parse (context, &argc, &argv, 1,
+                      "Prints the model as print(model) does, its named_parameters() and the parameter count.", &status))
+    return status;
+  project = nnb_cli_load_project (argv[1], NULL, &error);
+  if (project == NULL)
+    return nnb_cli_fail (error);
+
+  repr = nnb_model_repr (project->model);
+  printf ("%s\n", repr);
+  params = nnb_model_named_parameters (project->model);
+  for (guint i = 0; i < params->len; i++)
+    {
+      NnbNamedParameter *named = params->pdata[i];
+      g_autofree char *shape = nnb_tensor_shape_string (named->param->value);
+      /* the page's f"{name:12s} {str(tuple(p.shape)):10s} requires_grad={…}" */
+      printf ("%-12s %-10s requires_grad=%s\n", named->name, shape, named->param->requires_grad ? "True" : "False");
+    }
+  total = with_commas (nnb_model_count_parameters (project->model));
+  printf ("total parameters: %s\n", total);
+  return NNB_EXIT_OK;
+}
+
+int
+nnb_cli_trace (int argc, char **argv)
+{
+  static int batch = 5;
+  static const GOptionEntry entries[] = {
+    { "batch", 'b', 0, G_OPTION_ARG_INT, &batch, "Batch size of the example input (default 5)", "N" },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("FILE.nnb");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = NULL;
+  g_autoptr (GPtrArray) lines = NULL;
+  int64_t shape[2];
+  int status;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!nnb_cli_parse (context, &argc, &argv, 1,
+                      "Runs an example batch through the model and prints each leaf module's output shape, as the lesson's forward hook does.",
+                      &status))
+    return status;
+  if (batch <= 0)
+    {
+      fprintf (stderr, "nnblocks-cli: --batch must be a positive whole number, not %d\n", batch);
+      return NNB_EXIT_USAGE;
+    }
+  project = nnb_cli_load_project (argv[1], NULL, &error);
+  if (project == NULL)
+    return nnb_cli_fail (error);
+
+  shape[0] = batch;
+  shape[1] = nnb_model_input_features (project->model);
+  if (shape[1] <= 0)
+    shape[1] = 1;
+  lines = nnb_model_trace (project->model, 2, shape, &error);
+  if (lines == NULL)
+    return nnb_cli_fail (error);
+  for (guint i = 0; i < lines->len; i++)
+    printf ("%s\n", (char *) lines->pdata[i]);
+  return NNB_EXIT_OK;
+}
+
+int
+nnb_cli_devices (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr (GPtrArray) devices = NULL;
+  int status;
+
+  if (!nnb_cli_parse (context, &argc, &argv, 0, "Lists the devices training can run on.", &status))
+    return status;
+  devices = nnb_device_list ();
+  for (guint i = 0; i < devices->len; i++)
+    {
+      NnbDeviceInfo *info = devices->pdata[i];
+      char name[16];
+      nnb_device_name (info->device, name, sizeof name);
+      if (info->available)
+        printf ("%-8s %s\n", name, info->label);
+      else
+        printf ("%-8s unavailable — %s\n", name, info->reason);
+    }
+  return NNB_EXIT_OK;
+}

@@ -1,0 +1,154 @@
+/* nnb-cli-train.c — `nnblocks-cli train`: the lesson's training loop with
+ * the lesson's printout. Ctrl-C stops after the current step and still
+ * writes -o. */
+#include "nnb-cli.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include "nnb-error.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_interrupt (int signum)
+{
+  interrupted = 1;
+}
+
+/* For a model that is one Linear(1, 1): the page's "learned: y = …" line. */
+static void
+print_learned_line (NnbProject *project)
+{
+  NnbModel *model = project->model;
+  GPtrArray *params = nnb_model_named_parameters (model);
+  NnbModule *module;
+  float w, b;
+
+  if (model->modules->len != 1)
+    return;
+  module = model->modules->pdata[0];
+  if (module->kind != NNB_MODULE_LINEAR || module->in_features != 1 || module->out_features != 1 ||
+      !module->has_bias || params->len != 2)
+    return;
+  nnb_tensor_read (((NnbNamedParameter *) params->pdata[0])->param->value, &w);
+  nnb_tensor_read (((NnbNamedParameter *) params->pdata[1])->param->value, &b);
+  printf ("learned: y = %.3fx + %.3f", w, b);
+  if (project->data.kind == NNB_DATA_LINE)
+    printf (" (true: y = %gx + %g)", project->data.a, project->data.b);
+  printf ("\n");
+}
+
+static gboolean
+should_log (int epoch, int epochs, int log_every)
+{
+  return log_every > 0 && (epoch % log_every == 0 || epoch == epochs - 1);
+}
+
+int
+nnb_cli_train (int argc, char **argv)
+{
+  static int epochs = -1, log_every = -1;
+  static double lr = NAN, until_loss = NAN;
+  static gint64 seed = -1;
+  static char *device_name = NULL, *output = NULL;
+  static const GOptionEntry entries[] = {
+    { "epochs", 'e', 0, G_OPTION_ARG_INT, &epochs, "Number of epochs (default: the project's)", "N" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, "Learning rate (default: the project's)", "X" },
+    { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed for torch.manual_seed before the data", "S" },
+    { "until-loss", 0, 0, G_OPTION_ARG_DOUBLE, &until_loss, "Stop when the loss drops below L (0: never)", "L" },
+    { "log-every", 0, 0, G_OPTION_ARG_INT, &log_every, "Print the loss every K epochs and at the last (0: never)", "K" },
+    { "device", 'd', 0, G_OPTION_ARG_STRING, &device_name, "Device: cpu or cuda", "DEVICE" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Save the trained project (with weights) here", "OUT.nnb" },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("FILE.nnb");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = NULL;
+  g_autoptr (NnbDataset) data = NULL;
+  g_autoptr (NnbTraining) training = NULL;
+  g_autofree NnbGenerator *gen = NULL;
+  NnbTrainingOptions *opts;
+  gboolean converged = FALSE, diverged = FALSE;
+  double loss = NAN;
+  int status, epoch;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!nnb_cli_parse (context, &argc, &argv, 1, "Trains the project's model as the lesson's loop does.", &status))
+    return status;
+
+  project = nnb_project_load (argv[1], &error);
+  if (project == NULL)
+    return nnb_cli_fail (error);
+  opts = &project->training;
+  if (seed >= 0)
+    project->seed = (guint64) seed;
+  if (epochs >= 0)
+    opts->epochs = epochs;
+  if (!isnan (lr))
+    opts->optimizer.lr = lr;
+  if (!isnan (until_loss))
+    opts->until_loss = until_loss;
+  if (log_every >= 0)
+    opts->log_every = log_every;
+  if (device_name != NULL && !nnb_device_parse (device_name, &opts->device, &error))
+    return nnb_cli_fail (error);
+
+  data = nnb_project_build (project, TRUE, &error);
+  if (data == NULL)
+    return nnb_cli_fail (error);
+  /* shuffles draw from the generator the recipe left behind, as they would in PyTorch */
+  gen = g_memdup2 (nnb_generator_default (), sizeof (NnbGenerator));
+  training = nnb_training_new (project->model, data, opts, gen, &error);
+  if (training == NULL)
+    return nnb_cli_fail (error);
+
+  signal (SIGINT, on_interrupt);
+  for (epoch = 0; epoch < opts->epochs && !interrupted; epoch++)
+    {
+      if (!nnb_training_epoch (training, &loss, &error))
+        {
+          if (g_error_matches (error, NNB_ERROR, NNB_ERROR_DIVERGED))
+            {
+              if (should_log (epoch, opts->epochs, opts->log_every))
+                printf ("epoch %3d loss %.4f\n", epoch, loss);
+              diverged = TRUE;
+              break;
+            }
+          return nnb_cli_fail (error);
+        }
+      if (epoch == 0 && nnb_training_get_warning (training))
+        fprintf (stderr, "UserWarning: %s\n", nnb_training_get_warning (training));
+      if (should_log (epoch, opts->epochs, opts->log_every))
+        printf ("epoch %3d loss %.4f\n", epoch, loss);
+      if (opts->until_loss > 0 && loss < opts->until_loss)
+        {
+          printf ("converged at epoch %d, loss %.4f\n", epoch, loss);
+          converged = TRUE;
+          break;
+        }
+    }
+  fflush (stdout);
+
+  if (interrupted)
+    fprintf (stderr, "nnblocks-cli: interrupted after epoch %d\n", epoch - 1);
+  if (!diverged)
+    {
+      if (opts->until_loss > 0 && !converged && !interrupted)
+        printf ("final loss %.4f\n", loss);
+      print_learned_line (project);
+    }
+  if (output != NULL)
+    {
+      g_autoptr (GError) save_error = NULL;
+      if (!nnb_model_to (project->model, nnb_device_cpu (), &save_error) ||
+          !nnb_project_save (project, output, TRUE, &save_error))
+        return nnb_cli_fail (save_error);
+    }
+  if (diverged)
+    {
+      fprintf (stderr, "nnblocks-cli: %s\n", error->message);
+      return NNB_EXIT_DIVERGED;
+    }
+  return NNB_EXIT_OK;
+}

@@ -1,0 +1,36 @@
+/* nnb-cli.h — nnblocks-cli: every engine capability without a screen.
+ * Exit codes: 0 success, 1 bad input or failure (one line on stderr naming
+ * the problem), 2 bad usage, 3 training diverged. */
+#pragma once
+
+#include <glib.h>
+#include "nnb-project.h"
+
+G_BEGIN_DECLS
+
+enum
+{
+  NNB_EXIT_OK = 0,
+  NNB_EXIT_FAILURE = 1,
+  NNB_EXIT_USAGE = 2,
+  NNB_EXIT_DIVERGED = 3,
+};
+
+/* Parses a subcommand's options; prints --help or usage errors itself.
+ * Returns FALSE with *status set when the command should end now. */
+gboolean nnb_cli_parse (GOptionContext *context, int *argc, char ***argv,
+                        int n_positional, const char *usage, int *status);
+/* Prints "nnblocks-cli: <message>" on stderr and returns NNB_EXIT_FAILURE. */
+int nnb_cli_fail (const GError *error);
+/* Loads a project and rebuilds it from its recipe, keeping saved weights. */
+NnbProject *nnb_cli_load_project (const char *path, NnbDataset **dataset, GError **error);
+
+int nnb_cli_inspect (int argc, char **argv);
+int nnb_cli_trace (int argc, char **argv);
+int nnb_cli_train (int argc, char **argv);
+int nnb_cli_forward (int argc, char **argv);
+int nnb_cli_export (int argc, char **argv);
+int nnb_cli_import_weights (int argc, char **argv);
+int nnb_cli_devices (int argc, char **argv);
+
+G_END_DECLS

@@ -1,0 +1,17 @@
+/* nnb-model-private.h — what the model's files share (structure, shape
+ * inference and the executor); not for users of the engine. */
+#pragma once
+
+#include "nnb-model.h"
+
+G_BEGIN_DECLS
+
+/* Forgets the compiled plan and the parameter list after a structural edit. */
+void nnb_model_invalidate (NnbModel *model);
+void nnb_plan_free (NnbPlan *plan);
+
+/* Output shape of one module applied to an input shape, or PyTorch's message. */
+gboolean nnb_module_output_shape (const NnbModule *module, int ndim, const int64_t *in,
+                                  int *out_ndim, int64_t *out, GError **error);
+
+G_END_DECLS

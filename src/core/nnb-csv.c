@@ -21,14 +21,18 @@ parse_cell (const char *cell, float *out)
   return TRUE;
 }
 
+/* A header names every column: no cell is empty and none is a number. */
 static gboolean
 line_is_header (char **cells)
 {
   float dummy;
   for (int i = 0; cells[i]; i++)
-    if (!parse_cell (g_strstrip (cells[i]), &dummy))
-      return TRUE;
-  return FALSE;
+    {
+      char *cell = g_strstrip (cells[i]);
+      if (*cell == '\0' || parse_cell (cell, &dummy))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 float *

@@ -9,6 +9,7 @@
 #include <glib.h>
 #include <stdint.h>
 #include "nnb-device.h"
+#include "nnb-error.h"
 
 G_BEGIN_DECLS
 

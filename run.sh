@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# ./run.sh — sets up, builds and starts NN Blocks with the Day 2 lesson open.
+# Without a display it runs the Day 2 lesson in the terminal instead.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+scripts/setup.sh
+
+export GSETTINGS_SCHEMA_DIR="$PWD/build/data"
+if [[ -n "${DISPLAY:-}" || -n "${WAYLAND_DISPLAY:-}" ]]; then
+  echo "==> Starting NN Blocks"
+  exec build/src/ui/nnblocks --lesson day02 "$@"
+fi
+
+echo "==> No display found (DISPLAY and WAYLAND_DISPLAY are unset): running the Day 2 lesson in the terminal."
+exec build/src/cli/nnblocks-cli lesson day02

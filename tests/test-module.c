@@ -1,0 +1,266 @@
+/* test-module.c — the page's models: parameter names, shapes, counts and
+ * print(model), as real PyTorch prints them (FACTS.md). */
+#include <glib.h>
+#include <string.h>
+#include "nnb-model.h"
+
+static NnbModule *
+linear (int64_t in, int64_t out)
+{
+  g_autoptr (GError) error = NULL;
+  NnbModule *module = nnb_linear_new (in, out, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  return module;
+}
+
+/* The page's MLP(3, 16, 1): fc1, fc2, head, act; forward
+ * h = act(fc1(x)); h = act(fc2(h)) + h; return head(h). */
+static NnbModel *
+build_page_mlp (void)
+{
+  g_autoptr (GError) error = NULL;
+  NnbModel *model = nnb_model_new ("MLP");
+  g_autoptr (NnbModule) fc1 = linear (3, 16);
+  g_autoptr (NnbModule) fc2 = linear (16, 16);
+  g_autoptr (NnbModule) head = linear (16, 1);
+  g_autoptr (NnbModule) act = nnb_activation_new (NNB_MODULE_RELU);
+  int x, n_fc1, n_act, n_fc2, n_act2, n_add, n_head, n_out;
+
+  g_assert_true (nnb_model_register_module (model, "fc1", fc1, &error));
+  g_assert_true (nnb_model_register_module (model, "fc2", fc2, &error));
+  g_assert_true (nnb_model_register_module (model, "head", head, &error));
+  g_assert_true (nnb_model_register_module (model, "act", act, &error));
+  x = nnb_model_add_node (model, NNB_NODE_INPUT, "x", NULL, &error);
+  n_fc1 = nnb_model_add_node (model, NNB_NODE_CALL, "fc1", "fc1", &error);
+  n_act = nnb_model_add_node (model, NNB_NODE_CALL, "act", "act", &error);
+  n_fc2 = nnb_model_add_node (model, NNB_NODE_CALL, "fc2", "fc2", &error);
+  n_act2 = nnb_model_add_node (model, NNB_NODE_CALL, "act_2", "act", &error);
+  n_add = nnb_model_add_node (model, NNB_NODE_ADD, "add", NULL, &error);
+  n_head = nnb_model_add_node (model, NNB_NODE_CALL, "head", "head", &error);
+  n_out = nnb_model_add_node (model, NNB_NODE_OUTPUT, "out", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (nnb_model_connect (model, x, n_fc1, 0, &error));
+  g_assert_true (nnb_model_connect (model, n_fc1, n_act, 0, &error));
+  g_assert_true (nnb_model_connect (model, n_act, n_fc2, 0, &error));
+  g_assert_true (nnb_model_connect (model, n_fc2, n_act2, 0, &error));
+  g_assert_true (nnb_model_connect (model, n_act2, n_add, 0, &error));
+  g_assert_true (nnb_model_connect (model, n_act, n_add, 1, &error));
+  g_assert_true (nnb_model_connect (model, n_add, n_head, 0, &error));
+  g_assert_true (nnb_model_connect (model, n_head, n_out, 0, &error));
+  g_assert_true (nnb_model_validate (model, &error));
+  return model;
+}
+
+static NnbModel *
+build_page_sequential (void)
+{
+  g_autoptr (NnbModule) l0 = linear (3, 16);
+  g_autoptr (NnbModule) r1 = nnb_activation_new (NNB_MODULE_RELU);
+  g_autoptr (NnbModule) l2 = linear (16, 16);
+  g_autoptr (NnbModule) r3 = nnb_activation_new (NNB_MODULE_RELU);
+  g_autoptr (NnbModule) l4 = linear (16, 1);
+  NnbModule *modules[] = { l0, r1, l2, r3, l4 };
+  return nnb_model_new_sequential (modules, 5);
+}
+
+static void
+test_mlp_has_353_parameters (void)
+{
+  g_autoptr (NnbModel) model = build_page_mlp ();
+  g_assert_cmpint (nnb_model_count_parameters (model), ==, 353);
+}
+
+static void
+test_mlp_parameter_names_in_pytorch_order (void)
+{
+  g_autoptr (NnbModel) model = build_page_mlp ();
+  GPtrArray *params = nnb_model_named_parameters (model);
+  const char *names[] = { "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias", "head.weight", "head.bias" };
+  const char *shapes[] = { "(16, 3)", "(16,)", "(16, 16)", "(16,)", "(1, 16)", "(1,)" };
+
+  g_assert_cmpuint (params->len, ==, 6);
+  for (guint i = 0; i < 6; i++)
+    {
+      NnbNamedParameter *named = params->pdata[i];
+      g_autofree char *shape = nnb_tensor_shape_string (named->param->value);
+      g_assert_cmpstr (named->name, ==, names[i]);
+      g_assert_cmpstr (shape, ==, shapes[i]);
+      g_assert_true (named->param->requires_grad);
+    }
+}
+
+static void
+test_mlp_prints_like_pytorch (void)
+{
+  g_autoptr (NnbModel) model = build_page_mlp ();
+  g_autofree char *text = nnb_model_repr (model);
+
+  g_assert_cmpstr (text, ==,
+                   "MLP(\n"
+                   "  (fc1): Linear(in_features=3, out_features=16, bias=True)\n"
+                   "  (fc2): Linear(in_features=16, out_features=16, bias=True)\n"
+                   "  (head): Linear(in_features=16, out_features=1, bias=True)\n"
+                   "  (act): ReLU()\n"
+                   ")");
+}
+
+static void
+test_sequential_prints_like_pytorch (void)
+{
+  g_autoptr (NnbModel) model = build_page_sequential ();
+  g_autofree char *text = nnb_model_repr (model);
+
+  g_assert_cmpstr (text, ==,
+                   "Sequential(\n"
+                   "  (0): Linear(in_features=3, out_features=16, bias=True)\n"
+                   "  (1): ReLU()\n"
+                   "  (2): Linear(in_features=16, out_features=16, bias=True)\n"
+                   "  (3): ReLU()\n"
+                   "  (4): Linear(in_features=16, out_features=1, bias=True)\n"
+                   ")");
+  g_assert_cmpstr (((NnbNamedParameter *) nnb_model_named_parameters (model)->pdata[0])->name, ==, "0.weight");
+  g_assert_cmpstr (((NnbNamedParameter *) nnb_model_named_parameters (model)->pdata[5])->name, ==, "4.bias");
+  g_assert_true (nnb_model_is_chain (model));
+}
+
+static void
+test_sinenet_has_4353_parameters_and_nested_names (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbModel) model = nnb_model_new ("SineNet");
+  g_autoptr (NnbModule) net = nnb_sequential_new ();
+  g_autoptr (NnbModule) l0 = linear (1, 64);
+  g_autoptr (NnbModule) t1 = nnb_activation_new (NNB_MODULE_TANH);
+  g_autoptr (NnbModule) l2 = linear (64, 64);
+  g_autoptr (NnbModule) t3 = nnb_activation_new (NNB_MODULE_TANH);
+  g_autoptr (NnbModule) l4 = linear (64, 1);
+  g_autofree char *text = NULL;
+  int x, call, out;
+
+  nnb_sequential_append (net, l0);
+  nnb_sequential_append (net, t1);
+  nnb_sequential_append (net, l2);
+  nnb_sequential_append (net, t3);
+  nnb_sequential_append (net, l4);
+  g_assert_true (nnb_model_register_module (model, "net", net, &error));
+  x = nnb_model_add_node (model, NNB_NODE_INPUT, "x", NULL, &error);
+  call = nnb_model_add_node (model, NNB_NODE_CALL, "net", "net", &error);
+  out = nnb_model_add_node (model, NNB_NODE_OUTPUT, "out", NULL, &error);
+  nnb_model_connect (model, x, call, 0, &error);
+  nnb_model_connect (model, call, out, 0, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (nnb_model_count_parameters (model), ==, 4353);
+  g_assert_cmpstr (((NnbNamedParameter *) nnb_model_named_parameters (model)->pdata[2])->name, ==, "net.2.weight");
+  text = nnb_model_repr (model);
+  g_assert_cmpstr (text, ==,
+                   "SineNet(\n"
+                   "  (net): Sequential(\n"
+                   "    (0): Linear(in_features=1, out_features=64, bias=True)\n"
+                   "    (1): Tanh()\n"
+                   "    (2): Linear(in_features=64, out_features=64, bias=True)\n"
+                   "    (3): Tanh()\n"
+                   "    (4): Linear(in_features=64, out_features=1, bias=True)\n"
+                   "  )\n"
+                   ")");
+}
+
+static void
+test_bare_linear_is_named_like_pytorch (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbModel) model = nnb_model_new ("Linear");
+  g_autoptr (NnbModule) line = linear (1, 1);
+  g_autofree char *text = NULL;
+
+  g_assert_true (nnb_model_register_module (model, "", line, &error));
+  g_assert_cmpstr (((NnbNamedParameter *) nnb_model_named_parameters (model)->pdata[0])->name, ==, "weight");
+  g_assert_cmpstr (((NnbNamedParameter *) nnb_model_named_parameters (model)->pdata[1])->name, ==, "bias");
+  text = nnb_model_repr (model);
+  g_assert_cmpstr (text, ==, "Linear(in_features=1, out_features=1, bias=True)");
+  g_assert_false (nnb_model_register_module (model, "other", line, &error));
+  g_assert_error (error, NNB_ERROR, NNB_ERROR_GRAPH);
+}
+
+static void
+test_activation_reprs (void)
+{
+  struct { NnbModule *module; const char *text; } cases[] = {
+    { nnb_activation_new (NNB_MODULE_TANH), "Tanh()" },
+    { nnb_activation_new (NNB_MODULE_SIGMOID), "Sigmoid()" },
+    { nnb_activation_new (NNB_MODULE_GELU), "GELU(approximate='none')" },
+    { nnb_activation_new (NNB_MODULE_IDENTITY), "Identity()" },
+    { nnb_activation_new (NNB_MODULE_LEAKY_RELU), "LeakyReLU(negative_slope=0.01)" },
+    { nnb_leaky_relu_new (0.2), "LeakyReLU(negative_slope=0.2)" },
+    { nnb_leaky_relu_new (1.0), "LeakyReLU(negative_slope=1.0)" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = nnb_module_repr (cases[i].module, 0);
+      g_assert_cmpstr (text, ==, cases[i].text);
+      nnb_module_unref (cases[i].module);
+    }
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (NnbModule) nobias = nnb_linear_new (4, 2, FALSE, NULL, &error);
+    g_autofree char *text = nnb_module_repr (nobias, 0);
+    g_assert_cmpstr (text, ==, "Linear(in_features=4, out_features=2, bias=False)");
+    g_assert_cmpint (nnb_module_count_parameters (nobias), ==, 8);
+  }
+}
+
+static void
+test_registration_refuses_bad_and_duplicate_names (void)
+{
+  g_autoptr (NnbModel) model = nnb_model_new ("Net");
+  g_autoptr (NnbModule) act = nnb_activation_new (NNB_MODULE_RELU);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (nnb_model_register_module (model, "act", act, &error));
+  g_assert_false (nnb_model_register_module (model, "act", act, &error));
+  g_assert_error (error, NNB_ERROR, NNB_ERROR_GRAPH);
+  g_assert_nonnull (strstr (error->message, "already a module named 'act'"));
+  g_clear_error (&error);
+  g_assert_false (nnb_model_register_module (model, "2fast", act, &error));
+  g_assert_nonnull (strstr (error->message, "Python identifier"));
+  g_clear_error (&error);
+  g_assert_false (nnb_model_register_module (model, "class", act, &error));
+  g_clear_error (&error);
+  g_assert_false (nnb_is_python_identifier ("fc-1"));
+  g_assert_true (nnb_is_python_identifier ("_hidden2"));
+}
+
+static void
+test_linear_refuses_bad_and_huge_sizes (void)
+{
+  g_autoptr (GError) error = NULL;
+  NnbModule *module = nnb_linear_new (0, 3, TRUE, NULL, &error);
+
+  g_assert_null (module);
+  g_assert_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  module = nnb_linear_new (-3, 3, TRUE, NULL, &error);
+  g_assert_null (module);
+  g_clear_error (&error);
+  /* Linear(100000, 100000) would need 40 GB: a sentence, not a crash */
+  module = nnb_linear_new (100000, 100000, TRUE, NULL, &error);
+  g_assert_null (module);
+  g_assert_error (error, NNB_ERROR, NNB_ERROR_OUT_OF_MEMORY);
+  g_assert_nonnull (strstr (error->message, "too large for memory"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/module/mlp-has-353-parameters", test_mlp_has_353_parameters);
+  g_test_add_func ("/module/mlp-parameter-names-in-pytorch-order", test_mlp_parameter_names_in_pytorch_order);
+  g_test_add_func ("/module/mlp-prints-like-pytorch", test_mlp_prints_like_pytorch);
+  g_test_add_func ("/module/sequential-prints-like-pytorch", test_sequential_prints_like_pytorch);
+  g_test_add_func ("/module/sinenet-has-4353-parameters-and-nested-names", test_sinenet_has_4353_parameters_and_nested_names);
+  g_test_add_func ("/module/bare-linear-is-named-like-pytorch", test_bare_linear_is_named_like_pytorch);
+  g_test_add_func ("/module/activation-reprs", test_activation_reprs);
+  g_test_add_func ("/module/registration-refuses-bad-and-duplicate-names", test_registration_refuses_bad_and_duplicate_names);
+  g_test_add_func ("/module/linear-refuses-bad-and-huge-sizes", test_linear_refuses_bad_and_huge_sizes);
+  return g_test_run ();
+}

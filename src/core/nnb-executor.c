@@ -205,6 +205,21 @@ run_linear_forward (NnbPlan *plan, const Step *step)
             bias ? 1.0f : 0.0f, y->data, out_f);
 }
 
+#define MAX_PLANS 4
+
+static NnbPlan *
+find_plan (NnbModel *model, const NnbTensor *input)
+{
+  for (guint i = 0; model->plans && i < model->plans->len; i++)
+    {
+      NnbPlan *plan = model->plans->pdata[i];
+      if (plan->in_ndim == input->ndim && nnb_device_equal (plan->device, model->device) &&
+          memcmp (plan->in_shape, input->shape, input->ndim * sizeof (int64_t)) == 0)
+        return plan;
+    }
+  return NULL;
+}
+
 NnbTensor *
 nnb_model_forward (NnbModel *model, NnbTensor *input, GError **error)
 {
@@ -213,16 +228,22 @@ nnb_model_forward (NnbModel *model, NnbTensor *input, GError **error)
   g_return_val_if_fail (input != NULL, NULL);
   if (!same_device_or_error (model, input, error))
     return NULL;
-  plan = model->plan;
-  if (plan == NULL || plan->in_ndim != input->ndim ||
-      memcmp (plan->in_shape, input->shape, input->ndim * sizeof (int64_t)) != 0 ||
-      !nnb_device_equal (plan->device, model->device))
+  plan = find_plan (model, input);
+  if (plan == NULL)
     {
-      g_clear_pointer (&model->plan, nnb_plan_free);
-      plan = model->plan = plan_new (model, input, error);
+      plan = plan_new (model, input, error);
       if (plan == NULL)
         return NULL;
+      /* a few shapes stay compiled (training batches, the last smaller
+       * batch, the plotting grid), so alternating between them allocates
+       * nothing */
+      if (model->plans == NULL)
+        model->plans = g_ptr_array_new_with_free_func ((GDestroyNotify) nnb_plan_free);
+      if (model->plans->len >= MAX_PLANS)
+        g_ptr_array_remove_index (model->plans, 0);
+      g_ptr_array_add (model->plans, plan);
     }
+  model->plan = plan;
 
   nnb_tensor_ref (input);
   g_clear_pointer (&plan->values->pdata[0], nnb_tensor_unref);

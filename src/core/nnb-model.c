@@ -61,7 +61,8 @@ nnb_model_unref (NnbModel *model)
 void
 nnb_model_invalidate (NnbModel *model)
 {
-  g_clear_pointer (&model->plan, nnb_plan_free);
+  model->plan = NULL;
+  g_clear_pointer (&model->plans, g_ptr_array_unref);
   g_clear_pointer (&model->named_parameters_cache, g_ptr_array_unref);
 }
 
@@ -651,7 +652,8 @@ nnb_model_to (NnbModel *model, NnbDevice device, GError **error)
     if (!nnb_module_to (model->modules->pdata[i], device, error))
       return FALSE;
   model->device = device;
-  g_clear_pointer (&model->plan, nnb_plan_free);
+  model->plan = NULL;
+  g_clear_pointer (&model->plans, g_ptr_array_unref);
   return TRUE;
 }
 

@@ -49,7 +49,8 @@ struct _NnbModel
   GPtrArray *nodes;        /* NnbNode* */
   NnbDevice device;
   /*< private >*/
-  NnbPlan *plan;           /* compiled forward/backward for the last input shape */
+  GPtrArray *plans;        /* compiled forward/backward, one per input shape seen lately */
+  NnbPlan *plan;           /* the plan of the last forward, which backward follows */
   GPtrArray *named_parameters_cache;
   gint ref_count;
 };

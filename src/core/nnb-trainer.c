@@ -1,0 +1,338 @@
+/* nnb-trainer.c — the worker thread and its snapshots (see the header for
+ * the hand-off). */
+#include "nnb-trainer.h"
+
+#include <math.h>
+#include <string.h>
+
+struct _NnbTrainer
+{
+  NnbModel *model;
+  NnbDataset *data;
+  NnbTrainingOptions options;
+  NnbGenerator gen;
+  NnbTraining *training;     /* used by the worker only */
+  GThread *thread;
+
+  GMutex lock;               /* guards everything below */
+  GCond wake;
+  NnbSnapshot *snapshot;
+  gboolean run;              /* keep stepping */
+  gint steps_left;           /* single steps requested while paused */
+  gboolean quit;
+  double new_lr;             /* NAN: unchanged */
+  NnbTrainerState state;
+
+  gint64 publish_interval_us;
+  GArray *losses;            /* worker's own history */
+  NnbTensor *grid_input;     /* (n_grid, 1) */
+  float *grid_x;
+  int n_grid;
+};
+
+NnbSnapshot *
+nnb_snapshot_ref (NnbSnapshot *snapshot)
+{
+  g_atomic_int_inc (&snapshot->ref_count);
+  return snapshot;
+}
+
+static void
+parameter_stats_clear (gpointer data)
+{
+  g_free (((NnbParameterStats *) data)->name);
+}
+
+void
+nnb_snapshot_unref (NnbSnapshot *snapshot)
+{
+  if (snapshot == NULL || !g_atomic_int_dec_and_test (&snapshot->ref_count))
+    return;
+  g_array_unref (snapshot->losses);
+  g_array_unref (snapshot->parameters);
+  g_free (snapshot->grid_x);
+  g_free (snapshot->grid_y);
+  g_free (snapshot->message);
+  g_free (snapshot);
+}
+
+/* Builds a snapshot from the worker's state; runs on the worker thread
+ * (or before it starts), so it may read the model freely. */
+static NnbSnapshot *
+snapshot_build (NnbTrainer *t, NnbTrainerState state, const char *message)
+{
+  NnbSnapshot *s = g_new0 (NnbSnapshot, 1);
+  GPtrArray *params = nnb_model_named_parameters (t->model);
+  const NnbBackend *backend = nnb_backend_get (t->model->device, NULL);
+
+  s->ref_count = 1;
+  s->state = state;
+  s->epoch = t->training ? nnb_training_get_epoch (t->training) : 0;
+  s->losses = g_array_sized_new (FALSE, FALSE, sizeof (double), t->losses->len);
+  g_array_append_vals (s->losses, t->losses->data, t->losses->len);
+  s->loss = t->losses->len ? g_array_index (t->losses, double, t->losses->len - 1) : NAN;
+  s->parameters = g_array_sized_new (FALSE, TRUE, sizeof (NnbParameterStats), params->len);
+  g_array_set_clear_func (s->parameters, parameter_stats_clear);
+  for (guint i = 0; i < params->len; i++)
+    {
+      NnbNamedParameter *named = params->pdata[i];
+      NnbParameterStats stats = {
+        .name = g_strdup (named->name),
+        .value_norm = sqrt (backend->sum_squares (named->param->value->data, named->param->value->numel)),
+        .grad_norm = sqrt (backend->sum_squares (named->param->grad->data, named->param->grad->numel)),
+      };
+      g_array_append_val (s->parameters, stats);
+    }
+  if (t->grid_input != NULL)
+    {
+      NnbTensor *out = nnb_model_forward (t->model, t->grid_input, NULL);
+      if (out != NULL && out->numel == t->n_grid)
+        {
+          s->n_grid = t->n_grid;
+          s->grid_x = g_memdup2 (t->grid_x, t->n_grid * sizeof (float));
+          s->grid_y = g_new (float, t->n_grid);
+          nnb_tensor_read (out, s->grid_y);
+        }
+    }
+  s->message = g_strdup (message);
+  s->published_us = g_get_monotonic_time ();
+  return s;
+}
+
+static void
+publish (NnbTrainer *t, NnbTrainerState state, const char *message)
+{
+  NnbSnapshot *fresh = snapshot_build (t, state, message);
+  NnbSnapshot *old;
+
+  g_mutex_lock (&t->lock);
+  old = t->snapshot;
+  t->snapshot = fresh;
+  t->state = state;
+  g_mutex_unlock (&t->lock);
+  nnb_snapshot_unref (old);
+}
+
+static gpointer
+worker (gpointer data)
+{
+  NnbTrainer *t = data;
+  gint64 last_publish = 0;
+
+  for (;;)
+    {
+      g_autoptr (GError) error = NULL;
+      gboolean single = FALSE;
+      double lr, loss;
+
+      g_mutex_lock (&t->lock);
+      while (!t->quit && !t->run && t->steps_left == 0)
+        {
+          if (t->state == NNB_TRAINER_RUNNING)
+            {
+              /* announce the pause at once, with the weights as they are */
+              g_mutex_unlock (&t->lock);
+              publish (t, NNB_TRAINER_PAUSED, NULL);
+              g_mutex_lock (&t->lock);
+              continue;
+            }
+          g_cond_wait (&t->wake, &t->lock);
+        }
+      if (t->quit)
+        {
+          g_mutex_unlock (&t->lock);
+          break;
+        }
+      if (!t->run)
+        {
+          t->steps_left--;
+          single = TRUE;
+        }
+      lr = t->new_lr;
+      t->new_lr = NAN;
+      t->state = NNB_TRAINER_RUNNING;
+      g_mutex_unlock (&t->lock);
+
+      if (!isnan (lr))
+        nnb_optimizer_set_lr (nnb_training_get_optimizer (t->training), lr);
+
+      if (!nnb_training_epoch (t->training, &loss, &error))
+        {
+          gboolean diverged = g_error_matches (error, NNB_ERROR, NNB_ERROR_DIVERGED);
+          publish (t, diverged ? NNB_TRAINER_DIVERGED : NNB_TRAINER_FAILED, error->message);
+          break;
+        }
+      g_array_append_val (t->losses, loss);
+
+      if (t->options.until_loss > 0 && loss < t->options.until_loss)
+        {
+          publish (t, NNB_TRAINER_CONVERGED, NULL);
+          break;
+        }
+      if (t->options.epochs > 0 && nnb_training_get_epoch (t->training) >= t->options.epochs)
+        {
+          publish (t, NNB_TRAINER_FINISHED, NULL);
+          break;
+        }
+      if (single || g_get_monotonic_time () - last_publish >= t->publish_interval_us)
+        {
+          publish (t, single ? NNB_TRAINER_PAUSED : NNB_TRAINER_RUNNING, NULL);
+          last_publish = g_get_monotonic_time ();
+        }
+    }
+
+  g_mutex_lock (&t->lock);
+  t->run = FALSE;
+  if (t->state == NNB_TRAINER_RUNNING || t->state == NNB_TRAINER_PAUSED)
+    {
+      g_mutex_unlock (&t->lock);
+      publish (t, NNB_TRAINER_STOPPED, NULL);
+    }
+  else
+    g_mutex_unlock (&t->lock);
+  return NULL;
+}
+
+NnbTrainer *
+nnb_trainer_new (NnbModel *model, NnbDataset *data, const NnbTrainingOptions *options,
+                 guint64 shuffle_seed, int n_grid, double grid_min, double grid_max, GError **error)
+{
+  NnbTrainer *t = g_new0 (NnbTrainer, 1);
+
+  g_mutex_init (&t->lock);
+  g_cond_init (&t->wake);
+  t->model = nnb_model_ref (model);
+  t->data = data;
+  t->options = *options;
+  t->new_lr = NAN;
+  t->publish_interval_us = 10000;
+  t->losses = g_array_new (FALSE, FALSE, sizeof (double));
+  nnb_generator_manual_seed (&t->gen, shuffle_seed);
+  t->training = nnb_training_new (model, data, options, &t->gen, error);
+  if (t->training == NULL)
+    {
+      nnb_trainer_free (t);
+      return NULL;
+    }
+  if (n_grid > 1 && nnb_model_input_features (model) == 1)
+    {
+      g_autoptr (NnbTensor) host = nnb_tensor_new_2d (n_grid, 1);
+      t->n_grid = n_grid;
+      t->grid_x = g_new (float, n_grid);
+      for (int i = 0; i < n_grid; i++)
+        t->grid_x[i] = host->data[i] = (float) (grid_min + (grid_max - grid_min) * i / (n_grid - 1));
+      t->grid_input = nnb_tensor_to (host, options->device, error);
+      if (t->grid_input == NULL)
+        {
+          nnb_trainer_free (t);
+          return NULL;
+        }
+    }
+  t->state = NNB_TRAINER_IDLE;
+  t->snapshot = snapshot_build (t, NNB_TRAINER_IDLE, NULL);
+  return t;
+}
+
+static void
+ensure_thread (NnbTrainer *t)
+{
+  if (t->thread == NULL && !t->quit)
+    t->thread = g_thread_new ("nnb-trainer", worker, t);
+}
+
+void
+nnb_trainer_start (NnbTrainer *t)
+{
+  g_mutex_lock (&t->lock);
+  t->run = TRUE;
+  g_cond_signal (&t->wake);
+  g_mutex_unlock (&t->lock);
+  ensure_thread (t);
+}
+
+void
+nnb_trainer_pause (NnbTrainer *t)
+{
+  g_mutex_lock (&t->lock);
+  t->run = FALSE;
+  t->steps_left = 0;
+  g_cond_signal (&t->wake);
+  g_mutex_unlock (&t->lock);
+}
+
+void
+nnb_trainer_step (NnbTrainer *t)
+{
+  g_mutex_lock (&t->lock);
+  t->run = FALSE;
+  t->steps_left++;
+  g_cond_signal (&t->wake);
+  g_mutex_unlock (&t->lock);
+  ensure_thread (t);
+}
+
+void
+nnb_trainer_stop (NnbTrainer *t)
+{
+  g_mutex_lock (&t->lock);
+  t->quit = TRUE;
+  t->run = FALSE;
+  g_cond_signal (&t->wake);
+  g_mutex_unlock (&t->lock);
+  g_clear_pointer (&t->thread, g_thread_join);
+}
+
+void
+nnb_trainer_set_lr (NnbTrainer *t, double lr)
+{
+  g_mutex_lock (&t->lock);
+  t->new_lr = lr;
+  g_mutex_unlock (&t->lock);
+}
+
+void
+nnb_trainer_set_publish_interval (NnbTrainer *t, gint64 interval_us)
+{
+  g_mutex_lock (&t->lock);
+  t->publish_interval_us = interval_us;
+  g_mutex_unlock (&t->lock);
+}
+
+NnbSnapshot *
+nnb_trainer_get_snapshot (NnbTrainer *t)
+{
+  NnbSnapshot *s;
+
+  g_mutex_lock (&t->lock);
+  s = nnb_snapshot_ref (t->snapshot);
+  g_mutex_unlock (&t->lock);
+  return s;
+}
+
+NnbTrainerState
+nnb_trainer_get_state (NnbTrainer *t)
+{
+  NnbTrainerState state;
+
+  g_mutex_lock (&t->lock);
+  state = t->state;
+  g_mutex_unlock (&t->lock);
+  return state;
+}
+
+void
+nnb_trainer_free (NnbTrainer *t)
+{
+  if (t == NULL)
+    return;
+  nnb_trainer_stop (t);
+  nnb_training_free (t->training);
+  nnb_snapshot_unref (t->snapshot);
+  nnb_tensor_unref (t->grid_input);
+  g_free (t->grid_x);
+  g_array_unref (t->losses);
+  nnb_model_unref (t->model);
+  g_mutex_clear (&t->lock);
+  g_cond_clear (&t->wake);
+  g_free (t);
+}

@@ -1,0 +1,85 @@
+/* nnb-trainer.h — training on a worker thread, for the app.
+ *
+ * The hand-off, in one place: the worker runs nnb_training_epoch in a loop
+ * and never waits for the UI. After an epoch, when at least
+ * publish_interval_us has passed since the last one (and always on a state
+ * change), it builds a new immutable NnbSnapshot and swaps it in under a
+ * mutex held only for the pointer swap. The UI takes the latest snapshot
+ * with nnb_trainer_get_snapshot on its frame clock, reads it at leisure and
+ * unrefs it. Commands (pause, step, resume, stop) set flags the worker reads
+ * between steps, so they take effect within one training step. */
+#pragma once
+
+#include <glib.h>
+#include "nnb-training.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  NNB_TRAINER_IDLE,      /* built, not started */
+  NNB_TRAINER_RUNNING,
+  NNB_TRAINER_PAUSED,
+  NNB_TRAINER_CONVERGED, /* the loss went below until_loss */
+  NNB_TRAINER_FINISHED,  /* all epochs done */
+  NNB_TRAINER_STOPPED,   /* stopped on request */
+  NNB_TRAINER_DIVERGED,  /* NaN or infinite loss; message says what to try */
+  NNB_TRAINER_FAILED,    /* any other error; message says what */
+} NnbTrainerState;
+
+typedef struct
+{
+  char *name;            /* "fc1.weight" */
+  double value_norm;     /* ‖w‖₂ */
+  double grad_norm;      /* ‖∂L/∂w‖₂ of the last step */
+} NnbParameterStats;
+
+typedef struct
+{
+  NnbTrainerState state;
+  int epoch;             /* epochs completed */
+  double loss;           /* loss of the last completed epoch */
+  GArray *losses;        /* double, one per completed epoch */
+  GArray *parameters;    /* NnbParameterStats, named_parameters() order */
+  /* the model's output on the plotting grid (models with one input and one
+   * output): grid_y[i] = model(grid_x[i]) */
+  int n_grid;
+  float *grid_x;
+  float *grid_y;
+  char *message;         /* for DIVERGED and FAILED */
+  gint64 published_us;   /* g_get_monotonic_time () when published */
+  /*< private >*/
+  gint ref_count;
+} NnbSnapshot;
+
+NnbSnapshot *nnb_snapshot_ref (NnbSnapshot *snapshot);
+void nnb_snapshot_unref (NnbSnapshot *snapshot);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnbSnapshot, nnb_snapshot_unref)
+
+typedef struct _NnbTrainer NnbTrainer;
+
+/* The trainer owns a reference to the model and the data; the caller must
+ * not touch the model while the worker runs (take snapshots instead).
+ * grid_min/grid_max span the plotting grid of n_grid points (0: none). */
+NnbTrainer *nnb_trainer_new (NnbModel *model, NnbDataset *data, const NnbTrainingOptions *options,
+                             guint64 shuffle_seed, int n_grid, double grid_min, double grid_max,
+                             GError **error);
+/* Stops the worker (if running) and frees everything. */
+void nnb_trainer_free (NnbTrainer *trainer);
+
+void nnb_trainer_set_publish_interval (NnbTrainer *trainer, gint64 interval_us);
+
+void nnb_trainer_start (NnbTrainer *trainer);   /* runs, or resumes when paused */
+void nnb_trainer_pause (NnbTrainer *trainer);
+void nnb_trainer_step (NnbTrainer *trainer);    /* one epoch, then paused */
+void nnb_trainer_stop (NnbTrainer *trainer);    /* ends the worker; waits for it */
+/* Changes the learning rate between steps. */
+void nnb_trainer_set_lr (NnbTrainer *trainer, double lr);
+
+/* The latest published snapshot (never NULL after nnb_trainer_new). */
+NnbSnapshot *nnb_trainer_get_snapshot (NnbTrainer *trainer);
+NnbTrainerState nnb_trainer_get_state (NnbTrainer *trainer);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnbTrainer, nnb_trainer_free)
+
+G_END_DECLS

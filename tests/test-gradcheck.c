@@ -1,0 +1,882 @@
+/* test-gradcheck.c — loss.backward() gives the derivative of the loss.
+ *
+ * Each case builds a model with fixed float32 weights, runs the engine's
+ * forward, loss and backward, and compares every parameter's .grad with a
+ * central difference of the same loss. The difference is computed here, in
+ * double precision, by a small reference forward written with plain loops
+ * (it walks the model's graph recursively and shares no code with the
+ * executor), at the engine's float32 parameter values. Double precision
+ * makes the finite difference itself exact to about 1e-9, so what the
+ * comparison measures is the engine's gradient and its float32 rounding.
+ *
+ * The weights come from a fixed hash, not from the engine's generator, so
+ * these checks stand on their own. */
+#include <math.h>
+#include <string.h>
+
+#include "nnb-loss.h"
+#include "nnb-model.h"
+#include "nnb-test-util.h"
+
+/* Central difference step, in double: truncation error ~eps² ≈ 1e-12,
+ * round-off ~1e-16 / eps ≈ 1e-10, both far below the tolerance. */
+#define FD_EPS 1e-6
+/* The engine's gradient is float32: a few ulps per operation, and more
+ * where terms cancel, hence relative 1e-3 with an absolute floor of 1e-5. */
+#define GRAD_RTOL 1e-3
+#define GRAD_ATOL 1e-5
+/* ReLU, LeakyReLU and L1 have kinks at 0; every test point keeps its
+ * pre-activations (and L1 residuals) at least this far from them, far more
+ * than an FD_EPS step or float32 rounding can move them. */
+#define KINK_MARGIN 1e-4
+
+/* ---- fixed values ----------------------------------------------------- */
+
+/* A fixed pseudo-random value in [−1, 1) for element i of stream `salt`
+ * (a 32-bit integer hash; 24 bits, so exact in float32). */
+static float
+fixed_uniform (guint32 salt, guint32 i)
+{
+  guint32 h = i * 2654435761u + salt * 0x9e3779b9u + 0x7f4a7c15u;
+
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
+  return (float) ((h >> 8) / 8388608.0 - 1.0);
+}
+
+static void
+fill_fixed (NnbTensor *tensor, guint32 salt, float scale)
+{
+  for (int64_t i = 0; i < tensor->numel; i++)
+    tensor->data[i] = scale * fixed_uniform (salt, (guint32) i);
+}
+
+/* nn.Linear(in, out, bias) with weights in PyTorch's default range
+ * U(−1/√in, 1/√in) drawn from the fixed hash. */
+static NnbModule *
+linear_new (int64_t in, int64_t out, gboolean bias, guint32 salt)
+{
+  g_autoptr (GError) error = NULL;
+  NnbModule *linear = nnb_linear_new (in, out, bias, NULL, &error);
+  float bound = (float) (1.0 / sqrt ((double) in));
+
+  g_assert_no_error (error);
+  fill_fixed (nnb_module_get_parameter (linear, "weight")->value, salt, bound);
+  if (bias)
+    fill_fixed (nnb_module_get_parameter (linear, "bias")->value, salt + 1000, bound);
+  return linear;
+}
+
+static NnbTensor *
+fixed_tensor (int ndim, const int64_t *shape, guint32 salt, float scale)
+{
+  NnbTensor *tensor = nnb_tensor_new_cpu (ndim, shape);
+
+  fill_fixed (tensor, salt, scale);
+  return tensor;
+}
+
+/* ---- models ----------------------------------------------------------- */
+
+/* nn.Sequential(Linear(3, 6), act, Linear(6, 2)) */
+static NnbModel *
+sandwich_new (NnbModule *act, gboolean bias)
+{
+  g_autoptr (NnbModule) fc1 = linear_new (3, 6, bias, 11);
+  g_autoptr (NnbModule) fc2 = linear_new (6, 2, bias, 12);
+  NnbModule *modules[] = { fc1, act, fc2 };
+
+  return nnb_model_new_sequential (modules, G_N_ELEMENTS (modules));
+}
+
+static int
+add_node (NnbModel *model, NnbNodeKind kind, const char *name, const char *module)
+{
+  g_autoptr (GError) error = NULL;
+  int index = nnb_model_add_node (model, kind, name, module, &error);
+
+  g_assert_no_error (error);
+  return index;
+}
+
+static void
+connect (NnbModel *model, int from, int to, int slot)
+{
+  g_autoptr (GError) error = NULL;
+
+  nnb_model_connect (model, from, to, slot, &error);
+  g_assert_no_error (error);
+}
+
+static void
+register_module (NnbModel *model, const char *name, NnbModule *module)
+{
+  g_autoptr (GError) error = NULL;
+
+  nnb_model_register_module (model, name, module, &error);
+  g_assert_no_error (error);
+}
+
+/* The page's model:
+ *
+ *   h = self.act(self.fc1(x))
+ *   h = self.act(self.fc2(h)) + h
+ *   return self.head(h)
+ *
+ * self.act is one nn.ReLU called twice. */
+static NnbModel *
+page_mlp_new (int64_t in_dim, int64_t hidden, int64_t out_dim)
+{
+  NnbModel *model = nnb_model_new ("MLP");
+  g_autoptr (NnbModule) fc1 = linear_new (in_dim, hidden, TRUE, 21);
+  g_autoptr (NnbModule) fc2 = linear_new (hidden, hidden, TRUE, 22);
+  g_autoptr (NnbModule) head = linear_new (hidden, out_dim, TRUE, 23);
+  g_autoptr (NnbModule) act = nnb_activation_new (NNB_MODULE_RELU);
+  int x, h1, a1, h2, a2, sum, y, out;
+
+  register_module (model, "fc1", fc1);
+  register_module (model, "fc2", fc2);
+  register_module (model, "head", head);
+  register_module (model, "act", act);
+  x = add_node (model, NNB_NODE_INPUT, "x", NULL);
+  h1 = add_node (model, NNB_NODE_CALL, "fc1", "fc1");
+  a1 = add_node (model, NNB_NODE_CALL, "act_1", "act");
+  h2 = add_node (model, NNB_NODE_CALL, "fc2", "fc2");
+  a2 = add_node (model, NNB_NODE_CALL, "act_2", "act");
+  sum = add_node (model, NNB_NODE_ADD, "add", NULL);
+  y = add_node (model, NNB_NODE_CALL, "head", "head");
+  out = add_node (model, NNB_NODE_OUTPUT, "output", NULL);
+  connect (model, x, h1, 0);
+  connect (model, h1, a1, 0);
+  connect (model, a1, h2, 0);
+  connect (model, h2, a2, 0);
+  connect (model, a2, sum, 0);
+  connect (model, a1, sum, 1);
+  connect (model, sum, y, 0);
+  connect (model, y, out, 0);
+  return model;
+}
+
+/* ---- the reference forward, in double --------------------------------- */
+
+typedef struct
+{
+  int ndim;
+  int64_t shape[NNB_MAX_DIMS];
+  int64_t numel;
+  double *data;
+} Ref;
+
+typedef struct
+{
+  NnbModel *model;
+  GHashTable *point;   /* NnbParameter* → double[numel]: where the loss is evaluated */
+  GPtrArray *arena;    /* Ref* made by the current evaluation */
+  double min_kink;     /* smallest distance to a kink seen by the evaluation */
+} Reference;
+
+static void
+ref_free (gpointer data)
+{
+  Ref *ref = data;
+
+  g_free (ref->data);
+  g_free (ref);
+}
+
+static Ref *
+ref_new (Reference *r, int ndim, const int64_t *shape)
+{
+  Ref *ref = g_new0 (Ref, 1);
+
+  ref->ndim = ndim;
+  ref->numel = 1;
+  for (int i = 0; i < ndim; i++)
+    {
+      ref->shape[i] = shape[i];
+      ref->numel *= shape[i];
+    }
+  ref->data = g_new0 (double, ref->numel);
+  g_ptr_array_add (r->arena, ref);
+  return ref;
+}
+
+static Ref *
+ref_from_tensor (Reference *r, const NnbTensor *tensor)
+{
+  Ref *ref = ref_new (r, tensor->ndim, tensor->shape);
+
+  for (int64_t i = 0; i < ref->numel; i++)
+    ref->data[i] = tensor->data[i];
+  return ref;
+}
+
+static Reference *
+reference_new (NnbModel *model)
+{
+  Reference *r = g_new0 (Reference, 1);
+  GPtrArray *params = nnb_model_named_parameters (model);
+
+  r->model = model;
+  r->point = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  r->arena = g_ptr_array_new_with_free_func (ref_free);
+  for (guint i = 0; i < params->len; i++)
+    {
+      NnbParameter *param = ((NnbNamedParameter *) params->pdata[i])->param;
+      double *values = g_new (double, param->value->numel);
+
+      for (int64_t j = 0; j < param->value->numel; j++)
+        values[j] = param->value->data[j];
+      g_hash_table_insert (r->point, param, values);
+    }
+  return r;
+}
+
+static void
+reference_free (Reference *r)
+{
+  g_hash_table_unref (r->point);
+  g_ptr_array_unref (r->arena);
+  g_free (r);
+}
+
+static void
+note_kink (Reference *r, double distance)
+{
+  r->min_kink = MIN (r->min_kink, fabs (distance));
+}
+
+static Ref *
+ref_module (Reference *r, const NnbModule *module, Ref *x)
+{
+  Ref *y;
+
+  if (module->kind == NNB_MODULE_SEQUENTIAL)
+    {
+      for (guint i = 0; i < module->children->len; i++)
+        x = ref_module (r, module->children->pdata[i], x);
+      return x;
+    }
+
+  if (module->kind == NNB_MODULE_LINEAR)
+    {
+      /* y = x Wᵀ + b over the last dimension */
+      int64_t in = module->in_features, out = module->out_features;
+      int64_t rows = x->numel / in;
+      int64_t shape[NNB_MAX_DIMS];
+      const double *w = g_hash_table_lookup (r->point, nnb_module_get_parameter (module, "weight"));
+      const double *b = module->has_bias ? g_hash_table_lookup (r->point, nnb_module_get_parameter (module, "bias")) : NULL;
+
+      g_assert_cmpint (x->shape[x->ndim - 1], ==, in);
+      memcpy (shape, x->shape, sizeof shape);
+      shape[x->ndim - 1] = out;
+      y = ref_new (r, x->ndim, shape);
+      for (int64_t row = 0; row < rows; row++)
+        for (int64_t o = 0; o < out; o++)
+          {
+            double sum = b ? b[o] : 0.0;
+            for (int64_t i = 0; i < in; i++)
+              sum += x->data[row * in + i] * w[o * in + i];
+            y->data[row * out + o] = sum;
+          }
+      return y;
+    }
+
+  y = ref_new (r, x->ndim, x->shape);
+  for (int64_t i = 0; i < x->numel; i++)
+    {
+      double v = x->data[i];
+      switch (module->kind)
+        {
+        case NNB_MODULE_RELU:
+          note_kink (r, v);
+          y->data[i] = v > 0.0 ? v : 0.0;
+          break;
+        case NNB_MODULE_LEAKY_RELU:
+          note_kink (r, v);
+          y->data[i] = v > 0.0 ? v : module->negative_slope * v;
+          break;
+        case NNB_MODULE_TANH:
+          y->data[i] = tanh (v);
+          break;
+        case NNB_MODULE_SIGMOID:
+          y->data[i] = 1.0 / (1.0 + exp (-v));
+          break;
+        case NNB_MODULE_GELU:
+          /* approximate='none': x · Φ(x) */
+          y->data[i] = 0.5 * v * (1.0 + erf (v / sqrt (2.0)));
+          break;
+        case NNB_MODULE_IDENTITY:
+          y->data[i] = v;
+          break;
+        case NNB_MODULE_LINEAR:
+        case NNB_MODULE_SEQUENTIAL:
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  return y;
+}
+
+/* The value of node `index`, evaluated from its inputs (memoised, so a value
+ * used twice is computed once, as forward computes it). */
+static Ref *
+ref_node (Reference *r, int index, Ref **memo)
+{
+  NnbNode *node = nnb_model_get_node (r->model, index);
+  Ref *a, *b;
+
+  if (memo[index] != NULL)
+    return memo[index];
+  switch (node->kind)
+    {
+    case NNB_NODE_INPUT:
+      g_assert_not_reached (); /* set by the caller */
+      break;
+    case NNB_NODE_CALL:
+      memo[index] = ref_module (r, nnb_model_get_module (r->model, node->module),
+                                ref_node (r, node->inputs[0], memo));
+      break;
+    case NNB_NODE_ADD:
+      a = ref_node (r, node->inputs[0], memo);
+      b = ref_node (r, node->inputs[1], memo);
+      g_assert_cmpint (a->numel, ==, b->numel);
+      memo[index] = ref_new (r, a->ndim, a->shape);
+      for (int64_t i = 0; i < a->numel; i++)
+        memo[index]->data[i] = a->data[i] + b->data[i];
+      break;
+    case NNB_NODE_OUTPUT:
+      memo[index] = ref_node (r, node->inputs[0], memo);
+      break;
+    }
+  return memo[index];
+}
+
+static double
+ref_elementwise_loss (Reference *r, NnbLossKind kind, double diff)
+{
+  if (kind == NNB_LOSS_MSE)
+    return diff * diff;
+  note_kink (r, diff);
+  return fabs (diff);
+}
+
+/* reduction='mean' over the shape PyTorch computes on: the common shape, or
+ * for pred (N, 1) against target (N,) the broadcast (N, N) grid, where
+ * element [i, j] is pred[i] − target[j]. */
+static double
+ref_loss (Reference *r, NnbLossKind kind, const Ref *pred, const NnbTensor *target)
+{
+  double sum = 0.0;
+
+  if (pred->ndim == target->ndim &&
+      memcmp (pred->shape, target->shape, pred->ndim * sizeof (int64_t)) == 0)
+    {
+      for (int64_t i = 0; i < pred->numel; i++)
+        sum += ref_elementwise_loss (r, kind, pred->data[i] - target->data[i]);
+      return sum / pred->numel;
+    }
+
+  g_assert_cmpint (pred->ndim, ==, 2);
+  g_assert_cmpint (pred->shape[1], ==, 1);
+  g_assert_cmpint (target->ndim, ==, 1);
+  g_assert_cmpint (target->shape[0], ==, pred->shape[0]);
+  for (int64_t i = 0; i < pred->numel; i++)
+    for (int64_t j = 0; j < target->numel; j++)
+      sum += ref_elementwise_loss (r, kind, pred->data[i] - target->data[j]);
+  return sum / ((double) pred->numel * target->numel);
+}
+
+/* loss_fn(model(input), target) at the reference's point; *pred_out (when
+ * not NULL) stays valid until the next evaluation. */
+static double
+reference_loss (Reference *r, NnbLossKind kind, const NnbTensor *input,
+                const NnbTensor *target, Ref **pred_out)
+{
+  guint n = r->model->nodes->len;
+  g_autofree Ref **memo = g_new0 (Ref *, n);
+  int output = -1;
+  Ref *pred;
+
+  g_ptr_array_set_size (r->arena, 0);
+  r->min_kink = INFINITY;
+  for (guint i = 0; i < n; i++)
+    {
+      NnbNode *node = nnb_model_get_node (r->model, i);
+      if (node->kind == NNB_NODE_INPUT)
+        memo[i] = ref_from_tensor (r, input);
+      else if (node->kind == NNB_NODE_OUTPUT)
+        output = i;
+    }
+  g_assert_cmpint (output, >=, 0);
+  pred = ref_node (r, output, memo);
+  if (pred_out)
+    *pred_out = pred;
+  return ref_loss (r, kind, pred, target);
+}
+
+/* ---- the check -------------------------------------------------------- */
+
+/* The engine's forward → loss → backward, as one training step computes it
+ * (without the step). Returns the loss. */
+static double
+engine_backward (NnbModel *model, NnbLoss *loss, NnbTensor *input, NnbTensor *target)
+{
+  g_autoptr (GError) error = NULL;
+  NnbTensor *pred;
+  double value = NAN;
+
+  pred = nnb_model_forward (model, input, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (pred);
+  nnb_loss_forward (loss, pred, target, &value, &error);
+  g_assert_no_error (error);
+  nnb_model_backward (model, nnb_loss_grad (loss), &error);
+  g_assert_no_error (error);
+  return value;
+}
+
+/* Zeroes the gradients, runs backward once, and checks every element of
+ * every parameter's .grad against the finite difference of the reference
+ * loss. A parameter with requires_grad FALSE must keep a zero .grad. */
+static void
+assert_gradients_match (NnbModel *model, NnbLossKind kind, NnbTensor *input, NnbTensor *target)
+{
+  g_autoptr (NnbLoss) loss = nnb_loss_new (kind);
+  GPtrArray *params = nnb_model_named_parameters (model);
+  NnbTensor *pred;
+  Reference *r;
+  Ref *ref_pred = NULL;
+  double value, ref_value, worst = 0.0;
+  guint checked = 0;
+
+  nnb_model_zero_grad (model);
+  value = engine_backward (model, loss, input, target);
+  if (nnb_tensor_same_shape (nnb_loss_grad (loss), target))
+    g_assert_null (nnb_loss_get_warning (loss));
+
+  /* the same function: forward and loss agree with the reference */
+  r = reference_new (model);
+  ref_value = reference_loss (r, kind, input, target, &ref_pred);
+  pred = nnb_model_forward (model, input, NULL);
+  g_assert_cmpint (pred->numel, ==, ref_pred->numel);
+  for (int64_t i = 0; i < pred->numel; i++)
+    g_assert_cmpfloat (fabs (pred->data[i] - ref_pred->data[i]), <=, 1e-5 + 1e-5 * fabs (ref_pred->data[i]));
+  g_assert_cmpfloat (nnb_test_rel_diff (value, ref_value), <=, 1e-5);
+  /* a point on a kink would make the finite difference meaningless */
+  g_assert_cmpfloat (r->min_kink, >, KINK_MARGIN);
+
+  for (guint p = 0; p < params->len; p++)
+    {
+      NnbNamedParameter *named = params->pdata[p];
+      NnbParameter *param = named->param;
+      double *point = g_hash_table_lookup (r->point, param);
+      double largest = 0.0;
+
+      for (int64_t j = 0; j < param->value->numel; j++)
+        {
+          double saved = point[j], plus, minus, numeric, analytic;
+
+          point[j] = saved + FD_EPS;
+          plus = reference_loss (r, kind, input, target, NULL);
+          point[j] = saved - FD_EPS;
+          minus = reference_loss (r, kind, input, target, NULL);
+          point[j] = saved;
+          numeric = (plus - minus) / (2.0 * FD_EPS);
+          analytic = param->grad->data[j];
+          largest = MAX (largest, fabs (numeric));
+
+          if (!param->requires_grad)
+            {
+              /* PyTorch leaves a frozen parameter's .grad None */
+              if (analytic != 0.0)
+                g_test_fail_printf ("%s[%" G_GINT64_FORMAT "] is frozen but got the gradient %g",
+                                    named->name, j, analytic);
+              continue;
+            }
+          if (fabs (analytic - numeric) > GRAD_ATOL + GRAD_RTOL * fabs (numeric))
+            g_test_fail_printf ("%s[%" G_GINT64_FORMAT "]: backward gives %.9g, finite differences %.9g",
+                                named->name, j, analytic, numeric);
+          worst = MAX (worst, fabs (analytic - numeric) / (GRAD_ATOL + GRAD_RTOL * fabs (numeric)));
+          checked++;
+        }
+      /* an all-zero gradient would pass trivially: every tensor must matter */
+      g_assert_cmpfloat (largest, >, 1e-4);
+    }
+  g_test_message ("%u gradient elements checked; worst error %.3f of the tolerance", checked, worst);
+  reference_free (r);
+}
+
+/* ---- the cases -------------------------------------------------------- */
+
+typedef struct
+{
+  const char *path;
+  NnbModuleKind kind;
+  double negative_slope;
+} ActivationCase;
+
+static const ActivationCase activation_cases[] = {
+  { "/gradcheck/activation/relu", NNB_MODULE_RELU, 0 },
+  { "/gradcheck/activation/tanh", NNB_MODULE_TANH, 0 },
+  { "/gradcheck/activation/sigmoid", NNB_MODULE_SIGMOID, 0 },
+  { "/gradcheck/activation/leaky-relu-default-slope", NNB_MODULE_LEAKY_RELU, 0.01 },
+  { "/gradcheck/activation/leaky-relu-slope-0.2", NNB_MODULE_LEAKY_RELU, 0.2 },
+  { "/gradcheck/activation/gelu-exact-erf-form", NNB_MODULE_GELU, 0 },
+  { "/gradcheck/activation/identity", NNB_MODULE_IDENTITY, 0 },
+};
+
+/* nn.Sequential(Linear(3, 6), act, Linear(6, 2)) on a (5, 3) batch */
+static void
+test_activation (gconstpointer data)
+{
+  const ActivationCase *c = data;
+  g_autoptr (NnbModule) act = c->kind == NNB_MODULE_LEAKY_RELU ? nnb_leaky_relu_new (c->negative_slope)
+                                                                : nnb_activation_new (c->kind);
+  g_autoptr (NnbModel) model = sandwich_new (act, TRUE);
+  int64_t x_shape[] = { 5, 3 }, y_shape[] = { 5, 2 };
+  g_autoptr (NnbTensor) x = fixed_tensor (2, x_shape, 1, 2.0f);
+  g_autoptr (NnbTensor) y = fixed_tensor (2, y_shape, 2, 1.0f);
+
+  assert_gradients_match (model, NNB_LOSS_MSE, x, y);
+}
+
+static void
+test_linear_with_bias (void)
+{
+  g_autoptr (NnbModule) act = nnb_activation_new (NNB_MODULE_TANH);
+  g_autoptr (NnbModel) model = sandwich_new (act, TRUE);
+  int64_t x_shape[] = { 4, 3 }, y_shape[] = { 4, 2 };
+  g_autoptr (NnbTensor) x = fixed_tensor (2, x_shape, 3, 2.0f);
+  g_autoptr (NnbTensor) y = fixed_tensor (2, y_shape, 4, 1.0f);
+
+  g_assert_cmpuint (nnb_model_named_parameters (model)->len, ==, 4);
+  assert_gradients_match (model, NNB_LOSS_MSE, x, y);
+}
+
+static void
+test_linear_without_bias (void)
+{
+  g_autoptr (NnbModule) act = nnb_activation_new (NNB_MODULE_TANH);
+  g_autoptr (NnbModel) model = sandwich_new (act, FALSE);
+  int64_t x_shape[] = { 4, 3 }, y_shape[] = { 4, 2 };
+  g_autoptr (NnbTensor) x = fixed_tensor (2, x_shape, 3, 2.0f);
+  g_autoptr (NnbTensor) y = fixed_tensor (2, y_shape, 4, 1.0f);
+
+  /* only the two weights: "0.weight", "2.weight" */
+  g_assert_cmpuint (nnb_model_named_parameters (model)->len, ==, 2);
+  assert_gradients_match (model, NNB_LOSS_MSE, x, y);
+}
+
+/* A lone Linear reads the model's input directly (no gradient flows to x). */
+static void
+test_single_linear (void)
+{
+  g_autoptr (NnbModule) fc = linear_new (4, 3, TRUE, 31);
+  NnbModule *modules[] = { fc };
+  g_autoptr (NnbModel) model = nnb_model_new_sequential (modules, 1);
+  int64_t x_shape[] = { 6, 4 }, y_shape[] = { 6, 3 };
+  g_autoptr (NnbTensor) x = fixed_tensor (2, x_shape, 5, 2.0f);
+  g_autoptr (NnbTensor) y = fixed_tensor (2, y_shape, 6, 1.0f);
+
+  assert_gradients_match (model, NNB_LOSS_MSE, x, y);
+}
+
+/* nn.Linear acts on the last dimension: (B, T, 3) → (B, T, 5) → (B, T, 2),
+ * every (b, t) row a sample */
+static void
+test_linear_on_3d_input (void)
+{
+  g_autoptr (NnbModule) fc1 = linear_new (3, 5, TRUE, 41);
+  g_autoptr (NnbModule) act = nnb_activation_new (NNB_MODULE_GELU);
+  g_autoptr (NnbModule) fc2 = linear_new (5, 2, TRUE, 42);
+  NnbModule *modules[] = { fc1, act, fc2 };
+  g_autoptr (NnbModel) model = nnb_model_new_sequential (modules, G_N_ELEMENTS (modules));
+  int64_t x_shape[] = { 2, 4, 3 }, y_shape[] = { 2, 4, 2 };
+  g_autoptr (NnbTensor) x = fixed_tensor (3, x_shape, 7, 2.0f);
+  g_autoptr (NnbTensor) y = fixed_tensor (3, y_shape, 8, 1.0f);
+
+  assert_gradients_match (model, NNB_LOSS_MSE, x, y);
+}
+
+/* self.body = nn.Sequential(Linear(3, 8), GELU(), Linear(8, 8), ReLU());
+ * self.head = nn.Linear(8, 2); forward: head(body(x)) */
+static void
+test_sequential_inside_a_model (void)
+{
+  g_autoptr (NnbModel) model = nnb_model_new ("Net");
+  g_autoptr (NnbModule) body = nnb_sequential_new ();
+  g_autoptr (NnbModule) fc1 = linear_new (3, 8, TRUE, 51);
+  g_autoptr (NnbModule) gelu = nnb_activation_new (NNB_MODULE_GELU);
+  g_autoptr (NnbModule) fc2 = linear_new (8, 8, TRUE, 52);
+  g_autoptr (NnbModule) relu = nnb_activation_new (NNB_MODULE_RELU);
+  g_autoptr (NnbModule) head = linear_new (8, 2, TRUE, 53);
+  int64_t x_shape[] = { 5, 3 }, y_shape[] = { 5, 2 };
+  g_autoptr (NnbTensor) x = fixed_tensor (2, x_shape, 9, 2.0f);
+  g_autoptr (NnbTensor) y = fixed_tensor (2, y_shape, 10, 1.0f);
+  int in, b, h, out;
+
+  nnb_sequential_append (body, fc1);
+  nnb_sequential_append (body, gelu);
+  nnb_sequential_append (body, fc2);
+  nnb_sequential_append (body, relu);
+  register_module (model, "body", body);
+  register_module (model, "head", head);
+  in = add_node (model, NNB_NODE_INPUT, "x", NULL);
+  b = add_node (model, NNB_NODE_CALL, "body", "body");
+  h = add_node (model, NNB_NODE_CALL, "head", "head");
+  out = add_node (model, NNB_NODE_OUTPUT, "output", NULL);
+  connect (model, in, b, 0);
+  connect (model, b, h, 0);
+  connect (model, h, out, 0);
+
+  g_assert_nonnull (nnb_model_get_parameter (model, "body.2.weight"));
+  assert_gradients_match (model, NNB_LOSS_MSE, x, y);
+}
+
+/* The page's MLP(3, 16, 1): the skip connection's `+` sends the gradient down
+ * both branches, and the one ReLU called twice back-propagates through each
+ * call with that call's own input. */
+static void
+test_mlp_with_skip_connection_and_shared_act (void)
+{
+  g_autoptr (NnbModel) model = page_mlp_new (3, 16, 1);
+  int64_t x_shape[] = { 6, 3 }, y_shape[] = { 6, 1 };
+  g_autoptr (NnbTensor) x = fixed_tensor (2, x_shape, 11, 2.0f);
+  g_autoptr (NnbTensor) y = fixed_tensor (2, y_shape, 12, 1.0f);
+
+  g_assert_cmpint (nnb_model_count_parameters (model), ==, 353);
+  assert_gradients_match (model, NNB_LOSS_MSE, x, y);
+}
+
+/* forward: head(x + tanh(fc(x))): the skip starts at the model's input */
+static void
+test_skip_connection_from_the_input (void)
+{
+  g_autoptr (NnbModel) model = nnb_model_new ("Residual");
+  g_autoptr (NnbModule) fc = linear_new (3, 3, TRUE, 61);
+  g_autoptr (NnbModule) act = nnb_activation_new (NNB_MODULE_TANH);
+  g_autoptr (NnbModule) head = linear_new (3, 2, TRUE, 62);
+  int64_t x_shape[] = { 5, 3 }, y_shape[] = { 5, 2 };
+  g_autoptr (NnbTensor) x = fixed_tensor (2, x_shape, 13, 2.0f);
+  g_autoptr (NnbTensor) y = fixed_tensor (2, y_shape, 14, 1.0f);
+  int in, f, a, sum, h, out;
+
+  register_module (model, "fc", fc);
+  register_module (model, "act", act);
+  register_module (model, "head", head);
+  in = add_node (model, NNB_NODE_INPUT, "x", NULL);
+  f = add_node (model, NNB_NODE_CALL, "fc", "fc");
+  a = add_node (model, NNB_NODE_CALL, "act", "act");
+  sum = add_node (model, NNB_NODE_ADD, "add", NULL);
+  h = add_node (model, NNB_NODE_CALL, "head", "head");
+  out = add_node (model, NNB_NODE_OUTPUT, "output", NULL);
+  connect (model, in, f, 0);
+  connect (model, f, a, 0);
+  connect (model, in, sum, 0);
+  connect (model, a, sum, 1);
+  connect (model, sum, h, 0);
+  connect (model, h, out, 0);
+
+  assert_gradients_match (model, NNB_LOSS_MSE, x, y);
+}
+
+/* forward: head(act(fc(act(fc(x))))): one Linear called twice owns one
+ * weight, whose .grad is the sum over both calls */
+static void
+test_linear_called_twice_sums_both_gradients (void)
+{
+  g_autoptr (NnbModel) model = nnb_model_new ("Twice");
+  g_autoptr (NnbModule) fc = linear_new (4, 4, TRUE, 71);
+  g_autoptr (NnbModule) act = nnb_activation_new (NNB_MODULE_TANH);
+  g_autoptr (NnbModule) head = linear_new (4, 1, TRUE, 72);
+  int64_t x_shape[] = { 5, 4 }, y_shape[] = { 5, 1 };
+  g_autoptr (NnbTensor) x = fixed_tensor (2, x_shape, 15, 2.0f);
+  g_autoptr (NnbTensor) y = fixed_tensor (2, y_shape, 16, 1.0f);
+  int in, f1, a1, f2, a2, h, out;
+
+  register_module (model, "fc", fc);
+  register_module (model, "act", act);
+  register_module (model, "head", head);
+  in = add_node (model, NNB_NODE_INPUT, "x", NULL);
+  f1 = add_node (model, NNB_NODE_CALL, "fc_1", "fc");
+  a1 = add_node (model, NNB_NODE_CALL, "act_1", "act");
+  f2 = add_node (model, NNB_NODE_CALL, "fc_2", "fc");
+  a2 = add_node (model, NNB_NODE_CALL, "act_2", "act");
+  h = add_node (model, NNB_NODE_CALL, "head", "head");
+  out = add_node (model, NNB_NODE_OUTPUT, "output", NULL);
+  connect (model, in, f1, 0);
+  connect (model, f1, a1, 0);
+  connect (model, a1, f2, 0);
+  connect (model, f2, a2, 0);
+  connect (model, a2, h, 0);
+  connect (model, h, out, 0);
+
+  /* fc.weight, fc.bias, head.weight, head.bias: the shared weight once */
+  g_assert_cmpuint (nnb_model_named_parameters (model)->len, ==, 4);
+  assert_gradients_match (model, NNB_LOSS_MSE, x, y);
+}
+
+/* model.fc2.weight.requires_grad_(False): its .grad stays zero, while fc1,
+ * below it, still gets its full gradient through the frozen weight. */
+static void
+test_frozen_weight_gets_no_gradient_but_earlier_layers_do (void)
+{
+  g_autoptr (NnbModel) model = page_mlp_new (3, 16, 1);
+  int64_t x_shape[] = { 6, 3 }, y_shape[] = { 6, 1 };
+  g_autoptr (NnbTensor) x = fixed_tensor (2, x_shape, 11, 2.0f);
+  g_autoptr (NnbTensor) y = fixed_tensor (2, y_shape, 12, 1.0f);
+  g_autoptr (NnbLoss) loss = nnb_loss_new (NNB_LOSS_MSE);
+  NnbParameter *frozen = nnb_model_get_parameter (model, "fc2.weight");
+
+  frozen->requires_grad = FALSE;
+  assert_gradients_match (model, NNB_LOSS_MSE, x, y);
+  /* and a second backward still leaves it untouched */
+  engine_backward (model, loss, x, y);
+  for (int64_t j = 0; j < frozen->grad->numel; j++)
+    g_assert_cmpfloat (frozen->grad->data[j], ==, 0.0f);
+}
+
+/* Without zero_grad, a second loss.backward() adds the same gradient again:
+ * exactly twice the first (g + g is exact in float32); zero_grad() then
+ * resets every .grad to 0. */
+static void
+test_gradients_accumulate_until_zero_grad (void)
+{
+  g_autoptr (NnbModel) model = page_mlp_new (3, 16, 1);
+  g_autoptr (NnbLoss) loss = nnb_loss_new (NNB_LOSS_MSE);
+  int64_t x_shape[] = { 6, 3 }, y_shape[] = { 6, 1 };
+  g_autoptr (NnbTensor) x = fixed_tensor (2, x_shape, 11, 2.0f);
+  g_autoptr (NnbTensor) y = fixed_tensor (2, y_shape, 12, 1.0f);
+  GPtrArray *params = nnb_model_named_parameters (model);
+  g_autoptr (GPtrArray) first = g_ptr_array_new_with_free_func ((GDestroyNotify) nnb_tensor_unref);
+
+  nnb_model_zero_grad (model);
+  engine_backward (model, loss, x, y);
+  for (guint p = 0; p < params->len; p++)
+    g_ptr_array_add (first, nnb_tensor_copy (((NnbNamedParameter *) params->pdata[p])->param->grad, NULL));
+
+  engine_backward (model, loss, x, y);
+  for (guint p = 0; p < params->len; p++)
+    {
+      NnbNamedParameter *named = params->pdata[p];
+      NnbTensor *once = first->pdata[p];
+      for (int64_t j = 0; j < once->numel; j++)
+        if (named->param->grad->data[j] != 2.0f * once->data[j])
+          g_test_fail_printf ("%s[%" G_GINT64_FORMAT "]: after two backward calls %.9g, not twice %.9g",
+                              named->name, j, named->param->grad->data[j], once->data[j]);
+    }
+
+  nnb_model_zero_grad (model);
+  for (guint p = 0; p < params->len; p++)
+    {
+      NnbTensor *grad = ((NnbNamedParameter *) params->pdata[p])->param->grad;
+      for (int64_t j = 0; j < grad->numel; j++)
+        g_assert_cmpfloat (grad->data[j], ==, 0.0f);
+    }
+
+  /* and after zero_grad the next backward gives the first gradient again */
+  engine_backward (model, loss, x, y);
+  for (guint p = 0; p < params->len; p++)
+    {
+      NnbTensor *grad = ((NnbNamedParameter *) params->pdata[p])->param->grad;
+      g_assert_cmpmem (grad->data, grad->numel * sizeof (float),
+                       ((NnbTensor *) first->pdata[p])->data, grad->numel * sizeof (float));
+    }
+}
+
+static void
+test_l1_loss (void)
+{
+  g_autoptr (NnbModule) act = nnb_activation_new (NNB_MODULE_TANH);
+  g_autoptr (NnbModel) model = sandwich_new (act, TRUE);
+  int64_t x_shape[] = { 5, 3 }, y_shape[] = { 5, 2 };
+  g_autoptr (NnbTensor) x = fixed_tensor (2, x_shape, 17, 2.0f);
+  g_autoptr (NnbTensor) y = fixed_tensor (2, y_shape, 18, 1.0f);
+
+  assert_gradients_match (model, NNB_LOSS_L1, x, y);
+}
+
+/* The page's trap: predictions (N, 1) against targets (N,) broadcast to an
+ * (N, N) grid. PyTorch warns, then computes exactly that, and its gradient
+ * sums over the grid's rows; the engine must do the same. */
+static void
+test_broadcast_target (NnbLossKind kind)
+{
+  g_autoptr (NnbModule) act = nnb_activation_new (NNB_MODULE_TANH);
+  g_autoptr (NnbModule) fc1 = linear_new (3, 4, TRUE, 81);
+  g_autoptr (NnbModule) fc2 = linear_new (4, 1, TRUE, 82);
+  NnbModule *modules[] = { fc1, act, fc2 };
+  g_autoptr (NnbModel) model = nnb_model_new_sequential (modules, G_N_ELEMENTS (modules));
+  g_autoptr (NnbLoss) loss = nnb_loss_new (kind);
+  g_autoptr (GError) error = NULL;
+  int64_t x_shape[] = { 4, 3 }, y_shape[] = { 4 };
+  g_autoptr (NnbTensor) x = fixed_tensor (2, x_shape, 19, 2.0f);
+  g_autoptr (NnbTensor) y = fixed_tensor (1, y_shape, 20, 1.0f);
+  g_autoptr (NnbTensor) y_column = NULL;
+  int64_t column_shape[] = { 4, 1 };
+  NnbTensor *pred;
+  double broadcast_value, column_value;
+
+  pred = nnb_model_forward (model, x, &error);
+  g_assert_no_error (error);
+  nnb_loss_forward (loss, pred, y, &broadcast_value, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (nnb_loss_get_warning (loss), ==,
+                   "Using a target size (torch.Size([4])) that is different to the input size "
+                   "(torch.Size([4, 1])). This will likely lead to incorrect results due to "
+                   "broadcasting. Please ensure they have the same size.");
+  /* the gradient has pred's shape, not the grid's */
+  g_assert_cmpint (nnb_loss_grad (loss)->ndim, ==, 2);
+  g_assert_cmpint (nnb_loss_grad (loss)->shape[0], ==, 4);
+  g_assert_cmpint (nnb_loss_grad (loss)->shape[1], ==, 1);
+
+  /* the same targets as a column: no warning, and a different loss */
+  y_column = nnb_tensor_new_from_data (2, column_shape, y->data);
+  nnb_loss_forward (loss, pred, y_column, &column_value, &error);
+  g_assert_no_error (error);
+  g_assert_null (nnb_loss_get_warning (loss));
+  g_assert_cmpfloat (fabs (broadcast_value - column_value), >, 1e-3);
+
+  assert_gradients_match (model, kind, x, y);
+}
+
+static void
+test_mse_broadcast_target_warns_and_broadcasts (void)
+{
+  test_broadcast_target (NNB_LOSS_MSE);
+}
+
+static void
+test_l1_broadcast_target_warns_and_broadcasts (void)
+{
+  test_broadcast_target (NNB_LOSS_L1);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (activation_cases); i++)
+    g_test_add_data_func (activation_cases[i].path, &activation_cases[i], test_activation);
+  g_test_add_func ("/gradcheck/linear-with-bias", test_linear_with_bias);
+  g_test_add_func ("/gradcheck/linear-without-bias", test_linear_without_bias);
+  g_test_add_func ("/gradcheck/single-linear-reading-the-input", test_single_linear);
+  g_test_add_func ("/gradcheck/linear-on-3d-input-acts-on-last-dim", test_linear_on_3d_input);
+  g_test_add_func ("/gradcheck/sequential-inside-a-model", test_sequential_inside_a_model);
+  g_test_add_func ("/gradcheck/mlp-with-skip-connection-and-shared-act", test_mlp_with_skip_connection_and_shared_act);
+  g_test_add_func ("/gradcheck/skip-connection-from-the-input", test_skip_connection_from_the_input);
+  g_test_add_func ("/gradcheck/linear-called-twice-sums-both-gradients", test_linear_called_twice_sums_both_gradients);
+  g_test_add_func ("/gradcheck/frozen-weight-gets-no-gradient-but-earlier-layers-do",
+                   test_frozen_weight_gets_no_gradient_but_earlier_layers_do);
+  g_test_add_func ("/gradcheck/gradients-accumulate-until-zero-grad", test_gradients_accumulate_until_zero_grad);
+  g_test_add_func ("/gradcheck/l1-loss", test_l1_loss);
+  g_test_add_func ("/gradcheck/mse-broadcast-target-warns-and-broadcasts", test_mse_broadcast_target_warns_and_broadcasts);
+  g_test_add_func ("/gradcheck/l1-broadcast-target-warns-and-broadcasts", test_l1_broadcast_target_warns_and_broadcasts);
+
+  return g_test_run ();
+}

@@ -74,12 +74,24 @@ cpu_bias_fill (float *y, const float *bias, gsize rows, gsize cols)
 static void
 cpu_bias_grad (float *db, const float *dy, gsize rows, gsize cols)
 {
-  /* grad_output.sum(0): accumulate down each column, row by row */
-  for (gsize r = 0; r < rows; r++)
+  /* grad_output.sum(0), row by row, and only then one addition into .grad,
+   * as autograd accumulates: two backward calls give exactly twice one.
+   * Summing straight into db would round differently once db is not 0. */
+  float sum[256];
+
+  for (gsize c0 = 0; c0 < cols; c0 += G_N_ELEMENTS (sum))
     {
-      const float *row = dy + r * cols;
-      for (gsize c = 0; c < cols; c++)
-        db[c] += row[c];
+      gsize width = MIN (G_N_ELEMENTS (sum), cols - c0);
+
+      memset (sum, 0, width * sizeof (float));
+      for (gsize r = 0; r < rows; r++)
+        {
+          const float *row = dy + r * cols + c0;
+          for (gsize c = 0; c < width; c++)
+            sum[c] += row[c];
+        }
+      for (gsize c = 0; c < width; c++)
+        db[c0 + c] += sum[c];
     }
 }
 

@@ -1,1 +1,520 @@
-/* in progress */
+/* nnb-export-onnx.c — the model as ONNX (opset 13) for Netron and
+ * onnxruntime.
+ *
+ * The protobuf bytes are written by hand: the handful of messages a model
+ * needs do not justify a protobuf dependency. Field numbers are onnx.proto's
+ * (onnx 1.12); each encoder below names its message. Every registered
+ * Linear's weight and bias becomes one initializer named as in the
+ * state_dict ("fc1.weight"), so a module called twice is two nodes reading
+ * the same initializers. */
+#include "nnb-export.h"
+
+#include <math.h>
+#include <string.h>
+#include "nnb-config.h"
+#include "nnb-error.h"
+
+/* IR version 7 is the one that came with opset 13 (ONNX 1.8). */
+#define ONNX_IR_VERSION 7
+#define ONNX_OPSET 13
+
+/* protobuf wire types */
+enum
+{
+  WIRE_VARINT = 0,
+  WIRE_LEN = 2,
+  WIRE_FIXED32 = 5,
+};
+
+/* TensorProto.DataType.FLOAT, AttributeProto.AttributeType */
+enum
+{
+  ONNX_FLOAT = 1,
+  ATTR_FLOAT = 1,
+  ATTR_INT = 2,
+};
+
+/* ---------------------------------------------------------------------- */
+/* protobuf encoding                                                      */
+/* ---------------------------------------------------------------------- */
+
+static void
+pb_varint (GByteArray *out, guint64 value)
+{
+  do
+    {
+      guint8 byte = value & 0x7f;
+      value >>= 7;
+      if (value)
+        byte |= 0x80;
+      g_byte_array_append (out, &byte, 1);
+    }
+  while (value);
+}
+
+static void
+pb_key (GByteArray *out, guint field, guint wire)
+{
+  pb_varint (out, ((guint64) field << 3) | wire);
+}
+
+/* int64/int32 fields: a negative value is its 64-bit two's complement */
+static void
+pb_int (GByteArray *out, guint field, gint64 value)
+{
+  pb_key (out, field, WIRE_VARINT);
+  pb_varint (out, (guint64) value);
+}
+
+static void
+pb_float (GByteArray *out, guint field, float value)
+{
+  guint32 bits;
+
+  memcpy (&bits, &value, sizeof bits);
+  bits = GUINT32_TO_LE (bits);
+  pb_key (out, field, WIRE_FIXED32);
+  g_byte_array_append (out, (const guint8 *) &bits, sizeof bits);
+}
+
+static void
+pb_bytes (GByteArray *out, guint field, const void *data, gsize length)
+{
+  pb_key (out, field, WIRE_LEN);
+  pb_varint (out, length);
+  g_byte_array_append (out, data, length);
+}
+
+static void
+pb_string (GByteArray *out, guint field, const char *text)
+{
+  pb_bytes (out, field, text, strlen (text));
+}
+
+/* A nested message; frees it. */
+static void
+pb_message (GByteArray *out, guint field, GByteArray *message)
+{
+  pb_bytes (out, field, message->data, message->len);
+  g_byte_array_unref (message);
+}
+
+/* ---------------------------------------------------------------------- */
+/* ONNX messages                                                          */
+/* ---------------------------------------------------------------------- */
+
+/* AttributeProto { name = 1; f = 2; type = 20 } */
+static GByteArray *
+attribute_float (const char *name, float value)
+{
+  GByteArray *attr = g_byte_array_new ();
+  pb_string (attr, 1, name);
+  pb_float (attr, 2, value);
+  pb_int (attr, 20, ATTR_FLOAT);
+  return attr;
+}
+
+/* AttributeProto { name = 1; i = 3; type = 20 } */
+static GByteArray *
+attribute_int (const char *name, gint64 value)
+{
+  GByteArray *attr = g_byte_array_new ();
+  pb_string (attr, 1, name);
+  pb_int (attr, 3, value);
+  pb_int (attr, 20, ATTR_INT);
+  return attr;
+}
+
+/* TensorProto { dims = 1; data_type = 2; name = 8; raw_data = 9 } with
+ * the floats little-endian, as raw_data requires. */
+static GByteArray *
+tensor_proto (const char *name, int ndim, const int64_t *shape, const float *values, int64_t numel)
+{
+  GByteArray *tensor = g_byte_array_new ();
+  g_autoptr (GByteArray) raw = g_byte_array_sized_new (numel * sizeof (float));
+
+  for (int i = 0; i < ndim; i++)
+    pb_int (tensor, 1, shape[i]);
+  pb_int (tensor, 2, ONNX_FLOAT);
+  pb_string (tensor, 8, name);
+  for (int64_t i = 0; i < numel; i++)
+    {
+      guint32 bits;
+      memcpy (&bits, &values[i], sizeof bits);
+      bits = GUINT32_TO_LE (bits);
+      g_byte_array_append (raw, (const guint8 *) &bits, sizeof bits);
+    }
+  pb_bytes (tensor, 9, raw->data, raw->len);
+  return tensor;
+}
+
+/* ValueInfoProto { name = 1; type = 2 } with TypeProto { tensor_type = 1 },
+ * TypeProto.Tensor { elem_type = 1; shape = 2 }, TensorShapeProto
+ * { dim = 1 } and Dimension { dim_value = 1; dim_param = 2 }. A size of
+ * NNB_DIM_BATCH becomes the symbol "batch", 0 the symbol "features". */
+static GByteArray *
+value_info (const char *name, int ndim, const int64_t *shape)
+{
+  GByteArray *info = g_byte_array_new ();
+  GByteArray *type = g_byte_array_new ();
+  GByteArray *tensor = g_byte_array_new ();
+  GByteArray *tshape = g_byte_array_new ();
+
+  for (int i = 0; i < ndim; i++)
+    {
+      GByteArray *dim = g_byte_array_new ();
+      if (shape[i] == NNB_DIM_BATCH)
+        pb_string (dim, 2, "batch");
+      else if (shape[i] == 0)
+        pb_string (dim, 2, "features");
+      else
+        pb_int (dim, 1, shape[i]);
+      pb_message (tshape, 1, dim);
+    }
+  pb_int (tensor, 1, ONNX_FLOAT);
+  pb_message (tensor, 2, tshape);
+  pb_message (type, 1, tensor);
+  pb_string (info, 1, name);
+  pb_message (info, 2, type);
+  return info;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The graph                                                              */
+/* ---------------------------------------------------------------------- */
+
+typedef struct
+{
+  NnbModel *model;
+  GByteArray *graph;       /* GraphProto being filled: nodes first */
+  GByteArray *constants;   /* initializers for constants (GELU's) */
+  GHashTable *used;        /* value and initializer names taken */
+  GHashTable *node_names;  /* node names taken */
+  char *gelu_constants[3]; /* √2, 1, ½ once a GELU needs them */
+} OnnxBuilder;
+
+/* A name not yet used in `table`: base, else base_2, base_3… */
+static char *
+unique_name (GHashTable *table, const char *base)
+{
+  char *name = g_strdup (base);
+
+  for (int i = 2; g_hash_table_contains (table, name); i++)
+    {
+      g_free (name);
+      name = g_strdup_printf ("%s_%d", base, i);
+    }
+  g_hash_table_add (table, g_strdup (name));
+  return name;
+}
+
+/* NodeProto { input = 1; output = 2; name = 3; op_type = 4; attribute = 5 };
+ * an empty input name marks an optional input left out. Takes the
+ * attributes. */
+static void
+add_node (OnnxBuilder *b, const char *op_type, const char *label,
+          const char *const *inputs, const char *output, GByteArray *attr1)
+{
+  GByteArray *node = g_byte_array_new ();
+  g_autofree char *name = NULL;
+  g_autofree char *base = g_strdup_printf ("%s/%s", label, op_type);
+
+  name = unique_name (b->node_names, base);
+  for (int i = 0; inputs[i] != NULL; i++)
+    pb_string (node, 1, inputs[i]);
+  pb_string (node, 2, output);
+  pb_string (node, 3, name);
+  pb_string (node, 4, op_type);
+  if (attr1 != NULL)
+    pb_message (node, 5, attr1);
+  /* GraphProto.node = 1 */
+  pb_message (b->graph, 1, node);
+}
+
+/* The value a node produces: the wanted name (the graph's "output") or a
+ * fresh one after the block. */
+static char *
+output_name (OnnxBuilder *b, const char *wanted, const char *label)
+{
+  if (wanted != NULL)
+    return g_strdup (wanted);
+  return unique_name (b->used, label);
+}
+
+static const char *
+parameter_name (OnnxBuilder *b, const NnbParameter *param)
+{
+  GPtrArray *params = nnb_model_named_parameters (b->model);
+
+  for (guint i = 0; i < params->len; i++)
+    {
+      NnbNamedParameter *named = params->pdata[i];
+      if (named->param == param)
+        return named->name;
+    }
+  g_return_val_if_reached ("");
+}
+
+static char *
+add_scalar_constant (OnnxBuilder *b, const char *base, float value)
+{
+  char *name = unique_name (b->used, base);
+  /* GraphProto.initializer = 5; a scalar has no dims */
+  pb_message (b->constants, 5, tensor_proto (name, 0, NULL, &value, 1));
+  return name;
+}
+
+/* GELU(x) = x · ½ · (1 + erf(x / √2)): opset 13 has no Gelu, and this is
+ * the subgraph PyTorch's own exporter writes. */
+static char *
+emit_gelu (OnnxBuilder *b, const char *x, const char *wanted, const char *label)
+{
+  g_autofree char *scaled = NULL, *erf = NULL, *shifted = NULL, *product = NULL;
+  g_autofree char *scaled_base = g_strconcat (label, "/div", NULL);
+  g_autofree char *erf_base = g_strconcat (label, "/erf", NULL);
+  g_autofree char *shifted_base = g_strconcat (label, "/add", NULL);
+  g_autofree char *product_base = g_strconcat (label, "/mul", NULL);
+  char *out;
+
+  char **k = b->gelu_constants;
+
+  if (k[0] == NULL)
+    {
+      k[0] = add_scalar_constant (b, "gelu.sqrt2", (float) G_SQRT2);
+      k[1] = add_scalar_constant (b, "gelu.one", 1.0f);
+      k[2] = add_scalar_constant (b, "gelu.half", 0.5f);
+    }
+  scaled = unique_name (b->used, scaled_base);
+  add_node (b, "Div", label, (const char *[]) { x, k[0], NULL }, scaled, NULL);
+  erf = unique_name (b->used, erf_base);
+  add_node (b, "Erf", label, (const char *[]) { scaled, NULL }, erf, NULL);
+  shifted = unique_name (b->used, shifted_base);
+  add_node (b, "Add", label, (const char *[]) { erf, k[1], NULL }, shifted, NULL);
+  product = unique_name (b->used, product_base);
+  add_node (b, "Mul", label, (const char *[]) { x, shifted, NULL }, product, NULL);
+  out = output_name (b, wanted, label);
+  add_node (b, "Mul", label, (const char *[]) { product, k[2], NULL }, out, NULL);
+  return out;
+}
+
+/* Nodes for one call of a module on value `x`; returns the name of the
+ * result. `wanted` names the result when it is the graph's output. */
+static char *
+emit_module (OnnxBuilder *b, NnbModule *module, const char *x, const char *wanted, const char *label)
+{
+  char *out;
+
+  switch (module->kind)
+    {
+    case NNB_MODULE_SEQUENTIAL:
+      {
+        char *current = g_strdup (x);
+        for (guint i = 0; i < module->children->len; i++)
+          {
+            g_autofree char *child_label = g_strdup_printf ("%s.%u", label, i);
+            gboolean last = i + 1 == module->children->len;
+            char *next = emit_module (b, module->children->pdata[i], current,
+                                      last ? wanted : NULL, child_label);
+            g_free (current);
+            current = next;
+          }
+        /* an empty Sequential passes its input through */
+        return current;
+      }
+    case NNB_MODULE_LINEAR:
+      {
+        /* y = x Wᵀ + b: Gemm with transB, as torch.onnx writes nn.Linear
+         * for 2-D input */
+        NnbParameter *weight = nnb_module_get_parameter (module, "weight");
+        NnbParameter *bias = nnb_module_get_parameter (module, "bias");
+        const char *inputs[] = { x, parameter_name (b, weight), bias ? parameter_name (b, bias) : NULL, NULL };
+        out = output_name (b, wanted, label);
+        add_node (b, "Gemm", label, inputs, out, attribute_int ("transB", 1));
+        return out;
+      }
+    case NNB_MODULE_GELU:
+      return emit_gelu (b, x, wanted, label);
+    case NNB_MODULE_LEAKY_RELU:
+      out = output_name (b, wanted, label);
+      add_node (b, "LeakyRelu", label, (const char *[]) { x, NULL }, out,
+                attribute_float ("alpha", (float) module->negative_slope));
+      return out;
+    default:
+      {
+        static const char *const ops[] = {
+          [NNB_MODULE_RELU] = "Relu",
+          [NNB_MODULE_TANH] = "Tanh",
+          [NNB_MODULE_SIGMOID] = "Sigmoid",
+          [NNB_MODULE_IDENTITY] = "Identity",
+        };
+        g_return_val_if_fail (module->kind < G_N_ELEMENTS (ops) && ops[module->kind] != NULL, g_strdup (x));
+        out = output_name (b, wanted, label);
+        add_node (b, ops[module->kind], label, (const char *[]) { x, NULL }, out, NULL);
+        return out;
+      }
+    }
+}
+
+/* Every node of the diagram in forward's order. */
+static void
+emit_nodes (OnnxBuilder *b, GArray *order)
+{
+  NnbModel *model = b->model;
+  g_autoptr (GPtrArray) values = g_ptr_array_new_full (model->nodes->len, g_free);
+
+  g_ptr_array_set_size (values, model->nodes->len);
+  for (guint k = 0; k < order->len; k++)
+    {
+      int index = g_array_index (order, int, k);
+      NnbNode *node = model->nodes->pdata[index];
+      /* the block feeding the output block names its value "output" */
+      NnbNode *next = k + 1 < order->len ? model->nodes->pdata[g_array_index (order, int, k + 1)] : NULL;
+      const char *wanted = next && next->kind == NNB_NODE_OUTPUT && next->inputs[0] == index ? "output" : NULL;
+      const char *in0 = node->inputs[0] >= 0 ? values->pdata[node->inputs[0]] : NULL;
+      const char *in1 = node->inputs[1] >= 0 ? values->pdata[node->inputs[1]] : NULL;
+
+      switch (node->kind)
+        {
+        case NNB_NODE_INPUT:
+          values->pdata[index] = g_strdup ("input");
+          break;
+        case NNB_NODE_CALL:
+          values->pdata[index] = emit_module (b, nnb_model_get_module (model, node->module), in0, wanted, node->name);
+          break;
+        case NNB_NODE_ADD:
+          values->pdata[index] = output_name (b, wanted, node->name);
+          add_node (b, "Add", node->name, (const char *[]) { in0, in1, NULL }, values->pdata[index], NULL);
+          break;
+        case NNB_NODE_OUTPUT:
+        default:
+          /* the value reached the output under another name (the input
+           * itself, or an empty Sequential): an ONNX graph output needs a
+           * producer of that name */
+          if (strcmp (in0, "output") != 0)
+            add_node (b, "Identity", node->name, (const char *[]) { in0, NULL }, "output", NULL);
+          break;
+        }
+    }
+}
+
+static void
+emit_initializers (OnnxBuilder *b)
+{
+  GPtrArray *params = nnb_model_named_parameters (b->model);
+
+  for (guint i = 0; i < params->len; i++)
+    {
+      NnbNamedParameter *named = params->pdata[i];
+      const NnbTensor *value = named->param->value;
+      g_autofree float *host = g_new (float, value->numel);
+
+      /* the weights may live on a GPU */
+      nnb_tensor_read (value, host);
+      pb_message (b->graph, 5, tensor_proto (named->name, value->ndim, value->shape, host, value->numel));
+    }
+  g_byte_array_append (b->graph, b->constants->data, b->constants->len);
+}
+
+/* The input (batch, in_features) and the output shape that follows from
+ * it. A model without a Linear does not fix its width: "features". */
+static gboolean
+io_shapes (NnbModel *model, int64_t *in_shape, int *out_ndim, int64_t *out_shape, GError **error)
+{
+  NnbNodeShape *shapes = NULL;
+  gboolean ok;
+
+  in_shape[0] = NNB_DIM_BATCH;
+  in_shape[1] = nnb_model_input_features (model);
+  if (in_shape[1] == 0)
+    {
+      *out_ndim = 2;
+      out_shape[0] = NNB_DIM_BATCH;
+      out_shape[1] = 0;
+      return TRUE;
+    }
+  ok = nnb_model_infer_shapes (model, 2, in_shape, &shapes, error);
+  if (ok)
+    for (guint i = 0; i < model->nodes->len; i++)
+      if (((NnbNode *) model->nodes->pdata[i])->kind == NNB_NODE_OUTPUT)
+        {
+          *out_ndim = shapes[i].ndim;
+          memcpy (out_shape, shapes[i].shape, shapes[i].ndim * sizeof (int64_t));
+        }
+  nnb_node_shapes_free (shapes, model->nodes->len);
+  return ok;
+}
+
+GBytes *
+nnb_export_onnx (NnbModel *model, GError **error)
+{
+  g_autoptr (GArray) order = NULL;
+  g_autoptr (GHashTable) used = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) node_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GByteArray) constants = g_byte_array_new ();
+  OnnxBuilder b = { model, NULL, constants, used, node_names, { NULL, NULL, NULL } };
+  GPtrArray *params = nnb_model_named_parameters (model);
+  int64_t in_shape[2], out_shape[NNB_MAX_DIMS];
+  int out_ndim = 0;
+  GByteArray *onnx, *opset;
+
+  if (!nnb_model_validate (model, error) || !io_shapes (model, in_shape, &out_ndim, out_shape, error))
+    {
+      g_prefix_error (error, "Cannot export to ONNX: ");
+      return NULL;
+    }
+  order = nnb_model_topological_order (model, error);
+  if (order == NULL)
+    return NULL;
+
+  /* the graph's names: inputs, outputs and weights are fixed; blocks take
+   * what is left */
+  g_hash_table_add (used, g_strdup ("input"));
+  g_hash_table_add (used, g_strdup ("output"));
+  for (guint i = 0; i < params->len; i++)
+    g_hash_table_add (used, g_strdup (((NnbNamedParameter *) params->pdata[i])->name));
+
+  /* GraphProto { node = 1; name = 2; initializer = 5; input = 11; output = 12 } */
+  b.graph = g_byte_array_new ();
+  emit_nodes (&b, order);
+  pb_string (b.graph, 2, model->class_name);
+  emit_initializers (&b);
+  pb_message (b.graph, 11, value_info ("input", 2, in_shape));
+  pb_message (b.graph, 12, value_info ("output", out_ndim, out_shape));
+
+  /* ModelProto { ir_version = 1; producer_name = 2; producer_version = 3;
+   * graph = 7; opset_import = 8 }, OperatorSetIdProto { domain = 1;
+   * version = 2 } */
+  for (guint i = 0; i < G_N_ELEMENTS (b.gelu_constants); i++)
+    g_free (b.gelu_constants[i]);
+
+  onnx = g_byte_array_new ();
+  pb_int (onnx, 1, ONNX_IR_VERSION);
+  pb_string (onnx, 2, "NN Blocks");
+  pb_string (onnx, 3, PACKAGE_VERSION);
+  pb_message (onnx, 7, b.graph);
+  opset = g_byte_array_new ();
+  pb_string (opset, 1, "");
+  pb_int (opset, 2, ONNX_OPSET);
+  pb_message (onnx, 8, opset);
+  return g_byte_array_free_to_bytes (onnx);
+}
+
+gboolean
+nnb_export_onnx_file (NnbModel *model, const char *path, GError **error)
+{
+  g_autoptr (GBytes) bytes = nnb_export_onnx (model, error);
+  g_autoptr (GError) local = NULL;
+  const char *data;
+  gsize size;
+
+  if (bytes == NULL)
+    return FALSE;
+  data = g_bytes_get_data (bytes, &size);
+  /* written beside and renamed: never half a file */
+  if (!g_file_set_contents (path, data, size, &local))
+    {
+      g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_IO, "Cannot save the ONNX file: %s", local->message);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -345,9 +345,11 @@ read_size (Scanner *s, const char *what, guint64 *out, GError **error)
     }
   if (s->p < s->end && (*s->p == '.' || *s->p == 'e' || *s->p == 'E'))
     {
+      while (s->p < s->end && (g_ascii_isdigit (*s->p) || strchr (".eE+-", *s->p) != NULL))
+        s->p++;
       g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_INVALID,
                    "In the safetensors header, %s is %.*s: it must be a whole number.",
-                   what, (int) MIN (s->end - begin, 32), begin);
+                   what, (int) MIN (s->p - begin, 40), begin);
       return FALSE;
     }
   if (negative)
@@ -621,7 +623,7 @@ read_header (const char *text, gsize length, GError **error)
   if (s->p >= s->end || *s->p != '{')
     {
       g_set_error_literal (error, NNB_FILE_ERROR, NNB_FILE_ERROR_PARSE,
-                           "The safetensors header must be a JSON object ({…}); this file is not safetensors or is damaged.");
+                           "The safetensors header must be a JSON object; this file is not safetensors or is damaged.");
       return NULL;
     }
   s->p++;
@@ -766,6 +768,8 @@ check_coverage (GPtrArray *infos, guint64 data_len, GError **error)
   guint64 covered = 0;
   const TensorInfo *previous = NULL;
 
+  /* the copy borrows the entries (it inherits the free function) */
+  g_ptr_array_set_free_func (sorted, NULL);
   g_ptr_array_sort (sorted, compare_by_offset);
   for (guint i = 0; i < sorted->len; i++)
     {
@@ -819,6 +823,14 @@ tensor_from_entry (const TensorInfo *info, const guint8 *data, GError **error)
   for (guint i = 0; i < info->shape->len; i++)
     {
       guint64 size = g_array_index (info->shape, guint64, i);
+      if (size == 0)
+        {
+          g_autofree char *text = shape_text (info->shape);
+          g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_INVALID,
+                       "The tensor \"%s\" is empty (shape %s); NN Blocks reads tensors that hold at least one number.",
+                       info->name, text);
+          return NULL;
+        }
       /* the byte count was checked against the file, so each size is
        * below 2^61 and fits in int64_t */
       shape[i] = (int64_t) size;

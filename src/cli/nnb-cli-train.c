@@ -39,6 +39,18 @@ print_learned_line (NnbProject *project)
   printf ("\n");
 }
 
+/* f"{loss:.4f}" as Python writes it: nan, inf and -inf have no sign games */
+static void
+print_epoch (int epoch, double loss)
+{
+  if (isnan (loss))
+    printf ("epoch %3d loss nan\n", epoch);
+  else if (isinf (loss))
+    printf ("epoch %3d loss %sinf\n", epoch, loss < 0 ? "-" : "");
+  else
+    printf ("epoch %3d loss %.4f\n", epoch, loss);
+}
+
 static gboolean
 should_log (int epoch, int epochs, int log_every)
 {
@@ -48,9 +60,11 @@ should_log (int epoch, int epochs, int log_every)
 int
 nnb_cli_train (int argc, char **argv)
 {
-  static int epochs = -1, log_every = -1;
+  /* G_MININT: not given, keep the project's value */
+  static int epochs = G_MININT, log_every = G_MININT;
   static double lr = NAN, until_loss = NAN;
   static gint64 seed = -1;
+  static int threads = 1;
   static char *device_name = NULL, *output = NULL;
   static const GOptionEntry entries[] = {
     { "epochs", 'e', 0, G_OPTION_ARG_INT, &epochs, "Number of epochs (default: the project's)", "N" },
@@ -59,6 +73,7 @@ nnb_cli_train (int argc, char **argv)
     { "until-loss", 0, 0, G_OPTION_ARG_DOUBLE, &until_loss, "Stop when the loss drops below L (0: never)", "L" },
     { "log-every", 0, 0, G_OPTION_ARG_INT, &log_every, "Print the loss every K epochs and at the last (0: never)", "K" },
     { "device", 'd', 0, G_OPTION_ARG_STRING, &device_name, "Device: cpu or cuda", "DEVICE" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "OpenBLAS threads on the CPU (default 1, as the lesson's PyTorch numbers were measured)", "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Save the trained project (with weights) here", "OUT.nnb" },
     { NULL }
   };
@@ -83,14 +98,27 @@ nnb_cli_train (int argc, char **argv)
   opts = &project->training;
   if (seed >= 0)
     project->seed = (guint64) seed;
-  if (epochs >= 0)
+  if (epochs != G_MININT)
     opts->epochs = epochs;
   if (!isnan (lr))
     opts->optimizer.lr = lr;
   if (!isnan (until_loss))
     opts->until_loss = until_loss;
-  if (log_every >= 0)
+  if (log_every != G_MININT)
     opts->log_every = log_every;
+  if (opts->log_every < 0)
+    {
+      fprintf (stderr, "nnblocks-cli: --log-every must be 0 or more, not %d\n", opts->log_every);
+      return NNB_EXIT_USAGE;
+    }
+  if (threads < 1)
+    {
+      fprintf (stderr, "nnblocks-cli: --threads must be 1 or more, not %d\n", threads);
+      return NNB_EXIT_USAGE;
+    }
+  /* the order of BLAS's float sums depends on the thread count; one thread
+   * reproduces the lesson's PyTorch numbers and is fastest for small nets */
+  nnb_backend_cpu_set_threads (threads);
   if (device_name != NULL && !nnb_device_parse (device_name, &opts->device, &error))
     return nnb_cli_fail (error);
 
@@ -111,7 +139,7 @@ nnb_cli_train (int argc, char **argv)
           if (g_error_matches (error, NNB_ERROR, NNB_ERROR_DIVERGED))
             {
               if (should_log (epoch, opts->epochs, opts->log_every))
-                printf ("epoch %3d loss %.4f\n", epoch, loss);
+                print_epoch (epoch, loss);
               diverged = TRUE;
               break;
             }
@@ -120,7 +148,7 @@ nnb_cli_train (int argc, char **argv)
       if (epoch == 0 && nnb_training_get_warning (training))
         fprintf (stderr, "UserWarning: %s\n", nnb_training_get_warning (training));
       if (should_log (epoch, opts->epochs, opts->log_every))
-        printf ("epoch %3d loss %.4f\n", epoch, loss);
+        print_epoch (epoch, loss);
       if (opts->until_loss > 0 && loss < opts->until_loss)
         {
           printf ("converged at epoch %d, loss %.4f\n", epoch, loss);

@@ -3,6 +3,10 @@
 
 #include "nnb-config.h"
 
+#if NNB_HAVE_CUDA
+#include "nnb-gpu.h"
+#endif
+
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -87,6 +91,10 @@ main (int argc, char **argv)
   setlocale (LC_ALL, "");
   /* numbers printed here are PyTorch's, with a decimal point in any locale */
   setlocale (LC_NUMERIC, "C");
+#if NNB_HAVE_CUDA
+  /* installs the CUDA table; without a GPU, "cuda" then reports why */
+  nnb_gpu_init ();
+#endif
 
   if (argc < 2)
     {

@@ -72,26 +72,88 @@ cpu_bias_fill (float *y, const float *bias, gsize rows, gsize cols)
 }
 
 static void
+cpu_transpose_accumulate (float *y, const float *x, gsize rows, gsize cols)
+{
+  for (gsize r = 0; r < rows; r++)
+    for (gsize c = 0; c < cols; c++)
+      y[c * rows + r] += x[r * cols + c];
+}
+
+/* PyTorch 1.13's cascade sum (SumKernel.cpp, multi_row_sum) of one column
+ * over `size` rows: first, first + step, …, in float, with partial sums
+ * that cascade through four levels. Reproducing its order makes the bias
+ * gradient — grad_output.sum(0) — bit-identical to PyTorch's. */
+static int
+ceil_log2 (gsize x)
+{
+  int bits = 0;
+  while (((gsize) 1 << bits) < x)
+    bits++;
+  return bits;
+}
+
+static float
+cascade_column_sum (const float *dy, gsize cols, gsize c, gsize first, gsize step, gsize size)
+{
+  const int num_levels = 4;
+  const int level_power = MAX (4, ceil_log2 (size) / num_levels);
+  const gsize level_step = (gsize) 1 << level_power;
+  const gsize level_mask = level_step - 1;
+  float acc[4] = { 0 };
+  gsize i = 0;
+
+  while (i + level_step <= size)
+    {
+      for (gsize j = 0; j < level_step; j++, i++)
+        acc[0] += dy[(first + i * step) * cols + c];
+      for (int j = 1; j < num_levels; j++)
+        {
+          acc[j] += acc[j - 1];
+          acc[j - 1] = 0;
+          if ((i & (level_mask << (j * level_power))) != 0)
+            break;
+        }
+    }
+  for (; i < size; i++)
+    acc[0] += dy[(first + i * step) * cols + c];
+  for (int j = 1; j < num_levels; j++)
+    acc[0] += acc[j];
+  return acc[0];
+}
+
+/* row_sum: four interleaved partial sums (rows k, k+4, …), then combined */
+static float
+interleaved_column_sum (const float *dy, gsize rows, gsize cols, gsize c)
+{
+  gsize size_ilp = rows / 4;
+  float partial[4];
+
+  for (gsize k = 0; k < 4; k++)
+    partial[k] = cascade_column_sum (dy, cols, c, k, 4, size_ilp);
+  for (gsize i = size_ilp * 4; i < rows; i++)
+    partial[0] += dy[i * cols + c];
+  for (int k = 1; k < 4; k++)
+    partial[0] += partial[k];
+  return partial[0];
+}
+
+static void
 cpu_bias_grad (float *db, const float *dy, gsize rows, gsize cols)
 {
-  /* grad_output.sum(0), row by row, and only then one addition into .grad,
-   * as autograd accumulates: two backward calls give exactly twice one.
-   * Summing straight into db would round differently once db is not 0. */
-  float sum[256];
+  /* Which columns PyTorch sums directly and which through row_sum depends
+   * on its vector width (8 floats, the AVX2 kernels Debian's build runs):
+   * vectorized_outer_sum takes blocks of 4 vectors directly, and
+   * scalar_outer_sum (fewer than 8 columns) blocks of 4 columns. */
+  const gsize vec = 8;
+  gsize direct = cols >= vec ? cols / (4 * vec) * (4 * vec) : cols / 4 * 4;
 
-  for (gsize c0 = 0; c0 < cols; c0 += G_N_ELEMENTS (sum))
+  /* the column sum first, then one addition into .grad, as autograd
+   * accumulates: two backward calls give exactly twice one */
+  for (gsize c = 0; c < cols; c++)
     {
-      gsize width = MIN (G_N_ELEMENTS (sum), cols - c0);
-
-      memset (sum, 0, width * sizeof (float));
-      for (gsize r = 0; r < rows; r++)
-        {
-          const float *row = dy + r * cols + c0;
-          for (gsize c = 0; c < width; c++)
-            sum[c] += row[c];
-        }
-      for (gsize c = 0; c < width; c++)
-        db[c0 + c] += sum[c];
+      float sum = c < direct ? cascade_column_sum (dy, cols, c, 0, 1, rows)
+                             : interleaved_column_sum (dy, rows, cols, c);
+      db[c] += sum;
     }
 }
 
@@ -199,31 +261,71 @@ cpu_accumulate (float *y, const float *x, gsize n)
     y[i] += x[i];
 }
 
+/* Pairwise float32 summation of per-element loss terms. PyTorch sums a
+ * float tensor in float (a cascade of partial sums), so a loss whose sum
+ * overflows float is inf there too — the page's lr 0.1 run prints inf from
+ * epoch 21 and nan from epoch 25; a double sum would hide that. */
+typedef struct
+{
+  float levels[64];
+  guint64 count;  /* blocks merged so far, as a binary counter */
+} PairwiseSum;
+
+static void
+pairwise_push (PairwiseSum *ps, float block_sum)
+{
+  int level = 0;
+  guint64 c = ps->count++;
+
+  while (c & 1)
+    {
+      block_sum = ps->levels[level] + block_sum;
+      c >>= 1;
+      level++;
+    }
+  ps->levels[level] = block_sum;
+}
+
+static float
+pairwise_total (const PairwiseSum *ps)
+{
+  float total = 0.0f;
+  for (int level = 63; level >= 0; level--)
+    if (ps->count & ((guint64) 1 << level))
+      total += ps->levels[level];
+  return total;
+}
+
 static double
 cpu_loss (NnbLossKind kind, const float *pred, const float *target, gsize n, float *grad)
 {
-  double sum = 0.0;
+  PairwiseSum sum = { { 0 }, 0 };
   /* mse_loss_backward: (2 / N) · (x − t); l1: sign(x − t) / N */
   float norm = kind == NNB_LOSS_MSE ? (float) (2.0 / n) : (float) (1.0 / n);
 
-  for (gsize i = 0; i < n; i++)
+  for (gsize start = 0; start < n; start += 32)
     {
-      float diff = pred[i] - target[i];
-      if (kind == NNB_LOSS_MSE)
+      gsize end = MIN (n, start + 32);
+      float block = 0.0f;
+      for (gsize i = start; i < end; i++)
         {
-          float sq = diff * diff;
-          sum += sq;
-          if (grad)
-            grad[i] = norm * diff;
+          float diff = pred[i] - target[i];
+          if (kind == NNB_LOSS_MSE)
+            {
+              block += diff * diff;
+              if (grad)
+                grad[i] = norm * diff;
+            }
+          else
+            {
+              block += fabsf (diff);
+              if (grad)
+                grad[i] = diff > 0.0f ? norm : diff < 0.0f ? -norm : 0.0f;
+            }
         }
-      else
-        {
-          sum += fabsf (diff);
-          if (grad)
-            grad[i] = diff > 0.0f ? norm : diff < 0.0f ? -norm : 0.0f;
-        }
+      pairwise_push (&sum, block);
     }
-  return (double) (float) (sum / n);
+  return pairwise_total (&sum) / (float) n;
 }
 
 static void
@@ -313,6 +415,7 @@ static const NnbBackend cpu_backend = {
   .gemm = cpu_gemm,
   .bias_fill = cpu_bias_fill,
   .bias_grad = cpu_bias_grad,
+  .transpose_accumulate = cpu_transpose_accumulate,
   .act_forward = cpu_act_forward,
   .act_backward = cpu_act_backward,
   .add = cpu_add,

@@ -26,6 +26,7 @@ typedef struct
   float act_param;
   int in[2];            /* buffer indices; buffer 0 is the model's input */
   int out;
+  NnbTensor *weight_grad_t; /* Linear: Xᵀ·dY, (in, out), before it is added into .grad */
 } Step;
 
 struct _NnbPlan
@@ -46,6 +47,8 @@ nnb_plan_free (NnbPlan *plan)
 {
   if (plan == NULL)
     return;
+  for (guint i = 0; i < plan->steps->len; i++)
+    nnb_tensor_unref (g_array_index (plan->steps, Step, i).weight_grad_t);
   g_array_unref (plan->steps);
   g_ptr_array_unref (plan->values);
   g_ptr_array_unref (plan->grads);
@@ -98,6 +101,13 @@ expand_call (NnbPlan *plan, NnbModule *module, int in, GError **error)
   step.out = add_buffer (plan, out_ndim, out_shape, error);
   if (step.out < 0)
     return -1;
+  if (step.kind == STEP_LINEAR)
+    {
+      int64_t shape[2] = { module->in_features, module->out_features };
+      step.weight_grad_t = nnb_tensor_new (2, shape, plan->device, error);
+      if (step.weight_grad_t == NULL)
+        return -1;
+    }
   g_array_append_val (plan->steps, step);
   return step.out;
 }
@@ -294,9 +304,16 @@ run_linear_backward (NnbPlan *plan, const Step *step)
   int in_f = (int) step->module->in_features, out_f = (int) step->module->out_features;
   int in = step->in[0];
 
-  /* dW += dYᵀ · X and db += Σ dY: .grad accumulates until zero_grad */
+  /* dW += (Xᵀ · dY)ᵀ and db += Σ dY: .grad accumulates until zero_grad.
+   * PyTorch computes the weight's gradient as Xᵀ·dY (the gradient of Wᵀ in
+   * addmm) and adds its transpose into .grad; the same gemm call here gives
+   * the same bits from the same OpenBLAS. */
   if (weight->requires_grad)
-    be->gemm (TRUE, FALSE, out_f, in_f, rows, 1.0f, dy->data, out_f, x->data, in_f, 1.0f, weight->grad->data, in_f);
+    {
+      float *wt = step->weight_grad_t->data;
+      be->gemm (TRUE, FALSE, in_f, out_f, rows, 1.0f, x->data, in_f, dy->data, out_f, 0.0f, wt, out_f);
+      be->transpose_accumulate (weight->grad->data, wt, in_f, out_f);
+    }
   if (bias && bias->requires_grad)
     be->bias_grad (bias->grad->data, dy->data, rows, out_f);
   /* dX = dY · W, skipped for the model's input, which needs no gradient */

@@ -147,7 +147,7 @@ train_step (NnbTraining *t, NnbTensor *x, NnbTensor *y, double *loss, GError **e
 
   if (pred == NULL || !nnb_loss_forward (t->loss, pred, y, loss, error))
     return FALSE;
-  if (!isfinite (*loss))
+  if (isnan (*loss))
     return TRUE;
   nnb_optimizer_zero_grad (t->optimizer);
   if (!nnb_model_backward (t->model, nnb_loss_grad (t->loss), error))
@@ -171,9 +171,9 @@ static void
 set_diverged (NnbTraining *t, double loss, GError **error)
 {
   g_set_error (error, NNB_ERROR, NNB_ERROR_DIVERGED,
-               "Training diverged at epoch %d: the loss became %s. The learning rate (%g) is too large for this model, "
+               "Training diverged at epoch %d: the loss became nan. The learning rate (%g) is too large for this model, "
                "so each step overshoots and the weights blow up. Try a smaller learning rate, for example %g.",
-               t->epoch, isnan (loss) ? "nan" : "infinite", t->options.optimizer.lr, t->options.optimizer.lr / 2);
+               t->epoch, t->options.optimizer.lr, t->options.optimizer.lr / 2);
 }
 
 gboolean
@@ -204,15 +204,19 @@ nnb_training_epoch (NnbTraining *t, double *loss_out, GError **error)
           if (!train_step (t, bx, by, &batch_loss, error))
             return FALSE;
           sum += batch_loss;
-          if (!isfinite (batch_loss))
+          if (isnan (batch_loss))
             break;
         }
       loss = sum / batches;
     }
 
-  if (!isfinite (loss))
+  /* Diverged means nan, as in PyTorch's printout: an infinite loss alone
+   * is the float sum of the squares overflowing while the weights are
+   * still numbers, and PyTorch's loop keeps going through it (the page's
+   * lr 0.1 run prints inf from epoch 21, nan from epoch 25). */
+  if (isnan (loss))
     {
-      /* keep the last weights that gave a finite loss */
+      /* keep the last weights that gave a loss that was a number */
       copy_parameters (t, FALSE);
       set_diverged (t, loss, error);
       if (loss_out)

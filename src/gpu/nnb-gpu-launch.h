@@ -1,0 +1,19 @@
+/* nnb-gpu-launch.h — launch geometry shared by the .cu files. */
+#pragma once
+
+#include <stddef.h>
+
+#define NNB_CUDA_THREADS 256
+
+/* Enough blocks to cover n with one element per thread, capped: the
+ * kernels loop with a grid stride, so a few thousand blocks fill any GPU
+ * and a huge tensor does not need a huge grid. */
+static inline unsigned int
+nnb_cuda_blocks (size_t n)
+{
+  size_t blocks = (n + NNB_CUDA_THREADS - 1) / NNB_CUDA_THREADS;
+  return (unsigned int) (blocks < 8192 ? blocks : 8192);
+}
+
+#define NNB_CUDA_GRID_STRIDE(i, n) \
+  for (size_t i = (size_t) blockIdx.x * blockDim.x + threadIdx.x; i < (n); i += (size_t) gridDim.x * blockDim.x)

@@ -1,0 +1,28 @@
+/* nnb-window.h — the main window: the lesson on the left, the block diagram
+ * in the middle, parameters and PyTorch code on the right, plots below.
+ * Built from the template data/ui/nnb-window.ui. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "nnb-application.h"
+
+G_BEGIN_DECLS
+
+#define NNB_TYPE_WINDOW (nnb_window_get_type ())
+G_DECLARE_FINAL_TYPE (NnbWindow, nnb_window, NNB, WINDOW, AdwApplicationWindow)
+
+NnbWindow *nnb_window_new (NnbApplication *application);
+
+/* Shows the lesson named lesson_id ("day02") in the lesson pane; NULL or ""
+ * for none. An unknown name shows what names there are. */
+void nnb_window_set_lesson (NnbWindow *self, const char *lesson_id);
+
+/* Opens a project file in this window. Reading it happens in the background;
+ * failures are shown in the window, not returned. */
+void nnb_window_open (NnbWindow *self, GFile *file);
+
+/* TRUE while no project is open or being opened: the window can take one. */
+gboolean nnb_window_is_empty (NnbWindow *self);
+
+G_END_DECLS

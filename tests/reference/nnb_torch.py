@@ -1,0 +1,162 @@
+#!/usr/bin/python3
+"""Replays a .nnb project in real PyTorch, as the page's code would, and
+prints the parameters as JSON: an independent reference for NN Blocks.
+
+    /usr/bin/python3 tests/reference/nnb_torch.py PROJECT.nnb 0,1,10
+
+prints {"snapshots": {"0": {name: values}, "1": …, "10": …}, "losses": […]}:
+the parameters after each listed number of epochs, and every epoch's loss.
+
+The recipe (docs/file-format.md): manual_seed(seed); draw the data;
+[manual_seed(model_seed)]; build the modules in registration order;
+[manual_seed(init seed)]; model.apply(init); then the training loop with
+full batches, or a randperm shuffle every epoch for mini-batches.
+"""
+import json
+import math
+import sys
+
+import torch
+import torch.nn as nn
+
+torch.set_num_threads(1)
+
+ACTIVATIONS = {
+    "ReLU": nn.ReLU, "Tanh": nn.Tanh, "Sigmoid": nn.Sigmoid, "GELU": nn.GELU,
+    "Identity": nn.Identity,
+}
+
+
+def make_data(spec):
+    kind, n = spec["kind"], spec.get("n")
+    noise = spec.get("noise", 0.0)
+    if kind == "line":
+        x = torch.rand(n, 1) * spec.get("x_max", 10)
+        y = spec.get("a", 3) * x + spec.get("b", 2) + torch.randn(n, 1) * noise
+    elif kind == "sine":
+        x = torch.rand(n, 1) * spec.get("x_max", 2 * math.pi)
+        y = torch.sin(x) + noise * torch.randn(n, 1)
+    elif kind == "sine-product":
+        x = torch.randn(n, 3)
+        y = torch.sin(x[:, 0:1] * x[:, 1:2]) + x[:, 2:3]
+    else:
+        raise SystemExit(f"nnb_torch.py: data kind {kind} is not replayed here")
+    return x, y
+
+
+def make_module(spec):
+    kind = spec["type"]
+    if kind == "Linear":
+        return nn.Linear(spec["in_features"], spec["out_features"], bias=spec.get("bias", True))
+    if kind == "LeakyReLU":
+        return nn.LeakyReLU(spec.get("negative_slope", 0.01))
+    if kind == "Sequential":
+        return nn.Sequential(*[make_module(child) for child in spec["children"]])
+    return ACTIVATIONS[kind]()
+
+
+class GraphModel(nn.Module):
+    """A subclass whose forward walks the project's graph."""
+
+    def __init__(self, model_spec):
+        super().__init__()
+        for module in model_spec["modules"]:
+            self.add_module(module["name"], make_module(module))
+        self.nodes = model_spec["graph"]["nodes"]
+
+    def forward(self, x):
+        values, pending = {}, list(self.nodes)
+        while pending:
+            node = next(n for n in pending if all(i in values for i in n.get("inputs", [])))
+            pending.remove(node)
+            inputs = [values[i] for i in node.get("inputs", [])]
+            op = node["op"]
+            if op == "input":
+                values[node["name"]] = x
+            elif op == "call":
+                values[node["name"]] = getattr(self, node["module"])(inputs[0])
+            elif op == "add":
+                values[node["name"]] = inputs[0] + inputs[1]
+            else:
+                return inputs[0]
+        raise SystemExit("nnb_torch.py: the graph has no output")
+
+
+def make_model(model_spec):
+    if "modules" not in model_spec:  # a bare module, e.g. nn.Linear(1, 1)
+        return make_module(dict(model_spec, type=model_spec["class"]))
+    return GraphModel(model_spec)
+
+
+INIT = {
+    "xavier_uniform_": nn.init.xavier_uniform_, "xavier_normal_": nn.init.xavier_normal_,
+    "kaiming_uniform_": nn.init.kaiming_uniform_, "kaiming_normal_": nn.init.kaiming_normal_,
+    "zeros_": nn.init.zeros_, "ones_": nn.init.ones_, "normal_": nn.init.normal_,
+    "uniform_": nn.init.uniform_,
+}
+
+
+def main():
+    project = json.load(open(sys.argv[1]))
+    marks = sorted(int(e) for e in sys.argv[2].split(","))
+    epochs = marks[-1]
+    torch.manual_seed(project.get("seed", 0))
+    x, y = make_data(project["data"])
+    if project.get("model_seed") is not None:
+        torch.manual_seed(project["model_seed"])
+    model = make_model(project["model"])
+    init = project.get("init", {})
+    weight_init, bias_init = init.get("weight", "default"), init.get("bias", "default")
+    if weight_init != "default" or bias_init != "default":
+        if init.get("seed") is not None:
+            torch.manual_seed(init["seed"])
+
+        def init_fn(m):
+            if isinstance(m, nn.Linear):
+                if weight_init != "default":
+                    INIT[weight_init](m.weight)
+                if bias_init != "default" and m.bias is not None:
+                    INIT[bias_init](m.bias)
+        model.apply(init_fn)
+
+    t = project["training"]
+    if t.get("optimizer", "SGD") == "SGD":
+        opt = torch.optim.SGD(model.parameters(), lr=t["lr"], momentum=t.get("momentum", 0),
+                              dampening=t.get("dampening", 0), weight_decay=t.get("weight_decay", 0),
+                              nesterov=t.get("nesterov", False))
+    else:
+        opt = torch.optim.Adam(model.parameters(), lr=t["lr"], betas=(t.get("beta1", 0.9), t.get("beta2", 0.999)),
+                               eps=t.get("eps", 1e-8), weight_decay=t.get("weight_decay", 0))
+    loss_fn = nn.MSELoss() if t.get("loss", "MSELoss") == "MSELoss" else nn.L1Loss()
+    batch = t.get("batch_size", 0)
+    losses, snapshots = [], {}
+
+    def snapshot(epoch):
+        if epoch in marks:
+            snapshots[str(epoch)] = {name: p.detach().reshape(-1).tolist() for name, p in model.named_parameters()}
+
+    snapshot(0)
+    for epoch in range(epochs):
+        if batch and batch < len(x):
+            perm = torch.randperm(len(x))
+            total, count = 0.0, 0
+            for start in range(0, len(x), batch):
+                idx = perm[start:start + batch]
+                loss = loss_fn(model(x[idx]), y[idx])
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                total, count = total + loss.item(), count + 1
+            losses.append(total / count)
+        else:
+            loss = loss_fn(model(x), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+        snapshot(epoch + 1)
+    json.dump({"snapshots": snapshots, "losses": losses}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

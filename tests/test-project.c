@@ -1,0 +1,892 @@
+/* test-project.c — .nnb projects: the examples load, files round-trip
+ * exactly, every malformed file gets one clear sentence, and the recipe
+ * replays PyTorch's numbers (tests/data/lesson-data.json). */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+#include "nnb-error.h"
+#include "nnb-project.h"
+#include "nnb-test-util.h"
+
+static const char *const examples[] = {
+  "regression.nnb", "sequential.nnb", "mlp-residual.nnb", "sinenet.nnb", "sine-linear.nnb",
+};
+
+static char *
+example_path (const char *name)
+{
+  g_autofree char *relative = g_build_filename ("data", "examples", name, NULL);
+  return nnb_test_source_path (relative);
+}
+
+static NnbProject *
+load_example (const char *name)
+{
+  g_autofree char *path = example_path (name);
+  g_autoptr (GError) error = NULL;
+  NnbProject *project = nnb_project_load (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (project);
+  return project;
+}
+
+static NnbProject *
+load_text (const char *text, GError **error)
+{
+  return nnb_project_load_from_data (text, strlen (text), error);
+}
+
+static JsonObject *
+golden (void)
+{
+  static JsonParser *parser;
+
+  if (parser == NULL)
+    {
+      g_autofree char *path = nnb_test_path ("data/lesson-data.json");
+      g_autoptr (GError) error = NULL;
+      parser = json_parser_new ();
+      json_parser_load_from_file (parser, path, &error);
+      g_assert_no_error (error);
+    }
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static guint32
+float_bits (float value)
+{
+  guint32 bits;
+  memcpy (&bits, &value, sizeof bits);
+  return bits;
+}
+
+static void
+assert_bits (const char *what, const float *values, gsize n, JsonArray *expected)
+{
+  g_assert_cmpuint (json_array_get_length (expected), ==, n);
+  for (gsize i = 0; i < n; i++)
+    {
+      guint32 want = (guint32) g_ascii_strtoull (json_array_get_string_element (expected, i), NULL, 16);
+      if (float_bits (values[i]) != want)
+        g_error ("%s[%" G_GSIZE_FORMAT "] has bits %08x, PyTorch's are %08x", what, i, float_bits (values[i]), want);
+    }
+}
+
+/* ------------------------------------------------------------ examples */
+
+static void
+test_every_example_loads (void)
+{
+  struct { const char *file; const char *class_name; guint modules; guint nodes; int64_t params; NnbDataKind data; } want[] = {
+    { "regression.nnb", "Linear", 1, 3, 2, NNB_DATA_LINE },
+    { "sequential.nnb", "Sequential", 5, 7, 353, NNB_DATA_SINE_PRODUCT },
+    { "mlp-residual.nnb", "MLP", 4, 8, 353, NNB_DATA_SINE_PRODUCT },
+    { "sinenet.nnb", "SineNet", 1, 3, 4353, NNB_DATA_SINE },
+    { "sine-linear.nnb", "Linear", 1, 3, 2, NNB_DATA_SINE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    {
+      g_autoptr (NnbProject) project = load_example (want[i].file);
+      g_autoptr (GError) error = NULL;
+      NnbModel *model = project->model;
+
+      g_assert_cmpstr (model->class_name, ==, want[i].class_name);
+      g_assert_cmpuint (model->modules->len, ==, want[i].modules);
+      g_assert_cmpuint (model->nodes->len, ==, want[i].nodes);
+      g_assert_cmpint (nnb_model_count_parameters (model), ==, want[i].params);
+      g_assert_true (nnb_model_validate (model, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (project->data.kind, ==, want[i].data);
+      g_assert_false (project->has_weights);
+      g_assert_nonnull (project->title);
+      /* laid out left to right */
+      g_assert_cmpuint (project->positions->len, ==, want[i].nodes);
+      for (guint k = 1; k < project->positions->len; k++)
+        g_assert_cmpfloat (g_array_index (project->positions, NnbBlockPosition, k).x, >,
+                           g_array_index (project->positions, NnbBlockPosition, k - 1).x);
+    }
+}
+
+static void
+test_examples_hold_the_pages_settings (void)
+{
+  g_autoptr (NnbProject) regression = load_example ("regression.nnb");
+  g_autoptr (NnbProject) sinenet = load_example ("sinenet.nnb");
+  g_autoptr (NnbProject) line = load_example ("sine-linear.nnb");
+  g_autoptr (NnbProject) mlp = load_example ("mlp-residual.nnb");
+  NnbNode *act_2;
+
+  g_assert_cmpuint (regression->seed, ==, 0);
+  g_assert_false (regression->has_model_seed);
+  g_assert_cmpint (regression->data.n, ==, 100);
+  g_assert_cmpfloat (regression->training.optimizer.lr, ==, 0.01);
+  g_assert_cmpint (regression->training.epochs, ==, 200);
+  g_assert_cmpint (regression->training.log_every, ==, 50);
+
+  g_assert_cmpint (sinenet->init_weight, ==, NNB_INIT_XAVIER_UNIFORM);
+  g_assert_cmpint (sinenet->init_bias, ==, NNB_INIT_ZEROS);
+  g_assert_false (sinenet->has_init_seed);
+  g_assert_cmpint (sinenet->data.n, ==, 200);
+  g_assert_cmpfloat (sinenet->training.optimizer.lr, ==, 0.05);
+  g_assert_cmpint (sinenet->training.epochs, ==, 5000);
+  g_assert_cmpfloat (sinenet->training.until_loss, ==, 0.02);
+
+  g_assert_true (line->has_model_seed);
+  g_assert_cmpuint (line->model_seed, ==, 0);
+  g_assert_cmpint (line->training.epochs, ==, 5000);
+
+  /* one self.act called twice; the + adds act_2 and act */
+  g_assert_true (mlp->has_init_seed);
+  g_assert_cmpuint (mlp->init_seed, ==, 42);
+  act_2 = nnb_model_get_node (mlp->model, nnb_model_find_node (mlp->model, "act_2"));
+  g_assert_cmpstr (act_2->module, ==, "act");
+  g_assert_false (nnb_model_is_chain (mlp->model));
+}
+
+/* A bare nn.Linear's state_dict keys are "weight" and "bias", unprefixed. */
+static void
+test_bare_linear_is_named_as_pytorch_names_it (void)
+{
+  g_autoptr (NnbProject) project = load_example ("regression.nnb");
+  GPtrArray *params = nnb_model_named_parameters (project->model);
+  g_autofree char *repr = nnb_model_repr (project->model);
+
+  g_assert_cmpuint (params->len, ==, 2);
+  g_assert_cmpstr (((NnbNamedParameter *) params->pdata[0])->name, ==, "weight");
+  g_assert_cmpstr (((NnbNamedParameter *) params->pdata[1])->name, ==, "bias");
+  g_assert_cmpstr (repr, ==, "Linear(in_features=1, out_features=1, bias=True)");
+}
+
+/* The examples are written exactly as the app writes files. */
+static void
+test_examples_are_in_the_saved_form (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (examples); i++)
+    {
+      g_autofree char *path = example_path (examples[i]);
+      g_autofree char *text = NULL;
+      g_autofree char *saved = NULL;
+      g_autoptr (NnbProject) project = load_example (examples[i]);
+      g_autoptr (GError) error = NULL;
+
+      g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+      saved = nnb_project_to_data (project, FALSE, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (saved, ==, text);
+    }
+}
+
+/* --------------------------------------------------------- round trips */
+
+static void
+assert_same_parameters (NnbModel *a, NnbModel *b)
+{
+  GPtrArray *pa = nnb_model_named_parameters (a);
+  GPtrArray *pb = nnb_model_named_parameters (b);
+
+  g_assert_cmpuint (pa->len, ==, pb->len);
+  for (guint i = 0; i < pa->len; i++)
+    {
+      NnbNamedParameter *x = pa->pdata[i], *y = pb->pdata[i];
+      g_assert_cmpstr (x->name, ==, y->name);
+      g_assert_cmpint (x->param->value->numel, ==, y->param->value->numel);
+      g_assert_cmpmem (x->param->value->data, x->param->value->numel * sizeof (float),
+                       y->param->value->data, y->param->value->numel * sizeof (float));
+    }
+}
+
+/* save → load gives the same project: same text, same weights to the bit. */
+static void
+test_save_and_load_round_trip_exactly (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("nnb-project-XXXXXX", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (examples); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, examples[i], NULL);
+      g_autoptr (NnbProject) project = load_example (examples[i]);
+      g_autoptr (NnbProject) again = NULL;
+      g_autoptr (NnbDataset) data = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autofree char *first = NULL;
+      g_autofree char *second = NULL;
+
+      data = nnb_project_build (project, TRUE, &error);
+      g_assert_no_error (error);
+      g_assert_true (nnb_project_save (project, path, TRUE, &error));
+      g_assert_no_error (error);
+      again = nnb_project_load (path, &error);
+      g_assert_no_error (error);
+      g_assert_true (again->has_weights);
+      assert_same_parameters (project->model, again->model);
+
+      first = nnb_project_to_data (project, TRUE, NULL, &error);
+      second = nnb_project_to_data (again, TRUE, NULL, &error);
+      g_assert_cmpstr (first, ==, second);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+/* Every float32 survives the shortest decimal form. */
+static void
+test_awkward_floats_survive (void)
+{
+  const float values[] = { 0.1f, -0.0f, 1e-45f, 3.4028235e38f, 1.17549435e-38f, 16777217.0f, 0.30971584f, -1.5e-7f };
+  const char *text =
+    "{\"format\": \"nnblocks\", \"version\": 1,"
+    " \"model\": {\"class\": \"Linear\", \"in_features\": 8, \"out_features\": 1, \"bias\": false}}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = load_text (text, &error);
+  g_autoptr (NnbProject) again = NULL;
+  g_autofree char *saved = NULL;
+
+  g_assert_no_error (error);
+  nnb_tensor_write (nnb_model_get_parameter (project->model, "weight")->value, values);
+  saved = nnb_project_to_data (project, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  again = load_text (saved, &error);
+  g_assert_no_error (error);
+  assert_same_parameters (project->model, again->model);
+  g_assert_nonnull (strstr (saved, "[0.1, -0.0, 1e-45, 3.4028235e+38, 1.1754944e-38, 16777216, 0.30971584, -1.5e-07]"));
+}
+
+static void
+test_title_with_quotes_and_unicode_round_trips (void)
+{
+  g_autoptr (NnbProject) project = load_example ("regression.nnb");
+  g_autoptr (NnbProject) again = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *saved = NULL;
+
+  g_free (project->title);
+  project->title = g_strdup ("Tag 2: \"Regression\" \\ Ü — ok\n\ttab\x01");
+  saved = nnb_project_to_data (project, FALSE, NULL, &error);
+  again = load_text (saved, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again->title, ==, project->title);
+}
+
+/* A new, empty project saves and reloads (the app's File ▸ New). */
+static void
+test_new_project_round_trips (void)
+{
+  g_autoptr (NnbProject) project = nnb_project_new ();
+  g_autoptr (NnbProject) again = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *first = nnb_project_to_data (project, TRUE, NULL, &error);
+  g_autofree char *second = NULL;
+
+  g_assert_no_error (error);
+  again = load_text (first, &error);
+  g_assert_no_error (error);
+  second = nnb_project_to_data (again, TRUE, NULL, &error);
+  g_assert_cmpstr (first, ==, second);
+}
+
+/* Hand-written files may explain themselves anywhere. */
+static void
+test_comments_are_welcome_anywhere (void)
+{
+  const char *text =
+    "{\"format\": \"nnblocks\", \"version\": 1, \"comment\": \"Day 2\","
+    " \"model\": {\"comment\": [1, 2], \"class\": \"Sequential\", \"modules\": ["
+    "{\"type\": \"Linear\", \"in_features\": 1, \"out_features\": 1, \"comment\": \"y = wx + b\"}]},"
+    " \"data\": {\"kind\": \"sine\", \"comment\": null},"
+    " \"training\": {\"comment\": {\"why\": \"slow\"}, \"lr\": 0.05}}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = load_text (text, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpfloat (project->training.optimizer.lr, ==, 0.05);
+}
+
+/* ------------------------------------------------------- the recipe */
+
+static void
+assert_recipe_parameters (NnbProject *project, const char *example)
+{
+  JsonObject *recipe = json_object_get_object_member (json_object_get_object_member (golden (), "recipes"), example);
+  JsonObject *expected = json_object_get_object_member (recipe, "parameters");
+  GPtrArray *params = nnb_model_named_parameters (project->model);
+  float next;
+
+  g_assert_cmpuint (params->len, ==, json_object_get_size (expected));
+  for (guint i = 0; i < params->len; i++)
+    {
+      NnbNamedParameter *named = params->pdata[i];
+      JsonObject *want = json_object_get_object_member (expected, named->name);
+      g_autofree char *what = g_strdup_printf ("%s %s", example, named->name);
+
+      g_assert_nonnull (want);
+      assert_bits (what, named->param->value->data, named->param->value->numel,
+                   json_object_get_array_member (want, "bits"));
+    }
+  /* the generator is left where PyTorch's is: the next rand() agrees */
+  nnb_rng_uniform (nnb_generator_default (), &next, 1, 0.0, 1.0);
+  g_assert_cmphex (float_bits (next), ==,
+                   (guint32) g_ascii_strtoull (json_object_get_string_member (recipe, "next_rand"), NULL, 16));
+}
+
+/* nnb_project_build on the page's regression gives the page's data. */
+static void
+test_building_regression_gives_the_golden_data (void)
+{
+  g_autoptr (NnbProject) project = load_example ("regression.nnb");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbDataset) data = nnb_project_build (project, TRUE, &error);
+  JsonObject *regression = json_object_get_object_member (golden (), "regression");
+
+  g_assert_no_error (error);
+  assert_bits ("X", data->x->data, data->x->numel, json_object_get_array_member (regression, "x"));
+  assert_bits ("y", data->y->data, data->y->numel, json_object_get_array_member (regression, "y"));
+  assert_recipe_parameters (project, "regression.nnb");
+}
+
+/* Every example's recipe draws the same initial weights as its PyTorch program. */
+static void
+test_every_recipe_gives_pytorchs_weights (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (examples); i++)
+    {
+      g_autoptr (NnbProject) project = load_example (examples[i]);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (NnbDataset) data = nnb_project_build (project, TRUE, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (data);
+      assert_recipe_parameters (project, examples[i]);
+    }
+}
+
+/* A file's weights survive a build that keeps them, the generator still
+ * ends where the recipe leaves it, and a build that drops them forgets
+ * that they came from the file. */
+static void
+test_build_keeps_or_replaces_the_files_weights (void)
+{
+  g_autoptr (NnbProject) project = load_example ("sine-linear.nnb");
+  g_autoptr (NnbProject) trained = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbDataset) data = NULL;
+  g_autofree char *text = NULL;
+  const float weight = 0.25f, bias = -4.0f;
+
+  data = nnb_project_build (project, TRUE, &error);
+  g_assert_no_error (error);
+  nnb_tensor_write (nnb_model_get_parameter (project->model, "weight")->value, &weight);
+  nnb_tensor_write (nnb_model_get_parameter (project->model, "bias")->value, &bias);
+  text = nnb_project_to_data (project, TRUE, NULL, &error);
+  g_assert_nonnull (strstr (text, "\"weights\": {\n    \"weight\": {\"shape\": [1, 1], \"data\": [0.25]},\n"
+                                  "    \"bias\": {\"shape\": [1], \"data\": [-4]}\n  }\n}\n"));
+
+  trained = load_text (text, &error);
+  g_assert_no_error (error);
+  g_assert_true (trained->has_weights);
+  g_clear_pointer (&data, nnb_dataset_free);
+  data = nnb_project_build (trained, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (nnb_model_get_parameter (trained->model, "weight")->value->data[0], ==, weight);
+  g_assert_cmpfloat (nnb_model_get_parameter (trained->model, "bias")->value->data[0], ==, bias);
+  g_assert_true (trained->has_weights);
+  {
+    JsonObject *recipe = json_object_get_object_member (json_object_get_object_member (golden (), "recipes"), "sine-linear.nnb");
+    float next;
+    nnb_rng_uniform (nnb_generator_default (), &next, 1, 0.0, 1.0);
+    g_assert_cmphex (float_bits (next), ==,
+                     (guint32) g_ascii_strtoull (json_object_get_string_member (recipe, "next_rand"), NULL, 16));
+  }
+
+  g_clear_pointer (&data, nnb_dataset_free);
+  data = nnb_project_build (trained, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_false (trained->has_weights);
+  assert_recipe_parameters (trained, "sine-linear.nnb");
+}
+
+/* --------------------------------------------------- implied graphs */
+
+static void
+test_sequential_and_bare_module_may_leave_out_the_graph (void)
+{
+  const char *sequential =
+    "{\"format\": \"nnblocks\", \"version\": 1, \"model\": {\"class\": \"Sequential\", \"modules\": ["
+    "{\"type\": \"Linear\", \"in_features\": 3, \"out_features\": 16},"
+    "{\"type\": \"ReLU\"}, {\"name\": \"2\", \"type\": \"Linear\", \"in_features\": 16, \"out_features\": 1}]}}";
+  const char *bare = "{\"format\": \"nnblocks\", \"version\": 1, \"model\": {\"class\": \"Tanh\"}}";
+  const char *names[] = { "x", "0", "1", "2", "out" };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = load_text (sequential, &error);
+  g_autoptr (NnbProject) tanh_model = NULL;
+  g_autofree char *saved = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (nnb_model_is_chain (project->model));
+  g_assert_cmpuint (project->model->nodes->len, ==, G_N_ELEMENTS (names));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_assert_cmpstr (nnb_model_get_node (project->model, i)->name, ==, names[i]);
+      g_assert_true (isnan (g_array_index (project->positions, NnbBlockPosition, i).x));
+    }
+  g_assert_nonnull (nnb_model_get_parameter (project->model, "2.bias"));
+  /* the defaults: the page's regression data and SGD(lr=0.01) */
+  g_assert_cmpint (project->data.kind, ==, NNB_DATA_LINE);
+  g_assert_cmpfloat (project->training.optimizer.lr, ==, 0.01);
+  /* positions not known yet are not written */
+  saved = nnb_project_to_data (project, FALSE, NULL, &error);
+  g_assert_null (strstr (saved, "\"pos\""));
+
+  tanh_model = load_text (bare, &error);
+  g_assert_no_error (error);
+  g_assert_true (nnb_model_validate (tanh_model->model, NULL));
+  g_assert_cmpstr (nnb_model_get_node (tanh_model->model, 1)->name, ==, "tanh");
+}
+
+/* The app saves work in progress: unwired slots are null and reload as such. */
+static void
+test_unfinished_graph_loads_and_saves (void)
+{
+  const char *text =
+    "{\"format\": \"nnblocks\", \"version\": 1, \"model\": {\"class\": \"Net\","
+    " \"modules\": [{\"name\": \"fc\", \"type\": \"Linear\", \"in_features\": 2, \"out_features\": 2}],"
+    " \"graph\": {\"nodes\": [{\"name\": \"x\", \"op\": \"input\"},"
+    " {\"name\": \"fc\", \"op\": \"call\", \"inputs\": [\"x\"]},"
+    " {\"name\": \"add\", \"op\": \"add\", \"inputs\": [\"fc\", null]}]}}}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = load_text (text, &error);
+  g_autofree char *saved = NULL;
+
+  g_assert_no_error (error);
+  g_assert_false (nnb_model_validate (project->model, NULL));
+  saved = nnb_project_to_data (project, FALSE, NULL, &error);
+  g_assert_nonnull (strstr (saved, "{\"name\": \"add\", \"op\": \"add\", \"inputs\": [\"fc\", null]}"));
+  g_clear_pointer (&project, nnb_project_free);
+  project = load_text (saved, &error);
+  g_assert_no_error (error);
+}
+
+/* ---------------------------------------------------- malformed files */
+
+typedef struct
+{
+  const char *json;
+  int code;
+  const char *message;
+} Malformed;
+
+/* A valid project with one piece swapped: MODEL, DATA, TRAIN, REST fill
+ * the holes of the template below. */
+static char *
+project_with (const char *model, const char *rest)
+{
+  return g_strdup_printf ("{\"format\": \"nnblocks\", \"version\": 1, \"model\": %s%s}", model, rest ? rest : "");
+}
+
+#define MLP_MODULES \
+  "\"modules\": [{\"name\": \"fc1\", \"type\": \"Linear\", \"in_features\": 3, \"out_features\": 16}," \
+  " {\"name\": \"act\", \"type\": \"ReLU\"}," \
+  " {\"name\": \"fc2\", \"type\": \"Linear\", \"in_features\": 16, \"out_features\": 1}]"
+#define LINEAR_MODEL "{\"class\": \"Linear\", \"in_features\": 1, \"out_features\": 1}"
+
+static void
+check_malformed (const char *json, int code, const char *message)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = load_text (json, &error);
+
+  if (project != NULL)
+    g_error ("accepted: %s", json);
+  g_assert_error (error, NNB_FILE_ERROR, code);
+  if (message != NULL)
+    g_assert_cmpstr (error->message, ==, message);
+}
+
+static void
+check_bad_model (const char *model, int code, const char *message)
+{
+  g_autofree char *json = project_with (model, NULL);
+  check_malformed (json, code, message);
+}
+
+static void
+check_bad_rest (const char *rest, int code, const char *message)
+{
+  g_autofree char *json = project_with (LINEAR_MODEL, rest);
+  check_malformed (json, code, message);
+}
+
+static void
+test_truncated_json_says_the_file_is_cut_off (void)
+{
+  g_autofree char *path = example_path ("mlp-residual.nnb");
+  g_autofree char *text = NULL;
+  gsize length;
+  const char *cut_off =
+    "The file ends too early: it stops in the middle of the project, so it was probably not saved completely.";
+
+  g_assert_true (g_file_get_contents (path, &text, &length, NULL));
+  /* wherever it is cut */
+  for (gsize cut = 1; cut < length - 2; cut += 97)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (NnbProject) project = nnb_project_load_from_data (text, cut, &error);
+      g_assert_null (project);
+      g_assert_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_PARSE);
+      g_assert_cmpstr (error->message, ==, cut_off);
+    }
+  check_malformed ("{\"format\": \"nnblocks\", \"title\": \"unfinished", NNB_FILE_ERROR_PARSE, cut_off);
+}
+
+static void
+test_invalid_json_names_line_and_column (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = load_text ("{\"format\": \"nnblocks\",\n \"version\": tru}", &error);
+
+  g_assert_null (project);
+  g_assert_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_PARSE);
+  g_assert_cmpstr (error->message, ==,
+                   "This is not a valid project file: the JSON is broken at line 2, column 15: a word JSON does not know; "
+                   "text needs double quotes, and true, false and null are lowercase.");
+  check_malformed ("{\"format\": \"nnblocks\", \"version\": 1,}", NNB_FILE_ERROR_PARSE,
+                   "This is not a valid project file: the JSON is broken at line 1, column 36: "
+                   "there is a comma before a closing bracket; remove it.");
+  check_malformed ("{\"format\": \"nnblocks\" \"version\": 1}", NNB_FILE_ERROR_PARSE,
+                   "This is not a valid project file: the JSON is broken at line 1, column 21: "
+                   "a comma is missing between two items.");
+  check_malformed ("{\"format\": \"nnblocks\", \"version\": 1}\n{", NNB_FILE_ERROR_PARSE,
+                   "The file ends too early: it stops in the middle of the project, so it was probably not saved completely.");
+  check_malformed ("{\"format\": \"nnblocks\", \"version\": 1}}", NNB_FILE_ERROR_PARSE, NULL);
+  check_malformed ("\xff\xfe{}", NNB_FILE_ERROR_PARSE,
+                   "This is not a valid project file: JSON data must be UTF-8 encoded.");
+  check_malformed ("", NNB_FILE_ERROR_PARSE, "The file is empty.");
+  check_malformed ("[1, 2]", NNB_FILE_ERROR_INVALID,
+                   "This is not an NN Blocks project: a project is a JSON object ({ … }), not a list.");
+}
+
+static void
+test_wrong_format_and_newer_version_are_refused (void)
+{
+  const Malformed cases[] = {
+    { "{\"version\": 1}", NNB_FILE_ERROR_INVALID,
+      "This is not an NN Blocks project: it has no \"format\": \"nnblocks\"." },
+    { "{\"format\": \"keras\", \"version\": 1}", NNB_FILE_ERROR_INVALID,
+      "This is not an NN Blocks project: its format is \"keras\", not \"nnblocks\"." },
+    { "{\"format\": \"nnblocks\", \"version\": 2, \"model\": {\"class\": \"Transformer\"}, \"future\": 1}",
+      NNB_FILE_ERROR_VERSION,
+      "This file was written by a newer NN Blocks (format version 2); this version reads up to version 1." },
+    { "{\"format\": \"nnblocks\"}", NNB_FILE_ERROR_INVALID, "version is missing." },
+    { "{\"format\": \"nnblocks\", \"version\": \"1\"}", NNB_FILE_ERROR_INVALID,
+      "version must be a positive whole number, not \"1\"." },
+    { "{\"format\": \"nnblocks\", \"version\": 1}", NNB_FILE_ERROR_INVALID,
+      "The project has no model: \"model\" is missing." },
+    { "{\"format\": \"nnblocks\", \"version\": 1, \"modle\": {}}", NNB_FILE_ERROR_INVALID,
+      "unknown field \"modle\"; the fields here are format, version, title, model, seed, model_seed, init, data, training and weights." },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    check_malformed (cases[i].json, cases[i].code, cases[i].message);
+}
+
+static void
+test_bad_modules_are_named_by_place (void)
+{
+  const Malformed cases[] = {
+    { "{\"class\": \"MLP\", \"modules\": [{\"name\": \"act\", \"type\": \"Softmax\"}], \"graph\": {\"nodes\": []}}",
+      NNB_FILE_ERROR_INVALID,
+      "model.modules[0] (act): unknown type \"Softmax\"; NN Blocks knows Linear, ReLU, Tanh, Sigmoid, LeakyReLU, GELU, Identity and Sequential." },
+    { "{\"class\": \"MLP\", \"modules\": [{\"name\": \"act\", \"type\": \"Relu\"}], \"graph\": {\"nodes\": []}}",
+      NNB_FILE_ERROR_INVALID,
+      "model.modules[0] (act): unknown type \"Relu\"; did you mean \"ReLU\"? (PyTorch's names are case-sensitive)" },
+    { "{\"class\": \"MLP\", \"modules\": [{\"name\": \"fc1\", \"type\": \"Linear\", \"in_features\": 3, \"out_features\": 16},"
+      " {\"name\": \"act\", \"type\": \"ReLU\"}, {\"name\": \"fc2\", \"type\": \"Linear\", \"in_features\": -3, \"out_features\": 1}],"
+      " \"graph\": {\"nodes\": []}}",
+      NNB_FILE_ERROR_INVALID, "model.modules[2] (fc2): in_features must be a positive whole number, not -3." },
+    { "{\"class\": \"MLP\", \"modules\": [{\"name\": \"fc1\", \"type\": \"Linear\", \"in_features\": 3, \"out_features\": 0}], \"graph\": {\"nodes\": []}}",
+      NNB_FILE_ERROR_INVALID, "model.modules[0] (fc1): out_features must be a positive whole number, not 0." },
+    { "{\"class\": \"MLP\", \"modules\": [{\"name\": \"fc1\", \"type\": \"Linear\", \"in_features\": 1e12, \"out_features\": 2}], \"graph\": {\"nodes\": []}}",
+      NNB_FILE_ERROR_INVALID, "model.modules[0] (fc1): in_features must be at most 1000000, not 1000000000000." },
+    { "{\"class\": \"MLP\", \"modules\": [{\"name\": \"fc1\", \"type\": \"Linear\", \"in_features\": 2.5, \"out_features\": 2}], \"graph\": {\"nodes\": []}}",
+      NNB_FILE_ERROR_INVALID, "model.modules[0] (fc1): in_features must be a positive whole number, not 2.5." },
+    { "{\"class\": \"MLP\", \"modules\": [{\"name\": \"fc1\", \"type\": \"Linear\", \"in_features\": \"3\", \"out_features\": 2}], \"graph\": {\"nodes\": []}}",
+      NNB_FILE_ERROR_INVALID, "model.modules[0] (fc1): in_features must be a positive whole number, not \"3\"." },
+    { "{\"class\": \"MLP\", \"modules\": [{\"name\": \"fc1\", \"type\": \"Linear\", \"in_features\": 3}], \"graph\": {\"nodes\": []}}",
+      NNB_FILE_ERROR_INVALID, "model.modules[0] (fc1): out_features is missing." },
+    /* both sizes fine, the weight too large to allocate: the engine's words */
+    { "{\"class\": \"MLP\", \"modules\": [{\"name\": \"fc1\", \"type\": \"Linear\", \"in_features\": 1000000, \"out_features\": 1000000}], \"graph\": {\"nodes\": []}}",
+      NNB_FILE_ERROR_INVALID, NULL },
+    { "{\"class\": \"MLP\", \"modules\": [{\"name\": \"fc1\", \"type\": \"Linear\", \"in_features\": 3, \"out_feature\": 2}], \"graph\": {\"nodes\": []}}",
+      NNB_FILE_ERROR_INVALID,
+      "model.modules[0] (fc1): unknown field \"out_feature\"; the fields here are type, name, in_features, out_features and bias." },
+    { "{\"class\": \"MLP\", \"modules\": [{\"name\": \"fc1\", \"type\": \"Linear\", \"in_features\": 3, \"out_features\": 2, \"bias\": 1}], \"graph\": {\"nodes\": []}}",
+      NNB_FILE_ERROR_INVALID, "model.modules[0] (fc1): bias must be true or false, not 1." },
+    { "{\"class\": \"MLP\", \"modules\": [{\"name\": \"act\", \"type\": \"ReLU\"}, {\"name\": \"act\", \"type\": \"Tanh\"}], \"graph\": {\"nodes\": []}}",
+      NNB_FILE_ERROR_INVALID,
+      "model.modules[1] (act): the name \"act\" is already used by model.modules[0]; every module needs its own name." },
+    { "{\"class\": \"MLP\", \"modules\": [{\"name\": \"1st\", \"type\": \"ReLU\"}], \"graph\": {\"nodes\": []}}",
+      NNB_FILE_ERROR_INVALID,
+      "model.modules[0] (1st): \"1st\" cannot be a module name: use a Python identifier such as fc1 or head (letters, digits and _, not starting with a digit)." },
+    { "{\"class\": \"MLP\", \"modules\": [{\"type\": \"ReLU\"}], \"graph\": {\"nodes\": []}}",
+      NNB_FILE_ERROR_INVALID, "model.modules[0]: name is missing." },
+    { "{\"class\": \"MLP\", \"modules\": [3], \"graph\": {\"nodes\": []}}",
+      NNB_FILE_ERROR_INVALID, "model.modules[0] must be an object ({ … }), not 3." },
+    { "{\"class\": \"my net\", \"modules\": []}", NNB_FILE_ERROR_INVALID,
+      "model: class must be a Python class name such as MLP or SineNet, not \"my net\"." },
+    { "{\"class\": \"MLP\", " MLP_MODULES "}", NNB_FILE_ERROR_INVALID,
+      "model: graph is missing: a subclass of nn.Module needs its forward, written as a graph (only a Sequential or a single module may leave it out)." },
+    { "{\"class\": \"Sequential\", \"modules\": [{\"name\": \"first\", \"type\": \"ReLU\"}]}", NNB_FILE_ERROR_INVALID,
+      "model.modules[0] (first): a Sequential names its modules by position (0, 1, 2…), not \"first\"." },
+    { "{\"class\": \"SineNet\", \"modules\": [{\"name\": \"net\", \"type\": \"Sequential\", \"children\": ["
+      "{\"type\": \"Linear\", \"in_features\": 1, \"out_features\": 4}, {\"name\": \"0\", \"type\": \"Tanh\"}]}], \"graph\": {\"nodes\": []}}",
+      NNB_FILE_ERROR_INVALID,
+      "model.modules[0] (net).children[1]: a Sequential's children are named by position; this one is \"1\", not \"0\"." },
+    { "{\"class\": \"SineNet\", \"modules\": [{\"name\": \"net\", \"type\": \"Sequential\", \"children\": ["
+      "{\"type\": \"Linear\", \"in_features\": 0, \"out_features\": 4}]}], \"graph\": {\"nodes\": []}}",
+      NNB_FILE_ERROR_INVALID, "model.modules[0] (net).children[0]: in_features must be a positive whole number, not 0." },
+    { "{\"class\": \"Linear\", \"in_features\": 1}", NNB_FILE_ERROR_INVALID, "model: out_features is missing." },
+    { "{\"class\": \"ReLU\", \"in_features\": 1}", NNB_FILE_ERROR_INVALID,
+      "model: unknown field \"in_features\"; the fields here are class and graph." },
+    { "{\"class\": \"LeakyReLU\", \"negative_slope\": \"0.2\"}", NNB_FILE_ERROR_INVALID,
+      "model: negative_slope must be a number, not \"0.2\"." },
+    { "[]", NNB_FILE_ERROR_INVALID, "model must be an object ({ … }), not a list." },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      if (cases[i].message == NULL)
+        {
+          g_autofree char *json = project_with (cases[i].json, NULL);
+          g_autoptr (GError) error = NULL;
+          g_autoptr (NnbProject) project = load_text (json, &error);
+          g_assert_null (project);
+          g_assert_error (error, NNB_FILE_ERROR, cases[i].code);
+          g_assert_true (g_str_has_prefix (error->message, "model.modules[0] (fc1): Linear(1000000, 1000000): "));
+          continue;
+        }
+      check_bad_model (cases[i].json, cases[i].code, cases[i].message);
+    }
+}
+
+#define GRAPH(nodes) "{\"class\": \"MLP\", " MLP_MODULES ", \"graph\": {\"nodes\": [" nodes "]}}"
+
+static void
+test_bad_graphs_are_named_by_place (void)
+{
+  const Malformed cases[] = {
+    { GRAPH ("{\"name\": \"x\", \"op\": \"input\"}, {\"name\": \"fc1\", \"op\": \"call\", \"inputs\": [\"z\"]}"),
+      NNB_FILE_ERROR_INVALID, "model.graph.nodes[1] (fc1): its input \"z\" is not a block of this graph." },
+    { GRAPH ("{\"name\": \"x\", \"op\": \"input\"}, {\"name\": \"fc1\", \"op\": \"call\", \"module\": \"fc9\"}"),
+      NNB_FILE_ERROR_INVALID,
+      "model.graph.nodes[1] (fc1): it calls the module \"fc9\", but model.modules has no module of that name." },
+    { GRAPH ("{\"name\": \"x\", \"op\": \"input\"}, {\"name\": \"x\", \"op\": \"output\"}"), NNB_FILE_ERROR_INVALID,
+      "model.graph.nodes[1] (x): the name \"x\" is already used by model.graph.nodes[0]; every block needs its own name." },
+    { GRAPH ("{\"name\": \"x\", \"op\": \"input\"},"
+             " {\"name\": \"fc1\", \"op\": \"call\", \"inputs\": [\"act\"]},"
+             " {\"name\": \"act\", \"op\": \"call\", \"inputs\": [\"fc1\"]}"),
+      NNB_FILE_ERROR_INVALID,
+      "model.graph.nodes[2] (act): taking its input from \"fc1\" makes a loop; data must flow from the input to the output without coming back." },
+    { GRAPH ("{\"name\": \"fc1\", \"op\": \"call\", \"inputs\": [\"fc1\"]}"), NNB_FILE_ERROR_INVALID,
+      "model.graph.nodes[0] (fc1): taking its input from \"fc1\" makes a loop; data must flow from the input to the output without coming back." },
+    { GRAPH ("{\"name\": \"x\", \"op\": \"cal\"}"), NNB_FILE_ERROR_INVALID,
+      "model.graph.nodes[0] (x): unknown op \"cal\"; a block's op is input, call, add or output." },
+    { GRAPH ("{\"name\": \"x\", \"op\": \"input\"}, {\"name\": \"add\", \"op\": \"add\", \"inputs\": [\"x\"]}"),
+      NNB_FILE_ERROR_INVALID, "model.graph.nodes[1] (add): an add block takes 2 inputs, not 1." },
+    { GRAPH ("{\"name\": \"x\", \"op\": \"input\", \"inputs\": [\"x\"]}"),
+      NNB_FILE_ERROR_INVALID, "model.graph.nodes[0] (x): an input block takes 0 inputs, not 1." },
+    { GRAPH ("{\"name\": \"x\", \"op\": \"input\", \"module\": \"fc1\"}"), NNB_FILE_ERROR_INVALID,
+      "model.graph.nodes[0] (x): only a call block names a module; this one is an input block." },
+    { GRAPH ("{\"name\": \"out\", \"op\": \"output\"}, {\"name\": \"fc1\", \"op\": \"call\", \"inputs\": [\"out\"]}"),
+      NNB_FILE_ERROR_INVALID, "model.graph.nodes[1] (fc1): its input \"out\" is the output block, which ends the model." },
+    { GRAPH ("{\"name\": \"x\", \"op\": \"input\", \"pos\": [1]}"), NNB_FILE_ERROR_INVALID,
+      "model.graph.nodes[0] (x): pos must be a list of two numbers [x, y], not a list." },
+    { GRAPH ("{\"name\": \"\", \"op\": \"input\"}"), NNB_FILE_ERROR_INVALID,
+      "model.graph.nodes[0]: name must not be empty: every block needs a name." },
+    { GRAPH ("{\"name\": \"x\", \"op\": \"input\"}, {\"name\": \"fc1\", \"op\": \"call\", \"inputs\": [3]}"),
+      NNB_FILE_ERROR_INVALID, "model.graph.nodes[1] (fc1): inputs[0] must be the name of a block (or null), not 3." },
+    { "{\"class\": \"MLP\", " MLP_MODULES ", \"graph\": {\"edges\": []}}", NNB_FILE_ERROR_INVALID,
+      "model.graph: unknown field \"edges\"; the fields here are nodes." },
+    /* a complete graph that branches cannot be a Sequential */
+    { "{\"class\": \"Sequential\", \"modules\": [{\"type\": \"ReLU\"}], \"graph\": {\"nodes\": ["
+      "{\"name\": \"x\", \"op\": \"input\"}, {\"name\": \"0\", \"op\": \"call\", \"inputs\": [\"x\"]},"
+      "{\"name\": \"add\", \"op\": \"add\", \"inputs\": [\"0\", \"x\"]}, {\"name\": \"out\", \"op\": \"output\", \"inputs\": [\"add\"]}]}}",
+      NNB_FILE_ERROR_INVALID,
+      "model.graph: a Sequential runs its modules one after another, in order, but this graph does not; give the model a class name of its own (such as \"Net\") to wire it freely." },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    check_bad_model (cases[i].json, cases[i].code, cases[i].message);
+}
+
+static void
+test_bad_settings_are_named_by_place (void)
+{
+  const Malformed cases[] = {
+    { ", \"data\": {\"kind\": \"cosine\"}", NNB_FILE_ERROR_INVALID,
+      "data: unknown kind \"cosine\"; NN Blocks generates line, sine, polynomial, step and sine-product data, or reads csv." },
+    { ", \"data\": {\"n\": 5}", NNB_FILE_ERROR_INVALID, "data: kind is missing." },
+    { ", \"data\": {\"kind\": \"line\", \"n\": 0}", NNB_FILE_ERROR_INVALID, "data: n must be a positive whole number, not 0." },
+    { ", \"data\": {\"kind\": \"line\", \"n\": 100000000}", NNB_FILE_ERROR_INVALID, "data: n must be at most 10000000, not 100000000." },
+    { ", \"data\": {\"kind\": \"sine\", \"noise\": -0.1}", NNB_FILE_ERROR_INVALID, "data: noise must be a number, 0 or more, not -0.1." },
+    { ", \"data\": {\"kind\": \"sine\", \"x_max\": 0}", NNB_FILE_ERROR_INVALID, "data: x_max must be a number more than 0, not 0." },
+    { ", \"data\": {\"kind\": \"line\", \"a\": 1e999}", NNB_FILE_ERROR_INVALID, "data: a must be a number, not inf." },
+    { ", \"data\": {\"kind\": \"sine\", \"a\": 1}", NNB_FILE_ERROR_INVALID,
+      "data: unknown field \"a\"; the fields here are kind, n, noise and x_max." },
+    { ", \"data\": {\"kind\": \"csv\"}", NNB_FILE_ERROR_INVALID, "data: path is missing." },
+    { ", \"training\": {\"optimizer\": \"RMSprop\"}", NNB_FILE_ERROR_INVALID,
+      "training: unknown optimizer \"RMSprop\"; NN Blocks has SGD and Adam." },
+    { ", \"training\": {\"optimizer\": \"Adam\", \"momentum\": 0.9}", NNB_FILE_ERROR_INVALID,
+      "training: unknown field \"momentum\"; the fields here are optimizer, lr, betas, eps, weight_decay, loss, epochs, batch_size, until_loss, log_every and device." },
+    { ", \"training\": {\"loss\": \"BCELoss\"}", NNB_FILE_ERROR_INVALID,
+      "training: unknown loss \"BCELoss\"; NN Blocks has MSELoss and L1Loss." },
+    { ", \"training\": {\"lr\": -0.1}", NNB_FILE_ERROR_INVALID, "training: lr must be a number, 0 or more, not -0.1." },
+    { ", \"training\": {\"epochs\": -3}", NNB_FILE_ERROR_INVALID, "training: epochs must be a whole number, 0 or more, not -3." },
+    { ", \"training\": {\"batch_size\": 1.5}", NNB_FILE_ERROR_INVALID, "training: batch_size must be a whole number, 0 or more, not 1.5." },
+    { ", \"training\": {\"optimizer\": \"Adam\", \"betas\": [0.9, 1]}", NNB_FILE_ERROR_INVALID,
+      "training: betas[1] must be a number from 0 up to (not including) 1, not 1." },
+    { ", \"training\": {\"optimizer\": \"Adam\", \"betas\": 0.9}", NNB_FILE_ERROR_INVALID,
+      "training: betas must be a list of two numbers, not 0.9." },
+    { ", \"training\": {\"nesterov\": \"yes\"}", NNB_FILE_ERROR_INVALID, "training: nesterov must be true or false, not \"yes\"." },
+    { ", \"init\": {\"weight\": \"he_uniform_\"}", NNB_FILE_ERROR_INVALID,
+      "init: unknown weight method \"he_uniform_\"; use default, xavier_uniform_, xavier_normal_, kaiming_uniform_, kaiming_normal_, zeros_, ones_, constant_, normal_ or uniform_." },
+    { ", \"init\": {\"seed\": -1}", NNB_FILE_ERROR_INVALID, "init: seed must be a whole number, 0 or more, not -1." },
+    { ", \"seed\": \"zero\"", NNB_FILE_ERROR_INVALID, "seed must be a whole number, 0 or more, not \"zero\"." },
+    { ", \"model_seed\": 1.5", NNB_FILE_ERROR_INVALID, "model_seed must be a whole number, 0 or more, not 1.5." },
+    { ", \"title\": 7", NNB_FILE_ERROR_INVALID, "title must be text in quotes, not 7." },
+    { ", \"data\": [1]", NNB_FILE_ERROR_INVALID, "data must be an object ({ … }), not a list." },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    check_bad_rest (cases[i].json, cases[i].code, cases[i].message);
+}
+
+static void
+test_weights_must_fit_the_model (void)
+{
+  const Malformed cases[] = {
+    { ", \"weights\": {\"weight\": {\"shape\": [1, 1], \"data\": [1]}}", NNB_FILE_ERROR_MISMATCH,
+      "weights: the model's parameter \"bias\" has no values here; give every parameter, or leave out \"weights\"." },
+    { ", \"weights\": {\"fc1.weight\": {\"shape\": [1, 1], \"data\": [1]}}", NNB_FILE_ERROR_MISMATCH,
+      "weights: \"fc1.weight\" is not a parameter of this model." },
+    { ", \"weights\": {\"weight\": {\"shape\": [1, 2], \"data\": [1, 2]}, \"bias\": {\"shape\": [1], \"data\": [0]}}",
+      NNB_FILE_ERROR_MISMATCH,
+      "weights[\"weight\"]: shape [1, 2] does not match the model's weight, whose shape is [1, 1]." },
+    { ", \"weights\": {\"weight\": {\"shape\": [1, 1], \"data\": []}, \"bias\": {\"shape\": [1], \"data\": [0]}}",
+      NNB_FILE_ERROR_MISMATCH, "weights[\"weight\"]: shape [1, 1] needs 1 numbers, but data has 0." },
+    { ", \"weights\": {\"weight\": {\"shape\": [1, 1], \"data\": [\"x\"]}, \"bias\": {\"shape\": [1], \"data\": [0]}}",
+      NNB_FILE_ERROR_INVALID, "weights[\"weight\"]: data[0] must be a number, not \"x\"." },
+    { ", \"weights\": {\"weight\": {\"shape\": [1, 1], \"data\": [1e39]}, \"bias\": {\"shape\": [1], \"data\": [0]}}",
+      NNB_FILE_ERROR_INVALID, "weights[\"weight\"]: data[0] is too large for a float32." },
+    { ", \"weights\": {\"weight\": {\"data\": [1]}, \"bias\": {\"shape\": [1], \"data\": [0]}}",
+      NNB_FILE_ERROR_INVALID, "weights[\"weight\"]: shape is missing." },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    check_bad_rest (cases[i].json, cases[i].code, cases[i].message);
+}
+
+/* ------------------------------------------------------------- saving */
+
+static void
+test_save_reports_what_it_cannot_write (void)
+{
+  g_autoptr (NnbProject) project = load_example ("regression.nnb");
+  g_autoptr (GError) error = NULL;
+  const float nan_weight = NAN;
+
+  g_assert_false (nnb_project_save (project, "/nonexistent-dir/x.nnb", FALSE, &error));
+  g_assert_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_IO);
+  g_clear_error (&error);
+
+  nnb_tensor_write (nnb_model_get_parameter (project->model, "weight")->value, &nan_weight);
+  g_assert_null (nnb_project_to_data (project, TRUE, NULL, &error));
+  g_assert_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==,
+                   "The parameter weight holds NaN or infinite values (did training diverge?); reset the model or save without weights.");
+}
+
+/* Saving replaces the old file as a whole (no half-written file). */
+static void
+test_save_replaces_the_whole_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("nnb-project-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "p.nnb", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (NnbProject) project = load_example ("sinenet.nnb");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) again = NULL;
+
+  g_assert_true (g_file_set_contents (path, "old content that is longer than nothing", -1, NULL));
+  g_assert_true (nnb_project_save (project, path, FALSE, &error));
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "{\n  \"format\": \"nnblocks\",\n  \"version\": 1,\n"));
+  again = nnb_project_load (path, &error);
+  g_assert_no_error (error);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A CSV beside the project is named relative to it, so a folder can move. */
+static void
+test_csv_path_is_relative_to_the_project (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("nnb-project-XXXXXX", NULL);
+  g_autofree char *csv = g_build_filename (dir, "points.csv", NULL);
+  g_autofree char *path = g_build_filename (dir, "p.nnb", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *json = project_with (LINEAR_MODEL, ", \"data\": {\"kind\": \"csv\", \"path\": \"points.csv\"}");
+  g_autoptr (NnbProject) project = NULL;
+  g_autoptr (NnbDataset) data = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (csv, "x,y\n1,3\n2,5\n", -1, NULL));
+  g_assert_true (g_file_set_contents (path, json, -1, NULL));
+  project = nnb_project_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (project->data.csv_path, ==, csv);
+  data = nnb_project_build (project, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (data->x->shape[0], ==, 2);
+  g_assert_cmpfloat (data->y->data[1], ==, 5.0f);
+
+  g_assert_true (nnb_project_save (project, path, FALSE, &error));
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\"data\": {\"kind\": \"csv\", \"path\": \"points.csv\"},\n"));
+  g_unlink (csv);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/project/every-example-loads", test_every_example_loads);
+  g_test_add_func ("/project/examples-hold-the-pages-settings", test_examples_hold_the_pages_settings);
+  g_test_add_func ("/project/bare-linear-is-named-as-pytorch-names-it", test_bare_linear_is_named_as_pytorch_names_it);
+  g_test_add_func ("/project/examples-are-in-the-saved-form", test_examples_are_in_the_saved_form);
+  g_test_add_func ("/project/save-and-load-round-trip-exactly", test_save_and_load_round_trip_exactly);
+  g_test_add_func ("/project/awkward-floats-survive", test_awkward_floats_survive);
+  g_test_add_func ("/project/title-with-quotes-and-unicode-round-trips", test_title_with_quotes_and_unicode_round_trips);
+  g_test_add_func ("/project/new-project-round-trips", test_new_project_round_trips);
+  g_test_add_func ("/project/comments-are-welcome-anywhere", test_comments_are_welcome_anywhere);
+  g_test_add_func ("/project/building-regression-gives-the-golden-data", test_building_regression_gives_the_golden_data);
+  g_test_add_func ("/project/every-recipe-gives-pytorchs-weights", test_every_recipe_gives_pytorchs_weights);
+  g_test_add_func ("/project/build-keeps-or-replaces-the-files-weights", test_build_keeps_or_replaces_the_files_weights);
+  g_test_add_func ("/project/sequential-and-bare-module-may-leave-out-the-graph", test_sequential_and_bare_module_may_leave_out_the_graph);
+  g_test_add_func ("/project/unfinished-graph-loads-and-saves", test_unfinished_graph_loads_and_saves);
+  g_test_add_func ("/project/truncated-json-says-the-file-is-cut-off", test_truncated_json_says_the_file_is_cut_off);
+  g_test_add_func ("/project/invalid-json-names-line-and-column", test_invalid_json_names_line_and_column);
+  g_test_add_func ("/project/wrong-format-and-newer-version-are-refused", test_wrong_format_and_newer_version_are_refused);
+  g_test_add_func ("/project/bad-modules-are-named-by-place", test_bad_modules_are_named_by_place);
+  g_test_add_func ("/project/bad-graphs-are-named-by-place", test_bad_graphs_are_named_by_place);
+  g_test_add_func ("/project/bad-settings-are-named-by-place", test_bad_settings_are_named_by_place);
+  g_test_add_func ("/project/weights-must-fit-the-model", test_weights_must_fit_the_model);
+  g_test_add_func ("/project/save-reports-what-it-cannot-write", test_save_reports_what_it_cannot_write);
+  g_test_add_func ("/project/save-replaces-the-whole-file", test_save_replaces_the_whole_file);
+  g_test_add_func ("/project/csv-path-is-relative-to-the-project", test_csv_path_is_relative_to_the_project);
+  return g_test_run ();
+}

@@ -1,0 +1,480 @@
+/* test-window.c — the application shell, started the way `nnblocks` starts:
+ * the window opens titled "NN Blocks" with all its panes, the application's
+ * actions and shortcuts exist, `--lesson day02` shows the Day 2 lesson, a
+ * file on the command line shows its name (or why it cannot be opened), and
+ * the window size and presentation mode are kept in GSettings.
+ *
+ * Runs under Xvfb (see meson.build) with GSETTINGS_BACKEND=memory, so it
+ * never touches the user's preferences; skips when there is no display. */
+#include "nnb-config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "nnb-application.h"
+#include "nnb-window.h"
+
+#define WAIT_SECONDS 10
+#define DAY2_TITLE "Day 2 — Building models with nn.Module"
+
+typedef void (*CheckFunc) (NnbApplication *app, NnbWindow *window, gpointer data);
+
+typedef struct
+{
+  NnbApplication *app;
+  CheckFunc check;
+  gpointer data;
+  NnbWindow *window;
+  gboolean checked;
+} Run;
+
+/* Iterates the main loop until cond (data) holds; FALSE after WAIT_SECONDS. */
+static gboolean
+wait_until (gboolean (*cond) (gpointer data), gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+is_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
+static gpointer
+child (NnbWindow *window, const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (window), NNB_TYPE_WINDOW, name);
+
+  if (object == NULL)
+    g_error ("the window has no template child “%s”", name);
+
+  return object;
+}
+
+static gboolean
+run_check (gpointer user_data)
+{
+  Run *run = user_data;
+
+  g_assert_true (wait_until (is_mapped, run->window));
+  run->check (run->app, run->window, run->data);
+  run->checked = TRUE;
+
+  g_application_quit (G_APPLICATION (run->app));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+window_added_cb (GtkApplication *app, GtkWindow *window, Run *run)
+{
+  if (NNB_IS_WINDOW (window) && run->window == NULL)
+    {
+      run->window = NNB_WINDOW (window);
+      g_idle_add (run_check, run);
+    }
+}
+
+/* Runs the application with a command line (argv[0] included) and calls
+ * check once its first window is on screen. */
+static void
+run_app (const char *const *arguments, CheckFunc check, gpointer data)
+{
+  g_autoptr(NnbApplication) app = nnb_application_new ();
+  g_auto(GStrv) argv = g_strdupv ((char **) arguments);
+  Run run = { app, check, data, NULL, FALSE };
+  int status;
+
+  /* Not the session's one instance: a test must never hand its command line
+   * to an NN Blocks that happens to be running. */
+  g_application_set_flags (G_APPLICATION (app),
+                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
+  g_signal_connect (app, "window-added", G_CALLBACK (window_added_cb), &run);
+
+  status = g_application_run (G_APPLICATION (app), (int) g_strv_length (argv), argv);
+
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (run.checked);
+}
+
+static GSettings *
+settings_new (void)
+{
+  return g_settings_new (APP_ID);
+}
+
+/* The shell */
+
+static void
+check_shell (NnbApplication *app, NnbWindow *window, gpointer data)
+{
+  static const char *const app_actions[] = { "quit", "about", "shortcuts" };
+  static const char *const win_actions[] = { "open", "toggle-lesson", "presentation" };
+  g_auto(GStrv) quit_accels = NULL;
+  int width, height;
+
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "NN Blocks");
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 1400);
+  g_assert_cmpint (height, ==, 900);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (app_actions); i++)
+    g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), app_actions[i]));
+  for (gsize i = 0; i < G_N_ELEMENTS (win_actions); i++)
+    g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), win_actions[i]));
+  quit_accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
+  g_assert_true (g_strv_contains ((const char *const *) quit_accels, "<Control>q"));
+
+  g_assert_true (ADW_IS_HEADER_BAR (child (window, "header_bar")));
+  g_assert_cmpstr (adw_window_title_get_title (child (window, "window_title")), ==, "NN Blocks");
+  g_assert_true (gtk_widget_get_mapped (child (window, "open_button")));
+  g_assert_true (GTK_IS_MENU_BUTTON (child (window, "primary_menu_button")));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (child (window, "train_stack")), ==, "train");
+
+  g_assert_true (adw_flap_get_reveal_flap (child (window, "flap")));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (child (window, "lesson_stack")), ==, "lesson");
+  g_assert_cmpstr (gtk_label_get_text (child (window, "lesson_title")), ==, DAY2_TITLE);
+  g_assert_cmpstr (gtk_label_get_text (child (window, "lesson_name")), ==, "day02");
+
+  g_assert_cmpstr (adw_status_page_get_title (child (window, "diagram_status")), ==, "No Project Open");
+  g_assert_nonnull (adw_view_stack_get_child_by_name (child (window, "side_stack"), "parameters"));
+  g_assert_nonnull (adw_view_stack_get_child_by_name (child (window, "side_stack"), "code"));
+  g_assert_cmpstr (adw_status_page_get_description (child (window, "parameters_status")), ==,
+                   "Open a project to see its parameters");
+  g_assert_cmpstr (adw_status_page_get_description (child (window, "code_status")), ==,
+                   "Open a project to see its PyTorch code");
+
+  g_assert_true (gtk_widget_get_mapped (child (window, "data_plot")));
+  g_assert_true (gtk_widget_get_mapped (child (window, "loss_plot")));
+  g_assert_cmpint (gtk_widget_get_width (child (window, "loss_plot")), >, 100);
+  g_assert_cmpint (gtk_widget_get_height (child (window, "loss_plot")), >, 100);
+}
+
+static void
+test_window_opens_with_day2_lesson (void)
+{
+  const char *argv[] = { "nnblocks", "--lesson", "day02", NULL };
+
+  run_app (argv, check_shell, NULL);
+}
+
+/* Lessons */
+
+static void
+check_lesson_status (NnbApplication *app, NnbWindow *window, gpointer data)
+{
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (child (window, "lesson_stack")), ==, "none");
+  g_assert_cmpstr (adw_status_page_get_title (child (window, "lesson_status")), ==, data);
+}
+
+static void
+test_unknown_lesson_says_so (void)
+{
+  const char *argv[] = { "nnblocks", "--lesson", "day99", NULL };
+  g_autoptr(GSettings) settings = settings_new ();
+  g_autofree char *last_lesson = NULL;
+
+  g_settings_reset (settings, "last-lesson");
+  run_app (argv, check_lesson_status, "Lesson Not Found");
+  /* an unknown lesson is not remembered */
+  last_lesson = g_settings_get_string (settings, "last-lesson");
+  g_assert_cmpstr (last_lesson, ==, "");
+}
+
+static void
+test_no_lesson_without_option (void)
+{
+  const char *argv[] = { "nnblocks", NULL };
+  g_autoptr(GSettings) settings = settings_new ();
+
+  g_settings_reset (settings, "last-lesson");
+  run_app (argv, check_lesson_status, "No Lesson Open");
+}
+
+static void
+check_day2_shown (NnbApplication *app, NnbWindow *window, gpointer data)
+{
+  g_assert_cmpstr (gtk_label_get_text (child (window, "lesson_title")), ==, DAY2_TITLE);
+}
+
+static void
+test_last_lesson_opens_again (void)
+{
+  const char *with_lesson[] = { "nnblocks", "--lesson", "day02", NULL };
+  const char *without[] = { "nnblocks", NULL };
+  g_autoptr(GSettings) settings = settings_new ();
+  g_autofree char *last_lesson = NULL;
+
+  g_settings_reset (settings, "last-lesson");
+  run_app (with_lesson, check_day2_shown, NULL);
+  last_lesson = g_settings_get_string (settings, "last-lesson");
+  g_assert_cmpstr (last_lesson, ==, "day02");
+  run_app (without, check_day2_shown, NULL);
+  g_settings_reset (settings, "last-lesson");
+}
+
+/* Files */
+
+static gboolean
+diagram_title_is (gpointer data)
+{
+  void **args = data;
+
+  return g_strcmp0 (adw_status_page_get_title (child (args[0], "diagram_status")), args[1]) == 0;
+}
+
+static void
+check_diagram_title (NnbApplication *app, NnbWindow *window, gpointer data)
+{
+  void *args[] = { window, data };
+
+  g_assert_true (wait_until (diagram_title_is, args));
+}
+
+static void
+check_project_shown (NnbApplication *app, NnbWindow *window, gpointer data)
+{
+  check_diagram_title (app, window, data);
+  g_assert_cmpstr (adw_window_title_get_subtitle (child (window, "window_title")), ==, data);
+  g_assert_false (nnb_window_is_empty (window));
+}
+
+static void
+test_file_on_command_line_shows_its_name (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("nnb-test-window-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  const char *argv[] = { "nnblocks", NULL, NULL };
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "regression.nnb", NULL);
+  g_file_set_contents (path, "{}\n", -1, &error);
+  g_assert_no_error (error);
+
+  argv[1] = path;
+  run_app (argv, check_project_shown, "regression");
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_missing_file_shows_error (void)
+{
+  const char *argv[] = { "nnblocks", "/nonexistent-nnblocks-test/missing.nnb", NULL };
+
+  run_app (argv, check_diagram_title, "Could Not Open Project");
+}
+
+/* Preferences */
+
+static void
+check_presentation_mode (NnbApplication *app, NnbWindow *window, gpointer data)
+{
+  GSettings *settings = data;
+
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window), "presentation"));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "presentation", NULL);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "presentation"));
+  g_assert_true (g_settings_get_boolean (settings, "presentation-mode"));
+
+  g_settings_set_boolean (settings, "presentation-mode", FALSE);
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window), "presentation"));
+}
+
+static void
+test_presentation_mode_follows_setting (void)
+{
+  const char *argv[] = { "nnblocks", NULL };
+  g_autoptr(GSettings) settings = settings_new ();
+
+  g_settings_reset (settings, "presentation-mode");
+  run_app (argv, check_presentation_mode, settings);
+  g_settings_reset (settings, "presentation-mode");
+}
+
+static void
+check_resize_and_quit (NnbApplication *app, NnbWindow *window, gpointer data)
+{
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  /* app.quit closes the windows, which save their size */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+}
+
+static void
+check_size_1000x700 (NnbApplication *app, NnbWindow *window, gpointer data)
+{
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 1000);
+  g_assert_cmpint (height, ==, 700);
+}
+
+static void
+test_window_size_is_kept (void)
+{
+  const char *argv[] = { "nnblocks", NULL };
+  g_autoptr(GSettings) settings = settings_new ();
+
+  run_app (argv, check_resize_and_quit, NULL);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1000);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 700);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+
+  run_app (argv, check_size_1000x700, NULL);
+
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+}
+
+static void
+check_runs_without_settings (NnbApplication *app, NnbWindow *window, gpointer data)
+{
+  g_assert_null (nnb_application_get_settings (app));
+  g_assert_cmpstr (gtk_label_get_text (child (window, "lesson_title")), ==, DAY2_TITLE);
+}
+
+/* TRUE when an installed NN Blocks put the schema in the system's folders. */
+static gboolean
+schema_installed_in_system (void)
+{
+  const char *const *dirs = g_get_system_data_dirs ();
+
+  for (gsize i = 0; dirs[i] != NULL; i++)
+    {
+      g_autofree char *path = g_build_filename (dirs[i], "glib-2.0", "schemas", NULL);
+      g_autoptr(GSettingsSchemaSource) source = NULL;
+      g_autoptr(GSettingsSchema) schema = NULL;
+
+      source = g_settings_schema_source_new_from_directory (path, NULL, FALSE, NULL);
+      if (source != NULL)
+        schema = g_settings_schema_source_lookup (source, APP_ID, FALSE);
+      if (schema != NULL)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Started from the build folder without GSETTINGS_SCHEMA_DIR, the app runs
+ * on defaults instead of aborting in g_settings_new(). */
+static void
+test_runs_without_installed_schema (void)
+{
+  g_autofree char *schema_dir = NULL;
+
+  if (g_test_subprocess ())
+    {
+      const char *argv[] = { "nnblocks", "--lesson", "day02", NULL };
+
+      run_app (argv, check_runs_without_settings, NULL);
+      return;
+    }
+
+  if (schema_installed_in_system ())
+    {
+      g_test_skip ("the schema is installed in the system's folders");
+      return;
+    }
+
+  schema_dir = g_strdup (g_getenv ("GSETTINGS_SCHEMA_DIR"));
+  g_unsetenv ("GSETTINGS_SCHEMA_DIR");
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  if (schema_dir != NULL)
+    g_setenv ("GSETTINGS_SCHEMA_DIR", schema_dir, TRUE);
+
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*schema io.github.nnblocks.NNBlocks is not installed*");
+}
+
+/* Dialogs */
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      GtkWindow *window = g_list_model_get_item (toplevels, i);
+
+      /* GTK keeps its own reference to every toplevel */
+      g_object_unref (window);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return window;
+    }
+
+  return NULL;
+}
+
+static void
+check_dialogs (NnbApplication *app, NnbWindow *window, gpointer data)
+{
+  GtkWindow *about, *shortcuts;
+
+  g_assert_null (find_toplevel (ADW_TYPE_ABOUT_WINDOW));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  g_assert_nonnull (about);
+  g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==, "NN Blocks");
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  gtk_window_destroy (about);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
+  shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_nonnull (shortcuts);
+  g_assert_true (gtk_window_get_transient_for (shortcuts) == GTK_WINDOW (window));
+  gtk_window_destroy (shortcuts);
+}
+
+static void
+test_about_and_shortcuts_windows_open (void)
+{
+  const char *argv[] = { "nnblocks", NULL };
+
+  run_app (argv, check_dialogs, NULL);
+}
+
+static void
+test_skip_without_display (void)
+{
+  g_test_skip ("no display: run under xvfb-run, or with DISPLAY or WAYLAND_DISPLAY set");
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_test_add_func ("/ui/window/needs-a-display", test_skip_without_display);
+      return g_test_run ();
+    }
+
+  g_test_add_func ("/ui/window/opens-with-day2-lesson", test_window_opens_with_day2_lesson);
+  g_test_add_func ("/ui/window/unknown-lesson-says-so", test_unknown_lesson_says_so);
+  g_test_add_func ("/ui/window/no-lesson-without-option", test_no_lesson_without_option);
+  g_test_add_func ("/ui/window/last-lesson-opens-again", test_last_lesson_opens_again);
+  g_test_add_func ("/ui/window/file-on-command-line-shows-its-name", test_file_on_command_line_shows_its_name);
+  g_test_add_func ("/ui/window/missing-file-shows-error", test_missing_file_shows_error);
+  g_test_add_func ("/ui/window/presentation-mode-follows-setting", test_presentation_mode_follows_setting);
+  g_test_add_func ("/ui/window/size-is-kept", test_window_size_is_kept);
+  g_test_add_func ("/ui/window/runs-without-installed-schema", test_runs_without_installed_schema);
+  g_test_add_func ("/ui/window/about-and-shortcuts-windows-open", test_about_and_shortcuts_windows_open);
+
+  return g_test_run ();
+}

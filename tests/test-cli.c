@@ -2,6 +2,7 @@
  * the page's printouts, exit codes, and one clear line for every mistake. */
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <stdarg.h>
 #include <string.h>
 #include "nnb-test-util.h"
@@ -218,6 +219,104 @@ test_devices_lists_the_cpu_first (void)
   g_assert_nonnull (strstr (r.out, "cuda:0"));
 }
 
+/* Every example leaves NN Blocks intact: its exported weights and code,
+ * run by real PyTorch, compute what `nnblocks-cli forward` computes. */
+static void
+test_every_example_runs_the_same_in_pytorch (void)
+{
+  const struct { const char *file; int in_features; } examples[] = {
+    { "regression.nnb", 1 }, { "sequential.nnb", 3 }, { "mlp-residual.nnb", 3 },
+    { "sinenet.nnb", 1 }, { "sine-linear.nnb", 1 },
+  };
+  g_autofree char *runner = nnb_test_source_path ("tests/reference/torch_forward.py");
+
+  if (!nnb_test_python_has ("torch", NULL))
+    {
+      g_test_skip ("/usr/bin/python3 cannot import torch (apt-get install python3-torch)");
+      return;
+    }
+  for (guint e = 0; e < G_N_ELEMENTS (examples); e++)
+    {
+      g_autofree char *dir = g_dir_make_tmp ("nnb-example-XXXXXX", NULL);
+      g_autofree char *weights = g_build_filename (dir, "model.safetensors", NULL);
+      g_autofree char *code = g_build_filename (dir, "model.py", NULL);
+      g_autofree char *csv_path = g_build_filename (dir, "x.csv", NULL);
+      g_autofree char *json_path = g_build_filename (dir, "x.json", NULL);
+      g_autofree char *example = g_strconcat ("@", examples[e].file, NULL);
+      g_autoptr (GString) csv = g_string_new (NULL);
+      g_autoptr (GString) json = g_string_new (NULL);
+      g_autoptr (GError) error = NULL;
+      g_auto (GStrv) ours = NULL;
+      g_autofree char *torch_out = NULL;
+      g_autofree char *torch_err = NULL;
+      const char *argv[] = { "/usr/bin/python3", runner, code, json_path, NULL };
+      const char *data_start;
+      int rows = 7;
+
+      g_string_append_printf (json, "{\"shape\": [%d, %d], \"data\": [", rows, examples[e].in_features);
+      for (int r = 0; r < rows; r++)
+        for (int c = 0; c < examples[e].in_features; c++)
+          {
+            /* values that print exactly in both files */
+            double v = (r * 7 + c * 3) % 11 * 0.25 - 1.0;
+            g_string_append_printf (csv, "%s%g", c ? "," : "", v);
+            g_string_append_printf (json, "%s%g", r + c ? ", " : "", v);
+            if (c == examples[e].in_features - 1)
+              g_string_append_c (csv, '\n');
+          }
+      g_string_append (json, "]}");
+      g_assert_true (g_file_set_contents (csv_path, csv->str, -1, NULL));
+      g_assert_true (g_file_set_contents (json_path, json->str, -1, NULL));
+
+      {
+        g_auto (Run) r = { 0 };
+        cli (&r, "export", example, "--format", "safetensors", "-o", weights, NULL);
+        g_assert_cmpint (r.status, ==, 0);
+      }
+      {
+        g_auto (Run) r = { 0 };
+        cli (&r, "export", example, "--format", "pytorch", "-o", code, NULL);
+        g_assert_cmpint (r.status, ==, 0);
+      }
+      {
+        g_auto (Run) r = { 0 };
+        cli (&r, "forward", example, "--input", csv_path, NULL);
+        g_assert_cmpint (r.status, ==, 0);
+        ours = g_strsplit_set (g_strstrip (r.out), "\n,", -1);
+      }
+      if (nnb_test_run (argv, &torch_out, &torch_err) != 0)
+        g_error ("%s: the exported code failed in PyTorch: %s", examples[e].file, torch_err);
+
+      /* "output": {"shape": [...], "data": [v, v, …]} */
+      data_start = strstr (strstr (torch_out, "\"output\""), "\"data\": [") + strlen ("\"data\": [");
+      for (guint i = 0; ours[i] != NULL; i++)
+        {
+          char *end = NULL;
+          double theirs = g_ascii_strtod (data_start, &end);
+          double mine = g_ascii_strtod (ours[i], NULL);
+          g_assert_true (end != data_start);
+          if (fabs (mine - theirs) > MAX (1e-6 * fabs (theirs), 1e-6))
+            g_error ("%s: row value %u is %.9g in NN Blocks and %.9g in PyTorch", examples[e].file, i, mine, theirs);
+          data_start = end + strspn (end, ", ");
+        }
+      g_assert_cmpint (*data_start, ==, ']');
+      g_unlink (weights);
+      g_unlink (code);
+      g_unlink (csv_path);
+      g_unlink (json_path);
+      {
+        g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+        const char *left;
+        while (d && (left = g_dir_read_name (d)) != NULL)
+          {
+            g_autofree char *path = g_build_filename (dir, left, NULL);
+            g_unlink (path);
+          }
+      }
+      g_rmdir (dir);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -230,5 +329,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/bad-usage-exits-2-and-bad-input-exits-1", test_bad_usage_exits_2_and_bad_input_exits_1);
   g_test_add_func ("/cli/every-command-has-help", test_every_command_has_help);
   g_test_add_func ("/cli/devices-lists-the-cpu-first", test_devices_lists_the_cpu_first);
+  g_test_add_func ("/cli/every-example-runs-the-same-in-pytorch", test_every_example_runs_the_same_in_pytorch);
   return g_test_run ();
 }

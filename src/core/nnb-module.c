@@ -4,6 +4,7 @@
 #include <string.h>
 #include "nnb-error.h"
 #include "nnb-init.h"
+#include "nnb-python.h"
 
 static const char *const kind_names[] = {
   [NNB_MODULE_LINEAR] = "Linear",
@@ -208,26 +209,6 @@ nnb_module_activation (const NnbModule *module, NnbActivation *act, float *param
   return TRUE;
 }
 
-/* Python's repr of a float as PyTorch's extra_repr writes it: 0.01, 0.2, 1.0 */
-static char *
-python_float (double value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  /* shortest round-trip representation */
-  for (int precision = 1; precision <= 17; precision++)
-    {
-      char fmt[8];
-      g_snprintf (fmt, sizeof fmt, "%%.%dg", precision);
-      g_ascii_formatd (buf, sizeof buf, fmt, value);
-      if (g_ascii_strtod (buf, NULL) == value)
-        break;
-    }
-  if (strpbrk (buf, ".eEn") == NULL)
-    return g_strconcat (buf, ".0", NULL);
-  return g_strdup (buf);
-}
-
 char *
 nnb_module_repr (const NnbModule *module, int indent)
 {
@@ -238,7 +219,7 @@ nnb_module_repr (const NnbModule *module, int indent)
                               module->in_features, module->out_features, module->has_bias ? "True" : "False");
     case NNB_MODULE_LEAKY_RELU:
       {
-        g_autofree char *slope = python_float (module->negative_slope);
+        g_autofree char *slope = nnb_python_float_repr (module->negative_slope);
         return g_strdup_printf ("LeakyReLU(negative_slope=%s)", slope);
       }
     case NNB_MODULE_GELU:

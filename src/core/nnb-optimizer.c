@@ -1,9 +1,8 @@
 #include "nnb-optimizer.h"
 
 #include <math.h>
-#include <stdlib.h>
-#include <string.h>
 #include "nnb-error.h"
+#include "nnb-python.h"
 
 typedef struct
 {
@@ -51,43 +50,10 @@ nnb_optimizer_kind_from_string (const char *text, NnbOptimizerKind *out)
   return TRUE;
 }
 
-/* Python's str() of a float for the messages: 0.1, -0.1, nan, 1e-05, 1.0.
- * Python prints the fewest digits that read back as the same double
- * (g_ascii_dtostr prints 17: -0.10000000000000001), in fixed notation when
- * the decimal exponent is in [−4, 16), else as 1e-05 / 1e+16. */
-static char *
-py_float (double v)
-{
-  char buf[64], format[16];
-  int digits, exponent;
-
-  if (isnan (v))
-    return g_strdup ("nan");
-  if (isinf (v))
-    return g_strdup (v > 0 ? "inf" : "-inf");
-  for (digits = 1; digits < 17; digits++)
-    {
-      g_snprintf (format, sizeof format, "%%.%de", digits - 1);
-      g_ascii_formatd (buf, sizeof buf, format, v);
-      if (g_ascii_strtod (buf, NULL) == v)
-        break;
-    }
-  g_snprintf (format, sizeof format, "%%.%de", digits - 1);
-  g_ascii_formatd (buf, sizeof buf, format, v);
-  exponent = atoi (strchr (buf, 'e') + 1);
-  if (exponent < -4 || exponent >= 16)
-    return g_strdup (buf);
-  g_snprintf (format, sizeof format, "%%.%df", MAX (0, digits - 1 - exponent));
-  g_ascii_formatd (buf, sizeof buf, format, v);
-  if (!strchr (buf, '.'))
-    return g_strconcat (buf, ".0", NULL);
-  return g_strdup (buf);
-}
-
 static gboolean
 invalid (GError **error, const char *what, double value)
 {
-  g_autofree char *text = py_float (value);
+  g_autofree char *text = nnb_python_float_repr (value);
   g_set_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT, "Invalid %s: %s", what, text);
   return FALSE;
 }

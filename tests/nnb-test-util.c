@@ -64,3 +64,72 @@ nnb_test_rel_diff (double a, double b)
   double scale = fabs (b) > 1e-30 ? fabs (b) : 1e-30;
   return fabs (a - b) / scale;
 }
+
+NnbModule *
+nnb_test_linear (int64_t in, int64_t out, gboolean bias)
+{
+  g_autoptr (GError) error = NULL;
+  NnbModule *module = nnb_linear_new (in, out, bias, NULL, &error);
+
+  g_assert_no_error (error);
+  return module;
+}
+
+void
+nnb_test_register (NnbModel *model, const char *name, NnbModule *module)
+{
+  g_autoptr (NnbModule) owned = module;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (nnb_model_register_module (model, name, owned, &error));
+  g_assert_no_error (error);
+}
+
+int
+nnb_test_node (NnbModel *model, NnbNodeKind kind, const char *block, const char *module, int from)
+{
+  g_autoptr (GError) error = NULL;
+  int node = nnb_model_add_node (model, kind, block, module, &error);
+
+  g_assert_no_error (error);
+  if (from >= 0)
+    g_assert_true (nnb_model_connect (model, from, node, 0, &error));
+  g_assert_no_error (error);
+  return node;
+}
+
+int
+nnb_test_sum (NnbModel *model, const char *block, int a, int b)
+{
+  g_autoptr (GError) error = NULL;
+  int node = nnb_test_node (model, NNB_NODE_ADD, block, NULL, -1);
+
+  g_assert_true (nnb_model_connect (model, a, node, 0, &error));
+  g_assert_true (nnb_model_connect (model, b, node, 1, &error));
+  g_assert_no_error (error);
+  return node;
+}
+
+void
+nnb_test_fill_parameters (NnbModel *model, double phase)
+{
+  GPtrArray *params = nnb_model_named_parameters (model);
+
+  for (guint k = 0; k < params->len; k++)
+    {
+      NnbTensor *value = ((NnbNamedParameter *) params->pdata[k])->param->value;
+      g_autofree float *host = g_new (float, value->numel);
+      for (int64_t i = 0; i < value->numel; i++)
+        host[i] = (float) (0.6 * sin (0.37 * (double) i + 1.3 * k + phase));
+      nnb_tensor_write (value, host);
+    }
+}
+
+void
+nnb_test_connect (NnbModel *model, int from, int to, int slot)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (nnb_model_connect (model, from, to, slot, &error));
+  g_assert_no_error (error);
+}

@@ -13,3 +13,20 @@ gboolean nnb_test_python_has (const char *module, ...) G_GNUC_NULL_TERMINATED;
 int nnb_test_run (const char *const *argv, char **out, char **err);
 /* Relative difference |a − b| / max(|b|, tiny). */
 double nnb_test_rel_diff (double a, double b);
+
+/* Building models in tests; each asserts that the engine accepted the step. */
+#include "nnb-model.h"
+
+/* nn.Linear(in, out, bias) with zero weights (no generator) */
+NnbModule *nnb_test_linear (int64_t in, int64_t out, gboolean bias);
+/* self.<name> = module; takes the caller's reference to module */
+void nnb_test_register (NnbModel *model, const char *name, NnbModule *module);
+/* a block of `kind` named `block` (calling `module` for CALL), its first
+ * input wired from node `from` unless from is -1; returns its index */
+int nnb_test_node (NnbModel *model, NnbNodeKind kind, const char *block, const char *module, int from);
+/* a + block fed by nodes a and b */
+int nnb_test_sum (NnbModel *model, const char *block, int a, int b);
+/* Fixed, varied weights that do not depend on the random generator. */
+void nnb_test_fill_parameters (NnbModel *model, double phase);
+/* wires node `from` into slot `slot` of node `to` */
+void nnb_test_connect (NnbModel *model, int from, int to, int slot);

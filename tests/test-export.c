@@ -20,72 +20,18 @@
 /* Models                                                                 */
 /* ---------------------------------------------------------------------- */
 
-/* Fixed, varied weights that do not depend on the random generator. */
-static void
-fill_parameters (NnbModel *model, double phase)
-{
-  GPtrArray *params = nnb_model_named_parameters (model);
-
-  for (guint k = 0; k < params->len; k++)
-    {
-      NnbTensor *value = ((NnbNamedParameter *) params->pdata[k])->param->value;
-      g_autofree float *host = g_new (float, value->numel);
-      for (int64_t i = 0; i < value->numel; i++)
-        host[i] = (float) (0.6 * sin (0.37 * (double) i + 1.3 * k + phase));
-      nnb_tensor_write (value, host);
-    }
-}
-
-static NnbModule *
-linear (int64_t in, int64_t out, gboolean bias)
-{
-  g_autoptr (GError) error = NULL;
-  NnbModule *module = nnb_linear_new (in, out, bias, NULL, &error);
-  g_assert_no_error (error);
-  return module;
-}
-
-static void
-register_module (NnbModel *model, const char *name, NnbModule *module)
-{
-  g_autoptr (NnbModule) owned = module;
-  g_autoptr (GError) error = NULL;
-
-  g_assert_true (nnb_model_register_module (model, name, owned, &error));
-  g_assert_no_error (error);
-}
-
-static int
-add_node (NnbModel *model, NnbNodeKind kind, const char *block, const char *module, int from)
-{
-  int node = nnb_model_add_node (model, kind, block, module, NULL);
-  g_assert_cmpint (node, >=, 0);
-  if (from >= 0)
-    g_assert_true (nnb_model_connect (model, from, node, 0, NULL));
-  return node;
-}
-
-static int
-add_sum (NnbModel *model, const char *block, int a, int b)
-{
-  int node = add_node (model, NNB_NODE_ADD, block, NULL, -1);
-  g_assert_true (nnb_model_connect (model, a, node, 0, NULL));
-  g_assert_true (nnb_model_connect (model, b, node, 1, NULL));
-  return node;
-}
-
 /* A graph input → calls of `modules` in turn → output; NULL-terminated. */
 static void
 wire_chain (NnbModel *model, const char *const *modules)
 {
-  int previous = add_node (model, NNB_NODE_INPUT, "input", NULL, -1);
+  int previous = nnb_test_node (model, NNB_NODE_INPUT, "input", NULL, -1);
 
   for (int i = 0; modules[i] != NULL; i++)
     {
       g_autofree char *block = g_strdup_printf ("%s_%d", modules[i], i);
-      previous = add_node (model, NNB_NODE_CALL, block, modules[i], previous);
+      previous = nnb_test_node (model, NNB_NODE_CALL, block, modules[i], previous);
     }
-  add_node (model, NNB_NODE_OUTPUT, "output", NULL, previous);
+  nnb_test_node (model, NNB_NODE_OUTPUT, "output", NULL, previous);
 }
 
 /* (a) nn.Sequential(Linear(3, 16), ReLU(), Linear(16, 16), ReLU(), Linear(16, 1)) */
@@ -93,9 +39,9 @@ static NnbModel *
 build_sequential (void)
 {
   NnbModule *modules[] = {
-    linear (3, 16, TRUE), nnb_activation_new (NNB_MODULE_RELU),
-    linear (16, 16, TRUE), nnb_activation_new (NNB_MODULE_RELU),
-    linear (16, 1, TRUE),
+    nnb_test_linear (3, 16, TRUE), nnb_activation_new (NNB_MODULE_RELU),
+    nnb_test_linear (16, 16, TRUE), nnb_activation_new (NNB_MODULE_RELU),
+    nnb_test_linear (16, 1, TRUE),
   };
   NnbModel *model = nnb_model_new_sequential (modules, G_N_ELEMENTS (modules));
 
@@ -112,15 +58,15 @@ build_mlp (void)
   NnbModel *model = nnb_model_new ("MLP");
   int input, a1, a2;
 
-  register_module (model, "fc1", linear (3, 16, TRUE));
-  register_module (model, "fc2", linear (16, 16, TRUE));
-  register_module (model, "head", linear (16, 1, TRUE));
-  register_module (model, "act", nnb_activation_new (NNB_MODULE_RELU));
-  input = add_node (model, NNB_NODE_INPUT, "input", NULL, -1);
-  a1 = add_node (model, NNB_NODE_CALL, "act1", "act", add_node (model, NNB_NODE_CALL, "fc1", "fc1", input));
-  a2 = add_node (model, NNB_NODE_CALL, "act2", "act", add_node (model, NNB_NODE_CALL, "fc2", "fc2", a1));
-  add_node (model, NNB_NODE_OUTPUT, "output", NULL,
-            add_node (model, NNB_NODE_CALL, "head", "head", add_sum (model, "add", a2, a1)));
+  nnb_test_register (model, "fc1", nnb_test_linear (3, 16, TRUE));
+  nnb_test_register (model, "fc2", nnb_test_linear (16, 16, TRUE));
+  nnb_test_register (model, "head", nnb_test_linear (16, 1, TRUE));
+  nnb_test_register (model, "act", nnb_activation_new (NNB_MODULE_RELU));
+  input = nnb_test_node (model, NNB_NODE_INPUT, "input", NULL, -1);
+  a1 = nnb_test_node (model, NNB_NODE_CALL, "act1", "act", nnb_test_node (model, NNB_NODE_CALL, "fc1", "fc1", input));
+  a2 = nnb_test_node (model, NNB_NODE_CALL, "act2", "act", nnb_test_node (model, NNB_NODE_CALL, "fc2", "fc2", a1));
+  nnb_test_node (model, NNB_NODE_OUTPUT, "output", NULL,
+            nnb_test_node (model, NNB_NODE_CALL, "head", "head", nnb_test_sum (model, "add", a2, a1)));
   return model;
 }
 
@@ -135,10 +81,10 @@ build_sinenet (void)
   for (int i = 0; i < 5; i++)
     {
       g_autoptr (NnbModule) child = i % 2 ? nnb_activation_new (NNB_MODULE_TANH)
-                                           : linear (i == 0 ? 1 : 64, i == 4 ? 1 : 64, TRUE);
+                                           : nnb_test_linear (i == 0 ? 1 : 64, i == 4 ? 1 : 64, TRUE);
       nnb_sequential_append (net, child);
     }
-  register_module (model, "net", net);
+  nnb_test_register (model, "net", net);
   wire_chain (model, chain);
   return model;
 }
@@ -151,13 +97,13 @@ build_every_activation (void)
   NnbModel *model = nnb_model_new ("Zoo");
   static const char *const chain[] = { "fc1", "leaky", "fc2", "gelu", "fc3", "sig", "ident", NULL };
 
-  register_module (model, "fc1", linear (4, 8, TRUE));
-  register_module (model, "leaky", nnb_leaky_relu_new (0.2));
-  register_module (model, "fc2", linear (8, 8, FALSE));
-  register_module (model, "gelu", nnb_activation_new (NNB_MODULE_GELU));
-  register_module (model, "fc3", linear (8, 2, TRUE));
-  register_module (model, "sig", nnb_activation_new (NNB_MODULE_SIGMOID));
-  register_module (model, "ident", nnb_activation_new (NNB_MODULE_IDENTITY));
+  nnb_test_register (model, "fc1", nnb_test_linear (4, 8, TRUE));
+  nnb_test_register (model, "leaky", nnb_leaky_relu_new (0.2));
+  nnb_test_register (model, "fc2", nnb_test_linear (8, 8, FALSE));
+  nnb_test_register (model, "gelu", nnb_activation_new (NNB_MODULE_GELU));
+  nnb_test_register (model, "fc3", nnb_test_linear (8, 2, TRUE));
+  nnb_test_register (model, "sig", nnb_activation_new (NNB_MODULE_SIGMOID));
+  nnb_test_register (model, "ident", nnb_activation_new (NNB_MODULE_IDENTITY));
   wire_chain (model, chain);
   return model;
 }
@@ -169,16 +115,16 @@ build_shared (void)
   NnbModel *model = nnb_model_new ("Shared");
   int input, h0, h1, h2;
 
-  register_module (model, "fc_in", linear (2, 8, TRUE));
-  register_module (model, "shared", linear (8, 8, TRUE));
-  register_module (model, "act", nnb_activation_new (NNB_MODULE_TANH));
-  register_module (model, "head", linear (8, 3, TRUE));
-  input = add_node (model, NNB_NODE_INPUT, "input", NULL, -1);
-  h0 = add_node (model, NNB_NODE_CALL, "fc_in", "fc_in", input);
-  h1 = add_node (model, NNB_NODE_CALL, "act", "act", add_node (model, NNB_NODE_CALL, "shared1", "shared", h0));
-  h2 = add_node (model, NNB_NODE_CALL, "shared2", "shared", h1);
-  add_node (model, NNB_NODE_OUTPUT, "output", NULL,
-            add_node (model, NNB_NODE_CALL, "head", "head", add_sum (model, "skip", h2, h0)));
+  nnb_test_register (model, "fc_in", nnb_test_linear (2, 8, TRUE));
+  nnb_test_register (model, "shared", nnb_test_linear (8, 8, TRUE));
+  nnb_test_register (model, "act", nnb_activation_new (NNB_MODULE_TANH));
+  nnb_test_register (model, "head", nnb_test_linear (8, 3, TRUE));
+  input = nnb_test_node (model, NNB_NODE_INPUT, "input", NULL, -1);
+  h0 = nnb_test_node (model, NNB_NODE_CALL, "fc_in", "fc_in", input);
+  h1 = nnb_test_node (model, NNB_NODE_CALL, "act", "act", nnb_test_node (model, NNB_NODE_CALL, "shared1", "shared", h0));
+  h2 = nnb_test_node (model, NNB_NODE_CALL, "shared2", "shared", h1);
+  nnb_test_node (model, NNB_NODE_OUTPUT, "output", NULL,
+            nnb_test_node (model, NNB_NODE_CALL, "head", "head", nnb_test_sum (model, "skip", h2, h0)));
   return model;
 }
 
@@ -190,13 +136,13 @@ build_sequential_with_skip (void)
   NnbModel *model = nnb_model_new ("Sequential");
   int input, h0, h2;
 
-  register_module (model, "0", linear (3, 5, TRUE));
-  register_module (model, "1", nnb_activation_new (NNB_MODULE_TANH));
-  register_module (model, "2", linear (5, 5, TRUE));
-  input = add_node (model, NNB_NODE_INPUT, "input", NULL, -1);
-  h0 = add_node (model, NNB_NODE_CALL, "b0", "0", input);
-  h2 = add_node (model, NNB_NODE_CALL, "b2", "2", add_node (model, NNB_NODE_CALL, "b1", "1", h0));
-  add_node (model, NNB_NODE_OUTPUT, "output", NULL, add_sum (model, "plus", h2, h0));
+  nnb_test_register (model, "0", nnb_test_linear (3, 5, TRUE));
+  nnb_test_register (model, "1", nnb_activation_new (NNB_MODULE_TANH));
+  nnb_test_register (model, "2", nnb_test_linear (5, 5, TRUE));
+  input = nnb_test_node (model, NNB_NODE_INPUT, "input", NULL, -1);
+  h0 = nnb_test_node (model, NNB_NODE_CALL, "b0", "0", input);
+  h2 = nnb_test_node (model, NNB_NODE_CALL, "b2", "2", nnb_test_node (model, NNB_NODE_CALL, "b1", "1", h0));
+  nnb_test_node (model, NNB_NODE_OUTPUT, "output", NULL, nnb_test_sum (model, "plus", h2, h0));
   return model;
 }
 
@@ -207,8 +153,8 @@ build_sequential_with_gap (void)
   NnbModel *model = nnb_model_new ("Sequential");
   static const char *const chain[] = { "0", "2", NULL };
 
-  register_module (model, "0", linear (2, 4, TRUE));
-  register_module (model, "2", nnb_activation_new (NNB_MODULE_SIGMOID));
+  nnb_test_register (model, "0", nnb_test_linear (2, 4, TRUE));
+  nnb_test_register (model, "2", nnb_activation_new (NNB_MODULE_SIGMOID));
   wire_chain (model, chain);
   return model;
 }
@@ -220,7 +166,7 @@ build_activation_only (void)
   NnbModel *model = nnb_model_new ("Act");
   static const char *const chain[] = { "act", NULL };
 
-  register_module (model, "act", nnb_activation_new (NNB_MODULE_RELU));
+  nnb_test_register (model, "act", nnb_activation_new (NNB_MODULE_RELU));
   wire_chain (model, chain);
   return model;
 }
@@ -436,7 +382,7 @@ check_runs_in_pytorch (NnbModel *model, const char *stem, const char *class_name
   code_path = temp_file (tmp, code_name);
   input_path = temp_file (tmp, "input.json");
 
-  fill_parameters (model, 0.7);
+  nnb_test_fill_parameters (model, 0.7);
   g_assert_true (nnb_safetensors_save_model (model, weights, &error));
   g_assert_no_error (error);
   code = nnb_export_pytorch_code (model, weights_name);
@@ -612,8 +558,8 @@ test_code_for_unfinished_diagram (void)
   g_autoptr (NnbModel) model = nnb_model_new ("Draft");
   g_autofree char *code = NULL;
 
-  register_module (model, "fc1", linear (3, 4, TRUE));
-  add_node (model, NNB_NODE_CALL, "fc1", "fc1", add_node (model, NNB_NODE_INPUT, "input", NULL, -1));
+  nnb_test_register (model, "fc1", nnb_test_linear (3, 4, TRUE));
+  nnb_test_node (model, NNB_NODE_CALL, "fc1", "fc1", nnb_test_node (model, NNB_NODE_INPUT, "input", NULL, -1));
   code = nnb_export_pytorch_code (model, NULL);
   g_test_message ("%s", code);
   assert_contains (code, "        raise NotImplementedError(\"The model has no output block");
@@ -637,12 +583,12 @@ test_code_class_names (void)
   g_autoptr (NnbModel) bare = nnb_model_new ("Linear");
   g_autofree char *odd_code = NULL, *bare_code = NULL;
 
-  register_module (odd, "fc", linear (2, 2, TRUE));
+  nnb_test_register (odd, "fc", nnb_test_linear (2, 2, TRUE));
   odd_code = nnb_export_pytorch_code (odd, "w.safetensors");
   assert_contains (odd_code, "class Model(nn.Module):\n");
 
   /* model = nn.Linear(1, 1): a model that is one bare module */
-  register_module (bare, "", linear (1, 1, TRUE));
+  nnb_test_register (bare, "", nnb_test_linear (1, 1, TRUE));
   bare_code = nnb_export_pytorch_code (bare, "w.safetensors");
   g_test_message ("%s", bare_code);
   assert_contains (bare_code, "class Model(nn.Linear):\n    def __init__(self):\n        super().__init__(1, 1)\n");
@@ -678,8 +624,8 @@ test_onnx_refuses_unfinished_diagram (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) bytes = NULL;
 
-  register_module (model, "fc1", linear (3, 4, TRUE));
-  add_node (model, NNB_NODE_CALL, "fc1", "fc1", add_node (model, NNB_NODE_INPUT, "input", NULL, -1));
+  nnb_test_register (model, "fc1", nnb_test_linear (3, 4, TRUE));
+  nnb_test_node (model, NNB_NODE_CALL, "fc1", "fc1", nnb_test_node (model, NNB_NODE_INPUT, "input", NULL, -1));
   bytes = nnb_export_onnx (model, &error);
   g_assert_null (bytes);
   g_assert_error (error, NNB_ERROR, NNB_ERROR_GRAPH);
@@ -703,7 +649,7 @@ check_onnx (NnbModel *model, const char *name, JsonParser **parser_out)
   tmp = temp_dir_new ();
   path = temp_file (tmp, file);
   input_path = temp_file (tmp, "input.json");
-  fill_parameters (model, 1.1);
+  nnb_test_fill_parameters (model, 1.1);
   g_assert_true (nnb_export_onnx_file (model, path, &error));
   g_assert_no_error (error);
   x = fixed_input (4, features > 0 ? features : 5);

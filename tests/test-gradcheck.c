@@ -94,25 +94,6 @@ sandwich_new (NnbModule *act, gboolean bias)
   return nnb_model_new_sequential (modules, G_N_ELEMENTS (modules));
 }
 
-static int
-add_node (NnbModel *model, NnbNodeKind kind, const char *name, const char *module)
-{
-  g_autoptr (GError) error = NULL;
-  int index = nnb_model_add_node (model, kind, name, module, &error);
-
-  g_assert_no_error (error);
-  return index;
-}
-
-static void
-connect (NnbModel *model, int from, int to, int slot)
-{
-  g_autoptr (GError) error = NULL;
-
-  nnb_model_connect (model, from, to, slot, &error);
-  g_assert_no_error (error);
-}
-
 static void
 register_module (NnbModel *model, const char *name, NnbModule *module)
 {
@@ -143,22 +124,22 @@ page_mlp_new (int64_t in_dim, int64_t hidden, int64_t out_dim)
   register_module (model, "fc2", fc2);
   register_module (model, "head", head);
   register_module (model, "act", act);
-  x = add_node (model, NNB_NODE_INPUT, "x", NULL);
-  h1 = add_node (model, NNB_NODE_CALL, "fc1", "fc1");
-  a1 = add_node (model, NNB_NODE_CALL, "act_1", "act");
-  h2 = add_node (model, NNB_NODE_CALL, "fc2", "fc2");
-  a2 = add_node (model, NNB_NODE_CALL, "act_2", "act");
-  sum = add_node (model, NNB_NODE_ADD, "add", NULL);
-  y = add_node (model, NNB_NODE_CALL, "head", "head");
-  out = add_node (model, NNB_NODE_OUTPUT, "output", NULL);
-  connect (model, x, h1, 0);
-  connect (model, h1, a1, 0);
-  connect (model, a1, h2, 0);
-  connect (model, h2, a2, 0);
-  connect (model, a2, sum, 0);
-  connect (model, a1, sum, 1);
-  connect (model, sum, y, 0);
-  connect (model, y, out, 0);
+  x = nnb_test_node (model, NNB_NODE_INPUT, "x", NULL, -1);
+  h1 = nnb_test_node (model, NNB_NODE_CALL, "fc1", "fc1", -1);
+  a1 = nnb_test_node (model, NNB_NODE_CALL, "act_1", "act", -1);
+  h2 = nnb_test_node (model, NNB_NODE_CALL, "fc2", "fc2", -1);
+  a2 = nnb_test_node (model, NNB_NODE_CALL, "act_2", "act", -1);
+  sum = nnb_test_node (model, NNB_NODE_ADD, "add", NULL, -1);
+  y = nnb_test_node (model, NNB_NODE_CALL, "head", "head", -1);
+  out = nnb_test_node (model, NNB_NODE_OUTPUT, "output", NULL, -1);
+  nnb_test_connect (model, x, h1, 0);
+  nnb_test_connect (model, h1, a1, 0);
+  nnb_test_connect (model, a1, h2, 0);
+  nnb_test_connect (model, h2, a2, 0);
+  nnb_test_connect (model, a2, sum, 0);
+  nnb_test_connect (model, a1, sum, 1);
+  nnb_test_connect (model, sum, y, 0);
+  nnb_test_connect (model, y, out, 0);
   return model;
 }
 
@@ -628,13 +609,13 @@ test_sequential_inside_a_model (void)
   nnb_sequential_append (body, relu);
   register_module (model, "body", body);
   register_module (model, "head", head);
-  in = add_node (model, NNB_NODE_INPUT, "x", NULL);
-  b = add_node (model, NNB_NODE_CALL, "body", "body");
-  h = add_node (model, NNB_NODE_CALL, "head", "head");
-  out = add_node (model, NNB_NODE_OUTPUT, "output", NULL);
-  connect (model, in, b, 0);
-  connect (model, b, h, 0);
-  connect (model, h, out, 0);
+  in = nnb_test_node (model, NNB_NODE_INPUT, "x", NULL, -1);
+  b = nnb_test_node (model, NNB_NODE_CALL, "body", "body", -1);
+  h = nnb_test_node (model, NNB_NODE_CALL, "head", "head", -1);
+  out = nnb_test_node (model, NNB_NODE_OUTPUT, "output", NULL, -1);
+  nnb_test_connect (model, in, b, 0);
+  nnb_test_connect (model, b, h, 0);
+  nnb_test_connect (model, h, out, 0);
 
   g_assert_nonnull (nnb_model_get_parameter (model, "body.2.weight"));
   assert_gradients_match (model, NNB_LOSS_MSE, x, y);
@@ -671,18 +652,18 @@ test_skip_connection_from_the_input (void)
   register_module (model, "fc", fc);
   register_module (model, "act", act);
   register_module (model, "head", head);
-  in = add_node (model, NNB_NODE_INPUT, "x", NULL);
-  f = add_node (model, NNB_NODE_CALL, "fc", "fc");
-  a = add_node (model, NNB_NODE_CALL, "act", "act");
-  sum = add_node (model, NNB_NODE_ADD, "add", NULL);
-  h = add_node (model, NNB_NODE_CALL, "head", "head");
-  out = add_node (model, NNB_NODE_OUTPUT, "output", NULL);
-  connect (model, in, f, 0);
-  connect (model, f, a, 0);
-  connect (model, in, sum, 0);
-  connect (model, a, sum, 1);
-  connect (model, sum, h, 0);
-  connect (model, h, out, 0);
+  in = nnb_test_node (model, NNB_NODE_INPUT, "x", NULL, -1);
+  f = nnb_test_node (model, NNB_NODE_CALL, "fc", "fc", -1);
+  a = nnb_test_node (model, NNB_NODE_CALL, "act", "act", -1);
+  sum = nnb_test_node (model, NNB_NODE_ADD, "add", NULL, -1);
+  h = nnb_test_node (model, NNB_NODE_CALL, "head", "head", -1);
+  out = nnb_test_node (model, NNB_NODE_OUTPUT, "output", NULL, -1);
+  nnb_test_connect (model, in, f, 0);
+  nnb_test_connect (model, f, a, 0);
+  nnb_test_connect (model, in, sum, 0);
+  nnb_test_connect (model, a, sum, 1);
+  nnb_test_connect (model, sum, h, 0);
+  nnb_test_connect (model, h, out, 0);
 
   assert_gradients_match (model, NNB_LOSS_MSE, x, y);
 }
@@ -704,19 +685,19 @@ test_linear_called_twice_sums_both_gradients (void)
   register_module (model, "fc", fc);
   register_module (model, "act", act);
   register_module (model, "head", head);
-  in = add_node (model, NNB_NODE_INPUT, "x", NULL);
-  f1 = add_node (model, NNB_NODE_CALL, "fc_1", "fc");
-  a1 = add_node (model, NNB_NODE_CALL, "act_1", "act");
-  f2 = add_node (model, NNB_NODE_CALL, "fc_2", "fc");
-  a2 = add_node (model, NNB_NODE_CALL, "act_2", "act");
-  h = add_node (model, NNB_NODE_CALL, "head", "head");
-  out = add_node (model, NNB_NODE_OUTPUT, "output", NULL);
-  connect (model, in, f1, 0);
-  connect (model, f1, a1, 0);
-  connect (model, a1, f2, 0);
-  connect (model, f2, a2, 0);
-  connect (model, a2, h, 0);
-  connect (model, h, out, 0);
+  in = nnb_test_node (model, NNB_NODE_INPUT, "x", NULL, -1);
+  f1 = nnb_test_node (model, NNB_NODE_CALL, "fc_1", "fc", -1);
+  a1 = nnb_test_node (model, NNB_NODE_CALL, "act_1", "act", -1);
+  f2 = nnb_test_node (model, NNB_NODE_CALL, "fc_2", "fc", -1);
+  a2 = nnb_test_node (model, NNB_NODE_CALL, "act_2", "act", -1);
+  h = nnb_test_node (model, NNB_NODE_CALL, "head", "head", -1);
+  out = nnb_test_node (model, NNB_NODE_OUTPUT, "output", NULL, -1);
+  nnb_test_connect (model, in, f1, 0);
+  nnb_test_connect (model, f1, a1, 0);
+  nnb_test_connect (model, a1, f2, 0);
+  nnb_test_connect (model, f2, a2, 0);
+  nnb_test_connect (model, a2, h, 0);
+  nnb_test_connect (model, h, out, 0);
 
   /* fc.weight, fc.bias, head.weight, head.bias: the shared weight once */
   g_assert_cmpuint (nnb_model_named_parameters (model)->len, ==, 4);

@@ -103,25 +103,6 @@ options_from_json (JsonObject *object, NnbOptimizerOptions *options)
     }
 }
 
-static int
-add_node (NnbModel *model, NnbNodeKind kind, const char *name, const char *module)
-{
-  g_autoptr (GError) error = NULL;
-  int index = nnb_model_add_node (model, kind, name, module, &error);
-
-  g_assert_no_error (error);
-  return index;
-}
-
-static void
-connect (NnbModel *model, int from, int to, int slot)
-{
-  g_autoptr (GError) error = NULL;
-
-  nnb_model_connect (model, from, to, slot, &error);
-  g_assert_no_error (error);
-}
-
 static void
 register_linear (NnbModel *model, const char *name, int64_t in, int64_t out)
 {
@@ -155,22 +136,22 @@ page_mlp_new (void)
   register_linear (model, "head", 16, 1);
   nnb_model_register_module (model, "act", act, &error);
   g_assert_no_error (error);
-  x = add_node (model, NNB_NODE_INPUT, "x", NULL);
-  h1 = add_node (model, NNB_NODE_CALL, "fc1", "fc1");
-  a1 = add_node (model, NNB_NODE_CALL, "act_1", "act");
-  h2 = add_node (model, NNB_NODE_CALL, "fc2", "fc2");
-  a2 = add_node (model, NNB_NODE_CALL, "act_2", "act");
-  sum = add_node (model, NNB_NODE_ADD, "add", NULL);
-  y = add_node (model, NNB_NODE_CALL, "head", "head");
-  out = add_node (model, NNB_NODE_OUTPUT, "output", NULL);
-  connect (model, x, h1, 0);
-  connect (model, h1, a1, 0);
-  connect (model, a1, h2, 0);
-  connect (model, h2, a2, 0);
-  connect (model, a2, sum, 0);
-  connect (model, a1, sum, 1);
-  connect (model, sum, y, 0);
-  connect (model, y, out, 0);
+  x = nnb_test_node (model, NNB_NODE_INPUT, "x", NULL, -1);
+  h1 = nnb_test_node (model, NNB_NODE_CALL, "fc1", "fc1", -1);
+  a1 = nnb_test_node (model, NNB_NODE_CALL, "act_1", "act", -1);
+  h2 = nnb_test_node (model, NNB_NODE_CALL, "fc2", "fc2", -1);
+  a2 = nnb_test_node (model, NNB_NODE_CALL, "act_2", "act", -1);
+  sum = nnb_test_node (model, NNB_NODE_ADD, "add", NULL, -1);
+  y = nnb_test_node (model, NNB_NODE_CALL, "head", "head", -1);
+  out = nnb_test_node (model, NNB_NODE_OUTPUT, "output", NULL, -1);
+  nnb_test_connect (model, x, h1, 0);
+  nnb_test_connect (model, h1, a1, 0);
+  nnb_test_connect (model, a1, h2, 0);
+  nnb_test_connect (model, h2, a2, 0);
+  nnb_test_connect (model, a2, sum, 0);
+  nnb_test_connect (model, a1, sum, 1);
+  nnb_test_connect (model, sum, y, 0);
+  nnb_test_connect (model, y, out, 0);
 
   /* the state_dict's keys are named_parameters(), in the same order */
   params = nnb_model_named_parameters (model);

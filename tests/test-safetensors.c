@@ -17,50 +17,6 @@
 /* Models                                                                 */
 /* ---------------------------------------------------------------------- */
 
-/* Fixed, varied weights that do not depend on the random generator. */
-static void
-fill_parameters (NnbModel *model, double phase)
-{
-  GPtrArray *params = nnb_model_named_parameters (model);
-
-  for (guint k = 0; k < params->len; k++)
-    {
-      NnbTensor *value = ((NnbNamedParameter *) params->pdata[k])->param->value;
-      g_autofree float *host = g_new (float, value->numel);
-      for (int64_t i = 0; i < value->numel; i++)
-        host[i] = (float) (0.6 * sin (0.37 * (double) i + 1.3 * k + phase));
-      nnb_tensor_write (value, host);
-    }
-}
-
-static int
-add_call (NnbModel *model, const char *block, const char *module, int from)
-{
-  int node = nnb_model_add_node (model, NNB_NODE_CALL, block, module, NULL);
-  g_assert_cmpint (node, >=, 0);
-  g_assert_true (nnb_model_connect (model, from, node, 0, NULL));
-  return node;
-}
-
-static void
-register_module (NnbModel *model, const char *name, NnbModule *module)
-{
-  g_autoptr (NnbModule) owned = module;
-  g_autoptr (GError) error = NULL;
-
-  g_assert_true (nnb_model_register_module (model, name, owned, &error));
-  g_assert_no_error (error);
-}
-
-static NnbModule *
-linear (int64_t in, int64_t out)
-{
-  g_autoptr (GError) error = NULL;
-  NnbModule *module = nnb_linear_new (in, out, TRUE, NULL, &error);
-  g_assert_no_error (error);
-  return module;
-}
-
 /* The lesson page's MLP:
  *   h = act(fc1(x)); h = act(fc2(h)) + h; return head(h) */
 static NnbModel *
@@ -69,17 +25,17 @@ build_mlp (int64_t n_in, int64_t hidden, int64_t n_out)
   NnbModel *model = nnb_model_new ("MLP");
   int input, a1, a2, add, head;
 
-  register_module (model, "fc1", linear (n_in, hidden));
-  register_module (model, "fc2", linear (hidden, hidden));
-  register_module (model, "head", linear (hidden, n_out));
-  register_module (model, "act", nnb_activation_new (NNB_MODULE_RELU));
+  nnb_test_register (model, "fc1", nnb_test_linear (n_in, hidden, TRUE));
+  nnb_test_register (model, "fc2", nnb_test_linear (hidden, hidden, TRUE));
+  nnb_test_register (model, "head", nnb_test_linear (hidden, n_out, TRUE));
+  nnb_test_register (model, "act", nnb_activation_new (NNB_MODULE_RELU));
   input = nnb_model_add_node (model, NNB_NODE_INPUT, "input", NULL, NULL);
-  a1 = add_call (model, "act1", "act", add_call (model, "fc1", "fc1", input));
-  a2 = add_call (model, "act2", "act", add_call (model, "fc2", "fc2", a1));
+  a1 = nnb_test_node (model, NNB_NODE_CALL, "act1", "act", nnb_test_node (model, NNB_NODE_CALL, "fc1", "fc1", input));
+  a2 = nnb_test_node (model, NNB_NODE_CALL, "act2", "act", nnb_test_node (model, NNB_NODE_CALL, "fc2", "fc2", a1));
   add = nnb_model_add_node (model, NNB_NODE_ADD, "add", NULL, NULL);
   g_assert_true (nnb_model_connect (model, a2, add, 0, NULL));
   g_assert_true (nnb_model_connect (model, a1, add, 1, NULL));
-  head = add_call (model, "head", "head", add);
+  head = nnb_test_node (model, NNB_NODE_CALL, "head", "head", add);
   g_assert_true (nnb_model_connect (model, head, nnb_model_add_node (model, NNB_NODE_OUTPUT, "output", NULL, NULL), 0, NULL));
   g_assert_true (nnb_model_validate (model, NULL));
   return model;
@@ -96,12 +52,12 @@ build_sinenet (void)
   for (int i = 0; i < 5; i++)
     {
       g_autoptr (NnbModule) child = i % 2 ? nnb_activation_new (NNB_MODULE_TANH)
-                                           : linear (i == 0 ? 1 : 64, i == 4 ? 1 : 64);
+                                           : nnb_test_linear (i == 0 ? 1 : 64, i == 4 ? 1 : 64, TRUE);
       nnb_sequential_append (net, child);
     }
-  register_module (model, "net", net);
+  nnb_test_register (model, "net", net);
   input = nnb_model_add_node (model, NNB_NODE_INPUT, "input", NULL, NULL);
-  call = add_call (model, "net", "net", input);
+  call = nnb_test_node (model, NNB_NODE_CALL, "net", "net", input);
   g_assert_true (nnb_model_connect (model, call, nnb_model_add_node (model, NNB_NODE_OUTPUT, "output", NULL, NULL), 0, NULL));
   return model;
 }
@@ -148,8 +104,8 @@ test_round_trip_keeps_every_weight (void)
   g_autoptr (GHashTable) tensors = NULL;
   g_autoptr (GError) error = NULL;
 
-  fill_parameters (saved, 0.1);
-  fill_parameters (loaded, 2.0);
+  nnb_test_fill_parameters (saved, 0.1);
+  nnb_test_fill_parameters (loaded, 2.0);
   bytes = nnb_safetensors_serialize_model (saved, &error);
   g_assert_no_error (error);
   tensors = parse_ok (bytes);
@@ -205,7 +161,7 @@ test_save_and_load_file (void)
   g_autoptr (GDir) listing = NULL;
 
   g_assert_no_error (error);
-  fill_parameters (saved, 0.5);
+  nnb_test_fill_parameters (saved, 0.5);
   g_assert_true (nnb_safetensors_save_model (saved, path, &error));
   g_assert_no_error (error);
   /* an atomic write leaves only the file itself */
@@ -535,8 +491,8 @@ test_wrong_keys_give_pytorch_message (void)
   g_autoptr (GHashTable) tensors = state_dict_of (other);
   g_autoptr (GError) error = NULL;
 
-  fill_parameters (model, 0.3);
-  fill_parameters (before, 0.3);
+  nnb_test_fill_parameters (model, 0.3);
+  nnb_test_fill_parameters (before, 0.3);
   g_hash_table_remove (tensors, "fc1.weight");
   g_hash_table_remove (tensors, "fc1.bias");
   g_hash_table_insert (tensors, g_strdup ("foo"), nnb_tensor_new_1d (1));
@@ -581,7 +537,7 @@ test_unexpected_keys_in_pytorch_order (void)
 static void
 test_missing_keys_only (void)
 {
-  NnbModule *modules[] = { linear (1, 2) };
+  NnbModule *modules[] = { nnb_test_linear (1, 2, TRUE) };
   g_autoptr (NnbModel) model = nnb_model_new_sequential (modules, 1);
   g_autoptr (GHashTable) empty = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GError) error = NULL;

@@ -81,3 +81,18 @@ nnb_simd_tanh_backward (const float *y, const float *dy, float *dx, gsize n, gbo
       dx[i] = accumulate ? dx[i] + g : g;
     }
 }
+
+void
+nnb_simd_sgd_step (float *param, const float *grad, float *momentum_buf, gsize n,
+                   float lr, float momentum, float dampening, float weight_decay,
+                   gboolean nesterov, gboolean first_step)
+{
+  nnb_sgd_kernel (param, grad, momentum_buf, n, lr, momentum, dampening, weight_decay, nesterov, first_step);
+}
+
+void
+nnb_simd_adam_step (float *param, const float *grad, float *exp_avg, float *exp_avg_sq,
+                    gsize n, const NnbAdamScalars *scalars)
+{
+  nnb_adam_kernel (param, grad, exp_avg, exp_avg_sq, n, scalars);
+}

@@ -9,6 +9,7 @@
 #include <sleef.h>
 #include <string.h>
 #include "nnb-backend-cpu-simd.h"
+#include "nnb-optim-kernels.h"
 #include "nnb-error.h"
 
 static void *
@@ -137,6 +138,43 @@ interleaved_column_sum (const float *dy, gsize rows, gsize cols, gsize c)
   return partial[0];
 }
 
+/* cascade_column_sum for 8 neighbouring columns at once: the same
+ * arithmetic per column, in a shape the compiler vectorises */
+static void
+cascade_column_sum8 (const float *dy, gsize cols, gsize c0, gsize size, float out[8])
+{
+  const int num_levels = 4;
+  const int level_power = MAX (4, ceil_log2 (size) / num_levels);
+  const gsize level_step = (gsize) 1 << level_power;
+  const gsize level_mask = level_step - 1;
+  float acc[4][8] = { { 0 } };
+  gsize i = 0;
+
+  while (i + level_step <= size)
+    {
+      for (gsize j = 0; j < level_step; j++, i++)
+        for (int c = 0; c < 8; c++)
+          acc[0][c] += dy[i * cols + c0 + c];
+      for (int j = 1; j < num_levels; j++)
+        {
+          for (int c = 0; c < 8; c++)
+            {
+              acc[j][c] += acc[j - 1][c];
+              acc[j - 1][c] = 0;
+            }
+          if ((i & (level_mask << (j * level_power))) != 0)
+            break;
+        }
+    }
+  for (; i < size; i++)
+    for (int c = 0; c < 8; c++)
+      acc[0][c] += dy[i * cols + c0 + c];
+  for (int j = 1; j < num_levels; j++)
+    for (int c = 0; c < 8; c++)
+      acc[0][c] += acc[j][c];
+  memcpy (out, acc[0], sizeof acc[0]);
+}
+
 static void
 cpu_bias_grad (float *db, const float *dy, gsize rows, gsize cols)
 {
@@ -146,10 +184,18 @@ cpu_bias_grad (float *db, const float *dy, gsize rows, gsize cols)
    * scalar_outer_sum (fewer than 8 columns) blocks of 4 columns. */
   const gsize vec = 8;
   gsize direct = cols >= vec ? cols / (4 * vec) * (4 * vec) : cols / 4 * 4;
+  gsize c = 0;
 
   /* the column sum first, then one addition into .grad, as autograd
    * accumulates: two backward calls give exactly twice one */
-  for (gsize c = 0; c < cols; c++)
+  for (; c + 8 <= direct; c += 8)
+    {
+      float sums[8];
+      cascade_column_sum8 (dy, cols, c, rows, sums);
+      for (int k = 0; k < 8; k++)
+        db[c + k] += sums[k];
+    }
+  for (; c < cols; c++)
     {
       float sum = c < direct ? cascade_column_sum (dy, cols, c, 0, 1, rows)
                              : interleaved_column_sum (dy, rows, cols, c);
@@ -333,51 +379,22 @@ cpu_sgd_step (float *param, const float *grad, float *momentum_buf, gsize n,
               float lr, float momentum, float dampening, float weight_decay,
               gboolean nesterov, gboolean first_step)
 {
-  /* torch.optim.SGD (_single_tensor_sgd); PyTorch's add_(…, alpha) is a
-   * fused multiply-add in its vectorised kernel, hence fmaf */
-  for (gsize i = 0; i < n; i++)
-    {
-      float d_p = grad[i];
-      if (weight_decay != 0.0f)
-        d_p = fmaf (weight_decay, param[i], d_p);
-      if (momentum != 0.0f)
-        {
-          float buf;
-          if (first_step)
-            buf = d_p;
-          else
-            buf = fmaf (1.0f - dampening, d_p, momentum_buf[i] * momentum);
-          momentum_buf[i] = buf;
-          d_p = nesterov ? fmaf (momentum, buf, d_p) : buf;
-        }
-      param[i] = fmaf (-lr, d_p, param[i]);
-    }
+  if (nnb_simd_available ())
+    nnb_simd_sgd_step (param, grad, momentum_buf, n, lr, momentum, dampening, weight_decay, nesterov, first_step);
+  else
+    nnb_sgd_kernel (param, grad, momentum_buf, n, lr, momentum, dampening, weight_decay, nesterov, first_step);
 }
 
 static void
 cpu_adam_step (float *param, const float *grad, float *exp_avg, float *exp_avg_sq, gsize n,
-               double lr, double beta1_d, double beta2_d, double eps_d, double weight_decay_d, int step)
+               double lr, double beta1, double beta2, double eps, double weight_decay, int step)
 {
-  /* torch.optim.Adam, PyTorch 1.13 _single_tensor_adam: the bias
-   * corrections in Python floats (double), the tensor work in float32 */
-  double bias_correction1 = 1.0 - pow (beta1_d, step);
-  double bias_correction2 = 1.0 - pow (beta2_d, step);
-  float step_size = (float) (lr / bias_correction1);
-  float bias_correction2_sqrt = (float) sqrt (bias_correction2);
-  float beta1 = (float) beta1_d, beta2 = (float) beta2_d;
-  float one_minus_beta1 = (float) (1.0 - beta1_d), one_minus_beta2 = (float) (1.0 - beta2_d);
-  float eps = (float) eps_d, weight_decay = (float) weight_decay_d;
+  NnbAdamScalars k = nnb_adam_scalars (lr, beta1, beta2, eps, weight_decay, step);
 
-  for (gsize i = 0; i < n; i++)
-    {
-      float g = grad[i];
-      if (weight_decay != 0.0f)
-        g = fmaf (weight_decay, param[i], g);
-      exp_avg[i] = fmaf (one_minus_beta1, g, exp_avg[i] * beta1);
-      exp_avg_sq[i] = exp_avg_sq[i] * beta2 + one_minus_beta2 * g * g;
-      float denom = sqrtf (exp_avg_sq[i]) / bias_correction2_sqrt + eps;
-      param[i] = param[i] + (-step_size) * (exp_avg[i] / denom);
-    }
+  if (nnb_simd_available ())
+    nnb_simd_adam_step (param, grad, exp_avg, exp_avg_sq, n, &k);
+  else
+    nnb_adam_kernel (param, grad, exp_avg, exp_avg_sq, n, &k);
 }
 
 static double

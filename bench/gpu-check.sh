@@ -24,7 +24,8 @@ main () {
   fi
 
   # cuBLAS is not in the pack (too large to carry): the machine's own CUDA 13
-  # one, from the toolkit or from PyTorch's nvidia-cublas wheel
+  # one, from the toolkit or from PyTorch's nvidia-cublas wheel. The binaries
+  # open it with dlopen, which searches LD_LIBRARY_PATH: ldd does not list it
   local cublas_dir="" dir sp
   local candidates=(/usr/local/cuda/lib64 /usr/local/cuda-13*/lib64 /usr/local/cuda/targets/x86_64-linux/lib)
   for sp in $(python3 -c 'import site; print("\n".join(site.getsitepackages()))' 2>/dev/null); do
@@ -53,12 +54,20 @@ main () {
   ldd "$pack/test-gpu" "$pack/gpu-device-race" | grep "not found" || echo "(none)"
 
   echo "== test-gpu (parity with the CPU)"
-  local status=0
-  timeout 180 "$pack/test-gpu" --tap
-  status=$?
+  local status=0 tap
+  tap=$(mktemp)
+  timeout 180 "$pack/test-gpu" --tap | tee "$tap"
+  status=${PIPESTATUS[0]}
   if [ "$status" -eq 124 ]; then
     echo "gpu-check: test-gpu ran past 180 s"
   fi
+  # a cuBLAS that dlopen cannot use makes the GPU unavailable, and the GPU
+  # tests would only skip: that is a failure here
+  if [ "$status" -eq 0 ] && grep -q "cuBLAS (.*) could not be loaded" "$tap"; then
+    echo "gpu-check: test-gpu skipped the GPU tests because cuBLAS could not be loaded from $cublas_dir"
+    status=1
+  fi
+  rm -f "$tap"
 
   echo "== gpu-device-race (time per epoch, CPU against GPU)"
   timeout 240 "$pack/gpu-device-race" --seconds 1 || echo "gpu-check: the benchmark stopped with status $?"

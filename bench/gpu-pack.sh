@@ -16,7 +16,11 @@
 #  - libcuda: the driver's library, which must match the target's kernel module;
 #  - cuBLAS (libcublas, libcublasLt): 600 MB, ten times what a carry may
 #    hold; gpu-check.sh uses the target's own CUDA 13 cuBLAS (the toolkit's
-#    or PyTorch's pip wheel), which cuBLAS's stable ABI allows.
+#    or PyTorch's pip wheel), which cuBLAS's stable ABI allows. The binaries
+#    do not link it: the backend opens it with dlopen (src/gpu/nnb-gpu-blas.c),
+#    so ldd does not list it and LD_LIBRARY_PATH is how it is found there.
+# The CUDA runtime is linked statically (cudart_static), so there is no
+# libcudart to pack either.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -46,6 +50,7 @@ for exe in "$pack/test-gpu" "$pack/gpu-device-race"; do
 done | sort -u | while read -r soname path; do
   case "$soname" in
     libc.so.*|libm.so.*|libpthread.so.*|libdl.so.*|librt.so.*|ld-linux*|linux-vdso*) continue ;;
+    # libcublas is not linked any more; kept here should an older build be packed
     libcuda.so.*|libcublas.so.*|libcublasLt.so.*) continue ;;
   esac
   cp -L "$path" "$pack/lib/$soname"

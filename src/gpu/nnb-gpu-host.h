@@ -20,6 +20,14 @@ void nnb_gpu_gemm (gboolean trans_a, gboolean trans_b, int m, int n, int k,
                    float alpha, const float *a, int lda, const float *b, int ldb,
                    float beta, float *c, int ldc);
 
+/* Opens cuBLAS (dlopen) unless done before. Returns NULL once it is loaded,
+ * else the reason, "CUDA: cuBLAS (libcublas.so.13) could not be loaded: "
+ * and dlerror's words, owned by the backend and the same at every call. */
+const char *nnb_gpu_blas_load (void);
+/* For tests: the library to try instead of libcublas.so.13 and
+ * libcublas.so. Only before the first load. */
+void nnb_gpu_blas_use_library (const char *name);
+
 gboolean nnb_gpu_sync (GError **error);
 
 /* "CUDA: no NVIDIA driver found", or "CUDA: " and the runtime's words */

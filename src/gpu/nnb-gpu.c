@@ -76,14 +76,14 @@ static const NnbBackend cuda_backend = {
 };
 
 static void
-add_unavailable (GPtrArray *infos, cudaError_t status)
+add_unavailable (GPtrArray *infos, char *reason)
 {
   NnbDeviceInfo *info = g_new0 (NnbDeviceInfo, 1);
 
   info->device = (NnbDevice){ NNB_DEVICE_CUDA, 0 };
   info->label = g_strdup ("CUDA");
   info->available = FALSE;
-  info->reason = nnb_gpu_status_reason (status);
+  info->reason = reason;
   g_ptr_array_add (infos, info);
 }
 
@@ -92,6 +92,7 @@ add_unavailable (GPtrArray *infos, cudaError_t status)
 static void
 list_devices (GPtrArray *infos)
 {
+  const char *blas_error;
   cudaError_t status;
   int count = 0;
 
@@ -100,12 +101,19 @@ list_devices (GPtrArray *infos)
     {
       /* not a failure of any computation: keep it out of the sticky error */
       cudaGetLastError ();
-      add_unavailable (infos, status);
+      add_unavailable (infos, nnb_gpu_status_reason (status));
       return;
     }
   if (count == 0)
     {
-      add_unavailable (infos, cudaErrorNoDevice);
+      add_unavailable (infos, nnb_gpu_status_reason (cudaErrorNoDevice));
+      return;
+    }
+  /* a GPU without cuBLAS cannot train: one entry that says so */
+  blas_error = nnb_gpu_blas_load ();
+  if (blas_error != NULL)
+    {
+      add_unavailable (infos, g_strdup (blas_error));
       return;
     }
   for (int i = 0; i < count; i++)
@@ -154,5 +162,9 @@ nnb_gpu_init (void)
       cudaGetLastError ();
       return FALSE;
     }
-  return count > 0;
+  /* only where there is a GPU: loading cuBLAS takes a good part of a
+   * second, which a process on a machine without one never pays */
+  if (count == 0)
+    return FALSE;
+  return nnb_gpu_blas_load () == NULL;
 }

@@ -6,13 +6,18 @@
  * Tests under /gpu/device/ need a GPU and skip, with the device list's
  * reason ("CUDA: no NVIDIA driver found"), where there is none; tests under
  * /gpu/list/ run everywhere. meson runs the two groups as two tests, so a
- * machine without a GPU shows SKIP for the first, not a pass or a failure. */
+ * machine without a GPU shows SKIP for the first, not a pass or a failure.
+ *
+ * The program's subprocesses (g_test_trap_subprocess) stand for a machine
+ * without cuBLAS: main points the backend at a library that does not exist
+ * before anything loads it. */
 #include <cuda_runtime_api.h>
 #include <glib.h>
 #include <math.h>
 #include <string.h>
 #include "nnb-backend.h"
 #include "nnb-gpu.h"
+#include "nnb-gpu-host.h"
 #include "nnb-loss.h"
 #include "nnb-model.h"
 #include "nnb-optimizer.h"
@@ -853,6 +858,90 @@ test_no_driver_message (void)
   g_assert_true (g_str_has_prefix (error->message, "Found no NVIDIA driver on your system."));
 }
 
+/* The name a subprocess tries instead of libcublas.so.13. */
+#define NO_CUBLAS "libnnb-test-no-such-cublas.so.13"
+
+/* cuBLAS missing: the first product records the loader's words as the
+ * sticky error, sync() reports them, and a GPU, if any, is listed as
+ * unavailable for that reason. */
+static void
+test_cublas_missing (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) infos = NULL;
+  const char *prefix = "CUDA: cuBLAS (" NO_CUBLAS ") could not be loaded: " NO_CUBLAS ": ";
+  const NnbBackend *be;
+  const char *load_error;
+  float one = 1.0f;
+  int count = 0;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  g_assert_false (gpu_available);
+  load_error = nnb_gpu_blas_load ();
+  g_assert_nonnull (load_error);
+  g_assert_true (g_str_has_prefix (load_error, prefix));
+  /* the same words every time, the library is tried once */
+  g_assert_true (nnb_gpu_blas_load () == load_error);
+
+  /* cuBLAS fails before it would read the (here absent) matrices */
+  be = cuda_table ();
+  be->gemm (FALSE, FALSE, 1, 1, 1, 1.0f, &one, 1, &one, 1, 0.0f, &one, 1);
+  g_assert_false (be->sync (&error));
+  g_assert_error (error, NNB_ERROR, NNB_ERROR_DEVICE);
+  g_assert_true (g_str_has_prefix (error->message, load_error));
+  g_test_message ("sync: %s", error->message);
+  g_clear_error (&error);
+  /* reported again at the next product, not only once */
+  be->gemm (FALSE, FALSE, 1, 1, 1, 1.0f, &one, 1, &one, 1, 0.0f, &one, 1);
+  g_assert_false (be->sync (&error));
+  g_assert_true (g_str_has_prefix (error->message, load_error));
+
+  if (cudaGetDeviceCount (&count) == cudaSuccess && count > 0)
+    {
+      NnbDeviceInfo *cuda;
+
+      infos = nnb_device_list ();
+      cuda = find_cuda_entry (infos);
+      g_assert_false (cuda->available);
+      g_assert_cmpstr (cuda->reason, ==, load_error);
+    }
+  else
+    cudaGetLastError ();
+}
+
+/* The real cuBLAS, where the loader finds one: every entry resolves. */
+static void
+test_cublas_loads (void)
+{
+  const char *load_error = nnb_gpu_blas_load ();
+
+  if (load_error != NULL && strstr (load_error, "cannot open shared object file") != NULL)
+    {
+      g_test_skip (load_error);
+      return;
+    }
+  g_assert_null (load_error);
+  if (!gpu_available)
+    {
+      g_autoptr (GError) error = NULL;
+      const NnbBackend *be = cuda_table ();
+      float one = 1.0f;
+
+      /* loaded, but no GPU to start on: an error, not a crash */
+      be->gemm (FALSE, FALSE, 1, 1, 1, 1.0f, &one, 1, &one, 1, 0.0f, &one, 1);
+      g_assert_false (be->sync (&error));
+      g_assert_error (error, NNB_ERROR, NNB_ERROR_DEVICE);
+      g_test_message ("sync: %s", error->message);
+      g_assert_true (g_str_has_prefix (error->message, "cuBLAS error: "));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -860,6 +949,8 @@ main (int argc, char **argv)
   NnbDeviceInfo *cuda;
 
   g_test_init (&argc, &argv, NULL);
+  if (g_test_subprocess ())
+    nnb_gpu_blas_use_library (NO_CUBLAS);
   gpu_available = nnb_gpu_init ();
   infos = nnb_device_list ();
   cuda = find_cuda_entry (infos);
@@ -867,6 +958,8 @@ main (int argc, char **argv)
 
   g_test_add_func ("/gpu/list/device-list", test_device_list);
   g_test_add_func ("/gpu/list/no-driver-message", test_no_driver_message);
+  g_test_add_func ("/gpu/list/cublas-missing", test_cublas_missing);
+  g_test_add_func ("/gpu/list/cublas-loads", test_cublas_loads);
 
   g_test_add_func ("/gpu/device/memory", test_memory);
   g_test_add_func ("/gpu/device/gemm", test_gemm);

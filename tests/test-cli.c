@@ -3,6 +3,8 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <stdarg.h>
 #include <string.h>
 #include "nnb-test-util.h"
@@ -317,6 +319,32 @@ test_every_example_runs_the_same_in_pytorch (void)
     }
 }
 
+/* Ctrl-C during training stops after the current step and still saves -o */
+static void
+test_ctrl_c_stops_cleanly_and_saves (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("nnb-cli-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (dir, "stopped.nnb", NULL);
+  g_autofree char *example = nnb_test_source_path ("data/examples/sinenet.nnb");
+  const char *argv[] = { g_getenv ("NNB_CLI"), "train", example, "--epochs", "100000000", "--until-loss", "0",
+                         "--log-every", "0", "-o", out, NULL };
+  GPid pid;
+  int status;
+
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                                NULL, NULL, &pid, &error));
+  g_usleep (G_USEC_PER_SEC / 2);
+  kill (pid, SIGINT);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_true (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_unlink (out);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -329,6 +357,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/bad-usage-exits-2-and-bad-input-exits-1", test_bad_usage_exits_2_and_bad_input_exits_1);
   g_test_add_func ("/cli/every-command-has-help", test_every_command_has_help);
   g_test_add_func ("/cli/devices-lists-the-cpu-first", test_devices_lists_the_cpu_first);
+  g_test_add_func ("/cli/ctrl-c-stops-cleanly-and-saves", test_ctrl_c_stops_cleanly_and_saves);
   g_test_add_func ("/cli/every-example-runs-the-same-in-pytorch", test_every_example_runs_the_same_in_pytorch);
   return g_test_run ();
 }

@@ -3,6 +3,11 @@
 #include "nnb-config.h"
 
 #include <glib/gi18n.h>
+#include <gtksourceview/gtksource.h>
+
+#if NNB_HAVE_CUDA
+#include "nnb-gpu.h"
+#endif
 
 #include "nnb-application.h"
 #include "nnb-lesson-catalog.h"
@@ -17,6 +22,7 @@ struct _NnbApplication
 
   GSettings *settings; /* NULL when the schema is not installed */
   char *lesson;        /* NULL for none */
+  gboolean train;      /* --train: start training the files opened */
 };
 
 G_DEFINE_FINAL_TYPE (NnbApplication, nnb_application, ADW_TYPE_APPLICATION)
@@ -24,6 +30,8 @@ G_DEFINE_FINAL_TYPE (NnbApplication, nnb_application, ADW_TYPE_APPLICATION)
 static const GOptionEntry option_entries[] = {
   { "lesson", 'l', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
     N_("Open the lesson NAME, for example day02"), N_("NAME") },
+  { "train", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Start training the projects given as soon as they are open"), NULL },
   { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Show the version and quit"), NULL },
   { G_OPTION_REMAINING, 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, NULL },
@@ -137,6 +145,7 @@ nnb_application_open (GApplication *app, GFile **files, int n_files, const char 
       if (window == NULL)
         window = create_window (self);
 
+      nnb_window_set_train_on_open (window, self->train);
       nnb_window_open (window, files[i]);
       gtk_window_present (GTK_WINDOW (window));
     }
@@ -166,6 +175,7 @@ nnb_application_command_line (GApplication *app, GApplicationCommandLine *comman
   const char *lesson = NULL;
   gboolean has_lesson;
 
+  self->train = g_variant_dict_contains (options, "train");
   has_lesson = g_variant_dict_lookup (options, "lesson", "&s", &lesson);
   if (has_lesson)
     nnb_application_set_lesson (self, lesson);
@@ -273,6 +283,12 @@ static const struct
   { "win.open", { "<Control>o", NULL } },
   { "win.toggle-lesson", { "F9", NULL } },
   { "win.presentation", { "F5", NULL } },
+  { "win.save", { "<Control>s", NULL } },
+  { "win.train", { "<Control>Return", NULL } },
+  { "win.pause", { "<Control>period", NULL } },
+  { "win.step", { "<Control><Shift>Return", NULL } },
+  { "win.reset", { "<Control>r", NULL } },
+  { "win.export-code", { "<Control>e", NULL } },
 };
 
 static void
@@ -281,6 +297,13 @@ nnb_application_startup (GApplication *app)
   NnbApplication *self = NNB_APPLICATION (app);
 
   G_APPLICATION_CLASS (nnb_application_parent_class)->startup (app);
+
+  /* GtkSourceView's languages and styles, for the code view. */
+  gtk_source_init ();
+#if NNB_HAVE_CUDA
+  /* installs the CUDA table; without a GPU, the device list says why */
+  nnb_gpu_init ();
+#endif
 
   self->settings = settings_new_if_installed ();
   if (self->settings != NULL)

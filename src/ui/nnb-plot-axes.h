@@ -15,7 +15,27 @@ typedef struct
   const char *font_family; /* NULL for "Sans" */
   double font_size;        /* in Cairo units: pixels on screen */
   double line_width;       /* of the axes */
+  double accent[4];        /* RGBA of the fitted curve and the loss line */
+  double background[4];    /* RGBA behind the plot; alpha 0: leave it as it is */
 } NnbPlotStyle;
+
+/* What an axis spans. With log, min and max must be positive and ticks fall
+ * on powers of ten. */
+typedef struct
+{
+  double min, max;
+  gboolean log;
+} NnbPlotScale;
+
+/* The style a plot gets outside a window (files, tests): black on white. */
+void nnb_plot_style_init_default (NnbPlotStyle *style);
+
+/* Where value v of scale lands between the pixels from and to. */
+double nnb_plot_scale_map (const NnbPlotScale *scale, double v, double from, double to);
+
+/* Widens [min, max] to round numbers (and away from an empty span), so the
+ * ends of the axes carry ticks. */
+void nnb_plot_scale_nice (NnbPlotScale *scale);
 
 /* Draws the frame in a width × height area at the origin. `message` (may be
  * NULL) is centred in the plotting area; `plot_area` (may be NULL) receives
@@ -29,5 +49,19 @@ void nnb_plot_axes_draw (cairo_t *cr,
                          const char *message,
                          const NnbPlotStyle *style,
                          cairo_rectangle_t *plot_area);
+
+/* The same frame with numbered axes: grid lines and tick labels at round
+ * values of x_scale and y_scale (either may be NULL for an unnumbered axis). */
+void nnb_plot_axes_draw_scaled (cairo_t *cr,
+                                int width,
+                                int height,
+                                const char *title,
+                                const char *x_label,
+                                const char *y_label,
+                                const char *message,
+                                const NnbPlotStyle *style,
+                                const NnbPlotScale *x_scale,
+                                const NnbPlotScale *y_scale,
+                                cairo_rectangle_t *plot_area);
 
 G_END_DECLS

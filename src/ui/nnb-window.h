@@ -6,6 +6,7 @@
 #include <adwaita.h>
 
 #include "nnb-application.h"
+#include "nnb-document.h"
 
 G_BEGIN_DECLS
 
@@ -24,5 +25,15 @@ void nnb_window_open (NnbWindow *self, GFile *file);
 
 /* TRUE while no project is open or being opened: the window can take one. */
 gboolean nnb_window_is_empty (NnbWindow *self);
+
+/* Starts training (win.train) as soon as the next project opened is ready. */
+void nnb_window_set_train_on_open (NnbWindow *self, gboolean train);
+
+/* The open project, or NULL. */
+NnbDocument *nnb_window_get_document (NnbWindow *self);
+
+/* The epochs of the snapshots the data and loss plots last drew (-1:
+ * none), so tests can see that drawing keeps up with training. */
+void nnb_window_get_plotted_epochs (NnbWindow *self, int *data_epoch, int *loss_epoch);
 
 G_END_DECLS

@@ -1,0 +1,354 @@
+/* nnb-document.c — an open project and the work done on it. */
+#include "nnb-config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "nnb-document.h"
+
+#define PROJECT_SUFFIX ".nnb"
+
+struct _NnbDocument
+{
+  GObject parent_instance;
+
+  GFile *file;
+  char *name;
+  NnbProject *project;
+  NnbDataset *dataset;  /* the trainer borrows it: freed after the trainer */
+  NnbTrainer *trainer;  /* NULL until the first Train */
+  gboolean dirty;
+};
+
+G_DEFINE_FINAL_TYPE (NnbDocument, nnb_document, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_DIRTY,
+  N_PROPS
+};
+
+enum
+{
+  REBUILT,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static char *
+name_from_display_name (const char *display_name)
+{
+  if (g_str_has_suffix (display_name, PROJECT_SUFFIX) && strlen (display_name) > strlen (PROJECT_SUFFIX))
+    return g_strndup (display_name, strlen (display_name) - strlen (PROJECT_SUFFIX));
+
+  return g_strdup (display_name);
+}
+
+/* Loading, on a GTask worker: nothing here touches a widget. */
+
+static void
+load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  GFile *file = task_data;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NnbProject) project = NULL;
+  g_autoptr(NnbDataset) dataset = NULL;
+  g_autofree char *path = NULL;
+  NnbDocument *self;
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                            G_FILE_QUERY_INFO_NONE, cancellable, &error);
+
+  /* GIO's messages name the system call; say it the way a student would. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    {
+      g_autofree char *name = g_file_get_parse_name (file);
+
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               _("There is no file “%s”. Check the name, or choose the project with Open."), name);
+      return;
+    }
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_autofree char *name = g_file_get_parse_name (file);
+
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                               _("“%s” is not a file. Choose a project file (.nnb)."), name);
+      return;
+    }
+
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_autofree char *name = g_file_get_parse_name (file);
+
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("“%s” is not on this computer. Copy it into a folder here and open it from there."),
+                               name);
+      return;
+    }
+
+  project = nnb_project_load (path, &error);
+  if (project != NULL)
+    dataset = nnb_project_build (project, TRUE, &error);
+  if (dataset == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  self = g_object_new (NNB_TYPE_DOCUMENT, NULL);
+  self->file = g_object_ref (file);
+  self->name = name_from_display_name (g_file_info_get_display_name (info));
+  self->project = g_steal_pointer (&project);
+  self->dataset = g_steal_pointer (&dataset);
+  g_task_return_pointer (task, self, g_object_unref);
+}
+
+void
+nnb_document_load_async (GFile *file,
+                         GCancellable *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, nnb_document_load_async);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, load_thread);
+}
+
+NnbDocument *
+nnb_document_load_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Accessors */
+
+GFile *
+nnb_document_get_file (NnbDocument *self)
+{
+  g_return_val_if_fail (NNB_IS_DOCUMENT (self), NULL);
+  return self->file;
+}
+
+void
+nnb_document_set_file (NnbDocument *self, GFile *file)
+{
+  g_autofree char *basename = NULL;
+
+  g_return_if_fail (NNB_IS_DOCUMENT (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  g_set_object (&self->file, file);
+  basename = g_file_get_basename (file);
+  g_free (self->name);
+  self->name = name_from_display_name (basename);
+}
+
+const char *
+nnb_document_get_name (NnbDocument *self)
+{
+  g_return_val_if_fail (NNB_IS_DOCUMENT (self), NULL);
+  return self->name;
+}
+
+NnbProject *
+nnb_document_get_project (NnbDocument *self)
+{
+  g_return_val_if_fail (NNB_IS_DOCUMENT (self), NULL);
+  return self->project;
+}
+
+NnbDataset *
+nnb_document_get_dataset (NnbDocument *self)
+{
+  g_return_val_if_fail (NNB_IS_DOCUMENT (self), NULL);
+  return self->dataset;
+}
+
+gboolean
+nnb_document_get_dirty (NnbDocument *self)
+{
+  g_return_val_if_fail (NNB_IS_DOCUMENT (self), FALSE);
+  return self->dirty;
+}
+
+void
+nnb_document_set_dirty (NnbDocument *self, gboolean dirty)
+{
+  g_return_if_fail (NNB_IS_DOCUMENT (self));
+
+  dirty = !!dirty;
+  if (self->dirty == dirty)
+    return;
+  self->dirty = dirty;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIRTY]);
+}
+
+/* Training */
+
+NnbTrainer *
+nnb_document_get_trainer (NnbDocument *self)
+{
+  g_return_val_if_fail (NNB_IS_DOCUMENT (self), NULL);
+  return self->trainer;
+}
+
+NnbTrainer *
+nnb_document_ensure_trainer (NnbDocument *self, GError **error)
+{
+  NnbTensor *x;
+  double x_min = 0, x_max = 1;
+
+  g_return_val_if_fail (NNB_IS_DOCUMENT (self), NULL);
+
+  if (self->trainer != NULL)
+    return self->trainer;
+
+  /* The grid spans the data, so the fitted curve lies over the points. */
+  x = self->dataset->x;
+  if (x->ndim == 2 && x->shape[1] == 1 && x->numel > 0)
+    {
+      x_min = x_max = x->data[0];
+      for (int64_t i = 1; i < x->numel; i++)
+        {
+          x_min = MIN (x_min, x->data[i]);
+          x_max = MAX (x_max, x->data[i]);
+        }
+    }
+
+  self->trainer = nnb_trainer_new (self->project->model, self->dataset, &self->project->training,
+                                   self->project->seed, NNB_DOCUMENT_GRID_POINTS, x_min, x_max, error);
+  return self->trainer;
+}
+
+void
+nnb_document_drop_trainer (NnbDocument *self)
+{
+  g_return_if_fail (NNB_IS_DOCUMENT (self));
+
+  /* nnb_trainer_free stops the worker first and waits for it: one step. */
+  g_clear_pointer (&self->trainer, nnb_trainer_free);
+}
+
+gboolean
+nnb_document_is_training (NnbDocument *self)
+{
+  g_return_val_if_fail (NNB_IS_DOCUMENT (self), FALSE);
+
+  return self->trainer != NULL && nnb_trainer_get_state (self->trainer) == NNB_TRAINER_RUNNING;
+}
+
+gboolean
+nnb_document_reset (NnbDocument *self, GError **error)
+{
+  NnbDataset *dataset;
+
+  g_return_val_if_fail (NNB_IS_DOCUMENT (self), FALSE);
+
+  nnb_document_drop_trainer (self);
+
+  /* Training may have moved the model to a GPU; the recipe builds on the CPU. */
+  if (!nnb_model_to (self->project->model, nnb_device_cpu (), error))
+    return FALSE;
+  dataset = nnb_project_build (self->project, FALSE, error);
+  if (dataset == NULL)
+    return FALSE;
+
+  g_clear_pointer (&self->dataset, nnb_dataset_free);
+  self->dataset = dataset;
+  nnb_document_set_dirty (self, TRUE);
+  g_signal_emit (self, signals[REBUILT], 0);
+
+  return TRUE;
+}
+
+GBytes *
+nnb_document_serialize (NnbDocument *self, GError **error)
+{
+  char *data;
+  gsize length;
+
+  g_return_val_if_fail (NNB_IS_DOCUMENT (self), NULL);
+  g_return_val_if_fail (!nnb_document_is_training (self), NULL);
+
+  data = nnb_project_to_data (self->project, TRUE, &length, error);
+  if (data == NULL)
+    return NULL;
+
+  return g_bytes_new_take (data, length);
+}
+
+/* GObject */
+
+static void
+nnb_document_finalize (GObject *object)
+{
+  NnbDocument *self = NNB_DOCUMENT (object);
+
+  /* The trainer before the data it borrows. */
+  g_clear_pointer (&self->trainer, nnb_trainer_free);
+  g_clear_pointer (&self->dataset, nnb_dataset_free);
+  g_clear_pointer (&self->project, nnb_project_free);
+  g_clear_object (&self->file);
+  g_clear_pointer (&self->name, g_free);
+
+  G_OBJECT_CLASS (nnb_document_parent_class)->finalize (object);
+}
+
+static void
+nnb_document_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  NnbDocument *self = NNB_DOCUMENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_DIRTY:
+      g_value_set_boolean (value, self->dirty);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+nnb_document_class_init (NnbDocumentClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = nnb_document_finalize;
+  object_class->get_property = nnb_document_get_property;
+
+  /* Changed since it was opened or saved. */
+  properties[PROP_DIRTY] =
+    g_param_spec_boolean ("dirty", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The model's parameters and the data were made anew (reset): views
+   * that show them must read them again. */
+  signals[REBUILT] = g_signal_new ("rebuilt", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+nnb_document_init (NnbDocument *self)
+{
+}

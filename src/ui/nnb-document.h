@@ -1,0 +1,58 @@
+/* nnb-document.h — one open project, as a window shows it: the project
+ * (model, positions, recipe, training settings), the dataset it built, the
+ * trainer while there is one, the file it came from and whether it changed
+ * since. Plain GObject, no widgets; the window owns one at a time.
+ *
+ * Threads: loading runs on a GTask worker. While the trainer runs, the
+ * model belongs to the trainer's worker: read snapshots, not the model, and
+ * change nothing (nnb_document_is_training says when). */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "nnb-project.h"
+#include "nnb-trainer.h"
+
+G_BEGIN_DECLS
+
+#define NNB_TYPE_DOCUMENT (nnb_document_get_type ())
+G_DECLARE_FINAL_TYPE (NnbDocument, nnb_document, NNB, DOCUMENT, GObject)
+
+/* Points on the data plot's grid of predictions. */
+#define NNB_DOCUMENT_GRID_POINTS 256
+
+/* Reads and builds the project (keeping the file's weights) off the main
+ * thread. Errors are sentences for the student. */
+void nnb_document_load_async (GFile *file,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data);
+NnbDocument *nnb_document_load_finish (GAsyncResult *result, GError **error);
+
+GFile *nnb_document_get_file (NnbDocument *self);
+/* The file's name without ".nnb". */
+const char *nnb_document_get_name (NnbDocument *self);
+NnbProject *nnb_document_get_project (NnbDocument *self);
+NnbDataset *nnb_document_get_dataset (NnbDocument *self);
+
+gboolean nnb_document_get_dirty (NnbDocument *self);
+void nnb_document_set_dirty (NnbDocument *self, gboolean dirty);
+
+/* The trainer, made on first use from the project's training settings with
+ * a plotting grid over the data's x range. NULL with error when the
+ * settings are refused (e.g. a negative learning rate). */
+NnbTrainer *nnb_document_ensure_trainer (NnbDocument *self, GError **error);
+NnbTrainer *nnb_document_get_trainer (NnbDocument *self); /* may be NULL */
+/* Stops and frees the trainer: changed settings apply to the next one. */
+void nnb_document_drop_trainer (NnbDocument *self);
+gboolean nnb_document_is_training (NnbDocument *self);
+
+/* Replays the recipe without the file's weights: the model as it was
+ * before any training. Drops the trainer. Emits ::rebuilt. */
+gboolean nnb_document_reset (NnbDocument *self, GError **error);
+
+/* The project as .nnb text with its current weights. Not while training. */
+GBytes *nnb_document_serialize (NnbDocument *self, GError **error);
+void nnb_document_set_file (NnbDocument *self, GFile *file);
+
+G_END_DECLS

@@ -1,0 +1,105 @@
+/* nnb-plot-loss.c — the loss curve, drawn with Cairo. */
+#include "nnb-config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "nnb-plot-loss.h"
+
+/* Thousands of epochs on a few hundred pixels: one point per pixel column
+ * is all the eye can see, and keeps drawing cheap on every frame. */
+#define MAX_POINTS_PER_PIXEL 1
+
+void
+nnb_plot_loss_draw (cairo_t *cr,
+                    int width,
+                    int height,
+                    const NnbLossSeries *series,
+                    const NnbPlotStyle *style)
+{
+  NnbPlotScale x_scale = { 0, 1, FALSE };
+  NnbPlotScale y_scale = { INFINITY, -INFINITY, series != NULL && series->log_scale };
+  const char *y_label;
+  cairo_rectangle_t area;
+  gboolean pen_down = FALSE;
+  int stride;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (series != NULL);
+  g_return_if_fail (style != NULL);
+
+  y_label = series->log_scale ? _("Loss (log scale)") : _("Loss");
+  if (series->losses == NULL || series->n == 0)
+    {
+      nnb_plot_axes_draw (cr, width, height, _("Loss"), _("Epoch"), y_label,
+                          _("Not trained yet"), style, NULL);
+      return;
+    }
+
+  for (int i = 0; i < series->n; i++)
+    {
+      double v = series->losses[i];
+
+      if (!isfinite (v) || (series->log_scale && v <= 0))
+        continue;
+      y_scale.min = MIN (y_scale.min, v);
+      y_scale.max = MAX (y_scale.max, v);
+    }
+  if (!series->log_scale && isfinite (y_scale.min))
+    y_scale.min = MIN (0.0, y_scale.min); /* a loss is judged against zero */
+  x_scale.max = MAX (1, series->n);
+  nnb_plot_scale_nice (&x_scale);
+  nnb_plot_scale_nice (&y_scale);
+
+  nnb_plot_axes_draw_scaled (cr, width, height, _("Loss"), _("Epoch"), y_label, NULL,
+                             style, &x_scale, &y_scale, &area);
+  if (area.width <= 0 || area.height <= 0)
+    return;
+
+  cairo_save (cr);
+  cairo_rectangle (cr, area.x, area.y, area.width, area.height);
+  cairo_clip (cr);
+  cairo_set_source_rgba (cr, style->accent[0], style->accent[1], style->accent[2], style->accent[3]);
+  cairo_set_line_width (cr, style->line_width * 2);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+
+  stride = MAX (1, (int) (series->n / (area.width * MAX_POINTS_PER_PIXEL)));
+  for (int i = 0; i < series->n; i += stride)
+    {
+      double v = series->losses[i];
+      double x, y;
+
+      if (!isfinite (v) || (series->log_scale && v <= 0))
+        {
+          pen_down = FALSE;
+          continue;
+        }
+      /* Epoch i + 1 ended with losses[i]. */
+      x = nnb_plot_scale_map (&x_scale, i + 1, area.x, area.x + area.width);
+      y = nnb_plot_scale_map (&y_scale, v, area.y + area.height, area.y);
+      if (pen_down)
+        cairo_line_to (cr, x, y);
+      else
+        cairo_move_to (cr, x, y);
+      pen_down = TRUE;
+    }
+  /* The last epoch always, so the line ends where the status says. */
+  if (pen_down && (series->n - 1) % stride != 0 && isfinite (series->losses[series->n - 1]))
+    cairo_line_to (cr,
+                   nnb_plot_scale_map (&x_scale, series->n, area.x, area.x + area.width),
+                   nnb_plot_scale_map (&y_scale, series->losses[series->n - 1], area.y + area.height, area.y));
+  if (series->n == 1 && pen_down)
+    {
+      double x, y;
+
+      /* One epoch is a point, not a line: draw a dot. */
+      cairo_get_current_point (cr, &x, &y);
+      cairo_new_path (cr);
+      cairo_arc (cr, x, y, style->line_width * 2, 0, 2 * G_PI);
+      cairo_fill (cr);
+    }
+  else
+    cairo_stroke (cr);
+
+  cairo_restore (cr);
+}

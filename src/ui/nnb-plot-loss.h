@@ -1,0 +1,22 @@
+/* nnb-plot-loss.h — the loss of every epoch, on a linear or a log axis.
+ * A pure function of its arguments, like every plot (nnb-plot-axes.h). */
+#pragma once
+
+#include "nnb-plot-axes.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const double *losses; /* one per completed epoch, epoch 1 first */
+  int n;
+  gboolean log_scale;   /* losses shrink by orders of magnitude: log shows it */
+} NnbLossSeries;
+
+void nnb_plot_loss_draw (cairo_t *cr,
+                         int width,
+                         int height,
+                         const NnbLossSeries *series,
+                         const NnbPlotStyle *style);
+
+G_END_DECLS

@@ -3,6 +3,7 @@
 # missing ones), then configures and builds it in ./build.
 #   scripts/setup.sh            packages to build and run the app
 #   scripts/setup.sh --tests    also what the test suites need (PyTorch, ONNX, Xvfb)
+#   scripts/setup.sh --sanitizers  also clang and libFuzzer (scripts/sanitize.sh, scripts/fuzz.sh)
 # Idempotent and quick when nothing changed. CI=true builds with --werror.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,11 +17,17 @@ build_packages=(
 test_packages=(
   xvfb xauth python3 python3-torch python3-onnx python3-numpy
 )
+sanitizer_packages=(
+  clang libclang-rt-14-dev
+)
 
 packages=("${build_packages[@]}")
-if [[ "${1:-}" == "--tests" ]]; then
-  packages+=("${test_packages[@]}")
-fi
+for arg in "$@"; do
+  case "$arg" in
+    --tests) packages+=("${test_packages[@]}") ;;
+    --sanitizers) packages+=("${sanitizer_packages[@]}") ;;
+  esac
+done
 
 missing=()
 for package in "${packages[@]}"; do

@@ -247,7 +247,6 @@ test_every_example_runs_the_same_in_pytorch (void)
       g_autofree char *example = g_strconcat ("@", examples[e].file, NULL);
       g_autoptr (GString) csv = g_string_new (NULL);
       g_autoptr (GString) json = g_string_new (NULL);
-      g_autoptr (GError) error = NULL;
       g_auto (GStrv) ours = NULL;
       g_autofree char *torch_out = NULL;
       g_autofree char *torch_err = NULL;

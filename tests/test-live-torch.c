@@ -164,6 +164,15 @@ test_random_projects_train_like_pytorch (void)
       if (nnb_test_run (argv, &torch_out, &torch_err) != 0)
         g_error ("nnb_torch.py failed: %s", torch_err);
       g_assert_true (json_parser_load_from_data (parser, torch_out, -1, &error));
+      if (json_object_has_member (json_node_get_object (json_parser_get_root (parser)), "diverged"))
+        {
+          /* a random learning rate can be too large for a random model: the
+           * lesson tests cover divergence; nothing to compare here */
+          g_test_message ("case %d diverged in PyTorch; skipped", c);
+          g_unlink (path);
+          g_rmdir (dir);
+          continue;
+        }
       snapshots = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "snapshots");
 
       {

@@ -82,8 +82,20 @@ nnb_csv_parse (const char *text, gsize length, int64_t *rows_out, int64_t *cols_
           char *cell = g_strstrip (cells[c]);
           if (!parse_cell (cell, &value))
             {
+              /* the cell as the message can show it: valid UTF-8 (the
+               * file may not be), and short */
+              g_autofree char *valid = g_utf8_make_valid (cell, -1);
+              g_autofree char *shown = NULL;
+
+              if (g_utf8_strlen (valid, -1) > 40)
+                {
+                  g_autofree char *start = g_utf8_substring (valid, 0, 40);
+                  shown = g_strconcat (start, "…", NULL);
+                }
+              else
+                shown = g_steal_pointer (&valid);
               g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_PARSE,
-                           "line %d, column %d: '%s' is not a number.", l + 1, c + 1, cell);
+                           "line %d, column %d: '%s' is not a number.", l + 1, c + 1, shown);
               return NULL;
             }
           g_array_append_val (values, value);

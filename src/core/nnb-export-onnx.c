@@ -11,6 +11,8 @@
 
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
 #include "nnb-config.h"
 #include "nnb-error.h"
 
@@ -499,6 +501,21 @@ nnb_export_onnx (NnbModel *model, GError **error)
   return g_byte_array_free_to_bytes (onnx);
 }
 
+/* g_file_set_contents writes a temporary file and renames it over the old
+ * one; for a device or a pipe (/dev/full, /dev/stdout) that would replace the
+ * device node itself (as root) instead of writing into it, so those are
+ * written in place and their errors reported. */
+static gboolean
+set_contents (const char *path, const char *data, gsize size, GError **error)
+{
+  GStatBuf st;
+  GFileSetContentsFlags flags = G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_ONLY_EXISTING;
+
+  if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
+    flags = G_FILE_SET_CONTENTS_NONE;
+  return g_file_set_contents_full (path, data, size, flags, 0666, error);
+}
+
 gboolean
 nnb_export_onnx_file (NnbModel *model, const char *path, GError **error)
 {
@@ -511,7 +528,7 @@ nnb_export_onnx_file (NnbModel *model, const char *path, GError **error)
     return FALSE;
   data = g_bytes_get_data (bytes, &size);
   /* written beside and renamed: never half a file */
-  if (!g_file_set_contents (path, data, size, &local))
+  if (!set_contents (path, data, size, &local))
     {
       g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_IO, "Cannot save the ONNX file: %s", local->message);
       return FALSE;

@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
 #include "nnb-error.h"
 
 /* Limits that keep a hand-written typo (a size of 1e12) from exhausting the
@@ -1735,6 +1737,21 @@ nnb_project_to_data (NnbProject *project, gboolean with_weights, gsize *length, 
   return project_to_text (project, with_weights, NULL, length, error);
 }
 
+/* g_file_set_contents writes a temporary file and renames it over the old
+ * one; for a device or a pipe (/dev/full, /dev/stdout) that would replace the
+ * device node itself (as root) instead of writing into it, so those are
+ * written in place and their errors reported. */
+static gboolean
+set_contents (const char *path, const char *data, gsize size, GError **error)
+{
+  GStatBuf st;
+  GFileSetContentsFlags flags = G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_ONLY_EXISTING;
+
+  if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
+    flags = G_FILE_SET_CONTENTS_NONE;
+  return g_file_set_contents_full (path, data, size, flags, 0666, error);
+}
+
 gboolean
 nnb_project_save (NnbProject *project, const char *path, gboolean with_weights, GError **error)
 {
@@ -1750,7 +1767,7 @@ nnb_project_save (NnbProject *project, const char *path, gboolean with_weights, 
   if (text == NULL)
     return FALSE;
   /* written to a temporary file and renamed over the old one */
-  if (!g_file_set_contents (path, text, length, &io_error))
+  if (!set_contents (path, text, length, &io_error))
     {
       g_set_error_literal (error, NNB_FILE_ERROR, NNB_FILE_ERROR_IO, io_error->message);
       return FALSE;

@@ -15,6 +15,8 @@
 #include "nnb-safetensors.h"
 
 #include <string.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
 #include "nnb-error.h"
 
 /* Past this depth a header is not a safetensors header; refusing it keeps
@@ -105,6 +107,21 @@ nnb_safetensors_serialize_model (NnbModel *model, GError **error)
   return g_byte_array_free_to_bytes (g_steal_pointer (&file));
 }
 
+/* g_file_set_contents writes a temporary file and renames it over the old
+ * one; for a device or a pipe (/dev/full, /dev/stdout) that would replace the
+ * device node itself (as root) instead of writing into it, so those are
+ * written in place and their errors reported. */
+static gboolean
+set_contents (const char *path, const char *data, gsize size, GError **error)
+{
+  GStatBuf st;
+  GFileSetContentsFlags flags = G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_ONLY_EXISTING;
+
+  if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
+    flags = G_FILE_SET_CONTENTS_NONE;
+  return g_file_set_contents_full (path, data, size, flags, 0666, error);
+}
+
 gboolean
 nnb_safetensors_save_model (NnbModel *model, const char *path, GError **error)
 {
@@ -118,7 +135,7 @@ nnb_safetensors_save_model (NnbModel *model, const char *path, GError **error)
   data = g_bytes_get_data (bytes, &size);
   /* g_file_set_contents writes a temporary file and renames it: a crash
    * never leaves half a weights file behind */
-  if (!g_file_set_contents (path, data, size, &local))
+  if (!set_contents (path, data, size, &local))
     {
       g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_IO,
                    "Cannot save the weights: %s", local->message);
@@ -173,6 +190,17 @@ syntax_error (Scanner *s, GError **error, const char *format, ...)
   return FALSE;
 }
 
+/* A byte of the header for a message: the character when it is printable
+ * ASCII, its value otherwise (a raw byte would make the message invalid
+ * UTF-8, and a NUL would cut it short). */
+static char *
+describe_byte (char c)
+{
+  if (g_ascii_isgraph (c))
+    return g_strdup_printf ("'%c'", c);
+  return g_strdup_printf ("the byte 0x%02x", (guchar) c);
+}
+
 static void
 skip_ws (Scanner *s)
 {
@@ -196,11 +224,14 @@ accept (Scanner *s, char c)
 static gboolean
 expect (Scanner *s, char c, GError **error)
 {
+  g_autofree char *found = NULL;
+
   if (accept (s, c))
     return TRUE;
   if (s->p >= s->end)
     return syntax_error (s, error, "the header ends where '%c' was expected", c);
-  return syntax_error (s, error, "expected '%c' but found '%c'", c, *s->p);
+  found = describe_byte (*s->p);
+  return syntax_error (s, error, "expected '%c' but found %s", c, found);
 }
 
 static int
@@ -302,8 +333,11 @@ read_string (Scanner *s, char **out, GError **error)
             return FALSE;
           break;
         default:
-          s->p--;
-          return syntax_error (s, error, "'\\%c' is not a JSON escape", c);
+          {
+            g_autofree char *found = describe_byte (c);
+            s->p--;
+            return syntax_error (s, error, "a backslash before %s is not a JSON escape", found);
+          }
         }
     }
   if (!g_utf8_validate_len (text->str, text->len, NULL))
@@ -376,7 +410,10 @@ read_literal (Scanner *s, const char *word, GError **error)
   gsize len = strlen (word);
 
   if ((gsize) (s->end - s->p) < len || memcmp (s->p, word, len) != 0)
-    return syntax_error (s, error, "unexpected character '%c'", *s->p);
+    {
+      g_autofree char *found = describe_byte (*s->p);
+      return syntax_error (s, error, "unexpected character %s", found);
+    }
   s->p += len;
   return TRUE;
 }
@@ -469,7 +506,10 @@ skip_value (Scanner *s, int depth, GError **error)
     default:
       if (*s->p == '-' || g_ascii_isdigit (*s->p))
         return skip_number (s, error);
-      return syntax_error (s, error, "unexpected character '%c'", *s->p);
+      {
+        g_autofree char *found = describe_byte (*s->p);
+        return syntax_error (s, error, "unexpected character %s", found);
+      }
     }
 }
 

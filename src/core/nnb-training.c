@@ -152,7 +152,10 @@ train_step (NnbTraining *t, NnbTensor *x, NnbTensor *y, double *loss, GError **e
   nnb_optimizer_zero_grad (t->optimizer);
   if (!nnb_model_backward (t->model, nnb_loss_grad (t->loss), error))
     return FALSE;
-  copy_parameters (t, TRUE);
+  /* an infinite loss may come from infinite weights: the ones kept for a
+   * divergence are the last that gave a finite loss, so they still save */
+  if (isfinite (*loss))
+    copy_parameters (t, TRUE);
   return nnb_optimizer_step (t->optimizer, error);
 }
 

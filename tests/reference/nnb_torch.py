@@ -19,7 +19,7 @@ import sys
 import torch
 import torch.nn as nn
 
-torch.set_num_threads(1)
+torch.set_num_threads(1)  # run with OPENBLAS_NUM_THREADS=1 too: BLAS's sum order follows it
 
 ACTIVATIONS = {
     "ReLU": nn.ReLU, "Tanh": nn.Tanh, "Sigmoid": nn.Sigmoid, "GELU": nn.GELU,
@@ -155,6 +155,10 @@ def main():
             opt.step()
             losses.append(loss.item())
         snapshot(epoch + 1)
+    # JSON has no nan: a run that blew up says so instead of printing numbers
+    if not all(math.isfinite(v) for v in losses):
+        json.dump({"diverged": True}, sys.stdout)
+        return
     json.dump({"snapshots": snapshots, "losses": losses}, sys.stdout)
 
 

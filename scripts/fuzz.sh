@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# scripts/fuzz.sh [SECONDS] [TARGET…] — builds the libFuzzer targets in
+# tests/fuzz (clang, with AddressSanitizer and UndefinedBehaviorSanitizer) and
+# runs each for SECONDS (default 30), one after another, on its seed corpus
+# tests/fuzz/corpus-TARGET. TARGETs: project, safetensors, csv (default: all).
+#
+# The engine is built by meson in ./build-fuzz with -fsanitize=fuzzer-no-link
+# (so libFuzzer sees its coverage); each target is one .c file linked against
+# that build's static libraries. New interesting inputs go to
+# tests/fuzz/corpus-work/TARGET (ignored by git); a crashing input is left in
+# tests/fuzz/crash-TARGET-* and the script exits non-zero. To keep a finding,
+# copy it into tests/fuzz/regressions/TARGET/: tests/test-fuzz-regressions.c
+# replays every file there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds=${1:-30}
+if (($# > 0)); then
+  shift
+fi
+targets=("$@")
+if ((${#targets[@]} == 0)); then
+  targets=(project safetensors csv)
+fi
+
+for package in clang libclang-rt-14-dev; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    scripts/setup.sh --sanitizers
+    break
+  fi
+done
+
+build=build-fuzz
+export CC=clang
+if [[ ! -f $build/build.ninja ]]; then
+  echo "==> Configuring the fuzzing build in ./$build"
+  meson setup "$build" -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false \
+    -Dc_args=-fsanitize=fuzzer-no-link -Dcuda=disabled -Dui=false -Dtests=false >/dev/null
+fi
+echo "==> Building the engine for fuzzing"
+ninja -C "$build" src/core/libnnbcore.a src/core/libnnbsimd.a >/dev/null
+
+blas=openblas
+if ! pkg-config --exists openblas; then
+  blas=blas
+fi
+read -r -a deps <<<"$(pkg-config --cflags --libs glib-2.0 gio-2.0 json-glib-1.0 "$blas" sleef)"
+
+for target in "${targets[@]}"; do
+  echo "==> Building fuzz-$target"
+  clang -g -O1 -fsanitize=fuzzer,address,undefined -Wall -Wextra -Werror -Wno-unused-parameter \
+    -D_GNU_SOURCE -Isrc/core -I"$build" tests/fuzz/fuzz-"$target".c \
+    "$build"/src/core/libnnbcore.a "$build"/src/core/libnnbsimd.a "${deps[@]}" -lm -lpthread \
+    -o "$build"/fuzz-"$target"
+done
+
+# Big allocations come back as NULL (the engine then says "not enough
+# memory") instead of stopping the run: a size the file asks for is not a
+# bug as long as the engine refuses it cleanly.
+export ASAN_OPTIONS=allocator_may_return_null=1:max_allocation_size_mb=512:detect_leaks=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export OPENBLAS_NUM_THREADS=1
+
+status=0
+for target in "${targets[@]}"; do
+  work=tests/fuzz/corpus-work/$target
+  mkdir -p "$work"
+  echo "==> Fuzzing $target for ${seconds}s"
+  log=$build/fuzz-$target.log
+  if ! "$build"/fuzz-"$target" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 \
+         -dict=tests/fuzz/"$target".dict -artifact_prefix=tests/fuzz/crash-"$target"- \
+         -print_final_stats=1 "$work" tests/fuzz/corpus-"$target" >"$log" 2>&1; then
+    tail -n 60 "$log"
+    echo "fuzz-$target: FOUND A PROBLEM (input in tests/fuzz/crash-$target-*)"
+    status=1
+  else
+    grep -E "^stat::(number_of_executed_units|new_units_added)|^Done" "$log" || true
+    echo "fuzz-$target: no findings"
+  fi
+done
+exit $status

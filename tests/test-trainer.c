@@ -1,0 +1,386 @@
+/* test-trainer.c — the app's worker thread (nnb-trainer.h), driven the way
+ * the window drives it: start, watch snapshots, pause, single-step, resume,
+ * stop, diverge, and close the window while it runs. Built with
+ * -Db_sanitize=thread too (docs/robustness.md), so every hand-off here is
+ * also a data-race check. */
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+#include "nnb-project.h"
+#include "nnb-test-util.h"
+#include "nnb-trainer.h"
+
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define NNB_TSAN 1
+#endif
+#endif
+
+#ifdef NNB_TSAN
+/* GLib's GMutex and GCond are futexes inside an uninstrumented library, so
+ * ThreadSanitizer cannot see that they order the trainer's accesses and
+ * reports every snapshot hand-off as a race. These wrappers (the engine's
+ * calls bind to them when it is linked into this program) call GLib's own
+ * functions and tell ThreadSanitizer what they do; a real race — an access
+ * outside the lock — is still reported. */
+#include <dlfcn.h>
+
+void __tsan_acquire (void *addr);
+void __tsan_release (void *addr);
+
+typedef void (*MutexFunc) (GMutex *mutex);
+typedef void (*CondWaitFunc) (GCond *cond, GMutex *mutex);
+
+void
+g_mutex_lock (GMutex *mutex)
+{
+  static MutexFunc real;
+
+  if (real == NULL)
+    real = (MutexFunc) dlsym (RTLD_NEXT, "g_mutex_lock");
+  real (mutex);
+  __tsan_acquire (mutex);
+}
+
+void
+g_mutex_unlock (GMutex *mutex)
+{
+  static MutexFunc real;
+
+  if (real == NULL)
+    real = (MutexFunc) dlsym (RTLD_NEXT, "g_mutex_unlock");
+  __tsan_release (mutex);
+  real (mutex);
+}
+
+void
+g_cond_wait (GCond *cond, GMutex *mutex)
+{
+  static CondWaitFunc real;
+
+  if (real == NULL)
+    real = (CondWaitFunc) dlsym (RTLD_NEXT, "g_cond_wait");
+  __tsan_release (mutex);
+  real (cond, mutex);
+  __tsan_acquire (mutex);
+}
+#endif
+
+/* generous for a loaded machine under ThreadSanitizer; a pass is far quicker */
+#define WAIT_US (20 * G_USEC_PER_SEC)
+
+typedef struct
+{
+  NnbProject *project;
+  NnbDataset *data;
+  NnbTrainer *trainer;
+} Fixture;
+
+/* The page's regression (100 points, Linear(1, 1)); epochs 0 trains until
+ * told to stop. */
+static void
+fixture_set_up (Fixture *f, gconstpointer user_data)
+{
+  const double *lr = user_data;
+  g_autofree char *path = nnb_test_source_path ("data/examples/regression.nnb");
+  g_autoptr (GError) error = NULL;
+  NnbTrainingOptions options;
+
+  f->project = nnb_project_load (path, &error);
+  g_assert_no_error (error);
+  f->data = nnb_project_build (f->project, FALSE, &error);
+  g_assert_no_error (error);
+  options = f->project->training;
+  options.epochs = 0;
+  options.log_every = 0;
+  if (lr != NULL)
+    options.optimizer.lr = *lr;
+  f->trainer = nnb_trainer_new (f->project->model, f->data, &options, 0, 16, 0.0, 10.0, &error);
+  g_assert_no_error (error);
+  nnb_trainer_set_publish_interval (f->trainer, 1000);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer user_data)
+{
+  g_clear_pointer (&f->trainer, nnb_trainer_free);
+  g_clear_pointer (&f->data, nnb_dataset_free);
+  g_clear_pointer (&f->project, nnb_project_free);
+}
+
+typedef gboolean (*SnapshotTest) (const NnbSnapshot *snapshot, gconstpointer data);
+
+/* Polls snapshots as the UI's frame clock would, until test holds; returns
+ * the snapshot that passed (and the time it took in *waited_us). */
+static NnbSnapshot *
+wait_for (NnbTrainer *trainer, SnapshotTest test, gconstpointer data, gint64 *waited_us)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  for (;;)
+    {
+      NnbSnapshot *snapshot = nnb_trainer_get_snapshot (trainer);
+      gint64 now = g_get_monotonic_time ();
+
+      if (test (snapshot, data))
+        {
+          if (waited_us)
+            *waited_us = now - start;
+          return snapshot;
+        }
+      nnb_snapshot_unref (snapshot);
+      if (now - start > WAIT_US)
+        g_error ("the trainer did not reach the expected state within %d s", (int) (WAIT_US / G_USEC_PER_SEC));
+      g_usleep (200);
+    }
+}
+
+static gboolean
+reached_epoch (const NnbSnapshot *snapshot, gconstpointer data)
+{
+  return snapshot->epoch >= GPOINTER_TO_INT (data);
+}
+
+static gboolean
+in_state (const NnbSnapshot *snapshot, gconstpointer data)
+{
+  return snapshot->state == (NnbTrainerState) GPOINTER_TO_INT (data);
+}
+
+static gboolean
+is_finite_snapshot (const NnbSnapshot *snapshot)
+{
+  for (guint i = 0; i < snapshot->parameters->len; i++)
+    if (!isfinite (g_array_index (snapshot->parameters, NnbParameterStats, i).value_norm))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+test_idle_snapshot_before_start (Fixture *f, gconstpointer user_data)
+{
+  g_autoptr (NnbSnapshot) snapshot = nnb_trainer_get_snapshot (f->trainer);
+
+  g_assert_cmpint (snapshot->state, ==, NNB_TRAINER_IDLE);
+  g_assert_cmpint (snapshot->epoch, ==, 0);
+  g_assert_cmpuint (snapshot->losses->len, ==, 0);
+  g_assert_cmpuint (snapshot->parameters->len, ==, 2);
+  g_assert_cmpint (snapshot->n_grid, ==, 16);
+  g_assert_cmpint (nnb_trainer_get_state (f->trainer), ==, NNB_TRAINER_IDLE);
+}
+
+static void
+test_snapshots_advance_while_running (Fixture *f, gconstpointer user_data)
+{
+  g_autoptr (NnbSnapshot) early = NULL;
+  g_autoptr (NnbSnapshot) later = NULL;
+
+  nnb_trainer_start (f->trainer);
+  early = wait_for (f->trainer, reached_epoch, GINT_TO_POINTER (3), NULL);
+  later = wait_for (f->trainer, reached_epoch, GINT_TO_POINTER (early->epoch + 5), NULL);
+
+  g_assert_cmpint (later->state, ==, NNB_TRAINER_RUNNING);
+  g_assert_cmpint (later->epoch, >, early->epoch);
+  g_assert_cmpuint (later->losses->len, ==, (guint) later->epoch);
+  /* the regression's loss falls from 561.6 at epoch 0 */
+  g_assert_cmpfloat (later->loss, <, g_array_index (later->losses, double, 0));
+  g_assert_cmpint (later->n_grid, ==, 16);
+  g_assert_true (is_finite_snapshot (later));
+  /* an older snapshot is immutable: it still says what it said */
+  g_assert_cmpuint (early->losses->len, ==, (guint) early->epoch);
+}
+
+static void
+test_pause_step_resume_stop (Fixture *f, gconstpointer user_data)
+{
+  g_autoptr (NnbSnapshot) paused = NULL;
+  g_autoptr (NnbSnapshot) still = NULL;
+  g_autoptr (NnbSnapshot) stepped = NULL;
+  g_autoptr (NnbSnapshot) after_step = NULL;
+  g_autoptr (NnbSnapshot) resumed = NULL;
+  g_autoptr (NnbSnapshot) stopped = NULL;
+  gint64 waited_us = 0;
+  int epoch;
+
+  nnb_trainer_start (f->trainer);
+  nnb_snapshot_unref (wait_for (f->trainer, reached_epoch, GINT_TO_POINTER (3), NULL));
+
+  /* pause: the UI sees it within 100 ms (one epoch here is microseconds) */
+  nnb_trainer_pause (f->trainer);
+  paused = wait_for (f->trainer, in_state, GINT_TO_POINTER (NNB_TRAINER_PAUSED), &waited_us);
+  g_test_message ("pause took %" G_GINT64_FORMAT " µs", waited_us);
+  g_assert_cmpint (waited_us, <, 100000);
+  g_assert_cmpint (nnb_trainer_get_state (f->trainer), ==, NNB_TRAINER_PAUSED);
+
+  /* paused means paused */
+  g_usleep (50000);
+  still = nnb_trainer_get_snapshot (f->trainer);
+  g_assert_cmpint (still->epoch, ==, paused->epoch);
+  g_assert_cmpint (still->state, ==, NNB_TRAINER_PAUSED);
+
+  /* a single step: exactly one epoch, then paused again */
+  epoch = paused->epoch;
+  nnb_trainer_step (f->trainer);
+  stepped = wait_for (f->trainer, reached_epoch, GINT_TO_POINTER (epoch + 1), NULL);
+  g_assert_cmpint (stepped->epoch, ==, epoch + 1);
+  g_assert_cmpint (stepped->state, ==, NNB_TRAINER_PAUSED);
+  g_usleep (50000);
+  after_step = nnb_trainer_get_snapshot (f->trainer);
+  g_assert_cmpint (after_step->epoch, ==, epoch + 1);
+  g_assert_cmpuint (after_step->losses->len, ==, (guint) epoch + 1);
+
+  /* resume */
+  nnb_trainer_set_lr (f->trainer, 0.005);
+  nnb_trainer_start (f->trainer);
+  resumed = wait_for (f->trainer, reached_epoch, GINT_TO_POINTER (epoch + 10), NULL);
+  g_assert_cmpint (resumed->state, ==, NNB_TRAINER_RUNNING);
+
+  /* stop waits for the worker; the last snapshot says so */
+  nnb_trainer_stop (f->trainer);
+  g_assert_cmpint (nnb_trainer_get_state (f->trainer), ==, NNB_TRAINER_STOPPED);
+  stopped = nnb_trainer_get_snapshot (f->trainer);
+  g_assert_cmpint (stopped->state, ==, NNB_TRAINER_STOPPED);
+  g_assert_cmpint (stopped->epoch, >=, resumed->epoch);
+  g_assert_true (is_finite_snapshot (stopped));
+}
+
+static void
+test_step_from_idle_runs_one_epoch (Fixture *f, gconstpointer user_data)
+{
+  g_autoptr (NnbSnapshot) stepped = NULL;
+
+  nnb_trainer_step (f->trainer);
+  stepped = wait_for (f->trainer, reached_epoch, GINT_TO_POINTER (1), NULL);
+  g_assert_cmpint (stepped->epoch, ==, 1);
+  g_assert_cmpint (stepped->state, ==, NNB_TRAINER_PAUSED);
+  g_assert_cmpuint (stepped->losses->len, ==, 1);
+}
+
+static gboolean
+has_ended (const NnbSnapshot *snapshot, gconstpointer data)
+{
+  return snapshot->state != NNB_TRAINER_IDLE && snapshot->state != NNB_TRAINER_RUNNING &&
+         snapshot->state != NNB_TRAINER_PAUSED;
+}
+
+static void
+test_large_lr_diverges_with_a_message (Fixture *f, gconstpointer user_data)
+{
+  g_autoptr (NnbSnapshot) ended = NULL;
+
+  nnb_trainer_start (f->trainer);
+  ended = wait_for (f->trainer, has_ended, NULL, NULL);
+  g_assert_cmpint (ended->state, ==, NNB_TRAINER_DIVERGED);
+  g_assert_cmpint (nnb_trainer_get_state (f->trainer), ==, NNB_TRAINER_DIVERGED);
+  g_assert_nonnull (ended->message);
+  g_assert_true (g_str_has_prefix (ended->message, "Training diverged at epoch "));
+  g_assert_nonnull (strstr (ended->message, "Try a smaller learning rate"));
+  /* the model keeps the last weights that gave a number */
+  g_assert_true (is_finite_snapshot (ended));
+  /* stopping a finished trainer is harmless */
+  nnb_trainer_stop (f->trainer);
+  g_assert_cmpint (nnb_trainer_get_state (f->trainer), ==, NNB_TRAINER_DIVERGED);
+}
+
+static void
+test_free_while_running (Fixture *f, gconstpointer user_data)
+{
+  g_autoptr (NnbSnapshot) running = NULL;
+
+  nnb_trainer_start (f->trainer);
+  running = wait_for (f->trainer, reached_epoch, GINT_TO_POINTER (2), NULL);
+  /* the window closes: the trainer goes with the worker still stepping;
+   * a snapshot the UI holds outlives it */
+  g_clear_pointer (&f->trainer, nnb_trainer_free);
+  g_assert_cmpint (running->epoch, >=, 2);
+  g_assert_cmpuint (running->losses->len, ==, (guint) running->epoch);
+}
+
+static void
+test_free_while_paused_and_never_started (Fixture *f, gconstpointer user_data)
+{
+  g_autoptr (NnbSnapshot) paused = NULL;
+
+  nnb_trainer_step (f->trainer);
+  paused = wait_for (f->trainer, in_state, GINT_TO_POINTER (NNB_TRAINER_PAUSED), NULL);
+  g_clear_pointer (&f->trainer, nnb_trainer_free);
+}
+
+static gboolean
+finished (const NnbSnapshot *snapshot, gconstpointer data)
+{
+  return snapshot->state == NNB_TRAINER_FINISHED;
+}
+
+static void
+test_runs_to_the_last_epoch (void)
+{
+  g_autofree char *path = nnb_test_source_path ("data/examples/regression.nnb");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = nnb_project_load (path, &error);
+  g_autoptr (NnbDataset) data = NULL;
+  g_autoptr (NnbTrainer) trainer = NULL;
+  g_autoptr (NnbSnapshot) done = NULL;
+
+  g_assert_no_error (error);
+  data = nnb_project_build (project, FALSE, &error);
+  g_assert_no_error (error);
+  trainer = nnb_trainer_new (project->model, data, &project->training, 0, 0, 0, 0, &error);
+  g_assert_no_error (error);
+  nnb_trainer_start (trainer);
+  done = wait_for (trainer, finished, NULL, NULL);
+  /* regression.nnb: 200 epochs, ending near the page's 0.3421 */
+  g_assert_cmpint (done->epoch, ==, 200);
+  g_assert_cmpuint (done->losses->len, ==, 200);
+  g_assert_cmpfloat (fabs (done->loss - 0.3421), <, 1e-3);
+  g_assert_cmpint (done->n_grid, ==, 0);
+  g_clear_pointer (&trainer, nnb_trainer_free);
+}
+
+static void
+test_bad_options_are_refused (void)
+{
+  g_autofree char *path = nnb_test_source_path ("data/examples/regression.nnb");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = nnb_project_load (path, &error);
+  g_autoptr (NnbDataset) data = NULL;
+  NnbTrainingOptions options;
+
+  g_assert_no_error (error);
+  data = nnb_project_build (project, FALSE, &error);
+  g_assert_no_error (error);
+  options = project->training;
+  options.epochs = -1;
+  g_assert_null (nnb_trainer_new (project->model, data, &options, 0, 0, 0, 0, &error));
+  g_assert_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  options = project->training;
+  options.optimizer.lr = NAN;
+  g_assert_null (nnb_trainer_new (project->model, data, &options, 0, 0, 0, 0, &error));
+  g_assert_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT);
+}
+
+int
+main (int argc, char *argv[])
+{
+  static const double large_lr = 10.0;
+
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/trainer/idle-snapshot-before-start", Fixture, NULL, fixture_set_up,
+              test_idle_snapshot_before_start, fixture_tear_down);
+  g_test_add ("/trainer/snapshots-advance-while-running", Fixture, NULL, fixture_set_up,
+              test_snapshots_advance_while_running, fixture_tear_down);
+  g_test_add ("/trainer/pause-within-100ms-step-resume-stop", Fixture, NULL, fixture_set_up,
+              test_pause_step_resume_stop, fixture_tear_down);
+  g_test_add ("/trainer/step-from-idle-runs-one-epoch", Fixture, NULL, fixture_set_up,
+              test_step_from_idle_runs_one_epoch, fixture_tear_down);
+  g_test_add ("/trainer/lr-10-diverges-with-a-message", Fixture, &large_lr, fixture_set_up,
+              test_large_lr_diverges_with_a_message, fixture_tear_down);
+  g_test_add ("/trainer/free-while-running", Fixture, NULL, fixture_set_up,
+              test_free_while_running, fixture_tear_down);
+  g_test_add ("/trainer/free-while-paused", Fixture, NULL, fixture_set_up,
+              test_free_while_paused_and_never_started, fixture_tear_down);
+  g_test_add_func ("/trainer/runs-to-the-last-epoch", test_runs_to_the_last_epoch);
+  g_test_add_func ("/trainer/bad-options-are-refused", test_bad_options_are_refused);
+  return g_test_run ();
+}

@@ -1,6 +1,7 @@
 #include "nnb-test-util.h"
 
 #include <math.h>
+#include <string.h>
 #include <stdarg.h>
 #include <sys/wait.h>
 
@@ -132,4 +133,74 @@ nnb_test_connect (NnbModel *model, int from, int to, int slot)
 
   g_assert_true (nnb_model_connect (model, from, to, slot, &error));
   g_assert_no_error (error);
+}
+
+NnbModel *
+nnb_test_page_mlp (void)
+{
+  g_autoptr (GError) error = NULL;
+  NnbModel *model = nnb_model_new ("MLP");
+  int x, fc1, act, fc2, act2, add, head;
+
+  nnb_test_register (model, "fc1", nnb_test_linear (3, 16, TRUE));
+  nnb_test_register (model, "fc2", nnb_test_linear (16, 16, TRUE));
+  nnb_test_register (model, "head", nnb_test_linear (16, 1, TRUE));
+  nnb_test_register (model, "act", nnb_activation_new (NNB_MODULE_RELU));
+  x = nnb_test_node (model, NNB_NODE_INPUT, "x", NULL, -1);
+  fc1 = nnb_test_node (model, NNB_NODE_CALL, "fc1", "fc1", x);
+  act = nnb_test_node (model, NNB_NODE_CALL, "act", "act", fc1);
+  fc2 = nnb_test_node (model, NNB_NODE_CALL, "fc2", "fc2", act);
+  act2 = nnb_test_node (model, NNB_NODE_CALL, "act_2", "act", fc2);
+  add = nnb_test_sum (model, "add", act2, act);
+  head = nnb_test_node (model, NNB_NODE_CALL, "head", "head", add);
+  nnb_test_node (model, NNB_NODE_OUTPUT, "out", NULL, head);
+  g_assert_true (nnb_model_validate (model, &error));
+  g_assert_no_error (error);
+  return model;
+}
+
+JsonObject *
+nnb_test_golden (const char *relative)
+{
+  static GHashTable *parsers;
+  JsonParser *parser;
+
+  if (parsers == NULL)
+    parsers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  parser = g_hash_table_lookup (parsers, relative);
+  if (parser == NULL)
+    {
+      g_autofree char *path = nnb_test_path (relative);
+      g_autoptr (GError) error = NULL;
+      parser = json_parser_new ();
+      json_parser_load_from_file (parser, path, &error);
+      g_assert_no_error (error);
+      g_hash_table_insert (parsers, g_strdup (relative), parser);
+    }
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static guint32
+float_bits (float value)
+{
+  guint32 bits;
+  memcpy (&bits, &value, sizeof bits);
+  return bits;
+}
+
+void
+nnb_test_assert_float_bits (const char *what, const float *values, gsize n, JsonArray *expected)
+{
+  g_assert_cmpuint (json_array_get_length (expected), ==, n);
+  for (gsize i = 0; i < n; i++)
+    {
+      guint32 want = (guint32) g_ascii_strtoull (json_array_get_string_element (expected, i), NULL, 16);
+      if (float_bits (values[i]) != want)
+        {
+          float want_value;
+          memcpy (&want_value, &want, sizeof want_value);
+          g_error ("%s[%" G_GSIZE_FORMAT "] = %.9g (%08x), PyTorch has %.9g (%08x)",
+                   what, i, values[i], float_bits (values[i]), want_value, want);
+        }
+    }
 }

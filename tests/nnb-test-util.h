@@ -30,3 +30,13 @@ int nnb_test_sum (NnbModel *model, const char *block, int a, int b);
 void nnb_test_fill_parameters (NnbModel *model, double phase);
 /* wires node `from` into slot `slot` of node `to` */
 void nnb_test_connect (NnbModel *model, int from, int to, int slot);
+/* The page's MLP(3, 16, 1) with zero weights: fc1, fc2, head, act;
+ * h = act(fc1(x)); h = act(fc2(h)) + h; return head(h). Validated. */
+NnbModel *nnb_test_page_mlp (void);
+
+#include <json-glib/json-glib.h>
+/* The golden file's root object (tests/<relative>), parsed once per run. */
+JsonObject *nnb_test_golden (const char *relative);
+/* Every value's float32 bits equal the hex strings of expected; names the
+ * first that differs, with both values. */
+void nnb_test_assert_float_bits (const char *what, const float *values, gsize n, JsonArray *expected);

@@ -10,54 +10,12 @@
 #include "nnb-error.h"
 #include "nnb-test-util.h"
 
-static JsonObject *
-golden (void)
-{
-  static JsonParser *parser;
-
-  if (parser == NULL)
-    {
-      g_autofree char *path = nnb_test_path ("data/lesson-data.json");
-      g_autoptr (GError) error = NULL;
-      parser = json_parser_new ();
-      json_parser_load_from_file (parser, path, &error);
-      g_assert_no_error (error);
-    }
-  return json_node_get_object (json_parser_get_root (parser));
-}
-
-static guint32
-float_bits (float value)
-{
-  guint32 bits;
-  memcpy (&bits, &value, sizeof bits);
-  return bits;
-}
-
-/* Every value's bits equal the golden list's; names the first that differs. */
-static void
-assert_bits (const char *what, const float *values, gsize n, JsonArray *expected)
-{
-  g_assert_cmpuint (json_array_get_length (expected), ==, n);
-  for (gsize i = 0; i < n; i++)
-    {
-      guint32 want = (guint32) g_ascii_strtoull (json_array_get_string_element (expected, i), NULL, 16);
-      if (float_bits (values[i]) != want)
-        {
-          float want_value;
-          memcpy (&want_value, &want, sizeof want_value);
-          g_error ("%s[%" G_GSIZE_FORMAT "] = %.9g (%08x), PyTorch has %.9g (%08x)",
-                   what, i, values[i], float_bits (values[i]), want_value, want);
-        }
-    }
-}
-
 /* Draws the golden case's spec after torch.manual_seed(its seed, or 0)
  * and compares X and y with PyTorch's bits. */
 static void
 check_golden_case (const char *name)
 {
-  JsonObject *entry = json_object_get_object_member (golden (), name);
+  JsonObject *entry = json_object_get_object_member (nnb_test_golden ("data/lesson-data.json"), name);
   JsonObject *spec_json = json_object_get_object_member (entry, "spec");
   g_autoptr (GError) error = NULL;
   g_autoptr (NnbDataset) data = NULL;
@@ -87,8 +45,8 @@ check_golden_case (const char *name)
                    json_array_get_int_element (json_object_get_array_member (entry, "x_shape"), 1));
   g_assert_cmpint (data->y->shape[0], ==, spec.n);
   g_assert_cmpint (data->y->shape[1], ==, 1);
-  assert_bits ("X", data->x->data, data->x->numel, json_object_get_array_member (entry, "x"));
-  assert_bits ("y", data->y->data, data->y->numel, json_object_get_array_member (entry, "y"));
+  nnb_test_assert_float_bits ("X", data->x->data, data->x->numel, json_object_get_array_member (entry, "x"));
+  nnb_test_assert_float_bits ("y", data->y->data, data->y->numel, json_object_get_array_member (entry, "y"));
   nnb_data_spec_clear (&spec);
 }
 

@@ -3,15 +3,7 @@
 #include <glib.h>
 #include <string.h>
 #include "nnb-model.h"
-
-static NnbModule *
-linear (int64_t in, int64_t out)
-{
-  g_autoptr (GError) error = NULL;
-  NnbModule *module = nnb_linear_new (in, out, TRUE, NULL, &error);
-  g_assert_no_error (error);
-  return module;
-}
+#include "nnb-test-util.h"
 
 static NnbModel *
 sequential (NnbModule *a, NnbModule *b, NnbModule *c)
@@ -28,7 +20,7 @@ static void
 test_bad_sequential_gives_pytorch_shape_error (void)
 {
   /* the page's nn.Sequential(nn.Linear(3, 16), nn.ReLU(), nn.Linear(8, 1)) */
-  g_autoptr (NnbModel) model = sequential (linear (3, 16), nnb_activation_new (NNB_MODULE_RELU), linear (8, 1));
+  g_autoptr (NnbModel) model = sequential (nnb_test_linear (3, 16, TRUE), nnb_activation_new (NNB_MODULE_RELU), nnb_test_linear (8, 1, TRUE));
   g_autoptr (NnbTensor) x = nnb_tensor_new_2d (5, 3);
   g_autoptr (GError) error = NULL;
   NnbNodeShape *shapes = NULL;
@@ -52,7 +44,7 @@ static void
 test_flat_input_gives_pytorch_shape_error (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (NnbModule) layer = linear (3, 2);
+  g_autoptr (NnbModule) layer = nnb_test_linear (3, 2, TRUE);
   NnbModule *modules[] = { layer };
   g_autoptr (NnbModel) model = nnb_model_new_sequential (modules, 1);
   g_autoptr (NnbTensor) flat = nnb_tensor_new_1d (5);
@@ -65,7 +57,7 @@ static void
 test_linear_acts_on_the_last_dimension (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (NnbModule) layer = linear (3, 2);
+  g_autoptr (NnbModule) layer = nnb_test_linear (3, 2, TRUE);
   NnbModule *modules[] = { layer };
   g_autoptr (NnbModel) model = nnb_model_new_sequential (modules, 1);
   int64_t shape3[3] = { 4, 7, 3 };
@@ -90,9 +82,9 @@ test_trace_prints_like_the_forward_hook (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (NnbModel) model = nnb_model_new ("MLP");
-  g_autoptr (NnbModule) fc1 = linear (3, 16);
-  g_autoptr (NnbModule) fc2 = linear (16, 16);
-  g_autoptr (NnbModule) head = linear (16, 1);
+  g_autoptr (NnbModule) fc1 = nnb_test_linear (3, 16, TRUE);
+  g_autoptr (NnbModule) fc2 = nnb_test_linear (16, 16, TRUE);
+  g_autoptr (NnbModule) head = nnb_test_linear (16, 1, TRUE);
   g_autoptr (NnbModule) act = nnb_activation_new (NNB_MODULE_RELU);
   g_autoptr (GPtrArray) lines = NULL;
   int64_t shape[2] = { 5, 3 };
@@ -135,7 +127,7 @@ static void
 test_wire_that_closes_a_cycle_is_refused (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (NnbModel) model = sequential (linear (2, 2), nnb_activation_new (NNB_MODULE_TANH), linear (2, 2));
+  g_autoptr (NnbModel) model = sequential (nnb_test_linear (2, 2, TRUE), nnb_activation_new (NNB_MODULE_TANH), nnb_test_linear (2, 2, TRUE));
   int first = nnb_model_find_node (model, "0");
   int last = nnb_model_find_node (model, "2");
 
@@ -149,8 +141,8 @@ static void
 test_incomplete_graphs_name_the_block (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (NnbModel) model = sequential (linear (2, 2), nnb_activation_new (NNB_MODULE_TANH), linear (2, 2));
-  g_autoptr (NnbModule) extra = linear (2, 2);
+  g_autoptr (NnbModel) model = sequential (nnb_test_linear (2, 2, TRUE), nnb_activation_new (NNB_MODULE_TANH), nnb_test_linear (2, 2, TRUE));
+  g_autoptr (NnbModule) extra = nnb_test_linear (2, 2, TRUE);
   int add, dangling;
 
   nnb_model_disconnect (model, nnb_model_find_node (model, "1"), 0);
@@ -187,8 +179,8 @@ test_skip_connection_shapes_must_agree (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (NnbModel) model = nnb_model_new ("Net");
-  g_autoptr (NnbModule) wide = linear (3, 16);
-  g_autoptr (NnbModule) narrow = linear (3, 8);
+  g_autoptr (NnbModule) wide = nnb_test_linear (3, 16, TRUE);
+  g_autoptr (NnbModule) narrow = nnb_test_linear (3, 8, TRUE);
   int64_t shape[2] = { 5, 3 };
   NnbNodeShape *shapes = NULL;
   int x, a, b, add, out;
@@ -217,7 +209,7 @@ static void
 test_input_on_another_device_gives_pytorch_message (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (NnbModel) model = sequential (linear (3, 2), nnb_activation_new (NNB_MODULE_RELU), linear (2, 1));
+  g_autoptr (NnbModel) model = sequential (nnb_test_linear (3, 2, TRUE), nnb_activation_new (NNB_MODULE_RELU), nnb_test_linear (2, 1, TRUE));
   g_autoptr (NnbTensor) x = nnb_tensor_new_2d (5, 3);
 
   /* as if model.to("cuda") had run: the check comes before any GPU work */

@@ -3,62 +3,16 @@
 #include <glib.h>
 #include <string.h>
 #include "nnb-model.h"
-
-static NnbModule *
-linear (int64_t in, int64_t out)
-{
-  g_autoptr (GError) error = NULL;
-  NnbModule *module = nnb_linear_new (in, out, TRUE, NULL, &error);
-  g_assert_no_error (error);
-  return module;
-}
-
-/* The page's MLP(3, 16, 1): fc1, fc2, head, act; forward
- * h = act(fc1(x)); h = act(fc2(h)) + h; return head(h). */
-static NnbModel *
-build_page_mlp (void)
-{
-  g_autoptr (GError) error = NULL;
-  NnbModel *model = nnb_model_new ("MLP");
-  g_autoptr (NnbModule) fc1 = linear (3, 16);
-  g_autoptr (NnbModule) fc2 = linear (16, 16);
-  g_autoptr (NnbModule) head = linear (16, 1);
-  g_autoptr (NnbModule) act = nnb_activation_new (NNB_MODULE_RELU);
-  int x, n_fc1, n_act, n_fc2, n_act2, n_add, n_head, n_out;
-
-  g_assert_true (nnb_model_register_module (model, "fc1", fc1, &error));
-  g_assert_true (nnb_model_register_module (model, "fc2", fc2, &error));
-  g_assert_true (nnb_model_register_module (model, "head", head, &error));
-  g_assert_true (nnb_model_register_module (model, "act", act, &error));
-  x = nnb_model_add_node (model, NNB_NODE_INPUT, "x", NULL, &error);
-  n_fc1 = nnb_model_add_node (model, NNB_NODE_CALL, "fc1", "fc1", &error);
-  n_act = nnb_model_add_node (model, NNB_NODE_CALL, "act", "act", &error);
-  n_fc2 = nnb_model_add_node (model, NNB_NODE_CALL, "fc2", "fc2", &error);
-  n_act2 = nnb_model_add_node (model, NNB_NODE_CALL, "act_2", "act", &error);
-  n_add = nnb_model_add_node (model, NNB_NODE_ADD, "add", NULL, &error);
-  n_head = nnb_model_add_node (model, NNB_NODE_CALL, "head", "head", &error);
-  n_out = nnb_model_add_node (model, NNB_NODE_OUTPUT, "out", NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (nnb_model_connect (model, x, n_fc1, 0, &error));
-  g_assert_true (nnb_model_connect (model, n_fc1, n_act, 0, &error));
-  g_assert_true (nnb_model_connect (model, n_act, n_fc2, 0, &error));
-  g_assert_true (nnb_model_connect (model, n_fc2, n_act2, 0, &error));
-  g_assert_true (nnb_model_connect (model, n_act2, n_add, 0, &error));
-  g_assert_true (nnb_model_connect (model, n_act, n_add, 1, &error));
-  g_assert_true (nnb_model_connect (model, n_add, n_head, 0, &error));
-  g_assert_true (nnb_model_connect (model, n_head, n_out, 0, &error));
-  g_assert_true (nnb_model_validate (model, &error));
-  return model;
-}
+#include "nnb-test-util.h"
 
 static NnbModel *
 build_page_sequential (void)
 {
-  g_autoptr (NnbModule) l0 = linear (3, 16);
+  g_autoptr (NnbModule) l0 = nnb_test_linear (3, 16, TRUE);
   g_autoptr (NnbModule) r1 = nnb_activation_new (NNB_MODULE_RELU);
-  g_autoptr (NnbModule) l2 = linear (16, 16);
+  g_autoptr (NnbModule) l2 = nnb_test_linear (16, 16, TRUE);
   g_autoptr (NnbModule) r3 = nnb_activation_new (NNB_MODULE_RELU);
-  g_autoptr (NnbModule) l4 = linear (16, 1);
+  g_autoptr (NnbModule) l4 = nnb_test_linear (16, 1, TRUE);
   NnbModule *modules[] = { l0, r1, l2, r3, l4 };
   return nnb_model_new_sequential (modules, 5);
 }
@@ -66,14 +20,14 @@ build_page_sequential (void)
 static void
 test_mlp_has_353_parameters (void)
 {
-  g_autoptr (NnbModel) model = build_page_mlp ();
+  g_autoptr (NnbModel) model = nnb_test_page_mlp ();
   g_assert_cmpint (nnb_model_count_parameters (model), ==, 353);
 }
 
 static void
 test_mlp_parameter_names_in_pytorch_order (void)
 {
-  g_autoptr (NnbModel) model = build_page_mlp ();
+  g_autoptr (NnbModel) model = nnb_test_page_mlp ();
   GPtrArray *params = nnb_model_named_parameters (model);
   const char *names[] = { "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias", "head.weight", "head.bias" };
   const char *shapes[] = { "(16, 3)", "(16,)", "(16, 16)", "(16,)", "(1, 16)", "(1,)" };
@@ -92,7 +46,7 @@ test_mlp_parameter_names_in_pytorch_order (void)
 static void
 test_mlp_prints_like_pytorch (void)
 {
-  g_autoptr (NnbModel) model = build_page_mlp ();
+  g_autoptr (NnbModel) model = nnb_test_page_mlp ();
   g_autofree char *text = nnb_model_repr (model);
 
   g_assert_cmpstr (text, ==,
@@ -129,11 +83,11 @@ test_sinenet_has_4353_parameters_and_nested_names (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (NnbModel) model = nnb_model_new ("SineNet");
   g_autoptr (NnbModule) net = nnb_sequential_new ();
-  g_autoptr (NnbModule) l0 = linear (1, 64);
+  g_autoptr (NnbModule) l0 = nnb_test_linear (1, 64, TRUE);
   g_autoptr (NnbModule) t1 = nnb_activation_new (NNB_MODULE_TANH);
-  g_autoptr (NnbModule) l2 = linear (64, 64);
+  g_autoptr (NnbModule) l2 = nnb_test_linear (64, 64, TRUE);
   g_autoptr (NnbModule) t3 = nnb_activation_new (NNB_MODULE_TANH);
-  g_autoptr (NnbModule) l4 = linear (64, 1);
+  g_autoptr (NnbModule) l4 = nnb_test_linear (64, 1, TRUE);
   g_autofree char *text = NULL;
   int x, call, out;
 
@@ -170,7 +124,7 @@ test_bare_linear_is_named_like_pytorch (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (NnbModel) model = nnb_model_new ("Linear");
-  g_autoptr (NnbModule) line = linear (1, 1);
+  g_autoptr (NnbModule) line = nnb_test_linear (1, 1, TRUE);
   g_autofree char *text = NULL;
 
   g_assert_true (nnb_model_register_module (model, "", line, &error));

@@ -39,40 +39,12 @@ load_text (const char *text, GError **error)
   return nnb_project_load_from_data (text, strlen (text), error);
 }
 
-static JsonObject *
-golden (void)
-{
-  static JsonParser *parser;
-
-  if (parser == NULL)
-    {
-      g_autofree char *path = nnb_test_path ("data/lesson-data.json");
-      g_autoptr (GError) error = NULL;
-      parser = json_parser_new ();
-      json_parser_load_from_file (parser, path, &error);
-      g_assert_no_error (error);
-    }
-  return json_node_get_object (json_parser_get_root (parser));
-}
-
 static guint32
 float_bits (float value)
 {
   guint32 bits;
   memcpy (&bits, &value, sizeof bits);
   return bits;
-}
-
-static void
-assert_bits (const char *what, const float *values, gsize n, JsonArray *expected)
-{
-  g_assert_cmpuint (json_array_get_length (expected), ==, n);
-  for (gsize i = 0; i < n; i++)
-    {
-      guint32 want = (guint32) g_ascii_strtoull (json_array_get_string_element (expected, i), NULL, 16);
-      if (float_bits (values[i]) != want)
-        g_error ("%s[%" G_GSIZE_FORMAT "] has bits %08x, PyTorch's are %08x", what, i, float_bits (values[i]), want);
-    }
 }
 
 /* ------------------------------------------------------------ examples */
@@ -310,7 +282,7 @@ test_comments_are_welcome_anywhere (void)
 static void
 assert_recipe_parameters (NnbProject *project, const char *example)
 {
-  JsonObject *recipe = json_object_get_object_member (json_object_get_object_member (golden (), "recipes"), example);
+  JsonObject *recipe = json_object_get_object_member (json_object_get_object_member (nnb_test_golden ("data/lesson-data.json"), "recipes"), example);
   JsonObject *expected = json_object_get_object_member (recipe, "parameters");
   GPtrArray *params = nnb_model_named_parameters (project->model);
   float next;
@@ -323,7 +295,7 @@ assert_recipe_parameters (NnbProject *project, const char *example)
       g_autofree char *what = g_strdup_printf ("%s %s", example, named->name);
 
       g_assert_nonnull (want);
-      assert_bits (what, named->param->value->data, named->param->value->numel,
+      nnb_test_assert_float_bits (what, named->param->value->data, named->param->value->numel,
                    json_object_get_array_member (want, "bits"));
     }
   /* the generator is left where PyTorch's is: the next rand() agrees */
@@ -339,11 +311,11 @@ test_building_regression_gives_the_golden_data (void)
   g_autoptr (NnbProject) project = load_example ("regression.nnb");
   g_autoptr (GError) error = NULL;
   g_autoptr (NnbDataset) data = nnb_project_build (project, TRUE, &error);
-  JsonObject *regression = json_object_get_object_member (golden (), "regression");
+  JsonObject *regression = json_object_get_object_member (nnb_test_golden ("data/lesson-data.json"), "regression");
 
   g_assert_no_error (error);
-  assert_bits ("X", data->x->data, data->x->numel, json_object_get_array_member (regression, "x"));
-  assert_bits ("y", data->y->data, data->y->numel, json_object_get_array_member (regression, "y"));
+  nnb_test_assert_float_bits ("X", data->x->data, data->x->numel, json_object_get_array_member (regression, "x"));
+  nnb_test_assert_float_bits ("y", data->y->data, data->y->numel, json_object_get_array_member (regression, "y"));
   assert_recipe_parameters (project, "regression.nnb");
 }
 
@@ -394,7 +366,7 @@ test_build_keeps_or_replaces_the_files_weights (void)
   g_assert_cmpfloat (nnb_model_get_parameter (trained->model, "bias")->value->data[0], ==, bias);
   g_assert_true (trained->has_weights);
   {
-    JsonObject *recipe = json_object_get_object_member (json_object_get_object_member (golden (), "recipes"), "sine-linear.nnb");
+    JsonObject *recipe = json_object_get_object_member (json_object_get_object_member (nnb_test_golden ("data/lesson-data.json"), "recipes"), "sine-linear.nnb");
     float next;
     nnb_rng_uniform (nnb_generator_default (), &next, 1, 0.0, 1.0);
     g_assert_cmphex (float_bits (next), ==,

@@ -20,6 +20,7 @@
 #include "nnb-gpu-host.h"
 #include "nnb-loss.h"
 #include "nnb-model.h"
+#include "nnb-test-util.h"
 #include "nnb-optimizer.h"
 
 static gboolean gpu_available;
@@ -565,44 +566,6 @@ fill_parameters (NnbModel *model, guint32 seed)
     }
 }
 
-/* The page's MLP(3, 16, 1): h = act(fc1(x)); h = act(fc2(h)) + h; head(h) */
-static NnbModel *
-build_page_mlp (void)
-{
-  g_autoptr (GError) error = NULL;
-  NnbModel *model = nnb_model_new ("MLP");
-  g_autoptr (NnbModule) fc1 = linear (3, 16);
-  g_autoptr (NnbModule) fc2 = linear (16, 16);
-  g_autoptr (NnbModule) head = linear (16, 1);
-  g_autoptr (NnbModule) act = nnb_activation_new (NNB_MODULE_RELU);
-  int x, n_fc1, n_act, n_fc2, n_act2, n_add, n_head, n_out;
-
-  g_assert_true (nnb_model_register_module (model, "fc1", fc1, &error));
-  g_assert_true (nnb_model_register_module (model, "fc2", fc2, &error));
-  g_assert_true (nnb_model_register_module (model, "head", head, &error));
-  g_assert_true (nnb_model_register_module (model, "act", act, &error));
-  x = nnb_model_add_node (model, NNB_NODE_INPUT, "x", NULL, &error);
-  n_fc1 = nnb_model_add_node (model, NNB_NODE_CALL, "fc1", "fc1", &error);
-  n_act = nnb_model_add_node (model, NNB_NODE_CALL, "act", "act", &error);
-  n_fc2 = nnb_model_add_node (model, NNB_NODE_CALL, "fc2", "fc2", &error);
-  n_act2 = nnb_model_add_node (model, NNB_NODE_CALL, "act_2", "act", &error);
-  n_add = nnb_model_add_node (model, NNB_NODE_ADD, "add", NULL, &error);
-  n_head = nnb_model_add_node (model, NNB_NODE_CALL, "head", "head", &error);
-  n_out = nnb_model_add_node (model, NNB_NODE_OUTPUT, "out", NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (nnb_model_connect (model, x, n_fc1, 0, &error));
-  g_assert_true (nnb_model_connect (model, n_fc1, n_act, 0, &error));
-  g_assert_true (nnb_model_connect (model, n_act, n_fc2, 0, &error));
-  g_assert_true (nnb_model_connect (model, n_fc2, n_act2, 0, &error));
-  g_assert_true (nnb_model_connect (model, n_act2, n_add, 0, &error));
-  g_assert_true (nnb_model_connect (model, n_act, n_add, 1, &error));
-  g_assert_true (nnb_model_connect (model, n_add, n_head, 0, &error));
-  g_assert_true (nnb_model_connect (model, n_head, n_out, 0, &error));
-  g_assert_true (nnb_model_validate (model, &error));
-  g_assert_no_error (error);
-  return model;
-}
-
 /* SineNet: Linear(1, 64), Tanh, Linear(64, 64), Tanh, Linear(64, 1) */
 static NnbModel *
 build_sinenet (void)
@@ -709,8 +672,8 @@ test_mlp_training_step (void)
   options.lr = 0.1;
   options.momentum = 0.9;
 
-  run_init (&cpu, build_page_mlp (), nnb_device_cpu (), x, y, &options);
-  run_init (&gpu, build_page_mlp (), CUDA0, x, y, &options);
+  run_init (&cpu, nnb_test_page_mlp (), nnb_device_cpu (), x, y, &options);
+  run_init (&gpu, nnb_test_page_mlp (), CUDA0, x, y, &options);
   fill_parameters (cpu.model, 11);
   fill_parameters (gpu.model, 11);
 
@@ -782,7 +745,7 @@ test_device_mismatch (void)
   g_autoptr (NnbTensor) x = NULL;
 
   REQUIRE_GPU ();
-  model = build_page_mlp ();
+  model = nnb_test_page_mlp ();
   g_assert_true (nnb_model_to (model, CUDA0, &error));
   g_assert_no_error (error);
   /* the page's mistake: the model on the GPU, the data left on the CPU */
@@ -852,7 +815,7 @@ test_no_driver_message (void)
       return;
     }
   /* model.to("cuda") without a driver: PyTorch's words, not a crash */
-  model = build_page_mlp ();
+  model = nnb_test_page_mlp ();
   g_assert_false (nnb_model_to (model, CUDA0, &error));
   g_assert_error (error, NNB_ERROR, NNB_ERROR_DEVICE);
   g_assert_true (g_str_has_prefix (error->message, "Found no NVIDIA driver on your system."));

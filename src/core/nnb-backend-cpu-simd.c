@@ -1,6 +1,7 @@
 #include "nnb-backend-cpu-simd.h"
 
 #include <immintrin.h>
+#include <math.h>
 #include <sleef.h>
 #include <string.h>
 
@@ -80,6 +81,227 @@ nnb_simd_tanh_backward (const float *y, const float *dy, float *dx, gsize n, gbo
       float g = dy[i] * (1.0f - yy);
       dx[i] = accumulate ? dx[i] + g : g;
     }
+}
+
+/* ReLU as compare-and-mask: no branch on the sign of the value, which in
+ * training is random and made the plain loop mispredict about every other
+ * element. The mask keeps the scalar rule bit for bit: x > 0 (false for
+ * nan and -0) keeps x, anything else gives +0. */
+void
+nnb_simd_relu (const float *x, float *y, gsize n)
+{
+  const __m256 zero = _mm256_setzero_ps ();
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    {
+      __m256 v = _mm256_loadu_ps (x + i);
+      _mm256_storeu_ps (y + i, _mm256_and_ps (v, _mm256_cmp_ps (v, zero, _CMP_GT_OQ)));
+    }
+  for (; i < n; i++)
+    y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+
+/* threshold_backward on the output: 0 where y <= 0 (not for nan), else dy */
+void
+nnb_simd_relu_backward (const float *y, const float *dy, float *dx, gsize n, gboolean accumulate)
+{
+  const __m256 zero = _mm256_setzero_ps ();
+  gsize i = 0;
+
+  if (accumulate)
+    for (; i + 8 <= n; i += 8)
+      {
+        __m256 off = _mm256_cmp_ps (_mm256_loadu_ps (y + i), zero, _CMP_LE_OQ);
+        __m256 g = _mm256_andnot_ps (off, _mm256_loadu_ps (dy + i));
+        _mm256_storeu_ps (dx + i, _mm256_add_ps (_mm256_loadu_ps (dx + i), g));
+      }
+  else
+    for (; i + 8 <= n; i += 8)
+      {
+        __m256 off = _mm256_cmp_ps (_mm256_loadu_ps (y + i), zero, _CMP_LE_OQ);
+        _mm256_storeu_ps (dx + i, _mm256_andnot_ps (off, _mm256_loadu_ps (dy + i)));
+      }
+  for (; i < n; i++)
+    {
+      float g = y[i] <= 0.0f ? 0.0f : dy[i];
+      dx[i] = accumulate ? dx[i] + g : g;
+    }
+}
+
+/* LeakyReLU: x > 0 ? x : x * slope, as a blend of both */
+void
+nnb_simd_leaky_relu (const float *x, float *y, gsize n, float slope)
+{
+  const __m256 zero = _mm256_setzero_ps (), s = _mm256_set1_ps (slope);
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    {
+      __m256 v = _mm256_loadu_ps (x + i);
+      __m256 pos = _mm256_cmp_ps (v, zero, _CMP_GT_OQ);
+      _mm256_storeu_ps (y + i, _mm256_blendv_ps (_mm256_mul_ps (v, s), v, pos));
+    }
+  for (; i < n; i++)
+    y[i] = x[i] > 0.0f ? x[i] : x[i] * slope;
+}
+
+/* LeakyReLU's backward on the input: x > 0 ? dy : dy * slope */
+void
+nnb_simd_leaky_relu_backward (const float *x, const float *dy, float *dx, gsize n, float slope,
+                              gboolean accumulate)
+{
+  const __m256 zero = _mm256_setzero_ps (), s = _mm256_set1_ps (slope);
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    {
+      __m256 d = _mm256_loadu_ps (dy + i);
+      __m256 pos = _mm256_cmp_ps (_mm256_loadu_ps (x + i), zero, _CMP_GT_OQ);
+      __m256 g = _mm256_blendv_ps (_mm256_mul_ps (d, s), d, pos);
+      if (accumulate)
+        g = _mm256_add_ps (_mm256_loadu_ps (dx + i), g);
+      _mm256_storeu_ps (dx + i, g);
+    }
+  for (; i < n; i++)
+    {
+      float g = x[i] > 0.0f ? dy[i] : dy[i] * slope;
+      dx[i] = accumulate ? dx[i] + g : g;
+    }
+}
+
+/* sigmoid's backward on the output: dy * (1 - y) * y, left to right */
+void
+nnb_simd_sigmoid_backward (const float *y, const float *dy, float *dx, gsize n, gboolean accumulate)
+{
+  const __m256 one = _mm256_set1_ps (1.0f);
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    {
+      __m256 yv = _mm256_loadu_ps (y + i);
+      __m256 g = _mm256_mul_ps (_mm256_mul_ps (_mm256_loadu_ps (dy + i), _mm256_sub_ps (one, yv)), yv);
+      if (accumulate)
+        g = _mm256_add_ps (_mm256_loadu_ps (dx + i), g);
+      _mm256_storeu_ps (dx + i, g);
+    }
+  for (; i < n; i++)
+    {
+      float g = dy[i] * (1.0f - y[i]) * y[i];
+      dx[i] = accumulate ? dx[i] + g : g;
+    }
+}
+
+/* GELU (erf form) four values at a time in double, the formulas of the
+ * scalar code in nnb-backend-cpu.c with SLEEF's 1-ulp double erf and exp in
+ * place of libm's: the float results are libm's except where a double's
+ * last bit decides a float rounding (tests/test-simd-accuracy.c). */
+static inline __m256d
+gelu4 (__m128 x)
+{
+  const __m256d half = _mm256_set1_pd (0.5), one = _mm256_set1_pd (1.0);
+  const __m256d rsqrt2 = _mm256_set1_pd (M_SQRT1_2);
+  __m256d xd = _mm256_cvtps_pd (x);
+  __m256d erf = Sleef_erfd4_u10avx2 (_mm256_mul_pd (xd, rsqrt2));
+
+  return _mm256_mul_pd (_mm256_mul_pd (half, xd), _mm256_add_pd (one, erf));
+}
+
+/* d/dx GELU = Φ(x) + x·φ(x), in double */
+static inline __m256d
+gelu_derivative4 (__m128 x)
+{
+  const __m256d half = _mm256_set1_pd (0.5), one = _mm256_set1_pd (1.0);
+  const __m256d rsqrt2 = _mm256_set1_pd (M_SQRT1_2), minus_half = _mm256_set1_pd (-0.5);
+  const __m256d sqrt_2pi = _mm256_set1_pd (sqrt (2.0 * M_PI));
+  __m256d xd = _mm256_cvtps_pd (x);
+  __m256d cdf = _mm256_mul_pd (half, _mm256_add_pd (one, Sleef_erfd4_u10avx2 (_mm256_mul_pd (xd, rsqrt2))));
+  __m256d pdf = _mm256_div_pd (Sleef_expd4_u10avx2 (_mm256_mul_pd (_mm256_mul_pd (minus_half, xd), xd)), sqrt_2pi);
+
+  return _mm256_add_pd (cdf, _mm256_mul_pd (xd, pdf));
+}
+
+void
+nnb_simd_gelu (const float *x, float *y, gsize n)
+{
+  gsize i = 0;
+
+  for (; i + 4 <= n; i += 4)
+    _mm_storeu_ps (y + i, _mm256_cvtpd_ps (gelu4 (_mm_loadu_ps (x + i))));
+  if (i < n)
+    {
+      float in[4] = { 0 }, out[4];
+      memcpy (in, x + i, (n - i) * sizeof (float));
+      _mm_storeu_ps (out, _mm256_cvtpd_ps (gelu4 (_mm_loadu_ps (in))));
+      memcpy (y + i, out, (n - i) * sizeof (float));
+    }
+}
+
+/* dy · (float) GELU'(x), the product in float */
+void
+nnb_simd_gelu_backward (const float *x, const float *dy, float *dx, gsize n, gboolean accumulate)
+{
+  gsize i = 0;
+
+  for (; i + 4 <= n; i += 4)
+    {
+      __m128 d = _mm256_cvtpd_ps (gelu_derivative4 (_mm_loadu_ps (x + i)));
+      __m128 g = _mm_mul_ps (_mm_loadu_ps (dy + i), d);
+      if (accumulate)
+        g = _mm_add_ps (_mm_loadu_ps (dx + i), g);
+      _mm_storeu_ps (dx + i, g);
+    }
+  if (i < n)
+    {
+      float in[4] = { 0 }, d[4];
+      memcpy (in, x + i, (n - i) * sizeof (float));
+      _mm_storeu_ps (d, _mm256_cvtpd_ps (gelu_derivative4 (_mm_loadu_ps (in))));
+      for (gsize j = 0; i < n; i++, j++)
+        {
+          float g = dy[i] * d[j];
+          dx[i] = accumulate ? dx[i] + g : g;
+        }
+    }
+}
+
+/* The loss's gradient: MSE (2/N)·(x − t), L1 sign(x − t)/N (0 where
+ * x − t is 0 or nan), N folded into norm */
+void
+nnb_simd_loss_grad (gboolean mse, const float *pred, const float *target, float *grad, gsize n, float norm)
+{
+  const __m256 zero = _mm256_setzero_ps (), pos = _mm256_set1_ps (norm), neg = _mm256_set1_ps (-norm);
+  gsize i = 0;
+
+  if (mse)
+    for (; i + 8 <= n; i += 8)
+      {
+        __m256 diff = _mm256_sub_ps (_mm256_loadu_ps (pred + i), _mm256_loadu_ps (target + i));
+        _mm256_storeu_ps (grad + i, _mm256_mul_ps (pos, diff));
+      }
+  else
+    for (; i + 8 <= n; i += 8)
+      {
+        __m256 diff = _mm256_sub_ps (_mm256_loadu_ps (pred + i), _mm256_loadu_ps (target + i));
+        __m256 g = _mm256_or_ps (_mm256_and_ps (_mm256_cmp_ps (diff, zero, _CMP_GT_OQ), pos),
+                                 _mm256_and_ps (_mm256_cmp_ps (diff, zero, _CMP_LT_OQ), neg));
+        _mm256_storeu_ps (grad + i, g);
+      }
+  for (; i < n; i++)
+    {
+      float diff = pred[i] - target[i];
+      grad[i] = mse ? norm * diff : diff > 0.0f ? norm : diff < 0.0f ? -norm : 0.0f;
+    }
+}
+
+void
+nnb_simd_add (const float *a, const float *b, float *y, gsize n)
+{
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    _mm256_storeu_ps (y + i, _mm256_add_ps (_mm256_loadu_ps (a + i), _mm256_loadu_ps (b + i)));
+  for (; i < n; i++)
+    y[i] = a[i] + b[i];
 }
 
 void

@@ -14,6 +14,24 @@ gboolean nnb_simd_available (void);
 void nnb_simd_tanh (const float *x, float *y, gsize n);
 void nnb_simd_sigmoid (const float *x, float *y, gsize n);
 void nnb_simd_tanh_backward (const float *y, const float *dy, float *dx, gsize n, gboolean accumulate);
+void nnb_simd_sigmoid_backward (const float *y, const float *dy, float *dx, gsize n, gboolean accumulate);
+void nnb_simd_relu (const float *x, float *y, gsize n);
+void nnb_simd_relu_backward (const float *y, const float *dy, float *dx, gsize n, gboolean accumulate);
+void nnb_simd_leaky_relu (const float *x, float *y, gsize n, float slope);
+void nnb_simd_leaky_relu_backward (const float *x, const float *dy, float *dx, gsize n, float slope,
+                                   gboolean accumulate);
+void nnb_simd_add (const float *a, const float *b, float *y, gsize n);
+void nnb_simd_loss_grad (gboolean mse, const float *pred, const float *target, float *grad, gsize n, float norm);
+void nnb_simd_gelu (const float *x, float *y, gsize n);
+void nnb_simd_gelu_backward (const float *x, const float *dy, float *dx, gsize n, gboolean accumulate);
+
+/* The same tanh and sigmoid 16 lanes at a time, from SLEEF's AVX-512
+ * functions (nnb-backend-cpu-avx512.c), which give the 8-lane functions'
+ * bits for every float (checked exhaustively; tests/test-simd-accuracy.c
+ * keeps a sample of it) in half the time. */
+gboolean nnb_avx512_available (void);
+void nnb_avx512_tanh (const float *x, float *y, gsize n);
+void nnb_avx512_sigmoid (const float *x, float *y, gsize n);
 
 G_END_DECLS
 

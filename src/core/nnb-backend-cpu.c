@@ -20,7 +20,8 @@ cpu_alloc (gsize bytes, GError **error)
 
   if (bytes == 0)
     bytes = 64;
-  if (posix_memalign (&ptr, 64, (bytes + 63) & ~(gsize) 63) != 0 || ptr == NULL)
+  /* rounding up to whole cache lines must not wrap around */
+  if (bytes > G_MAXSIZE - 63 || posix_memalign (&ptr, 64, (bytes + 63) & ~(gsize) 63) != 0 || ptr == NULL)
     {
       g_set_error (error, NNB_ERROR, NNB_ERROR_OUT_OF_MEMORY,
                    "Not enough memory: the tensor needs %.1f MiB. Try smaller layers or fewer data points.",
@@ -57,6 +58,16 @@ cpu_fill (float *dst, gsize n, float value)
 }
 
 static void
+cpu_accumulate (float *y, const float *x, gsize n)
+{
+  if (nnb_simd_available ())
+    nnb_simd_add (y, x, y, n);
+  else
+    for (gsize i = 0; i < n; i++)
+      y[i] += x[i];
+}
+
+static void
 cpu_gemm (gboolean trans_a, gboolean trans_b, int m, int n, int k,
           float alpha, const float *a, int lda, const float *b, int ldb,
           float beta, float *c, int ldc)
@@ -68,19 +79,34 @@ cpu_gemm (gboolean trans_a, gboolean trans_b, int m, int n, int k,
 static void
 cpu_bias_fill (float *y, const float *bias, gsize rows, gsize cols)
 {
-  for (gsize r = 0; r < rows; r++)
-    memcpy (y + r * cols, bias, cols * sizeof (float));
+  /* one output column (a regression's last layer) is a fill, not a copy
+   * of 4 bytes per row */
+  if (cols == 1)
+    for (gsize r = 0; r < rows; r++)
+      y[r] = bias[0];
+  else
+    for (gsize r = 0; r < rows; r++)
+      memcpy (y + r * cols, bias, cols * sizeof (float));
 }
 
 static void
 cpu_transpose_accumulate (float *y, const float *x, gsize rows, gsize cols)
 {
-  for (gsize r = 0; r < rows; r++)
-    for (gsize c = 0; c < cols; c++)
-      y[c * rows + r] += x[r * cols + c];
+  /* in 16×16 tiles, so that the column-wise writes stay in cache lines
+   * already loaded; each element is still one y += x */
+  const gsize tile = 16;
+
+  for (gsize r0 = 0; r0 < rows; r0 += tile)
+    for (gsize c0 = 0; c0 < cols; c0 += tile)
+      {
+        gsize r1 = MIN (rows, r0 + tile), c1 = MIN (cols, c0 + tile);
+        for (gsize c = c0; c < c1; c++)
+          for (gsize r = r0; r < r1; r++)
+            y[c * rows + r] += x[r * cols + c];
+      }
 }
 
-/* PyTorch 1.13's cascade sum (SumKernel.cpp, multi_row_sum) of one column
+/* PyTorch 1.13's cascade sum (SumKernel.cpp, multi_row_sum) of a column
  * over `size` rows: first, first + step, …, in float, with partial sums
  * that cascade through four levels. Reproducing its order makes the bias
  * gradient — grad_output.sum(0) — bit-identical to PyTorch's. */
@@ -93,71 +119,49 @@ ceil_log2 (gsize x)
   return bits;
 }
 
-static float
-cascade_column_sum (const float *dy, gsize cols, gsize c, gsize first, gsize step, gsize size)
+/* Columns summed together, at most: the four levels of partial sums of
+ * this many columns (8 KiB) stay in L1. */
+#define CASCADE_WIDTH 512
+
+/* acc[c] += row[c] for c < width, in blocks of 8 the compiler vectorises */
+static inline void
+add_row (float *acc, const float *row, gsize width)
+{
+  gsize c = 0;
+
+  for (; c + 8 <= width; c += 8)
+    for (int k = 0; k < 8; k++)
+      acc[c + k] += row[c + k];
+  for (; c < width; c++)
+    acc[c] += row[c];
+}
+
+/* The cascade sums of columns c0 … c0 + width − 1 (width ≤ CASCADE_WIDTH)
+ * into out. Every column gets exactly the arithmetic of PyTorch's per-column
+ * loop, since the levels cascade at the same row counts for all of them;
+ * walking the rows in memory order rather than each column down the rows
+ * reads every cache line once, and in sequence. */
+/* cascade_columns for at most 16 columns (a mini-batch's small layers):
+ * the same arithmetic on a small array that needs no memset calls */
+static inline __attribute__ ((always_inline)) void
+cascade_columns_narrow (const float *dy, gsize cols, gsize c0, gsize width,
+                        gsize first, gsize step, gsize size, float *out)
 {
   const int num_levels = 4;
   const int level_power = MAX (4, ceil_log2 (size) / num_levels);
   const gsize level_step = (gsize) 1 << level_power;
   const gsize level_mask = level_step - 1;
-  float acc[4] = { 0 };
+  float acc[4][16] = { { 0 } };
   gsize i = 0;
 
   while (i + level_step <= size)
     {
       for (gsize j = 0; j < level_step; j++, i++)
-        acc[0] += dy[(first + i * step) * cols + c];
+        for (gsize c = 0; c < width; c++)
+          acc[0][c] += dy[(first + i * step) * cols + c0 + c];
       for (int j = 1; j < num_levels; j++)
         {
-          acc[j] += acc[j - 1];
-          acc[j - 1] = 0;
-          if ((i & (level_mask << (j * level_power))) != 0)
-            break;
-        }
-    }
-  for (; i < size; i++)
-    acc[0] += dy[(first + i * step) * cols + c];
-  for (int j = 1; j < num_levels; j++)
-    acc[0] += acc[j];
-  return acc[0];
-}
-
-/* row_sum: four interleaved partial sums (rows k, k+4, …), then combined */
-static float
-interleaved_column_sum (const float *dy, gsize rows, gsize cols, gsize c)
-{
-  gsize size_ilp = rows / 4;
-  float partial[4];
-
-  for (gsize k = 0; k < 4; k++)
-    partial[k] = cascade_column_sum (dy, cols, c, k, 4, size_ilp);
-  for (gsize i = size_ilp * 4; i < rows; i++)
-    partial[0] += dy[i * cols + c];
-  for (int k = 1; k < 4; k++)
-    partial[0] += partial[k];
-  return partial[0];
-}
-
-/* cascade_column_sum for 8 neighbouring columns at once: the same
- * arithmetic per column, in a shape the compiler vectorises */
-static void
-cascade_column_sum8 (const float *dy, gsize cols, gsize c0, gsize size, float out[8])
-{
-  const int num_levels = 4;
-  const int level_power = MAX (4, ceil_log2 (size) / num_levels);
-  const gsize level_step = (gsize) 1 << level_power;
-  const gsize level_mask = level_step - 1;
-  float acc[4][8] = { { 0 } };
-  gsize i = 0;
-
-  while (i + level_step <= size)
-    {
-      for (gsize j = 0; j < level_step; j++, i++)
-        for (int c = 0; c < 8; c++)
-          acc[0][c] += dy[i * cols + c0 + c];
-      for (int j = 1; j < num_levels; j++)
-        {
-          for (int c = 0; c < 8; c++)
+          for (gsize c = 0; c < width; c++)
             {
               acc[j][c] += acc[j - 1][c];
               acc[j - 1][c] = 0;
@@ -167,12 +171,74 @@ cascade_column_sum8 (const float *dy, gsize cols, gsize c0, gsize size, float ou
         }
     }
   for (; i < size; i++)
-    for (int c = 0; c < 8; c++)
-      acc[0][c] += dy[i * cols + c0 + c];
+    for (gsize c = 0; c < width; c++)
+      acc[0][c] += dy[(first + i * step) * cols + c0 + c];
+  for (gsize c = 0; c < width; c++)
+    out[c] = ((acc[0][c] + acc[1][c]) + acc[2][c]) + acc[3][c];
+}
+
+static void
+cascade_columns (const float *dy, gsize cols, gsize c0, gsize width,
+                 gsize first, gsize step, gsize size, float *out)
+{
+  const int num_levels = 4;
+  const int level_power = MAX (4, ceil_log2 (size) / num_levels);
+  const gsize level_step = (gsize) 1 << level_power;
+  const gsize level_mask = level_step - 1;
+  float acc[4][CASCADE_WIDTH];
+  gsize i = 0;
+
+  /* a constant width of 16 or 8 lets the compiler vectorise the lanes */
+  if (width == 16)
+    {
+      cascade_columns_narrow (dy, cols, c0, 16, first, step, size, out);
+      return;
+    }
+  if (width == 8)
+    {
+      cascade_columns_narrow (dy, cols, c0, 8, first, step, size, out);
+      return;
+    }
+  if (width < 16)
+    {
+      cascade_columns_narrow (dy, cols, c0, width, first, step, size, out);
+      return;
+    }
+  for (int j = 0; j < num_levels; j++)
+    memset (acc[j], 0, width * sizeof (float));
+  while (i + level_step <= size)
+    {
+      for (gsize j = 0; j < level_step; j++, i++)
+        add_row (acc[0], dy + (first + i * step) * cols + c0, width);
+      for (int j = 1; j < num_levels; j++)
+        {
+          add_row (acc[j], acc[j - 1], width);
+          memset (acc[j - 1], 0, width * sizeof (float));
+          if ((i & (level_mask << (j * level_power))) != 0)
+            break;
+        }
+    }
+  for (; i < size; i++)
+    add_row (acc[0], dy + (first + i * step) * cols + c0, width);
   for (int j = 1; j < num_levels; j++)
-    for (int c = 0; c < 8; c++)
-      acc[0][c] += acc[j][c];
-  memcpy (out, acc[0], sizeof acc[0]);
+    add_row (acc[0], acc[j], width);
+  memcpy (out, acc[0], width * sizeof (float));
+}
+
+/* row_sum: four interleaved cascades (rows k, k + 4, …), the rows left
+ * over added to the first, then the four combined */
+static void
+interleaved_columns (const float *dy, gsize rows, gsize cols, gsize c0, gsize width, float *out)
+{
+  gsize size_ilp = rows / 4;
+  float partial[4][CASCADE_WIDTH];
+
+  for (gsize k = 0; k < 4; k++)
+    cascade_columns (dy, cols, c0, width, k, 4, size_ilp, partial[k]);
+  for (gsize i = size_ilp * 4; i < rows; i++)
+    add_row (partial[0], dy + i * cols + c0, width);
+  for (gsize c = 0; c < width; c++)
+    out[c] = ((partial[0][c] + partial[1][c]) + partial[2][c]) + partial[3][c];
 }
 
 static void
@@ -184,22 +250,21 @@ cpu_bias_grad (float *db, const float *dy, gsize rows, gsize cols)
    * scalar_outer_sum (fewer than 8 columns) blocks of 4 columns. */
   const gsize vec = 8;
   gsize direct = cols >= vec ? cols / (4 * vec) * (4 * vec) : cols / 4 * 4;
-  gsize c = 0;
+  float sums[CASCADE_WIDTH];
 
   /* the column sum first, then one addition into .grad, as autograd
    * accumulates: two backward calls give exactly twice one */
-  for (; c + 8 <= direct; c += 8)
+  for (gsize c = 0; c < cols;)
     {
-      float sums[8];
-      cascade_column_sum8 (dy, cols, c, rows, sums);
-      for (int k = 0; k < 8; k++)
-        db[c + k] += sums[k];
-    }
-  for (; c < cols; c++)
-    {
-      float sum = c < direct ? cascade_column_sum (dy, cols, c, 0, 1, rows)
-                             : interleaved_column_sum (dy, rows, cols, c);
-      db[c] += sum;
+      gsize end = c < direct ? direct : cols;
+      gsize width = MIN (CASCADE_WIDTH, end - c);
+
+      if (c < direct)
+        cascade_columns (dy, cols, c, width, 0, 1, rows, sums);
+      else
+        interleaved_columns (dy, rows, cols, c, width, sums);
+      add_row (db + c, sums, width);
+      c += width;
     }
 }
 
@@ -226,85 +291,120 @@ cpu_act_forward (NnbActivation act, float param, const float *x, float *y, gsize
       cpu_copy (y, x, n);
       break;
     case NNB_ACT_RELU:
-      for (gsize i = 0; i < n; i++)
-        y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+      if (nnb_simd_available ())
+        nnb_simd_relu (x, y, n);
+      else
+        for (gsize i = 0; i < n; i++)
+          y[i] = x[i] > 0.0f ? x[i] : 0.0f;
       break;
     case NNB_ACT_LEAKY_RELU:
-      for (gsize i = 0; i < n; i++)
-        y[i] = x[i] > 0.0f ? x[i] : x[i] * param;
+      if (nnb_simd_available ())
+        nnb_simd_leaky_relu (x, y, n, param);
+      else
+        for (gsize i = 0; i < n; i++)
+          y[i] = x[i] > 0.0f ? x[i] : x[i] * param;
       break;
     case NNB_ACT_TANH:
-      if (nnb_simd_available ())
+      if (nnb_avx512_available ())
+        nnb_avx512_tanh (x, y, n);
+      else if (nnb_simd_available ())
         nnb_simd_tanh (x, y, n);
       else
         for (gsize i = 0; i < n; i++)
           y[i] = Sleef_tanhf_u10 (x[i]);
       break;
     case NNB_ACT_SIGMOID:
-      if (nnb_simd_available ())
+      if (nnb_avx512_available ())
+        nnb_avx512_sigmoid (x, y, n);
+      else if (nnb_simd_available ())
         nnb_simd_sigmoid (x, y, n);
       else
         for (gsize i = 0; i < n; i++)
           y[i] = 1.0f / (1.0f + Sleef_expf_u10 (-x[i]));
       break;
     case NNB_ACT_GELU:
-      for (gsize i = 0; i < n; i++)
-        y[i] = gelu (x[i]);
+      if (nnb_simd_available ())
+        nnb_simd_gelu (x, y, n);
+      else
+        for (gsize i = 0; i < n; i++)
+          y[i] = gelu (x[i]);
       break;
     }
 }
+
+/* One loop per activation, the choice made once outside it: a switch
+ * inside the element loop cost a jump-table branch per element. */
+#define BACKWARD_LOOP(expr)                     \
+  G_STMT_START                                  \
+  {                                             \
+    if (accumulate)                             \
+      for (gsize i = 0; i < n; i++)             \
+        dx[i] = dx[i] + (expr);                 \
+    else                                        \
+      for (gsize i = 0; i < n; i++)             \
+        dx[i] = (expr);                         \
+  }                                             \
+  G_STMT_END
 
 static void
 cpu_act_backward (NnbActivation act, float param, const float *x, const float *y,
                   const float *dy, float *dx, gsize n, gboolean accumulate)
 {
-  if (act == NNB_ACT_TANH && nnb_simd_available ())
+  gboolean simd = nnb_simd_available ();
+
+  switch (act)
     {
-      nnb_simd_tanh_backward (y, dy, dx, n, accumulate);
-      return;
-    }
-  for (gsize i = 0; i < n; i++)
-    {
-      float g;
-      switch (act)
-        {
-        case NNB_ACT_IDENTITY:
-          g = dy[i];
-          break;
-        case NNB_ACT_RELU:
-          /* threshold_backward on the output: 0 where y <= 0 */
-          g = y[i] <= 0.0f ? 0.0f : dy[i];
-          break;
-        case NNB_ACT_LEAKY_RELU:
-          g = x[i] > 0.0f ? dy[i] : dy[i] * param;
-          break;
-        case NNB_ACT_TANH:
-          g = dy[i] * (1.0f - y[i] * y[i]);
-          break;
-        case NNB_ACT_SIGMOID:
-          g = dy[i] * (1.0f - y[i]) * y[i];
-          break;
-        case NNB_ACT_GELU:
-        default:
-          g = dy[i] * gelu_derivative (x[i]);
-          break;
-        }
-      dx[i] = accumulate ? dx[i] + g : g;
+    case NNB_ACT_IDENTITY:
+      if (accumulate)
+        cpu_accumulate (dx, dy, n);
+      else
+        cpu_copy (dx, dy, n);
+      break;
+    case NNB_ACT_RELU:
+      /* threshold_backward on the output: 0 where y <= 0 */
+      if (simd)
+        nnb_simd_relu_backward (y, dy, dx, n, accumulate);
+      else
+        BACKWARD_LOOP (y[i] <= 0.0f ? 0.0f : dy[i]);
+      break;
+    case NNB_ACT_LEAKY_RELU:
+      if (simd)
+        nnb_simd_leaky_relu_backward (x, dy, dx, n, param, accumulate);
+      else
+        BACKWARD_LOOP (x[i] > 0.0f ? dy[i] : dy[i] * param);
+      break;
+    case NNB_ACT_TANH:
+      if (simd)
+        nnb_simd_tanh_backward (y, dy, dx, n, accumulate);
+      else
+        BACKWARD_LOOP (dy[i] * (1.0f - y[i] * y[i]));
+      break;
+    case NNB_ACT_SIGMOID:
+      if (simd)
+        nnb_simd_sigmoid_backward (y, dy, dx, n, accumulate);
+      else
+        BACKWARD_LOOP (dy[i] * (1.0f - y[i]) * y[i]);
+      break;
+    case NNB_ACT_GELU:
+    default:
+      if (simd)
+        nnb_simd_gelu_backward (x, dy, dx, n, accumulate);
+      else
+        BACKWARD_LOOP (dy[i] * gelu_derivative (x[i]));
+      break;
     }
 }
+
+#undef BACKWARD_LOOP
 
 static void
 cpu_add (const float *a, const float *b, float *y, gsize n)
 {
-  for (gsize i = 0; i < n; i++)
-    y[i] = a[i] + b[i];
-}
-
-static void
-cpu_accumulate (float *y, const float *x, gsize n)
-{
-  for (gsize i = 0; i < n; i++)
-    y[i] += x[i];
+  if (nnb_simd_available ())
+    nnb_simd_add (a, b, y, n);
+  else
+    for (gsize i = 0; i < n; i++)
+      y[i] = a[i] + b[i];
 }
 
 /* Pairwise float32 summation of per-element loss terms. PyTorch sums a
@@ -349,26 +449,30 @@ cpu_loss (NnbLossKind kind, const float *pred, const float *target, gsize n, flo
   /* mse_loss_backward: (2 / N) · (x − t); l1: sign(x − t) / N */
   float norm = kind == NNB_LOSS_MSE ? (float) (2.0 / n) : (float) (1.0 / n);
 
+  /* the gradient in one vectorised pass, the sum in another: the sum keeps
+   * its order (blocks of 32 in sequence, then pairwise), so it stays scalar */
+  if (grad != NULL && nnb_simd_available ())
+    nnb_simd_loss_grad (kind == NNB_LOSS_MSE, pred, target, grad, n, norm);
+  else if (grad != NULL)
+    for (gsize i = 0; i < n; i++)
+      {
+        float diff = pred[i] - target[i];
+        grad[i] = kind == NNB_LOSS_MSE ? norm * diff : diff > 0.0f ? norm : diff < 0.0f ? -norm : 0.0f;
+      }
+
   for (gsize start = 0; start < n; start += 32)
     {
       gsize end = MIN (n, start + 32);
       float block = 0.0f;
-      for (gsize i = start; i < end; i++)
-        {
-          float diff = pred[i] - target[i];
-          if (kind == NNB_LOSS_MSE)
-            {
-              block += diff * diff;
-              if (grad)
-                grad[i] = norm * diff;
-            }
-          else
-            {
-              block += fabsf (diff);
-              if (grad)
-                grad[i] = diff > 0.0f ? norm : diff < 0.0f ? -norm : 0.0f;
-            }
-        }
+      if (kind == NNB_LOSS_MSE)
+        for (gsize i = start; i < end; i++)
+          {
+            float diff = pred[i] - target[i];
+            block += diff * diff;
+          }
+      else
+        for (gsize i = start; i < end; i++)
+          block += fabsf (pred[i] - target[i]);
       pairwise_push (&sum, block);
     }
   return pairwise_total (&sum) / (float) n;

@@ -8,6 +8,9 @@ struct _NnbLoss
 {
   NnbLossKind kind;
   NnbTensor *grad;       /* dL/dpred, reused while pred keeps its shape */
+  NnbTensor *spare;      /* the previous grad, of another shape: mini-batch
+                          * training alternates full batches with a smaller
+                          * last one, and keeping both allocates nothing */
   char *warning;
 };
 
@@ -25,6 +28,7 @@ nnb_loss_free (NnbLoss *loss)
   if (loss == NULL)
     return;
   nnb_tensor_unref (loss->grad);
+  nnb_tensor_unref (loss->spare);
   g_free (loss->warning);
   g_free (loss);
 }
@@ -147,10 +151,23 @@ nnb_loss_forward (NnbLoss *loss, NnbTensor *pred, NnbTensor *target, double *val
   if (loss->grad == NULL || !nnb_tensor_same_shape (loss->grad, pred) ||
       !nnb_device_equal (loss->grad->device, pred->device))
     {
-      g_clear_pointer (&loss->grad, nnb_tensor_unref);
-      loss->grad = nnb_tensor_new (pred->ndim, pred->shape, pred->device, error);
-      if (loss->grad == NULL)
-        return FALSE;
+      NnbTensor *previous = loss->grad;
+
+      if (loss->spare != NULL && nnb_tensor_same_shape (loss->spare, pred) &&
+          nnb_device_equal (loss->spare->device, pred->device))
+        loss->grad = loss->spare;
+      else
+        {
+          nnb_tensor_unref (loss->spare);
+          loss->grad = nnb_tensor_new (pred->ndim, pred->shape, pred->device, error);
+          if (loss->grad == NULL)
+            {
+              loss->spare = NULL;
+              loss->grad = previous;
+              return FALSE;
+            }
+        }
+      loss->spare = previous;
     }
 
   g_clear_pointer (&loss->warning, g_free);

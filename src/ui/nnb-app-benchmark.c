@@ -1,0 +1,194 @@
+/* nnb-app-benchmark.c — `nnblocks --benchmark` (hidden): the app's training
+ * speed and frame times, for bench/app-speed.
+ *
+ * Speed: the trainer's snapshots carry the epoch, the time they were
+ * published and the training thread's CPU time then. The rate is
+ * (last epoch − first epoch) / (last time − first time), from the first
+ * snapshot past epoch 0 to the one that ends the run, so opening the file
+ * and starting the thread do not count; by wall time and by the training
+ * thread's CPU time, which other processes on a shared machine do not
+ * inflate (bench/app-speed compares each with the CLI's).
+ *
+ * Frame time: from the frame clock's before-paint to its after-paint, which
+ * holds the tick callbacks (taking the snapshot, feeding the plots), layout
+ * and drawing; by wall time and by the UI thread's CPU time, with the
+ * interval between frames beside them. A frame under 16 ms keeps up with a
+ * 60 Hz display. The first frames after training starts switch the window
+ * over (buttons, the plots' first curves) and cost more than the rest: the
+ * "steady" figures leave out the first half second. */
+#include "nnb-app-benchmark.h"
+
+#include <stdio.h>
+#include <time.h>
+
+#define STEADY_AFTER_US 500000
+
+typedef struct
+{
+  NnbWindow *window;       /* not owned: the data dies with it */
+  GdkFrameClock *clock;
+  gulong before_id, after_id;
+  gint64 paint_start_us, paint_start_cpu_us, last_frame_us;
+  GArray *paint_us;        /* gint64 per frame while training */
+  GArray *paint_cpu_us;    /* gint64: the UI thread's CPU time per frame */
+  GArray *interval_us;     /* gint64 between frames while training */
+  GArray *steady_us, *steady_cpu_us; /* the same, from STEADY_AFTER_US on */
+  int first_epoch;
+  gint64 first_us, first_cpu_us;
+  gboolean done;
+} Benchmark;
+
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+static int
+compare_int64 (gconstpointer a, gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* the p-quantile (0 … 1) of values, in ms; sorts them */
+static double
+quantile_ms (GArray *values, double p)
+{
+  if (values->len == 0)
+    return 0.0;
+  g_array_sort (values, compare_int64);
+  return g_array_index (values, gint64, MIN (values->len - 1, (guint) (p * values->len))) / 1000.0;
+}
+
+static void
+before_paint_cb (GdkFrameClock *clock, gpointer user_data)
+{
+  Benchmark *b = user_data;
+
+  b->paint_start_us = g_get_monotonic_time ();
+  b->paint_start_cpu_us = thread_cpu_us ();
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock, gpointer user_data)
+{
+  Benchmark *b = user_data;
+  gint64 wall = g_get_monotonic_time () - b->paint_start_us;
+  gint64 cpu = thread_cpu_us () - b->paint_start_cpu_us;
+
+  /* only frames while the training is measured */
+  if (b->first_us == 0 || b->done || b->paint_start_us == 0)
+    return;
+  g_array_append_val (b->paint_us, wall);
+  g_array_append_val (b->paint_cpu_us, cpu);
+  if (b->paint_start_us - b->first_us >= STEADY_AFTER_US)
+    {
+      g_array_append_val (b->steady_us, wall);
+      g_array_append_val (b->steady_cpu_us, cpu);
+    }
+  if (b->last_frame_us != 0)
+    {
+      gint64 interval = b->paint_start_us - b->last_frame_us;
+      g_array_append_val (b->interval_us, interval);
+    }
+  b->last_frame_us = b->paint_start_us;
+}
+
+static void
+benchmark_free (gpointer data)
+{
+  Benchmark *b = data;
+
+  if (b->clock != NULL)
+    {
+      g_clear_signal_handler (&b->before_id, b->clock);
+      g_clear_signal_handler (&b->after_id, b->clock);
+      g_object_unref (b->clock);
+    }
+  g_array_unref (b->paint_us);
+  g_array_unref (b->paint_cpu_us);
+  g_array_unref (b->interval_us);
+  g_array_unref (b->steady_us);
+  g_array_unref (b->steady_cpu_us);
+  g_free (b);
+}
+
+static void
+finish (Benchmark *b, const NnbSnapshot *snapshot)
+{
+  double seconds = (snapshot->published_us - b->first_us) * 1e-6;
+  double cpu_seconds = (snapshot->worker_cpu_us - b->first_cpu_us) * 1e-6;
+  int epochs = snapshot->epoch - b->first_epoch;
+
+  printf ("{\"engine\": \"nnblocks-app\", \"epochs\": %d, \"seconds\": %.6f, \"epochs_per_s\": %.1f, "
+          "\"trainer_cpu_seconds\": %.6f, \"epochs_per_cpu_s\": %.1f, \"frames\": %u, "
+          "\"frame_ms_median\": %.3f, \"frame_ms_p99\": %.3f, \"frame_ms_max\": %.3f, "
+          "\"frame_cpu_ms_median\": %.3f, \"frame_cpu_ms_p99\": %.3f, \"frame_cpu_ms_max\": %.3f, "
+          "\"frame_interval_ms_median\": %.3f, \"frame_interval_ms_max\": %.3f, "
+          "\"steady_frames\": %u, \"steady_frame_ms_max\": %.3f, \"steady_frame_cpu_ms_p99\": %.3f, "
+          "\"steady_frame_cpu_ms_max\": %.3f, \"final_loss\": %.9g}\n",
+          epochs, seconds, seconds > 0 ? epochs / seconds : 0.0,
+          cpu_seconds, cpu_seconds > 0 ? epochs / cpu_seconds : 0.0, b->paint_us->len,
+          quantile_ms (b->paint_us, 0.5), quantile_ms (b->paint_us, 0.99), quantile_ms (b->paint_us, 1.0),
+          quantile_ms (b->paint_cpu_us, 0.5), quantile_ms (b->paint_cpu_us, 0.99), quantile_ms (b->paint_cpu_us, 1.0),
+          quantile_ms (b->interval_us, 0.5), quantile_ms (b->interval_us, 1.0),
+          b->steady_us->len, quantile_ms (b->steady_us, 1.0), quantile_ms (b->steady_cpu_us, 0.99),
+          quantile_ms (b->steady_cpu_us, 1.0), snapshot->loss);
+  fflush (stdout);
+  b->done = TRUE;
+  g_application_quit (g_application_get_default ());
+}
+
+static gboolean
+tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  Benchmark *b = user_data;
+  NnbDocument *document = nnb_window_get_document (b->window);
+  NnbTrainer *trainer = document != NULL ? nnb_document_get_trainer (document) : NULL;
+  g_autoptr (NnbSnapshot) snapshot = NULL;
+
+  if (b->done)
+    return G_SOURCE_REMOVE;
+  if (b->clock == NULL)
+    {
+      b->clock = g_object_ref (clock);
+      b->before_id = g_signal_connect (clock, "before-paint", G_CALLBACK (before_paint_cb), b);
+      b->after_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), b);
+    }
+  if (trainer == NULL)
+    return G_SOURCE_CONTINUE;
+
+  snapshot = nnb_trainer_get_snapshot (trainer);
+  if (b->first_us == 0 && snapshot->epoch > 0)
+    {
+      b->first_epoch = snapshot->epoch;
+      b->first_us = snapshot->published_us;
+      b->first_cpu_us = snapshot->worker_cpu_us;
+    }
+  if (b->first_us != 0 && snapshot->state != NNB_TRAINER_RUNNING && snapshot->state != NNB_TRAINER_IDLE)
+    {
+      finish (b, snapshot);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+void
+nnb_app_benchmark_attach (NnbWindow *window)
+{
+  Benchmark *b = g_new0 (Benchmark, 1);
+
+  b->window = window;
+  b->paint_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  b->paint_cpu_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  b->interval_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  b->steady_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  b->steady_cpu_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_object_set_data_full (G_OBJECT (window), "nnb-app-benchmark", b, benchmark_free);
+  gtk_widget_add_tick_callback (GTK_WIDGET (window), tick_cb, b, NULL);
+}

@@ -1,8 +1,11 @@
 #!/bin/bash
-# gpu-check.sh — on a machine with a GPU: runs the packed CUDA tests and the
-# CPU-against-GPU benchmark from gpu-pack/ (made here by bench/gpu-pack.sh),
-# with no GLib, json-glib, OpenBLAS or SLEEF installed and no network.
-# Done in well under 8 minutes: each step has its own time limit.
+# gpu-check.sh — on a machine with a GPU: runs the packed CUDA tests, the
+# CPU-against-GPU benchmarks (gpu-device-race and the device race of
+# nnblocks-cli) and trains bench/workloads/wide.nnb on the CPU and on the
+# GPU, from gpu-pack/ (made here by bench/gpu-pack.sh), with no GLib,
+# json-glib, OpenBLAS or SLEEF installed and no network.
+# Done within 8 minutes on an H200: the steps share a budget of 450 s and
+# each gets at most what is left of it.
 #
 #   bash bench/gpu-check.sh [PACK]        # PACK defaults to gpu-pack
 #
@@ -16,12 +19,37 @@ log=/dev/null
 if [ -n "${OUT:-}" ] && [ -d "$OUT" ]; then
   log=$OUT/gpu-check.log
 fi
+budget=${GPU_CHECK_BUDGET:-450}
+
+# seconds a step may take: its own limit, or what is left of the budget
+limit () {
+  local left=$((budget - SECONDS))
+  if [ "$left" -lt "$1" ]; then
+    echo $((left > 5 ? left : 5))
+  else
+    echo "$1"
+  fi
+}
+
+# wall seconds of one training run of wide.nnb; prints the CLI's last line
+train_wide () {
+  local device=$1 start end
+  start=$EPOCHREALTIME
+  timeout "$(limit 60)" "$pack/nnblocks-cli" train "$root/bench/workloads/wide.nnb" --epochs 20 --log-every 0 \
+    --device "$device" --threads "$(nproc)" | tail -n 1
+  local status=${PIPESTATUS[0]}
+  end=$EPOCHREALTIME
+  echo "   $device: 20 epochs in $(awk "BEGIN { printf \"%.2f\", $end - $start }") s, start-up included (status $status)"
+}
 
 main () {
-  if [ ! -x "$pack/test-gpu" ] || [ ! -x "$pack/gpu-device-race" ]; then
-    echo "gpu-check: no pack at $pack: run bench/gpu-pack.sh where nvcc is, then carry gpu-pack"
-    return 2
-  fi
+  local exe
+  for exe in test-gpu test-gpu-formulas gpu-device-race nnblocks-cli; do
+    if [ ! -x "$pack/$exe" ]; then
+      echo "gpu-check: no $exe in $pack: run bench/gpu-pack.sh where nvcc is, then carry gpu-pack"
+      return 2
+    fi
+  done
 
   # cuBLAS is not in the pack (too large to carry): the machine's own CUDA 13
   # one, from the toolkit or from PyTorch's nvidia-cublas wheel. The binaries
@@ -49,30 +77,44 @@ main () {
 
   echo "== GPU"
   timeout 30 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || echo "(nvidia-smi unavailable)"
+  echo "== devices"
+  "$pack/nnblocks-cli" devices
 
   echo "== libraries not found"
-  ldd "$pack/test-gpu" "$pack/gpu-device-race" | grep "not found" || echo "(none)"
+  ldd "$pack"/test-gpu "$pack"/test-gpu-formulas "$pack"/gpu-device-race "$pack"/nnblocks-cli | grep "not found" || echo "(none)"
+
+  local status=0 tap
+  echo "== test-gpu-formulas (the kernels' formulas on the host)"
+  timeout "$(limit 30)" "$pack/test-gpu-formulas" --tap || status=1
 
   echo "== test-gpu (parity with the CPU)"
-  local status=0 tap
   tap=$(mktemp)
-  timeout 180 "$pack/test-gpu" --tap | tee "$tap"
-  status=${PIPESTATUS[0]}
-  if [ "$status" -eq 124 ]; then
-    echo "gpu-check: test-gpu ran past 180 s"
+  timeout "$(limit 150)" "$pack/test-gpu" --tap | tee "$tap"
+  local test_status=${PIPESTATUS[0]}
+  if [ "$test_status" -eq 124 ]; then
+    echo "gpu-check: test-gpu ran out of time"
   fi
+  [ "$test_status" -eq 0 ] || status=$test_status
   # a cuBLAS that dlopen cannot use makes the GPU unavailable, and the GPU
   # tests would only skip: that is a failure here
-  if [ "$status" -eq 0 ] && grep -q "cuBLAS (.*) could not be loaded" "$tap"; then
+  if [ "$test_status" -eq 0 ] && grep -q "cuBLAS (.*) could not be loaded" "$tap"; then
     echo "gpu-check: test-gpu skipped the GPU tests because cuBLAS could not be loaded from $cublas_dir"
     status=1
   fi
   rm -f "$tap"
 
-  echo "== gpu-device-race (time per epoch, CPU against GPU)"
-  timeout 240 "$pack/gpu-device-race" --seconds 1 || echo "gpu-check: the benchmark stopped with status $?"
+  echo "== device race (nnblocks-cli race: 1→W→W→1 Tanh, 1024 points, every thread)"
+  NNB_CLI="$pack/nnblocks-cli" timeout "$(limit 120)" bash "$root/bench/device-race" --threads "$(nproc)" \
+    || echo "gpu-check: the device race stopped with status $?"
 
-  echo "== test-gpu status: $status"
+  echo "== gpu-device-race (ReLU, 8192 points, time per epoch, CPU against GPU)"
+  timeout "$(limit 120)" "$pack/gpu-device-race" --seconds 0.5 || echo "gpu-check: the benchmark stopped with status $?"
+
+  echo "== wide.nnb (1-512-512-512-1 ReLU, 8192 points): 20 epochs on each device"
+  train_wide cpu
+  train_wide cuda
+
+  echo "== gpu-check: $SECONDS s; test status: $status"
   return "$status"
 }
 

@@ -5,6 +5,7 @@
 # OpenBLAS or SLEEF. bench/gpu-check.sh runs the pack there.
 #
 #   bench/gpu-pack.sh              # build-gpu/ → gpu-pack/
+#   NNB_GPU_BUILD=/tmp/b bench/gpu-pack.sh   # another build folder
 #
 # Then, with the device tool: run (command: "bash bench/gpu-check.sh",
 # carry: ["gpu-pack"], timeout_s: 540).
@@ -24,7 +25,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=$root/build-gpu
+build=${NNB_GPU_BUILD:-$root/build-gpu}
 pack=$root/gpu-pack
 export PATH=$PATH:/usr/local/cuda/bin
 
@@ -34,18 +35,23 @@ if [ -f "$build/build.ninja" ]; then
 else
   meson setup "$build" -Dcuda=enabled -Dui=false
 fi
-ninja -C "$build" tests/gpu/test-gpu bench/gpu-device-race
+# the GPU's tests, its benchmark, and the CLI for the device race and for
+# training bench/workloads/wide.nnb on both devices
+binaries="tests/gpu/test-gpu tests/gpu/test-gpu-formulas bench/gpu-device-race src/cli/nnblocks-cli"
+# shellcheck disable=SC2086
+ninja -C "$build" $binaries
 
 rm -rf "$pack"
 mkdir -p "$pack/lib"
-for exe in tests/gpu/test-gpu bench/gpu-device-race; do
+for exe in $binaries; do
   # debug info is most of a binary's size; symbols stay for backtraces
   strip --strip-debug -o "$pack/$(basename "$exe")" "$build/$exe"
 done
 
 # every library ldd resolves, under the name the binary asks for (the
 # soname), as a real file: the carry does not follow symbolic links
-for exe in "$pack/test-gpu" "$pack/gpu-device-race"; do
+for exe in $binaries; do
+  exe=$pack/$(basename "$exe")
   ldd "$exe" | awk '$2 == "=>" && $3 ~ /^\// { print $1, $3 }'
 done | sort -u | while read -r soname path; do
   case "$soname" in

@@ -8,10 +8,7 @@
  * and GELU (different libm) within a few float ulps. */
 #include "nnb-gpu-private.h"
 #include "nnb-gpu-launch.h"
-
-/* M_SQRT1_2 and M_PI as glibc spells them, for the GELU in double */
-#define SQRT1_2 0.70710678118654752440
-#define PI 3.14159265358979323846
+#include "nnb-gpu-formulas.h"
 
 __global__ static void
 fill_kernel (float *dst, size_t n, float value)
@@ -45,50 +42,40 @@ nnb_cuda_bias_fill (float *y, const float *bias, size_t rows, size_t cols)
   nnb_gpu_check (cudaGetLastError (), "adding a Linear layer's bias");
 }
 
-/* One struct per activation: forward f(x), and backward f'(x)·dy given the
- * input x and the output y, the way the CPU writes each. */
+/* One struct per activation: forward f(x), and backward f'(·)·dy given the
+ * input x and the output y. The arithmetic is nnb-gpu-formulas.h's, which
+ * tests/gpu/test-gpu-formulas.c checks against the CPU on any machine. */
 struct Relu
 {
-  __device__ static float forward (float x, float) { return x > 0.0f ? x : 0.0f; }
-  /* threshold_backward on the output: 0 where y <= 0 */
-  __device__ static float backward (float, float y, float dy, float) { return y <= 0.0f ? 0.0f : dy; }
+  __device__ static float forward (float x, float) { return nnb_f_relu (x); }
+  __device__ static float backward (float, float y, float dy, float) { return nnb_f_relu_backward (y, dy); }
 };
 
 struct LeakyRelu
 {
-  __device__ static float forward (float x, float slope) { return x > 0.0f ? x : x * slope; }
-  __device__ static float backward (float x, float, float dy, float slope) { return x > 0.0f ? dy : dy * slope; }
+  __device__ static float forward (float x, float slope) { return nnb_f_leaky_relu (x, slope); }
+  __device__ static float backward (float x, float, float dy, float slope)
+  {
+    return nnb_f_leaky_relu_backward (x, dy, slope);
+  }
 };
 
 struct Tanh
 {
   __device__ static float forward (float x, float) { return tanhf (x); }
-  __device__ static float backward (float, float y, float dy, float)
-  {
-    float yy = y * y;
-    return dy * (1.0f - yy);
-  }
+  __device__ static float backward (float, float y, float dy, float) { return nnb_f_tanh_backward (y, dy); }
 };
 
 struct Sigmoid
 {
-  __device__ static float forward (float x, float) { return 1.0f / (1.0f + expf (-x)); }
-  __device__ static float backward (float, float y, float dy, float) { return dy * (1.0f - y) * y; }
+  __device__ static float forward (float x, float) { return nnb_f_sigmoid (x); }
+  __device__ static float backward (float, float y, float dy, float) { return nnb_f_sigmoid_backward (y, dy); }
 };
 
-/* exact GELU (approximate='none'), in double as the CPU computes it */
 struct Gelu
 {
-  __device__ static float forward (float x, float)
-  {
-    return (float) (0.5 * x * (1.0 + erf (x * SQRT1_2)));
-  }
-  __device__ static float backward (float x, float, float dy, float)
-  {
-    double cdf = 0.5 * (1.0 + erf (x * SQRT1_2));
-    double pdf = exp (-0.5 * (double) x * x) / sqrt (2.0 * PI);
-    return dy * (float) (cdf + x * pdf);
-  }
+  __device__ static float forward (float x, float) { return nnb_f_gelu (x); }
+  __device__ static float backward (float x, float, float dy, float) { return nnb_f_gelu_backward (x, dy); }
 };
 
 struct Identity
@@ -226,4 +213,51 @@ nnb_cuda_accumulate (float *y, const float *x, size_t n)
     return;
   accumulate_kernel<<<nnb_cuda_blocks (n), NNB_CUDA_THREADS>>> (y, x, n);
   nnb_gpu_check (cudaGetLastError (), "adding up gradients");
+}
+
+/* y[c, r] += x[r, c]: a Linear's weight gradient, computed as Xᵀ·dY
+ * (in × out) the way PyTorch's addmm backward does, added transposed into
+ * .grad (out × in). A 32 × 32 tile goes through shared memory so that both
+ * the reads of x and the read-modify-writes of y are coalesced; the extra
+ * column keeps the tile's columns in different banks. */
+#define TILE 32
+#define TILE_ROWS 8
+
+__global__ static void
+transpose_accumulate_kernel (float *y, const float *x, size_t rows, size_t cols)
+{
+  __shared__ float tile[TILE][TILE + 1];
+  size_t c = (size_t) blockIdx.x * TILE + threadIdx.x;
+  size_t r0 = (size_t) blockIdx.y * TILE;
+
+  for (unsigned int j = threadIdx.y; j < TILE; j += TILE_ROWS)
+    if (c < cols && r0 + j < rows)
+      tile[j][threadIdx.x] = x[(r0 + j) * cols + c];
+  __syncthreads ();
+  /* now threadIdx.x runs along x's rows, which are y's columns */
+  size_t r = r0 + threadIdx.x;
+  size_t c0 = (size_t) blockIdx.x * TILE;
+  for (unsigned int j = threadIdx.y; j < TILE; j += TILE_ROWS)
+    if (r < rows && c0 + j < cols)
+      y[(c0 + j) * rows + r] += tile[threadIdx.x][j];
+}
+
+void
+nnb_cuda_transpose_accumulate (float *y, const float *x, size_t rows, size_t cols)
+{
+  dim3 block (TILE, TILE_ROWS);
+  size_t grid_x = (cols + TILE - 1) / TILE, grid_y = (rows + TILE - 1) / TILE;
+
+  if (rows == 0 || cols == 0)
+    return;
+  /* gridDim.y is limited to 65535 tiles, 2 million rows: far above any
+   * Linear layer's in_features */
+  if (grid_y > 65535 || grid_x > 0x7fffffff)
+    {
+      nnb_gpu_record_error ("CUDA error: a weight gradient of more than two million rows or columns "
+                            "does not fit one launch. Use smaller layers, or train on the CPU.");
+      return;
+    }
+  transpose_accumulate_kernel<<<dim3 ((unsigned int) grid_x, (unsigned int) grid_y), block>>> (y, x, rows, cols);
+  nnb_gpu_check (cudaGetLastError (), "adding a Linear layer's weight gradient");
 }

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include "nnb-gpu-private.h"
 #include "nnb-gpu-launch.h"
+#include "nnb-gpu-formulas.h"
 
 /* partial sums of at most this many blocks; one block then adds them up */
 #define REDUCE_BLOCKS 256
@@ -148,22 +149,14 @@ loss_kernel (int kind, const float *pred, const float *target, size_t n, float *
   __shared__ double shared[NNB_CUDA_THREADS];
   double sum = 0.0;
 
+  int is_mse = kind == NNB_CUDA_LOSS_MSE;
+
+  /* each term rounded to float first, as the CPU's are */
   NNB_CUDA_GRID_STRIDE (i, n)
     {
-      float diff = pred[i] - target[i];
-      if (kind == NNB_CUDA_LOSS_MSE)
-        {
-          float sq = diff * diff;
-          sum += sq;
-          if (grad)
-            grad[i] = norm * diff;
-        }
-      else
-        {
-          sum += fabsf (diff);
-          if (grad)
-            grad[i] = diff > 0.0f ? norm : diff < 0.0f ? -norm : 0.0f;
-        }
+      sum += nnb_f_loss_term (is_mse, pred[i], target[i]);
+      if (grad)
+        grad[i] = nnb_f_loss_grad (is_mse, pred[i], target[i], norm);
     }
   sum = block_sum (sum, shared);
   if (threadIdx.x == 0)
@@ -174,7 +167,7 @@ double
 nnb_cuda_loss (int kind, const float *pred, const float *target, size_t n, float *grad)
 {
   /* mse_loss_backward: (2 / N) · (x − t); l1: sign(x − t) / N */
-  float norm = kind == NNB_CUDA_LOSS_MSE ? (float) (2.0 / n) : (float) (1.0 / n);
+  float norm = nnb_f_loss_norm (kind == NNB_CUDA_LOSS_MSE, n);
   unsigned int blocks = reduce_blocks (n);
   Scratch *s;
   double sum;
@@ -189,8 +182,7 @@ nnb_cuda_loss (int kind, const float *pred, const float *target, size_t n, float
           ? finish_sum (s, blocks, "computing the loss")
           : NAN;
   unlock_scratch ();
-  /* loss.item(): the float32 mean, as the CPU returns it */
-  return (double) (float) (sum / n);
+  return nnb_f_loss_mean (sum, n);
 }
 
 __global__ static void

@@ -16,6 +16,7 @@
 #include <math.h>
 #include <string.h>
 #include "nnb-backend.h"
+#include "nnb-device-race.h"
 #include "nnb-gpu.h"
 #include "nnb-gpu-host.h"
 #include "nnb-loss.h"
@@ -350,6 +351,37 @@ test_add_accumulate (void)
   gpu_release (d_a);
   gpu_release (d_b);
   gpu_release (d_y);
+  assert_synced ();
+}
+
+/* y[c, r] += x[r, c]: the weight gradient's last step. Sizes that are and
+ * are not multiples of the kernel's 32 × 32 tile, one row, one column. */
+static void
+test_transpose_accumulate (void)
+{
+  const NnbBackend *cpu = nnb_backend_cpu (), *gpu = cuda_table ();
+  const gsize shapes[][2] = { { 1, 1 }, { 1, 300 }, { 300, 1 }, { 32, 64 }, { 45, 37 }, { 257, 129 } };
+  g_autoptr (GRand) rand = NULL;
+
+  REQUIRE_GPU ();
+  rand = g_rand_new_with_seed (14);
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    {
+      gsize rows = shapes[s][0], cols = shapes[s][1];
+      g_autofree float *x = random_floats (rand, rows * cols, -1, 1);
+      g_autofree float *y = random_floats (rand, rows * cols, -1, 1);
+      g_autofree float *got = NULL;
+      float *d_x = gpu_buffer (x, rows * cols), *d_y = gpu_buffer (y, rows * cols);
+
+      /* y starts non-zero: .grad accumulates; one float addition each,
+       * so the bits agree */
+      cpu->transpose_accumulate (y, x, rows, cols);
+      gpu->transpose_accumulate (d_y, d_x, rows, cols);
+      got = gpu_read (d_y, rows * cols);
+      g_assert_cmpmem (got, rows * cols * sizeof (float), y, rows * cols * sizeof (float));
+      gpu_release (d_x);
+      gpu_release (d_y);
+    }
   assert_synced ();
 }
 
@@ -821,6 +853,77 @@ test_no_driver_message (void)
   g_assert_true (g_str_has_prefix (error->message, "Found no NVIDIA driver on your system."));
 }
 
+/* Every entry of the CUDA table is set: the engine calls them without
+ * checking, so a missing one (transpose_accumulate once was) would crash
+ * the first backward on a GPU. Runs without a GPU: the table is
+ * registered everywhere. The table is a name followed by function
+ * pointers only, so it is walked as an array of them, which also covers
+ * entries added to nnb-backend.h later. */
+static void
+test_table_complete (void)
+{
+  const NnbBackend *be = cuda_table ();
+  const NnbBackend *cpu = nnb_backend_cpu ();
+  typedef void (*AnyFunction) (void);
+  gsize n = (sizeof (NnbBackend) - G_STRUCT_OFFSET (NnbBackend, alloc)) / sizeof (AnyFunction);
+
+  G_STATIC_ASSERT ((sizeof (NnbBackend) - G_STRUCT_OFFSET (NnbBackend, alloc)) % sizeof (AnyFunction) == 0);
+  g_assert_cmpstr (be->name, ==, "cuda");
+  for (gsize i = 0; i < n; i++)
+    {
+      AnyFunction gpu_entry, cpu_entry;
+
+      memcpy (&gpu_entry, (const char *) be + G_STRUCT_OFFSET (NnbBackend, alloc) + i * sizeof (AnyFunction),
+              sizeof gpu_entry);
+      memcpy (&cpu_entry, (const char *) cpu + G_STRUCT_OFFSET (NnbBackend, alloc) + i * sizeof (AnyFunction),
+              sizeof cpu_entry);
+      g_assert_nonnull (cpu_entry);
+      if (gpu_entry == NULL)
+        g_error ("entry %" G_GSIZE_FORMAT " of the CUDA backend's table (counting from alloc) is NULL", i);
+    }
+}
+
+/* The device race with the CUDA backend built in: without a GPU the CUDA
+ * rows carry the device list's reason ("CUDA: no NVIDIA driver found"
+ * here); with one they carry a time, and the GPU's first loss agrees with
+ * the CPU's as the rest of this file checks. */
+static void
+test_race_rows (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) infos = nnb_device_list ();
+  g_autoptr (GPtrArray) rows = NULL;
+  NnbDeviceInfo *cuda = find_cuda_entry (infos);
+  NnbRaceOptions options;
+  guint cuda_rows = 0;
+
+  nnb_race_options_init (&options);
+  options.max_width = 32;
+  options.points = 64;
+  options.seconds_per_cell = 0.02;
+  rows = nnb_device_race_run (&options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const NnbRaceRow *row = rows->pdata[i];
+
+      if (row->device.type != NNB_DEVICE_CUDA || row->device.index != 0)
+        continue;
+      cuda_rows++;
+      if (gpu_available)
+        {
+          g_assert_null (row->reason);
+          g_assert_cmpfloat (row->us_per_epoch, >, 0.0);
+        }
+      else
+        {
+          g_assert_true (isnan (row->us_per_epoch));
+          g_assert_cmpstr (row->reason, ==, cuda->reason);
+        }
+    }
+  g_assert_cmpuint (cuda_rows, ==, 2);
+}
+
 /* The name a subprocess tries instead of libcublas.so.13. */
 #define NO_CUBLAS "libnnb-test-no-such-cublas.so.13"
 
@@ -923,12 +1026,15 @@ main (int argc, char **argv)
   g_test_add_func ("/gpu/list/no-driver-message", test_no_driver_message);
   g_test_add_func ("/gpu/list/cublas-missing", test_cublas_missing);
   g_test_add_func ("/gpu/list/cublas-loads", test_cublas_loads);
+  g_test_add_func ("/gpu/list/table-complete", test_table_complete);
+  g_test_add_func ("/gpu/list/race-rows", test_race_rows);
 
   g_test_add_func ("/gpu/device/memory", test_memory);
   g_test_add_func ("/gpu/device/gemm", test_gemm);
   g_test_add_func ("/gpu/device/bias", test_bias);
   g_test_add_func ("/gpu/device/activations", test_activations);
   g_test_add_func ("/gpu/device/add-accumulate", test_add_accumulate);
+  g_test_add_func ("/gpu/device/transpose-accumulate", test_transpose_accumulate);
   g_test_add_func ("/gpu/device/loss", test_loss);
   g_test_add_func ("/gpu/device/sgd", test_sgd);
   g_test_add_func ("/gpu/device/adam", test_adam);

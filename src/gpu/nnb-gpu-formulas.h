@@ -1,0 +1,196 @@
+/* nnb-gpu-formulas.h — the CUDA kernels' per-element arithmetic, in one
+ * header that nvcc compiles for the GPU and a C compiler for the host.
+ *
+ * No GPU is needed to check these formulas against the CPU backend: the
+ * test tests/gpu/test-gpu-formulas.c runs them on the host, element for
+ * element, next to nnb-backend-cpu.c's loops. Both sides build without
+ * fused multiply-adds of their own (--fmad=false for nvcc,
+ * -ffp-contract=off for the test), and fmaf is written out where the CPU
+ * writes it, so the two round the same way; what differs between host and
+ * GPU is only the maths library (tanhf, expf, erf, exp), within a few ulps.
+ *
+ * Plain C, no GLib: nvcc compiles the .cu files without the project's
+ * pkg-config flags. */
+#pragma once
+
+#include <math.h>
+#include <stddef.h>
+
+#ifdef __CUDACC__
+#define NNB_HD __host__ __device__ static inline
+#else
+#define NNB_HD static inline
+#endif
+
+/* M_SQRT1_2 and M_PI as glibc spells them, for GELU in double */
+#define NNB_SQRT1_2 0.70710678118654752440
+#define NNB_PI 3.14159265358979323846
+
+/* ---- activations: forward f(x), backward f'(·)·dy ---------------------- */
+
+NNB_HD float
+nnb_f_relu (float x)
+{
+  return x > 0.0f ? x : 0.0f;
+}
+
+/* threshold_backward on the output, PyTorch's way: 0 where y <= 0 */
+NNB_HD float
+nnb_f_relu_backward (float y, float dy)
+{
+  return y <= 0.0f ? 0.0f : dy;
+}
+
+NNB_HD float
+nnb_f_leaky_relu (float x, float slope)
+{
+  return x > 0.0f ? x : x * slope;
+}
+
+/* leaky_relu_backward looks at the input, not the output */
+NNB_HD float
+nnb_f_leaky_relu_backward (float x, float dy, float slope)
+{
+  return x > 0.0f ? dy : dy * slope;
+}
+
+/* tanh_backward from the output: dy · (1 − y²), rounded after each step */
+NNB_HD float
+nnb_f_tanh_backward (float y, float dy)
+{
+  return dy * (1.0f - y * y);
+}
+
+NNB_HD float
+nnb_f_sigmoid (float x)
+{
+  return 1.0f / (1.0f + expf (-x));
+}
+
+/* sigmoid_backward from the output: (dy · (1 − y)) · y, in that order */
+NNB_HD float
+nnb_f_sigmoid_backward (float y, float dy)
+{
+  return dy * (1.0f - y) * y;
+}
+
+/* exact GELU, approximate='none': x · Φ(x), in double as the CPU does */
+NNB_HD float
+nnb_f_gelu (float x)
+{
+  return (float) (0.5 * x * (1.0 + erf (x * NNB_SQRT1_2)));
+}
+
+/* Φ(x) + x · φ(x), rounded to float before it meets dy (as the CPU's
+ * gelu_derivative returns a float) */
+NNB_HD float
+nnb_f_gelu_backward (float x, float dy)
+{
+  double cdf = 0.5 * (1.0 + erf (x * NNB_SQRT1_2));
+  double pdf = exp (-0.5 * (double) x * x) / sqrt (2.0 * NNB_PI);
+  return dy * (float) (cdf + x * pdf);
+}
+
+/* ---- losses: one element's term and its gradient ----------------------- */
+
+/* (x − t)² for MSE, |x − t| for L1; the sum of terms is divided by n */
+NNB_HD float
+nnb_f_loss_term (int is_mse, float pred, float target)
+{
+  float diff = pred - target;
+  return is_mse ? diff * diff : fabsf (diff);
+}
+
+/* mse_loss_backward: norm · (x − t) with norm = 2/n;
+ * l1: sign(x − t) · norm with norm = 1/n, and sign(0) = 0 */
+NNB_HD float
+nnb_f_loss_grad (int is_mse, float pred, float target, float norm)
+{
+  float diff = pred - target;
+  if (is_mse)
+    return norm * diff;
+  return diff > 0.0f ? norm : diff < 0.0f ? -norm : 0.0f;
+}
+
+/* the gradient's scale: 2/n for MSE, 1/n for L1, rounded once to float */
+static inline float
+nnb_f_loss_norm (int is_mse, size_t n)
+{
+  return is_mse ? (float) (2.0 / n) : (float) (1.0 / n);
+}
+
+/* loss.item() from the sum of the terms: the sum rounded to float, then
+ * divided by n as a float, as the CPU (and PyTorch's mean of a float
+ * tensor) computes it. Rounding the sum first matters: a sum beyond
+ * FLT_MAX is inf there, and the lesson's diverging run (lr 0.1) prints inf
+ * before nan, where a mean taken in double would still be finite. */
+static inline double
+nnb_f_loss_mean (double sum, size_t n)
+{
+  return (double) ((float) sum / (float) n);
+}
+
+/* ---- optimizers: torch.optim.SGD and Adam for one element -------------- */
+
+/* PyTorch 1.13 _single_tensor_sgd: weight decay, then the momentum buffer
+ * (taken as the gradient itself at the first step), then Nesterov, then
+ * the update; add_(…, alpha) is fused in PyTorch's vectorised kernel.
+ * With momentum 0 the buffer is neither read nor written (it may be NULL). */
+NNB_HD void
+nnb_f_sgd (float *param, float grad, float *momentum_buf, float lr, float momentum,
+           float dampening, float weight_decay, int nesterov, int first_step)
+{
+  float d_p = grad;
+
+  if (weight_decay != 0.0f)
+    d_p = fmaf (weight_decay, *param, d_p);
+  if (momentum != 0.0f)
+    {
+      float buf = first_step ? d_p : fmaf (1.0f - dampening, d_p, *momentum_buf * momentum);
+      *momentum_buf = buf;
+      d_p = nesterov ? fmaf (momentum, buf, d_p) : buf;
+    }
+  *param = fmaf (-lr, d_p, *param);
+}
+
+/* Adam's per-step scalars: the bias corrections in Python floats (double),
+ * computed once on the host; the tensor work in float32 */
+typedef struct
+{
+  float step_size, bias_correction2_sqrt;
+  float beta1, beta2, one_minus_beta1, one_minus_beta2;
+  float eps, weight_decay;
+} NnbGpuAdamScalars;
+
+static inline NnbGpuAdamScalars
+nnb_f_adam_scalars (double lr, double beta1, double beta2, double eps, double weight_decay, int step)
+{
+  NnbGpuAdamScalars k;
+
+  k.step_size = (float) (lr / (1.0 - pow (beta1, step)));
+  k.bias_correction2_sqrt = (float) sqrt (1.0 - pow (beta2, step));
+  k.beta1 = (float) beta1;
+  k.beta2 = (float) beta2;
+  k.one_minus_beta1 = (float) (1.0 - beta1);
+  k.one_minus_beta2 = (float) (1.0 - beta2);
+  k.eps = (float) eps;
+  k.weight_decay = (float) weight_decay;
+  return k;
+}
+
+/* _single_tensor_adam without amsgrad (the CPU has none): eps is added
+ * after dividing √v by √(bias_correction2), and the step is −step_size ·
+ * m / denom, as PyTorch's addcdiv_ computes it */
+NNB_HD void
+nnb_f_adam (float *param, float grad, float *exp_avg, float *exp_avg_sq, const NnbGpuAdamScalars *k)
+{
+  float g = grad;
+  float denom;
+
+  if (k->weight_decay != 0.0f)
+    g = fmaf (k->weight_decay, *param, g);
+  *exp_avg = fmaf (k->one_minus_beta1, g, *exp_avg * k->beta1);
+  *exp_avg_sq = *exp_avg_sq * k->beta2 + k->one_minus_beta2 * g * g;
+  denom = sqrtf (*exp_avg_sq) / k->bias_correction2_sqrt + k->eps;
+  *param = *param + (-k->step_size) * (*exp_avg / denom);
+}

@@ -2,11 +2,12 @@
 # scripts/fuzz.sh [SECONDS] [TARGET…] — builds the libFuzzer targets in
 # tests/fuzz (clang, with AddressSanitizer and UndefinedBehaviorSanitizer) and
 # runs each for SECONDS (default 30), one after another, on its seed corpus
-# tests/fuzz/corpus-TARGET. TARGETs: project, safetensors, csv (default: all).
+# tests/fuzz/corpus-TARGET. TARGETs: project, safetensors, csv, lesson (default:
+# all).
 #
-# The engine is built by meson in ./build-fuzz with -fsanitize=fuzzer-no-link
-# (so libFuzzer sees its coverage); each target is one .c file linked against
-# that build's static libraries. New interesting inputs go to
+# The engine is built by meson in ./build-fuzz (or $NNB_FUZZ_BUILD) with
+# -fsanitize=fuzzer-no-link (so libFuzzer sees its coverage); each target is
+# one .c file linked against that build's static libraries. New interesting inputs go to
 # tests/fuzz/corpus-work/TARGET (ignored by git); a crashing input is left in
 # tests/fuzz/crash-TARGET-* and the script exits non-zero. To keep a finding,
 # copy it into tests/fuzz/regressions/TARGET/: tests/test-fuzz-regressions.c
@@ -20,25 +21,28 @@ if (($# > 0)); then
 fi
 targets=("$@")
 if ((${#targets[@]} == 0)); then
-  targets=(project safetensors csv)
+  targets=(project safetensors csv lesson)
 fi
 
-for package in clang libclang-rt-14-dev; do
+for package in clang libclang-rt-14-dev llvm; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
     scripts/setup.sh --sanitizers
     break
   fi
 done
 
-build=build-fuzz
+build=${NNB_FUZZ_BUILD:-build-fuzz}
 export CC=clang
 if [[ ! -f $build/build.ninja ]]; then
-  echo "==> Configuring the fuzzing build in ./$build"
+  echo "==> Configuring the fuzzing build in $build"
   meson setup "$build" -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false \
-    -Dc_args=-fsanitize=fuzzer-no-link -Dcuda=disabled -Dui=false -Dtests=false >/dev/null
+    -Dc_args="-fsanitize=fuzzer-no-link -fno-sanitize-recover=all" -Dcuda=disabled -Dui=false -Dtests=false >/dev/null
 fi
 echo "==> Building the engine for fuzzing"
-ninja -C "$build" src/core/libnnbcore.a src/core/libnnbsimd.a >/dev/null
+# every static library of src/core (the engine and its per-instruction-set
+# kernels), whatever src/core/meson.build names them
+read -r -a core_libs <<<"$(ninja -C "$build" -t targets all | sed -n 's|^\(src/core/lib[A-Za-z0-9_]*\.a\):.*|\1|p' | sort -u | tr '\n' ' ')"
+ninja -C "$build" "${core_libs[@]}" >/dev/null
 
 blas=openblas
 if ! pkg-config --exists openblas; then
@@ -48,9 +52,9 @@ read -r -a deps <<<"$(pkg-config --cflags --libs glib-2.0 gio-2.0 json-glib-1.0 
 
 for target in "${targets[@]}"; do
   echo "==> Building fuzz-$target"
-  clang -g -O1 -fsanitize=fuzzer,address,undefined -Wall -Wextra -Werror -Wno-unused-parameter \
+  clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Wall -Wextra -Werror -Wno-unused-parameter \
     -D_GNU_SOURCE -Isrc/core -I"$build" tests/fuzz/fuzz-"$target".c \
-    "$build"/src/core/libnnbcore.a "$build"/src/core/libnnbsimd.a "${deps[@]}" -lm -lpthread \
+    -Wl,--start-group "${core_libs[@]/#/$build/}" -Wl,--end-group "${deps[@]}" -lm -lpthread \
     -o "$build"/fuzz-"$target"
 done
 

@@ -49,7 +49,7 @@ test_replay (gconstpointer data)
 static void
 test_every_target_has_a_folder (void)
 {
-  static const char *const targets[] = { "project", "safetensors", "csv" };
+  static const char *const targets[] = { "project", "safetensors", "csv", "lesson" };
 
   for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
     {
@@ -70,6 +70,7 @@ main (int argc, char *argv[])
     { "project", nnb_fuzz_project },
     { "safetensors", nnb_fuzz_safetensors },
     { "csv", nnb_fuzz_csv },
+    { "lesson", nnb_fuzz_lesson },
   };
   g_autoptr (GPtrArray) regressions = g_ptr_array_new_with_free_func (regression_free);
 

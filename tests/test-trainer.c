@@ -282,6 +282,73 @@ test_large_lr_diverges_with_a_message (Fixture *f, gconstpointer user_data)
   g_assert_cmpint (nnb_trainer_get_state (f->trainer), ==, NNB_TRAINER_DIVERGED);
 }
 
+static gboolean
+has_values (const NnbSnapshot *snapshot, gconstpointer data)
+{
+  return snapshot->values != NULL;
+}
+
+/* The autosave's way to the weights: asked for while the worker runs, they
+ * come in the next snapshot, one CPU copy per parameter, which the snapshots
+ * after it share until the next request. */
+static void
+test_values_on_request_while_running (Fixture *f, gconstpointer user_data)
+{
+  g_autoptr (NnbSnapshot) running = NULL;
+  g_autoptr (NnbSnapshot) with_values = NULL;
+  g_autoptr (NnbSnapshot) later = NULL;
+  g_autoptr (NnbSnapshot) paused = NULL;
+  g_autoptr (NnbSnapshot) stepped = NULL;
+  GPtrArray *params;
+
+  nnb_trainer_start (f->trainer);
+  running = wait_for (f->trainer, reached_epoch, GINT_TO_POINTER (3), NULL);
+  g_assert_null (running->values);
+  g_assert_cmpint (running->values_epoch, ==, -1);
+
+  nnb_trainer_request_values (f->trainer);
+  with_values = wait_for (f->trainer, has_values, NULL, NULL);
+  g_assert_cmpint (with_values->epoch, >=, running->epoch);
+  g_assert_cmpint (with_values->values_epoch, <=, with_values->epoch);
+  g_assert_cmpint (with_values->values_epoch, >=, running->epoch);
+  g_assert_cmpuint (with_values->values->len, ==, with_values->parameters->len);
+  for (guint i = 0; i < with_values->values->len; i++)
+    {
+      NnbTensor *value = with_values->values->pdata[i];
+      NnbParameterStats *stats = &g_array_index (with_values->parameters, NnbParameterStats, i);
+      double sum = 0;
+
+      for (int64_t k = 0; k < value->numel; k++)
+        sum += (double) value->data[k] * value->data[k];
+      /* the copy is the weights the snapshot describes */
+      g_assert_cmpfloat_with_epsilon (sqrt (sum), stats->value_norm, 1e-5 * (1 + stats->value_norm));
+    }
+  /* one request, one copy: the snapshots after it share it */
+  later = wait_for (f->trainer, reached_epoch, GINT_TO_POINTER (with_values->epoch + 3), NULL);
+  g_assert_true (later->values == with_values->values);
+  g_assert_cmpint (later->values_epoch, ==, with_values->epoch);
+
+  /* paused after one step, the model may be read: the copy equals it */
+  nnb_trainer_pause (f->trainer);
+  paused = wait_for (f->trainer, in_state, GINT_TO_POINTER (NNB_TRAINER_PAUSED), NULL);
+  nnb_trainer_request_values (f->trainer);
+  nnb_trainer_step (f->trainer);
+  stepped = wait_for (f->trainer, reached_epoch, GINT_TO_POINTER (paused->epoch + 1), NULL);
+  g_assert_cmpint (stepped->state, ==, NNB_TRAINER_PAUSED);
+  g_assert_true (stepped->values != with_values->values);
+  g_assert_cmpint (stepped->values_epoch, ==, stepped->epoch);
+  params = nnb_model_named_parameters (f->project->model);
+  g_assert_cmpuint (stepped->values->len, ==, params->len);
+  for (guint i = 0; i < params->len; i++)
+    {
+      NnbTensor *live = ((NnbNamedParameter *) params->pdata[i])->param->value;
+      NnbTensor *copy = stepped->values->pdata[i];
+
+      g_assert_true (nnb_tensor_same_shape (live, copy));
+      g_assert_cmpmem (live->data, live->numel * sizeof (float), copy->data, copy->numel * sizeof (float));
+    }
+}
+
 static void
 test_free_while_running (Fixture *f, gconstpointer user_data)
 {
@@ -376,6 +443,8 @@ main (int argc, char *argv[])
               test_step_from_idle_runs_one_epoch, fixture_tear_down);
   g_test_add ("/trainer/lr-10-diverges-with-a-message", Fixture, &large_lr, fixture_set_up,
               test_large_lr_diverges_with_a_message, fixture_tear_down);
+  g_test_add ("/trainer/values-on-request-while-running", Fixture, NULL, fixture_set_up,
+              test_values_on_request_while_running, fixture_tear_down);
   g_test_add ("/trainer/free-while-running", Fixture, NULL, fixture_set_up,
               test_free_while_running, fixture_tear_down);
   g_test_add ("/trainer/free-while-paused", Fixture, NULL, fixture_set_up,

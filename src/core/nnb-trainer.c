@@ -4,6 +4,12 @@
 
 #include <math.h>
 #include <string.h>
+#include <time.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 struct _NnbTrainer
 {
@@ -20,11 +26,14 @@ struct _NnbTrainer
   gboolean run;              /* keep stepping */
   gint steps_left;           /* single steps requested while paused */
   gboolean quit;
+  gboolean want_values;      /* the next snapshot carries the weights */
   double new_lr;             /* NAN: unchanged */
   NnbTrainerState state;
 
   gint64 publish_interval_us;
   GArray *losses;            /* worker's own history */
+  GPtrArray *values;         /* worker's latest copy of the weights, or NULL */
+  int values_epoch;
   NnbTensor *grid_input;     /* (n_grid, 1) */
   float *grid_x;
   int n_grid;
@@ -53,13 +62,14 @@ nnb_snapshot_unref (NnbSnapshot *snapshot)
   g_free (snapshot->grid_x);
   g_free (snapshot->grid_y);
   g_free (snapshot->message);
+  g_clear_pointer (&snapshot->values, g_ptr_array_unref);
   g_free (snapshot);
 }
 
 /* Builds a snapshot from the worker's state; runs on the worker thread
  * (or before it starts), so it may read the model freely. */
 static NnbSnapshot *
-snapshot_build (NnbTrainer *t, NnbTrainerState state, const char *message)
+snapshot_build (NnbTrainer *t, NnbTrainerState state, const char *message, gboolean with_values)
 {
   NnbSnapshot *s = g_new0 (NnbSnapshot, 1);
   GPtrArray *params = nnb_model_named_parameters (t->model);
@@ -83,6 +93,34 @@ snapshot_build (NnbTrainer *t, NnbTrainerState state, const char *message)
       };
       g_array_append_val (s->parameters, stats);
     }
+  if (with_values)
+    {
+      GPtrArray *values = g_ptr_array_new_full (params->len, (GDestroyNotify) nnb_tensor_unref);
+
+      for (guint i = 0; i < params->len && values != NULL; i++)
+        {
+          NnbTensor *value = ((NnbNamedParameter *) params->pdata[i])->param->value;
+          NnbTensor *copy = nnb_tensor_new (value->ndim, value->shape, nnb_device_cpu (), NULL);
+
+          /* no memory for a copy: no copy this time, and training goes on */
+          if (copy == NULL)
+            {
+              g_clear_pointer (&values, g_ptr_array_unref);
+              break;
+            }
+          nnb_tensor_read (value, copy->data);
+          g_ptr_array_add (values, copy);
+        }
+      if (values != NULL)
+        {
+          g_clear_pointer (&t->values, g_ptr_array_unref);
+          t->values = values;
+          t->values_epoch = s->epoch;
+        }
+    }
+  /* shared, read-only, by every snapshot until the next copy */
+  s->values = t->values != NULL ? g_ptr_array_ref (t->values) : NULL;
+  s->values_epoch = t->values != NULL ? t->values_epoch : -1;
   if (t->grid_input != NULL)
     {
       NnbTensor *out = nnb_model_forward (t->model, t->grid_input, NULL);
@@ -96,14 +134,25 @@ snapshot_build (NnbTrainer *t, NnbTrainerState state, const char *message)
     }
   s->message = g_strdup (message);
   s->published_us = g_get_monotonic_time ();
+  {
+    struct timespec cpu;
+    s->worker_cpu_us = clock_gettime (CLOCK_THREAD_CPUTIME_ID, &cpu) == 0
+                         ? (gint64) cpu.tv_sec * G_USEC_PER_SEC + cpu.tv_nsec / 1000 : 0;
+  }
   return s;
 }
 
 static void
 publish (NnbTrainer *t, NnbTrainerState state, const char *message)
 {
-  NnbSnapshot *fresh = snapshot_build (t, state, message);
-  NnbSnapshot *old;
+  NnbSnapshot *fresh, *old;
+  gboolean with_values;
+
+  g_mutex_lock (&t->lock);
+  with_values = t->want_values;
+  t->want_values = FALSE;
+  g_mutex_unlock (&t->lock);
+  fresh = snapshot_build (t, state, message, with_values);
 
   g_mutex_lock (&t->lock);
   old = t->snapshot;
@@ -119,10 +168,18 @@ worker (gpointer data)
   NnbTrainer *t = data;
   gint64 last_publish = 0;
 
+#ifdef __linux__
+  /* A little below the UI's priority: where cores are few, the frame the
+   * student watches comes first and training takes what is left — nearly
+   * everything, as drawing a frame is short. Linux keeps a nice per thread. */
+  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 5);
+#endif
+
   for (;;)
     {
       g_autoptr (GError) error = NULL;
-      gboolean single = FALSE;
+      gboolean single = FALSE, want_values;
+      gint64 interval_us;
       double lr, loss;
 
       g_mutex_lock (&t->lock);
@@ -150,6 +207,8 @@ worker (gpointer data)
         }
       lr = t->new_lr;
       t->new_lr = NAN;
+      want_values = t->want_values;
+      interval_us = t->publish_interval_us;
       t->state = NNB_TRAINER_RUNNING;
       g_mutex_unlock (&t->lock);
 
@@ -174,7 +233,7 @@ worker (gpointer data)
           publish (t, NNB_TRAINER_FINISHED, NULL);
           break;
         }
-      if (single || g_get_monotonic_time () - last_publish >= t->publish_interval_us)
+      if (single || want_values || g_get_monotonic_time () - last_publish >= interval_us)
         {
           publish (t, single ? NNB_TRAINER_PAUSED : NNB_TRAINER_RUNNING, NULL);
           last_publish = g_get_monotonic_time ();
@@ -229,7 +288,7 @@ nnb_trainer_new (NnbModel *model, NnbDataset *data, const NnbTrainingOptions *op
         }
     }
   t->state = NNB_TRAINER_IDLE;
-  t->snapshot = snapshot_build (t, NNB_TRAINER_IDLE, NULL);
+  t->snapshot = snapshot_build (t, NNB_TRAINER_IDLE, NULL, FALSE);
   return t;
 }
 
@@ -291,6 +350,14 @@ nnb_trainer_set_lr (NnbTrainer *t, double lr)
 }
 
 void
+nnb_trainer_request_values (NnbTrainer *t)
+{
+  g_mutex_lock (&t->lock);
+  t->want_values = TRUE;
+  g_mutex_unlock (&t->lock);
+}
+
+void
 nnb_trainer_set_publish_interval (NnbTrainer *t, gint64 interval_us)
 {
   g_mutex_lock (&t->lock);
@@ -331,6 +398,7 @@ nnb_trainer_free (NnbTrainer *t)
   nnb_tensor_unref (t->grid_input);
   g_free (t->grid_x);
   g_array_unref (t->losses);
+  g_clear_pointer (&t->values, g_ptr_array_unref);
   nnb_model_unref (t->model);
   g_mutex_clear (&t->lock);
   g_cond_clear (&t->wake);

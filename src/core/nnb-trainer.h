@@ -48,6 +48,13 @@ typedef struct
   float *grid_y;
   char *message;         /* for DIVERGED and FAILED */
   gint64 published_us;   /* g_get_monotonic_time () when published */
+  gint64 worker_cpu_us;  /* the publishing thread's CPU time then (bench/app-speed) */
+  /* The latest copy of the parameters' values that was asked for with
+   * nnb_trainer_request_values (NnbTensor* on the CPU, parallel to
+   * parameters; shared by the snapshots that follow, never changed), and
+   * the epoch it was taken at; NULL and -1 before the first request. */
+  GPtrArray *values;
+  int values_epoch;
   /*< private >*/
   gint ref_count;
 } NnbSnapshot;
@@ -75,6 +82,12 @@ void nnb_trainer_step (NnbTrainer *trainer);    /* one epoch, then paused */
 void nnb_trainer_stop (NnbTrainer *trainer);    /* ends the worker; waits for it */
 /* Changes the learning rate between steps. */
 void nnb_trainer_set_lr (NnbTrainer *trainer, double lr);
+/* Asks the worker for a copy of the weights without stopping it: after the
+ * step in progress it publishes a snapshot whose values hold them (how the
+ * app autosaves a model while it trains); later snapshots keep that copy
+ * until the next request. A worker that is not running publishes nothing;
+ * read the model then, as the window does. */
+void nnb_trainer_request_values (NnbTrainer *trainer);
 
 /* The latest published snapshot (never NULL after nnb_trainer_new). */
 NnbSnapshot *nnb_trainer_get_snapshot (NnbTrainer *trainer);

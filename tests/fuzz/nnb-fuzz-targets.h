@@ -19,6 +19,7 @@
 #include "nnb-csv.h"
 #include "nnb-dataset.h"
 #include "nnb-error.h"
+#include "nnb-lesson.h"
 #include "nnb-model.h"
 #include "nnb-project.h"
 #include "nnb-safetensors.h"
@@ -188,6 +189,56 @@ nnb_fuzz_csv (const guint8 *data, gsize size, GError **error)
       g_assert_cmpint (dataset->y->shape[0], ==, rows);
     }
   return dataset != NULL;
+}
+
+/* A lesson file: parsed as a built-in lesson would be (so a step's
+ * load file= reads the resources, never the disk); each step that loads a
+ * project loads it with the step's settings applied, and that project saves
+ * and loads again. */
+static inline gboolean
+nnb_fuzz_lesson_inner (const guint8 *data, gsize size, GError **error)
+{
+  g_autoptr (NnbLesson) lesson = NULL;
+
+  lesson = nnb_lesson_new_from_data ("fuzz", (const char *) data, (gssize) size, NULL, error);
+  if (lesson == NULL)
+    return FALSE;
+  g_assert_nonnull (lesson->steps);
+  for (guint i = 0; i < lesson->steps->len; i++)
+    {
+      const NnbLessonStep *step = lesson->steps->pdata[i];
+      g_autoptr (NnbProject) project = NULL;
+      g_autoptr (NnbProject) again = NULL;
+      g_autoptr (GError) local = NULL;
+      g_autofree char *text = NULL;
+      gsize length = 0;
+
+      g_assert_nonnull (step->id);
+      g_assert_cmpint (nnb_lesson_find_step (lesson, step->id), >=, 0);
+      nnb_lesson_step_has_action (step);
+      if (!nnb_lesson_step_loads (step))
+        continue;
+      project = nnb_lesson_step_load_project (lesson, step, error);
+      if (project == NULL)
+        return FALSE;
+      nnb_lesson_step_apply_settings (step, project);
+      text = nnb_project_to_data (project, project->has_weights, &length, error);
+      if (text == NULL)
+        return FALSE;
+      again = nnb_project_load_from_data (text, length, &local);
+      if (again == NULL)
+        g_error ("a lesson's project does not load again once saved: %s\n%s", local->message, text);
+    }
+  return TRUE;
+}
+
+static inline gboolean
+nnb_fuzz_lesson (const guint8 *data, gsize size, GError **error)
+{
+  gboolean ok = nnb_fuzz_lesson_inner (data, size, error);
+
+  nnb_fuzz_check_error (ok, error ? *error : NULL);
+  return ok;
 }
 
 /* libFuzzer must not see GLib's criticals and warnings as harmless: they

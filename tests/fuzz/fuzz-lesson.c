@@ -1,0 +1,22 @@
+/* fuzz-lesson.c — libFuzzer target: nnb_lesson_new_from_data and the projects its steps load
+ * (see nnb-fuzz-targets.h; run with scripts/fuzz.sh). */
+#include "nnb-fuzz-targets.h"
+
+int LLVMFuzzerInitialize (int *argc, char ***argv);
+int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
+
+int
+LLVMFuzzerInitialize (int *argc, char ***argv)
+{
+  g_log_set_writer_func (nnb_fuzz_log_writer, NULL, NULL);
+  return 0;
+}
+
+int
+LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
+{
+  g_autoptr (GError) error = NULL;
+
+  nnb_fuzz_lesson (data, size, &error);
+  return 0;
+}

@@ -1,0 +1,338 @@
+/* test-recovery.c — a crash in the middle of training loses nothing.
+ *
+ * `nnblocks --train sinenet.nnb` runs as a child process with its own
+ * XDG_STATE_HOME until its autosave holds trained weights; then it is
+ * killed with SIGKILL, as a crash would end it. The next start (here, in
+ * this process, with the same state folder) offers "Recover unsaved
+ * project “sinenet”?"; Recover opens it as an unsaved project with exactly
+ * the weights of the copy, to be saved where it came from; the crashed
+ * session's folder is gone, the new session keeps its own copy, and closing
+ * the window for good leaves no copy behind.
+ *
+ * Runs under Xvfb (see meson.build); skips when there is no display. */
+#include "nnb-config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+
+#include "nnb-application.h"
+#include "nnb-autosave.h"
+#include "nnb-project.h"
+#include "nnb-ui-test-util.h"
+#include "nnb-window.h"
+
+#define CRASH_WAIT_S 90
+#define WAIT_S 20
+
+static char *temp_dir;
+static char *state_dir;   /* XDG_STATE_HOME of the child and of this process */
+static char *project_path;
+
+static char *
+autosave_dir (void)
+{
+  return g_build_filename (state_dir, "nnblocks", "autosave", NULL);
+}
+
+/* The session folders under the autosave folder. */
+static GPtrArray *
+list_sessions (void)
+{
+  g_autofree char *base = autosave_dir ();
+  g_autoptr(GDir) dir = g_dir_open (base, 0, NULL);
+  GPtrArray *sessions = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, "session-"))
+      g_ptr_array_add (sessions, g_build_filename (base, name, NULL));
+  return sessions;
+}
+
+/* The first project copy with weights in any session, or NULL. */
+static char *
+find_copy_with_weights (char **text_out)
+{
+  g_autoptr(GPtrArray) sessions = list_sessions ();
+
+  for (guint i = 0; i < sessions->len; i++)
+    {
+      g_autoptr(GDir) dir = g_dir_open (sessions->pdata[i], 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *path = NULL;
+          g_autofree char *text = NULL;
+
+          if (!g_str_has_prefix (name, "project-") || !g_str_has_suffix (name, ".nnb"))
+            continue;
+          path = g_build_filename (sessions->pdata[i], name, NULL);
+          if (g_file_get_contents (path, &text, NULL, NULL) && strstr (text, "\"weights\"") != NULL)
+            {
+              *text_out = g_steal_pointer (&text);
+              return g_steal_pointer (&path);
+            }
+        }
+    }
+  return NULL;
+}
+
+/* The parameters of a project, in named_parameters() order. */
+static GPtrArray *
+parameters_of (NnbModel *model)
+{
+  GPtrArray *params = nnb_model_named_parameters (model);
+  GPtrArray *values = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < params->len; i++)
+    {
+      NnbTensor *value = ((NnbNamedParameter *) params->pdata[i])->param->value;
+      float *host = g_new (float, value->numel + 1);
+
+      host[0] = (float) value->numel;
+      nnb_tensor_read (value, host + 1);
+      g_ptr_array_add (values, host);
+    }
+  return values;
+}
+
+static gboolean
+same_parameters (GPtrArray *a, GPtrArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    {
+      const float *x = a->pdata[i], *y = b->pdata[i];
+
+      if (x[0] != y[0] || memcmp (x + 1, y + 1, (gsize) x[0] * sizeof (float)) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+has_autosave (gpointer window)
+{
+  NnbAutosave *autosave = g_object_get_data (G_OBJECT (window), "nnb-autosave");
+
+  return autosave != NULL && nnb_autosave_get_path (autosave) != NULL
+         && g_file_test (nnb_autosave_get_path (autosave), G_FILE_TEST_IS_REGULAR);
+}
+
+/* A widget under root: a label showing text, or a button labelled text. */
+static GtkWidget *
+find_widget (GtkWidget *root, GType type, const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (type == GTK_TYPE_LABEL && GTK_IS_LABEL (child)
+          && g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), text) == 0)
+        return child;
+      if (type == GTK_TYPE_BUTTON && GTK_IS_BUTTON (child)
+          && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), text) == 0)
+        return child;
+      found = find_widget (child, type, text);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  char *crashed_copy;       /* the copy the crash left */
+  GPtrArray *crashed_weights;
+  GPtrArray *initial_weights;
+} Run;
+
+static void
+check_recovery (NnbApplication *app, NnbWindow *window, gpointer user_data)
+{
+  Run *run = user_data;
+  g_autofree char *crashed_session = g_path_get_dirname (run->crashed_copy);
+  g_autoptr(GPtrArray) recovered = NULL;
+  g_autofree char *recovered_path = NULL;
+  NnbDocument *document;
+  GtkWidget *label, *button;
+  NnbAutosave *autosave;
+
+  g_test_message ("the window is mapped");
+
+  /* the question, with the project's name, and its button */
+  label = find_widget (GTK_WIDGET (window), GTK_TYPE_LABEL, "Recover unsaved project “sinenet”?");
+  g_assert_nonnull (label);
+  g_assert_true (gtk_widget_is_visible (label));
+  button = find_widget (GTK_WIDGET (window), GTK_TYPE_BUTTON, "_Recover");
+  g_assert_nonnull (button);
+  g_assert_null (nnb_window_get_document (window));
+
+  g_test_message ("recovery offered; clicking Recover");
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_has_document, window));
+  document = nnb_window_get_document (window);
+
+  /* unsaved, saving where it came from */
+  g_assert_true (nnb_document_get_dirty (document));
+  recovered_path = g_file_get_path (nnb_document_get_file (document));
+  g_assert_cmpstr (recovered_path, ==, project_path);
+  g_assert_cmpstr (nnb_document_get_name (document), ==, "sinenet");
+
+  /* the trained weights of the copy, not the recipe's */
+  recovered = parameters_of (nnb_document_get_project (document)->model);
+  g_assert_true (same_parameters (recovered, run->crashed_weights));
+  g_assert_false (same_parameters (recovered, run->initial_weights));
+
+  /* the crashed session is dealt with; this session keeps its own copy */
+  g_assert_false (g_file_test (crashed_session, G_FILE_TEST_EXISTS));
+  g_assert_true (nnb_ui_test_wait_until (has_autosave, window));
+  autosave = g_object_get_data (G_OBJECT (window), "nnb-autosave");
+  g_assert_false (g_str_has_prefix (nnb_autosave_get_path (autosave), crashed_session));
+
+  g_test_message ("recovered");
+  /* closed for good, as after "Discard" in the unsaved-changes question:
+   * the application ends with its last window */
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_crash_while_training_is_recovered (void)
+{
+  g_autofree char *example = nnb_ui_test_example_path ("sinenet.nnb");
+  g_autofree char *text = NULL;
+  g_autoptr(GString) endless = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NnbProject) initial = NULL;
+  g_autoptr(NnbDataset) data = NULL;
+  g_autoptr(NnbProject) crashed = NULL;
+  g_autoptr(GPtrArray) sessions = NULL;
+  g_autofree char *copy_text = NULL;
+  const char *gui = g_getenv ("NNB_GUI");
+  const char *argv[] = { "nnblocks", NULL };
+  Run run = { 0 };
+  gint64 deadline;
+
+  g_assert_nonnull (gui);
+
+  /* SineNet, training until stopped: the kill always comes mid-training */
+  g_assert_true (g_file_get_contents (example, &text, NULL, &error));
+  endless = g_string_new (text);
+  g_assert_cmpuint (g_string_replace (endless, "\"epochs\": 5000", "\"epochs\": 0", 0), ==, 1);
+  g_assert_cmpuint (g_string_replace (endless, "\"until_loss\": 0.02", "\"until_loss\": 0", 0), ==, 1);
+  g_assert_true (g_file_set_contents (project_path, endless->str, -1, &error));
+
+  initial = nnb_project_load (project_path, &error);
+  g_assert_no_error (error);
+  data = nnb_project_build (initial, FALSE, &error);
+  g_assert_no_error (error);
+  run.initial_weights = parameters_of (initial->model);
+
+  /* the child crashes (SIGKILL) once its copy holds trained weights */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  child = g_subprocess_launcher_spawn (launcher, &error, gui, "--train", project_path, NULL);
+  g_assert_no_error (error);
+  deadline = g_get_monotonic_time () + CRASH_WAIT_S * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *candidate = NULL;
+
+      path = find_copy_with_weights (&candidate);
+      if (path != NULL)
+        {
+          g_autoptr(NnbProject) project = nnb_project_load_from_data (candidate, strlen (candidate), &error);
+          g_autoptr(GPtrArray) weights = NULL;
+
+          g_assert_no_error (error);
+          weights = parameters_of (project->model);
+          if (!same_parameters (weights, run.initial_weights))
+            {
+              run.crashed_copy = g_steal_pointer (&path);
+              break;
+            }
+        }
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      /* the child still runs (GLib clears the identifier when it ends) */
+      g_assert_nonnull (g_subprocess_get_identifier (child));
+      g_usleep (100 * 1000);
+    }
+  g_test_message ("killing the child, whose copy %s has trained weights", run.crashed_copy);
+  g_subprocess_send_signal (child, SIGKILL);
+  g_assert_true (g_subprocess_wait (child, NULL, &error));
+  g_assert_true (g_subprocess_get_if_signaled (child));
+  g_assert_cmpint (g_subprocess_get_term_sig (child), ==, SIGKILL);
+
+  /* what the crash left: the last copy written (a later one may have
+   * replaced the one seen above, atomically) */
+  g_assert_true (g_file_get_contents (run.crashed_copy, &copy_text, NULL, &error));
+  crashed = nnb_project_load_from_data (copy_text, strlen (copy_text), &error);
+  g_assert_no_error (error);
+  g_assert_true (crashed->has_weights);
+  run.crashed_weights = parameters_of (crashed->model);
+  g_assert_false (same_parameters (run.crashed_weights, run.initial_weights));
+
+  /* the next start, in this process */
+  nnb_ui_test_run_app (argv, check_recovery, &run);
+
+  /* a clean quit leaves no copy and no session */
+  sessions = list_sessions ();
+  g_assert_cmpuint (sessions->len, ==, 0);
+
+  g_free (run.crashed_copy);
+  g_ptr_array_unref (run.crashed_weights);
+  g_ptr_array_unref (run.initial_weights);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int argc, char *argv[])
+{
+  int status;
+
+  /* Before anything asks GLib for the state folder, which it reads once. */
+  temp_dir = g_dir_make_tmp ("nnb-recovery-XXXXXX", NULL);
+  g_assert_nonnull (temp_dir);
+  state_dir = g_build_filename (temp_dir, "state", NULL);
+  project_path = g_build_filename (temp_dir, "sinenet.nnb", NULL);
+  g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
+  /* No session bus for the child or for us: each runs as its own instance
+   * and never hands its command line to an NN Blocks already running. */
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/nnblocks-test", TRUE);
+  g_setenv ("OPENBLAS_NUM_THREADS", "1", FALSE);
+
+  g_test_init (&argc, &argv, NULL);
+  nnb_ui_test_set_wait_seconds (WAIT_S);
+
+  if (!gtk_init_check ())
+    g_test_add_func ("/ui/recovery/needs-a-display", nnb_ui_test_skip_without_display);
+  else
+    g_test_add_func ("/ui/recovery/crash-while-training-is-recovered", test_crash_while_training_is_recovered);
+
+  status = g_test_run ();
+  remove_tree (temp_dir);
+  return status;
+}

@@ -1,0 +1,364 @@
+/* nnb-lesson-action.c — what "Show me" prints and runs for a lesson step. */
+#include "nnb-config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "nnb-error.h"
+#include "nnb-lesson-action.h"
+#include "nnb-loss.h"
+#include "nnb-python.h"
+#include "nnb-training.h"
+
+/* print(param) as PyTorch 1.13 writes a small 1-D or 2-D parameter: four
+ * decimals, every number right-aligned to the widest. */
+static void
+append_parameter_values (GString *out, const char *name, NnbParameter *param)
+{
+  NnbTensor *t = param->value;
+  g_autofree float *values = g_new (float, t->numel);
+  int64_t rows = t->ndim == 2 ? t->shape[0] : 1;
+  int64_t cols = t->ndim == 2 ? t->shape[1] : t->numel;
+  int width = 0;
+
+  nnb_tensor_read (t, values);
+  for (int64_t i = 0; i < t->numel; i++)
+    {
+      g_autofree char *number = g_strdup_printf ("%.4f", values[i]);
+      width = MAX (width, (int) strlen (number));
+    }
+  g_string_append_printf (out, "%s\nParameter containing:\ntensor(%s", name, t->ndim == 2 ? "[" : "");
+  for (int64_t r = 0; r < rows; r++)
+    {
+      if (r > 0)
+        g_string_append (out, ",\n        ");
+      g_string_append_c (out, '[');
+      for (int64_t c = 0; c < cols; c++)
+        g_string_append_printf (out, "%s%*.4f", c > 0 ? ", " : "", width, values[r * cols + c]);
+      g_string_append_c (out, ']');
+    }
+  g_string_append_printf (out, "%s, requires_grad=True)\n", t->ndim == 2 ? "]" : "");
+}
+
+char *
+nnb_lesson_describe (const NnbLessonStep *step, NnbProject *project, GError **error)
+{
+  NnbModel *model = project->model;
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  if (step->show & NNB_LESSON_SHOW_MODEL)
+    {
+      g_autofree char *repr = nnb_model_repr (model);
+      g_string_append_printf (out, "%s\n", repr);
+    }
+  if (step->show & NNB_LESSON_SHOW_PARAMETERS)
+    {
+      GPtrArray *params = nnb_model_named_parameters (model);
+      g_autofree char *total = nnb_python_int_with_commas (nnb_model_count_parameters (model));
+
+      if (out->len > 0)
+        g_string_append_c (out, '\n');
+      for (guint i = 0; i < params->len; i++)
+        {
+          NnbNamedParameter *named = params->pdata[i];
+          g_autofree char *shape = nnb_tensor_shape_string (named->param->value);
+          /* the page's f"{name:12s} {str(tuple(p.shape)):10s} requires_grad={…}" */
+          g_string_append_printf (out, "%-12s %-10s requires_grad=%s\n", named->name, shape,
+                                  named->param->requires_grad ? "True" : "False");
+        }
+      g_string_append_printf (out, "total parameters: %s\n", total);
+    }
+  if (step->show & NNB_LESSON_SHOW_TRACE)
+    {
+      g_autoptr (GPtrArray) lines = NULL;
+      int64_t shape[NNB_MAX_DIMS] = { 5, nnb_model_input_features (model) };
+      int ndim = 2;
+
+      if (step->show_ndim > 0)
+        {
+          ndim = step->show_ndim;
+          memcpy (shape, step->show_input, sizeof shape);
+        }
+      else if (shape[1] <= 0)
+        shape[1] = 1;
+      lines = nnb_model_trace (model, ndim, shape, error);
+      if (lines == NULL)
+        return NULL;
+      if (out->len > 0)
+        g_string_append_c (out, '\n');
+      for (guint i = 0; i < lines->len; i++)
+        g_string_append_printf (out, "%s\n", (char *) lines->pdata[i]);
+    }
+  if (step->show & NNB_LESSON_SHOW_VALUES)
+    {
+      GPtrArray *params = nnb_model_named_parameters (model);
+
+      for (guint i = 0; i < params->len; i++)
+        {
+          NnbNamedParameter *named = params->pdata[i];
+
+          if (out->len > 0)
+            g_string_append_c (out, '\n');
+          append_parameter_values (out, named->name, named->param);
+        }
+    }
+  if (step->show & NNB_LESSON_SHOW_STD)
+    {
+      NnbParameter *param = nnb_model_get_parameter (model, step->show_parameter);
+      g_autofree float *values = NULL;
+      double mean = 0, var = 0;
+      int64_t n;
+
+      if (param == NULL || param->value->numel < 2)
+        {
+          g_set_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT,
+                       _("%s has no parameter %s with more than one value."), model->class_name, step->show_parameter);
+          return NULL;
+        }
+      n = param->value->numel;
+      values = g_new (float, n);
+      nnb_tensor_read (param->value, values);
+      for (int64_t i = 0; i < n; i++)
+        mean += values[i];
+      mean /= n;
+      for (int64_t i = 0; i < n; i++)
+        var += (values[i] - mean) * (values[i] - mean);
+      if (out->len > 0)
+        g_string_append_c (out, '\n');
+      g_string_append_printf (out, "%s.std()\ntensor(%.4f, grad_fn=<StdBackward0>)\n", step->show_parameter,
+                              sqrt (var / (n - 1)));
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static char *
+forward_mistake (const NnbLessonStep *step, NnbProject *project, NnbLessonRun *run)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbTensor) x = nnb_tensor_new (step->mistake_ndim, step->mistake_input, project->model->device, &error);
+  g_autofree char *shape = nnb_shape_to_string (step->mistake_ndim, step->mistake_input);
+  NnbTensor *y = x != NULL ? nnb_model_forward (project->model, x, &error) : NULL;
+
+  if (y != NULL)
+    {
+      g_autofree char *out = nnb_tensor_shape_string (y);
+      return g_strdup_printf (_("model(x) with x of shape %s ran, giving shape %s: there was no mistake to see."), shape, out);
+    }
+  g_free (run->error);
+  run->error = g_strdup (error->message);
+  return g_strdup_printf ("model(x)  # x.shape == %s\nRuntimeError: %s\n", shape, error->message);
+}
+
+static char *
+device_mistake (NnbProject *project, NnbLessonRun *run)
+{
+  static const char pytorch[] =
+    "RuntimeError: Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu!";
+  g_autoptr (GPtrArray) devices = nnb_device_list ();
+  NnbDeviceInfo *gpu = NULL;
+  const char *reason = NULL;
+
+  for (guint i = 0; i < devices->len; i++)
+    {
+      NnbDeviceInfo *info = devices->pdata[i];
+
+      if (info->device.type != NNB_DEVICE_CUDA)
+        continue;
+      if (info->available && gpu == NULL)
+        gpu = info;
+      else if (!info->available && reason == NULL)
+        reason = info->reason;
+    }
+
+  if (gpu != NULL)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (NnbTensor) x = NULL;
+      int64_t shape[2] = { 5, nnb_model_input_features (project->model) };
+      NnbDevice before = project->model->device;
+      char name[16];
+      gboolean ran;
+
+      if (shape[1] <= 0)
+        shape[1] = 1;
+      if (!nnb_model_to (project->model, gpu->device, &error))
+        return g_strdup_printf (_("The model could not move to the GPU: %s"), error->message);
+      x = nnb_tensor_new_2d (shape[0], shape[1]); /* on the CPU: that is the mistake */
+      ran = nnb_model_forward (project->model, x, &error) != NULL;
+      nnb_model_to (project->model, before, NULL);
+      if (ran)
+        return g_strdup (_("The model ran with its input on another device: there was no mistake to see."));
+      g_free (run->error);
+      run->error = g_strdup (error->message);
+      nnb_device_name (gpu->device, name, sizeof name);
+      return g_strdup_printf ("model = model.to(\"%s\")\nmodel(torch.randn(5, 3))  # still on the CPU\nRuntimeError: %s\n",
+                              name, error->message);
+    }
+
+  /* Without a GPU the engine has no second device to disagree with: the
+   * student reads PyTorch's words instead, and is told so. */
+  return g_strdup_printf (_("This computer has no CUDA GPU (%s), so NN Blocks cannot make this mistake for real. On a computer with one, PyTorch stops with:\n%s\n"),
+                          reason != NULL ? reason : _("this NN Blocks was built without CUDA"), pytorch);
+}
+
+static char *
+accumulate_mistake (NnbLessonRun *run)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree NnbGenerator *gen = nnb_generator_new (0);
+  g_autoptr (NnbModule) layer = nnb_linear_new (1, 1, TRUE, gen, &error);
+  NnbModule *modules[1] = { layer };
+  g_autoptr (NnbModel) model = nnb_model_new_sequential (modules, 1);
+  g_autoptr (NnbTensor) x = nnb_tensor_new_2d (4, 1);
+  g_autoptr (NnbTensor) y = nnb_tensor_new_2d (4, 1);
+  g_autoptr (NnbLoss) loss = nnb_loss_new (NNB_LOSS_MSE);
+  NnbParameter *weight = nnb_model_get_parameter (model, "0.weight");
+  GString *out = g_string_new ("torch.manual_seed(0)\nmodel = nn.Linear(1, 1)\n"
+                               "X = torch.ones(4, 1); y = torch.zeros(4, 1)\n");
+
+  nnb_tensor_fill (x, 1.0f);
+  run->n_grads = 0;
+  for (int i = 0; i < 3; i++)
+    {
+      double value;
+      NnbTensor *pred = nnb_model_forward (model, x, &error);
+      float grad;
+
+      if (pred == NULL || !nnb_loss_forward (loss, pred, y, &value, &error) ||
+          !nnb_model_backward (model, nnb_loss_grad (loss), &error))
+        {
+          g_string_append_printf (out, "%s\n", error->message);
+          return g_string_free (out, FALSE);
+        }
+      nnb_tensor_read (weight->grad, &grad);
+      run->grads[run->n_grads++] = grad;
+      g_string_append_printf (out, "loss_fn(model(X), y).backward()  # no zero_grad()\nprint(model.weight.grad)  # tensor([[%.7f]])\n",
+                              grad);
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
+nnb_lesson_make_mistake (const NnbLessonStep *step, NnbProject *project, NnbLessonRun *run)
+{
+  switch (step->mistake)
+    {
+    case NNB_LESSON_MISTAKE_FORWARD:
+      return project != NULL ? forward_mistake (step, project, run) : g_strdup (_("There is no model to run."));
+    case NNB_LESSON_MISTAKE_DEVICE:
+      return project != NULL ? device_mistake (project, run) : g_strdup (_("There is no model to run."));
+    case NNB_LESSON_MISTAKE_ACCUMULATE:
+      return accumulate_mistake (run);
+    case NNB_LESSON_MISTAKE_NONE:
+      break;
+    }
+  return g_strdup ("");
+}
+
+/* f"{loss:.4f}" as Python writes it: nan and inf have no sign games */
+static void
+append_epoch (GString *out, int epoch, double loss)
+{
+  if (isnan (loss))
+    g_string_append_printf (out, "epoch %3d loss nan\n", epoch);
+  else if (isinf (loss))
+    g_string_append_printf (out, "epoch %3d loss %sinf\n", epoch, loss < 0 ? "-" : "");
+  else
+    g_string_append_printf (out, "epoch %3d loss %.4f\n", epoch, loss);
+}
+
+char *
+nnb_lesson_training_log (const NnbTrainingOptions *options, const double *losses, int n,
+                         gboolean converged, gboolean diverged)
+{
+  GString *out = g_string_new (NULL);
+  int every = options->log_every;
+
+  for (int epoch = 0; epoch < n; epoch++)
+    if (every > 0 && (epoch % every == 0 || epoch == options->epochs - 1 || (epoch == n - 1 && (converged || diverged))))
+      append_epoch (out, epoch, losses[epoch]);
+  if (diverged)
+    g_string_append (out, _("Training diverged: the loss is no longer a finite number.\n"));
+  else if (converged && n > 0)
+    g_string_append_printf (out, "converged at epoch %d, loss %.4f\n", n - 1, losses[n - 1]);
+  else if (options->until_loss > 0 && n > 0)
+    g_string_append_printf (out, "final loss %.4f\n", losses[n - 1]);
+  return g_string_free (out, FALSE);
+}
+
+char *
+nnb_lesson_learned_line (NnbProject *project)
+{
+  NnbModel *model = project->model;
+  GPtrArray *params = nnb_model_named_parameters (model);
+  NnbModule *module;
+  float w, b;
+  GString *out;
+
+  if (model->modules->len != 1)
+    return NULL;
+  module = model->modules->pdata[0];
+  if (module->kind != NNB_MODULE_LINEAR || module->in_features != 1 || module->out_features != 1 ||
+      !module->has_bias || params->len != 2)
+    return NULL;
+  nnb_tensor_read (((NnbNamedParameter *) params->pdata[0])->param->value, &w);
+  nnb_tensor_read (((NnbNamedParameter *) params->pdata[1])->param->value, &b);
+  out = g_string_new (NULL);
+  g_string_append_printf (out, "learned: y = %.3fx + %.3f", w, b);
+  if (project->data.kind == NNB_DATA_LINE)
+    g_string_append_printf (out, " (true: y = %gx + %g)", project->data.a, project->data.b);
+  return g_string_free (out, FALSE);
+}
+
+char *
+nnb_lesson_train (NnbProject *project, NnbDataset *data, NnbLessonRun *run, GError **error)
+{
+  const NnbTrainingOptions *opts = &project->training;
+  g_autoptr (NnbTraining) training = NULL;
+  g_autofree NnbGenerator *gen = NULL;
+  g_autoptr (GArray) losses = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *log = NULL;
+  g_autofree char *line = NULL;
+  gboolean converged = FALSE, diverged = FALSE;
+
+  /* shuffles draw from the generator the recipe left behind, as in PyTorch */
+  gen = g_memdup2 (nnb_generator_default (), sizeof (NnbGenerator));
+  training = nnb_training_new (project->model, data, opts, gen, error);
+  if (training == NULL)
+    return NULL;
+  for (int epoch = 0; epoch < opts->epochs; epoch++)
+    {
+      g_autoptr (GError) local = NULL;
+      double loss = NAN;
+
+      if (!nnb_training_epoch (training, &loss, &local))
+        {
+          if (!g_error_matches (local, NNB_ERROR, NNB_ERROR_DIVERGED))
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return NULL;
+            }
+          g_array_append_val (losses, loss);
+          diverged = TRUE;
+          break;
+        }
+      g_array_append_val (losses, loss);
+      if (opts->until_loss > 0 && loss < opts->until_loss)
+        {
+          converged = TRUE;
+          break;
+        }
+    }
+
+  nnb_lesson_run_forget (run);
+  run->trained = TRUE;
+  run->diverged = diverged;
+  run->epochs = (int) losses->len;
+  run->final_loss = losses->len > 0 ? g_array_index (losses, double, losses->len - 1) : NAN;
+  log = nnb_lesson_training_log (opts, (const double *) losses->data, (int) losses->len, converged, diverged);
+  line = diverged ? NULL : nnb_lesson_learned_line (project);
+  if (line != NULL)
+    return g_strconcat (log, line, "\n", NULL);
+  return g_steal_pointer (&log);
+}

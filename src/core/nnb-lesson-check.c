@@ -1,0 +1,478 @@
+/* nnb-lesson-check.c — a lesson step's checks: what is right, or exactly
+ * what is missing. */
+#include "nnb-config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "nnb-lesson-check.h"
+
+void
+nnb_lesson_run_init (NnbLessonRun *run)
+{
+  memset (run, 0, sizeof *run);
+  run->kept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+void
+nnb_lesson_run_clear (NnbLessonRun *run)
+{
+  g_clear_pointer (&run->error, g_free);
+  g_clear_pointer (&run->kept, g_hash_table_unref);
+  memset (run, 0, sizeof *run);
+}
+
+void
+nnb_lesson_run_forget (NnbLessonRun *run)
+{
+  run->trained = FALSE;
+  run->diverged = FALSE;
+  run->final_loss = NAN;
+  run->epochs = 0;
+  g_clear_pointer (&run->error, g_free);
+}
+
+gboolean
+nnb_lesson_run_keep (NnbLessonRun *run, const char *label)
+{
+  if (!run->trained || run->diverged)
+    return FALSE;
+  g_hash_table_insert (run->kept, g_strdup (label), g_memdup2 (&run->final_loss, sizeof (double)));
+  return TRUE;
+}
+
+static const char *
+model_name (const NnbLessonRun *run)
+{
+  return run->project->model->class_name;
+}
+
+static gboolean
+fail (char **message, char *text)
+{
+  *message = text;
+  return FALSE;
+}
+
+static gboolean
+pass (char **message, char *text)
+{
+  *message = text;
+  return TRUE;
+}
+
+static char *
+not_trained (const NnbLessonRun *run)
+{
+  return g_strdup_printf (_("%s has not been trained yet: press Show me (or Train) and wait until training ends."),
+                          model_name (run));
+}
+
+/* The leaf calls in the forward's order, as the shape trace lists them
+ * ("Linear", "Tanh", …), for a batch of 5. NULL with message when the
+ * model cannot run. */
+static GPtrArray *
+leaf_calls (const NnbLessonRun *run, char **message)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) lines = NULL;
+  GPtrArray *calls;
+  int64_t shape[2] = { 5, nnb_model_input_features (run->project->model) };
+
+  if (shape[1] <= 0)
+    shape[1] = 1;
+  lines = nnb_model_trace (run->project->model, 2, shape, &error);
+  if (lines == NULL)
+    {
+      *message = g_strdup_printf (_("%s cannot run yet: %s"), model_name (run), error->message);
+      return NULL;
+    }
+  calls = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const char *line = lines->pdata[i];
+      g_ptr_array_add (calls, g_strndup (line, strcspn (line, " ")));
+    }
+  return calls;
+}
+
+static gboolean
+is_activation_class (const char *name)
+{
+  NnbModuleKind kind;
+
+  return nnb_module_kind_from_string (name, &kind) && kind != NNB_MODULE_LINEAR &&
+         kind != NNB_MODULE_SEQUENTIAL && kind != NNB_MODULE_IDENTITY;
+}
+
+static int
+count_linear_module (const NnbModule *module)
+{
+  int n = module->kind == NNB_MODULE_LINEAR;
+
+  if (module->children != NULL)
+    for (guint i = 0; i < module->children->len; i++)
+      n += count_linear_module (module->children->pdata[i]);
+  return n;
+}
+
+int
+nnb_lesson_count_linear (NnbModel *model)
+{
+  int n = 0;
+
+  for (guint i = 0; i < model->modules->len; i++)
+    n += count_linear_module (model->modules->pdata[i]);
+  return n;
+}
+
+static char *
+shape_text (int ndim, const int64_t *shape)
+{
+  return nnb_shape_to_string (ndim, shape);
+}
+
+static char *
+normalize (const char *text)
+{
+  g_auto (GStrv) words = g_strsplit_set (text, " \t\n", -1);
+  GString *out = g_string_new (NULL);
+
+  for (int i = 0; words[i] != NULL; i++)
+    if (*words[i] != '\0')
+      g_string_append_printf (out, "%s%s", out->len > 0 ? " " : "", words[i]);
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+check_parameter_count (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
+{
+  int64_t total = nnb_model_count_parameters (run->project->model);
+
+  if (check->value >= 0 && total != (int64_t) check->value)
+    return fail (message, g_strdup_printf (_("%s has %lld parameters; this step expects %lld. Compare its layers’ sizes with the text."),
+                                           model_name (run), (long long) total, (long long) check->value));
+  return pass (message, g_strdup_printf (_("%s has %lld parameters, as sum(p.numel() for p in model.parameters()) counts them."),
+                                         model_name (run), (long long) total));
+}
+
+static gboolean
+check_parameter_names (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
+{
+  GPtrArray *params = nnb_model_named_parameters (run->project->model);
+  g_auto (GStrv) expected = g_strsplit_set (check->text, " \t\n", -1);
+  guint n = 0;
+
+  for (int i = 0; expected[i] != NULL; i++)
+    {
+      if (*expected[i] == '\0')
+        continue;
+      if (n >= params->len)
+        return fail (message, g_strdup_printf (_("named_parameters() ends before %s: a layer is missing."), expected[i]));
+      if (!g_str_equal (((NnbNamedParameter *) params->pdata[n])->name, expected[i]))
+        return fail (message, g_strdup_printf (_("named_parameters() gives %s where %s should be."),
+                                               ((NnbNamedParameter *) params->pdata[n])->name, expected[i]));
+      n++;
+    }
+  if (n < params->len)
+    return fail (message, g_strdup_printf (_("named_parameters() gives %s, which this step does not expect."),
+                                           ((NnbNamedParameter *) params->pdata[n])->name));
+  return pass (message, g_strdup_printf (_("The parameters are named %s, after the attributes that hold them."), check->text));
+}
+
+static gboolean
+check_parameter_shape (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
+{
+  NnbParameter *param = nnb_model_get_parameter (run->project->model, check->parameter);
+  g_autofree char *shape = NULL;
+  g_autofree char *expected = normalize (check->text);
+
+  if (param == NULL)
+    return fail (message, g_strdup_printf (_("%s has no parameter named %s."), model_name (run), check->parameter));
+  shape = nnb_tensor_shape_string (param->value);
+  if (!g_str_equal (shape, expected))
+    return fail (message, g_strdup_printf (_("%s has the shape %s, not %s."), check->parameter, shape, expected));
+  return pass (message, g_strdup_printf (_("%s has the shape %s."), check->parameter, shape));
+}
+
+static gboolean
+check_output_shape (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
+{
+  NnbModel *model = run->project->model;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *input = shape_text (check->ndim, check->input);
+  g_autofree char *expected = normalize (check->text);
+  g_autofree char *output = NULL;
+  NnbNodeShape *shapes = NULL;
+  gboolean ok = nnb_model_infer_shapes (model, check->ndim, check->input, &shapes, &error);
+
+  for (guint i = 0; ok && i < model->nodes->len; i++)
+    if (((NnbNode *) model->nodes->pdata[i])->kind == NNB_NODE_OUTPUT)
+      output = shape_text (shapes[i].ndim, shapes[i].shape);
+  if (shapes != NULL)
+    nnb_node_shapes_free (shapes, model->nodes->len);
+  if (!ok)
+    return fail (message, g_strdup_printf (_("A batch of shape %s does not go through %s: %s"), input, model_name (run), error->message));
+  if (output == NULL || !g_str_equal (output, expected))
+    return fail (message, g_strdup_printf (_("A batch of shape %s comes out as %s, not %s."), input,
+                                           output != NULL ? output : "?", expected));
+  return pass (message, g_strdup_printf (_("A batch of shape %s comes out as %s."), input, output));
+}
+
+static gboolean
+check_trace (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) lines = nnb_model_trace (run->project->model, check->ndim, check->input, &error);
+  g_auto (GStrv) expected = g_strsplit (check->text, ";", -1);
+  guint n = 0;
+
+  if (lines == NULL)
+    return fail (message, g_strdup_printf (_("The forward pass stops: %s"), error->message));
+  for (int i = 0; expected[i] != NULL; i++)
+    {
+      g_autofree char *want = normalize (expected[i]);
+      g_autofree char *got = NULL;
+
+      if (*want == '\0')
+        continue;
+      if (n >= lines->len)
+        return fail (message, g_strdup_printf (_("The trace ends before “%s”: a layer is missing."), want));
+      got = normalize (lines->pdata[n]);
+      if (!g_str_equal (got, want))
+        return fail (message, g_strdup_printf (_("Call %u of the trace is “%s”, where “%s” should be."), n + 1, got, want));
+      n++;
+    }
+  if (n < lines->len)
+    return fail (message, g_strdup_printf (_("The trace goes on with “%s”, which this step does not expect."),
+                                           (char *) lines->pdata[n]));
+  return pass (message, g_strdup_printf (_("Each of the %u layer calls has the shape the text shows."), n));
+}
+
+static gboolean
+check_activations (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
+{
+  g_autoptr (GPtrArray) calls = leaf_calls (run, message);
+  const char *wrong = NULL;
+  int n = 0;
+
+  if (calls == NULL)
+    return FALSE;
+  for (guint i = 0; i < calls->len; i++)
+    if (is_activation_class (calls->pdata[i]))
+      {
+        n++;
+        if (wrong == NULL && !g_str_equal (calls->pdata[i], check->text))
+          wrong = calls->pdata[i];
+      }
+  if (n == 0)
+    return fail (message, g_strdup_printf (_("%s has no activation between its Linear layers, so all of it is one straight line: put a %s after every hidden Linear."),
+                                           model_name (run), check->text));
+  if (wrong != NULL)
+    return fail (message, g_strdup_printf (_("%s uses %s where this step asks for %s: replace every %s with %s."),
+                                           model_name (run), wrong, check->text, wrong, check->text));
+  return pass (message, g_strdup_printf (_("Every activation in %s is %s."), model_name (run), check->text));
+}
+
+static gboolean
+check_hidden_layers (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
+{
+  g_autoptr (GPtrArray) calls = leaf_calls (run, message);
+  int hidden = 0, wanted = (int) check->value;
+
+  if (calls == NULL)
+    return FALSE;
+  /* a hidden layer: a Linear whose output goes through an activation */
+  for (guint i = 0; i + 1 < calls->len; i++)
+    if (g_str_equal (calls->pdata[i], "Linear") && is_activation_class (calls->pdata[i + 1]))
+      hidden++;
+  if (hidden < wanted)
+    return fail (message, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                        "%s has %d hidden layer (a Linear followed by an activation); this step asks for at least %d. Add a Linear and an activation before the last Linear.",
+                                                        "%s has %d hidden layers (a Linear followed by an activation); this step asks for at least %d. Add a Linear and an activation before the last Linear.",
+                                                        hidden),
+                                           model_name (run), hidden, wanted));
+  return pass (message, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s has %d hidden layer.", "%s has %d hidden layers.", hidden),
+                                         model_name (run), hidden));
+}
+
+static gboolean
+check_init (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
+{
+  const char *used = nnb_init_method_to_string (run->project->init_weight);
+
+  if (nnb_lesson_count_linear (run->project->model) == 0)
+    return fail (message, g_strdup_printf (_("%s has no Linear layer to initialise."), model_name (run)));
+  if (run->project->init_weight == NNB_INIT_DEFAULT)
+    return fail (message, g_strdup_printf (_("The Linear weights keep the init nn.Linear gives them (kaiming_uniform_ with a = √5); this step asks for %s on every Linear’s weight, through model.apply(init_weights)."),
+                                           check->text));
+  if (!g_str_equal (used, check->text))
+    return fail (message, g_strdup_printf (_("The Linear weights are initialised with %s; this step asks for %s."), used, check->text));
+  return pass (message, g_strdup_printf (_("Every Linear’s weight was initialised with %s."), used));
+}
+
+static gboolean
+check_std (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
+{
+  NnbParameter *param = nnb_model_get_parameter (run->project->model, check->parameter);
+  g_autofree float *values = NULL;
+  double mean = 0, var = 0, std;
+  int64_t n;
+
+  if (param == NULL)
+    return fail (message, g_strdup_printf (_("%s has no parameter named %s."), model_name (run), check->parameter));
+  n = param->value->numel;
+  if (n < 2)
+    return fail (message, g_strdup_printf (_("%s has a single value: it has no spread."), check->parameter));
+  values = g_new (float, n);
+  nnb_tensor_read (param->value, values);
+  for (int64_t i = 0; i < n; i++)
+    mean += values[i];
+  mean /= n;
+  for (int64_t i = 0; i < n; i++)
+    var += (values[i] - mean) * (values[i] - mean);
+  std = sqrt (var / (n - 1)); /* std() is unbiased by default, as in PyTorch */
+  if (fabs (round (std * 1e4) / 1e4 - check->value) > 5e-5)
+    return fail (message, g_strdup_printf (_("%s.std() is %.4f, not %.4f: check the init method and its seed."),
+                                           check->parameter, std, check->value));
+  return pass (message, g_strdup_printf (_("%s.std() is %.4f."), check->parameter, std));
+}
+
+static gboolean
+check_loss_below (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
+{
+  if (!run->trained)
+    return fail (message, not_trained (run));
+  if (run->diverged)
+    return fail (message, g_strdup_printf (_("Training diverged (the loss became NaN or infinite at epoch %d): lower the learning rate and train again."),
+                                           run->epochs - 1));
+  if (!(run->final_loss < check->value))
+    return fail (message, g_strdup_printf (_("The final loss is %.4f, not below %g. Train for more epochs, or try a somewhat larger learning rate."),
+                                           run->final_loss, check->value));
+  return pass (message, g_strdup_printf (_("The final loss is %.4f, below %g, at epoch %d."),
+                                         run->final_loss, check->value, run->epochs - 1));
+}
+
+static gboolean
+check_diverged (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
+{
+  if (!run->trained)
+    return fail (message, not_trained (run));
+  if (!run->diverged)
+    return fail (message, g_strdup_printf (_("Training did not diverge: with lr %g the loss stayed finite (%.4f). This step is about a learning rate that is too large."),
+                                           run->project->training.optimizer.lr, run->final_loss));
+  return pass (message, g_strdup_printf (_("The loss became NaN or infinite at epoch %d: lr %g is too large for this network."),
+                                         run->epochs - 1, run->project->training.optimizer.lr));
+}
+
+static gboolean
+check_error (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
+{
+  if (run->error == NULL)
+    return fail (message, g_strdup (_("The mistake has not been made yet: press Show me to make it.")));
+  if (strstr (run->error, check->text) == NULL)
+    return fail (message, g_strdup_printf (_("The message was “%s”, not the expected “%s”."), run->error, check->text));
+  return pass (message, g_strdup_printf (_("PyTorch’s message, word for word: %s"), check->text));
+}
+
+static gboolean
+check_gradients (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
+{
+  if (run->n_grads < 3)
+    return fail (message, g_strdup (_("The three backward() calls have not run yet: press Show me.")));
+  for (int i = 1; i < 3; i++)
+    if (fabs (run->grads[i] - (i + 1) * run->grads[0]) > 1e-5 * fabs ((i + 1) * run->grads[0]))
+      return fail (message, g_strdup_printf (_("weight.grad went %.7f, %.7f, %.7f: it should add the same gradient on each backward()."),
+                                             run->grads[0], run->grads[1], run->grads[2]));
+  return pass (message, g_strdup_printf (_("weight.grad went %.7f, %.7f, %.7f: each backward() added the same gradient again, until zero_grad() clears it."),
+                                         run->grads[0], run->grads[1], run->grads[2]));
+}
+
+static gboolean
+check_compare (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
+{
+  const double *kept = g_hash_table_lookup (run->kept, check->text);
+
+  if (kept == NULL)
+    return fail (message, g_strdup_printf (_("There is no run of %s to compare with: do the step that trains it first."), check->text));
+  if (!run->trained)
+    return fail (message, not_trained (run));
+  if (run->diverged)
+    return fail (message, g_strdup_printf (_("Training diverged: there is no final loss to compare with %s’s."), check->text));
+  if (!(*kept < run->final_loss))
+    return fail (message, g_strdup_printf (_("%s ends at %.4f, no worse than %s’s %.4f: this comparison expects %s to win."),
+                                           model_name (run), run->final_loss, check->text, *kept, check->text));
+  return pass (message, g_strdup_printf (_("%s ends at a loss of %.4f and %s at %.4f, on the same data."),
+                                         check->text, *kept, model_name (run), run->final_loss));
+}
+
+gboolean
+nnb_lesson_check_evaluate (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
+{
+  g_return_val_if_fail (check != NULL && run != NULL && message != NULL, FALSE);
+
+  if (run->project == NULL)
+    return fail (message, g_strdup (_("There is no model yet: press Show me to load this step’s model.")));
+
+  switch (check->kind)
+    {
+    case NNB_LESSON_CHECK_PARAMETER_COUNT:
+      return check_parameter_count (check, run, message);
+    case NNB_LESSON_CHECK_PARAMETER_NAMES:
+      return check_parameter_names (check, run, message);
+    case NNB_LESSON_CHECK_PARAMETER_SHAPE:
+      return check_parameter_shape (check, run, message);
+    case NNB_LESSON_CHECK_OUTPUT_SHAPE:
+      return check_output_shape (check, run, message);
+    case NNB_LESSON_CHECK_TRACE:
+      return check_trace (check, run, message);
+    case NNB_LESSON_CHECK_ACTIVATIONS:
+      return check_activations (check, run, message);
+    case NNB_LESSON_CHECK_HIDDEN_LAYERS:
+      return check_hidden_layers (check, run, message);
+    case NNB_LESSON_CHECK_INIT:
+      return check_init (check, run, message);
+    case NNB_LESSON_CHECK_STD:
+      return check_std (check, run, message);
+    case NNB_LESSON_CHECK_LOSS_BELOW:
+      return check_loss_below (check, run, message);
+    case NNB_LESSON_CHECK_DIVERGED:
+      return check_diverged (check, run, message);
+    case NNB_LESSON_CHECK_ERROR:
+      return check_error (check, run, message);
+    case NNB_LESSON_CHECK_GRADIENTS:
+      return check_gradients (check, run, message);
+    case NNB_LESSON_CHECK_COMPARE:
+      return check_compare (check, run, message);
+    }
+  g_return_val_if_reached (FALSE);
+}
+
+static void
+result_free (gpointer data)
+{
+  NnbLessonCheckResult *result = data;
+
+  g_free (result->message);
+  g_free (result);
+}
+
+gboolean
+nnb_lesson_step_check (const NnbLessonStep *step, const NnbLessonRun *run, GPtrArray **results)
+{
+  g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func (result_free);
+  gboolean all = TRUE;
+
+  for (guint i = 0; i < step->checks->len; i++)
+    {
+      NnbLessonCheckResult *result = g_new0 (NnbLessonCheckResult, 1);
+
+      result->passed = nnb_lesson_check_evaluate (step->checks->pdata[i], run, &result->message);
+      all = all && result->passed;
+      g_ptr_array_add (list, result);
+    }
+  if (results != NULL)
+    *results = g_steal_pointer (&list);
+  return all;
+}

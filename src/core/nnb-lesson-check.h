@@ -1,0 +1,56 @@
+/* nnb-lesson-check.h — a lesson step's checks, and the record of what the
+ * student has done that they read.
+ *
+ * A check reads the project the student has now (its model, init and
+ * settings) and what happened to it (trained to which loss, diverged, the
+ * message of a mistake, the gradients of the accumulation demo, runs kept
+ * for a comparison). It passes with a sentence that says what is right, or
+ * fails with one that says exactly what is missing and what to do. The app
+ * and `nnblocks-cli lesson` fill the record the same way. */
+#pragma once
+
+#include <glib.h>
+#include "nnb-lesson.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  NnbProject *project;     /* borrowed: the model the student has now; may be NULL */
+  gboolean trained;        /* the project was trained since it was loaded */
+  gboolean diverged;       /* and the loss became NaN or infinite */
+  double final_loss;       /* the loss of the last epoch trained */
+  int epochs;              /* epochs trained */
+  char *error;             /* the message of the last mistake made, or NULL */
+  double grads[3];         /* the accumulation demo's weight.grad after each backward */
+  int n_grads;
+  GHashTable *kept;        /* label → double* final loss of a kept run */
+} NnbLessonRun;
+
+void nnb_lesson_run_init (NnbLessonRun *run);
+void nnb_lesson_run_clear (NnbLessonRun *run);
+/* A new project is shown: what was done to the old one no longer counts
+ * (kept runs stay). */
+void nnb_lesson_run_forget (NnbLessonRun *run);
+/* Keeps the current trained run's final loss under label; FALSE when
+ * nothing was trained. */
+gboolean nnb_lesson_run_keep (NnbLessonRun *run, const char *label);
+
+typedef struct
+{
+  gboolean passed;
+  char *message;
+} NnbLessonCheckResult;
+
+/* One check: TRUE when it passes; *message (never NULL) says why. */
+gboolean nnb_lesson_check_evaluate (const NnbLessonCheck *check, const NnbLessonRun *run, char **message);
+/* Every check of a step; results holds an NnbLessonCheckResult* per check
+ * (free with g_ptr_array_unref). TRUE when all pass; a step without checks
+ * passes with no results. */
+gboolean nnb_lesson_step_check (const NnbLessonStep *step, const NnbLessonRun *run, GPtrArray **results);
+
+/* Counts used by the checks, for a model: Linear layers (inside
+ * Sequentials too) and the activation modules' classes. */
+int nnb_lesson_count_linear (NnbModel *model);
+
+G_END_DECLS

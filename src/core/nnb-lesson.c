@@ -1,0 +1,1019 @@
+/* nnb-lesson.c — reading lesson files (XML, with GMarkup) and finding them. */
+#include "nnb-config.h"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nnb-error.h"
+#include "nnb-lesson.h"
+
+#define RESOURCE_BASE "/io/github/nnblocks/NNBlocks/"
+#define LESSON_SUFFIX ".lesson"
+
+/* The built-in lessons and examples (data/lessons/nnb-lessons.gresource.xml).
+ * Naming the getter keeps the generated object in every program that reads
+ * lessons: its constructor registers the resource. */
+GResource *nnb_lessons_get_resource (void);
+
+static void
+block_free (gpointer data)
+{
+  NnbLessonBlock *block = data;
+
+  g_free (block->text);
+  g_free (block);
+}
+
+static void
+check_free (gpointer data)
+{
+  NnbLessonCheck *check = data;
+
+  g_free (check->text);
+  g_free (check->parameter);
+  g_free (check);
+}
+
+static void
+lesson_check_free (NnbLessonCheck *check)
+{
+  check_free (check);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnbLessonCheck, lesson_check_free)
+
+static void
+step_free (gpointer data)
+{
+  NnbLessonStep *step = data;
+
+  g_free (step->id);
+  g_free (step->title);
+  g_ptr_array_unref (step->blocks);
+  g_free (step->keep);
+  g_free (step->load_example);
+  g_free (step->load_file);
+  g_free (step->load_json);
+  nnb_data_spec_clear (&step->data);
+  g_free (step->show_parameter);
+  g_ptr_array_unref (step->checks);
+  g_free (step);
+}
+
+static NnbLesson *
+lesson_new (const char *id)
+{
+  NnbLesson *lesson = g_new0 (NnbLesson, 1);
+
+  lesson->id = g_strdup (id);
+  lesson->steps = g_ptr_array_new_with_free_func (step_free);
+  lesson->ref_count = 1;
+  return lesson;
+}
+
+NnbLesson *
+nnb_lesson_ref (NnbLesson *lesson)
+{
+  g_return_val_if_fail (lesson != NULL, NULL);
+  g_atomic_int_inc (&lesson->ref_count);
+  return lesson;
+}
+
+void
+nnb_lesson_unref (NnbLesson *lesson)
+{
+  if (lesson == NULL || !g_atomic_int_dec_and_test (&lesson->ref_count))
+    return;
+  g_free (lesson->id);
+  g_free (lesson->title);
+  g_free (lesson->base_dir);
+  g_ptr_array_unref (lesson->steps);
+  g_free (lesson);
+}
+
+/* Parsing */
+
+typedef enum
+{
+  TEXT_NONE,
+  TEXT_LESSON_TITLE,
+  TEXT_STEP_TITLE,
+  TEXT_PARAGRAPH,
+  TEXT_CODE,
+  TEXT_LOAD,
+} TextTarget;
+
+typedef struct
+{
+  NnbLesson *lesson;
+  NnbLessonStep *step;  /* the step being read */
+  TextTarget target;
+  GString *text;
+  gboolean in_lesson;
+} ParseState;
+
+/* xgettext's ITS extraction collapses whitespace; the msgid to look up must
+ * be the same string. */
+static char *
+normalize_space (const char *text)
+{
+  GString *out = g_string_new (NULL);
+  gboolean space = FALSE;
+
+  for (const char *p = text; *p; p++)
+    {
+      if (g_ascii_isspace (*p))
+        {
+          space = out->len > 0;
+          continue;
+        }
+      if (space)
+        g_string_append_c (out, ' ');
+      space = FALSE;
+      g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static char *
+translate (const char *text)
+{
+  g_autofree char *normal = normalize_space (text);
+
+  if (*normal == '\0')
+    return g_steal_pointer (&normal);
+  return g_strdup (g_dgettext (GETTEXT_PACKAGE, normal));
+}
+
+/* Code keeps its indentation; only the blank lines around it go. */
+static char *
+trim_code (const char *text)
+{
+  const char *start = text;
+  gsize len;
+
+  while (*start == '\n' || *start == '\r')
+    start++;
+  len = strlen (start);
+  while (len > 0 && g_ascii_isspace (start[len - 1]))
+    len--;
+  return g_strndup (start, len);
+}
+
+static gboolean
+set_error (GMarkupParseContext *context, GError **error, const char *format, ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+set_error (GMarkupParseContext *context, GError **error, const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+  int line = 0;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_markup_parse_context_get_position (context, &line, NULL);
+  g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_INVALID, _("Line %d: %s"), line, message);
+  return FALSE;
+}
+
+static const char *
+attribute (const char **names, const char **values, const char *name)
+{
+  for (int i = 0; names[i] != NULL; i++)
+    if (g_str_equal (names[i], name))
+      return values[i];
+  return NULL;
+}
+
+static gboolean
+only_attributes (GMarkupParseContext *context, const char *element, const char **names,
+                 const char *const *allowed, GError **error)
+{
+  for (int i = 0; names[i] != NULL; i++)
+    if (!g_strv_contains (allowed, names[i]))
+      return set_error (context, error, _("<%s> has no attribute “%s”."), element, names[i]);
+  return TRUE;
+}
+
+static gboolean
+parse_double (GMarkupParseContext *context, const char *element, const char *name,
+              const char *text, double *out, GError **error)
+{
+  char *end = NULL;
+
+  errno = 0;
+  *out = g_ascii_strtod (text, &end);
+  if (errno != 0 || end == text || *end != '\0')
+    return set_error (context, error, _("The %s of <%s> must be a number, not “%s”."), name, element, text);
+  return TRUE;
+}
+
+static gboolean
+parse_int (GMarkupParseContext *context, const char *element, const char *name,
+           const char *text, int64_t min, int64_t *out, GError **error)
+{
+  char *end = NULL;
+
+  errno = 0;
+  *out = g_ascii_strtoll (text, &end, 10);
+  if (errno != 0 || end == text || *end != '\0' || *out < min || *out > G_MAXINT)
+    return set_error (context, error, _("The %s of <%s> must be a whole number from %lld, not “%s”."),
+                      name, element, (long long) min, text);
+  return TRUE;
+}
+
+/* "5,3", "(5, 3)" or "5" */
+static gboolean
+parse_shape (GMarkupParseContext *context, const char *element, const char *text,
+             int *ndim, int64_t *shape, GError **error)
+{
+  g_autofree char *copy = g_strdup (text);
+  g_auto (GStrv) parts = NULL;
+
+  g_strdelimit (copy, "()", ' ');
+  parts = g_strsplit (copy, ",", -1);
+  *ndim = 0;
+  for (int i = 0; parts[i] != NULL; i++)
+    {
+      char *part = g_strstrip (parts[i]);
+      char *end = NULL;
+      gint64 size;
+
+      if (*part == '\0' && parts[i + 1] == NULL && *ndim > 0)
+        break; /* "(5,)" */
+      size = g_ascii_strtoll (part, &end, 10);
+      if (end == part || *end != '\0' || size <= 0 || *ndim == NNB_MAX_DIMS)
+        return set_error (context, error,
+                          _("The input of <%s> must be a shape such as “5, 3”, not “%s”."), element, text);
+      shape[(*ndim)++] = size;
+    }
+  if (*ndim == 0)
+    return set_error (context, error, _("The input of <%s> must be a shape such as “5, 3”, not “%s”."), element, text);
+  return TRUE;
+}
+
+static gboolean
+parse_init_method (GMarkupParseContext *context, const char *text, NnbInitMethod *out, GError **error)
+{
+  if (!nnb_init_method_from_string (text, out))
+    return set_error (context, error, _("“%s” is not an init method NN Blocks knows (for example xavier_uniform_, zeros_)."), text);
+  return TRUE;
+}
+
+static const struct
+{
+  const char *name;
+  NnbLessonCheckKind kind;
+} check_kinds[] = {
+  { "parameter-count", NNB_LESSON_CHECK_PARAMETER_COUNT },
+  { "parameter-names", NNB_LESSON_CHECK_PARAMETER_NAMES },
+  { "parameter-shape", NNB_LESSON_CHECK_PARAMETER_SHAPE },
+  { "output-shape", NNB_LESSON_CHECK_OUTPUT_SHAPE },
+  { "trace", NNB_LESSON_CHECK_TRACE },
+  { "activations", NNB_LESSON_CHECK_ACTIVATIONS },
+  { "hidden-layers", NNB_LESSON_CHECK_HIDDEN_LAYERS },
+  { "init", NNB_LESSON_CHECK_INIT },
+  { "std", NNB_LESSON_CHECK_STD },
+  { "loss-below", NNB_LESSON_CHECK_LOSS_BELOW },
+  { "diverged", NNB_LESSON_CHECK_DIVERGED },
+  { "error", NNB_LESSON_CHECK_ERROR },
+  { "gradients", NNB_LESSON_CHECK_GRADIENTS },
+  { "compare", NNB_LESSON_CHECK_COMPARE },
+};
+
+static gboolean
+parse_check (GMarkupParseContext *context, NnbLessonStep *step, const char **names,
+             const char **values, GError **error)
+{
+  static const char *const allowed[] = { "kind", "value", "expect", "parameter", "input", "against", NULL };
+  /* freed with its strings when the element is refused */
+  g_autoptr (NnbLessonCheck) check = g_new0 (NnbLessonCheck, 1);
+  const char *kind = attribute (names, values, "kind");
+  const char *value = attribute (names, values, "value");
+  const char *expect = attribute (names, values, "expect");
+  const char *parameter = attribute (names, values, "parameter");
+  const char *input = attribute (names, values, "input");
+  const char *against = attribute (names, values, "against");
+  const char *text;
+  gboolean found = FALSE;
+
+  if (!only_attributes (context, "check", names, allowed, error))
+    return FALSE;
+  if (kind == NULL)
+    return set_error (context, error, _("<check> needs a kind, for example kind=\"parameter-count\"."));
+  for (gsize i = 0; i < G_N_ELEMENTS (check_kinds); i++)
+    if (g_str_equal (check_kinds[i].name, kind))
+      {
+        check->kind = check_kinds[i].kind;
+        found = TRUE;
+      }
+  if (!found)
+    return set_error (context, error, _("“%s” is not a kind of check NN Blocks knows."), kind);
+
+  check->value = -1;
+  if (value != NULL && !parse_double (context, "check", "value", value, &check->value, error))
+    return FALSE;
+  if (input != NULL && !parse_shape (context, "check", input, &check->ndim, check->input, error))
+    return FALSE;
+  /* copied into the check only once it is whole: g_autofree frees the
+   * struct alone (tests/fuzz/regressions/lesson/) */
+  text = check->kind == NNB_LESSON_CHECK_COMPARE ? against : expect;
+
+  /* what each kind cannot do without */
+  switch (check->kind)
+    {
+    case NNB_LESSON_CHECK_PARAMETER_NAMES:
+    case NNB_LESSON_CHECK_ACTIVATIONS:
+    case NNB_LESSON_CHECK_INIT:
+    case NNB_LESSON_CHECK_ERROR:
+      if (text == NULL)
+        return set_error (context, error, _("A %s check needs expect=\"…\"."), kind);
+      break;
+    case NNB_LESSON_CHECK_PARAMETER_SHAPE:
+      if (text == NULL || parameter == NULL)
+        return set_error (context, error, _("A %s check needs parameter=\"…\" and expect=\"…\"."), kind);
+      break;
+    case NNB_LESSON_CHECK_OUTPUT_SHAPE:
+    case NNB_LESSON_CHECK_TRACE:
+      if (text == NULL || check->ndim == 0)
+        return set_error (context, error, _("A %s check needs input=\"…\" and expect=\"…\"."), kind);
+      break;
+    case NNB_LESSON_CHECK_STD:
+      if (parameter == NULL || value == NULL)
+        return set_error (context, error, _("A %s check needs parameter=\"…\" and value=\"…\"."), kind);
+      break;
+    case NNB_LESSON_CHECK_HIDDEN_LAYERS:
+    case NNB_LESSON_CHECK_LOSS_BELOW:
+      if (value == NULL)
+        return set_error (context, error, _("A %s check needs value=\"…\"."), kind);
+      break;
+    case NNB_LESSON_CHECK_COMPARE:
+      if (text == NULL)
+        return set_error (context, error, _("A compare check needs against=\"…\": the label of a kept run."));
+      break;
+    default:
+      break;
+    }
+  check->parameter = g_strdup (parameter);
+  check->text = g_strdup (text);
+  g_ptr_array_add (step->checks, g_steal_pointer (&check));
+  return TRUE;
+}
+
+static gboolean
+parse_show (GMarkupParseContext *context, NnbLessonStep *step, const char **names,
+            const char **values, GError **error)
+{
+  static const char *const allowed[] = { "what", "parameter", "input", NULL };
+  const char *what = attribute (names, values, "what");
+  const char *input = attribute (names, values, "input");
+  g_auto (GStrv) words = NULL;
+
+  if (!only_attributes (context, "show", names, allowed, error))
+    return FALSE;
+  if (what == NULL)
+    return set_error (context, error, _("<show> needs what=\"…\": model, parameters, trace, values or std."));
+  words = g_strsplit_set (what, " ,", -1);
+  for (int i = 0; words[i] != NULL; i++)
+    {
+      if (*words[i] == '\0')
+        continue;
+      if (g_str_equal (words[i], "model"))
+        step->show |= NNB_LESSON_SHOW_MODEL;
+      else if (g_str_equal (words[i], "parameters"))
+        step->show |= NNB_LESSON_SHOW_PARAMETERS;
+      else if (g_str_equal (words[i], "trace"))
+        step->show |= NNB_LESSON_SHOW_TRACE;
+      else if (g_str_equal (words[i], "values"))
+        step->show |= NNB_LESSON_SHOW_VALUES;
+      else if (g_str_equal (words[i], "std"))
+        step->show |= NNB_LESSON_SHOW_STD;
+      else
+        return set_error (context, error, _("<show> cannot show “%s”: use model, parameters, trace, values or std."), words[i]);
+    }
+  g_free (step->show_parameter);
+  step->show_parameter = g_strdup (attribute (names, values, "parameter"));
+  if ((step->show & NNB_LESSON_SHOW_STD) && step->show_parameter == NULL)
+    return set_error (context, error, _("<show what=\"std\"> needs parameter=\"…\", for example fc1.weight."));
+  if (input != NULL && !parse_shape (context, "show", input, &step->show_ndim, step->show_input, error))
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+parse_settings (GMarkupParseContext *context, NnbLessonStep *step, const char **names,
+                const char **values, GError **error)
+{
+  static const char *const allowed[] = { "seed", "lr", "epochs", "until-loss", "log-every", NULL };
+  const char *text;
+  int64_t number;
+
+  if (!only_attributes (context, "settings", names, allowed, error))
+    return FALSE;
+  if ((text = attribute (names, values, "seed")) != NULL)
+    {
+      if (!parse_int (context, "settings", "seed", text, 0, &number, error))
+        return FALSE;
+      step->has_seed = TRUE;
+      step->seed = (guint64) number;
+    }
+  if ((text = attribute (names, values, "lr")) != NULL)
+    {
+      if (!parse_double (context, "settings", "lr", text, &step->lr, error))
+        return FALSE;
+      step->has_lr = TRUE;
+    }
+  if ((text = attribute (names, values, "epochs")) != NULL)
+    {
+      if (!parse_int (context, "settings", "epochs", text, 1, &number, error))
+        return FALSE;
+      step->has_epochs = TRUE;
+      step->epochs = (int) number;
+    }
+  if ((text = attribute (names, values, "until-loss")) != NULL)
+    {
+      if (!parse_double (context, "settings", "until-loss", text, &step->until_loss, error))
+        return FALSE;
+      step->has_until_loss = TRUE;
+    }
+  if ((text = attribute (names, values, "log-every")) != NULL)
+    {
+      if (!parse_int (context, "settings", "log-every", text, 0, &number, error))
+        return FALSE;
+      step->has_log_every = TRUE;
+      step->log_every = (int) number;
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_data (GMarkupParseContext *context, NnbLessonStep *step, const char **names,
+            const char **values, GError **error)
+{
+  static const char *const allowed[] = { "kind", "n", "a", "b", "c", "noise", "x-max", NULL };
+  const char *kind = attribute (names, values, "kind");
+  const char *text;
+  NnbDataKind data_kind;
+  int64_t number;
+
+  if (!only_attributes (context, "data", names, allowed, error))
+    return FALSE;
+  if (kind == NULL || !nnb_data_kind_from_string (kind, &data_kind) || data_kind == NNB_DATA_CSV)
+    return set_error (context, error, _("<data> needs a kind: line, sine, polynomial or step."));
+  nnb_data_spec_clear (&step->data);
+  nnb_data_spec_init (&step->data, data_kind);
+  step->has_data = TRUE;
+  if ((text = attribute (names, values, "n")) != NULL)
+    {
+      if (!parse_int (context, "data", "n", text, 1, &number, error))
+        return FALSE;
+      step->data.n = number;
+    }
+  if ((text = attribute (names, values, "a")) != NULL && !parse_double (context, "data", "a", text, &step->data.a, error))
+    return FALSE;
+  if ((text = attribute (names, values, "b")) != NULL && !parse_double (context, "data", "b", text, &step->data.b, error))
+    return FALSE;
+  if ((text = attribute (names, values, "c")) != NULL && !parse_double (context, "data", "c", text, &step->data.c, error))
+    return FALSE;
+  if ((text = attribute (names, values, "noise")) != NULL &&
+      !parse_double (context, "data", "noise", text, &step->data.noise, error))
+    return FALSE;
+  if ((text = attribute (names, values, "x-max")) != NULL &&
+      !parse_double (context, "data", "x-max", text, &step->data.x_max, error))
+    return FALSE;
+  return TRUE;
+}
+
+static void
+start_element (GMarkupParseContext *context, const char *element, const char **names,
+               const char **values, gpointer user_data, GError **error)
+{
+  ParseState *state = user_data;
+  NnbLessonStep *step = state->step;
+
+  if (!state->in_lesson)
+    {
+      const char *version;
+      int64_t number;
+
+      if (!g_str_equal (element, "lesson"))
+        {
+          set_error (context, error, _("A lesson file starts with <lesson>, not <%s>."), element);
+          return;
+        }
+      version = attribute (names, values, "version");
+      if (version != NULL)
+        {
+          if (!parse_int (context, "lesson", "version", version, 1, &number, error))
+            return;
+          if (number > NNB_LESSON_FORMAT_VERSION)
+            {
+              g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_VERSION,
+                           _("This lesson was written for a newer NN Blocks (lesson format %d; this one reads up to %d). Update NN Blocks to follow it."),
+                           (int) number, NNB_LESSON_FORMAT_VERSION);
+              return;
+            }
+        }
+      state->in_lesson = TRUE;
+      return;
+    }
+  if (state->target != TEXT_NONE)
+    {
+      set_error (context, error, _("<%s> cannot hold other elements such as <%s>."),
+                 (const char *) g_markup_parse_context_get_element_stack (context)->next->data, element);
+      return;
+    }
+
+  if (g_str_equal (element, "title"))
+    {
+      state->target = step != NULL ? TEXT_STEP_TITLE : TEXT_LESSON_TITLE;
+      g_string_truncate (state->text, 0);
+      return;
+    }
+  if (g_str_equal (element, "step"))
+    {
+      const char *id = attribute (names, values, "id");
+
+      if (step != NULL)
+        {
+          set_error (context, error, _("A <step> cannot be inside another step."));
+          return;
+        }
+      if (id == NULL || *id == '\0')
+        {
+          set_error (context, error, _("Every <step> needs an id, so progress can be kept."));
+          return;
+        }
+      if (nnb_lesson_find_step (state->lesson, id) >= 0)
+        {
+          set_error (context, error, _("Two steps are called “%s”: step ids must differ."), id);
+          return;
+        }
+      step = g_new0 (NnbLessonStep, 1);
+      step->id = g_strdup (id);
+      step->blocks = g_ptr_array_new_with_free_func (block_free);
+      step->checks = g_ptr_array_new_with_free_func (check_free);
+      g_ptr_array_add (state->lesson->steps, step);
+      state->step = step;
+      return;
+    }
+  if (step == NULL)
+    {
+      set_error (context, error, _("<%s> belongs inside a <step>."), element);
+      return;
+    }
+
+  if (g_str_equal (element, "p") || g_str_equal (element, "code"))
+    {
+      state->target = g_str_equal (element, "p") ? TEXT_PARAGRAPH : TEXT_CODE;
+      g_string_truncate (state->text, 0);
+    }
+  else if (g_str_equal (element, "keep"))
+    {
+      const char *label = attribute (names, values, "label");
+
+      if (label == NULL)
+        {
+          set_error (context, error, _("<keep> needs a label=\"…\" to compare against later."));
+          return;
+        }
+      g_free (step->keep);
+      step->keep = g_strdup (label);
+    }
+  else if (g_str_equal (element, "load"))
+    {
+      static const char *const allowed[] = { "example", "file", NULL };
+
+      if (!only_attributes (context, "load", names, allowed, error))
+        return;
+      g_free (step->load_example);
+      g_free (step->load_file);
+      step->load_example = g_strdup (attribute (names, values, "example"));
+      step->load_file = g_strdup (attribute (names, values, "file"));
+      state->target = TEXT_LOAD;
+      g_string_truncate (state->text, 0);
+    }
+  else if (g_str_equal (element, "init"))
+    {
+      static const char *const allowed[] = { "weight", "bias", "seed", NULL };
+      const char *weight = attribute (names, values, "weight");
+      const char *bias = attribute (names, values, "bias");
+      const char *seed = attribute (names, values, "seed");
+      int64_t number;
+
+      if (!only_attributes (context, "init", names, allowed, error))
+        return;
+      step->has_init = TRUE;
+      step->init_weight = step->init_bias = NNB_INIT_DEFAULT;
+      if (weight != NULL && !parse_init_method (context, weight, &step->init_weight, error))
+        return;
+      if (bias != NULL && !parse_init_method (context, bias, &step->init_bias, error))
+        return;
+      if (seed != NULL)
+        {
+          if (!parse_int (context, "init", "seed", seed, 0, &number, error))
+            return;
+          step->has_init_seed = TRUE;
+          step->init_seed = (guint64) number;
+        }
+    }
+  else if (g_str_equal (element, "data"))
+    parse_data (context, step, names, values, error);
+  else if (g_str_equal (element, "settings"))
+    parse_settings (context, step, names, values, error);
+  else if (g_str_equal (element, "show"))
+    parse_show (context, step, names, values, error);
+  else if (g_str_equal (element, "mistake"))
+    {
+      const char *kind = attribute (names, values, "kind");
+      const char *input = attribute (names, values, "input");
+
+      if (g_strcmp0 (kind, "forward") == 0)
+        {
+          step->mistake = NNB_LESSON_MISTAKE_FORWARD;
+          if (input == NULL)
+            {
+              set_error (context, error, _("<mistake kind=\"forward\"> needs input=\"…\": the shape of the batch to send."));
+              return;
+            }
+          parse_shape (context, "mistake", input, &step->mistake_ndim, step->mistake_input, error);
+        }
+      else if (g_strcmp0 (kind, "device") == 0)
+        step->mistake = NNB_LESSON_MISTAKE_DEVICE;
+      else if (g_strcmp0 (kind, "accumulate") == 0)
+        step->mistake = NNB_LESSON_MISTAKE_ACCUMULATE;
+      else
+        set_error (context, error, _("<mistake> needs a kind: forward, device or accumulate."));
+    }
+  else if (g_str_equal (element, "train"))
+    step->train = TRUE;
+  else if (g_str_equal (element, "check"))
+    parse_check (context, step, names, values, error);
+  else
+    set_error (context, error, _("NN Blocks does not know the element <%s>."), element);
+}
+
+static void
+end_element (GMarkupParseContext *context, const char *element, gpointer user_data, GError **error)
+{
+  ParseState *state = user_data;
+  NnbLessonStep *step = state->step;
+  NnbLessonBlock *block;
+
+  switch (state->target)
+    {
+    case TEXT_LESSON_TITLE:
+      g_free (state->lesson->title);
+      state->lesson->title = translate (state->text->str);
+      break;
+    case TEXT_STEP_TITLE:
+      g_free (step->title);
+      step->title = translate (state->text->str);
+      break;
+    case TEXT_PARAGRAPH:
+    case TEXT_CODE:
+      block = g_new0 (NnbLessonBlock, 1);
+      block->kind = state->target == TEXT_PARAGRAPH ? NNB_LESSON_BLOCK_TEXT : NNB_LESSON_BLOCK_CODE;
+      block->text = state->target == TEXT_PARAGRAPH ? translate (state->text->str) : trim_code (state->text->str);
+      g_ptr_array_add (step->blocks, block);
+      break;
+    case TEXT_LOAD:
+      {
+        g_autofree char *json = g_strstrip (g_strdup (state->text->str));
+
+        g_clear_pointer (&step->load_json, g_free);
+        if (*json != '\0')
+          step->load_json = g_steal_pointer (&json);
+        if ((step->load_example != NULL) + (step->load_file != NULL) + (step->load_json != NULL) != 1)
+          {
+            set_error (context, error, _("<load> takes one of: example=\"…\", file=\"…\" or a project written inside it."));
+            return;
+          }
+      }
+      break;
+    case TEXT_NONE:
+      if (g_str_equal (element, "step"))
+        {
+          if (step->title == NULL)
+            {
+              set_error (context, error, _("The step “%s” has no <title>."), step->id);
+              return;
+            }
+          state->step = NULL;
+        }
+      break;
+    }
+  state->target = TEXT_NONE;
+}
+
+static void
+text (GMarkupParseContext *context, const char *text, gsize len, gpointer user_data, GError **error)
+{
+  ParseState *state = user_data;
+
+  if (state->target != TEXT_NONE)
+    g_string_append_len (state->text, text, len);
+}
+
+NnbLesson *
+nnb_lesson_new_from_data (const char *id, const char *xml, gssize length,
+                          const char *base_dir, GError **error)
+{
+  static const GMarkupParser parser = { start_element, end_element, text, NULL, NULL };
+  g_autoptr (NnbLesson) lesson = lesson_new (id);
+  g_autoptr (GMarkupParseContext) context = NULL;
+  g_autoptr (GString) buffer = g_string_new (NULL);
+  ParseState state = { lesson, NULL, TEXT_NONE, buffer, FALSE };
+
+  g_return_val_if_fail (id != NULL && xml != NULL, NULL);
+
+  lesson->base_dir = g_strdup (base_dir);
+  context = g_markup_parse_context_new (&parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &state, NULL);
+  if (!g_markup_parse_context_parse (context, xml, length, error) ||
+      !g_markup_parse_context_end_parse (context, error))
+    {
+      /* GMarkup quotes invalid UTF-8 as it found it, and GTK will not show
+       * such a message (tests/fuzz/regressions/lesson/) */
+      if (error != NULL && *error != NULL && !g_utf8_validate ((*error)->message, -1, NULL))
+        {
+          char *valid = g_utf8_make_valid ((*error)->message, -1);
+
+          g_free ((*error)->message);
+          (*error)->message = valid;
+        }
+      return NULL;
+    }
+  if (lesson->title == NULL)
+    {
+      g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_INVALID, _("The lesson has no <title>."));
+      return NULL;
+    }
+  if (lesson->steps->len == 0)
+    {
+      g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_INVALID, _("The lesson has no <step>."));
+      return NULL;
+    }
+  return g_steal_pointer (&lesson);
+}
+
+static char *
+id_from_path (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+
+  if (g_str_has_suffix (base, LESSON_SUFFIX))
+    base[strlen (base) - strlen (LESSON_SUFFIX)] = '\0';
+  return g_steal_pointer (&base);
+}
+
+NnbLesson *
+nnb_lesson_new_from_file (const char *path, GError **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *id = id_from_path (path);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr (GError) local = NULL;
+  gsize length;
+  NnbLesson *lesson;
+
+  if (!g_file_get_contents (path, &contents, &length, &local))
+    {
+      g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_IO, _("Could not read the lesson “%s”: %s"), path, local->message);
+      return NULL;
+    }
+  lesson = nnb_lesson_new_from_data (id, contents, length, dir, &local);
+  if (lesson == NULL)
+    g_set_error (error, local->domain, local->code, _("The lesson “%s” cannot be read. %s"), path, local->message);
+  return lesson;
+}
+
+/* Finding lessons */
+
+char *
+nnb_lesson_user_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "nnblocks", "lessons", NULL);
+}
+
+static void
+add_user_ids (GPtrArray *ids)
+{
+  g_autofree char *dir_path = nnb_lesson_user_dir ();
+  g_autoptr (GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, LESSON_SUFFIX) && strlen (name) > strlen (LESSON_SUFFIX))
+      {
+        g_autofree char *id = id_from_path (name);
+
+        if (!g_ptr_array_find_with_equal_func (ids, id, g_str_equal, NULL))
+          g_ptr_array_add (ids, g_steal_pointer (&id));
+      }
+}
+
+static int
+compare_ids (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+GPtrArray *
+nnb_lesson_list_ids (void)
+{
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  g_auto (GStrv) names = NULL;
+
+  nnb_lessons_get_resource ();
+  names = g_resources_enumerate_children (RESOURCE_BASE "lessons", G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  for (int i = 0; names != NULL && names[i] != NULL; i++)
+    if (g_str_has_suffix (names[i], LESSON_SUFFIX))
+      g_ptr_array_add (ids, id_from_path (names[i]));
+  add_user_ids (ids);
+  g_ptr_array_sort (ids, compare_ids);
+  return ids;
+}
+
+static gboolean
+valid_id (const char *id)
+{
+  if (*id == '\0' || *id == '.')
+    return FALSE;
+  for (const char *p = id; *p; p++)
+    if (*p == '/' || *p == '\\')
+      return FALSE;
+  return TRUE;
+}
+
+NnbLesson *
+nnb_lesson_find (const char *id, GError **error)
+{
+  g_autofree char *file_name = NULL;
+  g_autofree char *user_dir = NULL;
+  g_autofree char *user_path = NULL;
+  g_autofree char *resource = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+
+  g_return_val_if_fail (id != NULL, NULL);
+
+  if (valid_id (id))
+    {
+      file_name = g_strconcat (id, LESSON_SUFFIX, NULL);
+      user_dir = nnb_lesson_user_dir ();
+      user_path = g_build_filename (user_dir, file_name, NULL);
+      /* the instructor's own version wins over the built-in one */
+      if (g_file_test (user_path, G_FILE_TEST_IS_REGULAR))
+        return nnb_lesson_new_from_file (user_path, error);
+
+      nnb_lessons_get_resource ();
+      resource = g_strconcat (RESOURCE_BASE "lessons/", file_name, NULL);
+      bytes = g_resources_lookup_data (resource, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+      if (bytes != NULL)
+        {
+          gsize length;
+          const char *xml = g_bytes_get_data (bytes, &length);
+          return nnb_lesson_new_from_data (id, xml, length, NULL, error);
+        }
+    }
+
+  {
+    g_autoptr (GPtrArray) ids = nnb_lesson_list_ids ();
+    g_autofree char *dir = nnb_lesson_user_dir ();
+    g_autoptr (GString) names = g_string_new (NULL);
+
+    for (guint i = 0; i < ids->len; i++)
+      g_string_append_printf (names, "%s%s", i > 0 ? ", " : "", (char *) ids->pdata[i]);
+    g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_IO,
+                 _("There is no lesson named “%s”. The lessons are: %s. Your own lessons go in %s."),
+                 id, names->str, dir);
+    return NULL;
+  }
+}
+
+int
+nnb_lesson_find_step (const NnbLesson *lesson, const char *step_id)
+{
+  for (guint i = 0; i < lesson->steps->len; i++)
+    if (g_str_equal (((NnbLessonStep *) lesson->steps->pdata[i])->id, step_id))
+      return (int) i;
+  return -1;
+}
+
+gboolean
+nnb_lesson_step_loads (const NnbLessonStep *step)
+{
+  return step->load_example != NULL || step->load_file != NULL || step->load_json != NULL;
+}
+
+gboolean
+nnb_lesson_step_has_action (const NnbLessonStep *step)
+{
+  return nnb_lesson_step_loads (step) || step->keep != NULL || step->show != 0 ||
+         step->mistake != NNB_LESSON_MISTAKE_NONE || step->train || step->has_lr || step->has_epochs ||
+         step->has_until_loss || step->has_log_every;
+}
+
+GBytes *
+nnb_lesson_lookup_example (const char *name, GError **error)
+{
+  g_autofree char *path = NULL;
+  GBytes *bytes;
+
+  nnb_lessons_get_resource ();
+  path = g_strconcat (RESOURCE_BASE "examples/", name, ".nnb", NULL);
+  bytes = valid_id (name) ? g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL) : NULL;
+  if (bytes == NULL)
+    g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_IO,
+                 _("NN Blocks has no example project named “%s”."), name);
+  return bytes;
+}
+
+void
+nnb_lesson_step_apply_settings (const NnbLessonStep *step, NnbProject *project)
+{
+  if (step->has_lr)
+    project->training.optimizer.lr = step->lr;
+  if (step->has_epochs)
+    project->training.epochs = step->epochs;
+  if (step->has_until_loss)
+    project->training.until_loss = step->until_loss;
+  if (step->has_log_every)
+    project->training.log_every = step->log_every;
+}
+
+NnbProject *
+nnb_lesson_step_load_project (const NnbLesson *lesson, const NnbLessonStep *step, GError **error)
+{
+  g_autoptr (NnbProject) project = NULL;
+
+  g_return_val_if_fail (nnb_lesson_step_loads (step), NULL);
+
+  if (step->load_example != NULL)
+    {
+      g_autoptr (GBytes) bytes = nnb_lesson_lookup_example (step->load_example, error);
+      gsize length;
+      const char *json;
+
+      if (bytes == NULL)
+        return NULL;
+      json = g_bytes_get_data (bytes, &length);
+      project = nnb_project_load_from_data (json, length, error);
+    }
+  else if (step->load_file != NULL)
+    {
+      g_autofree char *path = NULL;
+
+      /* a built-in lesson's folder is its place in the resources */
+      if (lesson->base_dir == NULL)
+        {
+          g_autoptr (GBytes) bytes = NULL;
+          gsize length;
+          const char *json;
+
+          nnb_lessons_get_resource ();
+          path = g_strconcat (RESOURCE_BASE "lessons/", step->load_file, NULL);
+          bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+          if (bytes == NULL)
+            {
+              g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_IO,
+                           _("The lesson “%s” loads “%s”, which it does not have."), lesson->id, step->load_file);
+              return NULL;
+            }
+          json = g_bytes_get_data (bytes, &length);
+          project = nnb_project_load_from_data (json, length, error);
+        }
+      else
+        {
+          path = g_path_is_absolute (step->load_file) ? g_strdup (step->load_file)
+                                                      : g_build_filename (lesson->base_dir, step->load_file, NULL);
+          project = nnb_project_load (path, error);
+        }
+    }
+  else
+    project = nnb_project_load_from_data (step->load_json, strlen (step->load_json), error);
+  if (project == NULL)
+    return NULL;
+
+  if (step->has_init)
+    {
+      project->init_weight = step->init_weight;
+      project->init_bias = step->init_bias;
+      project->has_init_seed = step->has_init_seed;
+      project->init_seed = step->init_seed;
+    }
+  if (step->has_data)
+    {
+      nnb_data_spec_clear (&project->data);
+      nnb_data_spec_copy (&project->data, &step->data);
+    }
+  if (step->has_seed)
+    project->seed = step->seed;
+  nnb_lesson_step_apply_settings (step, project);
+  return g_steal_pointer (&project);
+}

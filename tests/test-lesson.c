@@ -1,0 +1,460 @@
+/* test-lesson.c — lessons: reading the format, finding built-in and
+ * instructors' lessons, every Day 2 step passing its checks after Show me,
+ * the exercise's check failing with a specific sentence for each wrong
+ * answer, and `nnblocks-cli lesson day02` printing the page's real numbers. */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <libintl.h>
+#include <locale.h>
+#include <string.h>
+
+#include "nnb-error.h"
+#include "nnb-lesson-action.h"
+#include "nnb-test-util.h"
+
+/* What "Show me" does, as nnblocks-cli and the app do it. */
+static void
+show_me (NnbLesson *lesson, NnbLessonStep *step, NnbProject **project, NnbLessonRun *run)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (step->keep != NULL)
+    nnb_lesson_run_keep (run, step->keep);
+  if (nnb_lesson_step_loads (step))
+    {
+      NnbProject *loaded = nnb_lesson_step_load_project (lesson, step, &error);
+      g_autoptr (NnbDataset) data = NULL;
+
+      g_assert_no_error (error);
+      data = nnb_project_build (loaded, FALSE, &error);
+      g_assert_no_error (error);
+      g_clear_pointer (project, nnb_project_free);
+      *project = loaded;
+      nnb_lesson_run_forget (run);
+      run->project = loaded;
+    }
+  if (step->show != 0)
+    {
+      g_autofree char *text = nnb_lesson_describe (step, *project, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (text, !=, "");
+    }
+  if (step->mistake != NNB_LESSON_MISTAKE_NONE)
+    g_free (nnb_lesson_make_mistake (step, *project, run));
+  if (step->train)
+    {
+      g_autoptr (NnbDataset) data = nnb_project_build (*project, FALSE, &error);
+      g_autofree char *log = NULL;
+
+      g_assert_no_error (error);
+      log = nnb_lesson_train (*project, data, run, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (log);
+    }
+}
+
+static NnbLesson *
+day02 (void)
+{
+  g_autoptr (GError) error = NULL;
+  NnbLesson *lesson = nnb_lesson_find ("day02", &error);
+
+  g_assert_no_error (error);
+  return lesson;
+}
+
+static void
+test_day02_is_built_in_and_parses (void)
+{
+  g_autoptr (NnbLesson) lesson = day02 ();
+  g_autoptr (GPtrArray) ids = nnb_lesson_list_ids ();
+  const char *const expected[] = { "why-modules", "linear", "flat-input", "sequential", "shape-mistake",
+                                   "subclass", "parameter-tree", "shape-trace", "devices", "init",
+                                   "regression", "zero-grad", "lr-too-large", "exercise", "straight-line",
+                                   "recap" };
+
+  g_assert_true (g_ptr_array_find_with_equal_func (ids, "day02", g_str_equal, NULL));
+  g_assert_cmpstr (lesson->title, ==, "Day 2 — Building models with nn.Module");
+  g_assert_cmpuint (lesson->steps->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      NnbLessonStep *step = lesson->steps->pdata[i];
+
+      g_assert_cmpstr (step->id, ==, expected[i]);
+      g_assert_nonnull (step->title);
+      g_assert_cmpuint (step->blocks->len, >, 0);
+      /* the whitespace of the file is gone, as xgettext's msgids have it */
+      for (guint b = 0; b < step->blocks->len; b++)
+        {
+          NnbLessonBlock *block = step->blocks->pdata[b];
+          if (block->kind == NNB_LESSON_BLOCK_TEXT)
+            g_assert_null (strstr (block->text, "  "));
+        }
+    }
+}
+
+/* Real numbers only: FACTS.md's, never the page's illustrative ones. */
+static void
+test_day02_quotes_real_pytorch_numbers (void)
+{
+  g_autoptr (GBytes) bytes = NULL;
+  g_autofree char *path = nnb_test_source_path ("data/lessons/day02.lesson");
+  g_autofree char *text = NULL;
+  const char *const real[] = { "353", "4353", "0.3105", "561.6481", "0.3421", "3.077x + 1.432", "0.5604",
+                               "5.8015", "32.3362", "1544", "0.0330", "0.2109", "1.0579135" };
+  const char *const illustrative[] = { "0.2323", "268.9260", "0.2993", "3.043", "1.727", "0.3722" };
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (real); i++)
+    g_assert_nonnull (strstr (text, real[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (illustrative); i++)
+    g_assert_null (strstr (text, illustrative[i]));
+}
+
+static void
+assert_parse_error (const char *xml, const char *fragment)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbLesson) lesson = nnb_lesson_new_from_data ("broken", xml, -1, NULL, &error);
+
+  g_assert_null (lesson);
+  g_assert_nonnull (error);
+  if (strstr (error->message, fragment) == NULL)
+    g_error ("expected “%s” in “%s”", fragment, error->message);
+}
+
+static void
+test_malformed_lessons_are_refused_with_the_line (void)
+{
+  assert_parse_error ("<lesson><title>T</title>\n<step id=\"a\"><title>A</title><wobble/></step></lesson>",
+                      "Line 2: NN Blocks does not know the element <wobble>.");
+  assert_parse_error ("<lesson><title>T</title><step><title>A</title></step></lesson>", "needs an id");
+  assert_parse_error ("<lesson><title>T</title><step id=\"a\"><title>A</title>"
+                      "<check kind=\"loss-below\"/></step></lesson>",
+                      "A loss-below check needs value");
+  assert_parse_error ("<lesson version=\"2\"><title>T</title></lesson>", "newer NN Blocks");
+  assert_parse_error ("<lesson><title>T</title></lesson>", "no <step>");
+  assert_parse_error ("<lesson><title>T</title><step id=\"a\"><title>A</title>"
+                      "<settings lr=\"fast\"/></step></lesson>",
+                      "The lr of <settings> must be a number, not “fast”.");
+}
+
+static void
+test_user_lessons_are_found_and_load_their_files (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = nnb_lesson_user_dir ();
+  g_autofree char *lesson_path = g_build_filename (dir, "mine.lesson", NULL);
+  g_autofree char *project_path = g_build_filename (dir, "line.nnb", NULL);
+  g_autofree char *example = nnb_test_source_path ("data/examples/regression.nnb");
+  g_autofree char *project_text = NULL;
+  g_autoptr (GPtrArray) ids = NULL;
+  g_autoptr (NnbLesson) lesson = NULL;
+  g_autoptr (NnbProject) project = NULL;
+  static const char xml[] =
+    "<lesson version=\"1\"><title>My lesson</title>\n"
+    "<step id=\"one\"><title>One</title><p>Some   text\n  here.</p>"
+    "<load file=\"line.nnb\"/><settings lr=\"0.02\"/>"
+    "<check kind=\"parameter-count\" value=\"2\"/></step></lesson>\n";
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (g_file_get_contents (example, &project_text, NULL, NULL));
+  g_assert_true (g_file_set_contents (project_path, project_text, -1, NULL));
+  g_assert_true (g_file_set_contents (lesson_path, xml, -1, NULL));
+
+  ids = nnb_lesson_list_ids ();
+  g_assert_true (g_ptr_array_find_with_equal_func (ids, "mine", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (ids, "day02", g_str_equal, NULL));
+  lesson = nnb_lesson_find ("mine", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (((NnbLessonBlock *) ((NnbLessonStep *) lesson->steps->pdata[0])->blocks->pdata[0])->text, ==,
+                   "Some text here.");
+  project = nnb_lesson_step_load_project (lesson, lesson->steps->pdata[0], &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (project->training.optimizer.lr, ==, 0.02);
+
+  g_clear_pointer (&lesson, nnb_lesson_unref);
+  lesson = nnb_lesson_find ("nope", &error);
+  g_assert_null (lesson);
+  g_assert_nonnull (strstr (error->message, "The lessons are: day02, mine."));
+}
+
+/* Titles and paragraphs go through gettext when a lesson is read, with
+ * the file's line breaks and indentation collapsed as xgettext collapses
+ * them in the msgids. */
+static void
+test_lesson_text_is_translated_when_read (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("nnb-locale-XXXXXX", &error);
+  g_autofree char *messages = g_build_filename (dir, "de", "LC_MESSAGES", NULL);
+  g_autofree char *po = g_build_filename (dir, "nnblocks.po", NULL);
+  g_autofree char *mo = g_build_filename (messages, "nnblocks.mo", NULL);
+  g_autoptr (NnbLesson) lesson = NULL;
+  const char *msgfmt_argv[] = { "msgfmt", "-o", mo, po, NULL };
+  int status = -1;
+  static const char po_text[] =
+    "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
+    "msgid \"Layers\"\nmsgstr \"Schichten\"\n\n"
+    "msgid \"A layer maps x to x·Wᵀ + b.\"\nmsgstr \"Eine Schicht bildet x auf x·Wᵀ + b ab.\"\n";
+  static const char xml[] =
+    "<lesson><title>Layers</title><step id=\"a\"><title>Layers</title>\n"
+    "  <p>A layer maps\n     x to   x·Wᵀ + b.</p><code>y = layer(x)</code></step></lesson>";
+
+  g_assert_no_error (error);
+  if (setlocale (LC_ALL, "de_DE.UTF-8") == NULL && setlocale (LC_ALL, "de_DE.utf8") == NULL)
+    {
+      g_test_skip ("the de_DE.UTF-8 locale is not installed");
+      return;
+    }
+  g_assert_cmpint (g_mkdir_with_parents (messages, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (po, po_text, -1, NULL));
+  if (!g_spawn_sync (NULL, (char **) msgfmt_argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, NULL) ||
+      !g_spawn_check_wait_status (status, NULL))
+    {
+      setlocale (LC_ALL, "C");
+      g_test_skip ("msgfmt is not installed");
+      return;
+    }
+  g_setenv ("LANGUAGE", "de", TRUE);
+  bindtextdomain ("nnblocks", dir);
+  bind_textdomain_codeset ("nnblocks", "UTF-8");
+
+  lesson = nnb_lesson_new_from_data ("layers", xml, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (lesson->title, ==, "Schichten");
+  g_assert_cmpstr (((NnbLessonBlock *) ((NnbLessonStep *) lesson->steps->pdata[0])->blocks->pdata[0])->text, ==,
+                   "Eine Schicht bildet x auf x·Wᵀ + b ab.");
+  /* code is never translated */
+  g_assert_cmpstr (((NnbLessonBlock *) ((NnbLessonStep *) lesson->steps->pdata[0])->blocks->pdata[1])->text, ==,
+                   "y = layer(x)");
+
+  g_unsetenv ("LANGUAGE");
+  setlocale (LC_ALL, "C");
+  g_remove (mo);
+  g_remove (po);
+}
+
+/* The acceptance walk, without a screen: Show me, then Check, on every step. */
+static void
+test_every_day02_step_passes_after_show_me (void)
+{
+  g_autoptr (NnbLesson) lesson = day02 ();
+  NnbProject *project = NULL;
+  NnbLessonRun run;
+  guint checked = 0;
+
+  nnb_backend_cpu_set_threads (1);
+  nnb_lesson_run_init (&run);
+  for (guint i = 0; i < lesson->steps->len; i++)
+    {
+      NnbLessonStep *step = lesson->steps->pdata[i];
+      g_autoptr (GPtrArray) results = NULL;
+
+      show_me (lesson, step, &project, &run);
+      if (!nnb_lesson_step_check (step, &run, &results))
+        for (guint c = 0; c < results->len; c++)
+          {
+            NnbLessonCheckResult *result = results->pdata[c];
+            if (!result->passed)
+              g_error ("step %s: %s", step->id, result->message);
+          }
+      checked += results->len;
+    }
+  g_assert_cmpuint (checked, >=, 20);
+  run.project = NULL;
+  nnb_lesson_run_clear (&run);
+  nnb_project_free (project);
+}
+
+/* The exercise's checks against a SineNet changed by edit (find → replace
+ * in the example's text), trained for epochs when epochs > 0. */
+static char *
+exercise_message (NnbLessonCheckKind kind, const char *find, const char *replace, double lr, int epochs,
+                  gboolean *passed)
+{
+  g_autoptr (NnbLesson) lesson = day02 ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = nnb_lesson_lookup_example ("sinenet", &error);
+  g_autoptr (GString) json = g_string_new_len (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_autoptr (NnbProject) project = NULL;
+  g_autoptr (NnbDataset) data = NULL;
+  NnbLessonStep *step = lesson->steps->pdata[nnb_lesson_find_step (lesson, "exercise")];
+  NnbLessonRun run;
+  char *message = NULL;
+
+  if (find != NULL)
+    g_assert_cmpuint (g_string_replace (json, find, replace, 0), >, 0);
+  project = nnb_project_load_from_data (json->str, json->len, &error);
+  g_assert_no_error (error);
+  data = nnb_project_build (project, FALSE, &error);
+  g_assert_no_error (error);
+  nnb_lesson_run_init (&run);
+  run.project = project;
+  if (epochs > 0)
+    {
+      g_autofree char *log = NULL;
+
+      project->training.optimizer.lr = lr;
+      project->training.epochs = epochs;
+      project->training.until_loss = 0.02;
+      log = nnb_lesson_train (project, data, &run, &error);
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < step->checks->len; i++)
+    {
+      NnbLessonCheck *check = step->checks->pdata[i];
+      if (check->kind == kind)
+        {
+          g_assert_null (message);
+          *passed = nnb_lesson_check_evaluate (check, &run, &message);
+        }
+    }
+  nnb_lesson_run_clear (&run);
+  g_assert_nonnull (message);
+  return message;
+}
+
+static void
+assert_fails_with (char *message, gboolean passed, const char *expected)
+{
+  g_autofree char *owned = message;
+
+  g_assert_false (passed);
+  g_assert_cmpstr (message, ==, expected);
+}
+
+static void
+test_exercise_with_relu_fails_the_activation_check (void)
+{
+  gboolean passed;
+  char *message = exercise_message (NNB_LESSON_CHECK_ACTIVATIONS, "Tanh", "ReLU", 0, 0, &passed);
+
+  assert_fails_with (message, passed, "SineNet uses ReLU where this step asks for Tanh: replace every ReLU with Tanh.");
+}
+
+static void
+test_exercise_with_one_hidden_layer_fails_the_layer_check (void)
+{
+  gboolean passed;
+  char *message = exercise_message (NNB_LESSON_CHECK_HIDDEN_LAYERS,
+                                    "{\"type\": \"Linear\", \"in_features\": 64, \"out_features\": 64, \"bias\": true},\n"
+                                    "        {\"type\": \"Tanh\"},\n",
+                                    "", 0, 0, &passed);
+
+  assert_fails_with (message, passed,
+                     "SineNet has 1 hidden layer (a Linear followed by an activation); this step asks for at least 2. "
+                     "Add a Linear and an activation before the last Linear.");
+}
+
+static void
+test_exercise_without_xavier_fails_the_init_check (void)
+{
+  gboolean passed;
+  char *message = exercise_message (NNB_LESSON_CHECK_INIT, "\"weight\": \"xavier_uniform_\"", "\"weight\": \"default\"",
+                                    0, 0, &passed);
+
+  assert_fails_with (message, passed,
+                     "The Linear weights keep the init nn.Linear gives them (kaiming_uniform_ with a = √5); this step "
+                     "asks for xavier_uniform_ on every Linear’s weight, through model.apply(init_weights).");
+}
+
+static void
+test_exercise_with_loss_above_0_02_fails_the_loss_check (void)
+{
+  gboolean passed;
+  char *message = exercise_message (NNB_LESSON_CHECK_LOSS_BELOW, NULL, NULL, 0.01, 300, &passed);
+
+  g_assert_false (passed);
+  g_assert_true (g_str_has_prefix (message, "The final loss is 0."));
+  g_assert_true (g_str_has_suffix (message, ", not below 0.02. Train for more epochs, or try a somewhat larger learning rate."));
+  g_free (message);
+
+  message = exercise_message (NNB_LESSON_CHECK_LOSS_BELOW, NULL, NULL, 0, 0, &passed);
+  assert_fails_with (message, passed,
+                     "SineNet has not been trained yet: press Show me (or Train) and wait until training ends.");
+}
+
+static void
+test_exercise_as_given_passes_its_structure_checks (void)
+{
+  const NnbLessonCheckKind kinds[] = { NNB_LESSON_CHECK_HIDDEN_LAYERS, NNB_LESSON_CHECK_ACTIVATIONS,
+                                       NNB_LESSON_CHECK_INIT, NNB_LESSON_CHECK_PARAMETER_COUNT };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      gboolean passed = FALSE;
+      g_autofree char *message = exercise_message (kinds[i], NULL, NULL, 0, 0, &passed);
+      g_assert_true (passed);
+    }
+}
+
+static void
+test_cli_runs_day02_with_the_real_numbers (void)
+{
+  const char *argv[] = { g_getenv ("NNB_CLI"), "lesson", "day02", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *const expected[] = {
+    "total parameters: 353",
+    "total parameters: 4,353",
+    "SineNet has 4353 parameters",
+    "RuntimeError: mat1 and mat2 shapes cannot be multiplied (5x16 and 8x1)",
+    "RuntimeError: mat1 and mat2 shapes cannot be multiplied (1x5 and 3x2)",
+    "Linear   -> (5, 16)",
+    "tensor(0.3105, grad_fn=<StdBackward0>)",
+    "epoch   0 loss 561.6481\n",
+    "epoch  50 loss 0.8754\n",
+    "epoch 100 loss 0.6011\n",
+    "epoch 150 loss 0.4378\n",
+    "epoch 199 loss 0.3421\n",
+    "learned: y = 3.077x + 1.432 (true: y = 3x + 2)",
+    "epoch   2 loss 32.3362\n",
+    "epoch  25 loss nan\n",
+    "converged at epoch 1544, loss 0.0200",
+    "epoch 4999 loss 0.2109\n",
+    "tensor([[1.0579135]])",
+    "13 of 13 steps passed their checks.",
+  };
+
+  g_assert_nonnull (argv[0]);
+  g_assert_cmpint (nnb_test_run (argv, &out, &err), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    if (strstr (out, expected[i]) == NULL)
+      g_error ("nnblocks-cli lesson day02 did not print “%s”", expected[i]);
+  g_assert_null (strstr (out, "✗"));
+}
+
+static void
+test_cli_names_the_lessons_for_an_unknown_one (void)
+{
+  const char *argv[] = { g_getenv ("NNB_CLI"), "lesson", "day99", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (nnb_test_run (argv, &out, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "There is no lesson named “day99”. The lessons are: day02"));
+}
+
+int
+main (int argc, char **argv)
+{
+  /* the user's own lessons folder is a fresh temporary one */
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_add_func ("/lesson/day02-is-built-in-and-parses", test_day02_is_built_in_and_parses);
+  g_test_add_func ("/lesson/day02-quotes-real-pytorch-numbers", test_day02_quotes_real_pytorch_numbers);
+  g_test_add_func ("/lesson/malformed-lessons-are-refused-with-the-line", test_malformed_lessons_are_refused_with_the_line);
+  g_test_add_func ("/lesson/user-lessons-are-found-and-load-their-files", test_user_lessons_are_found_and_load_their_files);
+  g_test_add_func ("/lesson/lesson-text-is-translated-when-read", test_lesson_text_is_translated_when_read);
+  g_test_add_func ("/lesson/every-day02-step-passes-after-show-me", test_every_day02_step_passes_after_show_me);
+  g_test_add_func ("/lesson/exercise-as-given-passes-its-structure-checks", test_exercise_as_given_passes_its_structure_checks);
+  g_test_add_func ("/lesson/exercise-with-relu-fails-the-activation-check", test_exercise_with_relu_fails_the_activation_check);
+  g_test_add_func ("/lesson/exercise-with-one-hidden-layer-fails-the-layer-check",
+                   test_exercise_with_one_hidden_layer_fails_the_layer_check);
+  g_test_add_func ("/lesson/exercise-without-xavier-fails-the-init-check", test_exercise_without_xavier_fails_the_init_check);
+  g_test_add_func ("/lesson/exercise-with-loss-above-0.02-fails-the-loss-check",
+                   test_exercise_with_loss_above_0_02_fails_the_loss_check);
+  g_test_add_func ("/lesson/cli-runs-day02-with-the-real-numbers", test_cli_runs_day02_with_the_real_numbers);
+  g_test_add_func ("/lesson/cli-names-the-lessons-for-an-unknown-one", test_cli_names_the_lessons_for_an_unknown_one);
+  return g_test_run ();
+}

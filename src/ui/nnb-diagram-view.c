@@ -1,21 +1,32 @@
-/* nnb-diagram-view.c — the diagram on screen. */
+/* nnb-diagram-view.c — the diagram editor on screen: the document's model
+ * shown as a graph of blocks, the view (zoom and scroll), the selection and
+ * the picture. Edits come from nnb-diagram-actions.c, pointer and keyboard
+ * from nnb-diagram-input.c, the popovers from nnb-diagram-popovers.c. */
 #include "nnb-config.h"
 
-#include <adwaita.h>
-
-#include "nnb-diagram-view.h"
-#include "nnb-diagram.h"
-
-struct _NnbDiagramView
-{
-  GtkDrawingArea parent_instance;
-
-  NnbDocument *document;
-  NnbNodeShape *shapes; /* one per node; NULL when not inferred */
-  guint n_shapes;
-};
+#include "nnb-diagram-view-private.h"
 
 G_DEFINE_FINAL_TYPE (NnbDiagramView, nnb_diagram_view, GTK_TYPE_DRAWING_AREA)
+
+enum
+{
+  PROP_0,
+  PROP_CAN_UNDO,
+  PROP_CAN_REDO,
+  PROP_BATCH_SIZE,
+  PROP_EDITABLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  SELECTION_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 void
 nnb_plot_style_for_widget (GtkWidget *widget, NnbPlotStyle *style)
@@ -60,12 +71,35 @@ nnb_plot_style_for_widget (GtkWidget *widget, NnbPlotStyle *style)
   style->accent[3] = 1.0;
   /* On screen the widget's own background shows; only blocks use this. */
   style->background[3] = 0.0;
+
+  if (nnb_presentation_is_active (widget))
+    nnb_plot_style_apply_presentation (style, adw_style_manager_get_dark (manager),
+                                       adw_style_manager_get_high_contrast (manager));
 }
 
 GtkWidget *
 nnb_diagram_view_new (void)
 {
   return g_object_new (NNB_TYPE_DIAGRAM_VIEW, NULL);
+}
+
+/* The model drawn: the document's, which each edit rebuilds from the graph. */
+NnbModel *
+nnb_dv_shown_model (NnbDiagramView *self)
+{
+  NnbModel *model;
+
+  if (self->document == NULL || self->graph == NULL)
+    return NULL;
+  model = nnb_document_get_project (self->document)->model;
+  /* never draw a graph against a model of another structure */
+  return model->nodes->len == self->graph->blocks->len ? model : NULL;
+}
+
+GArray *
+nnb_dv_positions (NnbDiagramView *self)
+{
+  return self->graph != NULL ? nnb_graph_positions (self->graph) : g_array_new (FALSE, FALSE, sizeof (NnbBlockPosition));
 }
 
 static void
@@ -77,63 +111,669 @@ clear_shapes (NnbDiagramView *self)
   self->n_shapes = 0;
 }
 
+static void
+infer_shapes (NnbDiagramView *self)
+{
+  NnbModel *model = nnb_dv_shown_model (self);
+  NnbDataset *data;
+  int64_t in_features, input_shape[2];
+
+  clear_shapes (self);
+  if (model == NULL)
+    return;
+
+  /* A model whose first block fixes no size takes the data's width. */
+  in_features = nnb_model_input_features (model);
+  data = nnb_document_get_dataset (self->document);
+  if (in_features <= 0 && data != NULL)
+    in_features = data->x->shape[data->x->ndim - 1];
+  input_shape[0] = self->batch_size > 0 ? self->batch_size : NNB_DIM_BATCH;
+  input_shape[1] = MAX (1, in_features);
+  /* Failures are drawn (the broken block in red), not reported here. */
+  nnb_model_infer_shapes (model, 2, input_shape, &self->shapes, NULL);
+  self->n_shapes = model->nodes->len;
+}
+
+/* Coordinates */
+
+void
+nnb_dv_transform (NnbDiagramView *self, double *zoom, double *origin_x, double *origin_y)
+{
+  NnbModel *model = nnb_dv_shown_model (self);
+
+  if (self->fit && model != NULL && model->nodes->len > 0)
+    {
+      g_autoptr (GArray) where = nnb_dv_positions (self);
+      NnbPlotStyle style;
+
+      /* presentation mode's larger type lets a small model grow larger */
+      nnb_plot_style_for_widget (GTK_WIDGET (self), &style);
+      nnb_diagram_fit (gtk_widget_get_width (GTK_WIDGET (self)), gtk_widget_get_height (GTK_WIDGET (self)),
+                       model, (const NnbBlockPosition *) where->data, style.font_size / 14.0,
+                       zoom, origin_x, origin_y);
+      return;
+    }
+  if (self->fit)
+    {
+      *zoom = 1.0, *origin_x = -40, *origin_y = -gtk_widget_get_height (GTK_WIDGET (self)) / 2.0;
+      return;
+    }
+  *zoom = self->zoom, *origin_x = self->origin_x, *origin_y = self->origin_y;
+}
+
+/* Keeps what is on screen where it is, but stops fitting. */
+void
+nnb_dv_freeze_view (NnbDiagramView *self)
+{
+  if (!self->fit)
+    return;
+  nnb_dv_transform (self, &self->zoom, &self->origin_x, &self->origin_y);
+  self->fit = FALSE;
+}
+
+void
+nnb_dv_to_diagram (NnbDiagramView *self, double wx, double wy, double *dx, double *dy)
+{
+  double zoom, ox, oy;
+
+  nnb_dv_transform (self, &zoom, &ox, &oy);
+  *dx = ox + wx / zoom;
+  *dy = oy + wy / zoom;
+}
+
+void
+nnb_dv_to_widget (NnbDiagramView *self, double dx, double dy, double *wx, double *wy)
+{
+  double zoom, ox, oy;
+
+  nnb_dv_transform (self, &zoom, &ox, &oy);
+  *wx = (dx - ox) * zoom;
+  *wy = (dy - oy) * zoom;
+}
+
+int
+nnb_dv_block_at (NnbDiagramView *self, double dx, double dy)
+{
+  NnbModel *model = nnb_dv_shown_model (self);
+  g_autoptr (GArray) where = NULL;
+
+  if (model == NULL)
+    return -1;
+  where = nnb_dv_positions (self);
+  /* the last drawn is on top */
+  for (guint i = model->nodes->len; i-- > 0;)
+    {
+      double r[4];
+
+      nnb_diagram_block_rect (model, (const NnbBlockPosition *) where->data, i, r);
+      if (dx >= r[0] && dx <= r[0] + r[2] && dy >= r[1] && dy <= r[1] + r[3])
+        return i;
+    }
+  return -1;
+}
+
+/* The port nearest to a point within reach: output ports when slot_out is
+ * -1 on return, input slots otherwise. */
+int
+nnb_dv_port_at (NnbDiagramView *self, double dx, double dy, gboolean inputs, int *slot_out)
+{
+  NnbModel *model = nnb_dv_shown_model (self);
+  g_autoptr (GArray) where = NULL;
+  double zoom, ox, oy, best = INFINITY;
+  int found = -1;
+
+  if (model == NULL)
+    return -1;
+  nnb_dv_transform (self, &zoom, &ox, &oy);
+  where = nnb_dv_positions (self);
+  for (guint i = 0; i < model->nodes->len; i++)
+    {
+      NnbNode *node = model->nodes->pdata[i];
+      int n_slots = nnb_model_n_inputs (node->kind);
+
+      for (int s = inputs ? 0 : -1; s < (inputs ? n_slots : 0); s++)
+        {
+          double px, py, d;
+
+          if (!inputs && node->kind == NNB_NODE_OUTPUT)
+            continue;
+          nnb_diagram_port (model, (const NnbBlockPosition *) where->data, i, s, &px, &py);
+          d = hypot (px - dx, py - dy) * zoom;
+          if (d <= PORT_RADIUS && d < best)
+            best = d, found = i, *slot_out = s;
+        }
+    }
+  return found;
+}
+
+/* Selection */
+
+void
+nnb_dv_select_none (NnbDiagramView *self)
+{
+  guint n = self->graph != NULL ? self->graph->blocks->len : 0;
+
+  g_array_set_size (self->selected, 0);
+  g_array_set_size (self->selected, n);
+}
+
+gboolean
+nnb_dv_is_selected (NnbDiagramView *self, int block)
+{
+  return block >= 0 && (guint) block < self->selected->len && g_array_index (self->selected, gboolean, block);
+}
+
+void
+nnb_dv_set_selected (NnbDiagramView *self, int block, gboolean selected)
+{
+  if (block >= 0 && (guint) block < self->selected->len)
+    g_array_index (self->selected, gboolean, block) = selected;
+}
+
+void
+nnb_dv_select_only (NnbDiagramView *self, int block)
+{
+  nnb_dv_select_none (self);
+  nnb_dv_set_selected (self, block, TRUE);
+  self->focus = block;
+}
+
+GArray *
+nnb_diagram_view_get_selection (NnbDiagramView *self)
+{
+  GArray *blocks = g_array_new (FALSE, FALSE, sizeof (int));
+
+  g_return_val_if_fail (NNB_IS_DIAGRAM_VIEW (self), blocks);
+  for (guint i = 0; i < self->selected->len; i++)
+    if (g_array_index (self->selected, gboolean, i))
+      {
+        int block = i;
+        g_array_append_val (blocks, block);
+      }
+  return blocks;
+}
+
+/* The one block an action on "the block" acts on: the only selected one,
+ * or the focused one. */
+int
+nnb_dv_target_block (NnbDiagramView *self)
+{
+  int found = -1, count = 0;
+
+  for (guint i = 0; i < self->selected->len; i++)
+    if (g_array_index (self->selected, gboolean, i))
+      found = i, count++;
+  if (count == 1)
+    return found;
+  if (count == 0 && self->graph != NULL && self->focus >= 0 && (guint) self->focus < self->graph->blocks->len)
+    return self->focus;
+  return -1;
+}
+
+/* Messages */
+
+void
+nnb_dv_say (NnbDiagramView *self, const char *message)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  g_free (self->message);
+  self->message = g_strdup (message);
+  if (overlay != NULL)
+    {
+      AdwToast *toast = adw_toast_new (message);
+
+      adw_toast_set_timeout (toast, 6);
+      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+    }
+}
+
+
+void
+nnb_dv_notify_history (NnbDiagramView *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REDO]);
+}
+/* After every change: shapes, actions, accessible text, the picture. */
+void
+nnb_dv_update_accessible (NnbDiagramView *self)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  if (self->graph != NULL && self->focus >= 0 && (guint) self->focus < self->graph->blocks->len)
+    {
+      g_autofree char *focused = nnb_diagram_view_describe_block (self, self->focus);
+      g_string_append_printf (text, "%s. ", focused);
+    }
+  if (self->graph != NULL)
+    for (guint i = 0; i < self->graph->blocks->len; i++)
+      {
+        g_autofree char *block = nnb_diagram_view_describe_block (self, i);
+        g_string_append_printf (text, "%s%s", i > 0 ? "; " : "", block);
+      }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text->str, -1);
+}
+
+void
+nnb_dv_update_actions (NnbDiagramView *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  gboolean editing = self->graph != NULL && self->editable;
+  gboolean has_blocks = editing && self->graph->blocks->len > 0;
+  int target = nnb_dv_target_block (self);
+  NnbGraphModule *module = editing && target >= 0 ? nnb_graph_block_module (self->graph, target) : NULL;
+  static const char *const editing_actions[] = {
+    "editor.add-block", "editor.add-block-at", "editor.connect", "editor.disconnect",
+    "editor.rename", "editor.set-features",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (editing_actions); i++)
+    gtk_widget_action_set_enabled (widget, editing_actions[i], editing);
+  gtk_widget_action_set_enabled (widget, "editor.undo", editing && self->undo->len > 0);
+  gtk_widget_action_set_enabled (widget, "editor.redo", editing && self->redo->len > 0);
+  gtk_widget_action_set_enabled (widget, "editor.delete", has_blocks);
+  gtk_widget_action_set_enabled (widget, "editor.select-all", has_blocks);
+  gtk_widget_action_set_enabled (widget, "editor.duplicate", editing && target >= 0);
+  gtk_widget_action_set_enabled (widget, "editor.call-again", module != NULL);
+  gtk_widget_action_set_enabled (widget, "editor.group", has_blocks);
+  gtk_widget_action_set_enabled (widget, "editor.ungroup", module != NULL && module->kind == NNB_MODULE_SEQUENTIAL);
+  gtk_widget_action_set_enabled (widget, "editor.fix-in-features",
+                                 module != NULL && module->kind == NNB_MODULE_LINEAR);
+  gtk_widget_action_set_enabled (widget, "editor.edit", editing && target >= 0);
+  gtk_widget_action_set_enabled (widget, "editor.layout", has_blocks);
+  /* every path that changes the selection ends here */
+  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+}
+
+void
+nnb_dv_update_state (NnbDiagramView *self)
+{
+  if (self->graph != NULL && self->selected->len != self->graph->blocks->len)
+    g_array_set_size (self->selected, self->graph->blocks->len);
+  if (self->graph == NULL || self->focus >= (int) self->graph->blocks->len)
+    self->focus = -1;
+  g_clear_pointer (&self->activity, g_free);
+  infer_shapes (self);
+  nnb_dv_update_actions (self);
+  nnb_dv_update_accessible (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* The document */
+
 void
 nnb_diagram_view_set_document (NnbDiagramView *self, NnbDocument *document)
 {
+  NnbProject *project;
+  g_autoptr (NnbGraph) old = NULL;
+
   g_return_if_fail (NNB_IS_DIAGRAM_VIEW (self));
 
-  g_set_object (&self->document, document);
-  clear_shapes (self);
+  /* our own edit's ::rebuilt: the graph is already what the model shows */
+  if (document != NULL && document == self->document && self->applying)
+    return;
 
+  if (document != self->document)
+    {
+      g_ptr_array_set_size (self->undo, 0);
+      g_ptr_array_set_size (self->redo, 0);
+      self->fit = TRUE;
+      self->focus = -1;
+      nnb_dv_notify_history (self);
+    }
+  g_set_object (&self->document, document);
+  old = g_steal_pointer (&self->graph);
   if (document != NULL)
     {
-      NnbProject *project = nnb_document_get_project (document);
-      NnbDataset *data = nnb_document_get_dataset (document);
-      int64_t in_features = nnb_model_input_features (project->model);
-      int64_t input_shape[2];
-
-      /* A model whose first block fixes no size takes the data's width. */
-      if (in_features <= 0 && data != NULL)
-        in_features = data->x->shape[data->x->ndim - 1];
-      input_shape[0] = NNB_DIM_BATCH;
-      input_shape[1] = MAX (1, in_features);
-      /* Failures are drawn (the broken block in red), not reported here. */
-      nnb_model_infer_shapes (project->model, 2, input_shape, &self->shapes, NULL);
-      self->n_shapes = project->model->nodes->len;
+      project = nnb_document_get_project (document);
+      self->graph = nnb_graph_from_model (project->model,
+                                          project->positions != NULL ? (const NnbBlockPosition *) project->positions->data : NULL,
+                                          project->positions != NULL ? project->positions->len : 0);
     }
+  /* Another model put into the same document (a lesson's step) is shown
+   * whole, like a new document; new weights (a reset) leave the view be. */
+  if (old != NULL && self->graph != NULL && !nnb_graph_equal (old, self->graph))
+    self->fit = TRUE;
+  nnb_dv_select_none (self);
+  nnb_dv_update_state (self);
+}
 
+void
+nnb_diagram_view_select_module (NnbDiagramView *self, const char *module)
+{
+  g_return_if_fail (NNB_IS_DIAGRAM_VIEW (self));
+
+  if (self->graph == NULL)
+    return;
+  nnb_dv_select_none (self);
+  self->focus = -1;
+  for (guint i = 0; i < self->graph->blocks->len; i++)
+    {
+      NnbGraphBlock *block = nnb_graph_get_block (self->graph, i);
+
+      if (block->kind == NNB_NODE_CALL && g_strcmp0 (block->module, module) == 0)
+        {
+          nnb_dv_set_selected (self, i, TRUE);
+          if (self->focus < 0)
+            self->focus = i;
+        }
+    }
+  nnb_dv_update_actions (self);
+  nnb_dv_update_accessible (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
+
+const NnbGraph *
+nnb_diagram_view_get_graph (NnbDiagramView *self)
+{
+  g_return_val_if_fail (NNB_IS_DIAGRAM_VIEW (self), NULL);
+  return self->graph;
+}
+
+const char *
+nnb_diagram_view_get_block_error (NnbDiagramView *self, int block)
+{
+  g_return_val_if_fail (NNB_IS_DIAGRAM_VIEW (self), NULL);
+  if (self->shapes == NULL || block < 0 || (guint) block >= self->n_shapes)
+    return NULL;
+  return self->shapes[block].error;
+}
+
+char *
+nnb_diagram_view_get_block_shape (NnbDiagramView *self, int block)
+{
+  g_return_val_if_fail (NNB_IS_DIAGRAM_VIEW (self), NULL);
+  if (self->shapes == NULL || block < 0 || (guint) block >= self->n_shapes || self->shapes[block].ndim == 0)
+    return NULL;
+  return nnb_shape_to_string (self->shapes[block].ndim, self->shapes[block].shape);
+}
+
+const char *
+nnb_diagram_view_get_message (NnbDiagramView *self)
+{
+  g_return_val_if_fail (NNB_IS_DIAGRAM_VIEW (self), NULL);
+  return self->message;
+}
+
+gboolean
+nnb_diagram_view_block_point (NnbDiagramView *self, int block, int slot, double *x, double *y)
+{
+  NnbModel *model;
+  g_autoptr (GArray) where = NULL;
+  double dx, dy;
+
+  g_return_val_if_fail (NNB_IS_DIAGRAM_VIEW (self), FALSE);
+  model = nnb_dv_shown_model (self);
+  if (model == NULL || block < 0 || (guint) block >= model->nodes->len)
+    return FALSE;
+  where = nnb_dv_positions (self);
+  if (slot == -2)
+    {
+      double r[4];
+
+      nnb_diagram_block_rect (model, (const NnbBlockPosition *) where->data, block, r);
+      dx = r[0] + r[2] / 2, dy = r[1] + r[3] / 2;
+    }
+  else
+    nnb_diagram_port (model, (const NnbBlockPosition *) where->data, block, slot, &dx, &dy);
+  nnb_dv_to_widget (self, dx, dy, x, y);
+  return TRUE;
+}
+
+char *
+nnb_diagram_view_describe_block (NnbDiagramView *self, int block)
+{
+  NnbModel *model = nnb_dv_shown_model (self);
+  NnbGraphBlock *b;
+  g_autofree char *text = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  g_return_val_if_fail (NNB_IS_DIAGRAM_VIEW (self), NULL);
+  if (model == NULL || block < 0 || (guint) block >= model->nodes->len)
+    return g_strdup ("");
+  b = nnb_graph_get_block (self->graph, block);
+  text = nnb_diagram_node_text (model, block);
+  g_string_append (out, text);
+  for (int s = 0; s < nnb_model_n_inputs (b->kind); s++)
+    {
+      g_autofree char *shape = b->inputs[s] >= 0 ? nnb_diagram_view_get_block_shape (self, b->inputs[s]) : NULL;
+
+      if (b->inputs[s] < 0)
+        /* Translators: a block's input slot with no wire, read by a screen reader */
+        g_string_append_printf (out, _(", input %d not connected"), s + 1);
+      else
+        /* Translators: a block's input, read by a screen reader: "from fc1, shape (B, 16)" */
+        g_string_append_printf (out, _(", input from %s, shape %s"),
+                                nnb_graph_get_block (self->graph, b->inputs[s])->name, shape != NULL ? shape : "?");
+    }
+  {
+    g_autofree char *shape = nnb_diagram_view_get_block_shape (self, block);
+    const char *error = nnb_diagram_view_get_block_error (self, block);
+
+    if (error != NULL)
+      /* Translators: a block's shape error, read by a screen reader */
+      g_string_append_printf (out, _(", error: %s"), error);
+    else if (shape != NULL && b->kind != NNB_NODE_OUTPUT)
+      /* Translators: a block's output shape, read by a screen reader */
+      g_string_append_printf (out, _(", output shape %s"), shape);
+  }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+void
+nnb_diagram_view_set_editable (NnbDiagramView *self, gboolean editable)
+{
+  g_return_if_fail (NNB_IS_DIAGRAM_VIEW (self));
+
+  editable = !!editable;
+  if (self->editable == editable)
+    return;
+  self->editable = editable;
+  if (!editable)
+    {
+      if (self->popover != NULL)
+        gtk_popover_popdown (GTK_POPOVER (self->popover));
+      if (self->menu != NULL)
+        gtk_popover_popdown (GTK_POPOVER (self->menu));
+    }
+  nnb_dv_update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EDITABLE]);
+}
+
+/* Activity: how strongly each block's parameters moved in the last step,
+ * carried along blocks without parameters, 0…1 over the model. */
+void
+nnb_diagram_view_set_snapshot (NnbDiagramView *self, NnbSnapshot *snapshot)
+{
+  g_autofree double *previous = NULL;
+  gboolean changed = FALSE;
+  guint n;
+  double top = 0;
+
+  g_return_if_fail (NNB_IS_DIAGRAM_VIEW (self));
+
+  previous = g_steal_pointer (&self->activity);
+  if (snapshot == NULL || snapshot->parameters == NULL || self->graph == NULL || snapshot->epoch == 0)
+    {
+      if (previous != NULL)
+        gtk_widget_queue_draw (GTK_WIDGET (self));
+      return;
+    }
+  n = self->graph->blocks->len;
+  self->activity = g_new0 (double, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      NnbGraphBlock *block = nnb_graph_get_block (self->graph, i);
+      g_autofree char *prefix = NULL;
+
+      if (block->kind != NNB_NODE_CALL)
+        continue;
+      prefix = g_strconcat (block->module, ".", NULL);
+      for (guint p = 0; p < snapshot->parameters->len; p++)
+        {
+          NnbParameterStats *stats = &g_array_index (snapshot->parameters, NnbParameterStats, p);
+          if (g_str_has_prefix (stats->name, prefix) && isfinite (stats->grad_norm))
+            self->activity[i] += stats->grad_norm;
+        }
+    }
+  /* a ReLU or a + carries what flows into it */
+  for (guint pass = 0; pass < n; pass++)
+    for (guint i = 0; i < n; i++)
+      {
+        NnbGraphBlock *block = nnb_graph_get_block (self->graph, i);
+        NnbGraphModule *module = nnb_graph_block_module (self->graph, i);
+
+        if (module != NULL && (module->kind == NNB_MODULE_LINEAR || module->kind == NNB_MODULE_SEQUENTIAL))
+          continue;
+        for (int s = 0; s < 2; s++)
+          if (block->inputs[s] >= 0)
+            self->activity[i] = MAX (self->activity[i], self->activity[block->inputs[s]]);
+      }
+  for (guint i = 0; i < n; i++)
+    top = MAX (top, self->activity[i]);
+  for (guint i = 0; i < n; i++)
+    {
+      self->activity[i] = top > 0 ? self->activity[i] / top : 0;
+      /* a change too small to see costs the frame nothing */
+      if (previous == NULL || fabs (self->activity[i] - previous[i]) > 0.05)
+        changed = TRUE;
+    }
+  if (changed)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Drawing */
 
 void
 nnb_diagram_view_draw_to (NnbDiagramView *self, cairo_t *cr, int width, int height,
                           const NnbPlotStyle *style)
 {
-  NnbProject *project;
-  const NnbBlockPosition *positions = NULL;
+  NnbModel *model;
+  g_autoptr (GArray) where = NULL;
 
   g_return_if_fail (NNB_IS_DIAGRAM_VIEW (self));
 
-  if (self->document == NULL)
+  model = nnb_dv_shown_model (self);
+  if (model == NULL)
     return;
-
-  project = nnb_document_get_project (self->document);
-  if (project->positions != NULL && project->positions->len >= project->model->nodes->len)
-    positions = (const NnbBlockPosition *) project->positions->data;
-  nnb_diagram_draw (cr, width, height, project->model, positions, self->shapes, style);
+  where = nnb_dv_positions (self);
+  nnb_diagram_draw (cr, width, height, model, (const NnbBlockPosition *) where->data, self->shapes, style);
 }
 
 static void
 draw_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
 {
   NnbDiagramView *self = NNB_DIAGRAM_VIEW (area);
+  NnbModel *model = nnb_dv_shown_model (self);
+  g_autoptr (GArray) where = NULL;
+  NnbDiagramState state = { 0 };
   NnbPlotStyle style;
 
   nnb_plot_style_for_widget (GTK_WIDGET (area), &style);
   /* The diagram paints the view's background itself: blocks need an
    * opaque base of that colour over the wires behind them. */
   style.background[3] = 1.0;
-  nnb_diagram_view_draw_to (self, cr, width, height, &style);
+  if (model == NULL)
+    return;
+
+  if (model->nodes->len == 0)
+    {
+      g_autoptr (PangoLayout) layout =
+        gtk_widget_create_pango_layout (GTK_WIDGET (area), _("Drag blocks here from the palette, or click one to add it"));
+      int w, h;
+
+      cairo_set_source_rgba (cr, style.background[0], style.background[1], style.background[2], 1);
+      cairo_paint (cr);
+      pango_layout_get_pixel_size (layout, &w, &h);
+      cairo_set_source_rgba (cr, style.foreground[0], style.foreground[1], style.foreground[2], 0.55);
+      cairo_move_to (cr, (width - w) / 2.0, (height - h) / 2.0);
+      pango_cairo_show_layout (cr, layout);
+      return;
+    }
+
+  where = nnb_dv_positions (self);
+  nnb_dv_transform (self, &state.zoom, &state.origin_x, &state.origin_y);
+  state.selected = (const gboolean *) self->selected->data;
+  state.focus = gtk_widget_has_focus (GTK_WIDGET (self)) ? self->focus : -1;
+  state.show_ports = self->editable;
+  state.activity = self->activity;
+  if (self->drag == DRAG_WIRE)
+    {
+      state.pending_wire = TRUE;
+      nnb_diagram_port (model, (const NnbBlockPosition *) where->data, self->drag_block, -1,
+                        &state.wire_x0, &state.wire_y0);
+      state.wire_x1 = self->pointer_x, state.wire_y1 = self->pointer_y;
+    }
+  else if (self->drag == DRAG_BAND)
+    {
+      state.band = TRUE;
+      state.band_x0 = self->drag_x, state.band_y0 = self->drag_y;
+      state.band_x1 = self->pointer_x, state.band_y1 = self->pointer_y;
+    }
+  nnb_diagram_draw_state (cr, width, height, model, (const NnbBlockPosition *) where->data,
+                          self->shapes, &style, &state);
+}
+
+/* GObject */
+
+static void
+nnb_diagram_view_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  NnbDiagramView *self = NNB_DIAGRAM_VIEW (widget);
+
+  GTK_WIDGET_CLASS (nnb_diagram_view_parent_class)->size_allocate (widget, width, height, baseline);
+  if (self->popover != NULL)
+    gtk_popover_present (GTK_POPOVER (self->popover));
+  if (self->menu != NULL)
+    gtk_popover_present (GTK_POPOVER (self->menu));
+}
+
+static void
+nnb_diagram_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  NnbDiagramView *self = NNB_DIAGRAM_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CAN_UNDO:
+      g_value_set_boolean (value, self->undo->len > 0);
+      break;
+    case PROP_CAN_REDO:
+      g_value_set_boolean (value, self->redo->len > 0);
+      break;
+    case PROP_BATCH_SIZE:
+      g_value_set_int (value, self->batch_size);
+      break;
+    case PROP_EDITABLE:
+      g_value_set_boolean (value, self->editable);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+nnb_diagram_view_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  NnbDiagramView *self = NNB_DIAGRAM_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_BATCH_SIZE:
+      if (self->batch_size != g_value_get_int (value))
+        {
+          self->batch_size = g_value_get_int (value);
+          nnb_dv_update_state (self);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_EDITABLE:
+      nnb_diagram_view_set_editable (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -141,10 +781,33 @@ nnb_diagram_view_dispose (GObject *object)
 {
   NnbDiagramView *self = NNB_DIAGRAM_VIEW (object);
 
+  g_clear_pointer (&self->popover, gtk_widget_unparent);
+  g_clear_pointer (&self->menu, gtk_widget_unparent);
   clear_shapes (self);
   g_clear_object (&self->document);
+  g_clear_pointer (&self->graph, nnb_graph_free);
+  g_clear_pointer (&self->drag_before, nnb_graph_free);
+  g_clear_pointer (&self->drag_origins, g_array_unref);
+  g_clear_pointer (&self->activity, g_free);
+  g_clear_pointer (&self->message, g_free);
+  if (self->undo != NULL)
+    g_ptr_array_set_size (self->undo, 0);
+  if (self->redo != NULL)
+    g_ptr_array_set_size (self->redo, 0);
 
   G_OBJECT_CLASS (nnb_diagram_view_parent_class)->dispose (object);
+}
+
+static void
+nnb_diagram_view_finalize (GObject *object)
+{
+  NnbDiagramView *self = NNB_DIAGRAM_VIEW (object);
+
+  g_ptr_array_unref (self->undo);
+  g_ptr_array_unref (self->redo);
+  g_array_unref (self->selected);
+
+  G_OBJECT_CLASS (nnb_diagram_view_parent_class)->finalize (object);
 }
 
 static void
@@ -154,13 +817,54 @@ nnb_diagram_view_class_init (NnbDiagramViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = nnb_diagram_view_dispose;
+  object_class->finalize = nnb_diagram_view_finalize;
+  object_class->get_property = nnb_diagram_view_get_property;
+  object_class->set_property = nnb_diagram_view_set_property;
+  widget_class->size_allocate = nnb_diagram_view_size_allocate;
+
+  properties[PROP_CAN_UNDO] = g_param_spec_boolean ("can-undo", NULL, NULL, FALSE,
+                                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CAN_REDO] = g_param_spec_boolean ("can-redo", NULL, NULL, FALSE,
+                                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* The batch dimension the wires show: 0 for the symbolic B. */
+  properties[PROP_BATCH_SIZE] = g_param_spec_int ("batch-size", NULL, NULL, 0, 1 << 20, 0,
+                                                  G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_EDITABLE] = g_param_spec_boolean ("editable", NULL, NULL, TRUE,
+                                                    G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The selected blocks changed (or may have). */
+  signals[SELECTION_CHANGED] = g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                             0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  nnb_dv_actions_class_init (widget_class);
+  nnb_dv_input_class_init (widget_class);
+
   gtk_widget_class_set_css_name (widget_class, "diagram");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void
 nnb_diagram_view_init (NnbDiagramView *self)
 {
+  self->undo = g_ptr_array_new_with_free_func ((GDestroyNotify) nnb_graph_free);
+  self->redo = g_ptr_array_new_with_free_func ((GDestroyNotify) nnb_graph_free);
+  self->selected = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  self->focus = -1;
+  self->editing = -1;
+  self->editable = TRUE;
+  self->fit = TRUE;
+  self->zoom = 1.0;
+
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_focus_on_click (GTK_WIDGET (self), TRUE);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self), draw_cb, NULL, NULL);
+
+  nnb_dv_input_init (self);
+
+  nnb_dv_build_block_editor (self);
+  nnb_dv_build_menu (self);
+  nnb_dv_update_actions (self);
 }

@@ -1,12 +1,29 @@
-/* nnb-diagram-view.h — the block diagram of a document's model, read-only
- * for now (the editor comes later): a GtkDrawingArea that calls
- * nnb_diagram_draw with the widget's colours and font. */
+/* nnb-diagram-view.h — the block diagram editor: the document's model as
+ * blocks and wires that the student drags, wires, renames and resizes.
+ *
+ * Every edit goes through one of the widget's "editor.*" actions, so the
+ * palette, the context menu, the keyboard and the tests all take one path:
+ *   editor.add-block "Linear"            new block (wired from the selected one)
+ *   editor.add-block-at ("Linear", x, y) new block dropped at a point of the widget
+ *   editor.connect ("fc1", "act", 0)     wire an output into an input slot
+ *   editor.disconnect ("add", 1)
+ *   editor.select "fc1", editor.select-all, editor.delete, editor.duplicate,
+ *   editor.call-again, editor.rename "head", editor.set-features (3, 16),
+ *   editor.fix-in-features, editor.group, editor.ungroup, editor.undo,
+ *   editor.redo, editor.edit, editor.menu, editor.layout, editor.zoom-in,
+ *   editor.zoom-out, editor.fit, editor.batch-size 5
+ * After each edit the document's model is rebuilt from the project's recipe
+ * (nnb_document_replace_model), so the parameter tree and the code view
+ * follow through the document's ::rebuilt. Nothing can be edited while the
+ * trainer runs (nnb_diagram_view_set_editable). */
 #pragma once
 
 #include <gtk/gtk.h>
 
 #include "nnb-document.h"
+#include "nnb-graph-edit.h"
 #include "nnb-plot-axes.h"
+#include "nnb-trainer.h"
 
 G_BEGIN_DECLS
 
@@ -14,11 +31,34 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (NnbDiagramView, nnb_diagram_view, NNB, DIAGRAM_VIEW, GtkDrawingArea)
 
 GtkWidget *nnb_diagram_view_new (void);
-/* Shows document's model (NULL: nothing) and infers its shapes again. */
+/* Shows document's model (NULL: nothing) and infers its shapes again. A new
+ * document starts a new undo history. */
 void nnb_diagram_view_set_document (NnbDiagramView *self, NnbDocument *document);
-/* Draws what the view shows into any cairo_t (a file), with style. */
+/* Draws what the view shows into any cairo_t (a file), with style, fitted. */
 void nnb_diagram_view_draw_to (NnbDiagramView *self, cairo_t *cr, int width, int height,
                                const NnbPlotStyle *style);
+
+/* FALSE while the model belongs to the trainer's worker. */
+void nnb_diagram_view_set_editable (NnbDiagramView *self, gboolean editable);
+/* The graph being edited (NULL without a document); read only. */
+const NnbGraph *nnb_diagram_view_get_graph (NnbDiagramView *self);
+/* The engine's message on a block (a shape error), or NULL. */
+const char *nnb_diagram_view_get_block_error (NnbDiagramView *self, int block);
+/* The wire's shape out of a block as shown: "(B, 16)", "(5, 16)", or NULL. */
+char *nnb_diagram_view_get_block_shape (NnbDiagramView *self, int block);
+/* The last refused edit's message (also shown as a toast), or NULL. */
+const char *nnb_diagram_view_get_message (NnbDiagramView *self);
+/* Selects the blocks that call module (a parameter tree's row). */
+void nnb_diagram_view_select_module (NnbDiagramView *self, const char *module);
+/* Selected blocks, by index; ::selection-changed says when they change. */
+GArray *nnb_diagram_view_get_selection (NnbDiagramView *self);
+/* Widget coordinates of a block's centre, of its output port (slot -1) or
+ * an input port (slot 0, 1): where a pointer goes to act on it. */
+gboolean nnb_diagram_view_block_point (NnbDiagramView *self, int block, int slot, double *x, double *y);
+/* Training's activity on the wires, from a snapshot (NULL: none). */
+void nnb_diagram_view_set_snapshot (NnbDiagramView *self, NnbSnapshot *snapshot);
+/* The accessible label of a block: name, kind and shapes. */
+char *nnb_diagram_view_describe_block (NnbDiagramView *self, int block);
 
 /* The colours, font and line width a plot drawn in widget should have. */
 void nnb_plot_style_for_widget (GtkWidget *widget, NnbPlotStyle *style);

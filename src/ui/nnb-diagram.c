@@ -12,18 +12,23 @@
 #include "nnb-diagram.h"
 
 #define BLOCK_WIDTH 124.0  /* positions are 160 apart in the examples: room for a label */
-#define LINE_HEIGHT 16.0
+#define LINE_HEIGHT 18.0
 #define BLOCK_PAD 8.0
-#define PORT_Y 18.0        /* wires meet a block this far below its top */
+#define PORT_Y 17.0        /* wires meet a block this far below its top: its first line */
 #define SLOT_GAP 10.0      /* between the two inputs of a + */
 #define MARGIN 24.0
-#define MAX_ZOOM 1.8       /* a three-block model should not fill a wall */
+#define MAX_ZOOM 1.4       /* a three-block model should not fill a wall */
 #define AUTO_SPACING 160.0 /* for blocks without a position */
-#define TEXT_SIZE 11.0     /* block text at zoom 1, in diagram units */
+#define TEXT_SIZE 13.0     /* block text at zoom 1, in diagram units */
+#define SHAPE_SIZE 10.0
+#define MAX_SHAPE_SIZE 26.0 /* shape labels grow when zoomed out, up to this */
+#define CAPTION 0.82       /* libadwaita's .caption, relative to the UI font */
+#define TEXT_SLACK 1.1     /* blocks are measured in "Sans", drawn in the UI's font */
 
 typedef struct
 {
   double x, y, w, h;
+  int title_lines; /* 2: "name:" above the kind, when one line does not fit */
 } Box;
 
 static char *
@@ -36,32 +41,40 @@ module_text (const NnbModule *module)
   return g_strdup (nnb_module_kind_to_string (module->kind));
 }
 
+/* What a block is, the part after "name: ". */
+static char *
+kind_text (NnbModel *model, const NnbNode *node)
+{
+  switch (node->kind)
+    {
+    case NNB_NODE_INPUT:
+      return g_strdup (_("input"));
+    case NNB_NODE_OUTPUT:
+      return g_strdup (_("output"));
+    case NNB_NODE_ADD:
+      return g_strdup ("+");
+    case NNB_NODE_CALL:
+    default:
+      {
+        NnbModule *module = nnb_model_get_module (model, node->module);
+
+        return module != NULL ? module_text (module) : g_strdup ("?");
+      }
+    }
+}
+
 char *
 nnb_diagram_node_text (NnbModel *model, guint index)
 {
   NnbNode *node;
+  g_autofree char *kind = NULL;
 
   g_return_val_if_fail (model != NULL, NULL);
   g_return_val_if_fail (index < model->nodes->len, NULL);
 
   node = g_ptr_array_index (model->nodes, index);
-  switch (node->kind)
-    {
-    case NNB_NODE_INPUT:
-      return g_strdup_printf ("%s: %s", node->name, _("input"));
-    case NNB_NODE_OUTPUT:
-      return g_strdup_printf ("%s: %s", node->name, _("output"));
-    case NNB_NODE_ADD:
-      return g_strdup_printf ("%s: +", node->name);
-    case NNB_NODE_CALL:
-    default:
-      {
-        NnbModule *module = nnb_model_get_module (model, node->module);
-        g_autofree char *text = module != NULL ? module_text (module) : g_strdup ("?");
-
-        return g_strdup_printf ("%s: %s", node->name, text);
-      }
-    }
+  kind = kind_text (model, node);
+  return g_strdup_printf ("%s: %s", node->name, kind);
 }
 
 /* Extra lines under a Sequential's block: its children, as print(model) lists them. */
@@ -99,6 +112,103 @@ make_layout (cairo_t *cr, const NnbPlotStyle *style, double size, gboolean bold,
     }
 
   return layout;
+}
+
+/* The context blocks are measured in: without a Cairo context (hit tests
+ * need their rectangles too), with unhinted metrics so a width does not
+ * depend on the zoom. */
+static PangoContext *
+measuring_context (void)
+{
+  static PangoContext *context;
+
+  if (context == NULL)
+    {
+      cairo_font_options_t *options = cairo_font_options_create ();
+
+      context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+      cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+      cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+      pango_cairo_context_set_font_options (context, options);
+      cairo_font_options_destroy (options);
+    }
+  return context;
+}
+
+/* A text's width in diagram units. Measuring is the slow part of laying
+ * out blocks, and a hit test lays them all out once per block, so widths
+ * are kept; the diagram is drawn on the UI thread only. */
+static double
+text_width (const char *text, double size, gboolean bold)
+{
+  static GHashTable *widths; /* "b13|fc1: Linear 3→16" → double* */
+  g_autofree char *key = g_strdup_printf ("%c%g|%s", bold ? 'b' : 'r', size, text);
+  g_autoptr(PangoLayout) layout = NULL;
+  g_autoptr(PangoFontDescription) font = NULL;
+  PangoRectangle logical;
+  double *width;
+
+  if (widths == NULL)
+    widths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if ((width = g_hash_table_lookup (widths, key)) != NULL)
+    return *width;
+  if (g_hash_table_size (widths) > 4096) /* a long session of renames */
+    g_hash_table_remove_all (widths);
+
+  layout = pango_layout_new (measuring_context ());
+  font = pango_font_description_from_string ("Sans");
+  pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
+  if (bold)
+    pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_extents (layout, NULL, &logical);
+  width = g_new (double, 1);
+  *width = logical.width / (double) PANGO_SCALE * TEXT_SLACK;
+  g_hash_table_insert (widths, g_steal_pointer (&key), width);
+  return *width;
+}
+
+/* A block's size: its full label fits, on two lines ("fc2:" above
+ * "Linear 16→16") where one line is wider than the usual block, and the
+ * block grows only when even that does not fit. */
+static void
+size_block (NnbModel *model, guint index, Box *box)
+{
+  NnbNode *node = g_ptr_array_index (model->nodes, index);
+  g_autofree char *kind = kind_text (model, node);
+  g_autofree char *title = g_strdup_printf ("%s: %s", node->name, kind);
+  int children = n_child_lines (model, node);
+  double inner = (node->kind == NNB_NODE_CALL ? BLOCK_WIDTH : BLOCK_WIDTH * 0.75) - 2 * BLOCK_PAD;
+  double title_width = text_width (title, TEXT_SIZE, TRUE);
+
+  box->title_lines = 1;
+  /* the narrower input, output and + blocks widen up to a module's width first */
+  if (title_width <= BLOCK_WIDTH - 2 * BLOCK_PAD)
+    inner = MAX (inner, title_width);
+  else
+    {
+      g_autofree char *name = g_strdup_printf ("%s:", node->name);
+
+      box->title_lines = 2;
+      inner = MAX (inner, text_width (name, TEXT_SIZE, TRUE));
+      inner = MAX (inner, text_width (kind, TEXT_SIZE, TRUE));
+    }
+  if (children > 0)
+    {
+      NnbModule *seq = nnb_model_get_module (model, node->module);
+
+      for (int c = 0; c < children; c++)
+        {
+          g_autofree char *child = module_text (g_ptr_array_index (seq->children, c));
+          g_autofree char *line = g_strdup_printf ("%d: %s", c, child);
+
+          /* child lines are indented by one more pad */
+          inner = MAX (inner, text_width (line, TEXT_SIZE * 0.9, FALSE) + BLOCK_PAD);
+        }
+    }
+  box->w = inner + 2 * BLOCK_PAD;
+  box->h = 2 * BLOCK_PAD + LINE_HEIGHT * (box->title_lines + children);
 }
 
 /* Blocks without a position go in layers: one column per step from the input. */
@@ -152,6 +262,105 @@ rounded_rectangle (cairo_t *cr, const Box *b, double r)
   cairo_close_path (cr);
 }
 
+/* Every block's rectangle; blocks without a position are laid out. */
+static Box *
+compute_boxes (NnbModel *model, const NnbBlockPosition *positions)
+{
+  guint n = model->nodes->len;
+  Box *boxes = g_new0 (Box, MAX (n, 1));
+  gboolean needs_layout = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      boxes[i].x = positions != NULL ? positions[i].x : NAN;
+      boxes[i].y = positions != NULL ? positions[i].y : NAN;
+      size_block (model, i, &boxes[i]);
+      if (isnan (boxes[i].x) || isnan (boxes[i].y))
+        needs_layout = TRUE;
+    }
+  if (needs_layout)
+    auto_layout (model, boxes);
+  return boxes;
+}
+
+static void
+fit_boxes (int width, int height, const Box *boxes, guint n, double max_zoom,
+           double *zoom, double *origin_x, double *origin_y)
+{
+  double min_x = INFINITY, min_y = INFINITY, max_x = -INFINITY, max_y = -INFINITY;
+  double z;
+
+  if (n == 0)
+    {
+      *zoom = 1.0, *origin_x = 0, *origin_y = 0;
+      return;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      min_x = MIN (min_x, boxes[i].x);
+      min_y = MIN (min_y, boxes[i].y - 2 * LINE_HEIGHT); /* shape labels above */
+      max_x = MAX (max_x, boxes[i].x + boxes[i].w);
+      max_y = MAX (max_y, boxes[i].y + boxes[i].h);
+    }
+  z = MIN ((width - 2 * MARGIN) / MAX (1.0, max_x - min_x),
+           (height - 2 * MARGIN) / MAX (1.0, max_y - min_y));
+  z = CLAMP (z, 0.05, max_zoom);
+  *zoom = z;
+  /* centred in the area */
+  *origin_x = min_x - (width - (max_x - min_x) * z) / 2 / z;
+  *origin_y = min_y - (height - (max_y - min_y) * z) / 2 / z;
+}
+
+void
+nnb_diagram_fit (int width, int height, NnbModel *model, const NnbBlockPosition *positions,
+                 double type_scale, double *zoom, double *origin_x, double *origin_y)
+{
+  g_autofree Box *boxes = NULL;
+
+  g_return_if_fail (model != NULL);
+  boxes = compute_boxes (model, positions);
+  fit_boxes (width, height, boxes, model->nodes->len, MAX_ZOOM * MAX (1.0, type_scale),
+             zoom, origin_x, origin_y);
+}
+
+void
+nnb_diagram_block_rect (NnbModel *model, const NnbBlockPosition *positions, guint index, double rect[4])
+{
+  g_autofree Box *boxes = NULL;
+
+  g_return_if_fail (model != NULL && index < model->nodes->len);
+  boxes = compute_boxes (model, positions);
+  rect[0] = boxes[index].x, rect[1] = boxes[index].y;
+  rect[2] = boxes[index].w, rect[3] = boxes[index].h;
+}
+
+static void
+port_of (const Box *box, int n_slots, int slot, double *x, double *y)
+{
+  if (slot < 0)
+    {
+      *x = box->x + box->w;
+      *y = box->y + PORT_Y;
+      return;
+    }
+  *x = box->x;
+  *y = box->y + PORT_Y + (n_slots == 2 ? (slot == 0 ? -SLOT_GAP : SLOT_GAP) / 2 : 0);
+}
+
+void
+nnb_diagram_port (NnbModel *model, const NnbBlockPosition *positions, guint index, int slot,
+                  double *x, double *y)
+{
+  double rect[4];
+  Box box;
+  NnbNode *node;
+
+  nnb_diagram_block_rect (model, positions, index, rect);
+  node = g_ptr_array_index (model->nodes, index);
+  box.x = rect[0], box.y = rect[1], box.w = rect[2], box.h = rect[3];
+  port_of (&box, nnb_model_n_inputs (node->kind), slot, x, y);
+}
+
 void
 nnb_diagram_draw (cairo_t *cr,
                   int width,
@@ -161,12 +370,24 @@ nnb_diagram_draw (cairo_t *cr,
                   const NnbNodeShape *shapes,
                   const NnbPlotStyle *style)
 {
+  nnb_diagram_draw_state (cr, width, height, model, positions, shapes, style, NULL);
+}
+
+void
+nnb_diagram_draw_state (cairo_t *cr,
+                        int width,
+                        int height,
+                        NnbModel *model,
+                        const NnbBlockPosition *positions,
+                        const NnbNodeShape *shapes,
+                        const NnbPlotStyle *style,
+                        const NnbDiagramState *state)
+{
   static const double error_rgba[4] = { 0.88, 0.11, 0.14, 1.0 };
   g_autofree Box *boxes = NULL;
+  g_autoptr(GArray) labels = NULL; /* x, y, node: one shape label per wire */
   guint n;
-  double min_x = INFINITY, min_y = INFINITY, max_x = -INFINITY, max_y = -INFINITY;
-  double zoom, text_size;
-  gboolean needs_layout = FALSE;
+  double zoom, origin_x, origin_y, text_size, shape_size;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (model != NULL);
@@ -179,47 +400,30 @@ nnb_diagram_draw (cairo_t *cr,
     }
 
   n = model->nodes->len;
-  if (n == 0 || width <= 0 || height <= 0)
+  if (width <= 0 || height <= 0)
     return;
 
-  boxes = g_new0 (Box, n);
-  for (guint i = 0; i < n; i++)
-    {
-      NnbNode *node = g_ptr_array_index (model->nodes, i);
-
-      boxes[i].x = positions != NULL ? positions[i].x : NAN;
-      boxes[i].y = positions != NULL ? positions[i].y : NAN;
-      boxes[i].w = node->kind == NNB_NODE_CALL ? BLOCK_WIDTH : BLOCK_WIDTH * 0.75;
-      boxes[i].h = 2 * BLOCK_PAD + LINE_HEIGHT * (1 + n_child_lines (model, node));
-      if (isnan (boxes[i].x) || isnan (boxes[i].y))
-        needs_layout = TRUE;
-    }
-  if (needs_layout)
-    auto_layout (model, boxes);
-
-  for (guint i = 0; i < n; i++)
-    {
-      min_x = MIN (min_x, boxes[i].x);
-      min_y = MIN (min_y, boxes[i].y - LINE_HEIGHT); /* shape labels above */
-      max_x = MAX (max_x, boxes[i].x + boxes[i].w);
-      max_y = MAX (max_y, boxes[i].y + boxes[i].h);
-    }
-
-  zoom = MIN ((width - 2 * MARGIN) / MAX (1.0, max_x - min_x),
-              (height - 2 * MARGIN) / MAX (1.0, max_y - min_y));
-  zoom = CLAMP (zoom, 0.05, MAX_ZOOM);
-  /* The style's font size is a minimum on screen: presentation mode's
-   * larger type makes the diagram larger too. */
-  text_size = TEXT_SIZE * MAX (1.0, style->font_size / 14.0);
+  boxes = compute_boxes (model, positions);
+  if (state != NULL && state->zoom > 0)
+    zoom = state->zoom, origin_x = state->origin_x, origin_y = state->origin_y;
+  else
+    fit_boxes (width, height, boxes, n, MAX_ZOOM * MAX (1.0, style->font_size / 14.0),
+               &zoom, &origin_x, &origin_y);
+  /* Block text has a fixed size in diagram units, so that blocks can be
+   * sized to fit it; presentation mode's larger type enlarges the whole
+   * diagram through the zoom instead. */
+  text_size = TEXT_SIZE;
+  /* Shapes on wires stay at least as large as the UI's caption text,
+   * however far the diagram is zoomed out, up to a limit beyond which they
+   * would cover the blocks. */
+  shape_size = CLAMP (style->font_size * CAPTION / zoom, SHAPE_SIZE, MAX_SHAPE_SIZE);
 
   cairo_save (cr);
-  /* centred in the area */
-  cairo_translate (cr, (width - (max_x - min_x) * zoom) / 2, (height - (max_y - min_y) * zoom) / 2);
   cairo_scale (cr, zoom, zoom);
-  cairo_translate (cr, -min_x, -min_y);
+  cairo_translate (cr, -origin_x, -origin_y);
 
+  labels = g_array_new (FALSE, FALSE, sizeof (double));
   /* wires first, so blocks sit on top of them */
-  cairo_set_line_width (cr, MAX (1.5, style->line_width));
   for (guint i = 0; i < n; i++)
     {
       NnbNode *node = g_ptr_array_index (model->nodes, i);
@@ -228,35 +432,49 @@ nnb_diagram_draw (cairo_t *cr,
       for (int s = 0; s < n_slots; s++)
         {
           int from = node->inputs[s];
-          double x0, y0, x1, y1, dx;
+          double x0, y0, x1, y1, dx, activity = 0;
 
           if (from < 0 || (guint) from >= n)
             continue;
-          x0 = boxes[from].x + boxes[from].w;
-          y0 = boxes[from].y + PORT_Y;
-          x1 = boxes[i].x;
-          y1 = boxes[i].y + PORT_Y + (n_slots == 2 ? (s == 0 ? -SLOT_GAP : SLOT_GAP) / 2 : 0);
+          port_of (&boxes[from], 1, -1, &x0, &y0);
+          port_of (&boxes[i], n_slots, s, &x1, &y1);
           dx = MAX (30.0, fabs (x1 - x0) / 2);
 
-          set_rgba (cr, style->foreground, 0.6);
+          /* training's activity: a busier wire is thicker and stronger */
+          if (state != NULL && state->activity != NULL)
+            activity = CLAMP (state->activity[from], 0.0, 1.0);
+          cairo_set_line_width (cr, MAX (1.5, style->line_width) * (1.0 + 3.0 * activity));
+          if (activity > 0)
+            set_rgba (cr, style->accent, 0.35 + 0.65 * activity);
+          else
+            set_rgba (cr, style->foreground, 0.6);
           cairo_move_to (cr, x0, y0);
           cairo_curve_to (cr, x0 + dx, y0, x1 - dx, y1, x1, y1);
           cairo_stroke (cr);
 
           if (shapes != NULL && shapes[from].ndim > 0)
             {
-              g_autofree char *label = nnb_shape_to_string (shapes[from].ndim, shapes[from].shape);
-              g_autoptr(PangoLayout) layout = make_layout (cr, style, text_size * 0.85, FALSE, label, 0);
               /* the curve's midpoint, where a Bézier with these controls passes at t = ½ */
-              double mx = (x0 + x1) / 2, my = (y0 + y1) / 2;
-              int w, h;
-
-              pango_layout_get_pixel_size (layout, &w, &h);
-              set_rgba (cr, style->accent, 1.0);
-              cairo_move_to (cr, mx - w / 2.0, my - h - 1);
-              pango_cairo_show_layout (cr, layout);
+              double label[4] = { (x0 + x1) / 2, (y0 + y1) / 2, from, i };
+              g_array_append_vals (labels, label, 4);
             }
         }
+    }
+
+  if (state != NULL && state->pending_wire)
+    {
+      double dx = MAX (30.0, fabs (state->wire_x1 - state->wire_x0) / 2);
+      const double dashes[] = { 6.0, 4.0 };
+
+      cairo_save (cr);
+      cairo_set_dash (cr, dashes, 2, 0);
+      cairo_set_line_width (cr, MAX (1.5, style->line_width));
+      set_rgba (cr, style->accent, 0.9);
+      cairo_move_to (cr, state->wire_x0, state->wire_y0);
+      cairo_curve_to (cr, state->wire_x0 + dx, state->wire_y0, state->wire_x1 - dx, state->wire_y1,
+                      state->wire_x1, state->wire_y1);
+      cairo_stroke (cr);
+      cairo_restore (cr);
     }
 
   for (guint i = 0; i < n; i++)
@@ -264,13 +482,14 @@ nnb_diagram_draw (cairo_t *cr,
       NnbNode *node = g_ptr_array_index (model->nodes, i);
       const double *edge = style->accent;
       gboolean broken = shapes != NULL && shapes[i].error != NULL;
+      gboolean selected = state != NULL && state->selected != NULL && state->selected[i];
       g_autofree char *text = nnb_diagram_node_text (model, i);
       g_autoptr(PangoLayout) layout = NULL;
       int lines = n_child_lines (model, node);
 
       if (broken)
         edge = error_rgba;
-      else if (node->kind != NNB_NODE_CALL)
+      else if (node->kind != NNB_NODE_CALL && !selected)
         edge = style->foreground;
 
       /* an opaque base, so wires behind a block do not show through */
@@ -280,14 +499,62 @@ nnb_diagram_draw (cairo_t *cr,
       else
         cairo_set_source_rgba (cr, 1, 1, 1, 1);
       cairo_fill_preserve (cr);
-      set_rgba (cr, edge, node->kind == NNB_NODE_CALL || broken ? 0.14 : 0.06);
+      set_rgba (cr, edge, selected ? 0.3 : node->kind == NNB_NODE_CALL || broken ? 0.14 : 0.06);
       cairo_fill_preserve (cr);
       set_rgba (cr, edge, 0.9);
-      cairo_set_line_width (cr, MAX (1.2, style->line_width));
+      cairo_set_line_width (cr, MAX (1.2, style->line_width) * (selected ? 2.0 : 1.0));
       cairo_stroke (cr);
 
+      if (state != NULL && state->focus == (int) i)
+        {
+          const double dashes[] = { 3.0, 3.0 };
+          Box ring = { boxes[i].x - 4, boxes[i].y - 4, boxes[i].w + 8, boxes[i].h + 8 };
+
+          cairo_save (cr);
+          cairo_set_dash (cr, dashes, 2, 0);
+          cairo_set_line_width (cr, 1.5);
+          set_rgba (cr, style->foreground, 0.8);
+          rounded_rectangle (cr, &ring, 8);
+          cairo_stroke (cr);
+          cairo_restore (cr);
+        }
+
+      if (state != NULL && state->show_ports)
+        {
+          int n_slots = nnb_model_n_inputs (node->kind);
+
+          for (int s = (node->kind == NNB_NODE_OUTPUT ? 0 : -1); s < n_slots; s++)
+            {
+              double px, py;
+
+              port_of (&boxes[i], n_slots, s, &px, &py);
+              cairo_new_sub_path (cr);
+              cairo_arc (cr, px, py, 4.0, 0, 2 * G_PI);
+              if (style->background[3] > 0)
+                set_rgba (cr, style->background, 1.0);
+              else
+                cairo_set_source_rgba (cr, 1, 1, 1, 1);
+              cairo_fill_preserve (cr);
+              set_rgba (cr, edge, 0.9);
+              cairo_set_line_width (cr, 1.5);
+              cairo_stroke (cr);
+            }
+        }
+
       set_rgba (cr, style->foreground, 1.0);
-      layout = make_layout (cr, style, text_size, TRUE, text, boxes[i].w - 2 * BLOCK_PAD);
+      if (boxes[i].title_lines == 2)
+        {
+          g_autofree char *name = g_strdup_printf ("%s:", node->name);
+          g_autofree char *kind = kind_text (model, node);
+          g_autoptr(PangoLayout) kind_layout =
+            make_layout (cr, style, text_size, TRUE, kind, boxes[i].w - 2 * BLOCK_PAD);
+
+          layout = make_layout (cr, style, text_size, TRUE, name, boxes[i].w - 2 * BLOCK_PAD);
+          cairo_move_to (cr, boxes[i].x + BLOCK_PAD, boxes[i].y + BLOCK_PAD + LINE_HEIGHT);
+          pango_cairo_show_layout (cr, kind_layout);
+        }
+      else
+        layout = make_layout (cr, style, text_size, TRUE, text, boxes[i].w - 2 * BLOCK_PAD);
       cairo_move_to (cr, boxes[i].x + BLOCK_PAD, boxes[i].y + BLOCK_PAD);
       pango_cairo_show_layout (cr, layout);
 
@@ -303,7 +570,8 @@ nnb_diagram_draw (cairo_t *cr,
                 make_layout (cr, style, text_size * 0.9, FALSE, line, boxes[i].w - 2 * BLOCK_PAD);
 
               set_rgba (cr, style->foreground, 0.8);
-              cairo_move_to (cr, boxes[i].x + BLOCK_PAD * 2, boxes[i].y + BLOCK_PAD + LINE_HEIGHT * (c + 1));
+              cairo_move_to (cr, boxes[i].x + BLOCK_PAD * 2,
+                             boxes[i].y + BLOCK_PAD + LINE_HEIGHT * (c + boxes[i].title_lines));
               pango_cairo_show_layout (cr, child_layout);
             }
         }
@@ -311,14 +579,63 @@ nnb_diagram_draw (cairo_t *cr,
       if (broken)
         {
           g_autoptr(PangoLayout) error_layout =
-            make_layout (cr, style, text_size * 0.85, FALSE, shapes[i].error, 0);
+            make_layout (cr, style, shape_size, FALSE, shapes[i].error, 0);
 
-          pango_layout_set_width (error_layout, (int) (BLOCK_WIDTH * 2 * PANGO_SCALE));
+          /* the engine's message is long: wrapped to about two blocks' width at any zoom */
+          pango_layout_set_width (error_layout, (int) (BLOCK_WIDTH * 2 * shape_size / SHAPE_SIZE * PANGO_SCALE));
           pango_layout_set_wrap (error_layout, PANGO_WRAP_WORD_CHAR);
           set_rgba (cr, error_rgba, 1.0);
           cairo_move_to (cr, boxes[i].x, boxes[i].y + boxes[i].h + 4);
           pango_cairo_show_layout (cr, error_layout);
         }
+    }
+
+  /* Shapes last, on a plate of the background: between blocks 160 units
+   * apart a label is often wider than the gap, and must stay readable. A
+   * short wire between blocks side by side has its label just above them,
+   * clear of their names; any other wire has it on its middle, where there
+   * is room (a skip connection's long run, the space between rows). */
+  for (guint k = 0; k + 3 < labels->len; k += 4)
+    {
+      double mx = g_array_index (labels, double, k), my = g_array_index (labels, double, k + 1);
+      int from = (int) g_array_index (labels, double, k + 2);
+      int to = (int) g_array_index (labels, double, k + 3);
+      g_autofree char *label = nnb_shape_to_string (shapes[from].ndim, shapes[from].shape);
+      g_autoptr(PangoLayout) layout = make_layout (cr, style, shape_size, FALSE, label, 0);
+      const Box *a = &boxes[from], *b = &boxes[to];
+      int w, h;
+      double top;
+      Box plate;
+
+      pango_layout_get_pixel_size (layout, &w, &h);
+      /* side by side with too little room between them for the label */
+      if (a->y < b->y + b->h && b->y < a->y + a->h && b->x - (a->x + a->w) < w + 12)
+        top = MIN (a->y, b->y) - h - 3;
+      else
+        top = my - h / 2.0;
+      plate.x = mx - w / 2.0 - 3, plate.y = top - 1, plate.w = w + 6, plate.h = h + 2;
+      rounded_rectangle (cr, &plate, 3);
+      if (style->background[3] > 0)
+        set_rgba (cr, style->background, 0.9);
+      else
+        cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
+      cairo_fill (cr);
+      set_rgba (cr, style->accent, 1.0);
+      cairo_move_to (cr, mx - w / 2.0, top);
+      pango_cairo_show_layout (cr, layout);
+    }
+
+  if (state != NULL && state->band)
+    {
+      Box band = { MIN (state->band_x0, state->band_x1), MIN (state->band_y0, state->band_y1),
+                   fabs (state->band_x1 - state->band_x0), fabs (state->band_y1 - state->band_y0) };
+
+      cairo_rectangle (cr, band.x, band.y, band.w, band.h);
+      set_rgba (cr, style->accent, 0.15);
+      cairo_fill_preserve (cr);
+      set_rgba (cr, style->accent, 0.8);
+      cairo_set_line_width (cr, 1.0 / zoom);
+      cairo_stroke (cr);
     }
 
   cairo_restore (cr);

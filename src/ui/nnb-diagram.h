@@ -15,8 +15,10 @@ G_BEGIN_DECLS
 /* Draws model scaled to fit a width × height area. positions has one entry
  * per node (NaN entries are laid out automatically); shapes (may be NULL)
  * has one entry per node, as nnb_model_infer_shapes fills it. Blocks whose
- * shape failed are drawn in red. style's font size is the size of block text
- * at a zoom of 1. */
+ * shape failed are drawn in red. Block text has a fixed size in diagram
+ * units; style's font size sets the least size of the shapes on wires on
+ * screen (the UI's caption size) and, when fitting, how far a small model
+ * may be enlarged. */
 void nnb_diagram_draw (cairo_t *cr,
                        int width,
                        int height,
@@ -27,5 +29,45 @@ void nnb_diagram_draw (cairo_t *cr,
 
 /* The text of a node's block: "fc1: Linear 3→16", "act: ReLU", "x: input". */
 char *nnb_diagram_node_text (NnbModel *model, guint index);
+
+/* What the editor adds to the picture: its view (zoom and scroll), the
+ * selection, the block with keyboard focus, ports, the wire or rubber band
+ * being dragged and the training's activity on the wires. */
+typedef struct
+{
+  double zoom;               /* pixels per diagram unit; 0: fit the area */
+  double origin_x, origin_y; /* the diagram point at the area's top-left corner */
+  const gboolean *selected;  /* per node, or NULL */
+  int focus;                 /* node with the keyboard focus, or -1 */
+  gboolean show_ports;
+  const double *activity;    /* per node: its output's magnitude, 0…1, or NULL */
+  gboolean pending_wire;     /* a wire follows the pointer */
+  double wire_x0, wire_y0, wire_x1, wire_y1;
+  gboolean band;             /* a rubber band */
+  double band_x0, band_y0, band_x1, band_y1;
+} NnbDiagramState;
+
+/* nnb_diagram_draw with the editor's additions (state may be NULL). */
+void nnb_diagram_draw_state (cairo_t *cr,
+                             int width,
+                             int height,
+                             NnbModel *model,
+                             const NnbBlockPosition *positions,
+                             const NnbNodeShape *shapes,
+                             const NnbPlotStyle *style,
+                             const NnbDiagramState *state);
+
+/* The zoom and origin that fit the whole model in width × height, at most
+ * a zoom that keeps a three-block model from filling a wall; type_scale
+ * (the UI font relative to 14 px: larger in presentation mode) raises that
+ * limit. */
+void nnb_diagram_fit (int width, int height, NnbModel *model, const NnbBlockPosition *positions,
+                      double type_scale, double *zoom, double *origin_x, double *origin_y);
+/* A block's rectangle in diagram units (x, y, width, height). */
+void nnb_diagram_block_rect (NnbModel *model, const NnbBlockPosition *positions, guint index, double rect[4]);
+/* Where a wire meets a block: slot -1 is the output on the right edge,
+ * slots 0 and 1 the inputs on the left. */
+void nnb_diagram_port (NnbModel *model, const NnbBlockPosition *positions, guint index, int slot,
+                       double *x, double *y);
 
 G_END_DECLS

@@ -1,0 +1,222 @@
+/* nnb-diagram-popovers.c — the diagram editor's two popovers: the block
+ * editor (name, in and out features, the one-click fix of a mismatch) and
+ * the context menu. */
+#include "nnb-config.h"
+
+#include "nnb-diagram-view-private.h"
+
+/* The block editor */
+
+static void
+point_at_block (NnbDiagramView *self, GtkWidget *popover, int block)
+{
+  NnbModel *model = nnb_dv_shown_model (self);
+  g_autoptr (GArray) where = nnb_dv_positions (self);
+  double r[4], x0, y0, x1, y1;
+  GdkRectangle rect;
+
+  nnb_diagram_block_rect (model, (const NnbBlockPosition *) where->data, block, r);
+  nnb_dv_to_widget (self, r[0], r[1], &x0, &y0);
+  nnb_dv_to_widget (self, r[0] + r[2], r[1] + r[3], &x1, &y1);
+  rect.x = (int) x0, rect.y = (int) y0;
+  rect.width = MAX (1, (int) (x1 - x0)), rect.height = MAX (1, (int) (y1 - y0));
+  gtk_popover_set_pointing_to (GTK_POPOVER (popover), &rect);
+}
+
+static void
+fill_block_editor (NnbDiagramView *self)
+{
+  int block = self->editing;
+  NnbGraphBlock *b;
+  NnbGraphModule *module;
+  const char *error;
+  int64_t incoming;
+  g_autofree char *kind = NULL;
+
+  if (self->graph == NULL || block < 0 || (guint) block >= self->graph->blocks->len)
+    return;
+  b = nnb_graph_get_block (self->graph, block);
+  module = nnb_graph_block_module (self->graph, block);
+  kind = g_strdup (nnb_block_kind_to_string (nnb_graph_block_kind (self->graph, block)));
+  gtk_label_set_text (self->kind_label, kind);
+  gtk_editable_set_text (GTK_EDITABLE (self->name_entry), b->name);
+  gtk_widget_set_visible (self->features_grid, module != NULL && module->kind == NNB_MODULE_LINEAR);
+  if (module != NULL && module->kind == NNB_MODULE_LINEAR)
+    {
+      gtk_spin_button_set_value (self->in_spin, module->in_features);
+      gtk_spin_button_set_value (self->out_spin, module->out_features);
+    }
+  error = nnb_diagram_view_get_block_error (self, block);
+  gtk_label_set_text (self->message_label, error != NULL ? error : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), error != NULL);
+  incoming = nnb_dv_incoming_features (self, block);
+  if (error != NULL && module != NULL && module->kind == NNB_MODULE_LINEAR && incoming > 0 && incoming != module->in_features)
+    {
+      /* Translators: the one-click fix of a shape mismatch on a Linear block */
+      /* %d, not G_GINT64_FORMAT: xgettext cannot see through the macro */
+      g_autofree char *label = g_strdup_printf (_("Set in_features to %d (what the wire brings)"), (int) incoming);
+
+      gtk_button_set_label (self->fix_button, label);
+      gtk_widget_set_visible (GTK_WIDGET (self->fix_button), TRUE);
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->fix_button), FALSE);
+}
+
+void
+nnb_dv_open_block_editor (NnbDiagramView *self, int block)
+{
+  if (self->graph == NULL || block < 0 || !self->editable)
+    return;
+  self->editing = block;
+  nnb_dv_select_only (self, block);
+  fill_block_editor (self);
+  point_at_block (self, self->popover, block);
+  gtk_popover_popup (GTK_POPOVER (self->popover));
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+nnb_dv_edit_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  NnbDiagramView *self = NNB_DIAGRAM_VIEW (widget);
+
+  nnb_dv_open_block_editor (self, nnb_dv_target_block (self));
+}
+
+/* Name and sizes in one undo step. */
+static void
+apply_block_editor (NnbDiagramView *self)
+{
+  NnbGraph *before = nnb_dv_begin (self);
+  NnbGraphModule *module;
+  GError *error = NULL;
+  int block = self->editing;
+
+  if (before == NULL || block < 0 || (guint) block >= self->graph->blocks->len)
+    {
+      g_clear_pointer (&before, nnb_graph_free);
+      return;
+    }
+  if (!nnb_graph_rename (self->graph, block, gtk_editable_get_text (GTK_EDITABLE (self->name_entry)), &error))
+    {
+      gtk_label_set_text (self->message_label, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->message_label), TRUE);
+      g_error_free (error);
+      nnb_graph_free (before);
+      return;
+    }
+  module = nnb_graph_block_module (self->graph, block);
+  if (module != NULL && module->kind == NNB_MODULE_LINEAR)
+    {
+      gtk_spin_button_update (self->in_spin);
+      gtk_spin_button_update (self->out_spin);
+      nnb_graph_set_features (self->graph, block, gtk_spin_button_get_value_as_int (self->in_spin),
+                              gtk_spin_button_get_value_as_int (self->out_spin), &error);
+    }
+  if (nnb_dv_commit (self, before, error))
+    gtk_popover_popdown (GTK_POPOVER (self->popover));
+  else
+    {
+      gtk_label_set_text (self->message_label, self->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->message_label), TRUE);
+    }
+}
+
+static void
+popover_closed_cb (NnbDiagramView *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+}
+
+static gboolean
+spin_key_cb (GtkEventControllerKey *keys, guint keyval, guint keycode, GdkModifierType state, NnbDiagramView *self)
+{
+  if (keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter)
+    return FALSE;
+  apply_block_editor (self);
+  return TRUE;
+}
+
+void
+nnb_dv_build_block_editor (NnbDiagramView *self)
+{
+  g_autoptr (GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/nnblocks/NNBlocks/ui/nnb-block-editor.ui");
+  GtkWidget *apply;
+
+  self->popover = GTK_WIDGET (gtk_builder_get_object (builder, "popover"));
+  self->kind_label = GTK_LABEL (gtk_builder_get_object (builder, "kind_label"));
+  self->name_entry = GTK_ENTRY (gtk_builder_get_object (builder, "name_entry"));
+  self->features_grid = GTK_WIDGET (gtk_builder_get_object (builder, "features_grid"));
+  self->in_spin = GTK_SPIN_BUTTON (gtk_builder_get_object (builder, "in_spin"));
+  self->out_spin = GTK_SPIN_BUTTON (gtk_builder_get_object (builder, "out_spin"));
+  self->message_label = GTK_LABEL (gtk_builder_get_object (builder, "message_label"));
+  self->fix_button = GTK_BUTTON (gtk_builder_get_object (builder, "fix_button"));
+  apply = GTK_WIDGET (gtk_builder_get_object (builder, "apply_button"));
+  gtk_widget_set_parent (self->popover, GTK_WIDGET (self));
+  gtk_popover_set_default_widget (GTK_POPOVER (self->popover), apply);
+  g_signal_connect_swapped (apply, "clicked", G_CALLBACK (apply_block_editor), self);
+  /* GTK 4.8's spin buttons have no ::activate: Enter in them applies too */
+  for (int i = 0; i < 2; i++)
+    {
+      GtkEventController *keys = gtk_event_controller_key_new ();
+
+      gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+      g_signal_connect (keys, "key-pressed", G_CALLBACK (spin_key_cb), self);
+      gtk_widget_add_controller (GTK_WIDGET (i == 0 ? self->in_spin : self->out_spin), keys);
+    }
+  g_signal_connect_swapped (self->popover, "closed", G_CALLBACK (popover_closed_cb), self);
+}
+
+/* The context menu */
+
+void
+nnb_dv_build_menu (NnbDiagramView *self)
+{
+  g_autoptr (GMenu) menu = g_menu_new ();
+  g_autoptr (GMenu) block = g_menu_new ();
+  g_autoptr (GMenu) group = g_menu_new ();
+  g_autoptr (GMenu) view = g_menu_new ();
+
+  g_menu_append (block, _("_Edit Name and Sizes…"), "editor.edit");
+  g_menu_append (block, _("_Duplicate"), "editor.duplicate");
+  g_menu_append (block, _("_Call Again (Share the Module)"), "editor.call-again");
+  g_menu_append (block, _("Set in_features _from the Wire"), "editor.fix-in-features");
+  g_menu_append (block, _("De_lete"), "editor.delete");
+  g_menu_append (group, _("_Group as Sequential"), "editor.group");
+  g_menu_append (group, _("_Ungroup"), "editor.ungroup");
+  g_menu_append (view, _("_Undo"), "editor.undo");
+  g_menu_append (view, _("_Redo"), "editor.redo");
+  g_menu_append (view, _("_Arrange Automatically"), "editor.layout");
+  g_menu_append (view, _("_Fit to Window"), "editor.fit");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (block));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (group));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (view));
+  self->menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), FALSE);
+  gtk_widget_set_halign (self->menu, GTK_ALIGN_START);
+  gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
+}
+
+void
+nnb_dv_popup_menu_at (NnbDiagramView *self, double x, double y)
+{
+  GdkRectangle rect = { (int) x, (int) y, 1, 1 };
+
+  nnb_dv_update_actions (self);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &rect);
+  gtk_popover_popup (GTK_POPOVER (self->menu));
+}
+
+void
+nnb_dv_menu_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  NnbDiagramView *self = NNB_DIAGRAM_VIEW (widget);
+  int target = nnb_dv_target_block (self);
+  double x = gtk_widget_get_width (widget) / 2.0, y = gtk_widget_get_height (widget) / 2.0;
+
+  if (target >= 0)
+    nnb_diagram_view_block_point (self, target, -2, &x, &y);
+  nnb_dv_popup_menu_at (self, x, y);
+}

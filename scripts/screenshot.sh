@@ -1,16 +1,43 @@
 #!/usr/bin/env bash
-# scripts/screenshot.sh [OUT.png] [ARGS…] — runs the built app under Xvfb
-# and saves a screenshot of the screen (for the README and for checking
-# what a change looks like). Needs xvfb-run and imagemagick's `import`.
+# scripts/screenshot.sh [BUILD_DIR] — makes the README's screenshots of the
+# built app under Xvfb: the main window training SineNet with the Day 2
+# lesson open, in the light and the dark style. Needs xvfb-run and
+# imagemagick's `import` (scripts/setup.sh --tests installs both).
+#
+# Each shot runs the app in a fresh Xvfb with in-memory settings, waits
+# for training to finish (or a fixed time), grabs the screen and crops it
+# to the window.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=${1:-docs/screenshots/main-window.png}
-shift || true
-export GSETTINGS_SCHEMA_DIR="$PWD/build/data"
-xvfb-run -a -s '-screen 0 1600x1000x24' bash -c '
-  build/src/ui/nnblocks "$@" &
-  app=$!
-  sleep 4
-  import -window root "'"$out"'"
-  kill $app' _ "${@:---lesson=day02}"
-echo "saved $out"
+build=${1:-build}
+out=docs/screenshots
+mkdir -p "$out"
+export GSETTINGS_SCHEMA_DIR="$PWD/$build/data" GSETTINGS_BACKEND=memory
+export GSK_RENDERER=cairo NO_AT_BRIDGE=1 GTK_A11Y=none
+# A state and data folder of its own: no autosave or recent file of the
+# developer's shows up in the pictures.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+export XDG_STATE_HOME="$scratch/state" XDG_DATA_HOME="$scratch/data"
+
+# shot NAME SECONDS [ENV=VALUE…] -- [APP ARGS…]
+shot() {
+  local name=$1 seconds=$2
+  shift 2
+  local envs=()
+  while [[ $# -gt 0 && $1 != -- ]]; do envs+=("$1"); shift; done
+  shift || true
+  env "${envs[@]}" xvfb-run -a -s '-screen 0 1600x1000x24' bash -c '
+    "$0" "$@" &
+    app=$!
+    sleep '"$seconds"'
+    import -window root "'"$out/$name"'.png"
+    kill $app' "$build/src/ui/nnblocks" "$@" 2>/dev/null
+  # the window sits at the top-left corner: crop the empty screen around it
+  convert "$out/$name.png" -trim +repage "$out/$name.png" 2>/dev/null || true
+  echo "saved $out/$name.png"
+}
+
+sinenet=data/examples/sinenet.nnb
+shot main-window-light 10 ADW_DEBUG_COLOR_SCHEME=prefer-light -- --lesson=day02 --train "$sinenet"
+shot main-window-dark 10 ADW_DEBUG_COLOR_SCHEME=prefer-dark -- --lesson=day02 --train "$sinenet"

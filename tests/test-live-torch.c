@@ -184,9 +184,17 @@ test_random_projects_train_like_pytorch (void)
         g_autoptr (NnbProject) ten = train_with_cli (path, dir, 10);
         /* the same seed gives the same bits; training then differs only by
          * the order of float32 sums inside BLAS */
+        /* Adam divides each gradient by its own running size, so a weight
+         * whose gradient is near zero moves by up to lr whatever the
+         * gradient's last bits are: an ulp of difference there (GELU's erf,
+         * a BLAS sum) becomes a step of a small fraction of lr. */
+        double floor_one = initial->training.optimizer.kind == NNB_OPTIMIZER_ADAM
+                             ? MAX (1e-6, initial->training.optimizer.lr * 1e-3) : 1e-6;
+
         compare (initial, json_object_get_object_member (snapshots, "0"), 0, 0, "initial weights");
-        compare (one, json_object_get_object_member (snapshots, "1"), 1e-5, 1e-6, "after one epoch");
-        compare (ten, json_object_get_object_member (snapshots, "10"), 1e-3, 1e-5, "after ten epochs");
+        compare (one, json_object_get_object_member (snapshots, "1"), 1e-5, floor_one, "after one epoch");
+        compare (ten, json_object_get_object_member (snapshots, "10"), 1e-3, MAX (1e-5, floor_one),
+                 "after ten epochs");
       }
       g_unlink (path);
       g_rmdir (dir);

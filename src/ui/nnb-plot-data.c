@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "nnb-locale-format.h"
 #include "nnb-plot-data.h"
 
 static void
@@ -15,6 +16,141 @@ extend (NnbPlotScale *scale, const float *values, int n)
         scale->min = MIN (scale->min, values[i]);
         scale->max = MAX (scale->max, values[i]);
       }
+}
+
+/* A curve of the model's output on a grid, in series colour `color`. */
+static void
+draw_curve (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_scale,
+            const NnbPlotScale *y_scale, const float *xs, const float *ys, int n, int color,
+            const NnbPlotStyle *style)
+{
+  gboolean pen_down = FALSE;
+  double rgba[4];
+
+  if (xs == NULL || ys == NULL || n < 2)
+    return;
+
+  nnb_plot_series_color (style, color, rgba);
+  cairo_set_source_rgba (cr, rgba[0], rgba[1], rgba[2], rgba[3]);
+  cairo_set_line_width (cr, style->line_width * 2.5);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  for (int i = 0; i < n; i++)
+    {
+      double x, y;
+
+      /* A NaN breaks the line instead of sending it to a corner. */
+      if (!isfinite (ys[i]))
+        {
+          pen_down = FALSE;
+          continue;
+        }
+      x = nnb_plot_scale_map (x_scale, xs[i], area->x, area->x + area->width);
+      y = nnb_plot_scale_map (y_scale, ys[i], area->y + area->height, area->y);
+      /* Cairo misbehaves far outside the surface; the clip hides the rest. */
+      y = CLAMP (y, area->y - area->height * 4, area->y + area->height * 5);
+      if (pen_down)
+        cairo_line_to (cr, x, y);
+      else
+        cairo_move_to (cr, x, y);
+      pen_down = TRUE;
+    }
+  cairo_stroke (cr);
+}
+
+static void
+draw_legend (cairo_t *cr, const cairo_rectangle_t *area, const NnbDataSeries *series,
+             gboolean has_curve, const NnbPlotStyle *style)
+{
+  g_autofree const char **labels = g_new0 (const char *, series->n_references + 1);
+  g_autofree int *colors = g_new0 (int, series->n_references + 1);
+  int n = 0;
+
+  if (has_curve)
+    {
+      labels[n] = series->curve_label != NULL ? series->curve_label : _("Model");
+      colors[n++] = 0;
+    }
+  for (int r = 0; r < series->n_references; r++)
+    {
+      labels[n] = series->references[r].label != NULL ? series->references[r].label : "";
+      colors[n++] = r + 1;
+    }
+  nnb_plot_draw_legend (cr, area, labels, colors, NULL, n, style);
+}
+
+/* Keeps (x, y) when its pixel lies nearer the pointer than *best. */
+static void
+consider (const cairo_rectangle_t *area, const NnbPlotScale *x_scale, const NnbPlotScale *y_scale,
+          const NnbPlotPointer *pointer, float x, float y, double *best, double *bx, double *by)
+{
+  double px, py, d;
+
+  if (!isfinite (x) || !isfinite (y))
+    return;
+  px = nnb_plot_scale_map (x_scale, x, area->x, area->x + area->width);
+  py = nnb_plot_scale_map (y_scale, y, area->y + area->height, area->y);
+  d = hypot (px - pointer->x, py - pointer->y);
+  if (d < *best)
+    {
+      *best = d;
+      *bx = x;
+      *by = y;
+    }
+}
+
+/* The point nearest the pointer — a data point or a point of a curve —
+ * read out with its values, when it is within reach. */
+static void
+draw_readout (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_scale,
+              const NnbPlotScale *y_scale, const NnbDataSeries *series, gboolean has_data,
+              gboolean has_curve, const NnbPlotStyle *style)
+{
+  double reach = style->font_size * 2;
+  double best = reach, bx = 0, by = 0;
+  const char *owner = NULL;
+  g_autofree char *text = NULL;
+
+  if (has_data)
+    for (int i = 0; i < series->n_data; i++)
+      {
+        double before = best;
+
+        consider (area, x_scale, y_scale, &series->pointer, series->data_x[i], series->data_y[i],
+                  &best, &bx, &by);
+        if (best < before)
+          owner = _("data");
+      }
+  if (has_curve)
+    for (int i = 0; i < series->n_curve; i++)
+      {
+        double before = best;
+
+        consider (area, x_scale, y_scale, &series->pointer, series->curve_x[i], series->curve_y[i],
+                  &best, &bx, &by);
+        if (best < before)
+          owner = series->curve_label != NULL ? series->curve_label : _("Model");
+      }
+  for (int r = 0; r < series->n_references; r++)
+    for (int i = 0; i < series->references[r].n; i++)
+      {
+        double before = best;
+
+        consider (area, x_scale, y_scale, &series->pointer, series->references[r].x[i],
+                  series->references[r].y[i], &best, &bx, &by);
+        if (best < before)
+          owner = series->references[r].label;
+      }
+  if (best >= reach)
+    return;
+
+  /* Translators: a read-out of the point under the pointer: what it is
+   * ("data", or a model's name), then its coordinates. */
+  text = nnb_locale_strdup_printf (_("%s\nx = %.4g\ny = %.4g"), owner != NULL ? owner : "", bx, by);
+  nnb_plot_draw_readout (cr, area,
+                         nnb_plot_scale_map (x_scale, bx, area->x, area->x + area->width),
+                         nnb_plot_scale_map (y_scale, by, area->y + area->height, area->y),
+                         text, style);
 }
 
 void
@@ -30,6 +166,7 @@ nnb_plot_data_draw (cairo_t *cr,
   gboolean has_data, has_curve;
   double radius;
 
+
   g_return_if_fail (cr != NULL);
   g_return_if_fail (series != NULL);
   g_return_if_fail (style != NULL);
@@ -37,7 +174,7 @@ nnb_plot_data_draw (cairo_t *cr,
   has_data = series->data_x != NULL && series->data_y != NULL && series->n_data > 0;
   has_curve = series->curve_x != NULL && series->curve_y != NULL && series->n_curve > 1;
 
-  if (!has_data && !has_curve)
+  if (!has_data && !has_curve && series->n_references == 0)
     {
       nnb_plot_axes_draw (cr, width, height, _("Data and Fitted Curve"), "x", "y",
                           series->message != NULL ? series->message : _("No data yet"),
@@ -52,11 +189,17 @@ nnb_plot_data_draw (cairo_t *cr,
       extend (&x_scale, series->data_x, series->n_data);
       extend (&y_scale, series->data_y, series->n_data);
     }
-  else
+  else if (has_curve)
     {
       extend (&x_scale, series->curve_x, series->n_curve);
       extend (&y_scale, series->curve_y, series->n_curve);
     }
+  if (!has_data)
+    for (int r = 0; r < series->n_references; r++)
+      {
+        extend (&x_scale, series->references[r].x, series->references[r].n);
+        extend (&y_scale, series->references[r].y, series->references[r].n);
+      }
   nnb_plot_scale_nice (&x_scale);
   nnb_plot_scale_nice (&y_scale);
 
@@ -71,7 +214,7 @@ nnb_plot_data_draw (cairo_t *cr,
 
   if (has_data)
     {
-      radius = MAX (1.5, style->font_size / 6);
+      radius = MAX (1.5, style->font_size / 6) * MAX (1.0, style->marker_scale);
       cairo_set_source_rgba (cr, style->foreground[0], style->foreground[1],
                              style->foreground[2], style->foreground[3] * 0.45);
       for (int i = 0; i < series->n_data; i++)
@@ -85,36 +228,16 @@ nnb_plot_data_draw (cairo_t *cr,
       cairo_fill (cr);
     }
 
+  for (int r = 0; r < series->n_references; r++)
+    draw_curve (cr, &area, &x_scale, &y_scale, series->references[r].x, series->references[r].y,
+                series->references[r].n, r + 1, style);
   if (has_curve)
-    {
-      gboolean pen_down = FALSE;
-
-      cairo_set_source_rgba (cr, style->accent[0], style->accent[1], style->accent[2], style->accent[3]);
-      cairo_set_line_width (cr, style->line_width * 2.5);
-      cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-      cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-      for (int i = 0; i < series->n_curve; i++)
-        {
-          double x, y;
-
-          /* A NaN breaks the line instead of sending it to a corner. */
-          if (!isfinite (series->curve_y[i]))
-            {
-              pen_down = FALSE;
-              continue;
-            }
-          x = nnb_plot_scale_map (&x_scale, series->curve_x[i], area.x, area.x + area.width);
-          y = nnb_plot_scale_map (&y_scale, series->curve_y[i], area.y + area.height, area.y);
-          /* Cairo misbehaves far outside the surface; the clip hides the rest. */
-          y = CLAMP (y, area.y - area.height * 4, area.y + area.height * 5);
-          if (pen_down)
-            cairo_line_to (cr, x, y);
-          else
-            cairo_move_to (cr, x, y);
-          pen_down = TRUE;
-        }
-      cairo_stroke (cr);
-    }
+    draw_curve (cr, &area, &x_scale, &y_scale, series->curve_x, series->curve_y, series->n_curve, 0, style);
 
   cairo_restore (cr);
+
+  if (series->n_references > 0)
+    draw_legend (cr, &area, series, has_curve, style);
+  if (series->pointer.active)
+    draw_readout (cr, &area, &x_scale, &y_scale, series, has_data, has_curve, style);
 }

@@ -4,8 +4,18 @@
 #pragma once
 
 #include "nnb-plot-axes.h"
+#include "nnb-plot-marks.h"
 
 G_BEGIN_DECLS
+
+/* A curve kept for comparison (the page's straight line beside SineNet). */
+typedef struct
+{
+  const char *label;
+  const float *x; /* ascending */
+  const float *y;
+  int n;
+} NnbPlotCurve;
 
 typedef struct
 {
@@ -15,7 +25,11 @@ typedef struct
   const float *curve_x; /* the model's output on a grid, x ascending; may be NULL */
   const float *curve_y;
   int n_curve;
+  const char *curve_label; /* the model's name in the legend; NULL: "Model" */
+  const NnbPlotCurve *references; /* drawn on the same axes, with a legend */
+  int n_references;
   const char *message;  /* shown instead of an empty plot (e.g. why there is no curve) */
+  NnbPlotPointer pointer; /* read-out of the point nearest to it */
 } NnbDataSeries;
 
 void nnb_plot_data_draw (cairo_t *cr,

@@ -4,11 +4,37 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "nnb-locale-format.h"
 #include "nnb-plot-loss.h"
 
 /* Thousands of epochs on a few hundred pixels: one point per pixel column
  * is all the eye can see, and keeps drawing cheap on every frame. */
 #define MAX_POINTS_PER_PIXEL 1
+
+/* The epoch under the pointer's column, read out with its loss. */
+static void
+draw_readout (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_scale,
+              const NnbPlotScale *y_scale, const NnbLossSeries *series, const NnbPlotStyle *style)
+{
+  g_autofree char *text = NULL;
+  double fraction, loss, py;
+  int epoch;
+
+  if (area->width <= 0 || series->pointer.x < area->x - 4 || series->pointer.x > area->x + area->width + 4)
+    return;
+  fraction = (series->pointer.x - area->x) / area->width;
+  epoch = (int) lround (x_scale->min + fraction * (x_scale->max - x_scale->min));
+  epoch = CLAMP (epoch, 1, series->n);
+  loss = series->losses[epoch - 1];
+  /* a loss that is not a number (divergence) has no height: read it mid-plot */
+  py = isfinite (loss) && (!series->log_scale || loss > 0)
+         ? nnb_plot_scale_map (y_scale, loss, area->y + area->height, area->y)
+         : area->y + area->height / 2;
+  /* Translators: read-out of the loss plot under the pointer */
+  text = nnb_locale_strdup_printf (_("epoch %'d\nloss %.6g"), epoch, loss);
+  nnb_plot_draw_readout (cr, area, nnb_plot_scale_map (x_scale, epoch, area->x, area->x + area->width),
+                         py, text, style);
+}
 
 void
 nnb_plot_loss_draw (cairo_t *cr,
@@ -102,4 +128,7 @@ nnb_plot_loss_draw (cairo_t *cr,
     cairo_stroke (cr);
 
   cairo_restore (cr);
+
+  if (series->pointer.active)
+    draw_readout (cr, &area, &x_scale, &y_scale, series, style);
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "nnb-plot-axes.h"
+#include "nnb-plot-marks.h"
 
 G_BEGIN_DECLS
 
@@ -11,6 +12,7 @@ typedef struct
   const double *losses; /* one per completed epoch, epoch 1 first */
   int n;
   gboolean log_scale;   /* losses shrink by orders of magnitude: log shows it */
+  NnbPlotPointer pointer; /* read-out of the epoch under it */
 } NnbLossSeries;
 
 void nnb_plot_loss_draw (cairo_t *cr,

@@ -9,7 +9,10 @@
 
 #include "nnb-diagram.h"
 #include "nnb-plot-data.h"
+#include "nnb-norm-history.h"
 #include "nnb-plot-loss.h"
+#include "nnb-plot-norms.h"
+#include "nnb-plot-race.h"
 #include "nnb-project.h"
 
 #define W 640
@@ -83,6 +86,12 @@ draw_loss (cairo_t *cr, int width, int height, gpointer data, const NnbPlotStyle
 }
 
 static void
+draw_norms (cairo_t *cr, int width, int height, gpointer data, const NnbPlotStyle *style)
+{
+  nnb_plot_norms_draw (cr, width, height, data, style);
+}
+
+static void
 draw_diagram (cairo_t *cr, int width, int height, gpointer data, const NnbPlotStyle *style)
 {
   NnbProject *project = data;
@@ -115,8 +124,11 @@ test_empty_plots_say_so (void)
   NnbDataSeries data = { 0 };
   NnbLossSeries loss = { 0 };
 
+  NnbNormSeries norms = { 0 };
+
   draw_both (draw_data, &data);
   draw_both (draw_loss, &loss);
+  draw_both (draw_norms, &norms);
 }
 
 static void
@@ -137,6 +149,146 @@ test_loss_plot_linear_and_log (void)
   draw_both (draw_loss, &series);
 }
 
+/* Ink of one drawing on a white image. */
+static int
+ink_of (Draw draw, gpointer data)
+{
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
+  cairo_t *cr = cairo_create (image);
+  NnbPlotStyle style;
+  int n;
+
+  nnb_plot_style_init_default (&style);
+  draw (cr, W, H, data, &style);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_flush (image);
+  n = ink (image);
+  cairo_surface_destroy (image);
+
+  return n;
+}
+
+static void
+test_data_plot_compares_curves_and_reads_out (void)
+{
+  float x[50], y[50], gx[100], gy[100], line_y[100];
+  NnbPlotCurve line = { "straight line", gx, line_y, 100 };
+  NnbDataSeries series = { x, y, 50, gx, gy, 100, "SineNet", NULL, 0, NULL, { FALSE, 0, 0 } };
+  int plain, compared, pointed, far;
+
+  for (int i = 0; i < 50; i++)
+    x[i] = i * 0.125f, y[i] = sinf (x[i]);
+  for (int i = 0; i < 100; i++)
+    gx[i] = i * 0.0625f, gy[i] = 0.9f * sinf (gx[i]), line_y[i] = 0.5f - 0.1f * gx[i];
+
+  plain = ink_of (draw_data, &series);
+  series.references = &line;
+  series.n_references = 1;
+  compared = ink_of (draw_data, &series);
+  /* the line and a legend naming both */
+  g_assert_cmpint (compared, >, plain + 500);
+  draw_both (draw_data, &series);
+
+  /* the pointer in the middle of the plot reads out the nearest point */
+  series.pointer = (NnbPlotPointer) { TRUE, W / 2.0, H / 2.0 };
+  pointed = ink_of (draw_data, &series);
+  g_assert_cmpint (pointed, >, compared + 200);
+  /* in a corner far from everything: nothing to read */
+  series.pointer = (NnbPlotPointer) { TRUE, 1, 1 };
+  far = ink_of (draw_data, &series);
+  g_assert_cmpint (far, ==, compared);
+}
+
+static void
+test_loss_plot_reads_out_epoch (void)
+{
+  double losses[200];
+  NnbLossSeries series = { losses, 200, TRUE, { FALSE, 0, 0 } };
+  int plain;
+
+  for (int i = 0; i < 200; i++)
+    losses[i] = exp (-i / 30.0);
+  plain = ink_of (draw_loss, &series);
+  series.pointer = (NnbPlotPointer) { TRUE, W / 2.0, H / 2.0 };
+  g_assert_cmpint (ink_of (draw_loss, &series), >, plain + 200);
+  /* a NaN epoch (divergence) is read out too, without a height */
+  losses[100] = NAN;
+  g_assert_cmpint (ink_of (draw_loss, &series), >, plain);
+}
+
+static void
+stats_clear (gpointer data)
+{
+  g_free (((NnbParameterStats *) data)->name);
+}
+
+/* A snapshot as the trainer publishes it, with made-up norms. */
+static NnbSnapshot *
+fake_snapshot (int epoch, double scale)
+{
+  NnbSnapshot *snapshot = g_new0 (NnbSnapshot, 1);
+  const char *names[] = { "fc1.weight", "fc1.bias", "fc2.weight" };
+
+  snapshot->ref_count = 1;
+  snapshot->epoch = epoch;
+  snapshot->losses = g_array_new (FALSE, FALSE, sizeof (double));
+  snapshot->parameters = g_array_new (FALSE, TRUE, sizeof (NnbParameterStats));
+  g_array_set_clear_func (snapshot->parameters, stats_clear);
+  for (int i = 0; i < 3; i++)
+    {
+      NnbParameterStats stats = { g_strdup (names[i]), scale * (i + 1), scale / (i + 1) };
+
+      g_array_append_val (snapshot->parameters, stats);
+    }
+
+  return snapshot;
+}
+
+static void
+test_norm_history_thins_long_runs (void)
+{
+  g_autoptr(NnbNormHistory) history = nnb_norm_history_new ();
+  NnbNormSeries series = { 0 };
+
+  for (int epoch = 1; epoch <= 5000; epoch++)
+    {
+      NnbSnapshot *snapshot = fake_snapshot (epoch, 1.0 + epoch * 0.001);
+
+      nnb_norm_history_add (history, snapshot);
+      nnb_norm_history_add (history, snapshot); /* the same epoch twice counts once */
+      nnb_snapshot_unref (snapshot);
+    }
+  g_assert_cmpuint (history->names->len, ==, 3);
+  g_assert_cmpuint (nnb_norm_history_get_n_points (history), <=, NNB_NORM_HISTORY_MAX_POINTS);
+  g_assert_cmpuint (nnb_norm_history_get_n_points (history), >, NNB_NORM_HISTORY_MAX_POINTS / 2);
+  /* the first epoch stays, the points stay in order */
+  g_assert_cmpfloat (g_array_index (history->epochs, double, 0), ==, 1.0);
+  for (guint i = 1; i < history->epochs->len; i++)
+    g_assert_cmpfloat (g_array_index (history->epochs, double, i), >, g_array_index (history->epochs, double, i - 1));
+  g_assert_cmpfloat (g_array_index (history->epochs, double, history->epochs->len - 1), ==, 5000.0);
+
+  series.names = (const char *const *) history->names->pdata;
+  series.n_series = 3;
+  series.epochs = (const double *) history->epochs->data;
+  series.norms = (const double *) history->value_norms->data;
+  series.n_points = (int) history->epochs->len;
+  draw_both (draw_norms, &series);
+  series.gradients = TRUE;
+  series.norms = (const double *) history->grad_norms->data;
+  series.pointer = (NnbPlotPointer) { TRUE, W / 2.0, H / 2.0 };
+  draw_both (draw_norms, &series);
+
+  /* a new run (Reset: epochs start again) starts a new history */
+  {
+    NnbSnapshot *snapshot = fake_snapshot (1, 1.0);
+
+    nnb_norm_history_add (history, snapshot);
+    nnb_snapshot_unref (snapshot);
+  }
+  g_assert_cmpuint (nnb_norm_history_get_n_points (history), ==, 1);
+}
+
 static void
 test_diagram_draws_mlp (void)
 {
@@ -153,6 +305,131 @@ test_diagram_draws_mlp (void)
   g_assert_cmpstr (text, ==, "fc1: Linear 3→16");
 }
 
+/* ---- the device race ---- */
+
+static void
+draw_race (cairo_t *cr, int width, int height, gpointer data, const NnbPlotStyle *style)
+{
+  nnb_plot_race_draw (cr, width, height, data, style);
+}
+
+/* Rows of a race: the CPU's time grows with W², the GPU's stays flat
+ * (gpu_us 0: the GPU is unavailable, with the no-driver reason) */
+static GPtrArray *
+race_rows (double gpu_us)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) nnb_race_row_free);
+
+  for (int64_t w = 16; w <= 4096; w *= 2)
+    {
+      NnbRaceRow *cpu = g_new0 (NnbRaceRow, 1), *gpu = g_new0 (NnbRaceRow, 1);
+
+      cpu->width = gpu->width = w;
+      cpu->device = nnb_device_cpu ();
+      cpu->device_label = g_strdup ("CPU (OpenBLAS, 2 threads)");
+      cpu->us_per_epoch = 20.0 + 0.05 * (double) w * (double) w;
+      gpu->device = (NnbDevice){ NNB_DEVICE_CUDA, 0 };
+      if (gpu_us > 0)
+        {
+          gpu->device_label = g_strdup ("NVIDIA H200 (139 GiB)");
+          gpu->us_per_epoch = gpu_us;
+        }
+      else
+        {
+          gpu->device_label = g_strdup ("CUDA");
+          gpu->us_per_epoch = NAN;
+          gpu->reason = g_strdup ("CUDA: no NVIDIA driver found");
+        }
+      g_ptr_array_add (rows, cpu);
+      g_ptr_array_add (rows, gpu);
+    }
+  return rows;
+}
+
+/* Pixels of the plot's second colour (the first GPU's orange), in the
+ * column that has most of them */
+static int
+orange_column (cairo_surface_t *surface)
+{
+  const guint32 *pixels = (const guint32 *) cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface) / 4;
+  int best = 0;
+
+  for (int x = 0; x < W; x++)
+    {
+      int n = 0;
+      for (int y = 0; y < H; y++)
+        {
+          guint32 p = pixels[y * stride + x];
+          int r = (p >> 16) & 0xff, g = (p >> 8) & 0xff, b = p & 0xff;
+          if (r > 190 && g > 60 && g < 140 && b < 60)
+            n++;
+        }
+      best = MAX (best, n);
+    }
+  return best;
+}
+
+static cairo_surface_t *
+race_image (GPtrArray *rows)
+{
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
+  NnbRaceSeries series = { (const NnbRaceRow *const *) rows->pdata, rows->len, NULL };
+  NnbPlotStyle style;
+  cairo_t *cr = cairo_create (image);
+
+  nnb_plot_style_init_default (&style);
+  nnb_plot_race_draw (cr, W, H, &series, &style);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_flush (image);
+  return image;
+}
+
+static void
+test_race_plot_marks_the_crossover (void)
+{
+  g_autoptr (GPtrArray) rows = race_rows (3000.0);
+  NnbRaceSeries series = { (const NnbRaceRow *const *) rows->pdata, rows->len, NULL };
+  cairo_surface_t *image;
+
+  draw_both (draw_race, &series);
+  /* the dashed crossover line runs down the plot in the GPU's colour: a
+   * column far taller than the flat GPU line is thick */
+  image = race_image (rows);
+  g_assert_cmpint (orange_column (image), >, H / 4);
+  cairo_surface_destroy (image);
+}
+
+static void
+test_race_plot_without_gpu_names_the_reason (void)
+{
+  g_autoptr (GPtrArray) rows = race_rows (0.0);
+  NnbRaceSeries series = { (const NnbRaceRow *const *) rows->pdata, rows->len, NULL };
+  cairo_surface_t *image;
+
+  draw_both (draw_race, &series);
+  /* no GPU line and no crossover: nothing in the GPU's colour */
+  image = race_image (rows);
+  g_assert_cmpint (orange_column (image), <, 3);
+  cairo_surface_destroy (image);
+}
+
+static void
+test_race_plot_empty_and_partial (void)
+{
+  g_autoptr (GPtrArray) rows = race_rows (3000.0);
+  NnbRaceSeries empty = { NULL, 0, NULL };
+  NnbRaceSeries first = { (const NnbRaceRow *const *) rows->pdata, 1, NULL };
+  NnbRaceSeries one_device_one_width = { (const NnbRaceRow *const *) rows->pdata, 2, NULL };
+
+  /* before the race: axes and a message */
+  draw_both (draw_race, &empty);
+  /* the first row alone, then one width of each device: as rows arrive */
+  draw_both (draw_race, &first);
+  draw_both (draw_race, &one_device_one_width);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -162,6 +439,13 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/plots/empty-plots-say-so", test_empty_plots_say_so);
   g_test_add_func ("/ui/plots/loss-plot-linear-and-log", test_loss_plot_linear_and_log);
   g_test_add_func ("/ui/plots/diagram-draws-mlp", test_diagram_draws_mlp);
+  g_test_add_func ("/ui/plots/data-plot-compares-curves-and-reads-out", test_data_plot_compares_curves_and_reads_out);
+  g_test_add_func ("/ui/plots/loss-plot-reads-out-epoch", test_loss_plot_reads_out_epoch);
+  g_test_add_func ("/ui/plots/norm-history-thins-long-runs", test_norm_history_thins_long_runs);
+
+  g_test_add_func ("/ui/plots/race-plot-marks-the-crossover", test_race_plot_marks_the_crossover);
+  g_test_add_func ("/ui/plots/race-plot-without-gpu-names-the-reason", test_race_plot_without_gpu_names_the_reason);
+  g_test_add_func ("/ui/plots/race-plot-empty-and-partial", test_race_plot_empty_and_partial);
 
   return g_test_run ();
 }

@@ -1,0 +1,171 @@
+/* nnb-plot-marks.c — legend, pointer read-out and series colours. */
+#include "nnb-plot-marks.h"
+
+#include <pango/pangocairo.h>
+#include <string.h>
+
+/* Hues a colour-blind reader still tells apart (Okabe–Ito), after the
+ * accent: orange, bluish green, reddish purple, vermillion, sky blue,
+ * yellow. */
+static const double palette[][3] = {
+  { 0.90, 0.62, 0.00 },
+  { 0.00, 0.62, 0.45 },
+  { 0.80, 0.47, 0.65 },
+  { 0.84, 0.37, 0.00 },
+  { 0.34, 0.71, 0.91 },
+  { 0.75, 0.68, 0.10 },
+};
+
+void
+nnb_plot_series_color (const NnbPlotStyle *style, int index, double rgba[4])
+{
+  g_return_if_fail (style != NULL);
+
+  if (index <= 0)
+    {
+      memcpy (rgba, style->accent, 4 * sizeof (double));
+      return;
+    }
+  index = (index - 1) % (int) G_N_ELEMENTS (palette);
+  rgba[0] = palette[index][0];
+  rgba[1] = palette[index][1];
+  rgba[2] = palette[index][2];
+  rgba[3] = style->accent[3];
+}
+
+static PangoLayout *
+make_layout (cairo_t *cr, const NnbPlotStyle *style, const char *text)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  g_autoptr(PangoFontDescription) font = pango_font_description_new ();
+
+  pango_font_description_set_family (font, style->font_family != NULL ? style->font_family : "Sans");
+  /* a little smaller than the axes' text: marks sit on the data */
+  pango_font_description_set_absolute_size (font, style->font_size * 0.9 * PANGO_SCALE);
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_text (layout, text, -1);
+
+  return layout;
+}
+
+/* A box in the plot's background colour (opaque enough to read over lines). */
+static void
+fill_box (cairo_t *cr, double x, double y, double w, double h, const NnbPlotStyle *style)
+{
+  double alpha = style->background[3] > 0 ? 0.88 : 0.0;
+
+  cairo_rectangle (cr, x, y, w, h);
+  if (alpha > 0)
+    cairo_set_source_rgba (cr, style->background[0], style->background[1], style->background[2], alpha);
+  else
+    /* no background known (drawn over a widget): a neutral veil */
+    cairo_set_source_rgba (cr, 1 - style->foreground[0], 1 - style->foreground[1],
+                           1 - style->foreground[2], 0.85);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgba (cr, style->foreground[0], style->foreground[1], style->foreground[2], 0.35);
+  cairo_set_line_width (cr, 1.0);
+  cairo_stroke (cr);
+}
+
+void
+nnb_plot_draw_legend (cairo_t *cr,
+                      const cairo_rectangle_t *area,
+                      const char *const *labels,
+                      const int *color_indices,
+                      const gboolean *dashed,
+                      int n,
+                      const NnbPlotStyle *style)
+{
+  double unit, swatch, row_h = 0, box_w = 0, box_h;
+  g_autofree PangoLayout **layouts = NULL;
+
+  g_return_if_fail (cr != NULL && area != NULL && style != NULL);
+  if (n <= 0 || labels == NULL)
+    return;
+
+  unit = style->font_size / 2;
+  swatch = style->font_size * 1.6;
+  layouts = g_new0 (PangoLayout *, n);
+  for (int i = 0; i < n; i++)
+    {
+      int w, h;
+
+      layouts[i] = make_layout (cr, style, labels[i] != NULL ? labels[i] : "");
+      pango_layout_get_pixel_size (layouts[i], &w, &h);
+      box_w = MAX (box_w, w);
+      row_h = MAX (row_h, h);
+    }
+  box_w += swatch + 3 * unit;
+  box_h = n * row_h + unit;
+
+  cairo_save (cr);
+  fill_box (cr, area->x + unit, area->y + unit / 2, box_w, box_h, style);
+  for (int i = 0; i < n; i++)
+    {
+      double rgba[4];
+      double y = area->y + unit + i * row_h;
+      double dash = style->line_width * 3;
+
+      nnb_plot_series_color (style, color_indices != NULL ? color_indices[i] : i, rgba);
+      cairo_set_source_rgba (cr, rgba[0], rgba[1], rgba[2], rgba[3]);
+      cairo_set_line_width (cr, style->line_width * 2.5);
+      cairo_set_dash (cr, &dash, dashed != NULL && dashed[i] ? 1 : 0, 0);
+      cairo_move_to (cr, area->x + 2 * unit, y + row_h / 2);
+      cairo_line_to (cr, area->x + 2 * unit + swatch, y + row_h / 2);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+
+      cairo_set_source_rgba (cr, style->foreground[0], style->foreground[1], style->foreground[2],
+                             style->foreground[3]);
+      cairo_move_to (cr, area->x + 3 * unit + swatch, y);
+      pango_cairo_show_layout (cr, layouts[i]);
+      g_object_unref (layouts[i]);
+    }
+  cairo_restore (cr);
+}
+
+void
+nnb_plot_draw_readout (cairo_t *cr,
+                       const cairo_rectangle_t *area,
+                       double px,
+                       double py,
+                       const char *text,
+                       const NnbPlotStyle *style)
+{
+  g_autoptr(PangoLayout) layout = NULL;
+  double unit, bx, by, bw, bh;
+  int w, h;
+
+  g_return_if_fail (cr != NULL && area != NULL && text != NULL && style != NULL);
+
+  unit = style->font_size / 2;
+  cairo_save (cr);
+
+  /* the point: a ring in the text colour, seen on any line colour */
+  cairo_set_source_rgba (cr, style->foreground[0], style->foreground[1], style->foreground[2],
+                         style->foreground[3]);
+  cairo_set_line_width (cr, MAX (1.5, style->line_width * 1.2));
+  cairo_arc (cr, px, py, unit * 0.9, 0, 2 * G_PI);
+  cairo_stroke (cr);
+
+  layout = make_layout (cr, style, text);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  bw = w + 2 * unit;
+  bh = h + unit;
+  /* beside the point, on the side with room, inside the plot */
+  bx = px + 2 * unit;
+  if (bx + bw > area->x + area->width)
+    bx = px - 2 * unit - bw;
+  by = py - bh - unit;
+  if (by < area->y)
+    by = py + 2 * unit;
+  bx = CLAMP (bx, area->x, MAX (area->x, area->x + area->width - bw));
+  by = CLAMP (by, area->y, MAX (area->y, area->y + area->height - bh));
+
+  fill_box (cr, bx, by, bw, bh, style);
+  cairo_set_source_rgba (cr, style->foreground[0], style->foreground[1], style->foreground[2],
+                         style->foreground[3]);
+  cairo_move_to (cr, bx + unit, by + unit / 2);
+  pango_cairo_show_layout (cr, layout);
+  cairo_restore (cr);
+}

@@ -1,0 +1,496 @@
+/* nnb-plots-panel.c — the plots under the diagram. */
+#include "nnb-config.h"
+
+#include <glib/gi18n.h>
+
+#include "nnb-diagram-view.h" /* nnb_plot_style_for_widget */
+#include "nnb-locale-format.h"
+#include "nnb-norm-history.h"
+#include "nnb-plot-data.h"
+#include "nnb-plot-loss.h"
+#include "nnb-plot-norms.h"
+#include "nnb-plots-panel.h"
+
+typedef struct
+{
+  char *label;
+  float *x, *y;
+  int n;
+} PinnedCurve;
+
+struct _NnbPlotsPanel
+{
+  GtkWidget parent_instance;
+
+  GtkWidget *box;
+  GtkDrawingArea *data_plot;
+  GtkDrawingArea *loss_plot;
+  GtkDrawingArea *norms_plot;
+  GtkWidget *unpin_button;
+  GtkToggleButton *gradients_button;
+
+  float *data_x, *data_y;
+  int n_data;
+  char *model_name;
+  NnbSnapshot *snapshot;  /* the one drawn, or NULL */
+  NnbNormHistory *norms;
+  GArray *pinned;         /* PinnedCurve */
+  gboolean loss_log_scale;
+  NnbPlotPointer data_pointer, loss_pointer, norms_pointer;
+  int data_plotted_epoch;
+  int loss_plotted_epoch;
+  gint64 described_us;    /* when the plots' accessible labels last changed */
+};
+
+G_DEFINE_FINAL_TYPE (NnbPlotsPanel, nnb_plots_panel, GTK_TYPE_WIDGET)
+
+static void
+pinned_curve_clear (gpointer data)
+{
+  PinnedCurve *curve = data;
+
+  g_free (curve->label);
+  g_free (curve->x);
+  g_free (curve->y);
+}
+
+/* Series: what each plot shows, pointing into the panel's state. */
+
+static void
+data_series (NnbPlotsPanel *self, NnbDataSeries *series, NnbPlotCurve *references)
+{
+  memset (series, 0, sizeof *series);
+  series->data_x = self->data_x;
+  series->data_y = self->data_y;
+  series->n_data = self->n_data;
+  series->curve_label = self->model_name;
+  if (self->snapshot != NULL && self->snapshot->n_grid > 1)
+    {
+      series->curve_x = self->snapshot->grid_x;
+      series->curve_y = self->snapshot->grid_y;
+      series->n_curve = self->snapshot->n_grid;
+    }
+  for (guint i = 0; i < self->pinned->len; i++)
+    {
+      const PinnedCurve *curve = &g_array_index (self->pinned, PinnedCurve, i);
+
+      references[i] = (NnbPlotCurve) { curve->label, curve->x, curve->y, curve->n };
+    }
+  series->references = references;
+  series->n_references = (int) self->pinned->len;
+  if (self->model_name != NULL && self->n_data == 0)
+    series->message = _("This model has more than one input: there is no curve to draw");
+  else if (self->model_name != NULL && series->n_curve == 0)
+    series->message = _("Train to see the fitted curve");
+}
+
+static void
+loss_series (NnbPlotsPanel *self, NnbLossSeries *series)
+{
+  memset (series, 0, sizeof *series);
+  series->log_scale = self->loss_log_scale;
+  if (self->snapshot != NULL && self->snapshot->losses != NULL)
+    {
+      series->losses = (const double *) self->snapshot->losses->data;
+      series->n = (int) self->snapshot->losses->len;
+    }
+}
+
+static void
+norm_series (NnbPlotsPanel *self, NnbNormSeries *series)
+{
+  gboolean gradients = gtk_toggle_button_get_active (self->gradients_button);
+
+  memset (series, 0, sizeof *series);
+  series->names = (const char *const *) self->norms->names->pdata;
+  series->n_series = (int) self->norms->names->len;
+  series->epochs = (const double *) self->norms->epochs->data;
+  series->norms = (const double *) (gradients ? self->norms->grad_norms : self->norms->value_norms)->data;
+  series->n_points = (int) self->norms->epochs->len;
+  series->gradients = gradients;
+}
+
+static void describe_plots (NnbPlotsPanel *self);
+
+/* Drawing */
+
+void
+nnb_plots_panel_draw_data (NnbPlotsPanel *self, cairo_t *cr, int width, int height, const NnbPlotStyle *style)
+{
+  g_autofree NnbPlotCurve *references = NULL;
+  NnbDataSeries series;
+
+  g_return_if_fail (NNB_IS_PLOTS_PANEL (self));
+
+  references = g_new0 (NnbPlotCurve, self->pinned->len + 1);
+  data_series (self, &series, references);
+  nnb_plot_data_draw (cr, width, height, &series, style);
+}
+
+void
+nnb_plots_panel_draw_loss (NnbPlotsPanel *self, cairo_t *cr, int width, int height, const NnbPlotStyle *style)
+{
+  NnbLossSeries series;
+
+  g_return_if_fail (NNB_IS_PLOTS_PANEL (self));
+
+  loss_series (self, &series);
+  nnb_plot_loss_draw (cr, width, height, &series, style);
+}
+
+void
+nnb_plots_panel_draw_norms (NnbPlotsPanel *self, cairo_t *cr, int width, int height, const NnbPlotStyle *style)
+{
+  NnbNormSeries series;
+
+  g_return_if_fail (NNB_IS_PLOTS_PANEL (self));
+
+  norm_series (self, &series);
+  nnb_plot_norms_draw (cr, width, height, &series, style);
+}
+
+static void
+draw_data_plot (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
+{
+  NnbPlotsPanel *self = user_data;
+  g_autofree NnbPlotCurve *references = g_new0 (NnbPlotCurve, self->pinned->len + 1);
+  NnbPlotStyle style;
+  NnbDataSeries series;
+
+  nnb_plot_style_for_widget (GTK_WIDGET (area), &style);
+  data_series (self, &series, references);
+  series.pointer = self->data_pointer;
+  nnb_plot_data_draw (cr, width, height, &series, &style);
+  self->data_plotted_epoch = self->snapshot != NULL ? self->snapshot->epoch : -1;
+}
+
+static void
+draw_loss_plot (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
+{
+  NnbPlotsPanel *self = user_data;
+  NnbPlotStyle style;
+  NnbLossSeries series;
+
+  nnb_plot_style_for_widget (GTK_WIDGET (area), &style);
+  loss_series (self, &series);
+  series.pointer = self->loss_pointer;
+  nnb_plot_loss_draw (cr, width, height, &series, &style);
+  self->loss_plotted_epoch = self->snapshot != NULL ? self->snapshot->epoch : -1;
+}
+
+static void
+draw_norms_plot (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
+{
+  NnbPlotsPanel *self = user_data;
+  NnbPlotStyle style;
+  NnbNormSeries series;
+
+  nnb_plot_style_for_widget (GTK_WIDGET (area), &style);
+  norm_series (self, &series);
+  series.pointer = self->norms_pointer;
+  nnb_plot_norms_draw (cr, width, height, &series, &style);
+}
+
+static void
+queue_all (NnbPlotsPanel *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self->data_plot));
+  gtk_widget_queue_draw (GTK_WIDGET (self->loss_plot));
+  gtk_widget_queue_draw (GTK_WIDGET (self->norms_plot));
+}
+
+void
+nnb_plots_panel_redraw (NnbPlotsPanel *self)
+{
+  g_return_if_fail (NNB_IS_PLOTS_PANEL (self));
+
+  queue_all (self);
+}
+
+/* The pointer: each plot reads out the value under it. */
+
+static NnbPlotPointer *
+pointer_for (NnbPlotsPanel *self, GtkWidget *area)
+{
+  if (area == GTK_WIDGET (self->data_plot))
+    return &self->data_pointer;
+  if (area == GTK_WIDGET (self->loss_plot))
+    return &self->loss_pointer;
+  return &self->norms_pointer;
+}
+
+static void
+motion_cb (GtkEventControllerMotion *controller, double x, double y, gpointer user_data)
+{
+  GtkWidget *area = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  NnbPlotPointer *pointer = pointer_for (user_data, area);
+
+  *pointer = (NnbPlotPointer) { TRUE, x, y };
+  gtk_widget_queue_draw (area);
+}
+
+static void
+leave_cb (GtkEventControllerMotion *controller, gpointer user_data)
+{
+  GtkWidget *area = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+
+  pointer_for (user_data, area)->active = FALSE;
+  gtk_widget_queue_draw (area);
+}
+
+static void
+track_pointer (NnbPlotsPanel *self, GtkDrawingArea *area)
+{
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+
+  g_signal_connect (motion, "enter", G_CALLBACK (motion_cb), self);
+  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (area), motion);
+}
+
+/* Public API */
+
+void
+nnb_plots_panel_set_data (NnbPlotsPanel *self, const float *x, const float *y, int n, const char *name)
+{
+  g_return_if_fail (NNB_IS_PLOTS_PANEL (self));
+
+  g_clear_pointer (&self->data_x, g_free);
+  g_clear_pointer (&self->data_y, g_free);
+  self->n_data = 0;
+  if (x != NULL && y != NULL && n > 0)
+    {
+      self->data_x = g_memdup2 (x, sizeof (float) * n);
+      self->data_y = g_memdup2 (y, sizeof (float) * n);
+      self->n_data = n;
+    }
+  g_free (self->model_name);
+  self->model_name = g_strdup (name);
+  nnb_norm_history_clear (self->norms);
+  queue_all (self);
+  describe_plots (self);
+}
+
+void
+nnb_plots_panel_take_snapshot (NnbPlotsPanel *self, NnbSnapshot *snapshot)
+{
+  g_return_if_fail (NNB_IS_PLOTS_PANEL (self));
+
+  if (snapshot == self->snapshot)
+    return;
+  if (snapshot != NULL)
+    nnb_snapshot_ref (snapshot);
+  g_clear_pointer (&self->snapshot, nnb_snapshot_unref);
+  self->snapshot = snapshot;
+  if (snapshot != NULL)
+    nnb_norm_history_add (self->norms, snapshot);
+  else
+    nnb_norm_history_clear (self->norms);
+  queue_all (self);
+  describe_plots (self);
+}
+
+/* Screen readers hear what the plots show, not only what they are. Twice
+ * a second at most: every frame would flood the accessibility bus. */
+#define DESCRIBE_INTERVAL_US (500 * 1000)
+
+static void
+describe_plots (NnbPlotsPanel *self)
+{
+  const NnbSnapshot *snapshot = self->snapshot;
+  g_autofree char *data = NULL;
+  g_autofree char *loss = NULL;
+  g_autofree char *norms = NULL;
+  gint64 now = g_get_monotonic_time ();
+
+  if (snapshot != NULL && snapshot->state == NNB_TRAINER_RUNNING
+      && now - self->described_us < DESCRIBE_INTERVAL_US)
+    return;
+  self->described_us = now;
+
+  if (snapshot == NULL || snapshot->epoch == 0)
+    {
+      data = nnb_locale_strdup_printf (_("Data plot: %'d training points, no fitted curve yet"), self->n_data);
+      loss = g_strdup (_("Loss plot: nothing trained yet"));
+      norms = g_strdup (_("Parameter norms: nothing trained yet"));
+    }
+  else
+    {
+      /* Translators: accessible descriptions of the plots while training */
+      data = nnb_locale_strdup_printf (_("Data plot: %'d training points and the fitted curve at epoch %'d"),
+                                       self->n_data, snapshot->epoch);
+      loss = nnb_locale_strdup_printf (_("Loss plot, epoch %'d, loss %.4g"), snapshot->epoch, snapshot->loss);
+      norms = nnb_locale_strdup_printf (_("Parameter norms, epoch %'d"), snapshot->epoch);
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->data_plot), GTK_ACCESSIBLE_PROPERTY_LABEL, data, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->loss_plot), GTK_ACCESSIBLE_PROPERTY_LABEL, loss, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->norms_plot), GTK_ACCESSIBLE_PROPERTY_LABEL, norms, -1);
+}
+
+gboolean
+nnb_plots_panel_pin_curve (NnbPlotsPanel *self, const char *label)
+{
+  PinnedCurve curve;
+
+  g_return_val_if_fail (NNB_IS_PLOTS_PANEL (self), FALSE);
+
+  if (self->snapshot == NULL || self->snapshot->n_grid < 2)
+    return FALSE;
+
+  curve.label = g_strdup (label != NULL ? label : self->model_name);
+  curve.n = self->snapshot->n_grid;
+  curve.x = g_memdup2 (self->snapshot->grid_x, sizeof (float) * curve.n);
+  curve.y = g_memdup2 (self->snapshot->grid_y, sizeof (float) * curve.n);
+  g_array_append_val (self->pinned, curve);
+  gtk_widget_set_visible (self->unpin_button, TRUE);
+  gtk_widget_queue_draw (GTK_WIDGET (self->data_plot));
+
+  return TRUE;
+}
+
+void
+nnb_plots_panel_clear_pinned (NnbPlotsPanel *self)
+{
+  g_return_if_fail (NNB_IS_PLOTS_PANEL (self));
+
+  g_array_set_size (self->pinned, 0);
+  gtk_widget_set_visible (self->unpin_button, FALSE);
+  gtk_widget_queue_draw (GTK_WIDGET (self->data_plot));
+}
+
+guint
+nnb_plots_panel_get_n_pinned (NnbPlotsPanel *self)
+{
+  g_return_val_if_fail (NNB_IS_PLOTS_PANEL (self), 0);
+
+  return self->pinned->len;
+}
+
+gboolean
+nnb_plots_panel_get_pinned (NnbPlotsPanel *self, guint index, const char **label,
+                            const float **x, const float **y, int *n)
+{
+  const PinnedCurve *curve;
+
+  g_return_val_if_fail (NNB_IS_PLOTS_PANEL (self), FALSE);
+
+  if (index >= self->pinned->len)
+    return FALSE;
+  curve = &g_array_index (self->pinned, PinnedCurve, index);
+  if (label != NULL)
+    *label = curve->label;
+  if (x != NULL)
+    *x = curve->x;
+  if (y != NULL)
+    *y = curve->y;
+  if (n != NULL)
+    *n = curve->n;
+
+  return TRUE;
+}
+
+void
+nnb_plots_panel_set_loss_log_scale (NnbPlotsPanel *self, gboolean log_scale)
+{
+  g_return_if_fail (NNB_IS_PLOTS_PANEL (self));
+
+  self->loss_log_scale = log_scale;
+  gtk_widget_queue_draw (GTK_WIDGET (self->loss_plot));
+}
+
+void
+nnb_plots_panel_set_compact (NnbPlotsPanel *self, gboolean compact)
+{
+  g_return_if_fail (NNB_IS_PLOTS_PANEL (self));
+
+  /* The norms are for a student's own digging; a class follows the fit
+   * and the loss, and reads them better with the room the norms leave. */
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->norms_plot)), !compact);
+}
+
+void
+nnb_plots_panel_get_plotted_epochs (NnbPlotsPanel *self, int *data_epoch, int *loss_epoch)
+{
+  g_return_if_fail (NNB_IS_PLOTS_PANEL (self));
+
+  if (data_epoch != NULL)
+    *data_epoch = self->data_plotted_epoch;
+  if (loss_epoch != NULL)
+    *loss_epoch = self->loss_plotted_epoch;
+}
+
+guint
+nnb_plots_panel_get_n_norm_points (NnbPlotsPanel *self)
+{
+  g_return_val_if_fail (NNB_IS_PLOTS_PANEL (self), 0);
+
+  return nnb_norm_history_get_n_points (self->norms);
+}
+
+/* GObject */
+
+static void
+nnb_plots_panel_dispose (GObject *object)
+{
+  NnbPlotsPanel *self = NNB_PLOTS_PANEL (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), NNB_TYPE_PLOTS_PANEL);
+  g_clear_pointer (&self->snapshot, nnb_snapshot_unref);
+
+  G_OBJECT_CLASS (nnb_plots_panel_parent_class)->dispose (object);
+}
+
+static void
+nnb_plots_panel_finalize (GObject *object)
+{
+  NnbPlotsPanel *self = NNB_PLOTS_PANEL (object);
+
+  g_free (self->data_x);
+  g_free (self->data_y);
+  g_free (self->model_name);
+  nnb_norm_history_free (self->norms);
+  g_array_unref (self->pinned);
+
+  G_OBJECT_CLASS (nnb_plots_panel_parent_class)->finalize (object);
+}
+
+static void
+nnb_plots_panel_class_init (NnbPlotsPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = nnb_plots_panel_dispose;
+  object_class->finalize = nnb_plots_panel_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/nnblocks/NNBlocks/ui/nnb-plots-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, NnbPlotsPanel, box);
+  gtk_widget_class_bind_template_child (widget_class, NnbPlotsPanel, data_plot);
+  gtk_widget_class_bind_template_child (widget_class, NnbPlotsPanel, loss_plot);
+  gtk_widget_class_bind_template_child (widget_class, NnbPlotsPanel, norms_plot);
+  gtk_widget_class_bind_template_child (widget_class, NnbPlotsPanel, unpin_button);
+  gtk_widget_class_bind_template_child (widget_class, NnbPlotsPanel, gradients_button);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+nnb_plots_panel_init (NnbPlotsPanel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->norms = nnb_norm_history_new ();
+  self->pinned = g_array_new (FALSE, TRUE, sizeof (PinnedCurve));
+  g_array_set_clear_func (self->pinned, pinned_curve_clear);
+  self->loss_log_scale = TRUE;
+  self->data_plotted_epoch = -1;
+  self->loss_plotted_epoch = -1;
+
+  gtk_drawing_area_set_draw_func (self->data_plot, draw_data_plot, self, NULL);
+  gtk_drawing_area_set_draw_func (self->loss_plot, draw_loss_plot, self, NULL);
+  gtk_drawing_area_set_draw_func (self->norms_plot, draw_norms_plot, self, NULL);
+  track_pointer (self, self->data_plot);
+  track_pointer (self, self->loss_plot);
+  track_pointer (self, self->norms_plot);
+  g_signal_connect_swapped (self->gradients_button, "toggled", G_CALLBACK (gtk_widget_queue_draw), self->norms_plot);
+}

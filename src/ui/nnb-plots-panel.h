@@ -1,0 +1,54 @@
+/* nnb-plots-panel.h — the plots under the diagram: the data with the fitted
+ * curve (and curves pinned for comparison), the loss, and the parameters'
+ * norms over time; each reads out the value under the pointer. It draws
+ * the snapshot it was last given; the window hands it the trainer's latest
+ * on every frame. Built from data/ui/nnb-plots-panel.ui. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "nnb-plot-axes.h"
+#include "nnb-trainer.h"
+
+G_BEGIN_DECLS
+
+#define NNB_TYPE_PLOTS_PANEL (nnb_plots_panel_get_type ())
+G_DECLARE_FINAL_TYPE (NnbPlotsPanel, nnb_plots_panel, NNB, PLOTS_PANEL, GtkWidget)
+
+/* The training points (copied), for models with one input and one output;
+ * n 0 for none. name labels the model's curve in the legend. */
+void nnb_plots_panel_set_data (NnbPlotsPanel *self, const float *x, const float *y, int n, const char *name);
+
+/* Shows snapshot (may be NULL: nothing trained). Cheap: queues drawing. */
+void nnb_plots_panel_take_snapshot (NnbPlotsPanel *self, NnbSnapshot *snapshot);
+
+/* Keeps the current fitted curve on the data plot, labelled, while other
+ * models train — the page's straight line beside SineNet. FALSE when there
+ * is no curve to keep. */
+gboolean nnb_plots_panel_pin_curve (NnbPlotsPanel *self, const char *label);
+void nnb_plots_panel_clear_pinned (NnbPlotsPanel *self);
+guint nnb_plots_panel_get_n_pinned (NnbPlotsPanel *self);
+/* The pinned curve's label and points; FALSE when index is out of range. */
+gboolean nnb_plots_panel_get_pinned (NnbPlotsPanel *self, guint index, const char **label,
+                                     const float **x, const float **y, int *n);
+
+/* Draws again in the current style (presentation mode, dark style). */
+void nnb_plots_panel_redraw (NnbPlotsPanel *self);
+
+void nnb_plots_panel_set_loss_log_scale (NnbPlotsPanel *self, gboolean log_scale);
+
+/* Compact (presentation mode): the data and the loss only, each wider. */
+void nnb_plots_panel_set_compact (NnbPlotsPanel *self, gboolean compact);
+
+/* The epochs of the snapshots the data and loss plots last drew (-1: none). */
+void nnb_plots_panel_get_plotted_epochs (NnbPlotsPanel *self, int *data_epoch, int *loss_epoch);
+
+/* Points in the norms plot's history (so tests see it grow). */
+guint nnb_plots_panel_get_n_norm_points (NnbPlotsPanel *self);
+
+/* The same drawings into any cairo_t (export to PNG, SVG, PDF, handouts). */
+void nnb_plots_panel_draw_data (NnbPlotsPanel *self, cairo_t *cr, int width, int height, const NnbPlotStyle *style);
+void nnb_plots_panel_draw_loss (NnbPlotsPanel *self, cairo_t *cr, int width, int height, const NnbPlotStyle *style);
+void nnb_plots_panel_draw_norms (NnbPlotsPanel *self, cairo_t *cr, int width, int height, const NnbPlotStyle *style);
+
+G_END_DECLS

@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
 # ./test.sh — sets up, builds and runs every test suite (the UI tests under
 # Xvfb). Ends with "N passed, N failed, N skipped"; exits non-zero on any
-# failure, including a failed build. Extra arguments go to `meson test`
+# failure, including a failed build. .ci/run passes the results of its
+# checks before the tests in NNB_CI_PASSED and NNB_CI_FAILED (and the failed
+# ones' names in NNB_CI_FAILED_NAMES); they count in that line too. Extra arguments go to `meson test`
 # (e.g. ./test.sh --suite core).
 set -uo pipefail
 cd "$(dirname "$0")"
 
+ci_passed=${NNB_CI_PASSED:-0}
+ci_failed=${NNB_CI_FAILED:-0}
+ci_summary() {
+  if ((ci_passed + ci_failed > 0)); then
+    echo "==> Counted below with the tests: .ci/run's checks, ${ci_passed} passed, ${ci_failed} failed${NNB_CI_FAILED_NAMES:+ (${NNB_CI_FAILED_NAMES})}"
+  fi
+}
+
 if ! scripts/setup.sh --tests; then
   echo "build failed"
-  echo "0 passed, 1 failed"
+  ci_summary
+  echo "${ci_passed} passed, $((ci_failed + 1)) failed"
   exit 1
 fi
 
@@ -27,5 +38,6 @@ failed=$(( ${fail:-0} + ${unexpected_pass:-0} + ${timeout:-0} ))
 if [[ $status -ne 0 && $failed -eq 0 ]]; then
   failed=1
 fi
-echo "${passed} passed, ${failed} failed, ${skipped:-0} skipped"
-[[ $status -eq 0 && $failed -eq 0 ]]
+ci_summary
+echo "$((passed + ci_passed)) passed, $((failed + ci_failed)) failed, ${skipped:-0} skipped"
+[[ $status -eq 0 && $failed -eq 0 && $ci_failed -eq 0 ]]

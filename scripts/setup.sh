@@ -14,11 +14,16 @@ build_packages=(
   libgtk-4-dev libadwaita-1-dev libgtksourceview-5-dev
   desktop-file-utils appstream
 )
+# libxtst6: the editor's pointer tests drive Xvfb through XTest;
+# imagemagick: scripts/screenshot.sh grabs and crops the screen
 test_packages=(
-  xvfb xauth python3 python3-torch python3-onnx python3-numpy
+  xvfb xauth libxtst6 imagemagick python3 python3-torch python3-onnx python3-numpy
 )
+# clang; its sanitizer and libFuzzer runtimes; llvm-symbolizer (from llvm),
+# which names the functions in sanitizer reports: the leak suppressions
+# (tests/sanitizers/lsan.supp) match those names
 sanitizer_packages=(
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev llvm
 )
 
 packages=("${build_packages[@]}")

@@ -1,25 +1,9 @@
 /* nnb-cli-inspect.c — looking at a model: inspect, trace, devices. */
 #include "nnb-cli.h"
+#include "nnb-python.h"
 
 #include <stdio.h>
 #include <string.h>
-
-/* Python's f"{total:,}" */
-static char *
-with_commas (int64_t value)
-{
-  g_autofree char *digits = g_strdup_printf ("%" G_GINT64_FORMAT, value);
-  GString *text = g_string_new (NULL);
-  int len = strlen (digits);
-
-  for (int i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0 && digits[i - 1] != '-')
-        g_string_append_c (text, ',');
-      g_string_append_c (text, digits[i]);
-    }
-  return g_string_free (text, FALSE);
-}
 
 int
 nnb_cli_inspect (int argc, char **argv)
@@ -49,7 +33,7 @@ nnb_cli_inspect (int argc, char **argv)
       /* the page's f"{name:12s} {str(tuple(p.shape)):10s} requires_grad={…}" */
       printf ("%-12s %-10s requires_grad=%s\n", named->name, shape, named->param->requires_grad ? "True" : "False");
     }
-  total = with_commas (nnb_model_count_parameters (project->model));
+  total = nnb_python_int_with_commas (nnb_model_count_parameters (project->model));
   printf ("total parameters: %s\n", total);
   return NNB_EXIT_OK;
 }

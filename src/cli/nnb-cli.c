@@ -26,6 +26,8 @@ static const Command commands[] = {
   { "export", nnb_cli_export, "write weights (safetensors), PyTorch code or ONNX" },
   { "import-weights", nnb_cli_import_weights, "load a PyTorch state_dict (safetensors) into a project" },
   { "devices", nnb_cli_devices, "list the devices training can run on" },
+  { "lesson", nnb_cli_lesson, "run a lesson in the terminal: text, models, training and checks" },
+  { "race", nnb_cli_race, "time an epoch on every device as the model widens (the device race)" },
 };
 
 static void

@@ -32,5 +32,7 @@ int nnb_cli_forward (int argc, char **argv);
 int nnb_cli_export (int argc, char **argv);
 int nnb_cli_import_weights (int argc, char **argv);
 int nnb_cli_devices (int argc, char **argv);
+int nnb_cli_lesson (int argc, char **argv);
+int nnb_cli_race (int argc, char **argv);
 
 G_END_DECLS

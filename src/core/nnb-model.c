@@ -240,11 +240,10 @@ nnb_model_add_node (NnbModel *model, NnbNodeKind kind, const char *name,
   return model->nodes->len - 1;
 }
 
-/* TRUE when `target` is reachable from `start` by following wires forward. */
-static gboolean
-reaches (const NnbModel *model, int start, int target)
+gboolean
+nnb_model_wires_reach (const GPtrArray *items, glong inputs_offset, int start, int target)
 {
-  g_autofree gboolean *seen = g_new0 (gboolean, model->nodes->len);
+  g_autofree gboolean *seen = g_new0 (gboolean, items->len);
   g_autoptr (GArray) stack = g_array_new (FALSE, FALSE, sizeof (int));
 
   g_array_append_val (stack, start);
@@ -257,10 +256,10 @@ reaches (const NnbModel *model, int start, int target)
       if (seen[current])
         continue;
       seen[current] = TRUE;
-      for (guint i = 0; i < model->nodes->len; i++)
+      for (guint i = 0; i < items->len; i++)
         {
-          NnbNode *node = model->nodes->pdata[i];
-          if (node->inputs[0] == current || node->inputs[1] == current)
+          const int *inputs = G_STRUCT_MEMBER_P (items->pdata[i], inputs_offset);
+          if (inputs[0] == current || inputs[1] == current)
             {
               int next = i;
               g_array_append_val (stack, next);
@@ -268,6 +267,32 @@ reaches (const NnbModel *model, int start, int target)
         }
     }
   return FALSE;
+}
+
+gboolean
+nnb_model_check_wire (NnbNodeKind source_kind, const char *source_name, NnbNodeKind target_kind,
+                      const char *target_name, int slot, gboolean loop, GError **error)
+{
+  if (source_kind == NNB_NODE_OUTPUT)
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH,
+                   "The output block '%s' ends the model; nothing can be wired from it.", source_name);
+      return FALSE;
+    }
+  if (slot < 0 || slot >= nnb_model_n_inputs (target_kind))
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH,
+                   "The block '%s' has no input number %d.", target_name, slot + 1);
+      return FALSE;
+    }
+  if (loop)
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH,
+                   "Wiring '%s' into '%s' would make a loop: data must flow from the input to the output without coming back.",
+                   source_name, target_name);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -280,25 +305,10 @@ nnb_model_connect (NnbModel *model, int from, int to, int slot, GError **error)
   source = model->nodes->pdata[from];
   target = model->nodes->pdata[to];
 
-  if (source->kind == NNB_NODE_OUTPUT)
-    {
-      g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH,
-                   "The output block '%s' ends the model; nothing can be wired from it.", source->name);
-      return FALSE;
-    }
-  if (slot < 0 || slot >= nnb_model_n_inputs (target->kind))
-    {
-      g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH,
-                   "The block '%s' has no input number %d.", target->name, slot + 1);
-      return FALSE;
-    }
-  if (from == to || reaches (model, to, from))
-    {
-      g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH,
-                   "Wiring '%s' into '%s' would make a loop: data must flow from the input to the output without coming back.",
-                   source->name, target->name);
-      return FALSE;
-    }
+  if (!nnb_model_check_wire (source->kind, source->name, target->kind, target->name, slot,
+                             from == to || nnb_model_wires_reach (model->nodes, G_STRUCT_OFFSET (NnbNode, inputs), to, from),
+                             error))
+    return FALSE;
   target->inputs[slot] = from;
   nnb_model_invalidate (model);
   return TRUE;

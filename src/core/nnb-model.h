@@ -93,6 +93,15 @@ gboolean nnb_model_remove_node (NnbModel *model, int index, GError **error);
 int nnb_model_find_node (const NnbModel *model, const char *name);
 NnbNode *nnb_model_get_node (const NnbModel *model, int index);
 int nnb_model_n_inputs (NnbNodeKind kind); /* slots of a node kind */
+/* TRUE when item `target` is reachable from item `start` by following wires
+ * forward; items (NnbNode*, or the editor's blocks) keep their int inputs[2]
+ * at inputs_offset (G_STRUCT_OFFSET). */
+gboolean nnb_model_wires_reach (const GPtrArray *items, glong inputs_offset, int start, int target);
+/* The rules every new wire from `source` into slot `slot` of `target`
+ * follows: nothing out of an output, a slot the target has, no loop (`loop`:
+ * the wire would close one). FALSE with a sentence naming the blocks. */
+gboolean nnb_model_check_wire (NnbNodeKind source_kind, const char *source_name, NnbNodeKind target_kind,
+                               const char *target_name, int slot, gboolean loop, GError **error);
 
 /* Convenience: nn.Sequential(m0, m1, …) as a model (class "Sequential"),
  * or a chain of named modules inside a subclass. */

@@ -36,3 +36,18 @@ nnb_python_float_repr (double v)
   return g_strdup (buf);
 }
 
+char *
+nnb_python_int_with_commas (int64_t value)
+{
+  g_autofree char *digits = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+  GString *text = g_string_new (NULL);
+  int len = strlen (digits);
+
+  for (int i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0 && digits[i - 1] != '-')
+        g_string_append_c (text, ',');
+      g_string_append_c (text, digits[i]);
+    }
+  return g_string_free (text, FALSE);
+}

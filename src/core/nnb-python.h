@@ -4,6 +4,7 @@
 #pragma once
 
 #include <glib.h>
+#include <stdint.h>
 
 G_BEGIN_DECLS
 
@@ -11,5 +12,8 @@ G_BEGIN_DECLS
  * fixed notation for decimal exponents in [−4, 16) ("0.01", "1.0", "-0.1")
  * and as "1e-05" / "1e+16" outside; "nan", "inf", "-inf". */
 char *nnb_python_float_repr (double value);
+
+/* f"{value:,}": the digits in groups of three ("4,353", "-1,000"). */
+char *nnb_python_int_with_commas (int64_t value);
 
 G_END_DECLS

@@ -10,6 +10,9 @@
 #endif
 
 #include "nnb-application.h"
+#include "nnb-backend.h"
+#include "nnb-app-benchmark.h"
+#include "nnb-autosave.h"
 #include "nnb-lesson-catalog.h"
 #include "nnb-window.h"
 
@@ -23,6 +26,8 @@ struct _NnbApplication
   GSettings *settings; /* NULL when the schema is not installed */
   char *lesson;        /* NULL for none */
   gboolean train;      /* --train: start training the files opened */
+  gboolean benchmark;  /* --benchmark (hidden): time the training, then quit */
+  gboolean recovery_offered; /* the first window asked about crashed sessions */
 };
 
 G_DEFINE_FINAL_TYPE (NnbApplication, nnb_application, ADW_TYPE_APPLICATION)
@@ -34,6 +39,9 @@ static const GOptionEntry option_entries[] = {
     N_("Start training the projects given as soon as they are open"), NULL },
   { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Show the version and quit"), NULL },
+  /* for bench/app-speed: src/ui/nnb-app-benchmark.c */
+  { "benchmark", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, NULL,
+    N_("Print the training speed and frame times when the run ends, then quit"), NULL },
   { G_OPTION_REMAINING, 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, NULL },
   { NULL }
 };
@@ -103,6 +111,13 @@ create_window (NnbApplication *self)
   NnbWindow *window = nnb_window_new (self);
 
   nnb_window_set_lesson (window, self->lesson);
+  nnb_autosave_attach (window);
+  /* projects a crash left behind are offered once, in the first window */
+  if (!self->recovery_offered)
+    {
+      self->recovery_offered = TRUE;
+      nnb_autosave_offer_recovery (window);
+    }
 
   return window;
 }
@@ -146,6 +161,8 @@ nnb_application_open (GApplication *app, GFile **files, int n_files, const char 
         window = create_window (self);
 
       nnb_window_set_train_on_open (window, self->train);
+      if (self->benchmark)
+        nnb_app_benchmark_attach (window);
       nnb_window_open (window, files[i]);
       gtk_window_present (GTK_WINDOW (window));
     }
@@ -176,6 +193,7 @@ nnb_application_command_line (GApplication *app, GApplicationCommandLine *comman
   gboolean has_lesson;
 
   self->train = g_variant_dict_contains (options, "train");
+  self->benchmark = g_variant_dict_contains (options, "benchmark");
   has_lesson = g_variant_dict_lookup (options, "lesson", "&s", &lesson);
   if (has_lesson)
     nnb_application_set_lesson (self, lesson);
@@ -284,11 +302,13 @@ static const struct
   { "win.toggle-lesson", { "F9", NULL } },
   { "win.presentation", { "F5", NULL } },
   { "win.save", { "<Control>s", NULL } },
+  { "win.save-as", { "<Control><Shift>s", NULL } },
   { "win.train", { "<Control>Return", NULL } },
   { "win.pause", { "<Control>period", NULL } },
   { "win.step", { "<Control><Shift>Return", NULL } },
   { "win.reset", { "<Control>r", NULL } },
   { "win.export-code", { "<Control>e", NULL } },
+  { "win.export-handout", { "<Control>p", NULL } },
 };
 
 static void
@@ -300,6 +320,10 @@ nnb_application_startup (GApplication *app)
 
   /* GtkSourceView's languages and styles, for the code view. */
   gtk_source_init ();
+  /* One OpenBLAS thread, as for nnblocks-cli: BLAS sums in another order
+   * with more threads, and the lessons quote PyTorch's one-thread numbers
+   * (SineNet converges at epoch 1544). The settings offer more. */
+  nnb_backend_cpu_set_threads (1);
 #if NNB_HAVE_CUDA
   /* installs the CUDA table; without a GPU, the device list says why */
   nnb_gpu_init ();

@@ -138,6 +138,22 @@ nnb_document_load_finish (GAsyncResult *result, GError **error)
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* A project made in memory (a lesson step's model): no file until it is
+ * saved; name is what the window and the plots' legend call it. */
+NnbDocument *
+nnb_document_new (NnbProject *project, NnbDataset *dataset, const char *name)
+{
+  NnbDocument *self;
+
+  g_return_val_if_fail (project != NULL && dataset != NULL && name != NULL, NULL);
+
+  self = g_object_new (NNB_TYPE_DOCUMENT, NULL);
+  self->name = g_strdup (name);
+  self->project = project;
+  self->dataset = dataset;
+  return self;
+}
+
 /* Accessors */
 
 GFile *
@@ -277,6 +293,59 @@ nnb_document_reset (NnbDocument *self, GError **error)
   g_signal_emit (self, signals[REBUILT], 0);
 
   return TRUE;
+}
+
+gboolean
+nnb_document_replace_model (NnbDocument *self, NnbModel *model, GArray *positions, GError **error)
+{
+  NnbModel *old_model;
+  GArray *old_positions;
+  NnbDataset *dataset;
+  gboolean had_weights;
+
+  g_return_val_if_fail (NNB_IS_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (model != NULL && positions != NULL, FALSE);
+
+  /* the worker must be gone before its model is */
+  nnb_document_drop_trainer (self);
+
+  old_model = self->project->model;
+  old_positions = self->project->positions;
+  had_weights = self->project->has_weights;
+  self->project->model = nnb_model_ref (model);
+  self->project->positions = g_array_ref (positions);
+  dataset = nnb_project_build (self->project, FALSE, error);
+  if (dataset == NULL)
+    {
+      nnb_model_unref (self->project->model);
+      g_array_unref (self->project->positions);
+      self->project->model = old_model;
+      self->project->positions = old_positions;
+      self->project->has_weights = had_weights;
+      return FALSE;
+    }
+  nnb_model_unref (old_model);
+  if (old_positions != NULL)
+    g_array_unref (old_positions);
+
+  g_clear_pointer (&self->dataset, nnb_dataset_free);
+  self->dataset = dataset;
+  nnb_document_set_dirty (self, TRUE);
+  g_signal_emit (self, signals[REBUILT], 0);
+
+  return TRUE;
+}
+
+void
+nnb_document_set_positions (NnbDocument *self, GArray *positions)
+{
+  g_return_if_fail (NNB_IS_DOCUMENT (self));
+  g_return_if_fail (positions != NULL);
+
+  if (self->project->positions != NULL)
+    g_array_unref (self->project->positions);
+  self->project->positions = g_array_ref (positions);
+  nnb_document_set_dirty (self, TRUE);
 }
 
 GBytes *

@@ -28,6 +28,9 @@ void nnb_document_load_async (GFile *file,
                               GAsyncReadyCallback callback,
                               gpointer user_data);
 NnbDocument *nnb_document_load_finish (GAsyncResult *result, GError **error);
+/* Takes project and dataset (built from it): a project made in memory, such
+ * as a lesson step's model, with no file until it is saved. */
+NnbDocument *nnb_document_new (NnbProject *project, NnbDataset *dataset, const char *name);
 
 GFile *nnb_document_get_file (NnbDocument *self);
 /* The file's name without ".nnb". */
@@ -50,6 +53,16 @@ gboolean nnb_document_is_training (NnbDocument *self);
 /* Replays the recipe without the file's weights: the model as it was
  * before any training. Drops the trainer. Emits ::rebuilt. */
 gboolean nnb_document_reset (NnbDocument *self, GError **error);
+
+/* The editor changed the graph: model (a new structure, parameters to be
+ * made) and positions (one per node) replace the project's, the recipe is
+ * replayed with the project's seeds so the parameters are what PyTorch
+ * would draw for this structure, and ::rebuilt is emitted. Drops the
+ * trainer. On error nothing changes. Takes neither argument's ownership. */
+gboolean nnb_document_replace_model (NnbDocument *self, NnbModel *model, GArray *positions, GError **error);
+/* Blocks moved: the positions (one per node) replace the project's; the
+ * parameters stay. */
+void nnb_document_set_positions (NnbDocument *self, GArray *positions);
 
 /* The project as .nnb text with its current weights. Not while training. */
 GBytes *nnb_document_serialize (NnbDocument *self, GError **error);

@@ -4,6 +4,7 @@
 
 #include <math.h>
 
+#include "nnb-locale-format.h"
 #include "nnb-parameter-row.h"
 
 struct _NnbParameterRow
@@ -151,7 +152,7 @@ format_norm (double v)
 {
   if (isnan (v))
     return g_strdup ("—");
-  return g_strdup_printf ("%.4g", v);
+  return nnb_locale_strdup_printf ("%.4g", v);
 }
 
 static void
@@ -168,7 +169,7 @@ nnb_parameter_row_get_property (GObject *object, guint prop_id, GValue *value, G
       g_value_set_string (value, self->shape);
       break;
     case PROP_COUNT_TEXT:
-      g_value_take_string (value, g_strdup_printf ("%" G_GINT64_FORMAT, self->count));
+      g_value_take_string (value, nnb_locale_format_count (self->count));
       break;
     case PROP_IS_PARAMETER:
       g_value_set_boolean (value, self->param != NULL);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "nnb-locale-format.h"
 #include "nnb-parameter-row.h"
 #include "nnb-parameter-view.h"
 
@@ -69,6 +70,9 @@ setup_name (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
   gtk_widget_add_css_class (label, "monospace");
   gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), label);
+  /* Screen readers name the row's expander by the name it shows. */
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (expander), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                  label, NULL, -1);
   gtk_list_item_set_child (item, expander);
   gtk_expression_bind (row_property ("name"), label, "label", item);
 }
@@ -110,6 +114,13 @@ bind_switch (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user
   binding = g_object_bind_property (row, "requires-grad", toggle, "active",
                                     G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_object_set_data (G_OBJECT (toggle), "binding", binding);
+  {
+    /* Translators: the accessible name of a parameter's switch; requires_grad
+     * is PyTorch's attribute, %s the parameter's dotted name (fc1.weight) */
+    g_autofree char *name = g_strdup_printf (_("requires_grad of %s"), nnb_parameter_row_get_name (row));
+
+    gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  }
   g_object_unref (row);
 }
 
@@ -190,7 +201,7 @@ nnb_parameter_view_set_model (NnbParameterView *self, NnbModel *model)
   gtk_single_selection_set_can_unselect (selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
 
-  count = g_strdup_printf ("%" G_GINT64_FORMAT, self->total);
+  count = nnb_locale_format_count (self->total);
   /* Translators: the total number of a model's parameters, e.g. "Total: 353 parameters" */
   total = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Total: %s parameter", "Total: %s parameters",
                                         (gulong) self->total),
@@ -222,6 +233,19 @@ nnb_parameter_view_update (NnbParameterView *self, const NnbSnapshot *snapshot)
         }
       nnb_parameter_row_set_norms (row, value_norm, grad_norm);
     }
+}
+
+void
+nnb_parameter_view_set_compact (NnbParameterView *self, gboolean compact)
+{
+  g_return_if_fail (NNB_IS_PARAMETER_VIEW (self));
+
+  /* What a class reads from afar is which tensors there are and how big;
+   * requires_grad and the norms are for the student at the keyboard (the
+   * norms plot shows them too). */
+  gtk_column_view_column_set_visible (self->requires_grad_column, !compact);
+  gtk_column_view_column_set_visible (self->value_norm_column, !compact);
+  gtk_column_view_column_set_visible (self->grad_norm_column, !compact);
 }
 
 void

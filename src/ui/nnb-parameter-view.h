@@ -21,6 +21,8 @@ void nnb_parameter_view_set_model (NnbParameterView *self, NnbModel *model);
 void nnb_parameter_view_update (NnbParameterView *self, const NnbSnapshot *snapshot);
 /* requires_grad may be toggled (not while training). */
 void nnb_parameter_view_set_editable (NnbParameterView *self, gboolean editable);
+/* Compact (presentation mode): only the name, shape and count columns. */
+void nnb_parameter_view_set_compact (NnbParameterView *self, gboolean compact);
 
 /* The rows as shown, every module expanded: GtkTreeListRow items. */
 GListModel *nnb_parameter_view_get_rows (NnbParameterView *self);

@@ -1,4 +1,5 @@
 /* nnb-plot-axes.c — the frame every plot shares, drawn with Cairo and Pango. */
+#include "nnb-locale-format.h"
 #include "nnb-plot-axes.h"
 
 #include <math.h>
@@ -56,6 +57,7 @@ nnb_plot_style_init_default (NnbPlotStyle *style)
     .line_width = 1.4,
     .accent = { 0.11, 0.44, 0.85, 1.0 }, /* libadwaita's blue */
     .background = { 1.0, 1.0, 1.0, 1.0 },
+    .marker_scale = 1.0,
   };
 }
 
@@ -178,11 +180,11 @@ format_tick (const NnbPlotScale *scale, double v, int decimals)
     {
       /* 0.001 … 1000 as plain numbers; beyond that 1e-05 reads better. */
       if (v >= 1e-3 && v <= 1e3)
-        return g_strdup_printf ("%g", v);
-      return g_strdup_printf ("%.0e", v);
+        return nnb_locale_strdup_printf ("%g", v);
+      return nnb_locale_strdup_printf ("%.0e", v);
     }
 
-  return g_strdup_printf ("%.*f", decimals, v);
+  return nnb_locale_strdup_printf ("%.*f", decimals, v);
 }
 
 void
@@ -382,16 +384,25 @@ nnb_plot_axes_draw_scaled (cairo_t *cr,
       }
   cairo_stroke (cr);
 
-  /* tick labels */
-  for (int i = 0; i < n_x_ticks; i++)
-    {
-      int w, h;
-      double x = nnb_plot_scale_map (x_scale, x_ticks[i], area.x, area.x + area.width);
+  /* tick labels; with large type on a narrow plot (presentation mode) a
+   * label that would run into the one before is left out, not overprinted */
+  {
+    double drawn_right = -G_MAXDOUBLE;
 
-      pango_layout_get_pixel_size (x_tick_layouts[i], &w, &h);
-      draw_centred (cr, x_tick_layouts[i], x, area.y + area.height + unit * 1.5 + h / 2.0, 0);
-      g_object_unref (x_tick_layouts[i]);
-    }
+    for (int i = 0; i < n_x_ticks; i++)
+      {
+        int w, h;
+        double x = nnb_plot_scale_map (x_scale, x_ticks[i], area.x, area.x + area.width);
+
+        pango_layout_get_pixel_size (x_tick_layouts[i], &w, &h);
+        if (x - w / 2.0 >= drawn_right + unit)
+          {
+            draw_centred (cr, x_tick_layouts[i], x, area.y + area.height + unit * 1.5 + h / 2.0, 0);
+            drawn_right = x + w / 2.0;
+          }
+        g_object_unref (x_tick_layouts[i]);
+      }
+  }
   for (int i = 0; i < n_y_ticks; i++)
     {
       int w, h;
@@ -412,6 +423,10 @@ nnb_plot_axes_draw_scaled (cairo_t *cr,
     {
       g_autoptr(PangoLayout) layout = make_layout (cr, style, message, FALSE);
 
+      /* a long explanation wraps inside the plot rather than running off it */
+      pango_layout_set_width (layout, (int) (MAX (1.0, area.width - 2 * unit) * PANGO_SCALE));
+      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+      pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
       set_source (cr, style, 0.5);
       draw_centred (cr, layout, area.x + area.width / 2, area.y + area.height / 2, 0);
     }

@@ -17,6 +17,8 @@ typedef struct
   double line_width;       /* of the axes */
   double accent[4];        /* RGBA of the fitted curve and the loss line */
   double background[4];    /* RGBA behind the plot; alpha 0: leave it as it is */
+  double marker_scale;     /* data points this many times their usual size; 0 counts as 1
+                            * (presentation mode: 2, nnb-presentation.h) */
 } NnbPlotStyle;
 
 /* What an axis spans. With log, min and max must be positive and ticks fall

@@ -8,18 +8,25 @@
  * snapshot and redraws only when a new one was published. */
 #include "nnb-config.h"
 
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
 #include <glib/gi18n.h>
 #include <gtksourceview/gtksource.h>
 
+#include "nnb-device-race-dialog.h"
+#include "nnb-block-palette.h"
+#include "nnb-diagram-link.h"
 #include "nnb-diagram-view.h"
 #include "nnb-export.h"
+#include "nnb-handout.h"
 #include "nnb-lesson-catalog.h"
+#include "nnb-lesson-panel.h"
+#include "nnb-locale-format.h"
 #include "nnb-parameter-view.h"
+#include "nnb-picture-export.h"
 #include "nnb-plot-axes.h"
-#include "nnb-plot-data.h"
-#include "nnb-plot-loss.h"
+#include "nnb-plots-panel.h"
+#include "nnb-recent-menu.h"
+#include "nnb-save-flow.h"
+#include "nnb-training-settings.h"
 #include "nnb-safetensors.h"
 #include "nnb-window.h"
 
@@ -42,22 +49,19 @@ struct _NnbWindow
   GtkMenuButton *primary_menu_button;
   GtkStack *train_stack;
   GtkMenuButton *settings_button;
-  GtkSpinButton *lr_spin;
-  GtkSpinButton *epochs_spin;
-  GtkDropDown *optimizer_dropdown;
-  GtkDropDown *loss_dropdown;
-  GtkSpinButton *batch_spin;
-  GtkSpinButton *seed_spin;
-  GtkBox *device_box;
+  NnbTrainingSettings *training_settings;
+  GMenu *recent_menu;
   AdwFlap *flap;
   GtkStack *lesson_stack;
   GtkLabel *lesson_name;
   GtkLabel *lesson_title;
   AdwStatusPage *lesson_status;
+  NnbLessonPanel *lesson_panel;
   GtkStack *diagram_stack;
   AdwStatusPage *diagram_status;
   GtkButton *diagram_open_button;
   NnbDiagramView *diagram_view;
+  GtkWidget *block_palette;
   AdwViewStack *side_stack;
   GtkStack *parameters_stack;
   AdwStatusPage *parameters_status;
@@ -65,23 +69,18 @@ struct _NnbWindow
   GtkStack *code_stack;
   AdwStatusPage *code_status;
   GtkSourceView *code_view;
-  GtkDrawingArea *data_plot;
-  GtkDrawingArea *loss_plot;
+  NnbPlotsPanel *plots_panel;
 
   GSettings *settings;       /* NULL when the schema is not installed */
   NnbDocument *document;     /* the project shown, or NULL */
   GCancellable *cancellable; /* set while a file is being opened */
   gboolean presentation_mode;
   gboolean train_on_open;
-  gboolean loss_log_scale;
+  gboolean close_confirmed;  /* the student chose to discard unsaved changes */
+  gboolean close_after_save; /* closing waits for a save */
   gboolean run_asked;        /* Train was pressed and the run has not ended */
-  gboolean filling_settings; /* settings widgets being set from the project */
-  GPtrArray *devices;        /* NnbDeviceInfo*, parallel to the device buttons */
-  GPtrArray *device_buttons; /* GtkCheckButton* */
 
   /* the data plot's points, copied once: the worker may read the dataset */
-  float *data_x, *data_y;
-  int n_data;
 
   /* the hand-off from the trainer */
   NnbSnapshot *snapshot;     /* the latest one taken, or NULL */
@@ -89,8 +88,6 @@ struct _NnbWindow
   gint64 settle_until_us;
   NnbTrainerState shown_state;
   gint64 text_updated_us;   /* when the labels last followed a snapshot */
-  int data_plotted_epoch;
-  int loss_plotted_epoch;
 };
 
 G_DEFINE_FINAL_TYPE (NnbWindow, nnb_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -120,79 +117,12 @@ toast (NnbWindow *self, const char *message)
 
 /* Plots */
 
-static void
-data_series (NnbWindow *self, NnbDataSeries *series)
-{
-  memset (series, 0, sizeof *series);
-  series->data_x = self->data_x;
-  series->data_y = self->data_y;
-  series->n_data = self->n_data;
-  if (self->snapshot != NULL && self->snapshot->n_grid > 1)
-    {
-      series->curve_x = self->snapshot->grid_x;
-      series->curve_y = self->snapshot->grid_y;
-      series->n_curve = self->snapshot->n_grid;
-    }
-  if (self->document != NULL && self->n_data == 0)
-    series->message = _("This model has more than one input: there is no curve to draw");
-  else if (self->document != NULL && series->n_curve == 0)
-    series->message = _("Train to see the fitted curve");
-}
-
-static void
-loss_series (NnbWindow *self, NnbLossSeries *series)
-{
-  memset (series, 0, sizeof *series);
-  series->log_scale = self->loss_log_scale;
-  if (self->snapshot != NULL && self->snapshot->losses != NULL)
-    {
-      series->losses = (const double *) self->snapshot->losses->data;
-      series->n = (int) self->snapshot->losses->len;
-    }
-}
-
-static void
-draw_data_plot (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
-{
-  NnbWindow *self = user_data;
-  NnbPlotStyle style;
-  NnbDataSeries series;
-
-  nnb_plot_style_for_widget (GTK_WIDGET (area), &style);
-  data_series (self, &series);
-  nnb_plot_data_draw (cr, width, height, &series, &style);
-  self->data_plotted_epoch = self->snapshot != NULL ? self->snapshot->epoch : -1;
-}
-
-static void
-draw_loss_plot (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
-{
-  NnbWindow *self = user_data;
-  NnbPlotStyle style;
-  NnbLossSeries series;
-
-  nnb_plot_style_for_widget (GTK_WIDGET (area), &style);
-  loss_series (self, &series);
-  nnb_plot_loss_draw (cr, width, height, &series, &style);
-  self->loss_plotted_epoch = self->snapshot != NULL ? self->snapshot->epoch : -1;
-}
-
 void
 nnb_window_get_plotted_epochs (NnbWindow *self, int *data_epoch, int *loss_epoch)
 {
   g_return_if_fail (NNB_IS_WINDOW (self));
 
-  if (data_epoch != NULL)
-    *data_epoch = self->data_plotted_epoch;
-  if (loss_epoch != NULL)
-    *loss_epoch = self->loss_plotted_epoch;
-}
-
-static void
-queue_plots (NnbWindow *self)
-{
-  gtk_widget_queue_draw (GTK_WIDGET (self->data_plot));
-  gtk_widget_queue_draw (GTK_WIDGET (self->loss_plot));
+  nnb_plots_panel_get_plotted_epochs (self->plots_panel, data_epoch, loss_epoch);
 }
 
 /* Lesson */
@@ -200,6 +130,8 @@ queue_plots (NnbWindow *self)
 void
 nnb_window_set_lesson (NnbWindow *self, const char *lesson_id)
 {
+  g_autoptr (NnbLesson) lesson = NULL;
+  g_autoptr (GError) error = NULL;
   const char *title;
 
   g_return_if_fail (NNB_IS_WINDOW (self));
@@ -210,10 +142,26 @@ nnb_window_set_lesson (NnbWindow *self, const char *lesson_id)
       adw_status_page_set_description (self->lesson_status,
                                        _("Start NN Blocks with <tt>--lesson day02</tt> to follow the Day 2 lesson"));
       gtk_stack_set_visible_child_name (self->lesson_stack, "none");
+      nnb_lesson_panel_set_lesson (self->lesson_panel, NULL);
+      /* no lesson: the diagram gets the room (F9 still shows the pane) */
+      adw_flap_set_reveal_flap (self->flap, FALSE);
       return;
     }
 
-  title = nnb_lesson_catalog_get_title (lesson_id);
+  lesson = nnb_lesson_catalog_load (lesson_id, &error);
+  title = lesson != NULL ? lesson->title : NULL;
+  /* an instructor's lesson with a mistake in it: say where */
+  if (lesson == NULL && !g_error_matches (error, NNB_FILE_ERROR, NNB_FILE_ERROR_IO))
+    {
+      g_autofree char *description = g_markup_escape_text (error->message, -1);
+
+      adw_status_page_set_title (self->lesson_status, _("Lesson Cannot Be Read"));
+      adw_status_page_set_description (self->lesson_status, description);
+      gtk_stack_set_visible_child_name (self->lesson_stack, "none");
+      nnb_lesson_panel_set_lesson (self->lesson_panel, NULL);
+      adw_flap_set_reveal_flap (self->flap, TRUE);
+      return;
+    }
   if (title == NULL)
     {
       g_autofree char *names = nnb_lesson_catalog_dup_names ();
@@ -224,12 +172,14 @@ nnb_window_set_lesson (NnbWindow *self, const char *lesson_id)
       adw_status_page_set_title (self->lesson_status, _("Lesson Not Found"));
       adw_status_page_set_description (self->lesson_status, description);
       gtk_stack_set_visible_child_name (self->lesson_stack, "none");
+      nnb_lesson_panel_set_lesson (self->lesson_panel, NULL);
       adw_flap_set_reveal_flap (self->flap, TRUE);
       return;
     }
 
   gtk_label_set_text (self->lesson_name, lesson_id);
   gtk_label_set_text (self->lesson_title, title);
+  nnb_lesson_panel_set_lesson (self->lesson_panel, lesson);
   gtk_stack_set_visible_child_name (self->lesson_stack, "lesson");
   adw_flap_set_reveal_flap (self->flap, TRUE);
 }
@@ -237,114 +187,50 @@ nnb_window_set_lesson (NnbWindow *self, const char *lesson_id)
 
 /* The training settings */
 
+/* Edited settings: a new learning rate applies to the paused run between
+ * steps (its loss history goes on); a new optimizer, loss, batching or
+ * device makes a new run from the weights reached, as building a new
+ * optimizer in PyTorch would; a new seed or init draws the weights again
+ * when nothing was trained yet, and otherwise on Reset. */
 static void
-fill_settings (NnbWindow *self)
-{
-  NnbProject *project = self->document != NULL ? nnb_document_get_project (self->document) : NULL;
-
-  if (project == NULL)
-    return;
-
-  self->filling_settings = TRUE;
-  gtk_spin_button_set_value (self->lr_spin, project->training.optimizer.lr);
-  gtk_spin_button_set_value (self->epochs_spin, project->training.epochs);
-  gtk_drop_down_set_selected (self->optimizer_dropdown,
-                              project->training.optimizer.kind == NNB_OPTIMIZER_ADAM ? 1 : 0);
-  gtk_drop_down_set_selected (self->loss_dropdown, project->training.loss == NNB_LOSS_L1 ? 1 : 0);
-  gtk_spin_button_set_value (self->batch_spin, (double) project->training.batch_size);
-  gtk_spin_button_set_value (self->seed_spin, (double) project->seed);
-  for (guint i = 0; i < self->devices->len; i++)
-    {
-      NnbDeviceInfo *info = self->devices->pdata[i];
-
-      if (nnb_device_equal (info->device, project->training.device))
-        gtk_check_button_set_active (self->device_buttons->pdata[i], TRUE);
-    }
-  self->filling_settings = FALSE;
-}
-
-static void
-settings_changed_cb (NnbWindow *self)
+settings_changed_cb (NnbWindow *self, guint change)
 {
   NnbProject *project;
-  NnbTrainingOptions *options;
-  NnbOptimizerKind kind;
-  double lr;
+  NnbTrainer *trainer;
 
-  if (self->filling_settings || self->document == NULL)
+  if (self->document == NULL)
     return;
 
   project = nnb_document_get_project (self->document);
-  options = &project->training;
-
-  /* Switching optimizer takes the new one's defaults (Adam's betas), as
-   * writing a different optim class in PyTorch would, but keeps the lr. */
-  kind = gtk_drop_down_get_selected (self->optimizer_dropdown) == 1 ? NNB_OPTIMIZER_ADAM : NNB_OPTIMIZER_SGD;
-  lr = gtk_spin_button_get_value (self->lr_spin);
-  if (kind != options->optimizer.kind)
-    nnb_optimizer_options_init (&options->optimizer, kind);
-  options->optimizer.lr = lr;
-  options->epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
-  options->loss = gtk_drop_down_get_selected (self->loss_dropdown) == 1 ? NNB_LOSS_L1 : NNB_LOSS_MSE;
-  options->batch_size = gtk_spin_button_get_value_as_int (self->batch_spin);
-  project->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
-  for (guint i = 0; i < self->devices->len; i++)
-    if (gtk_check_button_get_active (self->device_buttons->pdata[i]))
-      options->device = ((NnbDeviceInfo *) self->devices->pdata[i])->device;
-
-  /* The settings are fixed while the worker runs (the widgets are
-   * insensitive then); a trainer that waits is made again with them on the
-   * next Train, from the weights it reached. */
-  nnb_document_drop_trainer (self->document);
-  self->run_asked = FALSE;
-  g_clear_pointer (&self->snapshot, nnb_snapshot_unref);
+  trainer = nnb_document_get_trainer (self->document);
   nnb_document_set_dirty (self->document, TRUE);
-  nnb_parameter_view_update (self->parameter_view, NULL);
+
+  if (change & NNB_SETTINGS_CHANGED_RECIPE)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (self->snapshot == NULL || self->snapshot->epoch == 0)
+        {
+          if (!nnb_document_reset (self->document, &error))
+            toast (self, error->message);
+          return; /* ::rebuilt shows the new weights */
+        }
+      toast (self, _("The new seed and initialisation apply when you press Reset."));
+    }
+
+  if (change & NNB_SETTINGS_CHANGED_RUN)
+    {
+      nnb_document_drop_trainer (self->document);
+      self->run_asked = FALSE;
+      g_clear_pointer (&self->snapshot, nnb_snapshot_unref);
+      nnb_plots_panel_take_snapshot (self->plots_panel, NULL);
+      nnb_parameter_view_update (self->parameter_view, NULL);
+    }
+  else if ((change & NNB_SETTINGS_CHANGED_LR) && trainer != NULL)
+    nnb_trainer_set_lr (trainer, project->training.optimizer.lr);
+
   update_actions (self);
   update_status (self);
-  queue_plots (self);
-}
-
-static void
-build_device_list (NnbWindow *self)
-{
-  GtkCheckButton *group = NULL;
-
-  self->devices = nnb_device_list ();
-  self->device_buttons = g_ptr_array_new ();
-  for (guint i = 0; i < self->devices->len; i++)
-    {
-      NnbDeviceInfo *info = self->devices->pdata[i];
-      GtkWidget *button = gtk_check_button_new_with_label (info->label);
-
-      if (group != NULL)
-        gtk_check_button_set_group (GTK_CHECK_BUTTON (button), group);
-      else
-        group = GTK_CHECK_BUTTON (button);
-      gtk_box_append (self->device_box, button);
-      g_ptr_array_add (self->device_buttons, button);
-
-      /* A device that cannot be used is listed, greyed, with the reason:
-       * the student learns why there is no GPU rather than wondering. */
-      if (!info->available)
-        {
-          GtkWidget *reason = gtk_label_new (info->reason != NULL ? info->reason : "");
-
-          gtk_widget_set_sensitive (button, FALSE);
-          gtk_widget_set_tooltip_text (button, info->reason);
-          gtk_label_set_xalign (GTK_LABEL (reason), 0);
-          gtk_label_set_wrap (GTK_LABEL (reason), TRUE);
-          gtk_label_set_max_width_chars (GTK_LABEL (reason), 36);
-          gtk_widget_set_margin_start (reason, 28);
-          gtk_widget_add_css_class (reason, "caption");
-          gtk_widget_add_css_class (reason, "dim-label");
-          gtk_box_append (self->device_box, reason);
-        }
-      else
-        g_signal_connect_swapped (button, "toggled", G_CALLBACK (settings_changed_cb), self);
-    }
-  if (self->device_buttons->len > 0)
-    gtk_check_button_set_active (self->device_buttons->pdata[0], TRUE);
 }
 
 /* State shown: actions, buttons, subtitle */
@@ -386,11 +272,14 @@ update_actions (NnbWindow *self)
   set_action_enabled (self, "export-data-plot", has_document);
   set_action_enabled (self, "export-loss-plot", has_document);
   set_action_enabled (self, "export-diagram", has_document);
+  set_action_enabled (self, "export-handout", has_document);
   set_action_enabled (self, "copy-code", has_document);
 
   gtk_stack_set_visible_child_name (self->train_stack, running ? "pause" : "train");
   gtk_widget_set_sensitive (GTK_WIDGET (self->settings_button), has_document && !running);
   nnb_parameter_view_set_editable (self->parameter_view, has_document && !running);
+  /* the model belongs to the trainer's worker while it runs */
+  nnb_diagram_view_set_editable (self->diagram_view, has_document && !running);
 }
 
 static void
@@ -410,7 +299,7 @@ update_status (NnbWindow *self)
     subtitle = g_strdup_printf ("%s%s", nnb_document_get_dirty (self->document) ? "• " : "", name);
   else
     /* Translators: the window's subtitle while training: project name, epoch, loss */
-    subtitle = g_strdup_printf (_("%s%s — epoch %d, loss %.4g"),
+    subtitle = nnb_locale_strdup_printf (_("%s%s — epoch %'d, loss %.4g"),
                                 nnb_document_get_dirty (self->document) ? "• " : "", name,
                                 self->snapshot->epoch, self->snapshot->loss);
   adw_window_title_set_subtitle (self->window_title, subtitle);
@@ -427,7 +316,7 @@ take_snapshot (NnbWindow *self, NnbSnapshot *snapshot)
   self->snapshot = snapshot;
   self->shown_state = snapshot != NULL ? snapshot->state : NNB_TRAINER_IDLE;
 
-  queue_plots (self);
+  nnb_plots_panel_take_snapshot (self->plots_panel, snapshot);
   /* Numbers in labels change the layout of the whole window; a few times a
    * second is as fast as anyone reads them, and keeps each frame cheap.
    * A change of state always shows at once. */
@@ -436,6 +325,7 @@ take_snapshot (NnbWindow *self, NnbSnapshot *snapshot)
     {
       self->text_updated_us = g_get_monotonic_time ();
       nnb_parameter_view_update (self->parameter_view, snapshot);
+      nnb_diagram_view_set_snapshot (self->diagram_view, snapshot);
       update_status (self);
     }
 
@@ -449,7 +339,15 @@ take_snapshot (NnbWindow *self, NnbSnapshot *snapshot)
           && snapshot->message != NULL)
         toast (self, snapshot->message);
       else if (snapshot->state == NNB_TRAINER_CONVERGED)
-        toast (self, _("The loss went below the project’s target: training stopped."));
+        {
+          /* The epoch as the training loop counts it, from 0: the lesson's
+           * "converged at epoch 1544" is the 1545th epoch. */
+          g_autofree char *message =
+            nnb_locale_strdup_printf (_("Converged at epoch %d, loss %.4f: below the project’s target, so training stopped."),
+                                      snapshot->epoch - 1, snapshot->loss);
+
+          toast (self, message);
+        }
       update_actions (self);
     }
 }
@@ -529,21 +427,19 @@ copy_data_points (NnbWindow *self)
 {
   NnbDataset *data;
 
-  g_clear_pointer (&self->data_x, g_free);
-  g_clear_pointer (&self->data_y, g_free);
-  self->n_data = 0;
-
   if (self->document == NULL)
-    return;
+    {
+      nnb_plots_panel_set_data (self->plots_panel, NULL, NULL, 0, NULL);
+      return;
+    }
 
   /* Points only for one input: more inputs have no x axis to put them on. */
   data = nnb_document_get_dataset (self->document);
   if (data->x->ndim == 2 && data->x->shape[1] == 1 && data->y->numel == data->x->numel)
-    {
-      self->n_data = (int) data->x->numel;
-      self->data_x = g_memdup2 (data->x->data, sizeof (float) * self->n_data);
-      self->data_y = g_memdup2 (data->y->data, sizeof (float) * self->n_data);
-    }
+    nnb_plots_panel_set_data (self->plots_panel, data->x->data, data->y->data, (int) data->x->numel,
+                              nnb_document_get_name (self->document));
+  else
+    nnb_plots_panel_set_data (self->plots_panel, NULL, NULL, 0, nnb_document_get_name (self->document));
 }
 
 static void
@@ -557,7 +453,7 @@ show_document_contents (NnbWindow *self)
   nnb_diagram_view_set_document (self->diagram_view, self->document);
   nnb_parameter_view_set_model (self->parameter_view, project != NULL ? project->model : NULL);
   set_code (self);
-  fill_settings (self);
+  nnb_training_settings_set_project (self->training_settings, project);
 
   gtk_stack_set_visible_child_name (self->diagram_stack, project != NULL ? "diagram" : "empty");
   gtk_stack_set_visible_child_name (self->parameters_stack, project != NULL ? "tree" : "empty");
@@ -565,7 +461,7 @@ show_document_contents (NnbWindow *self)
 
   update_actions (self);
   update_status (self);
-  queue_plots (self);
+  nnb_plots_panel_take_snapshot (self->plots_panel, self->snapshot);
 }
 
 static void
@@ -605,6 +501,32 @@ nnb_window_get_document (NnbWindow *self)
 {
   g_return_val_if_fail (NNB_IS_WINDOW (self), NULL);
   return self->document;
+}
+
+void
+nnb_window_show_document (NnbWindow *self, NnbDocument *document)
+{
+  g_return_if_fail (NNB_IS_WINDOW (self));
+  g_return_if_fail (NNB_IS_DOCUMENT (document));
+
+  /* a file still being opened would replace it when it arrives */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  set_document (self, document);
+}
+
+NnbLessonPanel *
+nnb_window_get_lesson_panel (NnbWindow *self)
+{
+  g_return_val_if_fail (NNB_IS_WINDOW (self), NULL);
+  return self->lesson_panel;
+}
+
+void
+nnb_window_add_toast (NnbWindow *self, AdwToast *toast)
+{
+  g_return_if_fail (NNB_IS_WINDOW (self));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 void
@@ -656,6 +578,8 @@ load_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
 
   set_document (self, document);
+  if (nnb_document_get_file (document) != NULL)
+    nnb_save_flow_add_recent (nnb_document_get_file (document));
   if (self->train_on_open)
     {
       self->train_on_open = FALSE;
@@ -824,48 +748,55 @@ reset_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 /* Saving */
 
 static void
-save_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(NnbWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+  if (!nnb_save_flow_save_finish (result, &error))
     {
-      g_autofree char *name = g_file_get_parse_name (G_FILE (source));
-      g_autofree char *message = g_strdup_printf (_("Could not save “%s”: %s"), name, error->message);
-
-      toast (self, message);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (self, error->message);
+      self->close_after_save = FALSE;
       return;
     }
 
-  if (self->document != NULL && nnb_document_get_file (self->document) != NULL
-      && g_file_equal (nnb_document_get_file (self->document), G_FILE (source)))
-    nnb_document_set_dirty (self->document, FALSE);
+  update_status (self);
+  if (self->close_after_save)
+    {
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
   toast (self, _("Saved"));
+}
+
+static void
+save (NnbWindow *self, gboolean choose_file)
+{
+  if (self->document == NULL || is_running (self))
+    return;
+
+  nnb_save_flow_save_async (GTK_WINDOW (self), self->document, choose_file, saved_cb, g_object_ref (self));
 }
 
 static void
 save_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  NnbWindow *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  GFile *file;
+  save (user_data, FALSE);
+}
 
-  if (self->document == NULL || is_running (self))
-    return;
+static void
+save_as_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  save (user_data, TRUE);
+}
 
-  /* Serialised here, where the model is not training; written in the
-   * background, atomically (a temporary file renamed over the old one). */
-  bytes = nnb_document_serialize (self->document, &error);
-  if (bytes == NULL)
-    {
-      toast (self, error->message);
-      return;
-    }
-  file = nnb_document_get_file (self->document);
-  g_file_replace_contents_bytes_async (file, bytes, NULL, TRUE, G_FILE_CREATE_NONE, NULL,
-                                       save_cb, g_object_ref (self));
+static void
+open_recent_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
+
+  nnb_window_open (user_data, file);
 }
 
 /* Exporting */
@@ -877,82 +808,81 @@ typedef enum
   EXPORT_ONNX,
   EXPORT_DATA_PLOT,
   EXPORT_LOSS_PLOT,
+  EXPORT_NORMS_PLOT,
   EXPORT_DIAGRAM,
+  EXPORT_HANDOUT,
 } ExportKind;
 
-typedef void (*DrawFunc) (NnbWindow *self, cairo_t *cr, int width, int height, const NnbPlotStyle *style);
+/* The pictures a file or a handout gets (NnbPictureDrawFunc, NnbHandoutDrawFunc):
+ * the same draw functions as on screen. */
 
 static void
-draw_data_to (NnbWindow *self, cairo_t *cr, int width, int height, const NnbPlotStyle *style)
+draw_data_to (cairo_t *cr, int width, int height, const NnbPlotStyle *style, gpointer self)
 {
-  NnbDataSeries series;
-
-  data_series (self, &series);
-  nnb_plot_data_draw (cr, width, height, &series, style);
+  nnb_plots_panel_draw_data (NNB_WINDOW (self)->plots_panel, cr, width, height, style);
 }
 
 static void
-draw_loss_to (NnbWindow *self, cairo_t *cr, int width, int height, const NnbPlotStyle *style)
+draw_loss_to (cairo_t *cr, int width, int height, const NnbPlotStyle *style, gpointer self)
 {
-  NnbLossSeries series;
-
-  loss_series (self, &series);
-  nnb_plot_loss_draw (cr, width, height, &series, style);
+  nnb_plots_panel_draw_loss (NNB_WINDOW (self)->plots_panel, cr, width, height, style);
 }
 
 static void
-draw_diagram_to (NnbWindow *self, cairo_t *cr, int width, int height, const NnbPlotStyle *style)
+draw_norms_to (cairo_t *cr, int width, int height, const NnbPlotStyle *style, gpointer self)
 {
-  nnb_diagram_view_draw_to (self->diagram_view, cr, width, height, style);
+  nnb_plots_panel_draw_norms (NNB_WINDOW (self)->plots_panel, cr, width, height, style);
 }
 
-/* The same draw function as on screen, on a surface chosen by the file's
- * extension: .svg and .pdf stay vectors, anything else is a PNG. */
-static gboolean
-export_picture (NnbWindow *self, const char *path, DrawFunc draw, GError **error)
+static void
+draw_diagram_to (cairo_t *cr, int width, int height, const NnbPlotStyle *style, gpointer self)
 {
-  cairo_surface_t *surface;
-  cairo_t *cr;
-  NnbPlotStyle style;
-  cairo_status_t status;
-  g_autofree char *lower = g_ascii_strdown (path, -1);
-  gboolean png = FALSE;
+  nnb_diagram_view_draw_to (NNB_WINDOW (self)->diagram_view, cr, width, height, style);
+}
 
-  nnb_plot_style_init_default (&style);
-  if (g_str_has_suffix (lower, ".svg"))
-    surface = cairo_svg_surface_create (path, EXPORT_WIDTH, EXPORT_HEIGHT);
-  else if (g_str_has_suffix (lower, ".pdf"))
-    surface = cairo_pdf_surface_create (path, EXPORT_WIDTH, EXPORT_HEIGHT);
-  else
+/* Handouts: the lesson step on screen, with the diagram and the plots. */
+
+gboolean
+nnb_window_export_handout (NnbWindow *self, const char *path, GError **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (now, "%x");
+  g_autofree char *step_markup = NULL;
+  NnbLesson *lesson;
+  NnbHandoutContent content = {
+    .footer = date,
+    .user_data = self,
+  };
+
+  g_return_val_if_fail (NNB_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  /* the step the lesson panel shows, as the class sees it */
+  lesson = nnb_lesson_panel_get_lesson (self->lesson_panel);
+  if (lesson != NULL && g_strcmp0 (gtk_stack_get_visible_child_name (self->lesson_stack), "lesson") == 0)
     {
-      /* twice the pixels, so the picture stays sharp on a slide */
-      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, EXPORT_WIDTH * 2, EXPORT_HEIGHT * 2);
-      png = TRUE;
+      guint step = nnb_lesson_panel_get_step (self->lesson_panel);
+
+      content.lesson_title = lesson->title;
+      if (step < lesson->steps->len)
+        {
+          const NnbLessonStep *shown = lesson->steps->pdata[step];
+
+          step_markup = nnb_handout_step_markup (shown);
+          content.step_title = shown->title;
+          content.step_text = step_markup;
+          content.text_is_markup = TRUE;
+        }
+    }
+  if (self->document != NULL)
+    {
+      content.project_name = nnb_document_get_name (self->document);
+      content.draw_diagram = draw_diagram_to;
+      content.draw_data = draw_data_to;
+      content.draw_loss = draw_loss_to;
     }
 
-  cr = cairo_create (surface);
-  if (png)
-    cairo_scale (cr, 2, 2);
-  draw (self, cr, EXPORT_WIDTH, EXPORT_HEIGHT, &style);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  if (png)
-    status = cairo_surface_write_to_png (surface, path);
-  else
-    {
-      cairo_surface_finish (surface);
-      status = cairo_surface_status (surface);
-    }
-  cairo_surface_destroy (surface);
-
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write “%s”: %s"),
-                   path, cairo_status_to_string (status));
-      return FALSE;
-    }
-
-  return TRUE;
+  return nnb_handout_export (&content, path, error);
 }
 
 static gboolean
@@ -976,12 +906,16 @@ export_to (NnbWindow *self, ExportKind kind, const char *path, GError **error)
         return g_file_set_contents (path, code, -1, error);
       }
     case EXPORT_DATA_PLOT:
-      return export_picture (self, path, draw_data_to, error);
+      return nnb_picture_export (path, EXPORT_WIDTH, EXPORT_HEIGHT, draw_data_to, self, error);
     case EXPORT_LOSS_PLOT:
-      return export_picture (self, path, draw_loss_to, error);
+      return nnb_picture_export (path, EXPORT_WIDTH, EXPORT_HEIGHT, draw_loss_to, self, error);
+    case EXPORT_NORMS_PLOT:
+      return nnb_picture_export (path, EXPORT_WIDTH, EXPORT_HEIGHT, draw_norms_to, self, error);
+    case EXPORT_HANDOUT:
+      return nnb_window_export_handout (self, path, error);
     case EXPORT_DIAGRAM:
     default:
-      return export_picture (self, path, draw_diagram_to, error);
+      return nnb_picture_export (path, EXPORT_WIDTH, EXPORT_HEIGHT, draw_diagram_to, self, error);
     }
 }
 
@@ -1027,7 +961,9 @@ export_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
     { "export-onnx", EXPORT_ONNX, ".onnx" },
     { "export-data-plot", EXPORT_DATA_PLOT, "-data.png" },
     { "export-loss-plot", EXPORT_LOSS_PLOT, "-loss.png" },
+    { "export-norms-plot", EXPORT_NORMS_PLOT, "-norms.png" },
     { "export-diagram", EXPORT_DIAGRAM, "-diagram.png" },
+    { "export-handout", EXPORT_HANDOUT, "-handout.pdf" },
   };
   GtkFileChooserNative *dialog;
   g_autofree char *suggested = NULL;
@@ -1051,6 +987,17 @@ export_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
       }
 }
 
+/* win.undo and win.redo: the diagram editor keeps the history. */
+static void
+undo_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  NnbWindow *self = user_data;
+
+  gtk_widget_activate_action (GTK_WIDGET (self->diagram_view),
+                              g_str_equal (g_action_get_name (G_ACTION (action)), "undo") ? "editor.undo" : "editor.redo",
+                              NULL);
+}
+
 static void
 copy_code_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
@@ -1065,14 +1012,37 @@ copy_code_action (GSimpleAction *action, GVariant *parameter, gpointer user_data
   toast (self, _("Code copied"));
 }
 
+/* Keeps the fitted curve on the data plot for comparison with the next
+ * model's: the straight line beside SineNet. */
+static void
+pin_curve_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  NnbWindow *self = user_data;
+  const char *name = self->document != NULL ? nnb_document_get_name (self->document) : NULL;
+  g_autofree char *label = NULL;
+
+  if (self->snapshot != NULL && self->snapshot->epoch > 0)
+    /* Translators: legend of a kept curve: the model's name and its epochs */
+    label = g_strdup_printf (_("%s (epoch %d)"), name != NULL ? name : _("Model"), self->snapshot->epoch);
+  if (!nnb_plots_panel_pin_curve (self->plots_panel, label))
+    toast (self, _("There is no fitted curve to keep yet: train the model first."));
+}
+
+static void
+clear_pinned_curves_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  NnbWindow *self = user_data;
+
+  nnb_plots_panel_clear_pinned (self->plots_panel);
+}
+
 static void
 loss_log_scale_action (GSimpleAction *action, GVariant *state, gpointer user_data)
 {
   NnbWindow *self = user_data;
 
-  self->loss_log_scale = g_variant_get_boolean (state);
   g_simple_action_set_state (action, state);
-  gtk_widget_queue_draw (GTK_WIDGET (self->loss_plot));
+  nnb_plots_panel_set_loss_log_scale (self->plots_panel, g_variant_get_boolean (state));
 }
 
 /* Presentation mode */
@@ -1089,7 +1059,21 @@ nnb_window_set_presentation_mode (NnbWindow *self, gboolean presentation_mode)
     gtk_widget_add_css_class (GTK_WIDGET (self), "presentation");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "presentation");
-  queue_plots (self);
+
+  /* The editing chrome goes: a class watching the screen needs the lesson,
+   * the diagram, the plots, the code and the buttons that train, not the
+   * palette, the settings or the tree's bookkeeping columns. */
+  {
+    GtkWidget *separator = gtk_widget_get_next_sibling (self->block_palette);
+
+    gtk_widget_set_visible (self->block_palette, !presentation_mode);
+    if (GTK_IS_SEPARATOR (separator))
+      gtk_widget_set_visible (separator, !presentation_mode);
+  }
+  gtk_widget_set_visible (GTK_WIDGET (self->settings_button), !presentation_mode);
+  nnb_parameter_view_set_compact (self->parameter_view, presentation_mode);
+  nnb_plots_panel_set_compact (self->plots_panel, presentation_mode);
+  nnb_plots_panel_redraw (self->plots_panel);
   gtk_widget_queue_draw (GTK_WIDGET (self->diagram_view));
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENTATION_MODE]);
@@ -1127,10 +1111,45 @@ save_window_state (NnbWindow *self)
                           gtk_window_is_maximized (GTK_WINDOW (self)));
 }
 
+static void
+close_answer_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(NnbWindow) self = user_data;
+
+  switch (nnb_save_flow_ask_before_close_finish (result))
+    {
+    case NNB_CLOSE_DISCARD:
+      self->close_confirmed = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+      break;
+    case NNB_CLOSE_SAVE:
+      /* the worker stops first: the weights saved are the ones shown */
+      stop_watching (self);
+      nnb_document_drop_trainer (self->document);
+      self->run_asked = FALSE;
+      self->close_after_save = TRUE;
+      save (self, FALSE);
+      break;
+    case NNB_CLOSE_CANCEL:
+    default:
+      break;
+    }
+}
+
 static gboolean
 nnb_window_close_request (GtkWindow *window)
 {
   NnbWindow *self = NNB_WINDOW (window);
+
+  /* Unsaved work: ask first (the trainer pauses meanwhile, so what is
+   * saved is what the student sees). */
+  if (self->document != NULL && nnb_document_get_dirty (self->document) && !self->close_confirmed)
+    {
+      if (is_running (self))
+        g_action_group_activate_action (G_ACTION_GROUP (self), "pause", NULL);
+      nnb_save_flow_ask_before_close_async (window, self->document, close_answer_cb, g_object_ref (self));
+      return TRUE;
+    }
 
   save_window_state (self);
   /* The worker stops before the window goes, never after. */
@@ -1177,10 +1196,6 @@ nnb_window_dispose (GObject *object)
     }
   g_clear_object (&self->document);
   g_clear_pointer (&self->snapshot, nnb_snapshot_unref);
-  g_clear_pointer (&self->data_x, g_free);
-  g_clear_pointer (&self->data_y, g_free);
-  g_clear_pointer (&self->devices, g_ptr_array_unref);
-  g_clear_pointer (&self->device_buttons, g_ptr_array_unref);
   g_clear_object (&self->settings);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), NNB_TYPE_WINDOW);
@@ -1240,7 +1255,11 @@ nnb_window_class_init (NnbWindowClass *klass)
 
   /* Types the template names must exist before it is parsed. */
   g_type_ensure (NNB_TYPE_DIAGRAM_VIEW);
+  g_type_ensure (NNB_TYPE_BLOCK_PALETTE);
   g_type_ensure (NNB_TYPE_PARAMETER_VIEW);
+  g_type_ensure (NNB_TYPE_PLOTS_PANEL);
+  g_type_ensure (NNB_TYPE_LESSON_PANEL);
+  g_type_ensure (NNB_TYPE_TRAINING_SETTINGS);
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/nnblocks/NNBlocks/ui/nnb-window.ui");
@@ -1255,18 +1274,15 @@ nnb_window_class_init (NnbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, lesson_name);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, lesson_title);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, lesson_status);
+  gtk_widget_class_bind_template_child (widget_class, NnbWindow, lesson_panel);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, settings_button);
-  gtk_widget_class_bind_template_child (widget_class, NnbWindow, lr_spin);
-  gtk_widget_class_bind_template_child (widget_class, NnbWindow, epochs_spin);
-  gtk_widget_class_bind_template_child (widget_class, NnbWindow, optimizer_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, NnbWindow, loss_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, NnbWindow, batch_spin);
-  gtk_widget_class_bind_template_child (widget_class, NnbWindow, seed_spin);
-  gtk_widget_class_bind_template_child (widget_class, NnbWindow, device_box);
+  gtk_widget_class_bind_template_child (widget_class, NnbWindow, training_settings);
+  gtk_widget_class_bind_template_child (widget_class, NnbWindow, recent_menu);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, diagram_stack);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, diagram_status);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, diagram_open_button);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, diagram_view);
+  gtk_widget_class_bind_template_child (widget_class, NnbWindow, block_palette);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, side_stack);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, parameters_stack);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, parameters_status);
@@ -1274,13 +1290,21 @@ nnb_window_class_init (NnbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, code_stack);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, code_status);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, code_view);
-  gtk_widget_class_bind_template_child (widget_class, NnbWindow, data_plot);
-  gtk_widget_class_bind_template_child (widget_class, NnbWindow, loss_plot);
+  gtk_widget_class_bind_template_child (widget_class, NnbWindow, plots_panel);
+}
+
+/* The device race opens in its own window (nnb-device-race-dialog.c). */
+static void
+device_race_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  gtk_window_present (GTK_WINDOW (nnb_device_race_dialog_new (GTK_WINDOW (user_data))));
 }
 
 static const GActionEntry win_actions[] = {
   { .name = "open", .activate = open_action },
   { .name = "save", .activate = save_action },
+  { .name = "save-as", .activate = save_as_action },
+  { .name = "open-recent", .activate = open_recent_action, .parameter_type = "s" },
   { .name = "train", .activate = train_action },
   { .name = "pause", .activate = pause_action },
   { .name = "step", .activate = step_action },
@@ -1290,8 +1314,15 @@ static const GActionEntry win_actions[] = {
   { .name = "export-onnx", .activate = export_action },
   { .name = "export-data-plot", .activate = export_action },
   { .name = "export-loss-plot", .activate = export_action },
+  { .name = "export-norms-plot", .activate = export_action },
+  { .name = "pin-curve", .activate = pin_curve_action },
+  { .name = "clear-pinned-curves", .activate = clear_pinned_curves_action },
   { .name = "export-diagram", .activate = export_action },
+  { .name = "export-handout", .activate = export_action },
   { .name = "copy-code", .activate = copy_code_action },
+  { .name = "undo", .activate = undo_action },
+  { .name = "redo", .activate = undo_action },
+  { .name = "device-race", .activate = device_race_action },
   { .name = "loss-log-scale", .state = "true", .change_state = loss_log_scale_action },
 };
 
@@ -1315,6 +1346,9 @@ nnb_window_init (NnbWindow *self)
   g_autoptr(GPropertyAction) presentation = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  nnb_recent_menu_attach (self->recent_menu);
+  /* a parameter selected in the tree selects its blocks, and back */
+  nnb_diagram_link_parameters (self->diagram_view, self->parameter_view);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
   toggle_lesson = g_property_action_new ("toggle-lesson", self->flap, "reveal-flap");
@@ -1322,13 +1356,8 @@ nnb_window_init (NnbWindow *self)
   presentation = g_property_action_new ("presentation", self, "presentation-mode");
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (presentation));
 
-  gtk_drawing_area_set_draw_func (self->data_plot, draw_data_plot, self, NULL);
-  gtk_drawing_area_set_draw_func (self->loss_plot, draw_loss_plot, self, NULL);
-  self->data_plotted_epoch = -1;
-  self->loss_plotted_epoch = -1;
   /* Losses shrink by orders of magnitude: a log axis shows the late
    * progress that a linear one flattens into the floor. */
-  self->loss_log_scale = TRUE;
 
   {
     GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
@@ -1344,13 +1373,7 @@ nnb_window_init (NnbWindow *self)
                                  G_BINDING_SYNC_CREATE, dark_to_scheme, NULL, NULL, NULL);
   }
 
-  build_device_list (self);
-  g_signal_connect_swapped (self->lr_spin, "value-changed", G_CALLBACK (settings_changed_cb), self);
-  g_signal_connect_swapped (self->epochs_spin, "value-changed", G_CALLBACK (settings_changed_cb), self);
-  g_signal_connect_swapped (self->batch_spin, "value-changed", G_CALLBACK (settings_changed_cb), self);
-  g_signal_connect_swapped (self->seed_spin, "value-changed", G_CALLBACK (settings_changed_cb), self);
-  g_signal_connect_swapped (self->optimizer_dropdown, "notify::selected", G_CALLBACK (settings_changed_cb), self);
-  g_signal_connect_swapped (self->loss_dropdown, "notify::selected", G_CALLBACK (settings_changed_cb), self);
+  g_signal_connect_swapped (self->training_settings, "changed", G_CALLBACK (settings_changed_cb), self);
 
   update_actions (self);
 

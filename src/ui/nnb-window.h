@@ -7,6 +7,7 @@
 
 #include "nnb-application.h"
 #include "nnb-document.h"
+#include "nnb-lesson-panel.h"
 
 G_BEGIN_DECLS
 
@@ -32,8 +33,22 @@ void nnb_window_set_train_on_open (NnbWindow *self, gboolean train);
 /* The open project, or NULL. */
 NnbDocument *nnb_window_get_document (NnbWindow *self);
 
+/* Shows a document made elsewhere (a recovered autosave) as if opened. */
+void nnb_window_show_document (NnbWindow *self, NnbDocument *document);
+
+/* The lesson pane's panel (its lesson.* actions drive it). */
+NnbLessonPanel *nnb_window_get_lesson_panel (NnbWindow *self);
+
+/* Shows a toast over the window's content. */
+void nnb_window_add_toast (NnbWindow *self, AdwToast *toast);
+
 /* The epochs of the snapshots the data and loss plots last drew (-1:
  * none), so tests can see that drawing keeps up with training. */
 void nnb_window_get_plotted_epochs (NnbWindow *self, int *data_epoch, int *loss_epoch);
+
+/* Writes the lesson step on screen with the diagram, the data plot and
+ * the loss plot as an A4 handout: a PDF when path ends in .pdf, else a PNG
+ * (win.export-handout asks for the path). */
+gboolean nnb_window_export_handout (NnbWindow *self, const char *path, GError **error);
 
 G_END_DECLS

@@ -14,100 +14,25 @@
 #include "nnb-application.h"
 #include "nnb-parameter-row.h"
 #include "nnb-parameter-view.h"
+#include "nnb-plots-panel.h"
+#include "nnb-project.h"
+#include "nnb-training-settings.h"
+#include "nnb-ui-test-util.h"
 #include "nnb-window.h"
 
-#define WAIT_SECONDS 10
 #define DAY2_TITLE "Day 2 — Building models with nn.Module"
 
-typedef void (*CheckFunc) (NnbApplication *app, NnbWindow *window, gpointer data);
-
-typedef struct
-{
-  NnbApplication *app;
-  CheckFunc check;
-  gpointer data;
-  NnbWindow *window;
-  gboolean checked;
-} Run;
-
-/* Iterates the main loop until cond (data) holds; FALSE after WAIT_SECONDS. */
 static gboolean
-wait_until (gboolean (*cond) (gpointer data), gpointer data)
+is_hidden (gpointer widget)
 {
-  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-
-  return TRUE;
+  return !gtk_widget_get_visible (widget);
 }
 
-static gboolean
-is_mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
-}
-
+/* A plot inside the window's plots panel. */
 static gpointer
-child (NnbWindow *window, const char *name)
+plot (NnbWindow *window, const char *name)
 {
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (window), NNB_TYPE_WINDOW, name);
-
-  if (object == NULL)
-    g_error ("the window has no template child “%s”", name);
-
-  return object;
-}
-
-static gboolean
-run_check (gpointer user_data)
-{
-  Run *run = user_data;
-
-  g_assert_true (wait_until (is_mapped, run->window));
-  run->check (run->app, run->window, run->data);
-  run->checked = TRUE;
-
-  g_application_quit (G_APPLICATION (run->app));
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-window_added_cb (GtkApplication *app, GtkWindow *window, Run *run)
-{
-  if (NNB_IS_WINDOW (window) && run->window == NULL)
-    {
-      run->window = NNB_WINDOW (window);
-      g_idle_add (run_check, run);
-    }
-}
-
-/* Runs the application with a command line (argv[0] included) and calls
- * check once its first window is on screen. */
-static void
-run_app (const char *const *arguments, CheckFunc check, gpointer data)
-{
-  g_autoptr(NnbApplication) app = nnb_application_new ();
-  g_auto(GStrv) argv = g_strdupv ((char **) arguments);
-  Run run = { app, check, data, NULL, FALSE };
-  int status;
-
-  /* Not the session's one instance: a test must never hand its command line
-   * to an NN Blocks that happens to be running. */
-  g_application_set_flags (G_APPLICATION (app),
-                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
-  g_signal_connect (app, "window-added", G_CALLBACK (window_added_cb), &run);
-
-  status = g_application_run (G_APPLICATION (app), (int) g_strv_length (argv), argv);
-
-  g_assert_cmpint (status, ==, 0);
-  g_assert_true (run.checked);
+  return nnb_ui_test_template_child (nnb_ui_test_window_child (window, "plots_panel"), NNB_TYPE_PLOTS_PANEL, name);
 }
 
 static GSettings *
@@ -138,29 +63,30 @@ check_shell (NnbApplication *app, NnbWindow *window, gpointer data)
   quit_accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
   g_assert_true (g_strv_contains ((const char *const *) quit_accels, "<Control>q"));
 
-  g_assert_true (ADW_IS_HEADER_BAR (child (window, "header_bar")));
-  g_assert_cmpstr (adw_window_title_get_title (child (window, "window_title")), ==, "NN Blocks");
-  g_assert_true (gtk_widget_get_mapped (child (window, "open_button")));
-  g_assert_true (GTK_IS_MENU_BUTTON (child (window, "primary_menu_button")));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (child (window, "train_stack")), ==, "train");
+  g_assert_true (ADW_IS_HEADER_BAR (nnb_ui_test_window_child (window, "header_bar")));
+  g_assert_cmpstr (adw_window_title_get_title (nnb_ui_test_window_child (window, "window_title")), ==, "NN Blocks");
+  g_assert_true (gtk_widget_get_mapped (nnb_ui_test_window_child (window, "open_button")));
+  g_assert_true (GTK_IS_MENU_BUTTON (nnb_ui_test_window_child (window, "primary_menu_button")));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (nnb_ui_test_window_child (window, "train_stack")), ==, "train");
 
-  g_assert_true (adw_flap_get_reveal_flap (child (window, "flap")));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (child (window, "lesson_stack")), ==, "lesson");
-  g_assert_cmpstr (gtk_label_get_text (child (window, "lesson_title")), ==, DAY2_TITLE);
-  g_assert_cmpstr (gtk_label_get_text (child (window, "lesson_name")), ==, "day02");
+  g_assert_true (adw_flap_get_reveal_flap (nnb_ui_test_window_child (window, "flap")));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (nnb_ui_test_window_child (window, "lesson_stack")), ==, "lesson");
+  g_assert_cmpstr (gtk_label_get_text (nnb_ui_test_window_child (window, "lesson_title")), ==, DAY2_TITLE);
+  g_assert_cmpstr (gtk_label_get_text (nnb_ui_test_window_child (window, "lesson_name")), ==, "day02");
 
-  g_assert_cmpstr (adw_status_page_get_title (child (window, "diagram_status")), ==, "No Project Open");
-  g_assert_nonnull (adw_view_stack_get_child_by_name (child (window, "side_stack"), "parameters"));
-  g_assert_nonnull (adw_view_stack_get_child_by_name (child (window, "side_stack"), "code"));
-  g_assert_cmpstr (adw_status_page_get_description (child (window, "parameters_status")), ==,
+  g_assert_cmpstr (adw_status_page_get_title (nnb_ui_test_window_child (window, "diagram_status")), ==, "No Project Open");
+  g_assert_nonnull (adw_view_stack_get_child_by_name (nnb_ui_test_window_child (window, "side_stack"), "parameters"));
+  g_assert_nonnull (adw_view_stack_get_child_by_name (nnb_ui_test_window_child (window, "side_stack"), "code"));
+  g_assert_cmpstr (adw_status_page_get_description (nnb_ui_test_window_child (window, "parameters_status")), ==,
                    "Open a project to see its parameters");
-  g_assert_cmpstr (adw_status_page_get_description (child (window, "code_status")), ==,
+  g_assert_cmpstr (adw_status_page_get_description (nnb_ui_test_window_child (window, "code_status")), ==,
                    "Open a project to see its PyTorch code");
 
-  g_assert_true (gtk_widget_get_mapped (child (window, "data_plot")));
-  g_assert_true (gtk_widget_get_mapped (child (window, "loss_plot")));
-  g_assert_cmpint (gtk_widget_get_width (child (window, "loss_plot")), >, 100);
-  g_assert_cmpint (gtk_widget_get_height (child (window, "loss_plot")), >, 100);
+  g_assert_true (gtk_widget_get_mapped (plot (window, "data_plot")));
+  g_assert_true (gtk_widget_get_mapped (plot (window, "loss_plot")));
+  g_assert_true (gtk_widget_get_mapped (plot (window, "norms_plot")));
+  g_assert_cmpint (gtk_widget_get_width (plot (window, "loss_plot")), >, 100);
+  g_assert_cmpint (gtk_widget_get_height (plot (window, "loss_plot")), >, 100);
 }
 
 static void
@@ -168,7 +94,7 @@ test_window_opens_with_day2_lesson (void)
 {
   const char *argv[] = { "nnblocks", "--lesson", "day02", NULL };
 
-  run_app (argv, check_shell, NULL);
+  nnb_ui_test_run_app (argv, check_shell, NULL);
 }
 
 /* Lessons */
@@ -176,8 +102,8 @@ test_window_opens_with_day2_lesson (void)
 static void
 check_lesson_status (NnbApplication *app, NnbWindow *window, gpointer data)
 {
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (child (window, "lesson_stack")), ==, "none");
-  g_assert_cmpstr (adw_status_page_get_title (child (window, "lesson_status")), ==, data);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (nnb_ui_test_window_child (window, "lesson_stack")), ==, "none");
+  g_assert_cmpstr (adw_status_page_get_title (nnb_ui_test_window_child (window, "lesson_status")), ==, data);
 }
 
 static void
@@ -188,7 +114,7 @@ test_unknown_lesson_says_so (void)
   g_autofree char *last_lesson = NULL;
 
   g_settings_reset (settings, "last-lesson");
-  run_app (argv, check_lesson_status, "Lesson Not Found");
+  nnb_ui_test_run_app (argv, check_lesson_status, "Lesson Not Found");
   /* an unknown lesson is not remembered */
   last_lesson = g_settings_get_string (settings, "last-lesson");
   g_assert_cmpstr (last_lesson, ==, "");
@@ -201,13 +127,13 @@ test_no_lesson_without_option (void)
   g_autoptr(GSettings) settings = settings_new ();
 
   g_settings_reset (settings, "last-lesson");
-  run_app (argv, check_lesson_status, "No Lesson Open");
+  nnb_ui_test_run_app (argv, check_lesson_status, "No Lesson Open");
 }
 
 static void
 check_day2_shown (NnbApplication *app, NnbWindow *window, gpointer data)
 {
-  g_assert_cmpstr (gtk_label_get_text (child (window, "lesson_title")), ==, DAY2_TITLE);
+  g_assert_cmpstr (gtk_label_get_text (nnb_ui_test_window_child (window, "lesson_title")), ==, DAY2_TITLE);
 }
 
 static void
@@ -219,10 +145,10 @@ test_last_lesson_opens_again (void)
   g_autofree char *last_lesson = NULL;
 
   g_settings_reset (settings, "last-lesson");
-  run_app (with_lesson, check_day2_shown, NULL);
+  nnb_ui_test_run_app (with_lesson, check_day2_shown, NULL);
   last_lesson = g_settings_get_string (settings, "last-lesson");
   g_assert_cmpstr (last_lesson, ==, "day02");
-  run_app (without, check_day2_shown, NULL);
+  nnb_ui_test_run_app (without, check_day2_shown, NULL);
   g_settings_reset (settings, "last-lesson");
 }
 
@@ -233,7 +159,7 @@ diagram_title_is (gpointer data)
 {
   void **args = data;
 
-  return g_strcmp0 (adw_status_page_get_title (child (args[0], "diagram_status")), args[1]) == 0;
+  return g_strcmp0 (adw_status_page_get_title (nnb_ui_test_window_child (args[0], "diagram_status")), args[1]) == 0;
 }
 
 static void
@@ -241,28 +167,16 @@ check_diagram_title (NnbApplication *app, NnbWindow *window, gpointer data)
 {
   void *args[] = { window, data };
 
-  g_assert_true (wait_until (diagram_title_is, args));
-}
-
-static gboolean
-has_document (gpointer window)
-{
-  return nnb_window_get_document (window) != NULL;
+  g_assert_true (nnb_ui_test_wait_until (diagram_title_is, args));
 }
 
 static void
 check_project_shown (NnbApplication *app, NnbWindow *window, gpointer data)
 {
-  g_assert_true (wait_until (has_document, window));
-  g_assert_cmpstr (adw_window_title_get_subtitle (child (window, "window_title")), ==, data);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (child (window, "diagram_stack")), ==, "diagram");
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_has_document, window));
+  g_assert_cmpstr (adw_window_title_get_subtitle (nnb_ui_test_window_child (window, "window_title")), ==, data);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (nnb_ui_test_window_child (window, "diagram_stack")), ==, "diagram");
   g_assert_false (nnb_window_is_empty (window));
-}
-
-static char *
-example_path (const char *name)
-{
-  return g_test_build_filename (G_TEST_DIST, "..", "..", "data", "examples", name, NULL);
 }
 
 static void
@@ -270,7 +184,7 @@ test_file_on_command_line_shows_its_name (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("nnb-test-window-XXXXXX", &error);
-  g_autofree char *example = example_path ("regression.nnb");
+  g_autofree char *example = nnb_ui_test_example_path ("regression.nnb");
   g_autofree char *contents = NULL;
   g_autofree char *path = NULL;
   const char *argv[] = { "nnblocks", NULL, NULL };
@@ -283,7 +197,7 @@ test_file_on_command_line_shows_its_name (void)
   g_assert_no_error (error);
 
   argv[1] = path;
-  run_app (argv, check_project_shown, "my-regression");
+  nnb_ui_test_run_app (argv, check_project_shown, "my-regression");
 
   g_unlink (path);
   g_rmdir (dir);
@@ -303,7 +217,7 @@ test_broken_file_shows_engine_error (void)
   g_assert_no_error (error);
 
   argv[1] = path;
-  run_app (argv, check_diagram_title, "Could Not Open Project");
+  nnb_ui_test_run_app (argv, check_diagram_title, "Could Not Open Project");
 
   g_unlink (path);
   g_rmdir (dir);
@@ -369,6 +283,15 @@ trainer_paused (gpointer data)
 }
 
 static gboolean
+trainer_converged (gpointer data)
+{
+  NnbTrainer *trainer = nnb_document_get_trainer (nnb_window_get_document (data));
+  g_autoptr(NnbSnapshot) snapshot = nnb_trainer_get_snapshot (trainer);
+
+  return snapshot->state == NNB_TRAINER_CONVERGED;
+}
+
+static gboolean
 time_passed (gpointer data)
 {
   return g_get_monotonic_time () > *(gint64 *) data;
@@ -384,19 +307,23 @@ check_sinenet_trains (NnbApplication *app, NnbWindow *window, gpointer data)
   gint64 pause_us, paused_after_us, until;
   guint tick;
 
-  g_assert_true (wait_until (has_document, window));
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_has_document, window));
   tick = gtk_widget_add_tick_callback (GTK_WIDGET (window), watch_tick, &w, NULL);
   /* one quiet frame first, so the window's first layout is not counted */
   until = g_get_monotonic_time () + 200 * 1000;
-  g_assert_true (wait_until (time_passed, &until));
+  g_assert_true (nnb_ui_test_wait_until (time_passed, &until));
 
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "train"));
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "pause"));
+  /* SineNet converges in a fraction of a second: train without the early
+   * stop, long enough to watch the plots and to pause */
+  nnb_document_get_project (nnb_window_get_document (window))->training.until_loss = 0;
+  nnb_document_get_project (nnb_window_get_document (window))->training.epochs = 1000000;
   w.measuring = TRUE;
   g_action_group_activate_action (G_ACTION_GROUP (window), "train", NULL);
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "pause"));
 
-  g_assert_true (wait_until (plots_followed_training, &w));
+  g_assert_true (nnb_ui_test_wait_until (plots_followed_training, &w));
   g_assert_cmpint (w.last_loss_epoch, >, 0);
   g_test_message ("plots drew %d data and %d loss snapshots, up to epoch %d",
                   w.data_epochs_seen, w.loss_epochs_seen, w.last_loss_epoch);
@@ -405,25 +332,30 @@ check_sinenet_trains (NnbApplication *app, NnbWindow *window, gpointer data)
   g_assert_nonnull (trainer);
   pause_us = g_get_monotonic_time ();
   g_action_group_activate_action (G_ACTION_GROUP (window), "pause", NULL);
-  g_assert_true (wait_until (trainer_paused, window));
+  g_assert_true (nnb_ui_test_wait_until (trainer_paused, window));
   paused_after_us = g_get_monotonic_time () - pause_us;
   w.measuring = FALSE;
   g_test_message ("paused after %" G_GINT64_FORMAT " µs; longest frame gap %" G_GINT64_FORMAT " µs",
                   paused_after_us, w.max_gap_us);
   g_assert_cmpint (paused_after_us, <, 100 * 1000);
-  /* Under Xvfb on a two-core machine, Xvfb, the worker and the main loop
-   * share two cores and software drawing of a relayout alone takes longer
-   * than 50 ms: there the gap is reported, not judged. */
-  if (g_get_num_processors () >= 4)
-    g_assert_cmpint (w.max_gap_us, <, 50 * 1000);
+  /* The worker runs a little below the UI's priority, so even on two
+   * cores shared with Xvfb the frames keep coming. */
+  g_assert_cmpint (w.max_gap_us, <, 50 * 1000);
 
   /* and the epoch counter stays where it stopped */
   paused = nnb_trainer_get_snapshot (trainer);
   until = g_get_monotonic_time () + 200 * 1000;
-  g_assert_true (wait_until (time_passed, &until));
+  g_assert_true (nnb_ui_test_wait_until (time_passed, &until));
   later = nnb_trainer_get_snapshot (trainer);
   g_assert_cmpint (later->epoch, ==, paused->epoch);
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "train"));
+
+  /* the norms plot gathered a history, and the curve can be kept */
+  g_assert_cmpuint (nnb_plots_panel_get_n_norm_points (nnb_ui_test_window_child (window, "plots_panel")), >=, 2);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "pin-curve", NULL);
+  g_assert_cmpuint (nnb_plots_panel_get_n_pinned (nnb_ui_test_window_child (window, "plots_panel")), ==, 1);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "clear-pinned-curves", NULL);
+  g_assert_cmpuint (nnb_plots_panel_get_n_pinned (nnb_ui_test_window_child (window, "plots_panel")), ==, 0);
 
   gtk_widget_remove_tick_callback (GTK_WIDGET (window), tick);
 }
@@ -431,10 +363,36 @@ check_sinenet_trains (NnbApplication *app, NnbWindow *window, gpointer data)
 static void
 test_sinenet_trains_live (void)
 {
-  g_autofree char *path = example_path ("sinenet.nnb");
+  g_autofree char *path = nnb_ui_test_example_path ("sinenet.nnb");
   const char *argv[] = { "nnblocks", path, NULL };
 
-  run_app (argv, check_sinenet_trains, NULL);
+  nnb_ui_test_run_app (argv, check_sinenet_trains, NULL);
+}
+
+/* The run ends where the lesson says PyTorch's does: the loop's epoch 1544
+ * counts from 0, so 1545 epochs are complete. */
+static void
+check_sinenet_converges (NnbApplication *app, NnbWindow *window, gpointer data)
+{
+  NnbTrainer *trainer;
+  g_autoptr(NnbSnapshot) last = NULL;
+
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_has_document, window));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "train", NULL);
+  g_assert_true (nnb_ui_test_wait_until (trainer_converged, window));
+  trainer = nnb_document_get_trainer (nnb_window_get_document (window));
+  last = nnb_trainer_get_snapshot (trainer);
+  g_assert_cmpint (last->epoch, ==, 1545);
+  g_assert_cmpfloat (last->loss, <, 0.02);
+}
+
+static void
+test_sinenet_converges_like_pytorch (void)
+{
+  g_autofree char *path = nnb_ui_test_example_path ("sinenet.nnb");
+  const char *argv[] = { "nnblocks", path, NULL };
+
+  nnb_ui_test_run_app (argv, check_sinenet_converges, NULL);
 }
 
 /* The parameter tree and the code of the lesson's MLP */
@@ -449,9 +407,9 @@ check_mlp (NnbApplication *app, NnbWindow *window, gpointer data)
   g_autofree char *code = NULL;
   int n_parameters = 0;
 
-  g_assert_true (wait_until (has_document, window));
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_has_document, window));
 
-  view = child (window, "parameter_view");
+  view = nnb_ui_test_window_child (window, "parameter_view");
   rows = nnb_parameter_view_get_rows (view);
   for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
     {
@@ -465,7 +423,7 @@ check_mlp (NnbApplication *app, NnbWindow *window, gpointer data)
   g_assert_cmpint (n_parameters, ==, 6);
   g_assert_cmpint (nnb_parameter_view_get_total (view), ==, 353);
 
-  buffer = gtk_text_view_get_buffer (child (window, "code_view"));
+  buffer = gtk_text_view_get_buffer (nnb_ui_test_window_child (window, "code_view"));
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   code = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
   g_assert_nonnull (strstr (code, "class MLP(nn.Module)"));
@@ -474,10 +432,10 @@ check_mlp (NnbApplication *app, NnbWindow *window, gpointer data)
 static void
 test_mlp_has_353_parameters_and_its_code (void)
 {
-  g_autofree char *path = example_path ("mlp-residual.nnb");
+  g_autofree char *path = nnb_ui_test_example_path ("mlp-residual.nnb");
   const char *argv[] = { "nnblocks", path, NULL };
 
-  run_app (argv, check_mlp, NULL);
+  nnb_ui_test_run_app (argv, check_mlp, NULL);
 }
 
 static void
@@ -485,7 +443,7 @@ test_missing_file_shows_error (void)
 {
   const char *argv[] = { "nnblocks", "/nonexistent-nnblocks-test/missing.nnb", NULL };
 
-  run_app (argv, check_diagram_title, "Could Not Open Project");
+  nnb_ui_test_run_app (argv, check_diagram_title, "Could Not Open Project");
 }
 
 /* Preferences */
@@ -511,7 +469,7 @@ test_presentation_mode_follows_setting (void)
   g_autoptr(GSettings) settings = settings_new ();
 
   g_settings_reset (settings, "presentation-mode");
-  run_app (argv, check_presentation_mode, settings);
+  nnb_ui_test_run_app (argv, check_presentation_mode, settings);
   g_settings_reset (settings, "presentation-mode");
 }
 
@@ -539,12 +497,12 @@ test_window_size_is_kept (void)
   const char *argv[] = { "nnblocks", NULL };
   g_autoptr(GSettings) settings = settings_new ();
 
-  run_app (argv, check_resize_and_quit, NULL);
+  nnb_ui_test_run_app (argv, check_resize_and_quit, NULL);
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1000);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 700);
   g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
 
-  run_app (argv, check_size_1000x700, NULL);
+  nnb_ui_test_run_app (argv, check_size_1000x700, NULL);
 
   g_settings_reset (settings, "window-width");
   g_settings_reset (settings, "window-height");
@@ -554,7 +512,7 @@ static void
 check_runs_without_settings (NnbApplication *app, NnbWindow *window, gpointer data)
 {
   g_assert_null (nnb_application_get_settings (app));
-  g_assert_cmpstr (gtk_label_get_text (child (window, "lesson_title")), ==, DAY2_TITLE);
+  g_assert_cmpstr (gtk_label_get_text (nnb_ui_test_window_child (window, "lesson_title")), ==, DAY2_TITLE);
 }
 
 /* TRUE when an installed NN Blocks put the schema in the system's folders. */
@@ -590,7 +548,7 @@ test_runs_without_installed_schema (void)
     {
       const char *argv[] = { "nnblocks", "--lesson", "day02", NULL };
 
-      run_app (argv, check_runs_without_settings, NULL);
+      nnb_ui_test_run_app (argv, check_runs_without_settings, NULL);
       return;
     }
 
@@ -612,42 +570,184 @@ test_runs_without_installed_schema (void)
 
 /* Dialogs */
 
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      GtkWindow *window = g_list_model_get_item (toplevels, i);
-
-      /* GTK keeps its own reference to every toplevel */
-      g_object_unref (window);
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
-        return window;
-    }
-
-  return NULL;
-}
-
 static void
 check_dialogs (NnbApplication *app, NnbWindow *window, gpointer data)
 {
   GtkWindow *about, *shortcuts;
 
-  g_assert_null (find_toplevel (ADW_TYPE_ABOUT_WINDOW));
+  g_assert_null (nnb_ui_test_find_toplevel (ADW_TYPE_ABOUT_WINDOW, FALSE));
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  about = nnb_ui_test_find_toplevel (ADW_TYPE_ABOUT_WINDOW, FALSE);
   g_assert_nonnull (about);
   g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==, "NN Blocks");
   g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
   gtk_window_destroy (about);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
-  shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  shortcuts = nnb_ui_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW, FALSE);
   g_assert_nonnull (shortcuts);
   g_assert_true (gtk_window_get_transient_for (shortcuts) == GTK_WINDOW (window));
   gtk_window_destroy (shortcuts);
+}
+
+/* Training settings: what each change does to the run */
+
+static gboolean
+stepped_once (gpointer data)
+{
+  NnbTrainer *trainer = nnb_document_get_trainer (nnb_window_get_document (data));
+  g_autoptr(NnbSnapshot) snapshot = NULL;
+
+  if (trainer == NULL)
+    return FALSE;
+  snapshot = nnb_trainer_get_snapshot (trainer);
+
+  return snapshot->epoch == 1 && snapshot->state == NNB_TRAINER_PAUSED;
+}
+
+static gpointer
+settings_child (NnbWindow *window, const char *name)
+{
+  return nnb_ui_test_template_child (nnb_ui_test_window_child (window, "training_settings"), NNB_TYPE_TRAINING_SETTINGS, name);
+}
+
+static void
+check_settings_apply (NnbApplication *app, NnbWindow *window, gpointer data)
+{
+  NnbDocument *document;
+  NnbProject *project;
+  NnbTrainer *trainer;
+  float before;
+
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_has_document, window));
+  document = nnb_window_get_document (window);
+  project = nnb_document_get_project (document);
+  before = ((float *) nnb_model_get_parameter (project->model, "weight")->value->data)[0];
+
+  /* a new init before any training draws the weights again at once */
+  gtk_drop_down_set_selected (settings_child (window, "weight_init_dropdown"), 1);
+  project = nnb_document_get_project (nnb_window_get_document (window));
+  g_assert_cmpint (project->init_weight, ==, NNB_INIT_XAVIER_UNIFORM);
+  g_assert_cmpfloat (((float *) nnb_model_get_parameter (project->model, "weight")->value->data)[0], !=, before);
+  g_assert_true (nnb_document_get_dirty (nnb_window_get_document (window)));
+
+  /* one epoch, paused: a new learning rate goes to the same run */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "step", NULL);
+  g_assert_true (nnb_ui_test_wait_until (stepped_once, window));
+  trainer = nnb_document_get_trainer (document);
+  gtk_spin_button_set_value (settings_child (window, "lr_spin"), 0.02);
+  g_assert_cmpfloat (project->training.optimizer.lr, ==, 0.02);
+  g_assert_true (nnb_document_get_trainer (document) == trainer);
+
+  /* momentum is SGD's; another optimizer is a new run */
+  gtk_spin_button_set_value (settings_child (window, "momentum_spin"), 0.9);
+  g_assert_cmpfloat (project->training.optimizer.momentum, ==, 0.9);
+  g_assert_null (nnb_document_get_trainer (document));
+  gtk_drop_down_set_selected (settings_child (window, "optimizer_dropdown"), 1);
+  g_assert_cmpint (project->training.optimizer.kind, ==, NNB_OPTIMIZER_ADAM);
+  g_assert_cmpfloat (project->training.optimizer.lr, ==, 0.02);
+  g_assert_false (gtk_widget_get_sensitive (settings_child (window, "momentum_spin")));
+
+  gtk_spin_button_set_value (settings_child (window, "until_spin"), 0.5);
+  g_assert_cmpfloat (project->training.until_loss, ==, 0.5);
+}
+
+static void
+test_settings_apply (void)
+{
+  g_autofree char *path = nnb_ui_test_example_path ("regression.nnb");
+  const char *argv[] = { "nnblocks", path, NULL };
+
+  nnb_ui_test_run_app (argv, check_settings_apply, NULL);
+}
+
+/* Saving, and the question before losing unsaved work */
+
+static gboolean
+is_clean (gpointer data)
+{
+  return !nnb_document_get_dirty (data);
+}
+
+/* The close question on screen (a dismissed one may linger, hidden). */
+static GtkWindow *
+shown_question (void)
+{
+  return nnb_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, TRUE);
+}
+
+static gboolean
+close_question_shown (gpointer data)
+{
+  return shown_question () != NULL;
+}
+
+static gboolean
+close_question_gone (gpointer data)
+{
+  return shown_question () == NULL;
+}
+
+static void
+check_save_and_close (NnbApplication *app, NnbWindow *window, gpointer data)
+{
+  const char *path = data;
+  NnbDocument *document;
+  GtkWindow *question;
+  g_autoptr(NnbProject) saved = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_has_document, window));
+  document = nnb_window_get_document (window);
+
+  /* Save writes the file in place and the title loses its "•" */
+  nnb_document_set_dirty (document, TRUE);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "save", NULL);
+  g_assert_true (nnb_ui_test_wait_until (is_clean, document));
+  saved = nnb_project_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (saved->model->nodes->len, >, 0);
+
+  /* Closing with unsaved changes asks; Cancel keeps the window */
+  nnb_document_set_dirty (document, TRUE);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (nnb_ui_test_wait_until (close_question_shown, NULL));
+  question = shown_question ();
+  g_assert_true (gtk_window_get_transient_for (question) == GTK_WINDOW (window));
+  /* as a click does: the response, then the dialog closes */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (question), "cancel");
+  gtk_window_close (question);
+  g_assert_true (nnb_ui_test_wait_until (close_question_gone, NULL));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_true (nnb_document_get_dirty (document));
+
+  /* and Save saves, then closes */
+  g_object_ref (window);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (nnb_ui_test_wait_until (close_question_shown, NULL));
+  question = shown_question ();
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (question), "save");
+  gtk_window_close (question);
+  g_assert_true (nnb_ui_test_wait_until (is_clean, document));
+  g_assert_true (nnb_ui_test_wait_until (is_hidden, window));
+  g_object_unref (window);
+}
+
+static void
+test_save_and_unsaved_changes_prompt (void)
+{
+  g_autofree char *example = nnb_ui_test_example_path ("regression.nnb");
+  g_autofree char *dir = g_dir_make_tmp ("nnb-save-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "regression.nnb", NULL);
+  g_autofree char *contents = NULL;
+  gsize length;
+  const char *argv[] = { "nnblocks", path, NULL };
+
+  g_assert_true (g_file_get_contents (example, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (path, contents, length, NULL));
+  nnb_ui_test_run_app (argv, check_save_and_close, path);
+  g_remove (path);
+  g_rmdir (dir);
 }
 
 static void
@@ -655,13 +755,7 @@ test_about_and_shortcuts_windows_open (void)
 {
   const char *argv[] = { "nnblocks", NULL };
 
-  run_app (argv, check_dialogs, NULL);
-}
-
-static void
-test_skip_without_display (void)
-{
-  g_test_skip ("no display: run under xvfb-run, or with DISPLAY or WAYLAND_DISPLAY set");
+  nnb_ui_test_run_app (argv, check_dialogs, NULL);
 }
 
 int
@@ -671,7 +765,7 @@ main (int argc, char *argv[])
 
   if (!gtk_init_check ())
     {
-      g_test_add_func ("/ui/window/needs-a-display", test_skip_without_display);
+      g_test_add_func ("/ui/window/needs-a-display", nnb_ui_test_skip_without_display);
       return g_test_run ();
     }
 
@@ -688,6 +782,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/window/size-is-kept", test_window_size_is_kept);
   g_test_add_func ("/ui/window/runs-without-installed-schema", test_runs_without_installed_schema);
   g_test_add_func ("/ui/window/about-and-shortcuts-windows-open", test_about_and_shortcuts_windows_open);
+  g_test_add_func ("/ui/window/save-and-unsaved-changes-prompt", test_save_and_unsaved_changes_prompt);
+  g_test_add_func ("/ui/window/settings-apply", test_settings_apply);
+  g_test_add_func ("/ui/training/sinenet-converges-like-pytorch", test_sinenet_converges_like_pytorch);
 
   return g_test_run ();
 }

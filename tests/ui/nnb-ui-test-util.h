@@ -1,0 +1,43 @@
+/* nnb-ui-test-util.h — helpers shared by the UI tests (tests/ui), as
+ * tests/nnb-test-util.h serves the engine's: the main loop run until
+ * something holds, the application run with a command line and checked
+ * once its window is on screen, widgets and files found by name. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "nnb-application.h"
+#include "nnb-window.h"
+
+/* How long nnb_ui_test_wait_until waits before it gives up: 10 s unless the
+ * test program sets more (once, in main). */
+void nnb_ui_test_set_wait_seconds (int seconds);
+/* Iterates the main loop until cond (data) holds; FALSE when the wait ran out first. */
+gboolean nnb_ui_test_wait_until (gboolean (*cond) (gpointer data), gpointer data);
+/* Lets the main loop handle what is pending for ms milliseconds. */
+void nnb_ui_test_settle (int ms);
+
+/* Conditions for nnb_ui_test_wait_until: the widget is mapped; the NnbWindow has a project open. */
+gboolean nnb_ui_test_is_mapped (gpointer widget);
+gboolean nnb_ui_test_has_document (gpointer window);
+
+typedef void (*NnbUiTestCheck) (NnbApplication *app, NnbWindow *window, gpointer data);
+
+/* Runs a new, non-unique NnbApplication with argv (argv[0] included, NULL
+ * at the end), calls check once its first window is mapped, then quits it
+ * (unless check closed that window: then the application must end by
+ * itself); asserts that it ran the check and exited with 0. */
+void nnb_ui_test_run_app (const char *const *argv, NnbUiTestCheck check, gpointer data);
+
+/* The child called name in widget's template of type; fails the test when there is none. */
+gpointer nnb_ui_test_template_child (gpointer widget, GType type, const char *name);
+/* The child called name in an NnbWindow's template; fails the test when there is none. */
+gpointer nnb_ui_test_window_child (NnbWindow *window, const char *name);
+/* The first toplevel window of type (only a visible one when visible_only), or
+ * NULL; GTK keeps the reference. */
+GtkWindow *nnb_ui_test_find_toplevel (GType type, gboolean visible_only);
+
+/* Path of data/examples/name in the source tree (under $NNB_SOURCE_DIR when set); free it. */
+char *nnb_ui_test_example_path (const char *name);
+/* A test function that skips, saying how to give the test a display. */
+void nnb_ui_test_skip_without_display (void);

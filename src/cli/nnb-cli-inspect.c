@@ -90,14 +90,18 @@ nnb_cli_devices (int argc, char **argv)
     return status;
   devices = nnb_device_list ();
   for (guint i = 0; i < devices->len; i++)
-    {
-      NnbDeviceInfo *info = devices->pdata[i];
-      char name[16];
-      nnb_device_name (info->device, name, sizeof name);
-      if (info->available)
-        printf ("%-8s %s\n", name, info->label);
-      else
-        printf ("%-8s unavailable — %s\n", name, info->reason);
-    }
+    nnb_cli_print_device (devices->pdata[i], "");
   return NNB_EXIT_OK;
+}
+
+void
+nnb_cli_print_device (const NnbDeviceInfo *info, const char *indent)
+{
+  char name[16];
+
+  nnb_device_name (info->device, name, sizeof name);
+  if (info->available)
+    printf ("%s%-8s %s\n", indent, name, info->label);
+  else
+    printf ("%s%-8s unavailable — %s\n", indent, name, info->reason);
 }

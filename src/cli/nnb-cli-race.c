@@ -150,16 +150,7 @@ nnb_cli_race (int argc, char **argv)
           "(forward, loss, zero_grad, backward, step)\n",
           options.activation == NNB_MODULE_RELU ? "ReLU" : "Tanh", options.points);
   for (guint i = 0; i < table.devices->len; i++)
-    {
-      NnbDeviceInfo *info = table.devices->pdata[i];
-      char name[16];
-
-      nnb_device_name (info->device, name, sizeof name);
-      if (info->available)
-        printf ("  %-8s %s\n", name, info->label);
-      else
-        printf ("  %-8s unavailable — %s\n", name, info->reason);
-    }
+    nnb_cli_print_device (table.devices->pdata[i], "  ");
   printf ("\n%6s | %10s", "W", "params");
   for (guint i = 0; i < table.devices->len; i++)
     {

@@ -24,6 +24,8 @@ gboolean nnb_cli_parse (GOptionContext *context, int *argc, char ***argv,
 int nnb_cli_fail (const GError *error);
 /* Loads a project and rebuilds it from its recipe, keeping saved weights. */
 NnbProject *nnb_cli_load_project (const char *path, NnbDataset **dataset, GError **error);
+/* One line of `devices`: "<indent>cuda:0   NVIDIA …", or why the device is unavailable. */
+void nnb_cli_print_device (const NnbDeviceInfo *info, const char *indent);
 
 int nnb_cli_inspect (int argc, char **argv);
 int nnb_cli_trace (int argc, char **argv);

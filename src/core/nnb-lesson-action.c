@@ -7,6 +7,7 @@
 
 #include "nnb-error.h"
 #include "nnb-lesson-action.h"
+#include "nnb-lesson-check.h"
 #include "nnb-loss.h"
 #include "nnb-python.h"
 #include "nnb-training.h"
@@ -106,9 +107,6 @@ nnb_lesson_describe (const NnbLessonStep *step, NnbProject *project, GError **er
   if (step->show & NNB_LESSON_SHOW_STD)
     {
       NnbParameter *param = nnb_model_get_parameter (model, step->show_parameter);
-      g_autofree float *values = NULL;
-      double mean = 0, var = 0;
-      int64_t n;
 
       if (param == NULL || param->value->numel < 2)
         {
@@ -116,18 +114,10 @@ nnb_lesson_describe (const NnbLessonStep *step, NnbProject *project, GError **er
                        _("%s has no parameter %s with more than one value."), model->class_name, step->show_parameter);
           return NULL;
         }
-      n = param->value->numel;
-      values = g_new (float, n);
-      nnb_tensor_read (param->value, values);
-      for (int64_t i = 0; i < n; i++)
-        mean += values[i];
-      mean /= n;
-      for (int64_t i = 0; i < n; i++)
-        var += (values[i] - mean) * (values[i] - mean);
       if (out->len > 0)
         g_string_append_c (out, '\n');
       g_string_append_printf (out, "%s.std()\ntensor(%.4f, grad_fn=<StdBackward0>)\n", step->show_parameter,
-                              sqrt (var / (n - 1)));
+                              nnb_lesson_parameter_std (param));
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
 }

@@ -127,6 +127,23 @@ nnb_lesson_count_linear (NnbModel *model)
   return n;
 }
 
+double
+nnb_lesson_parameter_std (NnbParameter *param)
+{
+  int64_t n = param->value->numel;
+  g_autofree float *values = g_new (float, n);
+  double mean = 0, var = 0;
+
+  g_return_val_if_fail (n >= 2, NAN);
+  nnb_tensor_read (param->value, values);
+  for (int64_t i = 0; i < n; i++)
+    mean += values[i];
+  mean /= n;
+  for (int64_t i = 0; i < n; i++)
+    var += (values[i] - mean) * (values[i] - mean);
+  return sqrt (var / (n - 1)); /* std() is unbiased by default, as in PyTorch */
+}
+
 static char *
 shape_text (int ndim, const int64_t *shape)
 {
@@ -316,23 +333,13 @@ static gboolean
 check_std (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
 {
   NnbParameter *param = nnb_model_get_parameter (run->project->model, check->parameter);
-  g_autofree float *values = NULL;
-  double mean = 0, var = 0, std;
-  int64_t n;
+  double std;
 
   if (param == NULL)
     return fail (message, g_strdup_printf (_("%s has no parameter named %s."), model_name (run), check->parameter));
-  n = param->value->numel;
-  if (n < 2)
+  if (param->value->numel < 2)
     return fail (message, g_strdup_printf (_("%s has a single value: it has no spread."), check->parameter));
-  values = g_new (float, n);
-  nnb_tensor_read (param->value, values);
-  for (int64_t i = 0; i < n; i++)
-    mean += values[i];
-  mean /= n;
-  for (int64_t i = 0; i < n; i++)
-    var += (values[i] - mean) * (values[i] - mean);
-  std = sqrt (var / (n - 1)); /* std() is unbiased by default, as in PyTorch */
+  std = nnb_lesson_parameter_std (param);
   if (fabs (round (std * 1e4) / 1e4 - check->value) > 5e-5)
     return fail (message, g_strdup_printf (_("%s.std() is %.4f, not %.4f: check the init method and its seed."),
                                            check->parameter, std, check->value));

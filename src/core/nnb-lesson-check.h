@@ -52,5 +52,7 @@ gboolean nnb_lesson_step_check (const NnbLessonStep *step, const NnbLessonRun *r
 /* Counts used by the checks, for a model: Linear layers (inside
  * Sequentials too) and the activation modules' classes. */
 int nnb_lesson_count_linear (NnbModel *model);
+/* param.std() as PyTorch computes it: unbiased (n − 1); param needs two values at least. */
+double nnb_lesson_parameter_std (NnbParameter *param);
 
 G_END_DECLS

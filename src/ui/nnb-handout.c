@@ -8,6 +8,7 @@
 #include <pango/pangocairo.h>
 
 #include "nnb-handout.h"
+#include "nnb-picture-export.h"
 
 /* The page is laid out in points on A4 and scaled to whatever it is drawn
  * on, so the PDF and the PNG are the same page. */
@@ -231,24 +232,6 @@ nnb_handout_export (const NnbHandoutContent *content, const char *path, GError *
   nnb_handout_draw (cr, width, height, content);
   status = cairo_status (cr);
   cairo_destroy (cr);
-  if (status == CAIRO_STATUS_SUCCESS)
-    {
-      if (pdf)
-        {
-          cairo_surface_finish (surface);
-          status = cairo_surface_status (surface);
-        }
-      else
-        status = cairo_surface_write_to_png (surface, path);
-    }
-  cairo_surface_destroy (surface);
 
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write “%s”: %s"),
-                   path, cairo_status_to_string (status));
-      return FALSE;
-    }
-
-  return TRUE;
+  return nnb_picture_write (surface, path, status, error);
 }

@@ -14,7 +14,6 @@ nnb_picture_export (const char *path, int width, int height,
 {
   g_autofree char *lower = g_ascii_strdown (path, -1);
   cairo_surface_t *surface;
-  cairo_status_t status;
   NnbPlotStyle style;
   gboolean png = FALSE;
   cairo_t *cr;
@@ -41,10 +40,19 @@ nnb_picture_export (const char *path, int width, int height,
     cairo_scale (cr, 2, 2);
   draw (cr, width, height, &style, user_data);
   cairo_destroy (cr);
+
+  return nnb_picture_write (surface, path, CAIRO_STATUS_SUCCESS, error);
+}
+
+gboolean
+nnb_picture_write (cairo_surface_t *surface, const char *path, cairo_status_t draw_status, GError **error)
+{
+  cairo_status_t status = draw_status;
+
   cairo_surface_flush (surface);
-  if (png)
+  if (status == CAIRO_STATUS_SUCCESS && cairo_surface_get_type (surface) == CAIRO_SURFACE_TYPE_IMAGE)
     status = cairo_surface_write_to_png (surface, path);
-  else
+  else if (status == CAIRO_STATUS_SUCCESS)
     {
       cairo_surface_finish (surface);
       status = cairo_surface_status (surface);

@@ -22,4 +22,11 @@ typedef void (*NnbPictureDrawFunc) (cairo_t *cr, int width, int height,
 gboolean nnb_picture_export (const char *path, int width, int height,
                              NnbPictureDrawFunc draw, gpointer user_data, GError **error);
 
+/* Writes what was drawn on surface to path and destroys surface: an image
+ * surface as a PNG, a PDF or SVG surface finished. draw_status (the drawing
+ * context's cairo_status) is reported instead when it is an error. FALSE
+ * with error when the file cannot be written. */
+gboolean nnb_picture_write (cairo_surface_t *surface, const char *path, cairo_status_t draw_status,
+                            GError **error);
+
 G_END_DECLS

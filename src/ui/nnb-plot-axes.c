@@ -434,3 +434,19 @@ nnb_plot_axes_draw_scaled (cairo_t *cr,
   if (plot_area != NULL)
     *plot_area = area;
 }
+
+void
+nnb_plot_stroke_line (cairo_t *cr, gboolean single_point, const NnbPlotStyle *style)
+{
+  if (single_point)
+    {
+      double x, y;
+
+      cairo_get_current_point (cr, &x, &y);
+      cairo_new_path (cr);
+      cairo_arc (cr, x, y, style->line_width * 2, 0, 2 * G_PI);
+      cairo_fill (cr);
+    }
+  else
+    cairo_stroke (cr);
+}

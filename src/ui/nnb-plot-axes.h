@@ -66,4 +66,9 @@ void nnb_plot_axes_draw_scaled (cairo_t *cr,
                                 const NnbPlotScale *y_scale,
                                 cairo_rectangle_t *plot_area);
 
+/* Ends a line drawn with cairo_move_to / cairo_line_to: strokes it, or,
+ * when it is a single point (one epoch), fills a dot there, which a stroke
+ * of one point would not show. */
+void nnb_plot_stroke_line (cairo_t *cr, gboolean single_point, const NnbPlotStyle *style);
+
 G_END_DECLS

@@ -114,18 +114,8 @@ nnb_plot_loss_draw (cairo_t *cr,
     cairo_line_to (cr,
                    nnb_plot_scale_map (&x_scale, series->n, area.x, area.x + area.width),
                    nnb_plot_scale_map (&y_scale, series->losses[series->n - 1], area.y + area.height, area.y));
-  if (series->n == 1 && pen_down)
-    {
-      double x, y;
-
-      /* One epoch is a point, not a line: draw a dot. */
-      cairo_get_current_point (cr, &x, &y);
-      cairo_new_path (cr);
-      cairo_arc (cr, x, y, style->line_width * 2, 0, 2 * G_PI);
-      cairo_fill (cr);
-    }
-  else
-    cairo_stroke (cr);
+  /* One epoch is a point, not a line: a dot. */
+  nnb_plot_stroke_line (cr, series->n == 1 && pen_down, style);
 
   cairo_restore (cr);
 

@@ -46,17 +46,7 @@ draw_series (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_s
         cairo_move_to (cr, x, y);
       pen_down = TRUE;
     }
-  if (series->n_points == 1 && pen_down)
-    {
-      double x, y;
-
-      cairo_get_current_point (cr, &x, &y);
-      cairo_new_path (cr);
-      cairo_arc (cr, x, y, style->line_width * 2, 0, 2 * G_PI);
-      cairo_fill (cr);
-    }
-  else
-    cairo_stroke (cr);
+  nnb_plot_stroke_line (cr, series->n_points == 1 && pen_down, style);
 }
 
 static void

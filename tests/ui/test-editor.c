@@ -27,63 +27,18 @@
 #include "nnb-parameter-row.h"
 #include "nnb-parameter-view.h"
 #include "nnb-project.h"
+#include "nnb-ui-test-util.h"
 #include "nnb-window.h"
 
-#define WAIT_SECONDS 10
-
-typedef void (*CheckFunc) (NnbWindow *window);
+typedef void (*EditorCheck) (NnbWindow *window);
 
 static void maybe_save_screenshot (NnbWindow *window);
-
-typedef struct
-{
-  NnbApplication *app;
-  CheckFunc check;
-  NnbWindow *window;
-  gboolean checked;
-} Run;
-
-static gboolean
-wait_until (gboolean (*cond) (gpointer data), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-  return TRUE;
-}
-
-/* Lets the main loop handle what is pending for a while. */
-static void
-settle (int ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < until)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
-static gpointer
-child (NnbWindow *window, const char *name)
-{
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (window), NNB_TYPE_WINDOW, name);
-
-  if (object == NULL)
-    g_error ("the window has no template child “%s”", name);
-  return object;
-}
 
 static gboolean
 is_ready (gpointer window)
 {
   return gtk_widget_get_mapped (window) && nnb_window_get_document (window) != NULL
-         && gtk_widget_get_mapped (child (window, "diagram_view"));
+         && gtk_widget_get_mapped (nnb_ui_test_window_child (window, "diagram_view"));
 }
 
 static gboolean
@@ -92,56 +47,27 @@ flap_hidden (gpointer flap)
   return adw_flap_get_reveal_progress (flap) == 0.0;
 }
 
-static gboolean
-run_check (gpointer user_data)
-{
-  Run *run = user_data;
-
-  g_assert_true (wait_until (is_ready, run->window));
-  /* the lesson pane away, so the diagram has room */
-  adw_flap_set_reveal_flap (child (run->window, "flap"), FALSE);
-  g_assert_true (wait_until (flap_hidden, child (run->window, "flap")));
-  settle (200);
-  run->check (run->window);
-  run->checked = TRUE;
-  g_application_quit (G_APPLICATION (run->app));
-  return G_SOURCE_REMOVE;
-}
-
 static void
-window_added_cb (GtkApplication *app, GtkWindow *window, Run *run)
+check_with_room (NnbApplication *app, NnbWindow *window, gpointer data)
 {
-  if (NNB_IS_WINDOW (window) && run->window == NULL)
-    {
-      run->window = NNB_WINDOW (window);
-      g_idle_add (run_check, run);
-    }
-}
+  const EditorCheck *check = data;
 
-static char *
-example_path (void)
-{
-  const char *root = g_getenv ("NNB_SOURCE_DIR");
-
-  if (root != NULL)
-    return g_build_filename (root, "data", "examples", "mlp-residual.nnb", NULL);
-  return g_test_build_filename (G_TEST_DIST, "..", "..", "data", "examples", "mlp-residual.nnb", NULL);
+  g_assert_true (nnb_ui_test_wait_until (is_ready, window));
+  /* the lesson pane away, so the diagram has room */
+  adw_flap_set_reveal_flap (nnb_ui_test_window_child (window, "flap"), FALSE);
+  g_assert_true (nnb_ui_test_wait_until (flap_hidden, nnb_ui_test_window_child (window, "flap")));
+  nnb_ui_test_settle (200);
+  (*check) (window);
 }
 
 /* The application with the page's project open. */
 static void
-run_app (CheckFunc check)
+run_app (EditorCheck check)
 {
-  g_autoptr (NnbApplication) app = nnb_application_new ();
-  g_autofree char *path = example_path ();
-  char *argv[] = { (char *) "nnblocks", path, NULL };
-  Run run = { app, check, NULL, FALSE };
+  g_autofree char *path = nnb_ui_test_example_path ("mlp-residual.nnb");
+  const char *argv[] = { "nnblocks", path, NULL };
 
-  g_application_set_flags (G_APPLICATION (app),
-                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
-  g_signal_connect (app, "window-added", G_CALLBACK (window_added_cb), &run);
-  g_assert_cmpint (g_application_run (G_APPLICATION (app), 2, argv), ==, 0);
-  g_assert_true (run.checked);
+  nnb_ui_test_run_app (argv, check_with_room, &check);
 }
 
 /* Editing through actions */
@@ -150,7 +76,7 @@ static void
 act (NnbDiagramView *view, const char *action, GVariant *parameter)
 {
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (view), action, parameter));
-  settle (5);
+  nnb_ui_test_settle (5);
 }
 
 static guint
@@ -185,7 +111,7 @@ wire (NnbDiagramView *view, const char *from, const char *to, int slot)
 static NnbModel *
 reference_model (void)
 {
-  g_autofree char *path = example_path ();
+  g_autofree char *path = nnb_ui_test_example_path ("mlp-residual.nnb");
   g_autoptr (GError) error = NULL;
   g_autoptr (NnbProject) project = nnb_project_load (path, &error);
   g_autoptr (NnbDataset) data = NULL;
@@ -259,7 +185,7 @@ assert_equals_page_mlp (NnbWindow *window)
 
   /* the code view followed the edits */
   {
-    GtkTextBuffer *buffer = gtk_text_view_get_buffer (child (window, "code_view"));
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (nnb_ui_test_window_child (window, "code_view"));
     GtkTextIter start, end;
     g_autofree char *code = NULL;
 
@@ -331,7 +257,7 @@ tree_row (GtkSelectionModel *rows, const char *name)
 static void
 check_parameter_link (NnbWindow *window, NnbDiagramView *view)
 {
-  GtkColumnView *columns = GTK_COLUMN_VIEW (gtk_widget_get_template_child (child (window, "parameter_view"),
+  GtkColumnView *columns = GTK_COLUMN_VIEW (gtk_widget_get_template_child (nnb_ui_test_window_child (window, "parameter_view"),
                                                                            NNB_TYPE_PARAMETER_VIEW, "column_view"));
   GtkSelectionModel *rows = gtk_column_view_get_model (columns);
   g_autoptr (GArray) chosen = NULL;
@@ -359,7 +285,7 @@ check_parameter_link (NnbWindow *window, NnbDiagramView *view)
 static void
 check_build_with_actions (NnbWindow *window)
 {
-  NnbDiagramView *view = child (window, "diagram_view");
+  NnbDiagramView *view = nnb_ui_test_window_child (window, "diagram_view");
   guint depth_before, depth_after;
 
   empty_canvas (view);
@@ -445,7 +371,7 @@ pointer_to (Display *display, int x, int y)
 {
   fake_motion (display, -1, x, y, 0);
   XFlush (display);
-  settle (15);
+  nnb_ui_test_settle (15);
 }
 
 /* Presses at a point of one widget, moves in steps and releases at a
@@ -462,12 +388,12 @@ drag (GtkWidget *from, double x0, double y0, GtkWidget *to, double x1, double y1
   pointer_to (display, sx0, sy0);
   fake_button (display, 1, True, 0);
   XFlush (display);
-  settle (30);
+  nnb_ui_test_settle (30);
   for (int i = 1; i <= steps; i++)
     pointer_to (display, sx0 + (sx1 - sx0) * i / steps, sy0 + (sy1 - sy0) * i / steps);
   fake_button (display, 1, False, 0);
   XFlush (display);
-  settle (60);
+  nnb_ui_test_settle (60);
 }
 
 static void
@@ -500,7 +426,7 @@ drag_wire (NnbDiagramView *view, const char *from, const char *to, int slot)
 static void
 check_build_with_pointer (NnbWindow *window)
 {
-  NnbDiagramView *view = child (window, "diagram_view");
+  NnbDiagramView *view = nnb_ui_test_window_child (window, "diagram_view");
   /* the palette sits beside the diagram */
   NnbBlockPalette *palette = NNB_BLOCK_PALETTE (gtk_widget_get_first_child (gtk_widget_get_parent (GTK_WIDGET (view))));
   guint depth_before, depth_after;
@@ -605,7 +531,7 @@ type_key (GtkWidget *widget, KeySym key, gboolean control, gboolean shift)
   if (control)
     fake_key (display, ctrl, False, 0);
   XFlush (display);
-  settle (80);
+  nnb_ui_test_settle (80);
 }
 
 /* Tab walks the blocks, arrows move one, Delete removes it, Ctrl+Z and
@@ -613,7 +539,7 @@ type_key (GtkWidget *widget, KeySym key, gboolean control, gboolean shift)
 static void
 check_keyboard (NnbWindow *window)
 {
-  NnbDiagramView *view = child (window, "diagram_view");
+  NnbDiagramView *view = nnb_ui_test_window_child (window, "diagram_view");
   const NnbGraph *graph;
   double x, y;
   g_autoptr (GArray) selection = NULL;
@@ -676,12 +602,12 @@ check_keyboard (NnbWindow *window)
     fake_button (display, 3, True, 0);
     fake_button (display, 3, False, 0);
     XFlush (display);
-    g_assert_true (wait_until (is_visible, menu));
+    g_assert_true (nnb_ui_test_wait_until (is_visible, menu));
     /* still open once the click is over, and the block under it selected */
-    settle (300);
+    nnb_ui_test_settle (300);
     g_assert_true (gtk_widget_get_visible (menu));
     gtk_popover_popdown (GTK_POPOVER (menu));
-    settle (200);
+    nnb_ui_test_settle (200);
   }
 
   /* Enter: the block's editor, its name ready to change */
@@ -695,7 +621,7 @@ check_keyboard (NnbWindow *window)
                    && gtk_widget_get_parent (gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER)) == GTK_WIDGET (view));
   }
   type_key (GTK_WIDGET (view), XK_Escape, FALSE, FALSE);
-  settle (200);
+  nnb_ui_test_settle (200);
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (view)));
 
   /* a double click on a block opens its editor too */
@@ -712,12 +638,12 @@ check_keyboard (NnbWindow *window)
         fake_button (display, 1, False, 0);
       }
     XFlush (display);
-    g_assert_true (wait_until (focus_in_popover, window));
-    settle (300);
+    g_assert_true (nnb_ui_test_wait_until (focus_in_popover, window));
+    nnb_ui_test_settle (300);
     g_assert_true (focus_in_popover (window));
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gtk_root_get_focus (GTK_ROOT (window)))), ==, "fc2");
     type_key (GTK_WIDGET (view), XK_Escape, FALSE, FALSE);
-    settle (200);
+    nnb_ui_test_settle (200);
     g_assert_false (focus_in_popover (window));
   }
 }
@@ -765,14 +691,14 @@ text_width (GtkWidget *widget, const char *text)
 static void
 check_fit_and_labels (NnbWindow *window)
 {
-  NnbDiagramView *view = child (window, "diagram_view");
+  NnbDiagramView *view = nnb_ui_test_window_child (window, "diagram_view");
   NnbModel *model;
   g_autoptr (GArray) where = NULL;
   const NnbGraph *graph;
   double span, span_before, r_fc2[4], r_act[4], r_long[4];
   int width = gtk_widget_get_width (GTK_WIDGET (window)), height = gtk_widget_get_height (GTK_WIDGET (window));
 
-  settle (200);
+  nnb_ui_test_settle (200);
   g_assert_true (ports_inside (view, &span));
   /* the page's MLP is wide: fitted, it spans most of the canvas */
   g_assert_cmpfloat (span, >, 0.6 * gtk_widget_get_width (GTK_WIDGET (view)));
@@ -780,20 +706,20 @@ check_fit_and_labels (NnbWindow *window)
   /* a narrower window: still all of it, smaller */
   span_before = span;
   gtk_window_set_default_size (GTK_WINDOW (window), width - 200, height);
-  settle (400);
+  nnb_ui_test_settle (400);
   g_assert_true (ports_inside (view, &span));
   g_assert_cmpfloat (span, <, span_before - 50);
 
   /* once zoomed, the view stays as the student left it */
   act (view, "editor.zoom-in", NULL);
-  settle (100);
+  nnb_ui_test_settle (100);
   ports_inside (view, &span_before);
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  settle (400);
+  nnb_ui_test_settle (400);
   ports_inside (view, &span);
   g_assert_cmpfloat (fabs (span - span_before), <, 1.0);
   act (view, "editor.fit", NULL);
-  settle (100);
+  nnb_ui_test_settle (100);
   g_assert_true (ports_inside (view, &span));
 
   /* "fc2: Linear 16→16" takes two lines, "act: ReLU" one */
@@ -838,10 +764,10 @@ maybe_save_screenshot (NnbWindow *window)
     GtkWidget *view = g_object_get_data (G_OBJECT (window), "test-view");
     /* the whole screen, for more room */
     gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
-    settle (500);
+    nnb_ui_test_settle (500);
     act (NNB_DIAGRAM_VIEW (view), "editor.layout", NULL);
   }
-  settle (300);
+  nnb_ui_test_settle (300);
   width = gtk_widget_get_width (GTK_WIDGET (window));
   height = gtk_widget_get_height (GTK_WIDGET (window));
   paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
@@ -857,7 +783,7 @@ maybe_save_screenshot (NnbWindow *window)
 static void
 check_mismatch_shows_pytorch_message (NnbWindow *window)
 {
-  NnbDiagramView *view = child (window, "diagram_view");
+  NnbDiagramView *view = nnb_ui_test_window_child (window, "diagram_view");
   const NnbGraph *graph;
   int fc2;
 
@@ -889,7 +815,7 @@ check_mismatch_shows_pytorch_message (NnbWindow *window)
 
       act (view, "editor.select", g_variant_new_string ("fc2"));
       act (view, "editor.edit", NULL);
-      settle (500);
+      nnb_ui_test_settle (500);
       g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
       act (view, "editor.fit", NULL);
     }

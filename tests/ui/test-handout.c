@@ -15,6 +15,7 @@
 #include "nnb-handout.h"
 #include "nnb-plot-loss.h"
 #include "nnb-plots-panel.h"
+#include "nnb-ui-test-util.h"
 #include "nnb-window.h"
 
 #define WAIT_SECONDS 20
@@ -228,36 +229,6 @@ test_handout_step_markup_keeps_code_apart (void)
 
 /* The window's handout of sinenet.nnb after a few epochs */
 
-typedef struct
-{
-  NnbApplication *app;
-  NnbWindow *window;
-  char *dir;
-  gboolean checked;
-} Run;
-
-static gboolean
-wait_until (gboolean (*cond) (gpointer data), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-
-  return TRUE;
-}
-
-static gboolean
-has_document (gpointer window)
-{
-  return gtk_widget_get_mapped (window) && nnb_window_get_document (window) != NULL;
-}
-
 static int epochs_wanted;
 
 static gboolean
@@ -276,98 +247,70 @@ step_enabled (gpointer window)
   return g_action_group_get_action_enabled (G_ACTION_GROUP (window), "step");
 }
 
-static gboolean
-check_window_handout (gpointer user_data)
+static void
+check_window_handout (NnbApplication *app, NnbWindow *window, gpointer data)
 {
-  Run *run = user_data;
+  const char *dir = data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *pdf = g_build_filename (run->dir, "sinenet-handout.pdf", NULL);
-  g_autofree char *png = g_build_filename (run->dir, "sinenet-handout.png", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "sinenet-handout.pdf", NULL);
+  g_autofree char *png = g_build_filename (dir, "sinenet-handout.png", NULL);
 
-  g_assert_true (wait_until (has_document, run->window));
-  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (run->window), "export-handout"));
-  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (run->window), "export-handout"));
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_has_document, window));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "export-handout"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "export-handout"));
 
   /* one epoch at a time, each drawn before the next is asked for */
   for (epochs_wanted = 1; epochs_wanted <= 3; epochs_wanted++)
     {
-      g_assert_true (wait_until (step_enabled, run->window));
-      g_action_group_activate_action (G_ACTION_GROUP (run->window), "step", NULL);
-      g_assert_true (wait_until (loss_plotted, run->window));
+      g_assert_true (nnb_ui_test_wait_until (step_enabled, window));
+      g_action_group_activate_action (G_ACTION_GROUP (window), "step", NULL);
+      g_assert_true (nnb_ui_test_wait_until (loss_plotted, window));
     }
-  g_assert_true (wait_until (step_enabled, run->window));
+  g_assert_true (nnb_ui_test_wait_until (step_enabled, window));
 
   /* The loss plot tells screen readers where training is. */
   {
-    GtkWidget *panel = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (run->window), NNB_TYPE_WINDOW,
-                                                                  "plots_panel"));
-    GtkAccessible *loss_plot = GTK_ACCESSIBLE (gtk_widget_get_template_child (panel, NNB_TYPE_PLOTS_PANEL,
-                                                                              "loss_plot"));
+    GtkWidget *panel = nnb_ui_test_window_child (window, "plots_panel");
+    GtkAccessible *loss_plot = nnb_ui_test_template_child (panel, NNB_TYPE_PLOTS_PANEL, "loss_plot");
     g_autofree char *label = gtk_test_accessible_check_property (loss_plot, GTK_ACCESSIBLE_PROPERTY_LABEL, "");
     int data_epoch, loss_epoch;
     g_autofree char *expected = NULL;
 
-    nnb_window_get_plotted_epochs (run->window, &data_epoch, &loss_epoch);
+    nnb_window_get_plotted_epochs (window, &data_epoch, &loss_epoch);
     expected = g_strdup_printf ("Loss plot, epoch %d, loss ", loss_epoch);
     g_assert_nonnull (label);
     g_assert_true (g_str_has_prefix (label, expected));
   }
 
-  g_assert_true (nnb_window_export_handout (run->window, pdf, &error));
+  g_assert_true (nnb_window_export_handout (window, pdf, &error));
   g_assert_no_error (error);
   check_pdf_page (pdf);
-  g_assert_true (nnb_window_export_handout (run->window, png, &error));
+  g_assert_true (nnb_window_export_handout (window, png, &error));
   g_assert_no_error (error);
   check_png_page (png);
 
   g_unlink (pdf);
   g_unlink (png);
-  run->checked = TRUE;
-  g_application_quit (G_APPLICATION (run->app));
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-window_added_cb (GtkApplication *app, GtkWindow *window, Run *run)
-{
-  if (NNB_IS_WINDOW (window) && run->window == NULL)
-    {
-      run->window = NNB_WINDOW (window);
-      g_idle_add (check_window_handout, run);
-    }
 }
 
 static void
 test_window_handout_of_sinenet (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(NnbApplication) app = nnb_application_new ();
-  g_autofree char *example = g_test_build_filename (G_TEST_DIST, "..", "..", "data", "examples",
-                                                    "sinenet.nnb", NULL);
+  g_autofree char *example = nnb_ui_test_example_path ("sinenet.nnb");
   g_autofree char *dir = g_dir_make_tmp ("nnb-test-handout-XXXXXX", &error);
-  char *argv[] = { (char *) "nnblocks", (char *) "--lesson", (char *) "day02", example, NULL };
-  Run run = { app, NULL, dir, FALSE };
+  const char *argv[] = { "nnblocks", "--lesson", "day02", example, NULL };
 
   g_assert_no_error (error);
-  g_application_set_flags (G_APPLICATION (app),
-                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
-  g_signal_connect (app, "window-added", G_CALLBACK (window_added_cb), &run);
-  g_assert_cmpint (g_application_run (G_APPLICATION (app), 4, argv), ==, 0);
-  g_assert_true (run.checked);
+  nnb_ui_test_run_app (argv, check_window_handout, dir);
   g_rmdir (dir);
-}
-
-static void
-test_skip_without_display (void)
-{
-  g_test_skip ("no display: run under xvfb-run, or with DISPLAY or WAYLAND_DISPLAY set");
 }
 
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  nnb_ui_test_set_wait_seconds (WAIT_SECONDS);
   /* The test accessibility context keeps the plots' labels where the test
    * can read them. */
   g_setenv ("GTK_A11Y", "test", TRUE);
@@ -380,7 +323,7 @@ main (int argc, char *argv[])
   if (gtk_init_check ())
     g_test_add_func ("/ui/handout/window-handout-of-sinenet", test_window_handout_of_sinenet);
   else
-    g_test_add_func ("/ui/handout/window-needs-a-display", test_skip_without_display);
+    g_test_add_func ("/ui/handout/window-needs-a-display", nnb_ui_test_skip_without_display);
 
   return g_test_run ();
 }

@@ -20,55 +20,10 @@
 #include <string.h>
 
 #include "nnb-application.h"
+#include "nnb-ui-test-util.h"
 #include "nnb-window.h"
 
-#define WAIT_SECONDS 10
 #define MAX_STOPS 400
-
-typedef struct
-{
-  NnbApplication *app;
-  NnbWindow *window;
-  gboolean checked;
-} Run;
-
-static gboolean
-wait_until (gboolean (*cond) (gpointer data), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-
-  return TRUE;
-}
-
-static void
-settle (void)
-{
-  gint64 until = g_get_monotonic_time () + 100 * 1000;
-
-  while (g_get_monotonic_time () < until)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
-static gboolean
-is_mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
-}
-
-static gboolean
-project_shown (gpointer window)
-{
-  return gtk_widget_get_mapped (window) && nnb_window_get_document (window) != NULL;
-}
 
 /* The text of the first visible label in widget, depth first, or NULL. */
 static char *
@@ -338,11 +293,10 @@ check_names (GPtrArray *stops, int *n_failed)
     }
 }
 
-static gboolean
-check_window (gpointer user_data)
+static void
+check_window (NnbApplication *app, NnbWindow *main_window, gpointer data)
 {
-  Run *run = user_data;
-  GtkWidget *window = GTK_WIDGET (run->window);
+  GtkWidget *window = GTK_WIDGET (main_window);
   g_autoptr(GPtrArray) stops = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) popover_stops = g_ptr_array_new_with_free_func (g_object_unref);
   GtkWidget *settings_button;
@@ -356,8 +310,8 @@ check_window (gpointer user_data)
     "presentation",
   };
 
-  g_assert_true (wait_until (project_shown, window));
-  settle ();
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_has_document, window));
+  nnb_ui_test_settle (100);
 
   walk (window, stops);
   g_test_message ("%u controls take the focus in the main window", stops->len);
@@ -369,11 +323,11 @@ check_window (gpointer user_data)
    * reachable by Tab), what the class needs still is, with names. */
   {
     g_autoptr(GPtrArray) presenting = g_ptr_array_new_with_free_func (g_object_unref);
-    GtkWidget *palette = GTK_WIDGET (gtk_widget_get_template_child (window, NNB_TYPE_WINDOW, "block_palette"));
-    GtkWidget *settings = GTK_WIDGET (gtk_widget_get_template_child (window, NNB_TYPE_WINDOW, "settings_button"));
+    GtkWidget *palette = nnb_ui_test_window_child (main_window, "block_palette");
+    GtkWidget *settings = nnb_ui_test_window_child (main_window, "settings_button");
 
     g_object_set (window, "presentation-mode", TRUE, NULL);
-    settle ();
+    nnb_ui_test_settle (100);
     g_assert_true (gtk_widget_has_css_class (window, "presentation"));
     walk (window, presenting);
     g_test_message ("%u controls take the focus in presentation mode", presenting->len);
@@ -388,13 +342,13 @@ check_window (gpointer user_data)
     g_assert_true (reaches_action (presenting, "win.presentation"));
     check_names (presenting, &n_failed);
     g_object_set (window, "presentation-mode", FALSE, NULL);
-    settle ();
+    nnb_ui_test_settle (100);
     g_assert_true (gtk_widget_get_visible (palette));
     g_assert_true (gtk_widget_get_visible (settings));
   }
 
   /* The training settings live in a popover: open it by keyboard and walk it. */
-  settings_button = GTK_WIDGET (gtk_widget_get_template_child (window, NNB_TYPE_WINDOW, "settings_button"));
+  settings_button = nnb_ui_test_window_child (main_window, "settings_button");
   {
     gboolean reached = FALSE;
 
@@ -405,8 +359,8 @@ check_window (gpointer user_data)
   }
   gtk_menu_button_popup (GTK_MENU_BUTTON (settings_button));
   popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (settings_button)));
-  g_assert_true (wait_until (is_mapped, popover));
-  settle ();
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_is_mapped, popover));
+  nnb_ui_test_settle (100);
   walk (popover, popover_stops);
   g_test_message ("%u controls take the focus in the training settings", popover_stops->len);
   /* learning rate, epochs, optimizer, loss, batch size, seed, a device */
@@ -422,8 +376,8 @@ check_window (gpointer user_data)
     GtkWindow *race = NULL;
 
     g_action_group_activate_action (G_ACTION_GROUP (window), "device-race", NULL);
-    settle ();
-    for (GList *l = gtk_application_get_windows (GTK_APPLICATION (run->app)); l != NULL; l = l->next)
+    nnb_ui_test_settle (100);
+    for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
       if (l->data != (gpointer) window)
         race = l->data;
     if (race == NULL)
@@ -442,8 +396,8 @@ check_window (gpointer user_data)
       }
     g_assert_nonnull (race);
     g_test_message ("the device race: %s", G_OBJECT_TYPE_NAME (race));
-    g_assert_true (wait_until (is_mapped, race));
-    settle ();
+    g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_is_mapped, race));
+    nnb_ui_test_settle (100);
     walk (GTK_WIDGET (race), race_stops);
     g_test_message ("%u controls take the focus in the device race", race_stops->len);
     g_assert_cmpuint (race_stops->len, >=, 3);
@@ -454,7 +408,7 @@ check_window (gpointer user_data)
 
   /* The main menu (Tab to its button, or F10) opens with the keyboard and
    * its items are walked with the arrow keys. */
-  menu_button = GTK_WIDGET (gtk_widget_get_template_child (window, NNB_TYPE_WINDOW, "primary_menu_button"));
+  menu_button = nnb_ui_test_window_child (main_window, "primary_menu_button");
   for (guint i = 0; i < stops->len; i++)
     if (gtk_widget_is_ancestor (stops->pdata[i], menu_button))
       collect_menu_actions (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button)), menu_actions);
@@ -463,7 +417,7 @@ check_window (gpointer user_data)
   for (gsize i = 0; i < G_N_ELEMENTS (primary); i++)
     {
       g_autofree char *detailed = g_strconcat ("win.", primary[i], NULL);
-      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (run->app), detailed);
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), detailed);
       gboolean by_button = reaches_action (stops, detailed);
       gboolean in_menu = g_ptr_array_find_with_equal_func (menu_actions, detailed, g_str_equal, NULL);
 
@@ -480,42 +434,15 @@ check_window (gpointer user_data)
   g_assert_true (reaches_action (stops, "win.open"));
   g_assert_true (reaches_action (stops, "win.presentation"));
 
-  run->checked = TRUE;
-  g_application_quit (G_APPLICATION (run->app));
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-window_added_cb (GtkApplication *app, GtkWindow *window, Run *run)
-{
-  if (NNB_IS_WINDOW (window) && run->window == NULL)
-    {
-      run->window = NNB_WINDOW (window);
-      g_idle_add (check_window, run);
-    }
 }
 
 static void
 test_window_by_keyboard (void)
 {
-  g_autoptr(NnbApplication) app = nnb_application_new ();
-  g_autofree char *example = g_test_build_filename (G_TEST_DIST, "..", "..", "data", "examples",
-                                                    "sinenet.nnb", NULL);
-  char *argv[] = { (char *) "nnblocks", (char *) "--lesson", (char *) "day02", example, NULL };
-  Run run = { app, NULL, FALSE };
+  g_autofree char *example = nnb_ui_test_example_path ("sinenet.nnb");
+  const char *argv[] = { "nnblocks", "--lesson", "day02", example, NULL };
 
-  g_application_set_flags (G_APPLICATION (app),
-                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
-  g_signal_connect (app, "window-added", G_CALLBACK (window_added_cb), &run);
-  g_assert_cmpint (g_application_run (G_APPLICATION (app), 4, argv), ==, 0);
-  g_assert_true (run.checked);
-}
-
-static void
-test_skip_without_display (void)
-{
-  g_test_skip ("no display: run under xvfb-run, or with DISPLAY or WAYLAND_DISPLAY set");
+  nnb_ui_test_run_app (argv, check_window, NULL);
 }
 
 int
@@ -529,7 +456,7 @@ main (int argc, char *argv[])
   if (gtk_init_check ())
     g_test_add_func ("/ui/keyboard/whole-window-by-keyboard-with-names", test_window_by_keyboard);
   else
-    g_test_add_func ("/ui/keyboard/needs-a-display", test_skip_without_display);
+    g_test_add_func ("/ui/keyboard/needs-a-display", nnb_ui_test_skip_without_display);
 
   return g_test_run ();
 }

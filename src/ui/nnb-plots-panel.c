@@ -114,53 +114,77 @@ static void describe_plots (NnbPlotsPanel *self);
 
 /* Drawing */
 
+/* Each plot draws through one function, on screen with the pointer's
+ * read-out, in files (pointer NULL) without. */
+static void
+draw_data (NnbPlotsPanel *self, cairo_t *cr, int width, int height, const NnbPlotStyle *style,
+           const NnbPlotPointer *pointer)
+{
+  g_autofree NnbPlotCurve *references = g_new0 (NnbPlotCurve, self->pinned->len + 1);
+  NnbDataSeries series;
+
+  data_series (self, &series, references);
+  if (pointer != NULL)
+    series.pointer = *pointer;
+  nnb_plot_data_draw (cr, width, height, &series, style);
+}
+
+static void
+draw_loss (NnbPlotsPanel *self, cairo_t *cr, int width, int height, const NnbPlotStyle *style,
+           const NnbPlotPointer *pointer)
+{
+  NnbLossSeries series;
+
+  loss_series (self, &series);
+  if (pointer != NULL)
+    series.pointer = *pointer;
+  nnb_plot_loss_draw (cr, width, height, &series, style);
+}
+
+static void
+draw_norms (NnbPlotsPanel *self, cairo_t *cr, int width, int height, const NnbPlotStyle *style,
+            const NnbPlotPointer *pointer)
+{
+  NnbNormSeries series;
+
+  norm_series (self, &series);
+  if (pointer != NULL)
+    series.pointer = *pointer;
+  nnb_plot_norms_draw (cr, width, height, &series, style);
+}
+
 void
 nnb_plots_panel_draw_data (NnbPlotsPanel *self, cairo_t *cr, int width, int height, const NnbPlotStyle *style)
 {
-  g_autofree NnbPlotCurve *references = NULL;
-  NnbDataSeries series;
-
   g_return_if_fail (NNB_IS_PLOTS_PANEL (self));
 
-  references = g_new0 (NnbPlotCurve, self->pinned->len + 1);
-  data_series (self, &series, references);
-  nnb_plot_data_draw (cr, width, height, &series, style);
+  draw_data (self, cr, width, height, style, NULL);
 }
 
 void
 nnb_plots_panel_draw_loss (NnbPlotsPanel *self, cairo_t *cr, int width, int height, const NnbPlotStyle *style)
 {
-  NnbLossSeries series;
-
   g_return_if_fail (NNB_IS_PLOTS_PANEL (self));
 
-  loss_series (self, &series);
-  nnb_plot_loss_draw (cr, width, height, &series, style);
+  draw_loss (self, cr, width, height, style, NULL);
 }
 
 void
 nnb_plots_panel_draw_norms (NnbPlotsPanel *self, cairo_t *cr, int width, int height, const NnbPlotStyle *style)
 {
-  NnbNormSeries series;
-
   g_return_if_fail (NNB_IS_PLOTS_PANEL (self));
 
-  norm_series (self, &series);
-  nnb_plot_norms_draw (cr, width, height, &series, style);
+  draw_norms (self, cr, width, height, style, NULL);
 }
 
 static void
 draw_data_plot (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
 {
   NnbPlotsPanel *self = user_data;
-  g_autofree NnbPlotCurve *references = g_new0 (NnbPlotCurve, self->pinned->len + 1);
   NnbPlotStyle style;
-  NnbDataSeries series;
 
   nnb_plot_style_for_widget (GTK_WIDGET (area), &style);
-  data_series (self, &series, references);
-  series.pointer = self->data_pointer;
-  nnb_plot_data_draw (cr, width, height, &series, &style);
+  draw_data (self, cr, width, height, &style, &self->data_pointer);
   self->data_plotted_epoch = self->snapshot != NULL ? self->snapshot->epoch : -1;
 }
 
@@ -169,12 +193,9 @@ draw_loss_plot (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpoint
 {
   NnbPlotsPanel *self = user_data;
   NnbPlotStyle style;
-  NnbLossSeries series;
 
   nnb_plot_style_for_widget (GTK_WIDGET (area), &style);
-  loss_series (self, &series);
-  series.pointer = self->loss_pointer;
-  nnb_plot_loss_draw (cr, width, height, &series, &style);
+  draw_loss (self, cr, width, height, &style, &self->loss_pointer);
   self->loss_plotted_epoch = self->snapshot != NULL ? self->snapshot->epoch : -1;
 }
 
@@ -183,12 +204,9 @@ draw_norms_plot (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpoin
 {
   NnbPlotsPanel *self = user_data;
   NnbPlotStyle style;
-  NnbNormSeries series;
 
   nnb_plot_style_for_widget (GTK_WIDGET (area), &style);
-  norm_series (self, &series);
-  series.pointer = self->norms_pointer;
-  nnb_plot_norms_draw (cr, width, height, &series, &style);
+  draw_norms (self, cr, width, height, &style, &self->norms_pointer);
 }
 
 static void

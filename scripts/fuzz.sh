@@ -71,7 +71,9 @@ for target in "${targets[@]}"; do
   mkdir -p "$work"
   echo "==> Fuzzing $target for ${seconds}s"
   log=$build/fuzz-$target.log
-  if ! "$build"/fuzz-"$target" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 \
+  # NNB_FUZZ_SEED fixes libFuzzer's seed (CI: the same smoke run every
+  # time); unset, each run explores afresh.
+  if ! "$build"/fuzz-"$target" -seed="${NNB_FUZZ_SEED:-0}" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 \
          -dict=tests/fuzz/"$target".dict -artifact_prefix=tests/fuzz/crash-"$target"- \
          -print_final_stats=1 "$work" tests/fuzz/corpus-"$target" >"$log" 2>&1; then
     tail -n 60 "$log"

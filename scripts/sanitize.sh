@@ -30,12 +30,9 @@ if [[ ${1:-} == --thread ]]; then
   shift
 fi
 
-for package in clang libclang-rt-14-dev llvm; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-    scripts/setup.sh --sanitizers
-    break
-  fi
-done
+# everything it builds with, on a machine that has nothing yet (quick when
+# all is there); the tests it runs compare with PyTorch too
+scripts/setup.sh --sanitizers --tests --packages-only
 
 export CC=clang
 export OPENBLAS_NUM_THREADS=1

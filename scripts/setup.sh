@@ -4,7 +4,9 @@
 #   scripts/setup.sh            packages to build and run the app
 #   scripts/setup.sh --tests    also what the test suites need (PyTorch, ONNX, Xvfb)
 #   scripts/setup.sh --sanitizers  also clang and libFuzzer (scripts/sanitize.sh, scripts/fuzz.sh)
-# Idempotent and quick when nothing changed. CI=true builds with --werror.
+#   scripts/setup.sh --packages-only …  installs, then stops (no build)
+# Idempotent and quick when nothing changed (no reconfigure, no rebuild).
+# CI=true builds with --werror.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,8 +18,9 @@ build_packages=(
 )
 # libxtst6: the editor's pointer tests drive Xvfb through XTest;
 # imagemagick: scripts/screenshot.sh grabs and crops the screen
+# locales: test-locale-format formats numbers in de_DE.UTF-8, generated below
 test_packages=(
-  xvfb xauth libxtst6 imagemagick python3 python3-torch python3-onnx python3-numpy
+  xvfb xauth libxtst6 imagemagick python3 python3-torch python3-onnx python3-numpy locales
 )
 # clang; its sanitizer and libFuzzer runtimes; llvm-symbolizer (from llvm),
 # which names the functions in sanitizer reports: the leak suppressions
@@ -27,30 +30,49 @@ sanitizer_packages=(
 )
 
 packages=("${build_packages[@]}")
+tests=false
+build=true
 for arg in "$@"; do
   case "$arg" in
-    --tests) packages+=("${test_packages[@]}") ;;
+    --tests) packages+=("${test_packages[@]}"); tests=true ;;
     --sanitizers) packages+=("${sanitizer_packages[@]}") ;;
+    --packages-only) build=false ;;
+    *) echo "scripts/setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
 
+# one dpkg-query for all: run.sh's start stays quick
+installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null | sed -n 's/ install ok installed$//p' | sed 's/:.*//')
 missing=()
 for package in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+  if ! grep -qx -- "$package" <<<"$installed"; then
     missing+=("$package")
   fi
 done
 
+sudo=()
+if [[ $(id -u) -ne 0 ]]; then
+  sudo=(sudo)
+fi
+
 if ((${#missing[@]} > 0)); then
   echo "==> Installing Debian packages: ${missing[*]}"
-  sudo=()
-  if [[ $(id -u) -ne 0 ]]; then
-    sudo=(sudo)
-  fi
   "${sudo[@]}" apt-get update -q
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q "${missing[@]}"
 else
   echo "==> Debian packages: all present"
+fi
+
+# the German locale the number-formatting tests use
+if $tests && ! locale -a 2>/dev/null | grep -qix 'de_DE\.utf-\?8'; then
+  echo "==> Generating the de_DE.UTF-8 locale"
+  "${sudo[@]}" sed -i 's/^# *\(de_DE\.UTF-8 UTF-8\)/\1/' /etc/locale.gen
+  grep -q '^de_DE\.UTF-8 UTF-8' /etc/locale.gen || echo 'de_DE.UTF-8 UTF-8' | "${sudo[@]}" tee -a /etc/locale.gen >/dev/null
+  "${sudo[@]}" locale-gen
+fi
+
+if ! $build; then
+  exit 0
 fi
 
 # CUDA is built when nvcc is found (on these machines in /usr/local/cuda/bin)
@@ -64,7 +86,8 @@ fi
 if [[ ! -f build/build.ninja ]]; then
   echo "==> Configuring in ./build"
   meson setup build -Dwerror="$werror"
-else
+elif ! grep -q "\"name\": \"werror\", \"value\": $werror," build/meson-info/intro-buildoptions.json 2>/dev/null; then
+  # only when the option changes: meson configure regenerates every time
   meson configure build -Dwerror="$werror" >/dev/null
 fi
 

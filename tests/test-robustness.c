@@ -153,39 +153,56 @@ test_disk_full_half_way_keeps_the_old_file (void)
   g_rmdir (dir);
 }
 
+/* The save fails with EACCES and leaves no file behind: in a subprocess
+ * when the test runs as root, as nobody, for whom the folder's mode counts
+ * (root writes whatever the mode says). */
 static void
-test_save_into_an_unwritable_folder_keeps_the_old_file (void)
+save_and_expect_permission_denied (const char *path)
 {
-  g_autofree char *dir = g_dir_make_tmp ("nnb-robustness-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "project.nnb", NULL);
-  g_autofree char *probe = g_build_filename (dir, "probe", NULL);
   g_autoptr (NnbProject) project = load_example ("regression.nnb");
   g_autoptr (GError) error = NULL;
-  const char *old = "the old file";
-  gboolean root_writes;
 
-  g_assert_true (g_file_set_contents (path, old, -1, NULL));
-  g_assert_cmpint (g_chmod (dir, 0555), ==, 0);
-  /* root writes whatever the mode says */
-  root_writes = g_file_set_contents (probe, "", 0, NULL);
-  if (root_writes)
+  if (geteuid () == 0)
     {
-      g_unlink (probe);
-      g_chmod (dir, 0755);
-      g_unlink (path);
-      g_rmdir (dir);
-      g_test_skip ("running as root, where a folder's mode does not stop writes "
-                   "(/robustness/save-where-nothing-can-be-created covers the error)");
-      return;
+      g_assert_cmpint (setgid (65534), ==, 0);
+      g_assert_cmpint (setuid (65534), ==, 0);
     }
   g_assert_false (nnb_project_save (project, path, FALSE, &error));
   g_assert_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_IO);
   g_assert_nonnull (strstr (error->message, g_strerror (EACCES)));
+}
+
+static void
+test_save_into_an_unwritable_folder_keeps_the_old_file (void)
+{
+  g_autofree char *dir = NULL, *path = NULL;
+  const char *old = "the old file";
+
+  if (g_test_subprocess ())
+    {
+      save_and_expect_permission_denied (g_getenv ("NNB_ROBUSTNESS_PATH"));
+      return;
+    }
+  dir = g_dir_make_tmp ("nnb-robustness-XXXXXX", NULL);
+  path = g_build_filename (dir, "project.nnb", NULL);
+  g_assert_true (g_file_set_contents (path, old, -1, NULL));
+  g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+  g_assert_cmpint (g_chmod (dir, 0555), ==, 0);
+  if (geteuid () == 0)
+    {
+      g_setenv ("NNB_ROBUSTNESS_PATH", path, TRUE);
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+    }
+  else
+    save_and_expect_permission_denied (path);
   g_chmod (dir, 0755);
   {
     g_autofree char *now = read_text (path);
     g_assert_cmpstr (now, ==, old);
   }
+  /* and no temporary file is left beside it */
+  g_assert_cmpuint (count_files (dir), ==, 1);
   g_unlink (path);
   g_rmdir (dir);
 }

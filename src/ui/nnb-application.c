@@ -12,6 +12,7 @@
 #include "nnb-application.h"
 #include "nnb-backend.h"
 #include "nnb-app-benchmark.h"
+#include "nnb-first-frame.h"
 #include "nnb-autosave.h"
 #include "nnb-lesson-catalog.h"
 #include "nnb-window.h"
@@ -27,6 +28,7 @@ struct _NnbApplication
   char *lesson;        /* NULL for none */
   gboolean train;      /* --train: start training the files opened */
   gboolean benchmark;  /* --benchmark (hidden): time the training, then quit */
+  gboolean first_frame; /* --first-frame (hidden): report the first frame, then quit */
   gboolean recovery_offered; /* the first window asked about crashed sessions */
 };
 
@@ -42,6 +44,9 @@ static const GOptionEntry option_entries[] = {
   /* for bench/app-speed: src/ui/nnb-app-benchmark.c */
   { "benchmark", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, NULL,
     N_("Print the training speed and frame times when the run ends, then quit"), NULL },
+  /* for bench/first-frame: src/ui/nnb-first-frame.c */
+  { "first-frame", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, NULL,
+    N_("Print when the first frame is drawn, then quit"), NULL },
   { G_OPTION_REMAINING, 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, NULL },
   { NULL }
 };
@@ -112,6 +117,8 @@ create_window (NnbApplication *self)
 
   nnb_window_set_lesson (window, self->lesson);
   nnb_autosave_attach (window);
+  if (self->first_frame)
+    nnb_first_frame_report (GTK_WINDOW (window));
   /* projects a crash left behind are offered once, in the first window */
   if (!self->recovery_offered)
     {
@@ -194,6 +201,7 @@ nnb_application_command_line (GApplication *app, GApplicationCommandLine *comman
 
   self->train = g_variant_dict_contains (options, "train");
   self->benchmark = g_variant_dict_contains (options, "benchmark");
+  self->first_frame = g_variant_dict_contains (options, "first-frame");
   has_lesson = g_variant_dict_lookup (options, "lesson", "&s", &lesson);
   if (has_lesson)
     nnb_application_set_lesson (self, lesson);
@@ -322,7 +330,7 @@ nnb_application_startup (GApplication *app)
   gtk_source_init ();
   /* One OpenBLAS thread, as for nnblocks-cli: BLAS sums in another order
    * with more threads, and the lessons quote PyTorch's one-thread numbers
-   * (SineNet converges at epoch 1544). The settings offer more. */
+   * (SineNet converges at epoch 1543). The settings offer more. */
   nnb_backend_cpu_set_threads (1);
 #if NNB_HAVE_CUDA
   /* installs the CUDA table; without a GPU, the device list says why */

@@ -31,7 +31,7 @@
  * Element-wise work (bias, activations, loss, SGD) is not counted.
  *
  * A benchmark, not a test: it prints numbers and judges nothing. */
-#include <cblas.h>
+#include "nnb-blas.h"
 #include <glib.h>
 #include <math.h>
 #include <stdio.h>
@@ -160,10 +160,10 @@ sgemm_round (GArray *shapes, GPtrArray *buffers)
       const float *a = buffers->pdata[3 * i], *b = buffers->pdata[3 * i + 1];
       float *c = buffers->pdata[3 * i + 2];
 
-      cblas_sgemm (CblasRowMajor, s->trans_a ? CblasTrans : CblasNoTrans,
-                   s->trans_b ? CblasTrans : CblasNoTrans, s->m, s->n, s->k, 1.0f,
-                   a, s->trans_a ? s->m : s->k, b, s->trans_b ? s->k : s->n,
-                   0.0f, c, s->n);
+      nnb_blas_sgemm (s->trans_a ? NNB_BLAS_TRANS : NNB_BLAS_NO_TRANS,
+                      s->trans_b ? NNB_BLAS_TRANS : NNB_BLAS_NO_TRANS, s->m, s->n, s->k, 1.0f,
+                      a, s->trans_a ? s->m : s->k, b, s->trans_b ? s->k : s->n,
+                      0.0f, c, s->n);
     }
 }
 

@@ -43,6 +43,10 @@ ARGS = parse_args()
 os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.threads)
 os.environ["OMP_NUM_THREADS"] = str(ARGS.threads)
 
+# before torch loads OpenBLAS: the kernel NN Blocks pins (src/core/nnb-blas.h),
+# whatever the processor would choose, so BLAS's sum order is the same
+os.environ["OPENBLAS_CORETYPE"] = "Haswell"
+
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 

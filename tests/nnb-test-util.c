@@ -46,13 +46,28 @@ nnb_test_python_has (const char *module, ...)
   return g_spawn_check_wait_status (status, NULL);
 }
 
+void
+nnb_test_missing (const char *what)
+{
+  if (g_strcmp0 (g_getenv ("NNB_TEST_STRICT"), "1") == 0)
+    g_test_fail_printf ("%s; ./test.sh installs what the tests need (NNB_TEST_STRICT=1)", what);
+  else
+    g_test_skip (what);
+}
+
 int
 nnb_test_run (const char *const *argv, char **out, char **err)
+{
+  return nnb_test_run_env (argv, NULL, out, err);
+}
+
+int
+nnb_test_run_env (const char *const *argv, const char *const *envp, char **out, char **err)
 {
   g_autoptr (GError) error = NULL;
   int status = 0;
 
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err, &status, &error))
+  if (!g_spawn_sync (NULL, (char **) argv, (char **) envp, G_SPAWN_DEFAULT, NULL, NULL, out, err, &status, &error))
     g_error ("cannot run %s: %s", argv[0], error->message);
   if (WIFEXITED (status))
     return WEXITSTATUS (status);

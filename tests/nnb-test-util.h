@@ -9,8 +9,15 @@ char *nnb_test_path (const char *relative);
 char *nnb_test_source_path (const char *relative);
 /* TRUE when /usr/bin/python3 can import every module in the NULL-terminated list. */
 gboolean nnb_test_python_has (const char *module, ...) G_GNUC_NULL_TERMINATED;
+/* A test whose prerequisite (PyTorch, a locale, a tool) is missing: skips
+ * it, or fails it where the set-up should have provided it (./test.sh and
+ * CI set NNB_TEST_STRICT=1), so a skip cannot hide a comparison that did
+ * not run. */
+void nnb_test_missing (const char *what);
 /* Runs argv; returns exit status and captures stdout/stderr (may be NULL). */
 int nnb_test_run (const char *const *argv, char **out, char **err);
+/* The same in the environment envp (NULL: this process's). */
+int nnb_test_run_env (const char *const *argv, const char *const *envp, char **out, char **err);
 /* Relative difference |a − b| / max(|b|, tiny). */
 double nnb_test_rel_diff (double a, double b);
 

@@ -104,4 +104,6 @@ nnb_cli_print_device (const NnbDeviceInfo *info, const char *indent)
     printf ("%s%-8s %s\n", indent, name, info->label);
   else
     printf ("%s%-8s unavailable — %s\n", indent, name, info->reason);
+  if (info->available && info->note != NULL)
+    printf ("%s%-8s %s\n", indent, "", info->note);
 }

@@ -1,5 +1,6 @@
 #include "nnb-backend.h"
 
+#include "nnb-blas.h"
 #include "nnb-error.h"
 
 /* Installed by src/gpu when the CUDA backend is built in. */
@@ -32,6 +33,7 @@ device_info_free (gpointer data)
   NnbDeviceInfo *info = data;
   g_free (info->label);
   g_free (info->reason);
+  g_free (info->note);
   g_free (info);
 }
 
@@ -48,6 +50,7 @@ nnb_device_list (void)
   cpu->device = nnb_device_cpu ();
   cpu->label = g_strdup_printf ("CPU (OpenBLAS, %d thread%s)", threads, threads == 1 ? "" : "s");
   cpu->available = TRUE;
+  cpu->note = nnb_blas_kernel_note ();
   g_ptr_array_add (infos, cpu);
 
   if (nnb_backend_cuda_list_devices != NULL)

@@ -106,6 +106,8 @@ typedef struct
   char *label;
   gboolean available;
   char *reason;
+  char *note; /* for a usable device, what a student should know (or NULL):
+               * another BLAS kernel than the lessons' (nnb-blas.h) */
 } NnbDeviceInfo;
 
 /* All devices this build knows, CPU first. Free with g_ptr_array_unref. */

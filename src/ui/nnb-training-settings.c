@@ -198,6 +198,20 @@ changed_cb (NnbTrainingSettings *self)
 }
 
 static void
+append_device_caption (NnbTrainingSettings *self, const char *text)
+{
+  GtkWidget *caption = gtk_label_new (text != NULL ? text : "");
+
+  gtk_label_set_xalign (GTK_LABEL (caption), 0);
+  gtk_label_set_wrap (GTK_LABEL (caption), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (caption), 36);
+  gtk_widget_set_margin_start (caption, 28);
+  gtk_widget_add_css_class (caption, "caption");
+  gtk_widget_add_css_class (caption, "dim-label");
+  gtk_box_append (self->device_box, caption);
+}
+
+static void
 build_device_list (NnbTrainingSettings *self)
 {
   GtkCheckButton *group = NULL;
@@ -217,23 +231,20 @@ build_device_list (NnbTrainingSettings *self)
       g_ptr_array_add (self->device_buttons, button);
 
       /* A device that cannot be used is listed, greyed, with the reason:
-       * the student learns why there is no GPU rather than wondering. */
+       * the student learns why there is no GPU rather than wondering. A
+       * usable one may carry a note (another BLAS kernel than the lessons'). */
       if (!info->available)
         {
-          GtkWidget *reason = gtk_label_new (info->reason != NULL ? info->reason : "");
-
           gtk_widget_set_sensitive (button, FALSE);
           gtk_widget_set_tooltip_text (button, info->reason);
-          gtk_label_set_xalign (GTK_LABEL (reason), 0);
-          gtk_label_set_wrap (GTK_LABEL (reason), TRUE);
-          gtk_label_set_max_width_chars (GTK_LABEL (reason), 36);
-          gtk_widget_set_margin_start (reason, 28);
-          gtk_widget_add_css_class (reason, "caption");
-          gtk_widget_add_css_class (reason, "dim-label");
-          gtk_box_append (self->device_box, reason);
+          append_device_caption (self, info->reason);
         }
       else
-        g_signal_connect_swapped (button, "toggled", G_CALLBACK (changed_cb), self);
+        {
+          if (info->note != NULL)
+            append_device_caption (self, info->note);
+          g_signal_connect_swapped (button, "toggled", G_CALLBACK (changed_cb), self);
+        }
     }
   if (self->device_buttons->len > 0)
     gtk_check_button_set_active (self->device_buttons->pdata[0], TRUE);

@@ -28,6 +28,9 @@ import math
 import os
 import re
 
+# the PyTorch NN Blocks reproduces: OpenBLAS kernel, threads, ATen kernels
+import nnb_pytorch_env  # noqa: E402,F401  (before torch and numpy load)
+
 import torch
 import torch.nn as nn
 

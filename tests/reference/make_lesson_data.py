@@ -35,6 +35,9 @@ import os
 import re
 import struct
 
+# the PyTorch NN Blocks reproduces: OpenBLAS kernel, threads, ATen kernels
+import nnb_pytorch_env  # noqa: E402,F401  (before torch and numpy load)
+
 import torch
 
 torch.set_num_threads(1)

@@ -17,6 +17,9 @@ import os
 import struct
 import sys
 
+# the PyTorch NN Blocks reproduces: OpenBLAS kernel, threads, ATen kernels
+import nnb_pytorch_env  # noqa: E402,F401  (before torch and numpy load)
+
 import torch
 from torch import nn
 

@@ -15,6 +15,9 @@ one JSON object: {"ir_version", "opset", "producer", "input_dims",
 import json
 import sys
 
+# the PyTorch NN Blocks reproduces: OpenBLAS kernel, threads, ATen kernels
+import nnb_pytorch_env  # noqa: E402,F401  (before torch and numpy load)
+
 import onnx
 import onnx.checker
 import onnx.numpy_helper

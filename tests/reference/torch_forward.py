@@ -19,9 +19,11 @@ load_safetensors, so each one also checks that the state_dict keys match.
 import contextlib
 import io
 import json
-import os
 import runpy
 import sys
+
+# the PyTorch NN Blocks reproduces: OpenBLAS kernel, threads, ATen kernels
+import nnb_pytorch_env  # noqa: E402,F401  (before torch and numpy load)
 
 import torch
 

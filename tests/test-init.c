@@ -5,6 +5,9 @@
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include "nnb-init.h"
+#include "nnb-model.h"
+#include "nnb-module.h"
+#include "nnb-test-util.h"
 #include "nnb-rng-golden.h"
 
 static NnbNonlinearity
@@ -94,17 +97,18 @@ test_init_is_bit_identical (gconstpointer data)
   assert_after (gen, c);
 }
 
-/* nn.Linear(in, out).reset_parameters, through the init functions:
- * kaiming_uniform_(a=√5) on the weight, then U(−1/√in, 1/√in) on the bias. */
+/* nn.Linear(in, out) as the engine builds it: nnb_linear_new with a
+ * generator runs reset_parameters (kaiming_uniform_(a=√5) on the weight,
+ * then U(−1/√in, 1/√in) on the bias). The weight and bias are copied out. */
 static void
 init_like_linear (NnbTensor *weight, NnbTensor *bias, NnbGenerator *gen)
 {
   g_autoptr (GError) error = NULL;
-  double bound = 1.0 / sqrt ((double) weight->shape[1]);
+  g_autoptr (NnbModule) linear = nnb_linear_new (weight->shape[1], weight->shape[0], TRUE, gen, &error);
 
-  g_assert_true (nnb_init_kaiming_uniform_ (weight, sqrt (5.0), NNB_FAN_IN, NNB_NONLINEARITY_LEAKY_RELU, gen, &error));
-  g_assert_true (nnb_init_uniform_ (bias, -bound, bound, gen, &error));
   g_assert_no_error (error);
+  nnb_tensor_read (nnb_module_get_parameter (linear, "weight")->value, weight->data);
+  nnb_tensor_read (nnb_module_get_parameter (linear, "bias")->value, bias->data);
 }
 
 static void
@@ -310,6 +314,48 @@ test_apply_method_plain_distributions (void)
   g_assert_cmpint (gen->index, ==, ref->index);
 }
 
+static void
+assert_parameters (NnbModel *model, JsonObject *want, const char *what)
+{
+  GPtrArray *params = nnb_model_named_parameters (model);
+
+  g_assert_cmpuint (params->len, ==, json_object_get_size (want));
+  for (guint i = 0; i < params->len; i++)
+    {
+      NnbNamedParameter *named = params->pdata[i];
+      g_autofree float *values = g_new (float, named->param->value->numel);
+      g_autofree char *label = g_strdup_printf ("%s: %s", what, named->name);
+
+      nnb_tensor_read (named->param->value, values);
+      nnb_test_assert_float_bits (label, values, named->param->value->numel,
+                                  json_object_get_array_member (want, named->name));
+    }
+}
+
+/* torch.manual_seed(s); MLP() draws each Linear's weight, then its bias,
+ * layer by layer; torch.manual_seed(s + 1); model.apply(init) does the same
+ * with the chosen inits (tests/reference/make_init_order_golden.py). */
+static void
+test_construction_and_apply_draw_in_pytorchs_order (gconstpointer data)
+{
+  JsonObject *c = (JsonObject *) data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbModel) model = nnb_test_page_mlp ();
+  guint64 seed = (guint64) json_object_get_int_member (c, "seed");
+  g_autofree NnbGenerator *construct = nnb_generator_new (seed);
+  g_autofree NnbGenerator *apply = nnb_generator_new (seed + 1);
+  NnbInitMethod weight, bias;
+
+  g_assert_true (nnb_model_reset_parameters (model, construct, &error));
+  g_assert_no_error (error);
+  assert_parameters (model, json_object_get_object_member (c, "constructed"), "MLP()");
+  g_assert_true (nnb_init_method_from_string (json_object_get_string_member (c, "weight"), &weight));
+  g_assert_true (nnb_init_method_from_string (json_object_get_string_member (c, "bias"), &bias));
+  g_assert_true (nnb_model_apply_init (model, weight, bias, apply, &error));
+  g_assert_no_error (error);
+  assert_parameters (model, json_object_get_object_member (c, "applied"), "model.apply(init)");
+}
+
 static char *
 case_path (JsonObject *c)
 {
@@ -373,6 +419,19 @@ main (int argc, char *argv[])
   g_test_add_func ("/init/methods/apply-uses-pytorch-defaults", test_apply_method_uses_pytorch_defaults);
   g_test_add_func ("/init/methods/apply-plain-distributions", test_apply_method_plain_distributions);
   add_golden_tests (nnb_rng_golden_load ());
+  {
+    JsonArray *orders = json_object_get_array_member (nnb_test_golden ("data/init-order-golden.json"), "cases");
+
+    for (guint i = 0; i < json_array_get_length (orders); i++)
+      {
+        JsonObject *c = json_array_get_object_element (orders, i);
+        g_autofree char *path = g_strdup_printf ("/init/order/seed-%" G_GINT64_FORMAT "-%s-%s-construction-and-apply-draw-in-pytorchs-order",
+                                                 json_object_get_int_member (c, "seed"),
+                                                 json_object_get_string_member (c, "weight"),
+                                                 json_object_get_string_member (c, "bias"));
+        g_test_add_data_func (path, c, test_construction_and_apply_draw_in_pytorchs_order);
+      }
+  }
 
   return g_test_run ();
 }

@@ -4,13 +4,13 @@
  * operation by operation, so float32 rounding agrees with PyTorch's. */
 #include "nnb-backend.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <sleef.h>
 #include <string.h>
 #include "nnb-backend-cpu-simd.h"
 #include "nnb-optim-kernels.h"
 #include "nnb-error.h"
+#include "nnb-blas.h"
 
 static void *
 cpu_alloc (gsize bytes, GError **error)
@@ -72,8 +72,8 @@ cpu_gemm (gboolean trans_a, gboolean trans_b, int m, int n, int k,
           float alpha, const float *a, int lda, const float *b, int ldb,
           float beta, float *c, int ldc)
 {
-  cblas_sgemm (CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
-               m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  nnb_blas_sgemm (trans_a ? NNB_BLAS_TRANS : NNB_BLAS_NO_TRANS, trans_b ? NNB_BLAS_TRANS : NNB_BLAS_NO_TRANS,
+                  m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 static void
@@ -241,6 +241,99 @@ interleaved_columns (const float *dy, gsize rows, gsize cols, gsize c0, gsize wi
     out[c] = ((partial[0][c] + partial[1][c]) + partial[2][c]) + partial[3][c];
 }
 
+/* multi_row_sum over rows of 32 floats given one at a time: the levels
+ * cascade after every level_step rows, as in cascade_columns */
+typedef struct
+{
+  float acc[4][32];
+  int level_power;
+  gsize level_mask;
+  gsize rows; /* given so far */
+} Cascade32;
+
+static void
+cascade32_init (Cascade32 *c, gsize size)
+{
+  memset (c->acc, 0, sizeof c->acc);
+  c->level_power = MAX (4, ceil_log2 (size) / 4);
+  c->level_mask = ((gsize) 1 << c->level_power) - 1;
+  c->rows = 0;
+}
+
+static void
+cascade32_push (Cascade32 *c, const float *row)
+{
+  /* plain loops of 32: add_row's scalar tail here trips a false GCC warning */
+  for (int k = 0; k < 32; k++)
+    c->acc[0][k] += row[k];
+  c->rows++;
+  if ((c->rows & c->level_mask) != 0)
+    return;
+  for (int j = 1; j < 4; j++)
+    {
+      for (int k = 0; k < 32; k++)
+        c->acc[j][k] += c->acc[j - 1][k];
+      memset (c->acc[j - 1], 0, sizeof c->acc[j - 1]);
+      if ((c->rows & (c->level_mask << (j * c->level_power))) != 0)
+        break;
+    }
+}
+
+/* Writes the terms start … start + count − 1 (count ≤ 32) of a sum to out */
+typedef void (*SumTerms) (gconstpointer data, gsize start, gsize count, float *out);
+
+/* PyTorch's sum of n contiguous floats (SumKernel.cpp, vectorized_inner_sum
+ * with 8-float vectors): row_sum over the n / 8 vectors, whose four
+ * interleaved cascades take vectors 4i … 4i + 3, that is the 32 floats of row
+ * i of an (n / 32, 32) matrix; the vectors left over go to the first
+ * cascade; the four are combined lane by lane; then 0 plus the floats left
+ * over, plus the 8 lanes in order. Fewer than 8 floats take row_sum over the
+ * floats themselves. Checked against torch for every n up to 3000. */
+static float
+contiguous_sum (SumTerms terms, gconstpointer data, gsize n)
+{
+  const gsize vec = 8;
+  gsize vectors = n / vec, rows = vectors / 4;
+  Cascade32 c;
+  float block[32], partial[32], sum = 0;
+
+  if (n < vec)
+    {
+      /* row_sum's four partial sums: one float each, if n reaches 4 */
+      float p[4] = { 0, 0, 0, 0 };
+
+      terms (data, 0, n, block);
+      for (gsize i = 0; i < n; i++)
+        p[i < n / 4 * 4 ? i : 0] += block[i];
+      return ((p[0] + p[1]) + p[2]) + p[3];
+    }
+  cascade32_init (&c, rows);
+  for (gsize i = 0; i < rows; i++)
+    {
+      terms (data, 32 * i, 32, block);
+      cascade32_push (&c, block);
+    }
+  for (gsize k = 0; k < 32; k++)
+    partial[k] = ((c.acc[0][k] + c.acc[1][k]) + c.acc[2][k]) + c.acc[3][k];
+  for (gsize v = rows * 4; v < vectors; v++)
+    {
+      terms (data, v * vec, vec, block);
+      add_row (partial, block, vec);
+    }
+  terms (data, vectors * vec, n - vectors * vec, block);
+  for (gsize i = 0; i < n - vectors * vec; i++)
+    sum += block[i];
+  for (gsize k = 0; k < vec; k++)
+    sum += ((partial[k] + partial[8 + k]) + partial[16 + k]) + partial[24 + k];
+  return sum;
+}
+
+static void
+copy_terms (gconstpointer data, gsize start, gsize count, float *out)
+{
+  memcpy (out, (const float *) data + start, count * sizeof (float));
+}
+
 static void
 cpu_bias_grad (float *db, const float *dy, gsize rows, gsize cols)
 {
@@ -251,6 +344,17 @@ cpu_bias_grad (float *db, const float *dy, gsize rows, gsize cols)
   const gsize vec = 8;
   gsize direct = cols >= vec ? cols / (4 * vec) * (4 * vec) : cols / 4 * 4;
   float sums[CASCADE_WIDTH];
+
+  /* a (rows, 1) gradient coalesces into one contiguous run: PyTorch sums
+   * it along memory (the inner reduction) when it fills a vector, and with
+   * row_sum over the floats (the column's own order) when it does not. Only
+   * one column coalesces: two or more keep the output's stride apart from
+   * the input's, so they take the outer reduction below. */
+  if (cols == 1 && rows >= vec)
+    {
+      db[0] += contiguous_sum (copy_terms, dy, rows);
+      return;
+    }
 
   /* the column sum first, then one addition into .grad, as autograd
    * accumulates: two backward calls give exactly twice one */
@@ -268,17 +372,59 @@ cpu_bias_grad (float *db, const float *dy, gsize rows, gsize cols)
     }
 }
 
-static inline float
-gelu (float x)
+/* The scalar loops' tanh, exp and erf. SLEEF's one-lane functions built
+ * with fused multiply-adds give exactly the bits of the 8-lane AVX2 ones the
+ * vector kernels call (compared on every 997th float), so the scalar loops
+ * (NNB_CPU_KERNELS=scalar) still reproduce PyTorch. They execute FMA
+ * instructions, so a processor without FMA gets SLEEF's plain one-lane
+ * functions and libm instead, which can differ in the last bit. */
+#ifndef FP_FAST_FMA
+/* sleef.h declares its FMA builds only to files compiled for FMA
+ * (FP_FAST_FMA); libsleef has them whatever the compiler flags */
+float Sleef_tanhf1_u10purecfma (float);
+float Sleef_expf1_u10purecfma (float);
+double Sleef_erfd1_u10purecfma (double);
+double Sleef_expd1_u10purecfma (double);
+#endif
+
+typedef struct
 {
-  return (float) (0.5 * x * (1.0 + erf (x * M_SQRT1_2)));
+  float (*tanhf) (float);
+  float (*expf) (float);
+  double (*erf) (double);
+  double (*exp) (double);
+} ScalarMath;
+
+static const ScalarMath *
+scalar_math (void)
+{
+  static ScalarMath math;
+  static gsize chosen = 0;
+
+  if (g_once_init_enter (&chosen))
+    {
+      __builtin_cpu_init ();
+      if (__builtin_cpu_supports ("fma"))
+        math = (ScalarMath){ Sleef_tanhf1_u10purecfma, Sleef_expf1_u10purecfma,
+                             Sleef_erfd1_u10purecfma, Sleef_expd1_u10purecfma };
+      else
+        math = (ScalarMath){ Sleef_tanhf_u10, Sleef_expf_u10, erf, exp };
+      g_once_init_leave (&chosen, 1);
+    }
+  return &math;
 }
 
 static inline float
-gelu_derivative (float x)
+gelu (const ScalarMath *m, float x)
 {
-  double cdf = 0.5 * (1.0 + erf (x * M_SQRT1_2));
-  double pdf = exp (-0.5 * (double) x * x) / sqrt (2.0 * M_PI);
+  return (float) (0.5 * x * (1.0 + m->erf (x * M_SQRT1_2)));
+}
+
+static inline float
+gelu_derivative (const ScalarMath *m, float x)
+{
+  double cdf = 0.5 * (1.0 + m->erf (x * M_SQRT1_2));
+  double pdf = m->exp (-0.5 * (double) x * x) / sqrt (2.0 * M_PI);
   return (float) (cdf + x * pdf);
 }
 
@@ -311,7 +457,7 @@ cpu_act_forward (NnbActivation act, float param, const float *x, float *y, gsize
         nnb_simd_tanh (x, y, n);
       else
         for (gsize i = 0; i < n; i++)
-          y[i] = Sleef_tanhf_u10 (x[i]);
+          y[i] = scalar_math ()->tanhf (x[i]);
       break;
     case NNB_ACT_SIGMOID:
       if (nnb_avx512_available ())
@@ -320,14 +466,14 @@ cpu_act_forward (NnbActivation act, float param, const float *x, float *y, gsize
         nnb_simd_sigmoid (x, y, n);
       else
         for (gsize i = 0; i < n; i++)
-          y[i] = 1.0f / (1.0f + Sleef_expf_u10 (-x[i]));
+          y[i] = 1.0f / (1.0f + scalar_math ()->expf (-x[i]));
       break;
     case NNB_ACT_GELU:
       if (nnb_simd_available ())
         nnb_simd_gelu (x, y, n);
       else
         for (gsize i = 0; i < n; i++)
-          y[i] = gelu (x[i]);
+          y[i] = gelu (scalar_math (), x[i]);
       break;
     }
 }
@@ -377,7 +523,8 @@ cpu_act_backward (NnbActivation act, float param, const float *x, const float *y
       if (simd)
         nnb_simd_tanh_backward (y, dy, dx, n, accumulate);
       else
-        BACKWARD_LOOP (dy[i] * (1.0f - y[i] * y[i]));
+        /* 1 − y² as one fused step, as PyTorch's build computes it */
+        BACKWARD_LOOP (dy[i] * fmaf (-y[i], y[i], 1.0f));
       break;
     case NNB_ACT_SIGMOID:
       if (simd)
@@ -390,7 +537,7 @@ cpu_act_backward (NnbActivation act, float param, const float *x, const float *y
       if (simd)
         nnb_simd_gelu_backward (x, dy, dx, n, accumulate);
       else
-        BACKWARD_LOOP (dy[i] * gelu_derivative (x[i]));
+        BACKWARD_LOOP (dy[i] * gelu_derivative (scalar_math (), x[i]));
       break;
     }
 }
@@ -407,50 +554,35 @@ cpu_add (const float *a, const float *b, float *y, gsize n)
       y[i] = a[i] + b[i];
 }
 
-/* Pairwise float32 summation of per-element loss terms. PyTorch sums a
- * float tensor in float (a cascade of partial sums), so a loss whose sum
- * overflows float is inf there too — the page's lr 0.1 run prints inf from
- * epoch 21 and nan from epoch 25; a double sum would hide that. */
+/* The per-element terms of a loss: (x − t)², as mse_loss's kernel, or
+ * |x − t|, as l1_loss's input.sub (target).abs_ () */
 typedef struct
 {
-  float levels[64];
-  guint64 count;  /* blocks merged so far, as a binary counter */
-} PairwiseSum;
+  NnbLossKind kind;
+  const float *pred, *target;
+} LossTerms;
 
 static void
-pairwise_push (PairwiseSum *ps, float block_sum)
+loss_terms (gconstpointer data, gsize start, gsize count, float *out)
 {
-  int level = 0;
-  guint64 c = ps->count++;
+  const LossTerms *l = data;
 
-  while (c & 1)
+  for (gsize i = 0; i < count; i++)
     {
-      block_sum = ps->levels[level] + block_sum;
-      c >>= 1;
-      level++;
+      float diff = l->pred[start + i] - l->target[start + i];
+      out[i] = l->kind == NNB_LOSS_MSE ? diff * diff : fabsf (diff);
     }
-  ps->levels[level] = block_sum;
-}
-
-static float
-pairwise_total (const PairwiseSum *ps)
-{
-  float total = 0.0f;
-  for (int level = 63; level >= 0; level--)
-    if (ps->count & ((guint64) 1 << level))
-      total += ps->levels[level];
-  return total;
 }
 
 static double
 cpu_loss (NnbLossKind kind, const float *pred, const float *target, gsize n, float *grad)
 {
-  PairwiseSum sum = { { 0 }, 0 };
+  LossTerms terms = { kind, pred, target };
   /* mse_loss_backward: (2 / N) · (x − t); l1: sign(x − t) / N */
   float norm = kind == NNB_LOSS_MSE ? (float) (2.0 / n) : (float) (1.0 / n);
 
   /* the gradient in one vectorised pass, the sum in another: the sum keeps
-   * its order (blocks of 32 in sequence, then pairwise), so it stays scalar */
+   * PyTorch's order, so it stays scalar */
   if (grad != NULL && nnb_simd_available ())
     nnb_simd_loss_grad (kind == NNB_LOSS_MSE, pred, target, grad, n, norm);
   else if (grad != NULL)
@@ -460,22 +592,11 @@ cpu_loss (NnbLossKind kind, const float *pred, const float *target, gsize n, flo
         grad[i] = kind == NNB_LOSS_MSE ? norm * diff : diff > 0.0f ? norm : diff < 0.0f ? -norm : 0.0f;
       }
 
-  for (gsize start = 0; start < n; start += 32)
-    {
-      gsize end = MIN (n, start + 32);
-      float block = 0.0f;
-      if (kind == NNB_LOSS_MSE)
-        for (gsize i = start; i < end; i++)
-          {
-            float diff = pred[i] - target[i];
-            block += diff * diff;
-          }
-      else
-        for (gsize i = start; i < end; i++)
-          block += fabsf (pred[i] - target[i]);
-      pairwise_push (&sum, block);
-    }
-  return pairwise_total (&sum) / (float) n;
+  /* the mean as 1.13's mean_out takes it on the CPU: the terms' float sum
+   * (a contiguous run, whatever the shape), then divided by their count. A
+   * float sum, so a loss that overflows float is inf here too, as PyTorch
+   * prints it (the page's lr 0.1 run: inf from epoch 21, nan from epoch 25) */
+  return contiguous_sum (loss_terms, &terms, n) / (float) n;
 }
 
 static void
@@ -558,11 +679,11 @@ nnb_backend_cpu (void)
 void
 nnb_backend_cpu_set_threads (int n_threads)
 {
-  openblas_set_num_threads (MAX (1, n_threads));
+  nnb_blas_set_threads (n_threads);
 }
 
 int
 nnb_backend_cpu_get_threads (void)
 {
-  return openblas_get_num_threads ();
+  return nnb_blas_get_threads ();
 }

@@ -26,7 +26,7 @@ typedef struct
   float act_param;
   int in[2];            /* buffer indices; buffer 0 is the model's input */
   int out;
-  NnbTensor *weight_grad_t; /* Linear: Xᵀ·dY, (in, out), before it is added into .grad */
+  NnbTensor *weight_grad; /* Linear: dYᵀ·X, (out, in), before it is added into .grad */
 } Step;
 
 struct _NnbPlan
@@ -48,7 +48,7 @@ nnb_plan_free (NnbPlan *plan)
   if (plan == NULL)
     return;
   for (guint i = 0; i < plan->steps->len; i++)
-    nnb_tensor_unref (g_array_index (plan->steps, Step, i).weight_grad_t);
+    nnb_tensor_unref (g_array_index (plan->steps, Step, i).weight_grad);
   g_array_unref (plan->steps);
   g_ptr_array_unref (plan->values);
   g_ptr_array_unref (plan->grads);
@@ -103,9 +103,9 @@ expand_call (NnbPlan *plan, NnbModule *module, int in, GError **error)
     return -1;
   if (step.kind == STEP_LINEAR)
     {
-      int64_t shape[2] = { module->in_features, module->out_features };
-      step.weight_grad_t = nnb_tensor_new (2, shape, plan->device, error);
-      if (step.weight_grad_t == NULL)
+      int64_t shape[2] = { module->out_features, module->in_features };
+      step.weight_grad = nnb_tensor_new (2, shape, plan->device, error);
+      if (step.weight_grad == NULL)
         return -1;
     }
   g_array_append_val (plan->steps, step);
@@ -197,6 +197,89 @@ same_device_or_error (NnbModel *model, const NnbTensor *tensor, GError **error)
 #define VALUE(plan, i) ((NnbTensor *) (plan)->values->pdata[i])
 #define GRAD(plan, i) ((NnbTensor *) (plan)->grads->pdata[i])
 
+/* A matrix as PyTorch strides it, in elements: a contiguous one or the
+ * transpose (.t()) of one */
+typedef struct
+{
+  const float *data;
+  int64_t size[2];
+  int64_t stride[2];
+} TorchMatrix;
+
+static TorchMatrix
+contiguous (const float *data, int64_t rows, int64_t cols)
+{
+  return (TorchMatrix) { data, { rows, cols }, { MAX (cols, 1), 1 } };
+}
+
+static TorchMatrix
+transposed (TorchMatrix m)
+{
+  return (TorchMatrix) { m.data, { m.size[1], m.size[0] }, { m.stride[1], m.stride[0] } };
+}
+
+/* c = m1 · m2 + beta · c for a contiguous c, through the very sgemm call
+ * PyTorch 1.13 makes: addmm_impl_cpu_ (aten/src/ATen/native/LinearAlgebra.cpp)
+ * picks which operand becomes BLAS's column-major A, the transpose flags and
+ * m, n, k from the strides, and cpublas::gemm's normalize_last_dims fixes the
+ * leading dimensions of size-1 sides. These decide how OpenBLAS packs and
+ * tiles, and so the order of its sums: the same product with the operands
+ * swapped (a 16 × 16 weight gradient) differs in the last bit. The call
+ * traced from torch (an LD_PRELOAD sgemm_) matches this for every Linear
+ * shape tried, 1 included; a column-major call is the backend's row-major
+ * one with the operands swapped, as cblas itself does. */
+static void
+torch_addmm (const NnbBackend *be, TorchMatrix m1, TorchMatrix m2, float beta, float *c)
+{
+  int64_t rsize[2] = { m1.size[0], m2.size[1] };
+  int64_t rstride[2] = { MAX (rsize[1], 1), 1 };
+  gboolean tc, ta, tb;
+  int r, s;
+  int64_t m, n, k, lda, ldb, ldc;
+
+  /* a row-major result is a column-major one transposed: unless it is a
+   * single column, BLAS computes cᵀ = m2ᵀ · m1ᵀ */
+  tc = !(rstride[0] == 1 && (rsize[1] == 1 || rstride[1] >= MAX (1, rsize[0])));
+  if (tc)
+    {
+      TorchMatrix t = m1;
+      m1 = m2;
+      m2 = t;
+    }
+  r = tc ? 1 : 0;
+  s = tc ? 0 : 1;
+  m = rsize[r];
+  n = rsize[s];
+  k = m1.size[s];
+  /* contiguous operands and their transposes always fit one of the two
+   * (checked for every shape up to 69 × 69 × 69): PyTorch's third case,
+   * a contiguous copy, never arises here */
+  if (m1.stride[r] == 1 && m1.stride[s] >= MAX (1, m))
+    ta = FALSE;
+  else
+    {
+      g_assert (m1.stride[s] == 1 && m1.stride[r] >= MAX (1, k));
+      ta = TRUE;
+    }
+  if (m2.stride[r] == 1 && m2.stride[s] >= MAX (1, k))
+    tb = FALSE;
+  else
+    {
+      g_assert (m2.stride[s] == 1 && m2.stride[r] >= MAX (1, n));
+      tb = TRUE;
+    }
+  lda = m1.stride[ta == tc ? 1 : 0];
+  ldb = m2.stride[tb == tc ? 1 : 0];
+  ldc = rstride[tc ? 0 : 1];
+  if (n == 1)
+    ldc = m;
+  if (ta ? m == 1 : k == 1)
+    lda = ta ? k : m;
+  if (tb ? k == 1 : n == 1)
+    ldb = tb ? n : k;
+  be->gemm (tb, ta, (int) n, (int) m, (int) k, 1.0f, m2.data, (int) ldb, m1.data, (int) lda, beta, c, (int) ldc);
+}
+
 static void
 run_linear_forward (NnbPlan *plan, const Step *step)
 {
@@ -211,8 +294,8 @@ run_linear_forward (NnbPlan *plan, const Step *step)
   /* addmm: y = bias + x · Wᵀ, the bias first and gemm adding onto it */
   if (bias)
     be->bias_fill (y->data, bias->value->data, rows, out_f);
-  be->gemm (FALSE, TRUE, rows, out_f, in_f, 1.0f, x->data, in_f, weight->value->data, in_f,
-            bias ? 1.0f : 0.0f, y->data, out_f);
+  torch_addmm (be, contiguous (x->data, rows, in_f), transposed (contiguous (weight->value->data, out_f, in_f)),
+               bias ? 1.0f : 0.0f, y->data);
 }
 
 #define MAX_PLANS 4
@@ -304,25 +387,55 @@ run_linear_backward (NnbPlan *plan, const Step *step)
   int in_f = (int) step->module->in_features, out_f = (int) step->module->out_features;
   int in = step->in[0];
 
-  /* dW += (Xᵀ · dY)ᵀ and db += Σ dY: .grad accumulates until zero_grad.
-   * PyTorch computes the weight's gradient as Xᵀ·dY (the gradient of Wᵀ in
-   * addmm) and adds its transpose into .grad; the same gemm call here gives
-   * the same bits from the same OpenBLAS. */
+  /* dW += dYᵀ · X and db += Σ dY: .grad accumulates until zero_grad.
+   * Wᵀ, addmm's operand, is column-major, so autograd's mm_mat2_backward
+   * computes its gradient as (dYᵀ · X)ᵀ: the weight's gradient is dYᵀ · X,
+   * made fresh and then added into .grad */
   if (weight->requires_grad)
     {
-      float *wt = step->weight_grad_t->data;
-      be->gemm (TRUE, FALSE, in_f, out_f, rows, 1.0f, x->data, in_f, dy->data, out_f, 0.0f, wt, out_f);
-      be->transpose_accumulate (weight->grad->data, wt, in_f, out_f);
+      float *dw = step->weight_grad->data;
+      torch_addmm (be, transposed (contiguous (dy->data, rows, out_f)), contiguous (x->data, rows, in_f), 0.0f, dw);
+      be->accumulate (weight->grad->data, dw, (gsize) out_f * in_f);
+      weight->has_grad = TRUE;
     }
   if (bias && bias->requires_grad)
-    be->bias_grad (bias->grad->data, dy->data, rows, out_f);
-  /* dX = dY · W, skipped for the model's input, which needs no gradient */
+    {
+      be->bias_grad (bias->grad->data, dy->data, rows, out_f);
+      bias->has_grad = TRUE;
+    }
+  /* dX = dY · W, skipped for the model's input, which needs no gradient.
+   * mm_mat1_backward computes (Wᵀ · dYᵀ)ᵀ instead when X is column-major
+   * by its strides, which for a contiguous X means a 1 × 1 one: the same
+   * layout, so the result still lands in place */
   if (in != 0)
     {
-      be->gemm (FALSE, FALSE, rows, in_f, out_f, 1.0f, dy->data, out_f, weight->value->data, in_f,
-                plan->has_grad[in] ? 1.0f : 0.0f, GRAD (plan, in)->data, in_f);
+      TorchMatrix xm = contiguous (x->data, rows, in_f);
+      TorchMatrix dym = contiguous (dy->data, rows, out_f), wm = contiguous (weight->value->data, out_f, in_f);
+      float beta = plan->has_grad[in] ? 1.0f : 0.0f;
+
+      if (xm.stride[0] == 1 && xm.stride[1] == xm.size[0])
+        torch_addmm (be, transposed (wm), transposed (dym), beta, GRAD (plan, in)->data);
+      else
+        torch_addmm (be, dym, wm, beta, GRAD (plan, in)->data);
       plan->has_grad[in] = TRUE;
     }
+}
+
+/* Whether the output depends on a parameter that requires grad. Every step
+ * of a valid graph lies on a path to the output (each block's result is
+ * used), so one trainable Linear anywhere is enough. */
+static gboolean
+plan_reaches_a_parameter (const NnbPlan *plan)
+{
+  for (guint i = 0; i < plan->steps->len; i++)
+    {
+      const Step *step = &g_array_index (plan->steps, Step, i);
+      if (step->kind == STEP_LINEAR)
+        for (guint k = 0; k < step->module->parameters->len; k++)
+          if (((NnbParameter *) step->module->parameters->pdata[k])->requires_grad)
+            return TRUE;
+    }
+  return FALSE;
 }
 
 gboolean
@@ -334,6 +447,15 @@ nnb_model_backward (NnbModel *model, NnbTensor *grad_output, GError **error)
     {
       g_set_error_literal (error, NNB_ERROR, NNB_ERROR_GRAPH,
                            "backward() needs a forward pass first: run the model on data, compute the loss, then call backward.");
+      return FALSE;
+    }
+  /* a forward that reaches no parameter (the output wired to the input
+   * through activations) gives a loss without a grad_fn: loss.backward()
+   * refuses it, where training on would print the same loss every epoch */
+  if (!plan_reaches_a_parameter (plan))
+    {
+      g_set_error_literal (error, NNB_ERROR, NNB_ERROR_GRAPH,
+                           "element 0 of tensors does not require grad and does not have a grad_fn");
       return FALSE;
     }
   if (!same_device_or_error (model, grad_output, error))

@@ -73,6 +73,9 @@ nnb_adam_kernel (float *param, const float *grad, float *exp_avg, float *exp_avg
       exp_avg[i] = fmaf (k->one_minus_beta1, g, exp_avg[i] * k->beta1);
       exp_avg_sq[i] = exp_avg_sq[i] * k->beta2 + k->one_minus_beta2 * g * g;
       float denom = sqrtf (exp_avg_sq[i]) / k->bias_correction2_sqrt + k->eps;
-      param[i] = param[i] + (-k->step_size) * (exp_avg[i] / denom);
+      /* addcdiv_(exp_avg, denom, value=-step_size): self + value * t1 / t2,
+       * left to right, as PyTorch's kernel writes it (dividing first differs
+       * in the last bit for about one weight in a hundred) */
+      param[i] = param[i] + ((-k->step_size) * exp_avg[i]) / denom;
     }
 }

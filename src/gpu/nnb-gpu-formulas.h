@@ -54,11 +54,12 @@ nnb_f_leaky_relu_backward (float x, float dy, float slope)
   return x > 0.0f ? dy : dy * slope;
 }
 
-/* tanh_backward from the output: dy · (1 − y²), rounded after each step */
+/* tanh_backward from the output: dy · (1 − y²), with 1 − y·y as one fused
+ * multiply-add, as PyTorch's CPU build (compiled with FMA) computes it */
 NNB_HD float
 nnb_f_tanh_backward (float y, float dy)
 {
-  return dy * (1.0f - y * y);
+  return dy * fmaf (-y, y, 1.0f);
 }
 
 NNB_HD float
@@ -179,8 +180,9 @@ nnb_f_adam_scalars (double lr, double beta1, double beta2, double eps, double we
 }
 
 /* _single_tensor_adam without amsgrad (the CPU has none): eps is added
- * after dividing √v by √(bias_correction2), and the step is −step_size ·
- * m / denom, as PyTorch's addcdiv_ computes it */
+ * after dividing √v by √(bias_correction2), and the step is
+ * (−step_size · m) / denom, as PyTorch's addcdiv_ computes it (value times
+ * the numerator first, then the division) */
 NNB_HD void
 nnb_f_adam (float *param, float grad, float *exp_avg, float *exp_avg_sq, const NnbGpuAdamScalars *k)
 {
@@ -192,5 +194,5 @@ nnb_f_adam (float *param, float grad, float *exp_avg, float *exp_avg_sq, const N
   *exp_avg = fmaf (k->one_minus_beta1, g, *exp_avg * k->beta1);
   *exp_avg_sq = *exp_avg_sq * k->beta2 + k->one_minus_beta2 * g * g;
   denom = sqrtf (*exp_avg_sq) / k->bias_correction2_sqrt + k->eps;
-  *param = *param + (-k->step_size) * (*exp_avg / denom);
+  *param = *param + ((-k->step_size) * *exp_avg) / denom;
 }

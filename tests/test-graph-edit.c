@@ -173,6 +173,29 @@ test_names_are_unique_python_identifiers (void)
   }
 }
 
+/* tests/reference/edge_cases.py, case 4: a block that names its module
+ * names an attribute of the model, and every name in dir(nn.Module()) is
+ * taken (add_module: KeyError "attribute 'state_dict' already exists"). */
+static void
+test_names_every_nn_module_has_are_refused (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbGraph) graph = build_page_mlp ();
+  int fc1 = nnb_graph_find_block (graph, "fc1");
+  const char *taken[] = { "forward", "state_dict", "training", "_parameters", "register_module", "T_destination" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (taken); i++)
+    {
+      g_autofree char *message = g_strdup_printf (
+        "attribute '%s' already exists: every nn.Module has it; choose another name.", taken[i]);
+      g_assert_false (nnb_graph_rename (graph, fc1, taken[i], &error));
+      g_assert_error (error, NNB_ERROR, NNB_ERROR_GRAPH);
+      g_assert_cmpstr (error->message, ==, message);
+      g_clear_error (&error);
+    }
+  g_assert_cmpstr (nnb_graph_get_block (graph, fc1)->name, ==, "fc1");
+}
+
 static void
 test_delete_drops_wires_and_unused_modules (void)
 {
@@ -285,6 +308,42 @@ test_sequential_becomes_a_subclass_when_it_branches (void)
   g_assert_nonnull (nnb_model_get_parameter (model, "layer0.weight"));
 }
 
+/* A bare module is one call (tests/reference/edge_cases.py, case 2; the
+ * reader refuses a bare module called twice): a second call, or an add
+ * for a skip around it, makes the model a subclass the file can hold. */
+static void
+test_bare_module_becomes_a_subclass_when_called_twice (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = nnb_test_source_path ("data/examples/regression.nnb");
+  g_autoptr (NnbProject) project = nnb_project_load (path, &error);
+  NnbBlockKind kinds[] = { NNB_BLOCK_LINEAR, NNB_BLOCK_ADD };
+
+  g_assert_no_error (error);
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      g_autoptr (NnbGraph) graph = nnb_graph_from_model (project->model, NULL, 0);
+      g_autoptr (NnbModel) model = NULL;
+      int linear;
+
+      nnb_graph_normalize (graph);
+      g_assert_cmpstr (graph->class_name, ==, "Linear");
+      linear = nnb_graph_find_block (graph, "linear");
+      g_assert_cmpint (linear, >=, 0);
+      if (kinds[k] == NNB_BLOCK_LINEAR)
+        g_assert_cmpint (nnb_graph_add_call (graph, linear, 0, 0, &error), >=, 0);
+      else
+        g_assert_cmpint (nnb_graph_add_block (graph, NNB_BLOCK_ADD, 0, 0, &error), >=, 0);
+      g_assert_no_error (error);
+      nnb_graph_normalize (graph);
+      g_assert_cmpstr (graph->class_name, ==, "Model");
+      model = nnb_graph_to_model (graph, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (model->modules->len, ==, 1);
+      g_assert_true (nnb_is_python_identifier (model->module_names->pdata[0]));
+    }
+}
+
 static void
 test_layout_keeps_the_skip_connection_straight (void)
 {
@@ -345,9 +404,12 @@ main (int argc, char **argv)
   g_test_add_func ("/graph-edit/project-round-trip-keeps-the-graph", test_project_round_trip_keeps_the_graph);
   g_test_add_func ("/graph-edit/wire-closing-a-loop-is-refused", test_wire_closing_a_loop_is_refused);
   g_test_add_func ("/graph-edit/names-are-unique-python-identifiers", test_names_are_unique_python_identifiers);
+  g_test_add_func ("/graph-edit/names-every-nn-module-has-are-refused", test_names_every_nn_module_has_are_refused);
   g_test_add_func ("/graph-edit/delete-drops-wires-and-unused-modules", test_delete_drops_wires_and_unused_modules);
   g_test_add_func ("/graph-edit/group-and-ungroup-a-chain", test_group_and_ungroup_a_chain);
   g_test_add_func ("/graph-edit/sequential-becomes-a-subclass-when-it-branches", test_sequential_becomes_a_subclass_when_it_branches);
+  g_test_add_func ("/graph-edit/bare-module-becomes-a-subclass-when-called-twice",
+                   test_bare_module_becomes_a_subclass_when_called_twice);
   g_test_add_func ("/graph-edit/layout-keeps-the-skip-connection-straight", test_layout_keeps_the_skip_connection_straight);
   g_test_add_func ("/graph-edit/unfinished-graph-saves-and-opens", test_unfinished_graph_saves_and_opens);
   return g_test_run ();

@@ -123,6 +123,37 @@ test_trace_prints_like_the_forward_hook (void)
   g_assert_cmpint (nnb_model_input_features (model), ==, 3);
 }
 
+/* tests/reference/edge_cases.py, case 5: the page's hook goes on every
+ * module without children, so an empty nn.Sequential() is a leaf and
+ * prints its output (its input); a model that is an empty Sequential is
+ * itself the one leaf. */
+static void
+test_trace_shows_an_empty_sequential_as_a_leaf (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbModule) linear = nnb_test_linear (3, 2, TRUE);
+  g_autoptr (NnbModule) empty = nnb_sequential_new ();
+  g_autoptr (NnbModule) relu = nnb_activation_new (NNB_MODULE_RELU);
+  NnbModule *modules[] = { linear, empty, relu };
+  g_autoptr (NnbModel) model = nnb_model_new_sequential (modules, G_N_ELEMENTS (modules));
+  g_autoptr (NnbModel) nothing = nnb_model_new_sequential (NULL, 0);
+  g_autoptr (GPtrArray) lines = NULL;
+  int64_t shape[2] = { 5, 3 }, column[2] = { 5, 1 };
+
+  lines = nnb_model_trace (model, 2, shape, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lines->len, ==, 3);
+  g_assert_cmpstr (lines->pdata[0], ==, "Linear   -> (5, 2)");
+  g_assert_cmpstr (lines->pdata[1], ==, "Sequential -> (5, 2)");
+  g_assert_cmpstr (lines->pdata[2], ==, "ReLU     -> (5, 2)");
+  g_clear_pointer (&lines, g_ptr_array_unref);
+
+  lines = nnb_model_trace (nothing, 2, column, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lines->len, ==, 1);
+  g_assert_cmpstr (lines->pdata[0], ==, "Sequential -> (5, 1)");
+}
+
 static void
 test_wire_that_closes_a_cycle_is_refused (void)
 {
@@ -229,6 +260,7 @@ main (int argc, char **argv)
   g_test_add_func ("/graph/flat-input-gives-pytorch-shape-error", test_flat_input_gives_pytorch_shape_error);
   g_test_add_func ("/graph/linear-acts-on-the-last-dimension", test_linear_acts_on_the_last_dimension);
   g_test_add_func ("/graph/trace-prints-like-the-forward-hook", test_trace_prints_like_the_forward_hook);
+  g_test_add_func ("/graph/trace-shows-an-empty-sequential-as-a-leaf", test_trace_shows_an_empty_sequential_as_a_leaf);
   g_test_add_func ("/graph/wire-that-closes-a-cycle-is-refused", test_wire_that_closes_a_cycle_is_refused);
   g_test_add_func ("/graph/incomplete-graphs-name-the-block", test_incomplete_graphs_name_the_block);
   g_test_add_func ("/graph/skip-connection-shapes-must-agree", test_skip_connection_shapes_must_agree);

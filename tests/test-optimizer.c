@@ -403,6 +403,64 @@ test_frozen_parameter_is_not_updated (void)
     }
 }
 
+/* tests/reference/edge_cases.py, case 1: a module registered in __init__
+ * but never called by forward keeps .grad None (zero_grad defaults to
+ * set_to_none=False in 1.13, which leaves a None grad None), and SGD and
+ * Adam skip a parameter whose .grad is None, weight_decay or not: PyTorch
+ * prints "fc2 unchanged after 5 epochs: True" for SGD, SGD with momentum
+ * and Adam. */
+static void
+test_weight_decay_leaves_a_module_forward_never_calls_alone (void)
+{
+  NnbOptimizerKind kinds[] = { NNB_OPTIMIZER_SGD, NNB_OPTIMIZER_SGD, NNB_OPTIMIZER_ADAM };
+  double momenta[] = { 0.0, 0.9, 0.0 };
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      g_autoptr (NnbModel) model = nnb_test_page_mlp ();
+      g_autoptr (NnbTensor) x = tensor_from_json (json_object_get_object_member (golden (), "x"));
+      g_autoptr (NnbTensor) y = tensor_from_json (json_object_get_object_member (golden (), "y"));
+      g_autoptr (NnbLoss) loss = nnb_loss_new (NNB_LOSS_MSE);
+      g_autoptr (NnbOptimizer) optimizer = NULL;
+      g_autoptr (NnbTensor) spare_before = NULL;
+      g_autoptr (GError) error = NULL;
+      NnbParameter *spare, *head;
+      g_autoptr (NnbTensor) head_before = NULL;
+      NnbOptimizerOptions options;
+
+      nnb_test_register (model, "spare", nnb_test_linear (16, 16, TRUE));
+      nnb_test_fill_parameters (model, 0.3);
+      spare = nnb_model_get_parameter (model, "spare.weight");
+      head = nnb_model_get_parameter (model, "head.weight");
+      spare_before = nnb_tensor_copy (spare->value, NULL);
+      head_before = nnb_tensor_copy (head->value, NULL);
+      nnb_optimizer_options_init (&options, kinds[k]);
+      options.lr = 0.1;
+      options.weight_decay = 0.5;
+      options.momentum = momenta[k];
+      optimizer = nnb_optimizer_new (model, &options, &error);
+      g_assert_no_error (error);
+
+      for (int epoch = 0; epoch < 5; epoch++)
+        {
+          double value;
+          NnbTensor *pred = nnb_model_forward (model, x, &error);
+          g_assert_no_error (error);
+          nnb_loss_forward (loss, pred, y, &value, &error);
+          g_assert_no_error (error);
+          nnb_optimizer_zero_grad (optimizer);
+          nnb_model_backward (model, nnb_loss_grad (loss), &error);
+          g_assert_no_error (error);
+          nnb_optimizer_step (optimizer, &error);
+          g_assert_no_error (error);
+        }
+
+      g_assert_cmpmem (spare->value->data, spare->value->numel * sizeof (float),
+                       spare_before->data, spare_before->numel * sizeof (float));
+      g_assert_true (memcmp (head->value->data, head_before->data, head->value->numel * sizeof (float)) != 0);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -429,6 +487,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/optimizer/nan-learning-rate-is-refused", test_nan_learning_rate_is_refused);
   g_test_add_func ("/optimizer/boundary-options-are-accepted", test_boundary_options_are_accepted);
   g_test_add_func ("/optimizer/frozen-parameter-is-not-updated", test_frozen_parameter_is_not_updated);
+  g_test_add_func ("/optimizer/weight-decay-leaves-a-module-forward-never-calls-alone",
+                   test_weight_decay_leaves_a_module_forward_never_calls_alone);
 
   {
     int status = g_test_run ();

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 #include "nnb-error.h"
+#include "nnb-module-attributes.h"
 #include "nnb-project.h"
 #include "nnb-test-util.h"
 
@@ -693,6 +694,85 @@ test_bad_graphs_are_named_by_place (void)
     check_bad_model (cases[i].json, cases[i].code, cases[i].message);
 }
 
+/* tests/reference/edge_cases.py, case 2: a bare module is the whole model,
+ * as model = nn.Linear(2, 2) is, and its forward is one call. A graph that
+ * calls it twice would train lin(lin(x)) while the exported code (one
+ * nn.Linear) runs lin(x): such a model is a subclass, as for a Sequential. */
+static void
+test_bare_module_is_called_once (void)
+{
+  check_bad_model ("{\"class\": \"Linear\", \"in_features\": 2, \"out_features\": 2, \"graph\": {\"nodes\": ["
+                   "{\"name\": \"x\", \"op\": \"input\"}, {\"name\": \"linear\", \"op\": \"call\", \"inputs\": [\"x\"]},"
+                   "{\"name\": \"linear_2\", \"op\": \"call\", \"inputs\": [\"linear\"]},"
+                   "{\"name\": \"out\", \"op\": \"output\", \"inputs\": [\"linear_2\"]}]}}",
+                   NNB_FILE_ERROR_INVALID,
+                   "model.graph: a single Linear runs once, on the input, but this graph calls it otherwise; "
+                   "to call it twice or wire it freely, make the model a subclass of nn.Module: "
+                   "a class name of its own (such as \"Net\") with the Linear in modules.");
+  check_bad_model ("{\"class\": \"ReLU\", \"graph\": {\"nodes\": ["
+                   "{\"name\": \"x\", \"op\": \"input\"}, {\"name\": \"relu\", \"op\": \"call\", \"inputs\": [\"x\"]},"
+                   "{\"name\": \"add\", \"op\": \"add\", \"inputs\": [\"relu\", \"x\"]},"
+                   "{\"name\": \"out\", \"op\": \"output\", \"inputs\": [\"add\"]}]}}",
+                   NNB_FILE_ERROR_INVALID,
+                   "model.graph: a single ReLU runs once, on the input, but this graph calls it otherwise; "
+                   "to call it twice or wire it freely, make the model a subclass of nn.Module: "
+                   "a class name of its own (such as \"Net\") with the ReLU in modules.");
+
+  /* the one call, with its positions, still loads */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (NnbProject) project = load_text (
+      "{\"format\": \"nnblocks\", \"version\": 1, \"model\": {\"class\": \"Linear\", \"in_features\": 2, "
+      "\"out_features\": 2, \"graph\": {\"nodes\": [{\"name\": \"x\", \"op\": \"input\", \"pos\": [0, 0]},"
+      "{\"name\": \"linear\", \"op\": \"call\", \"inputs\": [\"x\"], \"pos\": [160, 0]},"
+      "{\"name\": \"out\", \"op\": \"output\", \"inputs\": [\"linear\"], \"pos\": [320, 0]}]}}}", &error);
+    g_assert_no_error (error);
+    g_assert_true (nnb_model_validate (project->model, NULL));
+  }
+}
+
+/* tests/reference/edge_cases.py, case 4: every name in dir(nn.Module()) is
+ * taken. add_module raises KeyError "attribute 'forward' already exists";
+ * the exported __init__'s self.forward = nn.Linear(…) is accepted by
+ * PyTorch but leaves forward calling itself (RecursionError). */
+static void
+test_names_every_nn_module_has_are_refused (void)
+{
+  const char *taken[] = { "forward", "training", "parameters", "state_dict", "to", "cuda", "train",
+                          "eval", "_modules", "__init__", "T_destination", "register_module" };
+  const char *free_names[] = { "forward_1", "trained", "fc", "net", "head" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (taken); i++)
+    {
+      g_autofree char *model = g_strdup_printf (
+        "{\"class\": \"Net\", \"modules\": [{\"name\": \"%s\", \"type\": \"Linear\", \"in_features\": 1, \"out_features\": 1}],"
+        " \"graph\": {\"nodes\": [{\"name\": \"x\", \"op\": \"input\"},"
+        " {\"name\": \"fc\", \"op\": \"call\", \"module\": \"%s\", \"inputs\": [\"x\"]},"
+        " {\"name\": \"out\", \"op\": \"output\", \"inputs\": [\"fc\"]}]}}", taken[i], taken[i]);
+      g_autofree char *message = g_strdup_printf (
+        "model.modules[0] (%s): attribute '%s' already exists: every nn.Module has it; choose another name.",
+        taken[i], taken[i]);
+      check_bad_model (model, NNB_FILE_ERROR_INVALID, message);
+    }
+
+  /* the engine refuses them too, whoever builds the model */
+  for (guint i = 0; i < G_N_ELEMENTS (taken); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (NnbModel) model = nnb_model_new ("Net");
+      g_autoptr (NnbModule) relu = nnb_activation_new (NNB_MODULE_RELU);
+      g_autofree char *message = g_strdup_printf (
+        "attribute '%s' already exists: every nn.Module has it; choose another name.", taken[i]);
+
+      g_assert_true (nnb_module_attribute_exists (taken[i]));
+      g_assert_false (nnb_model_register_module (model, taken[i], relu, &error));
+      g_assert_error (error, NNB_ERROR, NNB_ERROR_GRAPH);
+      g_assert_cmpstr (error->message, ==, message);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (free_names); i++)
+    g_assert_false (nnb_module_attribute_exists (free_names[i]));
+}
+
 static void
 test_bad_settings_are_named_by_place (void)
 {
@@ -855,6 +935,8 @@ main (int argc, char **argv)
   g_test_add_func ("/project/wrong-format-and-newer-version-are-refused", test_wrong_format_and_newer_version_are_refused);
   g_test_add_func ("/project/bad-modules-are-named-by-place", test_bad_modules_are_named_by_place);
   g_test_add_func ("/project/bad-graphs-are-named-by-place", test_bad_graphs_are_named_by_place);
+  g_test_add_func ("/project/bare-module-is-called-once", test_bare_module_is_called_once);
+  g_test_add_func ("/project/names-every-nn-module-has-are-refused", test_names_every_nn_module_has_are_refused);
   g_test_add_func ("/project/bad-settings-are-named-by-place", test_bad_settings_are_named_by_place);
   g_test_add_func ("/project/weights-must-fit-the-model", test_weights_must_fit_the_model);
   g_test_add_func ("/project/save-reports-what-it-cannot-write", test_save_reports_what_it_cannot_write);

@@ -73,6 +73,7 @@ typedef struct
 {
   NnbProject *project;
   NnbDataset *data;
+  NnbGenerator shuffle; /* the trainer borrows it, as the document's */
   NnbTrainer *trainer;
 } Fixture;
 
@@ -88,14 +89,14 @@ fixture_set_up (Fixture *f, gconstpointer user_data)
 
   f->project = nnb_project_load (path, &error);
   g_assert_no_error (error);
-  f->data = nnb_project_build (f->project, FALSE, &error);
+  f->data = nnb_project_build_for_training (f->project, FALSE, &f->shuffle, &error);
   g_assert_no_error (error);
   options = f->project->training;
   options.epochs = 0;
   options.log_every = 0;
   if (lr != NULL)
     options.optimizer.lr = *lr;
-  f->trainer = nnb_trainer_new (f->project->model, f->data, &options, 0, 16, 0.0, 10.0, &error);
+  f->trainer = nnb_trainer_new (f->project->model, f->data, &options, &f->shuffle, 16, 0.0, 10.0, &error);
   g_assert_no_error (error);
   nnb_trainer_set_publish_interval (f->trainer, 1000);
 }
@@ -388,11 +389,12 @@ test_runs_to_the_last_epoch (void)
   g_autoptr (NnbDataset) data = NULL;
   g_autoptr (NnbTrainer) trainer = NULL;
   g_autoptr (NnbSnapshot) done = NULL;
+  NnbGenerator shuffle;
 
   g_assert_no_error (error);
-  data = nnb_project_build (project, FALSE, &error);
+  data = nnb_project_build_for_training (project, FALSE, &shuffle, &error);
   g_assert_no_error (error);
-  trainer = nnb_trainer_new (project->model, data, &project->training, 0, 0, 0, 0, &error);
+  trainer = nnb_trainer_new (project->model, data, &project->training, &shuffle, 0, 0, 0, &error);
   g_assert_no_error (error);
   nnb_trainer_start (trainer);
   done = wait_for (trainer, finished, NULL, NULL);
@@ -412,19 +414,51 @@ test_bad_options_are_refused (void)
   g_autoptr (NnbProject) project = nnb_project_load (path, &error);
   g_autoptr (NnbDataset) data = NULL;
   NnbTrainingOptions options;
+  NnbGenerator shuffle;
 
   g_assert_no_error (error);
-  data = nnb_project_build (project, FALSE, &error);
+  data = nnb_project_build_for_training (project, FALSE, &shuffle, &error);
   g_assert_no_error (error);
   options = project->training;
   options.epochs = -1;
-  g_assert_null (nnb_trainer_new (project->model, data, &options, 0, 0, 0, 0, &error));
+  g_assert_null (nnb_trainer_new (project->model, data, &options, &shuffle, 0, 0, 0, &error));
   g_assert_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
   options = project->training;
   options.optimizer.lr = NAN;
-  g_assert_null (nnb_trainer_new (project->model, data, &options, 0, 0, 0, 0, &error));
+  g_assert_null (nnb_trainer_new (project->model, data, &options, &shuffle, 0, 0, 0, &error));
   g_assert_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT);
+}
+
+/* tests/reference/edge_cases.py, case 3: forward returns act(x), reaching no
+ * parameter, and PyTorch's loss.backward() raises at the first epoch. The
+ * window toasts a failed snapshot's message, so Train shows this. */
+static void
+test_forward_reaching_no_parameter_fails_with_pytorchs_message (void)
+{
+  static const char json[] =
+    "{\"format\": \"nnblocks\", \"version\": 1, \"model\": {\"class\": \"Net\", \"modules\": ["
+    "{\"name\": \"fc1\", \"type\": \"Linear\", \"in_features\": 1, \"out_features\": 1}, {\"name\": \"act\", \"type\": \"ReLU\"}],"
+    " \"graph\": {\"nodes\": [{\"name\": \"x\", \"op\": \"input\"}, {\"name\": \"act\", \"op\": \"call\", \"inputs\": [\"x\"]},"
+    " {\"name\": \"out\", \"op\": \"output\", \"inputs\": [\"act\"]}]}}}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = nnb_project_load_from_data (json, strlen (json), &error);
+  g_autoptr (NnbDataset) data = NULL;
+  g_autoptr (NnbTrainer) trainer = NULL;
+  g_autoptr (NnbSnapshot) ended = NULL;
+  NnbGenerator shuffle;
+
+  g_assert_no_error (error);
+  data = nnb_project_build_for_training (project, FALSE, &shuffle, &error);
+  g_assert_no_error (error);
+  trainer = nnb_trainer_new (project->model, data, &project->training, &shuffle, 0, 0, 0, &error);
+  g_assert_no_error (error);
+  nnb_trainer_start (trainer);
+  ended = wait_for (trainer, has_ended, NULL, NULL);
+  g_assert_cmpint (ended->state, ==, NNB_TRAINER_FAILED);
+  g_assert_cmpstr (ended->message, ==, "element 0 of tensors does not require grad and does not have a grad_fn");
+  g_assert_cmpint (ended->epoch, ==, 0);
+  g_clear_pointer (&trainer, nnb_trainer_free);
 }
 
 int
@@ -450,6 +484,8 @@ main (int argc, char *argv[])
   g_test_add ("/trainer/free-while-paused", Fixture, NULL, fixture_set_up,
               test_free_while_paused_and_never_started, fixture_tear_down);
   g_test_add_func ("/trainer/runs-to-the-last-epoch", test_runs_to_the_last_epoch);
+  g_test_add_func ("/trainer/forward-reaching-no-parameter-fails-with-pytorchs-message",
+                   test_forward_reaching_no_parameter_fails_with_pytorchs_message);
   g_test_add_func ("/trainer/bad-options-are-refused", test_bad_options_are_refused);
   return g_test_run ();
 }

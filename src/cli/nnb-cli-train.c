@@ -51,6 +51,17 @@ print_epoch (int epoch, double loss)
     printf ("epoch %3d loss %.4f\n", epoch, loss);
 }
 
+/* PyTorch prints each distinct UserWarning once, when it first comes (a
+ * smaller last batch brings its own); *printed counts those already shown. */
+static void
+print_new_warnings (NnbTraining *training, guint *printed)
+{
+  GPtrArray *warnings = nnb_training_get_warnings (training);
+
+  for (; *printed < warnings->len; (*printed)++)
+    fprintf (stderr, "UserWarning: %s\n", (const char *) warnings->pdata[*printed]);
+}
+
 static gboolean
 should_log (int epoch, int epochs, int log_every)
 {
@@ -82,9 +93,10 @@ nnb_cli_train (int argc, char **argv)
   g_autoptr (NnbProject) project = NULL;
   g_autoptr (NnbDataset) data = NULL;
   g_autoptr (NnbTraining) training = NULL;
-  g_autofree NnbGenerator *gen = NULL;
+  NnbGenerator shuffle;
   NnbTrainingOptions *opts;
   gboolean converged = FALSE, diverged = FALSE;
+  guint warnings_printed = 0;
   double loss = NAN;
   int status, epoch;
 
@@ -122,12 +134,12 @@ nnb_cli_train (int argc, char **argv)
   if (device_name != NULL && !nnb_device_parse (device_name, &opts->device, &error))
     return nnb_cli_fail (error);
 
-  data = nnb_project_build (project, TRUE, &error);
+  /* shuffles draw from the generator the recipe left behind, as they would
+   * in PyTorch, and as the app's do */
+  data = nnb_project_build_for_training (project, TRUE, &shuffle, &error);
   if (data == NULL)
     return nnb_cli_fail (error);
-  /* shuffles draw from the generator the recipe left behind, as they would in PyTorch */
-  gen = g_memdup2 (nnb_generator_default (), sizeof (NnbGenerator));
-  training = nnb_training_new (project->model, data, opts, gen, &error);
+  training = nnb_training_new (project->model, data, opts, &shuffle, &error);
   if (training == NULL)
     return nnb_cli_fail (error);
 
@@ -138,6 +150,7 @@ nnb_cli_train (int argc, char **argv)
         {
           if (g_error_matches (error, NNB_ERROR, NNB_ERROR_DIVERGED))
             {
+              print_new_warnings (training, &warnings_printed);
               if (should_log (epoch, opts->epochs, opts->log_every))
                 print_epoch (epoch, loss);
               diverged = TRUE;
@@ -145,8 +158,7 @@ nnb_cli_train (int argc, char **argv)
             }
           return nnb_cli_fail (error);
         }
-      if (epoch == 0 && nnb_training_get_warning (training))
-        fprintf (stderr, "UserWarning: %s\n", nnb_training_get_warning (training));
+      print_new_warnings (training, &warnings_printed);
       if (should_log (epoch, opts->epochs, opts->log_every))
         print_epoch (epoch, loss);
       if (opts->until_loss > 0 && loss < opts->until_loss)

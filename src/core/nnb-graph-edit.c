@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 #include "nnb-error.h"
+#include "nnb-module-attributes.h"
 
 #define LAYER_DX 160.0 /* the examples' spacing: room for a block and a shape label */
 #define LAYER_DY 100.0 /* a skip connection's wire passes between two rows */
@@ -30,13 +31,6 @@ static const struct
   [NNB_BLOCK_OUTPUT] = { "Output", NNB_NODE_OUTPUT, 0, "out" },
 };
 
-/* Attributes every nn.Module already has: self.forward = nn.Linear(…)
- * would hide the method and break the model. */
-static const char *const module_attributes[] = {
-  "forward", "training", "parameters", "named_parameters", "modules", "children",
-  "state_dict", "load_state_dict", "to", "cpu", "cuda", "eval", "train", "apply",
-  "zero_grad", "register_buffer", "add_module", "type", "float", "double", "half",
-};
 
 /* Modules */
 
@@ -630,13 +624,9 @@ nnb_graph_rename (NnbGraph *graph, int index, const char *name, GError **error)
                    name != NULL ? name : "");
       return FALSE;
     }
-  for (gsize i = 0; i < G_N_ELEMENTS (module_attributes); i++)
-    if (strcmp (name, module_attributes[i]) == 0)
-      {
-        g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH,
-                     "'%s' is already a method or attribute of nn.Module; choose another name.", name);
-        return FALSE;
-      }
+  /* self.forward = nn.Linear(…) would hide the method and break the model */
+  if (!nnb_module_attribute_check (name, error))
+    return FALSE;
   /* the block names its module when it is the module's own block */
   if (block->kind == NNB_NODE_CALL && g_strcmp0 (block->module, block->name) == 0)
     module = find_module (graph, block->module);
@@ -1085,9 +1075,22 @@ form_holds (const NnbGraph *graph)
       return TRUE;
     }
   /* a bare module (nn.Linear(1, 1) as the whole model) stays one while it
-   * is the only module */
+   * is the only module and its one call: called twice, or with an add for
+   * a skip, it would no longer be the nn.Linear it is exported as */
   if (nnb_module_kind_from_string (graph->class_name, &kind))
-    return graph->modules->len == 1 && g_strcmp0 (((NnbGraphModule *) graph->modules->pdata[0])->name, "") == 0;
+    {
+      guint calls = 0;
+
+      if (graph->modules->len != 1 || g_strcmp0 (((NnbGraphModule *) graph->modules->pdata[0])->name, "") != 0)
+        return FALSE;
+      for (guint i = 0; i < graph->blocks->len; i++)
+        {
+          NnbNodeKind block_kind = ((NnbGraphBlock *) graph->blocks->pdata[i])->kind;
+          if (block_kind == NNB_NODE_ADD || (block_kind == NNB_NODE_CALL && ++calls > 1))
+            return FALSE;
+        }
+      return TRUE;
+    }
   for (guint i = 0; i < graph->modules->len; i++)
     if (!nnb_is_python_identifier (((NnbGraphModule *) graph->modules->pdata[i])->name))
       return FALSE;

@@ -5,6 +5,7 @@
 
 #include <string.h>
 #include "nnb-error.h"
+#include "nnb-module-attributes.h"
 
 static void
 node_free (gpointer data)
@@ -131,6 +132,8 @@ nnb_model_register_module (NnbModel *model, const char *name, NnbModule *module,
                    name);
       return FALSE;
     }
+  if (!nnb_module_attribute_check (name, error))
+    return FALSE;
   if (module_index (model, name) >= 0)
     {
       g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH,
@@ -617,6 +620,9 @@ nnb_model_reset_parameters (NnbModel *model, NnbGenerator *gen, GError **error)
       NnbModule *module = modules->pdata[i];
       if (module->kind == NNB_MODULE_LINEAR && !nnb_linear_reset_parameters (module, gen, error))
         return FALSE;
+      /* a model built afresh has no .grad yet */
+      for (guint k = 0; k < module->parameters->len; k++)
+        ((NnbParameter *) module->parameters->pdata[k])->has_grad = FALSE;
     }
   return TRUE;
 }

@@ -75,8 +75,8 @@ NnbModel *nnb_model_new (const char *class_name);
 NnbModel *nnb_model_ref (NnbModel *model);
 void nnb_model_unref (NnbModel *model);
 
-/* self.<name> = module. Refuses names that are not Python identifiers or
- * already used. */
+/* self.<name> = module. Refuses names that are not Python identifiers,
+ * already used, or attributes every nn.Module has (forward, training…). */
 gboolean nnb_model_register_module (NnbModel *model, const char *name, NnbModule *module, GError **error);
 NnbModule *nnb_model_get_module (const NnbModel *model, const char *name);
 /* Removes a registered module; nodes that call it must be removed first. */
@@ -132,14 +132,17 @@ gboolean nnb_model_infer_shapes (NnbModel *model, int ndim, const int64_t *input
                                  NnbNodeShape **shapes, GError **error);
 void nnb_node_shapes_free (NnbNodeShape *shapes, guint n);
 
-/* What a forward hook on every leaf module prints: "Linear   -> (5, 16)" per
- * leaf call, in execution order. */
+/* What a forward hook on every leaf module (one without children, an empty
+ * Sequential too) prints: "Linear   -> (5, 16)" per leaf call, in execution
+ * order. */
 GPtrArray *nnb_model_trace (NnbModel *model, int ndim, const int64_t *input_shape, GError **error);
 
 /* model(x): the output is owned by the model and overwritten by the next
  * forward (take a ref or copy to keep it). */
 NnbTensor *nnb_model_forward (NnbModel *model, NnbTensor *input, GError **error);
-/* Back-propagates dL/doutput from the last forward, adding into .grad. */
+/* Back-propagates dL/doutput from the last forward, adding into .grad.
+ * Fails with PyTorch's "element 0 of tensors does not require grad…" when
+ * the output depends on no parameter that requires grad. */
 gboolean nnb_model_backward (NnbModel *model, NnbTensor *grad_output, GError **error);
 void nnb_model_zero_grad (NnbModel *model);
 

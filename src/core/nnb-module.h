@@ -34,6 +34,11 @@ typedef struct
   NnbTensor *value;
   NnbTensor *grad;     /* same shape and device; zeros until backward */
   gboolean requires_grad;
+  /* FALSE while PyTorch's .grad is None: no backward has reached this
+   * parameter since the model was built. zero_grad keeps it (set_to_none
+   * is False by default in 1.13), and the optimizers skip the parameter
+   * while it is FALSE, weight decay and all. */
+  gboolean has_grad;
 } NnbParameter;
 
 typedef struct _NnbModule NnbModule;

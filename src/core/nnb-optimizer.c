@@ -9,6 +9,8 @@ typedef struct
   NnbParameter *param;  /* live: the model's own */
   NnbTensor *state_a;   /* SGD momentum buffer, or Adam exp_avg */
   NnbTensor *state_b;   /* Adam exp_avg_sq */
+  int step;             /* this parameter's steps: PyTorch keeps state['step'] and the
+                         * momentum buffer per parameter, from its first .grad */
 } ParamState;
 
 struct _NnbOptimizer
@@ -16,7 +18,6 @@ struct _NnbOptimizer
   NnbOptimizerOptions options;
   NnbModel *model;
   GArray *states;       /* ParamState */
-  int step;
   const NnbBackend *backend;
 };
 
@@ -157,14 +158,15 @@ nnb_optimizer_step (NnbOptimizer *opt, GError **error)
 {
   const NnbOptimizerOptions *o = &opt->options;
 
-  opt->step++;
   for (guint i = 0; i < opt->states->len; i++)
     {
       ParamState *state = &g_array_index (opt->states, ParamState, i);
       NnbParameter *p = state->param;
 
-      /* a frozen parameter has no .grad in PyTorch, so step() skips it */
-      if (!p->requires_grad)
+      /* step() skips a parameter whose .grad is None: frozen, or never
+       * reached by backward (a module forward does not call), which weight
+       * decay would otherwise shrink */
+      if (!p->requires_grad || !p->has_grad)
         continue;
       if (!nnb_device_equal (p->value->device, opt->model->device))
         {
@@ -172,13 +174,14 @@ nnb_optimizer_step (NnbOptimizer *opt, GError **error)
                                "The model moved to another device after the optimizer was built: build the optimizer after model.to(device).");
           return FALSE;
         }
+      state->step++;
       if (o->kind == NNB_OPTIMIZER_SGD)
         opt->backend->sgd_step (p->value->data, p->grad->data, state->state_a ? state->state_a->data : NULL,
                                 p->value->numel, (float) o->lr, (float) o->momentum, (float) o->dampening,
-                                (float) o->weight_decay, o->nesterov, opt->step == 1);
+                                (float) o->weight_decay, o->nesterov, state->step == 1);
       else
         opt->backend->adam_step (p->value->data, p->grad->data, state->state_a->data, state->state_b->data,
-                                 p->value->numel, o->lr, o->beta1, o->beta2, o->eps, o->weight_decay, opt->step);
+                                 p->value->numel, o->lr, o->beta1, o->beta2, o->eps, o->weight_decay, state->step);
     }
   return opt->backend->sync (error);
 }

@@ -2,7 +2,8 @@
  *
  * An optimizer holds the model's live parameters (not copies), as
  * optimizer = SGD(model.parameters(), …) does: build it after nnb_model_to.
- * Parameters without requires_grad are skipped. Invalid hyper-parameters
+ * Parameters without requires_grad, or that no backward has reached yet
+ * (PyTorch's .grad is None), are skipped. Invalid hyper-parameters
  * are refused with PyTorch's ValueError text ("Invalid learning rate: -0.1"). */
 #pragma once
 

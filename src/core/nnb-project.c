@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <glib/gstdio.h>
 #include "nnb-error.h"
+#include "nnb-module-attributes.h"
 
 /* Limits that keep a hand-written typo (a size of 1e12) from exhausting the
  * machine; far beyond anything a lesson uses. */
@@ -803,6 +804,7 @@ parse_modules (NnbProject *project, JsonObject *object, ModelShape shape, GError
       JsonObject *entry = require_object (json_array_get_element (modules, i), where, error);
       const char *name = NULL;
       g_autoptr (NnbModule) module = NULL;
+      g_autoptr (GError) taken = NULL;
 
       if (entry == NULL || !read_string (entry, where, "name", shape == MODEL_SUBCLASS, &name, error))
         return FALSE;
@@ -814,6 +816,8 @@ parse_modules (NnbProject *project, JsonObject *object, ModelShape shape, GError
         return fail (error, NNB_FILE_ERROR_INVALID, where,
                      "\"%s\" cannot be a module name: use a Python identifier such as fc1 or head "
                      "(letters, digits and _, not starting with a digit).", name);
+      if (shape == MODEL_SUBCLASS && !nnb_module_attribute_check (name, &taken))
+        return fail (error, NNB_FILE_ERROR_INVALID, where, "%s", taken->message);
       if (shape == MODEL_SEQUENTIAL && strspn (name, "0123456789") != strlen (name))
         return fail (error, NNB_FILE_ERROR_INVALID, where,
                      "a Sequential names its modules by position (0, 1, 2…), not \"%s\".", name);
@@ -841,6 +845,20 @@ check_sequential_graph (NnbModel *model, GError **error)
   return fail (error, NNB_FILE_ERROR_INVALID, "model.graph",
                "a Sequential runs its modules one after another, in order, but this graph does not; "
                "give the model a class name of its own (such as \"Net\") to wire it freely.");
+}
+
+/* A bare module is the whole model (model = nn.Linear(1, 1)) and its forward
+ * is the one call: the export is that module, so a graph that calls it
+ * twice would train lin(lin(x)) while PyTorch runs lin(x). */
+static gboolean
+check_bare_graph (NnbModel *model, GError **error)
+{
+  if (!nnb_model_validate (model, NULL) || nnb_model_is_chain (model))
+    return TRUE;
+  return fail (error, NNB_FILE_ERROR_INVALID, "model.graph",
+               "a single %s runs once, on the input, but this graph calls it otherwise; to call it twice or wire "
+               "it freely, make the model a subclass of nn.Module: a class name of its own (such as \"Net\") "
+               "with the %s in modules.", model->class_name, model->class_name);
 }
 
 static gboolean
@@ -893,6 +911,8 @@ parse_model (NnbProject *project, JsonNode *node, GError **error)
   object = require_object (graph, "model.graph", error);
   if (object == NULL || !parse_graph (project, object, shape, error))
     return FALSE;
+  if (shape == MODEL_BARE)
+    return check_bare_graph (project->model, error);
   return shape != MODEL_SEQUENTIAL || check_sequential_graph (project->model, error);
 }
 
@@ -1840,4 +1860,20 @@ nnb_project_build (NnbProject *project, gboolean keep_weights, GError **error)
   else
     project->has_weights = FALSE;
   return g_steal_pointer (&data);
+}
+
+NnbDataset *
+nnb_project_build_for_training (NnbProject *project, gboolean keep_weights, NnbGenerator *shuffle,
+                                GError **error)
+{
+  NnbDataset *data;
+
+  g_return_val_if_fail (shuffle != NULL, NULL);
+
+  data = nnb_project_build (project, keep_weights, error);
+  /* a copy: the run's draws must not move the default generator under a
+   * later recipe, nor a later recipe move the run's */
+  if (data != NULL)
+    *shuffle = *nnb_generator_default ();
+  return data;
 }

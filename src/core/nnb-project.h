@@ -56,6 +56,12 @@ char *nnb_project_to_data (NnbProject *project, gboolean with_weights, gsize *le
  * applies the init. The returned dataset is new; the model's parameters are
  * replaced (the file's weights too, unless keep_weights and has_weights). */
 NnbDataset *nnb_project_build (NnbProject *project, gboolean keep_weights, GError **error);
+/* nnb_project_build, then *shuffle = the default generator as the recipe
+ * left it: what a training run starts from. The page's loop draws its
+ * randperm from there, so `nnblocks-cli train` and the app both start a run
+ * this way and shuffle alike ("one engine, one answer"). */
+NnbDataset *nnb_project_build_for_training (NnbProject *project, gboolean keep_weights,
+                                            NnbGenerator *shuffle, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnbProject, nnb_project_free)
 

@@ -198,23 +198,30 @@ fail:
   return FALSE;
 }
 
+/* the page's hook: f"{module.__class__.__name__:8s} -> {tuple(output.shape)}" */
+static void
+trace_line (GPtrArray *lines, const char *class_name, int ndim, const int64_t *shape)
+{
+  g_autofree char *text = nnb_shape_to_string (ndim, shape);
+
+  g_ptr_array_add (lines, g_strdup_printf ("%-8s -> %s", class_name, text));
+}
+
+/* The page hooks the modules without children, so an empty nn.Sequential()
+ * is a leaf too: it prints its input, which it returns. */
 static gboolean
 trace_module (GPtrArray *lines, const NnbModule *module, int *ndim, int64_t *shape, GError **error)
 {
-  if (module->kind == NNB_MODULE_SEQUENTIAL)
+  if (module->kind == NNB_MODULE_SEQUENTIAL && module->children->len > 0)
     {
       for (guint i = 0; i < module->children->len; i++)
         if (!trace_module (lines, module->children->pdata[i], ndim, shape, error))
           return FALSE;
       return TRUE;
     }
-  if (!nnb_module_output_shape (module, *ndim, shape, ndim, shape, error))
+  if (module->kind != NNB_MODULE_SEQUENTIAL && !nnb_module_output_shape (module, *ndim, shape, ndim, shape, error))
     return FALSE;
-  {
-    g_autofree char *text = nnb_shape_to_string (*ndim, shape);
-    /* the page's hook: f"{module.__class__.__name__:8s} -> {tuple(output.shape)}" */
-    g_ptr_array_add (lines, g_strdup_printf ("%-8s -> %s", nnb_module_kind_to_string (module->kind), text));
-  }
+  trace_line (lines, nnb_module_kind_to_string (module->kind), *ndim, shape);
   return TRUE;
 }
 
@@ -240,6 +247,13 @@ nnb_model_trace (NnbModel *model, int ndim, const int64_t *input_shape, GError *
           int64_t cur[NNB_MAX_DIMS];
           memcpy (cur, in->shape, sizeof cur);
           ok = trace_module (lines, nnb_model_get_module (model, node->module), &cur_ndim, cur, error);
+        }
+      /* a model without modules (an empty nn.Sequential(), a class whose
+       * forward returns x) is itself a leaf: its hook sees the output */
+      if (ok && node->kind == NNB_NODE_OUTPUT && model->modules->len == 0)
+        {
+          const NnbNodeShape *out = &shapes[node->inputs[0]];
+          trace_line (lines, model->class_name, out->ndim, out->shape);
         }
     }
   nnb_node_shapes_free (shapes, model->nodes->len);

@@ -16,7 +16,7 @@ struct _NnbTrainer
   NnbModel *model;
   NnbDataset *data;
   NnbTrainingOptions options;
-  NnbGenerator gen;
+  NnbGenerator *shuffle;     /* borrowed; the worker's only while it runs */
   NnbTraining *training;     /* used by the worker only */
   GThread *thread;
 
@@ -254,9 +254,13 @@ worker (gpointer data)
 
 NnbTrainer *
 nnb_trainer_new (NnbModel *model, NnbDataset *data, const NnbTrainingOptions *options,
-                 guint64 shuffle_seed, int n_grid, double grid_min, double grid_max, GError **error)
+                 NnbGenerator *shuffle, int n_grid, double grid_min, double grid_max, GError **error)
 {
-  NnbTrainer *t = g_new0 (NnbTrainer, 1);
+  NnbTrainer *t;
+
+  g_return_val_if_fail (shuffle != NULL, NULL);
+
+  t = g_new0 (NnbTrainer, 1);
 
   g_mutex_init (&t->lock);
   g_cond_init (&t->wake);
@@ -266,8 +270,10 @@ nnb_trainer_new (NnbModel *model, NnbDataset *data, const NnbTrainingOptions *op
   t->new_lr = NAN;
   t->publish_interval_us = 10000;
   t->losses = g_array_new (FALSE, FALSE, sizeof (double));
-  nnb_generator_manual_seed (&t->gen, shuffle_seed);
-  t->training = nnb_training_new (model, data, options, &t->gen, error);
+  /* never reseeded here: the page's loop shuffles from wherever the recipe
+   * (or the previous loop) left PyTorch's generator */
+  t->shuffle = shuffle;
+  t->training = nnb_training_new (model, data, options, t->shuffle, error);
   if (t->training == NULL)
     {
       nnb_trainer_free (t);

@@ -65,11 +65,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnbSnapshot, nnb_snapshot_unref)
 
 typedef struct _NnbTrainer NnbTrainer;
 
-/* The trainer owns a reference to the model and the data; the caller must
- * not touch the model while the worker runs (take snapshots instead).
+/* The trainer owns a reference to the model and borrows the data and the
+ * shuffle generator; the caller must not touch the model or shuffle while
+ * the worker runs (take snapshots instead), and frees the trainer first.
+ * shuffle is the state the mini-batches' randperm draws from, as
+ * nnb_project_build_for_training leaves it; the worker advances it in
+ * place, so a later trainer given the same one draws on from where this
+ * one stopped, as a second training loop in the same PyTorch script would.
  * grid_min/grid_max span the plotting grid of n_grid points (0: none). */
 NnbTrainer *nnb_trainer_new (NnbModel *model, NnbDataset *data, const NnbTrainingOptions *options,
-                             guint64 shuffle_seed, int n_grid, double grid_min, double grid_max,
+                             NnbGenerator *shuffle, int n_grid, double grid_min, double grid_max,
                              GError **error);
 /* Stops the worker (if running) and frees everything. */
 void nnb_trainer_free (NnbTrainer *trainer);

@@ -16,6 +16,7 @@ struct _NnbTraining
   NnbTensor *last_x, *last_y;    /* the smaller last batch, when n % batch != 0 */
   int64_t *perm;
   GPtrArray *snapshot;           /* parameters before the last step, to undo a blow-up */
+  GPtrArray *warnings;           /* char*: each distinct loss warning, in the order it came */
   int epoch;
 };
 
@@ -61,6 +62,7 @@ nnb_training_new (NnbModel *model, NnbDataset *data, const NnbTrainingOptions *o
   t->model = nnb_model_ref (model);
   t->gen = gen;
   t->loss = nnb_loss_new (options->loss);
+  t->warnings = g_ptr_array_new_with_free_func (g_free);
 
   /* the page's order: model to the device first, then the optimizer */
   if (!nnb_model_to (model, options->device, error))
@@ -119,6 +121,8 @@ nnb_training_free (NnbTraining *t)
   g_free (t->perm);
   if (t->snapshot)
     g_ptr_array_unref (t->snapshot);
+  if (t->warnings)
+    g_ptr_array_unref (t->warnings);
   g_free (t);
 }
 
@@ -139,6 +143,21 @@ copy_parameters (NnbTraining *t, gboolean to_snapshot)
     }
 }
 
+/* warnings.warn's default filter shows a message once per place: a smaller
+ * last batch has shapes of its own, so its warning is a second message */
+static void
+keep_warning (NnbTraining *t)
+{
+  const char *warning = nnb_loss_get_warning (t->loss);
+
+  if (warning == NULL)
+    return;
+  for (guint i = 0; i < t->warnings->len; i++)
+    if (strcmp (t->warnings->pdata[i], warning) == 0)
+      return;
+  g_ptr_array_add (t->warnings, g_strdup (warning));
+}
+
 /* forward → loss → zero_grad → backward → step, as the page's loop */
 static gboolean
 train_step (NnbTraining *t, NnbTensor *x, NnbTensor *y, double *loss, GError **error)
@@ -147,6 +166,7 @@ train_step (NnbTraining *t, NnbTensor *x, NnbTensor *y, double *loss, GError **e
 
   if (pred == NULL || !nnb_loss_forward (t->loss, pred, y, loss, error))
     return FALSE;
+  keep_warning (t);
   if (isnan (*loss))
     return TRUE;
   nnb_optimizer_zero_grad (t->optimizer);
@@ -244,8 +264,8 @@ nnb_training_get_optimizer (NnbTraining *t)
   return t->optimizer;
 }
 
-const char *
-nnb_training_get_warning (NnbTraining *t)
+GPtrArray *
+nnb_training_get_warnings (NnbTraining *t)
 {
-  return nnb_loss_get_warning (t->loss);
+  return t->warnings;
 }

@@ -45,7 +45,10 @@ void nnb_training_free (NnbTraining *training);
 gboolean nnb_training_epoch (NnbTraining *training, double *loss, GError **error);
 int nnb_training_get_epoch (const NnbTraining *training); /* epochs completed */
 NnbOptimizer *nnb_training_get_optimizer (NnbTraining *training);
-const char *nnb_training_get_warning (NnbTraining *training); /* the loss's broadcasting warning */
+/* The loss's broadcasting warnings so far (char*, owned by the training):
+ * each distinct one once, in the order they first came, as PyTorch's
+ * default warning filter prints them. */
+GPtrArray *nnb_training_get_warnings (NnbTraining *training);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnbTraining, nnb_training_free)
 

@@ -17,6 +17,12 @@ struct _NnbDocument
   NnbProject *project;
   NnbDataset *dataset;  /* the trainer borrows it: freed after the trainer */
   NnbTrainer *trainer;  /* NULL until the first Train */
+  /* PyTorch's default generator as the recipe left it when the data and
+   * weights were built, advanced by every epoch trained since (the trainer
+   * borrows it): Train after a settings change or a finished run draws on
+   * from there, like another training loop in the same script; rebuilding
+   * (reset, a new graph) replays the recipe and starts it again. */
+  NnbGenerator shuffle;
   gboolean dirty;
 };
 
@@ -58,6 +64,7 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   g_autoptr(NnbProject) project = NULL;
   g_autoptr(NnbDataset) dataset = NULL;
   g_autofree char *path = NULL;
+  NnbGenerator shuffle;
   NnbDocument *self;
 
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
@@ -99,7 +106,7 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
 
   project = nnb_project_load (path, &error);
   if (project != NULL)
-    dataset = nnb_project_build (project, TRUE, &error);
+    dataset = nnb_project_build_for_training (project, TRUE, &shuffle, &error);
   if (dataset == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -111,6 +118,7 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   self->name = name_from_display_name (g_file_info_get_display_name (info));
   self->project = g_steal_pointer (&project);
   self->dataset = g_steal_pointer (&dataset);
+  self->shuffle = shuffle;
   g_task_return_pointer (task, self, g_object_unref);
 }
 
@@ -151,6 +159,8 @@ nnb_document_new (NnbProject *project, NnbDataset *dataset, const char *name)
   self->name = g_strdup (name);
   self->project = project;
   self->dataset = dataset;
+  /* the caller built dataset just now: the generator is where the recipe left it */
+  self->shuffle = *nnb_generator_default ();
   return self;
 }
 
@@ -250,7 +260,7 @@ nnb_document_ensure_trainer (NnbDocument *self, GError **error)
     }
 
   self->trainer = nnb_trainer_new (self->project->model, self->dataset, &self->project->training,
-                                   self->project->seed, NNB_DOCUMENT_GRID_POINTS, x_min, x_max, error);
+                                   &self->shuffle, NNB_DOCUMENT_GRID_POINTS, x_min, x_max, error);
   return self->trainer;
 }
 
@@ -283,7 +293,7 @@ nnb_document_reset (NnbDocument *self, GError **error)
   /* Training may have moved the model to a GPU; the recipe builds on the CPU. */
   if (!nnb_model_to (self->project->model, nnb_device_cpu (), error))
     return FALSE;
-  dataset = nnb_project_build (self->project, FALSE, error);
+  dataset = nnb_project_build_for_training (self->project, FALSE, &self->shuffle, error);
   if (dataset == NULL)
     return FALSE;
 
@@ -301,6 +311,7 @@ nnb_document_replace_model (NnbDocument *self, NnbModel *model, GArray *position
   NnbModel *old_model;
   GArray *old_positions;
   NnbDataset *dataset;
+  NnbGenerator shuffle;
   gboolean had_weights;
 
   g_return_val_if_fail (NNB_IS_DOCUMENT (self), FALSE);
@@ -314,7 +325,7 @@ nnb_document_replace_model (NnbDocument *self, NnbModel *model, GArray *position
   had_weights = self->project->has_weights;
   self->project->model = nnb_model_ref (model);
   self->project->positions = g_array_ref (positions);
-  dataset = nnb_project_build (self->project, FALSE, error);
+  dataset = nnb_project_build_for_training (self->project, FALSE, &shuffle, error);
   if (dataset == NULL)
     {
       nnb_model_unref (self->project->model);
@@ -330,6 +341,7 @@ nnb_document_replace_model (NnbDocument *self, NnbModel *model, GArray *position
 
   g_clear_pointer (&self->dataset, nnb_dataset_free);
   self->dataset = dataset;
+  self->shuffle = shuffle;
   nnb_document_set_dirty (self, TRUE);
   g_signal_emit (self, signals[REBUILT], 0);
 

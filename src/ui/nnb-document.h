@@ -28,8 +28,10 @@ void nnb_document_load_async (GFile *file,
                               GAsyncReadyCallback callback,
                               gpointer user_data);
 NnbDocument *nnb_document_load_finish (GAsyncResult *result, GError **error);
-/* Takes project and dataset (built from it): a project made in memory, such
- * as a lesson step's model, with no file until it is saved. */
+/* Takes project and dataset (built from it just before, on this thread:
+ * the shuffles draw from where that left PyTorch's default generator): a
+ * project made in memory, such as a lesson step's model, with no file until
+ * it is saved. */
 NnbDocument *nnb_document_new (NnbProject *project, NnbDataset *dataset, const char *name);
 
 GFile *nnb_document_get_file (NnbDocument *self);

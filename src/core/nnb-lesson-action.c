@@ -70,6 +70,14 @@ nnb_lesson_describe (const NnbLessonStep *step, NnbProject *project, GError **er
         }
       g_string_append_printf (out, "total parameters: %s\n", total);
     }
+  if (step->show & NNB_LESSON_SHOW_COUNT)
+    {
+      /* the SineNet solution's print("params:", sum(p.numel() for p in
+       * model.parameters())): print's space, and no commas */
+      if (out->len > 0)
+        g_string_append_c (out, '\n');
+      g_string_append_printf (out, "params: %" G_GINT64_FORMAT "\n", (gint64) nnb_model_count_parameters (model));
+    }
   if (step->show & NNB_LESSON_SHOW_TRACE)
     {
       g_autoptr (GPtrArray) lines = NULL;

@@ -346,19 +346,44 @@ check_std (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
   return pass (message, g_strdup_printf (_("%s.std() is %.4f."), check->parameter, std));
 }
 
+int
+nnb_lesson_decimals_to_compare (double value, double target)
+{
+  gboolean below = value < target;
+
+  if (!isfinite (value) || !isfinite (target))
+    return 4;
+  /* 17 decimals tell apart any two doubles of a loss's size */
+  for (int decimals = 4; decimals < 17; decimals++)
+    {
+      char format[8];
+      char printed[G_ASCII_DTOSTR_BUF_SIZE + 320]; /* %.16f of DBL_MAX */
+
+      g_snprintf (format, sizeof format, "%%.%df", decimals);
+      g_ascii_formatd (printed, sizeof printed, format, value);
+      if ((g_ascii_strtod (printed, NULL) < target) == below)
+        return decimals;
+    }
+  return 17;
+}
+
 static gboolean
 check_loss_below (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
 {
+  int decimals;
+
   if (!run->trained)
     return fail (message, not_trained (run));
   if (run->diverged)
-    return fail (message, g_strdup_printf (_("Training diverged (the loss became NaN or infinite at epoch %d): lower the learning rate and train again."),
+    return fail (message, g_strdup_printf (_("Training diverged (the loss became nan at epoch %d): lower the learning rate and train again."),
                                            run->epochs - 1));
+  /* "0.0200, below 0.02" would read as a contradiction: as many digits as it takes */
+  decimals = nnb_lesson_decimals_to_compare (run->final_loss, check->value);
   if (!(run->final_loss < check->value))
-    return fail (message, g_strdup_printf (_("The final loss is %.4f, not below %g. Train for more epochs, or try a somewhat larger learning rate."),
-                                           run->final_loss, check->value));
-  return pass (message, g_strdup_printf (_("The final loss is %.4f, below %g, at epoch %d."),
-                                         run->final_loss, check->value, run->epochs - 1));
+    return fail (message, g_strdup_printf (_("The final loss is %.*f, not below %g. Train for more epochs, or try a somewhat larger learning rate."),
+                                           decimals, run->final_loss, check->value));
+  return pass (message, g_strdup_printf (_("The final loss is %.*f, below %g, at epoch %d."),
+                                         decimals, run->final_loss, check->value, run->epochs - 1));
 }
 
 static gboolean
@@ -369,7 +394,8 @@ check_diverged (const NnbLessonCheck *check, const NnbLessonRun *run, char **mes
   if (!run->diverged)
     return fail (message, g_strdup_printf (_("Training did not diverge: with lr %g the loss stayed finite (%.4f). This step is about a learning rate that is too large."),
                                            run->project->training.optimizer.lr, run->final_loss));
-  return pass (message, g_strdup_printf (_("The loss became NaN or infinite at epoch %d: lr %g is too large for this network."),
+  /* nan, as the printout says: it was inf for a few epochs before */
+  return pass (message, g_strdup_printf (_("The loss became nan at epoch %d: lr %g is too large for this network."),
                                          run->epochs - 1, run->project->training.optimizer.lr));
 }
 

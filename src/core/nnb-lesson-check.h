@@ -54,5 +54,10 @@ gboolean nnb_lesson_step_check (const NnbLessonStep *step, const NnbLessonRun *r
 int nnb_lesson_count_linear (NnbModel *model);
 /* param.std() as PyTorch computes it: unbiased (n − 1); param needs two values at least. */
 double nnb_lesson_parameter_std (NnbParameter *param);
+/* The decimals to print value with, 4 at least, so that the printed number
+ * compares with target as value itself does: a loss of 0.019982 against a
+ * target of 0.02 needs 5 ("0.01998"), where 4 would print "0.0200", not
+ * below 0.02 to the eye. */
+int nnb_lesson_decimals_to_compare (double value, double target);
 
 G_END_DECLS

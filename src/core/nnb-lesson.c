@@ -376,7 +376,7 @@ parse_show (GMarkupParseContext *context, NnbLessonStep *step, const char **name
   if (!only_attributes (context, "show", names, allowed, error))
     return FALSE;
   if (what == NULL)
-    return set_error (context, error, _("<show> needs what=\"…\": model, parameters, trace, values or std."));
+    return set_error (context, error, _("<show> needs what=\"…\": model, parameters, count, trace, values or std."));
   words = g_strsplit_set (what, " ,", -1);
   for (int i = 0; words[i] != NULL; i++)
     {
@@ -386,6 +386,8 @@ parse_show (GMarkupParseContext *context, NnbLessonStep *step, const char **name
         step->show |= NNB_LESSON_SHOW_MODEL;
       else if (g_str_equal (words[i], "parameters"))
         step->show |= NNB_LESSON_SHOW_PARAMETERS;
+      else if (g_str_equal (words[i], "count"))
+        step->show |= NNB_LESSON_SHOW_COUNT;
       else if (g_str_equal (words[i], "trace"))
         step->show |= NNB_LESSON_SHOW_TRACE;
       else if (g_str_equal (words[i], "values"))
@@ -393,7 +395,7 @@ parse_show (GMarkupParseContext *context, NnbLessonStep *step, const char **name
       else if (g_str_equal (words[i], "std"))
         step->show |= NNB_LESSON_SHOW_STD;
       else
-        return set_error (context, error, _("<show> cannot show “%s”: use model, parameters, trace, values or std."), words[i]);
+        return set_error (context, error, _("<show> cannot show “%s”: use model, parameters, count, trace, values or std."), words[i]);
     }
   g_free (step->show_parameter);
   step->show_parameter = g_strdup (attribute (names, values, "parameter"));

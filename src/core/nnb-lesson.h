@@ -39,6 +39,7 @@ typedef enum
   NNB_LESSON_SHOW_TRACE = 1 << 2,      /* the forward hook's shape trace */
   NNB_LESSON_SHOW_VALUES = 1 << 3,     /* every parameter's values */
   NNB_LESSON_SHOW_STD = 1 << 4,        /* <parameter>.std() */
+  NNB_LESSON_SHOW_COUNT = 1 << 5,      /* print("params:", sum(p.numel() …)) */
 } NnbLessonShow;
 
 typedef enum

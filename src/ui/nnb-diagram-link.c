@@ -32,10 +32,15 @@ link_free (gpointer data)
   g_free (link);
 }
 
-/* "fc1.weight" and "net.0.bias" belong to the top-level modules fc1 and net. */
+/* "fc1.weight" and "net.0.bias" belong to the top-level modules fc1 and net;
+ * a bare nn.Linear's "weight" to its one module, named "". */
 static char *
-module_of (const char *dotted)
+module_of (NnbParameterRow *item)
 {
+  const char *dotted = nnb_parameter_row_get_name (item);
+
+  if (nnb_parameter_row_is_parameter (item) && strchr (dotted, '.') == NULL)
+    return g_strdup ("");
   return g_strndup (dotted, strcspn (dotted, "."));
 }
 
@@ -58,7 +63,7 @@ rows_changed_cb (GtkSelectionModel *rows, guint position, guint n_items, Link *l
   row = g_list_model_get_item (G_LIST_MODEL (rows), gtk_bitset_get_minimum (selected));
   gtk_bitset_unref (selected);
   item = NNB_PARAMETER_ROW (gtk_tree_list_row_get_item (row));
-  module = module_of (nnb_parameter_row_get_name (item));
+  module = module_of (item);
   g_object_unref (item);
 
   link->syncing = TRUE;

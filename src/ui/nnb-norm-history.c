@@ -101,7 +101,9 @@ nnb_norm_history_add (NnbNormHistory *history, const NnbSnapshot *snapshot)
                          g_strdup (g_array_index (snapshot->parameters, NnbParameterStats, i).name));
     }
 
-  epoch = snapshot->epoch;
+  /* the loop's counter, as the printouts and the header count: the first
+   * epoch is epoch 0 */
+  epoch = snapshot->epoch - 1;
   if (history->epochs->len > 0)
     {
       double last = g_array_index (history->epochs, double, history->epochs->len - 1);

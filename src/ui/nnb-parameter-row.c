@@ -39,13 +39,15 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+/* named_parameters()'s names: a bare module (nn.Linear(1, 1) as the whole
+ * model) is named "", so its parameters are plain weight and bias. */
 static void
 append_module_children (NnbParameterRow *self, const char *prefix, NnbModule *module)
 {
   if (module->children != NULL)
     for (guint i = 0; i < module->children->len; i++)
       {
-        g_autofree char *name = g_strdup_printf ("%s.%u", prefix, i);
+        g_autofree char *name = prefix[0] ? g_strdup_printf ("%s.%u", prefix, i) : g_strdup_printf ("%u", i);
         g_autoptr(NnbParameterRow) row = nnb_parameter_row_new_module (name, module->children->pdata[i]);
 
         g_list_store_append (self->children, row);
@@ -54,7 +56,7 @@ append_module_children (NnbParameterRow *self, const char *prefix, NnbModule *mo
   for (guint i = 0; i < module->parameters->len; i++)
     {
       NnbParameter *param = module->parameters->pdata[i];
-      g_autofree char *name = g_strdup_printf ("%s.%s", prefix, param->name);
+      g_autofree char *name = prefix[0] ? g_strdup_printf ("%s.%s", prefix, param->name) : g_strdup (param->name);
       g_autoptr(NnbParameterRow) row = nnb_parameter_row_new_parameter (name, param);
 
       g_list_store_append (self->children, row);

@@ -11,6 +11,10 @@
  * is all the eye can see, and keeps drawing cheap on every frame. */
 #define MAX_POINTS_PER_PIXEL 1
 
+/* Epochs count as the training loop's counter does (`for epoch in
+ * range(…)`, and every printout, the header and the toasts): losses[i] is
+ * epoch i's, the first is epoch 0. */
+
 /* The epoch under the pointer's column, read out with its loss. */
 static void
 draw_readout (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_scale,
@@ -24,14 +28,14 @@ draw_readout (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_
     return;
   fraction = (series->pointer.x - area->x) / area->width;
   epoch = (int) lround (x_scale->min + fraction * (x_scale->max - x_scale->min));
-  epoch = CLAMP (epoch, 1, series->n);
-  loss = series->losses[epoch - 1];
+  epoch = CLAMP (epoch, 0, series->n - 1);
+  loss = series->losses[epoch];
   /* a loss that is not a number (divergence) has no height: read it mid-plot */
   py = isfinite (loss) && (!series->log_scale || loss > 0)
          ? nnb_plot_scale_map (y_scale, loss, area->y + area->height, area->y)
          : area->y + area->height / 2;
   /* Translators: read-out of the loss plot under the pointer */
-  text = nnb_locale_strdup_printf (_("epoch %'d\nloss %.6g"), epoch, loss);
+  text = nnb_locale_strdup_printf (_("epoch %d\nloss %.6g"), epoch, loss);
   nnb_plot_draw_readout (cr, area, nnb_plot_scale_map (x_scale, epoch, area->x, area->x + area->width),
                          py, text, style);
 }
@@ -73,7 +77,7 @@ nnb_plot_loss_draw (cairo_t *cr,
     }
   if (!series->log_scale && isfinite (y_scale.min))
     y_scale.min = MIN (0.0, y_scale.min); /* a loss is judged against zero */
-  x_scale.max = MAX (1, series->n);
+  x_scale.max = MAX (1, series->n - 1);
   nnb_plot_scale_nice (&x_scale);
   nnb_plot_scale_nice (&y_scale);
 
@@ -100,8 +104,7 @@ nnb_plot_loss_draw (cairo_t *cr,
           pen_down = FALSE;
           continue;
         }
-      /* Epoch i + 1 ended with losses[i]. */
-      x = nnb_plot_scale_map (&x_scale, i + 1, area.x, area.x + area.width);
+      x = nnb_plot_scale_map (&x_scale, i, area.x, area.x + area.width);
       y = nnb_plot_scale_map (&y_scale, v, area.y + area.height, area.y);
       if (pen_down)
         cairo_line_to (cr, x, y);
@@ -112,7 +115,7 @@ nnb_plot_loss_draw (cairo_t *cr,
   /* The last epoch always, so the line ends where the status says. */
   if (pen_down && (series->n - 1) % stride != 0 && isfinite (series->losses[series->n - 1]))
     cairo_line_to (cr,
-                   nnb_plot_scale_map (&x_scale, series->n, area.x, area.x + area.width),
+                   nnb_plot_scale_map (&x_scale, series->n - 1, area.x, area.x + area.width),
                    nnb_plot_scale_map (&y_scale, series->losses[series->n - 1], area.y + area.height, area.y));
   /* One epoch is a point, not a line: a dot. */
   nnb_plot_stroke_line (cr, series->n == 1 && pen_down, style);

@@ -335,11 +335,14 @@ describe_plots (NnbPlotsPanel *self)
     }
   else
     {
+      /* the loop's counter, as the header: snapshot->epoch epochs are done */
+      int epoch = snapshot->epoch - 1;
+
       /* Translators: accessible descriptions of the plots while training */
-      data = nnb_locale_strdup_printf (_("Data plot: %'d training points and the fitted curve at epoch %'d"),
-                                       self->n_data, snapshot->epoch);
-      loss = nnb_locale_strdup_printf (_("Loss plot, epoch %'d, loss %.4g"), snapshot->epoch, snapshot->loss);
-      norms = nnb_locale_strdup_printf (_("Parameter norms, epoch %'d"), snapshot->epoch);
+      data = nnb_locale_strdup_printf (_("Data plot: %'d training points and the fitted curve after epoch %d"),
+                                       self->n_data, epoch);
+      loss = nnb_locale_strdup_printf (_("Loss plot, epoch %d, loss %.4g"), epoch, snapshot->loss);
+      norms = nnb_locale_strdup_printf (_("Parameter norms, epoch %d"), epoch);
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->data_plot), GTK_ACCESSIBLE_PROPERTY_LABEL, data, -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->loss_plot), GTK_ACCESSIBLE_PROPERTY_LABEL, loss, -1);

@@ -18,6 +18,7 @@
 #include "nnb-export.h"
 #include "nnb-handout.h"
 #include "nnb-lesson-catalog.h"
+#include "nnb-lesson-check.h"
 #include "nnb-lesson-panel.h"
 #include "nnb-locale-format.h"
 #include "nnb-parameter-view.h"
@@ -282,11 +283,23 @@ update_actions (NnbWindow *self)
   nnb_diagram_view_set_editable (self->diagram_view, has_document && !running);
 }
 
+/* A converged run's loss with the digits that show it below the target:
+ * "0.01998", never "0.0200" beside "below 0.02". */
+static char *
+format_converged_loss (NnbWindow *self, double loss)
+{
+  double target = nnb_document_get_project (self->document)->training.until_loss;
+
+  return nnb_locale_strdup_printf ("%.*f", nnb_lesson_decimals_to_compare (loss, target), loss);
+}
+
 static void
 update_status (NnbWindow *self)
 {
   g_autofree char *subtitle = NULL;
+  g_autofree char *loss = NULL;
   const char *name;
+  int epoch;
 
   if (self->document == NULL)
     {
@@ -295,13 +308,34 @@ update_status (NnbWindow *self)
     }
 
   name = nnb_document_get_name (self->document);
-  if (self->snapshot == NULL || self->snapshot->epoch == 0)
-    subtitle = g_strdup_printf ("%s%s", nnb_document_get_dirty (self->document) ? "• " : "", name);
+  if (self->snapshot == NULL || (self->snapshot->epoch == 0 && self->snapshot->state != NNB_TRAINER_DIVERGED))
+    {
+      subtitle = g_strdup_printf ("%s%s", nnb_document_get_dirty (self->document) ? "• " : "", name);
+      adw_window_title_set_subtitle (self->window_title, subtitle);
+      return;
+    }
+
+  /* The epoch as the loop `for epoch in range(…)` prints it, from 0, as the
+   * lesson and the toasts quote it: the last epoch trained, with its loss.
+   * A diverged run stopped at the epoch whose loss was nan, which the
+   * snapshot does not keep (its loss is the last that was a number). */
+  if (self->snapshot->state == NNB_TRAINER_DIVERGED)
+    {
+      epoch = self->snapshot->epoch;
+      loss = g_strdup ("nan");
+    }
   else
-    /* Translators: the window's subtitle while training: project name, epoch, loss */
-    subtitle = nnb_locale_strdup_printf (_("%s%s — epoch %'d, loss %.4g"),
-                                nnb_document_get_dirty (self->document) ? "• " : "", name,
-                                self->snapshot->epoch, self->snapshot->loss);
+    {
+      epoch = self->snapshot->epoch - 1;
+      loss = self->snapshot->state == NNB_TRAINER_CONVERGED
+               ? format_converged_loss (self, self->snapshot->loss)
+               : nnb_locale_strdup_printf ("%.4g", self->snapshot->loss);
+    }
+  /* Translators: the window's subtitle while training: "• " when unsaved,
+   * the project's name, the epoch (counted from 0, as PyTorch's loop
+   * prints it) and its loss, already formatted */
+  subtitle = g_strdup_printf (_("%s%s — epoch %d, loss %s"), nnb_document_get_dirty (self->document) ? "• " : "",
+                              name, epoch, loss);
   adw_window_title_set_subtitle (self->window_title, subtitle);
 }
 
@@ -341,10 +375,11 @@ take_snapshot (NnbWindow *self, NnbSnapshot *snapshot)
       else if (snapshot->state == NNB_TRAINER_CONVERGED)
         {
           /* The epoch as the training loop counts it, from 0: the lesson's
-           * "converged at epoch 1544" is the 1545th epoch. */
+           * "converged at epoch 1543" is the 1544th epoch. */
+          g_autofree char *loss = format_converged_loss (self, snapshot->loss);
           g_autofree char *message =
-            nnb_locale_strdup_printf (_("Converged at epoch %d, loss %.4f: below the project’s target, so training stopped."),
-                                      snapshot->epoch - 1, snapshot->loss);
+            g_strdup_printf (_("Converged at epoch %d, loss %s: below the project’s target, so training stopped."),
+                             snapshot->epoch - 1, loss);
 
           toast (self, message);
         }
@@ -1023,7 +1058,7 @@ pin_curve_action (GSimpleAction *action, GVariant *parameter, gpointer user_data
 
   if (self->snapshot != NULL && self->snapshot->epoch > 0)
     /* Translators: legend of a kept curve: the model's name and its epochs */
-    label = g_strdup_printf (_("%s (epoch %d)"), name != NULL ? name : _("Model"), self->snapshot->epoch);
+    label = g_strdup_printf (_("%s (epoch %d)"), name != NULL ? name : _("Model"), self->snapshot->epoch - 1);
   if (!nnb_plots_panel_pin_curve (self->plots_panel, label))
     toast (self, _("There is no fitted curve to keep yet: train the model first."));
 }

@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
+#include "nnb-project.h"
 #include "nnb-test-util.h"
 
 typedef struct
@@ -161,6 +163,108 @@ test_train_writes_the_trained_project (void)
   g_rmdir (dir);
 }
 
+/* Writes json as a project in a new folder; the caller removes both. */
+static char *
+temp_project (const char *json)
+{
+  g_autofree char *dir = g_dir_make_tmp ("nnb-cli-XXXXXX", NULL);
+  char *path = g_build_filename (dir, "edge.nnb", NULL);
+
+  g_assert_true (g_file_set_contents (path, json, -1, NULL));
+  return path;
+}
+
+static void
+remove_temp_project (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* tests/reference/edge_cases.py, case 3: forward returns act(x) and never
+ * reaches fc1, so the loss needs no gradient and PyTorch's loss.backward()
+ * raises before the first step. */
+static void
+test_train_without_a_parameter_in_forward_gives_pytorchs_error (void)
+{
+  g_auto (Run) r = { 0 };
+  g_autofree char *path = temp_project (
+    "{\"format\": \"nnblocks\", \"version\": 1, \"model\": {\"class\": \"Net\", \"modules\": ["
+    "{\"name\": \"fc1\", \"type\": \"Linear\", \"in_features\": 1, \"out_features\": 1}, {\"name\": \"act\", \"type\": \"ReLU\"}],"
+    " \"graph\": {\"nodes\": [{\"name\": \"x\", \"op\": \"input\"}, {\"name\": \"act\", \"op\": \"call\", \"inputs\": [\"x\"]},"
+    " {\"name\": \"out\", \"op\": \"output\", \"inputs\": [\"act\"]}]}},"
+    " \"training\": {\"epochs\": 5, \"log_every\": 1}}");
+
+  cli (&r, "train", path, NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_cmpstr (r.out, ==, "");
+  g_assert_cmpstr (r.err, ==, "nnblocks-cli: element 0 of tensors does not require grad and does not have a grad_fn\n");
+  remove_temp_project (path);
+}
+
+/* tests/reference/edge_cases.py, case 4: add_module's KeyError, with the
+ * place in the file. */
+static void
+test_module_named_forward_is_refused (void)
+{
+  g_auto (Run) r = { 0 };
+  g_autofree char *path = temp_project (
+    "{\"format\": \"nnblocks\", \"version\": 1, \"model\": {\"class\": \"Net\", \"modules\": ["
+    "{\"name\": \"forward\", \"type\": \"Linear\", \"in_features\": 1, \"out_features\": 1}],"
+    " \"graph\": {\"nodes\": [{\"name\": \"x\", \"op\": \"input\"}, {\"name\": \"fc\", \"op\": \"call\", \"module\": \"forward\", \"inputs\": [\"x\"]},"
+    " {\"name\": \"out\", \"op\": \"output\", \"inputs\": [\"fc\"]}]}}}");
+
+  cli (&r, "inspect", path, NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_cmpstr (r.out, ==, "");
+  g_assert_nonnull (strstr (r.err, "model.modules[0] (forward): attribute 'forward' already exists: every nn.Module has it; choose another name.\n"));
+  g_assert_cmpint (count_lines (r.err), ==, 1);
+  remove_temp_project (path);
+}
+
+/* tests/reference/edge_cases.py, case 5: the hook fires on an empty
+ * nn.Sequential(), a module without children. */
+static void
+test_trace_shows_an_empty_sequential (void)
+{
+  g_auto (Run) r = { 0 };
+  g_autofree char *path = temp_project (
+    "{\"format\": \"nnblocks\", \"version\": 1, \"model\": {\"class\": \"Sequential\", \"modules\": ["
+    "{\"type\": \"Linear\", \"in_features\": 3, \"out_features\": 2}, {\"type\": \"Sequential\", \"children\": []},"
+    " {\"type\": \"ReLU\"}]}}");
+
+  cli (&r, "trace", path, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, "Linear   -> (5, 2)\nSequential -> (5, 2)\nReLU     -> (5, 2)\n");
+  remove_temp_project (path);
+}
+
+/* tests/reference/edge_cases.py, case 6: ten rows in batches of four give
+ * batches of 4, 4 and 2 every epoch; PyTorch's default warning filter shows
+ * each distinct message once, in the order they first come: the full
+ * batches' shapes, then the last batch's. */
+static void
+test_train_warns_once_per_batch_shape (void)
+{
+  g_auto (Run) r = { 0 };
+  g_autofree char *path = temp_project (
+    "{\"format\": \"nnblocks\", \"version\": 1, \"model\": {\"class\": \"Linear\", \"in_features\": 1, \"out_features\": 2},"
+    " \"data\": {\"kind\": \"line\", \"n\": 10}, \"training\": {\"epochs\": 3, \"batch_size\": 4, \"log_every\": 0}}");
+
+  cli (&r, "train", path, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.err, ==,
+                   "UserWarning: Using a target size (torch.Size([4, 1])) that is different to the input size "
+                   "(torch.Size([4, 2])). This will likely lead to incorrect results due to broadcasting. "
+                   "Please ensure they have the same size.\n"
+                   "UserWarning: Using a target size (torch.Size([2, 1])) that is different to the input size "
+                   "(torch.Size([2, 2])). This will likely lead to incorrect results due to broadcasting. "
+                   "Please ensure they have the same size.\n");
+  remove_temp_project (path);
+}
+
 static void
 test_bad_usage_exits_2_and_bad_input_exits_1 (void)
 {
@@ -234,7 +338,7 @@ test_every_example_runs_the_same_in_pytorch (void)
 
   if (!nnb_test_python_has ("torch", NULL))
     {
-      g_test_skip ("/usr/bin/python3 cannot import torch (apt-get install python3-torch)");
+      nnb_test_missing ("/usr/bin/python3 cannot import torch (apt-get install python3-torch)");
       return;
     }
   for (guint e = 0; e < G_N_ELEMENTS (examples); e++)
@@ -318,29 +422,133 @@ test_every_example_runs_the_same_in_pytorch (void)
     }
 }
 
-/* Ctrl-C during training stops after the current step and still saves -o */
+/* All of a file descriptor's bytes until end of file. */
+static char *
+read_to_end (int fd)
+{
+  GString *text = g_string_new (NULL);
+  char buffer[4096];
+  gssize n;
+
+  while ((n = read (fd, buffer, sizeof buffer)) > 0)
+    g_string_append_len (text, buffer, n);
+  close (fd);
+  return g_string_free (text, FALSE);
+}
+
+/* The parameters of a saved project, as building it keeps them. */
+static GPtrArray *
+saved_parameters (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = nnb_project_load (path, &error);
+  g_autoptr (NnbDataset) data = NULL;
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *params;
+
+  g_assert_no_error (error);
+  g_assert_true (project->has_weights);
+  data = nnb_project_build (project, TRUE, &error);
+  g_assert_no_error (error);
+  params = nnb_model_named_parameters (project->model);
+  for (guint i = 0; i < params->len; i++)
+    {
+      NnbTensor *value = ((NnbNamedParameter *) params->pdata[i])->param->value;
+      float *values = g_new (float, value->numel + 1);
+
+      nnb_tensor_read (value, values + 1);
+      values[0] = (float) value->numel;  /* the count first, exact below 2²⁴ */
+      g_ptr_array_add (out, values);
+    }
+  return out;
+}
+
+static gboolean
+same_parameters (GPtrArray *a, GPtrArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    {
+      const float *x = a->pdata[i], *y = b->pdata[i];
+      if (x[0] != y[0] || memcmp (x, y, ((gsize) x[0] + 1) * sizeof (float)) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Ctrl-C during training stops after the current step and still saves -o,
+ * with the weights that training reached: training again for exactly the
+ * epochs it printed gives the same file's weights, bit for bit, and they
+ * are not the initial ones. */
 static void
 test_ctrl_c_stops_cleanly_and_saves (void)
 {
   g_autoptr (GError) error = NULL;
+  g_auto (Run) again = { 0 };
+  g_auto (Run) initial = { 0 };
   g_autofree char *dir = g_dir_make_tmp ("nnb-cli-XXXXXX", NULL);
   g_autofree char *out = g_build_filename (dir, "stopped.nnb", NULL);
+  g_autofree char *out_again = g_build_filename (dir, "again.nnb", NULL);
+  g_autofree char *out_initial = g_build_filename (dir, "initial.nnb", NULL);
   g_autofree char *example = nnb_test_source_path ("data/examples/sinenet.nnb");
   const char *argv[] = { g_getenv ("NNB_CLI"), "train", example, "--epochs", "100000000", "--until-loss", "0",
-                         "--log-every", "0", "-o", out, NULL };
+                         "--log-every", "1", "-o", out, NULL };
+  g_autofree char *printed = NULL;
+  g_autofree char *stderr_text = NULL;
+  g_autofree char *epochs_text = NULL;
+  g_autoptr (GPtrArray) stopped = NULL;
+  g_autoptr (GPtrArray) retrained = NULL;
+  g_autoptr (GPtrArray) untrained = NULL;
+  const char *last;
+  int out_fd, err_fd, last_epoch = -1;
+  char first[1];
   GPid pid;
   int status;
 
-  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
-                                NULL, NULL, &pid, &error));
-  g_usleep (G_USEC_PER_SEC / 2);
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                           &pid, NULL, &out_fd, &err_fd, &error));
+  g_assert_no_error (error);
+  /* its stdout is a pipe, so fully buffered: the first byte arrives after
+   * a few kilobytes of "epoch N loss …" lines, i.e. after ~180 epochs */
+  g_assert_cmpint (read (out_fd, first, 1), ==, 1);
   kill (pid, SIGINT);
+  printed = read_to_end (out_fd);
+  stderr_text = read_to_end (err_fd);
   g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
   g_spawn_close_pid (pid);
   g_assert_true (WIFEXITED (status));
   g_assert_cmpint (WEXITSTATUS (status), ==, 0);
   g_assert_true (g_file_test (out, G_FILE_TEST_EXISTS));
+
+  /* the epochs it ran, as it printed them and as it said on stopping */
+  last = g_strrstr (printed, "epoch ");
+  g_assert_nonnull (last);
+  g_assert_cmpint (sscanf (last, "epoch %d", &last_epoch), ==, 1);
+  g_assert_cmpint (last_epoch, >, 0);
+  {
+    g_autofree char *said = g_strdup_printf ("nnblocks-cli: interrupted after epoch %d\n", last_epoch);
+    g_assert_nonnull (strstr (stderr_text, said));
+  }
+
+  epochs_text = g_strdup_printf ("%d", last_epoch + 1);
+  cli (&again, "train", example, "--epochs", epochs_text, "--until-loss", "0", "--log-every", "1", "-o", out_again, NULL);
+  g_assert_cmpint (again.status, ==, 0);
+  cli (&initial, "train", example, "--epochs", "0", "--until-loss", "0", "--log-every", "0", "-o", out_initial, NULL);
+  g_assert_cmpint (initial.status, ==, 0);
+  /* the same losses printed (the byte read first is the 'e' of "epoch") */
+  g_assert_cmpint (first[0], ==, again.out[0]);
+  g_assert_cmpstr (again.out + 1, ==, printed);
+
+  stopped = saved_parameters (out);
+  retrained = saved_parameters (out_again);
+  untrained = saved_parameters (out_initial);
+  g_assert_true (same_parameters (stopped, retrained));
+  g_assert_false (same_parameters (stopped, untrained));
+
   g_unlink (out);
+  g_unlink (out_again);
+  g_unlink (out_initial);
   g_rmdir (dir);
 }
 
@@ -351,6 +559,11 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/inspect-prints-the-pages-parameter-table", test_inspect_prints_the_pages_parameter_table);
   g_test_add_func ("/cli/inspect-sinenet-counts-4353", test_inspect_sinenet_counts_4353);
   g_test_add_func ("/cli/trace-prints-the-hook-lines", test_trace_prints_the_hook_lines);
+  g_test_add_func ("/cli/trace-shows-an-empty-sequential", test_trace_shows_an_empty_sequential);
+  g_test_add_func ("/cli/train-without-a-parameter-in-forward-gives-pytorchs-error",
+                   test_train_without_a_parameter_in_forward_gives_pytorchs_error);
+  g_test_add_func ("/cli/module-named-forward-is-refused", test_module_named_forward_is_refused);
+  g_test_add_func ("/cli/train-warns-once-per-batch-shape", test_train_warns_once_per_batch_shape);
   g_test_add_func ("/cli/forward-prints-one-row-per-input-row", test_forward_prints_one_row_per_input_row);
   g_test_add_func ("/cli/train-writes-the-trained-project", test_train_writes_the_trained_project);
   g_test_add_func ("/cli/bad-usage-exits-2-and-bad-input-exits-1", test_bad_usage_exits_2_and_bad_input_exits_1);

@@ -374,7 +374,7 @@ check_runs_in_pytorch (NnbModel *model, const char *stem, const char *class_name
 
   if (!have_torch ())
     {
-      g_test_skip ("/usr/bin/python3 cannot import torch");
+      nnb_test_missing ("/usr/bin/python3 cannot import torch");
       return;
     }
   tmp = temp_dir_new ();
@@ -716,7 +716,7 @@ test_onnx_passes_checker (void)
 
   if (!have_onnx ())
     {
-      g_test_skip ("/usr/bin/python3 cannot import onnx and torch");
+      nnb_test_missing ("/usr/bin/python3 cannot import onnx and torch");
       return;
     }
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <libintl.h>
 #include <locale.h>
+#include <math.h>
 #include <string.h>
 
 #include "nnb-error.h"
@@ -93,22 +94,115 @@ test_day02_is_built_in_and_parses (void)
     }
 }
 
-/* Real numbers only: FACTS.md's, never the page's illustrative ones. */
+/* The lesson's text as the student reads it: every paragraph, whitespace
+ * collapsed as the parser leaves it. */
+static char *
+day02_text (void)
+{
+  g_autoptr (NnbLesson) lesson = day02 ();
+  GString *text = g_string_new (NULL);
+
+  for (guint s = 0; s < lesson->steps->len; s++)
+    {
+      NnbLessonStep *step = lesson->steps->pdata[s];
+
+      for (guint b = 0; b < step->blocks->len; b++)
+        {
+          NnbLessonBlock *block = step->blocks->pdata[b];
+
+          if (block->kind == NNB_LESSON_BLOCK_TEXT)
+            g_string_append_printf (text, "%s\n", block->text);
+        }
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* A number the lesson quotes, in the sentence that quotes it, and what
+ * `nnblocks-cli lesson day02` prints when Show me runs the program that
+ * produces it. FACTS.md has the same numbers from real PyTorch 1.13;
+ * tests/reference/lesson_numbers.py prints them from the page's programs. */
+typedef struct
+{
+  const char *lesson;
+  const char *const output[4];
+} QuotedNumber;
+
+static const QuotedNumber day02_quotes[] = {
+  { "the weight with [[-0.0043, 0.3097, -0.4752], [-0.4249, -0.2224, 0.1548]] and the bias with [-0.0114, 0.4578]",
+    { "tensor([[-0.0043,  0.3097, -0.4752],\n            [-0.4249, -0.2224,  0.1548]], requires_grad=True)",
+      "tensor([-0.0114,  0.4578], requires_grad=True)" } },
+  { "1×16 + 1 for the head, 353 in all", { "total parameters: 353\n" } },
+  { "Real PyTorch 1.13 prints 0.3105 here", { "tensor(0.3105, grad_fn=<StdBackward0>)", "✓ fc1.weight.std() is 0.3105." } },
+  { "Real PyTorch prints the losses 561.6481, 0.8754, 0.6011, 0.4378 and 0.3421 at epochs 0, 50, 100, 150 and 199",
+    { "    epoch   0 loss 561.6481\n    epoch  50 loss 0.8754\n    epoch 100 loss 0.6011\n"
+      "    epoch 150 loss 0.4378\n    epoch 199 loss 0.3421\n" } },
+  { "and learns y = 3.077x + 1.432.", { "learned: y = 3.077x + 1.432 (true: y = 3x + 2)" } },
+  { "The weight's gradient grows 1.0579135, 2.1158271, 3.1737406:",
+    { "# tensor([[1.0579135]])", "# tensor([[2.1158271]])", "# tensor([[3.1737406]])" } },
+  { "the loss goes 0.5604, 5.8015, 32.3362 over the first three epochs and is NaN by epoch 25.",
+    { "    epoch   0 loss 0.5604\n    epoch   1 loss 5.8015\n    epoch   2 loss 32.3362\n",
+      "    epoch  25 loss nan\n    Training diverged" } },
+  { "the loss drops below 0.02 at epoch 1543.", { "converged at epoch 1543, loss 0.0200\n" } },
+  { "64×64 + 64 + 64×1 + 1 = 4353 parameters.", { "SineNet has 4353 parameters", "    params: 4353\n" } },
+  { "The line ends at a loss of 0.2109,", { "    epoch 4999 loss 0.2109\n", "Linear at 0.2109, on the same data." } },
+};
+
+/* Real numbers only: FACTS.md's, never the page's illustrative ones. Each
+ * is matched in its sentence, and the CLI prints it where Show me runs the
+ * program behind it: a number moved to another sentence, or a program that
+ * gives another, fails here. */
 static void
 test_day02_quotes_real_pytorch_numbers (void)
 {
-  g_autoptr (GBytes) bytes = NULL;
-  g_autofree char *path = nnb_test_source_path ("data/lessons/day02.lesson");
-  g_autofree char *text = NULL;
-  const char *const real[] = { "353", "4353", "0.3105", "561.6481", "0.3421", "3.077x + 1.432", "0.5604",
-                               "5.8015", "32.3362", "1544", "0.0330", "0.2109", "1.0579135" };
+  const char *argv[] = { g_getenv ("NNB_CLI"), "lesson", "day02", NULL };
   const char *const illustrative[] = { "0.2323", "268.9260", "0.2993", "3.043", "1.727", "0.3722" };
+  g_autofree char *text = day02_text ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
 
-  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  for (guint i = 0; i < G_N_ELEMENTS (real); i++)
-    g_assert_nonnull (strstr (text, real[i]));
+  g_assert_nonnull (argv[0]);
+  g_assert_cmpint (nnb_test_run (argv, &out, &err), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (day02_quotes); i++)
+    {
+      if (strstr (text, day02_quotes[i].lesson) == NULL)
+        g_error ("the Day 2 lesson does not say “%s”", day02_quotes[i].lesson);
+      for (guint o = 0; o < G_N_ELEMENTS (day02_quotes[i].output) && day02_quotes[i].output[o] != NULL; o++)
+        if (strstr (out, day02_quotes[i].output[o]) == NULL)
+          g_error ("the lesson says “%s”, but nnblocks-cli lesson day02 did not print “%s”",
+                   day02_quotes[i].lesson, day02_quotes[i].output[o]);
+    }
   for (guint i = 0; i < G_N_ELEMENTS (illustrative); i++)
     g_assert_null (strstr (text, illustrative[i]));
+}
+
+/* "A smaller rate such as 0.01 is safe but slow, still at 0.0332 after 5000
+ * epochs": no Show me runs it, so the CLI trains SineNet with lr 0.01 and
+ * prints the quoted digits, as PyTorch does (tests/reference/lesson_numbers.py). */
+static void
+test_day02_quotes_lr_0_01_after_5000_epochs (void)
+{
+  g_autofree char *sinenet = nnb_test_source_path ("data/examples/sinenet.nnb");
+  const char *argv[] = { g_getenv ("NNB_CLI"), "train", sinenet, "--lr", "0.01", "--log-every", "0", NULL };
+  const char *phrase = "A smaller rate such as 0.01 is safe but slow, still at ";
+  g_autofree char *text = day02_text ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *at = strstr (text, phrase);
+  char *end = NULL;
+  double quoted;
+
+  if (at == NULL)
+    g_error ("the Day 2 lesson does not say “%s”", phrase);
+  quoted = g_ascii_strtod (at + strlen (phrase), &end);
+  g_assert_true (g_str_has_prefix (end, " after 5000 epochs."));
+  g_assert_cmpfloat (quoted, ==, 0.0332);
+
+  g_assert_nonnull (argv[0]);
+  g_assert_cmpint (nnb_test_run (argv, &out, &err), ==, 0);
+  {
+    g_autofree char *expected = g_strdup_printf ("final loss %.4f\n", quoted);
+    g_assert_cmpstr (out, ==, expected);
+  }
 }
 
 static void
@@ -204,7 +298,7 @@ test_lesson_text_is_translated_when_read (void)
   g_assert_no_error (error);
   if (setlocale (LC_ALL, "de_DE.UTF-8") == NULL && setlocale (LC_ALL, "de_DE.utf8") == NULL)
     {
-      g_test_skip ("the de_DE.UTF-8 locale is not installed");
+      nnb_test_missing ("the de_DE.UTF-8 locale is not installed");
       return;
     }
   g_assert_cmpint (g_mkdir_with_parents (messages, 0755), ==, 0);
@@ -213,7 +307,7 @@ test_lesson_text_is_translated_when_read (void)
       !g_spawn_check_wait_status (status, NULL))
     {
       setlocale (LC_ALL, "C");
-      g_test_skip ("msgfmt is not installed");
+      nnb_test_missing ("msgfmt is not installed");
       return;
     }
   g_setenv ("LANGUAGE", "de", TRUE);
@@ -389,6 +483,38 @@ test_exercise_as_given_passes_its_structure_checks (void)
     }
 }
 
+/* "The final loss is 0.0200, below 0.02" reads as a contradiction: the
+ * check prints as many decimals as it takes, 4 at least. */
+static void
+test_loss_is_printed_with_the_digits_that_show_the_comparison (void)
+{
+  static const struct
+  {
+    double value, target;
+    int decimals;
+  } cases[] = {
+    { 0.019982, 0.02, 5 },  /* "0.01998", not "0.0200" */
+    { 0.0199999, 0.02, 7 }, /* "0.0199999" */
+    { 0.3421, 0.35, 4 },    /* the regression: 4 are enough */
+    { 0.0330, 0.02, 4 },    /* not below: "0.0330" shows it */
+    { 0.02000004, 0.02, 4 }, /* not below: "0.0200" is not below 0.02 either */
+    { 0.02, 0.02, 4 },
+    { 1e-9, 0.02, 4 },      /* "0.0000" < 0.02 */
+    { 5.8015, 0.0, 4 },
+    { NAN, 0.02, 4 },
+    { INFINITY, 0.02, 4 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      int decimals = nnb_lesson_decimals_to_compare (cases[i].value, cases[i].target);
+
+      if (decimals != cases[i].decimals)
+        g_error ("%.9g against %g: %d decimals, expected %d", cases[i].value, cases[i].target, decimals,
+                 cases[i].decimals);
+    }
+}
+
 static void
 test_cli_runs_day02_with_the_real_numbers (void)
 {
@@ -397,7 +523,8 @@ test_cli_runs_day02_with_the_real_numbers (void)
   g_autofree char *err = NULL;
   const char *const expected[] = {
     "total parameters: 353",
-    "total parameters: 4,353",
+    /* the SineNet solution's print("params:", sum(…)) as it prints it */
+    "    params: 4353\n",
     "SineNet has 4353 parameters",
     "RuntimeError: mat1 and mat2 shapes cannot be multiplied (5x16 and 8x1)",
     "RuntimeError: mat1 and mat2 shapes cannot be multiplied (1x5 and 3x2)",
@@ -411,7 +538,10 @@ test_cli_runs_day02_with_the_real_numbers (void)
     "learned: y = 3.077x + 1.432 (true: y = 3x + 2)",
     "epoch   2 loss 32.3362\n",
     "epoch  25 loss nan\n",
-    "converged at epoch 1544, loss 0.0200",
+    "converged at epoch 1543, loss 0.0200",
+    /* the check speaks for itself: the digits that make it true */
+    "The final loss is 0.01999, below 0.02, at epoch 1543.",
+    "The loss became nan at epoch 25: lr 0.1 is too large for this network.",
     "epoch 4999 loss 0.2109\n",
     "tensor([[1.0579135]])",
     "13 of 13 steps passed their checks.",
@@ -423,6 +553,8 @@ test_cli_runs_day02_with_the_real_numbers (void)
     if (strstr (out, expected[i]) == NULL)
       g_error ("nnblocks-cli lesson day02 did not print “%s”", expected[i]);
   g_assert_null (strstr (out, "✗"));
+  /* no SineNet step prints the parameter-tree program's line */
+  g_assert_null (strstr (out, "total parameters: 4,353"));
 }
 
 static void
@@ -443,6 +575,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/lesson/day02-is-built-in-and-parses", test_day02_is_built_in_and_parses);
   g_test_add_func ("/lesson/day02-quotes-real-pytorch-numbers", test_day02_quotes_real_pytorch_numbers);
+  g_test_add_func ("/lesson/day02-quotes-lr-0.01-after-5000-epochs", test_day02_quotes_lr_0_01_after_5000_epochs);
   g_test_add_func ("/lesson/malformed-lessons-are-refused-with-the-line", test_malformed_lessons_are_refused_with_the_line);
   g_test_add_func ("/lesson/user-lessons-are-found-and-load-their-files", test_user_lessons_are_found_and_load_their_files);
   g_test_add_func ("/lesson/lesson-text-is-translated-when-read", test_lesson_text_is_translated_when_read);
@@ -454,6 +587,8 @@ main (int argc, char **argv)
   g_test_add_func ("/lesson/exercise-without-xavier-fails-the-init-check", test_exercise_without_xavier_fails_the_init_check);
   g_test_add_func ("/lesson/exercise-with-loss-above-0.02-fails-the-loss-check",
                    test_exercise_with_loss_above_0_02_fails_the_loss_check);
+  g_test_add_func ("/lesson/loss-is-printed-with-the-digits-that-show-the-comparison",
+                   test_loss_is_printed_with_the_digits_that_show_the_comparison);
   g_test_add_func ("/lesson/cli-runs-day02-with-the-real-numbers", test_cli_runs_day02_with_the_real_numbers);
   g_test_add_func ("/lesson/cli-names-the-lessons-for-an-unknown-one", test_cli_names_the_lessons_for_an_unknown_one);
   return g_test_run ();

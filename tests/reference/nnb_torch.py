@@ -14,10 +14,14 @@ full batches, or a randperm shuffle every epoch for mini-batches.
 """
 import json
 import math
+import os
 import sys
 
-import torch
-import torch.nn as nn
+# the PyTorch NN Blocks reproduces: OpenBLAS kernel, threads, ATen kernels
+import nnb_pytorch_env  # noqa: E402,F401  (before torch and numpy load)
+
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
 
 torch.set_num_threads(1)  # run with OPENBLAS_NUM_THREADS=1 too: BLAS's sum order follows it
 
@@ -27,7 +31,7 @@ ACTIVATIONS = {
 }
 
 
-def make_data(spec):
+def make_data(spec, base_dir="."):
     kind, n = spec["kind"], spec.get("n")
     noise = spec.get("noise", 0.0)
     if kind == "line":
@@ -36,9 +40,32 @@ def make_data(spec):
     elif kind == "sine":
         x = torch.rand(n, 1) * spec.get("x_max", 2 * math.pi)
         y = torch.sin(x) + noise * torch.randn(n, 1)
+    elif kind == "polynomial":
+        x = torch.rand(n, 1) * spec.get("x_max", 4)
+        y = spec.get("a", 1) * (x * x) + spec.get("b", -4) * x + spec.get("c", 3) + torch.randn(n, 1) * spec.get("noise", 0.2)
+    elif kind == "step":
+        x_max = spec.get("x_max", 10)
+        x = torch.rand(n, 1) * x_max
+        y = (x >= x_max / 2).float() + torch.randn(n, 1) * spec.get("noise", 0.1)
     elif kind == "sine-product":
         x = torch.randn(n, 3)
         y = torch.sin(x[:, 0:1] * x[:, 1:2]) + x[:, 2:3]
+        if spec.get("noise", 0):
+            y = y + torch.randn(n, 1) * spec["noise"]
+    elif kind == "csv":
+        rows = []
+        for line in open(os.path.join(base_dir, spec["path"])):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            try:
+                rows.append([float(v) for v in line.split(",")])
+            except ValueError:
+                if rows:
+                    raise
+                continue  # the optional line of column names
+        table = torch.tensor(rows, dtype=torch.float32)
+        x, y = table[:, :-1].contiguous(), table[:, -1:].contiguous()
     else:
         raise SystemExit(f"nnb_torch.py: data kind {kind} is not replayed here")
     return x, y
@@ -101,7 +128,7 @@ def main():
     marks = sorted(int(e) for e in sys.argv[2].split(","))
     epochs = marks[-1]
     torch.manual_seed(project.get("seed", 0))
-    x, y = make_data(project["data"])
+    x, y = make_data(project["data"], os.path.dirname(os.path.abspath(sys.argv[1])))
     if project.get("model_seed") is not None:
         torch.manual_seed(project["model_seed"])
     model = make_model(project["model"])
@@ -155,9 +182,11 @@ def main():
             opt.step()
             losses.append(loss.item())
         snapshot(epoch + 1)
-    # JSON has no nan: a run that blew up says so instead of printing numbers
+    # JSON has no nan: a run that blew up says so, and at which epoch its
+    # loss first became nan (NN Blocks stops there too)
     if not all(math.isfinite(v) for v in losses):
-        json.dump({"diverged": True}, sys.stdout)
+        first_nan = next((e for e, v in enumerate(losses) if math.isnan(v)), None)
+        json.dump({"diverged": True, "epoch": first_nan}, sys.stdout)
         return
     json.dump({"snapshots": snapshots, "losses": losses}, sys.stdout)
 

@@ -104,6 +104,103 @@ draw_diagram (cairo_t *cr, int width, int height, gpointer data, const NnbPlotSt
   nnb_node_shapes_free (shapes, project->model->nodes->len);
 }
 
+/* ---- the data plot against its empty frame ---- */
+
+/* The frame nnb_plot_data_draw draws under series (axes scaled to the
+ * points, as the plot scales them) with nothing in it: the picture a plot
+ * that skipped its points and curve would give. *area receives the plotting
+ * rectangle, *x_scale and *y_scale the axes. */
+static cairo_surface_t *
+data_plot_frame (const NnbDataSeries *series, const NnbPlotStyle *style, cairo_rectangle_t *area,
+                 NnbPlotScale *x_scale, NnbPlotScale *y_scale)
+{
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
+  cairo_t *cr = cairo_create (image);
+
+  *x_scale = (NnbPlotScale) { INFINITY, -INFINITY, FALSE };
+  *y_scale = (NnbPlotScale) { INFINITY, -INFINITY, FALSE };
+  for (int i = 0; i < series->n_data; i++)
+    {
+      x_scale->min = MIN (x_scale->min, series->data_x[i]);
+      x_scale->max = MAX (x_scale->max, series->data_x[i]);
+      y_scale->min = MIN (y_scale->min, series->data_y[i]);
+      y_scale->max = MAX (y_scale->max, series->data_y[i]);
+    }
+  nnb_plot_scale_nice (x_scale);
+  nnb_plot_scale_nice (y_scale);
+  nnb_plot_axes_draw_scaled (cr, W, H, "Data and Fitted Curve", "x", "y", NULL, style, x_scale, y_scale, area);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_flush (image);
+
+  return image;
+}
+
+static cairo_surface_t *
+data_plot_image (const NnbDataSeries *series, const NnbPlotStyle *style)
+{
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
+  cairo_t *cr = cairo_create (image);
+
+  nnb_plot_data_draw (cr, W, H, series, style);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_flush (image);
+
+  return image;
+}
+
+static guint32
+pixel_at (cairo_surface_t *image, double x, double y)
+{
+  const guint32 *pixels = (const guint32 *) cairo_image_surface_get_data (image);
+  int stride = cairo_image_surface_get_stride (image) / 4;
+  int px = CLAMP ((int) floor (x), 0, W - 1), py = CLAMP ((int) floor (y), 0, H - 1);
+
+  return pixels[py * stride + px] & 0xffffff;
+}
+
+/* The accent (libadwaita's blue, 28 112 217 in the default style), give or
+ * take antialiasing at the pixel's centre of a 3.5 px line. */
+static gboolean
+is_accent (guint32 p)
+{
+  int r = (p >> 16) & 0xff, g = (p >> 8) & 0xff, b = p & 0xff;
+
+  return b > 170 && b - r > 110 && g > 70 && g < 160;
+}
+
+/* Mid grey at least 60 levels darker than what the frame has there: a data
+ * point (the foreground at 45 %) drawn over white or a faint grid line. */
+static gboolean
+is_point_over (guint32 p, guint32 frame)
+{
+  int r = (p >> 16) & 0xff, g = (p >> 8) & 0xff, b = p & 0xff;
+
+  return ABS (r - g) < 16 && ABS (g - b) < 16 && (int) (frame & 0xff) - b > 60;
+}
+
+/* Distance in pixels from (px, py) to the polyline through xs, ys. */
+static double
+distance_to_curve (const cairo_rectangle_t *area, const NnbPlotScale *x_scale, const NnbPlotScale *y_scale,
+                   const float *xs, const float *ys, int n, double px, double py)
+{
+  double best = INFINITY;
+
+  for (int i = 0; i + 1 < n; i++)
+    {
+      double ax = nnb_plot_scale_map (x_scale, xs[i], area->x, area->x + area->width);
+      double ay = nnb_plot_scale_map (y_scale, ys[i], area->y + area->height, area->y);
+      double bx = nnb_plot_scale_map (x_scale, xs[i + 1], area->x, area->x + area->width);
+      double by = nnb_plot_scale_map (y_scale, ys[i + 1], area->y + area->height, area->y);
+      double dx = bx - ax, dy = by - ay;
+      double t = CLAMP (((px - ax) * dx + (py - ay) * dy) / MAX (dx * dx + dy * dy, 1e-9), 0.0, 1.0);
+
+      best = MIN (best, hypot (px - (ax + t * dx), py - (ay + t * dy)));
+    }
+  return best;
+}
+
 static void
 test_data_plot_draws_points_and_curve (void)
 {
@@ -116,6 +213,121 @@ test_data_plot_draws_points_and_curve (void)
     gx[i] = i * 0.0625f, gy[i] = i == 40 ? NAN : 0.9f * sinf (gx[i]); /* a NaN breaks the line */
 
   draw_both (draw_data, &series);
+  /* more ink than the empty frame on the same axes: the points and curve
+   * (test_data_plot_draws_sinenet_points_and_curve says where) */
+  {
+    NnbPlotStyle style;
+    NnbPlotScale x_scale, y_scale;
+    cairo_rectangle_t area;
+    cairo_surface_t *frame, *plot;
+
+    nnb_plot_style_init_default (&style);
+    frame = data_plot_frame (&series, &style, &area, &x_scale, &y_scale);
+    plot = data_plot_image (&series, &style);
+    g_assert_cmpint (ink (plot), >, ink (frame) + 1500);
+    cairo_surface_destroy (plot);
+    cairo_surface_destroy (frame);
+  }
+}
+
+/* SineNet's data (data/examples/sinenet.nnb: 200 points of sin x plus
+ * noise) and the curve a trained SineNet draws through them: every point
+ * clear of the curve is a grey dot where the empty frame is light, and the
+ * curve is the accent colour all along sin x, where the frame has none. */
+static void
+test_data_plot_draws_sinenet_points_and_curve (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "..", "data", "examples", "sinenet.nnb", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NnbProject) project = nnb_project_load (path, &error);
+  g_autoptr(NnbDataset) data = NULL;
+  float grid_x[120], grid_y[120];
+  NnbDataSeries series = { 0 };
+  NnbPlotStyle style;
+  NnbPlotScale x_scale, y_scale;
+  cairo_rectangle_t area;
+  cairo_surface_t *frame, *plot, *points_only;
+  int clear = 0, dotted = 0, on_curve = 0, samples = 0, frame_accent = 0, plot_accent = 0;
+
+  g_assert_no_error (error);
+  data = nnb_project_build (project, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (data->x->numel, ==, 200);
+  for (int i = 0; i < 120; i++)
+    {
+      grid_x[i] = (float) (2 * G_PI * i / 119);
+      grid_y[i] = sinf (grid_x[i]);
+    }
+  series.data_x = data->x->data;
+  series.data_y = data->y->data;
+  series.n_data = (int) data->x->numel;
+  series.curve_x = grid_x;
+  series.curve_y = grid_y;
+  series.n_curve = 120;
+
+  nnb_plot_style_init_default (&style);
+  frame = data_plot_frame (&series, &style, &area, &x_scale, &y_scale);
+  plot = data_plot_image (&series, &style);
+  g_assert_cmpfloat (area.width, >, W / 2);
+  g_assert_cmpfloat (area.height, >, H / 2);
+
+  /* the points: each one clear of the curve (whose 3.5 px line would cover
+   * it) and of the frame's dark axes and labels */
+  for (int i = 0; i < series.n_data; i++)
+    {
+      double px = nnb_plot_scale_map (&x_scale, series.data_x[i], area.x, area.x + area.width);
+      double py = nnb_plot_scale_map (&y_scale, series.data_y[i], area.y + area.height, area.y);
+
+      if (distance_to_curve (&area, &x_scale, &y_scale, grid_x, grid_y, 120, px, py) < 6
+          || (pixel_at (frame, px, py) & 0xff) < 200)
+        continue;
+      clear++;
+      if (is_point_over (pixel_at (plot, px, py), pixel_at (frame, px, py)))
+        dotted++;
+    }
+  g_test_message ("%d of %d points clear of the curve are drawn", dotted, clear);
+  g_assert_cmpint (clear, >=, 40);
+  g_assert_cmpint (dotted, >=, clear * 95 / 100);
+
+  /* the curve: the accent colour along sin x, across the plot */
+  for (double x = 0.05; x < 2 * G_PI - 0.05; x += 0.02)
+    {
+      double px = nnb_plot_scale_map (&x_scale, x, area.x, area.x + area.width);
+      double py = nnb_plot_scale_map (&y_scale, sin (x), area.y + area.height, area.y);
+
+      samples++;
+      if (is_accent (pixel_at (plot, px, py)))
+        on_curve++;
+      g_assert_false (is_accent (pixel_at (frame, px, py)));
+    }
+  g_test_message ("%d of %d samples along sin x are the curve's colour", on_curve, samples);
+  g_assert_cmpint (samples, >, 250);
+  g_assert_cmpint (on_curve, >=, samples * 95 / 100);
+
+  /* and nowhere else is there more blue than a line's worth: the curve is
+   * where the model says, not somewhere on the plot */
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      {
+        frame_accent += is_accent (pixel_at (frame, x + 0.5, y + 0.5));
+        plot_accent += is_accent (pixel_at (plot, x + 0.5, y + 0.5));
+      }
+  g_assert_cmpint (frame_accent, ==, 0);
+  g_assert_cmpint (plot_accent, >, (int) area.width * 2);
+
+  /* without the curve the points alone are drawn, and no accent at all */
+  series.curve_x = series.curve_y = NULL;
+  series.n_curve = 0;
+  points_only = data_plot_image (&series, &style);
+  on_curve = 0;
+  for (double x = 0.05; x < 2 * G_PI - 0.05; x += 0.02)
+    on_curve += is_accent (pixel_at (points_only, nnb_plot_scale_map (&x_scale, x, area.x, area.x + area.width),
+                                     nnb_plot_scale_map (&y_scale, sin (x), area.y + area.height, area.y)));
+  g_assert_cmpint (on_curve, ==, 0);
+
+  cairo_surface_destroy (points_only);
+  cairo_surface_destroy (plot);
+  cairo_surface_destroy (frame);
 }
 
 static void
@@ -262,11 +474,11 @@ test_norm_history_thins_long_runs (void)
   g_assert_cmpuint (history->names->len, ==, 3);
   g_assert_cmpuint (nnb_norm_history_get_n_points (history), <=, NNB_NORM_HISTORY_MAX_POINTS);
   g_assert_cmpuint (nnb_norm_history_get_n_points (history), >, NNB_NORM_HISTORY_MAX_POINTS / 2);
-  /* the first epoch stays, the points stay in order */
-  g_assert_cmpfloat (g_array_index (history->epochs, double, 0), ==, 1.0);
+  /* the first epoch stays (the loop's epoch 0), the points stay in order */
+  g_assert_cmpfloat (g_array_index (history->epochs, double, 0), ==, 0.0);
   for (guint i = 1; i < history->epochs->len; i++)
     g_assert_cmpfloat (g_array_index (history->epochs, double, i), >, g_array_index (history->epochs, double, i - 1));
-  g_assert_cmpfloat (g_array_index (history->epochs, double, history->epochs->len - 1), ==, 5000.0);
+  g_assert_cmpfloat (g_array_index (history->epochs, double, history->epochs->len - 1), ==, 4999.0);
 
   series.names = (const char *const *) history->names->pdata;
   series.n_series = 3;
@@ -436,6 +648,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/ui/plots/data-plot-draws-points-and-curve", test_data_plot_draws_points_and_curve);
+  g_test_add_func ("/ui/plots/data-plot-draws-sinenet-points-and-curve", test_data_plot_draws_sinenet_points_and_curve);
   g_test_add_func ("/ui/plots/empty-plots-say-so", test_empty_plots_say_so);
   g_test_add_func ("/ui/plots/loss-plot-linear-and-log", test_loss_plot_linear_and_log);
   g_test_add_func ("/ui/plots/diagram-draws-mlp", test_diagram_draws_mlp);

@@ -39,7 +39,7 @@ import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nnb_torch import INIT, make_data, make_model  # noqa: E402
+from nnb_torch import build, make_optimizer, train_epoch  # noqa: E402
 
 torch.set_num_threads(1)
 
@@ -48,53 +48,13 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 EXAMPLE = "data/examples/mlp-residual.nnb"
 
 
-def build(project):
-    """The recipe (docs/file-format.md, "The recipe"), on the default generator."""
-    torch.manual_seed(project.get("seed", 0))
-    x, y = make_data(project["data"])
-    if project.get("model_seed") is not None:
-        torch.manual_seed(project["model_seed"])
-    model = make_model(project["model"])
-    init = project.get("init", {})
-    weight_init, bias_init = init.get("weight", "default"), init.get("bias", "default")
-    if weight_init != "default" or bias_init != "default":
-        if init.get("seed") is not None:
-            torch.manual_seed(init["seed"])
-
-        def init_fn(m):
-            if isinstance(m, nn.Linear):
-                if weight_init != "default":
-                    INIT[weight_init](m.weight)
-                if bias_init != "default" and m.bias is not None:
-                    INIT[bias_init](m.bias)
-        model.apply(init_fn)
-    return model, x, y
-
-
 def train(project, batch):
     """The epochs' losses with this batch size, from a fresh recipe."""
     t = project["training"]
     model, x, y = build(project)
-    optimizer = torch.optim.SGD(model.parameters(), lr=t["lr"], momentum=t.get("momentum", 0),
-                                dampening=t.get("dampening", 0), weight_decay=t.get("weight_decay", 0),
-                                nesterov=t.get("nesterov", False))
-    loss_fn = nn.MSELoss()
+    optimizer = make_optimizer(model, t)
     assert 0 < batch < len(x), "this script replays shuffled mini-batches"
-
-    losses = []
-    for epoch in range(t["epochs"]):
-        perm = torch.randperm(len(x))
-        total, batches = 0.0, 0
-        for start in range(0, len(x), batch):
-            idx = perm[start:start + batch]
-            loss = loss_fn(model(x[idx]), y[idx])
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            total += loss.item()
-            batches += 1
-        losses.append(total / batches)
-    return losses
+    return [train_epoch(model, x, y, optimizer, nn.MSELoss(), batch) for _ in range(t["epochs"])]
 
 
 def main():

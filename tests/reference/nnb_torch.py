@@ -123,12 +123,11 @@ INIT = {
 }
 
 
-def main():
-    project = json.load(open(sys.argv[1]))
-    marks = sorted(int(e) for e in sys.argv[2].split(","))
-    epochs = marks[-1]
+def build(project, base_dir="."):
+    """The recipe (docs/file-format.md): data, modules and init, in order,
+    on the default generator. Returns (model, x, y)."""
     torch.manual_seed(project.get("seed", 0))
-    x, y = make_data(project["data"], os.path.dirname(os.path.abspath(sys.argv[1])))
+    x, y = make_data(project["data"], base_dir)
     if project.get("model_seed") is not None:
         torch.manual_seed(project["model_seed"])
     model = make_model(project["model"])
@@ -145,15 +144,46 @@ def main():
                 if bias_init != "default" and m.bias is not None:
                     INIT[bias_init](m.bias)
         model.apply(init_fn)
+    return model, x, y
 
-    t = project["training"]
+
+def make_optimizer(model, t):
     if t.get("optimizer", "SGD") == "SGD":
-        opt = torch.optim.SGD(model.parameters(), lr=t["lr"], momentum=t.get("momentum", 0),
-                              dampening=t.get("dampening", 0), weight_decay=t.get("weight_decay", 0),
-                              nesterov=t.get("nesterov", False))
-    else:
-        opt = torch.optim.Adam(model.parameters(), lr=t["lr"], betas=(t.get("beta1", 0.9), t.get("beta2", 0.999)),
-                               eps=t.get("eps", 1e-8), weight_decay=t.get("weight_decay", 0))
+        return torch.optim.SGD(model.parameters(), lr=t["lr"], momentum=t.get("momentum", 0),
+                               dampening=t.get("dampening", 0), weight_decay=t.get("weight_decay", 0),
+                               nesterov=t.get("nesterov", False))
+    return torch.optim.Adam(model.parameters(), lr=t["lr"], betas=(t.get("beta1", 0.9), t.get("beta2", 0.999)),
+                            eps=t.get("eps", 1e-8), weight_decay=t.get("weight_decay", 0))
+
+
+def train_epoch(model, x, y, opt, loss_fn, batch):
+    """One epoch: the loss, or with mini-batches (a randperm shuffle) the
+    mean of the batches' losses, as the page's loop prints it."""
+    if batch and batch < len(x):
+        perm = torch.randperm(len(x))
+        total, count = 0.0, 0
+        for start in range(0, len(x), batch):
+            idx = perm[start:start + batch]
+            loss = loss_fn(model(x[idx]), y[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total, count = total + loss.item(), count + 1
+        return total / count
+    loss = loss_fn(model(x), y)
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    return loss.item()
+
+
+def main():
+    project = json.load(open(sys.argv[1]))
+    marks = sorted(int(e) for e in sys.argv[2].split(","))
+    epochs = marks[-1]
+    model, x, y = build(project, os.path.dirname(os.path.abspath(sys.argv[1])))
+    t = project["training"]
+    opt = make_optimizer(model, t)
     loss_fn = nn.MSELoss() if t.get("loss", "MSELoss") == "MSELoss" else nn.L1Loss()
     batch = t.get("batch_size", 0)
     losses, snapshots = [], {}
@@ -164,23 +194,7 @@ def main():
 
     snapshot(0)
     for epoch in range(epochs):
-        if batch and batch < len(x):
-            perm = torch.randperm(len(x))
-            total, count = 0.0, 0
-            for start in range(0, len(x), batch):
-                idx = perm[start:start + batch]
-                loss = loss_fn(model(x[idx]), y[idx])
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-                total, count = total + loss.item(), count + 1
-            losses.append(total / count)
-        else:
-            loss = loss_fn(model(x), y)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            losses.append(loss.item())
+        losses.append(train_epoch(model, x, y, opt, loss_fn, batch))
         snapshot(epoch + 1)
     # JSON has no nan: a run that blew up says so, and at which epoch its
     # loss first became nan (NN Blocks stops there too)

@@ -41,8 +41,9 @@ for arg in "$@"; do
   esac
 done
 
-# one dpkg-query for all: run.sh's start stays quick
-installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null | sed -n 's/ install ok installed$//p' | sed 's/:.*//')
+# one dpkg-query for all: run.sh's start stays quick (it exits non-zero when
+# a package is unknown to dpkg, which is what we are looking for)
+installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null | sed -n 's/ install ok installed$//p' | sed 's/:.*//' || true)
 missing=()
 for package in "${packages[@]}"; do
   if ! grep -qx -- "$package" <<<"$installed"; then

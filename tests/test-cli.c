@@ -265,6 +265,45 @@ test_train_warns_once_per_batch_shape (void)
   remove_temp_project (path);
 }
 
+/* The reader's limit, in the reader's words: train -o must never write a
+ * project that cannot be loaded again. */
+static void
+test_train_refuses_more_epochs_than_a_project_holds (void)
+{
+  g_auto (Run) r = { 0 };
+
+  cli (&r, "train", "@regression.nnb", "--epochs", "1000000000", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_cmpstr (r.out, ==, "");
+  g_assert_cmpstr (r.err, ==, "nnblocks-cli: training: epochs must be at most 100000000, not 1000000000.\n");
+  run_clear (&r);
+  cli (&r, "train", "@regression.nnb", "--epochs", "0", "--log-every", "100000001", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_cmpstr (r.err, ==, "nnblocks-cli: training: log_every must be at most 100000000, not 100000001.\n");
+}
+
+/* 80,000 levels of [ (160 KB) crashed json-glib's recursive parser. */
+static void
+test_deeply_nested_project_is_refused_not_a_crash (void)
+{
+  g_auto (Run) r = { 0 };
+  GString *json = g_string_new ("{\"format\": \"nnblocks\", \"version\": 1, \"comment\": ");
+  g_autofree char *path = NULL;
+
+  for (int d = 0; d < 80000; d++)
+    g_string_append_c (json, '[');
+  for (int d = 0; d < 80000; d++)
+    g_string_append_c (json, ']');
+  g_string_append (json, "}\n");
+  path = temp_project (json->str);
+  g_string_free (json, TRUE);
+  cli (&r, "inspect", path, NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_true (g_str_has_prefix (r.err, "nnblocks-cli: This project file is nested too deeply: at line 1, column 112"));
+  g_assert_cmpint (count_lines (r.err), ==, 1);
+  remove_temp_project (path);
+}
+
 static void
 test_bad_usage_exits_2_and_bad_input_exits_1 (void)
 {
@@ -518,7 +557,8 @@ test_ctrl_c_stops_cleanly_and_saves (void)
   g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
   g_spawn_close_pid (pid);
   g_assert_true (WIFEXITED (status));
-  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  /* 128 + SIGINT, as a shell reports a program Ctrl-C stopped */
+  g_assert_cmpint (WEXITSTATUS (status), ==, 130);
   g_assert_true (g_file_test (out, G_FILE_TEST_EXISTS));
 
   /* the epochs it ran, as it printed them and as it said on stopping */
@@ -552,6 +592,95 @@ test_ctrl_c_stops_cleanly_and_saves (void)
   g_rmdir (dir);
 }
 
+/* Linear(150000, 1000): its 600 MB weight fits under a 1 GB address
+ * space, its gradient does not. PyTorch's allocator message, exit 1, no
+ * abort. */
+static void
+test_out_of_memory_is_a_message_not_a_crash (void)
+{
+  g_autofree char *example = nnb_test_source_path ("data/examples/regression.nnb");
+  g_autofree char *text = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *script = NULL;
+  g_auto (Run) r = { 0 };
+  const char *argv[] = { "/bin/sh", "-c", NULL, NULL };
+
+  g_assert_true (g_file_get_contents (example, &text, NULL, NULL));
+  {
+    g_autoptr (GString) json = g_string_new (text);
+    g_assert_cmpint (g_string_replace (json, "\"in_features\": 1, \"out_features\": 1",
+                                       "\"in_features\": 150000, \"out_features\": 1000", 1), ==, 1);
+    path = temp_project (json->str);
+  }
+  script = g_strdup_printf ("ulimit -v 1000000; exec \"$NNB_CLI\" train '%s'", path);
+  argv[2] = script;
+  r.status = nnb_test_run (argv, &r.out, &r.err);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "DefaultCPUAllocator: can't allocate memory: you tried to allocate 600000000 bytes."));
+  g_assert_cmpint (count_lines (r.err), ==, 1);
+  remove_temp_project (path);
+}
+
+/* lr 10 on the regression: the loss is inf at epoch 14 and the last step
+ * leaves nan weights. -o still writes the last finite ones, and no
+ * "learned: y = -nanx + -nan" is printed. */
+static void
+test_divergence_in_the_last_epoch_keeps_the_output (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("nnb-cli-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (dir, "diverged.nnb", NULL);
+  g_auto (Run) r = { 0 };
+  g_auto (Run) again = { 0 };
+
+  cli (&r, "train", "@regression.nnb", "--lr", "10", "--epochs", "15", "-o", out, NULL);
+  g_assert_cmpint (r.status, ==, 3);
+  g_assert_null (strstr (r.out, "learned"));
+  g_assert_nonnull (strstr (r.err, "Training diverged at epoch 14"));
+  g_assert_nonnull (strstr (r.err, "for example 1.\n"));
+  g_assert_true (g_file_test (out, G_FILE_TEST_EXISTS));
+  /* the file loads, with weights that are numbers */
+  cli (&again, "train", out, "--epochs", "0", NULL);
+  g_assert_cmpint (again.status, ==, 0);
+  g_assert_true (g_str_has_prefix (again.out, "learned: y = "));
+  g_assert_null (strstr (again.out, "nan"));
+  g_assert_null (strstr (again.out, "inf"));
+  g_unlink (out);
+  g_rmdir (dir);
+}
+
+/* --epochs 0 runs no epoch, so there is no final loss (it read "nan");
+ * lr 1e30 advises a rate that might work, written readably (it was
+ * "5e+29", which diverges as well). */
+static void
+test_no_epoch_no_loss_and_readable_advice (void)
+{
+  g_auto (Run) r = { 0 };
+
+  cli (&r, "train", "@regression.nnb", "--epochs", "0", "--until-loss", "1", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_null (strstr (r.out, "final loss"));
+  g_assert_null (strstr (r.out, "nan"));
+  run_clear (&r);
+  cli (&r, "train", "@regression.nnb", "--lr", "1e30", "--epochs", "3", NULL);
+  g_assert_cmpint (r.status, ==, 3);
+  g_assert_nonnull (strstr (r.err, "Try a smaller learning rate, for example 1e29.\n"));
+  g_assert_null (strstr (r.out, "nan"));
+}
+
+/* A 100 KB command name is quoted in a short piece, not whole. */
+static void
+test_unknown_command_is_quoted_short (void)
+{
+  g_autofree char *command = g_strnfill (100000, 'x');
+  g_auto (Run) r = { 0 };
+
+  cli (&r, command, NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_true (g_str_has_prefix (r.err, "nnblocks-cli: unknown command 'xxx"));
+  g_assert_cmpint (strcspn (r.err, "\n"), <, 100);
+  g_assert_cmpint (strlen (r.err), <, 5000);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -567,9 +696,18 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/forward-prints-one-row-per-input-row", test_forward_prints_one_row_per_input_row);
   g_test_add_func ("/cli/train-writes-the-trained-project", test_train_writes_the_trained_project);
   g_test_add_func ("/cli/bad-usage-exits-2-and-bad-input-exits-1", test_bad_usage_exits_2_and_bad_input_exits_1);
+  g_test_add_func ("/cli/train-refuses-more-epochs-than-a-project-holds",
+                   test_train_refuses_more_epochs_than_a_project_holds);
+  g_test_add_func ("/cli/deeply-nested-project-is-refused-not-a-crash",
+                   test_deeply_nested_project_is_refused_not_a_crash);
   g_test_add_func ("/cli/every-command-has-help", test_every_command_has_help);
   g_test_add_func ("/cli/devices-lists-the-cpu-first", test_devices_lists_the_cpu_first);
   g_test_add_func ("/cli/ctrl-c-stops-cleanly-and-saves", test_ctrl_c_stops_cleanly_and_saves);
+  g_test_add_func ("/cli/out-of-memory-is-a-message-not-a-crash", test_out_of_memory_is_a_message_not_a_crash);
+  g_test_add_func ("/cli/divergence-in-the-last-epoch-keeps-the-output",
+                   test_divergence_in_the_last_epoch_keeps_the_output);
+  g_test_add_func ("/cli/no-epoch-no-loss-and-readable-advice", test_no_epoch_no_loss_and_readable_advice);
+  g_test_add_func ("/cli/unknown-command-is-quoted-short", test_unknown_command_is_quoted_short);
   g_test_add_func ("/cli/every-example-runs-the-same-in-pytorch", test_every_example_runs_the_same_in_pytorch);
   return g_test_run ();
 }

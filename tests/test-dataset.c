@@ -2,12 +2,17 @@
  * (tests/data/lesson-data.json, written by tests/reference/make_lesson_data.py),
  * and CSV files a student brings. */
 #include <glib.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "nnb-csv.h"
 #include "nnb-dataset.h"
 #include "nnb-error.h"
+#include "nnb-file-read.h"
 #include "nnb-test-util.h"
 
 /* Draws the golden case's spec after torch.manual_seed(its seed, or 0)
@@ -304,6 +309,140 @@ test_csv_file_through_a_spec (void)
   g_rmdir (dir);
 }
 
+/* Spreadsheets write a byte-order mark; old Mac files end lines with CR.
+ * Both used to end up in the message, invisible or as a raw CR. */
+static void
+test_csv_bom_and_every_line_end_are_read (void)
+{
+  static const char *const texts[] = {
+    "\xef\xbb\xbf" "1,2\n3,4\n", "1,2\r3,4\r", "1,2\r\n3,4", "\xef\xbb\xbf" "x,y\r1,2\r\r3,4", "1,2\n\r3,4\r\n",
+  };
+  static const struct
+  {
+    const char *text;
+    const char *message;
+  } mistakes[] = {
+    { "\xef\xbb\xbf" "1,z\n", "line 1, column 2: 'z' is not a number." },
+    { "1,2\r3,x\r", "line 2, column 2: 'x' is not a number." },
+    { "1,2\r\r3,4,5\r", "line 3 has 3 columns, but the lines before it have 2." },
+    { "x,y\r\n1,2\r\n3,a\r\n", "line 3, column 2: 'a' is not a number." },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (NnbDataset) data = csv (texts[i], &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (data->x->shape[0], ==, 2);
+      g_assert_cmpfloat (data->x->data[0], ==, 1.0f);
+      g_assert_cmpfloat (data->y->data[1], ==, 4.0f);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (mistakes); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (NnbDataset) data = csv (mistakes[i].text, &error);
+
+      g_assert_null (data);
+      g_assert_cmpstr (error->message, ==, mistakes[i].message);
+    }
+}
+
+/* The documented limit, exactly: 10⁷ rows load, one more does not. */
+static void
+test_csv_row_limit_is_ten_million (void)
+{
+  const gsize row = 4; /* "0,0\n" */
+  const gsize length = (gsize) (NNB_CSV_MAX_ROWS + 1) * row;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("nnb-dataset-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "many.csv", NULL);
+  g_autofree char *text = g_malloc (length);
+  g_autofree float *values = NULL;
+  g_autoptr (NnbDataset) data = NULL;
+  int64_t rows = 0, cols = 0;
+  NnbDataSpec spec;
+
+  g_assert_cmpint (NNB_CSV_MAX_ROWS, ==, 10000000);
+  for (gsize i = 0; i < length; i += row)
+    memcpy (text + i, "0,0\n", row);
+  g_assert_true (g_file_set_contents (path, text, length, NULL));
+  nnb_data_spec_init (&spec, NNB_DATA_CSV);
+  spec.csv_path = g_strdup (path);
+  data = nnb_dataset_new (&spec, NULL, &error);
+  g_assert_null (data);
+  g_assert_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==,
+                   "many.csv: line 10000001: the CSV file has more than 10000000 rows of numbers, the most NN Blocks loads.");
+  g_clear_error (&error);
+
+  values = nnb_csv_parse (text, length - row, &rows, &cols, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rows, ==, NNB_CSV_MAX_ROWS);
+  g_assert_cmpint (cols, ==, 2);
+
+  nnb_data_spec_clear (&spec);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A FIFO named as the data waited forever for a writer; /dev/zero was read
+ * until 4 GB. Only a regular file is read, and only up to a size. */
+static void
+test_csv_path_must_be_a_regular_file (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("nnb-dataset-XXXXXX", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "pipe.csv", NULL);
+  g_autofree char *big = g_build_filename (dir, "big.csv", NULL);
+  g_autofree char *expected = NULL;
+  g_autoptr (NnbDataset) data = NULL;
+  NnbDataSpec spec;
+  int fd;
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  nnb_data_spec_init (&spec, NNB_DATA_CSV);
+  spec.csv_path = g_strdup (fifo);
+  data = nnb_dataset_new (&spec, NULL, &error);
+  g_assert_null (data);
+  g_assert_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_IO);
+  expected = g_strdup_printf ("“%s” is not a regular file (a pipe), so NN Blocks does not read it.", fifo);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_clear_error (&error);
+
+  g_free (spec.csv_path);
+  spec.csv_path = g_strdup ("/dev/zero");
+  data = nnb_dataset_new (&spec, NULL, &error);
+  g_assert_null (data);
+  g_assert_cmpstr (error->message, ==, "“/dev/zero” is not a regular file (a character device), so NN Blocks does not read it.");
+  g_clear_error (&error);
+
+  g_free (spec.csv_path);
+  spec.csv_path = g_strdup (dir);
+  data = nnb_dataset_new (&spec, NULL, &error);
+  g_assert_null (data);
+  g_assert_nonnull (strstr (error->message, "is not a regular file (a folder)"));
+  g_clear_error (&error);
+
+  /* sparse: over the limit on paper, nothing on the disk */
+  fd = g_open (big, O_WRONLY | O_CREAT, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, (off_t) (NNB_FILE_READ_MAX_CSV_MB + 1) * 1000 * 1000), ==, 0);
+  close (fd);
+  g_free (spec.csv_path);
+  spec.csv_path = g_strdup (big);
+  data = nnb_dataset_new (&spec, NULL, &error);
+  g_assert_null (data);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("“%s” is larger than 1024 MB, the most NN Blocks reads from such a file.", big);
+  g_assert_cmpstr (error->message, ==, expected);
+
+  nnb_data_spec_clear (&spec);
+  g_unlink (fifo);
+  g_unlink (big);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -323,5 +462,8 @@ main (int argc, char **argv)
   g_test_add_func ("/dataset/csv-mistakes-name-line-and-column", test_csv_mistakes_name_line_and_column);
   g_test_add_func ("/dataset/csv-binary-is-refused", test_csv_binary_is_refused);
   g_test_add_func ("/dataset/csv-file-through-a-spec", test_csv_file_through_a_spec);
+  g_test_add_func ("/dataset/csv-bom-and-every-line-end-are-read", test_csv_bom_and_every_line_end_are_read);
+  g_test_add_func ("/dataset/csv-row-limit-is-ten-million", test_csv_row_limit_is_ten_million);
+  g_test_add_func ("/dataset/csv-path-must-be-a-regular-file", test_csv_path_must_be_a_regular_file);
   return g_test_run ();
 }

@@ -3,11 +3,14 @@
  * the exercise's check failing with a specific sentence for each wrong
  * answer, and `nnblocks-cli lesson day02` printing the page's real numbers. */
 #include <glib.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <libintl.h>
 #include <locale.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "nnb-error.h"
 #include "nnb-lesson-action.h"
@@ -231,6 +234,144 @@ test_malformed_lessons_are_refused_with_the_line (void)
   assert_parse_error ("<lesson><title>T</title><step id=\"a\"><title>A</title>"
                       "<settings lr=\"fast\"/></step></lesson>",
                       "The lr of <settings> must be a number, not “fast”.");
+}
+
+/* GLib 2.74 refuses such CDATA by setting the error and still returning
+ * TRUE: the lesson was accepted with the paragraph dropped. */
+static void
+test_invalid_utf8_in_cdata_is_refused_with_the_place (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbLesson) lesson = NULL;
+  static const char xml[] = "<lesson><title>T</title>\n<step id=\"a\"><title>A</title>\n"
+                            "<p><![CDATA[ab\xff]]></p></step></lesson>";
+
+  lesson = nnb_lesson_new_from_data ("broken", xml, -1, NULL, &error);
+  g_assert_null (lesson);
+  g_assert_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_PARSE);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_cmpstr (error->message, ==,
+                   "Line 3, character 15: a lesson is UTF-8 text, but the file has the byte 0xff there. "
+                   "Save it as UTF-8.");
+  g_clear_error (&error);
+
+  /* without a title the second error used to be set over the first */
+  assert_parse_error ("<lesson><step id=\"a\"><title>A</title><p><![CDATA[\xc3]]></p></step></lesson>",
+                      "Line 1, character 50: a lesson is UTF-8 text, but the file has the byte 0xc3 there.");
+}
+
+/* docs/lessons.md: a file that breaks the rules is refused with the line */
+static void
+test_unknown_attributes_and_bad_numbers_are_refused (void)
+{
+  static const struct
+  {
+    const char *element;
+    const char *message;
+  } cases[] = {
+    { "<train epochs=\"5\"/>", "Line 2: <train> has no attribute “epochs”." },
+    { "<p class=\"note\">x</p>", "Line 2: <p> has no attribute “class”." },
+    { "<code lang=\"py\">x</code>", "Line 2: <code> has no attribute “lang”." },
+    { "<keep label=\"a\" colour=\"red\"/>", "Line 2: <keep> has no attribute “colour”." },
+    { "<mistake kind=\"device\" size=\"5\"/>", "Line 2: <mistake> has no attribute “size”." },
+    { "<settings lr=\"nan\"/>", "Line 2: The lr of <settings> must be a number, not “nan”." },
+    { "<settings lr=\"inf\"/>", "Line 2: The lr of <settings> must be a number, not “inf”." },
+    { "<settings lr=\"-0.1\"/>", "Line 2: The lr of <settings> must be 0 or more, not “-0.1”." },
+    { "<settings until-loss=\"-1\"/>", "Line 2: The until-loss of <settings> must be 0 or more, not “-1”." },
+    { "<settings epochs=\"-3\"/>", "Line 2: The epochs of <settings> must be a whole number from 1, not “-3”." },
+    { "<data kind=\"sine\" noise=\"-0.1\"/>", "Line 2: The noise of <data> must be 0 or more, not “-0.1”." },
+    { "<data kind=\"sine\" x-max=\"0\"/>", "Line 2: The x-max of <data> must be more than 0, not “0”." },
+    { "<data kind=\"line\" a=\"NaN\"/>", "Line 2: The a of <data> must be a number, not “NaN”." },
+    { "<check kind=\"parameter-count\" value=\"-5\"/>", "Line 2: The value of <check> must be 0 or more, not “-5”." },
+    { "<check kind=\"parameter-count\" value=\"2.5\"/>",
+      "Line 2: The value of a parameter-count check must be a whole number, not “2.5”." },
+    { "<check kind=\"hidden-layers\" value=\"-1\"/>", "Line 2: The value of <check> must be 0 or more, not “-1”." },
+    { "<check kind=\"loss-below\" value=\"nan\"/>", "Line 2: The value of <check> must be a number, not “nan”." },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *xml = g_strdup_printf ("<lesson><title>T</title><step id=\"a\"><title>A</title>\n%s"
+                                              "</step></lesson>", cases[i].element);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (NnbLesson) lesson = nnb_lesson_new_from_data ("broken", xml, -1, NULL, &error);
+
+      g_assert_null (lesson);
+      g_assert_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_INVALID);
+      g_assert_cmpstr (error->message, ==, cases[i].message);
+    }
+  assert_parse_error ("<lesson lang=\"fr\"><title>T</title></lesson>", "Line 1: <lesson> has no attribute “lang”.");
+  assert_parse_error ("<lesson><title id=\"t\">T</title></lesson>", "Line 1: <title> has no attribute “id”.");
+  assert_parse_error ("<lesson><title>T</title><step id=\"a\" name=\"b\"><title>A</title></step></lesson>",
+                      "Line 1: <step> has no attribute “name”.");
+  /* what the format allows still reads: lr 0 as in PyTorch, until-loss 0 */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (NnbLesson) lesson = nnb_lesson_new_from_data (
+      "fine", "<lesson><title>T</title><step id=\"a\"><title>A</title><settings lr=\"0\" until-loss=\"0\"/>"
+      "<data kind=\"line\" a=\"-2\" noise=\"0\"/><check kind=\"parameter-count\" value=\"0\"/></step></lesson>",
+      -1, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (lesson);
+  }
+}
+
+/* A pipe would wait forever for a writer; a device would be read without
+ * end. The app showed nothing while it waited. */
+static void
+test_pipes_and_devices_are_not_read (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("nnb-lesson-XXXXXX", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "pipe.nnb", NULL);
+  g_autofree char *fifo_lesson = g_build_filename (dir, "pipe.lesson", NULL);
+  g_autofree char *big = g_build_filename (dir, "big.lesson", NULL);
+  g_autofree char *expected = NULL;
+  g_autoptr (NnbLesson) lesson = NULL;
+  NnbProject *project;
+  static const char xml[] = "<lesson><title>T</title><step id=\"a\"><title>A</title><load file=\"pipe.nnb\"/></step>"
+                            "<step id=\"b\"><title>B</title><load file=\"/dev/zero\"/></step></lesson>";
+  int fd;
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  lesson = nnb_lesson_new_from_data ("pipes", xml, -1, dir, &error);
+  g_assert_no_error (error);
+
+  project = nnb_lesson_step_load_project (lesson, lesson->steps->pdata[0], &error);
+  g_assert_null (project);
+  g_assert_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_IO);
+  expected = g_strdup_printf ("“%s” is not a regular file (a pipe), so NN Blocks does not read it.", fifo);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_clear_error (&error);
+
+  project = nnb_lesson_step_load_project (lesson, lesson->steps->pdata[1], &error);
+  g_assert_null (project);
+  g_assert_cmpstr (error->message, ==, "“/dev/zero” is not a regular file (a character device), so NN Blocks does not read it.");
+  g_clear_error (&error);
+
+  /* the lesson file itself */
+  g_assert_cmpint (mkfifo (fifo_lesson, 0600), ==, 0);
+  g_clear_pointer (&lesson, nnb_lesson_unref);
+  lesson = nnb_lesson_new_from_file (fifo_lesson, &error);
+  g_assert_null (lesson);
+  g_assert_nonnull (strstr (error->message, "is not a regular file (a pipe)"));
+  g_clear_error (&error);
+
+  /* sparse: 17 MB on paper, nothing on the disk */
+  fd = g_open (big, O_WRONLY | O_CREAT, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, 17 * 1000 * 1000), ==, 0);
+  close (fd);
+  lesson = nnb_lesson_new_from_file (big, &error);
+  g_assert_null (lesson);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("“%s” is larger than 16 MB, the most NN Blocks reads from such a file.", big);
+  g_assert_cmpstr (error->message, ==, expected);
+
+  g_unlink (fifo);
+  g_unlink (fifo_lesson);
+  g_unlink (big);
+  g_rmdir (dir);
 }
 
 static void
@@ -577,6 +718,11 @@ main (int argc, char **argv)
   g_test_add_func ("/lesson/day02-quotes-real-pytorch-numbers", test_day02_quotes_real_pytorch_numbers);
   g_test_add_func ("/lesson/day02-quotes-lr-0.01-after-5000-epochs", test_day02_quotes_lr_0_01_after_5000_epochs);
   g_test_add_func ("/lesson/malformed-lessons-are-refused-with-the-line", test_malformed_lessons_are_refused_with_the_line);
+  g_test_add_func ("/lesson/invalid-utf8-in-cdata-is-refused-with-the-place",
+                   test_invalid_utf8_in_cdata_is_refused_with_the_place);
+  g_test_add_func ("/lesson/unknown-attributes-and-bad-numbers-are-refused",
+                   test_unknown_attributes_and_bad_numbers_are_refused);
+  g_test_add_func ("/lesson/pipes-and-devices-are-not-read", test_pipes_and_devices_are_not_read);
   g_test_add_func ("/lesson/user-lessons-are-found-and-load-their-files", test_user_lessons_are_found_and_load_their_files);
   g_test_add_func ("/lesson/lesson-text-is-translated-when-read", test_lesson_text_is_translated_when_read);
   g_test_add_func ("/lesson/every-day02-step-passes-after-show-me", test_every_day02_step_passes_after_show_me);

@@ -912,6 +912,330 @@ test_csv_path_is_relative_to_the_project (void)
   g_rmdir (dir);
 }
 
+/* ------------------------------------------------ what json-glib gets wrong */
+
+/* json-glib parses recursively: 80,000 levels (a 160 KB file) overflowed
+ * the stack. The guard refuses past 64 before json-glib sees the text. */
+static void
+test_deep_nesting_is_refused_before_parsing (void)
+{
+  const int depths[] = { 65, 80000 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (depths); i++)
+    {
+      GString *text = g_string_new ("{\"format\": \"nnblocks\", \"version\": 1, \"comment\": ");
+      g_autoptr (GError) error = NULL;
+      g_autoptr (NnbProject) project = NULL;
+
+      for (int d = 1; d < depths[i]; d++)
+        g_string_append_c (text, '[');
+      for (int d = 1; d < depths[i]; d++)
+        g_string_append_c (text, ']');
+      g_string_append (text, ", \"model\": " LINEAR_MODEL "}");
+      project = nnb_project_load_from_data (text->str, text->len, &error);
+      g_assert_null (project);
+      g_assert_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_PARSE);
+      g_assert_cmpstr (error->message, ==,
+                       "This project file is nested too deeply: at line 1, column 112 a '[' opens level 65, "
+                       "and NN Blocks reads at most 64 levels of {…} and […] (a real one needs fewer than 10).");
+      g_string_free (text, TRUE);
+    }
+  /* 64 levels, the limit, still load; brackets inside text do not count */
+  {
+    GString *text = g_string_new ("{\"format\": \"nnblocks\", \"version\": 1, \"title\": \"[[[[[[[[[[\\\"[[[[[[[[\", \"comment\": ");
+    g_autoptr (GError) error = NULL;
+    g_autoptr (NnbProject) project = NULL;
+
+    for (int d = 1; d < 64; d++)
+      g_string_append (text, "[\"[\\\"{\", ");
+    g_string_append_c (text, '0');
+    for (int d = 1; d < 64; d++)
+      g_string_append_c (text, ']');
+    g_string_append (text, ", \"model\": " LINEAR_MODEL "}");
+    project = nnb_project_load_from_data (text->str, text->len, &error);
+    g_assert_no_error (error);
+    g_string_free (text, TRUE);
+  }
+}
+
+/* A saved file with one '}' or '"' missing is not cut short: say where. */
+static void
+test_missing_bracket_or_quote_names_line_and_column (void)
+{
+  g_autofree char *path = example_path ("mlp-residual.nnb");
+  g_autofree char *text = NULL;
+  g_autofree char *no_brace = NULL;
+  g_autofree char *no_quote = NULL;
+  char *title;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &text, &length, NULL));
+  g_assert_true (g_str_has_suffix (text, "}\n"));
+  no_brace = g_strndup (text, length - 2);
+  no_brace = g_strconcat (no_brace, "\n", NULL);
+  check_malformed (no_brace, NNB_FILE_ERROR_PARSE,
+                   "This is not a valid project file: the JSON ends at line 33, column 4 with 1 bracket still open; "
+                   "a '}' or ']' is missing.");
+  no_quote = g_strdup (text);
+  title = strstr (no_quote, "\"Day 2");
+  memmove (title, title + 1, strlen (title));
+  check_malformed (no_quote, NNB_FILE_ERROR_PARSE,
+                   "This is not a valid project file: the JSON is broken at line 4, column 14: a word JSON does not know; "
+                   "text needs double quotes, and true, false and null are lowercase.");
+}
+
+/* json-glib wraps 2^63 to -2^63 and 2^64 to -1; say the number as written. */
+static void
+test_too_large_whole_numbers_are_quoted_as_written (void)
+{
+  check_bad_rest (",\n \"seed\": 9223372036854775808", NNB_FILE_ERROR_INVALID,
+                  "seed: 9223372036854775808 (line 2, column 10) is too large for a whole number: "
+                  "NN Blocks reads whole numbers from -9223372036854775808 to 9223372036854775807.");
+  check_bad_rest (", \"training\": {\"epochs\": 18446744073709551616}", NNB_FILE_ERROR_INVALID,
+                  "training.epochs: 18446744073709551616 (line 1, column 128) is too large for a whole number: "
+                  "NN Blocks reads whole numbers from -9223372036854775808 to 9223372036854775807.");
+  check_bad_rest (", \"data\": {\"kind\": \"line\", \"a\": -9223372036854775809}", NNB_FILE_ERROR_INVALID,
+                  "data.a: -9223372036854775809 (line 1, column 135) is too large for a whole number: "
+                  "NN Blocks reads whole numbers from -9223372036854775808 to 9223372036854775807.");
+  /* the ends of the range are numbers like any other */
+  check_bad_rest (", \"seed\": -9223372036854775808", NNB_FILE_ERROR_INVALID,
+                  "seed must be a whole number, 0 or more, not -9223372036854775808.");
+}
+
+/* json-glib keeps the last of two members with one name: "lr": 0.5,
+ * "lr": 7 trained at 7. */
+static void
+test_duplicate_fields_are_refused (void)
+{
+  check_bad_rest (",\n \"training\": {\"lr\": 0.5, \"lr\": 7}", NNB_FILE_ERROR_INVALID,
+                  "training: \"lr\" is given twice in the same object (the second time at line 2, column 26); "
+                  "only one value can count, so remove the other.");
+  check_bad_rest (", \"training\": {\"lr\": 0.5, \"l\\u0072\": 7}", NNB_FILE_ERROR_INVALID, NULL);
+  check_malformed ("{\"format\": \"nnblocks\", \"format\": \"nnblocks\", \"version\": 1}", NNB_FILE_ERROR_INVALID,
+                   "The field \"format\" is given twice in the same object (the second time at line 1, column 24); "
+                   "only one value can count, so remove the other.");
+  check_bad_model ("{\"class\": \"Net\", \"modules\": [{\"name\": \"fc\", \"type\": \"Linear\", \"in_features\": 1, "
+                   "\"out_features\": 1, \"bias\": true, \"bias\": false}], \"graph\": {\"nodes\": []}}",
+                   NNB_FILE_ERROR_INVALID,
+                   "model.modules[0]: \"bias\" is given twice in the same object (the second time at line 1, column 160); "
+                   "only one value can count, so remove the other.");
+  /* the same name in two objects is fine */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autofree char *json = project_with (LINEAR_MODEL, ", \"comment\": {\"lr\": 1, \"x\": {\"lr\": 2}}, "
+                                                        "\"training\": {\"lr\": 0.5}");
+    g_autoptr (NnbProject) project = load_text (json, &error);
+    g_assert_no_error (error);
+    g_assert_cmpfloat (project->training.optimizer.lr, ==, 0.5);
+  }
+}
+
+/* 1e308 is a finite double but infinite as the float32 the engine uses:
+ * training printed "y = infx + inf" and exited 0. */
+static void
+test_settings_too_large_for_float32_are_refused (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr (NnbProject) project = NULL;
+
+  check_bad_rest (", \"data\": {\"kind\": \"line\", \"a\": 1e308}", NNB_FILE_ERROR_INVALID,
+                  "data: a is too large for a float32: 1e+308 is more than about 3.4e38 in size.");
+  check_bad_rest (", \"data\": {\"kind\": \"polynomial\", \"c\": -3.5e38}", NNB_FILE_ERROR_INVALID,
+                  "data: c is too large for a float32: -3.5e+38 is more than about 3.4e38 in size.");
+  check_bad_rest (", \"training\": {\"lr\": 1e39}", NNB_FILE_ERROR_INVALID,
+                  "training: lr is too large for a float32: 1e+39 is more than about 3.4e38 in size.");
+  check_bad_rest (", \"training\": {\"optimizer\": \"Adam\", \"eps\": 1e300}", NNB_FILE_ERROR_INVALID,
+                  "training: eps is too large for a float32: 1e+300 is more than about 3.4e38 in size.");
+  /* the largest float32 itself is allowed */
+  json = project_with (LINEAR_MODEL, ", \"data\": {\"kind\": \"line\", \"a\": 3.4028234663852886e38}");
+  project = load_text (json, &error);
+  g_assert_no_error (error);
+}
+
+/* What the writer writes, the reader reads: a project at every numeric
+ * limit of the format saves and loads again unchanged, and one past it is
+ * refused. */
+static void
+assert_round_trips (const char *json)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = load_text (json, &error);
+  g_autoptr (NnbProject) again = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  g_assert_no_error (error);
+  first = nnb_project_to_data (project, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  again = load_text (first, &error);
+  g_assert_no_error (error);
+  second = nnb_project_to_data (again, FALSE, NULL, &error);
+  g_assert_cmpstr (first, ==, second);
+}
+
+static char *
+net_with (int modules, int calls)
+{
+  GString *text = g_string_new ("{\"class\": \"Net\", \"modules\": [");
+
+  for (int m = 0; m < modules; m++)
+    g_string_append_printf (text, "%s{\"name\": \"m%d\", \"type\": \"ReLU\"}", m ? ", " : "", m);
+  g_string_append (text, "], \"graph\": {\"nodes\": [{\"name\": \"x\", \"op\": \"input\"}");
+  for (int c = 0; c < calls; c++)
+    {
+      g_autofree char *from = c ? g_strdup_printf ("c%d", c - 1) : g_strdup ("x");
+      g_string_append_printf (text, ", {\"name\": \"c%d\", \"op\": \"call\", \"module\": \"m0\", \"inputs\": [\"%s\"]}",
+                              c, from);
+    }
+  g_string_append (text, "]}}");
+  return g_string_free (text, FALSE);
+}
+
+static char *
+nested_sequential (int depth)
+{
+  GString *text = g_string_new ("{\"class\": \"Sequential\", \"modules\": [");
+
+  for (int d = 1; d < depth; d++)
+    g_string_append (text, "{\"type\": \"Sequential\", \"children\": [");
+  g_string_append (text, "{\"type\": \"ReLU\"}");
+  for (int d = 1; d < depth; d++)
+    g_string_append (text, "]}");
+  g_string_append (text, "]}");
+  return g_string_free (text, FALSE);
+}
+
+static void
+test_every_limit_round_trips (void)
+{
+  static const struct { const char *at; const char *past; } rest[] = {
+    { ", \"seed\": 9223372036854775807, \"model_seed\": 9223372036854775807, "
+      "\"init\": {\"weight\": \"zeros_\", \"seed\": 9223372036854775807}", NULL },
+    { ", \"seed\": 9e18", ", \"seed\": 9223372036854775808" },
+    { ", \"data\": {\"kind\": \"line\", \"n\": 10000000}", ", \"data\": {\"kind\": \"line\", \"n\": 10000001}" },
+    { ", \"data\": {\"kind\": \"line\", \"a\": -3.4028234663852886e38, \"b\": 3.4028234663852886e38, "
+      "\"noise\": 3.4028234663852886e38, \"x_max\": 1e-45}", ", \"data\": {\"kind\": \"line\", \"b\": 3.5e38}" },
+    { ", \"training\": {\"epochs\": 100000000, \"log_every\": 100000000, \"batch_size\": 10000000}",
+      ", \"training\": {\"epochs\": 100000001}" },
+    { ", \"training\": {\"log_every\": 100000000}", ", \"training\": {\"log_every\": 100000001}" },
+    { ", \"training\": {\"batch_size\": 10000000}", ", \"training\": {\"batch_size\": 10000001}" },
+    { ", \"training\": {\"lr\": 3.4028234663852886e38, \"momentum\": 3.4028234663852886e38, "
+      "\"weight_decay\": 3.4028234663852886e38, \"until_loss\": 3.4028234663852886e38}",
+      ", \"training\": {\"weight_decay\": 3.5e38}" },
+  };
+  g_autofree char *net_at = net_with (1000, 998);
+  g_autofree char *net_past_modules = net_with (1001, 0);
+  g_autofree char *net_past_nodes = net_with (1, 1000);
+  /* the model's Sequential, and Sequentials nested 16 deep in it */
+  g_autofree char *seq_at = nested_sequential (17);
+  g_autofree char *seq_past = nested_sequential (18);
+  const char *models_at[] = {
+    "{\"class\": \"Linear\", \"in_features\": 1000000, \"out_features\": 1}",
+    "{\"class\": \"Linear\", \"in_features\": 1, \"out_features\": 1000000}",
+    net_at, seq_at,
+  };
+  const char *models_past[] = {
+    "{\"class\": \"Linear\", \"in_features\": 1000001, \"out_features\": 1}",
+    "{\"class\": \"Linear\", \"in_features\": 1, \"out_features\": 1000001}",
+    net_past_modules, net_past_nodes, seq_past,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rest); i++)
+    {
+      g_autofree char *at = project_with (LINEAR_MODEL, rest[i].at);
+      assert_round_trips (at);
+      if (rest[i].past != NULL)
+        check_bad_rest (rest[i].past, NNB_FILE_ERROR_INVALID, NULL);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (models_at); i++)
+    {
+      g_autofree char *at = project_with (models_at[i], NULL);
+      assert_round_trips (at);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (models_past); i++)
+    check_bad_model (models_past[i], NNB_FILE_ERROR_INVALID, NULL);
+}
+
+/* Names hold at most 64 characters; a longer one is refused with a message
+ * that quotes a short piece of it, however long it is (a 1 MB name made a
+ * 1 MB message, and a 50 KB one froze the app's window). */
+/* A 1 MB unknown field name, op, kind or module reference: the message
+ * quotes a short piece of it, never the whole */
+static void
+test_long_values_are_quoted_short (void)
+{
+  static const char *const places[][2] = {
+    { "\"epochs\"", "\"%s\": 1, \"epochs\"" },  /* an unknown field */
+    { "\"call\"", "\"%s\"" },                    /* an unknown op */
+    { "\"MSELoss\"", "\"%s\"" },                 /* an unknown loss */
+  };
+  g_autofree char *path = nnb_test_source_path ("data/examples/mlp-residual.nnb");
+  g_autofree char *text = NULL;
+  g_autofree char *huge = g_strnfill (1 << 20, 'x');
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (places); i++)
+    {
+      g_autoptr (GString) json = g_string_new (text);
+      g_autofree char *replacement = g_strdup_printf (places[i][1], huge);
+      g_autoptr (NnbProject) project = NULL;
+      g_autoptr (GError) error = NULL;
+
+      g_assert_cmpint (g_string_replace (json, places[i][0], replacement, 1), ==, 1);
+      project = nnb_project_load_from_data (json->str, json->len, &error);
+      g_assert_null (project);
+      g_assert_nonnull (error);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, "xxx…"));
+      g_assert_cmpint (strlen (error->message), <, 400);
+    }
+}
+
+static void
+test_long_names_are_refused_and_quoted_short (void)
+{
+  static const int lengths[] = { 64, 65, 50000, 1 << 20 };
+  g_autofree char *path = nnb_test_source_path ("data/examples/mlp-residual.nnb");
+  g_autofree char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (lengths); i++)
+    {
+      g_autoptr (GString) json = g_string_new (text);
+      g_autofree char *name = g_strnfill (lengths[i], 'a');
+      g_autofree char *quoted = g_strdup_printf ("\"%s\"", name);
+      g_autoptr (NnbProject) project = NULL;
+      g_autoptr (GError) error = NULL;
+
+      /* the module and its block are both called fc1 */
+      g_assert_cmpint (g_string_replace (json, "\"fc1\"", quoted, 0), >=, 2);
+      project = nnb_project_load_from_data (json->str, json->len, &error);
+      if (lengths[i] <= NNB_NAME_MAX_CHARS)
+        {
+          g_assert_no_error (error);
+          continue;
+        }
+      g_assert_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, "at most 64 characters"));
+      g_assert_cmpint (strlen (error->message), <, 300);
+    }
+
+  /* the helper every such message uses */
+  {
+    g_autofree char *short_name = nnb_quote_short ("fc1");
+    g_autofree char *long_name = g_strnfill (100000, 'b');
+    g_autofree char *cut = nnb_quote_short (long_name);
+    g_autofree char *odd = nnb_quote_short ("a\nb\xff");
+
+    g_assert_cmpstr (short_name, ==, "fc1");
+    g_assert_cmpint (g_utf8_strlen (cut, -1), ==, NNB_QUOTE_MAX_CHARS);
+    g_assert_true (g_str_has_suffix (cut, "b…"));
+    g_assert_true (g_utf8_validate (odd, -1, NULL));
+    g_assert_null (strchr (odd, '\n'));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -932,6 +1256,14 @@ main (int argc, char **argv)
   g_test_add_func ("/project/unfinished-graph-loads-and-saves", test_unfinished_graph_loads_and_saves);
   g_test_add_func ("/project/truncated-json-says-the-file-is-cut-off", test_truncated_json_says_the_file_is_cut_off);
   g_test_add_func ("/project/invalid-json-names-line-and-column", test_invalid_json_names_line_and_column);
+  g_test_add_func ("/project/deep-nesting-is-refused-before-parsing", test_deep_nesting_is_refused_before_parsing);
+  g_test_add_func ("/project/missing-bracket-or-quote-names-line-and-column",
+                   test_missing_bracket_or_quote_names_line_and_column);
+  g_test_add_func ("/project/too-large-whole-numbers-are-quoted-as-written",
+                   test_too_large_whole_numbers_are_quoted_as_written);
+  g_test_add_func ("/project/duplicate-fields-are-refused", test_duplicate_fields_are_refused);
+  g_test_add_func ("/project/settings-too-large-for-float32-are-refused", test_settings_too_large_for_float32_are_refused);
+  g_test_add_func ("/project/every-limit-round-trips", test_every_limit_round_trips);
   g_test_add_func ("/project/wrong-format-and-newer-version-are-refused", test_wrong_format_and_newer_version_are_refused);
   g_test_add_func ("/project/bad-modules-are-named-by-place", test_bad_modules_are_named_by_place);
   g_test_add_func ("/project/bad-graphs-are-named-by-place", test_bad_graphs_are_named_by_place);
@@ -942,5 +1274,7 @@ main (int argc, char **argv)
   g_test_add_func ("/project/save-reports-what-it-cannot-write", test_save_reports_what_it_cannot_write);
   g_test_add_func ("/project/save-replaces-the-whole-file", test_save_replaces_the_whole_file);
   g_test_add_func ("/project/csv-path-is-relative-to-the-project", test_csv_path_is_relative_to_the_project);
+  g_test_add_func ("/project/long-names-are-refused-and-quoted-short", test_long_names_are_refused_and_quoted_short);
+  g_test_add_func ("/project/long-values-are-quoted-short", test_long_values_are_quoted_short);
   return g_test_run ();
 }

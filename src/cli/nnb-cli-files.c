@@ -1,11 +1,13 @@
 /* nnb-cli-files.c — data in and models out: forward, export, import-weights. */
 #include "nnb-cli.h"
+#include "nnb-file-read.h"
 
 #include <stdio.h>
 #include <string.h>
 #include "nnb-csv.h"
 #include "nnb-error.h"
 #include "nnb-export.h"
+#include "nnb-file-write.h"
 #include "nnb-safetensors.h"
 
 int
@@ -39,7 +41,7 @@ nnb_cli_forward (int argc, char **argv)
   project = nnb_cli_load_project (argv[1], NULL, &error);
   if (project == NULL)
     return nnb_cli_fail (error);
-  if (!g_file_get_contents (input, &text, &length, &error))
+  if (!nnb_file_read (input, NNB_FILE_READ_MAX_CSV_MB, &text, &length, &error))
     return nnb_cli_fail (error);
   values = nnb_csv_parse (text, length, &shape[0], &shape[1], &error);
   if (values == NULL)
@@ -63,10 +65,11 @@ nnb_cli_forward (int argc, char **argv)
   return NNB_EXIT_OK;
 }
 
+/* beside and renamed, or into a device or pipe (-o /dev/stdout) */
 static gboolean
 write_text (const char *path, const char *text, GError **error)
 {
-  return g_file_set_contents (path, text, -1, error);
+  return nnb_file_write (path, text, strlen (text), 0666, error);
 }
 
 int

@@ -1,6 +1,6 @@
 /* nnb-cli-train.c — `nnblocks-cli train`: the lesson's training loop with
- * the lesson's printout. Ctrl-C stops after the current step and still
- * writes -o. */
+ * the lesson's printout. Ctrl-C stops after the current step, still
+ * writes -o and exits 130. */
 #include "nnb-cli.h"
 
 #include <math.h>
@@ -118,6 +118,15 @@ nnb_cli_train (int argc, char **argv)
     opts->until_loss = until_loss;
   if (log_every != G_MININT)
     opts->log_every = log_every;
+  /* the reader's limits and words (nnb-project.c), so that -o writes a
+   * project that loads again */
+  if (opts->epochs > NNB_PROJECT_MAX_EPOCHS || opts->log_every > NNB_PROJECT_MAX_EPOCHS)
+    {
+      gboolean too_many = opts->epochs > NNB_PROJECT_MAX_EPOCHS;
+      fprintf (stderr, "nnblocks-cli: training: %s must be at most %d, not %d.\n", too_many ? "epochs" : "log_every",
+               NNB_PROJECT_MAX_EPOCHS, too_many ? opts->epochs : opts->log_every);
+      return NNB_EXIT_USAGE;
+    }
   if (opts->log_every < 0)
     {
       fprintf (stderr, "nnblocks-cli: --log-every must be 0 or more, not %d\n", opts->log_every);
@@ -168,13 +177,18 @@ nnb_cli_train (int argc, char **argv)
           break;
         }
     }
+  /* the last step may have blown the weights up after its loss was
+   * printed: then -o keeps the last finite ones, as for a nan loss */
+  if (!diverged && !nnb_training_check_weights (training, &error))
+    diverged = TRUE;
   fflush (stdout);
 
   if (interrupted)
     fprintf (stderr, "nnblocks-cli: interrupted after epoch %d\n", epoch - 1);
   if (!diverged)
     {
-      if (opts->until_loss > 0 && !converged && !interrupted)
+      /* with --epochs 0 no epoch ran, so there is no loss to report */
+      if (opts->until_loss > 0 && !converged && !interrupted && epoch > 0)
         printf ("final loss %.4f\n", loss);
       print_learned_line (project);
     }
@@ -190,5 +204,9 @@ nnb_cli_train (int argc, char **argv)
       fprintf (stderr, "nnblocks-cli: %s\n", error->message);
       return NNB_EXIT_DIVERGED;
     }
+  /* 128 + SIGINT, what a shell reports for a program Ctrl-C stopped, so a
+   * script can tell a stopped run from a finished one */
+  if (interrupted)
+    return NNB_EXIT_INTERRUPTED;
   return NNB_EXIT_OK;
 }

@@ -117,7 +117,10 @@ main (int argc, char **argv)
     if (strcmp (argv[1], commands[i].name) == 0)
       return commands[i].run (argc - 1, argv + 1);
 
-  fprintf (stderr, "nnblocks-cli: unknown command '%s'\n", argv[1]);
+  {
+    g_autofree char *shown = nnb_quote_short (argv[1]);
+    fprintf (stderr, "nnblocks-cli: unknown command '%s'\n", shown);
+  }
   print_usage (stderr);
   return NNB_EXIT_USAGE;
 }

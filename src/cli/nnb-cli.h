@@ -14,6 +14,7 @@ enum
   NNB_EXIT_FAILURE = 1,
   NNB_EXIT_USAGE = 2,
   NNB_EXIT_DIVERGED = 3,
+  NNB_EXIT_INTERRUPTED = 130, /* 128 + SIGINT, as shells report Ctrl-C */
 };
 
 /* Parses a subcommand's options; prints --help or usage errors itself.

@@ -4,6 +4,7 @@
  * operation by operation, so float32 rounding agrees with PyTorch's. */
 #include "nnb-backend.h"
 
+#include <errno.h>
 #include <math.h>
 #include <sleef.h>
 #include <string.h>
@@ -17,15 +18,21 @@ cpu_alloc (gsize bytes, GError **error)
 {
   /* 64-byte alignment suits AVX-512 loads and BLAS packing */
   void *ptr = NULL;
+  int err = ENOMEM;
 
   if (bytes == 0)
     bytes = 64;
   /* rounding up to whole cache lines must not wrap around */
-  if (bytes > G_MAXSIZE - 63 || posix_memalign (&ptr, 64, (bytes + 63) & ~(gsize) 63) != 0 || ptr == NULL)
+  if (bytes > G_MAXSIZE - 63 || (err = posix_memalign (&ptr, 64, (bytes + 63) & ~(gsize) 63)) != 0 || ptr == NULL)
     {
+      if (err == 0)
+        err = ENOMEM;
+      /* PyTorch 1.13's words (c10/core/impl/alloc_cpu.cpp), less its
+       * "[enforce fail at alloc_cpu.cpp:75] err == 0." prefix, then what to do */
       g_set_error (error, NNB_ERROR, NNB_ERROR_OUT_OF_MEMORY,
-                   "Not enough memory: the tensor needs %.1f MiB. Try smaller layers or fewer data points.",
-                   bytes / (1024.0 * 1024.0));
+                   "DefaultCPUAllocator: can't allocate memory: you tried to allocate %" G_GSIZE_FORMAT " bytes. "
+                   "Error code %d (%s). Try smaller layers or fewer data points.",
+                   bytes, err, g_strerror (err));
       return NULL;
     }
   memset (ptr, 0, bytes);

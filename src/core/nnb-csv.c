@@ -23,25 +23,62 @@ parse_cell (const char *cell, float *out)
 
 /* A header names every column: no cell is empty and none is a number. */
 static gboolean
-line_is_header (char **cells)
+line_is_header (GPtrArray *cells)
 {
   float dummy;
-  for (int i = 0; cells[i]; i++)
+  for (guint i = 0; i < cells->len; i++)
     {
-      char *cell = g_strstrip (cells[i]);
+      const char *cell = cells->pdata[i];
       if (*cell == '\0' || parse_cell (cell, &dummy))
         return FALSE;
     }
   return TRUE;
 }
 
+/* Splits line (changed in place) at its commas into stripped cells. */
+static void
+split_cells (char *line, GPtrArray *cells)
+{
+  g_ptr_array_set_size (cells, 0);
+  for (;;)
+    {
+      char *comma = strchr (line, ',');
+
+      if (comma != NULL)
+        *comma = '\0';
+      g_ptr_array_add (cells, g_strstrip (line));
+      if (comma == NULL)
+        break;
+      line = comma + 1;
+    }
+}
+
+/* The next line of *p, NUL-terminated in place; *p moves past its end.
+ * LF, CRLF and a lone CR (old Mac files) all end a line. */
+static char *
+next_line (char **p)
+{
+  char *line = *p;
+  char *end = line + strcspn (line, "\r\n");
+
+  if (*end == '\0')
+    *p = end;
+  else
+    {
+      *p = end + (end[0] == '\r' && end[1] == '\n' ? 2 : 1);
+      *end = '\0';
+    }
+  return line;
+}
+
 float *
 nnb_csv_parse (const char *text, gsize length, int64_t *rows_out, int64_t *cols_out, GError **error)
 {
   g_autofree char *copy = NULL;
-  g_auto (GStrv) lines = NULL;
+  g_autoptr (GPtrArray) cells = g_ptr_array_new ();
   g_autoptr (GArray) values = g_array_new (FALSE, FALSE, sizeof (float));
   int64_t cols = -1, rows = 0;
+  char *p;
 
   if (memchr (text, '\0', length) != NULL)
     {
@@ -50,18 +87,20 @@ nnb_csv_parse (const char *text, gsize length, int64_t *rows_out, int64_t *cols_
       return NULL;
     }
   copy = g_strndup (text, length);
-  lines = g_strsplit (copy, "\n", -1);
+  p = copy;
+  /* a byte-order mark, as spreadsheets write UTF-8, is not part of a cell */
+  if (g_str_has_prefix (p, "\xef\xbb\xbf"))
+    p += 3;
 
-  for (int l = 0; lines[l]; l++)
+  for (int64_t l = 1; *p != '\0'; l++)
     {
-      g_auto (GStrv) cells = NULL;
-      char *line = g_strstrip (lines[l]);
-      int64_t n = 0;
+      char *line = g_strstrip (next_line (&p));
+      int64_t n;
 
       if (*line == '\0' || *line == '#')
         continue;
-      cells = g_strsplit (line, ",", -1);
-      n = g_strv_length (cells);
+      split_cells (line, cells);
+      n = cells->len;
       /* the first non-empty line may name the columns */
       if (cols < 0 && rows == 0 && line_is_header (cells))
         {
@@ -71,15 +110,22 @@ nnb_csv_parse (const char *text, gsize length, int64_t *rows_out, int64_t *cols_
       if (cols >= 0 && n != cols)
         {
           g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_PARSE,
-                       "line %d has %" G_GINT64_FORMAT " columns, but the lines before it have %" G_GINT64_FORMAT ".",
-                       l + 1, n, cols);
+                       "line %" G_GINT64_FORMAT " has %" G_GINT64_FORMAT " columns, but the lines before it have %" G_GINT64_FORMAT ".",
+                       l, n, cols);
+          return NULL;
+        }
+      if (rows == NNB_CSV_MAX_ROWS)
+        {
+          g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_INVALID,
+                       "line %" G_GINT64_FORMAT ": the CSV file has more than %d rows of numbers, the most NN Blocks loads.",
+                       l, NNB_CSV_MAX_ROWS);
           return NULL;
         }
       cols = n;
-      for (int c = 0; c < n; c++)
+      for (int64_t c = 0; c < n; c++)
         {
           float value;
-          char *cell = g_strstrip (cells[c]);
+          const char *cell = cells->pdata[c];
           if (!parse_cell (cell, &value))
             {
               /* the cell as the message can show it: valid UTF-8 (the
@@ -95,7 +141,7 @@ nnb_csv_parse (const char *text, gsize length, int64_t *rows_out, int64_t *cols_
               else
                 shown = g_steal_pointer (&valid);
               g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_PARSE,
-                           "line %d, column %d: '%s' is not a number.", l + 1, c + 1, shown);
+                           "line %" G_GINT64_FORMAT ", column %" G_GINT64_FORMAT ": '%s' is not a number.", l, c + 1, shown);
               return NULL;
             }
           g_array_append_val (values, value);

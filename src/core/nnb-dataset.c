@@ -12,6 +12,7 @@
 #include <sleef.h>
 #include <string.h>
 #include "nnb-csv.h"
+#include "nnb-file-read.h"
 #include "nnb-error.h"
 
 /* More points than any lesson needs, small enough to never exhaust memory. */
@@ -308,7 +309,6 @@ static NnbDataset *
 read_csv_file (const char *path, GError **error)
 {
   g_autofree char *text = NULL;
-  g_autoptr (GError) io_error = NULL;
   gsize length = 0;
   NnbDataset *data;
 
@@ -318,11 +318,9 @@ read_csv_file (const char *path, GError **error)
                            "The data comes from a CSV file, but no file is named.");
       return NULL;
     }
-  if (!g_file_get_contents (path, &text, &length, &io_error))
-    {
-      g_set_error_literal (error, NNB_FILE_ERROR, NNB_FILE_ERROR_IO, io_error->message);
-      return NULL;
-    }
+  /* a pipe or a device named as the data would hang or fill the memory */
+  if (!nnb_file_read (path, NNB_FILE_READ_MAX_CSV_MB, &text, &length, error))
+    return NULL;
   data = nnb_dataset_new_from_csv_text (text, length, error);
   if (data == NULL)
     {

@@ -31,6 +31,13 @@ typedef enum
   NNB_FILE_ERROR_MISMATCH,    /* weights that do not fit the model (missing/unexpected keys, size mismatch) */
 } NnbFileError;
 
+/* A user's string as a message quotes it: valid UTF-8, control characters
+ * shown as spaces, and at most NNB_QUOTE_MAX_CHARS characters, the end cut
+ * to "…". A 1 MB name must not make a 1 MB message (a GTK label that size
+ * freezes the window). Only the first few hundred bytes of s are read. */
+#define NNB_QUOTE_MAX_CHARS 40
+char *nnb_quote_short (const char *s);
+
 GQuark nnb_error_quark (void);
 GQuark nnb_file_error_quark (void);
 

@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 #include "nnb-config.h"
 #include "nnb-error.h"
+#include "nnb-file-write.h"
 
 /* IR version 7 is the one that came with opset 13 (ONNX 1.8). */
 #define ONNX_IR_VERSION 7
@@ -501,19 +502,12 @@ nnb_export_onnx (NnbModel *model, GError **error)
   return g_byte_array_free_to_bytes (onnx);
 }
 
-/* g_file_set_contents writes a temporary file and renames it over the old
- * one; for a device or a pipe (/dev/full, /dev/stdout) that would replace the
- * device node itself (as root) instead of writing into it, so those are
- * written in place and their errors reported. */
+/* a temporary file, synced and renamed over the old one; a device or a
+ * pipe written into; a link followed (nnb-file-write.h) */
 static gboolean
 set_contents (const char *path, const char *data, gsize size, GError **error)
 {
-  GStatBuf st;
-  GFileSetContentsFlags flags = G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_ONLY_EXISTING;
-
-  if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
-    flags = G_FILE_SET_CONTENTS_NONE;
-  return g_file_set_contents_full (path, data, size, flags, 0666, error);
+  return nnb_file_write (path, data, size, 0666, error);
 }
 
 gboolean

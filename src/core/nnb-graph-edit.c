@@ -617,11 +617,14 @@ nnb_graph_rename (NnbGraph *graph, int index, const char *name, GError **error)
   block = graph->blocks->pdata[index];
   if (g_strcmp0 (block->name, name) == 0)
     return TRUE;
+  if (!nnb_name_check_length (name, "name", error))
+    return FALSE;
   if (!nnb_is_python_identifier (name))
     {
+      g_autofree char *shown = nnb_quote_short (name);
       g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH,
                    "'%s' cannot be a name: use a Python identifier such as fc1 or head (letters, digits and _, not starting with a digit, not a keyword).",
-                   name != NULL ? name : "");
+                   shown);
       return FALSE;
     }
   /* self.forward = nn.Linear(…) would hide the method and break the model */

@@ -4,10 +4,12 @@
 #include <errno.h>
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nnb-error.h"
+#include "nnb-file-read.h"
 #include "nnb-lesson.h"
 
 #define RESOURCE_BASE "/io/github/nnblocks/NNBlocks/"
@@ -199,16 +201,22 @@ only_attributes (GMarkupParseContext *context, const char *element, const char *
   return TRUE;
 }
 
+static const char *const no_attributes[] = { NULL };
+
+/* NaN and infinities are not numbers a lesson means ("nan" would train
+ * with a NaN learning rate); min is the smallest value allowed, or -INFINITY. */
 static gboolean
 parse_double (GMarkupParseContext *context, const char *element, const char *name,
-              const char *text, double *out, GError **error)
+              const char *text, double min, double *out, GError **error)
 {
   char *end = NULL;
 
   errno = 0;
   *out = g_ascii_strtod (text, &end);
-  if (errno != 0 || end == text || *end != '\0')
+  if (errno != 0 || end == text || *end != '\0' || !isfinite (*out))
     return set_error (context, error, _("The %s of <%s> must be a number, not “%s”."), name, element, text);
+  if (*out < min)
+    return set_error (context, error, _("The %s of <%s> must be %g or more, not “%s”."), name, element, min, text);
   return TRUE;
 }
 
@@ -315,8 +323,12 @@ parse_check (GMarkupParseContext *context, NnbLessonStep *step, const char **nam
     return set_error (context, error, _("“%s” is not a kind of check NN Blocks knows."), kind);
 
   check->value = -1;
-  if (value != NULL && !parse_double (context, "check", "value", value, &check->value, error))
+  /* counts, a std and a loss are never negative */
+  if (value != NULL && !parse_double (context, "check", "value", value, 0, &check->value, error))
     return FALSE;
+  if (value != NULL && (check->kind == NNB_LESSON_CHECK_PARAMETER_COUNT || check->kind == NNB_LESSON_CHECK_HIDDEN_LAYERS) &&
+      check->value != floor (check->value))
+    return set_error (context, error, _("The value of a %s check must be a whole number, not “%s”."), kind, value);
   if (input != NULL && !parse_shape (context, "check", input, &check->ndim, check->input, error))
     return FALSE;
   /* copied into the check only once it is whole: g_autofree frees the
@@ -425,7 +437,8 @@ parse_settings (GMarkupParseContext *context, NnbLessonStep *step, const char **
     }
   if ((text = attribute (names, values, "lr")) != NULL)
     {
-      if (!parse_double (context, "settings", "lr", text, &step->lr, error))
+      /* lr = 0 is allowed, as in PyTorch */
+      if (!parse_double (context, "settings", "lr", text, 0, &step->lr, error))
         return FALSE;
       step->has_lr = TRUE;
     }
@@ -438,7 +451,7 @@ parse_settings (GMarkupParseContext *context, NnbLessonStep *step, const char **
     }
   if ((text = attribute (names, values, "until-loss")) != NULL)
     {
-      if (!parse_double (context, "settings", "until-loss", text, &step->until_loss, error))
+      if (!parse_double (context, "settings", "until-loss", text, 0, &step->until_loss, error))
         return FALSE;
       step->has_until_loss = TRUE;
     }
@@ -475,18 +488,22 @@ parse_data (GMarkupParseContext *context, NnbLessonStep *step, const char **name
         return FALSE;
       step->data.n = number;
     }
-  if ((text = attribute (names, values, "a")) != NULL && !parse_double (context, "data", "a", text, &step->data.a, error))
+  if ((text = attribute (names, values, "a")) != NULL && !parse_double (context, "data", "a", text, -INFINITY, &step->data.a, error))
     return FALSE;
-  if ((text = attribute (names, values, "b")) != NULL && !parse_double (context, "data", "b", text, &step->data.b, error))
+  if ((text = attribute (names, values, "b")) != NULL && !parse_double (context, "data", "b", text, -INFINITY, &step->data.b, error))
     return FALSE;
-  if ((text = attribute (names, values, "c")) != NULL && !parse_double (context, "data", "c", text, &step->data.c, error))
+  if ((text = attribute (names, values, "c")) != NULL && !parse_double (context, "data", "c", text, -INFINITY, &step->data.c, error))
     return FALSE;
   if ((text = attribute (names, values, "noise")) != NULL &&
-      !parse_double (context, "data", "noise", text, &step->data.noise, error))
+      !parse_double (context, "data", "noise", text, 0, &step->data.noise, error))
     return FALSE;
-  if ((text = attribute (names, values, "x-max")) != NULL &&
-      !parse_double (context, "data", "x-max", text, &step->data.x_max, error))
-    return FALSE;
+  if ((text = attribute (names, values, "x-max")) != NULL)
+    {
+      if (!parse_double (context, "data", "x-max", text, 0, &step->data.x_max, error))
+        return FALSE;
+      if (step->data.x_max <= 0)
+        return set_error (context, error, _("The x-max of <data> must be more than 0, not “%s”."), text);
+    }
   return TRUE;
 }
 
@@ -499,6 +516,7 @@ start_element (GMarkupParseContext *context, const char *element, const char **n
 
   if (!state->in_lesson)
     {
+      static const char *const allowed[] = { "version", NULL };
       const char *version;
       int64_t number;
 
@@ -507,6 +525,8 @@ start_element (GMarkupParseContext *context, const char *element, const char **n
           set_error (context, error, _("A lesson file starts with <lesson>, not <%s>."), element);
           return;
         }
+      if (!only_attributes (context, "lesson", names, allowed, error))
+        return;
       version = attribute (names, values, "version");
       if (version != NULL)
         {
@@ -532,14 +552,19 @@ start_element (GMarkupParseContext *context, const char *element, const char **n
 
   if (g_str_equal (element, "title"))
     {
+      if (!only_attributes (context, element, names, no_attributes, error))
+        return;
       state->target = step != NULL ? TEXT_STEP_TITLE : TEXT_LESSON_TITLE;
       g_string_truncate (state->text, 0);
       return;
     }
   if (g_str_equal (element, "step"))
     {
+      static const char *const allowed[] = { "id", NULL };
       const char *id = attribute (names, values, "id");
 
+      if (!only_attributes (context, "step", names, allowed, error))
+        return;
       if (step != NULL)
         {
           set_error (context, error, _("A <step> cannot be inside another step."));
@@ -571,13 +596,18 @@ start_element (GMarkupParseContext *context, const char *element, const char **n
 
   if (g_str_equal (element, "p") || g_str_equal (element, "code"))
     {
+      if (!only_attributes (context, element, names, no_attributes, error))
+        return;
       state->target = g_str_equal (element, "p") ? TEXT_PARAGRAPH : TEXT_CODE;
       g_string_truncate (state->text, 0);
     }
   else if (g_str_equal (element, "keep"))
     {
+      static const char *const allowed[] = { "label", NULL };
       const char *label = attribute (names, values, "label");
 
+      if (!only_attributes (context, "keep", names, allowed, error))
+        return;
       if (label == NULL)
         {
           set_error (context, error, _("<keep> needs a label=\"…\" to compare against later."));
@@ -631,9 +661,12 @@ start_element (GMarkupParseContext *context, const char *element, const char **n
     parse_show (context, step, names, values, error);
   else if (g_str_equal (element, "mistake"))
     {
+      static const char *const allowed[] = { "kind", "input", NULL };
       const char *kind = attribute (names, values, "kind");
       const char *input = attribute (names, values, "input");
 
+      if (!only_attributes (context, "mistake", names, allowed, error))
+        return;
       if (g_strcmp0 (kind, "forward") == 0)
         {
           step->mistake = NNB_LESSON_MISTAKE_FORWARD;
@@ -652,7 +685,10 @@ start_element (GMarkupParseContext *context, const char *element, const char **n
         set_error (context, error, _("<mistake> needs a kind: forward, device or accumulate."));
     }
   else if (g_str_equal (element, "train"))
-    step->train = TRUE;
+    {
+      if (only_attributes (context, "train", names, no_attributes, error))
+        step->train = TRUE;
+    }
   else if (g_str_equal (element, "check"))
     parse_check (context, step, names, values, error);
   else
@@ -721,6 +757,36 @@ text (GMarkupParseContext *context, const char *text, gsize len, gpointer user_d
     g_string_append_len (state->text, text, len);
 }
 
+/* A lesson is UTF-8 text. GMarkup's own checks cannot be relied on for it:
+ * GLib 2.74 refuses a CDATA section that is not UTF-8 by setting the error
+ * and still returning TRUE, and the next error is then set over the first
+ * (tests/fuzz/regressions/lesson/invalid-utf8-in-cdata*.lesson). So the
+ * bytes are checked before GMarkup sees them, and the place is named. */
+static gboolean
+check_utf8 (const char *xml, gsize length, GError **error)
+{
+  const char *end = NULL;
+  int line = 1, column = 1;
+
+  if (g_utf8_validate_len (xml, length, &end))
+    return TRUE;
+  for (const char *p = xml; p < end; p = g_utf8_next_char (p))
+    {
+      if (*p == '\n')
+        {
+          line++;
+          column = 1;
+        }
+      else
+        column++;
+    }
+  g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_PARSE,
+               _("Line %d, character %d: a lesson is UTF-8 text, but the file has the byte 0x%02x there. "
+                 "Save it as UTF-8."),
+               line, column, (guint) (guchar) *end);
+  return FALSE;
+}
+
 NnbLesson *
 nnb_lesson_new_from_data (const char *id, const char *xml, gssize length,
                           const char *base_dir, GError **error)
@@ -729,24 +795,33 @@ nnb_lesson_new_from_data (const char *id, const char *xml, gssize length,
   g_autoptr (NnbLesson) lesson = lesson_new (id);
   g_autoptr (GMarkupParseContext) context = NULL;
   g_autoptr (GString) buffer = g_string_new (NULL);
+  g_autoptr (GError) local = NULL;
   ParseState state = { lesson, NULL, TEXT_NONE, buffer, FALSE };
 
   g_return_val_if_fail (id != NULL && xml != NULL, NULL);
 
+  if (length < 0)
+    length = (gssize) strlen (xml);
+  if (!check_utf8 (xml, (gsize) length, error))
+    return NULL;
   lesson->base_dir = g_strdup (base_dir);
   context = g_markup_parse_context_new (&parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &state, NULL);
-  if (!g_markup_parse_context_parse (context, xml, length, error) ||
-      !g_markup_parse_context_end_parse (context, error))
+  /* the error, not only the return value: GMarkup may set one and go on */
+  if (!g_markup_parse_context_parse (context, xml, length, &local) || local != NULL ||
+      !g_markup_parse_context_end_parse (context, &local) || local != NULL)
     {
+      if (local == NULL)
+        g_set_error (&local, NNB_FILE_ERROR, NNB_FILE_ERROR_PARSE, _("The lesson cannot be read."));
       /* GMarkup quotes invalid UTF-8 as it found it, and GTK will not show
        * such a message (tests/fuzz/regressions/lesson/) */
-      if (error != NULL && *error != NULL && !g_utf8_validate ((*error)->message, -1, NULL))
+      if (!g_utf8_validate (local->message, -1, NULL))
         {
-          char *valid = g_utf8_make_valid ((*error)->message, -1);
+          char *valid = g_utf8_make_valid (local->message, -1);
 
-          g_free ((*error)->message);
-          (*error)->message = valid;
+          g_free (local->message);
+          local->message = valid;
         }
+      g_propagate_error (error, g_steal_pointer (&local));
       return NULL;
     }
   if (lesson->title == NULL)
@@ -782,11 +857,9 @@ nnb_lesson_new_from_file (const char *path, GError **error)
   gsize length;
   NnbLesson *lesson;
 
-  if (!g_file_get_contents (path, &contents, &length, &local))
-    {
-      g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_IO, _("Could not read the lesson “%s”: %s"), path, local->message);
-      return NULL;
-    }
+  /* only a regular file: a pipe named NAME.lesson would hang the app */
+  if (!nnb_file_read (path, NNB_FILE_READ_MAX_LESSON_MB, &contents, &length, error))
+    return NULL;
   lesson = nnb_lesson_new_from_data (id, contents, length, dir, &local);
   if (lesson == NULL)
     g_set_error (error, local->domain, local->code, _("The lesson “%s” cannot be read. %s"), path, local->message);

@@ -68,6 +68,25 @@ nnb_model_invalidate (NnbModel *model)
 }
 
 gboolean
+nnb_name_check_length (const char *name, const char *what, GError **error)
+{
+  g_autofree char *shown = NULL;
+  gsize bytes;
+
+  if (name == NULL)
+    return TRUE;
+  /* no name of more characters than this has fewer bytes; stop counting there */
+  bytes = strnlen (name, NNB_NAME_MAX_CHARS * 4 + 1);
+  if (g_utf8_strlen (name, bytes) <= NNB_NAME_MAX_CHARS && name[bytes] == '\0')
+    return TRUE;
+  shown = nnb_quote_short (name);
+  g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH,
+               "A %s can be at most %d characters long; '%s' is longer. Choose a shorter name.",
+               what, NNB_NAME_MAX_CHARS, shown);
+  return FALSE;
+}
+
+gboolean
 nnb_is_python_identifier (const char *name)
 {
   static const char *const keywords[] = {
@@ -125,11 +144,14 @@ nnb_model_register_module (NnbModel *model, const char *name, NnbModule *module,
                    "This model is a single %s; it cannot hold another module.", model->class_name);
       return FALSE;
     }
+  if (!nnb_name_check_length (name, "module name", error))
+    return FALSE;
   if (!module_name_allowed (model, name))
     {
+      g_autofree char *shown = nnb_quote_short (name);
       g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH,
                    "'%s' cannot be a module name: use a Python identifier such as fc1 or head (letters, digits and _, not starting with a digit).",
-                   name);
+                   shown);
       return FALSE;
     }
   if (!nnb_module_attribute_check (name, error))
@@ -220,6 +242,8 @@ nnb_model_add_node (NnbModel *model, NnbNodeKind kind, const char *name,
       g_set_error_literal (error, NNB_ERROR, NNB_ERROR_GRAPH, "Every block needs a name.");
       return -1;
     }
+  if (!nnb_name_check_length (name, "block name", error))
+    return -1;
   if (nnb_model_find_node (model, name) >= 0)
     {
       g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH,

@@ -158,6 +158,15 @@ gboolean nnb_model_apply_init (NnbModel *model, NnbInitMethod weight_method,
 /* Tells whether a string is a valid Python identifier (and not a keyword). */
 gboolean nnb_is_python_identifier (const char *name);
 
+/* The longest name a module, a block or a parameter may have, in
+ * characters (docs/file-format.md): longer ones are refused, so a name
+ * never makes a message or a diagram that cannot be read. */
+#define NNB_NAME_MAX_CHARS 64
+
+/* Refuses a name longer than NNB_NAME_MAX_CHARS: "what" names the kind of
+ * name ("module name", "block name") in the message. */
+gboolean nnb_name_check_length (const char *name, const char *what, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnbModel, nnb_model_unref)
 
 G_END_DECLS

@@ -63,13 +63,22 @@ add_parameter (NnbModule *module, const char *name, int ndim, const int64_t *sha
 {
   NnbParameter *param;
   NnbTensor *value = nnb_tensor_new (ndim, shape, nnb_device_cpu (), error);
+  NnbTensor *grad;
 
   if (value == NULL)
     return NULL;
+  /* the gradient doubles what the layer needs: a weight that fits does not
+   * promise that its gradient does */
+  grad = nnb_tensor_new (ndim, shape, nnb_device_cpu (), error);
+  if (grad == NULL)
+    {
+      nnb_tensor_unref (value);
+      return NULL;
+    }
   param = g_new0 (NnbParameter, 1);
   param->name = g_strdup (name);
   param->value = value;
-  param->grad = nnb_tensor_new_cpu (ndim, shape);
+  param->grad = grad;
   param->requires_grad = TRUE;
   g_ptr_array_add (module->parameters, param);
   return param;

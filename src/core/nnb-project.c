@@ -23,13 +23,16 @@
 #include <sys/stat.h>
 #include <glib/gstdio.h>
 #include "nnb-error.h"
+#include "nnb-file-read.h"
+#include "nnb-file-write.h"
+#include "nnb-json-guard.h"
 #include "nnb-module-attributes.h"
 
 /* Limits that keep a hand-written typo (a size of 1e12) from exhausting the
  * machine; far beyond anything a lesson uses. */
 #define MAX_FEATURES ((int64_t) 1000000)
 #define MAX_POINTS ((int64_t) 10000000)
-#define MAX_EPOCHS ((int64_t) 100000000)
+#define MAX_EPOCHS ((int64_t) NNB_PROJECT_MAX_EPOCHS)
 #define MAX_MODULES 1000
 #define MAX_NODES 1000
 #define MAX_DEPTH 16
@@ -63,6 +66,22 @@ nnb_project_free (NnbProject *project)
 }
 
 /* ------------------------------------------------------- error helpers */
+
+/* A user's text as a message quotes it (nnb_quote_short: at most
+ * NNB_QUOTE_MAX_CHARS characters, valid UTF-8), for use as a printf
+ * argument: a small ring per thread, so one message may quote up to four
+ * such pieces. A 1 MB field name must not make a 1 MB message. */
+static const char *
+quoted (const char *text)
+{
+  static _Thread_local char ring[4][NNB_QUOTE_MAX_CHARS * 4 + 8];
+  static _Thread_local unsigned next;
+  g_autofree char *shown = nnb_quote_short (text != NULL ? text : "");
+  char *slot = ring[next++ % G_N_ELEMENTS (ring)];
+
+  g_strlcpy (slot, shown, sizeof ring[0]);
+  return slot;
+}
 
 /* Sets "where: message", or just the message at the top level. */
 static gboolean G_GNUC_PRINTF (4, 5)
@@ -218,7 +237,7 @@ check_fields (JsonObject *object, const char *where, const char *const *allowed,
         continue;
       g_autofree char *known = join_words (allowed);
       return fail (error, NNB_FILE_ERROR_INVALID, where,
-                   "unknown field \"%s\"; the fields here are %s.", key, known);
+                   "unknown field \"%s\"; the fields here are %s.", quoted (key), known);
     }
   return TRUE;
 }
@@ -333,7 +352,20 @@ static gboolean
 read_number (JsonObject *object, const char *where, const char *key, NumberRule rule, double *out, GError **error)
 {
   JsonNode *node = member (object, key);
-  return node == NULL || check_number (node, where, key, rule, out, error);
+
+  if (node == NULL)
+    return TRUE;
+  if (!check_number (node, where, key, rule, out, error))
+    return FALSE;
+  /* the engine computes in float32, as PyTorch's tensors do: 1e308 would
+   * become infinity there and train to "y = infx + inf" */
+  if (isinf ((float) *out))
+    {
+      g_autofree char *value = describe_node (node);
+      return fail (error, NNB_FILE_ERROR_INVALID, where,
+                   "%s is too large for a float32: %s is more than about 3.4e38 in size.", key, value);
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -437,9 +469,9 @@ parse_module_type (const char *text, const char *where, const char *key, NnbModu
     if (g_ascii_strcasecmp (text, module_types[i]) == 0)
       return fail (error, NNB_FILE_ERROR_INVALID, where,
                    "unknown %s \"%s\"; did you mean \"%s\"? (PyTorch's names are case-sensitive)",
-                   key, text, module_types[i]);
+                   key, quoted (text), module_types[i]);
   known = join_words (module_types);
-  return fail (error, NNB_FILE_ERROR_INVALID, where, "unknown %s \"%s\"; NN Blocks knows %s.", key, text, known);
+  return fail (error, NNB_FILE_ERROR_INVALID, where, "unknown %s \"%s\"; NN Blocks knows %s.", key, quoted (text), known);
 }
 
 static NnbModule *parse_module_fields (JsonObject *object, const char *where, const char *type_key,
@@ -500,7 +532,7 @@ parse_sequential (JsonObject *object, const char *where, int depth, GError **err
       if (name != NULL && strcmp (name, index) != 0)
         {
           fail (error, NNB_FILE_ERROR_INVALID, child_where,
-                "a Sequential's children are named by position; this one is \"%s\", not \"%s\".", index, name);
+                "a Sequential's children are named by position; this one is \"%s\", not \"%s\".", index, quoted (name));
           return NULL;
         }
       child = parse_module_fields (child_object, child_where, "type", child_fields, depth + 1, error);
@@ -622,6 +654,18 @@ parse_position (JsonObject *object, const char *where, NnbBlockPosition *pos, GE
   return TRUE;
 }
 
+/* Names hold at most NNB_NAME_MAX_CHARS characters (docs/file-format.md),
+ * checked before a name goes into "where" or any message. */
+static gboolean
+name_fits (const char *name, const char *where, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+
+  if (nnb_name_check_length (name, "name", &local))
+    return TRUE;
+  return fail (error, NNB_FILE_ERROR_INVALID, where, "%s", local->message);
+}
+
 /* First pass over the blocks: names, ops, modules and positions. */
 static gboolean
 add_node (NnbProject *project, JsonNode *json, guint index, ModelShape shape, GError **error)
@@ -640,6 +684,8 @@ add_node (NnbProject *project, JsonNode *json, guint index, ModelShape shape, GE
     return FALSE;
   if (name[0] == '\0')
     return fail (error, NNB_FILE_ERROR_INVALID, where, "name must not be empty: every block needs a name.");
+  if (!name_fits (name, where, error))
+    return FALSE;
   g_free (where);
   where = node_where (index, name);
   if (!check_fields (object, where, fields, error) ||
@@ -655,7 +701,7 @@ add_node (NnbProject *project, JsonNode *json, guint index, ModelShape shape, GE
       }
   if (!known_op)
     return fail (error, NNB_FILE_ERROR_INVALID, where,
-                 "unknown op \"%s\"; a block's op is input, call, add or output.", op);
+                 "unknown op \"%s\"; a block's op is input, call, add or output.", quoted (op));
   existing = nnb_model_find_node (model, name);
   if (existing >= 0)
     return fail (error, NNB_FILE_ERROR_INVALID, where,
@@ -671,7 +717,7 @@ add_node (NnbProject *project, JsonNode *json, guint index, ModelShape shape, GE
         module = shape == MODEL_BARE ? "" : name;
       if (nnb_model_get_module (model, module) == NULL)
         return fail (error, NNB_FILE_ERROR_INVALID, where,
-                     "it calls the module \"%s\", but model.modules has no module of that name.", module);
+                     "it calls the module \"%s\", but model.modules has no module of that name.", quoted (module));
     }
   if (nnb_model_add_node (model, kind, name, kind == NNB_NODE_CALL ? module : NULL, error) < 0)
     return FALSE;
@@ -717,15 +763,15 @@ wire_node (NnbModel *model, JsonObject *object, guint index, GError **error)
       from_name = json_node_get_string (input);
       from = nnb_model_find_node (model, from_name);
       if (from < 0)
-        return fail (error, NNB_FILE_ERROR_INVALID, where, "its input \"%s\" is not a block of this graph.", from_name);
+        return fail (error, NNB_FILE_ERROR_INVALID, where, "its input \"%s\" is not a block of this graph.", quoted (from_name));
       if (nnb_model_get_node (model, from)->kind == NNB_NODE_OUTPUT)
         return fail (error, NNB_FILE_ERROR_INVALID, where,
-                     "its input \"%s\" is the output block, which ends the model.", from_name);
+                     "its input \"%s\" is the output block, which ends the model.", quoted (from_name));
       /* the only other refusal: a wire that closes a loop */
       if (!nnb_model_connect (model, from, index, slot, NULL))
         return fail (error, NNB_FILE_ERROR_INVALID, where,
                      "taking its input from \"%s\" makes a loop; data must flow from the input to the output without coming back.",
-                     from_name);
+                     quoted (from_name));
     }
   return TRUE;
 }
@@ -810,17 +856,19 @@ parse_modules (NnbProject *project, JsonObject *object, ModelShape shape, GError
         return FALSE;
       if (name == NULL)
         name = index; /* nn.Sequential's own names */
+      if (!name_fits (name, where, error))
+        return FALSE;
       g_free (where);
       where = g_strdup_printf ("model.modules[%u] (%s)", i, name);
       if (shape == MODEL_SUBCLASS && !nnb_is_python_identifier (name))
         return fail (error, NNB_FILE_ERROR_INVALID, where,
                      "\"%s\" cannot be a module name: use a Python identifier such as fc1 or head "
-                     "(letters, digits and _, not starting with a digit).", name);
+                     "(letters, digits and _, not starting with a digit).", quoted (name));
       if (shape == MODEL_SUBCLASS && !nnb_module_attribute_check (name, &taken))
         return fail (error, NNB_FILE_ERROR_INVALID, where, "%s", taken->message);
       if (shape == MODEL_SEQUENTIAL && strspn (name, "0123456789") != strlen (name))
         return fail (error, NNB_FILE_ERROR_INVALID, where,
-                     "a Sequential names its modules by position (0, 1, 2…), not \"%s\".", name);
+                     "a Sequential names its modules by position (0, 1, 2…), not \"%s\".", quoted (name));
       for (guint k = 0; k < model->module_names->len; k++)
         if (strcmp (model->module_names->pdata[k], name) == 0)
           return fail (error, NNB_FILE_ERROR_INVALID, where,
@@ -872,7 +920,8 @@ parse_model (NnbProject *project, JsonNode *node, GError **error)
   ModelShape shape;
   JsonNode *graph;
 
-  if (object == NULL || !read_string (object, "model", "class", TRUE, &class_name, error))
+  if (object == NULL || !read_string (object, "model", "class", TRUE, &class_name, error) ||
+      !name_fits (class_name, "model.class", error))
     return FALSE;
   if (strcmp (class_name, "Sequential") == 0)
     shape = MODEL_SEQUENTIAL;
@@ -882,7 +931,7 @@ parse_model (NnbProject *project, JsonNode *node, GError **error)
     shape = MODEL_SUBCLASS;
   else
     return fail (error, NNB_FILE_ERROR_INVALID, "model",
-                 "class must be a Python class name such as MLP or SineNet, not \"%s\".", class_name);
+                 "class must be a Python class name such as MLP or SineNet, not \"%s\".", quoted (class_name));
 
   g_clear_pointer (&project->model, nnb_model_unref);
   project->model = nnb_model_new (class_name);
@@ -930,7 +979,7 @@ parse_init_method (JsonObject *object, const char *key, NnbInitMethod *out, GErr
   if (!nnb_init_method_from_string (text, out))
     return fail (error, NNB_FILE_ERROR_INVALID, "init",
                  "unknown %s method \"%s\"; use default, xavier_uniform_, xavier_normal_, kaiming_uniform_, "
-                 "kaiming_normal_, zeros_, ones_, constant_, normal_ or uniform_.", key, text);
+                 "kaiming_normal_, zeros_, ones_, constant_, normal_ or uniform_.", key, quoted (text));
   return TRUE;
 }
 
@@ -990,7 +1039,7 @@ parse_data (NnbProject *project, JsonNode *node, const char *base_dir, GError **
   if (!nnb_data_kind_from_string (kind_text, &kind))
     return fail (error, NNB_FILE_ERROR_INVALID, "data",
                  "unknown kind \"%s\"; NN Blocks generates line, sine, polynomial, step and sine-product data, "
-                 "or reads csv.", kind_text);
+                 "or reads csv.", quoted (kind_text));
   nnb_data_spec_clear (spec);
   nnb_data_spec_init (spec, kind);
   if (!check_fields (object, "data", data_fields (kind), error))
@@ -1062,11 +1111,11 @@ parse_training_kinds (JsonObject *object, NnbTrainingOptions *opts, GError **err
     return FALSE;
   if (optimizer != NULL && !nnb_optimizer_kind_from_string (optimizer, &kind))
     return fail (error, NNB_FILE_ERROR_INVALID, "training",
-                 "unknown optimizer \"%s\"; NN Blocks has SGD and Adam.", optimizer);
+                 "unknown optimizer \"%s\"; NN Blocks has SGD and Adam.", quoted (optimizer));
   nnb_optimizer_options_init (&opts->optimizer, kind);
   if (loss != NULL && !nnb_loss_kind_from_string (loss, &opts->loss))
     return fail (error, NNB_FILE_ERROR_INVALID, "training",
-                 "unknown loss \"%s\"; NN Blocks has MSELoss and L1Loss.", loss);
+                 "unknown loss \"%s\"; NN Blocks has MSELoss and L1Loss.", quoted (loss));
   if (device != NULL)
     {
       g_autoptr (GError) local = NULL;
@@ -1138,7 +1187,7 @@ static gboolean
 parse_one_weight (NnbParameter *param, const char *name, JsonNode *node, GError **error)
 {
   static const char *const fields[] = { "shape", "data", NULL };
-  g_autofree char *where = g_strdup_printf ("weights[\"%s\"]", name);
+  g_autofree char *where = g_strdup_printf ("weights[\"%s\"]", quoted (name));
   g_autofree char *expected = shape_list (param->value->ndim, param->value->shape);
   g_autofree float *values = NULL;
   JsonObject *object = require_object (node, where, error);
@@ -1204,7 +1253,7 @@ parse_weights (NnbProject *project, JsonNode *node, GError **error)
   for (GList *l = names; l != NULL; l = l->next)
     if (nnb_model_get_parameter (project->model, l->data) == NULL)
       return fail (error, NNB_FILE_ERROR_MISMATCH, "weights",
-                   "\"%s\" is not a parameter of this model.", (const char *) l->data);
+                   "\"%s\" is not a parameter of this model.", quoted ((const char *) l->data));
   for (guint i = 0; i < params->len; i++)
     {
       NnbNamedParameter *named = params->pdata[i];
@@ -1221,32 +1270,60 @@ parse_weights (NnbProject *project, JsonNode *node, GError **error)
 
 /* ------------------------------------------------------------- reading */
 
-/* json-glib reports a cut-off file at its last token, in words about that
- * token; whether brackets or a string are still open says it plainly. */
-static gboolean
-json_is_cut_off (const char *text, gsize length)
+/* What is still open where the text ends: brackets, a string. */
+typedef struct
 {
-  int depth = 0;
-  gboolean in_string = FALSE;
+  int depth;
+  gboolean in_string;
+  char last;
+  int last_line; /* of the last character that is not white space */
+  int end_line, end_column; /* just after it */
+  gboolean closed; /* a '}' or ']', then a new line, ends the text */
+} JsonEnd;
 
+static void
+json_end (const char *text, gsize length, JsonEnd *end)
+{
+  int line = 1, column = 1;
+
+  *end = (JsonEnd) { 0 };
   for (gsize i = 0; i < length; i++)
     {
       char c = text[i];
-      if (in_string)
+      if (end->in_string)
         {
-          if (c == '\\')
-            i++;
+          if (c == '\\' && i + 1 < length)
+            {
+              i++;
+              column++;
+            }
           else if (c == '"')
-            in_string = FALSE;
+            end->in_string = FALSE;
         }
       else if (c == '"')
-        in_string = TRUE;
+        end->in_string = TRUE;
       else if (c == '{' || c == '[')
-        depth++;
+        end->depth++;
       else if (c == '}' || c == ']')
-        depth--;
+        end->depth--;
+      if (c == '\n')
+        {
+          end->closed = end->closed || end->last == '}' || end->last == ']';
+          line++;
+          column = 1;
+          continue;
+        }
+      if (((guchar) c & 0xc0) != 0x80)
+        column++;
+      if (!g_ascii_isspace (c))
+        {
+          end->last = c;
+          end->closed = FALSE;
+          end->last_line = line;
+          end->end_line = line;
+          end->end_column = column;
+        }
     }
-  return in_string || depth > 0;
 }
 
 /* json-glib's words for the common slips, said for a student; other
@@ -1279,13 +1356,25 @@ json_error (const GError *parse_error, const char *text, gsize length, GError **
   const char *marker = strstr (parse_error->message, ": Parse error: ");
   g_autofree char *problem = NULL;
   int line = 0, column = 0;
+  gboolean placed;
+  JsonEnd end;
 
-  if (json_is_cut_off (text, length))
+  json_end (text, length, &end);
+  /* json-glib says "<data>:LINE:COL: Parse error: what" */
+  placed = marker != NULL && sscanf (parse_error->message, "<data>:%d:%d:", &line, &column) == 2;
+  /* A file cut short stops in the middle of something; one that ends on a
+   * closing bracket and a new line was saved whole, only missing a bracket
+   * or a quote, and json-glib's place for the slip says where to look. */
+  if ((end.in_string || end.depth > 0) && !end.closed)
     return fail (error, NNB_FILE_ERROR_PARSE, NULL,
                  "The file ends too early: it stops in the middle of the project, "
                  "so it was probably not saved completely.");
-  /* json-glib says "<data>:LINE:COL: Parse error: what" */
-  if (marker != NULL && sscanf (parse_error->message, "<data>:%d:%d:", &line, &column) == 2)
+  if (end.depth > 0 && !end.in_string && (!placed || line >= end.last_line))
+    return fail (error, NNB_FILE_ERROR_PARSE, NULL,
+                 "This is not a valid project file: the JSON ends at line %d, column %d with %d bracket%s "
+                 "still open; a '}' or ']' is missing.",
+                 end.end_line, end.end_column, end.depth, end.depth == 1 ? "" : "s");
+  if (placed)
     {
       problem = json_problem (parse_error, marker + strlen (": Parse error: "));
       return fail (error, NNB_FILE_ERROR_PARSE, NULL,
@@ -1353,11 +1442,17 @@ load_from_data (const char *text, gsize length, const char *base_dir, GError **e
   g_autoptr (NnbProject) project = NULL;
   JsonNode *root;
 
+  /* before json-glib, whose recursive parser a deeply nested file would
+   * crash; after it, what it would silently get wrong */
+  if (!nnb_json_check_nesting (text, length, "project file", error))
+    return NULL;
   if (!json_parser_load_from_data (parser, text, length, &parse_error))
     {
       json_error (parse_error, text, length, error);
       return NULL;
     }
+  if (!nnb_json_check_members (text, length, error))
+    return NULL;
   root = json_parser_get_root (parser);
   if (root == NULL)
     {
@@ -1389,16 +1484,13 @@ nnb_project_load (const char *path, GError **error)
 {
   g_autofree char *text = NULL;
   g_autofree char *base_dir = NULL;
-  g_autoptr (GError) io_error = NULL;
   gsize length = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (!g_file_get_contents (path, &text, &length, &io_error))
-    {
-      g_set_error_literal (error, NNB_FILE_ERROR, NNB_FILE_ERROR_IO, io_error->message);
-      return NULL;
-    }
+  /* a pipe would hang, a device fill the memory (a lesson's file="…" too) */
+  if (!nnb_file_read (path, NNB_FILE_READ_MAX_PROJECT_MB, &text, &length, error))
+    return NULL;
   base_dir = g_path_get_dirname (path);
   return load_from_data (text, length, base_dir, error);
 }
@@ -1757,19 +1849,12 @@ nnb_project_to_data (NnbProject *project, gboolean with_weights, gsize *length, 
   return project_to_text (project, with_weights, NULL, length, error);
 }
 
-/* g_file_set_contents writes a temporary file and renames it over the old
- * one; for a device or a pipe (/dev/full, /dev/stdout) that would replace the
- * device node itself (as root) instead of writing into it, so those are
- * written in place and their errors reported. */
+/* a temporary file, synced and renamed over the old one; a device or a
+ * pipe written into; a link followed (nnb-file-write.h) */
 static gboolean
 set_contents (const char *path, const char *data, gsize size, GError **error)
 {
-  GStatBuf st;
-  GFileSetContentsFlags flags = G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_ONLY_EXISTING;
-
-  if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
-    flags = G_FILE_SET_CONTENTS_NONE;
-  return g_file_set_contents_full (path, data, size, flags, 0666, error);
+  return nnb_file_write (path, data, size, 0666, error);
 }
 
 gboolean

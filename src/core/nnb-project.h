@@ -19,6 +19,10 @@ G_BEGIN_DECLS
 
 #define NNB_PROJECT_FORMAT_VERSION 1
 
+/* The largest "epochs" (and "log_every") a project file may hold; the CLI
+ * refuses more, so that what it saves always loads again. */
+#define NNB_PROJECT_MAX_EPOCHS 100000000
+
 typedef struct
 {
   double x, y; /* block position in the diagram, in diagram units */
@@ -48,7 +52,7 @@ void nnb_project_free (NnbProject *project);
  * sentence that says what is wrong and where. */
 NnbProject *nnb_project_load (const char *path, GError **error);
 NnbProject *nnb_project_load_from_data (const char *json, gsize length, GError **error);
-/* Saves atomically (g_file_set_contents): a crash never leaves half a file. */
+/* Saves atomically (nnb_file_write): a crash or a full disk never leaves half a file. */
 gboolean nnb_project_save (NnbProject *project, const char *path, gboolean with_weights, GError **error);
 char *nnb_project_to_data (NnbProject *project, gboolean with_weights, gsize *length, GError **error);
 

@@ -14,14 +14,19 @@
  * that must check every offset before use cannot allow. */
 #include "nnb-safetensors.h"
 
+#include "nnb-file-read.h"
+
 #include <string.h>
 #include <sys/stat.h>
 #include <glib/gstdio.h>
 #include "nnb-error.h"
+#include "nnb-json-guard.h"
+#include "nnb-file-write.h"
 
 /* Past this depth a header is not a safetensors header; refusing it keeps
- * a hostile file from exhausting the stack. */
-#define MAX_JSON_DEPTH 64
+ * a hostile file from exhausting the stack (the same limit as every JSON
+ * NN Blocks reads, nnb-json-guard.h). */
+#define MAX_JSON_DEPTH NNB_JSON_MAX_DEPTH
 
 /* ---------------------------------------------------------------------- */
 /* Writing                                                                */
@@ -107,19 +112,12 @@ nnb_safetensors_serialize_model (NnbModel *model, GError **error)
   return g_byte_array_free_to_bytes (g_steal_pointer (&file));
 }
 
-/* g_file_set_contents writes a temporary file and renames it over the old
- * one; for a device or a pipe (/dev/full, /dev/stdout) that would replace the
- * device node itself (as root) instead of writing into it, so those are
- * written in place and their errors reported. */
+/* a temporary file, synced and renamed over the old one; a device or a
+ * pipe written into; a link followed (nnb-file-write.h) */
 static gboolean
 set_contents (const char *path, const char *data, gsize size, GError **error)
 {
-  GStatBuf st;
-  GFileSetContentsFlags flags = G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_ONLY_EXISTING;
-
-  if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
-    flags = G_FILE_SET_CONTENTS_NONE;
-  return g_file_set_contents_full (path, data, size, flags, 0666, error);
+  return nnb_file_write (path, data, size, 0666, error);
 }
 
 gboolean
@@ -133,8 +131,8 @@ nnb_safetensors_save_model (NnbModel *model, const char *path, GError **error)
   if (bytes == NULL)
     return FALSE;
   data = g_bytes_get_data (bytes, &size);
-  /* g_file_set_contents writes a temporary file and renames it: a crash
-   * never leaves half a weights file behind */
+  /* written beside and renamed: a crash or a full disk never leaves half
+   * a weights file behind */
   if (!set_contents (path, data, size, &local))
     {
       g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_IO,
@@ -921,6 +919,8 @@ nnb_safetensors_parse (const guint8 *data, gsize length, GError **error)
                    header_len, length - 8);
       return NULL;
     }
+  if (!nnb_json_check_nesting ((const char *) data + 8, header_len, "safetensors header", error))
+    return NULL;
   infos = read_header ((const char *) data + 8, header_len, error);
   if (infos == NULL)
     return NULL;
@@ -953,7 +953,8 @@ nnb_safetensors_load (const char *path, GError **error)
   gsize length;
   GHashTable *tensors;
 
-  if (!g_file_get_contents (path, &contents, &length, &local))
+  /* a regular file only: a pipe would wait forever, /dev/zero never end */
+  if (!nnb_file_read (path, NNB_FILE_READ_MAX_PROJECT_MB, &contents, &length, &local))
     {
       g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_IO,
                    "Cannot read the weights: %s", local->message);

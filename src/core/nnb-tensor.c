@@ -141,7 +141,15 @@ nnb_tensor_to (const NnbTensor *tensor, NnbDevice device, GError **error)
   else
     {
       /* GPU to another GPU: through the host */
-      g_autofree float *host = g_new (float, tensor->numel);
+      g_autofree float *host = g_try_new (float, tensor->numel);
+      if (host == NULL)
+        {
+          g_set_error (error, NNB_ERROR, NNB_ERROR_OUT_OF_MEMORY,
+                       "DefaultCPUAllocator: can't allocate memory: you tried to allocate %" G_GSIZE_FORMAT " bytes.",
+                       (gsize) tensor->numel * sizeof (float));
+          nnb_tensor_unref (copy);
+          return NULL;
+        }
       src_backend->download (host, tensor->data, tensor->numel);
       dst_backend->upload (copy->data, host, tensor->numel);
     }

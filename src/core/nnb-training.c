@@ -190,13 +190,43 @@ gather_rows (NnbTensor *dst, const NnbTensor *src, const int64_t *perm, int64_t 
     backend->copy (dst->data + r * cols, src->data + perm[start + r] * cols, cols);
 }
 
-static void
-set_diverged (NnbTraining *t, double loss, GError **error)
+/* A rate worth trying after lr diverged: the largest power of ten that is
+ * at most lr / 10 (halving 1e30 gives "5e+29", which diverges just the
+ * same), written as a person would type it: "1", "0.01", "1e29". NULL
+ * when there is none to give (lr 0, or so small that lr / 10 is 0). */
+static char *
+smaller_learning_rate (double lr)
 {
+  double target = lr / 10;
+  int e;
+
+  if (!(target > 0) || !isfinite (target))
+    return NULL;
+  e = (int) floor (log10 (target));
+  /* log10 rounds: make 10^e the largest power of ten ≤ target */
+  if (pow (10, e + 1) <= target)
+    e++;
+  if (pow (10, e) > target)
+    e--;
+  if (!(pow (10, e) > 0))
+    return NULL;
+  if (e >= 5 || e <= -5)
+    return g_strdup_printf ("1e%d", e);
+  if (e >= 0)
+    return g_strdup_printf ("%.0f", pow (10, e));
+  return g_strdup_printf ("%.*f", -e, pow (10, e));
+}
+
+static void
+set_diverged (NnbTraining *t, int epoch, const char *what, GError **error)
+{
+  g_autofree char *advice = smaller_learning_rate (t->options.optimizer.lr);
+  g_autofree char *example = advice ? g_strdup_printf (", for example %s", advice) : NULL;
+
   g_set_error (error, NNB_ERROR, NNB_ERROR_DIVERGED,
-               "Training diverged at epoch %d: the loss became nan. The learning rate (%g) is too large for this model, "
-               "so each step overshoots and the weights blow up. Try a smaller learning rate, for example %g.",
-               t->epoch, t->options.optimizer.lr, t->options.optimizer.lr / 2);
+               "Training diverged at epoch %d: %s. The learning rate (%g) is too large for this model, "
+               "so each step overshoots and the weights blow up. Try a smaller learning rate%s.",
+               epoch, what, t->options.optimizer.lr, example ? example : "");
 }
 
 gboolean
@@ -241,7 +271,7 @@ nnb_training_epoch (NnbTraining *t, double *loss_out, GError **error)
     {
       /* keep the last weights that gave a loss that was a number */
       copy_parameters (t, FALSE);
-      set_diverged (t, loss, error);
+      set_diverged (t, t->epoch, "the loss became nan", error);
       if (loss_out)
         *loss_out = loss;
       return FALSE;
@@ -250,6 +280,31 @@ nnb_training_epoch (NnbTraining *t, double *loss_out, GError **error)
   if (loss_out)
     *loss_out = loss;
   return TRUE;
+}
+
+gboolean
+nnb_training_check_weights (NnbTraining *t, GError **error)
+{
+  GPtrArray *params = nnb_model_named_parameters (t->model);
+  gboolean finite = TRUE;
+
+  for (guint i = 0; i < params->len && finite; i++)
+    {
+      NnbTensor *value = ((NnbNamedParameter *) params->pdata[i])->param->value;
+      g_autofree float *host = g_try_new (float, value->numel);
+
+      /* no room to look: the weights stay as they are, unchecked */
+      if (host == NULL)
+        return TRUE;
+      nnb_tensor_read (value, host);
+      for (int64_t k = 0; k < value->numel && finite; k++)
+        finite = isfinite (host[k]);
+    }
+  if (finite)
+    return TRUE;
+  copy_parameters (t, FALSE);
+  set_diverged (t, MAX (t->epoch - 1, 0), "the weights became nan or infinite", error);
+  return FALSE;
 }
 
 int

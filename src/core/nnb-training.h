@@ -43,6 +43,11 @@ void nnb_training_free (NnbTraining *training);
  * NNB_ERROR_DIVERGED when the loss is NaN or infinite: the message names the
  * epoch and suggests a smaller learning rate. */
 gboolean nnb_training_epoch (NnbTraining *training, double *loss, GError **error);
+/* After the last epoch: the loss an epoch reports comes before its last
+ * step, so that step may still have left NaN or infinite weights. If it
+ * did, puts back the last weights that gave a finite loss and fails with
+ * NNB_ERROR_DIVERGED, as nnb_training_epoch does when the loss is nan. */
+gboolean nnb_training_check_weights (NnbTraining *training, GError **error);
 int nnb_training_get_epoch (const NnbTraining *training); /* epochs completed */
 NnbOptimizer *nnb_training_get_optimizer (NnbTraining *training);
 /* The loss's broadcasting warnings so far (char*, owned by the training):

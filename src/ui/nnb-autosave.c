@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "nnb-autosave.h"
+#include "nnb-file-write.h"
 #include "nnb-safetensors.h"
 
 #define SESSION_PREFIX "session-"
@@ -297,8 +298,7 @@ write_thread_inner (GTask *task, Write *write)
   /* where it came from first: a copy is never without its origin */
   if (g_strcmp0 (write->origin, write->written_origin) != 0)
     {
-      if (!g_file_set_contents_full (write->origin_path, write->origin, -1, G_FILE_SET_CONTENTS_CONSISTENT,
-                                     0600, &error))
+      if (!nnb_file_write (write->origin_path, write->origin, strlen (write->origin), 0600, &error))
         {
           g_task_return_error (task, error);
           return;
@@ -310,9 +310,8 @@ write_thread_inner (GTask *task, Write *write)
    * leaves the previous copy whole */
   if (g_strcmp0 (checksum, write->written_checksum) != 0)
     {
-      if (!g_file_set_contents_full (write->path, g_bytes_get_data (write->text, NULL),
-                                     (gssize) g_bytes_get_size (write->text), G_FILE_SET_CONTENTS_CONSISTENT,
-                                     0600, &error))
+      if (!nnb_file_write (write->path, g_bytes_get_data (write->text, NULL), g_bytes_get_size (write->text),
+                           0600, &error))
         {
           g_task_return_error (task, error);
           return;

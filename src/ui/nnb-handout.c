@@ -219,7 +219,7 @@ nnb_handout_export (const NnbHandoutContent *content, const char *path, GError *
     {
       width = NNB_HANDOUT_A4_WIDTH;
       height = NNB_HANDOUT_A4_HEIGHT;
-      surface = cairo_pdf_surface_create (path, width, height);
+      surface = nnb_picture_vector_surface_new (TRUE, width, height);
     }
   else
     {

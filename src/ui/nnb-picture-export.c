@@ -3,6 +3,8 @@
 
 #include "nnb-picture-export.h"
 
+#include "nnb-file-write.h"
+
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <gio/gio.h>
@@ -24,10 +26,8 @@ nnb_picture_export (const char *path, int width, int height,
 
   /* files get the printable style, whatever the window's theme */
   nnb_plot_style_init_default (&style);
-  if (g_str_has_suffix (lower, ".svg"))
-    surface = cairo_svg_surface_create (path, width, height);
-  else if (g_str_has_suffix (lower, ".pdf"))
-    surface = cairo_pdf_surface_create (path, width, height);
+  if (g_str_has_suffix (lower, ".svg") || g_str_has_suffix (lower, ".pdf"))
+    surface = nnb_picture_vector_surface_new (g_str_has_suffix (lower, ".pdf"), width, height);
   else
     {
       /* twice the pixels, so the picture stays sharp on a slide */
@@ -44,18 +44,50 @@ nnb_picture_export (const char *path, int width, int height,
   return nnb_picture_write (surface, path, CAIRO_STATUS_SUCCESS, error);
 }
 
+/* The bytes a vector surface wrote, kept on the surface until it goes. */
+static const cairo_user_data_key_t written_key;
+
+static cairo_status_t
+append_cb (void *closure, const unsigned char *data, unsigned int length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+cairo_surface_t *
+nnb_picture_vector_surface_new (gboolean pdf, double width, double height)
+{
+  GByteArray *written = g_byte_array_new ();
+  cairo_surface_t *surface;
+
+  surface = pdf ? cairo_pdf_surface_create_for_stream (append_cb, written, width, height)
+                : cairo_svg_surface_create_for_stream (append_cb, written, width, height);
+  cairo_surface_set_user_data (surface, &written_key, written, (cairo_destroy_func_t) g_byte_array_unref);
+  return surface;
+}
+
 gboolean
 nnb_picture_write (cairo_surface_t *surface, const char *path, cairo_status_t draw_status, GError **error)
 {
   cairo_status_t status = draw_status;
+  g_autoptr(GByteArray) written = NULL;
+  g_autoptr(GError) local = NULL;
 
   cairo_surface_flush (surface);
-  if (status == CAIRO_STATUS_SUCCESS && cairo_surface_get_type (surface) == CAIRO_SURFACE_TYPE_IMAGE)
-    status = cairo_surface_write_to_png (surface, path);
-  else if (status == CAIRO_STATUS_SUCCESS)
+  if (cairo_surface_get_type (surface) == CAIRO_SURFACE_TYPE_IMAGE)
     {
+      written = g_byte_array_new ();
+      if (status == CAIRO_STATUS_SUCCESS)
+        status = cairo_surface_write_to_png_stream (surface, append_cb, written);
+    }
+  else
+    {
+      written = cairo_surface_get_user_data (surface, &written_key);
+      g_return_val_if_fail (written != NULL, FALSE); /* not from nnb_picture_vector_surface_new */
+      g_byte_array_ref (written);
       cairo_surface_finish (surface);
-      status = cairo_surface_status (surface);
+      if (status == CAIRO_STATUS_SUCCESS)
+        status = cairo_surface_status (surface);
     }
   cairo_surface_destroy (surface);
 
@@ -63,6 +95,11 @@ nnb_picture_write (cairo_surface_t *surface, const char *path, cairo_status_t dr
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write “%s”: %s"),
                    path, cairo_status_to_string (status));
+      return FALSE;
+    }
+  if (!nnb_file_write (path, written->data, written->len, 0666, &local))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, local->message);
       return FALSE;
     }
 

@@ -22,8 +22,14 @@ typedef void (*NnbPictureDrawFunc) (cairo_t *cr, int width, int height,
 gboolean nnb_picture_export (const char *path, int width, int height,
                              NnbPictureDrawFunc draw, gpointer user_data, GError **error);
 
+/* A PDF (or else SVG) surface of width × height points that writes into
+ * memory: nnb_picture_write puts it in its file. */
+cairo_surface_t *nnb_picture_vector_surface_new (gboolean pdf, double width, double height);
+
 /* Writes what was drawn on surface to path and destroys surface: an image
- * surface as a PNG, a PDF or SVG surface finished. draw_status (the drawing
+ * surface as a PNG, a surface from nnb_picture_vector_surface_new finished.
+ * The file is written whole beside path and renamed over it
+ * (nnb-file-write.h): a full disk never leaves half a picture. draw_status (the drawing
  * context's cairo_status) is reported instead when it is an error. FALSE
  * with error when the file cannot be written. */
 gboolean nnb_picture_write (cairo_surface_t *surface, const char *path, cairo_status_t draw_status,

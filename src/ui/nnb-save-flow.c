@@ -4,6 +4,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "nnb-file-write.h"
 #include "nnb-save-flow.h"
 
 void
@@ -23,6 +24,31 @@ nnb_save_flow_add_recent (GFile *file)
   gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
 }
 
+/* On a GTask thread: the engine's writer (a temporary file beside the
+ * target, synced, then renamed), not GIO's replace, which on a full disk
+ * left its ".goutputstream-XXXXXX" file behind (issue 17). */
+static void
+write_thread (GTask *write, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  g_autofree char *path = g_file_get_path (G_FILE (source));
+  GBytes *bytes = task_data;
+  GError *error = NULL;
+
+  if (path == NULL)
+    {
+      g_autofree char *name = g_file_get_parse_name (G_FILE (source));
+
+      g_task_return_new_error (write, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("Could not save “%s”: NN Blocks saves to folders on this computer. "
+                                 "Choose another place."), name);
+      return;
+    }
+  if (!nnb_file_write (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), 0666, &error))
+    g_task_return_error (write, error); /* "Could not write “path”: reason" */
+  else
+    g_task_return_boolean (write, TRUE);
+}
+
 static void
 written_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -30,13 +56,9 @@ written_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   NnbDocument *document = g_task_get_task_data (task);
   GError *error = NULL;
 
-  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      g_autofree char *name = g_file_get_parse_name (G_FILE (source));
-
-      g_task_return_new_error (task, error->domain, error->code, _("Could not save “%s”: %s"),
-                               name, error->message);
-      g_error_free (error);
+      g_task_return_error (task, error);
       return;
     }
 
@@ -49,7 +71,7 @@ written_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
 /* Serialised here, on the main thread where the model is not training;
  * written in the background, atomically (a temporary file renamed over
- * the old one, with a backup never left half-written). */
+ * the old one only once it is whole on the disk). */
 static void
 write_to (GTask *task, GFile *file)
 {
@@ -64,8 +86,13 @@ write_to (GTask *task, GFile *file)
       g_object_unref (task);
       return;
     }
-  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_NONE,
-                                       g_task_get_cancellable (task), written_cb, task);
+  {
+    g_autoptr(GTask) write = g_task_new (file, g_task_get_cancellable (task), written_cb, task);
+
+    g_task_set_source_tag (write, write_to);
+    g_task_set_task_data (write, g_steal_pointer (&bytes), (GDestroyNotify) g_bytes_unref);
+    g_task_run_in_thread (write, write_thread);
+  }
 }
 
 static void

@@ -16,6 +16,7 @@
 #include "nnb-diagram-link.h"
 #include "nnb-diagram-view.h"
 #include "nnb-export.h"
+#include "nnb-file-write.h"
 #include "nnb-handout.h"
 #include "nnb-lesson-catalog.h"
 #include "nnb-lesson-check.h"
@@ -938,7 +939,7 @@ export_to (NnbWindow *self, ExportKind kind, const char *path, GError **error)
         g_autofree char *weights = g_strdup_printf ("%s.safetensors", stem);
         g_autofree char *code = nnb_export_pytorch_code (model, weights);
 
-        return g_file_set_contents (path, code, -1, error);
+        return nnb_file_write (path, code, strlen (code), 0666, error);
       }
     case EXPORT_DATA_PLOT:
       return nnb_picture_export (path, EXPORT_WIDTH, EXPORT_HEIGHT, draw_data_to, self, error);

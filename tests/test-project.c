@@ -971,8 +971,9 @@ test_missing_bracket_or_quote_names_line_and_column (void)
 
   g_assert_true (g_file_get_contents (path, &text, &length, NULL));
   g_assert_true (g_str_has_suffix (text, "}\n"));
-  no_brace = g_strndup (text, length - 2);
-  no_brace = g_strconcat (no_brace, "\n", NULL);
+  text[length - 2] = '\0';
+  no_brace = g_strconcat (text, "\n", NULL);
+  text[length - 2] = '}';
   check_malformed (no_brace, NNB_FILE_ERROR_PARSE,
                    "This is not a valid project file: the JSON ends at line 33, column 4 with 1 bracket still open; "
                    "a '}' or ']' is missing.");

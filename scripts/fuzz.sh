@@ -67,7 +67,11 @@ for target in "${targets[@]}"; do
   log=$build/fuzz-$target.log
   # NNB_FUZZ_SEED fixes libFuzzer's seed (CI: the same smoke run every
   # time); unset, each run explores afresh.
+  # -max_len: inputs up to 256 KB, so that deep nesting (the 160 KB file
+  # that crashed json-glib), long names and big headers are reachable;
+  # libFuzzer would otherwise stay near its seeds' size (about 4 KB)
   if ! "$build"/fuzz-"$target" -seed="${NNB_FUZZ_SEED:-0}" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 \
+         -max_len=262144 \
          -dict=tests/fuzz/"$target".dict -artifact_prefix=tests/fuzz/crash-"$target"- \
          -print_final_stats=1 "$work" tests/fuzz/corpus-"$target" >"$log" 2>&1; then
     tail -n 60 "$log"

@@ -627,7 +627,7 @@ recovered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       /* kept under another name, so it is not offered again but not lost */
       g_autofree char *kept = g_strconcat (orphan->path, ".unreadable", NULL);
-      g_autoptr(AdwToast) toast = NULL;
+      AdwToast *toast; /* the overlay takes it (transfer full) */
       g_autofree char *message = NULL;
       g_autofree char *escaped = NULL;
 

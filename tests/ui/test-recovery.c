@@ -290,6 +290,68 @@ test_crash_while_training_is_recovered (void)
   g_ptr_array_unref (run.initial_weights);
 }
 
+/* A copy a crash left that cannot be read back (here: half a JSON object):
+ * Recover says why and keeps it as "….unreadable", which the next start
+ * neither offers nor deletes. */
+typedef struct
+{
+  char *copy;
+  gboolean offered;
+} Unreadable;
+
+static gboolean
+unreadable_kept (gpointer data)
+{
+  g_autofree char *kept = g_strconcat (((Unreadable *) data)->copy, ".unreadable", NULL);
+
+  return g_file_test (kept, G_FILE_TEST_IS_REGULAR);
+}
+
+static void
+check_unreadable_recovery (NnbApplication *app, NnbWindow *window, gpointer user_data)
+{
+  Unreadable *u = user_data;
+  GtkWidget *button = find_widget (GTK_WIDGET (window), GTK_TYPE_BUTTON, "_Recover");
+
+  u->offered = find_widget (GTK_WIDGET (window), GTK_TYPE_LABEL, "Recover unsaved project “broken”?") != NULL;
+  if (!u->offered)
+    return;
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (nnb_ui_test_wait_until (unreadable_kept, u));
+  g_assert_false (g_file_test (u->copy, G_FILE_TEST_EXISTS));
+  g_assert_null (nnb_window_get_document (window));
+}
+
+static void
+test_unreadable_copy_is_kept_and_not_offered_again (void)
+{
+  g_autofree char *session = g_build_filename (state_dir, "nnblocks", "autosave", "session-unreadable", NULL);
+  g_autofree char *lock = g_build_filename (session, "lock", NULL);
+  g_autofree char *origin = g_build_filename (session, "project-1.origin", NULL);
+  g_autofree char *origin_uri = g_strconcat ("file://", temp_dir, "/broken.nnb", NULL);
+  g_autofree char *kept = NULL;
+  Unreadable u = { g_build_filename (session, "project-1.nnb", NULL), FALSE };
+  const char *argv[] = { "nnblocks", NULL };
+
+  /* what a crash leaves: an unlocked session with a copy cut short */
+  g_assert_cmpint (g_mkdir_with_parents (session, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (lock, "", 0, NULL));
+  g_assert_true (g_file_set_contents (origin, origin_uri, -1, NULL));
+  g_assert_true (g_file_set_contents (u.copy, "{\"format\": \"nnblocks\", \"version\": 1, \"mo", -1, NULL));
+
+  nnb_ui_test_run_app (argv, check_unreadable_recovery, &u);
+  g_assert_true (u.offered);
+  kept = g_strconcat (u.copy, ".unreadable", NULL);
+  g_assert_true (g_file_test (kept, G_FILE_TEST_IS_REGULAR));
+
+  /* the next start: not offered again, not deleted */
+  nnb_ui_test_run_app (argv, check_unreadable_recovery, &u);
+  g_assert_false (u.offered);
+  g_assert_true (g_file_test (kept, G_FILE_TEST_IS_REGULAR));
+  g_free (u.copy);
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -330,7 +392,12 @@ main (int argc, char *argv[])
   if (!gtk_init_check ())
     g_test_add_func ("/ui/recovery/needs-a-display", nnb_ui_test_skip_without_display);
   else
-    g_test_add_func ("/ui/recovery/crash-while-training-is-recovered", test_crash_while_training_is_recovered);
+    {
+      g_test_add_func ("/ui/recovery/crash-while-training-is-recovered", test_crash_while_training_is_recovered);
+      /* after the crash test, which expects no session left at its end */
+      g_test_add_func ("/ui/recovery/unreadable-copy-is-kept-and-not-offered-again",
+                       test_unreadable_copy_is_kept_and_not_offered_again);
+    }
 
   status = g_test_run ();
   remove_tree (temp_dir);

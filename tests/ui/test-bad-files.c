@@ -2,14 +2,17 @@
  * and says what is wrong within a second, staying responsive: JSON nested
  * 80,000 levels deep (json-glib's recursive parser would crash on it), a
  * module name of 50 KB (a label that long froze the window for 40 s), and
- * a project whose CSV is a FIFO (a plain read waits for a writer forever).
+ * a project whose CSV is a FIFO (a plain read waits for a writer forever),
+ * and a layer whose gradient does not fit in memory (g_new aborted).
  * The project files are made in a temporary folder and left unchanged. */
 #include "nnb-config.h"
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "nnb-ui-test-util.h"
 
@@ -152,6 +155,44 @@ test_fifo_as_csv_is_refused_at_once (void)
   g_free (bad.path);
 }
 
+/* The process's address space now, in bytes (/proc/self/statm). */
+static guint64
+address_space_bytes (void)
+{
+  g_autofree char *statm = NULL;
+
+  g_assert_true (g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL));
+  return g_ascii_strtoull (statm, NULL, 10) * (guint64) sysconf (_SC_PAGESIZE);
+}
+
+/* A Linear(150000, 1000) whose weight (600 MB) fits in what the process may
+ * still map but whose gradient does not: PyTorch's allocator message, and
+ * the app goes on (the limit is lifted again afterwards). */
+static void
+test_layer_too_big_for_memory_says_so (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("nnb-bad-files-XXXXXX", NULL);
+  g_autofree char *text = example_text ("regression.nnb");
+  g_autoptr(GString) json = g_string_new (text);
+  /* the description is markup: its apostrophe is &apos; */
+  BadFile bad = { "DefaultCPUAllocator: can&apos;t allocate memory: you tried to allocate 600000000 bytes.",
+                  g_build_filename (dir, "huge.nnb", NULL), NULL };
+  struct rlimit old, limit;
+
+  g_assert_cmpint (g_string_replace (json, "\"in_features\": 1, \"out_features\": 1",
+                                     "\"in_features\": 150000, \"out_features\": 1000", 1), ==, 1);
+  g_assert_true (g_file_set_contents (bad.path, json->str, json->len, NULL));
+  g_assert_cmpint (getrlimit (RLIMIT_AS, &old), ==, 0);
+  limit = old;
+  limit.rlim_cur = address_space_bytes () + (guint64) 900 * 1000 * 1000;
+  g_assert_cmpint (setrlimit (RLIMIT_AS, &limit), ==, 0);
+  open_and_check (&bad);
+  g_assert_cmpint (setrlimit (RLIMIT_AS, &old), ==, 0);
+  g_unlink (bad.path);
+  g_rmdir (dir);
+  g_free (bad.path);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -162,6 +203,7 @@ main (int argc, char *argv[])
       g_test_add_func ("/ui/bad-files/deeply-nested-json-says-so", test_deeply_nested_json_says_so);
       g_test_add_func ("/ui/bad-files/name-of-50-kb-is-quoted-short", test_name_of_50_kb_is_quoted_short);
       g_test_add_func ("/ui/bad-files/fifo-as-csv-is-refused-at-once", test_fifo_as_csv_is_refused_at_once);
+      g_test_add_func ("/ui/bad-files/layer-too-big-for-memory-says-so", test_layer_too_big_for_memory_says_so);
     }
   else
     g_test_add_func ("/ui/bad-files/needs-a-display", nnb_ui_test_skip_without_display);

@@ -202,6 +202,56 @@ check_key (Guard *g, gsize start, gsize end, GError **error)
   return TRUE;
 }
 
+/* JSON's escapes only: json-glib's scanner also takes C's (an octal \333
+ * becomes the byte 0xdb, which is not UTF-8, so the project would save a
+ * file it cannot read again), and a \u surrogate must come in a pair. */
+static gboolean
+check_escapes (Guard *g, gsize start, gsize end, GError **error)
+{
+  const char *t = g->text;
+
+  for (gsize i = start + 1; i < end; i++)
+    {
+      const char *problem = NULL;
+      guint code;
+
+      if (t[i] != '\\')
+        continue;
+      if (i + 1 >= end)
+        problem = "a \\ at the end of a string";
+      else if (strchr ("\"\\/bfnrt", t[i + 1]) != NULL && t[i + 1] != '\0')
+        {
+          i++;
+          continue;
+        }
+      else if (t[i + 1] != 'u')
+        problem = "an escape JSON does not know (write \\\\ for a backslash)";
+      else if (i + 5 >= end || !g_ascii_isxdigit (t[i + 2]) || !g_ascii_isxdigit (t[i + 3])
+               || !g_ascii_isxdigit (t[i + 4]) || !g_ascii_isxdigit (t[i + 5]))
+        problem = "a \\u without four hexadecimal digits";
+      else if ((code = hex4 (t + i + 2)) >= 0xdc00 && code < 0xe000)
+        problem = "the second half of a \\u surrogate pair without its first";
+      else if (code >= 0xd800 && code < 0xdc00
+               && !(i + 11 < end && t[i + 6] == '\\' && t[i + 7] == 'u' && g_ascii_isxdigit (t[i + 8])
+                    && g_ascii_isxdigit (t[i + 9]) && g_ascii_isxdigit (t[i + 10]) && g_ascii_isxdigit (t[i + 11])
+                    && hex4 (t + i + 8) >= 0xdc00 && hex4 (t + i + 8) < 0xe000))
+        problem = "the first half of a \\u surrogate pair without its second";
+      else
+        {
+          i += code >= 0xd800 && code < 0xdc00 ? 11 : 5;
+          continue;
+        }
+      {
+        int line, column;
+        position (t, i, &line, &column);
+        g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_PARSE,
+                     "This is not a valid project file: at line %d, column %d a string has %s.", line, column, problem);
+        return FALSE;
+      }
+    }
+  return TRUE;
+}
+
 static gboolean
 scan (Guard *g, const char *what, GError **error)
 {
@@ -215,6 +265,8 @@ scan (Guard *g, const char *what, GError **error)
         case '"':
           {
             gsize end = string_end (t, g->length, i);
+            if (g->members && !check_escapes (g, i, end, error))
+              return FALSE;
             if (g->members && top != NULL && top->object && top->expect_key && !check_key (g, i, end, error))
               return FALSE;
             i = end;

@@ -492,6 +492,27 @@ check_bad_rest (const char *rest, int code, const char *message)
   check_malformed (json, code, message);
 }
 
+/* json-glib also reads C's escapes; a title "\\333" would load as the byte
+ * 0xdb and save a file that cannot be read again (a fuzzer found it) */
+static void
+test_only_json_escapes_are_read (void)
+{
+  check_bad_rest (", \"title\": \"Day \\333\"", NNB_FILE_ERROR_PARSE,
+                  "This is not a valid project file: at line 1, column 119 a string has an escape JSON does not "
+                  "know (write \\\\ for a backslash).");
+  check_bad_rest (", \"title\": \"\\ud800 alone\"", NNB_FILE_ERROR_PARSE,
+                  "This is not a valid project file: at line 1, column 115 a string has the first half of a "
+                  "\\u surrogate pair without its second.");
+  {
+    g_autofree char *json = project_with (LINEAR_MODEL, ", \"title\": \"a \\ud83d\\ude00 and \\\\ \\u00e9\\n\"");
+    g_autoptr (GError) error = NULL;
+    g_autoptr (NnbProject) project = nnb_project_load_from_data (json, strlen (json), &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (project->title, ==, "a 😀 and \\ é\n");
+  }
+}
+
 static void
 test_truncated_json_says_the_file_is_cut_off (void)
 {
@@ -1277,5 +1298,6 @@ main (int argc, char **argv)
   g_test_add_func ("/project/csv-path-is-relative-to-the-project", test_csv_path_is_relative_to_the_project);
   g_test_add_func ("/project/long-names-are-refused-and-quoted-short", test_long_names_are_refused_and_quoted_short);
   g_test_add_func ("/project/long-values-are-quoted-short", test_long_values_are_quoted_short);
+  g_test_add_func ("/project/only-json-escapes-are-read", test_only_json_escapes_are_read);
   return g_test_run ();
 }

@@ -96,23 +96,6 @@ cpu_bias_fill (float *y, const float *bias, gsize rows, gsize cols)
       memcpy (y + r * cols, bias, cols * sizeof (float));
 }
 
-static void
-cpu_transpose_accumulate (float *y, const float *x, gsize rows, gsize cols)
-{
-  /* in 16×16 tiles, so that the column-wise writes stay in cache lines
-   * already loaded; each element is still one y += x */
-  const gsize tile = 16;
-
-  for (gsize r0 = 0; r0 < rows; r0 += tile)
-    for (gsize c0 = 0; c0 < cols; c0 += tile)
-      {
-        gsize r1 = MIN (rows, r0 + tile), c1 = MIN (cols, c0 + tile);
-        for (gsize c = c0; c < c1; c++)
-          for (gsize r = r0; r < r1; r++)
-            y[c * rows + r] += x[r * cols + c];
-      }
-}
-
 /* PyTorch 1.13's cascade sum (SumKernel.cpp, multi_row_sum) of a column
  * over `size` rows: first, first + step, …, in float, with partial sums
  * that cascade through four levels. Reproducing its order makes the bias
@@ -664,7 +647,6 @@ static const NnbBackend cpu_backend = {
   .gemm = cpu_gemm,
   .bias_fill = cpu_bias_fill,
   .bias_grad = cpu_bias_grad,
-  .transpose_accumulate = cpu_transpose_accumulate,
   .act_forward = cpu_act_forward,
   .act_backward = cpu_act_backward,
   .add = cpu_add,

@@ -48,8 +48,6 @@ typedef struct
   /* y[r, c] = bias[c] for every row: Linear fills its output with the bias
    * and lets gemm add x·Wᵀ with beta = 1, as PyTorch's addmm does */
   void (*bias_fill) (float *y, const float *bias, gsize rows, gsize cols);
-  /* y[c, r] += x[r, c] for x of rows × cols: adds a transposed matrix */
-  void (*transpose_accumulate) (float *y, const float *x, gsize rows, gsize cols);
   /* db[c] += Σ_r dy[r, c] */
   void (*bias_grad) (float *db, const float *dy, gsize rows, gsize cols);
 

@@ -46,7 +46,6 @@ void nnb_cuda_act_backward (int act, float param, const float *x, const float *y
 void nnb_cuda_add (const float *a, const float *b, float *y, size_t n);
 void nnb_cuda_accumulate (float *y, const float *x, size_t n);
 /* y[c, r] += x[r, c] for x of rows × cols */
-void nnb_cuda_transpose_accumulate (float *y, const float *x, size_t rows, size_t cols);
 
 /* nnb-gpu-reduce.cu */
 void nnb_cuda_bias_grad (float *db, const float *dy, size_t rows, size_t cols);

@@ -63,7 +63,6 @@ static const NnbBackend cuda_backend = {
   .gemm = nnb_gpu_gemm,
   .bias_fill = nnb_cuda_bias_fill,
   .bias_grad = nnb_cuda_bias_grad,
-  .transpose_accumulate = nnb_cuda_transpose_accumulate,
   .act_forward = cuda_act_forward,
   .act_backward = cuda_act_backward,
   .add = nnb_cuda_add,

@@ -354,37 +354,6 @@ test_add_accumulate (void)
   assert_synced ();
 }
 
-/* y[c, r] += x[r, c]: the weight gradient's last step. Sizes that are and
- * are not multiples of the kernel's 32 × 32 tile, one row, one column. */
-static void
-test_transpose_accumulate (void)
-{
-  const NnbBackend *cpu = nnb_backend_cpu (), *gpu = cuda_table ();
-  const gsize shapes[][2] = { { 1, 1 }, { 1, 300 }, { 300, 1 }, { 32, 64 }, { 45, 37 }, { 257, 129 } };
-  g_autoptr (GRand) rand = NULL;
-
-  REQUIRE_GPU ();
-  rand = g_rand_new_with_seed (14);
-  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
-    {
-      gsize rows = shapes[s][0], cols = shapes[s][1];
-      g_autofree float *x = random_floats (rand, rows * cols, -1, 1);
-      g_autofree float *y = random_floats (rand, rows * cols, -1, 1);
-      g_autofree float *got = NULL;
-      float *d_x = gpu_buffer (x, rows * cols), *d_y = gpu_buffer (y, rows * cols);
-
-      /* y starts non-zero: .grad accumulates; one float addition each,
-       * so the bits agree */
-      cpu->transpose_accumulate (y, x, rows, cols);
-      gpu->transpose_accumulate (d_y, d_x, rows, cols);
-      got = gpu_read (d_y, rows * cols);
-      g_assert_cmpmem (got, rows * cols * sizeof (float), y, rows * cols * sizeof (float));
-      gpu_release (d_x);
-      gpu_release (d_y);
-    }
-  assert_synced ();
-}
-
 static void
 test_loss (void)
 {
@@ -854,7 +823,7 @@ test_no_driver_message (void)
 }
 
 /* Every entry of the CUDA table is set: the engine calls them without
- * checking, so a missing one (transpose_accumulate once was) would crash
+ * checking, so a missing one (one once was) would crash
  * the first backward on a GPU. Runs without a GPU: the table is
  * registered everywhere. The table is a name followed by function
  * pointers only, so it is walked as an array of them, which also covers
@@ -1034,7 +1003,6 @@ main (int argc, char **argv)
   g_test_add_func ("/gpu/device/bias", test_bias);
   g_test_add_func ("/gpu/device/activations", test_activations);
   g_test_add_func ("/gpu/device/add-accumulate", test_add_accumulate);
-  g_test_add_func ("/gpu/device/transpose-accumulate", test_transpose_accumulate);
   g_test_add_func ("/gpu/device/loss", test_loss);
   g_test_add_func ("/gpu/device/sgd", test_sgd);
   g_test_add_func ("/gpu/device/adam", test_adam);

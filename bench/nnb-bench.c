@@ -86,7 +86,7 @@ compare_doubles (const void *a, const void *b)
 }
 
 /* The gemm calls of one training step on `rows` rows through `module`, as
- * nnb-executor.c makes them; first is TRUE when its input is the model's. */
+ * nnb-autograd.c makes them; first is TRUE when its input is the model's. */
 static void
 collect_module_gemms (const NnbModule *module, int64_t rows, gboolean *first, GArray *shapes)
 {

@@ -41,7 +41,7 @@ echo "==> Building the engine for fuzzing"
 read -r -a core_libs <<<"$(ninja -C "$build" -t targets all | sed -n 's|^\(src/core/lib[A-Za-z0-9_]*\.a\):.*|\1|p' | sort -u | tr '\n' ' ')"
 ninja -C "$build" "${core_libs[@]}" >/dev/null
 
-# OpenBLAS is not linked: the engine loads it itself (src/core/nnb-blas.c)
+# OpenBLAS is not linked: the engine loads it itself (src/core/tensor/nnb-blas.c)
 read -r -a deps <<<"$(pkg-config --cflags --libs glib-2.0 gio-2.0 json-glib-1.0 sleef)"
 
 for target in "${targets[@]}"; do

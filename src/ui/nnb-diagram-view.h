@@ -21,7 +21,7 @@
 #include <gtk/gtk.h>
 
 #include "nnb-document.h"
-#include "nnb-graph-edit.h"
+#include "nnb-graph.h"
 #include "nnb-plot-axes.h"
 #include "nnb-trainer.h"
 

@@ -1,6 +1,6 @@
 /* nnb-model.c — a model's structure: registered modules, the graph of
- * calls, PyTorch's names and print(model). Shapes: nnb-shape.c; running
- * data: nnb-executor.c. */
+ * calls, PyTorch's names and print(model). Shapes: nnb-shape-inference.c; running
+ * data: nnb-autograd.c. */
 #include "nnb-model-private.h"
 
 #include <string.h>

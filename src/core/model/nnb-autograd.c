@@ -1,4 +1,4 @@
-/* nnb-executor.c — running data through a model: forward and backward.
+/* nnb-autograd.c — running data through a model: forward and backward.
  *
  * The graph is compiled once per input shape into a flat list of steps over
  * leaf modules (a Sequential call expands into its children), with one

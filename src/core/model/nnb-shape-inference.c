@@ -1,4 +1,4 @@
-/* nnb-shape.c — shape inference through the graph, without data, so every
+/* nnb-shape-inference.c — shape inference through the graph, without data, so every
  * wire can be labelled before anything runs; and the forward-hook trace.
  * The messages are PyTorch's for the same mistakes. */
 #include "nnb-model-private.h"

@@ -1,4 +1,4 @@
-/* nnb-graph-edit.h — the model as the diagram editor edits it: registered
+/* nnb-graph.h — the model as the diagram editor edits it: registered
  * modules (sizes only, no tensors) and blocks on a canvas with their wires
  * and positions. Every edit checks what PyTorch would refuse (a name that is
  * not a Python identifier, a name used twice, a loop) and says why.

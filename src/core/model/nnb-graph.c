@@ -1,7 +1,7 @@
-/* nnb-graph-edit.c — the editor's model: modules and blocks without
+/* nnb-graph.c — the editor's model: modules and blocks without
  * tensors, edits that refuse what PyTorch would refuse, and the bridge to
  * and from NnbModel. */
-#include "nnb-graph-edit.h"
+#include "nnb-graph.h"
 
 #include <math.h>
 #include <string.h>

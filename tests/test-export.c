@@ -13,6 +13,7 @@
 
 #include "nnb-error.h"
 #include "nnb-export.h"
+#include "nnb-files-private.h"
 #include "nnb-safetensors.h"
 #include "nnb-test-util.h"
 

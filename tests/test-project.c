@@ -228,20 +228,43 @@ test_awkward_floats_survive (void)
   g_assert_nonnull (strstr (saved, "[0.1, -0.0, 1e-45, 3.4028235e+38, 1.1754944e-38, 16777216, 0.30971584, -1.5e-07]"));
 }
 
+/* The regression example saved with this title, and loaded back into *again. */
+static char *
+saved_with_title (const char *title, NnbProject **again)
+{
+  g_autoptr (NnbProject) project = load_example ("regression.nnb");
+  g_autoptr (GError) error = NULL;
+  char *saved;
+
+  g_free (project->title);
+  project->title = g_strdup (title);
+  saved = nnb_project_to_data (project, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  *again = load_text (saved, &error);
+  g_assert_no_error (error);
+  return saved;
+}
+
 static void
 test_title_with_quotes_and_unicode_round_trips (void)
 {
-  g_autoptr (NnbProject) project = load_example ("regression.nnb");
+  const char *title = "Tag 2: \"Regression\" \\ Ü — ok\n\ttab\x01";
   g_autoptr (NnbProject) again = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *saved = NULL;
+  g_autofree char *saved = saved_with_title (title, &again);
 
-  g_free (project->title);
-  project->title = g_strdup ("Tag 2: \"Regression\" \\ Ü — ok\n\ttab\x01");
-  saved = nnb_project_to_data (project, FALSE, NULL, &error);
-  again = load_text (saved, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (again->title, ==, project->title);
+  g_assert_cmpstr (again->title, ==, title);
+}
+
+/* Bytes that are not UTF-8 would make the file unreadable JSON: they are
+ * written as U+FFFD, and the rest of the title stays as it was. */
+static void
+test_title_with_invalid_utf8_saves_as_valid_json (void)
+{
+  g_autoptr (NnbProject) again = NULL;
+  g_autofree char *saved = saved_with_title ("Day \xff" "2 \x7f\b", &again);
+
+  g_assert_nonnull (strstr (saved, "\"title\": \"Day \xef\xbf\xbd" "2 \x7f\\u0008\""));
+  g_assert_cmpstr (again->title, ==, "Day \xef\xbf\xbd" "2 \x7f\b");
 }
 
 /* A new, empty project saves and reloads (the app's File ▸ New). */
@@ -1269,6 +1292,7 @@ main (int argc, char **argv)
   g_test_add_func ("/project/save-and-load-round-trip-exactly", test_save_and_load_round_trip_exactly);
   g_test_add_func ("/project/awkward-floats-survive", test_awkward_floats_survive);
   g_test_add_func ("/project/title-with-quotes-and-unicode-round-trips", test_title_with_quotes_and_unicode_round_trips);
+  g_test_add_func ("/project/title-with-invalid-utf8-saves-as-valid-json", test_title_with_invalid_utf8_saves_as_valid_json);
   g_test_add_func ("/project/new-project-round-trips", test_new_project_round_trips);
   g_test_add_func ("/project/comments-are-welcome-anywhere", test_comments_are_welcome_anywhere);
   g_test_add_func ("/project/building-regression-gives-the-golden-data", test_building_regression_gives_the_golden_data);

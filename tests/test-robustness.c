@@ -18,9 +18,11 @@
 #include "nnb-csv.h"
 #include "nnb-error.h"
 #include "nnb-export.h"
+#include "nnb-files-private.h"
 #include "nnb-project.h"
 #include "nnb-safetensors.h"
 #include "nnb-test-util.h"
+#include "nnb-training-private.h"
 
 static NnbProject *
 load_example (const char *name)

@@ -10,8 +10,10 @@
 #include <json-glib/json-glib.h>
 
 #include "nnb-error.h"
+#include "nnb-files-private.h"
 #include "nnb-safetensors.h"
 #include "nnb-test-util.h"
+#include "nnb-tensor-private.h"
 
 /* ---------------------------------------------------------------------- */
 /* Models                                                                 */

@@ -1,6 +1,7 @@
 /* fuzz-csv.c — libFuzzer target: nnb_csv_parse and nnb_dataset_new_from_csv_text
  * (see nnb-fuzz-targets.h; run with scripts/fuzz.sh). */
 #include "nnb-fuzz-targets.h"
+#include "nnb-training-private.h"
 
 int LLVMFuzzerInitialize (int *argc, char ***argv);
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);

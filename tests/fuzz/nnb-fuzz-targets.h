@@ -19,11 +19,13 @@
 #include "nnb-csv.h"
 #include "nnb-dataset.h"
 #include "nnb-error.h"
+#include "nnb-files-private.h"
 #include "nnb-lesson.h"
 #include "nnb-model.h"
 #include "nnb-project.h"
 #include "nnb-safetensors.h"
 #include "nnb-training.h"
+#include "nnb-training-private.h"
 
 /* Bounds on what a fuzzed project may make the engine compute, so that a
  * run spends its time on parsing rather than on legal but large work (the

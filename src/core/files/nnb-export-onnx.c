@@ -16,6 +16,7 @@
 #include "nnb-config.h"
 #include "nnb-error.h"
 #include "nnb-file-write.h"
+#include "nnb-files-private.h"
 
 /* IR version 7 is the one that came with opset 13 (ONNX 1.8). */
 #define ONNX_IR_VERSION 7
@@ -502,14 +503,6 @@ nnb_export_onnx (NnbModel *model, GError **error)
   return g_byte_array_free_to_bytes (onnx);
 }
 
-/* a temporary file, synced and renamed over the old one; a device or a
- * pipe written into; a link followed (nnb-file-write.h) */
-static gboolean
-set_contents (const char *path, const char *data, gsize size, GError **error)
-{
-  return nnb_file_write (path, data, size, 0666, error);
-}
-
 gboolean
 nnb_export_onnx_file (NnbModel *model, const char *path, GError **error)
 {
@@ -521,8 +514,9 @@ nnb_export_onnx_file (NnbModel *model, const char *path, GError **error)
   if (bytes == NULL)
     return FALSE;
   data = g_bytes_get_data (bytes, &size);
-  /* written beside and renamed: never half a file */
-  if (!set_contents (path, data, size, &local))
+  /* a temporary file, synced and renamed over the old one; a device or a
+   * pipe written into; a link followed (nnb-file-write.h) */
+  if (!nnb_file_write (path, data, size, 0666, &local))
     {
       g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_IO, "Cannot save the ONNX file: %s", local->message);
       return FALSE;

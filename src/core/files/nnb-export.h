@@ -15,8 +15,8 @@ G_BEGIN_DECLS
 char *nnb_export_pytorch_code (NnbModel *model, const char *weights_file);
 
 /* ONNX (opset 13) with the model's weights as initializers, input "input"
- * of shape (batch, in_features) with a symbolic batch, output "output". */
-GBytes *nnb_export_onnx (NnbModel *model, GError **error);
+ * of shape (batch, in_features) with a symbolic batch, output "output";
+ * written atomically (nnb_file_write). */
 gboolean nnb_export_onnx_file (NnbModel *model, const char *path, GError **error);
 
 G_END_DECLS

@@ -1,5 +1,4 @@
 /* nnb-file-write.c — whole files written beside and renamed; see the header. */
-#define G_LOG_DOMAIN "nnb-file-write"
 
 #include "nnb-file-write.h"
 

@@ -1,6 +1,5 @@
 /* nnb-json-guard.c — one pass over a JSON text that respects strings and
  * escapes, for what json-glib cannot be trusted with (nnb-json-guard.h). */
-#define G_LOG_DOMAIN "nnb-json-guard"
 
 #include "nnb-json-guard.h"
 

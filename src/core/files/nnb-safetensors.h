@@ -12,11 +12,9 @@ G_BEGIN_DECLS
 
 /* A model's state_dict() to a file (atomically). */
 gboolean nnb_safetensors_save_model (NnbModel *model, const char *path, GError **error);
-GBytes *nnb_safetensors_serialize_model (NnbModel *model, GError **error);
 
 /* Named CPU tensors read from a file: name → NnbTensor*. */
 GHashTable *nnb_safetensors_load (const char *path, GError **error);
-GHashTable *nnb_safetensors_parse (const guint8 *data, gsize length, GError **error);
 
 /* model.load_state_dict(tensors, strict=True): refuses missing keys,
  * unexpected keys and size mismatches with PyTorch's message

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "nnb-loss.h"
-#include "nnb-model.h"
+#include "nnb-model-private.h"
 #include "nnb-test-util.h"
 
 /* Central difference step, in double: truncation error ~eps² ≈ 1e-12,

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "nnb-error.h"
-#include "nnb-graph.h"
+#include "nnb-graph-private.h"
 #include "nnb-test-util.h"
 
 /* The page's MLP as a student builds it: blocks dragged in, wires drawn,

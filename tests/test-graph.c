@@ -2,8 +2,9 @@
  * shapes on every wire, PyTorch's shape and device errors, the hook trace. */
 #include <glib.h>
 #include <string.h>
-#include "nnb-model.h"
+#include "nnb-model-private.h"
 #include "nnb-test-util.h"
+#include "nnb-tensor-private.h"
 
 static NnbModel *
 sequential (NnbModule *a, NnbModule *b, NnbModule *c)

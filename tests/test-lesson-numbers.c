@@ -7,7 +7,7 @@
 #include <string.h>
 #include <math.h>
 #include "nnb-loss.h"
-#include "nnb-model.h"
+#include "nnb-model-private.h"
 #include "nnb-test-util.h"
 
 typedef struct

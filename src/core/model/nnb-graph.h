@@ -81,7 +81,6 @@ NnbModel *nnb_graph_to_model (const NnbGraph *graph, GError **error);
 /* The positions, one per block, for NnbProject. */
 GArray *nnb_graph_positions (const NnbGraph *graph);
 
-guint nnb_graph_n_blocks (const NnbGraph *graph);
 NnbGraphBlock *nnb_graph_get_block (const NnbGraph *graph, int index);
 int nnb_graph_find_block (const NnbGraph *graph, const char *name);
 /* The module a CALL block calls; NULL for other blocks. */

@@ -1,3 +1,5 @@
+/* nnb-loss.c — nn.MSELoss and nn.L1Loss: the device's own loss when the
+ * shapes match, PyTorch's broadcast and its warning (CPU only) when not. */
 #include "nnb-loss.h"
 
 #include <math.h>
@@ -31,12 +33,6 @@ nnb_loss_free (NnbLoss *loss)
   nnb_tensor_unref (loss->spare);
   g_free (loss->warning);
   g_free (loss);
-}
-
-NnbLossKind
-nnb_loss_get_kind (const NnbLoss *loss)
-{
-  return loss->kind;
 }
 
 const char *

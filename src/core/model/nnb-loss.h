@@ -16,7 +16,6 @@ typedef struct _NnbLoss NnbLoss;
 NnbLoss *nnb_loss_new (NnbLossKind kind);
 void nnb_loss_free (NnbLoss *loss);
 
-NnbLossKind nnb_loss_get_kind (const NnbLoss *loss);
 const char *nnb_loss_kind_to_string (NnbLossKind kind); /* "MSELoss", "L1Loss" */
 gboolean nnb_loss_kind_from_string (const char *text, NnbLossKind *out); /* also "mse", "l1" */
 

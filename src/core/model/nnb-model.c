@@ -350,27 +350,6 @@ nnb_model_disconnect (NnbModel *model, int to, int slot)
   nnb_model_invalidate (model);
 }
 
-gboolean
-nnb_model_remove_node (NnbModel *model, int index, GError **error)
-{
-  g_return_val_if_fail (index >= 0 && (guint) index < model->nodes->len, FALSE);
-
-  g_ptr_array_remove_index (model->nodes, index);
-  for (guint i = 0; i < model->nodes->len; i++)
-    {
-      NnbNode *node = model->nodes->pdata[i];
-      for (int s = 0; s < 2; s++)
-        {
-          if (node->inputs[s] == index)
-            node->inputs[s] = -1;
-          else if (node->inputs[s] > index)
-            node->inputs[s]--;
-        }
-    }
-  nnb_model_invalidate (model);
-  return TRUE;
-}
-
 NnbModel *
 nnb_model_new_sequential (NnbModule **modules, int n_modules)
 {

@@ -12,7 +12,7 @@
  * Running data: nnb_model_forward keeps what backward needs (activations in
  * buffers sized once per input shape and reused, so steady-state training
  * allocates nothing); nnb_model_backward adds into every parameter's grad, as
- * loss.backward() does, until nnb_model_zero_grad. */
+ * loss.backward() does, until the optimizer's zero_grad. */
 #pragma once
 
 #include <glib.h>
@@ -79,8 +79,6 @@ void nnb_model_unref (NnbModel *model);
  * already used, or attributes every nn.Module has (forward, training…). */
 gboolean nnb_model_register_module (NnbModel *model, const char *name, NnbModule *module, GError **error);
 NnbModule *nnb_model_get_module (const NnbModel *model, const char *name);
-/* Removes a registered module; nodes that call it must be removed first. */
-gboolean nnb_model_unregister_module (NnbModel *model, const char *name, GError **error);
 
 /* Adds a node; returns its index or -1. module_name only for CALL. */
 int nnb_model_add_node (NnbModel *model, NnbNodeKind kind, const char *name,
@@ -88,8 +86,6 @@ int nnb_model_add_node (NnbModel *model, NnbNodeKind kind, const char *name,
 /* Wires the output of node `from` into slot `slot` of node `to`. Refuses a
  * wire that would close a cycle, naming the blocks. */
 gboolean nnb_model_connect (NnbModel *model, int from, int to, int slot, GError **error);
-void nnb_model_disconnect (NnbModel *model, int to, int slot);
-gboolean nnb_model_remove_node (NnbModel *model, int index, GError **error);
 int nnb_model_find_node (const NnbModel *model, const char *name);
 NnbNode *nnb_model_get_node (const NnbModel *model, int index);
 int nnb_model_n_inputs (NnbNodeKind kind); /* slots of a node kind */
@@ -144,7 +140,6 @@ NnbTensor *nnb_model_forward (NnbModel *model, NnbTensor *input, GError **error)
  * Fails with PyTorch's "element 0 of tensors does not require grad…" when
  * the output depends on no parameter that requires grad. */
 gboolean nnb_model_backward (NnbModel *model, NnbTensor *grad_output, GError **error);
-void nnb_model_zero_grad (NnbModel *model);
 
 /* model.to(device) */
 gboolean nnb_model_to (NnbModel *model, NnbDevice device, GError **error);

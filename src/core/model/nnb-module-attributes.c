@@ -1,7 +1,6 @@
 /* nnb-module-attributes.c — dir(nn.Module()) in PyTorch 1.13, as printed by
  * tests/reference/edge_cases.py (case 4). A Sequential adds append, insert,
  * pop… but names its children 0, 1, 2…, which can never collide. */
-#define G_LOG_DOMAIN "nnb-module-attributes"
 
 #include "nnb-module-attributes.h"
 

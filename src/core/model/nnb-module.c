@@ -1,3 +1,5 @@
+/* nnb-module.c — nn.Linear, the activations, nn.Identity and
+ * nn.Sequential: their parameters, repr and move between devices. */
 #include "nnb-module.h"
 
 #include <math.h>

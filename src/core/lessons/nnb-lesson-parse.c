@@ -1,0 +1,787 @@
+/* nnb-lesson-parse.c — reading a lesson's XML (with GMarkup) into an
+ * NnbLesson. Each element has a row in one table; messages name the line
+ * and say what is wrong. The format: docs/lessons.md. */
+
+#include "nnb-config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "nnb-error.h"
+#include "nnb-lesson-private.h"
+
+typedef enum
+{
+  TEXT_NONE,
+  TEXT_LESSON_TITLE,
+  TEXT_STEP_TITLE,
+  TEXT_PARAGRAPH,
+  TEXT_CODE,
+  TEXT_LOAD,
+} TextTarget;
+
+typedef struct
+{
+  NnbLesson *lesson;
+  NnbLessonStep *step;  /* the step being read */
+  TextTarget target;
+  GString *text;
+  gboolean in_lesson;
+} ParseState;
+
+/* xgettext's ITS extraction collapses whitespace; the msgid to look up must
+ * be the same string. */
+static char *
+normalize_space (const char *text)
+{
+  GString *out = g_string_new (NULL);
+  gboolean space = FALSE;
+
+  for (const char *p = text; *p; p++)
+    {
+      if (g_ascii_isspace (*p))
+        {
+          space = out->len > 0;
+          continue;
+        }
+      if (space)
+        g_string_append_c (out, ' ');
+      space = FALSE;
+      g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static char *
+translate (const char *text)
+{
+  g_autofree char *normal = normalize_space (text);
+
+  if (*normal == '\0')
+    return g_steal_pointer (&normal);
+  return g_strdup (g_dgettext (GETTEXT_PACKAGE, normal));
+}
+
+/* Code keeps its indentation; only the blank lines around it go. */
+static char *
+trim_code (const char *text)
+{
+  const char *start = text;
+  gsize len;
+
+  while (*start == '\n' || *start == '\r')
+    start++;
+  len = strlen (start);
+  while (len > 0 && g_ascii_isspace (start[len - 1]))
+    len--;
+  return g_strndup (start, len);
+}
+
+static gboolean
+set_error (GMarkupParseContext *context, GError **error, const char *format, ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+set_error (GMarkupParseContext *context, GError **error, const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+  int line = 0;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_markup_parse_context_get_position (context, &line, NULL);
+  g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_INVALID, _("Line %d: %s"), line, message);
+  return FALSE;
+}
+
+static const char *
+attribute (const char **names, const char **values, const char *name)
+{
+  for (int i = 0; names[i] != NULL; i++)
+    if (g_str_equal (names[i], name))
+      return values[i];
+  return NULL;
+}
+
+static gboolean
+only_attributes (GMarkupParseContext *context, const char *element, const char **names,
+                 const char *const *allowed, GError **error)
+{
+  for (int i = 0; names[i] != NULL; i++)
+    if (!g_strv_contains (allowed, names[i]))
+      return set_error (context, error, _("<%s> has no attribute “%s”."), element, names[i]);
+  return TRUE;
+}
+
+static const char *const no_attributes[] = { NULL };
+
+/* NaN and infinities are not numbers a lesson means ("nan" would train
+ * with a NaN learning rate); min is the smallest value allowed, or -INFINITY. */
+static gboolean
+parse_double (GMarkupParseContext *context, const char *element, const char *name,
+              const char *text, double min, double *out, GError **error)
+{
+  char *end = NULL;
+
+  errno = 0;
+  *out = g_ascii_strtod (text, &end);
+  if (errno != 0 || end == text || *end != '\0' || !isfinite (*out))
+    return set_error (context, error, _("The %s of <%s> must be a number, not “%s”."), name, element, text);
+  if (*out < min)
+    return set_error (context, error, _("The %s of <%s> must be %g or more, not “%s”."), name, element, min, text);
+  return TRUE;
+}
+
+static gboolean
+parse_int (GMarkupParseContext *context, const char *element, const char *name,
+           const char *text, int64_t min, int64_t *out, GError **error)
+{
+  char *end = NULL;
+
+  errno = 0;
+  *out = g_ascii_strtoll (text, &end, 10);
+  if (errno != 0 || end == text || *end != '\0' || *out < min || *out > G_MAXINT)
+    return set_error (context, error, _("The %s of <%s> must be a whole number from %lld, not “%s”."),
+                      name, element, (long long) min, text);
+  return TRUE;
+}
+
+/* "5,3", "(5, 3)" or "5" */
+static gboolean
+parse_shape (GMarkupParseContext *context, const char *element, const char *text,
+             int *ndim, int64_t *shape, GError **error)
+{
+  g_autofree char *copy = g_strdup (text);
+  g_auto (GStrv) parts = NULL;
+
+  g_strdelimit (copy, "()", ' ');
+  parts = g_strsplit (copy, ",", -1);
+  *ndim = 0;
+  for (int i = 0; parts[i] != NULL; i++)
+    {
+      char *part = g_strstrip (parts[i]);
+      char *end = NULL;
+      gint64 size;
+
+      if (*part == '\0' && parts[i + 1] == NULL && *ndim > 0)
+        break; /* "(5,)" */
+      size = g_ascii_strtoll (part, &end, 10);
+      if (end == part || *end != '\0' || size <= 0 || *ndim == NNB_MAX_DIMS)
+        return set_error (context, error,
+                          _("The input of <%s> must be a shape such as “5, 3”, not “%s”."), element, text);
+      shape[(*ndim)++] = size;
+    }
+  if (*ndim == 0)
+    return set_error (context, error, _("The input of <%s> must be a shape such as “5, 3”, not “%s”."), element, text);
+  return TRUE;
+}
+
+static gboolean
+parse_init_method (GMarkupParseContext *context, const char *text, NnbInitMethod *out, GError **error)
+{
+  if (!nnb_init_method_from_string (text, out))
+    return set_error (context, error, _("“%s” is not an init method NN Blocks knows (for example xavier_uniform_, zeros_)."), text);
+  return TRUE;
+}
+
+/* Elements: each has a start handler with the same arguments and a row in
+ * `elements` below; start_element has checked its place and its attribute
+ * names before the handler runs. A handler that refuses sets the error and
+ * returns FALSE; GMarkup then stops. */
+
+typedef gboolean (*ElementStart) (GMarkupParseContext *context, ParseState *state, const char *element,
+                                  const char **names, const char **values, GError **error);
+
+/* The root: <lesson version="1">, and nothing else; not a row of the table,
+ * so it checks its attributes itself. */
+static gboolean
+start_lesson (GMarkupParseContext *context, ParseState *state, const char *element,
+              const char **names, const char **values, GError **error)
+{
+  static const char *const allowed[] = { "version", NULL };
+  const char *version;
+  int64_t number;
+
+  if (!g_str_equal (element, "lesson"))
+    return set_error (context, error, _("A lesson file starts with <lesson>, not <%s>."), element);
+  if (!only_attributes (context, "lesson", names, allowed, error))
+    return FALSE;
+  version = attribute (names, values, "version");
+  if (version != NULL)
+    {
+      if (!parse_int (context, "lesson", "version", version, 1, &number, error))
+        return FALSE;
+      if (number > NNB_LESSON_FORMAT_VERSION)
+        {
+          g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_VERSION,
+                       _("This lesson was written for a newer NN Blocks (lesson format %d; this one reads up to %d). Update NN Blocks to follow it."),
+                       (int) number, NNB_LESSON_FORMAT_VERSION);
+          return FALSE;
+        }
+    }
+  state->in_lesson = TRUE;
+  return TRUE;
+}
+
+/* The lesson's title, or the step's when inside one. */
+static gboolean
+start_title (GMarkupParseContext *context, ParseState *state, const char *element,
+             const char **names, const char **values, GError **error)
+{
+  state->target = state->step != NULL ? TEXT_STEP_TITLE : TEXT_LESSON_TITLE;
+  g_string_truncate (state->text, 0);
+  return TRUE;
+}
+
+static gboolean
+start_step (GMarkupParseContext *context, ParseState *state, const char *element,
+            const char **names, const char **values, GError **error)
+{
+  const char *id = attribute (names, values, "id");
+
+  if (state->step != NULL)
+    return set_error (context, error, _("A <step> cannot be inside another step."));
+  if (id == NULL || *id == '\0')
+    return set_error (context, error, _("Every <step> needs an id, so progress can be kept."));
+  if (nnb_lesson_find_step (state->lesson, id) >= 0)
+    return set_error (context, error, _("Two steps are called “%s”: step ids must differ."), id);
+  state->step = nnb_lesson_step_new (id);
+  g_ptr_array_add (state->lesson->steps, state->step);
+  return TRUE;
+}
+
+/* <p> (translated) and <code> (verbatim): their text is a block. */
+static gboolean
+start_text_block (GMarkupParseContext *context, ParseState *state, const char *element,
+                  const char **names, const char **values, GError **error)
+{
+  state->target = g_str_equal (element, "p") ? TEXT_PARAGRAPH : TEXT_CODE;
+  g_string_truncate (state->text, 0);
+  return TRUE;
+}
+
+static gboolean
+start_keep (GMarkupParseContext *context, ParseState *state, const char *element,
+            const char **names, const char **values, GError **error)
+{
+  NnbLessonStep *step = state->step;
+  const char *label = attribute (names, values, "label");
+
+  if (label == NULL)
+    return set_error (context, error, _("<keep> needs a label=\"…\" to compare against later."));
+  g_free (step->keep);
+  step->keep = g_strdup (label);
+  return TRUE;
+}
+
+/* example="…" or file="…", or a project as the element's text (checked at
+ * its end). */
+static gboolean
+start_load (GMarkupParseContext *context, ParseState *state, const char *element,
+            const char **names, const char **values, GError **error)
+{
+  NnbLessonStep *step = state->step;
+
+  g_free (step->load_example);
+  g_free (step->load_file);
+  step->load_example = g_strdup (attribute (names, values, "example"));
+  step->load_file = g_strdup (attribute (names, values, "file"));
+  state->target = TEXT_LOAD;
+  g_string_truncate (state->text, 0);
+  return TRUE;
+}
+
+static gboolean
+start_init (GMarkupParseContext *context, ParseState *state, const char *element,
+            const char **names, const char **values, GError **error)
+{
+  NnbLessonStep *step = state->step;
+  const char *weight = attribute (names, values, "weight");
+  const char *bias = attribute (names, values, "bias");
+  const char *seed = attribute (names, values, "seed");
+  int64_t number;
+
+  step->has_init = TRUE;
+  step->init_weight = step->init_bias = NNB_INIT_DEFAULT;
+  if (weight != NULL && !parse_init_method (context, weight, &step->init_weight, error))
+    return FALSE;
+  if (bias != NULL && !parse_init_method (context, bias, &step->init_bias, error))
+    return FALSE;
+  if (seed != NULL)
+    {
+      if (!parse_int (context, "init", "seed", seed, 0, &number, error))
+        return FALSE;
+      step->has_init_seed = TRUE;
+      step->init_seed = (guint64) number;
+    }
+  return TRUE;
+}
+
+static gboolean
+start_mistake (GMarkupParseContext *context, ParseState *state, const char *element,
+               const char **names, const char **values, GError **error)
+{
+  NnbLessonStep *step = state->step;
+  const char *kind = attribute (names, values, "kind");
+  const char *input = attribute (names, values, "input");
+
+  if (g_strcmp0 (kind, "forward") == 0)
+    {
+      step->mistake = NNB_LESSON_MISTAKE_FORWARD;
+      if (input == NULL)
+        return set_error (context, error, _("<mistake kind=\"forward\"> needs input=\"…\": the shape of the batch to send."));
+      return parse_shape (context, "mistake", input, &step->mistake_ndim, step->mistake_input, error);
+    }
+  if (g_strcmp0 (kind, "device") == 0)
+    step->mistake = NNB_LESSON_MISTAKE_DEVICE;
+  else if (g_strcmp0 (kind, "accumulate") == 0)
+    step->mistake = NNB_LESSON_MISTAKE_ACCUMULATE;
+  else
+    return set_error (context, error, _("<mistake> needs a kind: forward, device or accumulate."));
+  return TRUE;
+}
+
+static gboolean
+start_train (GMarkupParseContext *context, ParseState *state, const char *element,
+             const char **names, const char **values, GError **error)
+{
+  state->step->train = TRUE;
+  return TRUE;
+}
+
+static const struct
+{
+  const char *name;
+  NnbLessonCheckKind kind;
+} check_kinds[] = {
+  { "parameter-count", NNB_LESSON_CHECK_PARAMETER_COUNT },
+  { "parameter-names", NNB_LESSON_CHECK_PARAMETER_NAMES },
+  { "parameter-shape", NNB_LESSON_CHECK_PARAMETER_SHAPE },
+  { "output-shape", NNB_LESSON_CHECK_OUTPUT_SHAPE },
+  { "trace", NNB_LESSON_CHECK_TRACE },
+  { "activations", NNB_LESSON_CHECK_ACTIVATIONS },
+  { "hidden-layers", NNB_LESSON_CHECK_HIDDEN_LAYERS },
+  { "init", NNB_LESSON_CHECK_INIT },
+  { "std", NNB_LESSON_CHECK_STD },
+  { "loss-below", NNB_LESSON_CHECK_LOSS_BELOW },
+  { "diverged", NNB_LESSON_CHECK_DIVERGED },
+  { "error", NNB_LESSON_CHECK_ERROR },
+  { "gradients", NNB_LESSON_CHECK_GRADIENTS },
+  { "compare", NNB_LESSON_CHECK_COMPARE },
+};
+
+static gboolean
+start_check (GMarkupParseContext *context, ParseState *state, const char *element,
+             const char **names, const char **values, GError **error)
+{
+  NnbLessonStep *step = state->step;
+  /* freed with its strings when the element is refused */
+  g_autoptr (NnbLessonCheck) check = g_new0 (NnbLessonCheck, 1);
+  const char *kind = attribute (names, values, "kind");
+  const char *value = attribute (names, values, "value");
+  const char *expect = attribute (names, values, "expect");
+  const char *parameter = attribute (names, values, "parameter");
+  const char *input = attribute (names, values, "input");
+  const char *against = attribute (names, values, "against");
+  const char *text;
+  gboolean found = FALSE;
+
+  if (kind == NULL)
+    return set_error (context, error, _("<check> needs a kind, for example kind=\"parameter-count\"."));
+  for (gsize i = 0; i < G_N_ELEMENTS (check_kinds); i++)
+    if (g_str_equal (check_kinds[i].name, kind))
+      {
+        check->kind = check_kinds[i].kind;
+        found = TRUE;
+      }
+  if (!found)
+    return set_error (context, error, _("“%s” is not a kind of check NN Blocks knows."), kind);
+
+  check->value = -1;
+  /* counts, a std and a loss are never negative */
+  if (value != NULL && !parse_double (context, "check", "value", value, 0, &check->value, error))
+    return FALSE;
+  if (value != NULL && (check->kind == NNB_LESSON_CHECK_PARAMETER_COUNT || check->kind == NNB_LESSON_CHECK_HIDDEN_LAYERS) &&
+      check->value != floor (check->value))
+    return set_error (context, error, _("The value of a %s check must be a whole number, not “%s”."), kind, value);
+  if (input != NULL && !parse_shape (context, "check", input, &check->ndim, check->input, error))
+    return FALSE;
+  /* copied into the check only once it is whole: g_autofree frees the
+   * struct alone (tests/fuzz/regressions/lesson/) */
+  text = check->kind == NNB_LESSON_CHECK_COMPARE ? against : expect;
+
+  /* what each kind cannot do without */
+  switch (check->kind)
+    {
+    case NNB_LESSON_CHECK_PARAMETER_NAMES:
+    case NNB_LESSON_CHECK_ACTIVATIONS:
+    case NNB_LESSON_CHECK_INIT:
+    case NNB_LESSON_CHECK_ERROR:
+      if (text == NULL)
+        return set_error (context, error, _("A %s check needs expect=\"…\"."), kind);
+      break;
+    case NNB_LESSON_CHECK_PARAMETER_SHAPE:
+      if (text == NULL || parameter == NULL)
+        return set_error (context, error, _("A %s check needs parameter=\"…\" and expect=\"…\"."), kind);
+      break;
+    case NNB_LESSON_CHECK_OUTPUT_SHAPE:
+    case NNB_LESSON_CHECK_TRACE:
+      if (text == NULL || check->ndim == 0)
+        return set_error (context, error, _("A %s check needs input=\"…\" and expect=\"…\"."), kind);
+      break;
+    case NNB_LESSON_CHECK_STD:
+      if (parameter == NULL || value == NULL)
+        return set_error (context, error, _("A %s check needs parameter=\"…\" and value=\"…\"."), kind);
+      break;
+    case NNB_LESSON_CHECK_HIDDEN_LAYERS:
+    case NNB_LESSON_CHECK_LOSS_BELOW:
+      if (value == NULL)
+        return set_error (context, error, _("A %s check needs value=\"…\"."), kind);
+      break;
+    case NNB_LESSON_CHECK_COMPARE:
+      if (text == NULL)
+        return set_error (context, error, _("A compare check needs against=\"…\": the label of a kept run."));
+      break;
+    default:
+      break;
+    }
+  check->parameter = g_strdup (parameter);
+  check->text = g_strdup (text);
+  g_ptr_array_add (step->checks, g_steal_pointer (&check));
+  return TRUE;
+}
+
+static gboolean
+start_show (GMarkupParseContext *context, ParseState *state, const char *element,
+            const char **names, const char **values, GError **error)
+{
+  NnbLessonStep *step = state->step;
+  const char *what = attribute (names, values, "what");
+  const char *input = attribute (names, values, "input");
+  g_auto (GStrv) words = NULL;
+
+  if (what == NULL)
+    return set_error (context, error, _("<show> needs what=\"…\": model, parameters, count, trace, values or std."));
+  words = g_strsplit_set (what, " ,", -1);
+  for (int i = 0; words[i] != NULL; i++)
+    {
+      if (*words[i] == '\0')
+        continue;
+      if (g_str_equal (words[i], "model"))
+        step->show |= NNB_LESSON_SHOW_MODEL;
+      else if (g_str_equal (words[i], "parameters"))
+        step->show |= NNB_LESSON_SHOW_PARAMETERS;
+      else if (g_str_equal (words[i], "count"))
+        step->show |= NNB_LESSON_SHOW_COUNT;
+      else if (g_str_equal (words[i], "trace"))
+        step->show |= NNB_LESSON_SHOW_TRACE;
+      else if (g_str_equal (words[i], "values"))
+        step->show |= NNB_LESSON_SHOW_VALUES;
+      else if (g_str_equal (words[i], "std"))
+        step->show |= NNB_LESSON_SHOW_STD;
+      else
+        return set_error (context, error, _("<show> cannot show “%s”: use model, parameters, count, trace, values or std."), words[i]);
+    }
+  g_free (step->show_parameter);
+  step->show_parameter = g_strdup (attribute (names, values, "parameter"));
+  if ((step->show & NNB_LESSON_SHOW_STD) && step->show_parameter == NULL)
+    return set_error (context, error, _("<show what=\"std\"> needs parameter=\"…\", for example fc1.weight."));
+  if (input != NULL && !parse_shape (context, "show", input, &step->show_ndim, step->show_input, error))
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+start_settings (GMarkupParseContext *context, ParseState *state, const char *element,
+                const char **names, const char **values, GError **error)
+{
+  NnbLessonStep *step = state->step;
+  const char *text;
+  int64_t number;
+
+  if ((text = attribute (names, values, "seed")) != NULL)
+    {
+      if (!parse_int (context, "settings", "seed", text, 0, &number, error))
+        return FALSE;
+      step->has_seed = TRUE;
+      step->seed = (guint64) number;
+    }
+  if ((text = attribute (names, values, "lr")) != NULL)
+    {
+      /* lr = 0 is allowed, as in PyTorch */
+      if (!parse_double (context, "settings", "lr", text, 0, &step->lr, error))
+        return FALSE;
+      step->has_lr = TRUE;
+    }
+  if ((text = attribute (names, values, "epochs")) != NULL)
+    {
+      if (!parse_int (context, "settings", "epochs", text, 1, &number, error))
+        return FALSE;
+      step->has_epochs = TRUE;
+      step->epochs = (int) number;
+    }
+  if ((text = attribute (names, values, "until-loss")) != NULL)
+    {
+      if (!parse_double (context, "settings", "until-loss", text, 0, &step->until_loss, error))
+        return FALSE;
+      step->has_until_loss = TRUE;
+    }
+  if ((text = attribute (names, values, "log-every")) != NULL)
+    {
+      if (!parse_int (context, "settings", "log-every", text, 0, &number, error))
+        return FALSE;
+      step->has_log_every = TRUE;
+      step->log_every = (int) number;
+    }
+  return TRUE;
+}
+
+static gboolean
+start_data (GMarkupParseContext *context, ParseState *state, const char *element,
+            const char **names, const char **values, GError **error)
+{
+  NnbLessonStep *step = state->step;
+  const char *kind = attribute (names, values, "kind");
+  const char *text;
+  NnbDataKind data_kind;
+  int64_t number;
+
+  if (kind == NULL || !nnb_data_kind_from_string (kind, &data_kind) || data_kind == NNB_DATA_CSV)
+    return set_error (context, error, _("<data> needs a kind: line, sine, polynomial or step."));
+  nnb_data_spec_clear (&step->data);
+  nnb_data_spec_init (&step->data, data_kind);
+  step->has_data = TRUE;
+  if ((text = attribute (names, values, "n")) != NULL)
+    {
+      if (!parse_int (context, "data", "n", text, 1, &number, error))
+        return FALSE;
+      step->data.n = number;
+    }
+  if ((text = attribute (names, values, "a")) != NULL && !parse_double (context, "data", "a", text, -INFINITY, &step->data.a, error))
+    return FALSE;
+  if ((text = attribute (names, values, "b")) != NULL && !parse_double (context, "data", "b", text, -INFINITY, &step->data.b, error))
+    return FALSE;
+  if ((text = attribute (names, values, "c")) != NULL && !parse_double (context, "data", "c", text, -INFINITY, &step->data.c, error))
+    return FALSE;
+  if ((text = attribute (names, values, "noise")) != NULL &&
+      !parse_double (context, "data", "noise", text, 0, &step->data.noise, error))
+    return FALSE;
+  if ((text = attribute (names, values, "x-max")) != NULL)
+    {
+      if (!parse_double (context, "data", "x-max", text, 0, &step->data.x_max, error))
+        return FALSE;
+      if (step->data.x_max <= 0)
+        return set_error (context, error, _("The x-max of <data> must be more than 0, not “%s”."), text);
+    }
+  return TRUE;
+}
+
+typedef enum
+{
+  PARENT_LESSON_OR_STEP,
+  PARENT_LESSON, /* <step> says itself why it cannot nest, after its attributes */
+  PARENT_STEP,
+} ElementParent;
+
+#define ATTRIBUTES(...) ((const char *const[]) { __VA_ARGS__, NULL })
+
+typedef struct
+{
+  const char *name;
+  ElementParent parent;
+  const char *const *attributes;
+  ElementStart start;
+} ElementRow;
+
+/* Every element inside <lesson>, where it goes and the attributes it takes;
+ * a new element is a new row. */
+static const ElementRow elements[] = {
+  { "title", PARENT_LESSON_OR_STEP, no_attributes, start_title },
+  { "step", PARENT_LESSON, ATTRIBUTES ("id"), start_step },
+  { "p", PARENT_STEP, no_attributes, start_text_block },
+  { "code", PARENT_STEP, no_attributes, start_text_block },
+  { "keep", PARENT_STEP, ATTRIBUTES ("label"), start_keep },
+  { "load", PARENT_STEP, ATTRIBUTES ("example", "file"), start_load },
+  { "init", PARENT_STEP, ATTRIBUTES ("weight", "bias", "seed"), start_init },
+  { "data", PARENT_STEP, ATTRIBUTES ("kind", "n", "a", "b", "c", "noise", "x-max"), start_data },
+  { "settings", PARENT_STEP, ATTRIBUTES ("seed", "lr", "epochs", "until-loss", "log-every"), start_settings },
+  { "show", PARENT_STEP, ATTRIBUTES ("what", "parameter", "input"), start_show },
+  { "mistake", PARENT_STEP, ATTRIBUTES ("kind", "input"), start_mistake },
+  { "train", PARENT_STEP, no_attributes, start_train },
+  { "check", PARENT_STEP, ATTRIBUTES ("kind", "value", "expect", "parameter", "input", "against"), start_check },
+};
+
+static void
+start_element (GMarkupParseContext *context, const char *element, const char **names,
+               const char **values, gpointer user_data, GError **error)
+{
+  ParseState *state = user_data;
+  const ElementRow *row = NULL;
+
+  if (!state->in_lesson)
+    {
+      start_lesson (context, state, element, names, values, error);
+      return;
+    }
+  if (state->target != TEXT_NONE)
+    {
+      set_error (context, error, _("<%s> cannot hold other elements such as <%s>."),
+                 (const char *) g_markup_parse_context_get_element_stack (context)->next->data, element);
+      return;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (elements) && row == NULL; i++)
+    if (g_str_equal (elements[i].name, element))
+      row = &elements[i];
+  /* outside a step, an unknown element is told where elements go */
+  if ((row == NULL || row->parent == PARENT_STEP) && state->step == NULL)
+    set_error (context, error, _("<%s> belongs inside a <step>."), element);
+  else if (row == NULL)
+    set_error (context, error, _("NN Blocks does not know the element <%s>."), element);
+  else if (only_attributes (context, element, names, row->attributes, error))
+    row->start (context, state, element, names, values, error);
+}
+
+static void
+end_element (GMarkupParseContext *context, const char *element, gpointer user_data, GError **error)
+{
+  ParseState *state = user_data;
+  NnbLessonStep *step = state->step;
+  NnbLessonBlock *block;
+
+  switch (state->target)
+    {
+    case TEXT_LESSON_TITLE:
+      g_free (state->lesson->title);
+      state->lesson->title = translate (state->text->str);
+      break;
+    case TEXT_STEP_TITLE:
+      g_free (step->title);
+      step->title = translate (state->text->str);
+      break;
+    case TEXT_PARAGRAPH:
+    case TEXT_CODE:
+      block = g_new0 (NnbLessonBlock, 1);
+      block->kind = state->target == TEXT_PARAGRAPH ? NNB_LESSON_BLOCK_TEXT : NNB_LESSON_BLOCK_CODE;
+      block->text = state->target == TEXT_PARAGRAPH ? translate (state->text->str) : trim_code (state->text->str);
+      g_ptr_array_add (step->blocks, block);
+      break;
+    case TEXT_LOAD:
+      {
+        g_autofree char *json = g_strstrip (g_strdup (state->text->str));
+
+        g_clear_pointer (&step->load_json, g_free);
+        if (*json != '\0')
+          step->load_json = g_steal_pointer (&json);
+        if ((step->load_example != NULL) + (step->load_file != NULL) + (step->load_json != NULL) != 1)
+          {
+            set_error (context, error, _("<load> takes one of: example=\"…\", file=\"…\" or a project written inside it."));
+            return;
+          }
+      }
+      break;
+    case TEXT_NONE:
+      if (g_str_equal (element, "step"))
+        {
+          if (step->title == NULL)
+            {
+              set_error (context, error, _("The step “%s” has no <title>."), step->id);
+              return;
+            }
+          state->step = NULL;
+        }
+      break;
+    }
+  state->target = TEXT_NONE;
+}
+
+static void
+text (GMarkupParseContext *context, const char *text, gsize len, gpointer user_data, GError **error)
+{
+  ParseState *state = user_data;
+
+  if (state->target != TEXT_NONE)
+    g_string_append_len (state->text, text, len);
+}
+
+/* A lesson is UTF-8 text. GMarkup's own checks cannot be relied on for it:
+ * GLib 2.74 refuses a CDATA section that is not UTF-8 by setting the error
+ * and still returning TRUE, and the next error is then set over the first
+ * (tests/fuzz/regressions/lesson/invalid-utf8-in-cdata*.lesson). So the
+ * bytes are checked before GMarkup sees them, and the place is named. */
+static gboolean
+check_utf8 (const char *xml, gsize length, GError **error)
+{
+  const char *end = NULL;
+  int line = 1, column = 1;
+
+  if (g_utf8_validate_len (xml, length, &end))
+    return TRUE;
+  for (const char *p = xml; p < end; p = g_utf8_next_char (p))
+    {
+      if (*p == '\n')
+        {
+          line++;
+          column = 1;
+        }
+      else
+        column++;
+    }
+  g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_PARSE,
+               _("Line %d, character %d: a lesson is UTF-8 text, but the file has the byte 0x%02x there. "
+                 "Save it as UTF-8."),
+               line, column, (guint) (guchar) *end);
+  return FALSE;
+}
+
+NnbLesson *
+nnb_lesson_new_from_data (const char *id, const char *xml, gssize length,
+                          const char *base_dir, GError **error)
+{
+  static const GMarkupParser parser = { start_element, end_element, text, NULL, NULL };
+  g_autoptr (NnbLesson) lesson = nnb_lesson_new (id);
+  g_autoptr (GMarkupParseContext) context = NULL;
+  g_autoptr (GString) buffer = g_string_new (NULL);
+  g_autoptr (GError) local = NULL;
+  ParseState state = { lesson, NULL, TEXT_NONE, buffer, FALSE };
+
+  g_return_val_if_fail (id != NULL && xml != NULL, NULL);
+
+  if (length < 0)
+    length = (gssize) strlen (xml);
+  if (!check_utf8 (xml, (gsize) length, error))
+    return NULL;
+  lesson->base_dir = g_strdup (base_dir);
+  context = g_markup_parse_context_new (&parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &state, NULL);
+  /* the error, not only the return value: GMarkup may set one and go on */
+  if (!g_markup_parse_context_parse (context, xml, length, &local) || local != NULL ||
+      !g_markup_parse_context_end_parse (context, &local) || local != NULL)
+    {
+      if (local == NULL)
+        g_set_error (&local, NNB_FILE_ERROR, NNB_FILE_ERROR_PARSE, _("The lesson cannot be read."));
+      /* GMarkup quotes invalid UTF-8 as it found it, and GTK will not show
+       * such a message (tests/fuzz/regressions/lesson/) */
+      if (!g_utf8_validate (local->message, -1, NULL))
+        {
+          char *valid = g_utf8_make_valid (local->message, -1);
+
+          g_free (local->message);
+          local->message = valid;
+        }
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  if (lesson->title == NULL)
+    {
+      g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_INVALID, _("The lesson has no <title>."));
+      return NULL;
+    }
+  if (lesson->steps->len == 0)
+    {
+      g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_INVALID, _("The lesson has no <step>."));
+      return NULL;
+    }
+  return g_steal_pointer (&lesson);
+}

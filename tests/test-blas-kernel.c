@@ -6,6 +6,7 @@
 #include "nnb-backend.h"
 #include "nnb-blas.h"
 #include "nnb-test-util.h"
+#include "nnb-tensor-private.h"
 
 /* main() asked OpenBLAS for another kernel before the engine loaded it */
 static void

@@ -14,6 +14,8 @@
 #include "nnb-error.h"
 #include "nnb-file-read.h"
 #include "nnb-test-util.h"
+#include "nnb-tensor-private.h"
+#include "nnb-training-private.h"
 
 /* Draws the golden case's spec after torch.manual_seed(its seed, or 0)
  * and compares X and y with PyTorch's bits. */

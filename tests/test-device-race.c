@@ -5,6 +5,7 @@
 #include <math.h>
 #include "nnb-backend.h"
 #include "nnb-device-race.h"
+#include "nnb-training-private.h"
 
 /* a race that takes milliseconds: widths 16 and 32, 16 points */
 static void

@@ -9,6 +9,7 @@
 #include "nnb-module.h"
 #include "nnb-test-util.h"
 #include "nnb-rng-golden.h"
+#include "nnb-tensor-private.h"
 
 static NnbNonlinearity
 nonlinearity_from_name (const char *name)

@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 #include "nnb-rng-golden.h"
 #include "nnb-rng.h"
+#include "nnb-tensor-private.h"
 
 /* After a call, the next randn(1) and rand(1): the generator must be in
  * PyTorch's place, with or without a cached normal. */

@@ -9,6 +9,7 @@
 #include "nnb-project.h"
 #include "nnb-test-util.h"
 #include "nnb-trainer.h"
+#include "nnb-training-private.h"
 
 #if defined(__has_feature)
 #if __has_feature(thread_sanitizer)
@@ -461,6 +462,25 @@ test_forward_reaching_no_parameter_fails_with_pytorchs_message (void)
   g_clear_pointer (&trainer, nnb_trainer_free);
 }
 
+/* The one rule the CLI, the lesson and this trainer stop by: nan first,
+ * then the target, then the count; -1 epochs (the app's 0) never ends */
+static void
+test_stop_rule_order (void)
+{
+  NnbStopRule rule = { .epochs = 3, .until_loss = 0.5 };
+  NnbStopRule endless = { .epochs = -1, .until_loss = 0 };
+  NnbStopRule none = { .epochs = 0, .until_loss = 0.5 };
+
+  g_assert_cmpint (nnb_training_should_stop (&rule, 0, NAN), ==, NNB_STOP_NONE);
+  g_assert_cmpint (nnb_training_should_stop (&rule, 1, 2.0), ==, NNB_STOP_NONE);
+  g_assert_cmpint (nnb_training_should_stop (&rule, 1, INFINITY), ==, NNB_STOP_NONE);
+  g_assert_cmpint (nnb_training_should_stop (&rule, 2, NAN), ==, NNB_STOP_DIVERGED);
+  g_assert_cmpint (nnb_training_should_stop (&rule, 3, 0.25), ==, NNB_STOP_CONVERGED);
+  g_assert_cmpint (nnb_training_should_stop (&rule, 3, 0.5), ==, NNB_STOP_FINISHED);
+  g_assert_cmpint (nnb_training_should_stop (&none, 0, NAN), ==, NNB_STOP_FINISHED);
+  g_assert_cmpint (nnb_training_should_stop (&endless, 100000, 1e-9), ==, NNB_STOP_NONE);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -487,5 +507,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/trainer/forward-reaching-no-parameter-fails-with-pytorchs-message",
                    test_forward_reaching_no_parameter_fails_with_pytorchs_message);
   g_test_add_func ("/trainer/bad-options-are-refused", test_bad_options_are_refused);
+  g_test_add_func ("/trainer/stop-rule-order", test_stop_rule_order);
   return g_test_run ();
 }

@@ -154,6 +154,48 @@ list_lessons (void)
   return NNB_EXIT_OK;
 }
 
+/* One step as the panel shows it: its heading and text, what "Show me"
+ * does, then its checks, counted in *n_checked and *n_passed. */
+static void
+run_step (NnbLesson *lesson, int i, NnbProject **project, NnbLessonRun *run, guint *n_checked, guint *n_passed)
+{
+  NnbLessonStep *step = lesson->steps->pdata[i];
+  g_autofree char *heading = g_strdup_printf ("[%d/%u] %s", i + 1, lesson->steps->len, step->title);
+
+  printf ("\n");
+  print_underlined (heading, "-");
+  for (guint b = 0; b < step->blocks->len; b++)
+    {
+      NnbLessonBlock *block = step->blocks->pdata[b];
+
+      printf ("\n");
+      if (block->kind == NNB_LESSON_BLOCK_CODE)
+        print_indented (block->text);
+      else
+        print_wrapped (block->text, "", "");
+    }
+  if (nnb_lesson_step_has_action (step))
+    {
+      printf ("\n%s\n", _("Show me:"));
+      show_me (lesson, step, project, run);
+    }
+  if (step->checks->len > 0)
+    {
+      g_autoptr (GPtrArray) results = NULL;
+      gboolean passed = nnb_lesson_step_check (step, run, &results);
+
+      printf ("\n%s\n", _("Check:"));
+      for (guint c = 0; c < results->len; c++)
+        {
+          NnbLessonCheckResult *result = results->pdata[c];
+          g_autofree char *line = g_strdup_printf ("%s %s", result->passed ? "✓" : "✗", result->message);
+          print_wrapped (line, "  ", "    ");
+        }
+      (*n_checked)++;
+      *n_passed += passed;
+    }
+}
+
 int
 nnb_cli_lesson (int argc, char **argv)
 {
@@ -213,43 +255,7 @@ nnb_cli_lesson (int argc, char **argv)
 
   print_underlined (lesson->title, "=");
   for (int i = first; i <= last; i++)
-    {
-      NnbLessonStep *step = lesson->steps->pdata[i];
-      g_autofree char *heading = g_strdup_printf ("[%d/%u] %s", i + 1, lesson->steps->len, step->title);
-
-      printf ("\n");
-      print_underlined (heading, "-");
-      for (guint b = 0; b < step->blocks->len; b++)
-        {
-          NnbLessonBlock *block = step->blocks->pdata[b];
-
-          printf ("\n");
-          if (block->kind == NNB_LESSON_BLOCK_CODE)
-            print_indented (block->text);
-          else
-            print_wrapped (block->text, "", "");
-        }
-      if (nnb_lesson_step_has_action (step))
-        {
-          printf ("\n%s\n", _("Show me:"));
-          show_me (lesson, step, &project, &run);
-        }
-      if (step->checks->len > 0)
-        {
-          g_autoptr (GPtrArray) results = NULL;
-          gboolean passed = nnb_lesson_step_check (step, &run, &results);
-
-          printf ("\n%s\n", _("Check:"));
-          for (guint c = 0; c < results->len; c++)
-            {
-              NnbLessonCheckResult *result = results->pdata[c];
-              g_autofree char *line = g_strdup_printf ("%s %s", result->passed ? "✓" : "✗", result->message);
-              print_wrapped (line, "  ", "    ");
-            }
-          n_checked++;
-          n_passed += passed;
-        }
-    }
+    run_step (lesson, i, &project, &run, &n_checked, &n_passed);
 
   printf ("\n");
   printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u step passed its checks.\n", "%u of %u steps passed their checks.\n", n_checked),

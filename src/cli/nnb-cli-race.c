@@ -96,6 +96,56 @@ parse_activation (const char *text, NnbModuleKind *kind)
   return TRUE;
 }
 
+/* What is raced, the devices, and the table's header row. */
+static void
+print_heading (Table *table, const NnbRaceOptions *options)
+{
+  printf ("Device race: 1→W→W→1 %s MLP, %d points, full batch, MSE + SGD; µs per epoch "
+          "(forward, loss, zero_grad, backward, step)\n",
+          options->activation == NNB_MODULE_RELU ? "ReLU" : "Tanh", options->points);
+  for (guint i = 0; i < table->devices->len; i++)
+    nnb_cli_print_device (table->devices->pdata[i], "  ");
+  printf ("\n%6s | %10s", "W", "params");
+  for (guint i = 0; i < table->devices->len; i++)
+    {
+      char name[16];
+      nnb_device_name (((NnbDeviceInfo *) table->devices->pdata[i])->device, name, sizeof name);
+      printf (" | %12s", name);
+    }
+  printf (" | %9s\n", "GPU gain");
+  printf ("-------+------------");
+  for (guint i = 0; i < table->devices->len; i++)
+    printf ("+--------------");
+  printf ("+-----------\n");
+}
+
+/* Under the table: the notes, then where each GPU overtakes the CPU. */
+static void
+print_summary (Table *table, GPtrArray *rows)
+{
+  const NnbDeviceInfo *cpu = table->devices->pdata[0];
+
+  if (table->notes->len > 0)
+    printf ("\n");
+  for (guint i = 0; i < table->notes->len; i++)
+    printf ("- %s\n", (const char *) table->notes->pdata[i]);
+  for (guint i = 1; i < table->devices->len; i++)
+    {
+      const NnbDeviceInfo *gpu = table->devices->pdata[i];
+      char name[16];
+      int64_t from;
+
+      if (!gpu->available)
+        continue;
+      nnb_device_name (gpu->device, name, sizeof name);
+      from = nnb_device_race_crossover (rows, cpu->device, gpu->device);
+      if (from > 0)
+        printf ("\n%s is faster than the CPU from W = %" G_GINT64_FORMAT " on.\n", name, from);
+      else
+        printf ("\nThe CPU is faster than %s at the widest width both ran.\n", name);
+    }
+}
+
 int
 nnb_cli_race (int argc, char **argv)
 {
@@ -146,50 +196,12 @@ nnb_cli_race (int argc, char **argv)
   table.pending = g_ptr_array_new_with_free_func ((GDestroyNotify) nnb_race_row_free);
   table.notes = g_ptr_array_new_with_free_func (g_free);
 
-  printf ("Device race: 1→W→W→1 %s MLP, %d points, full batch, MSE + SGD; µs per epoch "
-          "(forward, loss, zero_grad, backward, step)\n",
-          options.activation == NNB_MODULE_RELU ? "ReLU" : "Tanh", options.points);
-  for (guint i = 0; i < table.devices->len; i++)
-    nnb_cli_print_device (table.devices->pdata[i], "  ");
-  printf ("\n%6s | %10s", "W", "params");
-  for (guint i = 0; i < table.devices->len; i++)
-    {
-      char name[16];
-      nnb_device_name (((NnbDeviceInfo *) table.devices->pdata[i])->device, name, sizeof name);
-      printf (" | %12s", name);
-    }
-  printf (" | %9s\n", "GPU gain");
-  printf ("-------+------------");
-  for (guint i = 0; i < table.devices->len; i++)
-    printf ("+--------------");
-  printf ("+-----------\n");
+  print_heading (&table, &options);
   fflush (stdout);
 
   rows = nnb_device_race_run (&options, NULL, on_row, &table, &error);
   if (rows != NULL)
-    {
-      const NnbDeviceInfo *cpu = table.devices->pdata[0];
-
-      if (table.notes->len > 0)
-        printf ("\n");
-      for (guint i = 0; i < table.notes->len; i++)
-        printf ("- %s\n", (const char *) table.notes->pdata[i]);
-      for (guint i = 1; i < table.devices->len; i++)
-        {
-          const NnbDeviceInfo *gpu = table.devices->pdata[i];
-          char name[16];
-          int64_t from;
-
-          if (!gpu->available)
-            continue;
-          nnb_device_name (gpu->device, name, sizeof name);
-          from = nnb_device_race_crossover (rows, cpu->device, gpu->device);
-          if (from > 0)
-            printf ("\n%s is faster than the CPU from W = %" G_GINT64_FORMAT " on.\n", name, from);
-          else
-            printf ("\nThe CPU is faster than %s at the widest width both ran.\n", name);
-        }
-    }
+    print_summary (&table, rows);
   g_ptr_array_unref (table.devices);
   g_ptr_array_unref (table.pending);
   g_ptr_array_unref (table.notes);

@@ -68,58 +68,35 @@ should_log (int epoch, int epochs, int log_every)
   return log_every > 0 && (epoch % log_every == 0 || epoch == epochs - 1);
 }
 
-int
-nnb_cli_train (int argc, char **argv)
+/* The command line's overrides of the project's training settings, held
+ * until the project is loaded; G_MININT and NAN: not given. */
+typedef struct
 {
-  /* G_MININT: not given, keep the project's value */
-  static int epochs = G_MININT, log_every = G_MININT;
-  static double lr = NAN, until_loss = NAN;
-  static gint64 seed = -1;
-  static int threads = 1;
-  static char *device_name = NULL, *output = NULL;
-  static const GOptionEntry entries[] = {
-    { "epochs", 'e', 0, G_OPTION_ARG_INT, &epochs, "Number of epochs (default: the project's)", "N" },
-    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, "Learning rate (default: the project's)", "X" },
-    { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed for torch.manual_seed before the data", "S" },
-    { "until-loss", 0, 0, G_OPTION_ARG_DOUBLE, &until_loss, "Stop when the loss drops below L (0: never)", "L" },
-    { "log-every", 0, 0, G_OPTION_ARG_INT, &log_every, "Print the loss every K epochs and at the last (0: never)", "K" },
-    { "device", 'd', 0, G_OPTION_ARG_STRING, &device_name, "Device: cpu or cuda", "DEVICE" },
-    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "OpenBLAS threads on the CPU (default 1, as the lesson's PyTorch numbers were measured)", "N" },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Save the trained project (with weights) here", "OUT.nnb" },
-    { NULL }
-  };
-  g_autoptr (GOptionContext) context = g_option_context_new ("FILE.nnb");
+  int epochs, log_every, threads;
+  double lr, until_loss;
+  gint64 seed;
+  char *device_name, *output;
+} TrainArgs;
+
+/* Applies args to the project and checks what the reader would refuse, in
+ * its limits and words (nnb-project.c), so that -o writes a project that
+ * loads again. Returns NNB_EXIT_OK or the exit status to stop with. */
+static int
+apply_args (const TrainArgs *args, NnbProject *project)
+{
+  NnbTrainingOptions *opts = &project->training;
   g_autoptr (GError) error = NULL;
-  g_autoptr (NnbProject) project = NULL;
-  g_autoptr (NnbDataset) data = NULL;
-  g_autoptr (NnbTraining) training = NULL;
-  NnbGenerator shuffle;
-  NnbTrainingOptions *opts;
-  gboolean converged = FALSE, diverged = FALSE;
-  guint warnings_printed = 0;
-  double loss = NAN;
-  int status, epoch;
 
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!nnb_cli_parse (context, &argc, &argv, 1, "Trains the project's model as the lesson's loop does.", &status))
-    return status;
-
-  project = nnb_project_load (argv[1], &error);
-  if (project == NULL)
-    return nnb_cli_fail (error);
-  opts = &project->training;
-  if (seed >= 0)
-    project->seed = (guint64) seed;
-  if (epochs != G_MININT)
-    opts->epochs = epochs;
-  if (!isnan (lr))
-    opts->optimizer.lr = lr;
-  if (!isnan (until_loss))
-    opts->until_loss = until_loss;
-  if (log_every != G_MININT)
-    opts->log_every = log_every;
-  /* the reader's limits and words (nnb-project.c), so that -o writes a
-   * project that loads again */
+  if (args->seed >= 0)
+    project->seed = (guint64) args->seed;
+  if (args->epochs != G_MININT)
+    opts->epochs = args->epochs;
+  if (!isnan (args->lr))
+    opts->optimizer.lr = args->lr;
+  if (!isnan (args->until_loss))
+    opts->until_loss = args->until_loss;
+  if (args->log_every != G_MININT)
+    opts->log_every = args->log_every;
   if (opts->epochs > NNB_PROJECT_MAX_EPOCHS || opts->log_every > NNB_PROJECT_MAX_EPOCHS)
     {
       gboolean too_many = opts->epochs > NNB_PROJECT_MAX_EPOCHS;
@@ -132,16 +109,89 @@ nnb_cli_train (int argc, char **argv)
       fprintf (stderr, "nnblocks-cli: --log-every must be 0 or more, not %d\n", opts->log_every);
       return NNB_EXIT_USAGE;
     }
-  if (threads < 1)
+  if (args->threads < 1)
     {
-      fprintf (stderr, "nnblocks-cli: --threads must be 1 or more, not %d\n", threads);
+      fprintf (stderr, "nnblocks-cli: --threads must be 1 or more, not %d\n", args->threads);
       return NNB_EXIT_USAGE;
     }
   /* the order of BLAS's float sums depends on the thread count; one thread
    * reproduces the lesson's PyTorch numbers and is fastest for small nets */
-  nnb_backend_cpu_set_threads (threads);
-  if (device_name != NULL && !nnb_device_parse (device_name, &opts->device, &error))
+  nnb_backend_cpu_set_threads (args->threads);
+  if (args->device_name != NULL && !nnb_device_parse (args->device_name, &opts->device, &error))
     return nnb_cli_fail (error);
+  return NNB_EXIT_OK;
+}
+
+/* The page's loop, printing as it goes, until the engine's stop rule or
+ * Ctrl-C ends it. *epoch is left as a for loop over the epochs leaves it:
+ * the epoch count when it ran out or was interrupted, the last epoch's
+ * number when it converged or diverged. */
+static NnbStopReason
+train_epochs (NnbTraining *training, const NnbTrainingOptions *opts, int *epoch, double *loss, GError **error)
+{
+  NnbStopRule rule;
+  NnbStopReason reason;
+  guint warnings_printed = 0;
+
+  nnb_stop_rule_init (&rule, opts);
+  reason = nnb_training_should_stop (&rule, 0, *loss);
+  for (*epoch = 0; reason == NNB_STOP_NONE && !interrupted; (*epoch)++)
+    {
+      reason = nnb_training_run_epoch (training, &rule, loss, error);
+      if (reason == NNB_STOP_FAILED)
+        break;
+      print_new_warnings (training, &warnings_printed);
+      if (should_log (*epoch, opts->epochs, opts->log_every))
+        print_epoch (*epoch, *loss);
+      if (reason == NNB_STOP_CONVERGED)
+        printf ("converged at epoch %d, loss %.4f\n", *epoch, *loss);
+      if (reason == NNB_STOP_CONVERGED || reason == NNB_STOP_DIVERGED)
+        break;
+    }
+  /* the last step may have blown the weights up after its loss was
+   * printed: then -o keeps the last finite ones, as for a nan loss */
+  return nnb_training_finish (training, reason, error);
+}
+
+int
+nnb_cli_train (int argc, char **argv)
+{
+  static TrainArgs args = {
+    .epochs = G_MININT, .log_every = G_MININT, .threads = 1, .lr = NAN, .until_loss = NAN, .seed = -1,
+  };
+  static const GOptionEntry entries[] = {
+    { "epochs", 'e', 0, G_OPTION_ARG_INT, &args.epochs, "Number of epochs (default: the project's)", "N" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &args.lr, "Learning rate (default: the project's)", "X" },
+    { "seed", 's', 0, G_OPTION_ARG_INT64, &args.seed, "Seed for torch.manual_seed before the data", "S" },
+    { "until-loss", 0, 0, G_OPTION_ARG_DOUBLE, &args.until_loss, "Stop when the loss drops below L (0: never)", "L" },
+    { "log-every", 0, 0, G_OPTION_ARG_INT, &args.log_every, "Print the loss every K epochs and at the last (0: never)", "K" },
+    { "device", 'd', 0, G_OPTION_ARG_STRING, &args.device_name, "Device: cpu or cuda", "DEVICE" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &args.threads, "OpenBLAS threads on the CPU (default 1, as the lesson's PyTorch numbers were measured)", "N" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &args.output, "Save the trained project (with weights) here", "OUT.nnb" },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("FILE.nnb");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = NULL;
+  g_autoptr (NnbDataset) data = NULL;
+  g_autoptr (NnbTraining) training = NULL;
+  NnbGenerator shuffle;
+  NnbTrainingOptions *opts;
+  NnbStopReason reason;
+  double loss = NAN;
+  int status, epoch;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!nnb_cli_parse (context, &argc, &argv, 1, "Trains the project's model as the lesson's loop does.", &status))
+    return status;
+
+  project = nnb_project_load (argv[1], &error);
+  if (project == NULL)
+    return nnb_cli_fail (error);
+  status = apply_args (&args, project);
+  if (status != NNB_EXIT_OK)
+    return status;
+  opts = &project->training;
 
   /* shuffles draw from the generator the recipe left behind, as they would
    * in PyTorch, and as the app's do */
@@ -153,53 +203,29 @@ nnb_cli_train (int argc, char **argv)
     return nnb_cli_fail (error);
 
   signal (SIGINT, on_interrupt);
-  for (epoch = 0; epoch < opts->epochs && !interrupted; epoch++)
-    {
-      if (!nnb_training_epoch (training, &loss, &error))
-        {
-          if (g_error_matches (error, NNB_ERROR, NNB_ERROR_DIVERGED))
-            {
-              print_new_warnings (training, &warnings_printed);
-              if (should_log (epoch, opts->epochs, opts->log_every))
-                print_epoch (epoch, loss);
-              diverged = TRUE;
-              break;
-            }
-          return nnb_cli_fail (error);
-        }
-      print_new_warnings (training, &warnings_printed);
-      if (should_log (epoch, opts->epochs, opts->log_every))
-        print_epoch (epoch, loss);
-      if (opts->until_loss > 0 && loss < opts->until_loss)
-        {
-          printf ("converged at epoch %d, loss %.4f\n", epoch, loss);
-          converged = TRUE;
-          break;
-        }
-    }
-  /* the last step may have blown the weights up after its loss was
-   * printed: then -o keeps the last finite ones, as for a nan loss */
-  if (!diverged && !nnb_training_check_weights (training, &error))
-    diverged = TRUE;
+  reason = train_epochs (training, opts, &epoch, &loss, &error);
+  if (reason == NNB_STOP_FAILED)
+    return nnb_cli_fail (error);
   fflush (stdout);
 
+  /* what the page prints after its loop */
   if (interrupted)
     fprintf (stderr, "nnblocks-cli: interrupted after epoch %d\n", epoch - 1);
-  if (!diverged)
+  if (reason != NNB_STOP_DIVERGED)
     {
       /* with --epochs 0 no epoch ran, so there is no loss to report */
-      if (opts->until_loss > 0 && !converged && !interrupted && epoch > 0)
+      if (opts->until_loss > 0 && reason != NNB_STOP_CONVERGED && !interrupted && epoch > 0)
         printf ("final loss %.4f\n", loss);
       print_learned_line (project);
     }
-  if (output != NULL)
+  if (args.output != NULL)
     {
       g_autoptr (GError) save_error = NULL;
       if (!nnb_model_to (project->model, nnb_device_cpu (), &save_error) ||
-          !nnb_project_save (project, output, TRUE, &save_error))
+          !nnb_project_save (project, args.output, TRUE, &save_error))
         return nnb_cli_fail (save_error);
     }
-  if (diverged)
+  if (reason == NNB_STOP_DIVERGED)
     {
       fprintf (stderr, "nnblocks-cli: %s\n", error->message);
       return NNB_EXIT_DIVERGED;

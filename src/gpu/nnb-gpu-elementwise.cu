@@ -8,7 +8,7 @@
  * and GELU (different libm) within a few float ulps. */
 #include "nnb-gpu-private.h"
 #include "nnb-gpu-launch.h"
-#include "nnb-gpu-formulas.h"
+#include "nnb-formulas.h"
 
 __global__ static void
 fill_kernel (float *dst, size_t n, float value)
@@ -43,8 +43,8 @@ nnb_cuda_bias_fill (float *y, const float *bias, size_t rows, size_t cols)
 }
 
 /* One struct per activation: forward f(x), and backward f'(·)·dy given the
- * input x and the output y. The arithmetic is nnb-gpu-formulas.h's, which
- * tests/gpu/test-gpu-formulas.c checks against the CPU on any machine. */
+ * input x and the output y. The arithmetic is nnb-formulas.h's, the CPU's
+ * too, which tests/gpu/test-gpu-formulas.c checks on any machine. */
 struct Relu
 {
   __device__ static float forward (float x, float) { return nnb_f_relu (x); }

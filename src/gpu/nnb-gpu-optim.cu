@@ -1,7 +1,7 @@
 /* nnb-gpu-optim.cu — torch.optim.SGD and torch.optim.Adam steps on the GPU,
  * one thread per element.
  *
- * The per-element arithmetic is nnb-gpu-formulas.h's: the CPU's formulas
+ * The per-element arithmetic is nnb-formulas.h's, the CPU's own formulas
  * (nnb-optim-kernels.h) operation for operation, fmaf where the CPU calls
  * fmaf (PyTorch's add_(…, alpha) is fused in its vectorised kernel),
  * separate roundings elsewhere (--fmad=false), sqrtf and division
@@ -10,7 +10,7 @@
  * that on the host. */
 #include "nnb-gpu-private.h"
 #include "nnb-gpu-launch.h"
-#include "nnb-gpu-formulas.h"
+#include "nnb-formulas.h"
 
 __global__ static void
 sgd_kernel (float *param, const float *grad, float *momentum_buf, size_t n,
@@ -35,7 +35,7 @@ nnb_cuda_sgd_step (float *param, const float *grad, float *momentum_buf, size_t 
 }
 
 __global__ static void
-adam_kernel (float *param, const float *grad, float *exp_avg, float *exp_avg_sq, size_t n, NnbGpuAdamScalars k)
+adam_kernel (float *param, const float *grad, float *exp_avg, float *exp_avg_sq, size_t n, NnbAdamScalars k)
 {
   NNB_CUDA_GRID_STRIDE (i, n)
     nnb_f_adam (&param[i], grad[i], &exp_avg[i], &exp_avg_sq[i], &k);
@@ -47,7 +47,7 @@ nnb_cuda_adam_step (float *param, const float *grad, float *exp_avg, float *exp_
 {
   /* PyTorch 1.13 _single_tensor_adam: the bias corrections in Python
    * floats (double, on the host as on the CPU), the tensor work in float32 */
-  NnbGpuAdamScalars k = nnb_f_adam_scalars (lr, beta1, beta2, eps, weight_decay, step);
+  NnbAdamScalars k = nnb_f_adam_scalars (lr, beta1, beta2, eps, weight_decay, step);
 
   if (n == 0)
     return;

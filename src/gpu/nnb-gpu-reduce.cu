@@ -10,7 +10,7 @@
 #include <pthread.h>
 #include "nnb-gpu-private.h"
 #include "nnb-gpu-launch.h"
-#include "nnb-gpu-formulas.h"
+#include "nnb-formulas.h"
 
 /* partial sums of at most this many blocks; one block then adds them up */
 #define REDUCE_BLOCKS 256

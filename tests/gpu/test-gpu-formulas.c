@@ -1,8 +1,9 @@
 /* test-gpu-formulas.c — the CUDA kernels' arithmetic, run on the host next
  * to the CPU backend: no GPU needed.
  *
- * src/gpu/nnb-gpu-formulas.h holds every per-element formula the .cu files
- * run (activations, losses, SGD, Adam); nvcc compiles it for the GPU, and
+ * src/core/tensor/nnb-formulas.h holds every per-element formula the .cu
+ * files run (activations, losses, SGD, Adam), shared with the CPU backend's
+ * scalar loops; nvcc compiles it for the GPU, and
  * this test compiles the same header for the CPU with -ffp-contract=off,
  * as nvcc builds it with --fmad=false. Where the formula itself is the
  * CPU's, the bits must agree; where the maths library differs (expf in the
@@ -14,7 +15,7 @@
 #include <math.h>
 #include <string.h>
 #include "nnb-backend.h"
-#include "nnb-gpu-formulas.h"
+#include "nnb-formulas.h"
 
 static float *
 random_floats (GRand *rand, gsize n, double lo, double hi)
@@ -251,7 +252,7 @@ test_adam_matches_cpu (void)
       for (int step = 1; step <= 5; step++)
         {
           g_autofree float *grad = random_floats (rand, n, -1, 1);
-          NnbGpuAdamScalars k = nnb_f_adam_scalars (1e-3, 0.9, 0.999, 1e-8, weight_decays[w], step);
+          NnbAdamScalars k = nnb_f_adam_scalars (1e-3, 0.9, 0.999, 1e-8, weight_decays[w], step);
 
           cpu->adam_step (param, grad, m, v, n, 1e-3, 0.9, 0.999, 1e-8, weight_decays[w], step);
           for (gsize i = 0; i < n; i++)

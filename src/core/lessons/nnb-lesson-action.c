@@ -318,36 +318,34 @@ nnb_lesson_train (NnbProject *project, NnbDataset *data, NnbLessonRun *run, GErr
   g_autoptr (GArray) losses = g_array_new (FALSE, FALSE, sizeof (double));
   g_autofree char *log = NULL;
   g_autofree char *line = NULL;
-  gboolean converged = FALSE, diverged = FALSE;
+  g_autoptr (GError) stopped = NULL;
+  NnbStopRule rule;
+  NnbStopReason reason;
+  gboolean converged, diverged;
 
   /* shuffles draw from the generator the recipe left behind, as in PyTorch */
   gen = g_memdup2 (nnb_generator_default (), sizeof (NnbGenerator));
   training = nnb_training_new (project->model, data, opts, gen, error);
   if (training == NULL)
     return NULL;
-  for (int epoch = 0; epoch < opts->epochs; epoch++)
+  nnb_stop_rule_init (&rule, opts);
+  reason = nnb_training_should_stop (&rule, 0, NAN);
+  while (reason == NNB_STOP_NONE)
     {
-      g_autoptr (GError) local = NULL;
-      double loss = NAN;
+      double loss;
 
-      if (!nnb_training_epoch (training, &loss, &local))
+      reason = nnb_training_run_epoch (training, &rule, &loss, &stopped);
+      if (reason == NNB_STOP_FAILED)
         {
-          if (!g_error_matches (local, NNB_ERROR, NNB_ERROR_DIVERGED))
-            {
-              g_propagate_error (error, g_steal_pointer (&local));
-              return NULL;
-            }
-          g_array_append_val (losses, loss);
-          diverged = TRUE;
-          break;
+          g_propagate_error (error, g_steal_pointer (&stopped));
+          return NULL;
         }
       g_array_append_val (losses, loss);
-      if (opts->until_loss > 0 && loss < opts->until_loss)
-        {
-          converged = TRUE;
-          break;
-        }
     }
+  /* the divergence is told in the log's own words, not the error's */
+  reason = nnb_training_finish (training, reason, &stopped);
+  converged = reason == NNB_STOP_CONVERGED;
+  diverged = reason == NNB_STOP_DIVERGED;
 
   nnb_lesson_run_forget (run);
   run->trained = TRUE;

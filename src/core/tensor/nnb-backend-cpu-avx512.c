@@ -19,9 +19,10 @@ nnb_avx512_available (void)
   if (available < 0)
     {
       __builtin_cpu_init ();
-      available = __builtin_cpu_supports ("avx512f") && nnb_simd_available ();
+      available = __builtin_cpu_supports ("avx512f");
     }
-  return available;
+  /* asked each time: the AVX2 switch may change (NNB_CPU_KERNELS, tests) */
+  return available && nnb_simd_available ();
 }
 
 void

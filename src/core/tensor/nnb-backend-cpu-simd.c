@@ -4,6 +4,18 @@
 #include <math.h>
 #include <sleef.h>
 #include <string.h>
+#include "nnb-formulas.h"
+#include "nnb-tensor-private.h"
+
+/* tests/test-backend-ops.c's switch to the scalar loops for one call,
+ * so that both kinds of kernel run in one process */
+static gboolean force_scalar;
+
+void
+nnb_backend_cpu_force_scalar (gboolean scalar)
+{
+  force_scalar = scalar;
+}
 
 /* Whether the CPU backend uses these kernels (and, through
  * nnb_avx512_available, the AVX-512 ones): when the processor has AVX2 and
@@ -25,7 +37,7 @@ nnb_simd_available (void)
       available = __builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma") &&
                   g_strcmp0 (kernels, "scalar") != 0;
     }
-  return available;
+  return available && !force_scalar;
 }
 
 void
@@ -88,7 +100,7 @@ nnb_simd_tanh_backward (const float *y, const float *dy, float *dx, gsize n, gbo
     }
   for (; i < n; i++)
     {
-      float g = dy[i] * fmaf (-y[i], y[i], 1.0f);
+      float g = nnb_f_tanh_backward (y[i], dy[i]);
       dx[i] = accumulate ? dx[i] + g : g;
     }
 }
@@ -109,7 +121,7 @@ nnb_simd_relu (const float *x, float *y, gsize n)
       _mm256_storeu_ps (y + i, _mm256_and_ps (v, _mm256_cmp_ps (v, zero, _CMP_GT_OQ)));
     }
   for (; i < n; i++)
-    y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+    y[i] = nnb_f_relu (x[i]);
 }
 
 /* threshold_backward on the output: 0 where y <= 0 (not for nan), else dy */
@@ -134,7 +146,7 @@ nnb_simd_relu_backward (const float *y, const float *dy, float *dx, gsize n, gbo
       }
   for (; i < n; i++)
     {
-      float g = y[i] <= 0.0f ? 0.0f : dy[i];
+      float g = nnb_f_relu_backward (y[i], dy[i]);
       dx[i] = accumulate ? dx[i] + g : g;
     }
 }
@@ -153,7 +165,7 @@ nnb_simd_leaky_relu (const float *x, float *y, gsize n, float slope)
       _mm256_storeu_ps (y + i, _mm256_blendv_ps (_mm256_mul_ps (v, s), v, pos));
     }
   for (; i < n; i++)
-    y[i] = x[i] > 0.0f ? x[i] : x[i] * slope;
+    y[i] = nnb_f_leaky_relu (x[i], slope);
 }
 
 /* LeakyReLU's backward on the input: x > 0 ? dy : dy * slope */
@@ -175,7 +187,7 @@ nnb_simd_leaky_relu_backward (const float *x, const float *dy, float *dx, gsize 
     }
   for (; i < n; i++)
     {
-      float g = x[i] > 0.0f ? dy[i] : dy[i] * slope;
+      float g = nnb_f_leaky_relu_backward (x[i], dy[i], slope);
       dx[i] = accumulate ? dx[i] + g : g;
     }
 }
@@ -197,7 +209,7 @@ nnb_simd_sigmoid_backward (const float *y, const float *dy, float *dx, gsize n, 
     }
   for (; i < n; i++)
     {
-      float g = dy[i] * (1.0f - y[i]) * y[i];
+      float g = nnb_f_sigmoid_backward (y[i], dy[i]);
       dx[i] = accumulate ? dx[i] + g : g;
     }
 }
@@ -297,10 +309,7 @@ nnb_simd_loss_grad (gboolean mse, const float *pred, const float *target, float 
         _mm256_storeu_ps (grad + i, g);
       }
   for (; i < n; i++)
-    {
-      float diff = pred[i] - target[i];
-      grad[i] = mse ? norm * diff : diff > 0.0f ? norm : diff < 0.0f ? -norm : 0.0f;
-    }
+    grad[i] = nnb_f_loss_grad (mse, pred[i], target[i], norm);
 }
 
 void

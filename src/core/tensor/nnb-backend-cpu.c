@@ -9,6 +9,7 @@
 #include <sleef.h>
 #include <string.h>
 #include "nnb-backend-cpu-simd.h"
+#include "nnb-formulas.h"
 #include "nnb-optim-kernels.h"
 #include "nnb-error.h"
 #include "nnb-blas.h"
@@ -404,18 +405,17 @@ scalar_math (void)
   return &math;
 }
 
+/* nnb-formulas.h's GELU with the scalar loops' erf and exp */
 static inline float
 gelu (const ScalarMath *m, float x)
 {
-  return (float) (0.5 * x * (1.0 + m->erf (x * M_SQRT1_2)));
+  return nnb_f_gelu_from (x, m->erf (nnb_f_gelu_erf_arg (x)));
 }
 
 static inline float
 gelu_derivative (const ScalarMath *m, float x)
 {
-  double cdf = 0.5 * (1.0 + m->erf (x * M_SQRT1_2));
-  double pdf = m->exp (-0.5 * (double) x * x) / sqrt (2.0 * M_PI);
-  return (float) (cdf + x * pdf);
+  return nnb_f_gelu_derivative_from (x, m->erf (nnb_f_gelu_erf_arg (x)), m->exp (nnb_f_gelu_exp_arg (x)));
 }
 
 static void
@@ -431,14 +431,14 @@ cpu_act_forward (NnbActivation act, float param, const float *x, float *y, gsize
         nnb_simd_relu (x, y, n);
       else
         for (gsize i = 0; i < n; i++)
-          y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+          y[i] = nnb_f_relu (x[i]);
       break;
     case NNB_ACT_LEAKY_RELU:
       if (nnb_simd_available ())
         nnb_simd_leaky_relu (x, y, n, param);
       else
         for (gsize i = 0; i < n; i++)
-          y[i] = x[i] > 0.0f ? x[i] : x[i] * param;
+          y[i] = nnb_f_leaky_relu (x[i], param);
       break;
     case NNB_ACT_TANH:
       if (nnb_avx512_available ())
@@ -456,7 +456,7 @@ cpu_act_forward (NnbActivation act, float param, const float *x, float *y, gsize
         nnb_simd_sigmoid (x, y, n);
       else
         for (gsize i = 0; i < n; i++)
-          y[i] = 1.0f / (1.0f + scalar_math ()->expf (-x[i]));
+          y[i] = nnb_f_sigmoid_from (scalar_math ()->expf (-x[i]));
       break;
     case NNB_ACT_GELU:
       if (nnb_simd_available ())
@@ -501,26 +501,25 @@ cpu_act_backward (NnbActivation act, float param, const float *x, const float *y
       if (simd)
         nnb_simd_relu_backward (y, dy, dx, n, accumulate);
       else
-        BACKWARD_LOOP (y[i] <= 0.0f ? 0.0f : dy[i]);
+        BACKWARD_LOOP (nnb_f_relu_backward (y[i], dy[i]));
       break;
     case NNB_ACT_LEAKY_RELU:
       if (simd)
         nnb_simd_leaky_relu_backward (x, dy, dx, n, param, accumulate);
       else
-        BACKWARD_LOOP (x[i] > 0.0f ? dy[i] : dy[i] * param);
+        BACKWARD_LOOP (nnb_f_leaky_relu_backward (x[i], dy[i], param));
       break;
     case NNB_ACT_TANH:
       if (simd)
         nnb_simd_tanh_backward (y, dy, dx, n, accumulate);
       else
-        /* 1 − y² as one fused step, as PyTorch's build computes it */
-        BACKWARD_LOOP (dy[i] * fmaf (-y[i], y[i], 1.0f));
+        BACKWARD_LOOP (nnb_f_tanh_backward (y[i], dy[i]));
       break;
     case NNB_ACT_SIGMOID:
       if (simd)
         nnb_simd_sigmoid_backward (y, dy, dx, n, accumulate);
       else
-        BACKWARD_LOOP (dy[i] * (1.0f - y[i]) * y[i]);
+        BACKWARD_LOOP (nnb_f_sigmoid_backward (y[i], dy[i]));
       break;
     case NNB_ACT_GELU:
     default:
@@ -558,10 +557,7 @@ loss_terms (gconstpointer data, gsize start, gsize count, float *out)
   const LossTerms *l = data;
 
   for (gsize i = 0; i < count; i++)
-    {
-      float diff = l->pred[start + i] - l->target[start + i];
-      out[i] = l->kind == NNB_LOSS_MSE ? diff * diff : fabsf (diff);
-    }
+    out[i] = nnb_f_loss_term (l->kind == NNB_LOSS_MSE, l->pred[start + i], l->target[start + i]);
 }
 
 static double
@@ -569,7 +565,7 @@ cpu_loss (NnbLossKind kind, const float *pred, const float *target, gsize n, flo
 {
   LossTerms terms = { kind, pred, target };
   /* mse_loss_backward: (2 / N) · (x − t); l1: sign(x − t) / N */
-  float norm = kind == NNB_LOSS_MSE ? (float) (2.0 / n) : (float) (1.0 / n);
+  float norm = nnb_f_loss_norm (kind == NNB_LOSS_MSE, n);
 
   /* the gradient in one vectorised pass, the sum in another: the sum keeps
    * PyTorch's order, so it stays scalar */
@@ -577,10 +573,7 @@ cpu_loss (NnbLossKind kind, const float *pred, const float *target, gsize n, flo
     nnb_simd_loss_grad (kind == NNB_LOSS_MSE, pred, target, grad, n, norm);
   else if (grad != NULL)
     for (gsize i = 0; i < n; i++)
-      {
-        float diff = pred[i] - target[i];
-        grad[i] = kind == NNB_LOSS_MSE ? norm * diff : diff > 0.0f ? norm : diff < 0.0f ? -norm : 0.0f;
-      }
+      grad[i] = nnb_f_loss_grad (kind == NNB_LOSS_MSE, pred[i], target[i], norm);
 
   /* the mean as 1.13's mean_out takes it on the CPU: the terms' float sum
    * (a contiguous run, whatever the shape), then divided by their count. A
@@ -604,7 +597,7 @@ static void
 cpu_adam_step (float *param, const float *grad, float *exp_avg, float *exp_avg_sq, gsize n,
                double lr, double beta1, double beta2, double eps, double weight_decay, int step)
 {
-  NnbAdamScalars k = nnb_adam_scalars (lr, beta1, beta2, eps, weight_decay, step);
+  NnbAdamScalars k = nnb_f_adam_scalars (lr, beta1, beta2, eps, weight_decay, step);
 
   if (nnb_simd_available ())
     nnb_simd_adam_step (param, grad, exp_avg, exp_avg_sq, n, &k);

@@ -1,7 +1,7 @@
 /* nnb-blas.c — loads OpenBLAS on first use with NNB_BLAS_KERNEL (see the header). */
-#define G_LOG_DOMAIN "nnb-blas"
 
 #include "nnb-blas.h"
+#include "nnb-tensor-private.h"
 
 #include <dlfcn.h>
 #include <stdlib.h>

@@ -33,12 +33,6 @@ void nnb_blas_sgemm (NnbBlasTranspose trans_a, NnbBlasTranspose trans_b, int m, 
 void nnb_blas_set_threads (int n_threads);
 int nnb_blas_get_threads (void);
 
-/* The kernel OpenBLAS runs, e.g. "Haswell" ("unknown" for another BLAS). */
-const char *nnb_blas_kernel (void);
-
-/* TRUE when this processor runs NNB_BLAS_KERNEL (AVX2 and FMA). */
-gboolean nnb_blas_kernel_supported (void);
-
 /* NULL when OpenBLAS runs NNB_BLAS_KERNEL; otherwise a sentence for the
  * device list saying which kernel runs instead and what that changes. */
 char *nnb_blas_kernel_note (void);

@@ -4,6 +4,7 @@
  * down to which multiply-adds are fused, because the lesson promises the
  * same numbers as PyTorch for the same seed (shared/lesson/RNG.md). */
 #include "nnb-rng.h"
+#include "nnb-tensor-private.h"
 
 #include <math.h>
 #include <string.h>

@@ -30,8 +30,6 @@ NnbGenerator *nnb_generator_new (guint64 seed);
  * the trainer uses its own generator. */
 NnbGenerator *nnb_generator_default (void);
 
-guint32 nnb_generator_random (NnbGenerator *gen);   /* one mt19937 draw */
-guint64 nnb_generator_random64 (NnbGenerator *gen); /* (a << 32) | b */
 
 /* tensor.uniform_(a, b) on n contiguous float32 values; rand(n) is (0, 1). */
 void nnb_rng_uniform (NnbGenerator *gen, float *out, gsize n, double a, double b);

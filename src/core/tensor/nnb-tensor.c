@@ -3,9 +3,11 @@
 #include <string.h>
 #include "nnb-backend.h"
 #include "nnb-error.h"
+#include "nnb-tensor-private.h"
 
-gboolean
-nnb_shape_check (int ndim, const int64_t *shape, int64_t *numel, GError **error)
+/* Checks sizes (positive, product fits) and returns the element count in *numel. */
+static gboolean
+shape_check (int ndim, const int64_t *shape, int64_t *numel, GError **error)
 {
   int64_t total = 1;
 
@@ -48,7 +50,7 @@ nnb_tensor_new (int ndim, const int64_t *shape, NnbDevice device, GError **error
   NnbTensor *tensor;
   void *data;
 
-  if (!nnb_shape_check (ndim, shape, &numel, error))
+  if (!shape_check (ndim, shape, &numel, error))
     return NULL;
   backend = nnb_backend_get (device, error);
   if (backend == NULL)

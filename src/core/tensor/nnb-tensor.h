@@ -37,7 +37,6 @@ NnbTensor *nnb_tensor_new (int ndim, const int64_t *shape, NnbDevice device, GEr
 /* CPU tensor, aborts only on programmer errors: for tests and small fixed shapes */
 NnbTensor *nnb_tensor_new_cpu (int ndim, const int64_t *shape);
 NnbTensor *nnb_tensor_new_2d (int64_t rows, int64_t cols);
-NnbTensor *nnb_tensor_new_1d (int64_t n);
 NnbTensor *nnb_tensor_new_from_data (int ndim, const int64_t *shape, const float *values);
 
 NnbTensor *nnb_tensor_ref (NnbTensor *tensor);
@@ -56,8 +55,6 @@ gboolean nnb_tensor_same_shape (const NnbTensor *a, const NnbTensor *b);
 int64_t nnb_tensor_rows (const NnbTensor *tensor); /* product of all but the last dim */
 int64_t nnb_tensor_cols (const NnbTensor *tensor); /* the last dim */
 
-/* Checks sizes (positive, product fits) and returns the element count in *numel. */
-gboolean nnb_shape_check (int ndim, const int64_t *shape, int64_t *numel, GError **error);
 
 /* "(5, 16)", "(16,)" as Python prints a tuple; a dimension equal to
  * NNB_DIM_BATCH prints as "B". */

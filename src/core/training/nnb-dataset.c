@@ -7,6 +7,7 @@
  * the data per op, in the same order. Separate passes through memory also
  * keep the compiler from fusing a multiply and an add into one rounding. */
 #include "nnb-dataset.h"
+#include "nnb-training-private.h"
 
 #include <math.h>
 #include <sleef.h>

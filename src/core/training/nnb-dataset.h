@@ -49,9 +49,6 @@ gboolean nnb_data_kind_from_string (const char *text, NnbDataKind *out);
 /* Draws (or reads) the data; generators consume gen exactly as the page's
  * PyTorch code consumes torch's generator. */
 NnbDataset *nnb_dataset_new (const NnbDataSpec *spec, NnbGenerator *gen, GError **error);
-/* Parses CSV text: a header line is allowed; every row has the same number
- * of numeric columns (at least 2); the last is the target. */
-NnbDataset *nnb_dataset_new_from_csv_text (const char *text, gsize length, GError **error);
 void nnb_dataset_free (NnbDataset *dataset);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnbDataset, nnb_dataset_free)

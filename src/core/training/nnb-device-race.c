@@ -4,6 +4,7 @@
  * app's loss plot does; so the GPU's times include the copies and launches
  * a real run pays, which is the point of the race. */
 #include "nnb-device-race.h"
+#include "nnb-training-private.h"
 
 #include <math.h>
 #include "nnb-backend.h"

@@ -47,8 +47,6 @@ typedef void (*NnbRaceProgress) (const NnbRaceRow *row, gpointer user_data);
 
 void nnb_race_options_init (NnbRaceOptions *options);
 
-/* The widths the race will time, in order (int64_t values). */
-GArray *nnb_device_race_widths (const NnbRaceOptions *options);
 
 /* Runs the race. Returns every row (NnbRaceRow *, free with
  * g_ptr_array_unref), ordered by width and then by the device list's order,

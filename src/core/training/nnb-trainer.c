@@ -1,6 +1,7 @@
 /* nnb-trainer.c — the worker thread and its snapshots (see the header for
  * the hand-off). */
 #include "nnb-trainer.h"
+#include "nnb-training-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -15,7 +16,7 @@ struct _NnbTrainer
 {
   NnbModel *model;
   NnbDataset *data;
-  NnbTrainingOptions options;
+  NnbStopRule rule;          /* the engine's, with 0 epochs as "until stopped" */
   NnbGenerator *shuffle;     /* borrowed; the worker's only while it runs */
   NnbTraining *training;     /* used by the worker only */
   GThread *thread;
@@ -162,6 +163,26 @@ publish (NnbTrainer *t, NnbTrainerState state, const char *message)
   nnb_snapshot_unref (old);
 }
 
+/* The engine's stop rule, in the trainer's words */
+static NnbTrainerState
+stopped_state (NnbStopReason reason)
+{
+  switch (reason)
+    {
+    case NNB_STOP_FINISHED:
+      return NNB_TRAINER_FINISHED;
+    case NNB_STOP_CONVERGED:
+      return NNB_TRAINER_CONVERGED;
+    case NNB_STOP_DIVERGED:
+      return NNB_TRAINER_DIVERGED;
+    case NNB_STOP_FAILED:
+      return NNB_TRAINER_FAILED;
+    case NNB_STOP_NONE:
+      break;
+    }
+  return NNB_TRAINER_RUNNING;
+}
+
 static gpointer
 worker (gpointer data)
 {
@@ -179,6 +200,7 @@ worker (gpointer data)
     {
       g_autoptr (GError) error = NULL;
       gboolean single = FALSE, want_values;
+      NnbStopReason reason;
       gint64 interval_us;
       double lr, loss;
 
@@ -215,22 +237,13 @@ worker (gpointer data)
       if (!isnan (lr))
         nnb_optimizer_set_lr (nnb_training_get_optimizer (t->training), lr);
 
-      if (!nnb_training_epoch (t->training, &loss, &error))
+      reason = nnb_training_run_epoch (t->training, &t->rule, &loss, &error);
+      if (reason != NNB_STOP_DIVERGED && reason != NNB_STOP_FAILED)
+        g_array_append_val (t->losses, loss);
+      if (reason != NNB_STOP_NONE)
         {
-          gboolean diverged = g_error_matches (error, NNB_ERROR, NNB_ERROR_DIVERGED);
-          publish (t, diverged ? NNB_TRAINER_DIVERGED : NNB_TRAINER_FAILED, error->message);
-          break;
-        }
-      g_array_append_val (t->losses, loss);
-
-      if (t->options.until_loss > 0 && loss < t->options.until_loss)
-        {
-          publish (t, NNB_TRAINER_CONVERGED, NULL);
-          break;
-        }
-      if (t->options.epochs > 0 && nnb_training_get_epoch (t->training) >= t->options.epochs)
-        {
-          publish (t, NNB_TRAINER_FINISHED, NULL);
+          reason = nnb_training_finish (t->training, reason, &error);
+          publish (t, stopped_state (reason), error != NULL ? error->message : NULL);
           break;
         }
       if (single || want_values || g_get_monotonic_time () - last_publish >= interval_us)
@@ -266,7 +279,10 @@ nnb_trainer_new (NnbModel *model, NnbDataset *data, const NnbTrainingOptions *op
   g_cond_init (&t->wake);
   t->model = nnb_model_ref (model);
   t->data = data;
-  t->options = *options;
+  nnb_stop_rule_init (&t->rule, options);
+  /* the app's 0 epochs: train until the student stops it */
+  if (t->rule.epochs == 0)
+    t->rule.epochs = -1;
   t->new_lr = NAN;
   t->publish_interval_us = 10000;
   t->losses = g_array_new (FALSE, FALSE, sizeof (double));

@@ -1,7 +1,8 @@
 /* nnb-trainer.h — training on a worker thread, for the app.
  *
- * The hand-off, in one place: the worker runs nnb_training_epoch in a loop
- * and never waits for the UI. After an epoch, when at least
+ * The hand-off, in one place: the worker runs nnb_training_run_epoch in a
+ * loop, until the engine's stop rule (nnb-training.h) or a command ends
+ * it, and never waits for the UI. After an epoch, when at least
  * publish_interval_us has passed since the last one (and always on a state
  * change), it builds a new immutable NnbSnapshot and swaps it in under a
  * mutex held only for the pointer swap. The UI takes the latest snapshot
@@ -23,7 +24,7 @@ typedef enum
   NNB_TRAINER_CONVERGED, /* the loss went below until_loss */
   NNB_TRAINER_FINISHED,  /* all epochs done */
   NNB_TRAINER_STOPPED,   /* stopped on request */
-  NNB_TRAINER_DIVERGED,  /* NaN or infinite loss; message says what to try */
+  NNB_TRAINER_DIVERGED,  /* nan loss, or the last step blew the weights up; message says what to try */
   NNB_TRAINER_FAILED,    /* any other error; message says what */
 } NnbTrainerState;
 
@@ -79,7 +80,6 @@ NnbTrainer *nnb_trainer_new (NnbModel *model, NnbDataset *data, const NnbTrainin
 /* Stops the worker (if running) and frees everything. */
 void nnb_trainer_free (NnbTrainer *trainer);
 
-void nnb_trainer_set_publish_interval (NnbTrainer *trainer, gint64 interval_us);
 
 void nnb_trainer_start (NnbTrainer *trainer);   /* runs, or resumes when paused */
 void nnb_trainer_pause (NnbTrainer *trainer);

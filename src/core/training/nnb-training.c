@@ -282,8 +282,9 @@ nnb_training_epoch (NnbTraining *t, double *loss_out, GError **error)
   return TRUE;
 }
 
-gboolean
-nnb_training_check_weights (NnbTraining *t, GError **error)
+/* nnb_training_finish's look at the weights after the last step */
+static gboolean
+check_weights (NnbTraining *t, GError **error)
 {
   GPtrArray *params = nnb_model_named_parameters (t->model);
   gboolean finite = TRUE;
@@ -305,6 +306,48 @@ nnb_training_check_weights (NnbTraining *t, GError **error)
   copy_parameters (t, FALSE);
   set_diverged (t, MAX (t->epoch - 1, 0), "the weights became nan or infinite", error);
   return FALSE;
+}
+
+void
+nnb_stop_rule_init (NnbStopRule *rule, const NnbTrainingOptions *options)
+{
+  rule->epochs = options->epochs;
+  rule->until_loss = options->until_loss;
+}
+
+NnbStopReason
+nnb_training_should_stop (const NnbStopRule *rule, int epochs_done, double loss)
+{
+  if (epochs_done > 0 && isnan (loss))
+    return NNB_STOP_DIVERGED;
+  if (epochs_done > 0 && rule->until_loss > 0 && loss < rule->until_loss)
+    return NNB_STOP_CONVERGED;
+  if (rule->epochs >= 0 && epochs_done >= rule->epochs)
+    return NNB_STOP_FINISHED;
+  return NNB_STOP_NONE;
+}
+
+NnbStopReason
+nnb_training_run_epoch (NnbTraining *t, const NnbStopRule *rule, double *loss, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+
+  *loss = NAN;
+  if (!nnb_training_epoch (t, loss, &local))
+    {
+      gboolean diverged = g_error_matches (local, NNB_ERROR, NNB_ERROR_DIVERGED);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return diverged ? NNB_STOP_DIVERGED : NNB_STOP_FAILED;
+    }
+  return nnb_training_should_stop (rule, t->epoch, *loss);
+}
+
+NnbStopReason
+nnb_training_finish (NnbTraining *t, NnbStopReason reason, GError **error)
+{
+  if (reason == NNB_STOP_DIVERGED || reason == NNB_STOP_FAILED)
+    return reason;
+  return check_weights (t, error) ? reason : NNB_STOP_DIVERGED;
 }
 
 int

@@ -43,17 +43,47 @@ void nnb_training_free (NnbTraining *training);
  * NNB_ERROR_DIVERGED when the loss is NaN or infinite: the message names the
  * epoch and suggests a smaller learning rate. */
 gboolean nnb_training_epoch (NnbTraining *training, double *loss, GError **error);
-/* After the last epoch: the loss an epoch reports comes before its last
- * step, so that step may still have left NaN or infinite weights. If it
- * did, puts back the last weights that gave a finite loss and fails with
- * NNB_ERROR_DIVERGED, as nnb_training_epoch does when the loss is nan. */
-gboolean nnb_training_check_weights (NnbTraining *training, GError **error);
 int nnb_training_get_epoch (const NnbTraining *training); /* epochs completed */
 NnbOptimizer *nnb_training_get_optimizer (NnbTraining *training);
 /* The loss's broadcasting warnings so far (char*, owned by the training):
  * each distinct one once, in the order they first came, as PyTorch's
  * default warning filter prints them. */
 GPtrArray *nnb_training_get_warnings (NnbTraining *training);
+
+/* Why a training loop stops: the one rule the CLI, the lesson and the
+ * app's trainer share, each reporting it in its own words. */
+typedef enum
+{
+  NNB_STOP_NONE,      /* not yet: train another epoch */
+  NNB_STOP_FINISHED,  /* every epoch asked for has run */
+  NNB_STOP_CONVERGED, /* the last epoch's loss went below until_loss */
+  NNB_STOP_DIVERGED,  /* the loss became nan, or the last step left nan or infinite weights */
+  NNB_STOP_FAILED,    /* any other error (out of memory, a device failing) */
+} NnbStopReason;
+
+typedef struct
+{
+  int epochs;         /* stop once this many epochs have run; -1: never (the app's "until stopped") */
+  double until_loss;  /* stop when an epoch's loss is below this; 0: never */
+} NnbStopRule;
+
+/* The rule options ask for: their epochs and until_loss, as they are. */
+void nnb_stop_rule_init (NnbStopRule *rule, const NnbTrainingOptions *options);
+/* The rule after epochs_done epochs, the last of which gave loss (before
+ * the first: 0 and any loss). A nan loss comes first, then the target,
+ * then the count, so that the last epoch can still converge. An infinite
+ * loss alone goes on, as PyTorch's loop does (see nnb_training_epoch). */
+NnbStopReason nnb_training_should_stop (const NnbStopRule *rule, int epochs_done, double loss);
+/* One nnb_training_epoch, then the rule. NNB_STOP_DIVERGED and
+ * NNB_STOP_FAILED set error; *loss is the epoch's loss either way. */
+NnbStopReason nnb_training_run_epoch (NnbTraining *training, const NnbStopRule *rule, double *loss,
+                                      GError **error);
+/* After the loop, whatever ended it: the loss an epoch reports comes
+ * before its last step, so that step may still have left nan or infinite
+ * weights. Unless training diverged or failed already, this looks; if it
+ * did, puts back the last weights that gave a finite loss and returns
+ * NNB_STOP_DIVERGED with error set, as for a nan loss. Else reason. */
+NnbStopReason nnb_training_finish (NnbTraining *training, NnbStopReason reason, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnbTraining, nnb_training_free)
 

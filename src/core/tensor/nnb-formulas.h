@@ -1,13 +1,15 @@
-/* nnb-gpu-formulas.h — the CUDA kernels' per-element arithmetic, in one
- * header that nvcc compiles for the GPU and a C compiler for the host.
+/* nnb-formulas.h — the per-element arithmetic of the activations, the
+ * losses and the optimizers, written once for every device: the CPU's
+ * scalar loops and the scalar tails of its SIMD kernels compile it as C,
+ * the CUDA kernels with nvcc (NNB_FORMULA is __host__ __device__ there).
  *
- * No GPU is needed to check these formulas against the CPU backend: the
- * test tests/gpu/test-gpu-formulas.c runs them on the host, element for
- * element, next to nnb-backend-cpu.c's loops. Both sides build without
- * fused multiply-adds of their own (--fmad=false for nvcc,
- * -ffp-contract=off for the test), and fmaf is written out where the CPU
- * writes it, so the two round the same way; what differs between host and
- * GPU is only the maths library (tanhf, expf, erf, exp), within a few ulps.
+ * Every user builds without fused multiply-adds of its own (-ffp-contract=off
+ * for the C files, --fmad=false for nvcc), and fmaf is written out where
+ * PyTorch's build fuses, so every device rounds the same way; what differs
+ * between them is only the maths library (tanhf, expf, erf, exp), within a
+ * few ulps, which is why the CPU passes in its own erf and exp for GELU.
+ * tests/gpu/test-gpu-formulas.c checks the header on the host against the
+ * CPU backend, with no GPU needed.
  *
  * Plain C, no GLib: nvcc compiles the .cu files without the project's
  * pkg-config flags. */
@@ -17,9 +19,9 @@
 #include <stddef.h>
 
 #ifdef __CUDACC__
-#define NNB_HD __host__ __device__ static inline
+#define NNB_FORMULA __host__ __device__ static inline
 #else
-#define NNB_HD static inline
+#define NNB_FORMULA static inline
 #endif
 
 /* M_SQRT1_2 and M_PI as glibc spells them, for GELU in double */
@@ -28,27 +30,27 @@
 
 /* ---- activations: forward f(x), backward f'(·)·dy ---------------------- */
 
-NNB_HD float
+NNB_FORMULA float
 nnb_f_relu (float x)
 {
   return x > 0.0f ? x : 0.0f;
 }
 
 /* threshold_backward on the output, PyTorch's way: 0 where y <= 0 */
-NNB_HD float
+NNB_FORMULA float
 nnb_f_relu_backward (float y, float dy)
 {
   return y <= 0.0f ? 0.0f : dy;
 }
 
-NNB_HD float
+NNB_FORMULA float
 nnb_f_leaky_relu (float x, float slope)
 {
   return x > 0.0f ? x : x * slope;
 }
 
 /* leaky_relu_backward looks at the input, not the output */
-NNB_HD float
+NNB_FORMULA float
 nnb_f_leaky_relu_backward (float x, float dy, float slope)
 {
   return x > 0.0f ? dy : dy * slope;
@@ -56,46 +58,82 @@ nnb_f_leaky_relu_backward (float x, float dy, float slope)
 
 /* tanh_backward from the output: dy · (1 − y²), with 1 − y·y as one fused
  * multiply-add, as PyTorch's CPU build (compiled with FMA) computes it */
-NNB_HD float
+NNB_FORMULA float
 nnb_f_tanh_backward (float y, float dy)
 {
   return dy * fmaf (-y, y, 1.0f);
 }
 
-NNB_HD float
+/* 1 / (1 + exp(−x)) in float, given exp(−x) from the device's library */
+NNB_FORMULA float
+nnb_f_sigmoid_from (float exp_neg_x)
+{
+  return 1.0f / (1.0f + exp_neg_x);
+}
+
+NNB_FORMULA float
 nnb_f_sigmoid (float x)
 {
-  return 1.0f / (1.0f + expf (-x));
+  return nnb_f_sigmoid_from (expf (-x));
 }
 
 /* sigmoid_backward from the output: (dy · (1 − y)) · y, in that order */
-NNB_HD float
+NNB_FORMULA float
 nnb_f_sigmoid_backward (float y, float dy)
 {
   return dy * (1.0f - y) * y;
 }
 
-/* exact GELU, approximate='none': x · Φ(x), in double as the CPU does */
-NNB_HD float
-nnb_f_gelu (float x)
+/* exact GELU, approximate='none': x · Φ(x) with Φ(x) = (1 + erf(x/√2))/2,
+ * in double as PyTorch's CPU kernel computes it. The erf (and, for the
+ * derivative, the exp) are the caller's to take, of the arguments below:
+ * the CPU's come from SLEEF, the GPU's from CUDA's maths library. */
+NNB_FORMULA double
+nnb_f_gelu_erf_arg (float x)
 {
-  return (float) (0.5 * x * (1.0 + erf (x * NNB_SQRT1_2)));
+  return x * NNB_SQRT1_2;
 }
 
-/* Φ(x) + x · φ(x), rounded to float before it meets dy (as the CPU's
+/* −x²/2, the exponent of the normal density φ(x) */
+NNB_FORMULA double
+nnb_f_gelu_exp_arg (float x)
+{
+  return -0.5 * (double) x * x;
+}
+
+NNB_FORMULA float
+nnb_f_gelu_from (float x, double erf_value)
+{
+  return (float) (0.5 * x * (1.0 + erf_value));
+}
+
+/* Φ(x) + x · φ(x), rounded to float before it meets dy (as PyTorch's
  * gelu_derivative returns a float) */
-NNB_HD float
+NNB_FORMULA float
+nnb_f_gelu_derivative_from (float x, double erf_value, double exp_value)
+{
+  double cdf = 0.5 * (1.0 + erf_value);
+  double pdf = exp_value / sqrt (2.0 * NNB_PI);
+  return (float) (cdf + x * pdf);
+}
+
+/* the same with the maths library's erf and exp (the GPU's) */
+NNB_FORMULA float
+nnb_f_gelu (float x)
+{
+  return nnb_f_gelu_from (x, erf (nnb_f_gelu_erf_arg (x)));
+}
+
+NNB_FORMULA float
 nnb_f_gelu_backward (float x, float dy)
 {
-  double cdf = 0.5 * (1.0 + erf (x * NNB_SQRT1_2));
-  double pdf = exp (-0.5 * (double) x * x) / sqrt (2.0 * NNB_PI);
-  return dy * (float) (cdf + x * pdf);
+  return dy * nnb_f_gelu_derivative_from (x, erf (nnb_f_gelu_erf_arg (x)), exp (nnb_f_gelu_exp_arg (x)));
 }
 
 /* ---- losses: one element's term and its gradient ----------------------- */
 
 /* (x − t)² for MSE, |x − t| for L1; the sum of terms is divided by n */
-NNB_HD float
+NNB_FORMULA float
 nnb_f_loss_term (int is_mse, float pred, float target)
 {
   float diff = pred - target;
@@ -104,7 +142,7 @@ nnb_f_loss_term (int is_mse, float pred, float target)
 
 /* mse_loss_backward: norm · (x − t) with norm = 2/n;
  * l1: sign(x − t) · norm with norm = 1/n, and sign(0) = 0 */
-NNB_HD float
+NNB_FORMULA float
 nnb_f_loss_grad (int is_mse, float pred, float target, float norm)
 {
   float diff = pred - target;
@@ -137,7 +175,7 @@ nnb_f_loss_mean (double sum, size_t n)
  * (taken as the gradient itself at the first step), then Nesterov, then
  * the update; add_(…, alpha) is fused in PyTorch's vectorised kernel.
  * With momentum 0 the buffer is neither read nor written (it may be NULL). */
-NNB_HD void
+NNB_FORMULA void
 nnb_f_sgd (float *param, float grad, float *momentum_buf, float lr, float momentum,
            float dampening, float weight_decay, int nesterov, int first_step)
 {
@@ -161,12 +199,12 @@ typedef struct
   float step_size, bias_correction2_sqrt;
   float beta1, beta2, one_minus_beta1, one_minus_beta2;
   float eps, weight_decay;
-} NnbGpuAdamScalars;
+} NnbAdamScalars;
 
-static inline NnbGpuAdamScalars
+static inline NnbAdamScalars
 nnb_f_adam_scalars (double lr, double beta1, double beta2, double eps, double weight_decay, int step)
 {
-  NnbGpuAdamScalars k;
+  NnbAdamScalars k;
 
   k.step_size = (float) (lr / (1.0 - pow (beta1, step)));
   k.bias_correction2_sqrt = (float) sqrt (1.0 - pow (beta2, step));
@@ -183,8 +221,8 @@ nnb_f_adam_scalars (double lr, double beta1, double beta2, double eps, double we
  * after dividing √v by √(bias_correction2), and the step is
  * (−step_size · m) / denom, as PyTorch's addcdiv_ computes it (value times
  * the numerator first, then the division) */
-NNB_HD void
-nnb_f_adam (float *param, float grad, float *exp_avg, float *exp_avg_sq, const NnbGpuAdamScalars *k)
+NNB_FORMULA void
+nnb_f_adam (float *param, float grad, float *exp_avg, float *exp_avg_sq, const NnbAdamScalars *k)
 {
   float g = grad;
   float denom;

@@ -1,0 +1,516 @@
+/* test-backend-ops.c — every operation of the backend table (nnb-backend.h)
+ * on every device against the CPU's scalar loops, one table row per
+ * operation, as ggml's test-backend-ops does.
+ *
+ * The devices: the CPU with its AVX2/AVX-512 kernels, held to the scalar
+ * loops' bits (the engine's parity with PyTorch rests on their agreeing),
+ * and a CUDA GPU when there is one, held to each row's tolerance (its maths
+ * library and cuBLAS differ from the CPU's in the last bits). A new field
+ * in NnbBackend without a row here stops the build (the static assert on
+ * the struct's size) or the test (the offsets must tile the struct). */
+#include "nnb-config.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <string.h>
+#include "nnb-backend-cpu-simd.h"
+#include "nnb-backend.h"
+#include "nnb-tensor-private.h"
+#if NNB_HAVE_CUDA
+#include "nnb-gpu.h"
+#endif
+
+/* odd sizes, so that every vector kernel runs its body and its tail */
+#define N 203
+#define ROWS 13
+#define COLS 11
+
+typedef struct
+{
+  const char *name;
+  const NnbBackend *backend;
+  gboolean scalar; /* the CPU table with its scalar loops: the reference */
+} Device;
+
+/* Each op's results, floats and doubles alike, in the order it made them */
+typedef GArray Results; /* double */
+
+/* ---- device helpers --------------------------------------------------- */
+
+static float *
+put (const Device *d, const float *host, gsize n)
+{
+  g_autoptr (GError) error = NULL;
+  float *ptr = d->backend->alloc (MAX (n, 1) * sizeof (float), &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (ptr);
+  d->backend->upload (ptr, host, n);
+  return ptr;
+}
+
+static void
+get (const Device *d, Results *out, const float *ptr, gsize n)
+{
+  g_autofree float *host = g_new (float, n);
+
+  d->backend->download (host, ptr, n);
+  for (gsize i = 0; i < n; i++)
+    {
+      double v = host[i];
+      g_array_append_val (out, v);
+    }
+}
+
+static void
+get_free (const Device *d, Results *out, float *ptr, gsize n)
+{
+  get (d, out, ptr, n);
+  d->backend->free (ptr);
+}
+
+static void
+add_value (Results *out, double v)
+{
+  g_array_append_val (out, v);
+}
+
+/* The same inputs on every device: a generator seeded per row */
+static float *
+inputs (GRand *rand, gsize n, double lo, double hi)
+{
+  float *x = g_new (float, n);
+
+  for (gsize i = 0; i < n; i++)
+    x[i] = (float) g_rand_double_range (rand, lo, hi);
+  return x;
+}
+
+/* ---- one function per operation ---------------------------------------- */
+
+static void
+run_alloc (const Device *d, GRand *rand, Results *out)
+{
+  g_autoptr (GError) error = NULL;
+  float *ptr = d->backend->alloc (N * sizeof (float), &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (ptr);
+  d->backend->fill (ptr, N, 1.5f);
+  get_free (d, out, ptr, N);
+}
+
+/* free, upload and download: a round trip through device memory */
+static void
+run_round_trip (const Device *d, GRand *rand, Results *out)
+{
+  g_autofree float *x = inputs (rand, N, -3, 3);
+
+  get_free (d, out, put (d, x, N), N);
+}
+
+static void
+run_copy (const Device *d, GRand *rand, Results *out)
+{
+  g_autofree float *x = inputs (rand, N, -3, 3);
+  g_autofree float *zeros = g_new0 (float, N);
+  float *src = put (d, x, N), *dst = put (d, zeros, N);
+
+  d->backend->copy (dst, src, N);
+  d->backend->free (src);
+  get_free (d, out, dst, N);
+}
+
+static void
+run_fill (const Device *d, GRand *rand, Results *out)
+{
+  g_autofree float *zeros = g_new0 (float, N);
+  float *y = put (d, zeros, N);
+
+  d->backend->fill (y, N, -0.0f);
+  get (d, out, y, N);
+  d->backend->fill (y, N, 0.37f);
+  get_free (d, out, y, N);
+}
+
+/* every transpose, with alpha and beta that are not 1 */
+static void
+run_gemm (const Device *d, GRand *rand, Results *out)
+{
+  const int m = 5, n = 7, k = 9;
+  g_autofree float *a = inputs (rand, m * k, -1, 1);
+  g_autofree float *b = inputs (rand, k * n, -1, 1);
+  g_autofree float *c = inputs (rand, m * n, -1, 1);
+
+  for (int t = 0; t < 4; t++)
+    {
+      gboolean ta = t & 1, tb = t & 2;
+      float *da = put (d, a, m * k), *db = put (d, b, k * n), *dc = put (d, c, m * n);
+
+      d->backend->gemm (ta, tb, m, n, k, 0.75f, da, ta ? m : k, db, tb ? k : n, 0.5f, dc, n);
+      d->backend->free (da);
+      d->backend->free (db);
+      get_free (d, out, dc, m * n);
+    }
+}
+
+static void
+run_bias_fill (const Device *d, GRand *rand, Results *out)
+{
+  g_autofree float *bias = inputs (rand, COLS, -1, 1);
+  g_autofree float *zeros = g_new0 (float, ROWS * COLS);
+  float *db = put (d, bias, COLS), *y = put (d, zeros, ROWS * COLS);
+
+  d->backend->bias_fill (y, db, ROWS, COLS);
+  d->backend->free (db);
+  get_free (d, out, y, ROWS * COLS);
+}
+
+static void
+run_bias_grad (const Device *d, GRand *rand, Results *out)
+{
+  g_autofree float *dy = inputs (rand, ROWS * COLS, -1, 1);
+  g_autofree float *start = inputs (rand, COLS, -1, 1);
+  float *ddy = put (d, dy, ROWS * COLS), *db = put (d, start, COLS);
+
+  d->backend->bias_grad (db, ddy, ROWS, COLS);
+  d->backend->free (ddy);
+  get_free (d, out, db, COLS);
+}
+
+static const NnbActivation activations[] = {
+  NNB_ACT_IDENTITY, NNB_ACT_RELU, NNB_ACT_TANH, NNB_ACT_SIGMOID, NNB_ACT_LEAKY_RELU, NNB_ACT_GELU,
+};
+
+/* random values with the edges every kernel must get right among them */
+static float *
+activation_inputs (GRand *rand)
+{
+  float *x = inputs (rand, N, -6, 6);
+
+  x[0] = 0.0f;
+  x[1] = -0.0f;
+  x[2] = 1e-8f;
+  x[3] = -20.0f;
+  x[4] = 20.0f;
+  return x;
+}
+
+static void
+run_act_forward (const Device *d, GRand *rand, Results *out)
+{
+  g_autofree float *x = activation_inputs (rand);
+  g_autofree float *zeros = g_new0 (float, N);
+
+  for (guint a = 0; a < G_N_ELEMENTS (activations); a++)
+    {
+      float *dx = put (d, x, N), *dy = put (d, zeros, N);
+
+      d->backend->act_forward (activations[a], 0.01f, dx, dy, N);
+      d->backend->free (dx);
+      get_free (d, out, dy, N);
+    }
+}
+
+static void
+run_act_backward (const Device *d, GRand *rand, Results *out)
+{
+  g_autofree float *x = activation_inputs (rand);
+  g_autofree float *grad = inputs (rand, N, -1, 1);
+  g_autofree float *start = inputs (rand, N, -1, 1);
+  g_autofree float *zeros = g_new0 (float, N);
+
+  for (guint a = 0; a < G_N_ELEMENTS (activations); a++)
+    for (int accumulate = 0; accumulate < 2; accumulate++)
+      {
+        float *dx = put (d, x, N), *y = put (d, zeros, N), *ddy = put (d, grad, N), *dgx = put (d, start, N);
+
+        /* the output the forward gives, as training hands it over */
+        d->backend->act_forward (activations[a], 0.01f, dx, y, N);
+        d->backend->act_backward (activations[a], 0.01f, dx, y, ddy, dgx, N, accumulate);
+        d->backend->free (dx);
+        d->backend->free (y);
+        d->backend->free (ddy);
+        get_free (d, out, dgx, N);
+      }
+}
+
+static void
+run_add (const Device *d, GRand *rand, Results *out)
+{
+  g_autofree float *a = inputs (rand, N, -3, 3);
+  g_autofree float *b = inputs (rand, N, -3, 3);
+  float *da = put (d, a, N), *db = put (d, b, N), *dy = put (d, a, N);
+
+  d->backend->add (da, db, dy, N);
+  d->backend->free (da);
+  d->backend->free (db);
+  get_free (d, out, dy, N);
+}
+
+static void
+run_accumulate (const Device *d, GRand *rand, Results *out)
+{
+  g_autofree float *x = inputs (rand, N, -3, 3);
+  g_autofree float *y = inputs (rand, N, -3, 3);
+  float *dx = put (d, x, N), *dy = put (d, y, N);
+
+  d->backend->accumulate (dy, dx, N);
+  d->backend->free (dx);
+  get_free (d, out, dy, N);
+}
+
+static void
+run_loss (const Device *d, GRand *rand, Results *out)
+{
+  g_autofree float *pred = inputs (rand, N, -3, 3);
+  g_autofree float *target = inputs (rand, N, -3, 3);
+  g_autofree float *zeros = g_new0 (float, N);
+
+  target[0] = pred[0]; /* L1's sign(0) */
+  for (NnbLossKind kind = NNB_LOSS_MSE; kind <= NNB_LOSS_L1; kind++)
+    {
+      float *dp = put (d, pred, N), *dt = put (d, target, N), *grad = put (d, zeros, N);
+
+      add_value (out, d->backend->loss (kind, dp, dt, N, NULL));
+      add_value (out, d->backend->loss (kind, dp, dt, N, grad));
+      d->backend->free (dp);
+      d->backend->free (dt);
+      get_free (d, out, grad, N);
+    }
+}
+
+static void
+run_sgd_step (const Device *d, GRand *rand, Results *out)
+{
+  /* plain; momentum with decay; Nesterov, dampening, a second step */
+  static const struct { float momentum, dampening, weight_decay; gboolean nesterov; } cases[] = {
+    { 0, 0, 0, FALSE }, { 0.9f, 0, 0.01f, FALSE }, { 0.9f, 0.1f, 0.001f, TRUE },
+  };
+  g_autofree float *param = inputs (rand, N, -1, 1);
+  g_autofree float *grad = inputs (rand, N, -1, 1);
+  g_autofree float *zeros = g_new0 (float, N);
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      float *p = put (d, param, N), *g = put (d, grad, N), *buf = put (d, zeros, N);
+
+      for (int step = 0; step < 2; step++)
+        d->backend->sgd_step (p, g, buf, N, 0.1f, cases[c].momentum, cases[c].dampening,
+                              cases[c].weight_decay, cases[c].nesterov, step == 0);
+      d->backend->free (g);
+      get_free (d, out, p, N);
+      get_free (d, out, buf, N);
+    }
+}
+
+static void
+run_adam_step (const Device *d, GRand *rand, Results *out)
+{
+  g_autofree float *param = inputs (rand, N, -1, 1);
+  g_autofree float *grad = inputs (rand, N, -1, 1);
+  g_autofree float *zeros = g_new0 (float, N);
+
+  for (int decay = 0; decay < 2; decay++)
+    {
+      float *p = put (d, param, N), *g = put (d, grad, N), *m = put (d, zeros, N), *v = put (d, zeros, N);
+
+      for (int step = 1; step <= 3; step++)
+        d->backend->adam_step (p, g, m, v, N, 1e-3, 0.9, 0.999, 1e-8, decay ? 0.01 : 0.0, step);
+      d->backend->free (g);
+      get_free (d, out, p, N);
+      get_free (d, out, m, N);
+      get_free (d, out, v, N);
+    }
+}
+
+static void
+run_sum_squares (const Device *d, GRand *rand, Results *out)
+{
+  g_autofree float *x = inputs (rand, N, -3, 3);
+  float *dx = put (d, x, N);
+
+  add_value (out, d->backend->sum_squares (dx, N));
+  d->backend->free (dx);
+}
+
+static void
+run_all_finite (const Device *d, GRand *rand, Results *out)
+{
+  g_autofree float *x = inputs (rand, N, -3, 3);
+  float *dx = put (d, x, N);
+
+  add_value (out, d->backend->all_finite (dx, N));
+  x[N - 1] = INFINITY;
+  d->backend->upload (dx, x, N);
+  add_value (out, d->backend->all_finite (dx, N));
+  x[N - 1] = NAN;
+  d->backend->upload (dx, x, N);
+  add_value (out, d->backend->all_finite (dx, N));
+  d->backend->free (dx);
+}
+
+static void
+run_sync (const Device *d, GRand *rand, Results *out)
+{
+  g_autoptr (GError) error = NULL;
+
+  add_value (out, d->backend->sync (&error));
+  g_assert_no_error (error);
+}
+
+/* ---- the table -------------------------------------------------------- */
+
+typedef struct
+{
+  const char *name;
+  size_t offset;   /* the field in NnbBackend the row covers */
+  void (*run) (const Device *d, GRand *rand, Results *out);
+  double gpu_tolerance; /* relative, against the CPU; the CPU's kernels: 0, the same bits */
+} OpRow;
+
+#define ROW(field, run, tol) { #field, offsetof (NnbBackend, field), run, tol }
+
+static const OpRow ops[] = {
+  ROW (alloc, run_alloc, 0),
+  ROW (free, run_round_trip, 0),
+  ROW (upload, run_round_trip, 0),
+  ROW (download, run_round_trip, 0),
+  ROW (copy, run_copy, 0),
+  ROW (fill, run_fill, 0),
+  ROW (gemm, run_gemm, 1e-5),         /* cuBLAS sums in its own order */
+  ROW (bias_fill, run_bias_fill, 0),
+  ROW (bias_grad, run_bias_grad, 1e-6),
+  ROW (act_forward, run_act_forward, 1e-6), /* tanhf, expf, erf: CUDA's maths library */
+  ROW (act_backward, run_act_backward, 1e-6),
+  ROW (add, run_add, 0),
+  ROW (accumulate, run_accumulate, 0),
+  ROW (loss, run_loss, 1e-6),         /* the GPU's reduction order */
+  ROW (sgd_step, run_sgd_step, 0),
+  ROW (adam_step, run_adam_step, 0),
+  ROW (sum_squares, run_sum_squares, 1e-9),
+  ROW (all_finite, run_all_finite, 0),
+  ROW (sync, run_sync, 0),
+};
+
+/* NnbBackend is its name and then function pointers only: one row each */
+G_STATIC_ASSERT (sizeof (NnbBackend) == sizeof (const char *) + G_N_ELEMENTS (ops) * sizeof (void (*) (void)));
+
+static void
+test_table_covers_backend (void)
+{
+  gboolean covered[G_N_ELEMENTS (ops)] = { FALSE };
+
+  g_assert_cmpuint (offsetof (NnbBackend, name), ==, 0);
+  for (guint r = 0; r < G_N_ELEMENTS (ops); r++)
+    {
+      size_t slot = (ops[r].offset - sizeof (const char *)) / sizeof (void (*) (void));
+
+      g_assert_cmpuint ((ops[r].offset - sizeof (const char *)) % sizeof (void (*) (void)), ==, 0);
+      g_assert_cmpuint (slot, <, G_N_ELEMENTS (ops));
+      if (covered[slot])
+        g_error ("two rows cover the field %s", ops[r].name);
+      covered[slot] = TRUE;
+    }
+}
+
+static Results *
+run_on (const Device *d, const OpRow *row, guint index)
+{
+  Results *out = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GRand) rand = g_rand_new_with_seed (1000 + index);
+
+  nnb_backend_cpu_force_scalar (d->scalar);
+  row->run (d, rand, out);
+  nnb_backend_cpu_force_scalar (FALSE);
+  return out;
+}
+
+static gboolean
+agrees (double got, double want, double tolerance)
+{
+  if (isnan (got) || isnan (want))
+    return isnan (got) && isnan (want);
+  if (tolerance == 0)
+    return memcmp (&got, &want, sizeof got) == 0; /* -0 is not +0 */
+  return fabs (got - want) <= tolerance * MAX (1.0, fabs (want));
+}
+
+typedef struct
+{
+  Device device;
+  guint row;
+} OpCase;
+
+static const Device reference = { "cpu-scalar", NULL, TRUE };
+
+static void
+test_op (gconstpointer data)
+{
+  const OpCase *c = data;
+  const OpRow *row = &ops[c->row];
+  Device ref = reference;
+  g_autoptr (GArray) want = NULL;
+  g_autoptr (GArray) got = NULL;
+  double tolerance = c->device.backend == nnb_backend_cpu () ? 0 : row->gpu_tolerance;
+  guint bad = 0;
+
+  if (c->device.backend == NULL)
+    {
+      g_test_skip ("No usable CUDA GPU here");
+      return;
+    }
+  if (c->device.backend == nnb_backend_cpu () && !nnb_simd_available ())
+    {
+      g_test_skip ("The CPU runs its scalar loops here (no AVX2 and FMA, or NNB_CPU_KERNELS=scalar)");
+      return;
+    }
+  ref.backend = nnb_backend_cpu ();
+  want = run_on (&ref, row, c->row);
+  got = run_on (&c->device, row, c->row);
+  g_assert_cmpuint (got->len, ==, want->len);
+  g_assert_cmpuint (want->len, >, 0);
+  for (guint i = 0; i < want->len; i++)
+    {
+      double w = g_array_index (want, double, i), g = g_array_index (got, double, i);
+
+      if (!agrees (g, w, tolerance) && bad++ < 5)
+        g_test_message ("%s on %s: result %u is %.9g, the scalar CPU's %.9g", row->name, c->device.name, i, g, w);
+    }
+  if (bad > 0)
+    g_test_fail_printf ("%s on %s: %u of %u results differ from the scalar CPU's", row->name, c->device.name, bad,
+                        want->len);
+}
+
+static void
+add_device_tests (const Device *device)
+{
+  for (guint r = 0; r < G_N_ELEMENTS (ops); r++)
+    {
+      OpCase *c = g_new0 (OpCase, 1);
+      g_autofree char *path = g_strdup_printf ("/backend-ops/%s/%s", device->name, ops[r].name);
+
+      c->device = *device;
+      c->row = r;
+      g_test_add_data_func_full (path, c, test_op, g_free);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  Device cpu = { "cpu", NULL, FALSE }, cuda = { "cuda", NULL, FALSE };
+
+  g_test_init (&argc, &argv, NULL);
+  /* one BLAS thread: the products' sums in one order on every run */
+  nnb_backend_cpu_set_threads (1);
+  cpu.backend = nnb_backend_cpu ();
+#if NNB_HAVE_CUDA
+  if (nnb_gpu_init ())
+    cuda.backend = nnb_backend_get ((NnbDevice){ NNB_DEVICE_CUDA, 0 }, NULL);
+#endif
+  g_test_add_func ("/backend-ops/table-covers-backend", test_table_covers_backend);
+  add_device_tests (&cpu);
+  add_device_tests (&cuda);
+  return g_test_run ();
+}

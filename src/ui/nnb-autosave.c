@@ -1,47 +1,18 @@
-/* nnb-autosave.c — copies of open projects in the state folder, and their
- * recovery after a crash (see the header for the session folders).
- *
- * Layout: $XDG_STATE_HOME/nnblocks/autosave/session-XXXXXX/ holds `lock`
- * (locked with flock by the running process, its pid inside for people),
- * and per window `project-N.nnb` (the copy) with `project-N.origin` (the URI
- * of the file the project came from, so a recovered project saves there). */
+/* nnb-autosave.c — each window's copy of its project in this process's
+ * session folder, and the recovery of crashed sessions' copies (see the
+ * header). The session folders and their locks are in nnb-autosave-lock.c. */
+
 #include "nnb-config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <sys/file.h>
-#include <unistd.h>
 
+#include "nnb-autosave-lock.h"
 #include "nnb-autosave.h"
 #include "nnb-file-write.h"
 #include "nnb-safetensors.h"
 
-#define SESSION_PREFIX "session-"
-#define COPY_PREFIX "project-"
-#define COPY_SUFFIX ".nnb"
-#define ORIGIN_SUFFIX ".origin"
-#define LOCK_NAME "lock"
-
-/* The running process's session: made on the first copy, removed when the
- * application shuts down. */
-typedef struct
-{
-  char *dir;
-  int lock_fd;
-  guint next_id;
-} Session;
-
-static Session *the_session;
-
-/* Writes running on GTask threads, so the session's end can wait for them
- * rather than leave a file behind in a folder it removes. */
-static gint writes_in_flight;
-
-/* Sessions of crashed processes whose projects are on offer: dir → lock fd,
- * held so that a second NN Blocks started meanwhile does not offer them too. */
-static GHashTable *orphan_locks;
+#define PROJECT_SUFFIX ".nnb"
 
 struct _NnbAutosave
 {
@@ -58,136 +29,6 @@ struct _NnbAutosave
 };
 
 G_DEFINE_FINAL_TYPE (NnbAutosave, nnb_autosave, G_TYPE_OBJECT)
-
-static char *
-autosave_base_dir (void)
-{
-  return g_build_filename (g_get_user_state_dir (), "nnblocks", "autosave", NULL);
-}
-
-/* An open, exclusively flock-ed lock file, or -1 (errno says why: EWOULDBLOCK
- * when a live process holds it). */
-static int
-take_lock (const char *path)
-{
-  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-
-  if (fd < 0)
-    return -1;
-  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
-    {
-      int saved = errno;
-
-      close (fd);
-      errno = saved;
-      return -1;
-    }
-  return fd;
-}
-
-/* Removes a session folder and everything in it. */
-static void
-remove_session_dir (const char *dir)
-{
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
-static void
-session_end (void)
-{
-  if (the_session == NULL)
-    return;
-
-  while (g_atomic_int_get (&writes_in_flight) > 0)
-    g_usleep (1000);
-  /* the files go before the lock, so nobody sees an unlocked session
-   * with projects in it */
-  remove_session_dir (the_session->dir);
-  close (the_session->lock_fd);
-  g_free (the_session->dir);
-  g_clear_pointer (&the_session, g_free);
-}
-
-static void
-application_shutdown_cb (GApplication *application)
-{
-  session_end ();
-}
-
-static Session *
-session_get (GError **error)
-{
-  g_autofree char *base = NULL;
-  g_autofree char *template = NULL;
-  g_autofree char *lock_path = NULL;
-  g_autofree char *pid = NULL;
-  GApplication *application;
-  char *dir;
-  int fd;
-
-  if (the_session != NULL)
-    return the_session;
-
-  base = autosave_base_dir ();
-  if (g_mkdir_with_parents (base, 0700) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Could not make the folder “%s” for copies of unsaved projects: %s"),
-                   base, g_strerror (saved));
-      return NULL;
-    }
-  template = g_build_filename (base, SESSION_PREFIX "XXXXXX", NULL);
-  dir = g_mkdtemp_full (template, 0700);
-  if (dir == NULL)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Could not make a folder in “%s” for copies of unsaved projects: %s"),
-                   base, g_strerror (saved));
-      return NULL;
-    }
-  /* g_mkdtemp_full fills the template in place and returns it */
-  template = NULL;
-
-  lock_path = g_build_filename (dir, LOCK_NAME, NULL);
-  fd = take_lock (lock_path);
-  if (fd < 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Could not lock “%s”: %s"), lock_path, g_strerror (saved));
-      g_rmdir (dir);
-      g_free (dir);
-      return NULL;
-    }
-  pid = g_strdup_printf ("%d\n", (int) getpid ());
-  if (write (fd, pid, strlen (pid)) < 0)
-    g_debug ("autosave: could not write the pid into %s", lock_path);
-
-  the_session = g_new0 (Session, 1);
-  the_session->dir = dir;
-  the_session->lock_fd = fd;
-
-  /* a clean end of the application is a clean end of the session */
-  application = g_application_get_default ();
-  if (application != NULL)
-    g_signal_connect (application, "shutdown", G_CALLBACK (application_shutdown_cb), NULL);
-
-  return the_session;
-}
 
 /* The copy
  *
@@ -275,7 +116,7 @@ static void
 write_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   write_thread_inner (task, task_data);
-  (void) g_atomic_int_dec_and_test (&writes_in_flight);
+  nnb_autosave_session_write_end ();
 }
 
 static void
@@ -337,16 +178,16 @@ write_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   /* removed meanwhile (saved, closed, or the application ended) */
-  if (write->generation != self->generation || the_session == NULL)
+  if (write->generation != self->generation || !nnb_autosave_session_is_open ())
     {
-      if (the_session == NULL || g_strcmp0 (write->path, self->path) != 0)
+      if (!nnb_autosave_session_is_open () || g_strcmp0 (write->path, self->path) != 0)
         {
           g_autofree char *dir = g_path_get_dirname (write->path);
 
           g_unlink (write->path);
           g_unlink (write->origin_path);
-          if (the_session == NULL)
-            remove_session_dir (dir);
+          if (!nnb_autosave_session_is_open ())
+            nnb_autosave_remove_session_dir (dir);
         }
       return;
     }
@@ -363,20 +204,11 @@ start_write (NnbAutosave *self, NnbDocument *document, Write *write)
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (self->path == NULL)
+  if (self->path == NULL && !nnb_autosave_session_new_copy (&self->path, &self->origin_path, &error))
     {
-      Session *session = session_get (&error);
-      g_autofree char *stem = NULL;
-
-      if (session == NULL)
-        {
-          g_debug ("autosave: %s", error->message);
-          write_free (write);
-          return;
-        }
-      stem = g_strdup_printf (COPY_PREFIX "%u", ++session->next_id);
-      self->path = g_strconcat (session->dir, G_DIR_SEPARATOR_S, stem, COPY_SUFFIX, NULL);
-      self->origin_path = g_strconcat (session->dir, G_DIR_SEPARATOR_S, stem, ORIGIN_SUFFIX, NULL);
+      g_debug ("autosave: %s", error->message);
+      write_free (write);
+      return;
     }
   write->path = g_strdup (self->path);
   write->origin_path = g_strdup (self->origin_path);
@@ -386,7 +218,7 @@ start_write (NnbAutosave *self, NnbDocument *document, Write *write)
   write->generation = self->generation;
 
   self->writing = TRUE;
-  g_atomic_int_inc (&writes_in_flight);
+  nnb_autosave_session_write_begin ();
   task = g_task_new (self, NULL, write_done_cb, NULL);
   g_task_set_task_data (task, write, write_free);
   g_task_run_in_thread (task, write_thread);
@@ -538,57 +370,10 @@ orphan_clear (gpointer data)
   g_free (orphan->origin);
 }
 
-static char *
-origin_path_of (const char *copy_path)
-{
-  g_autofree char *stem = g_strndup (copy_path, strlen (copy_path) - strlen (COPY_SUFFIX));
-
-  return g_strconcat (stem, ORIGIN_SUFFIX, NULL);
-}
-
-static int
-compare_paths (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
-}
-
-static gboolean
-session_has_copies (const char *dir)
-{
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    if (g_str_has_prefix (name, COPY_PREFIX) && g_str_has_suffix (name, COPY_SUFFIX))
-      return TRUE;
-  return FALSE;
-}
-
-/* The last copy of a crashed session is dealt with: the folder and its
- * lock go. */
-static void
-forget_orphan_session_if_done (const char *dir)
-{
-  gpointer fd;
-
-  if (session_has_copies (dir))
-    return;
-  remove_session_dir (dir);
-  if (orphan_locks != NULL && g_hash_table_lookup_extended (orphan_locks, dir, NULL, &fd))
-    {
-      close (GPOINTER_TO_INT (fd));
-      g_hash_table_remove (orphan_locks, dir);
-    }
-}
-
 static void
 discard_orphan (Orphan *orphan)
 {
-  g_autofree char *origin_path = origin_path_of (orphan->path);
-
-  g_unlink (orphan->path);
-  g_unlink (origin_path);
-  forget_orphan_session_if_done (orphan->dir);
+  nnb_autosave_discard_orphan_copy (orphan->dir, orphan->path);
 }
 
 static char *
@@ -601,8 +386,8 @@ display_name (const char *uri)
     return g_strdup (_("Untitled"));
   file = g_file_new_for_uri (uri);
   basename = g_file_get_basename (file);
-  if (basename != NULL && g_str_has_suffix (basename, COPY_SUFFIX) && strlen (basename) > strlen (COPY_SUFFIX))
-    basename[strlen (basename) - strlen (COPY_SUFFIX)] = '\0';
+  if (basename != NULL && g_str_has_suffix (basename, PROJECT_SUFFIX) && strlen (basename) > strlen (PROJECT_SUFFIX))
+    basename[strlen (basename) - strlen (PROJECT_SUFFIX)] = '\0';
   return basename != NULL ? g_steal_pointer (&basename) : g_strdup (_("Untitled"));
 }
 
@@ -701,7 +486,7 @@ static void
 offer (NnbWindow *window, const char *dir, const char *path)
 {
   Orphan *orphan = g_rc_box_new0 (Orphan);
-  g_autofree char *origin_path = origin_path_of (path);
+  g_autofree char *origin_path = nnb_autosave_origin_path (path);
   g_autofree char *origin = NULL;
   g_autofree char *name = NULL;
   g_autofree char *title = NULL;
@@ -731,51 +516,20 @@ offer (NnbWindow *window, const char *dir, const char *path)
 guint
 nnb_autosave_offer_recovery (NnbWindow *window)
 {
-  g_autofree char *base = NULL;
-  g_autoptr(GDir) listing = NULL;
-  g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
+  g_autoptr(GPtrArray) sessions = NULL;
   guint offered = 0;
 
   g_return_val_if_fail (NNB_IS_WINDOW (window), 0);
 
-  base = autosave_base_dir ();
-  listing = g_dir_open (base, 0, NULL);
-  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    if (g_str_has_prefix (name, SESSION_PREFIX))
-      g_ptr_array_add (sessions, g_build_filename (base, name, NULL));
-  g_ptr_array_sort (sessions, compare_paths);
-
-  if (orphan_locks == NULL)
-    orphan_locks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
+  sessions = nnb_autosave_claim_orphan_sessions ();
   for (guint i = 0; i < sessions->len; i++)
     {
       const char *dir = sessions->pdata[i];
-      g_autofree char *lock_path = g_build_filename (dir, LOCK_NAME, NULL);
-      g_autoptr(GDir) session = NULL;
-      g_autoptr(GPtrArray) copies = g_ptr_array_new_with_free_func (g_free);
-      int fd;
+      g_autoptr(GPtrArray) copies = nnb_autosave_list_copies (dir);
 
-      /* ours, or already on offer */
-      if ((the_session != NULL && g_str_equal (dir, the_session->dir)) || g_hash_table_contains (orphan_locks, dir))
-        continue;
-      if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-        continue;
-      /* a live NN Blocks holds its lock */
-      fd = take_lock (lock_path);
-      if (fd < 0)
-        continue;
-      g_hash_table_insert (orphan_locks, g_strdup (dir), GINT_TO_POINTER (fd));
-
-      session = g_dir_open (dir, 0, NULL);
-      while (session != NULL && (name = g_dir_read_name (session)) != NULL)
-        if (g_str_has_prefix (name, COPY_PREFIX) && g_str_has_suffix (name, COPY_SUFFIX))
-          g_ptr_array_add (copies, g_build_filename (dir, name, NULL));
-      g_ptr_array_sort (copies, compare_paths);
       for (guint k = 0; k < copies->len; k++, offered++)
         offer (window, dir, copies->pdata[k]);
-      forget_orphan_session_if_done (dir);
+      nnb_autosave_forget_orphan_session_if_done (dir);
     }
 
   return offered;

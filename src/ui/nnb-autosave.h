@@ -7,7 +7,8 @@
  * Each running NN Blocks keeps its copies in a session folder of its own
  * and holds a lock (flock) on the folder's lock file as long as it runs. A
  * session folder whose lock anyone can take belongs to a process that is
- * gone without cleaning up: its projects are the ones to recover. */
+ * gone without cleaning up: its projects are the ones to recover
+ * (nnb-autosave-lock.h keeps the folders and their locks). */
 #pragma once
 
 #include <adwaita.h>

@@ -24,14 +24,22 @@ struct _NnbDocument
    * (reset, a new graph) replays the recipe and starts it again. */
   NnbGenerator shuffle;
   gboolean dirty;
+  NnbTrainingState training_state;
 };
 
 G_DEFINE_FINAL_TYPE (NnbDocument, nnb_document, G_TYPE_OBJECT)
+
+G_DEFINE_ENUM_TYPE (NnbTrainingState, nnb_training_state,
+                    G_DEFINE_ENUM_VALUE (NNB_TRAINING_IDLE, "idle"),
+                    G_DEFINE_ENUM_VALUE (NNB_TRAINING_RUNNING, "running"),
+                    G_DEFINE_ENUM_VALUE (NNB_TRAINING_PAUSED, "paused"),
+                    G_DEFINE_ENUM_VALUE (NNB_TRAINING_FINISHED, "finished"))
 
 enum
 {
   PROP_0,
   PROP_DIRTY,
+  PROP_TRAINING_STATE,
   N_PROPS
 };
 
@@ -271,6 +279,7 @@ nnb_document_drop_trainer (NnbDocument *self)
 
   /* nnb_trainer_free stops the worker first and waits for it: one step. */
   g_clear_pointer (&self->trainer, nnb_trainer_free);
+  nnb_document_set_training_state (self, NNB_TRAINING_IDLE);
 }
 
 gboolean
@@ -279,6 +288,24 @@ nnb_document_is_training (NnbDocument *self)
   g_return_val_if_fail (NNB_IS_DOCUMENT (self), FALSE);
 
   return self->trainer != NULL && nnb_trainer_get_state (self->trainer) == NNB_TRAINER_RUNNING;
+}
+
+NnbTrainingState
+nnb_document_get_training_state (NnbDocument *self)
+{
+  g_return_val_if_fail (NNB_IS_DOCUMENT (self), NNB_TRAINING_IDLE);
+  return self->training_state;
+}
+
+void
+nnb_document_set_training_state (NnbDocument *self, NnbTrainingState state)
+{
+  g_return_if_fail (NNB_IS_DOCUMENT (self));
+
+  if (self->training_state == state)
+    return;
+  self->training_state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRAINING_STATE]);
 }
 
 gboolean
@@ -404,6 +431,10 @@ nnb_document_get_property (GObject *object, guint prop_id, GValue *value, GParam
       g_value_set_boolean (value, self->dirty);
       break;
 
+    case PROP_TRAINING_STATE:
+      g_value_set_enum (value, self->training_state);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -421,6 +452,10 @@ nnb_document_class_init (NnbDocumentClass *klass)
   properties[PROP_DIRTY] =
     g_param_spec_boolean ("dirty", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Where training stands (nnb_document_set_training_state says who sets it). */
+  properties[PROP_TRAINING_STATE] =
+    g_param_spec_enum ("training-state", NULL, NULL, NNB_TYPE_TRAINING_STATE, NNB_TRAINING_IDLE,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The model's parameters and the data were made anew (reset): views

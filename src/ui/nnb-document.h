@@ -5,7 +5,9 @@
  *
  * Threads: loading runs on a GTask worker. While the trainer runs, the
  * model belongs to the trainer's worker: read snapshots, not the model, and
- * change nothing (nnb_document_is_training says when). */
+ * change nothing (nnb_document_is_training says when). Views that wait for
+ * a run to end follow the "training-state" property rather than polling
+ * the trainer. */
 #pragma once
 
 #include <gio/gio.h>
@@ -14,6 +16,19 @@
 #include "nnb-trainer.h"
 
 G_BEGIN_DECLS
+
+/* Where training stands, as the window shows it (the "training-state"
+ * property). */
+typedef enum
+{
+  NNB_TRAINING_IDLE,     /* no trainer, or one that has not started */
+  NNB_TRAINING_RUNNING,  /* training, or about to: Train was pressed */
+  NNB_TRAINING_PAUSED,   /* between epochs: Train or Step goes on */
+  NNB_TRAINING_FINISHED, /* the run ended: all epochs, the target loss, a NaN, an error */
+} NnbTrainingState;
+
+#define NNB_TYPE_TRAINING_STATE (nnb_training_state_get_type ())
+GType nnb_training_state_get_type (void);
 
 #define NNB_TYPE_DOCUMENT (nnb_document_get_type ())
 G_DECLARE_FINAL_TYPE (NnbDocument, nnb_document, NNB, DOCUMENT, GObject)
@@ -51,6 +66,14 @@ NnbTrainer *nnb_document_get_trainer (NnbDocument *self); /* may be NULL */
 /* Stops and frees the trainer: changed settings apply to the next one. */
 void nnb_document_drop_trainer (NnbDocument *self);
 gboolean nnb_document_is_training (NnbDocument *self);
+
+/* "training-state", notified on the main thread. The worker never waits
+ * for anyone, so the window, which takes its snapshots on the frame clock,
+ * says how the run goes: running when it starts the trainer, then what
+ * each snapshot it shows says. Dropping the trainer sets it back to
+ * NNB_TRAINING_IDLE. */
+NnbTrainingState nnb_document_get_training_state (NnbDocument *self);
+void nnb_document_set_training_state (NnbDocument *self, NnbTrainingState state);
 
 /* Replays the recipe without the file's weights: the model as it was
  * before any training. Drops the trainer. Emits ::rebuilt. */

@@ -1,5 +1,4 @@
 /* nnb-first-frame.c — reports the first painted frame of a window (see the header). */
-#define G_LOG_DOMAIN "nnb-first-frame"
 
 #include "nnb-first-frame.h"
 

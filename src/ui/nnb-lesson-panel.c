@@ -3,8 +3,9 @@
  * "Show me" acts through the window's public ways in: a loaded model
  * becomes the window's document (nnb_window_show_document), training runs
  * through win.train, a curve is kept with win.pin-curve. While training
- * runs the panel polls the trainer's state (it never reads the model then)
- * and, once it ends, prints the page's training log from the snapshot.
+ * runs the panel follows the document's "training-state" (it never reads
+ * the model then) and, once the run ends, prints the page's training log
+ * from the snapshot.
  * "Check" reads what the window shows at that moment, so a model the
  * student built and trained without Show me is checked just the same. */
 #include "nnb-config.h"
@@ -15,7 +16,6 @@
 #include "nnb-lesson-panel.h"
 #include "nnb-window.h"
 
-#define POLL_MS 50
 #define MAX_WIDTH_CHARS 40
 #define PASSED_KEY "lesson-passed"
 
@@ -41,10 +41,11 @@ struct _NnbLessonPanel
   GSettings *settings;       /* NULL when the schema (with our keys) is missing */
   NnbLessonRun run;
   NnbDocument *document;     /* the document run describes (a ref, for comparison) */
+  GSignalGroup *document_signals; /* follows document */
   GString *output;
   char *before_training;     /* the output before "Training…", while it runs */
   char *result;
-  guint poll_id;             /* set while Show me waits for training */
+  gboolean waiting;          /* Show me waits for training to end */
 };
 
 G_DEFINE_FINAL_TYPE (NnbLessonPanel, nnb_lesson_panel, ADW_TYPE_BIN)
@@ -178,7 +179,7 @@ static void
 update_actions (NnbLessonPanel *self)
 {
   NnbLessonStep *step = current_step (self);
-  gboolean busy = self->poll_id != 0;
+  gboolean busy = self->waiting;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.previous", step != NULL && self->step > 0 && !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.next",
@@ -264,6 +265,7 @@ sync_run (NnbLessonPanel *self)
   if (document != self->document)
     {
       g_set_object (&self->document, document);
+      g_signal_group_set_target (self->document_signals, document);
       nnb_lesson_run_forget (&self->run);
     }
   self->run.project = document != NULL ? nnb_document_get_project (document) : NULL;
@@ -289,10 +291,12 @@ sync_run (NnbLessonPanel *self)
 
 /* Show me */
 
-static gboolean
-poll_training (gpointer user_data)
+/* The document's training-state changed while Show me waits: a run that
+ * ended prints its log; a dropped trainer (the window took another
+ * document, or the settings or the model changed) ends the wait without. */
+static void
+training_state_cb (NnbLessonPanel *self)
 {
-  NnbLessonPanel *self = user_data;
   NnbDocument *document = self->document;
   NnbTrainer *trainer = document != NULL ? nnb_document_get_trainer (document) : NULL;
   g_autoptr (NnbSnapshot) snapshot = NULL;
@@ -300,21 +304,20 @@ poll_training (gpointer user_data)
   g_autofree char *line = NULL;
   NnbProject *project;
 
-  if (trainer == NULL || !is_finished (nnb_trainer_get_state (trainer)))
+  g_assert (NNB_IS_LESSON_PANEL (self));
+
+  if (!self->waiting)
+    return;
+  if (trainer == NULL)
     {
-      /* the window took another document, or the trainer was dropped */
-      NnbWindow *window = get_window (self);
-
-      if (trainer == NULL || window == NULL || document != nnb_window_get_document (window))
-        {
-          self->poll_id = 0;
-          update_actions (self);
-          return G_SOURCE_REMOVE;
-        }
-      return G_SOURCE_CONTINUE;
+      self->waiting = FALSE;
+      update_actions (self);
+      return;
     }
+  if (nnb_document_get_training_state (document) != NNB_TRAINING_FINISHED)
+    return;
 
-  self->poll_id = 0;
+  self->waiting = FALSE;
   /* the log replaces "Training…" */
   if (self->before_training != NULL)
     set_output (self, self->before_training);
@@ -333,7 +336,6 @@ poll_training (gpointer user_data)
     append_output (self, line);
   sync_run (self);
   update_actions (self);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -344,7 +346,7 @@ show_me (NnbLessonPanel *self)
   g_autoptr (GError) error = NULL;
   NnbProject *project;
 
-  if (step == NULL || window == NULL || self->poll_id != 0)
+  if (step == NULL || window == NULL || self->waiting)
     return;
   set_output (self, "");
   set_result (self, "", FALSE);
@@ -398,7 +400,7 @@ show_me (NnbLessonPanel *self)
       g_action_group_activate_action (G_ACTION_GROUP (window), "train", NULL);
       if (nnb_document_get_trainer (self->document) != NULL)
         {
-          self->poll_id = g_timeout_add (POLL_MS, poll_training, self);
+          self->waiting = TRUE;
           g_free (self->before_training);
           self->before_training = g_strdup (self->output->str);
           append_output (self, _("Training…"));
@@ -429,7 +431,7 @@ check (NnbLessonPanel *self)
   g_autoptr (GString) text = g_string_new (NULL);
   gboolean passed;
 
-  if (step == NULL || self->poll_id != 0)
+  if (step == NULL || self->waiting)
     return;
   sync_run (self);
   if (self->document != NULL && nnb_document_is_training (self->document))
@@ -477,7 +479,7 @@ nnb_lesson_panel_set_lesson (NnbLessonPanel *self, NnbLesson *lesson)
 {
   g_return_if_fail (NNB_IS_LESSON_PANEL (self));
 
-  g_clear_handle_id (&self->poll_id, g_source_remove);
+  self->waiting = FALSE;
   if (lesson != NULL)
     nnb_lesson_ref (lesson);
   g_clear_pointer (&self->lesson, nnb_lesson_unref);
@@ -508,7 +510,7 @@ nnb_lesson_panel_set_step (NnbLessonPanel *self, guint step)
 {
   g_return_if_fail (NNB_IS_LESSON_PANEL (self));
 
-  if (self->lesson == NULL || step >= self->lesson->steps->len || self->poll_id != 0)
+  if (self->lesson == NULL || step >= self->lesson->steps->len || self->waiting)
     return;
   self->step = step;
   show_step (self);
@@ -518,7 +520,7 @@ gboolean
 nnb_lesson_panel_is_busy (NnbLessonPanel *self)
 {
   g_return_val_if_fail (NNB_IS_LESSON_PANEL (self), FALSE);
-  return self->poll_id != 0;
+  return self->waiting;
 }
 
 gboolean
@@ -552,7 +554,10 @@ nnb_lesson_panel_dispose (GObject *object)
 {
   NnbLessonPanel *self = NNB_LESSON_PANEL (object);
 
-  g_clear_handle_id (&self->poll_id, g_source_remove);
+  self->waiting = FALSE;
+  if (self->document_signals != NULL)
+    g_signal_group_set_target (self->document_signals, NULL);
+  g_clear_object (&self->document_signals);
   g_clear_object (&self->document);
   gtk_widget_dispose_template (GTK_WIDGET (self), NNB_TYPE_LESSON_PANEL);
   G_OBJECT_CLASS (nnb_lesson_panel_parent_class)->dispose (object);
@@ -611,6 +616,9 @@ nnb_lesson_panel_init (NnbLessonPanel *self)
   self->passed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->output = g_string_new (NULL);
   nnb_lesson_run_init (&self->run);
+  self->document_signals = g_signal_group_new (NNB_TYPE_DOCUMENT);
+  g_signal_group_connect_swapped (self->document_signals, "notify::training-state",
+                                  G_CALLBACK (training_state_cb), self);
 
   /* Without the schema (or an older one) progress lasts for this run only. */
   if (schema != NULL && g_settings_schema_has_key (schema, PASSED_KEY) && g_settings_schema_has_key (schema, "last-step"))

@@ -1,96 +1,19 @@
-/* nnb-window.c — the main window. The layout is in data/ui/nnb-window.ui;
- * this file fills it in and answers the window's actions: opening, saving
- * and exporting a project, training it (win.train, win.pause, win.step,
- * win.reset), the lesson pane and presentation mode.
- *
- * Training runs on the trainer's worker thread (nnb-trainer.h). The window
- * never waits for it: a tick callback on the frame clock takes the latest
- * snapshot and redraws only when a new one was published. */
+/* nnb-window.c — the main window: the type and its template (the layout is
+ * in data/ui/nnb-window.ui), the document shown, the lesson pane,
+ * presentation mode, the window's size and closing. Its other facets are
+ * listed in nnb-window-private.h. */
+
 #include "nnb-config.h"
 
 #include <glib/gi18n.h>
-#include <gtksourceview/gtksource.h>
 
-#include "nnb-device-race-dialog.h"
 #include "nnb-block-palette.h"
 #include "nnb-diagram-link.h"
-#include "nnb-diagram-view.h"
 #include "nnb-export.h"
-#include "nnb-file-write.h"
-#include "nnb-handout.h"
 #include "nnb-lesson-catalog.h"
-#include "nnb-lesson-check.h"
-#include "nnb-lesson-panel.h"
-#include "nnb-locale-format.h"
-#include "nnb-parameter-view.h"
-#include "nnb-picture-export.h"
-#include "nnb-plot-axes.h"
-#include "nnb-plots-panel.h"
 #include "nnb-recent-menu.h"
 #include "nnb-save-flow.h"
-#include "nnb-training-settings.h"
-#include "nnb-safetensors.h"
-#include "nnb-window.h"
-
-/* After a command, the frame clock keeps ticking this long even when the
- * snapshot says the worker is idle: the command's snapshot is on its way. */
-#define SETTLE_US (300 * 1000)
-#define TEXT_INTERVAL_US (250 * 1000)
-#define EXPORT_WIDTH 1200
-#define EXPORT_HEIGHT 800
-
-struct _NnbWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  /* template children */
-  AdwToastOverlay *toast_overlay;
-  AdwHeaderBar *header_bar;
-  AdwWindowTitle *window_title;
-  GtkButton *open_button;
-  GtkMenuButton *primary_menu_button;
-  GtkStack *train_stack;
-  GtkMenuButton *settings_button;
-  NnbTrainingSettings *training_settings;
-  GMenu *recent_menu;
-  AdwFlap *flap;
-  GtkStack *lesson_stack;
-  GtkLabel *lesson_name;
-  GtkLabel *lesson_title;
-  AdwStatusPage *lesson_status;
-  NnbLessonPanel *lesson_panel;
-  GtkStack *diagram_stack;
-  AdwStatusPage *diagram_status;
-  GtkButton *diagram_open_button;
-  NnbDiagramView *diagram_view;
-  GtkWidget *block_palette;
-  AdwViewStack *side_stack;
-  GtkStack *parameters_stack;
-  AdwStatusPage *parameters_status;
-  NnbParameterView *parameter_view;
-  GtkStack *code_stack;
-  AdwStatusPage *code_status;
-  GtkSourceView *code_view;
-  NnbPlotsPanel *plots_panel;
-
-  GSettings *settings;       /* NULL when the schema is not installed */
-  NnbDocument *document;     /* the project shown, or NULL */
-  GCancellable *cancellable; /* set while a file is being opened */
-  gboolean presentation_mode;
-  gboolean train_on_open;
-  gboolean close_confirmed;  /* the student chose to discard unsaved changes */
-  gboolean close_after_save; /* closing waits for a save */
-  gboolean run_asked;        /* Train was pressed and the run has not ended */
-
-  /* the data plot's points, copied once: the worker may read the dataset */
-
-  /* the hand-off from the trainer */
-  NnbSnapshot *snapshot;     /* the latest one taken, or NULL */
-  guint tick_id;
-  gint64 settle_until_us;
-  NnbTrainerState shown_state;
-  gint64 text_updated_us;   /* when the labels last followed a snapshot */
-};
+#include "nnb-window-private.h"
 
 G_DEFINE_FINAL_TYPE (NnbWindow, nnb_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -103,11 +26,8 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static void update_actions (NnbWindow *self);
-static void update_status (NnbWindow *self);
-
-static void
-toast (NnbWindow *self, const char *message)
+void
+_nnb_window_toast (NnbWindow *self, const char *message)
 {
   g_autofree char *escaped = g_markup_escape_text (message, -1);
   AdwToast *t = adw_toast_new (escaped);
@@ -186,258 +106,6 @@ nnb_window_set_lesson (NnbWindow *self, const char *lesson_id)
   adw_flap_set_reveal_flap (self->flap, TRUE);
 }
 
-
-/* The training settings */
-
-/* Edited settings: a new learning rate applies to the paused run between
- * steps (its loss history goes on); a new optimizer, loss, batching or
- * device makes a new run from the weights reached, as building a new
- * optimizer in PyTorch would; a new seed or init draws the weights again
- * when nothing was trained yet, and otherwise on Reset. */
-static void
-settings_changed_cb (NnbWindow *self, guint change)
-{
-  NnbProject *project;
-  NnbTrainer *trainer;
-
-  if (self->document == NULL)
-    return;
-
-  project = nnb_document_get_project (self->document);
-  trainer = nnb_document_get_trainer (self->document);
-  nnb_document_set_dirty (self->document, TRUE);
-
-  if (change & NNB_SETTINGS_CHANGED_RECIPE)
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (self->snapshot == NULL || self->snapshot->epoch == 0)
-        {
-          if (!nnb_document_reset (self->document, &error))
-            toast (self, error->message);
-          return; /* ::rebuilt shows the new weights */
-        }
-      toast (self, _("The new seed and initialisation apply when you press Reset."));
-    }
-
-  if (change & NNB_SETTINGS_CHANGED_RUN)
-    {
-      nnb_document_drop_trainer (self->document);
-      self->run_asked = FALSE;
-      g_clear_pointer (&self->snapshot, nnb_snapshot_unref);
-      nnb_plots_panel_take_snapshot (self->plots_panel, NULL);
-      nnb_parameter_view_update (self->parameter_view, NULL);
-    }
-  else if ((change & NNB_SETTINGS_CHANGED_LR) && trainer != NULL)
-    nnb_trainer_set_lr (trainer, project->training.optimizer.lr);
-
-  update_actions (self);
-  update_status (self);
-}
-
-/* State shown: actions, buttons, subtitle */
-
-/* Running, or about to: the worker takes up a start command a moment
- * later, and the buttons must not flicker back in between. */
-static gboolean
-is_running (NnbWindow *self)
-{
-  if (self->document == NULL || nnb_document_get_trainer (self->document) == NULL)
-    return FALSE;
-
-  return self->run_asked || nnb_document_is_training (self->document);
-}
-
-static void
-set_action_enabled (NnbWindow *self, const char *name, gboolean enabled)
-{
-  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
-
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
-}
-
-static void
-update_actions (NnbWindow *self)
-{
-  gboolean has_document = self->document != NULL;
-  gboolean running = is_running (self);
-  static const char *const still_actions[] = {
-    "save", "export-weights", "export-code", "export-onnx", "step",
-  };
-
-  set_action_enabled (self, "train", has_document && !running);
-  set_action_enabled (self, "pause", running);
-  set_action_enabled (self, "reset", has_document);
-  /* Files read the model's weights, which the worker changes while it runs. */
-  for (gsize i = 0; i < G_N_ELEMENTS (still_actions); i++)
-    set_action_enabled (self, still_actions[i], has_document && !running);
-  set_action_enabled (self, "export-data-plot", has_document);
-  set_action_enabled (self, "export-loss-plot", has_document);
-  set_action_enabled (self, "export-diagram", has_document);
-  set_action_enabled (self, "export-handout", has_document);
-  set_action_enabled (self, "copy-code", has_document);
-
-  gtk_stack_set_visible_child_name (self->train_stack, running ? "pause" : "train");
-  gtk_widget_set_sensitive (GTK_WIDGET (self->settings_button), has_document && !running);
-  nnb_parameter_view_set_editable (self->parameter_view, has_document && !running);
-  /* the model belongs to the trainer's worker while it runs */
-  nnb_diagram_view_set_editable (self->diagram_view, has_document && !running);
-}
-
-/* A converged run's loss with the digits that show it below the target:
- * "0.01998", never "0.0200" beside "below 0.02". */
-static char *
-format_converged_loss (NnbWindow *self, double loss)
-{
-  double target = nnb_document_get_project (self->document)->training.until_loss;
-
-  return nnb_locale_strdup_printf ("%.*f", nnb_lesson_decimals_to_compare (loss, target), loss);
-}
-
-static void
-update_status (NnbWindow *self)
-{
-  g_autofree char *subtitle = NULL;
-  g_autofree char *loss = NULL;
-  const char *name;
-  int epoch;
-
-  if (self->document == NULL)
-    {
-      adw_window_title_set_subtitle (self->window_title, NULL);
-      return;
-    }
-
-  name = nnb_document_get_name (self->document);
-  if (self->snapshot == NULL || (self->snapshot->epoch == 0 && self->snapshot->state != NNB_TRAINER_DIVERGED))
-    {
-      subtitle = g_strdup_printf ("%s%s", nnb_document_get_dirty (self->document) ? "• " : "", name);
-      adw_window_title_set_subtitle (self->window_title, subtitle);
-      return;
-    }
-
-  /* The epoch as the loop `for epoch in range(…)` prints it, from 0, as the
-   * lesson and the toasts quote it: the last epoch trained, with its loss.
-   * A diverged run stopped at the epoch whose loss was nan, which the
-   * snapshot does not keep (its loss is the last that was a number). */
-  if (self->snapshot->state == NNB_TRAINER_DIVERGED)
-    {
-      epoch = self->snapshot->epoch;
-      loss = g_strdup ("nan");
-    }
-  else
-    {
-      epoch = self->snapshot->epoch - 1;
-      loss = self->snapshot->state == NNB_TRAINER_CONVERGED
-               ? format_converged_loss (self, self->snapshot->loss)
-               : nnb_locale_strdup_printf ("%.4g", self->snapshot->loss);
-    }
-  /* Translators: the window's subtitle while training: "• " when unsaved,
-   * the project's name, the epoch (counted from 0, as PyTorch's loop
-   * prints it) and its loss, already formatted */
-  subtitle = g_strdup_printf (_("%s%s — epoch %d, loss %s"), nnb_document_get_dirty (self->document) ? "• " : "",
-                              name, epoch, loss);
-  adw_window_title_set_subtitle (self->window_title, subtitle);
-}
-
-/* The hand-off: the frame clock takes the trainer's latest snapshot */
-
-static void
-take_snapshot (NnbWindow *self, NnbSnapshot *snapshot)
-{
-  NnbTrainerState previous = self->shown_state;
-
-  g_clear_pointer (&self->snapshot, nnb_snapshot_unref);
-  self->snapshot = snapshot;
-  self->shown_state = snapshot != NULL ? snapshot->state : NNB_TRAINER_IDLE;
-
-  nnb_plots_panel_take_snapshot (self->plots_panel, snapshot);
-  /* Numbers in labels change the layout of the whole window; a few times a
-   * second is as fast as anyone reads them, and keeps each frame cheap.
-   * A change of state always shows at once. */
-  if (snapshot == NULL || snapshot->state != previous
-      || g_get_monotonic_time () - self->text_updated_us > TEXT_INTERVAL_US)
-    {
-      self->text_updated_us = g_get_monotonic_time ();
-      nnb_parameter_view_update (self->parameter_view, snapshot);
-      nnb_diagram_view_set_snapshot (self->diagram_view, snapshot);
-      update_status (self);
-    }
-
-  if (snapshot != NULL && snapshot->state != NNB_TRAINER_RUNNING
-      && snapshot->state != NNB_TRAINER_IDLE && snapshot->state != NNB_TRAINER_PAUSED)
-    self->run_asked = FALSE; /* the run ended by itself */
-
-  if (snapshot != NULL && snapshot->state != previous)
-    {
-      if ((snapshot->state == NNB_TRAINER_DIVERGED || snapshot->state == NNB_TRAINER_FAILED)
-          && snapshot->message != NULL)
-        toast (self, snapshot->message);
-      else if (snapshot->state == NNB_TRAINER_CONVERGED)
-        {
-          /* The epoch as the training loop counts it, from 0: the lesson's
-           * "converged at epoch 1543" is the 1544th epoch. */
-          g_autofree char *loss = format_converged_loss (self, snapshot->loss);
-          g_autofree char *message =
-            g_strdup_printf (_("Converged at epoch %d, loss %s: below the project’s target, so training stopped."),
-                             snapshot->epoch - 1, loss);
-
-          toast (self, message);
-        }
-      update_actions (self);
-    }
-}
-
-static gboolean
-tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
-{
-  NnbWindow *self = NNB_WINDOW (widget);
-  NnbTrainer *trainer = self->document != NULL ? nnb_document_get_trainer (self->document) : NULL;
-  NnbSnapshot *snapshot;
-
-  if (trainer == NULL)
-    {
-      self->tick_id = 0;
-      return G_SOURCE_REMOVE;
-    }
-
-  snapshot = nnb_trainer_get_snapshot (trainer);
-  /* Same pointer: nothing was published since the last frame, nothing to redraw. */
-  if (snapshot == self->snapshot)
-    nnb_snapshot_unref (snapshot);
-  else
-    take_snapshot (self, snapshot);
-
-  if (!self->run_asked && self->snapshot->state != NNB_TRAINER_RUNNING
-      && nnb_trainer_get_state (trainer) != NNB_TRAINER_RUNNING
-      && g_get_monotonic_time () > self->settle_until_us)
-    {
-      /* Idle: let the frame clock rest until the next command. */
-      update_actions (self);
-      self->tick_id = 0;
-      return G_SOURCE_REMOVE;
-    }
-
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-watch_trainer (NnbWindow *self)
-{
-  self->settle_until_us = g_get_monotonic_time () + SETTLE_US;
-  if (self->tick_id == 0)
-    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), tick_cb, NULL, NULL);
-  update_actions (self);
-}
-
-static void
-stop_watching (NnbWindow *self)
-{
-  if (self->tick_id != 0)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
-  self->tick_id = 0;
-}
-
 /* Showing a document */
 
 static void
@@ -495,8 +163,8 @@ show_document_contents (NnbWindow *self)
   gtk_stack_set_visible_child_name (self->parameters_stack, project != NULL ? "tree" : "empty");
   gtk_stack_set_visible_child_name (self->code_stack, project != NULL ? "code" : "empty");
 
-  update_actions (self);
-  update_status (self);
+  _nnb_window_update_actions (self);
+  _nnb_window_update_status (self);
   nnb_plots_panel_take_snapshot (self->plots_panel, self->snapshot);
 }
 
@@ -509,26 +177,19 @@ document_rebuilt_cb (NnbWindow *self)
 static void
 document_dirty_cb (NnbWindow *self)
 {
-  update_status (self);
+  _nnb_window_update_status (self);
 }
 
 static void
 set_document (NnbWindow *self, NnbDocument *document)
 {
-  stop_watching (self);
+  _nnb_window_stop_watching (self);
   self->run_asked = FALSE;
+  /* The old worker must be gone before its model and data are. */
   if (self->document != NULL)
-    {
-      /* The old worker must be gone before its model and data are. */
-      nnb_document_drop_trainer (self->document);
-      g_signal_handlers_disconnect_by_data (self->document, self);
-    }
+    nnb_document_drop_trainer (self->document);
   g_set_object (&self->document, document);
-  if (document != NULL)
-    {
-      g_signal_connect_swapped (document, "rebuilt", G_CALLBACK (document_rebuilt_cb), self);
-      g_signal_connect_swapped (document, "notify::dirty", G_CALLBACK (document_dirty_cb), self);
-    }
+  g_signal_group_set_target (self->document_signals, document);
   show_document_contents (self);
 }
 
@@ -582,7 +243,7 @@ show_open_error (NnbWindow *self, const GError *error)
   /* With a project on screen, the error must not replace it: a toast says it. */
   if (self->document != NULL)
     {
-      toast (self, error->message);
+      _nnb_window_toast (self, error->message);
       return;
     }
 
@@ -642,443 +303,6 @@ nnb_window_is_empty (NnbWindow *self)
   g_return_val_if_fail (NNB_IS_WINDOW (self), FALSE);
 
   return self->document == NULL && self->cancellable == NULL;
-}
-
-static void
-open_response_cb (GtkNativeDialog *dialog, int response, gpointer user_data)
-{
-  NnbWindow *self = user_data;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-
-      if (file != NULL)
-        nnb_window_open (self, file);
-    }
-
-  g_object_unref (dialog);
-}
-
-static void
-open_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  NnbWindow *self = user_data;
-  GtkFileChooserNative *dialog;
-  g_autoptr(GtkFileFilter) projects = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all_files = gtk_file_filter_new ();
-
-  dialog = gtk_file_chooser_native_new (_("Open Project"), GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-
-  gtk_file_filter_set_name (projects, _("NN Blocks Projects"));
-  gtk_file_filter_add_suffix (projects, "nnb");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), projects);
-  gtk_file_filter_set_name (all_files, _("All Files"));
-  gtk_file_filter_add_pattern (all_files, "*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all_files);
-
-  /* The dialog is unreferenced in open_response_cb. */
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (open_response_cb), self, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-}
-
-/* Training */
-
-static void
-train_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  NnbWindow *self = user_data;
-  g_autoptr(GError) error = NULL;
-  NnbTrainer *trainer;
-  NnbTrainerState state;
-
-  if (self->document == NULL)
-    return;
-
-  trainer = nnb_document_get_trainer (self->document);
-  /* A run that ended (all epochs, the target loss, a NaN) starts afresh
-   * from the weights it reached, with the settings as they are now. */
-  if (trainer != NULL)
-    {
-      state = nnb_trainer_get_state (trainer);
-      if (state != NNB_TRAINER_IDLE && state != NNB_TRAINER_PAUSED)
-        nnb_document_drop_trainer (self->document);
-    }
-
-  trainer = nnb_document_ensure_trainer (self->document, &error);
-  if (trainer == NULL)
-    {
-      toast (self, error->message);
-      return;
-    }
-
-  self->run_asked = TRUE;
-  nnb_trainer_start (trainer);
-  nnb_document_set_dirty (self->document, TRUE);
-  watch_trainer (self);
-}
-
-static void
-pause_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  NnbWindow *self = user_data;
-  NnbTrainer *trainer = self->document != NULL ? nnb_document_get_trainer (self->document) : NULL;
-
-  if (trainer == NULL)
-    return;
-
-  /* Takes effect between two steps, on the worker; the tick callback shows
-   * the paused snapshot when it comes. */
-  self->run_asked = FALSE;
-  nnb_trainer_pause (trainer);
-  watch_trainer (self);
-}
-
-static void
-step_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  NnbWindow *self = user_data;
-  g_autoptr(GError) error = NULL;
-  NnbTrainer *trainer;
-
-  if (self->document == NULL)
-    return;
-
-  trainer = nnb_document_get_trainer (self->document);
-  if (trainer != NULL && nnb_trainer_get_state (trainer) != NNB_TRAINER_IDLE
-      && nnb_trainer_get_state (trainer) != NNB_TRAINER_PAUSED)
-    nnb_document_drop_trainer (self->document);
-
-  trainer = nnb_document_ensure_trainer (self->document, &error);
-  if (trainer == NULL)
-    {
-      toast (self, error->message);
-      return;
-    }
-
-  self->run_asked = FALSE;
-  nnb_trainer_step (trainer);
-  nnb_document_set_dirty (self->document, TRUE);
-  watch_trainer (self);
-}
-
-static void
-reset_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  NnbWindow *self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (self->document == NULL)
-    return;
-
-  stop_watching (self);
-  self->run_asked = FALSE;
-  /* Stops the worker first; ::rebuilt then shows the fresh model. */
-  if (!nnb_document_reset (self->document, &error))
-    toast (self, error->message);
-  update_actions (self);
-}
-
-/* Saving */
-
-static void
-saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(NnbWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!nnb_save_flow_save_finish (result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        toast (self, error->message);
-      self->close_after_save = FALSE;
-      return;
-    }
-
-  update_status (self);
-  if (self->close_after_save)
-    {
-      gtk_window_close (GTK_WINDOW (self));
-      return;
-    }
-  toast (self, _("Saved"));
-}
-
-static void
-save (NnbWindow *self, gboolean choose_file)
-{
-  if (self->document == NULL || is_running (self))
-    return;
-
-  nnb_save_flow_save_async (GTK_WINDOW (self), self->document, choose_file, saved_cb, g_object_ref (self));
-}
-
-static void
-save_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  save (user_data, FALSE);
-}
-
-static void
-save_as_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  save (user_data, TRUE);
-}
-
-static void
-open_recent_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
-
-  nnb_window_open (user_data, file);
-}
-
-/* Exporting */
-
-typedef enum
-{
-  EXPORT_WEIGHTS,
-  EXPORT_CODE,
-  EXPORT_ONNX,
-  EXPORT_DATA_PLOT,
-  EXPORT_LOSS_PLOT,
-  EXPORT_NORMS_PLOT,
-  EXPORT_DIAGRAM,
-  EXPORT_HANDOUT,
-} ExportKind;
-
-/* The pictures a file or a handout gets (NnbPictureDrawFunc, NnbHandoutDrawFunc):
- * the same draw functions as on screen. */
-
-static void
-draw_data_to (cairo_t *cr, int width, int height, const NnbPlotStyle *style, gpointer self)
-{
-  nnb_plots_panel_draw_data (NNB_WINDOW (self)->plots_panel, cr, width, height, style);
-}
-
-static void
-draw_loss_to (cairo_t *cr, int width, int height, const NnbPlotStyle *style, gpointer self)
-{
-  nnb_plots_panel_draw_loss (NNB_WINDOW (self)->plots_panel, cr, width, height, style);
-}
-
-static void
-draw_norms_to (cairo_t *cr, int width, int height, const NnbPlotStyle *style, gpointer self)
-{
-  nnb_plots_panel_draw_norms (NNB_WINDOW (self)->plots_panel, cr, width, height, style);
-}
-
-static void
-draw_diagram_to (cairo_t *cr, int width, int height, const NnbPlotStyle *style, gpointer self)
-{
-  nnb_diagram_view_draw_to (NNB_WINDOW (self)->diagram_view, cr, width, height, style);
-}
-
-/* Handouts: the lesson step on screen, with the diagram and the plots. */
-
-gboolean
-nnb_window_export_handout (NnbWindow *self, const char *path, GError **error)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *date = g_date_time_format (now, "%x");
-  g_autofree char *step_markup = NULL;
-  NnbLesson *lesson;
-  NnbHandoutContent content = {
-    .footer = date,
-    .user_data = self,
-  };
-
-  g_return_val_if_fail (NNB_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-
-  /* the step the lesson panel shows, as the class sees it */
-  lesson = nnb_lesson_panel_get_lesson (self->lesson_panel);
-  if (lesson != NULL && g_strcmp0 (gtk_stack_get_visible_child_name (self->lesson_stack), "lesson") == 0)
-    {
-      guint step = nnb_lesson_panel_get_step (self->lesson_panel);
-
-      content.lesson_title = lesson->title;
-      if (step < lesson->steps->len)
-        {
-          const NnbLessonStep *shown = lesson->steps->pdata[step];
-
-          step_markup = nnb_handout_step_markup (shown);
-          content.step_title = shown->title;
-          content.step_text = step_markup;
-          content.text_is_markup = TRUE;
-        }
-    }
-  if (self->document != NULL)
-    {
-      content.project_name = nnb_document_get_name (self->document);
-      content.draw_diagram = draw_diagram_to;
-      content.draw_data = draw_data_to;
-      content.draw_loss = draw_loss_to;
-    }
-
-  return nnb_handout_export (&content, path, error);
-}
-
-static gboolean
-export_to (NnbWindow *self, ExportKind kind, const char *path, GError **error)
-{
-  NnbModel *model = nnb_document_get_project (self->document)->model;
-
-  switch (kind)
-    {
-    case EXPORT_WEIGHTS:
-      return nnb_safetensors_save_model (model, path, error);
-    case EXPORT_ONNX:
-      return nnb_export_onnx_file (model, path, error);
-    case EXPORT_CODE:
-      {
-        g_autofree char *base = g_path_get_basename (path);
-        g_autofree char *stem = g_strndup (base, strcspn (base, "."));
-        g_autofree char *weights = g_strdup_printf ("%s.safetensors", stem);
-        g_autofree char *code = nnb_export_pytorch_code (model, weights);
-
-        return nnb_file_write (path, code, strlen (code), 0666, error);
-      }
-    case EXPORT_DATA_PLOT:
-      return nnb_picture_export (path, EXPORT_WIDTH, EXPORT_HEIGHT, draw_data_to, self, error);
-    case EXPORT_LOSS_PLOT:
-      return nnb_picture_export (path, EXPORT_WIDTH, EXPORT_HEIGHT, draw_loss_to, self, error);
-    case EXPORT_NORMS_PLOT:
-      return nnb_picture_export (path, EXPORT_WIDTH, EXPORT_HEIGHT, draw_norms_to, self, error);
-    case EXPORT_HANDOUT:
-      return nnb_window_export_handout (self, path, error);
-    case EXPORT_DIAGRAM:
-    default:
-      return nnb_picture_export (path, EXPORT_WIDTH, EXPORT_HEIGHT, draw_diagram_to, self, error);
-    }
-}
-
-static void
-export_response_cb (GtkNativeDialog *dialog, int response, gpointer user_data)
-{
-  NnbWindow *self = user_data;
-  ExportKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "export-kind"));
-
-  if (response == GTK_RESPONSE_ACCEPT && self->document != NULL && !is_running (self))
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-      g_autoptr(GError) error = NULL;
-
-      if (path != NULL && !export_to (self, kind, path, &error))
-        toast (self, error->message);
-      else if (path != NULL)
-        {
-          g_autofree char *name = g_file_get_basename (file);
-          g_autofree char *message = g_strdup_printf (_("Exported “%s”"), name);
-
-          toast (self, message);
-        }
-    }
-
-  g_object_unref (dialog);
-}
-
-static void
-export_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  NnbWindow *self = user_data;
-  const char *name = g_action_get_name (G_ACTION (action));
-  static const struct
-  {
-    const char *action;
-    ExportKind kind;
-    const char *suffix;
-  } kinds[] = {
-    { "export-weights", EXPORT_WEIGHTS, ".safetensors" },
-    { "export-code", EXPORT_CODE, ".py" },
-    { "export-onnx", EXPORT_ONNX, ".onnx" },
-    { "export-data-plot", EXPORT_DATA_PLOT, "-data.png" },
-    { "export-loss-plot", EXPORT_LOSS_PLOT, "-loss.png" },
-    { "export-norms-plot", EXPORT_NORMS_PLOT, "-norms.png" },
-    { "export-diagram", EXPORT_DIAGRAM, "-diagram.png" },
-    { "export-handout", EXPORT_HANDOUT, "-handout.pdf" },
-  };
-  GtkFileChooserNative *dialog;
-  g_autofree char *suggested = NULL;
-
-  if (self->document == NULL)
-    return;
-
-  for (gsize i = 0; i < G_N_ELEMENTS (kinds); i++)
-    if (g_str_equal (name, kinds[i].action))
-      {
-        dialog = gtk_file_chooser_native_new (_("Export"), GTK_WINDOW (self),
-                                              GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-        suggested = g_strconcat (nnb_document_get_name (self->document), kinds[i].suffix, NULL);
-        gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), suggested);
-        g_object_set_data (G_OBJECT (dialog), "export-kind", GINT_TO_POINTER (kinds[i].kind));
-        gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-        /* The dialog is unreferenced in export_response_cb. */
-        g_signal_connect_object (dialog, "response", G_CALLBACK (export_response_cb), self, 0);
-        gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-        return;
-      }
-}
-
-/* win.undo and win.redo: the diagram editor keeps the history. */
-static void
-undo_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  NnbWindow *self = user_data;
-
-  gtk_widget_activate_action (GTK_WIDGET (self->diagram_view),
-                              g_str_equal (g_action_get_name (G_ACTION (action)), "undo") ? "editor.undo" : "editor.redo",
-                              NULL);
-}
-
-static void
-copy_code_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  NnbWindow *self = user_data;
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->code_view));
-  GtkTextIter start, end;
-  g_autofree char *text = NULL;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
-  toast (self, _("Code copied"));
-}
-
-/* Keeps the fitted curve on the data plot for comparison with the next
- * model's: the straight line beside SineNet. */
-static void
-pin_curve_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  NnbWindow *self = user_data;
-  const char *name = self->document != NULL ? nnb_document_get_name (self->document) : NULL;
-  g_autofree char *label = NULL;
-
-  if (self->snapshot != NULL && self->snapshot->epoch > 0)
-    /* Translators: legend of a kept curve: the model's name and its epochs */
-    label = g_strdup_printf (_("%s (epoch %d)"), name != NULL ? name : _("Model"), self->snapshot->epoch - 1);
-  if (!nnb_plots_panel_pin_curve (self->plots_panel, label))
-    toast (self, _("There is no fitted curve to keep yet: train the model first."));
-}
-
-static void
-clear_pinned_curves_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  NnbWindow *self = user_data;
-
-  nnb_plots_panel_clear_pinned (self->plots_panel);
-}
-
-static void
-loss_log_scale_action (GSimpleAction *action, GVariant *state, gpointer user_data)
-{
-  NnbWindow *self = user_data;
-
-  g_simple_action_set_state (action, state);
-  nnb_plots_panel_set_loss_log_scale (self->plots_panel, g_variant_get_boolean (state));
 }
 
 /* Presentation mode */
@@ -1160,11 +384,11 @@ close_answer_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       break;
     case NNB_CLOSE_SAVE:
       /* the worker stops first: the weights saved are the ones shown */
-      stop_watching (self);
+      _nnb_window_stop_watching (self);
       nnb_document_drop_trainer (self->document);
       self->run_asked = FALSE;
       self->close_after_save = TRUE;
-      save (self, FALSE);
+      _nnb_window_save (self, FALSE);
       break;
     case NNB_CLOSE_CANCEL:
     default:
@@ -1181,7 +405,7 @@ nnb_window_close_request (GtkWindow *window)
    * saved is what the student sees). */
   if (self->document != NULL && nnb_document_get_dirty (self->document) && !self->close_confirmed)
     {
-      if (is_running (self))
+      if (_nnb_window_is_running (self))
         g_action_group_activate_action (G_ACTION_GROUP (self), "pause", NULL);
       nnb_save_flow_ask_before_close_async (window, self->document, close_answer_cb, g_object_ref (self));
       return TRUE;
@@ -1189,7 +413,7 @@ nnb_window_close_request (GtkWindow *window)
 
   save_window_state (self);
   /* The worker stops before the window goes, never after. */
-  stop_watching (self);
+  _nnb_window_stop_watching (self);
   if (self->document != NULL)
     nnb_document_drop_trainer (self->document);
 
@@ -1224,12 +448,12 @@ nnb_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  stop_watching (self);
+  _nnb_window_stop_watching (self);
   if (self->document != NULL)
-    {
-      nnb_document_drop_trainer (self->document);
-      g_signal_handlers_disconnect_by_data (self->document, self);
-    }
+    nnb_document_drop_trainer (self->document);
+  if (self->document_signals != NULL)
+    g_signal_group_set_target (self->document_signals, NULL);
+  g_clear_object (&self->document_signals);
   g_clear_object (&self->document);
   g_clear_pointer (&self->snapshot, nnb_snapshot_unref);
   g_clear_object (&self->settings);
@@ -1329,39 +553,6 @@ nnb_window_class_init (NnbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, plots_panel);
 }
 
-/* The device race opens in its own window (nnb-device-race-dialog.c). */
-static void
-device_race_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  gtk_window_present (GTK_WINDOW (nnb_device_race_dialog_new (GTK_WINDOW (user_data))));
-}
-
-static const GActionEntry win_actions[] = {
-  { .name = "open", .activate = open_action },
-  { .name = "save", .activate = save_action },
-  { .name = "save-as", .activate = save_as_action },
-  { .name = "open-recent", .activate = open_recent_action, .parameter_type = "s" },
-  { .name = "train", .activate = train_action },
-  { .name = "pause", .activate = pause_action },
-  { .name = "step", .activate = step_action },
-  { .name = "reset", .activate = reset_action },
-  { .name = "export-weights", .activate = export_action },
-  { .name = "export-code", .activate = export_action },
-  { .name = "export-onnx", .activate = export_action },
-  { .name = "export-data-plot", .activate = export_action },
-  { .name = "export-loss-plot", .activate = export_action },
-  { .name = "export-norms-plot", .activate = export_action },
-  { .name = "pin-curve", .activate = pin_curve_action },
-  { .name = "clear-pinned-curves", .activate = clear_pinned_curves_action },
-  { .name = "export-diagram", .activate = export_action },
-  { .name = "export-handout", .activate = export_action },
-  { .name = "copy-code", .activate = copy_code_action },
-  { .name = "undo", .activate = undo_action },
-  { .name = "redo", .activate = undo_action },
-  { .name = "device-race", .activate = device_race_action },
-  { .name = "loss-log-scale", .state = "true", .change_state = loss_log_scale_action },
-};
-
 static gboolean
 dark_to_scheme (GBinding *binding, const GValue *from, GValue *to, gpointer user_data)
 {
@@ -1375,43 +566,39 @@ dark_to_scheme (GBinding *binding, const GValue *from, GValue *to, gpointer user
   return TRUE;
 }
 
+/* The PyTorch code pane: Python, in the window's light or dark style. */
+static void
+set_up_code_view (NnbWindow *self)
+{
+  GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
+  GtkSourceLanguage *python = gtk_source_language_manager_get_language (languages, "python3");
+  GtkSourceBuffer *buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->code_view)));
+
+  if (python == NULL)
+    python = gtk_source_language_manager_get_language (languages, "python");
+  gtk_source_buffer_set_language (buffer, python);
+  gtk_source_buffer_set_highlight_syntax (buffer, TRUE);
+  g_object_bind_property_full (adw_style_manager_get_default (), "dark", buffer, "style-scheme",
+                               G_BINDING_SYNC_CREATE, dark_to_scheme, NULL, NULL, NULL);
+}
+
 static void
 nnb_window_init (NnbWindow *self)
 {
-  g_autoptr(GPropertyAction) toggle_lesson = NULL;
-  g_autoptr(GPropertyAction) presentation = NULL;
-
   gtk_widget_init_template (GTK_WIDGET (self));
   nnb_recent_menu_attach (self->recent_menu);
   /* a parameter selected in the tree selects its blocks, and back */
   nnb_diagram_link_parameters (self->diagram_view, self->parameter_view);
 
-  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
-  toggle_lesson = g_property_action_new ("toggle-lesson", self->flap, "reveal-flap");
-  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (toggle_lesson));
-  presentation = g_property_action_new ("presentation", self, "presentation-mode");
-  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (presentation));
+  /* the document shown, whichever it is: set_document changes the target */
+  self->document_signals = g_signal_group_new (NNB_TYPE_DOCUMENT);
+  g_signal_group_connect_swapped (self->document_signals, "rebuilt", G_CALLBACK (document_rebuilt_cb), self);
+  g_signal_group_connect_swapped (self->document_signals, "notify::dirty", G_CALLBACK (document_dirty_cb), self);
 
-  /* Losses shrink by orders of magnitude: a log axis shows the late
-   * progress that a linear one flattens into the floor. */
-
-  {
-    GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
-    GtkSourceLanguage *python = gtk_source_language_manager_get_language (languages, "python3");
-    GtkSourceBuffer *buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->code_view)));
-
-    if (python == NULL)
-      python = gtk_source_language_manager_get_language (languages, "python");
-    gtk_source_buffer_set_language (buffer, python);
-    gtk_source_buffer_set_highlight_syntax (buffer, TRUE);
-    /* The code follows the light or dark style of the window. */
-    g_object_bind_property_full (adw_style_manager_get_default (), "dark", buffer, "style-scheme",
-                                 G_BINDING_SYNC_CREATE, dark_to_scheme, NULL, NULL, NULL);
-  }
-
-  g_signal_connect_swapped (self->training_settings, "changed", G_CALLBACK (settings_changed_cb), self);
-
-  update_actions (self);
+  _nnb_window_actions_init (self);
+  set_up_code_view (self);
+  _nnb_window_training_init (self);
+  _nnb_window_update_actions (self);
 
   nnb_window_set_lesson (self, NULL);
 }

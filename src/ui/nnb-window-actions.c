@@ -1,0 +1,324 @@
+/* nnb-window-actions.c — the main window's win.* actions: open, save,
+ * train, pause, step, reset, the plots' and the code's, undo and redo.
+ * Menus, buttons, shortcuts and tests all go through them. The exports are
+ * in nnb-window-export.c. */
+
+#include "nnb-config.h"
+
+#include <glib/gi18n.h>
+
+#include "nnb-device-race-dialog.h"
+#include "nnb-save-flow.h"
+#include "nnb-window-private.h"
+
+/* Opening */
+
+static void
+open_response_cb (GtkNativeDialog *dialog, int response, gpointer user_data)
+{
+  NnbWindow *self = user_data;
+
+  g_assert (NNB_IS_WINDOW (self));
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (file != NULL)
+        nnb_window_open (self, file);
+    }
+
+  g_object_unref (dialog);
+}
+
+static void
+open_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  NnbWindow *self = user_data;
+  GtkFileChooserNative *dialog;
+  g_autoptr(GtkFileFilter) projects = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all_files = gtk_file_filter_new ();
+
+  g_assert (NNB_IS_WINDOW (self));
+
+  dialog = gtk_file_chooser_native_new (_("Open Project"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+
+  gtk_file_filter_set_name (projects, _("NN Blocks Projects"));
+  gtk_file_filter_add_suffix (projects, "nnb");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), projects);
+  gtk_file_filter_set_name (all_files, _("All Files"));
+  gtk_file_filter_add_pattern (all_files, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all_files);
+
+  /* The dialog is unreferenced in open_response_cb. */
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (open_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+open_recent_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
+
+  nnb_window_open (user_data, file);
+}
+
+/* Training */
+
+/* The trainer that win.train and win.step command. A run that ended (all epochs,
+ * the target loss, a NaN) starts afresh from the weights it reached, with
+ * the settings as they are now. NULL, said in a toast, when the settings
+ * are refused. */
+static NnbTrainer *
+trainer_for_command (NnbWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  NnbTrainer *trainer = nnb_document_get_trainer (self->document);
+
+  if (trainer != NULL)
+    {
+      NnbTrainerState state = nnb_trainer_get_state (trainer);
+
+      if (state != NNB_TRAINER_IDLE && state != NNB_TRAINER_PAUSED)
+        nnb_document_drop_trainer (self->document);
+    }
+
+  trainer = nnb_document_ensure_trainer (self->document, &error);
+  if (trainer == NULL)
+    _nnb_window_toast (self, error->message);
+  return trainer;
+}
+
+/* win.train runs to the end of the run; win.step runs one epoch and pauses. */
+static void
+train_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  NnbWindow *self = user_data;
+  gboolean one_step = g_str_equal (g_action_get_name (G_ACTION (action)), "step");
+  NnbTrainer *trainer;
+
+  g_assert (NNB_IS_WINDOW (self));
+
+  if (self->document == NULL || (trainer = trainer_for_command (self)) == NULL)
+    return;
+
+  self->run_asked = !one_step;
+  if (one_step)
+    nnb_trainer_step (trainer);
+  else
+    nnb_trainer_start (trainer);
+  nnb_document_set_dirty (self->document, TRUE);
+  _nnb_window_watch_trainer (self);
+}
+
+static void
+pause_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  NnbWindow *self = user_data;
+  NnbTrainer *trainer;
+
+  g_assert (NNB_IS_WINDOW (self));
+
+  trainer = self->document != NULL ? nnb_document_get_trainer (self->document) : NULL;
+  if (trainer == NULL)
+    return;
+
+  /* Takes effect between two steps, on the worker; the tick callback shows
+   * the paused snapshot when it comes. */
+  self->run_asked = FALSE;
+  nnb_trainer_pause (trainer);
+  _nnb_window_watch_trainer (self);
+}
+
+static void
+reset_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  NnbWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert (NNB_IS_WINDOW (self));
+
+  if (self->document == NULL)
+    return;
+
+  _nnb_window_stop_watching (self);
+  self->run_asked = FALSE;
+  /* Stops the worker first; ::rebuilt then shows the fresh model. */
+  if (!nnb_document_reset (self->document, &error))
+    _nnb_window_toast (self, error->message);
+  _nnb_window_update_actions (self);
+}
+
+/* Saving */
+
+static void
+saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(NnbWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!nnb_save_flow_save_finish (result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        _nnb_window_toast (self, error->message);
+      self->close_after_save = FALSE;
+      return;
+    }
+
+  _nnb_window_update_status (self);
+  if (self->close_after_save)
+    {
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+  _nnb_window_toast (self, _("Saved"));
+}
+
+void
+_nnb_window_save (NnbWindow *self, gboolean choose_file)
+{
+  if (self->document == NULL || _nnb_window_is_running (self))
+    return;
+
+  nnb_save_flow_save_async (GTK_WINDOW (self), self->document, choose_file, saved_cb, g_object_ref (self));
+}
+
+static void
+save_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  _nnb_window_save (user_data, FALSE);
+}
+
+static void
+save_as_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  _nnb_window_save (user_data, TRUE);
+}
+
+/* The code and the plots */
+
+static void
+copy_code_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  NnbWindow *self = user_data;
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  g_assert (NNB_IS_WINDOW (self));
+
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->code_view));
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+  _nnb_window_toast (self, _("Code copied"));
+}
+
+/* Keeps the fitted curve on the data plot for comparison with the next
+ * model's: the straight line beside SineNet. */
+static void
+pin_curve_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  NnbWindow *self = user_data;
+  const char *name;
+  g_autofree char *label = NULL;
+
+  g_assert (NNB_IS_WINDOW (self));
+
+  name = self->document != NULL ? nnb_document_get_name (self->document) : NULL;
+  if (self->snapshot != NULL && self->snapshot->epoch > 0)
+    /* Translators: legend of a kept curve: the model's name and its epochs */
+    label = g_strdup_printf (_("%s (epoch %d)"), name != NULL ? name : _("Model"), self->snapshot->epoch - 1);
+  if (!nnb_plots_panel_pin_curve (self->plots_panel, label))
+    _nnb_window_toast (self, _("There is no fitted curve to keep yet: train the model first."));
+}
+
+static void
+clear_pinned_curves_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  NnbWindow *self = user_data;
+
+  g_assert (NNB_IS_WINDOW (self));
+
+  nnb_plots_panel_clear_pinned (self->plots_panel);
+}
+
+static void
+loss_log_scale_action (GSimpleAction *action, GVariant *state, gpointer user_data)
+{
+  NnbWindow *self = user_data;
+
+  g_assert (NNB_IS_WINDOW (self));
+
+  g_simple_action_set_state (action, state);
+  nnb_plots_panel_set_loss_log_scale (self->plots_panel, g_variant_get_boolean (state));
+}
+
+/* The diagram editor */
+
+/* win.undo and win.redo: the diagram editor keeps the history. */
+static void
+undo_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  NnbWindow *self = user_data;
+
+  g_assert (NNB_IS_WINDOW (self));
+
+  gtk_widget_activate_action (GTK_WIDGET (self->diagram_view),
+                              g_str_equal (g_action_get_name (G_ACTION (action)), "undo") ? "editor.undo" : "editor.redo",
+                              NULL);
+}
+
+/* The device race opens in its own window (nnb-device-race-dialog.c). */
+static void
+device_race_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  gtk_window_present (GTK_WINDOW (nnb_device_race_dialog_new (GTK_WINDOW (user_data))));
+}
+
+static const GActionEntry win_actions[] = {
+  { .name = "open", .activate = open_action },
+  { .name = "save", .activate = save_action },
+  { .name = "save-as", .activate = save_as_action },
+  { .name = "open-recent", .activate = open_recent_action, .parameter_type = "s" },
+  { .name = "train", .activate = train_action },
+  { .name = "pause", .activate = pause_action },
+  { .name = "step", .activate = train_action },
+  { .name = "reset", .activate = reset_action },
+  { .name = "export-weights", .activate = _nnb_window_export_action },
+  { .name = "export-code", .activate = _nnb_window_export_action },
+  { .name = "export-onnx", .activate = _nnb_window_export_action },
+  { .name = "export-data-plot", .activate = _nnb_window_export_action },
+  { .name = "export-loss-plot", .activate = _nnb_window_export_action },
+  { .name = "export-norms-plot", .activate = _nnb_window_export_action },
+  { .name = "pin-curve", .activate = pin_curve_action },
+  { .name = "clear-pinned-curves", .activate = clear_pinned_curves_action },
+  { .name = "export-diagram", .activate = _nnb_window_export_action },
+  { .name = "export-handout", .activate = _nnb_window_export_action },
+  { .name = "copy-code", .activate = copy_code_action },
+  { .name = "undo", .activate = undo_action },
+  { .name = "redo", .activate = undo_action },
+  { .name = "device-race", .activate = device_race_action },
+  /* Losses shrink by orders of magnitude: a log axis shows the late
+   * progress that a linear one flattens into the floor. */
+  { .name = "loss-log-scale", .state = "true", .change_state = loss_log_scale_action },
+};
+
+/* Called from nnb_window_init. The actions live in the window's action map
+ * rather than on the class (gtk_widget_class_install_action): the autosave
+ * and the tests read them through the window's GActionGroup
+ * (g_action_group_get_action_enabled), which class actions do not join. */
+void
+_nnb_window_actions_init (NnbWindow *self)
+{
+  g_autoptr(GPropertyAction) toggle_lesson = NULL;
+  g_autoptr(GPropertyAction) presentation = NULL;
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
+  toggle_lesson = g_property_action_new ("toggle-lesson", self->flap, "reveal-flap");
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (toggle_lesson));
+  presentation = g_property_action_new ("presentation", self, "presentation-mode");
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (presentation));
+}

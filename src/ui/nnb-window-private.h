@@ -1,0 +1,95 @@
+/* nnb-window-private.h — what the main window's files share: the instance
+ * struct and the helpers one file defines and the others call.
+ *   nnb-window.c           the type, its template, documents, the lesson
+ *                          pane, presentation mode, closing
+ *   nnb-window-training.c  the hand-off from the trainer and the state shown
+ *   nnb-window-actions.c   the win.* actions
+ *   nnb-window-export.c    win.export-* and handouts
+ * Not for other widgets: they use nnb-window.h. */
+#pragma once
+
+#include <gtksourceview/gtksource.h>
+
+#include "nnb-diagram-view.h"
+#include "nnb-parameter-view.h"
+#include "nnb-plots-panel.h"
+#include "nnb-training-settings.h"
+#include "nnb-window.h"
+
+G_BEGIN_DECLS
+
+struct _NnbWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* Template widgets */
+  AdwToastOverlay *toast_overlay;
+  AdwHeaderBar *header_bar;
+  AdwWindowTitle *window_title;
+  GtkButton *open_button;
+  GtkMenuButton *primary_menu_button;
+  GtkStack *train_stack;
+  GtkMenuButton *settings_button;
+  NnbTrainingSettings *training_settings;
+  GMenu *recent_menu;
+  AdwFlap *flap;
+  GtkStack *lesson_stack;
+  GtkLabel *lesson_name;
+  GtkLabel *lesson_title;
+  AdwStatusPage *lesson_status;
+  NnbLessonPanel *lesson_panel;
+  GtkStack *diagram_stack;
+  AdwStatusPage *diagram_status;
+  GtkButton *diagram_open_button;
+  NnbDiagramView *diagram_view;
+  GtkWidget *block_palette;
+  AdwViewStack *side_stack;
+  GtkStack *parameters_stack;
+  AdwStatusPage *parameters_status;
+  NnbParameterView *parameter_view;
+  GtkStack *code_stack;
+  AdwStatusPage *code_status;
+  GtkSourceView *code_view;
+  NnbPlotsPanel *plots_panel;
+
+  /* Owned references (there are no borrowed ones: what the window points
+   * to, it holds) */
+  GSettings *settings;            /* NULL when the schema is not installed */
+  NnbDocument *document;          /* the project shown, or NULL */
+  GSignalGroup *document_signals; /* follows document */
+  GCancellable *cancellable;      /* set while a file is being opened */
+  NnbSnapshot *snapshot;          /* the trainer's latest one taken, or NULL */
+
+  /* State */
+  gboolean presentation_mode;
+  gboolean train_on_open;
+  gboolean close_confirmed;       /* the student chose to discard unsaved changes */
+  gboolean close_after_save;      /* closing waits for a save */
+  gboolean run_asked;             /* Train was pressed and the run has not ended */
+
+  /* The hand-off from the trainer (nnb-window-training.c) */
+  guint tick_id;
+  gint64 settle_until_us;
+  NnbTrainerState shown_state;
+  gint64 text_updated_us;         /* when the labels last followed a snapshot */
+};
+
+/* nnb-window.c */
+void _nnb_window_toast (NnbWindow *self, const char *message);
+
+/* nnb-window-training.c */
+void _nnb_window_training_init (NnbWindow *self);
+gboolean _nnb_window_is_running (NnbWindow *self);
+void _nnb_window_update_actions (NnbWindow *self);
+void _nnb_window_update_status (NnbWindow *self);
+void _nnb_window_watch_trainer (NnbWindow *self);
+void _nnb_window_stop_watching (NnbWindow *self);
+
+/* nnb-window-actions.c */
+void _nnb_window_actions_init (NnbWindow *self);
+void _nnb_window_save (NnbWindow *self, gboolean choose_file);
+
+/* nnb-window-export.c */
+void _nnb_window_export_action (GSimpleAction *action, GVariant *parameter, gpointer user_data);
+
+G_END_DECLS

@@ -125,6 +125,17 @@ travel (NnbDiagramView *self, GPtrArray *from, GPtrArray *to)
 
 /* Actions */
 
+/* The block an edit just made (index -1: the edit failed) becomes the
+ * selection, which first grows to the graph's new size. */
+static void
+select_new_block (NnbDiagramView *self, int index)
+{
+  if (index < 0)
+    return;
+  g_array_set_size (self->selected, self->graph->blocks->len);
+  nnb_dv_select_only (self, index);
+}
+
 /* Where a block added without a point goes: after the selected block, else
  * after the rightmost one; moved down while another block is there. */
 static void
@@ -192,11 +203,7 @@ add_block (NnbDiagramView *self, const char *kind_name, gboolean at_point, doubl
   if (index >= 0 && after >= 0 && kind != NNB_BLOCK_INPUT
       && nnb_graph_get_block (self->graph, after)->kind != NNB_NODE_OUTPUT)
     nnb_graph_connect (self->graph, after, index, 0, NULL);
-  if (index >= 0)
-    {
-      g_array_set_size (self->selected, self->graph->blocks->len);
-      nnb_dv_select_only (self, index);
-    }
+  select_new_block (self, index);
   return nnb_dv_commit (self, before, error);
 }
 
@@ -312,11 +319,7 @@ duplicate_action (GtkWidget *widget, const char *name, GVariant *parameter)
     return;
   block = nnb_graph_get_block (self->graph, target);
   index = nnb_graph_duplicate (self->graph, target, block->x + 20, block->y + STEP_Y / 2, &error);
-  if (index >= 0)
-    {
-      g_array_set_size (self->selected, self->graph->blocks->len);
-      nnb_dv_select_only (self, index);
-    }
+  select_new_block (self, index);
   nnb_dv_commit (self, before, error);
 }
 
@@ -333,11 +336,7 @@ call_again_action (GtkWidget *widget, const char *name, GVariant *parameter)
     return;
   free_spot (self, target, &x, &y);
   index = nnb_graph_add_call (self->graph, target, x, y, &error);
-  if (index >= 0)
-    {
-      g_array_set_size (self->selected, self->graph->blocks->len);
-      nnb_dv_select_only (self, index);
-    }
+  select_new_block (self, index);
   nnb_dv_commit (self, before, error);
 }
 
@@ -416,11 +415,7 @@ group_action (GtkWidget *widget, const char *name, GVariant *parameter)
   if ((before = nnb_dv_begin (self)) == NULL)
     return;
   index = nnb_graph_group (self->graph, (const int *) chosen->data, chosen->len, &error);
-  if (index >= 0)
-    {
-      g_array_set_size (self->selected, self->graph->blocks->len);
-      nnb_dv_select_only (self, index);
-    }
+  select_new_block (self, index);
   nnb_dv_commit (self, before, error);
 }
 

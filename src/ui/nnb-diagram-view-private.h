@@ -1,6 +1,7 @@
 /* nnb-diagram-view-private.h — what the diagram editor's files share: the
  * widget's state and the helpers one file defines and the others call.
- *   nnb-diagram-view.c      the widget: document, view, selection, drawing
+ *   nnb-diagram-view.c      the widget: document, selection, drawing
+ *   nnb-diagram-geometry.c  the view (zoom and scroll) and what lies under a point
  *   nnb-diagram-actions.c   the editor.* actions and the undo history
  *   nnb-diagram-popovers.c  the block editor and the context menu
  *   nnb-diagram-input.c     pointer and keyboard
@@ -79,12 +80,6 @@ struct _NnbDiagramView
 /* nnb-diagram-view.c */
 NnbModel *nnb_dv_shown_model (NnbDiagramView *self);
 GArray *nnb_dv_positions (NnbDiagramView *self);
-void nnb_dv_transform (NnbDiagramView *self, double *zoom, double *origin_x, double *origin_y);
-void nnb_dv_freeze_view (NnbDiagramView *self);
-void nnb_dv_to_diagram (NnbDiagramView *self, double wx, double wy, double *dx, double *dy);
-void nnb_dv_to_widget (NnbDiagramView *self, double dx, double dy, double *wx, double *wy);
-int nnb_dv_block_at (NnbDiagramView *self, double dx, double dy);
-int nnb_dv_port_at (NnbDiagramView *self, double dx, double dy, gboolean inputs, int *slot_out);
 void nnb_dv_select_none (NnbDiagramView *self);
 gboolean nnb_dv_is_selected (NnbDiagramView *self, int block);
 void nnb_dv_set_selected (NnbDiagramView *self, int block, gboolean selected);
@@ -95,6 +90,14 @@ void nnb_dv_notify_history (NnbDiagramView *self);
 void nnb_dv_update_accessible (NnbDiagramView *self);
 void nnb_dv_update_actions (NnbDiagramView *self);
 void nnb_dv_update_state (NnbDiagramView *self);
+
+/* nnb-diagram-geometry.c */
+void nnb_dv_transform (NnbDiagramView *self, double *zoom, double *origin_x, double *origin_y);
+void nnb_dv_freeze_view (NnbDiagramView *self);
+void nnb_dv_to_diagram (NnbDiagramView *self, double wx, double wy, double *dx, double *dy);
+void nnb_dv_to_widget (NnbDiagramView *self, double dx, double dy, double *wx, double *wy);
+int nnb_dv_block_at (NnbDiagramView *self, double dx, double dy);
+int nnb_dv_port_at (NnbDiagramView *self, double dx, double dy, gboolean inputs, int *slot_out);
 
 /* nnb-diagram-actions.c */
 gboolean nnb_dv_commit (NnbDiagramView *self, NnbGraph *before, GError *refusal);

@@ -92,28 +92,6 @@ n_child_lines (NnbModel *model, const NnbNode *node)
   return (int) module->children->len;
 }
 
-static PangoLayout *
-make_layout (cairo_t *cr, const NnbPlotStyle *style, double size, gboolean bold,
-             const char *text, double width)
-{
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  g_autoptr(PangoFontDescription) font = pango_font_description_new ();
-
-  pango_font_description_set_family (font, style->font_family != NULL ? style->font_family : "Sans");
-  pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
-  if (bold)
-    pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
-  pango_layout_set_font_description (layout, font);
-  pango_layout_set_text (layout, text, -1);
-  if (width > 0)
-    {
-      pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
-      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-    }
-
-  return layout;
-}
-
 /* The context blocks are measured in: without a Cairo context (hit tests
  * need their rectangles too), with unhinted metrics so a width does not
  * depend on the zoom. */
@@ -246,12 +224,6 @@ auto_layout (NnbModel *model, Box *boxes)
 }
 
 static void
-set_rgba (cairo_t *cr, const double rgba[4], double alpha)
-{
-  cairo_set_source_rgba (cr, rgba[0], rgba[1], rgba[2], rgba[3] * alpha);
-}
-
-static void
 rounded_rectangle (cairo_t *cr, const Box *b, double r)
 {
   cairo_new_sub_path (cr);
@@ -373,6 +345,314 @@ nnb_diagram_draw (cairo_t *cr,
   nnb_diagram_draw_state (cr, width, height, model, positions, shapes, style, NULL);
 }
 
+/* A shape label waiting to be drawn: the wire's midpoint, and the wire's
+ * ends (blocks from and to). */
+typedef struct
+{
+  double x, y;
+  int from, to;
+} ShapeLabel;
+
+/* What every part of one picture needs: the diagram, its boxes laid out,
+ * the style and the editor's additions. */
+typedef struct
+{
+  NnbModel *model;
+  const Box *boxes;
+  const NnbNodeShape *shapes;   /* may be NULL */
+  const NnbPlotStyle *style;
+  const NnbDiagramState *state; /* may be NULL */
+  double zoom;
+  double shape_size;            /* of the shapes on wires and the error text */
+} Picture;
+
+static const double error_rgba[4] = { 0.88, 0.11, 0.14, 1.0 };
+
+/* The paper under blocks, ports and labels: the style's background, or
+ * white where it has none. */
+static void
+set_paper (cairo_t *cr, const NnbPlotStyle *style, double alpha)
+{
+  if (style->background[3] > 0)
+    nnb_plot_set_source (cr, style->background, alpha);
+  else
+    cairo_set_source_rgba (cr, 1, 1, 1, alpha);
+}
+
+/* Block text: in the style's family at a size in diagram units, cut with
+ * an ellipsis at width (0: never). */
+static PangoLayout *
+block_layout (cairo_t *cr, const NnbPlotStyle *style, double size, gboolean bold,
+              const char *text, double width)
+{
+  PangoLayout *layout = nnb_plot_style_make_layout (cr, style, text, size, bold);
+
+  if (width > 0)
+    {
+      pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+    }
+  return layout;
+}
+
+/* Every wire from an output to an input, under the blocks; where the
+ * wire's tensor has a shape, its label goes into labels for later. */
+static void
+draw_wires (cairo_t *cr, const Picture *p, GArray *labels)
+{
+  guint n = p->model->nodes->len;
+
+  for (guint i = 0; i < n; i++)
+    {
+      NnbNode *node = g_ptr_array_index (p->model->nodes, i);
+      int n_slots = nnb_model_n_inputs (node->kind);
+
+      for (int s = 0; s < n_slots; s++)
+        {
+          int from = node->inputs[s];
+          double x0, y0, x1, y1, dx, activity = 0;
+
+          if (from < 0 || (guint) from >= n)
+            continue;
+          port_of (&p->boxes[from], 1, -1, &x0, &y0);
+          port_of (&p->boxes[i], n_slots, s, &x1, &y1);
+          dx = MAX (30.0, fabs (x1 - x0) / 2);
+
+          /* training's activity: a busier wire is thicker and stronger */
+          if (p->state != NULL && p->state->activity != NULL)
+            activity = CLAMP (p->state->activity[from], 0.0, 1.0);
+          cairo_set_line_width (cr, MAX (1.5, p->style->line_width) * (1.0 + 3.0 * activity));
+          if (activity > 0)
+            nnb_plot_set_source (cr, p->style->accent, 0.35 + 0.65 * activity);
+          else
+            nnb_plot_set_source (cr, p->style->foreground, 0.6);
+          cairo_move_to (cr, x0, y0);
+          cairo_curve_to (cr, x0 + dx, y0, x1 - dx, y1, x1, y1);
+          cairo_stroke (cr);
+
+          if (p->shapes != NULL && p->shapes[from].ndim > 0)
+            {
+              /* the curve's midpoint, where a Bézier with these controls passes at t = ½ */
+              ShapeLabel label = { (x0 + x1) / 2, (y0 + y1) / 2, from, i };
+              g_array_append_val (labels, label);
+            }
+        }
+    }
+}
+
+/* The wire being dragged from an output, dashed, to the pointer. */
+static void
+draw_pending_wire (cairo_t *cr, const NnbPlotStyle *style, const NnbDiagramState *state)
+{
+  double dx = MAX (30.0, fabs (state->wire_x1 - state->wire_x0) / 2);
+  const double dashes[] = { 6.0, 4.0 };
+
+  cairo_save (cr);
+  cairo_set_dash (cr, dashes, 2, 0);
+  cairo_set_line_width (cr, MAX (1.5, style->line_width));
+  nnb_plot_set_source (cr, style->accent, 0.9);
+  cairo_move_to (cr, state->wire_x0, state->wire_y0);
+  cairo_curve_to (cr, state->wire_x0 + dx, state->wire_y0, state->wire_x1 - dx, state->wire_y1,
+                  state->wire_x1, state->wire_y1);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+/* A block's rounded rectangle, tinted in its edge colour (stronger when
+ * selected) and outlined. */
+static void
+draw_block_frame (cairo_t *cr, const Picture *p, guint i, const double edge[4], gboolean selected,
+                  gboolean broken)
+{
+  NnbNode *node = g_ptr_array_index (p->model->nodes, i);
+
+  /* an opaque base, so wires behind a block do not show through */
+  rounded_rectangle (cr, &p->boxes[i], 6);
+  set_paper (cr, p->style, 1.0);
+  cairo_fill_preserve (cr);
+  nnb_plot_set_source (cr, edge, selected ? 0.3 : node->kind == NNB_NODE_CALL || broken ? 0.14 : 0.06);
+  cairo_fill_preserve (cr);
+  nnb_plot_set_source (cr, edge, 0.9);
+  cairo_set_line_width (cr, MAX (1.2, p->style->line_width) * (selected ? 2.0 : 1.0));
+  cairo_stroke (cr);
+}
+
+/* A dashed ring around the block with the keyboard focus. */
+static void
+draw_focus_ring (cairo_t *cr, const NnbPlotStyle *style, const Box *box)
+{
+  const double dashes[] = { 3.0, 3.0 };
+  Box ring = { box->x - 4, box->y - 4, box->w + 8, box->h + 8 };
+
+  cairo_save (cr);
+  cairo_set_dash (cr, dashes, 2, 0);
+  cairo_set_line_width (cr, 1.5);
+  nnb_plot_set_source (cr, style->foreground, 0.8);
+  rounded_rectangle (cr, &ring, 8);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+/* The circles wires are dragged from and to: every input, and the output
+ * of any block but the model's output. */
+static void
+draw_ports (cairo_t *cr, const Picture *p, guint i, const double edge[4])
+{
+  NnbNode *node = g_ptr_array_index (p->model->nodes, i);
+  int n_slots = nnb_model_n_inputs (node->kind);
+
+  for (int s = (node->kind == NNB_NODE_OUTPUT ? 0 : -1); s < n_slots; s++)
+    {
+      double px, py;
+
+      port_of (&p->boxes[i], n_slots, s, &px, &py);
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, px, py, 4.0, 0, 2 * G_PI);
+      set_paper (cr, p->style, 1.0);
+      cairo_fill_preserve (cr);
+      nnb_plot_set_source (cr, edge, 0.9);
+      cairo_set_line_width (cr, 1.5);
+      cairo_stroke (cr);
+    }
+}
+
+/* The block's title ("fc1: Linear 3→16", or "fc2:" above the kind when
+ * that is too wide) and, for a Sequential, its children. */
+static void
+draw_block_text (cairo_t *cr, const Picture *p, guint i)
+{
+  NnbNode *node = g_ptr_array_index (p->model->nodes, i);
+  const Box *box = &p->boxes[i];
+  const NnbPlotStyle *style = p->style;
+  /* Block text has a fixed size in diagram units, so that blocks can be
+   * sized to fit it; presentation mode's larger type enlarges the whole
+   * diagram through the zoom instead. */
+  double text_size = TEXT_SIZE, inner = box->w - 2 * BLOCK_PAD;
+  g_autoptr(PangoLayout) layout = NULL;
+  int lines = n_child_lines (p->model, node);
+
+  nnb_plot_set_source (cr, style->foreground, 1.0);
+  if (box->title_lines == 2)
+    {
+      g_autofree char *name = g_strdup_printf ("%s:", node->name);
+      g_autofree char *kind = kind_text (p->model, node);
+      g_autoptr(PangoLayout) kind_layout = block_layout (cr, style, text_size, TRUE, kind, inner);
+
+      layout = block_layout (cr, style, text_size, TRUE, name, inner);
+      cairo_move_to (cr, box->x + BLOCK_PAD, box->y + BLOCK_PAD + LINE_HEIGHT);
+      pango_cairo_show_layout (cr, kind_layout);
+    }
+  else
+    {
+      g_autofree char *text = nnb_diagram_node_text (p->model, i);
+
+      layout = block_layout (cr, style, text_size, TRUE, text, inner);
+    }
+  cairo_move_to (cr, box->x + BLOCK_PAD, box->y + BLOCK_PAD);
+  pango_cairo_show_layout (cr, layout);
+
+  if (lines > 0)
+    {
+      NnbModule *seq = nnb_model_get_module (p->model, node->module);
+
+      for (int c = 0; c < lines; c++)
+        {
+          g_autofree char *child = module_text (g_ptr_array_index (seq->children, c));
+          g_autofree char *line = g_strdup_printf ("%d: %s", c, child);
+          g_autoptr(PangoLayout) child_layout = block_layout (cr, style, text_size * 0.9, FALSE, line, inner);
+
+          nnb_plot_set_source (cr, style->foreground, 0.8);
+          cairo_move_to (cr, box->x + BLOCK_PAD * 2, box->y + BLOCK_PAD + LINE_HEIGHT * (c + box->title_lines));
+          pango_cairo_show_layout (cr, child_layout);
+        }
+    }
+}
+
+/* The engine's message under a block whose shape failed, in red. */
+static void
+draw_block_error (cairo_t *cr, const Picture *p, guint i)
+{
+  g_autoptr(PangoLayout) layout =
+    nnb_plot_style_make_layout (cr, p->style, p->shapes[i].error, p->shape_size, FALSE);
+
+  /* the engine's message is long: wrapped to about two blocks' width at any zoom */
+  pango_layout_set_width (layout, (int) (BLOCK_WIDTH * 2 * p->shape_size / SHAPE_SIZE * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  nnb_plot_set_source (cr, error_rgba, 1.0);
+  cairo_move_to (cr, p->boxes[i].x, p->boxes[i].y + p->boxes[i].h + 4);
+  pango_cairo_show_layout (cr, layout);
+}
+
+static void
+draw_block (cairo_t *cr, const Picture *p, guint i)
+{
+  NnbNode *node = g_ptr_array_index (p->model->nodes, i);
+  const NnbDiagramState *state = p->state;
+  const double *edge = p->style->accent;
+  gboolean broken = p->shapes != NULL && p->shapes[i].error != NULL;
+  gboolean selected = state != NULL && state->selected != NULL && state->selected[i];
+
+  if (broken)
+    edge = error_rgba;
+  else if (node->kind != NNB_NODE_CALL && !selected)
+    edge = p->style->foreground;
+
+  draw_block_frame (cr, p, i, edge, selected, broken);
+  if (state != NULL && state->focus == (int) i)
+    draw_focus_ring (cr, p->style, &p->boxes[i]);
+  if (state != NULL && state->show_ports)
+    draw_ports (cr, p, i, edge);
+  draw_block_text (cr, p, i);
+  if (broken)
+    draw_block_error (cr, p, i);
+}
+
+/* Shapes last, on a plate of the background: between blocks 160 units
+ * apart a label is often wider than the gap, and must stay readable. A
+ * short wire between blocks side by side has its label just above them,
+ * clear of their names; any other wire has it on its middle, where there
+ * is room (a skip connection's long run, the space between rows). */
+static void
+draw_shape_label (cairo_t *cr, const Picture *p, const ShapeLabel *label)
+{
+  const NnbNodeShape *shape = &p->shapes[label->from];
+  g_autofree char *text = nnb_shape_to_string (shape->ndim, shape->shape);
+  g_autoptr(PangoLayout) layout = nnb_plot_style_make_layout (cr, p->style, text, p->shape_size, FALSE);
+  const Box *a = &p->boxes[label->from], *b = &p->boxes[label->to];
+  int w, h;
+  double top;
+  Box plate;
+
+  pango_layout_get_pixel_size (layout, &w, &h);
+  /* side by side with too little room between them for the label */
+  if (a->y < b->y + b->h && b->y < a->y + a->h && b->x - (a->x + a->w) < w + 12)
+    top = MIN (a->y, b->y) - h - 3;
+  else
+    top = label->y - h / 2.0;
+  plate.x = label->x - w / 2.0 - 3, plate.y = top - 1, plate.w = w + 6, plate.h = h + 2;
+  rounded_rectangle (cr, &plate, 3);
+  set_paper (cr, p->style, 0.9);
+  cairo_fill (cr);
+  nnb_plot_set_source (cr, p->style->accent, 1.0);
+  cairo_move_to (cr, label->x - w / 2.0, top);
+  pango_cairo_show_layout (cr, layout);
+}
+
+/* The rubber band, a line one pixel wide at any zoom. */
+static void
+draw_band (cairo_t *cr, const NnbPlotStyle *style, const NnbDiagramState *state, double zoom)
+{
+  Box band = { MIN (state->band_x0, state->band_x1), MIN (state->band_y0, state->band_y1),
+               fabs (state->band_x1 - state->band_x0), fabs (state->band_y1 - state->band_y0) };
+
+  cairo_rectangle (cr, band.x, band.y, band.w, band.h);
+  nnb_plot_set_source (cr, style->accent, 0.15);
+  cairo_fill_preserve (cr);
+  nnb_plot_set_source (cr, style->accent, 0.8);
+  cairo_set_line_width (cr, 1.0 / zoom);
+  cairo_stroke (cr);
+}
+
 void
 nnb_diagram_draw_state (cairo_t *cr,
                         int width,
@@ -383,260 +663,45 @@ nnb_diagram_draw_state (cairo_t *cr,
                         const NnbPlotStyle *style,
                         const NnbDiagramState *state)
 {
-  static const double error_rgba[4] = { 0.88, 0.11, 0.14, 1.0 };
   g_autofree Box *boxes = NULL;
-  g_autoptr(GArray) labels = NULL; /* x, y, node: one shape label per wire */
-  guint n;
-  double zoom, origin_x, origin_y, text_size, shape_size;
+  g_autoptr(GArray) labels = NULL; /* ShapeLabel: one per wire with a shape */
+  Picture p = { model, NULL, shapes, style, state };
+  double origin_x, origin_y;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (model != NULL);
   g_return_if_fail (style != NULL);
 
-  if (style->background[3] > 0)
-    {
-      set_rgba (cr, style->background, 1.0);
-      cairo_paint (cr);
-    }
-
-  n = model->nodes->len;
+  nnb_plot_style_paint_background (cr, style);
   if (width <= 0 || height <= 0)
     return;
 
-  boxes = compute_boxes (model, positions);
+  p.boxes = boxes = compute_boxes (model, positions);
   if (state != NULL && state->zoom > 0)
-    zoom = state->zoom, origin_x = state->origin_x, origin_y = state->origin_y;
+    p.zoom = state->zoom, origin_x = state->origin_x, origin_y = state->origin_y;
   else
-    fit_boxes (width, height, boxes, n, MAX_ZOOM * MAX (1.0, style->font_size / 14.0),
-               &zoom, &origin_x, &origin_y);
-  /* Block text has a fixed size in diagram units, so that blocks can be
-   * sized to fit it; presentation mode's larger type enlarges the whole
-   * diagram through the zoom instead. */
-  text_size = TEXT_SIZE;
+    fit_boxes (width, height, boxes, model->nodes->len, MAX_ZOOM * MAX (1.0, style->font_size / 14.0),
+               &p.zoom, &origin_x, &origin_y);
   /* Shapes on wires stay at least as large as the UI's caption text,
    * however far the diagram is zoomed out, up to a limit beyond which they
    * would cover the blocks. */
-  shape_size = CLAMP (style->font_size * CAPTION / zoom, SHAPE_SIZE, MAX_SHAPE_SIZE);
+  p.shape_size = CLAMP (style->font_size * CAPTION / p.zoom, SHAPE_SIZE, MAX_SHAPE_SIZE);
 
   cairo_save (cr);
-  cairo_scale (cr, zoom, zoom);
+  cairo_scale (cr, p.zoom, p.zoom);
   cairo_translate (cr, -origin_x, -origin_y);
 
-  labels = g_array_new (FALSE, FALSE, sizeof (double));
+  labels = g_array_new (FALSE, FALSE, sizeof (ShapeLabel));
   /* wires first, so blocks sit on top of them */
-  for (guint i = 0; i < n; i++)
-    {
-      NnbNode *node = g_ptr_array_index (model->nodes, i);
-      int n_slots = nnb_model_n_inputs (node->kind);
-
-      for (int s = 0; s < n_slots; s++)
-        {
-          int from = node->inputs[s];
-          double x0, y0, x1, y1, dx, activity = 0;
-
-          if (from < 0 || (guint) from >= n)
-            continue;
-          port_of (&boxes[from], 1, -1, &x0, &y0);
-          port_of (&boxes[i], n_slots, s, &x1, &y1);
-          dx = MAX (30.0, fabs (x1 - x0) / 2);
-
-          /* training's activity: a busier wire is thicker and stronger */
-          if (state != NULL && state->activity != NULL)
-            activity = CLAMP (state->activity[from], 0.0, 1.0);
-          cairo_set_line_width (cr, MAX (1.5, style->line_width) * (1.0 + 3.0 * activity));
-          if (activity > 0)
-            set_rgba (cr, style->accent, 0.35 + 0.65 * activity);
-          else
-            set_rgba (cr, style->foreground, 0.6);
-          cairo_move_to (cr, x0, y0);
-          cairo_curve_to (cr, x0 + dx, y0, x1 - dx, y1, x1, y1);
-          cairo_stroke (cr);
-
-          if (shapes != NULL && shapes[from].ndim > 0)
-            {
-              /* the curve's midpoint, where a Bézier with these controls passes at t = ½ */
-              double label[4] = { (x0 + x1) / 2, (y0 + y1) / 2, from, i };
-              g_array_append_vals (labels, label, 4);
-            }
-        }
-    }
-
+  draw_wires (cr, &p, labels);
   if (state != NULL && state->pending_wire)
-    {
-      double dx = MAX (30.0, fabs (state->wire_x1 - state->wire_x0) / 2);
-      const double dashes[] = { 6.0, 4.0 };
-
-      cairo_save (cr);
-      cairo_set_dash (cr, dashes, 2, 0);
-      cairo_set_line_width (cr, MAX (1.5, style->line_width));
-      set_rgba (cr, style->accent, 0.9);
-      cairo_move_to (cr, state->wire_x0, state->wire_y0);
-      cairo_curve_to (cr, state->wire_x0 + dx, state->wire_y0, state->wire_x1 - dx, state->wire_y1,
-                      state->wire_x1, state->wire_y1);
-      cairo_stroke (cr);
-      cairo_restore (cr);
-    }
-
-  for (guint i = 0; i < n; i++)
-    {
-      NnbNode *node = g_ptr_array_index (model->nodes, i);
-      const double *edge = style->accent;
-      gboolean broken = shapes != NULL && shapes[i].error != NULL;
-      gboolean selected = state != NULL && state->selected != NULL && state->selected[i];
-      g_autofree char *text = nnb_diagram_node_text (model, i);
-      g_autoptr(PangoLayout) layout = NULL;
-      int lines = n_child_lines (model, node);
-
-      if (broken)
-        edge = error_rgba;
-      else if (node->kind != NNB_NODE_CALL && !selected)
-        edge = style->foreground;
-
-      /* an opaque base, so wires behind a block do not show through */
-      rounded_rectangle (cr, &boxes[i], 6);
-      if (style->background[3] > 0)
-        set_rgba (cr, style->background, 1.0);
-      else
-        cairo_set_source_rgba (cr, 1, 1, 1, 1);
-      cairo_fill_preserve (cr);
-      set_rgba (cr, edge, selected ? 0.3 : node->kind == NNB_NODE_CALL || broken ? 0.14 : 0.06);
-      cairo_fill_preserve (cr);
-      set_rgba (cr, edge, 0.9);
-      cairo_set_line_width (cr, MAX (1.2, style->line_width) * (selected ? 2.0 : 1.0));
-      cairo_stroke (cr);
-
-      if (state != NULL && state->focus == (int) i)
-        {
-          const double dashes[] = { 3.0, 3.0 };
-          Box ring = { boxes[i].x - 4, boxes[i].y - 4, boxes[i].w + 8, boxes[i].h + 8 };
-
-          cairo_save (cr);
-          cairo_set_dash (cr, dashes, 2, 0);
-          cairo_set_line_width (cr, 1.5);
-          set_rgba (cr, style->foreground, 0.8);
-          rounded_rectangle (cr, &ring, 8);
-          cairo_stroke (cr);
-          cairo_restore (cr);
-        }
-
-      if (state != NULL && state->show_ports)
-        {
-          int n_slots = nnb_model_n_inputs (node->kind);
-
-          for (int s = (node->kind == NNB_NODE_OUTPUT ? 0 : -1); s < n_slots; s++)
-            {
-              double px, py;
-
-              port_of (&boxes[i], n_slots, s, &px, &py);
-              cairo_new_sub_path (cr);
-              cairo_arc (cr, px, py, 4.0, 0, 2 * G_PI);
-              if (style->background[3] > 0)
-                set_rgba (cr, style->background, 1.0);
-              else
-                cairo_set_source_rgba (cr, 1, 1, 1, 1);
-              cairo_fill_preserve (cr);
-              set_rgba (cr, edge, 0.9);
-              cairo_set_line_width (cr, 1.5);
-              cairo_stroke (cr);
-            }
-        }
-
-      set_rgba (cr, style->foreground, 1.0);
-      if (boxes[i].title_lines == 2)
-        {
-          g_autofree char *name = g_strdup_printf ("%s:", node->name);
-          g_autofree char *kind = kind_text (model, node);
-          g_autoptr(PangoLayout) kind_layout =
-            make_layout (cr, style, text_size, TRUE, kind, boxes[i].w - 2 * BLOCK_PAD);
-
-          layout = make_layout (cr, style, text_size, TRUE, name, boxes[i].w - 2 * BLOCK_PAD);
-          cairo_move_to (cr, boxes[i].x + BLOCK_PAD, boxes[i].y + BLOCK_PAD + LINE_HEIGHT);
-          pango_cairo_show_layout (cr, kind_layout);
-        }
-      else
-        layout = make_layout (cr, style, text_size, TRUE, text, boxes[i].w - 2 * BLOCK_PAD);
-      cairo_move_to (cr, boxes[i].x + BLOCK_PAD, boxes[i].y + BLOCK_PAD);
-      pango_cairo_show_layout (cr, layout);
-
-      if (lines > 0)
-        {
-          NnbModule *seq = nnb_model_get_module (model, node->module);
-
-          for (int c = 0; c < lines; c++)
-            {
-              g_autofree char *child = module_text (g_ptr_array_index (seq->children, c));
-              g_autofree char *line = g_strdup_printf ("%d: %s", c, child);
-              g_autoptr(PangoLayout) child_layout =
-                make_layout (cr, style, text_size * 0.9, FALSE, line, boxes[i].w - 2 * BLOCK_PAD);
-
-              set_rgba (cr, style->foreground, 0.8);
-              cairo_move_to (cr, boxes[i].x + BLOCK_PAD * 2,
-                             boxes[i].y + BLOCK_PAD + LINE_HEIGHT * (c + boxes[i].title_lines));
-              pango_cairo_show_layout (cr, child_layout);
-            }
-        }
-
-      if (broken)
-        {
-          g_autoptr(PangoLayout) error_layout =
-            make_layout (cr, style, shape_size, FALSE, shapes[i].error, 0);
-
-          /* the engine's message is long: wrapped to about two blocks' width at any zoom */
-          pango_layout_set_width (error_layout, (int) (BLOCK_WIDTH * 2 * shape_size / SHAPE_SIZE * PANGO_SCALE));
-          pango_layout_set_wrap (error_layout, PANGO_WRAP_WORD_CHAR);
-          set_rgba (cr, error_rgba, 1.0);
-          cairo_move_to (cr, boxes[i].x, boxes[i].y + boxes[i].h + 4);
-          pango_cairo_show_layout (cr, error_layout);
-        }
-    }
-
-  /* Shapes last, on a plate of the background: between blocks 160 units
-   * apart a label is often wider than the gap, and must stay readable. A
-   * short wire between blocks side by side has its label just above them,
-   * clear of their names; any other wire has it on its middle, where there
-   * is room (a skip connection's long run, the space between rows). */
-  for (guint k = 0; k + 3 < labels->len; k += 4)
-    {
-      double mx = g_array_index (labels, double, k), my = g_array_index (labels, double, k + 1);
-      int from = (int) g_array_index (labels, double, k + 2);
-      int to = (int) g_array_index (labels, double, k + 3);
-      g_autofree char *label = nnb_shape_to_string (shapes[from].ndim, shapes[from].shape);
-      g_autoptr(PangoLayout) layout = make_layout (cr, style, shape_size, FALSE, label, 0);
-      const Box *a = &boxes[from], *b = &boxes[to];
-      int w, h;
-      double top;
-      Box plate;
-
-      pango_layout_get_pixel_size (layout, &w, &h);
-      /* side by side with too little room between them for the label */
-      if (a->y < b->y + b->h && b->y < a->y + a->h && b->x - (a->x + a->w) < w + 12)
-        top = MIN (a->y, b->y) - h - 3;
-      else
-        top = my - h / 2.0;
-      plate.x = mx - w / 2.0 - 3, plate.y = top - 1, plate.w = w + 6, plate.h = h + 2;
-      rounded_rectangle (cr, &plate, 3);
-      if (style->background[3] > 0)
-        set_rgba (cr, style->background, 0.9);
-      else
-        cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
-      cairo_fill (cr);
-      set_rgba (cr, style->accent, 1.0);
-      cairo_move_to (cr, mx - w / 2.0, top);
-      pango_cairo_show_layout (cr, layout);
-    }
-
+    draw_pending_wire (cr, style, state);
+  for (guint i = 0; i < model->nodes->len; i++)
+    draw_block (cr, &p, i);
+  for (guint k = 0; k < labels->len; k++)
+    draw_shape_label (cr, &p, &g_array_index (labels, ShapeLabel, k));
   if (state != NULL && state->band)
-    {
-      Box band = { MIN (state->band_x0, state->band_x1), MIN (state->band_y0, state->band_y1),
-                   fabs (state->band_x1 - state->band_x0), fabs (state->band_y1 - state->band_y0) };
-
-      cairo_rectangle (cr, band.x, band.y, band.w, band.h);
-      set_rgba (cr, style->accent, 0.15);
-      cairo_fill_preserve (cr);
-      set_rgba (cr, style->accent, 0.8);
-      cairo_set_line_width (cr, 1.0 / zoom);
-      cairo_stroke (cr);
-    }
+    draw_band (cr, style, state, p.zoom);
 
   cairo_restore (cr);
 }

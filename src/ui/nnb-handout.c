@@ -23,16 +23,13 @@
 #define PICTURE_ZOOM 1.6
 #define PNG_DPI 150.0
 
+/* Text on the page is in "Sans" whatever the screen's font, and wraps at
+ * width points. */
 static PangoLayout *
-make_layout (cairo_t *cr, const char *family, double size, PangoWeight weight, double width)
+page_layout (cairo_t *cr, double size, gboolean bold, double width)
 {
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  g_autoptr(PangoFontDescription) font = pango_font_description_new ();
+  PangoLayout *layout = nnb_plot_style_make_layout (cr, NULL, NULL, size, bold);
 
-  pango_font_description_set_family (font, family);
-  pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
-  pango_font_description_set_weight (font, weight);
-  pango_layout_set_font_description (layout, font);
   pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
   pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
 
@@ -77,7 +74,7 @@ draw_picture (cairo_t *cr, double x, double y, double width, double height,
     }
   else
     {
-      g_autoptr(PangoLayout) note = make_layout (cr, "Sans", 9, PANGO_WEIGHT_NORMAL, width);
+      g_autoptr(PangoLayout) note = page_layout (cr, 9, FALSE, width);
       int h;
 
       pango_layout_set_alignment (note, PANGO_ALIGN_CENTER);
@@ -141,14 +138,14 @@ nnb_handout_draw (cairo_t *cr, double width, double height, const NnbHandoutCont
 
   if (content->lesson_title != NULL && *content->lesson_title != '\0')
     {
-      g_autoptr(PangoLayout) layout = make_layout (cr, "Sans", 9.5, PANGO_WEIGHT_NORMAL, text_w);
+      g_autoptr(PangoLayout) layout = page_layout (cr, 9.5, FALSE, text_w);
 
       pango_layout_set_text (layout, content->lesson_title, -1);
       y += show_layout (cr, layout, MARGIN, y, 0.35) + 4;
     }
   if (content->step_title != NULL && *content->step_title != '\0')
     {
-      g_autoptr(PangoLayout) layout = make_layout (cr, "Sans", 18, PANGO_WEIGHT_BOLD, text_w);
+      g_autoptr(PangoLayout) layout = page_layout (cr, 18, TRUE, text_w);
 
       pango_layout_set_text (layout, content->step_title, -1);
       y += show_layout (cr, layout, MARGIN, y, 0.0) + 6;
@@ -163,7 +160,7 @@ nnb_handout_draw (cairo_t *cr, double width, double height, const NnbHandoutCont
 
   if (content->step_text != NULL && *content->step_text != '\0')
     {
-      g_autoptr(PangoLayout) layout = make_layout (cr, "Sans", 10.5, PANGO_WEIGHT_NORMAL, text_w);
+      g_autoptr(PangoLayout) layout = page_layout (cr, 10.5, FALSE, text_w);
 
       pango_layout_set_spacing (layout, (int) (2.5 * PANGO_SCALE));
       pango_layout_set_height (layout, (int) (page_h * MAX_TEXT_FRACTION * PANGO_SCALE));
@@ -190,7 +187,7 @@ nnb_handout_draw (cairo_t *cr, double width, double height, const NnbHandoutCont
   if (content->footer != NULL && *content->footer != '\0')
     g_string_append_printf (footer, " · %s", content->footer);
   {
-    g_autoptr(PangoLayout) layout = make_layout (cr, "Sans", 8, PANGO_WEIGHT_NORMAL, text_w);
+    g_autoptr(PangoLayout) layout = page_layout (cr, 8, FALSE, text_w);
 
     pango_layout_set_text (layout, footer->str, -1);
     show_layout (cr, layout, MARGIN, page_h - MARGIN + 6, 0.45);

@@ -9,29 +9,6 @@
 #define MAX_TICKS 16
 #define TARGET_TICKS 5
 
-static void
-set_source (cairo_t *cr, const NnbPlotStyle *style, double alpha)
-{
-  cairo_set_source_rgba (cr, style->foreground[0], style->foreground[1],
-                         style->foreground[2], style->foreground[3] * alpha);
-}
-
-static PangoLayout *
-make_layout (cairo_t *cr, const NnbPlotStyle *style, const char *text, gboolean bold)
-{
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  g_autoptr(PangoFontDescription) font = pango_font_description_new ();
-
-  pango_font_description_set_family (font, style->font_family != NULL ? style->font_family : "Sans");
-  pango_font_description_set_absolute_size (font, style->font_size * PANGO_SCALE);
-  if (bold)
-    pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
-  pango_layout_set_font_description (layout, font);
-  pango_layout_set_text (layout, text, -1);
-
-  return layout;
-}
-
 /* Draws text with its centre at (x, y), turned by angle radians. */
 static void
 draw_centred (cairo_t *cr, PangoLayout *layout, double x, double y, double angle)
@@ -45,20 +22,6 @@ draw_centred (cairo_t *cr, PangoLayout *layout, double x, double y, double angle
   cairo_move_to (cr, -w / 2.0, -h / 2.0);
   pango_cairo_show_layout (cr, layout);
   cairo_restore (cr);
-}
-
-void
-nnb_plot_style_init_default (NnbPlotStyle *style)
-{
-  *style = (NnbPlotStyle) {
-    .foreground = { 0.1, 0.1, 0.1, 1.0 },
-    .font_family = "Sans",
-    .font_size = 14.0,
-    .line_width = 1.4,
-    .accent = { 0.11, 0.44, 0.85, 1.0 }, /* libadwaita's blue */
-    .background = { 1.0, 1.0, 1.0, 1.0 },
-    .marker_scale = 1.0,
-  };
 }
 
 double
@@ -187,6 +150,241 @@ format_tick (const NnbPlotScale *scale, double v, int decimals)
   return nnb_locale_strdup_printf ("%.*f", decimals, v);
 }
 
+/* One axis' numbers: round values of its scale and their labels. */
+typedef struct
+{
+  double ticks[MAX_TICKS];
+  PangoLayout *labels[MAX_TICKS];
+  int n;
+  int widest, tallest; /* of the labels, in pixels */
+  int last_width;      /* of the last label: on the x axis it is centred on the end */
+} AxisTicks;
+
+/* The text around the plotting area, laid out before anything is drawn:
+ * its sizes decide where the area goes. */
+typedef struct
+{
+  PangoLayout *title, *x_name, *y_name;
+  int title_h, x_h, y_h;
+  AxisTicks x, y; /* n 0 on an unnumbered axis */
+} FrameText;
+
+/* A layout of text in the axes' type, or NULL for no text; *height
+ * receives its height (0 without). */
+static PangoLayout *
+label_layout (cairo_t *cr, const NnbPlotStyle *style, const char *text, gboolean bold, int *height)
+{
+  PangoLayout *layout;
+
+  *height = 0;
+  if (text == NULL)
+    return NULL;
+  layout = nnb_plot_style_make_layout (cr, style, text, style->font_size, bold);
+  pango_layout_get_pixel_size (layout, NULL, height);
+  return layout;
+}
+
+static void
+axis_ticks_layout (AxisTicks *axis, cairo_t *cr, const NnbPlotStyle *style, const NnbPlotScale *scale)
+{
+  int decimals;
+
+  axis->n = scale_ticks (scale, axis->ticks, &decimals);
+  for (int i = 0; i < axis->n; i++)
+    {
+      g_autofree char *text = format_tick (scale, axis->ticks[i], decimals);
+      int w, h;
+
+      axis->labels[i] = nnb_plot_style_make_layout (cr, style, text, style->font_size, FALSE);
+      pango_layout_get_pixel_size (axis->labels[i], &w, &h);
+      axis->widest = MAX (axis->widest, w);
+      axis->tallest = MAX (axis->tallest, h);
+      axis->last_width = w;
+    }
+}
+
+static void
+frame_text_layout (FrameText *text, cairo_t *cr, const NnbPlotStyle *style, const char *title,
+                   const char *x_label, const char *y_label, const NnbPlotScale *x_scale,
+                   const NnbPlotScale *y_scale)
+{
+  *text = (FrameText) { NULL };
+  text->title = label_layout (cr, style, title, TRUE, &text->title_h);
+  text->x_name = label_layout (cr, style, x_label, FALSE, &text->x_h);
+  text->y_name = label_layout (cr, style, y_label, FALSE, &text->y_h);
+  if (x_scale != NULL)
+    axis_ticks_layout (&text->x, cr, style, x_scale);
+  if (y_scale != NULL)
+    axis_ticks_layout (&text->y, cr, style, y_scale);
+}
+
+static void
+frame_text_clear (FrameText *text)
+{
+  g_clear_object (&text->title);
+  g_clear_object (&text->x_name);
+  g_clear_object (&text->y_name);
+  for (int i = 0; i < text->x.n; i++)
+    g_object_unref (text->x.labels[i]);
+  for (int i = 0; i < text->y.n; i++)
+    g_object_unref (text->y.labels[i]);
+}
+
+/* Room for the axis names and the tick labels on the left and below. */
+static cairo_rectangle_t
+plot_area_inside (const FrameText *text, int width, int height, double unit)
+{
+  cairo_rectangle_t area;
+
+  area.x = text->y_h + 6 * unit + (text->y.widest > 0 ? text->y.widest + unit : 0);
+  area.y = text->title_h + 2 * unit;
+  /* the last x tick's label is centred on the axis' end: room for its half */
+  area.width = MAX (0.0, width - area.x - MAX (2 * unit, text->x.last_width / 2.0 + unit / 2));
+  area.height = MAX (0.0, height - area.y - text->x_h - 4 * unit - text->x.tallest);
+  return area;
+}
+
+/* The grid: at the ticks when there are numbers, in even parts otherwise. */
+static void
+draw_grid (cairo_t *cr, const NnbPlotStyle *style, const cairo_rectangle_t *area,
+           const NnbPlotScale *x_scale, const AxisTicks *x, const NnbPlotScale *y_scale, const AxisTicks *y)
+{
+  cairo_save (cr);
+  nnb_plot_set_source (cr, style->foreground, 0.12);
+  cairo_set_line_width (cr, 1.0);
+  if (x_scale != NULL)
+    for (int i = 0; i < x->n; i++)
+      {
+        /* +0.5: one-pixel lines on pixel centres stay sharp */
+        double px = round (nnb_plot_scale_map (x_scale, x->ticks[i], area->x, area->x + area->width)) + 0.5;
+
+        cairo_move_to (cr, px, area->y);
+        cairo_line_to (cr, px, area->y + area->height);
+      }
+  else
+    for (int i = 1; i <= GRID_DIVISIONS; i++)
+      {
+        double px = round (area->x + area->width * i / GRID_DIVISIONS) + 0.5;
+
+        cairo_move_to (cr, px, area->y);
+        cairo_line_to (cr, px, area->y + area->height);
+      }
+  if (y_scale != NULL)
+    for (int i = 0; i < y->n; i++)
+      {
+        double py = round (nnb_plot_scale_map (y_scale, y->ticks[i], area->y + area->height, area->y)) + 0.5;
+
+        cairo_move_to (cr, area->x, py);
+        cairo_line_to (cr, area->x + area->width, py);
+      }
+  else
+    for (int i = 1; i <= GRID_DIVISIONS; i++)
+      {
+        double py = round (area->y + area->height * (GRID_DIVISIONS - i) / GRID_DIVISIONS) + 0.5;
+
+        cairo_move_to (cr, area->x, py);
+        cairo_line_to (cr, area->x + area->width, py);
+      }
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+/* The axes, with ticks under the grid lines. Leaves the axes' colour,
+ * width and square caps set: the labels are drawn in that colour, and the
+ * plots' lines end with those caps. */
+static void
+draw_axis_lines (cairo_t *cr, const NnbPlotStyle *style, const cairo_rectangle_t *area, double unit,
+                 const NnbPlotScale *x_scale, const AxisTicks *x, const NnbPlotScale *y_scale, const AxisTicks *y)
+{
+  double bottom = area->y + area->height;
+
+  nnb_plot_set_source (cr, style->foreground, 0.8);
+  cairo_set_line_width (cr, style->line_width);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_SQUARE);
+  cairo_move_to (cr, area->x, area->y);
+  cairo_line_to (cr, area->x, bottom);
+  cairo_line_to (cr, area->x + area->width, bottom);
+  if (x_scale != NULL)
+    for (int i = 0; i < x->n; i++)
+      {
+        double px = nnb_plot_scale_map (x_scale, x->ticks[i], area->x, area->x + area->width);
+
+        cairo_move_to (cr, px, bottom);
+        cairo_line_to (cr, px, bottom + unit);
+      }
+  else
+    for (int i = 0; i <= GRID_DIVISIONS; i++)
+      {
+        double px = area->x + area->width * i / GRID_DIVISIONS;
+
+        cairo_move_to (cr, px, bottom);
+        cairo_line_to (cr, px, bottom + unit);
+      }
+  if (y_scale != NULL)
+    for (int i = 0; i < y->n; i++)
+      {
+        double py = nnb_plot_scale_map (y_scale, y->ticks[i], bottom, area->y);
+
+        cairo_move_to (cr, area->x, py);
+        cairo_line_to (cr, area->x - unit, py);
+      }
+  else
+    for (int i = 0; i <= GRID_DIVISIONS; i++)
+      {
+        double py = area->y + area->height * i / GRID_DIVISIONS;
+
+        cairo_move_to (cr, area->x, py);
+        cairo_line_to (cr, area->x - unit, py);
+      }
+  cairo_stroke (cr);
+}
+
+/* Tick labels; with large type on a narrow plot (presentation mode) an x
+ * label that would run into the one before is left out, not overprinted. */
+static void
+draw_tick_labels (cairo_t *cr, const cairo_rectangle_t *area, double unit,
+                  const NnbPlotScale *x_scale, const AxisTicks *x, const NnbPlotScale *y_scale, const AxisTicks *y)
+{
+  double drawn_right = -G_MAXDOUBLE;
+
+  for (int i = 0; i < x->n; i++)
+    {
+      int w, h;
+      double px = nnb_plot_scale_map (x_scale, x->ticks[i], area->x, area->x + area->width);
+
+      pango_layout_get_pixel_size (x->labels[i], &w, &h);
+      if (px - w / 2.0 >= drawn_right + unit)
+        {
+          draw_centred (cr, x->labels[i], px, area->y + area->height + unit * 1.5 + h / 2.0, 0);
+          drawn_right = px + w / 2.0;
+        }
+    }
+  for (int i = 0; i < y->n; i++)
+    {
+      int w, h;
+      double py = nnb_plot_scale_map (y_scale, y->ticks[i], area->y + area->height, area->y);
+
+      pango_layout_get_pixel_size (y->labels[i], &w, &h);
+      cairo_move_to (cr, area->x - unit * 1.5 - w, py - h / 2.0);
+      pango_cairo_show_layout (cr, y->labels[i]);
+    }
+}
+
+/* A message in the middle of the plot; a long explanation wraps inside the
+ * plot rather than running off it. */
+static void
+draw_message (cairo_t *cr, const NnbPlotStyle *style, const cairo_rectangle_t *area, double unit,
+              const char *message)
+{
+  g_autoptr(PangoLayout) layout = nnb_plot_style_make_layout (cr, style, message, style->font_size, FALSE);
+
+  pango_layout_set_width (layout, (int) (MAX (1.0, area->width - 2 * unit) * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+  nnb_plot_set_source (cr, style->foreground, 0.5);
+  draw_centred (cr, layout, area->x + area->width / 2, area->y + area->height / 2, 0);
+}
+
 void
 nnb_plot_axes_draw (cairo_t *cr,
                     int width,
@@ -215,17 +413,9 @@ nnb_plot_axes_draw_scaled (cairo_t *cr,
                            const NnbPlotScale *y_scale,
                            cairo_rectangle_t *plot_area)
 {
-  g_autoptr(PangoLayout) title_layout = NULL;
-  g_autoptr(PangoLayout) x_layout = NULL;
-  g_autoptr(PangoLayout) y_layout = NULL;
-  PangoLayout *x_tick_layouts[MAX_TICKS] = { NULL };
-  PangoLayout *y_tick_layouts[MAX_TICKS] = { NULL };
-  double x_ticks[MAX_TICKS], y_ticks[MAX_TICKS];
-  int n_x_ticks = 0, n_y_ticks = 0;
+  FrameText text;
   cairo_rectangle_t area;
   double unit;
-  int title_h = 0, x_h = 0, y_h = 0;
-  int tick_w = 0, tick_h = 0, last_x_tick_w = 0;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (style != NULL);
@@ -233,206 +423,39 @@ nnb_plot_axes_draw_scaled (cairo_t *cr,
   /* Spacing follows the type size, so presentation mode stays in proportion. */
   unit = style->font_size / 2;
 
-  if (style->background[3] > 0)
+  nnb_plot_style_paint_background (cr, style);
+  frame_text_layout (&text, cr, style, title, x_label, y_label, x_scale, y_scale);
+  area = plot_area_inside (&text, width, height, unit);
+
+  if (text.title != NULL)
     {
-      cairo_save (cr);
-      cairo_set_source_rgba (cr, style->background[0], style->background[1],
-                             style->background[2], style->background[3]);
-      cairo_paint (cr);
-      cairo_restore (cr);
-    }
-
-  if (title != NULL)
-    {
-      title_layout = make_layout (cr, style, title, TRUE);
-      pango_layout_get_pixel_size (title_layout, NULL, &title_h);
-    }
-  if (x_label != NULL)
-    {
-      x_layout = make_layout (cr, style, x_label, FALSE);
-      pango_layout_get_pixel_size (x_layout, NULL, &x_h);
-    }
-  if (y_label != NULL)
-    {
-      y_layout = make_layout (cr, style, y_label, FALSE);
-      pango_layout_get_pixel_size (y_layout, NULL, &y_h);
-    }
-
-  if (x_scale != NULL)
-    {
-      int decimals;
-
-      n_x_ticks = scale_ticks (x_scale, x_ticks, &decimals);
-      for (int i = 0; i < n_x_ticks; i++)
-        {
-          g_autofree char *text = format_tick (x_scale, x_ticks[i], decimals);
-          int h;
-
-          x_tick_layouts[i] = make_layout (cr, style, text, FALSE);
-          pango_layout_get_pixel_size (x_tick_layouts[i], &last_x_tick_w, &h);
-          tick_h = MAX (tick_h, h);
-        }
-    }
-  if (y_scale != NULL)
-    {
-      int decimals;
-
-      n_y_ticks = scale_ticks (y_scale, y_ticks, &decimals);
-      for (int i = 0; i < n_y_ticks; i++)
-        {
-          g_autofree char *text = format_tick (y_scale, y_ticks[i], decimals);
-          int w;
-
-          y_tick_layouts[i] = make_layout (cr, style, text, FALSE);
-          pango_layout_get_pixel_size (y_tick_layouts[i], &w, NULL);
-          tick_w = MAX (tick_w, w);
-        }
-    }
-
-  /* Room for the axis names and the tick labels on the left and below. */
-  area.x = y_h + 6 * unit + (tick_w > 0 ? tick_w + unit : 0);
-  area.y = title_h + 2 * unit;
-  /* the last x tick's label is centred on the axis' end: room for its half */
-  area.width = MAX (0.0, width - area.x - MAX (2 * unit, last_x_tick_w / 2.0 + unit / 2));
-  area.height = MAX (0.0, height - area.y - x_h - 4 * unit - tick_h);
-
-  if (title_layout != NULL)
-    {
-      set_source (cr, style, 1.0);
+      nnb_plot_set_source (cr, style->foreground, 1.0);
       cairo_move_to (cr, area.x, 0);
-      pango_cairo_show_layout (cr, title_layout);
+      pango_cairo_show_layout (cr, text.title);
     }
-
-  /* the grid: at the ticks when there are numbers, in even parts otherwise */
-  cairo_save (cr);
-  set_source (cr, style, 0.12);
-  cairo_set_line_width (cr, 1.0);
-  if (x_scale != NULL)
-    for (int i = 0; i < n_x_ticks; i++)
-      {
-        /* +0.5: one-pixel lines on pixel centres stay sharp */
-        double x = round (nnb_plot_scale_map (x_scale, x_ticks[i], area.x, area.x + area.width)) + 0.5;
-
-        cairo_move_to (cr, x, area.y);
-        cairo_line_to (cr, x, area.y + area.height);
-      }
-  else
-    for (int i = 1; i <= GRID_DIVISIONS; i++)
-      {
-        double x = round (area.x + area.width * i / GRID_DIVISIONS) + 0.5;
-
-        cairo_move_to (cr, x, area.y);
-        cairo_line_to (cr, x, area.y + area.height);
-      }
-  if (y_scale != NULL)
-    for (int i = 0; i < n_y_ticks; i++)
-      {
-        double y = round (nnb_plot_scale_map (y_scale, y_ticks[i], area.y + area.height, area.y)) + 0.5;
-
-        cairo_move_to (cr, area.x, y);
-        cairo_line_to (cr, area.x + area.width, y);
-      }
-  else
-    for (int i = 1; i <= GRID_DIVISIONS; i++)
-      {
-        double y = round (area.y + area.height * (GRID_DIVISIONS - i) / GRID_DIVISIONS) + 0.5;
-
-        cairo_move_to (cr, area.x, y);
-        cairo_line_to (cr, area.x + area.width, y);
-      }
-  cairo_stroke (cr);
-  cairo_restore (cr);
-
-  /* the axes, with ticks under the grid lines */
-  set_source (cr, style, 0.8);
-  cairo_set_line_width (cr, style->line_width);
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_SQUARE);
-  cairo_move_to (cr, area.x, area.y);
-  cairo_line_to (cr, area.x, area.y + area.height);
-  cairo_line_to (cr, area.x + area.width, area.y + area.height);
-  if (x_scale != NULL)
-    for (int i = 0; i < n_x_ticks; i++)
-      {
-        double x = nnb_plot_scale_map (x_scale, x_ticks[i], area.x, area.x + area.width);
-
-        cairo_move_to (cr, x, area.y + area.height);
-        cairo_line_to (cr, x, area.y + area.height + unit);
-      }
-  else
-    for (int i = 0; i <= GRID_DIVISIONS; i++)
-      {
-        double x = area.x + area.width * i / GRID_DIVISIONS;
-
-        cairo_move_to (cr, x, area.y + area.height);
-        cairo_line_to (cr, x, area.y + area.height + unit);
-      }
-  if (y_scale != NULL)
-    for (int i = 0; i < n_y_ticks; i++)
-      {
-        double y = nnb_plot_scale_map (y_scale, y_ticks[i], area.y + area.height, area.y);
-
-        cairo_move_to (cr, area.x, y);
-        cairo_line_to (cr, area.x - unit, y);
-      }
-  else
-    for (int i = 0; i <= GRID_DIVISIONS; i++)
-      {
-        double y = area.y + area.height * i / GRID_DIVISIONS;
-
-        cairo_move_to (cr, area.x, y);
-        cairo_line_to (cr, area.x - unit, y);
-      }
-  cairo_stroke (cr);
-
-  /* tick labels; with large type on a narrow plot (presentation mode) a
-   * label that would run into the one before is left out, not overprinted */
-  {
-    double drawn_right = -G_MAXDOUBLE;
-
-    for (int i = 0; i < n_x_ticks; i++)
-      {
-        int w, h;
-        double x = nnb_plot_scale_map (x_scale, x_ticks[i], area.x, area.x + area.width);
-
-        pango_layout_get_pixel_size (x_tick_layouts[i], &w, &h);
-        if (x - w / 2.0 >= drawn_right + unit)
-          {
-            draw_centred (cr, x_tick_layouts[i], x, area.y + area.height + unit * 1.5 + h / 2.0, 0);
-            drawn_right = x + w / 2.0;
-          }
-        g_object_unref (x_tick_layouts[i]);
-      }
-  }
-  for (int i = 0; i < n_y_ticks; i++)
-    {
-      int w, h;
-      double y = nnb_plot_scale_map (y_scale, y_ticks[i], area.y + area.height, area.y);
-
-      pango_layout_get_pixel_size (y_tick_layouts[i], &w, &h);
-      cairo_move_to (cr, area.x - unit * 1.5 - w, y - h / 2.0);
-      pango_cairo_show_layout (cr, y_tick_layouts[i]);
-      g_object_unref (y_tick_layouts[i]);
-    }
-
-  if (x_layout != NULL)
-    draw_centred (cr, x_layout, area.x + area.width / 2, height - x_h / 2.0, 0);
-  if (y_layout != NULL)
-    draw_centred (cr, y_layout, y_h / 2.0, area.y + area.height / 2, -G_PI / 2);
-
+  draw_grid (cr, style, &area, x_scale, &text.x, y_scale, &text.y);
+  draw_axis_lines (cr, style, &area, unit, x_scale, &text.x, y_scale, &text.y);
+  draw_tick_labels (cr, &area, unit, x_scale, &text.x, y_scale, &text.y);
+  if (text.x_name != NULL)
+    draw_centred (cr, text.x_name, area.x + area.width / 2, height - text.x_h / 2.0, 0);
+  if (text.y_name != NULL)
+    draw_centred (cr, text.y_name, text.y_h / 2.0, area.y + area.height / 2, -G_PI / 2);
   if (message != NULL && area.width > 0 && area.height > 0)
-    {
-      g_autoptr(PangoLayout) layout = make_layout (cr, style, message, FALSE);
-
-      /* a long explanation wraps inside the plot rather than running off it */
-      pango_layout_set_width (layout, (int) (MAX (1.0, area.width - 2 * unit) * PANGO_SCALE));
-      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-      pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
-      set_source (cr, style, 0.5);
-      draw_centred (cr, layout, area.x + area.width / 2, area.y + area.height / 2, 0);
-    }
+    draw_message (cr, style, &area, unit, message);
+  frame_text_clear (&text);
 
   if (plot_area != NULL)
     *plot_area = area;
+}
+
+void
+nnb_plot_line_to (cairo_t *cr, gboolean *pen_down, double x, double y)
+{
+  if (*pen_down)
+    cairo_line_to (cr, x, y);
+  else
+    cairo_move_to (cr, x, y);
+  *pen_down = TRUE;
 }
 
 void

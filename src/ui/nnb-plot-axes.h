@@ -7,19 +7,9 @@
 #include <cairo.h>
 #include <glib.h>
 
-G_BEGIN_DECLS
+#include "nnb-plot-style.h"
 
-typedef struct
-{
-  double foreground[4];    /* RGBA of text and axes; the grid is a faint version */
-  const char *font_family; /* NULL for "Sans" */
-  double font_size;        /* in Cairo units: pixels on screen */
-  double line_width;       /* of the axes */
-  double accent[4];        /* RGBA of the fitted curve and the loss line */
-  double background[4];    /* RGBA behind the plot; alpha 0: leave it as it is */
-  double marker_scale;     /* data points this many times their usual size; 0 counts as 1
-                            * (presentation mode: 2, nnb-presentation.h) */
-} NnbPlotStyle;
+G_BEGIN_DECLS
 
 /* What an axis spans. With log, min and max must be positive and ticks fall
  * on powers of ten. */
@@ -28,9 +18,6 @@ typedef struct
   double min, max;
   gboolean log;
 } NnbPlotScale;
-
-/* The style a plot gets outside a window (files, tests): black on white. */
-void nnb_plot_style_init_default (NnbPlotStyle *style);
 
 /* Where value v of scale lands between the pixels from and to. */
 double nnb_plot_scale_map (const NnbPlotScale *scale, double v, double from, double to);
@@ -65,6 +52,11 @@ void nnb_plot_axes_draw_scaled (cairo_t *cr,
                                 const NnbPlotScale *x_scale,
                                 const NnbPlotScale *y_scale,
                                 cairo_rectangle_t *plot_area);
+
+/* Draws a line of data point by point: continues it to (x, y) or, after a
+ * gap (*pen_down FALSE: the start, or a value that has no place on the
+ * axes), begins a new piece there. Sets *pen_down. */
+void nnb_plot_line_to (cairo_t *cr, gboolean *pen_down, double x, double y);
 
 /* Ends a line drawn with cairo_move_to / cairo_line_to: strokes it, or,
  * when it is a single point (one epoch), fills a dot there, which a stroke

@@ -18,6 +18,25 @@ extend (NnbPlotScale *scale, const float *values, int n)
       }
 }
 
+/* The training points: grey dots, under the curves. */
+static void
+draw_points (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_scale,
+             const NnbPlotScale *y_scale, const NnbDataSeries *series, const NnbPlotStyle *style)
+{
+  double radius = MAX (1.5, style->font_size / 6) * MAX (1.0, style->marker_scale);
+
+  nnb_plot_set_source (cr, style->foreground, 0.45);
+  for (int i = 0; i < series->n_data; i++)
+    {
+      double x = nnb_plot_scale_map (x_scale, series->data_x[i], area->x, area->x + area->width);
+      double y = nnb_plot_scale_map (y_scale, series->data_y[i], area->y + area->height, area->y);
+
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, x, y, radius, 0, 2 * G_PI);
+    }
+  cairo_fill (cr);
+}
+
 /* A curve of the model's output on a grid, in series colour `color`. */
 static void
 draw_curve (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_scale,
@@ -31,9 +50,7 @@ draw_curve (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_sc
     return;
 
   nnb_plot_series_color (style, color, rgba);
-  cairo_set_source_rgba (cr, rgba[0], rgba[1], rgba[2], rgba[3]);
-  cairo_set_line_width (cr, style->line_width * 2.5);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  nnb_plot_style_set_data_line (cr, style, rgba, 2.5);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   for (int i = 0; i < n; i++)
     {
@@ -49,11 +66,7 @@ draw_curve (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_sc
       y = nnb_plot_scale_map (y_scale, ys[i], area->y + area->height, area->y);
       /* Cairo misbehaves far outside the surface; the clip hides the rest. */
       y = CLAMP (y, area->y - area->height * 4, area->y + area->height * 5);
-      if (pen_down)
-        cairo_line_to (cr, x, y);
-      else
-        cairo_move_to (cr, x, y);
-      pen_down = TRUE;
+      nnb_plot_line_to (cr, &pen_down, x, y);
     }
   cairo_stroke (cr);
 }
@@ -164,8 +177,6 @@ nnb_plot_data_draw (cairo_t *cr,
   NnbPlotScale y_scale = { INFINITY, -INFINITY, FALSE };
   cairo_rectangle_t area;
   gboolean has_data, has_curve;
-  double radius;
-
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (series != NULL);
@@ -213,20 +224,7 @@ nnb_plot_data_draw (cairo_t *cr,
   cairo_clip (cr);
 
   if (has_data)
-    {
-      radius = MAX (1.5, style->font_size / 6) * MAX (1.0, style->marker_scale);
-      cairo_set_source_rgba (cr, style->foreground[0], style->foreground[1],
-                             style->foreground[2], style->foreground[3] * 0.45);
-      for (int i = 0; i < series->n_data; i++)
-        {
-          double x = nnb_plot_scale_map (&x_scale, series->data_x[i], area.x, area.x + area.width);
-          double y = nnb_plot_scale_map (&y_scale, series->data_y[i], area.y + area.height, area.y);
-
-          cairo_new_sub_path (cr);
-          cairo_arc (cr, x, y, radius, 0, 2 * G_PI);
-        }
-      cairo_fill (cr);
-    }
+    draw_points (cr, &area, &x_scale, &y_scale, series, style);
 
   for (int r = 0; r < series->n_references; r++)
     draw_curve (cr, &area, &x_scale, &y_scale, series->references[r].x, series->references[r].y,

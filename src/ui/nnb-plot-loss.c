@@ -89,9 +89,7 @@ nnb_plot_loss_draw (cairo_t *cr,
   cairo_save (cr);
   cairo_rectangle (cr, area.x, area.y, area.width, area.height);
   cairo_clip (cr);
-  cairo_set_source_rgba (cr, style->accent[0], style->accent[1], style->accent[2], style->accent[3]);
-  cairo_set_line_width (cr, style->line_width * 2);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  nnb_plot_style_set_data_line (cr, style, style->accent, 2);
 
   stride = MAX (1, (int) (series->n / (area.width * MAX_POINTS_PER_PIXEL)));
   for (int i = 0; i < series->n; i += stride)
@@ -106,11 +104,7 @@ nnb_plot_loss_draw (cairo_t *cr,
         }
       x = nnb_plot_scale_map (&x_scale, i, area.x, area.x + area.width);
       y = nnb_plot_scale_map (&y_scale, v, area.y + area.height, area.y);
-      if (pen_down)
-        cairo_line_to (cr, x, y);
-      else
-        cairo_move_to (cr, x, y);
-      pen_down = TRUE;
+      nnb_plot_line_to (cr, &pen_down, x, y);
     }
   /* The last epoch always, so the line ends where the status says. */
   if (pen_down && (series->n - 1) % stride != 0 && isfinite (series->losses[series->n - 1]))

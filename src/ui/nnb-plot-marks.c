@@ -4,6 +4,9 @@
 #include <pango/pangocairo.h>
 #include <string.h>
 
+/* Marks sit on the data: their text a little smaller than the axes'. */
+#define MARK_TEXT 0.9
+
 /* Hues a colour-blind reader still tells apart (Okabe–Ito), after the
  * accent: orange, bluish green, reddish purple, vermillion, sky blue,
  * yellow. */
@@ -33,21 +36,6 @@ nnb_plot_series_color (const NnbPlotStyle *style, int index, double rgba[4])
   rgba[3] = style->accent[3];
 }
 
-static PangoLayout *
-make_layout (cairo_t *cr, const NnbPlotStyle *style, const char *text)
-{
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  g_autoptr(PangoFontDescription) font = pango_font_description_new ();
-
-  pango_font_description_set_family (font, style->font_family != NULL ? style->font_family : "Sans");
-  /* a little smaller than the axes' text: marks sit on the data */
-  pango_font_description_set_absolute_size (font, style->font_size * 0.9 * PANGO_SCALE);
-  pango_layout_set_font_description (layout, font);
-  pango_layout_set_text (layout, text, -1);
-
-  return layout;
-}
-
 /* A box in the plot's background colour (opaque enough to read over lines). */
 static void
 fill_box (cairo_t *cr, double x, double y, double w, double h, const NnbPlotStyle *style)
@@ -56,13 +44,13 @@ fill_box (cairo_t *cr, double x, double y, double w, double h, const NnbPlotStyl
 
   cairo_rectangle (cr, x, y, w, h);
   if (alpha > 0)
-    cairo_set_source_rgba (cr, style->background[0], style->background[1], style->background[2], alpha);
+    nnb_plot_set_source_alpha (cr, style->background, alpha);
   else
     /* no background known (drawn over a widget): a neutral veil */
     cairo_set_source_rgba (cr, 1 - style->foreground[0], 1 - style->foreground[1],
                            1 - style->foreground[2], 0.85);
   cairo_fill_preserve (cr);
-  cairo_set_source_rgba (cr, style->foreground[0], style->foreground[1], style->foreground[2], 0.35);
+  nnb_plot_set_source_alpha (cr, style->foreground, 0.35);
   cairo_set_line_width (cr, 1.0);
   cairo_stroke (cr);
 }
@@ -90,7 +78,8 @@ nnb_plot_draw_legend (cairo_t *cr,
     {
       int w, h;
 
-      layouts[i] = make_layout (cr, style, labels[i] != NULL ? labels[i] : "");
+      layouts[i] = nnb_plot_style_make_layout (cr, style, labels[i] != NULL ? labels[i] : "",
+                                               style->font_size * MARK_TEXT, FALSE);
       pango_layout_get_pixel_size (layouts[i], &w, &h);
       box_w = MAX (box_w, w);
       row_h = MAX (row_h, h);
@@ -107,7 +96,7 @@ nnb_plot_draw_legend (cairo_t *cr,
       double dash = style->line_width * 3;
 
       nnb_plot_series_color (style, color_indices != NULL ? color_indices[i] : i, rgba);
-      cairo_set_source_rgba (cr, rgba[0], rgba[1], rgba[2], rgba[3]);
+      nnb_plot_set_source (cr, rgba, 1.0);
       cairo_set_line_width (cr, style->line_width * 2.5);
       cairo_set_dash (cr, &dash, dashed != NULL && dashed[i] ? 1 : 0, 0);
       cairo_move_to (cr, area->x + 2 * unit, y + row_h / 2);
@@ -115,8 +104,7 @@ nnb_plot_draw_legend (cairo_t *cr,
       cairo_stroke (cr);
       cairo_set_dash (cr, NULL, 0, 0);
 
-      cairo_set_source_rgba (cr, style->foreground[0], style->foreground[1], style->foreground[2],
-                             style->foreground[3]);
+      nnb_plot_set_source (cr, style->foreground, 1.0);
       cairo_move_to (cr, area->x + 3 * unit + swatch, y);
       pango_cairo_show_layout (cr, layouts[i]);
       g_object_unref (layouts[i]);
@@ -142,13 +130,12 @@ nnb_plot_draw_readout (cairo_t *cr,
   cairo_save (cr);
 
   /* the point: a ring in the text colour, seen on any line colour */
-  cairo_set_source_rgba (cr, style->foreground[0], style->foreground[1], style->foreground[2],
-                         style->foreground[3]);
+  nnb_plot_set_source (cr, style->foreground, 1.0);
   cairo_set_line_width (cr, MAX (1.5, style->line_width * 1.2));
   cairo_arc (cr, px, py, unit * 0.9, 0, 2 * G_PI);
   cairo_stroke (cr);
 
-  layout = make_layout (cr, style, text);
+  layout = nnb_plot_style_make_layout (cr, style, text, style->font_size * MARK_TEXT, FALSE);
   pango_layout_get_pixel_size (layout, &w, &h);
   bw = w + 2 * unit;
   bh = h + unit;
@@ -163,8 +150,7 @@ nnb_plot_draw_readout (cairo_t *cr,
   by = CLAMP (by, area->y, MAX (area->y, area->y + area->height - bh));
 
   fill_box (cr, bx, by, bw, bh, style);
-  cairo_set_source_rgba (cr, style->foreground[0], style->foreground[1], style->foreground[2],
-                         style->foreground[3]);
+  nnb_plot_set_source (cr, style->foreground, 1.0);
   cairo_move_to (cr, bx + unit, by + unit / 2);
   pango_cairo_show_layout (cr, layout);
   cairo_restore (cr);

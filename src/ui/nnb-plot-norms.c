@@ -24,9 +24,7 @@ draw_series (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_s
   double rgba[4];
 
   nnb_plot_series_color (style, s, rgba);
-  cairo_set_source_rgba (cr, rgba[0], rgba[1], rgba[2], rgba[3]);
-  cairo_set_line_width (cr, style->line_width * 2);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  nnb_plot_style_set_data_line (cr, style, rgba, 2);
   for (int p = 0; p < series->n_points; p++)
     {
       double v = norm_at (series, p, s);
@@ -40,11 +38,7 @@ draw_series (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_s
         }
       x = nnb_plot_scale_map (x_scale, series->epochs[p], area->x, area->x + area->width);
       y = nnb_plot_scale_map (y_scale, v, area->y + area->height, area->y);
-      if (pen_down)
-        cairo_line_to (cr, x, y);
-      else
-        cairo_move_to (cr, x, y);
-      pen_down = TRUE;
+      nnb_plot_line_to (cr, &pen_down, x, y);
     }
   nnb_plot_stroke_line (cr, series->n_points == 1 && pen_down, style);
 }

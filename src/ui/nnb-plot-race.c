@@ -19,6 +19,8 @@ static const double palette[][3] = {
 };
 
 #define MAX_DEVICES 8
+/* The legend and the crossover's label: smaller than the axes' text */
+#define NOTE_TEXT 0.85
 
 /* One line of the plot: the rows of one device, in width order */
 typedef struct
@@ -74,19 +76,6 @@ collect_lines (const NnbRaceSeries *series, Line *lines, const NnbPlotStyle *sty
   return n;
 }
 
-static PangoLayout *
-make_layout (cairo_t *cr, const NnbPlotStyle *style, const char *text, double scale)
-{
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  g_autoptr (PangoFontDescription) font = pango_font_description_new ();
-
-  pango_font_description_set_family (font, style->font_family != NULL ? style->font_family : "Sans");
-  pango_font_description_set_absolute_size (font, style->font_size * scale * PANGO_SCALE);
-  pango_layout_set_font_description (layout, font);
-  pango_layout_set_text (layout, text, -1);
-  return layout;
-}
-
 static void
 draw_line (cairo_t *cr, const NnbRaceSeries *series, const Line *line, const NnbPlotScale *xs,
            const NnbPlotScale *ys, const cairo_rectangle_t *area, const NnbPlotStyle *style)
@@ -94,9 +83,7 @@ draw_line (cairo_t *cr, const NnbRaceSeries *series, const Line *line, const Nnb
   gboolean pen_down = FALSE;
 
   cairo_save (cr);
-  cairo_set_source_rgba (cr, line->color[0], line->color[1], line->color[2], line->color[3]);
-  cairo_set_line_width (cr, style->line_width * 2);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  nnb_plot_style_set_data_line (cr, style, line->color, 2);
   for (guint i = 0; i < series->n_rows; i++)
     {
       const NnbRaceRow *row = series->rows[i];
@@ -112,11 +99,7 @@ draw_line (cairo_t *cr, const NnbRaceSeries *series, const Line *line, const Nnb
         }
       x = nnb_plot_scale_map (xs, row->width, area->x, area->x + area->width);
       y = nnb_plot_scale_map (ys, row->us_per_epoch, area->y + area->height, area->y);
-      if (pen_down)
-        cairo_line_to (cr, x, y);
-      else
-        cairo_move_to (cr, x, y);
-      pen_down = TRUE;
+      nnb_plot_line_to (cr, &pen_down, x, y);
     }
   cairo_stroke (cr);
   /* a dot on every measured width: the race measures there, nowhere between */
@@ -198,13 +181,13 @@ draw_crossover (cairo_t *cr, const NnbRaceSeries *series, const Line *cpu, const
 
   x = nnb_plot_scale_map (xs, w_cross, area->x, area->x + area->width);
   cairo_save (cr);
-  cairo_set_source_rgba (cr, gpu->color[0], gpu->color[1], gpu->color[2], 0.9);
+  nnb_plot_set_source_alpha (cr, gpu->color, 0.9);
   cairo_set_line_width (cr, style->line_width);
   cairo_set_dash (cr, (double[]){ 6, 4 }, 2, 0);
   cairo_move_to (cr, x, area->y);
   cairo_line_to (cr, x, area->y + area->height);
   cairo_stroke (cr);
-  layout = make_layout (cr, style, text, 0.85);
+  layout = nnb_plot_style_make_layout (cr, style, text, style->font_size * NOTE_TEXT, FALSE);
   pango_layout_get_pixel_size (layout, &tw, &th);
   /* the label beside the line, inside the plot, near the bottom */
   cairo_move_to (cr, x + tw + 6 <= area->x + area->width ? x + 4 : x - tw - 4, area->y + area->height - th - 4);
@@ -239,7 +222,7 @@ draw_legend (cairo_t *cr, const Line *lines, guint n_lines, const cairo_rectangl
       else
         /* a device that ran the narrow widths and was stopped: why, below its name */
         text = g_strdup_printf ("%s\n%s", lines[l].label, lines[l].reason);
-      layouts[l] = make_layout (cr, style, text, 0.85);
+      layouts[l] = nnb_plot_style_make_layout (cr, style, text, style->font_size * NOTE_TEXT, FALSE);
       pango_layout_set_width (layouts[l], (int) MAX (40, area->width - swatch - 4 * unit) * PANGO_SCALE);
       pango_layout_set_wrap (layouts[l], PANGO_WRAP_WORD_CHAR);
       pango_layout_get_pixel_size (layouts[l], &w, &heights[l]);
@@ -251,10 +234,9 @@ draw_legend (cairo_t *cr, const Line *lines, guint n_lines, const cairo_rectangl
 
   cairo_save (cr);
   cairo_rectangle (cr, area->x + unit, area->y + unit, box_w + 2 * unit, box_h + 2 * unit);
-  cairo_set_source_rgba (cr, style->background[0], style->background[1], style->background[2],
-                         style->background[3] > 0 ? 0.85 : 0.0);
+  nnb_plot_set_source_alpha (cr, style->background, style->background[3] > 0 ? 0.85 : 0.0);
   cairo_fill_preserve (cr);
-  cairo_set_source_rgba (cr, style->foreground[0], style->foreground[1], style->foreground[2], 0.25);
+  nnb_plot_set_source_alpha (cr, style->foreground, 0.25);
   cairo_set_line_width (cr, 1);
   cairo_stroke (cr);
 
@@ -266,16 +248,15 @@ draw_legend (cairo_t *cr, const Line *lines, guint n_lines, const cairo_rectangl
       double alpha = ran ? 1.0 : 0.6;
 
       if (ran)
-        cairo_set_source_rgba (cr, lines[l].color[0], lines[l].color[1], lines[l].color[2], 1.0);
+        nnb_plot_set_source_alpha (cr, lines[l].color, 1.0);
       else
-        cairo_set_source_rgba (cr, style->foreground[0], style->foreground[1], style->foreground[2], 0.5);
+        nnb_plot_set_source_alpha (cr, style->foreground, 0.5);
       cairo_set_line_width (cr, style->line_width * 2);
       cairo_set_dash (cr, (double[]){ 3, 3 }, ran ? 0 : 2, 0);
       cairo_move_to (cr, sx, sy);
       cairo_line_to (cr, sx + swatch, sy);
       cairo_stroke (cr);
-      cairo_set_source_rgba (cr, style->foreground[0], style->foreground[1], style->foreground[2],
-                             style->foreground[3] * alpha);
+      nnb_plot_set_source (cr, style->foreground, alpha);
       cairo_move_to (cr, sx + swatch + unit, y);
       pango_cairo_show_layout (cr, layouts[l]);
       y += heights[l] + unit / 2;

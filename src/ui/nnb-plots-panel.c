@@ -388,29 +388,6 @@ nnb_plots_panel_get_n_pinned (NnbPlotsPanel *self)
   return self->pinned->len;
 }
 
-gboolean
-nnb_plots_panel_get_pinned (NnbPlotsPanel *self, guint index, const char **label,
-                            const float **x, const float **y, int *n)
-{
-  const PinnedCurve *curve;
-
-  g_return_val_if_fail (NNB_IS_PLOTS_PANEL (self), FALSE);
-
-  if (index >= self->pinned->len)
-    return FALSE;
-  curve = &g_array_index (self->pinned, PinnedCurve, index);
-  if (label != NULL)
-    *label = curve->label;
-  if (x != NULL)
-    *x = curve->x;
-  if (y != NULL)
-    *y = curve->y;
-  if (n != NULL)
-    *n = curve->n;
-
-  return TRUE;
-}
-
 void
 nnb_plots_panel_set_loss_log_scale (NnbPlotsPanel *self, gboolean log_scale)
 {

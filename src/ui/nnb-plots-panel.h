@@ -28,9 +28,6 @@ void nnb_plots_panel_take_snapshot (NnbPlotsPanel *self, NnbSnapshot *snapshot);
 gboolean nnb_plots_panel_pin_curve (NnbPlotsPanel *self, const char *label);
 void nnb_plots_panel_clear_pinned (NnbPlotsPanel *self);
 guint nnb_plots_panel_get_n_pinned (NnbPlotsPanel *self);
-/* The pinned curve's label and points; FALSE when index is out of range. */
-gboolean nnb_plots_panel_get_pinned (NnbPlotsPanel *self, guint index, const char **label,
-                                     const float **x, const float **y, int *n);
 
 /* Draws again in the current style (presentation mode, dark style). */
 void nnb_plots_panel_redraw (NnbPlotsPanel *self);

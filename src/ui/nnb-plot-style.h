@@ -1,0 +1,54 @@
+/* nnb-plot-style.h — how every picture is dressed: the colours, type and
+ * line widths of a plot or the diagram (NnbPlotStyle), and the few calls
+ * that set them on a cairo_t, so that each plot sets them the same way. */
+#pragma once
+
+#include <cairo.h>
+#include <glib.h>
+#include <pango/pangocairo.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  double foreground[4];    /* RGBA of text and axes; the grid is a faint version */
+  const char *font_family; /* NULL for "Sans" */
+  double font_size;        /* in Cairo units: pixels on screen */
+  double line_width;       /* of the axes */
+  double accent[4];        /* RGBA of the fitted curve and the loss line */
+  double background[4];    /* RGBA behind the plot; alpha 0: leave it as it is */
+  double marker_scale;     /* data points this many times their usual size; 0 counts as 1
+                            * (presentation mode: 2, nnb-presentation.h) */
+} NnbPlotStyle;
+
+/* The style a plot gets outside a window (files, tests): black on white.
+ * On screen, nnb_plot_style_for_widget (nnb-diagram-view.h) takes it from
+ * the widget's font and colours. */
+void nnb_plot_style_init_default (NnbPlotStyle *style);
+
+/* A layout of text (may be NULL: set it later) in style's font family
+ * (style may be NULL: "Sans") at size Cairo units, bold or regular. Plots
+ * pass a multiple of style->font_size; the diagram and the handout their
+ * own sizes. */
+PangoLayout *nnb_plot_style_make_layout (cairo_t *cr,
+                                         const NnbPlotStyle *style,
+                                         const char *text,
+                                         double size,
+                                         gboolean bold);
+
+/* Sets rgba (one of a style's colours, or a series colour) as the source,
+ * with its alpha multiplied by alpha: 1.0 for the colour as it is. */
+void nnb_plot_set_source (cairo_t *cr, const double rgba[4], double alpha);
+/* The same colour with alpha in place of its own: faint marks (a legend's
+ * frame, a dashed guide) whose strength is fixed, not relative. */
+void nnb_plot_set_source_alpha (cairo_t *cr, const double rgba[4], double alpha);
+
+/* Paints the whole surface in style's background, unless its alpha is 0
+ * (drawn over a widget, whose own background shows). */
+void nnb_plot_style_paint_background (cairo_t *cr, const NnbPlotStyle *style);
+
+/* Gets ready to stroke a line of data in rgba: width times the style's
+ * line width, with round joins so that steep bends stay smooth. */
+void nnb_plot_style_set_data_line (cairo_t *cr, const NnbPlotStyle *style, const double rgba[4], double width);
+
+G_END_DECLS

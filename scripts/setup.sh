@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # scripts/setup.sh — installs the Debian packages NN Blocks needs (only the
 # missing ones), then configures and builds it in ./build.
 #   scripts/setup.sh            packages to build and run the app
@@ -19,8 +20,10 @@ build_packages=(
 # libxtst6: the editor's pointer tests drive Xvfb through XTest;
 # imagemagick: scripts/screenshot.sh grabs and crops the screen
 # locales: test-locale-format formats numbers in de_DE.UTF-8, generated below
+# clang-format: tests/check-style.sh checks the formatting (scripts/format.sh)
 test_packages=(
   xvfb xauth libxtst6 imagemagick python3 python3-torch python3-onnx python3-numpy locales
+  clang-format
 )
 # clang; its sanitizer and libFuzzer runtimes; llvm-symbolizer (from llvm),
 # which names the functions in sanitizer reports: the leak suppressions

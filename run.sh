@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ./run.sh — sets up, builds and starts NN Blocks with the Day 2 lesson open.
 # Without a display it runs the Day 2 lesson in the terminal instead.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ./test.sh — sets up, builds and runs every test suite (the UI tests under
 # Xvfb). Ends with "N passed, N failed, N skipped"; exits non-zero on any
 # failure, including a failed build. .ci/run passes the results of its

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # gpu-check.sh — on a machine with a GPU: runs the packed CUDA tests, the
 # CPU-against-GPU benchmarks (gpu-device-race and the device race of
 # nnblocks-cli) and trains bench/workloads/wide.nnb on the CPU and on the

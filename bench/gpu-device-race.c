@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gpu-device-race.c — how long one training epoch takes on the CPU and on
  * the GPU as the model widens: a 1→W→W→1 ReLU MLP on 8192 points, full
  * batch, MSE and SGD, W = 16 … 4096. Small models are faster on the CPU
@@ -22,7 +23,7 @@ typedef struct
 {
   double ms_per_epoch; /* NAN when not run */
   int epochs;
-  double first_loss;   /* the unmeasured first epoch's loss: same start on both devices */
+  double first_loss; /* the unmeasured first epoch's loss: same start on both devices */
   char *error;
 } Timing;
 
@@ -224,7 +225,8 @@ main (int argc, char **argv)
     }
 
   printf ("1→W→W→1 ReLU MLP, %d points, full batch, MSE + SGD; time per epoch "
-          "(forward, loss, zero_grad, backward, step)\n", points);
+          "(forward, loss, zero_grad, backward, step)\n",
+          points);
   printf ("CPU: %s\n", ((NnbDeviceInfo *) devices->pdata[0])->label);
   printf ("GPU: %s%s%s\n", gpu_label ? gpu_label : "none", gpu_reason ? " — " : "", gpu_reason ? gpu_reason : "");
   printf ("\n%6s | %10s | %12s | %12s | %8s | %9s | %9s | %9s\n",

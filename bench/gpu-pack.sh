@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # gpu-pack.sh — builds the CUDA backend's test and benchmark here (where
 # nvcc lives) and packs them, with the shared libraries they need, into
 # gpu-pack/ for a machine that has a GPU but none of GLib, json-glib,

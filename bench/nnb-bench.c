@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-bench.c — how fast NN Blocks' engine trains a .nnb workload, and how
  * fast this machine's OpenBLAS multiplies matrices, measured in one process
  * so that bench/run can set them side by side with PyTorch
@@ -101,9 +102,9 @@ collect_module_gemms (const NnbModule *module, int64_t rows, gboolean *first, GA
 
   {
     int in_f = (int) module->in_features, out_f = (int) module->out_features, r = (int) rows;
-    GemmShape forward = { FALSE, TRUE, r, out_f, in_f };   /* y = x · Wᵀ */
-    GemmShape weight = { TRUE, FALSE, in_f, out_f, r };    /* (dW)ᵀ = xᵀ · dY */
-    GemmShape input = { FALSE, FALSE, r, in_f, out_f };    /* dX = dY · W */
+    GemmShape forward = { FALSE, TRUE, r, out_f, in_f }; /* y = x · Wᵀ */
+    GemmShape weight = { TRUE, FALSE, in_f, out_f, r };  /* (dW)ᵀ = xᵀ · dY */
+    GemmShape input = { FALSE, FALSE, r, in_f, out_f };  /* dX = dY · W */
 
     g_array_append_val (shapes, forward);
     g_array_append_val (shapes, weight);
@@ -378,7 +379,8 @@ main (int argc, char **argv)
               return EXIT_FAILURE;
             }
           rows = project->training.batch_size > 0 && project->training.batch_size < data->x->shape[0]
-                   ? project->training.batch_size : data->x->shape[0];
+                   ? project->training.batch_size
+                   : data->x->shape[0];
           collect_model_gemms (project->model, rows, shapes);
           label = g_strdup_printf ("workload, %" G_GINT64_FORMAT " rows a step", rows);
         }

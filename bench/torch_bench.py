@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Times real PyTorch training a .nnb workload: the PyTorch side of
 bench/run, the same measurement as bench/nnb-bench.c.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # scripts/fuzz.sh [SECONDS] [TARGET…] — builds the libFuzzer targets in
 # tests/fuzz (clang, with AddressSanitizer and UndefinedBehaviorSanitizer) and
 # runs each for SECONDS (default 30), one after another, on its seed corpus

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # scripts/sanitize.sh [--thread] [MESON TEST ARGS…]
 #
 # Default: builds NN Blocks and every test with clang's AddressSanitizer

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # scripts/screenshot.sh [BUILD_DIR] — makes the README's screenshots of the
 # built app under Xvfb: the main window training SineNet with the Day 2
 # lesson open, in the light and the dark style, in presentation mode (light

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-rng-golden.h — reading tests/data/rng-golden.json (written by
  * tests/reference/make_rng_golden.py) for test-rng.c and test-init.c.
  *

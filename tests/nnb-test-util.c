@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "nnb-test-util.h"
 
 #include <math.h>

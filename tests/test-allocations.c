@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-allocations.c — a training step allocates nothing once it runs.
  *
  * This program replaces malloc, calloc, realloc, free and the aligned

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-app-cli-agree.c — one engine, one answer: every example trained the
  * way the window trains it (NnbTrainer on its worker thread, shuffling from
  * the generator state NnbDocument keeps) gives the losses of the CLI's loop

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-backend-ops.c — every operation of the backend table (nnb-backend.h)
  * on every device against the CPU's scalar loops, one table row per
  * operation, as ggml's test-backend-ops does.
@@ -158,7 +159,7 @@ static void
 run_bias_fill (const Device *d, GRand *rand, Results *out)
 {
   g_autofree float *bias = inputs (rand, COLS, -1, 1);
-  g_autofree float *zeros = g_new0 (float, ROWS * COLS);
+  g_autofree float *zeros = g_new0 (float, ROWS *COLS);
   float *db = put (d, bias, COLS), *y = put (d, zeros, ROWS * COLS);
 
   d->backend->bias_fill (y, db, ROWS, COLS);
@@ -179,7 +180,12 @@ run_bias_grad (const Device *d, GRand *rand, Results *out)
 }
 
 static const NnbActivation activations[] = {
-  NNB_ACT_IDENTITY, NNB_ACT_RELU, NNB_ACT_TANH, NNB_ACT_SIGMOID, NNB_ACT_LEAKY_RELU, NNB_ACT_GELU,
+  NNB_ACT_IDENTITY,
+  NNB_ACT_RELU,
+  NNB_ACT_TANH,
+  NNB_ACT_SIGMOID,
+  NNB_ACT_LEAKY_RELU,
+  NNB_ACT_GELU,
 };
 
 /* random values with the edges every kernel must get right among them */
@@ -284,8 +290,14 @@ static void
 run_sgd_step (const Device *d, GRand *rand, Results *out)
 {
   /* plain; momentum with decay; Nesterov, dampening, a second step */
-  static const struct { float momentum, dampening, weight_decay; gboolean nesterov; } cases[] = {
-    { 0, 0, 0, FALSE }, { 0.9f, 0, 0.01f, FALSE }, { 0.9f, 0.1f, 0.001f, TRUE },
+  static const struct
+  {
+    float momentum, dampening, weight_decay;
+    gboolean nesterov;
+  } cases[] = {
+    { 0, 0, 0, FALSE },
+    { 0.9f, 0, 0.01f, FALSE },
+    { 0.9f, 0.1f, 0.001f, TRUE },
   };
   g_autofree float *param = inputs (rand, N, -1, 1);
   g_autofree float *grad = inputs (rand, N, -1, 1);
@@ -364,12 +376,15 @@ run_sync (const Device *d, GRand *rand, Results *out)
 typedef struct
 {
   const char *name;
-  size_t offset;   /* the field in NnbBackend the row covers */
+  size_t offset; /* the field in NnbBackend the row covers */
   void (*run) (const Device *d, GRand *rand, Results *out);
   double gpu_tolerance; /* relative, against the CPU; the CPU's kernels: 0, the same bits */
 } OpRow;
 
-#define ROW(field, run, tol) { #field, offsetof (NnbBackend, field), run, tol }
+#define ROW(field, run, tol)                      \
+  {                                               \
+#field, offsetof(NnbBackend, field), run, tol \
+  }
 
 static const OpRow ops[] = {
   ROW (alloc, run_alloc, 0),
@@ -378,14 +393,14 @@ static const OpRow ops[] = {
   ROW (download, run_round_trip, 0),
   ROW (copy, run_copy, 0),
   ROW (fill, run_fill, 0),
-  ROW (gemm, run_gemm, 1e-5),         /* cuBLAS sums in its own order */
+  ROW (gemm, run_gemm, 1e-5), /* cuBLAS sums in its own order */
   ROW (bias_fill, run_bias_fill, 0),
   ROW (bias_grad, run_bias_grad, 1e-6),
   ROW (act_forward, run_act_forward, 1e-6), /* tanhf, expf, erf: CUDA's maths library */
   ROW (act_backward, run_act_backward, 1e-6),
   ROW (add, run_add, 0),
   ROW (accumulate, run_accumulate, 0),
-  ROW (loss, run_loss, 1e-6),         /* the GPU's reduction order */
+  ROW (loss, run_loss, 1e-6), /* the GPU's reduction order */
   ROW (sgd_step, run_sgd_step, 0),
   ROW (adam_step, run_adam_step, 0),
   ROW (sum_squares, run_sum_squares, 1e-9),

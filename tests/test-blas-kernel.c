@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-blas-kernel.c — every machine computes with the BLAS kernel the
  * lessons' numbers belong to, whatever the environment asks for
  * (src/core/nnb-blas.h). */

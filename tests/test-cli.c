@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-cli.c — nnblocks-cli as a student, a grader or a script uses it:
  * the page's printouts, exit codes, and one clear line for every mistake. */
 #include <glib.h>
@@ -378,9 +379,16 @@ test_devices_lists_the_cpu_first (void)
 static void
 test_every_example_runs_the_same_in_pytorch (void)
 {
-  const struct { const char *file; int in_features; } examples[] = {
-    { "regression.nnb", 1 }, { "sequential.nnb", 3 }, { "mlp-residual.nnb", 3 },
-    { "sinenet.nnb", 1 }, { "sine-linear.nnb", 1 },
+  const struct
+  {
+    const char *file;
+    int in_features;
+  } examples[] = {
+    { "regression.nnb", 1 },
+    { "sequential.nnb", 3 },
+    { "mlp-residual.nnb", 3 },
+    { "sinenet.nnb", 1 },
+    { "sine-linear.nnb", 1 },
   };
   g_autofree char *runner = nnb_test_source_path ("tests/reference/torch_forward.py");
 
@@ -505,7 +513,7 @@ saved_parameters (const char *path)
       float *values = g_new (float, value->numel + 1);
 
       nnb_tensor_read (value, values + 1);
-      values[0] = (float) value->numel;  /* the count first, exact below 2²⁴ */
+      values[0] = (float) value->numel; /* the count first, exact below 2²⁴ */
       g_ptr_array_add (out, values);
     }
   return out;
@@ -624,7 +632,8 @@ test_out_of_memory_is_a_message_not_a_crash (void)
   {
     g_autoptr (GString) json = g_string_new (text);
     g_assert_cmpint (g_string_replace (json, "\"in_features\": 1, \"out_features\": 1",
-                                       "\"in_features\": 150000, \"out_features\": 1000", 1), ==, 1);
+                                       "\"in_features\": 150000, \"out_features\": 1000", 1),
+                     ==, 1);
     path = temp_project (json->str);
   }
   script = g_strdup_printf ("ulimit -v 1000000; exec \"$NNB_CLI\" train '%s'", path);

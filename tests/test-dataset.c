@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-dataset.c — the lessons' data, bit for bit as PyTorch draws it
  * (tests/data/lesson-data.json, written by tests/reference/make_lesson_data.py),
  * and CSV files a student brings. */
@@ -168,7 +169,13 @@ test_zero_noise_still_draws (void)
 static void
 test_bad_specs_are_refused (void)
 {
-  struct { NnbDataKind kind; int64_t n; double noise, x_max; const char *message; } cases[] = {
+  struct
+  {
+    NnbDataKind kind;
+    int64_t n;
+    double noise, x_max;
+    const char *message;
+  } cases[] = {
     { NNB_DATA_LINE, 0, 0.5, 10, "The number of points must be between 1 and 10000000, not 0." },
     { NNB_DATA_SINE, 20000000, 0.1, 1, "The number of points must be between 1 and 10000000, not 20000000." },
     { NNB_DATA_LINE, 10, -1, 10, "The noise must be 0 or more, not -1." },
@@ -235,7 +242,12 @@ test_csv_without_header_crlf_and_blank_lines (void)
 static void
 test_csv_mistakes_name_line_and_column (void)
 {
-  struct { const char *text; int code; const char *message; } cases[] = {
+  struct
+  {
+    const char *text;
+    int code;
+    const char *message;
+  } cases[] = {
     { "x,y\n1,2\n3,4\n5,6\n7,8\n9,10\n11,abc\n", NNB_FILE_ERROR_PARSE, "line 7, column 2: 'abc' is not a number." },
     { "1,2\n3,nan\n", NNB_FILE_ERROR_PARSE, "line 2, column 2: 'nan' is not a number." },
     { "1,2\ninf,3\n", NNB_FILE_ERROR_PARSE, "line 2, column 1: 'inf' is not a number." },
@@ -317,14 +329,22 @@ static void
 test_csv_bom_and_every_line_end_are_read (void)
 {
   static const char *const texts[] = {
-    "\xef\xbb\xbf" "1,2\n3,4\n", "1,2\r3,4\r", "1,2\r\n3,4", "\xef\xbb\xbf" "x,y\r1,2\r\r3,4", "1,2\n\r3,4\r\n",
+    "\xef\xbb\xbf"
+    "1,2\n3,4\n",
+    "1,2\r3,4\r",
+    "1,2\r\n3,4",
+    "\xef\xbb\xbf"
+    "x,y\r1,2\r\r3,4",
+    "1,2\n\r3,4\r\n",
   };
   static const struct
   {
     const char *text;
     const char *message;
   } mistakes[] = {
-    { "\xef\xbb\xbf" "1,z\n", "line 1, column 2: 'z' is not a number." },
+    { "\xef\xbb\xbf"
+      "1,z\n",
+      "line 1, column 2: 'z' is not a number." },
     { "1,2\r3,x\r", "line 2, column 2: 'x' is not a number." },
     { "1,2\r\r3,4,5\r", "line 3 has 3 columns, but the lines before it have 2." },
     { "x,y\r\n1,2\r\n3,a\r\n", "line 3, column 2: 'a' is not a number." },

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-device-race.c — the device race on the CPU: a row per width and
  * device, rows handed over as they come, cancelling, the bound on a slow
  * device, and the reason on a device that cannot run. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-export.c — the model as PyTorch code and as ONNX.
  *
  * The exported code must run as is: with /usr/bin/python3 and torch
@@ -40,8 +41,10 @@ static NnbModel *
 build_sequential (void)
 {
   NnbModule *modules[] = {
-    nnb_test_linear (3, 16, TRUE), nnb_activation_new (NNB_MODULE_RELU),
-    nnb_test_linear (16, 16, TRUE), nnb_activation_new (NNB_MODULE_RELU),
+    nnb_test_linear (3, 16, TRUE),
+    nnb_activation_new (NNB_MODULE_RELU),
+    nnb_test_linear (16, 16, TRUE),
+    nnb_activation_new (NNB_MODULE_RELU),
     nnb_test_linear (16, 1, TRUE),
   };
   NnbModel *model = nnb_model_new_sequential (modules, G_N_ELEMENTS (modules));
@@ -67,7 +70,7 @@ build_mlp (void)
   a1 = nnb_test_node (model, NNB_NODE_CALL, "act1", "act", nnb_test_node (model, NNB_NODE_CALL, "fc1", "fc1", input));
   a2 = nnb_test_node (model, NNB_NODE_CALL, "act2", "act", nnb_test_node (model, NNB_NODE_CALL, "fc2", "fc2", a1));
   nnb_test_node (model, NNB_NODE_OUTPUT, "output", NULL,
-            nnb_test_node (model, NNB_NODE_CALL, "head", "head", nnb_test_sum (model, "add", a2, a1)));
+                 nnb_test_node (model, NNB_NODE_CALL, "head", "head", nnb_test_sum (model, "add", a2, a1)));
   return model;
 }
 
@@ -82,7 +85,7 @@ build_sinenet (void)
   for (int i = 0; i < 5; i++)
     {
       g_autoptr (NnbModule) child = i % 2 ? nnb_activation_new (NNB_MODULE_TANH)
-                                           : nnb_test_linear (i == 0 ? 1 : 64, i == 4 ? 1 : 64, TRUE);
+                                          : nnb_test_linear (i == 0 ? 1 : 64, i == 4 ? 1 : 64, TRUE);
       nnb_sequential_append (net, child);
     }
   nnb_test_register (model, "net", net);
@@ -125,7 +128,7 @@ build_shared (void)
   h1 = nnb_test_node (model, NNB_NODE_CALL, "act", "act", nnb_test_node (model, NNB_NODE_CALL, "shared1", "shared", h0));
   h2 = nnb_test_node (model, NNB_NODE_CALL, "shared2", "shared", h1);
   nnb_test_node (model, NNB_NODE_OUTPUT, "output", NULL,
-            nnb_test_node (model, NNB_NODE_CALL, "head", "head", nnb_test_sum (model, "skip", h2, h0)));
+                 nnb_test_node (model, NNB_NODE_CALL, "head", "head", nnb_test_sum (model, "skip", h2, h0)));
   return model;
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-fuzz-regressions.c — every input the fuzzers ever broke the engine
  * with (tests/fuzz/regressions/TARGET/), fed again to the same entry points
  * the fuzz targets use (tests/fuzz/nnb-fuzz-targets.h): no crash, no

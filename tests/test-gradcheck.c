@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-gradcheck.c — loss.backward() gives the derivative of the loss.
  *
  * Each case builds a model with fixed float32 weights, runs the engine's
@@ -156,9 +157,9 @@ typedef struct
 typedef struct
 {
   NnbModel *model;
-  GHashTable *point;   /* NnbParameter* → double[numel]: where the loss is evaluated */
-  GPtrArray *arena;    /* Ref* made by the current evaluation */
-  double min_kink;     /* smallest distance to a kink seen by the evaluation */
+  GHashTable *point; /* NnbParameter* → double[numel]: where the loss is evaluated */
+  GPtrArray *arena;  /* Ref* made by the current evaluation */
+  double min_kink;   /* smallest distance to a kink seen by the evaluation */
 } Reference;
 
 static void
@@ -519,7 +520,7 @@ test_activation (gconstpointer data)
 {
   const ActivationCase *c = data;
   g_autoptr (NnbModule) act = c->kind == NNB_MODULE_LEAKY_RELU ? nnb_leaky_relu_new (c->negative_slope)
-                                                                : nnb_activation_new (c->kind);
+                                                               : nnb_activation_new (c->kind);
   g_autoptr (NnbModel) model = sandwich_new (act, TRUE);
   int64_t x_shape[] = { 5, 3 }, y_shape[] = { 5, 2 };
   g_autoptr (NnbTensor) x = fixed_tensor (2, x_shape, 1, 2.0f);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-graph-edit.c — the diagram editor's model: the page's residual MLP
  * built edit by edit equals the one the test helpers build; refused edits
  * say why and change nothing. */

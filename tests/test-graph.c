@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-graph.c — graphs: validation with messages that name the block,
  * shapes on every wire, PyTorch's shape and device errors, the hook trace. */
 #include <glib.h>
@@ -90,7 +91,11 @@ test_trace_prints_like_the_forward_hook (void)
   g_autoptr (GPtrArray) lines = NULL;
   int64_t shape[2] = { 5, 3 };
   const char *expected[] = {
-    "Linear   -> (5, 16)", "ReLU     -> (5, 16)", "Linear   -> (5, 16)", "ReLU     -> (5, 16)", "Linear   -> (5, 1)",
+    "Linear   -> (5, 16)",
+    "ReLU     -> (5, 16)",
+    "Linear   -> (5, 16)",
+    "ReLU     -> (5, 16)",
+    "Linear   -> (5, 1)",
   };
   int x, a, b, c, d, e, f, o;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-init.c — torch.nn.init with PyTorch's formulas and streams: the same
  * seed gives the same weights, bit for bit, and mistakes get PyTorch's
  * messages. Golden numbers come from tests/reference/make_rng_golden.py. */
@@ -175,22 +176,23 @@ test_a_1d_tensor_has_no_fan (void)
   g_autoptr (NnbTensor) bias = nnb_tensor_new_1d (5);
   g_autofree NnbGenerator *gen = nnb_generator_new (0);
   gboolean (*const by_gain[]) (NnbTensor *, double, NnbGenerator *, GError **) = {
-    nnb_init_xavier_uniform_, nnb_init_xavier_normal_,
+    nnb_init_xavier_uniform_,
+    nnb_init_xavier_normal_,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (by_gain); i++)
     {
       g_autoptr (GError) error = NULL;
 
-      g_assert_false (by_gain[i] (bias, 1.0, gen, &error));
+      g_assert_false (by_gain[i](bias, 1.0, gen, &error));
       assert_pytorch_error (error, "fan_1d");
     }
   for (int normal = 0; normal < 2; normal++)
     {
       g_autoptr (GError) error = NULL;
       gboolean ok = normal
-        ? nnb_init_kaiming_normal_ (bias, 0, NNB_FAN_IN, NNB_NONLINEARITY_RELU, gen, &error)
-        : nnb_init_kaiming_uniform_ (bias, 0, NNB_FAN_IN, NNB_NONLINEARITY_RELU, gen, &error);
+                      ? nnb_init_kaiming_normal_ (bias, 0, NNB_FAN_IN, NNB_NONLINEARITY_RELU, gen, &error)
+                      : nnb_init_kaiming_uniform_ (bias, 0, NNB_FAN_IN, NNB_NONLINEARITY_RELU, gen, &error);
 
       g_assert_false (ok);
       assert_pytorch_error (error, "fan_1d");
@@ -224,8 +226,16 @@ static void
 test_method_names_round_trip (void)
 {
   static const char *const names[] = {
-    "default", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_",
-    "zeros_", "ones_", "constant_", "normal_", "uniform_",
+    "default",
+    "xavier_uniform_",
+    "xavier_normal_",
+    "kaiming_uniform_",
+    "kaiming_normal_",
+    "zeros_",
+    "ones_",
+    "constant_",
+    "normal_",
+    "uniform_",
   };
   NnbInitMethod method;
 
@@ -266,7 +276,13 @@ find_init_case (const char *op, const char *arg, double value)
 static void
 test_apply_method_uses_pytorch_defaults (void)
 {
-  struct { NnbInitMethod method; const char *op; const char *arg; double value; } cases[] = {
+  struct
+  {
+    NnbInitMethod method;
+    const char *op;
+    const char *arg;
+    double value;
+  } cases[] = {
     { NNB_INIT_XAVIER_UNIFORM, "xavier_uniform_", "gain", 1.0 },
     { NNB_INIT_XAVIER_NORMAL, "xavier_normal_", "gain", 1.0 },
     { NNB_INIT_KAIMING_UNIFORM, "kaiming_uniform_", "a", 0.0 },

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-lesson-numbers.c — the Day 2 page's programs through nnblocks-cli,
  * giving real PyTorch 1.13's numbers (shared/lesson/FACTS.md), not the
  * page's illustrative ones. */

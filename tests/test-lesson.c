@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-lesson.c — lessons: reading the format, finding built-in and
  * instructors' lessons, every Day 2 step passing its checks after Show me,
  * the exercise's check failing with a specific sentence for each wrong
@@ -292,7 +293,8 @@ test_unknown_attributes_and_bad_numbers_are_refused (void)
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *xml = g_strdup_printf ("<lesson><title>T</title><step id=\"a\"><title>A</title>\n%s"
-                                              "</step></lesson>", cases[i].element);
+                                              "</step></lesson>",
+                                              cases[i].element);
       g_autoptr (GError) error = NULL;
       g_autoptr (NnbLesson) lesson = nnb_lesson_new_from_data ("broken", xml, -1, NULL, &error);
 
@@ -309,7 +311,7 @@ test_unknown_attributes_and_bad_numbers_are_refused (void)
     g_autoptr (GError) error = NULL;
     g_autoptr (NnbLesson) lesson = nnb_lesson_new_from_data (
       "fine", "<lesson><title>T</title><step id=\"a\"><title>A</title><settings lr=\"0\" until-loss=\"0\"/>"
-      "<data kind=\"line\" a=\"-2\" noise=\"0\"/><check kind=\"parameter-count\" value=\"0\"/></step></lesson>",
+              "<data kind=\"line\" a=\"-2\" noise=\"0\"/><check kind=\"parameter-count\" value=\"0\"/></step></lesson>",
       -1, NULL, &error);
     g_assert_no_error (error);
     g_assert_nonnull (lesson);
@@ -634,13 +636,13 @@ test_loss_is_printed_with_the_digits_that_show_the_comparison (void)
     double value, target;
     int decimals;
   } cases[] = {
-    { 0.019982, 0.02, 5 },  /* "0.01998", not "0.0200" */
-    { 0.0199999, 0.02, 7 }, /* "0.0199999" */
-    { 0.3421, 0.35, 4 },    /* the regression: 4 are enough */
-    { 0.0330, 0.02, 4 },    /* not below: "0.0330" shows it */
+    { 0.019982, 0.02, 5 },   /* "0.01998", not "0.0200" */
+    { 0.0199999, 0.02, 7 },  /* "0.0199999" */
+    { 0.3421, 0.35, 4 },     /* the regression: 4 are enough */
+    { 0.0330, 0.02, 4 },     /* not below: "0.0330" shows it */
     { 0.02000004, 0.02, 4 }, /* not below: "0.0200" is not below 0.02 either */
     { 0.02, 0.02, 4 },
-    { 1e-9, 0.02, 4 },      /* "0.0000" < 0.02 */
+    { 1e-9, 0.02, 4 }, /* "0.0000" < 0.02 */
     { 5.8015, 0.0, 4 },
     { NAN, 0.02, 4 },
     { INFINITY, 0.02, 4 },

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-live-torch.c — random projects, trained by nnblocks-cli and by real
  * PyTorch (tests/reference/nnb_torch.py), must agree: the initial weights
  * bit for bit, then after one and ten epochs to float32 rounding, and every
@@ -42,7 +43,8 @@ random_project (const char *kind, const char *dir)
 {
   GString *json = g_string_new ("{\"format\": \"nnblocks\", \"version\": 1, \"model\": ");
   gboolean csv = g_str_equal (kind, "csv");
-  int in = g_str_equal (kind, "sine-product") ? 3 : csv ? 2 : 1;
+  int in = g_str_equal (kind, "sine-product") ? 3 : csv ? 2
+                                                        : 1;
   int hidden = g_test_rand_int_range (2, 24);
   const char *act = activations[g_test_rand_int_range (0, G_N_ELEMENTS (activations))];
   int n = g_test_rand_int_range (16, 120);
@@ -152,7 +154,7 @@ train_with_cli (const char *project_path, const char *dir, int epochs, GArray *l
 
       if (sscanf (lines[i], "epoch %d loss %15s", &epoch, word) == 2)
         {
-          double loss = g_ascii_strtod (word, NULL);  /* "nan" and "inf" too */
+          double loss = g_ascii_strtod (word, NULL); /* "nan" and "inf" too */
 
           g_assert_cmpint (epoch, ==, (int) losses->len);
           g_array_append_val (losses, loss);
@@ -275,7 +277,8 @@ test_random_projects_train_like_pytorch (void)
              * gradient's last bits are: an ulp of difference there (GELU's erf,
              * a BLAS sum) becomes a step of a small fraction of lr. */
             floor_one = initial->training.optimizer.kind == NNB_OPTIMIZER_ADAM
-                          ? MAX (1e-6, initial->training.optimizer.lr * 1e-3) : 1e-6;
+                          ? MAX (1e-6, initial->training.optimizer.lr * 1e-3)
+                          : 1e-6;
 
             compare (initial, json_object_get_object_member (snapshots, "0"), 0, 0, "initial weights");
             compare (one, json_object_get_object_member (snapshots, "1"), 1e-5, floor_one, "after one epoch");

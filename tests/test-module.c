@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-module.c — the page's models: parameter names, shapes, counts and
  * print(model), as real PyTorch prints them (FACTS.md). */
 #include <glib.h>
@@ -139,7 +140,11 @@ test_bare_linear_is_named_like_pytorch (void)
 static void
 test_activation_reprs (void)
 {
-  struct { NnbModule *module; const char *text; } cases[] = {
+  struct
+  {
+    NnbModule *module;
+    const char *text;
+  } cases[] = {
     { nnb_activation_new (NNB_MODULE_TANH), "Tanh()" },
     { nnb_activation_new (NNB_MODULE_SIGMOID), "Sigmoid()" },
     { nnb_activation_new (NNB_MODULE_GELU), "GELU(approximate='none')" },

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-optimizer.c — optimizer.step() moves the weights as torch.optim does.
  *
  * tests/reference/make_engine_golden.py ran, in real PyTorch, five steps of
@@ -185,7 +186,7 @@ ulps_apart (float a, float b)
 
 typedef struct
 {
-  double worst;     /* largest |a − b| / (atol + rtol |b|) */
+  double worst; /* largest |a − b| / (atol + rtol |b|) */
   gint64 max_ulps;
 } Agreement;
 

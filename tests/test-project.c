@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-project.c — .nnb projects: the examples load, files round-trip
  * exactly, every malformed file gets one clear sentence, and the recipe
  * replays PyTorch's numbers (tests/data/lesson-data.json). */
@@ -12,7 +13,11 @@
 #include "nnb-test-util.h"
 
 static const char *const examples[] = {
-  "regression.nnb", "sequential.nnb", "mlp-residual.nnb", "sinenet.nnb", "sine-linear.nnb",
+  "regression.nnb",
+  "sequential.nnb",
+  "mlp-residual.nnb",
+  "sinenet.nnb",
+  "sine-linear.nnb",
 };
 
 static char *
@@ -53,7 +58,15 @@ float_bits (float value)
 static void
 test_every_example_loads (void)
 {
-  struct { const char *file; const char *class_name; guint modules; guint nodes; int64_t params; NnbDataKind data; } want[] = {
+  struct
+  {
+    const char *file;
+    const char *class_name;
+    guint modules;
+    guint nodes;
+    int64_t params;
+    NnbDataKind data;
+  } want[] = {
     { "regression.nnb", "Linear", 1, 3, 2, NNB_DATA_LINE },
     { "sequential.nnb", "Sequential", 5, 7, 353, NNB_DATA_SINE_PRODUCT },
     { "mlp-residual.nnb", "MLP", 4, 8, 353, NNB_DATA_SINE_PRODUCT },
@@ -261,10 +274,14 @@ static void
 test_title_with_invalid_utf8_saves_as_valid_json (void)
 {
   g_autoptr (NnbProject) again = NULL;
-  g_autofree char *saved = saved_with_title ("Day \xff" "2 \x7f\b", &again);
+  g_autofree char *saved = saved_with_title ("Day \xff"
+                                             "2 \x7f\b",
+                                             &again);
 
-  g_assert_nonnull (strstr (saved, "\"title\": \"Day \xef\xbf\xbd" "2 \x7f\\u0008\""));
-  g_assert_cmpstr (again->title, ==, "Day \xef\xbf\xbd" "2 \x7f\b");
+  g_assert_nonnull (strstr (saved, "\"title\": \"Day \xef\xbf\xbd"
+                                   "2 \x7f\\u0008\""));
+  g_assert_cmpstr (again->title, ==, "Day \xef\xbf\xbd"
+                                     "2 \x7f\b");
 }
 
 /* A new, empty project saves and reloads (the app's File ▸ New). */
@@ -320,7 +337,7 @@ assert_recipe_parameters (NnbProject *project, const char *example)
 
       g_assert_nonnull (want);
       nnb_test_assert_float_bits (what, named->param->value->data, named->param->value->numel,
-                   json_object_get_array_member (want, "bits"));
+                                  json_object_get_array_member (want, "bits"));
     }
   /* the generator is left where PyTorch's is: the next rand() agrees */
   nnb_rng_uniform (nnb_generator_default (), &next, 1, 0.0, 1.0);
@@ -482,9 +499,9 @@ project_with (const char *model, const char *rest)
   return g_strdup_printf ("{\"format\": \"nnblocks\", \"version\": 1, \"model\": %s%s}", model, rest ? rest : "");
 }
 
-#define MLP_MODULES \
+#define MLP_MODULES                                                                                    \
   "\"modules\": [{\"name\": \"fc1\", \"type\": \"Linear\", \"in_features\": 3, \"out_features\": 16}," \
-  " {\"name\": \"act\", \"type\": \"ReLU\"}," \
+  " {\"name\": \"act\", \"type\": \"ReLU\"},"                                                          \
   " {\"name\": \"fc2\", \"type\": \"Linear\", \"in_features\": 16, \"out_features\": 1}]"
 #define LINEAR_MODEL "{\"class\": \"Linear\", \"in_features\": 1, \"out_features\": 1}"
 
@@ -769,7 +786,8 @@ test_bare_module_is_called_once (void)
       "{\"format\": \"nnblocks\", \"version\": 1, \"model\": {\"class\": \"Linear\", \"in_features\": 2, "
       "\"out_features\": 2, \"graph\": {\"nodes\": [{\"name\": \"x\", \"op\": \"input\", \"pos\": [0, 0]},"
       "{\"name\": \"linear\", \"op\": \"call\", \"inputs\": [\"x\"], \"pos\": [160, 0]},"
-      "{\"name\": \"out\", \"op\": \"output\", \"inputs\": [\"linear\"], \"pos\": [320, 0]}]}}}", &error);
+      "{\"name\": \"out\", \"op\": \"output\", \"inputs\": [\"linear\"], \"pos\": [320, 0]}]}}}",
+      &error);
     g_assert_no_error (error);
     g_assert_true (nnb_model_validate (project->model, NULL));
   }
@@ -792,7 +810,8 @@ test_names_every_nn_module_has_are_refused (void)
         "{\"class\": \"Net\", \"modules\": [{\"name\": \"%s\", \"type\": \"Linear\", \"in_features\": 1, \"out_features\": 1}],"
         " \"graph\": {\"nodes\": [{\"name\": \"x\", \"op\": \"input\"},"
         " {\"name\": \"fc\", \"op\": \"call\", \"module\": \"%s\", \"inputs\": [\"x\"]},"
-        " {\"name\": \"out\", \"op\": \"output\", \"inputs\": [\"fc\"]}]}}", taken[i], taken[i]);
+        " {\"name\": \"out\", \"op\": \"output\", \"inputs\": [\"fc\"]}]}}",
+        taken[i], taken[i]);
       g_autofree char *message = g_strdup_printf (
         "model.modules[0] (%s): attribute '%s' already exists: every nn.Module has it; choose another name.",
         taken[i], taken[i]);
@@ -1154,13 +1173,19 @@ nested_sequential (int depth)
 static void
 test_every_limit_round_trips (void)
 {
-  static const struct { const char *at; const char *past; } rest[] = {
+  static const struct
+  {
+    const char *at;
+    const char *past;
+  } rest[] = {
     { ", \"seed\": 9223372036854775807, \"model_seed\": 9223372036854775807, "
-      "\"init\": {\"weight\": \"zeros_\", \"seed\": 9223372036854775807}", NULL },
+      "\"init\": {\"weight\": \"zeros_\", \"seed\": 9223372036854775807}",
+      NULL },
     { ", \"seed\": 9e18", ", \"seed\": 9223372036854775808" },
     { ", \"data\": {\"kind\": \"line\", \"n\": 10000000}", ", \"data\": {\"kind\": \"line\", \"n\": 10000001}" },
     { ", \"data\": {\"kind\": \"line\", \"a\": -3.4028234663852886e38, \"b\": 3.4028234663852886e38, "
-      "\"noise\": 3.4028234663852886e38, \"x_max\": 1e-45}", ", \"data\": {\"kind\": \"line\", \"b\": 3.5e38}" },
+      "\"noise\": 3.4028234663852886e38, \"x_max\": 1e-45}",
+      ", \"data\": {\"kind\": \"line\", \"b\": 3.5e38}" },
     { ", \"training\": {\"epochs\": 100000000, \"log_every\": 100000000, \"batch_size\": 10000000}",
       ", \"training\": {\"epochs\": 100000001}" },
     { ", \"training\": {\"log_every\": 100000000}", ", \"training\": {\"log_every\": 100000001}" },
@@ -1178,12 +1203,15 @@ test_every_limit_round_trips (void)
   const char *models_at[] = {
     "{\"class\": \"Linear\", \"in_features\": 1000000, \"out_features\": 1}",
     "{\"class\": \"Linear\", \"in_features\": 1, \"out_features\": 1000000}",
-    net_at, seq_at,
+    net_at,
+    seq_at,
   };
   const char *models_past[] = {
     "{\"class\": \"Linear\", \"in_features\": 1000001, \"out_features\": 1}",
     "{\"class\": \"Linear\", \"in_features\": 1, \"out_features\": 1000001}",
-    net_past_modules, net_past_nodes, seq_past,
+    net_past_modules,
+    net_past_nodes,
+    seq_past,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (rest); i++)
@@ -1211,9 +1239,9 @@ static void
 test_long_values_are_quoted_short (void)
 {
   static const char *const places[][2] = {
-    { "\"epochs\"", "\"%s\": 1, \"epochs\"" },  /* an unknown field */
-    { "\"call\"", "\"%s\"" },                    /* an unknown op */
-    { "\"MSELoss\"", "\"%s\"" },                 /* an unknown loss */
+    { "\"epochs\"", "\"%s\": 1, \"epochs\"" }, /* an unknown field */
+    { "\"call\"", "\"%s\"" },                  /* an unknown op */
+    { "\"MSELoss\"", "\"%s\"" },               /* an unknown loss */
   };
   g_autofree char *path = nnb_test_source_path ("data/examples/mlp-residual.nnb");
   g_autofree char *text = NULL;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-rng.c — the same seed gives PyTorch's numbers, bit for bit:
  * rand, randn (both normal paths), uniform_, normal_, randperm, and the
  * cached normal sample that survives between calls. Golden numbers come

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-robustness.c — what happens when the world is unkind: a full disk, a
  * destination that cannot be written, empty and foreign files, a training
  * run that blows up. Each case ends in one clear GError and leaves what was
@@ -291,7 +292,8 @@ test_foreign_files_are_refused (void)
 static void
 test_csv_message_quotes_bad_bytes_readably (void)
 {
-  static const char text[] = "x,y\n1,\xff\xfe" "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz\n";
+  static const char text[] = "x,y\n1,\xff\xfe"
+                             "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz\n";
   g_autoptr (GError) error = NULL;
   int64_t rows, cols;
 
@@ -538,10 +540,10 @@ test_stale_temporary_files_are_removed (void)
   g_autofree char *dir = g_dir_make_tmp ("nnb-stale-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "project.nnb", NULL);
 
-  make_file (dir, ".project.nnb.nnb-Ab3xYz", 120);   /* ours, killed: removed */
-  make_file (dir, ".project.nnb.nnb-Fresh1", 0);     /* ours, maybe still writing */
-  make_file (dir, ".other.nnb.nnb-Ab3xYz", 120);     /* another file's */
-  make_file (dir, "project.nnb.Ab3xYz", 120);        /* not our pattern */
+  make_file (dir, ".project.nnb.nnb-Ab3xYz", 120); /* ours, killed: removed */
+  make_file (dir, ".project.nnb.nnb-Fresh1", 0);   /* ours, maybe still writing */
+  make_file (dir, ".other.nnb.nnb-Ab3xYz", 120);   /* another file's */
+  make_file (dir, "project.nnb.Ab3xYz", 120);      /* not our pattern */
   g_assert_true (nnb_project_save (project, path, FALSE, &error));
   g_assert_no_error (error);
   g_assert_false (exists (dir, ".project.nnb.nnb-Ab3xYz"));

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-safetensors.c — weights in and out as safetensors, and
  * load_state_dict with PyTorch's strict rules and messages.
  *
@@ -54,7 +55,7 @@ build_sinenet (void)
   for (int i = 0; i < 5; i++)
     {
       g_autoptr (NnbModule) child = i % 2 ? nnb_activation_new (NNB_MODULE_TANH)
-                                           : nnb_test_linear (i == 0 ? 1 : 64, i == 4 ? 1 : 64, TRUE);
+                                          : nnb_test_linear (i == 0 ? 1 : 64, i == 4 ? 1 : 64, TRUE);
       nnb_sequential_append (net, child);
     }
   nnb_test_register (model, "net", net);
@@ -340,10 +341,10 @@ test_invalid_json_is_refused (void)
 {
   static const char *const headers[] = {
     "not json at all",
-    "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},}",  /* trailing comma */
+    "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},}", /* trailing comma */
     "{'w':{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}",    /* single quotes */
     "{/* c */\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}",
-    "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}",   /* unclosed */
+    "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}", /* unclosed */
     "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,0x4]}}",
     "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,04]}}",
     "{\"w\" {\"dtype\":\"F32\"}}",
@@ -376,7 +377,8 @@ static void
 test_overlapping_tensors_are_refused (void)
 {
   assert_header_refused ("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-                         "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12,
+                         "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}",
+                         12,
                          NNB_FILE_ERROR_INVALID, "\"a\" and \"b\" overlap");
 }
 
@@ -393,7 +395,8 @@ static void
 test_duplicate_names_are_refused (void)
 {
   assert_header_refused ("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
-                         "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8,
+                         "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}",
+                         8,
                          NNB_FILE_ERROR_PARSE, "\"a\" appears twice");
   assert_header_refused ("{\"a\":{\"dtype\":\"F32\",\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4,
                          NNB_FILE_ERROR_PARSE, "names \"dtype\" twice in the entry of \"a\"");
@@ -429,7 +432,8 @@ test_valid_extras_are_accepted (void)
   /* unknown members, escapes, metadata, padding and an empty file are fine */
   g_autoptr (GBytes) bytes = make_file ("{ \"__metadata__\" : {\"k\":\"v\\u00e9\"},\n"
                                         "  \"caf\\u00e9.w\\ud83d\\ude00\" : {\"shape\":[1,1],\"extra\":[{\"x\":null},true,-1.5e3],"
-                                        "\"data_offsets\":[0,4],\"dtype\":\"F32\"} }      ", 4);
+                                        "\"data_offsets\":[0,4],\"dtype\":\"F32\"} }      ",
+                                        4);
   g_autoptr (GBytes) empty = make_file ("{}", 0);
   g_autoptr (GHashTable) tensors = parse_ok (bytes);
   g_autoptr (GHashTable) none = parse_ok (empty);
@@ -627,7 +631,10 @@ test_live_pytorch_state_dict (void)
   g_autofree char *script = nnb_test_path ("reference/make_safetensors_fixtures.py");
   g_autofree char *dir = NULL, *err = NULL;
   static const char *const files[] = {
-    "mlp-skip-torch.safetensors", "mlp-skip-torch.json", "sinenet-torch.safetensors", "sinenet-torch.json",
+    "mlp-skip-torch.safetensors",
+    "mlp-skip-torch.json",
+    "sinenet-torch.safetensors",
+    "sinenet-torch.json",
   };
 
   if (!nnb_test_python_has ("torch", NULL))

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-simd-accuracy.c — the vectorised element-wise kernels against libm in
  * double.
  *
@@ -53,10 +54,42 @@
 #define CHUNK 4096
 
 static const float edge_cases[] = {
-  0.0f, -0.0f, FLT_TRUE_MIN, -FLT_TRUE_MIN, FLT_MIN, -FLT_MIN, 1e-30f, -1e-30f, 1e-10f, -1e-10f,
-  1e-4f, -1e-4f, 0.5f, -0.5f, 1.0f, -1.0f, 8.66f, -8.66f, 9.01f, -9.01f, 10.0f, -10.0f,
-  88.72f, -88.72f, 103.97f, -103.97f, 1e10f, -1e10f, 1e30f, -1e30f, FLT_MAX, -FLT_MAX,
-  INFINITY, -INFINITY, NAN, -NAN,
+  0.0f,
+  -0.0f,
+  FLT_TRUE_MIN,
+  -FLT_TRUE_MIN,
+  FLT_MIN,
+  -FLT_MIN,
+  1e-30f,
+  -1e-30f,
+  1e-10f,
+  -1e-10f,
+  1e-4f,
+  -1e-4f,
+  0.5f,
+  -0.5f,
+  1.0f,
+  -1.0f,
+  8.66f,
+  -8.66f,
+  9.01f,
+  -9.01f,
+  10.0f,
+  -10.0f,
+  88.72f,
+  -88.72f,
+  103.97f,
+  -103.97f,
+  1e10f,
+  -1e10f,
+  1e30f,
+  -1e30f,
+  FLT_MAX,
+  -FLT_MAX,
+  INFINITY,
+  -INFINITY,
+  NAN,
+  -NAN,
 };
 
 /* the spacing of floats at |reference| */
@@ -75,8 +108,8 @@ float_ulp (double reference)
 typedef struct
 {
   const char *name;
-  double max_ulps;      /* over results whose reference is ≥ FLT_MIN */
-  double max_abs_tiny;  /* over results whose reference is below FLT_MIN */
+  double max_ulps;     /* over results whose reference is ≥ FLT_MIN */
+  double max_abs_tiny; /* over results whose reference is below FLT_MIN */
   float worst_x;
   gsize count;
 } Accuracy;
@@ -485,7 +518,9 @@ exact_chunk (const float *x, gsize n, gpointer data)
       for (gsize i = 0; i < n; i++)
         {
           float diff = x[i] - c->dy[i];
-          float g = mse ? norm * diff : diff > 0.0f ? norm : diff < 0.0f ? -norm : 0.0f;
+          float g = mse ? norm * diff : diff > 0.0f ? norm
+                                      : diff < 0.0f ? -norm
+                                                    : 0.0f;
           if (isnan (g))
             g_assert_true (isnan (c->dx[i]));
           else
@@ -671,7 +706,8 @@ test_bias_grad (void)
         for (gsize c = 0; c < cols; c++)
           if (memcmp (&db[c], &want[c], sizeof (float)) != 0)
             g_error ("bias gradient of %" G_GSIZE_FORMAT "×%" G_GSIZE_FORMAT ", column %" G_GSIZE_FORMAT
-                     ": %a, PyTorch's order gives %a", rows, cols, c, db[c], want[c]);
+                     ": %a, PyTorch's order gives %a",
+                     rows, cols, c, db[c], want[c]);
       }
   g_test_message ("bias gradient: 0 ulp, bit for bit PyTorch's summation order, %u shapes; "
                   "a plain row-by-row sum would differ in %u columns",

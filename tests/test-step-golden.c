@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-step-golden.c — the last bits of a training step, compared bit for
  * bit with PyTorch where the other tests allow a tolerance:
  *
@@ -99,8 +100,7 @@ test_optimizer_steps_are_pytorchs (gconstpointer data)
   NnbOptimizerKind kind;
   GPtrArray *params;
 
-  nnb_test_register (model, "fc", nnb_test_linear (json_object_get_int_member (c, "in_features"),
-                                                   json_object_get_int_member (c, "out_features"), TRUE));
+  nnb_test_register (model, "fc", nnb_test_linear (json_object_get_int_member (c, "in_features"), json_object_get_int_member (c, "out_features"), TRUE));
   params = nnb_model_named_parameters (model);
   g_assert_cmpuint (params->len, ==, 2);
   for (guint p = 0; p < 2; p++)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-tensor.c — tensors, devices and CSV numbers: sizes are checked
  * before anything is allocated, and shapes print as Python prints them. */
 #include <glib.h>
@@ -103,7 +104,11 @@ test_csv_reads_numbers_with_a_header (void)
 static void
 test_csv_names_the_bad_cell (void)
 {
-  struct { const char *text; const char *message; } cases[] = {
+  struct
+  {
+    const char *text;
+    const char *message;
+  } cases[] = {
     { "1,2\n3,abc\n", "line 2, column 2: 'abc' is not a number." },
     { "1,2\n3,nan\n", "line 2, column 2: 'nan' is not a number." },
     { "1,2\n3\n", "line 2 has 1 columns, but the lines before it have 2." },

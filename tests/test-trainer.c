@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-trainer.c — the app's worker thread (nnb-trainer.h), driven the way
  * the window drives it: start, watch snapshots, pause, single-step, resume,
  * stop, diverge, and close the window while it runs. Built with

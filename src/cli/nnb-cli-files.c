@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-cli-files.c — data in and models out: forward, export, import-weights. */
 #include "nnb-cli.h"
 #include "nnb-file-read.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-cli-inspect.c — looking at a model: inspect, trace, devices. */
 #include "nnb-cli.h"
 #include "nnb-python.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-cli-lesson.c — `nnblocks-cli lesson day02`: a lesson in the terminal,
  * for computers and classrooms without a display. Every step's text, then
  * what its "Show me" does (models printed, traces, training logs, mistakes

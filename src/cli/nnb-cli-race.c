@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-cli-race.c — `nnblocks-cli race`: the device race as a table, one
  * line per width as soon as every device has run it (nnb-device-race.h). */
 #include "nnb-cli.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-cli-train.c — `nnblocks-cli train`: the lesson's training loop with
  * the lesson's printout. Ctrl-C stops after the current step, still
  * writes -o and exits 130. */
@@ -157,7 +158,12 @@ int
 nnb_cli_train (int argc, char **argv)
 {
   static TrainArgs args = {
-    .epochs = G_MININT, .log_every = G_MININT, .threads = 1, .lr = NAN, .until_loss = NAN, .seed = -1,
+    .epochs = G_MININT,
+    .log_every = G_MININT,
+    .threads = 1,
+    .lr = NAN,
+    .until_loss = NAN,
+    .seed = -1,
   };
   static const GOptionEntry entries[] = {
     { "epochs", 'e', 0, G_OPTION_ARG_INT, &args.epochs, "Number of epochs (default: the project's)", "N" },

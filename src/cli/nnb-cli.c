@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-cli.c — the entry point of nnblocks-cli: dispatches subcommands. */
 #include "nnb-cli.h"
 

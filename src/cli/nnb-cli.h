@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-cli.h — nnblocks-cli: every engine capability without a screen.
  * Exit codes: 0 success, 1 bad input or failure (one line on stderr naming
  * the problem), 2 bad usage, 3 training diverged. */

@@ -1,9 +1,13 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "nnb-error.h"
 
 #include <string.h>
 
+/* the quark names are stringified as written */
+/* clang-format off */
 G_DEFINE_QUARK (nnb-error-quark, nnb_error)
 G_DEFINE_QUARK (nnb-file-error-quark, nnb_file_error)
+/* clang-format on */
 
 char *
 nnb_quote_short (const char *s)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-error.h — the engine's GError domains.
  *
  * Messages are sentences a student understands; where PyTorch has a message
@@ -24,11 +25,11 @@ typedef enum
 
 typedef enum
 {
-  NNB_FILE_ERROR_IO,          /* cannot read or write the file */
-  NNB_FILE_ERROR_PARSE,       /* not valid JSON / CSV / safetensors */
-  NNB_FILE_ERROR_VERSION,     /* written by a newer NN Blocks */
-  NNB_FILE_ERROR_INVALID,     /* well-formed but wrong content (bad sizes, unknown kinds) */
-  NNB_FILE_ERROR_MISMATCH,    /* weights that do not fit the model (missing/unexpected keys, size mismatch) */
+  NNB_FILE_ERROR_IO,       /* cannot read or write the file */
+  NNB_FILE_ERROR_PARSE,    /* not valid JSON / CSV / safetensors */
+  NNB_FILE_ERROR_VERSION,  /* written by a newer NN Blocks */
+  NNB_FILE_ERROR_INVALID,  /* well-formed but wrong content (bad sizes, unknown kinds) */
+  NNB_FILE_ERROR_MISMATCH, /* weights that do not fit the model (missing/unexpected keys, size mismatch) */
 } NnbFileError;
 
 /* A user's string as a message quotes it: valid UTF-8, control characters

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-gpu-blas.c — matrix products on the GPU through cuBLAS.
  *
  * The engine's matrices are row-major and cuBLAS reads column-major. A
@@ -196,7 +197,8 @@ get_handle (void)
       /* reported at every product, as sync() clears the sticky error */
       if (load_error != NULL)
         message = g_strconcat (load_error, ". Without cuBLAS the GPU cannot multiply matrices: "
-                               "install cuBLAS from the CUDA Toolkit 13, or train on the CPU.", NULL);
+                                           "install cuBLAS from the CUDA Toolkit 13, or train on the CPU.",
+                               NULL);
       else
         message = g_strdup ("cuBLAS could not start, so the GPU cannot multiply matrices: train on the CPU.");
     }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-gpu-elementwise.cu — the CUDA backend's element-wise kernels: fill,
  * the bias broadcast, every activation forward and backward, add and
  * accumulate.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-gpu-error.c — the CUDA backend's sticky error.
  *
  * Most backend operations return void (the table's contract) and CUDA

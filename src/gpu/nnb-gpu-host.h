@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-gpu-host.h — the backend's host-side entries that need GLib (GError,
  * gsize): memory (nnb-gpu-memory.c), cuBLAS (nnb-gpu-blas.c) and sync
  * (nnb-gpu-error.c). nnb-gpu.c gathers them into the table. */

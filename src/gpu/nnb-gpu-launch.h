@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-gpu-launch.h — launch geometry shared by the .cu files. */
 #pragma once
 

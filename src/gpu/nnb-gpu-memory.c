@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-gpu-memory.c — device memory for the CUDA backend: allocation and
  * the copies between host and GPU.
  *
@@ -57,7 +58,8 @@ set_alloc_error (cudaError_t status, gsize bytes, GError **error)
             cudaGetLastError ();
             g_set_error (error, NNB_ERROR, NNB_ERROR_OUT_OF_MEMORY,
                          "CUDA out of memory. Tried to allocate %s. "
-                         "Use smaller layers or fewer data points, or train on the CPU.", wanted);
+                         "Use smaller layers or fewer data points, or train on the CPU.",
+                         wanted);
             return;
           }
         total = format_bytes (total_bytes);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-gpu-optim.cu — torch.optim.SGD and torch.optim.Adam steps on the GPU,
  * one thread per element.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-gpu-private.h — what the backend's files share: the kernels' launch
  * functions (in the .cu files) and the sticky error (nnb-gpu-error.c).
  *

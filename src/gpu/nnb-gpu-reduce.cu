@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-gpu-reduce.cu — the CUDA backend's reductions: the bias gradient
  * (column sums), the losses with their gradient, Σ x² and the finiteness
  * test.

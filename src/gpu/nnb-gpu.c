@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-gpu.c — the CUDA backend's table and its place in the engine:
  * registration at start-up and the entries of the device list.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-gpu.h — the CUDA backend: cuBLAS for matrix products, CUDA C kernels
  * for everything else, installed into the engine's backend table.
  *

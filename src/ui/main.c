@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* main.c — starts NN Blocks: `nnblocks [--lesson NAME] [FILE.nnb…]`. */
 #include "nnb-config.h"
 
@@ -23,7 +24,7 @@ locale_dir (void)
 int
 main (int argc, char *argv[])
 {
-  g_autoptr(NnbApplication) app = NULL;
+  g_autoptr (NnbApplication) app = NULL;
 
   /* Before the command line is parsed, so that --help is translated too. */
   setlocale (LC_ALL, "");

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-app-benchmark.c — `nnblocks --benchmark` (hidden): the app's training
  * speed and frame times, for bench/app-speed.
  *
@@ -25,13 +26,13 @@
 
 typedef struct
 {
-  NnbWindow *window;       /* not owned: the data dies with it */
+  NnbWindow *window; /* not owned: the data dies with it */
   GdkFrameClock *clock;
   gulong before_id, after_id;
   gint64 paint_start_us, paint_start_cpu_us, last_frame_us;
-  GArray *paint_us;        /* gint64 per frame while training */
-  GArray *paint_cpu_us;    /* gint64: the UI thread's CPU time per frame */
-  GArray *interval_us;     /* gint64 between frames while training */
+  GArray *paint_us;                  /* gint64 per frame while training */
+  GArray *paint_cpu_us;              /* gint64: the UI thread's CPU time per frame */
+  GArray *interval_us;               /* gint64 between frames while training */
   GArray *steady_us, *steady_cpu_us; /* the same, from STEADY_AFTER_US on */
   int first_epoch;
   gint64 first_us, first_cpu_us;

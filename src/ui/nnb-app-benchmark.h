@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-app-benchmark.h — `nnblocks --benchmark`: how fast the app trains
  * with its plots animating, and how long its frames take (bench/app-speed). */
 #pragma once

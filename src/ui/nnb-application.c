@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-application.c — the application object: command line, preferences,
  * app.quit, app.about and app.shortcuts, and which window a file opens in. */
 #include "nnb-config.h"
@@ -24,11 +25,11 @@ struct _NnbApplication
 {
   AdwApplication parent_instance;
 
-  GSettings *settings; /* NULL when the schema is not installed */
-  char *lesson;        /* NULL for none */
-  gboolean train;      /* --train: start training the files opened */
-  gboolean benchmark;  /* --benchmark (hidden): time the training, then quit */
-  gboolean first_frame; /* --first-frame (hidden): report the first frame, then quit */
+  GSettings *settings;       /* NULL when the schema is not installed */
+  char *lesson;              /* NULL for none */
+  gboolean train;            /* --train: start training the files opened */
+  gboolean benchmark;        /* --benchmark (hidden): time the training, then quit */
+  gboolean first_frame;      /* --first-frame (hidden): report the first frame, then quit */
   gboolean recovery_offered; /* the first window asked about crashed sessions */
 };
 
@@ -58,7 +59,7 @@ static GSettings *
 settings_new_if_installed (void)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr (GSettingsSchema) schema = NULL;
 
   if (source != NULL)
     schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
@@ -208,7 +209,7 @@ nnb_application_command_line (GApplication *app, GApplicationCommandLine *comman
 
   if (g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&ay", &filenames) && filenames[0] != NULL)
     {
-      g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
 
       for (guint i = 0; filenames[i] != NULL; i++)
         g_ptr_array_add (files, g_application_command_line_create_file_for_arg (command_line, filenames[i]));
@@ -265,9 +266,9 @@ about_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
                         "developer-name", _("The NN Blocks developers"),
                         "version", PACKAGE_VERSION,
                         "comments", _("Learn how PyTorch’s nn.Module builds neural networks: "
-                                      "put a network together from blocks, see the shape on "
-                                      "every wire and the name of every parameter, and watch "
-                                      "it train."),
+                                       "put a network together from blocks, see the shape on "
+                                       "every wire and the name of every parameter, and watch "
+                                       "it train."),
                         "website", WEBSITE,
                         "issue-url", WEBSITE "/issues",
                         "license-type", GTK_LICENSE_GPL_3_0,
@@ -282,7 +283,7 @@ static void
 shortcuts_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   GtkApplication *app = user_data;
-  g_autoptr(GtkBuilder) builder = NULL;
+  g_autoptr (GtkBuilder) builder = NULL;
   GtkWindow *shortcuts;
 
   builder = gtk_builder_new_from_resource (RESOURCE_BASE_PATH "/ui/help-overlay.ui");

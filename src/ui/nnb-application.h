@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-application.h — the NN Blocks application: reads the command line
  * (`nnblocks [--lesson NAME] [FILE.nnb…]`), owns the preferences and the
  * application-wide actions (quit, about, keyboard shortcuts). */

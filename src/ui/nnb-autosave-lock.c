@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-autosave-lock.c — the session folders of autosave and their locks
  * (see the header for the layout). No GTK here: a lock is a file and a
  * flock, and an instance's session lives as long as its GApplication. */
@@ -67,7 +68,7 @@ take_lock (const char *path)
 void
 nnb_autosave_remove_session_dir (const char *dir)
 {
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  g_autoptr (GDir) listing = g_dir_open (dir, 0, NULL);
   const char *name;
 
   while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
@@ -227,7 +228,7 @@ is_copy_name (const char *name)
 static gboolean
 session_has_copies (const char *dir)
 {
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  g_autoptr (GDir) listing = g_dir_open (dir, 0, NULL);
   const char *name;
 
   while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
@@ -239,7 +240,7 @@ session_has_copies (const char *dir)
 GPtrArray *
 nnb_autosave_list_copies (const char *dir)
 {
-  g_autoptr(GDir) session = g_dir_open (dir, 0, NULL);
+  g_autoptr (GDir) session = g_dir_open (dir, 0, NULL);
   GPtrArray *copies = g_ptr_array_new_with_free_func (g_free);
   const char *name;
 
@@ -279,8 +280,8 @@ GPtrArray *
 nnb_autosave_claim_orphan_sessions (void)
 {
   g_autofree char *base = autosave_base_dir ();
-  g_autoptr(GDir) listing = g_dir_open (base, 0, NULL);
-  g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GDir) listing = g_dir_open (base, 0, NULL);
+  g_autoptr (GPtrArray) sessions = g_ptr_array_new_with_free_func (g_free);
   GPtrArray *claimed = g_ptr_array_new_with_free_func (g_free);
   const char *name;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-autosave-lock.h — the process-wide side of autosave, in plain GLib
  * and GIO: the session folder where this NN Blocks keeps its copies,
  * locked (flock) for as long as it runs, and the locks it takes on the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-autosave.c — each window's copy of its project in this process's
  * session folder, and the recovery of crashed sessions' copies (see the
  * header). The session folders and their locks are in nnb-autosave-lock.c. */
@@ -18,14 +19,14 @@ struct _NnbAutosave
 {
   GObject parent_instance;
 
-  NnbWindow *window;       /* unowned: the window owns the autosave */
+  NnbWindow *window; /* unowned: the window owns the autosave */
   guint timeout_id;
-  char *path;              /* the copy, NULL while there is none */
+  char *path; /* the copy, NULL while there is none */
   char *origin_path;
-  char *written_checksum;  /* of the text last written, to skip rewriting it */
+  char *written_checksum; /* of the text last written, to skip rewriting it */
   char *written_origin;
-  gboolean writing;        /* a write runs on a GTask thread */
-  guint generation;        /* counts removals, to tell a write made stale */
+  gboolean writing; /* a write runs on a GTask thread */
+  guint generation; /* counts removals, to tell a write made stale */
 };
 
 G_DEFINE_FINAL_TYPE (NnbAutosave, nnb_autosave, G_TYPE_OBJECT)
@@ -45,7 +46,7 @@ typedef struct
 {
   char *path;
   char *origin_path;
-  char *origin;          /* written when not equal to written_origin */
+  char *origin; /* written when not equal to written_origin */
   char *written_origin;
   char *written_checksum;
   GBytes *text;          /* the whole project, or NULL: */
@@ -91,8 +92,8 @@ remove_copy (NnbAutosave *self)
 static GBytes *
 text_with_values (const char *structure, NnbSnapshot *snapshot, GError **error)
 {
-  g_autoptr(NnbProject) copy = NULL;
-  g_autoptr(GHashTable) tensors = NULL;
+  g_autoptr (NnbProject) copy = NULL;
+  g_autoptr (GHashTable) tensors = NULL;
   char *text;
   gsize length;
 
@@ -168,7 +169,7 @@ write_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   NnbAutosave *self = NNB_AUTOSAVE (source);
   Write *write = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   self->writing = FALSE;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
@@ -201,8 +202,8 @@ static void
 start_write (NnbAutosave *self, NnbDocument *document, Write *write)
 {
   GFile *file = nnb_document_get_file (document);
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (self->path == NULL && !nnb_autosave_session_new_copy (&self->path, &self->origin_path, &error))
     {
@@ -229,7 +230,7 @@ nnb_autosave_update (NnbAutosave *self)
 {
   NnbDocument *document;
   NnbTrainer *trainer;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   Write *write;
 
   g_return_if_fail (NNB_IS_AUTOSAVE (self));
@@ -246,11 +247,9 @@ nnb_autosave_update (NnbAutosave *self)
   trainer = nnb_document_get_trainer (document);
   /* The window disables Save while the worker owns the model (and in the
    * moment between Train and the worker starting). */
-  if (trainer != NULL
-      && (!g_action_group_get_action_enabled (G_ACTION_GROUP (self->window), "save")
-          || nnb_trainer_get_state (trainer) == NNB_TRAINER_RUNNING))
+  if (trainer != NULL && (!g_action_group_get_action_enabled (G_ACTION_GROUP (self->window), "save") || nnb_trainer_get_state (trainer) == NNB_TRAINER_RUNNING))
     {
-      g_autoptr(NnbSnapshot) snapshot = nnb_trainer_get_snapshot (trainer);
+      g_autoptr (NnbSnapshot) snapshot = nnb_trainer_get_snapshot (trainer);
       char *structure = NULL;
 
       /* a copy of the weights for the next look, taken between two steps */
@@ -354,9 +353,9 @@ nnb_autosave_init (NnbAutosave *self)
 
 typedef struct
 {
-  char *dir;     /* the crashed session's folder */
-  char *path;    /* its copy */
-  char *origin;  /* URI of the file it came from; NULL when unknown */
+  char *dir;    /* the crashed session's folder */
+  char *path;   /* its copy */
+  char *origin; /* URI of the file it came from; NULL when unknown */
   gboolean recovering;
 } Orphan;
 
@@ -379,7 +378,7 @@ discard_orphan (Orphan *orphan)
 static char *
 display_name (const char *uri)
 {
-  g_autoptr(GFile) file = NULL;
+  g_autoptr (GFile) file = NULL;
   g_autofree char *basename = NULL;
 
   if (uri == NULL)
@@ -402,9 +401,9 @@ recovered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Recovery *recovery = user_data;
   Orphan *orphan = recovery->orphan;
-  g_autoptr(NnbDocument) document = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) file = NULL;
+  g_autoptr (NnbDocument) document = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) file = NULL;
   NnbWindow *window = recovery->window;
 
   document = nnb_document_load_finish (result, &error);
@@ -457,7 +456,7 @@ static void
 recover_clicked_cb (AdwToast *toast, NnbWindow *window)
 {
   Orphan *orphan = g_object_get_data (G_OBJECT (toast), "nnb-orphan");
-  g_autoptr(GFile) file = g_file_new_for_path (orphan->path);
+  g_autoptr (GFile) file = g_file_new_for_path (orphan->path);
   Recovery *recovery = g_new0 (Recovery, 1);
 
   orphan->recovering = TRUE;
@@ -516,7 +515,7 @@ offer (NnbWindow *window, const char *dir, const char *path)
 guint
 nnb_autosave_offer_recovery (NnbWindow *window)
 {
-  g_autoptr(GPtrArray) sessions = NULL;
+  g_autoptr (GPtrArray) sessions = NULL;
   guint offered = 0;
 
   g_return_val_if_fail (NNB_IS_WINDOW (window), 0);
@@ -525,7 +524,7 @@ nnb_autosave_offer_recovery (NnbWindow *window)
   for (guint i = 0; i < sessions->len; i++)
     {
       const char *dir = sessions->pdata[i];
-      g_autoptr(GPtrArray) copies = nnb_autosave_list_copies (dir);
+      g_autoptr (GPtrArray) copies = nnb_autosave_list_copies (dir);
 
       for (guint k = 0; k < copies->len; k++, offered++)
         offer (window, dir, copies->pdata[k]);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-autosave.h — a copy of each window's project in the user's state
  * folder ($XDG_STATE_HOME/nnblocks/autosave/), written atomically every few
  * seconds while it has unsaved changes and while it trains (with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-block-palette.c — the palette beside the diagram. A block is dragged
  * from its button onto the diagram with a drag gesture of its own rather
  * than GTK's drag and drop: the drop point is all the editor needs, and a
@@ -109,8 +110,7 @@ block_drag_end_cb (GtkGestureDrag *gesture, double off_x, double off_y, NnbBlock
     x = to.x, y = to.y;
   }
   /* dropped outside the diagram: nothing */
-  if (x < 0 || y < 0 || x > gtk_widget_get_width (GTK_WIDGET (self->view))
-      || y > gtk_widget_get_height (GTK_WIDGET (self->view)))
+  if (x < 0 || y < 0 || x > gtk_widget_get_width (GTK_WIDGET (self->view)) || y > gtk_widget_get_height (GTK_WIDGET (self->view)))
     return;
   activate_on_view (self, "editor.add-block-at", g_variant_new ("(sdd)", kind, x, y));
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-block-palette.h — the diagram's palette: one button per kind of
  * block (click to add after the selected block, drag onto the diagram to
  * drop it there), the batch size the wires' shapes use, undo and redo, and

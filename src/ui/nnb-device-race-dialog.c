@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-device-race-dialog.c — the Device Race window.
  *
  * The race runs in a GTask on a worker thread; every row it measures is
@@ -37,7 +38,7 @@ struct _NnbDeviceRaceDialog
 
   GPtrArray *rows; /* NnbRaceRow *, in arrival order */
   GCancellable *cancellable;
-  guint race;      /* the current race's number */
+  guint race; /* the current race's number */
   gboolean running;
   gint64 started_us;
 };
@@ -60,7 +61,8 @@ draw_plot (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer us
 {
   NnbDeviceRaceDialog *self = user_data;
   NnbRaceSeries series = {
-    (const NnbRaceRow *const *) self->rows->pdata, self->rows->len,
+    (const NnbRaceRow *const *) self->rows->pdata,
+    self->rows->len,
     self->running ? _("Racing…") : NULL,
   };
   NnbPlotStyle style;
@@ -102,7 +104,7 @@ row_arrived (gpointer data)
       else
         /* Translators: the race's progress: the width just timed, the device, the time */
         text = nnb_locale_strdup_printf (_("W = %d, %s: %'.0f µs per epoch"), (int) row->width,
-                                row->device_label, row->us_per_epoch);
+                                         row->device_label, row->us_per_epoch);
       g_ptr_array_add (self->rows, g_steal_pointer (&arrival->row));
       gtk_label_set_text (self->status_label, text);
       gtk_widget_queue_draw (GTK_WIDGET (self->plot));

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-device-race-dialog.h — the Device Race window (win.device-race): runs
  * the race of nnb-device-race.h on a worker thread (GTask), plots its rows
  * as they arrive (nnb-plot-race.h), stops on request, and exports the plot

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-diagram-actions.c — the diagram editor's editor.* actions: each
  * turns into an edit of the NnbGraph and a rebuilt model in the document.
  *
@@ -46,7 +47,6 @@ apply_graph (NnbDiagramView *self, const NnbGraph *before, GError **error)
   self->applying = FALSE;
   return ok;
 }
-
 
 /* Ends an edit begun with a copy `before`: keeps it (one undo step) when the
  * document took it, puts `before` back otherwise. Takes before. */
@@ -121,7 +121,6 @@ travel (NnbDiagramView *self, GPtrArray *from, GPtrArray *to)
   nnb_dv_notify_history (self);
   nnb_dv_update_state (self);
 }
-
 
 /* Actions */
 
@@ -200,8 +199,7 @@ add_block (NnbDiagramView *self, const char *kind_name, gboolean at_point, doubl
     }
   index = nnb_graph_add_block (self->graph, kind, round (x), round (y), &error);
   /* Clicked in the palette after a block: the new one continues the chain. */
-  if (index >= 0 && after >= 0 && kind != NNB_BLOCK_INPUT
-      && nnb_graph_get_block (self->graph, after)->kind != NNB_NODE_OUTPUT)
+  if (index >= 0 && after >= 0 && kind != NNB_BLOCK_INPUT && nnb_graph_get_block (self->graph, after)->kind != NNB_NODE_OUTPUT)
     nnb_graph_connect (self->graph, after, index, 0, NULL);
   select_new_block (self, index);
   return nnb_dv_commit (self, before, error);
@@ -491,7 +489,6 @@ fit_action (GtkWidget *widget, const char *name, GVariant *parameter)
   NNB_DIAGRAM_VIEW (widget)->fit = TRUE;
   gtk_widget_queue_draw (widget);
 }
-
 
 static void
 batch_size_action (GtkWidget *widget, const char *name, GVariant *parameter)

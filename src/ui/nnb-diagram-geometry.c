@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-diagram-geometry.c — where the diagram editor's view puts things:
  * its zoom and origin (fitted to the widget until the student zooms or
  * scrolls), widget and diagram coordinates, and the block or port under a

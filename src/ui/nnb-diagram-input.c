@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-diagram-input.c — the diagram editor's pointer and keyboard: drags
  * from ports make wires, drags on blocks move them, on the canvas a rubber
  * band selects; keys move the focus and the blocks. All edits go through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-diagram-link.c — one selection across the diagram and the parameter
  * tree. The tree replaces its selection model with every model it shows,
  * so the link follows the column view's "model". */
@@ -8,10 +9,10 @@
 
 typedef struct
 {
-  NnbDiagramView *view;      /* weak */
-  GtkColumnView *columns;    /* weak */
-  GtkSelectionModel *rows;   /* the column view's current model, ref'd */
-  gboolean syncing;          /* one side is following the other */
+  NnbDiagramView *view;    /* weak */
+  GtkColumnView *columns;  /* weak */
+  GtkSelectionModel *rows; /* the column view's current model, ref'd */
+  gboolean syncing;        /* one side is following the other */
 } Link;
 
 static void

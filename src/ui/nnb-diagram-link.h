@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-diagram-link.h — keeps the diagram's selection and the parameter
  * tree's in step: a row selected in the tree (fc1, or fc1.weight) selects
  * the blocks that call its module; a block selected in the diagram selects

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-diagram-popovers.c — the diagram editor's two popovers: the block
  * editor (name, in and out features, the one-click fix of a mismatch) and
  * the context menu. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-diagram-view-private.h — what the diagram editor's files share: the
  * widget's state and the helpers one file defines and the others call.
  *   nnb-diagram-view.c      the widget: document, selection, drawing
@@ -18,9 +19,9 @@
 
 G_BEGIN_DECLS
 
-#define PORT_RADIUS 9.0   /* pixels: how close the pointer must come to a port */
-#define NUDGE 10.0        /* diagram units an arrow key moves a block */
-#define STEP_X 160.0      /* where a new block goes after the selected one */
+#define PORT_RADIUS 9.0 /* pixels: how close the pointer must come to a port */
+#define NUDGE 10.0      /* diagram units an arrow key moves a block */
+#define STEP_X 160.0    /* where a new block goes after the selected one */
 #define STEP_Y 100.0
 #define MIN_ZOOM 0.2
 #define MAX_ZOOM 4.0
@@ -39,18 +40,18 @@ struct _NnbDiagramView
   GtkDrawingArea parent_instance;
 
   NnbDocument *document;
-  NnbGraph *graph;       /* what the editor edits; block i is the model's node i */
-  GPtrArray *undo;       /* NnbGraph*: the states before each edit, oldest first */
+  NnbGraph *graph; /* what the editor edits; block i is the model's node i */
+  GPtrArray *undo; /* NnbGraph*: the states before each edit, oldest first */
   GPtrArray *redo;
-  NnbNodeShape *shapes;  /* one per node; NULL when not inferred */
+  NnbNodeShape *shapes; /* one per node; NULL when not inferred */
   guint n_shapes;
-  GArray *selected;      /* gboolean per block */
-  int focus;             /* the block with the keyboard focus, or -1 */
-  int batch_size;        /* 0: the symbolic batch B */
+  GArray *selected; /* gboolean per block */
+  int focus;        /* the block with the keyboard focus, or -1 */
+  int batch_size;   /* 0: the symbolic batch B */
   gboolean editable;
-  gboolean applying;     /* our own edit is rebuilding the document */
+  gboolean applying; /* our own edit is rebuilding the document */
   char *message;
-  double *activity;      /* per block, from the trainer's snapshot; NULL: none */
+  double *activity; /* per block, from the trainer's snapshot; NULL: none */
 
   /* the view: fitted to the widget until the student zooms or scrolls */
   gboolean fit;
@@ -59,9 +60,9 @@ struct _NnbDiagramView
   /* a pointer drag */
   DragKind drag;
   int drag_block;
-  double drag_x, drag_y;     /* where it started, diagram units */
+  double drag_x, drag_y; /* where it started, diagram units */
   double pointer_x, pointer_y;
-  GArray *drag_origins;      /* NnbBlockPosition per block at the start */
+  GArray *drag_origins; /* NnbBlockPosition per block at the start */
   NnbGraph *drag_before;
   double pan_origin_x, pan_origin_y;
 
@@ -74,7 +75,7 @@ struct _NnbDiagramView
   GtkLabel *message_label;
   GtkButton *fix_button;
   GtkWidget *menu;
-  int editing;               /* the block the popover edits */
+  int editing; /* the block the popover edits */
 };
 
 /* nnb-diagram-view.c */

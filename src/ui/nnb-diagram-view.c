@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-diagram-view.c — the diagram editor on screen: the document's model
  * shown as a graph of blocks, the selection and the picture. The view (zoom
  * and scroll) and hit tests are in nnb-diagram-geometry.c, edits come from
@@ -217,7 +218,6 @@ nnb_dv_say (NnbDiagramView *self, const char *message)
     }
 }
 
-
 void
 nnb_dv_notify_history (NnbDiagramView *self)
 {
@@ -253,8 +253,12 @@ nnb_dv_update_actions (NnbDiagramView *self)
   int target = nnb_dv_target_block (self);
   NnbGraphModule *module = editing && target >= 0 ? nnb_graph_block_module (self->graph, target) : NULL;
   static const char *const editing_actions[] = {
-    "editor.add-block", "editor.add-block-at", "editor.connect", "editor.disconnect",
-    "editor.rename", "editor.set-features",
+    "editor.add-block",
+    "editor.add-block-at",
+    "editor.connect",
+    "editor.disconnect",
+    "editor.rename",
+    "editor.set-features",
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (editing_actions); i++)

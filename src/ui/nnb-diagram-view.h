@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-diagram-view.h — the block diagram editor: the document's model as
  * blocks and wires that the student drags, wires, renames and resizes.
  *

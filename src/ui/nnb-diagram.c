@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-diagram.c — the block diagram, drawn with Cairo and Pango.
  *
  * Everything is laid out in diagram units, the units of the project's
@@ -11,19 +12,19 @@
 
 #include "nnb-diagram.h"
 
-#define BLOCK_WIDTH 124.0  /* positions are 160 apart in the examples: room for a label */
+#define BLOCK_WIDTH 124.0 /* positions are 160 apart in the examples: room for a label */
 #define LINE_HEIGHT 18.0
 #define BLOCK_PAD 8.0
-#define PORT_Y 17.0        /* wires meet a block this far below its top: its first line */
-#define SLOT_GAP 10.0      /* between the two inputs of a + */
+#define PORT_Y 17.0   /* wires meet a block this far below its top: its first line */
+#define SLOT_GAP 10.0 /* between the two inputs of a + */
 #define MARGIN 24.0
 #define MAX_ZOOM 1.4       /* a three-block model should not fill a wall */
 #define AUTO_SPACING 160.0 /* for blocks without a position */
 #define TEXT_SIZE 13.0     /* block text at zoom 1, in diagram units */
 #define SHAPE_SIZE 10.0
 #define MAX_SHAPE_SIZE 26.0 /* shape labels grow when zoomed out, up to this */
-#define CAPTION 0.82       /* libadwaita's .caption, relative to the UI font */
-#define TEXT_SLACK 1.1     /* blocks are measured in "Sans", drawn in the UI's font */
+#define CAPTION 0.82        /* libadwaita's .caption, relative to the UI font */
+#define TEXT_SLACK 1.1      /* blocks are measured in "Sans", drawn in the UI's font */
 
 typedef struct
 {
@@ -121,8 +122,8 @@ text_width (const char *text, double size, gboolean bold)
 {
   static GHashTable *widths; /* "b13|fc1: Linear 3→16" → double* */
   g_autofree char *key = g_strdup_printf ("%c%g|%s", bold ? 'b' : 'r', size, text);
-  g_autoptr(PangoLayout) layout = NULL;
-  g_autoptr(PangoFontDescription) font = NULL;
+  g_autoptr (PangoLayout) layout = NULL;
+  g_autoptr (PangoFontDescription) font = NULL;
   PangoRectangle logical;
   double *width;
 
@@ -193,7 +194,7 @@ size_block (NnbModel *model, guint index, Box *box)
 static void
 auto_layout (NnbModel *model, Box *boxes)
 {
-  g_autoptr(GArray) order = nnb_model_topological_order (model, NULL);
+  g_autoptr (GArray) order = nnb_model_topological_order (model, NULL);
   g_autofree int *depth = g_new0 (int, model->nodes->len);
   g_autofree int *row = g_new0 (int, model->nodes->len + 1);
 
@@ -359,11 +360,11 @@ typedef struct
 {
   NnbModel *model;
   const Box *boxes;
-  const NnbNodeShape *shapes;   /* may be NULL */
+  const NnbNodeShape *shapes; /* may be NULL */
   const NnbPlotStyle *style;
   const NnbDiagramState *state; /* may be NULL */
   double zoom;
-  double shape_size;            /* of the shapes on wires and the error text */
+  double shape_size; /* of the shapes on wires and the error text */
 } Picture;
 
 static const double error_rgba[4] = { 0.88, 0.11, 0.14, 1.0 };
@@ -470,7 +471,8 @@ draw_block_frame (cairo_t *cr, const Picture *p, guint i, const double edge[4], 
   rounded_rectangle (cr, &p->boxes[i], 6);
   set_paper (cr, p->style, 1.0);
   cairo_fill_preserve (cr);
-  nnb_plot_set_source (cr, edge, selected ? 0.3 : node->kind == NNB_NODE_CALL || broken ? 0.14 : 0.06);
+  nnb_plot_set_source (cr, edge, selected ? 0.3 : node->kind == NNB_NODE_CALL || broken ? 0.14
+                                                                                        : 0.06);
   cairo_fill_preserve (cr);
   nnb_plot_set_source (cr, edge, 0.9);
   cairo_set_line_width (cr, MAX (1.2, p->style->line_width) * (selected ? 2.0 : 1.0));
@@ -528,7 +530,7 @@ draw_block_text (cairo_t *cr, const Picture *p, guint i)
    * sized to fit it; presentation mode's larger type enlarges the whole
    * diagram through the zoom instead. */
   double text_size = TEXT_SIZE, inner = box->w - 2 * BLOCK_PAD;
-  g_autoptr(PangoLayout) layout = NULL;
+  g_autoptr (PangoLayout) layout = NULL;
   int lines = n_child_lines (p->model, node);
 
   nnb_plot_set_source (cr, style->foreground, 1.0);
@@ -536,7 +538,7 @@ draw_block_text (cairo_t *cr, const Picture *p, guint i)
     {
       g_autofree char *name = g_strdup_printf ("%s:", node->name);
       g_autofree char *kind = kind_text (p->model, node);
-      g_autoptr(PangoLayout) kind_layout = block_layout (cr, style, text_size, TRUE, kind, inner);
+      g_autoptr (PangoLayout) kind_layout = block_layout (cr, style, text_size, TRUE, kind, inner);
 
       layout = block_layout (cr, style, text_size, TRUE, name, inner);
       cairo_move_to (cr, box->x + BLOCK_PAD, box->y + BLOCK_PAD + LINE_HEIGHT);
@@ -559,7 +561,7 @@ draw_block_text (cairo_t *cr, const Picture *p, guint i)
         {
           g_autofree char *child = module_text (g_ptr_array_index (seq->children, c));
           g_autofree char *line = g_strdup_printf ("%d: %s", c, child);
-          g_autoptr(PangoLayout) child_layout = block_layout (cr, style, text_size * 0.9, FALSE, line, inner);
+          g_autoptr (PangoLayout) child_layout = block_layout (cr, style, text_size * 0.9, FALSE, line, inner);
 
           nnb_plot_set_source (cr, style->foreground, 0.8);
           cairo_move_to (cr, box->x + BLOCK_PAD * 2, box->y + BLOCK_PAD + LINE_HEIGHT * (c + box->title_lines));
@@ -572,7 +574,7 @@ draw_block_text (cairo_t *cr, const Picture *p, guint i)
 static void
 draw_block_error (cairo_t *cr, const Picture *p, guint i)
 {
-  g_autoptr(PangoLayout) layout =
+  g_autoptr (PangoLayout) layout =
     nnb_plot_style_make_layout (cr, p->style, p->shapes[i].error, p->shape_size, FALSE);
 
   /* the engine's message is long: wrapped to about two blocks' width at any zoom */
@@ -617,7 +619,7 @@ draw_shape_label (cairo_t *cr, const Picture *p, const ShapeLabel *label)
 {
   const NnbNodeShape *shape = &p->shapes[label->from];
   g_autofree char *text = nnb_shape_to_string (shape->ndim, shape->shape);
-  g_autoptr(PangoLayout) layout = nnb_plot_style_make_layout (cr, p->style, text, p->shape_size, FALSE);
+  g_autoptr (PangoLayout) layout = nnb_plot_style_make_layout (cr, p->style, text, p->shape_size, FALSE);
   const Box *a = &p->boxes[label->from], *b = &p->boxes[label->to];
   int w, h;
   double top;
@@ -664,7 +666,7 @@ nnb_diagram_draw_state (cairo_t *cr,
                         const NnbDiagramState *state)
 {
   g_autofree Box *boxes = NULL;
-  g_autoptr(GArray) labels = NULL; /* ShapeLabel: one per wire with a shape */
+  g_autoptr (GArray) labels = NULL; /* ShapeLabel: one per wire with a shape */
   Picture p = { model, NULL, shapes, style, state };
   double origin_x, origin_y;
 

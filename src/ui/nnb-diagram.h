@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-diagram.h — the model's block diagram as a picture: one block per
  * node at the project's positions, wires between them labelled with the
  * tensor's shape ("(B, 16)"). A pure function of its arguments, so the same
@@ -40,10 +41,10 @@ typedef struct
   const gboolean *selected;  /* per node, or NULL */
   int focus;                 /* node with the keyboard focus, or -1 */
   gboolean show_ports;
-  const double *activity;    /* per node: its output's magnitude, 0…1, or NULL */
-  gboolean pending_wire;     /* a wire follows the pointer */
+  const double *activity; /* per node: its output's magnitude, 0…1, or NULL */
+  gboolean pending_wire;  /* a wire follows the pointer */
   double wire_x0, wire_y0, wire_x1, wire_y1;
-  gboolean band;             /* a rubber band */
+  gboolean band; /* a rubber band */
   double band_x0, band_y0, band_x1, band_y1;
 } NnbDiagramState;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-document.c — an open project and the work done on it. */
 #include "nnb-config.h"
 
@@ -15,8 +16,8 @@ struct _NnbDocument
   GFile *file;
   char *name;
   NnbProject *project;
-  NnbDataset *dataset;  /* the trainer borrows it: freed after the trainer */
-  NnbTrainer *trainer;  /* NULL until the first Train */
+  NnbDataset *dataset; /* the trainer borrows it: freed after the trainer */
+  NnbTrainer *trainer; /* NULL until the first Train */
   /* PyTorch's default generator as the recipe left it when the data and
    * weights were built, advanced by every epoch trained since (the trainer
    * borrows it): Train after a settings change or a finished run draws on
@@ -67,10 +68,10 @@ static void
 load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   GFile *file = task_data;
-  g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(NnbProject) project = NULL;
-  g_autoptr(NnbDataset) dataset = NULL;
+  g_autoptr (GFileInfo) info = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = NULL;
+  g_autoptr (NnbDataset) dataset = NULL;
   g_autofree char *path = NULL;
   NnbGenerator shuffle;
   NnbDocument *self;
@@ -136,7 +137,7 @@ nnb_document_load_async (GFile *file,
                          GAsyncReadyCallback callback,
                          gpointer user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr (GTask) task = NULL;
 
   g_return_if_fail (G_IS_FILE (file));
 

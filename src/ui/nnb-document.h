@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-document.h — one open project, as a window shows it: the project
  * (model, positions, recipe, training settings), the dataset it built, the
  * trainer while there is one, the file it came from and whether it changed

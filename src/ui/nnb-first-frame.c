@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-first-frame.c — reports the first painted frame of a window (see the header). */
 
 #include "nnb-first-frame.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-first-frame.h — `nnblocks --first-frame` (hidden): when the first
  * frame of a window is on screen, for bench/first-frame. */
 #pragma once

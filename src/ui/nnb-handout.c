@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-handout.c — a lesson step's screen on an A4 page, drawn with Cairo
  * and Pango. */
 #include "nnb-config.h"
@@ -74,7 +75,7 @@ draw_picture (cairo_t *cr, double x, double y, double width, double height,
     }
   else
     {
-      g_autoptr(PangoLayout) note = page_layout (cr, 9, FALSE, width);
+      g_autoptr (PangoLayout) note = page_layout (cr, 9, FALSE, width);
       int h;
 
       pango_layout_set_alignment (note, PANGO_ALIGN_CENTER);
@@ -124,7 +125,7 @@ nnb_handout_draw (cairo_t *cr, double width, double height, const NnbHandoutCont
   double text_w = page_w - 2 * MARGIN;
   double y = MARGIN;
   double rest, diagram_h, plot_w, plot_h;
-  g_autoptr(GString) footer = g_string_new ("NN Blocks");
+  g_autoptr (GString) footer = g_string_new ("NN Blocks");
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (content != NULL);
@@ -138,14 +139,14 @@ nnb_handout_draw (cairo_t *cr, double width, double height, const NnbHandoutCont
 
   if (content->lesson_title != NULL && *content->lesson_title != '\0')
     {
-      g_autoptr(PangoLayout) layout = page_layout (cr, 9.5, FALSE, text_w);
+      g_autoptr (PangoLayout) layout = page_layout (cr, 9.5, FALSE, text_w);
 
       pango_layout_set_text (layout, content->lesson_title, -1);
       y += show_layout (cr, layout, MARGIN, y, 0.35) + 4;
     }
   if (content->step_title != NULL && *content->step_title != '\0')
     {
-      g_autoptr(PangoLayout) layout = page_layout (cr, 18, TRUE, text_w);
+      g_autoptr (PangoLayout) layout = page_layout (cr, 18, TRUE, text_w);
 
       pango_layout_set_text (layout, content->step_title, -1);
       y += show_layout (cr, layout, MARGIN, y, 0.0) + 6;
@@ -160,7 +161,7 @@ nnb_handout_draw (cairo_t *cr, double width, double height, const NnbHandoutCont
 
   if (content->step_text != NULL && *content->step_text != '\0')
     {
-      g_autoptr(PangoLayout) layout = page_layout (cr, 10.5, FALSE, text_w);
+      g_autoptr (PangoLayout) layout = page_layout (cr, 10.5, FALSE, text_w);
 
       pango_layout_set_spacing (layout, (int) (2.5 * PANGO_SCALE));
       pango_layout_set_height (layout, (int) (page_h * MAX_TEXT_FRACTION * PANGO_SCALE));
@@ -187,7 +188,7 @@ nnb_handout_draw (cairo_t *cr, double width, double height, const NnbHandoutCont
   if (content->footer != NULL && *content->footer != '\0')
     g_string_append_printf (footer, " · %s", content->footer);
   {
-    g_autoptr(PangoLayout) layout = page_layout (cr, 8, FALSE, text_w);
+    g_autoptr (PangoLayout) layout = page_layout (cr, 8, FALSE, text_w);
 
     pango_layout_set_text (layout, footer->str, -1);
     show_layout (cr, layout, MARGIN, page_h - MARGIN + 6, 0.45);

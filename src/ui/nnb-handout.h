@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-handout.h — one lesson step's screen on a page to hand out: the
  * step's title and text, the diagram, the data plot and the loss plot, laid
  * out on A4. A pure function of its inputs on any cairo_t (like the plots,
@@ -35,7 +36,7 @@ typedef struct
   NnbHandoutDrawFunc draw_diagram;
   NnbHandoutDrawFunc draw_data;
   NnbHandoutDrawFunc draw_loss;
-  gpointer user_data;       /* passed to the three draw functions */
+  gpointer user_data; /* passed to the three draw functions */
 } NnbHandoutContent;
 
 /* The text of a lesson step as Pango markup for step_text: paragraphs as

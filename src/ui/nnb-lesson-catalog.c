@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-lesson-catalog.c — the lessons NN Blocks knows, read once. */
 #include "nnb-config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-lesson-catalog.h — the lessons NN Blocks knows, by name ("day02"):
  * the built-in ones and the instructor's own (nnb-lesson.h finds both),
  * read once and kept for the application's life. */

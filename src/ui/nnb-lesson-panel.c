@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-lesson-panel.c — the lesson pane: steps, progress, Show me and Check.
  *
  * "Show me" acts through the window's public ways in: a loaded model
@@ -37,15 +38,15 @@ struct _NnbLessonPanel
 
   NnbLesson *lesson;
   guint step;
-  GHashTable *passed;        /* step ids whose checks passed */
-  GSettings *settings;       /* NULL when the schema (with our keys) is missing */
+  GHashTable *passed;  /* step ids whose checks passed */
+  GSettings *settings; /* NULL when the schema (with our keys) is missing */
   NnbLessonRun run;
-  NnbDocument *document;     /* the document run describes (a ref, for comparison) */
+  NnbDocument *document;          /* the document run describes (a ref, for comparison) */
   GSignalGroup *document_signals; /* follows document */
   GString *output;
-  char *before_training;     /* the output before "Training…", while it runs */
+  char *before_training; /* the output before "Training…", while it runs */
   char *result;
-  gboolean waiting;          /* Show me waits for training to end */
+  gboolean waiting; /* Show me waits for training to end */
 };
 
 G_DEFINE_FINAL_TYPE (NnbLessonPanel, nnb_lesson_panel, ADW_TYPE_BIN)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-lesson-panel.h — the lesson in the window's lesson pane: the steps
  * with the student's progress, Previous and Next, "Show me" (does what the
  * step describes in the window: loads its model, prints, makes a mistake

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-locale-format.c — numbers for people, in their locale. */
 #include "nnb-config.h"
 

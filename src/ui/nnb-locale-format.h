@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-locale-format.h — numbers for people, in their locale.
  *
  * NN Blocks runs with LC_NUMERIC "C" (main.c), so that everything that

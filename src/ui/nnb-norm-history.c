@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-norm-history.c — norms over time, from snapshots. */
 #include "nnb-norm-history.h"
 
@@ -71,10 +72,8 @@ thin (NnbNormHistory *history)
       g_array_index (history->epochs, double, kept) = g_array_index (history->epochs, double, p);
       for (guint s = 0; s < n_series; s++)
         {
-          g_array_index (history->value_norms, double, kept * n_series + s)
-            = g_array_index (history->value_norms, double, p * n_series + s);
-          g_array_index (history->grad_norms, double, kept * n_series + s)
-            = g_array_index (history->grad_norms, double, p * n_series + s);
+          g_array_index (history->value_norms, double, kept *n_series + s) = g_array_index (history->value_norms, double, p *n_series + s);
+          g_array_index (history->grad_norms, double, kept *n_series + s) = g_array_index (history->grad_norms, double, p *n_series + s);
         }
     }
   g_array_set_size (history->epochs, kept);
@@ -89,8 +88,7 @@ nnb_norm_history_add (NnbNormHistory *history, const NnbSnapshot *snapshot)
 
   g_return_if_fail (history != NULL);
 
-  if (snapshot == NULL || snapshot->parameters == NULL || snapshot->parameters->len == 0
-      || snapshot->epoch <= 0)
+  if (snapshot == NULL || snapshot->parameters == NULL || snapshot->parameters->len == 0 || snapshot->epoch <= 0)
     return;
 
   if (!same_names (history, snapshot->parameters))

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-norm-history.h — every parameter's value and gradient norm, epoch
  * after epoch, gathered from the trainer's snapshots for the norms plot.
  * Plain struct on the UI's thread; long runs are thinned, not cut. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-parameter-row.c — a row of the parameter tree, as GObject properties
  * that the tree's cells bind to. */
 #include "nnb-config.h"
@@ -11,11 +12,11 @@ struct _NnbParameterRow
 {
   GObject parent_instance;
 
-  char *name;             /* dotted, as PyTorch names it */
-  char *shape;            /* "(16, 3)" for a parameter, the module's kind for a module */
+  char *name;  /* dotted, as PyTorch names it */
+  char *shape; /* "(16, 3)" for a parameter, the module's kind for a module */
   gint64 count;
-  NnbParameter *param;    /* NULL for a module */
-  GListStore *children;   /* NULL for a parameter */
+  NnbParameter *param;  /* NULL for a module */
+  GListStore *children; /* NULL for a parameter */
   double value_norm;
   double grad_norm;
   gboolean editable;
@@ -48,7 +49,7 @@ append_module_children (NnbParameterRow *self, const char *prefix, NnbModule *mo
     for (guint i = 0; i < module->children->len; i++)
       {
         g_autofree char *name = prefix[0] ? g_strdup_printf ("%s.%u", prefix, i) : g_strdup_printf ("%u", i);
-        g_autoptr(NnbParameterRow) row = nnb_parameter_row_new_module (name, module->children->pdata[i]);
+        g_autoptr (NnbParameterRow) row = nnb_parameter_row_new_module (name, module->children->pdata[i]);
 
         g_list_store_append (self->children, row);
       }
@@ -57,7 +58,7 @@ append_module_children (NnbParameterRow *self, const char *prefix, NnbModule *mo
     {
       NnbParameter *param = module->parameters->pdata[i];
       g_autofree char *name = prefix[0] ? g_strdup_printf ("%s.%s", prefix, param->name) : g_strdup (param->name);
-      g_autoptr(NnbParameterRow) row = nnb_parameter_row_new_parameter (name, param);
+      g_autoptr (NnbParameterRow) row = nnb_parameter_row_new_parameter (name, param);
 
       g_list_store_append (self->children, row);
     }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-parameter-row.h — one row of the parameter tree: a module ("fc1",
  * "net.0") with its parameters as children, or one parameter
  * ("fc1.weight") with its shape, element count, requires_grad and, while

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-parameter-view.c — the parameter tree. Cells bind to NnbParameterRow
  * properties through GtkExpressions, so a snapshot changes a row's norms
  * and only the labels that show them redraw. */
@@ -137,7 +138,7 @@ unbind_switch (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer us
 static void
 set_factory (GtkColumnViewColumn *column, GCallback setup, GCallback bind, GCallback unbind, const char *property)
 {
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr (GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
   g_signal_connect (factory, "setup", setup, (gpointer) property);
   if (bind != NULL)
@@ -152,7 +153,7 @@ collect_parameter_rows (NnbParameterView *self, GListModel *rows)
 {
   for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
     {
-      g_autoptr(NnbParameterRow) row = g_list_model_get_item (rows, i);
+      g_autoptr (NnbParameterRow) row = g_list_model_get_item (rows, i);
 
       if (nnb_parameter_row_is_parameter (row))
         g_ptr_array_add (self->parameter_rows, g_object_ref (row));
@@ -164,8 +165,8 @@ collect_parameter_rows (NnbParameterView *self, GListModel *rows)
 void
 nnb_parameter_view_set_model (NnbParameterView *self, NnbModel *model)
 {
-  g_autoptr(GListStore) roots = g_list_store_new (NNB_TYPE_PARAMETER_ROW);
-  g_autoptr(GtkSingleSelection) selection = NULL;
+  g_autoptr (GListStore) roots = g_list_store_new (NNB_TYPE_PARAMETER_ROW);
+  g_autoptr (GtkSingleSelection) selection = NULL;
   g_autofree char *total = NULL;
   g_autofree char *count = NULL;
 
@@ -180,7 +181,7 @@ nnb_parameter_view_set_model (NnbParameterView *self, NnbModel *model)
        * module called twice (act) is one row, its parameters counted once. */
       for (guint i = 0; i < model->modules->len; i++)
         {
-          g_autoptr(NnbParameterRow) row =
+          g_autoptr (NnbParameterRow) row =
             nnb_parameter_row_new_module (model->module_names->pdata[i], model->modules->pdata[i]);
 
           g_list_store_append (roots, row);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-parameter-view.h — the Parameters page: a GtkColumnView over a
  * GtkTreeListModel of the model's modules and their parameters (dotted name,
  * shape, count, requires_grad, and the value and gradient norms of the

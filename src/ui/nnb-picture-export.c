@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-picture-export.c — pictures into PNG, SVG and PDF files; see the header. */
 #include "nnb-config.h"
 
@@ -70,8 +71,8 @@ gboolean
 nnb_picture_write (cairo_surface_t *surface, const char *path, cairo_status_t draw_status, GError **error)
 {
   cairo_status_t status = draw_status;
-  g_autoptr(GByteArray) written = NULL;
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GByteArray) written = NULL;
+  g_autoptr (GError) local = NULL;
 
   cairo_surface_flush (surface);
   if (cairo_surface_get_type (surface) == CAIRO_SURFACE_TYPE_IMAGE)

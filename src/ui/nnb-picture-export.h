@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-picture-export.h — a picture (a plot, the diagram) written to a file
  * by the same pure draw function that draws it on screen, on the surface
  * the file's extension asks for: .svg and .pdf stay vectors, anything else

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-plot-axes.c — the frame every plot shares, drawn with Cairo and Pango. */
 #include "nnb-locale-format.h"
 #include "nnb-plot-axes.h"
@@ -208,7 +209,7 @@ frame_text_layout (FrameText *text, cairo_t *cr, const NnbPlotStyle *style, cons
                    const char *x_label, const char *y_label, const NnbPlotScale *x_scale,
                    const NnbPlotScale *y_scale)
 {
-  *text = (FrameText) { NULL };
+  *text = (FrameText){ NULL };
   text->title = label_layout (cr, style, title, TRUE, &text->title_h);
   text->x_name = label_layout (cr, style, x_label, FALSE, &text->x_h);
   text->y_name = label_layout (cr, style, y_label, FALSE, &text->y_h);
@@ -376,7 +377,7 @@ static void
 draw_message (cairo_t *cr, const NnbPlotStyle *style, const cairo_rectangle_t *area, double unit,
               const char *message)
 {
-  g_autoptr(PangoLayout) layout = nnb_plot_style_make_layout (cr, style, message, style->font_size, FALSE);
+  g_autoptr (PangoLayout) layout = nnb_plot_style_make_layout (cr, style, message, style->font_size, FALSE);
 
   pango_layout_set_width (layout, (int) (MAX (1.0, area->width - 2 * unit) * PANGO_SCALE));
   pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);

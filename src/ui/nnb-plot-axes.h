@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-plot-axes.h — the frame every plot shares: a title, two axes with
  * their names, a light grid and, while there is nothing to plot, a short
  * message. A pure function of its arguments on any cairo_t, so the same code

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-plot-data.c — data points and the fitted curve, drawn with Cairo. */
 #include "nnb-config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-plot-data.h — the training data as points and the model's fitted
  * curve through them, for models with one input and one output. A pure
  * function of its arguments, like every plot (nnb-plot-axes.h). */
@@ -19,16 +20,16 @@ typedef struct
 
 typedef struct
 {
-  const float *data_x;  /* the training points; may be NULL */
+  const float *data_x; /* the training points; may be NULL */
   const float *data_y;
   int n_data;
   const float *curve_x; /* the model's output on a grid, x ascending; may be NULL */
   const float *curve_y;
   int n_curve;
-  const char *curve_label; /* the model's name in the legend; NULL: "Model" */
+  const char *curve_label;        /* the model's name in the legend; NULL: "Model" */
   const NnbPlotCurve *references; /* drawn on the same axes, with a legend */
   int n_references;
-  const char *message;  /* shown instead of an empty plot (e.g. why there is no curve) */
+  const char *message;    /* shown instead of an empty plot (e.g. why there is no curve) */
   NnbPlotPointer pointer; /* read-out of the point nearest to it */
 } NnbDataSeries;
 

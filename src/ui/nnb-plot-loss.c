@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-plot-loss.c — the loss curve, drawn with Cairo. */
 #include "nnb-config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-plot-loss.h — the loss of every epoch, on a linear or a log axis.
  * A pure function of its arguments, like every plot (nnb-plot-axes.h). */
 #pragma once
@@ -11,7 +12,7 @@ typedef struct
 {
   const double *losses; /* one per completed epoch, epoch 1 first */
   int n;
-  gboolean log_scale;   /* losses shrink by orders of magnitude: log shows it */
+  gboolean log_scale;     /* losses shrink by orders of magnitude: log shows it */
   NnbPlotPointer pointer; /* read-out of the epoch under it */
 } NnbLossSeries;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-plot-marks.c — legend, pointer read-out and series colours. */
 #include "nnb-plot-marks.h"
 
@@ -120,7 +121,7 @@ nnb_plot_draw_readout (cairo_t *cr,
                        const char *text,
                        const NnbPlotStyle *style)
 {
-  g_autoptr(PangoLayout) layout = NULL;
+  g_autoptr (PangoLayout) layout = NULL;
   double unit, bx, by, bw, bh;
   int w, h;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-plot-marks.h — what plots draw on top of their data: a legend, the
  * read-out of the value under the pointer, and the colours that tell one
  * series from another. Pure functions on a cairo_t, like the plots. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-plot-norms.c — parameter norms over time, drawn with Cairo. */
 #include "nnb-config.h"
 
@@ -47,7 +48,7 @@ static void
 draw_readout (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_scale,
               const NnbPlotScale *y_scale, const NnbNormSeries *series, const NnbPlotStyle *style)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr (GString) text = g_string_new (NULL);
   double epoch, best = INFINITY, top = INFINITY;
   int point = 0;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-plot-race.c — the device race's plot, drawn with Cairo and Pango. */
 #include "nnb-config.h"
 

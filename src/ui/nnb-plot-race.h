@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-plot-race.h — the device race (nnb-device-race.h) as a plot: time per
  * epoch against the hidden width on log–log axes, one line per device, a
  * legend that names a device that could not run and why, and the
@@ -14,7 +15,7 @@ typedef struct
 {
   const NnbRaceRow *const *rows; /* in the race's order; may be NULL when n_rows is 0 */
   guint n_rows;
-  const char *message;           /* shown while there is no row (NULL: a default) */
+  const char *message; /* shown while there is no row (NULL: a default) */
 } NnbRaceSeries;
 
 void nnb_plot_race_draw (cairo_t *cr,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-plot-style.c — a picture's colours, type and line widths, set on a
  * cairo_t in one way for every plot, the diagram and the handout. */
 #include "nnb-plot-style.h"
@@ -5,7 +6,7 @@
 void
 nnb_plot_style_init_default (NnbPlotStyle *style)
 {
-  *style = (NnbPlotStyle) {
+  *style = (NnbPlotStyle){
     .foreground = { 0.1, 0.1, 0.1, 1.0 },
     .font_family = "Sans",
     .font_size = 14.0,
@@ -20,7 +21,7 @@ PangoLayout *
 nnb_plot_style_make_layout (cairo_t *cr, const NnbPlotStyle *style, const char *text, double size, gboolean bold)
 {
   PangoLayout *layout = pango_cairo_create_layout (cr);
-  g_autoptr(PangoFontDescription) font = pango_font_description_new ();
+  g_autoptr (PangoFontDescription) font = pango_font_description_new ();
 
   pango_font_description_set_family (font, style != NULL && style->font_family != NULL ? style->font_family : "Sans");
   /* absolute: Cairo units, whatever the surface's resolution (a PDF's points) */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-plot-style.h — how every picture is dressed: the colours, type and
  * line widths of a plot or the diagram (NnbPlotStyle), and the few calls
  * that set them on a cairo_t, so that each plot sets them the same way. */

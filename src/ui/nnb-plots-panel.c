@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-plots-panel.c — the plots under the diagram. */
 #include "nnb-config.h"
 
@@ -32,14 +33,14 @@ struct _NnbPlotsPanel
   float *data_x, *data_y;
   int n_data;
   char *model_name;
-  NnbSnapshot *snapshot;  /* the one drawn, or NULL */
+  NnbSnapshot *snapshot; /* the one drawn, or NULL */
   NnbNormHistory *norms;
-  GArray *pinned;         /* PinnedCurve */
+  GArray *pinned; /* PinnedCurve */
   gboolean loss_log_scale;
   NnbPlotPointer data_pointer, loss_pointer, norms_pointer;
   int data_plotted_epoch;
   int loss_plotted_epoch;
-  gint64 described_us;    /* when the plots' accessible labels last changed */
+  gint64 described_us; /* when the plots' accessible labels last changed */
 };
 
 G_DEFINE_FINAL_TYPE (NnbPlotsPanel, nnb_plots_panel, GTK_TYPE_WIDGET)
@@ -74,7 +75,7 @@ data_series (NnbPlotsPanel *self, NnbDataSeries *series, NnbPlotCurve *reference
     {
       const PinnedCurve *curve = &g_array_index (self->pinned, PinnedCurve, i);
 
-      references[i] = (NnbPlotCurve) { curve->label, curve->x, curve->y, curve->n };
+      references[i] = (NnbPlotCurve){ curve->label, curve->x, curve->y, curve->n };
     }
   series->references = references;
   series->n_references = (int) self->pinned->len;
@@ -243,7 +244,7 @@ motion_cb (GtkEventControllerMotion *controller, double x, double y, gpointer us
   GtkWidget *area = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
   NnbPlotPointer *pointer = pointer_for (user_data, area);
 
-  *pointer = (NnbPlotPointer) { TRUE, x, y };
+  *pointer = (NnbPlotPointer){ TRUE, x, y };
   gtk_widget_queue_draw (area);
 }
 
@@ -322,8 +323,7 @@ describe_plots (NnbPlotsPanel *self)
   g_autofree char *norms = NULL;
   gint64 now = g_get_monotonic_time ();
 
-  if (snapshot != NULL && snapshot->state == NNB_TRAINER_RUNNING
-      && now - self->described_us < DESCRIBE_INTERVAL_US)
+  if (snapshot != NULL && snapshot->state == NNB_TRAINER_RUNNING && now - self->described_us < DESCRIBE_INTERVAL_US)
     return;
   self->described_us = now;
 

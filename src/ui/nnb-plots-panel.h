@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-plots-panel.h — the plots under the diagram: the data with the fitted
  * curve (and curves pinned for comparison), the loss, and the parameters'
  * norms over time; each reads out the value under the pointer. It draws

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-presentation.c — presentation mode's look for Cairo pictures. */
 #include "nnb-config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-presentation.h — presentation mode's look for the pictures drawn
  * with Cairo (plots, diagram): what style.css's window.presentation rules
  * do for widgets, for a projector seen from the back of a room. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-recent-menu.c — recently used projects as a menu. */
 #include "nnb-config.h"
 
@@ -22,7 +23,7 @@ static void
 refresh (GMenu *menu, GtkRecentManager *manager)
 {
   GList *items = gtk_recent_manager_get_items (manager);
-  g_autoptr(GPtrArray) projects = g_ptr_array_new ();
+  g_autoptr (GPtrArray) projects = g_ptr_array_new ();
 
   for (GList *l = items; l != NULL; l = l->next)
     if (is_project (l->data))
@@ -33,7 +34,7 @@ refresh (GMenu *menu, GtkRecentManager *manager)
   for (guint i = 0; i < projects->len && i < NNB_RECENT_MENU_MAX_ITEMS; i++)
     {
       GtkRecentInfo *info = projects->pdata[i];
-      g_autoptr(GMenuItem) item = g_menu_item_new (gtk_recent_info_get_display_name (info), NULL);
+      g_autoptr (GMenuItem) item = g_menu_item_new (gtk_recent_info_get_display_name (info), NULL);
 
       g_menu_item_set_action_and_target (item, "win.open-recent", "s", gtk_recent_info_get_uri (info));
       g_menu_append_item (menu, item);

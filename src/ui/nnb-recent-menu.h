@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-recent-menu.h — the "Open Recent" submenu: the projects opened or
  * saved lately (GTK's recent files), kept up to date. Items activate
  * win.open-recent with the file's URI. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-save-flow.c — Save, Save As and the unsaved-changes question. */
 #include "nnb-config.h"
 
@@ -40,7 +41,8 @@ write_thread (GTask *write, gpointer source, gpointer task_data, GCancellable *c
 
       g_task_return_new_error (write, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                                _("Could not save “%s”: NN Blocks saves to folders on this computer. "
-                                 "Choose another place."), name);
+                                  "Choose another place."),
+                               name);
       return;
     }
   if (!nnb_file_write (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), 0666, &error))
@@ -52,7 +54,7 @@ write_thread (GTask *write, gpointer source, gpointer task_data, GCancellable *c
 static void
 written_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   NnbDocument *document = g_task_get_task_data (task);
   GError *error = NULL;
 
@@ -76,7 +78,7 @@ static void
 write_to (GTask *task, GFile *file)
 {
   NnbDocument *document = g_task_get_task_data (task);
-  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr (GBytes) bytes = NULL;
   GError *error = NULL;
 
   bytes = nnb_document_serialize (document, &error);
@@ -87,7 +89,7 @@ write_to (GTask *task, GFile *file)
       return;
     }
   {
-    g_autoptr(GTask) write = g_task_new (file, g_task_get_cancellable (task), written_cb, task);
+    g_autoptr (GTask) write = g_task_new (file, g_task_get_cancellable (task), written_cb, task);
 
     g_task_set_source_tag (write, write_to);
     g_task_set_task_data (write, g_steal_pointer (&bytes), (GDestroyNotify) g_bytes_unref);
@@ -99,11 +101,10 @@ static void
 chooser_response_cb (GtkNativeDialog *dialog, int response, gpointer user_data)
 {
   GTask *task = user_data;
-  g_autoptr(GFile) chosen = NULL;
-  g_autoptr(GFile) file = NULL;
+  g_autoptr (GFile) chosen = NULL;
+  g_autoptr (GFile) file = NULL;
 
-  if (response != GTK_RESPONSE_ACCEPT
-      || (chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) == NULL)
+  if (response != GTK_RESPONSE_ACCEPT || (chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Not saved"));
       g_object_unref (task);
@@ -120,7 +121,7 @@ chooser_response_cb (GtkNativeDialog *dialog, int response, gpointer user_data)
     else
       {
         g_autofree char *with_suffix = g_strconcat (name, ".nnb", NULL);
-        g_autoptr(GFile) parent = g_file_get_parent (chosen);
+        g_autoptr (GFile) parent = g_file_get_parent (chosen);
 
         file = g_file_get_child (parent, with_suffix);
       }
@@ -139,7 +140,7 @@ nnb_save_flow_save_async (GtkWindow *parent,
 {
   GTask *task;
   GtkFileChooserNative *dialog;
-  g_autoptr(GtkFileFilter) projects = NULL;
+  g_autoptr (GtkFileFilter) projects = NULL;
   g_autofree char *suggested = NULL;
 
   g_return_if_fail (NNB_IS_DOCUMENT (document));
@@ -178,7 +179,7 @@ nnb_save_flow_save_finish (GAsyncResult *result, GError **error)
 static void
 close_response_cb (AdwMessageDialog *dialog, const char *response, gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   NnbCloseAnswer answer = NNB_CLOSE_CANCEL;
 
   /* one answer: closing the dialog after it would report "cancel" again */
@@ -209,7 +210,7 @@ nnb_save_flow_ask_before_close_async (GtkWindow *parent,
   heading = g_strdup_printf (_("Save Changes to “%s”?"), nnb_document_get_name (document));
   dialog = adw_message_dialog_new (parent, heading,
                                    _("The model, its settings and its trained weights are lost "
-                                     "if you close without saving."));
+                                      "if you close without saving."));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "discard", _("_Discard"),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-save-flow.h — saving a document the way a GNOME app does: to its
  * file, or through a file chooser when it has none yet (or for Save As);
  * atomically, in the background; remembered in the recent files. And the

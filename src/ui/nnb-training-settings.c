@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-training-settings.c — the training settings, edited in place. */
 #include "nnb-config.h"
 
@@ -9,8 +10,11 @@
 /* The init methods offered, in the dropdowns' order. A project may use
  * another (e.g. normal_): it is added to the list when shown. */
 static const NnbInitMethod weight_inits[] = {
-  NNB_INIT_DEFAULT, NNB_INIT_XAVIER_UNIFORM, NNB_INIT_XAVIER_NORMAL,
-  NNB_INIT_KAIMING_UNIFORM, NNB_INIT_KAIMING_NORMAL,
+  NNB_INIT_DEFAULT,
+  NNB_INIT_XAVIER_UNIFORM,
+  NNB_INIT_XAVIER_NORMAL,
+  NNB_INIT_KAIMING_UNIFORM,
+  NNB_INIT_KAIMING_NORMAL,
 };
 static const NnbInitMethod bias_inits[] = { NNB_INIT_DEFAULT, NNB_INIT_ZEROS };
 
@@ -37,7 +41,7 @@ struct _NnbTrainingSettings
   GPtrArray *device_buttons; /* GtkCheckButton* */
   GArray *weight_methods;    /* NnbInitMethod per weight dropdown item */
   GArray *bias_methods;
-  gboolean filling;          /* widgets being set from the project */
+  gboolean filling; /* widgets being set from the project */
 };
 
 G_DEFINE_FINAL_TYPE (NnbTrainingSettings, nnb_training_settings, GTK_TYPE_WIDGET)
@@ -134,9 +138,7 @@ nnb_training_settings_set_project (NnbTrainingSettings *self, NnbProject *projec
 static gboolean
 run_differs (const NnbTrainingOptions *a, const NnbTrainingOptions *b)
 {
-  return a->epochs != b->epochs || a->batch_size != b->batch_size || a->until_loss != b->until_loss
-         || a->loss != b->loss || a->optimizer.kind != b->optimizer.kind
-         || a->optimizer.momentum != b->optimizer.momentum || !nnb_device_equal (a->device, b->device);
+  return a->epochs != b->epochs || a->batch_size != b->batch_size || a->until_loss != b->until_loss || a->loss != b->loss || a->optimizer.kind != b->optimizer.kind || a->optimizer.momentum != b->optimizer.momentum || !nnb_device_equal (a->device, b->device);
 }
 
 /* Writes the widgets into the project and says what kind of change it was. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-training-settings.h — the training settings popover's contents:
  * learning rate, epochs, optimizer (SGD with momentum, Adam), loss, batch
  * size, stop below a loss, seed, init, and the device with its threads.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-window-actions.c — the main window's win.* actions: open, save,
  * train, pause, step, reset, the plots' and the code's, undo and redo.
  * Menus, buttons, shortcuts and tests all go through them. The exports are
@@ -22,7 +23,7 @@ open_response_cb (GtkNativeDialog *dialog, int response, gpointer user_data)
 
   if (response == GTK_RESPONSE_ACCEPT)
     {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
 
       if (file != NULL)
         nnb_window_open (self, file);
@@ -36,8 +37,8 @@ open_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   NnbWindow *self = user_data;
   GtkFileChooserNative *dialog;
-  g_autoptr(GtkFileFilter) projects = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all_files = gtk_file_filter_new ();
+  g_autoptr (GtkFileFilter) projects = gtk_file_filter_new ();
+  g_autoptr (GtkFileFilter) all_files = gtk_file_filter_new ();
 
   g_assert (NNB_IS_WINDOW (self));
 
@@ -60,7 +61,7 @@ open_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 static void
 open_recent_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
+  g_autoptr (GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
 
   nnb_window_open (user_data, file);
 }
@@ -74,7 +75,7 @@ open_recent_action (GSimpleAction *action, GVariant *parameter, gpointer user_da
 static NnbTrainer *
 trainer_for_command (NnbWindow *self)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   NnbTrainer *trainer = nnb_document_get_trainer (self->document);
 
   if (trainer != NULL)
@@ -136,7 +137,7 @@ static void
 reset_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   NnbWindow *self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_assert (NNB_IS_WINDOW (self));
 
@@ -156,8 +157,8 @@ reset_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 static void
 saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(NnbWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (NnbWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
 
   if (!nnb_save_flow_save_finish (result, &error))
     {
@@ -313,8 +314,8 @@ static const GActionEntry win_actions[] = {
 void
 _nnb_window_actions_init (NnbWindow *self)
 {
-  g_autoptr(GPropertyAction) toggle_lesson = NULL;
-  g_autoptr(GPropertyAction) presentation = NULL;
+  g_autoptr (GPropertyAction) toggle_lesson = NULL;
+  g_autoptr (GPropertyAction) presentation = NULL;
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
   toggle_lesson = g_property_action_new ("toggle-lesson", self->flap, "reveal-flap");

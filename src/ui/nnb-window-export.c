@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-window-export.c — the main window's win.export-* actions: the
  * weights, the PyTorch code, ONNX, pictures of the plots and the diagram,
  * and the handout of the lesson step on screen. Pictures are drawn by the
@@ -61,7 +62,7 @@ draw_diagram_to (cairo_t *cr, int width, int height, const NnbPlotStyle *style, 
 gboolean
 nnb_window_export_handout (NnbWindow *self, const char *path, GError **error)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *date = g_date_time_format (now, "%x");
   g_autofree char *step_markup = NULL;
   NnbLesson *lesson;
@@ -145,9 +146,9 @@ export_response_cb (GtkNativeDialog *dialog, int response, gpointer user_data)
 
   if (response == GTK_RESPONSE_ACCEPT && self->document != NULL && !_nnb_window_is_running (self))
     {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
 
       if (path != NULL && !export_to (self, kind, path, &error))
         _nnb_window_toast (self, error->message);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-window-private.h — what the main window's files share: the instance
  * struct and the helpers one file defines and the others call.
  *   nnb-window.c           the type, its template, documents, the lesson
@@ -63,15 +64,15 @@ struct _NnbWindow
   /* State */
   gboolean presentation_mode;
   gboolean train_on_open;
-  gboolean close_confirmed;       /* the student chose to discard unsaved changes */
-  gboolean close_after_save;      /* closing waits for a save */
-  gboolean run_asked;             /* Train was pressed and the run has not ended */
+  gboolean close_confirmed;  /* the student chose to discard unsaved changes */
+  gboolean close_after_save; /* closing waits for a save */
+  gboolean run_asked;        /* Train was pressed and the run has not ended */
 
   /* The hand-off from the trainer (nnb-window-training.c) */
   guint tick_id;
   gint64 settle_until_us;
   NnbTrainerState shown_state;
-  gint64 text_updated_us;         /* when the labels last followed a snapshot */
+  gint64 text_updated_us; /* when the labels last followed a snapshot */
 };
 
 /* nnb-window.c */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-window-training.c — what the main window shows of training: the
  * hand-off from the trainer, the actions and buttons a run enables, the
  * subtitle with the epoch and the loss, and edits of the training settings.
@@ -43,7 +44,7 @@ settings_changed_cb (NnbWindow *self, guint change)
 
   if (change & NNB_SETTINGS_CHANGED_RECIPE)
     {
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
 
       if (self->snapshot == NULL || self->snapshot->epoch == 0)
         {
@@ -102,7 +103,11 @@ _nnb_window_update_actions (NnbWindow *self)
   gboolean has_document = self->document != NULL;
   gboolean running = _nnb_window_is_running (self);
   static const char *const still_actions[] = {
-    "save", "export-weights", "export-code", "export-onnx", "step",
+    "save",
+    "export-weights",
+    "export-code",
+    "export-onnx",
+    "step",
   };
 
   set_action_enabled (self, "train", has_document && !running);
@@ -222,8 +227,7 @@ take_snapshot (NnbWindow *self, NnbSnapshot *snapshot)
   /* Numbers in labels change the layout of the whole window; a few times a
    * second is as fast as anyone reads them, and keeps each frame cheap.
    * A change of state always shows at once. */
-  if (snapshot == NULL || snapshot->state != previous
-      || g_get_monotonic_time () - self->text_updated_us > TEXT_INTERVAL_US)
+  if (snapshot == NULL || snapshot->state != previous || g_get_monotonic_time () - self->text_updated_us > TEXT_INTERVAL_US)
     {
       self->text_updated_us = g_get_monotonic_time ();
       nnb_parameter_view_update (self->parameter_view, snapshot);
@@ -231,14 +235,12 @@ take_snapshot (NnbWindow *self, NnbSnapshot *snapshot)
       _nnb_window_update_status (self);
     }
 
-  if (snapshot != NULL && snapshot->state != NNB_TRAINER_RUNNING
-      && snapshot->state != NNB_TRAINER_IDLE && snapshot->state != NNB_TRAINER_PAUSED)
+  if (snapshot != NULL && snapshot->state != NNB_TRAINER_RUNNING && snapshot->state != NNB_TRAINER_IDLE && snapshot->state != NNB_TRAINER_PAUSED)
     self->run_asked = FALSE; /* the run ended by itself */
 
   if (snapshot != NULL && snapshot->state != previous)
     {
-      if ((snapshot->state == NNB_TRAINER_DIVERGED || snapshot->state == NNB_TRAINER_FAILED)
-          && snapshot->message != NULL)
+      if ((snapshot->state == NNB_TRAINER_DIVERGED || snapshot->state == NNB_TRAINER_FAILED) && snapshot->message != NULL)
         _nnb_window_toast (self, snapshot->message);
       else if (snapshot->state == NNB_TRAINER_CONVERGED)
         {
@@ -279,9 +281,7 @@ tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
   else
     take_snapshot (self, snapshot);
 
-  if (!self->run_asked && self->snapshot->state != NNB_TRAINER_RUNNING
-      && nnb_trainer_get_state (trainer) != NNB_TRAINER_RUNNING
-      && g_get_monotonic_time () > self->settle_until_us)
+  if (!self->run_asked && self->snapshot->state != NNB_TRAINER_RUNNING && nnb_trainer_get_state (trainer) != NNB_TRAINER_RUNNING && g_get_monotonic_time () > self->settle_until_us)
     {
       /* Idle: let the frame clock rest until the next command. */
       _nnb_window_update_actions (self);

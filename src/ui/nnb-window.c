@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-window.c — the main window: the type and its template (the layout is
  * in data/ui/nnb-window.ui), the document shown, the lesson pane,
  * presentation mode, the window's size and closing. Its other facets are
@@ -256,9 +257,9 @@ show_open_error (NnbWindow *self, const GError *error)
 static void
 load_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(NnbWindow) self = user_data;
-  g_autoptr(NnbDocument) document = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (NnbWindow) self = user_data;
+  g_autoptr (NnbDocument) document = NULL;
+  g_autoptr (GError) error = NULL;
 
   document = nnb_document_load_finish (result, &error);
 
@@ -374,7 +375,7 @@ save_window_state (NnbWindow *self)
 static void
 close_answer_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(NnbWindow) self = user_data;
+  g_autoptr (NnbWindow) self = user_data;
 
   switch (nnb_save_flow_ask_before_close_finish (result))
     {

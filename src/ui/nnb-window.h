@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-window.h — the main window: the lesson on the left, the block diagram
  * in the middle, parameters and PyTorch code on the right, plots below.
  * Built from the template data/ui/nnb-window.ui. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-csv.c — libFuzzer target: nnb_csv_parse and nnb_dataset_new_from_csv_text
  * (see nnb-fuzz-targets.h; run with scripts/fuzz.sh). */
 #include "nnb-fuzz-targets.h"

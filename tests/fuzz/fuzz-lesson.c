@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-lesson.c — libFuzzer target: nnb_lesson_new_from_data and the projects its steps load
  * (see nnb-fuzz-targets.h; run with scripts/fuzz.sh). */
 #include "nnb-fuzz-targets.h"

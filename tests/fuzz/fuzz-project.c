@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-project.c — libFuzzer target: nnb_project_load_from_data, then save, load again, build and one epoch
  * (see nnb-fuzz-targets.h; run with scripts/fuzz.sh). */
 #include "nnb-fuzz-targets.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-safetensors.c — libFuzzer target: nnb_safetensors_parse, then load_state_dict into a small MLP
  * (see nnb-fuzz-targets.h; run with scripts/fuzz.sh). */
 #include "nnb-fuzz-targets.h"

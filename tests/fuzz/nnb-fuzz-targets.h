@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-fuzz-targets.h — what each fuzz target does with one input, shared by
  * the libFuzzer programs (tests/fuzz/fuzz-*.c) and the regression test that
  * replays every past finding (tests/test-fuzz-regressions.c), so both drive

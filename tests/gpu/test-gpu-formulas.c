@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-gpu-formulas.c — the CUDA kernels' arithmetic, run on the host next
  * to the CPU backend: no GPU needed.
  *

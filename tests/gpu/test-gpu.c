@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-gpu.c — the CUDA backend against the CPU: every table operation on
  * random data, one training step of the page's MLP with its skip
  * connection, a SineNet run's loss curve, and PyTorch's device-mismatch
@@ -29,15 +30,15 @@ static char *skip_reason;
 
 #define CUDA0 ((NnbDevice){ NNB_DEVICE_CUDA, 0 })
 
-#define REQUIRE_GPU()               \
-  G_STMT_START                      \
-  {                                 \
-    if (!gpu_available)             \
-      {                             \
-        g_test_skip (skip_reason);  \
-        return;                     \
-      }                             \
-  }                                 \
+#define REQUIRE_GPU()              \
+  G_STMT_START                     \
+  {                                \
+    if (!gpu_available)            \
+      {                            \
+        g_test_skip (skip_reason); \
+        return;                    \
+      }                            \
+  }                                \
   G_STMT_END
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -140,7 +141,8 @@ assert_close_norm (const char *what, const float *got, const float *want, gsize 
     }
   if (max_diff > rel * max_want)
     g_error ("%s: element %" G_GSIZE_FORMAT ": GPU %.9g, CPU %.9g; largest difference %.3g of a largest value %.3g "
-             "(allowed relative %.1g)", what, worst, got[worst], want[worst], max_diff, max_want, rel);
+             "(allowed relative %.1g)",
+             what, worst, got[worst], want[worst], max_diff, max_want, rel);
 }
 
 /* ---- the table, operation by operation -------------------------------- */
@@ -227,7 +229,7 @@ test_bias (void)
     {
       gsize cols = widths[w];
       g_autofree float *bias = random_floats (rand, cols, -1, 1);
-      g_autofree float *y = g_new0 (float, rows * cols);
+      g_autofree float *y = g_new0 (float, rows *cols);
       g_autofree float *dy = random_floats (rand, rows * cols, -1, 1);
       g_autofree float *db = random_floats (rand, cols, -1, 1);
       g_autofree float *got_y = NULL, *got_db = NULL;
@@ -572,8 +574,10 @@ static NnbModel *
 build_sinenet (void)
 {
   NnbModule *modules[] = {
-    linear (1, 64), nnb_activation_new (NNB_MODULE_TANH),
-    linear (64, 64), nnb_activation_new (NNB_MODULE_TANH),
+    linear (1, 64),
+    nnb_activation_new (NNB_MODULE_TANH),
+    linear (64, 64),
+    nnb_activation_new (NNB_MODULE_TANH),
     linear (64, 1),
   };
   NnbModel *model = nnb_model_new_sequential (modules, G_N_ELEMENTS (modules));

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/mutations/run.sh — applies each mutation (tests/mutations/*.patch) to a
 # scratch copy of the tree and checks that some test fails because of it.
 #

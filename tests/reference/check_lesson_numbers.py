@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Holds every number in the Day 2 lesson's text against real PyTorch.
 
     /usr/bin/python3 tests/reference/check_lesson_numbers.py data/lessons/day02.lesson [OUTPUT]

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """What PyTorch 1.13 does in the engine's edge cases (issue 16).
 
 Run with /usr/bin/python3 (torch 1.13); every test that cites this script

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Every number the Day 2 lesson (data/lessons/day02.lesson) quotes, from
 the page's own programs run in real PyTorch 1.13.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Golden numbers for tests/test-optimizer.c, computed by real PyTorch.
 
 The page's MLP(3, 16, 1) (fc1 -> act -> fc2 -> act, + skip, -> head) starts

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Golden bits for the order of draws in model construction and model.apply,
 for tests/test-init.c: the page's MLP (fc1: Linear(3, 16), fc2: Linear(16,
 16), head: Linear(16, 1), act: ReLU) built after torch.manual_seed(seed)

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Golden data sets for tests/test-dataset.c and tests/test-project.c,
 drawn by real PyTorch.
 

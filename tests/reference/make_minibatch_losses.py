@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Golden per-epoch losses of shuffled mini-batch training, from real PyTorch.
 
 data/examples/mlp-residual.nnb (the page's MLP, 1024 points, batch_size 32,

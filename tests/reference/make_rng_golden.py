@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Golden random numbers for tests/test-rng.c and tests/test-init.c.
 
 Real PyTorch 1.13 draws them: torch.manual_seed(seed), then one call

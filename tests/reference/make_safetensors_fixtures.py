@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Writes the safetensors fixtures in tests/data from real PyTorch models.
 
     /usr/bin/python3 tests/reference/make_safetensors_fixtures.py [OUTDIR]

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Golden bits for tests/test-step-golden.c, computed by real PyTorch.
 
 Two things whose last bits every tolerance-based test forgives:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The PyTorch NN Blocks reproduces, chosen before torch loads: import this
 module before `import torch` (and before numpy, which loads OpenBLAS too).
 

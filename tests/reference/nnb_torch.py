@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Replays a .nnb project in real PyTorch, as the page's code would, and
 prints the parameters as JSON: an independent reference for NN Blocks.
 

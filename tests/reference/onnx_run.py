@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Checks an ONNX file exported by NN Blocks and evaluates it.
 
     onnx_run.py MODEL.onnx [INPUT.json]

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Runs PyTorch code exported by NN Blocks and reports what it computes.
 
     torch_forward.py EXPORTED.py INPUT.json [CLASS]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 # check-potfiles.py — po/POTFILES.in lists every file with translatable
 # text, and only files that exist. A string in a file that POTFILES.in
 # misses never reaches nnblocks.pot, so no translator ever sees it and it

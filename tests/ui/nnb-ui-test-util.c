@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-ui-test-util.c — helpers shared by the UI tests; see the header. */
 #include "nnb-config.h"
 
@@ -89,8 +90,8 @@ window_added_cb (GtkApplication *app, GtkWindow *window, Run *run)
 void
 nnb_ui_test_run_app (const char *const *argv, NnbUiTestCheck check, gpointer data)
 {
-  g_autoptr(NnbApplication) app = nnb_application_new ();
-  g_auto(GStrv) args = g_strdupv ((char **) argv);
+  g_autoptr (NnbApplication) app = nnb_application_new ();
+  g_auto (GStrv) args = g_strdupv ((char **) argv);
   Run run = { app, check, data, NULL, FALSE };
   int status;
 
@@ -134,8 +135,7 @@ nnb_ui_test_find_toplevel (GType type, gboolean visible_only)
 
       /* GTK keeps its own reference to every toplevel */
       g_object_unref (window);
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type)
-          && (!visible_only || gtk_widget_get_visible (GTK_WIDGET (window))))
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && (!visible_only || gtk_widget_get_visible (GTK_WIDGET (window))))
         return window;
     }
 

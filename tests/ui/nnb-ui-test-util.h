@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-ui-test-util.h — helpers shared by the UI tests (tests/ui), as
  * tests/nnb-test-util.h serves the engine's: the main loop run until
  * something holds, the application run with a command line and checked

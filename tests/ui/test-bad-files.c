@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-bad-files.c — the window opens files a student should never meet
  * and says what is wrong within a second, staying responsive: JSON nested
  * 80,000 levels deep (json-glib's recursive parser would crash on it), a
@@ -24,7 +25,7 @@ typedef struct
 {
   const char *expected; /* a piece of the message */
   char *path;
-  char *original;       /* the file's bytes before it was opened */
+  char *original; /* the file's bytes before it was opened */
 } BadFile;
 
 static gboolean
@@ -101,7 +102,7 @@ static void
 test_deeply_nested_json_says_so (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("nnb-bad-files-XXXXXX", NULL);
-  g_autoptr(GString) json = g_string_new ("{\"format\": \"nnblocks\", \"version\": 1, \"x\": ");
+  g_autoptr (GString) json = g_string_new ("{\"format\": \"nnblocks\", \"version\": 1, \"x\": ");
   BadFile bad = { "nested too deeply", g_build_filename (dir, "deep.nnb", NULL), NULL };
 
   for (int i = 0; i < 80000; i++)
@@ -123,7 +124,7 @@ test_name_of_50_kb_is_quoted_short (void)
   g_autofree char *text = example_text ("sinenet.nnb");
   g_autofree char *name = g_strnfill (50000, 'n');
   g_autofree char *quoted = g_strdup_printf ("\"%s\"", name);
-  g_autoptr(GString) json = g_string_new (text);
+  g_autoptr (GString) json = g_string_new (text);
   BadFile bad = { "at most 64 characters", g_build_filename (dir, "long-name.nnb", NULL), NULL };
 
   g_assert_cmpint (g_string_replace (json, "\"net\"", quoted, 0), >=, 1);
@@ -140,7 +141,7 @@ test_fifo_as_csv_is_refused_at_once (void)
   g_autofree char *dir = g_dir_make_tmp ("nnb-bad-files-XXXXXX", NULL);
   g_autofree char *fifo = g_build_filename (dir, "points.csv", NULL);
   g_autofree char *text = example_text ("regression.nnb");
-  g_autoptr(GRegex) data = g_regex_new ("\"data\": *\\{[^}]*\\}", 0, 0, NULL);
+  g_autoptr (GRegex) data = g_regex_new ("\"data\": *\\{[^}]*\\}", 0, 0, NULL);
   g_autofree char *json = g_regex_replace_literal (data, text, -1, 0,
                                                    "\"data\": {\"kind\": \"csv\", \"path\": \"points.csv\"}", 0, NULL);
   BadFile bad = { "is not a regular file (a pipe)", g_build_filename (dir, "fifo.nnb", NULL), NULL };
@@ -173,14 +174,15 @@ test_layer_too_big_for_memory_says_so (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("nnb-bad-files-XXXXXX", NULL);
   g_autofree char *text = example_text ("regression.nnb");
-  g_autoptr(GString) json = g_string_new (text);
+  g_autoptr (GString) json = g_string_new (text);
   /* the description is markup: its apostrophe is &apos; */
   BadFile bad = { "DefaultCPUAllocator: can&apos;t allocate memory: you tried to allocate 600000000 bytes.",
                   g_build_filename (dir, "huge.nnb", NULL), NULL };
   struct rlimit old, limit;
 
   g_assert_cmpint (g_string_replace (json, "\"in_features\": 1, \"out_features\": 1",
-                                     "\"in_features\": 150000, \"out_features\": 1000", 1), ==, 1);
+                                     "\"in_features\": 150000, \"out_features\": 1000", 1),
+                   ==, 1);
   g_assert_true (g_file_set_contents (bad.path, json->str, json->len, NULL));
   g_assert_cmpint (getrlimit (RLIMIT_AS, &old), ==, 0);
   limit = old;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-device-race-dialog.c — the Device Race window: Start races a small
  * model on every device and the rows reach the plot while it runs, Stop
  * ends a long race early, the window's Start and Stop follow the race, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-editor.c — the diagram editor in the real window: the page's
  * residual MLP built twice on an emptied canvas, once through the editor's
  * actions and once with pointer events (blocks dragged from the palette,
@@ -37,8 +38,7 @@ static void maybe_save_screenshot (NnbWindow *window);
 static gboolean
 is_ready (gpointer window)
 {
-  return gtk_widget_get_mapped (window) && nnb_window_get_document (window) != NULL
-         && gtk_widget_get_mapped (nnb_ui_test_window_child (window, "diagram_view"));
+  return gtk_widget_get_mapped (window) && nnb_window_get_document (window) != NULL && gtk_widget_get_mapped (nnb_ui_test_window_child (window, "diagram_view"));
 }
 
 static gboolean
@@ -344,9 +344,7 @@ load_xtest (void)
 
   if (module == NULL)
     module = g_module_open ("libXtst.so.6", G_MODULE_BIND_LAZY);
-  return module != NULL && g_module_symbol (module, "XTestFakeMotionEvent", (gpointer *) &fake_motion)
-         && g_module_symbol (module, "XTestFakeButtonEvent", (gpointer *) &fake_button)
-         && g_module_symbol (module, "XTestFakeKeyEvent", (gpointer *) &fake_key);
+  return module != NULL && g_module_symbol (module, "XTestFakeMotionEvent", (gpointer *) &fake_motion) && g_module_symbol (module, "XTestFakeButtonEvent", (gpointer *) &fake_button) && g_module_symbol (module, "XTestFakeKeyEvent", (gpointer *) &fake_key);
 }
 
 /* A point of widget on the X screen. */
@@ -617,8 +615,7 @@ check_keyboard (NnbWindow *window)
     GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
     g_assert_nonnull (focus);
     g_assert_nonnull (gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER));
-    g_assert_true (gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER) != NULL
-                   && gtk_widget_get_parent (gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER)) == GTK_WIDGET (view));
+    g_assert_true (gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER) != NULL && gtk_widget_get_parent (gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER)) == GTK_WIDGET (view));
   }
   type_key (GTK_WIDGET (view), XK_Escape, FALSE, FALSE);
   nnb_ui_test_settle (200);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-handout.c — a lesson step's screen as a handout: one A4 page in a
  * PDF, or a PNG of A4 at 150 dpi, with the step's title and text, the
  * diagram and both plots; written by the pure draw function and by the
@@ -48,7 +49,7 @@ draw_loss_picture (cairo_t *cr, int width, int height, const NnbPlotStyle *style
 static NnbHandoutContent
 sample_content (Pictures *pictures)
 {
-  return (NnbHandoutContent) {
+  return (NnbHandoutContent){
     .lesson_title = "Day 2 — Building models with nn.Module",
     .step_title = "SineNet against a straight line",
     .step_text = "SineNet(64) has 4353 parameters. Trained with SGD at lr 0.01 for 5000 epochs "
@@ -130,7 +131,7 @@ check_pdf_page (const char *path)
 static void
 test_handout_png_is_a4_at_150_dpi (void)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("nnb-test-handout-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "step.png", NULL);
   Pictures pictures = { 0 };
@@ -154,7 +155,7 @@ test_handout_png_is_a4_at_150_dpi (void)
 static void
 test_handout_pdf_is_one_a4_page (void)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("nnb-test-handout-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "step.PDF", NULL);
   Pictures pictures = { 0 };
@@ -173,7 +174,7 @@ test_handout_pdf_is_one_a4_page (void)
 static void
 test_handout_long_text_leaves_room_for_pictures (void)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr (GString) text = g_string_new (NULL);
   Pictures pictures = { 0 };
   NnbHandoutContent content = sample_content (&pictures);
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 595, 842);
@@ -197,7 +198,7 @@ test_handout_long_text_leaves_room_for_pictures (void)
 static void
 test_handout_unwritable_path_says_so (void)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   Pictures pictures = { 0 };
   NnbHandoutContent content = sample_content (&pictures);
   const char *path = "/nonexistent-folder/handout.pdf";
@@ -216,8 +217,8 @@ test_handout_step_markup_keeps_code_apart (void)
     "<p>x &lt; y &amp; y &gt; z</p>"
     "<code>print(model)</code>"
     "</step></lesson>";
-  g_autoptr(GError) error = NULL;
-  g_autoptr(NnbLesson) lesson = nnb_lesson_new_from_data ("test", xml, -1, NULL, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbLesson) lesson = nnb_lesson_new_from_data ("test", xml, -1, NULL, &error);
   g_autofree char *markup = NULL;
 
   g_assert_no_error (error);
@@ -251,7 +252,7 @@ static void
 check_window_handout (NnbApplication *app, NnbWindow *window, gpointer data)
 {
   const char *dir = data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *pdf = g_build_filename (dir, "sinenet-handout.pdf", NULL);
   g_autofree char *png = g_build_filename (dir, "sinenet-handout.png", NULL);
 
@@ -297,7 +298,7 @@ check_window_handout (NnbApplication *app, NnbWindow *window, gpointer data)
 static void
 test_window_handout_of_sinenet (void)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *example = nnb_ui_test_example_path ("sinenet.nnb");
   g_autofree char *dir = g_dir_make_tmp ("nnb-test-handout-XXXXXX", &error);
   const char *argv[] = { "nnblocks", "--lesson", "day02", example, NULL };

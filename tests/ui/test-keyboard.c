@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-keyboard.c — the whole main window by keyboard alone: with
  * sinenet.nnb and the Day 2 lesson open, Tab walks through every control
  * (and the training settings' popover), each control that takes the focus
@@ -76,7 +77,7 @@ collect_descendants (GtkWidget *widget, GPtrArray *out, int depth)
 static char *
 labelled_by_name (GtkWidget *widget)
 {
-  g_autoptr(GPtrArray) candidates = g_ptr_array_new ();
+  g_autoptr (GPtrArray) candidates = g_ptr_array_new ();
   GList *mnemonic = gtk_widget_list_mnemonic_labels (widget);
   GtkWidget *parent = gtk_widget_get_parent (widget);
 
@@ -240,8 +241,7 @@ reaches_action (GPtrArray *stops, const char *detailed)
 {
   for (guint i = 0; i < stops->len; i++)
     for (GtkWidget *w = stops->pdata[i]; w != NULL; w = gtk_widget_get_parent (w))
-      if (GTK_IS_ACTIONABLE (w)
-          && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), detailed) == 0)
+      if (GTK_IS_ACTIONABLE (w) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), detailed) == 0)
         return TRUE;
 
   return FALSE;
@@ -253,14 +253,14 @@ collect_menu_actions (GMenuModel *menu, GPtrArray *actions)
 {
   for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
     {
-      g_autoptr(GMenuLinkIter) links = g_menu_model_iterate_item_links (menu, i);
+      g_autoptr (GMenuLinkIter) links = g_menu_model_iterate_item_links (menu, i);
       char *action = NULL;
 
       if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &action))
         g_ptr_array_add (actions, action);
       while (g_menu_link_iter_next (links))
         {
-          g_autoptr(GMenuModel) link = g_menu_link_iter_get_value (links);
+          g_autoptr (GMenuModel) link = g_menu_link_iter_get_value (links);
 
           collect_menu_actions (link, actions);
         }
@@ -283,8 +283,7 @@ check_names (GPtrArray *stops, int *n_failed)
           g_test_message ("FAIL: %s takes the focus but has no accessible name", describe (focus));
           (*n_failed)++;
         }
-      else if (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (control)) == GTK_ACCESSIBLE_ROLE_GENERIC
-               && gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (focus)) == GTK_ACCESSIBLE_ROLE_GENERIC)
+      else if (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (control)) == GTK_ACCESSIBLE_ROLE_GENERIC && gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (focus)) == GTK_ACCESSIBLE_ROLE_GENERIC)
         {
           g_test_message ("FAIL: %s takes the focus but says nothing of what it is (role generic)",
                           describe (focus));
@@ -297,16 +296,27 @@ static void
 check_window (NnbApplication *app, NnbWindow *main_window, gpointer data)
 {
   GtkWidget *window = GTK_WIDGET (main_window);
-  g_autoptr(GPtrArray) stops = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) popover_stops = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) stops = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) popover_stops = g_ptr_array_new_with_free_func (g_object_unref);
   GtkWidget *settings_button;
   GtkWidget *menu_button;
-  g_autoptr(GPtrArray) menu_actions = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) menu_actions = g_ptr_array_new_with_free_func (g_free);
   GtkWidget *popover;
   int n_failed = 0;
   static const char *const primary[] = {
-    "train", "pause", "step", "reset", "save", "open", "export-code", "export-weights",
-    "export-onnx", "export-diagram", "export-data-plot", "export-loss-plot", "export-handout",
+    "train",
+    "pause",
+    "step",
+    "reset",
+    "save",
+    "open",
+    "export-code",
+    "export-weights",
+    "export-onnx",
+    "export-diagram",
+    "export-data-plot",
+    "export-loss-plot",
+    "export-handout",
     "presentation",
   };
 
@@ -322,7 +332,7 @@ check_window (NnbApplication *app, NnbWindow *main_window, gpointer data)
   /* Presentation mode: the editing chrome is out of the way (not even
    * reachable by Tab), what the class needs still is, with names. */
   {
-    g_autoptr(GPtrArray) presenting = g_ptr_array_new_with_free_func (g_object_unref);
+    g_autoptr (GPtrArray) presenting = g_ptr_array_new_with_free_func (g_object_unref);
     GtkWidget *palette = nnb_ui_test_window_child (main_window, "block_palette");
     GtkWidget *settings = nnb_ui_test_window_child (main_window, "settings_button");
 
@@ -372,7 +382,7 @@ check_window (NnbApplication *app, NnbWindow *main_window, gpointer data)
 
   /* The device race opens in a window of its own: walk it too. */
   {
-    g_autoptr(GPtrArray) race_stops = g_ptr_array_new_with_free_func (g_object_unref);
+    g_autoptr (GPtrArray) race_stops = g_ptr_array_new_with_free_func (g_object_unref);
     GtkWindow *race = NULL;
 
     g_action_group_activate_action (G_ACTION_GROUP (window), "device-race", NULL);
@@ -387,10 +397,9 @@ check_window (NnbApplication *app, NnbWindow *main_window, gpointer data)
 
         for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
           {
-            g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+            g_autoptr (GtkWindow) w = g_list_model_get_item (toplevels, i);
 
-            if (GTK_WIDGET (w) != window && gtk_window_get_transient_for (w) == GTK_WINDOW (window)
-                && gtk_widget_get_visible (GTK_WIDGET (w)))
+            if (GTK_WIDGET (w) != window && gtk_window_get_transient_for (w) == GTK_WINDOW (window) && gtk_widget_get_visible (GTK_WIDGET (w)))
               race = w;
           }
       }
@@ -417,7 +426,7 @@ check_window (NnbApplication *app, NnbWindow *main_window, gpointer data)
   for (gsize i = 0; i < G_N_ELEMENTS (primary); i++)
     {
       g_autofree char *detailed = g_strconcat ("win.", primary[i], NULL);
-      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), detailed);
+      g_auto (GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), detailed);
       gboolean by_button = reaches_action (stops, detailed);
       gboolean in_menu = g_ptr_array_find_with_equal_func (menu_actions, detailed, g_str_equal, NULL);
 
@@ -433,7 +442,6 @@ check_window (NnbApplication *app, NnbWindow *main_window, gpointer data)
   g_assert_true (reaches_action (stops, "win.step"));
   g_assert_true (reaches_action (stops, "win.open"));
   g_assert_true (reaches_action (stops, "win.presentation"));
-
 }
 
 static void

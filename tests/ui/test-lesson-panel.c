@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-lesson-panel.c — the Day 2 lesson in the app, as a student walks
  * it: on every step "Show me", then "Check", until every check has passed;
  * what Show me printed is the page's real output; Check before Show me

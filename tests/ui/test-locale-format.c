@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-locale-format.c — numbers for people follow their locale, numbers
  * that quote PyTorch do not: in German the status line says 0,031 and
  * 4.353 parameters, while printf (the code view, printouts, files) still
@@ -14,7 +15,7 @@ test_german_numbers_for_people (void)
   g_autofree char *loss = nnb_locale_strdup_printf ("%.3f", 0.031);
   g_autofree char *count = nnb_locale_format_count (4353);
   g_autofree char *status = nnb_locale_strdup_printf ("epoch %'d, loss %.4g", 12000, 0.03305);
-  g_autoptr(GString) text = g_string_new ("fc1.weight");
+  g_autoptr (GString) text = g_string_new ("fc1.weight");
 
   g_assert_cmpstr (loss, ==, "0,031");
   g_assert_cmpstr (count, ==, "4.353");

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-plots.c — the pure draw functions draw into files as they do on
  * screen: the data plot, the loss plot (linear and log) and the diagram
  * render into an image surface and an SVG surface without error, and put
@@ -117,8 +118,8 @@ data_plot_frame (const NnbDataSeries *series, const NnbPlotStyle *style, cairo_r
   cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
   cairo_t *cr = cairo_create (image);
 
-  *x_scale = (NnbPlotScale) { INFINITY, -INFINITY, FALSE };
-  *y_scale = (NnbPlotScale) { INFINITY, -INFINITY, FALSE };
+  *x_scale = (NnbPlotScale){ INFINITY, -INFINITY, FALSE };
+  *y_scale = (NnbPlotScale){ INFINITY, -INFINITY, FALSE };
   for (int i = 0; i < series->n_data; i++)
     {
       x_scale->min = MIN (x_scale->min, series->data_x[i]);
@@ -238,9 +239,9 @@ static void
 test_data_plot_draws_sinenet_points_and_curve (void)
 {
   g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "..", "data", "examples", "sinenet.nnb", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(NnbProject) project = nnb_project_load (path, &error);
-  g_autoptr(NnbDataset) data = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = nnb_project_load (path, &error);
+  g_autoptr (NnbDataset) data = NULL;
   float grid_x[120], grid_y[120];
   NnbDataSeries series = { 0 };
   NnbPlotStyle style;
@@ -278,8 +279,7 @@ test_data_plot_draws_sinenet_points_and_curve (void)
       double px = nnb_plot_scale_map (&x_scale, series.data_x[i], area.x, area.x + area.width);
       double py = nnb_plot_scale_map (&y_scale, series.data_y[i], area.y + area.height, area.y);
 
-      if (distance_to_curve (&area, &x_scale, &y_scale, grid_x, grid_y, 120, px, py) < 6
-          || (pixel_at (frame, px, py) & 0xff) < 200)
+      if (distance_to_curve (&area, &x_scale, &y_scale, grid_x, grid_y, 120, px, py) < 6 || (pixel_at (frame, px, py) & 0xff) < 200)
         continue;
       clear++;
       if (is_point_over (pixel_at (plot, px, py), pixel_at (frame, px, py)))
@@ -403,11 +403,11 @@ test_data_plot_compares_curves_and_reads_out (void)
   draw_both (draw_data, &series);
 
   /* the pointer in the middle of the plot reads out the nearest point */
-  series.pointer = (NnbPlotPointer) { TRUE, W / 2.0, H / 2.0 };
+  series.pointer = (NnbPlotPointer){ TRUE, W / 2.0, H / 2.0 };
   pointed = ink_of (draw_data, &series);
   g_assert_cmpint (pointed, >, compared + 200);
   /* in a corner far from everything: nothing to read */
-  series.pointer = (NnbPlotPointer) { TRUE, 1, 1 };
+  series.pointer = (NnbPlotPointer){ TRUE, 1, 1 };
   far = ink_of (draw_data, &series);
   g_assert_cmpint (far, ==, compared);
 }
@@ -422,7 +422,7 @@ test_loss_plot_reads_out_epoch (void)
   for (int i = 0; i < 200; i++)
     losses[i] = exp (-i / 30.0);
   plain = ink_of (draw_loss, &series);
-  series.pointer = (NnbPlotPointer) { TRUE, W / 2.0, H / 2.0 };
+  series.pointer = (NnbPlotPointer){ TRUE, W / 2.0, H / 2.0 };
   g_assert_cmpint (ink_of (draw_loss, &series), >, plain + 200);
   /* a NaN epoch (divergence) is read out too, without a height */
   losses[100] = NAN;
@@ -460,7 +460,7 @@ fake_snapshot (int epoch, double scale)
 static void
 test_norm_history_thins_long_runs (void)
 {
-  g_autoptr(NnbNormHistory) history = nnb_norm_history_new ();
+  g_autoptr (NnbNormHistory) history = nnb_norm_history_new ();
   NnbNormSeries series = { 0 };
 
   for (int epoch = 1; epoch <= 5000; epoch++)
@@ -488,7 +488,7 @@ test_norm_history_thins_long_runs (void)
   draw_both (draw_norms, &series);
   series.gradients = TRUE;
   series.norms = (const double *) history->grad_norms->data;
-  series.pointer = (NnbPlotPointer) { TRUE, W / 2.0, H / 2.0 };
+  series.pointer = (NnbPlotPointer){ TRUE, W / 2.0, H / 2.0 };
   draw_both (draw_norms, &series);
 
   /* a new run (Reset: epochs start again) starts a new history */
@@ -506,8 +506,8 @@ test_diagram_draws_mlp (void)
 {
   g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "..", "data", "examples",
                                                  "mlp-residual.nnb", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(NnbProject) project = nnb_project_load (path, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = nnb_project_load (path, &error);
   g_autofree char *text = NULL;
 
   g_assert_no_error (error);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-presentation.c — presentation mode's look for the plots: heavier
  * lines and bigger points, text and axes pure black (or white on dark),
  * so that the same data plot puts clearly more ink on the page. */
@@ -82,8 +83,7 @@ data_ink (const NnbPlotStyle *style)
   stride = cairo_image_surface_get_stride (plot);
   for (int r = 0; r < H; r++)
     for (int c = 0; c < W; c++)
-      if ((*(const guint32 *) (plot_data + r * stride + c * 4) & 0xffffff)
-          != (*(const guint32 *) (frame_data + r * stride + c * 4) & 0xffffff))
+      if ((*(const guint32 *) (plot_data + r * stride + c * 4) & 0xffffff) != (*(const guint32 *) (frame_data + r * stride + c * 4) & 0xffffff))
         inked++;
   cairo_surface_destroy (plot);
   cairo_surface_destroy (frame);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-recovery.c — a crash in the middle of training loses nothing.
  *
  * `nnblocks --train sinenet.nnb` runs as a child process with its own
@@ -26,7 +27,7 @@
 #define WAIT_S 20
 
 static char *temp_dir;
-static char *state_dir;   /* XDG_STATE_HOME of the child and of this process */
+static char *state_dir; /* XDG_STATE_HOME of the child and of this process */
 static char *project_path;
 
 static char *
@@ -40,7 +41,7 @@ static GPtrArray *
 list_sessions (void)
 {
   g_autofree char *base = autosave_dir ();
-  g_autoptr(GDir) dir = g_dir_open (base, 0, NULL);
+  g_autoptr (GDir) dir = g_dir_open (base, 0, NULL);
   GPtrArray *sessions = g_ptr_array_new_with_free_func (g_free);
   const char *name;
 
@@ -54,11 +55,11 @@ list_sessions (void)
 static char *
 find_copy_with_weights (char **text_out)
 {
-  g_autoptr(GPtrArray) sessions = list_sessions ();
+  g_autoptr (GPtrArray) sessions = list_sessions ();
 
   for (guint i = 0; i < sessions->len; i++)
     {
-      g_autoptr(GDir) dir = g_dir_open (sessions->pdata[i], 0, NULL);
+      g_autoptr (GDir) dir = g_dir_open (sessions->pdata[i], 0, NULL);
       const char *name;
 
       while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
@@ -118,8 +119,7 @@ has_autosave (gpointer window)
 {
   NnbAutosave *autosave = g_object_get_data (G_OBJECT (window), "nnb-autosave");
 
-  return autosave != NULL && nnb_autosave_get_path (autosave) != NULL
-         && g_file_test (nnb_autosave_get_path (autosave), G_FILE_TEST_IS_REGULAR);
+  return autosave != NULL && nnb_autosave_get_path (autosave) != NULL && g_file_test (nnb_autosave_get_path (autosave), G_FILE_TEST_IS_REGULAR);
 }
 
 /* A widget under root: a label showing text, or a button labelled text. */
@@ -131,11 +131,9 @@ find_widget (GtkWidget *root, GType type, const char *text)
     {
       GtkWidget *found;
 
-      if (type == GTK_TYPE_LABEL && GTK_IS_LABEL (child)
-          && g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), text) == 0)
+      if (type == GTK_TYPE_LABEL && GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), text) == 0)
         return child;
-      if (type == GTK_TYPE_BUTTON && GTK_IS_BUTTON (child)
-          && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), text) == 0)
+      if (type == GTK_TYPE_BUTTON && GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), text) == 0)
         return child;
       found = find_widget (child, type, text);
       if (found != NULL)
@@ -146,7 +144,7 @@ find_widget (GtkWidget *root, GType type, const char *text)
 
 typedef struct
 {
-  char *crashed_copy;       /* the copy the crash left */
+  char *crashed_copy; /* the copy the crash left */
   GPtrArray *crashed_weights;
   GPtrArray *initial_weights;
 } Run;
@@ -156,7 +154,7 @@ check_recovery (NnbApplication *app, NnbWindow *window, gpointer user_data)
 {
   Run *run = user_data;
   g_autofree char *crashed_session = g_path_get_dirname (run->crashed_copy);
-  g_autoptr(GPtrArray) recovered = NULL;
+  g_autoptr (GPtrArray) recovered = NULL;
   g_autofree char *recovered_path = NULL;
   NnbDocument *document;
   GtkWidget *label, *button;
@@ -205,14 +203,14 @@ test_crash_while_training_is_recovered (void)
 {
   g_autofree char *example = nnb_ui_test_example_path ("sinenet.nnb");
   g_autofree char *text = NULL;
-  g_autoptr(GString) endless = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) child = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(NnbProject) initial = NULL;
-  g_autoptr(NnbDataset) data = NULL;
-  g_autoptr(NnbProject) crashed = NULL;
-  g_autoptr(GPtrArray) sessions = NULL;
+  g_autoptr (GString) endless = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) child = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) initial = NULL;
+  g_autoptr (NnbDataset) data = NULL;
+  g_autoptr (NnbProject) crashed = NULL;
+  g_autoptr (GPtrArray) sessions = NULL;
   g_autofree char *copy_text = NULL;
   const char *gui = g_getenv ("NNB_GUI");
   const char *argv[] = { "nnblocks", NULL };
@@ -247,8 +245,8 @@ test_crash_while_training_is_recovered (void)
       path = find_copy_with_weights (&candidate);
       if (path != NULL)
         {
-          g_autoptr(NnbProject) project = nnb_project_load_from_data (candidate, strlen (candidate), &error);
-          g_autoptr(GPtrArray) weights = NULL;
+          g_autoptr (NnbProject) project = nnb_project_load_from_data (candidate, strlen (candidate), &error);
+          g_autoptr (GPtrArray) weights = NULL;
 
           g_assert_no_error (error);
           weights = parameters_of (project->model);
@@ -355,7 +353,7 @@ test_unreadable_copy_is_kept_and_not_offered_again (void)
 static void
 remove_tree (const char *path)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-save.c — the app's Save never damages the file it replaces: a disk
  * that fills half way leaves the old file byte for byte, with no temporary
  * file beside it and a message that names the project's file; a project
@@ -56,7 +57,7 @@ saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static NnbDocument *
 load (const char *path)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
   Result r = { 0 };
 
   nnb_document_load_async (file, NULL, loaded_cb, &r);
@@ -94,7 +95,7 @@ copy_example (const char *dir, const char *name)
 static guint
 count_files (const char *path)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
   guint n = 0;
 
   while (g_dir_read_name (dir) != NULL)
@@ -111,8 +112,8 @@ test_full_disk_keeps_the_old_file (void)
   g_autofree char *path = copy_example (dir, "sinenet.nnb");
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
-  g_autoptr(NnbDocument) document = load (path);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (NnbDocument) document = load (path);
+  g_autoptr (GError) error = NULL;
   struct rlimit unlimited, limit = { 256, 256 };
   gsize before_length, after_length;
 
@@ -156,8 +157,8 @@ test_save_through_a_symlink_keeps_the_link (void)
   g_autofree char *dir = g_dir_make_tmp ("nnb-save-XXXXXX", NULL);
   g_autofree char *real = copy_example (dir, "regression.nnb");
   g_autofree char *link = g_build_filename (dir, "link.nnb", NULL);
-  g_autoptr(NnbDocument) document = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (NnbDocument) document = NULL;
+  g_autoptr (GError) error = NULL;
   GStatBuf st;
 
   g_assert_cmpint (symlink ("regression.nnb", link), ==, 0);
@@ -207,7 +208,7 @@ test_picture_export_keeps_the_old_picture (void)
     {
       g_autofree char *path = g_build_filename (dir, names[i], NULL);
       g_autofree char *now = NULL;
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
       gboolean ok;
 
       g_assert_true (g_file_set_contents (path, old, -1, NULL));

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-window.c — the application shell, started the way `nnblocks` starts:
  * the window opens titled "NN Blocks" with all its panes, the application's
  * actions and shortcuts exist, `--lesson day02` shows the Day 2 lesson, a
@@ -49,7 +50,7 @@ check_shell (NnbApplication *app, NnbWindow *window, gpointer data)
 {
   static const char *const app_actions[] = { "quit", "about", "shortcuts" };
   static const char *const win_actions[] = { "open", "toggle-lesson", "presentation" };
-  g_auto(GStrv) quit_accels = NULL;
+  g_auto (GStrv) quit_accels = NULL;
   int width, height;
 
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "NN Blocks");
@@ -111,7 +112,7 @@ static void
 test_unknown_lesson_says_so (void)
 {
   const char *argv[] = { "nnblocks", "--lesson", "day99", NULL };
-  g_autoptr(GSettings) settings = settings_new ();
+  g_autoptr (GSettings) settings = settings_new ();
   g_autofree char *last_lesson = NULL;
 
   g_settings_reset (settings, "last-lesson");
@@ -125,7 +126,7 @@ static void
 test_no_lesson_without_option (void)
 {
   const char *argv[] = { "nnblocks", NULL };
-  g_autoptr(GSettings) settings = settings_new ();
+  g_autoptr (GSettings) settings = settings_new ();
 
   g_settings_reset (settings, "last-lesson");
   nnb_ui_test_run_app (argv, check_lesson_status, "No Lesson Open");
@@ -142,7 +143,7 @@ test_last_lesson_opens_again (void)
 {
   const char *with_lesson[] = { "nnblocks", "--lesson", "day02", NULL };
   const char *without[] = { "nnblocks", NULL };
-  g_autoptr(GSettings) settings = settings_new ();
+  g_autoptr (GSettings) settings = settings_new ();
   g_autofree char *last_lesson = NULL;
 
   g_settings_reset (settings, "last-lesson");
@@ -183,7 +184,7 @@ check_project_shown (NnbApplication *app, NnbWindow *window, gpointer data)
 static void
 test_file_on_command_line_shows_its_name (void)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("nnb-test-window-XXXXXX", &error);
   g_autofree char *example = nnb_ui_test_example_path ("regression.nnb");
   g_autofree char *contents = NULL;
@@ -207,7 +208,7 @@ test_file_on_command_line_shows_its_name (void)
 static void
 test_broken_file_shows_engine_error (void)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("nnb-test-window-XXXXXX", &error);
   g_autofree char *path = NULL;
   const char *argv[] = { "nnblocks", NULL, NULL };
@@ -278,7 +279,7 @@ static gboolean
 trainer_paused (gpointer data)
 {
   NnbTrainer *trainer = nnb_document_get_trainer (nnb_window_get_document (data));
-  g_autoptr(NnbSnapshot) snapshot = nnb_trainer_get_snapshot (trainer);
+  g_autoptr (NnbSnapshot) snapshot = nnb_trainer_get_snapshot (trainer);
 
   return snapshot->state == NNB_TRAINER_PAUSED;
 }
@@ -287,7 +288,7 @@ static gboolean
 trainer_converged (gpointer data)
 {
   NnbTrainer *trainer = nnb_document_get_trainer (nnb_window_get_document (data));
-  g_autoptr(NnbSnapshot) snapshot = nnb_trainer_get_snapshot (trainer);
+  g_autoptr (NnbSnapshot) snapshot = nnb_trainer_get_snapshot (trainer);
 
   return snapshot->state == NNB_TRAINER_CONVERGED;
 }
@@ -303,8 +304,8 @@ check_sinenet_trains (NnbApplication *app, NnbWindow *window, gpointer data)
 {
   Watch w = { window, 0, 0, FALSE, 0, 0, -1, -1 };
   NnbTrainer *trainer;
-  g_autoptr(NnbSnapshot) paused = NULL;
-  g_autoptr(NnbSnapshot) later = NULL;
+  g_autoptr (NnbSnapshot) paused = NULL;
+  g_autoptr (NnbSnapshot) later = NULL;
   gint64 pause_us, paused_after_us, until;
   guint tick;
 
@@ -392,8 +393,8 @@ typedef struct
 {
   NnbWindow *window;
   NnbAutosave *autosave;
-  gint64 train_us;        /* when Train was pressed */
-  gint64 first_frame_us;  /* the first frame measured */
+  gint64 train_us;       /* when Train was pressed */
+  gint64 first_frame_us; /* the first frame measured */
   gint64 last_tick_us;
   gint64 last_run_delay_us;
   gint64 max_gap_us;      /* the app's own share of the longest gap */
@@ -402,7 +403,7 @@ typedef struct
   int n_frames;
   int n_slow_frames;
   gboolean measuring;
-  GArray *writes;         /* gint64: when each new copy was seen */
+  GArray *writes; /* gint64: when each new copy was seen */
   guint64 copy_inode;
   gint64 copy_mtime_ns;
 } LongWatch;
@@ -418,8 +419,7 @@ main_thread_run_delay_us (void)
   g_autofree char *text = NULL;
   guint64 on_cpu_ns, waited_ns;
 
-  if (!g_file_get_contents ("/proc/thread-self/schedstat", &text, NULL, NULL)
-      || sscanf (text, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &on_cpu_ns, &waited_ns) != 2)
+  if (!g_file_get_contents ("/proc/thread-self/schedstat", &text, NULL, NULL) || sscanf (text, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &on_cpu_ns, &waited_ns) != 2)
     return 0;
   return (gint64) (waited_ns / 1000);
 }
@@ -499,8 +499,7 @@ long_watch_done (gpointer data)
 
   /* the first look asks the worker for its weights, the next writes them:
    * two copies within three periods of Train */
-  return (w->writes->len >= 2 && now - w->train_us >= LONG_WATCH_MIN_US)
-         || now - w->train_us > 3 * AUTOSAVE_PERIOD_US + AUTOSAVE_SLACK_US;
+  return (w->writes->len >= 2 && now - w->train_us >= LONG_WATCH_MIN_US) || now - w->train_us > 3 * AUTOSAVE_PERIOD_US + AUTOSAVE_SLACK_US;
 }
 
 static void
@@ -625,7 +624,7 @@ static void
 check_sinenet_converges (NnbApplication *app, NnbWindow *window, gpointer data)
 {
   NnbTrainer *trainer;
-  g_autoptr(NnbSnapshot) last = NULL;
+  g_autoptr (NnbSnapshot) last = NULL;
 
   g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_has_document, window));
   g_action_group_activate_action (G_ACTION_GROUP (window), "train", NULL);
@@ -641,7 +640,7 @@ static gboolean
 trainer_diverged (gpointer data)
 {
   NnbTrainer *trainer = nnb_document_get_trainer (nnb_window_get_document (data));
-  g_autoptr(NnbSnapshot) snapshot = nnb_trainer_get_snapshot (trainer);
+  g_autoptr (NnbSnapshot) snapshot = nnb_trainer_get_snapshot (trainer);
 
   return snapshot->state == NNB_TRAINER_DIVERGED;
 }
@@ -696,7 +695,7 @@ check_mlp (NnbApplication *app, NnbWindow *window, gpointer data)
   rows = nnb_parameter_view_get_rows (view);
   for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
     {
-      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
+      g_autoptr (GtkTreeListRow) row = g_list_model_get_item (rows, i);
       NnbParameterRow *item = gtk_tree_list_row_get_item (row);
 
       if (nnb_parameter_row_is_parameter (item))
@@ -730,7 +729,7 @@ parameter_rows (NnbParameterView *view)
 
   for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
     {
-      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
+      g_autoptr (GtkTreeListRow) row = g_list_model_get_item (rows, i);
       NnbParameterRow *item = gtk_tree_list_row_get_item (row);
 
       if (nnb_parameter_row_is_parameter (item))
@@ -753,7 +752,7 @@ row_text (NnbParameterRow *row, const char *property)
 static gboolean
 norms_shown (gpointer data)
 {
-  g_autoptr(GPtrArray) rows = parameter_rows (data);
+  g_autoptr (GPtrArray) rows = parameter_rows (data);
 
   for (guint i = 0; i < rows->len; i++)
     {
@@ -770,7 +769,7 @@ static gboolean
 trainer_finished (gpointer data)
 {
   NnbTrainer *trainer = nnb_document_get_trainer (nnb_window_get_document (data));
-  g_autoptr(NnbSnapshot) snapshot = nnb_trainer_get_snapshot (trainer);
+  g_autoptr (NnbSnapshot) snapshot = nnb_trainer_get_snapshot (trainer);
 
   return snapshot->state == NNB_TRAINER_FINISHED;
 }
@@ -782,7 +781,7 @@ static void
 check_bare_linear (NnbApplication *app, NnbWindow *window, gpointer data)
 {
   NnbParameterView *view;
-  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
 
   g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_has_document, window));
   view = nnb_ui_test_window_child (window, "parameter_view");
@@ -850,7 +849,7 @@ static void
 test_presentation_mode_follows_setting (void)
 {
   const char *argv[] = { "nnblocks", NULL };
-  g_autoptr(GSettings) settings = settings_new ();
+  g_autoptr (GSettings) settings = settings_new ();
 
   g_settings_reset (settings, "presentation-mode");
   nnb_ui_test_run_app (argv, check_presentation_mode, settings);
@@ -879,7 +878,7 @@ static void
 test_window_size_is_kept (void)
 {
   const char *argv[] = { "nnblocks", NULL };
-  g_autoptr(GSettings) settings = settings_new ();
+  g_autoptr (GSettings) settings = settings_new ();
 
   nnb_ui_test_run_app (argv, check_resize_and_quit, NULL);
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1000);
@@ -908,8 +907,8 @@ schema_installed_in_system (void)
   for (gsize i = 0; dirs[i] != NULL; i++)
     {
       g_autofree char *path = g_build_filename (dirs[i], "glib-2.0", "schemas", NULL);
-      g_autoptr(GSettingsSchemaSource) source = NULL;
-      g_autoptr(GSettingsSchema) schema = NULL;
+      g_autoptr (GSettingsSchemaSource) source = NULL;
+      g_autoptr (GSettingsSchema) schema = NULL;
 
       source = g_settings_schema_source_new_from_directory (path, NULL, FALSE, NULL);
       if (source != NULL)
@@ -980,7 +979,7 @@ static gboolean
 stepped_once (gpointer data)
 {
   NnbTrainer *trainer = nnb_document_get_trainer (nnb_window_get_document (data));
-  g_autoptr(NnbSnapshot) snapshot = NULL;
+  g_autoptr (NnbSnapshot) snapshot = NULL;
 
   if (trainer == NULL)
     return FALSE;
@@ -1078,8 +1077,8 @@ check_save_and_close (NnbApplication *app, NnbWindow *window, gpointer data)
   const char *path = data;
   NnbDocument *document;
   GtkWindow *question;
-  g_autoptr(NnbProject) saved = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (NnbProject) saved = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_has_document, window));
   document = nnb_window_get_document (window);

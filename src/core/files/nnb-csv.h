@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-csv.h — numbers from comma-separated text: one row per line, an
  * optional header line of names, the same number of columns in every row.
  * Bad cells are named by line and column so a student can find them. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-export-onnx.c — the model as ONNX (opset 13) for Netron and
  * onnxruntime.
  *
@@ -289,15 +290,15 @@ emit_gelu (OnnxBuilder *b, const char *x, const char *wanted, const char *label)
       k[2] = add_scalar_constant (b, "gelu.half", 0.5f);
     }
   scaled = unique_name (b->used, scaled_base);
-  add_node (b, "Div", label, (const char *[]) { x, k[0], NULL }, scaled, NULL);
+  add_node (b, "Div", label, (const char *[]){ x, k[0], NULL }, scaled, NULL);
   erf = unique_name (b->used, erf_base);
-  add_node (b, "Erf", label, (const char *[]) { scaled, NULL }, erf, NULL);
+  add_node (b, "Erf", label, (const char *[]){ scaled, NULL }, erf, NULL);
   shifted = unique_name (b->used, shifted_base);
-  add_node (b, "Add", label, (const char *[]) { erf, k[1], NULL }, shifted, NULL);
+  add_node (b, "Add", label, (const char *[]){ erf, k[1], NULL }, shifted, NULL);
   product = unique_name (b->used, product_base);
-  add_node (b, "Mul", label, (const char *[]) { x, shifted, NULL }, product, NULL);
+  add_node (b, "Mul", label, (const char *[]){ x, shifted, NULL }, product, NULL);
   out = output_name (b, wanted, label);
-  add_node (b, "Mul", label, (const char *[]) { product, k[2], NULL }, out, NULL);
+  add_node (b, "Mul", label, (const char *[]){ product, k[2], NULL }, out, NULL);
   return out;
 }
 
@@ -340,7 +341,7 @@ emit_module (OnnxBuilder *b, NnbModule *module, const char *x, const char *wante
       return emit_gelu (b, x, wanted, label);
     case NNB_MODULE_LEAKY_RELU:
       out = output_name (b, wanted, label);
-      add_node (b, "LeakyRelu", label, (const char *[]) { x, NULL }, out,
+      add_node (b, "LeakyRelu", label, (const char *[]){ x, NULL }, out,
                 attribute_float ("alpha", (float) module->negative_slope));
       return out;
     default:
@@ -353,7 +354,7 @@ emit_module (OnnxBuilder *b, NnbModule *module, const char *x, const char *wante
         };
         g_return_val_if_fail (module->kind < G_N_ELEMENTS (ops) && ops[module->kind] != NULL, g_strdup (x));
         out = output_name (b, wanted, label);
-        add_node (b, ops[module->kind], label, (const char *[]) { x, NULL }, out, NULL);
+        add_node (b, ops[module->kind], label, (const char *[]){ x, NULL }, out, NULL);
         return out;
       }
     }
@@ -387,7 +388,7 @@ emit_nodes (OnnxBuilder *b, GArray *order)
           break;
         case NNB_NODE_ADD:
           values->pdata[index] = output_name (b, wanted, node->name);
-          add_node (b, "Add", node->name, (const char *[]) { in0, in1, NULL }, values->pdata[index], NULL);
+          add_node (b, "Add", node->name, (const char *[]){ in0, in1, NULL }, values->pdata[index], NULL);
           break;
         case NNB_NODE_OUTPUT:
         default:
@@ -395,7 +396,7 @@ emit_nodes (OnnxBuilder *b, GArray *order)
            * itself, or an empty Sequential): an ONNX graph output needs a
            * producer of that name */
           if (strcmp (in0, "output") != 0)
-            add_node (b, "Identity", node->name, (const char *[]) { in0, NULL }, "output", NULL);
+            add_node (b, "Identity", node->name, (const char *[]){ in0, NULL }, "output", NULL);
           break;
         }
     }

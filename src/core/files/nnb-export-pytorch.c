@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-export-pytorch.c — the model as the PyTorch source a student would
  * write: a subclass of nn.Module whose __init__ registers the diagram's
  * modules under their names and whose forward follows the wires, plus
@@ -15,8 +16,14 @@
 /* Names the generated file defines or imports at module level; a model
  * class must not shadow them. */
 static const char *const file_names[] = {
-  "json", "os", "struct", "torch", "nn", "OrderedDict",
-  "load_safetensors", "make_sequential",
+  "json",
+  "os",
+  "struct",
+  "torch",
+  "nn",
+  "OrderedDict",
+  "load_safetensors",
+  "make_sequential",
 };
 
 typedef enum
@@ -422,9 +429,7 @@ append_bare_subclass (GString *out, NnbModel *model)
 static void
 append_make_sequential (GString *out, NnbModel *model)
 {
-  g_string_append (out, "\n\ndef make_sequential():\n"
-                        INDENT "\"\"\"The same model as nn.Sequential: the diagram is a chain.\"\"\"\n"
-                        INDENT "return nn.Sequential(\n");
+  g_string_append (out, "\n\ndef make_sequential():\n" INDENT "\"\"\"The same model as nn.Sequential: the diagram is a chain.\"\"\"\n" INDENT "return nn.Sequential(\n");
   append_sequential_arguments (out, model, 8);
   g_string_append (out, INDENT ")\n");
 }

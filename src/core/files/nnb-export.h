@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-export.h — the model as other tools read it: PyTorch source code and
  * ONNX. (Weights: nnb-safetensors.h; pictures: the plot and diagram code.) */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-file-read.c — reading input files that are regular files of a sane size. */
 #include "nnb-config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-file-read.h — reading a whole input file (a CSV, a project, a lesson)
  * only when it is a regular file, and only up to a size: a pipe named as data
  * would wait forever for a writer, and /dev/zero would be read until memory

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-file-write.c — whole files written beside and renamed; see the header. */
 
 #include "nnb-file-write.h"
@@ -101,8 +102,7 @@ remove_stale (const char *dir, const char *prefix)
       if (strncmp (name, prefix, prefix_length) != 0 || strlen (name) != prefix_length + 6)
         continue;
       stale = g_build_filename (dir, name, NULL);
-      if (g_lstat (stale, &st) == 0 && S_ISREG (st.st_mode)
-          && st.st_mtime + NNB_FILE_WRITE_STALE_SECONDS < now)
+      if (g_lstat (stale, &st) == 0 && S_ISREG (st.st_mode) && st.st_mtime + NNB_FILE_WRITE_STALE_SECONDS < now)
         g_unlink (stale);
     }
 }
@@ -155,7 +155,8 @@ nnb_file_write (const char *path, const void *data, gsize length, int mode, GErr
 
       g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_IO,
                    _("Could not write “%s”: it is not a regular file (a block device or a socket). "
-                     "Choose a file name instead."), shown);
+                      "Choose a file name instead."),
+                   shown);
       return FALSE;
     }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-file-write.h — writing a whole file so that a failure never damages
  * the one that was there: every save and export, app and CLI alike, goes
  * through nnb_file_write. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-files-private.h — the file formats in memory, without the disk: what
  * the tests and the fuzzers call directly. The app and the CLI read and
  * write files through the public headers (nnb-safetensors.h, nnb-export.h). */

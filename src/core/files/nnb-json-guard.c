@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-json-guard.c — one pass over a JSON text that respects strings and
  * escapes, for what json-glib cannot be trusted with (nnb-json-guard.h). */
 
@@ -225,15 +226,11 @@ check_escapes (Guard *g, gsize start, gsize end, GError **error)
         }
       else if (t[i + 1] != 'u')
         problem = "an escape JSON does not know (write \\\\ for a backslash)";
-      else if (i + 5 >= end || !g_ascii_isxdigit (t[i + 2]) || !g_ascii_isxdigit (t[i + 3])
-               || !g_ascii_isxdigit (t[i + 4]) || !g_ascii_isxdigit (t[i + 5]))
+      else if (i + 5 >= end || !g_ascii_isxdigit (t[i + 2]) || !g_ascii_isxdigit (t[i + 3]) || !g_ascii_isxdigit (t[i + 4]) || !g_ascii_isxdigit (t[i + 5]))
         problem = "a \\u without four hexadecimal digits";
       else if ((code = hex4 (t + i + 2)) >= 0xdc00 && code < 0xe000)
         problem = "the second half of a \\u surrogate pair without its first";
-      else if (code >= 0xd800 && code < 0xdc00
-               && !(i + 11 < end && t[i + 6] == '\\' && t[i + 7] == 'u' && g_ascii_isxdigit (t[i + 8])
-                    && g_ascii_isxdigit (t[i + 9]) && g_ascii_isxdigit (t[i + 10]) && g_ascii_isxdigit (t[i + 11])
-                    && hex4 (t + i + 8) >= 0xdc00 && hex4 (t + i + 8) < 0xe000))
+      else if (code >= 0xd800 && code < 0xdc00 && !(i + 11 < end && t[i + 6] == '\\' && t[i + 7] == 'u' && g_ascii_isxdigit (t[i + 8]) && g_ascii_isxdigit (t[i + 9]) && g_ascii_isxdigit (t[i + 10]) && g_ascii_isxdigit (t[i + 11]) && hex4 (t + i + 8) >= 0xdc00 && hex4 (t + i + 8) < 0xe000))
         problem = "the first half of a \\u surrogate pair without its second";
       else
         {
@@ -283,7 +280,7 @@ scan (Guard *g, const char *what, GError **error)
                            what, line, column, t[i], NNB_JSON_MAX_DEPTH + 1, NNB_JSON_MAX_DEPTH);
               return FALSE;
             }
-          g->stack[g->depth] = (Frame) { .object = t[i] == '{', .expect_key = t[i] == '{' };
+          g->stack[g->depth] = (Frame){ .object = t[i] == '{', .expect_key = t[i] == '{' };
           if (g->members && t[i] == '{')
             g->stack[g->depth].keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
           g->depth++;

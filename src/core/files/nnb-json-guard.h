@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-json-guard.h — the checks every JSON text NN Blocks reads goes
  * through before (and right after) its parser sees it: a nesting limit,
  * duplicate member names and whole numbers too large for 64 bits.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-json-write.c — strings and numbers written as JSON by hand, for the
  * project writer and the safetensors header; see the header. */
 
@@ -12,8 +13,24 @@ static const char *
 precision_format (int digits)
 {
   static const char *const formats[] = {
-    "%.0g", "%.1g", "%.2g", "%.3g", "%.4g", "%.5g", "%.6g", "%.7g", "%.8g", "%.9g",
-    "%.10g", "%.11g", "%.12g", "%.13g", "%.14g", "%.15g", "%.16g", "%.17g",
+    "%.0g",
+    "%.1g",
+    "%.2g",
+    "%.3g",
+    "%.4g",
+    "%.5g",
+    "%.6g",
+    "%.7g",
+    "%.8g",
+    "%.9g",
+    "%.10g",
+    "%.11g",
+    "%.12g",
+    "%.13g",
+    "%.14g",
+    "%.15g",
+    "%.16g",
+    "%.17g",
   };
   return formats[CLAMP (digits, 1, 17)];
 }
@@ -39,7 +56,9 @@ nnb_json_format_double (char *buf, gsize size, double value)
 {
   if (!isfinite (value))
     {
-      g_strlcpy (buf, isnan (value) ? "nan" : value > 0 ? "inf" : "-inf", size);
+      g_strlcpy (buf, isnan (value) ? "nan" : value > 0 ? "inf"
+                                                        : "-inf",
+                 size);
       return;
     }
   for (int digits = 1; digits <= 17; digits++)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-json-write.h — the pieces of JSON that NN Blocks writes by hand (a
  * project, a safetensors header): strings escaped once, the same way for
  * every file, and numbers in their shortest exact form. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-project-json.c — the small reader a project is read with: typed
  * getters over json-glib that refuse a wrong value with a sentence naming
  * its place, and json-glib's parse errors said for a student. */
@@ -337,9 +338,9 @@ typedef struct
   int depth;
   gboolean in_string;
   char last;
-  int last_line; /* of the last character that is not white space */
+  int last_line;            /* of the last character that is not white space */
   int end_line, end_column; /* just after it */
-  gboolean closed; /* a '}' or ']', then a new line, ends the text */
+  gboolean closed;          /* a '}' or ']', then a new line, ends the text */
 } JsonEnd;
 
 static void
@@ -347,7 +348,7 @@ json_end (const char *text, gsize length, JsonEnd *end)
 {
   int line = 1, column = 1;
 
-  *end = (JsonEnd) { 0 };
+  *end = (JsonEnd){ 0 };
   for (gsize i = 0; i < length; i++)
     {
       char c = text[i];

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-project-model.c — a project's "model" read into an NnbModel: its
  * modules (a Sequential, a subclass of nn.Module or one bare module) and the
  * graph of blocks that is its forward, with the blocks' positions. */
@@ -440,7 +441,8 @@ parse_modules (NnbProject *project, JsonObject *object, ModelShape shape, GError
       if (shape == MODEL_SUBCLASS && !nnb_is_python_identifier (name))
         return nnb_json_fail (error, NNB_FILE_ERROR_INVALID, where,
                               "\"%s\" cannot be a module name: use a Python identifier such as fc1 or head "
-                              "(letters, digits and _, not starting with a digit).", nnb_json_quoted (name));
+                              "(letters, digits and _, not starting with a digit).",
+                              nnb_json_quoted (name));
       if (shape == MODEL_SUBCLASS && !nnb_module_attribute_check (name, &taken))
         return nnb_json_fail (error, NNB_FILE_ERROR_INVALID, where, "%s", taken->message);
       if (shape == MODEL_SEQUENTIAL && strspn (name, "0123456789") != strlen (name))
@@ -483,7 +485,8 @@ check_bare_graph (NnbModel *model, GError **error)
   return nnb_json_fail (error, NNB_FILE_ERROR_INVALID, "model.graph",
                         "a single %s runs once, on the input, but this graph calls it otherwise; to call it twice or wire "
                         "it freely, make the model a subclass of nn.Module: a class name of its own (such as \"Net\") "
-                        "with the %s in modules.", model->class_name, model->class_name);
+                        "with the %s in modules.",
+                        model->class_name, model->class_name);
 }
 
 gboolean

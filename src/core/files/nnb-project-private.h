@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-project-private.h — what the nnb-project*.c files share and nothing
  * else includes: the JSON reader's typed getters (nnb-project-json.c), the
  * model reader (nnb-project-model.c) and the tables the reader and the

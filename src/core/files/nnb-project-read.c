@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-project-read.c — reading a .nnb project: the file's top level, the
  * init, the data, the training settings and the weights (the model itself
  * is read in nnb-project-model.c).
@@ -38,7 +39,8 @@ parse_init_method (JsonObject *object, const char *key, NnbInitMethod *out, GErr
   if (!nnb_init_method_from_string (text, out))
     return nnb_json_fail (error, NNB_FILE_ERROR_INVALID, "init",
                           "unknown %s method \"%s\"; use default, xavier_uniform_, xavier_normal_, kaiming_uniform_, "
-                          "kaiming_normal_, zeros_, ones_, constant_, normal_ or uniform_.", key, nnb_json_quoted (text));
+                          "kaiming_normal_, zeros_, ones_, constant_, normal_ or uniform_.",
+                          key, nnb_json_quoted (text));
   return TRUE;
 }
 
@@ -98,7 +100,8 @@ parse_data (NnbProject *project, JsonNode *node, const char *base_dir, GError **
   if (!nnb_data_kind_from_string (kind_text, &kind))
     return nnb_json_fail (error, NNB_FILE_ERROR_INVALID, "data",
                           "unknown kind \"%s\"; NN Blocks generates line, sine, polynomial, step and sine-product data, "
-                          "or reads csv.", nnb_json_quoted (kind_text));
+                          "or reads csv.",
+                          nnb_json_quoted (kind_text));
   nnb_data_spec_clear (spec);
   nnb_data_spec_init (spec, kind);
   if (!nnb_json_check_fields (object, "data", nnb_project_data_fields (kind), error))
@@ -341,7 +344,8 @@ check_format (JsonObject *root, GError **error)
   if (version > NNB_PROJECT_FORMAT_VERSION)
     return nnb_json_fail (error, NNB_FILE_ERROR_VERSION, NULL,
                           "This file was written by a newer NN Blocks (format version %" G_GINT64_FORMAT
-                          "); this version reads up to version %d.", version, NNB_PROJECT_FORMAT_VERSION);
+                          "); this version reads up to version %d.",
+                          version, NNB_PROJECT_FORMAT_VERSION);
   return TRUE;
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-project-write.c — writing a .nnb project (docs/file-format.md).
  *
  * By hand rather than through JsonGenerator, so that the file reads well:
@@ -214,9 +215,10 @@ append_data (GString *out, const NnbDataSpec *spec, const char *base_dir)
           nnb_json_append_string (out, path);
         }
       else
-        append_double (out, strcmp (key, "a") == 0 ? spec->a : strcmp (key, "b") == 0 ? spec->b
-                            : strcmp (key, "c") == 0 ? spec->c : strcmp (key, "noise") == 0 ? spec->noise
-                            : spec->x_max);
+        append_double (out, strcmp (key, "a") == 0 ? spec->a : strcmp (key, "b") == 0     ? spec->b
+                                                             : strcmp (key, "c") == 0     ? spec->c
+                                                             : strcmp (key, "noise") == 0 ? spec->noise
+                                                                                          : spec->x_max);
     }
   g_string_append (out, "},\n");
 }
@@ -286,7 +288,8 @@ append_weights (GString *out, NnbModel *model, GError **error)
             {
               g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_INVALID,
                            "The parameter %s holds NaN or infinite values (did training diverge?); "
-                           "reset the model or save without weights.", named->name);
+                           "reset the model or save without weights.",
+                           named->name);
               return FALSE;
             }
           if (k > 0)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-project.c — the NnbProject type and its recipe: replaying a project's
  * seeds and init so that the same file gives the same numbers as PyTorch.
  *

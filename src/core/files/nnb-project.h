@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-project.h — a .nnb project: the model's graph with block positions,
  * how it is initialised (seeds, init methods), the dataset, the training
  * settings and, optionally, trained weights. JSON through json-glib,
@@ -38,11 +39,11 @@ typedef struct
   guint64 model_seed;
   NnbInitMethod init_weight; /* applied to every Linear's weight after construction */
   NnbInitMethod init_bias;
-  gboolean has_init_seed;  /* reseed before apply(init) */
+  gboolean has_init_seed; /* reseed before apply(init) */
   guint64 init_seed;
   NnbDataSpec data;
   NnbTrainingOptions training;
-  gboolean has_weights;    /* the model's parameters came from the file */
+  gboolean has_weights; /* the model's parameters came from the file */
 } NnbProject;
 
 NnbProject *nnb_project_new (void);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-python.h — text as Python writes it, for messages and printouts that
  * quote PyTorch ("LeakyReLU(negative_slope=0.01)", "Invalid learning rate:
  * -0.1"). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-safetensors-header.c — the safetensors header read by a small strict
  * JSON reader of its own rather than json-glib: json-glib silently wraps
  * integers past 2^63 (an offset of 2^64 + 4 would read as 4), accepts
@@ -170,7 +171,9 @@ read_string (Scanner *s, char **out, GError **error)
       c = *s->p++;
       switch (c)
         {
-        case '"': case '\\': case '/': g_string_append_c (text, c); break;
+        case '"':
+        case '\\':
+        case '/': g_string_append_c (text, c); break;
         case 'b': g_string_append_c (text, '\b'); break;
         case 'f': g_string_append_c (text, '\f'); break;
         case 'n': g_string_append_c (text, '\n'); break;

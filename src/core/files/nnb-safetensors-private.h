@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-safetensors-private.h — the header reader's result, shared by the
  * safetensors files only: the entries as read (nnb-safetensors-header.c),
  * before nnb-safetensors.c checks them against the data. */
@@ -12,9 +13,9 @@ G_BEGIN_DECLS
 typedef struct
 {
   char *name;
-  char *dtype;             /* NULL when the entry has none */
-  GArray *shape;           /* guint64; NULL when the entry has none */
-  guint64 begin, end;      /* data_offsets, counted from the start of the data */
+  char *dtype;        /* NULL when the entry has none */
+  GArray *shape;      /* guint64; NULL when the entry has none */
+  guint64 begin, end; /* data_offsets, counted from the start of the data */
   gboolean has_offsets;
 } NnbSafetensorsEntry;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-safetensors-state-dict.c — model.load_state_dict(tensors, strict=True),
  * with PyTorch's messages word for word: missing keys, unexpected keys in
  * the order PyTorch meets them, and size mismatches. */

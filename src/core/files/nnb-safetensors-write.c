@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-safetensors-write.c — a model's state_dict() written as safetensors:
  * the JSON header in state_dict() order, then the float32 data,
  * little-endian (layout in nnb-safetensors.c). */

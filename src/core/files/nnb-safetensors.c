@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-safetensors.c — reading safetensors: the header's entries checked
  * against the data, then the tensors.
  *
@@ -45,7 +46,8 @@ check_entry (const NnbSafetensorsEntry *info, guint64 data_len, GError **error)
     {
       g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_PARSE,
                    "In the safetensors header, \"%s\" has no %s; every tensor needs dtype, shape and data_offsets.",
-                   info->name, info->dtype == NULL ? "dtype" : info->shape == NULL ? "shape" : "data_offsets");
+                   info->name, info->dtype == NULL ? "dtype" : info->shape == NULL ? "shape"
+                                                                                   : "data_offsets");
       return FALSE;
     }
   if (strcmp (info->dtype, "F32") != 0)

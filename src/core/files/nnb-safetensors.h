@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-safetensors.h — the safetensors format (8-byte little-endian header
  * length, a JSON header, then raw little-endian data), F32 tensors only,
  * with PyTorch's parameter names, so that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-lesson-action.c — what "Show me" prints and runs for a lesson step. */
 #include "nnb-config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-lesson-action.h — what a lesson step's "Show me" prints and runs,
  * shared by the app's lesson panel and `nnblocks-cli lesson`: the model's
  * printouts, the mistakes made on purpose (with the engine's real message,

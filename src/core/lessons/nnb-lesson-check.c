@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-lesson-check.c — a lesson step's checks: what is right, or exactly
  * what is missing. */
 #include "nnb-config.h"

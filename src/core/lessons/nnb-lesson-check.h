@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-lesson-check.h — a lesson step's checks, and the record of what the
  * student has done that they read.
  *
@@ -16,15 +17,15 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  NnbProject *project;     /* borrowed: the model the student has now; may be NULL */
-  gboolean trained;        /* the project was trained since it was loaded */
-  gboolean diverged;       /* and the loss became NaN or infinite */
-  double final_loss;       /* the loss of the last epoch trained */
-  int epochs;              /* epochs trained */
-  char *error;             /* the message of the last mistake made, or NULL */
-  double grads[3];         /* the accumulation demo's weight.grad after each backward */
+  NnbProject *project; /* borrowed: the model the student has now; may be NULL */
+  gboolean trained;    /* the project was trained since it was loaded */
+  gboolean diverged;   /* and the loss became NaN or infinite */
+  double final_loss;   /* the loss of the last epoch trained */
+  int epochs;          /* epochs trained */
+  char *error;         /* the message of the last mistake made, or NULL */
+  double grads[3];     /* the accumulation demo's weight.grad after each backward */
   int n_grads;
-  GHashTable *kept;        /* label → double* final loss of a kept run */
+  GHashTable *kept; /* label → double* final loss of a kept run */
 } NnbLessonRun;
 
 void nnb_lesson_run_init (NnbLessonRun *run);

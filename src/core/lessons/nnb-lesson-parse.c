@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-lesson-parse.c — reading a lesson's XML (with GMarkup) into an
  * NnbLesson. Each element has a row in one table; messages name the line
  * and say what is wrong. The format: docs/lessons.md. */
@@ -25,7 +26,7 @@ typedef enum
 typedef struct
 {
   NnbLesson *lesson;
-  NnbLessonStep *step;  /* the step being read */
+  NnbLessonStep *step; /* the step being read */
   TextTarget target;
   GString *text;
   gboolean in_lesson;
@@ -586,7 +587,7 @@ typedef enum
   PARENT_STEP,
 } ElementParent;
 
-#define ATTRIBUTES(...) ((const char *const[]) { __VA_ARGS__, NULL })
+#define ATTRIBUTES(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 typedef struct
 {
@@ -731,7 +732,7 @@ check_utf8 (const char *xml, gsize length, GError **error)
     }
   g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_PARSE,
                _("Line %d, character %d: a lesson is UTF-8 text, but the file has the byte 0x%02x there. "
-                 "Save it as UTF-8."),
+                  "Save it as UTF-8."),
                line, column, (guint) (guchar) *end);
   return FALSE;
 }

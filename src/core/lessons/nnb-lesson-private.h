@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-lesson-private.h — how the lesson's files build one: the parser
  * (nnb-lesson-parse.c) makes lessons, steps and checks with these, and
  * nnb-lesson.c frees them; not for the app. */

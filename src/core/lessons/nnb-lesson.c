@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-lesson.c — a lesson's memory, reading lesson files and finding
  * them; the XML itself is read in nnb-lesson-parse.c. */
 #include "nnb-config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-lesson.h — a lesson: a file of steps that a student follows in the
  * app's lesson panel or in the terminal (`nnblocks-cli lesson day02`).
  *
@@ -73,27 +74,27 @@ typedef struct
   NnbLessonCheckKind kind;
   char *text;
   char *parameter;
-  int ndim;                       /* input shape, for OUTPUT_SHAPE and TRACE */
+  int ndim; /* input shape, for OUTPUT_SHAPE and TRACE */
   int64_t input[NNB_MAX_DIMS];
   double value;
 } NnbLessonCheck;
 
 typedef struct
 {
-  char *id;                 /* unique in the lesson: progress is kept by it */
-  char *title;              /* translated */
-  GPtrArray *blocks;        /* NnbLessonBlock* */
+  char *id;          /* unique in the lesson: progress is kept by it */
+  char *title;       /* translated */
+  GPtrArray *blocks; /* NnbLessonBlock* */
 
   /* "Show me", in this order */
-  char *keep;               /* keep the current run under this label first */
-  char *load_example;       /* "sinenet": data/examples/sinenet.nnb (in the resources) */
-  char *load_file;          /* a .nnb path, relative to the lesson's folder */
-  char *load_json;          /* inline .nnb */
-  gboolean has_init;        /* override the project's init */
+  char *keep;         /* keep the current run under this label first */
+  char *load_example; /* "sinenet": data/examples/sinenet.nnb (in the resources) */
+  char *load_file;    /* a .nnb path, relative to the lesson's folder */
+  char *load_json;    /* inline .nnb */
+  gboolean has_init;  /* override the project's init */
   NnbInitMethod init_weight, init_bias;
   gboolean has_init_seed;
   guint64 init_seed;
-  gboolean has_data;        /* override the project's data */
+  gboolean has_data; /* override the project's data */
   NnbDataSpec data;
   gboolean has_seed;
   guint64 seed;
@@ -103,23 +104,23 @@ typedef struct
   double until_loss;
   int log_every;
   NnbLessonShow show;
-  char *show_parameter;     /* for NNB_LESSON_SHOW_STD */
-  int show_ndim;            /* the trace's input shape (0: batch 5 of the model's features) */
+  char *show_parameter; /* for NNB_LESSON_SHOW_STD */
+  int show_ndim;        /* the trace's input shape (0: batch 5 of the model's features) */
   int64_t show_input[NNB_MAX_DIMS];
   NnbLessonMistake mistake;
   int mistake_ndim;
   int64_t mistake_input[NNB_MAX_DIMS];
   gboolean train;
 
-  GPtrArray *checks;        /* NnbLessonCheck* */
+  GPtrArray *checks; /* NnbLessonCheck* */
 } NnbLessonStep;
 
 typedef struct
 {
-  char *id;                 /* "day02": the file's name without ".lesson" */
-  char *title;              /* translated */
-  char *base_dir;           /* where load file= paths start; NULL for built-in lessons */
-  GPtrArray *steps;         /* NnbLessonStep* */
+  char *id;         /* "day02": the file's name without ".lesson" */
+  char *title;      /* translated */
+  char *base_dir;   /* where load file= paths start; NULL for built-in lessons */
+  GPtrArray *steps; /* NnbLessonStep* */
   /*< private >*/
   gint ref_count;
 } NnbLesson;

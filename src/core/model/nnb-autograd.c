@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-autograd.c — running data through a model: forward and backward.
  *
  * The graph is compiled once per input shape into a flat list of steps over
@@ -21,10 +22,10 @@ typedef enum
 typedef struct
 {
   StepKind kind;
-  NnbModule *module;    /* borrowed: the model holds it */
+  NnbModule *module; /* borrowed: the model holds it */
   NnbActivation act;
   float act_param;
-  int in[2];            /* buffer indices; buffer 0 is the model's input */
+  int in[2]; /* buffer indices; buffer 0 is the model's input */
   int out;
   NnbTensor *weight_grad; /* Linear: dYᵀ·X, (out, in), before it is added into .grad */
 } Step;
@@ -35,11 +36,11 @@ struct _NnbPlan
   int64_t in_shape[NNB_MAX_DIMS];
   NnbDevice device;
   const NnbBackend *backend;
-  GArray *steps;        /* Step */
-  GPtrArray *values;    /* NnbTensor*, [0] = the current input (ref'd during use) */
-  GPtrArray *grads;     /* NnbTensor*, [0] = NULL: the input needs no gradient */
-  gboolean *has_grad;   /* per buffer, during backward */
-  int output;           /* buffer holding the model's output */
+  GArray *steps;      /* Step */
+  GPtrArray *values;  /* NnbTensor*, [0] = the current input (ref'd during use) */
+  GPtrArray *grads;   /* NnbTensor*, [0] = NULL: the input needs no gradient */
+  gboolean *has_grad; /* per buffer, during backward */
+  int output;         /* buffer holding the model's output */
 };
 
 void
@@ -209,13 +210,13 @@ typedef struct
 static TorchMatrix
 contiguous (const float *data, int64_t rows, int64_t cols)
 {
-  return (TorchMatrix) { data, { rows, cols }, { MAX (cols, 1), 1 } };
+  return (TorchMatrix){ data, { rows, cols }, { MAX (cols, 1), 1 } };
 }
 
 static TorchMatrix
 transposed (TorchMatrix m)
 {
-  return (TorchMatrix) { m.data, { m.size[1], m.size[0] }, { m.stride[1], m.stride[0] } };
+  return (TorchMatrix){ m.data, { m.size[1], m.size[0] }, { m.stride[1], m.stride[0] } };
 }
 
 /* c = m1 · m2 + beta · c for a contiguous c, through the very sgemm call

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-graph-edit.c — the editor's edits of an NnbGraph: adding, removing,
  * wiring, renaming and grouping blocks, each refusing what PyTorch would
  * refuse with a sentence that says why; and keeping the model's form
@@ -36,7 +37,8 @@ free_name (const NnbGraph *graph, const char *base)
   for (int n = 1;; n++)
     {
       g_autofree char *name = numbered ? g_strdup_printf ("%s%d", base, n)
-                                       : n == 1 ? g_strdup (base) : g_strdup_printf ("%s_%d", base, n);
+                              : n == 1 ? g_strdup (base)
+                                       : g_strdup_printf ("%s_%d", base, n);
       if (!name_taken (graph, name, -1, NULL))
         return g_steal_pointer (&name);
     }
@@ -358,8 +360,7 @@ find_chain_head (const NnbGraph *graph, const gboolean *chosen, GError **error)
   int head_index = -1;
 
   for (guint i = 0; i < graph->blocks->len; i++)
-    if (chosen[i] && (((NnbGraphBlock *) graph->blocks->pdata[i])->inputs[0] < 0
-                      || !chosen[((NnbGraphBlock *) graph->blocks->pdata[i])->inputs[0]]))
+    if (chosen[i] && (((NnbGraphBlock *) graph->blocks->pdata[i])->inputs[0] < 0 || !chosen[((NnbGraphBlock *) graph->blocks->pdata[i])->inputs[0]]))
       {
         if (head_index >= 0)
           {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-graph-layout.c — placing a graph's blocks: when a file gives no
  * positions, and when the student asks the editor to tidy the diagram.
  *
@@ -9,9 +10,9 @@
 
 typedef struct
 {
-  int block;      /* -1 for a placeholder */
-  double key;     /* mean row of what feeds it, for ordering */
-  int pred;       /* placeholder: the item (index in the previous layer) feeding it */
+  int block;  /* -1 for a placeholder */
+  double key; /* mean row of what feeds it, for ordering */
+  int pred;   /* placeholder: the item (index in the previous layer) feeding it */
 } LayoutItem;
 
 /* Each block's layer is its longest path from a source, found by repeated

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-graph-private.h — what the graph's files share (the type in
  * nnb-graph.c, its edits in nnb-graph-edit.c, its layout in
  * nnb-graph-layout.c), and what only the tests call; not for the editor. */

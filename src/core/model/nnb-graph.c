@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-graph.c — the editor's model: modules and blocks without tensors,
  * what the editor asks of them, and the bridge to and from NnbModel. Edits:
  * nnb-graph-edit.c; layout: nnb-graph-layout.c. */
@@ -18,7 +19,6 @@ const NnbBlockKindInfo nnb_block_kinds[NNB_N_BLOCK_KINDS] = {
   [NNB_BLOCK_SEQUENTIAL] = { "Sequential", NNB_NODE_CALL, NNB_MODULE_SEQUENTIAL, "net" },
   [NNB_BLOCK_OUTPUT] = { "Output", NNB_NODE_OUTPUT, 0, "out" },
 };
-
 
 /* Modules */
 
@@ -66,9 +66,7 @@ nnb_graph_module_copy (const NnbGraphModule *source, const char *name)
 static gboolean
 graph_module_equal (const NnbGraphModule *a, const NnbGraphModule *b)
 {
-  if (g_strcmp0 (a->name, b->name) != 0 || a->kind != b->kind || a->in_features != b->in_features
-      || a->out_features != b->out_features || a->bias != b->bias || a->negative_slope != b->negative_slope
-      || (a->children == NULL) != (b->children == NULL))
+  if (g_strcmp0 (a->name, b->name) != 0 || a->kind != b->kind || a->in_features != b->in_features || a->out_features != b->out_features || a->bias != b->bias || a->negative_slope != b->negative_slope || (a->children == NULL) != (b->children == NULL))
     return FALSE;
   if (a->children != NULL)
     {
@@ -218,8 +216,7 @@ nnb_graph_copy (const NnbGraph *graph)
 gboolean
 nnb_graph_equal (const NnbGraph *a, const NnbGraph *b)
 {
-  if (g_strcmp0 (a->class_name, b->class_name) != 0 || a->modules->len != b->modules->len
-      || a->blocks->len != b->blocks->len)
+  if (g_strcmp0 (a->class_name, b->class_name) != 0 || a->modules->len != b->modules->len || a->blocks->len != b->blocks->len)
     return FALSE;
   for (guint i = 0; i < a->modules->len; i++)
     if (!graph_module_equal (a->modules->pdata[i], b->modules->pdata[i]))
@@ -228,8 +225,7 @@ nnb_graph_equal (const NnbGraph *a, const NnbGraph *b)
     {
       const NnbGraphBlock *p = a->blocks->pdata[i], *q = b->blocks->pdata[i];
 
-      if (g_strcmp0 (p->name, q->name) != 0 || p->kind != q->kind || g_strcmp0 (p->module, q->module) != 0
-          || p->inputs[0] != q->inputs[0] || p->inputs[1] != q->inputs[1] || p->x != q->x || p->y != q->y)
+      if (g_strcmp0 (p->name, q->name) != 0 || p->kind != q->kind || g_strcmp0 (p->module, q->module) != 0 || p->inputs[0] != q->inputs[0] || p->inputs[1] != q->inputs[1] || p->x != q->x || p->y != q->y)
         return FALSE;
     }
   return TRUE;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-graph.h — the model as the diagram editor edits it: registered
  * modules (sizes only, no tensors) and blocks on a canvas with their wires
  * and positions. Every edit checks what PyTorch would refuse (a name that is
@@ -39,30 +40,30 @@ typedef enum
 typedef struct _NnbGraphModule NnbGraphModule;
 struct _NnbGraphModule
 {
-  char *name;               /* attribute name; NULL for a Sequential's child */
+  char *name; /* attribute name; NULL for a Sequential's child */
   NnbModuleKind kind;
-  int64_t in_features;      /* Linear */
+  int64_t in_features; /* Linear */
   int64_t out_features;
   gboolean bias;
-  double negative_slope;    /* LeakyReLU */
-  GPtrArray *children;      /* Sequential: NnbGraphModule*, named 0, 1, 2… */
+  double negative_slope; /* LeakyReLU */
+  GPtrArray *children;   /* Sequential: NnbGraphModule*, named 0, 1, 2… */
 };
 
 /* A block on the canvas: one node of forward. */
 typedef struct
 {
-  char *name;               /* unique among blocks */
+  char *name; /* unique among blocks */
   NnbNodeKind kind;
-  char *module;             /* CALL: the module it calls */
-  int inputs[2];            /* block feeding each slot, -1 when unwired */
-  double x, y;              /* top-left corner, diagram units */
+  char *module;  /* CALL: the module it calls */
+  int inputs[2]; /* block feeding each slot, -1 when unwired */
+  double x, y;   /* top-left corner, diagram units */
 } NnbGraphBlock;
 
 typedef struct
 {
-  char *class_name;         /* "MLP", "Model", "Sequential" */
-  GPtrArray *modules;       /* NnbGraphModule*, registration order */
-  GPtrArray *blocks;        /* NnbGraphBlock* */
+  char *class_name;   /* "MLP", "Model", "Sequential" */
+  GPtrArray *modules; /* NnbGraphModule*, registration order */
+  GPtrArray *blocks;  /* NnbGraphBlock* */
 } NnbGraph;
 
 NnbGraph *nnb_graph_new (const char *class_name);

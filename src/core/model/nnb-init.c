@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-init.c — torch.nn.init's formulas over nnb-rng's streams.
  *
  * Bounds and standard deviations are computed in double in the same order

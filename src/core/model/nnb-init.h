@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-init.h — torch.nn.init, on CPU tensors, with PyTorch's formulas and
  * random streams (same seed, same bits). Fans follow
  * _calculate_fan_in_and_fan_out: for a 2-D weight (out, in), fan_in = in and

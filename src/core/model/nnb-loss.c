@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-loss.c — nn.MSELoss and nn.L1Loss: the device's own loss when the
  * shapes match, PyTorch's broadcast and its warning (CPU only) when not. */
 #include "nnb-loss.h"
@@ -9,8 +10,8 @@
 struct _NnbLoss
 {
   NnbLossKind kind;
-  NnbTensor *grad;       /* dL/dpred, reused while pred keeps its shape */
-  NnbTensor *spare;      /* the previous grad, of another shape: mini-batch
+  NnbTensor *grad;  /* dL/dpred, reused while pred keeps its shape */
+  NnbTensor *spare; /* the previous grad, of another shape: mini-batch
                           * training alternates full batches with a smaller
                           * last one, and keeping both allocates nothing */
   char *warning;
@@ -120,7 +121,8 @@ broadcast_loss (NnbLossKind kind, const NnbTensor *pred, const NnbTensor *target
       else
         {
           sum += fabsf (diff);
-          grad[pi] += diff > 0 ? (float) (1.0 / total) : diff < 0 ? -(float) (1.0 / total) : 0.0f;
+          grad[pi] += diff > 0 ? (float) (1.0 / total) : diff < 0 ? -(float) (1.0 / total)
+                                                                  : 0.0f;
         }
     }
   *value = (double) (float) (sum / total);
@@ -178,7 +180,8 @@ nnb_loss_forward (NnbLoss *loss, NnbTensor *pred, NnbTensor *target, double *val
     g_autofree char *ps = torch_size (pred);
     loss->warning = g_strdup_printf ("Using a target size (%s) that is different to the input size (%s). "
                                      "This will likely lead to incorrect results due to broadcasting. "
-                                     "Please ensure they have the same size.", ts, ps);
+                                     "Please ensure they have the same size.",
+                                     ts, ps);
   }
   if (pred->device.type != NNB_DEVICE_CPU)
     {

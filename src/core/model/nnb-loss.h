@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-loss.h — nn.MSELoss and nn.L1Loss with reduction='mean'.
  *
  * Like PyTorch, a target whose shape differs from the input's is broadcast
@@ -16,7 +17,7 @@ typedef struct _NnbLoss NnbLoss;
 NnbLoss *nnb_loss_new (NnbLossKind kind);
 void nnb_loss_free (NnbLoss *loss);
 
-const char *nnb_loss_kind_to_string (NnbLossKind kind); /* "MSELoss", "L1Loss" */
+const char *nnb_loss_kind_to_string (NnbLossKind kind);                  /* "MSELoss", "L1Loss" */
 gboolean nnb_loss_kind_from_string (const char *text, NnbLossKind *out); /* also "mse", "l1" */
 
 /* loss_fn(pred, target): the mean loss in *value; remembers dL/dpred. */

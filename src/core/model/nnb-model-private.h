@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-model-private.h — what the model's files share (structure, shape
  * inference and the executor); not for users of the engine. */
 #pragma once

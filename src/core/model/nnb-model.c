@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-model.c — a model's structure: registered modules, the graph of
  * calls, PyTorch's names and print(model). Shapes: nnb-shape-inference.c; running
  * data: nnb-autograd.c. */
@@ -90,10 +91,41 @@ gboolean
 nnb_is_python_identifier (const char *name)
 {
   static const char *const keywords[] = {
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-    "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
-    "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
-    "return", "try", "while", "with", "yield",
+    "False",
+    "None",
+    "True",
+    "and",
+    "as",
+    "assert",
+    "async",
+    "await",
+    "break",
+    "class",
+    "continue",
+    "def",
+    "del",
+    "elif",
+    "else",
+    "except",
+    "finally",
+    "for",
+    "from",
+    "global",
+    "if",
+    "import",
+    "in",
+    "is",
+    "lambda",
+    "nonlocal",
+    "not",
+    "or",
+    "pass",
+    "raise",
+    "return",
+    "try",
+    "while",
+    "with",
+    "yield",
   };
 
   if (name == NULL || !(g_ascii_isalpha (name[0]) || name[0] == '_'))
@@ -450,14 +482,16 @@ nnb_model_validate (NnbModel *model, GError **error)
     {
       g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH,
                    n_inputs == 0 ? "The model has no input block: add one where the data comes in."
-                                 : "The model has %d input blocks; NN Blocks models take one input.", n_inputs);
+                                 : "The model has %d input blocks; NN Blocks models take one input.",
+                   n_inputs);
       return FALSE;
     }
   if (n_outputs != 1)
     {
       g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH,
                    n_outputs == 0 ? "The model has no output block: add one for what forward returns."
-                                  : "The model has %d output blocks; forward returns one value.", n_outputs);
+                                  : "The model has %d output blocks; forward returns one value.",
+                   n_outputs);
       return FALSE;
     }
   for (guint i = 0; i < model->nodes->len; i++)

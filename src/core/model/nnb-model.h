@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-model.h — a model: what a subclass of nn.Module expresses.
  *
  * Two halves, like a PyTorch class:
@@ -31,10 +32,10 @@ typedef enum
 
 typedef struct
 {
-  char *name;       /* the block's name, unique in the model */
+  char *name; /* the block's name, unique in the model */
   NnbNodeKind kind;
-  char *module;     /* CALL: the registered module's name */
-  int inputs[2];    /* indices of the nodes feeding each slot; -1 when unwired */
+  char *module;  /* CALL: the registered module's name */
+  int inputs[2]; /* indices of the nodes feeding each slot; -1 when unwired */
 } NnbNode;
 
 typedef struct _NnbPlan NnbPlan;
@@ -43,23 +44,23 @@ typedef struct _NnbModel NnbModel;
 
 struct _NnbModel
 {
-  char *class_name;       /* "MLP", "SineNet", "Sequential" */
+  char *class_name;        /* "MLP", "SineNet", "Sequential" */
   GPtrArray *module_names; /* char*, registration order */
   GPtrArray *modules;      /* NnbModule*, parallel to module_names */
   GPtrArray *nodes;        /* NnbNode* */
   NnbDevice device;
   /*< private >*/
-  GPtrArray *plans;        /* compiled forward/backward, one per input shape seen lately */
-  NnbPlan *plan;           /* the plan of the last forward, which backward follows */
+  GPtrArray *plans; /* compiled forward/backward, one per input shape seen lately */
+  NnbPlan *plan;    /* the plan of the last forward, which backward follows */
   GPtrArray *named_parameters_cache;
   gint ref_count;
 };
 
 typedef struct
 {
-  char *name;              /* dotted, as PyTorch forms it: "fc1.weight", "net.0.bias" */
-  NnbParameter *param;     /* borrowed from its module */
-  NnbModule *module;       /* the module that owns it */
+  char *name;          /* dotted, as PyTorch forms it: "fc1.weight", "net.0.bias" */
+  NnbParameter *param; /* borrowed from its module */
+  NnbModule *module;   /* the module that owns it */
 } NnbNamedParameter;
 
 /* Output shape of a node (ndim 0 when unknown because of an earlier error),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-module-attributes.h — the names every nn.Module already has.
  *
  * A module registered under one of them cannot work in PyTorch:

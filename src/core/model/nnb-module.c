@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-module.c — nn.Linear, the activations, nn.Identity and
  * nn.Sequential: their parameters, repr and move between devices. */
 #include "nnb-module.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-module.h — the building blocks: nn.Linear, the activations, nn.Identity
  * and nn.Sequential.
  *
@@ -30,9 +31,9 @@ typedef enum
 
 typedef struct
 {
-  char *name;          /* local name: "weight", "bias" */
+  char *name; /* local name: "weight", "bias" */
   NnbTensor *value;
-  NnbTensor *grad;     /* same shape and device; zeros until backward */
+  NnbTensor *grad; /* same shape and device; zeros until backward */
   gboolean requires_grad;
   /* FALSE while PyTorch's .grad is None: no backward has reached this
    * parameter since the model was built. zero_grad keeps it (set_to_none
@@ -53,9 +54,9 @@ struct _NnbModule
   /* LeakyReLU */
   double negative_slope;
   /* parameters in registration order (weight, then bias) */
-  GPtrArray *parameters;  /* NnbParameter*, owned */
+  GPtrArray *parameters; /* NnbParameter*, owned */
   /* Sequential: children in order, named "0", "1", … */
-  GPtrArray *children;    /* NnbModule*, ref'd */
+  GPtrArray *children; /* NnbModule*, ref'd */
   /*< private >*/
   gint ref_count;
 };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-shape-inference.c — shape inference through the graph, without data, so every
  * wire can be labelled before anything runs; and the forward-hook trace.
  * The messages are PyTorch's for the same mistakes. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-backend-cpu-avx512.c — tanh and sigmoid 16 lanes at a time.
  *
  * Only this file is compiled with -mavx512f. SLEEF's 16-lane u10 tanh and

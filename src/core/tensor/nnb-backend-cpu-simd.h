@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-backend-cpu-simd.h — element-wise kernels compiled for AVX2+FMA.
  *
  * They live in their own file because only that file is compiled with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-backend-cpu.c — the CPU backend: OpenBLAS for every matrix product,
  * plain loops (or the AVX2 kernels of nnb-backend-cpu-simd.c) for the
  * element-wise work. The formulas follow PyTorch 1.13's CPU kernels
@@ -470,16 +471,16 @@ cpu_act_forward (NnbActivation act, float param, const float *x, float *y, gsize
 
 /* One loop per activation, the choice made once outside it: a switch
  * inside the element loop cost a jump-table branch per element. */
-#define BACKWARD_LOOP(expr)                     \
-  G_STMT_START                                  \
-  {                                             \
-    if (accumulate)                             \
-      for (gsize i = 0; i < n; i++)             \
-        dx[i] = dx[i] + (expr);                 \
-    else                                        \
-      for (gsize i = 0; i < n; i++)             \
-        dx[i] = (expr);                         \
-  }                                             \
+#define BACKWARD_LOOP(expr)         \
+  G_STMT_START                      \
+  {                                 \
+    if (accumulate)                 \
+      for (gsize i = 0; i < n; i++) \
+        dx[i] = dx[i] + (expr);     \
+    else                            \
+      for (gsize i = 0; i < n; i++) \
+        dx[i] = (expr);             \
+  }                                 \
   G_STMT_END
 
 static void

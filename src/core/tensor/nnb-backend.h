@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-backend.h — one table of operations per device kind.
  *
  * Every numeric operation of the engine goes through the table of the device

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-blas.c — loads OpenBLAS on first use with NNB_BLAS_KERNEL (see the header). */
 
 #include "nnb-blas.h"
@@ -19,7 +20,10 @@ static struct
   char *(*get_corename) (void);
 } blas;
 
-enum { CBLAS_ROW_MAJOR = 101 };
+enum
+{
+  CBLAS_ROW_MAJOR = 101
+};
 
 gboolean
 nnb_blas_kernel_supported (void)
@@ -51,7 +55,7 @@ load_blas (gpointer unused)
     g_error ("The BLAS library NN Blocks loaded has no cblas_sgemm: %s", dlerror ());
   blas.set_threads = (void (*) (int)) dlsym (lib, "openblas_set_num_threads");
   blas.get_threads = (int (*) (void)) dlsym (lib, "openblas_get_num_threads");
-  blas.get_corename = (char *(*) (void)) dlsym (lib, "openblas_get_corename");
+  blas.get_corename = (char *(*) (void) ) dlsym (lib, "openblas_get_corename");
   return NULL;
 }
 
@@ -103,12 +107,12 @@ nnb_blas_kernel_note (void)
     return NULL;
   if (!nnb_blas_kernel_supported ())
     return g_strdup_printf (_("This processor lacks AVX2 or FMA, so OpenBLAS runs its %s kernel "
-                              "instead of the %s kernel the lessons were computed with: the last "
-                              "digits of losses, and the epoch a run converges at, may differ "
-                              "from the lesson's."),
+                               "instead of the %s kernel the lessons were computed with: the last "
+                               "digits of losses, and the epoch a run converges at, may differ "
+                               "from the lesson's."),
                             kernel, NNB_BLAS_KERNEL);
   return g_strdup_printf (_("OpenBLAS runs its %s kernel instead of the %s kernel the lessons were "
-                            "computed with: the last digits of losses, and the epoch a run "
-                            "converges at, may differ from the lesson's."),
+                             "computed with: the last digits of losses, and the epoch a run "
+                             "converges at, may differ from the lesson's."),
                           kernel, NNB_BLAS_KERNEL);
 }

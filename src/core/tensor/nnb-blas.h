@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-blas.h — OpenBLAS, loaded by the engine with the kernel the lessons'
  * numbers belong to.
  *

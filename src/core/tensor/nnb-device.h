@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-device.h — where a tensor lives: the CPU or one CUDA GPU. */
 #pragma once
 

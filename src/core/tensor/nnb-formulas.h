@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-formulas.h — the per-element arithmetic of the activations, the
  * losses and the optimizers, written once for every device: the CPU's
  * scalar loops and the scalar tails of its SIMD kernels compile it as C,
@@ -148,7 +149,8 @@ nnb_f_loss_grad (int is_mse, float pred, float target, float norm)
   float diff = pred - target;
   if (is_mse)
     return norm * diff;
-  return diff > 0.0f ? norm : diff < 0.0f ? -norm : 0.0f;
+  return diff > 0.0f ? norm : diff < 0.0f ? -norm
+                                          : 0.0f;
 }
 
 /* the gradient's scale: 2/n for MSE, 1/n for L1, rounded once to float */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-optim-kernels.h — the CPU's element loops of torch.optim.SGD and
  * torch.optim.Adam around nnb-formulas.h's per-element formulas (PyTorch
  * 1.13's _single_tensor_*, shared with the CUDA kernels), compiled twice:

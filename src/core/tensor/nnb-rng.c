@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-rng.c — PyTorch 1.13's CPU generator and its float32 transforms.
  *
  * Every step mirrors what Debian's libtorch_cpu does on an AVX2 machine,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-rng.h — PyTorch's CPU random generator, bit for bit.
  *
  * mt19937 seeded as torch.manual_seed does, with the same transforms as
@@ -29,7 +30,6 @@ NnbGenerator *nnb_generator_new (guint64 seed);
  * as PyTorch's default seed is, until manual_seed is called. Not thread-safe:
  * the trainer uses its own generator. */
 NnbGenerator *nnb_generator_default (void);
-
 
 /* tensor.uniform_(a, b) on n contiguous float32 values; rand(n) is (0, 1). */
 void nnb_rng_uniform (NnbGenerator *gen, float *out, gsize n, double a, double b);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-tensor-private.h — tensor and backend functions only the tests call:
  * kept out of the public headers so the engine's API is what the app and
  * the CLI use. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-tensor.h — float32, contiguous, up to 4 dimensions, reference counted.
  *
  * The storage belongs to the backend of the device the tensor lives on; on
@@ -54,7 +55,6 @@ void nnb_tensor_fill (NnbTensor *tensor, float value);
 gboolean nnb_tensor_same_shape (const NnbTensor *a, const NnbTensor *b);
 int64_t nnb_tensor_rows (const NnbTensor *tensor); /* product of all but the last dim */
 int64_t nnb_tensor_cols (const NnbTensor *tensor); /* the last dim */
-
 
 /* "(5, 16)", "(16,)" as Python prints a tuple; a dimension equal to
  * NNB_DIM_BATCH prints as "B". */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-dataset.c — the lessons' data sets, drawn as PyTorch draws them.
  *
  * Each generator mirrors a line of PyTorch code (docs/file-format.md lists

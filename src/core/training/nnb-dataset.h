@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-dataset.h — the data a model trains on: generated as the lessons draw
  * it (same seed, same numbers as PyTorch), or read from a CSV file.
  *
@@ -14,12 +15,12 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  NNB_DATA_LINE,       /* y = a·x + b + noise·ε, x ∈ [0, x_max) */
-  NNB_DATA_SINE,       /* y = sin x + noise·ε, x ∈ [0, x_max) (2π by default) */
-  NNB_DATA_POLYNOMIAL, /* y = a·x² + b·x + c + noise·ε, x ∈ [0, x_max) */
-  NNB_DATA_STEP,       /* y = 0 for x < x_max/2, else 1; plus noise·ε */
+  NNB_DATA_LINE,         /* y = a·x + b + noise·ε, x ∈ [0, x_max) */
+  NNB_DATA_SINE,         /* y = sin x + noise·ε, x ∈ [0, x_max) (2π by default) */
+  NNB_DATA_POLYNOMIAL,   /* y = a·x² + b·x + c + noise·ε, x ∈ [0, x_max) */
+  NNB_DATA_STEP,         /* y = 0 for x < x_max/2, else 1; plus noise·ε */
   NNB_DATA_SINE_PRODUCT, /* X = randn(n, 3), y = sin(x₀·x₁) + x₂ (bench's residual) */
-  NNB_DATA_CSV,        /* columns: inputs…, target (last column) */
+  NNB_DATA_CSV,          /* columns: inputs…, target (last column) */
 } NnbDataKind;
 
 typedef struct
@@ -29,13 +30,13 @@ typedef struct
   double a, b, c;
   double noise;
   double x_max;
-  char *csv_path;      /* NNB_DATA_CSV */
+  char *csv_path; /* NNB_DATA_CSV */
 } NnbDataSpec;
 
 typedef struct
 {
-  NnbTensor *x;        /* (n, in) on the CPU */
-  NnbTensor *y;        /* (n, 1) on the CPU */
+  NnbTensor *x; /* (n, in) on the CPU */
+  NnbTensor *y; /* (n, 1) on the CPU */
 } NnbDataset;
 
 /* Defaults of a kind: the page's regression (100 points, 3x + 2, noise 0.5,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-device-race.c — times one training epoch per width and device (see
  * nnb-device-race.h). The epoch is the page's loop: forward, loss,
  * zero_grad, backward, step, with the loss read back every epoch as the

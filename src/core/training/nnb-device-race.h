@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-device-race.h — the device race: how long one training epoch takes
  * on each device as a model widens, so an instructor can show that small
  * networks run faster on the CPU and where a GPU starts to pay.
@@ -22,12 +23,12 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  int64_t max_width;       /* widths 16, 32, … up to this (rounded down to a power of two); default 4096 */
-  int points;              /* data points in the one full batch; default 1024 */
+  int64_t max_width;        /* widths 16, 32, … up to this (rounded down to a power of two); default 4096 */
+  int points;               /* data points in the one full batch; default 1024 */
   NnbModuleKind activation; /* NNB_MODULE_TANH (default) or NNB_MODULE_RELU */
-  int cpu_threads;         /* OpenBLAS threads for the CPU's rows; 0 keeps the current number */
-  double seconds_per_cell; /* measuring time per width and device (at least one epoch); default 0.25 */
-  double give_up_seconds;  /* an epoch slower than this ends a device's race; default 2 */
+  int cpu_threads;          /* OpenBLAS threads for the CPU's rows; 0 keeps the current number */
+  double seconds_per_cell;  /* measuring time per width and device (at least one epoch); default 0.25 */
+  double give_up_seconds;   /* an epoch slower than this ends a device's race; default 2 */
 } NnbRaceOptions;
 
 typedef struct
@@ -46,7 +47,6 @@ typedef struct
 typedef void (*NnbRaceProgress) (const NnbRaceRow *row, gpointer user_data);
 
 void nnb_race_options_init (NnbRaceOptions *options);
-
 
 /* Runs the race. Returns every row (NnbRaceRow *, free with
  * g_ptr_array_unref), ordered by width and then by the device list's order,

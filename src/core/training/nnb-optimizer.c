@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "nnb-optimizer.h"
 
 #include <math.h>
@@ -6,10 +7,10 @@
 
 typedef struct
 {
-  NnbParameter *param;  /* live: the model's own */
-  NnbTensor *state_a;   /* SGD momentum buffer, or Adam exp_avg */
-  NnbTensor *state_b;   /* Adam exp_avg_sq */
-  int step;             /* this parameter's steps: PyTorch keeps state['step'] and the
+  NnbParameter *param; /* live: the model's own */
+  NnbTensor *state_a;  /* SGD momentum buffer, or Adam exp_avg */
+  NnbTensor *state_b;  /* Adam exp_avg_sq */
+  int step;            /* this parameter's steps: PyTorch keeps state['step'] and the
                          * momentum buffer per parameter, from its first .grad */
 } ParamState;
 
@@ -17,7 +18,7 @@ struct _NnbOptimizer
 {
   NnbOptimizerOptions options;
   NnbModel *model;
-  GArray *states;       /* ParamState */
+  GArray *states; /* ParamState */
   const NnbBackend *backend;
 };
 

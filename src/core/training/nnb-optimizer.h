@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-optimizer.h — torch.optim.SGD and torch.optim.Adam.
  *
  * An optimizer holds the model's live parameters (not copies), as
@@ -25,7 +26,7 @@ typedef struct
   /* SGD */
   double momentum;
   double dampening;
-  double weight_decay;  /* both */
+  double weight_decay; /* both */
   gboolean nesterov;
   /* Adam */
   double beta1;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-trainer.c — the worker thread and its snapshots (see the header for
  * the hand-off). */
 #include "nnb-trainer.h"
@@ -16,26 +17,26 @@ struct _NnbTrainer
 {
   NnbModel *model;
   NnbDataset *data;
-  NnbStopRule rule;          /* the engine's, with 0 epochs as "until stopped" */
-  NnbGenerator *shuffle;     /* borrowed; the worker's only while it runs */
-  NnbTraining *training;     /* used by the worker only */
+  NnbStopRule rule;      /* the engine's, with 0 epochs as "until stopped" */
+  NnbGenerator *shuffle; /* borrowed; the worker's only while it runs */
+  NnbTraining *training; /* used by the worker only */
   GThread *thread;
 
-  GMutex lock;               /* guards everything below */
+  GMutex lock; /* guards everything below */
   GCond wake;
   NnbSnapshot *snapshot;
-  gboolean run;              /* keep stepping */
-  gint steps_left;           /* single steps requested while paused */
+  gboolean run;    /* keep stepping */
+  gint steps_left; /* single steps requested while paused */
   gboolean quit;
-  gboolean want_values;      /* the next snapshot carries the weights */
-  double new_lr;             /* NAN: unchanged */
+  gboolean want_values; /* the next snapshot carries the weights */
+  double new_lr;        /* NAN: unchanged */
   NnbTrainerState state;
 
   gint64 publish_interval_us;
-  GArray *losses;            /* worker's own history */
-  GPtrArray *values;         /* worker's latest copy of the weights, or NULL */
+  GArray *losses;    /* worker's own history */
+  GPtrArray *values; /* worker's latest copy of the weights, or NULL */
   int values_epoch;
-  NnbTensor *grid_input;     /* (n_grid, 1) */
+  NnbTensor *grid_input; /* (n_grid, 1) */
   float *grid_x;
   int n_grid;
 };
@@ -138,7 +139,8 @@ snapshot_build (NnbTrainer *t, NnbTrainerState state, const char *message, gbool
   {
     struct timespec cpu;
     s->worker_cpu_us = clock_gettime (CLOCK_THREAD_CPUTIME_ID, &cpu) == 0
-                         ? (gint64) cpu.tv_sec * G_USEC_PER_SEC + cpu.tv_nsec / 1000 : 0;
+                         ? (gint64) cpu.tv_sec * G_USEC_PER_SEC + cpu.tv_nsec / 1000
+                         : 0;
   }
   return s;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-trainer.h — training on a worker thread, for the app.
  *
  * The hand-off, in one place: the worker runs nnb_training_run_epoch in a
@@ -18,7 +19,7 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  NNB_TRAINER_IDLE,      /* built, not started */
+  NNB_TRAINER_IDLE, /* built, not started */
   NNB_TRAINER_RUNNING,
   NNB_TRAINER_PAUSED,
   NNB_TRAINER_CONVERGED, /* the loss went below until_loss */
@@ -30,26 +31,26 @@ typedef enum
 
 typedef struct
 {
-  char *name;            /* "fc1.weight" */
-  double value_norm;     /* ‖w‖₂ */
-  double grad_norm;      /* ‖∂L/∂w‖₂ of the last step */
+  char *name;        /* "fc1.weight" */
+  double value_norm; /* ‖w‖₂ */
+  double grad_norm;  /* ‖∂L/∂w‖₂ of the last step */
 } NnbParameterStats;
 
 typedef struct
 {
   NnbTrainerState state;
-  int epoch;             /* epochs completed */
-  double loss;           /* loss of the last completed epoch */
-  GArray *losses;        /* double, one per completed epoch */
-  GArray *parameters;    /* NnbParameterStats, named_parameters() order */
+  int epoch;          /* epochs completed */
+  double loss;        /* loss of the last completed epoch */
+  GArray *losses;     /* double, one per completed epoch */
+  GArray *parameters; /* NnbParameterStats, named_parameters() order */
   /* the model's output on the plotting grid (models with one input and one
    * output): grid_y[i] = model(grid_x[i]) */
   int n_grid;
   float *grid_x;
   float *grid_y;
-  char *message;         /* for DIVERGED and FAILED */
-  gint64 published_us;   /* g_get_monotonic_time () when published */
-  gint64 worker_cpu_us;  /* the publishing thread's CPU time then (bench/app-speed) */
+  char *message;        /* for DIVERGED and FAILED */
+  gint64 published_us;  /* g_get_monotonic_time () when published */
+  gint64 worker_cpu_us; /* the publishing thread's CPU time then (bench/app-speed) */
   /* The latest copy of the parameters' values that was asked for with
    * nnb_trainer_request_values (NnbTensor* on the CPU, parallel to
    * parameters; shared by the snapshots that follow, never changed), and
@@ -80,11 +81,10 @@ NnbTrainer *nnb_trainer_new (NnbModel *model, NnbDataset *data, const NnbTrainin
 /* Stops the worker (if running) and frees everything. */
 void nnb_trainer_free (NnbTrainer *trainer);
 
-
-void nnb_trainer_start (NnbTrainer *trainer);   /* runs, or resumes when paused */
+void nnb_trainer_start (NnbTrainer *trainer); /* runs, or resumes when paused */
 void nnb_trainer_pause (NnbTrainer *trainer);
-void nnb_trainer_step (NnbTrainer *trainer);    /* one epoch, then paused */
-void nnb_trainer_stop (NnbTrainer *trainer);    /* ends the worker; waits for it */
+void nnb_trainer_step (NnbTrainer *trainer); /* one epoch, then paused */
+void nnb_trainer_stop (NnbTrainer *trainer); /* ends the worker; waits for it */
 /* Changes the learning rate between steps. */
 void nnb_trainer_set_lr (NnbTrainer *trainer, double lr);
 /* Asks the worker for a copy of the weights without stopping it: after the

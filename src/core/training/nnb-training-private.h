@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-training-private.h — training functions only the tests (and the
  * fuzzers) call: kept out of the public headers so the engine's API is
  * what the app and the CLI use. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "nnb-training.h"
 
 #include <math.h>
@@ -11,12 +12,12 @@ struct _NnbTraining
   NnbOptimizer *optimizer;
   NnbLoss *loss;
   NnbGenerator *gen;
-  NnbTensor *x, *y;              /* the whole data set, on the device */
-  NnbTensor *batch_x, *batch_y;  /* mini-batch buffers (NULL for full batch) */
-  NnbTensor *last_x, *last_y;    /* the smaller last batch, when n % batch != 0 */
+  NnbTensor *x, *y;             /* the whole data set, on the device */
+  NnbTensor *batch_x, *batch_y; /* mini-batch buffers (NULL for full batch) */
+  NnbTensor *last_x, *last_y;   /* the smaller last batch, when n % batch != 0 */
   int64_t *perm;
-  GPtrArray *snapshot;           /* parameters before the last step, to undo a blow-up */
-  GPtrArray *warnings;           /* char*: each distinct loss warning, in the order it came */
+  GPtrArray *snapshot; /* parameters before the last step, to undo a blow-up */
+  GPtrArray *warnings; /* char*: each distinct loss warning, in the order it came */
   int epoch;
 };
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-training.h — the training loop, as the page writes it:
  *
  *   for epoch in range(epochs):
@@ -20,9 +21,9 @@ G_BEGIN_DECLS
 typedef struct
 {
   int epochs;
-  int64_t batch_size;    /* 0: the full batch */
-  double until_loss;     /* stop when an epoch's loss is below this; 0: never */
-  int log_every;         /* log epochs 0, k, 2k, … and the last; 0: never */
+  int64_t batch_size; /* 0: the full batch */
+  double until_loss;  /* stop when an epoch's loss is below this; 0: never */
+  int log_every;      /* log epochs 0, k, 2k, … and the last; 0: never */
   NnbLossKind loss;
   NnbOptimizerOptions optimizer;
   NnbDevice device;
@@ -63,8 +64,8 @@ typedef enum
 
 typedef struct
 {
-  int epochs;         /* stop once this many epochs have run; -1: never (the app's "until stopped") */
-  double until_loss;  /* stop when an epoch's loss is below this; 0: never */
+  int epochs;        /* stop once this many epochs have run; -1: never (the app's "until stopped") */
+  double until_loss; /* stop when an epoch's loss is below this; 0: never */
 } NnbStopRule;
 
 /* The rule options ask for: their epochs and until_loss, as they are. */

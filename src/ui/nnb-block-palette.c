@@ -26,8 +26,8 @@ struct _NnbBlockPalette
   GtkButton *layout_button;
 
   NnbDiagramView *view;
-  GPtrArray *bindings; /* GBinding*, to the view */
-  GHashTable *buttons; /* kind name → GtkWidget* */
+  GBindingGroup *view_bindings; /* the palette's widgets follow the current view */
+  GHashTable *buttons;          /* kind name → GtkWidget* */
 };
 
 G_DEFINE_FINAL_TYPE (NnbBlockPalette, nnb_block_palette, GTK_TYPE_WIDGET)
@@ -202,14 +202,6 @@ layout_clicked_cb (NnbBlockPalette *self)
   activate_on_view (self, "editor.layout", NULL);
 }
 
-static void
-unbind (NnbBlockPalette *self)
-{
-  for (guint i = 0; i < self->bindings->len; i++)
-    g_binding_unbind (self->bindings->pdata[i]);
-  g_ptr_array_set_size (self->bindings, 0);
-}
-
 void
 nnb_block_palette_set_view (NnbBlockPalette *self, NnbDiagramView *view)
 {
@@ -218,25 +210,8 @@ nnb_block_palette_set_view (NnbBlockPalette *self, NnbDiagramView *view)
 
   if (self->view == view)
     return;
-  unbind (self);
   g_set_object (&self->view, view);
-  if (view != NULL)
-    {
-      g_ptr_array_add (self->bindings,
-                       g_object_ref (g_object_bind_property (view, "batch-size",
-                                                             gtk_spin_button_get_adjustment (self->batch_spin), "value",
-                                                             G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE)));
-      g_ptr_array_add (self->bindings,
-                       g_object_ref (g_object_bind_property (view, "can-undo", self->undo_button, "sensitive",
-                                                             G_BINDING_SYNC_CREATE)));
-      g_ptr_array_add (self->bindings,
-                       g_object_ref (g_object_bind_property (view, "can-redo", self->redo_button, "sensitive",
-                                                             G_BINDING_SYNC_CREATE)));
-      /* nothing to add while the trainer owns the model */
-      g_ptr_array_add (self->bindings,
-                       g_object_ref (g_object_bind_property (view, "editable", self->blocks_box, "sensitive",
-                                                             G_BINDING_SYNC_CREATE)));
-    }
+  g_binding_group_set_source (self->view_bindings, view);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEW]);
 }
 
@@ -289,11 +264,9 @@ nnb_block_palette_dispose (GObject *object)
 {
   NnbBlockPalette *self = NNB_BLOCK_PALETTE (object);
 
-  if (self->bindings != NULL)
-    {
-      unbind (self);
-      g_clear_pointer (&self->bindings, g_ptr_array_unref);
-    }
+  if (self->view_bindings != NULL)
+    g_binding_group_set_source (self->view_bindings, NULL);
+  g_clear_object (&self->view_bindings);
   g_clear_object (&self->view);
   g_clear_pointer (&self->buttons, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), NNB_TYPE_BLOCK_PALETTE);
@@ -332,10 +305,21 @@ nnb_block_palette_class_init (NnbBlockPaletteClass *klass)
 static void
 nnb_block_palette_init (NnbBlockPalette *self)
 {
-  self->bindings = g_ptr_array_new_with_free_func (g_object_unref);
   self->buttons = g_hash_table_new (g_str_hash, g_str_equal);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->view_bindings = g_binding_group_new ();
+  g_binding_group_bind (self->view_bindings, "batch-size",
+                        gtk_spin_button_get_adjustment (self->batch_spin), "value",
+                        G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_binding_group_bind (self->view_bindings, "can-undo", self->undo_button, "sensitive",
+                        G_BINDING_SYNC_CREATE);
+  g_binding_group_bind (self->view_bindings, "can-redo", self->redo_button, "sensitive",
+                        G_BINDING_SYNC_CREATE);
+  /* nothing to add while the trainer owns the model */
+  g_binding_group_bind (self->view_bindings, "editable", self->blocks_box, "sensitive",
+                        G_BINDING_SYNC_CREATE);
   add_buttons (self);
   g_signal_connect (self->batch_spin, "output", G_CALLBACK (batch_output_cb), NULL);
   g_signal_connect (self->batch_spin, "input", G_CALLBACK (batch_input_cb), NULL);

@@ -12,6 +12,7 @@
 #include "nnb-autosave.h"
 #include "nnb-file-write.h"
 #include "nnb-safetensors.h"
+#include "nnb-ui-test-access.h" /* defines some of these */
 
 #define PROJECT_SUFFIX ".nnb"
 

@@ -33,9 +33,6 @@ NnbAutosave *nnb_autosave_attach (NnbWindow *window);
  * has no unsaved changes (what the timer does every few seconds). */
 void nnb_autosave_update (NnbAutosave *self);
 
-/* The copy's path, or NULL while there is none. */
-const char *nnb_autosave_get_path (NnbAutosave *self);
-
 /* Offers, in window, each project that a session which did not end
  * cleanly left behind: a toast with a Recover button that opens it as an
  * unsaved project (in window when it is empty, else in a new window);

@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "nnb-block-palette.h"
+#include "nnb-ui-test-access.h" /* defines some of these */
 
 #define DRAG_THRESHOLD 8.0 /* pixels the pointer moves before a press is a drag */
 

@@ -17,7 +17,5 @@ G_DECLARE_FINAL_TYPE (NnbBlockPalette, nnb_block_palette, NNB, BLOCK_PALETTE, Gt
 
 void nnb_block_palette_set_view (NnbBlockPalette *self, NnbDiagramView *view);
 NnbDiagramView *nnb_block_palette_get_view (NnbBlockPalette *self);
-/* The button that adds blocks of kind ("Linear"), for tests. */
-GtkWidget *nnb_block_palette_get_button (NnbBlockPalette *self, const char *kind);
 
 G_END_DECLS

@@ -19,6 +19,7 @@
 #include "nnb-plot-race.h"
 #include "nnb-locale-format.h"
 #include "nnb-picture-export.h"
+#include "nnb-ui-test-access.h" /* defines some of these */
 
 #define EXPORT_WIDTH 1200
 #define EXPORT_HEIGHT 800

@@ -19,9 +19,6 @@ NnbDeviceRaceDialog *nnb_device_race_dialog_new (GtkWindow *parent);
 void nnb_device_race_dialog_start (NnbDeviceRaceDialog *self, gint64 max_width);
 /* What Stop does: the worker stops between two epochs. */
 void nnb_device_race_dialog_stop (NnbDeviceRaceDialog *self);
-gboolean nnb_device_race_dialog_is_running (NnbDeviceRaceDialog *self);
-/* The rows plotted so far (NnbRaceRow *), owned by the window. */
-GPtrArray *nnb_device_race_dialog_get_rows (NnbDeviceRaceDialog *self);
 /* Draws the plot into path: .svg and .pdf as vectors, anything else PNG. */
 gboolean nnb_device_race_dialog_export (NnbDeviceRaceDialog *self, const char *path, GError **error);
 

@@ -7,6 +7,7 @@
 #include "nnb-config.h"
 
 #include "nnb-diagram-view-private.h"
+#include "nnb-ui-test-access.h" /* defines some of these */
 
 G_DEFINE_FINAL_TYPE (NnbDiagramView, nnb_diagram_view, GTK_TYPE_DRAWING_AREA)
 

@@ -45,10 +45,6 @@ void nnb_diagram_view_set_editable (NnbDiagramView *self, gboolean editable);
 const NnbGraph *nnb_diagram_view_get_graph (NnbDiagramView *self);
 /* The engine's message on a block (a shape error), or NULL. */
 const char *nnb_diagram_view_get_block_error (NnbDiagramView *self, int block);
-/* The wire's shape out of a block as shown: "(B, 16)", "(5, 16)", or NULL. */
-char *nnb_diagram_view_get_block_shape (NnbDiagramView *self, int block);
-/* The last refused edit's message (also shown as a toast), or NULL. */
-const char *nnb_diagram_view_get_message (NnbDiagramView *self);
 /* Selects the blocks that call module (a parameter tree's row). */
 void nnb_diagram_view_select_module (NnbDiagramView *self, const char *module);
 /* Selected blocks, by index; ::selection-changed says when they change. */

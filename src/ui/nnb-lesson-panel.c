@@ -16,6 +16,7 @@
 #include "nnb-lesson-action.h"
 #include "nnb-lesson-panel.h"
 #include "nnb-window.h"
+#include "nnb-ui-test-access.h" /* defines some of these */
 
 #define MAX_WIDTH_CHARS 40
 #define PASSED_KEY "lesson-passed"

@@ -25,14 +25,4 @@ NnbLesson *nnb_lesson_panel_get_lesson (NnbLessonPanel *self);
 guint nnb_lesson_panel_get_step (NnbLessonPanel *self);
 void nnb_lesson_panel_set_step (NnbLessonPanel *self, guint step);
 
-/* TRUE while "Show me" waits for training to end. */
-gboolean nnb_lesson_panel_is_busy (NnbLessonPanel *self);
-/* Whether the step's checks have passed (now or in an earlier run). */
-gboolean nnb_lesson_panel_step_passed (NnbLessonPanel *self, guint step);
-
-/* What the panel shows now, for tests: the printout of the last Show me
- * and the result of the last Check ("" when none). */
-const char *nnb_lesson_panel_get_output (NnbLessonPanel *self);
-const char *nnb_lesson_panel_get_result (NnbLessonPanel *self);
-
 G_END_DECLS

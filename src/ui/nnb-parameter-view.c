@@ -9,6 +9,7 @@
 #include "nnb-locale-format.h"
 #include "nnb-parameter-row.h"
 #include "nnb-parameter-view.h"
+#include "nnb-ui-test-access.h" /* defines some of these */
 
 struct _NnbParameterView
 {

@@ -25,8 +25,6 @@ void nnb_parameter_view_set_editable (NnbParameterView *self, gboolean editable)
 /* Compact (presentation mode): only the name, shape and count columns. */
 void nnb_parameter_view_set_compact (NnbParameterView *self, gboolean compact);
 
-/* The rows as shown, every module expanded: GtkTreeListRow items. */
-GListModel *nnb_parameter_view_get_rows (NnbParameterView *self);
 gint64 nnb_parameter_view_get_total (NnbParameterView *self);
 
 G_END_DECLS

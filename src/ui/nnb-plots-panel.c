@@ -11,6 +11,7 @@
 #include "nnb-plot-loss.h"
 #include "nnb-plot-norms.h"
 #include "nnb-plots-panel.h"
+#include "nnb-ui-test-access.h" /* defines some of these */
 
 typedef struct
 {

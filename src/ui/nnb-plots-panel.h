@@ -28,7 +28,6 @@ void nnb_plots_panel_take_snapshot (NnbPlotsPanel *self, NnbSnapshot *snapshot);
  * is no curve to keep. */
 gboolean nnb_plots_panel_pin_curve (NnbPlotsPanel *self, const char *label);
 void nnb_plots_panel_clear_pinned (NnbPlotsPanel *self);
-guint nnb_plots_panel_get_n_pinned (NnbPlotsPanel *self);
 
 /* Draws again in the current style (presentation mode, dark style). */
 void nnb_plots_panel_redraw (NnbPlotsPanel *self);
@@ -40,9 +39,6 @@ void nnb_plots_panel_set_compact (NnbPlotsPanel *self, gboolean compact);
 
 /* The epochs of the snapshots the data and loss plots last drew (-1: none). */
 void nnb_plots_panel_get_plotted_epochs (NnbPlotsPanel *self, int *data_epoch, int *loss_epoch);
-
-/* Points in the norms plot's history (so tests see it grow). */
-guint nnb_plots_panel_get_n_norm_points (NnbPlotsPanel *self);
 
 /* The same drawings into any cairo_t (export to PNG, SVG, PDF, handouts). */
 void nnb_plots_panel_draw_data (NnbPlotsPanel *self, cairo_t *cr, int width, int height, const NnbPlotStyle *style);

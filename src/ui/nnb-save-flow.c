@@ -27,7 +27,7 @@ nnb_save_flow_add_recent (GFile *file)
 
 /* On a GTask thread: the engine's writer (a temporary file beside the
  * target, synced, then renamed), not GIO's replace, which on a full disk
- * left its ".goutputstream-XXXXXX" file behind (issue 17). */
+ * left its ".goutputstream-XXXXXX" file behind. */
 static void
 write_thread (GTask *write, gpointer source, gpointer task_data, GCancellable *cancellable)
 {

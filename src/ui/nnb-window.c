@@ -15,6 +15,7 @@
 #include "nnb-recent-menu.h"
 #include "nnb-save-flow.h"
 #include "nnb-window-private.h"
+#include "nnb-ui-test-access.h" /* defines some of these */
 
 G_DEFINE_FINAL_TYPE (NnbWindow, nnb_window, ADW_TYPE_APPLICATION_WINDOW)
 

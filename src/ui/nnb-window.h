@@ -37,15 +37,8 @@ NnbDocument *nnb_window_get_document (NnbWindow *self);
 /* Shows a document made elsewhere (a recovered autosave) as if opened. */
 void nnb_window_show_document (NnbWindow *self, NnbDocument *document);
 
-/* The lesson pane's panel (its lesson.* actions drive it). */
-NnbLessonPanel *nnb_window_get_lesson_panel (NnbWindow *self);
-
 /* Shows a toast over the window's content. */
 void nnb_window_add_toast (NnbWindow *self, AdwToast *toast);
-
-/* The epochs of the snapshots the data and loss plots last drew (-1:
- * none), so tests can see that drawing keeps up with training. */
-void nnb_window_get_plotted_epochs (NnbWindow *self, int *data_epoch, int *loss_epoch);
 
 /* Writes the lesson step on screen with the diagram, the data plot and
  * the loss plot as an A4 handout: a PDF when path ends in .pdf, else a PNG

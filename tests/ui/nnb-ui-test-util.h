@@ -9,6 +9,7 @@
 
 #include "nnb-application.h"
 #include "nnb-window.h"
+#include "nnb-ui-test-access.h"
 
 /* How long nnb_ui_test_wait_until waits before it gives up: 10 s unless the
  * test program sets more (once, in main). */

@@ -3,7 +3,8 @@
  *
  * Every step mirrors what Debian's libtorch_cpu does on an AVX2 machine,
  * down to which multiply-adds are fused, because the lesson promises the
- * same numbers as PyTorch for the same seed (shared/lesson/RNG.md). */
+ * same numbers as PyTorch for the same seed (tests/test-rng.c checks them
+ * against tests/reference/make_rng_golden.py). */
 #include "nnb-rng.h"
 #include "nnb-tensor-private.h"
 

@@ -4,7 +4,8 @@
  * mt19937 seeded as torch.manual_seed does, with the same transforms as
  * PyTorch 1.13 for rand/uniform_, randn/normal_ (scalar path below 16
  * elements, vectorised path from 16 on) and randperm, so that the same seed
- * gives the same float32 numbers as PyTorch. See shared/lesson/RNG.md. */
+ * gives the same float32 numbers as PyTorch; tests/reference/make_rng_golden.py
+ * prints the streams that tests/test-rng.c checks. */
 #pragma once
 
 #include <glib.h>

@@ -241,6 +241,60 @@ run_act_backward (const Device *d, GRand *rand, Results *out)
       }
 }
 
+/* LayerNorm over ROWS rows of COLS features, with weight and bias and
+ * without (elementwise_affine=False); the mean and rstd are results too */
+static void
+run_layer_norm_forward (const Device *d, GRand *rand, Results *out)
+{
+  g_autofree float *x = inputs (rand, ROWS * COLS, -3, 5);
+  g_autofree float *w = inputs (rand, COLS, -2, 2);
+  g_autofree float *b = inputs (rand, COLS, -1, 1);
+  g_autofree float *zeros = g_new0 (float, ROWS *COLS);
+
+  for (int affine = 0; affine < 2; affine++)
+    {
+      float *dx = put (d, x, ROWS * COLS), *dw = put (d, w, COLS), *db = put (d, b, COLS);
+      float *y = put (d, zeros, ROWS * COLS), *stats = put (d, zeros, 2 * ROWS);
+
+      d->backend->layer_norm_forward (dx, affine ? dw : NULL, affine ? db : NULL, ROWS, COLS, 1e-5f, y, stats,
+                                      stats + ROWS);
+      d->backend->free (dx);
+      d->backend->free (dw);
+      d->backend->free (db);
+      get_free (d, out, y, ROWS * COLS);
+      get_free (d, out, stats, 2 * ROWS);
+    }
+}
+
+static void
+run_layer_norm_backward (const Device *d, GRand *rand, Results *out)
+{
+  g_autofree float *x = inputs (rand, ROWS * COLS, -3, 5);
+  g_autofree float *w = inputs (rand, COLS, -2, 2);
+  g_autofree float *dy = inputs (rand, ROWS * COLS, -1, 1);
+  g_autofree float *zeros = g_new0 (float, ROWS *COLS);
+
+  for (int affine = 0; affine < 2; affine++)
+    {
+      float *dx = put (d, x, ROWS * COLS), *dw = put (d, w, COLS), *ddy = put (d, dy, ROWS * COLS);
+      float *y = put (d, zeros, ROWS * COLS), *stats = put (d, zeros, 2 * ROWS);
+      float *gx = put (d, zeros, ROWS * COLS), *gw = put (d, zeros, COLS), *gb = put (d, zeros, COLS);
+
+      /* the mean and rstd the forward gives, as training hands them over */
+      d->backend->layer_norm_forward (dx, affine ? dw : NULL, NULL, ROWS, COLS, 1e-5f, y, stats, stats + ROWS);
+      d->backend->layer_norm_backward (ddy, dx, stats, stats + ROWS, affine ? dw : NULL, ROWS, COLS, gx,
+                                       affine ? gw : NULL, affine ? gb : NULL);
+      d->backend->free (dx);
+      d->backend->free (dw);
+      d->backend->free (ddy);
+      d->backend->free (y);
+      d->backend->free (stats);
+      get_free (d, out, gx, ROWS * COLS);
+      get_free (d, out, gw, COLS);
+      get_free (d, out, gb, COLS);
+    }
+}
+
 static void
 run_add (const Device *d, GRand *rand, Results *out)
 {
@@ -398,6 +452,8 @@ static const OpRow ops[] = {
   ROW (bias_grad, run_bias_grad, 1e-6),
   ROW (act_forward, run_act_forward, 1e-6), /* tanhf, expf, erf: CUDA's maths library */
   ROW (act_backward, run_act_backward, 1e-6),
+  ROW (layer_norm_forward, run_layer_norm_forward, 1e-5), /* moments in double, not Welford's floats */
+  ROW (layer_norm_backward, run_layer_norm_backward, 1e-5),
   ROW (add, run_add, 0),
   ROW (accumulate, run_accumulate, 0),
   ROW (loss, run_loss, 1e-6), /* the GPU's reduction order */

@@ -112,6 +112,25 @@ build_every_activation (void)
   return model;
 }
 
+/* LayerNorm with its defaults and without them:
+ * fc1 → norm → act → norm2 (eps=0.001, no affine) → head */
+static NnbModel *
+build_layer_norm (void)
+{
+  NnbModel *model = nnb_model_new ("Normed");
+  static const char *const chain[] = { "fc1", "norm", "act", "norm2", "head", NULL };
+  g_autoptr (GError) error = NULL;
+
+  nnb_test_register (model, "fc1", nnb_test_linear (4, 8, TRUE));
+  nnb_test_register (model, "norm", nnb_layer_norm_new (8, 1e-5, TRUE, &error));
+  nnb_test_register (model, "act", nnb_activation_new (NNB_MODULE_TANH));
+  nnb_test_register (model, "norm2", nnb_layer_norm_new (8, 0.001, FALSE, &error));
+  nnb_test_register (model, "head", nnb_test_linear (8, 2, TRUE));
+  g_assert_no_error (error);
+  wire_chain (model, chain);
+  return model;
+}
+
 /* One Linear called twice: x → fc_in → shared → act → shared → (+ x') → head */
 static NnbModel *
 build_shared (void)
@@ -508,6 +527,17 @@ test_code_every_activation (void)
 }
 
 static void
+test_code_layer_norm (void)
+{
+  g_autoptr (NnbModel) model = build_layer_norm ();
+  g_autofree char *code = nnb_export_pytorch_code (model, "normed.safetensors");
+
+  assert_contains (code, "        self.norm = nn.LayerNorm(8)\n");
+  assert_contains (code, "        self.norm2 = nn.LayerNorm(8, eps=0.001, elementwise_affine=False)\n");
+  check_runs_in_pytorch (model, "normed", "Normed", TRUE, TRUE);
+}
+
+static void
 test_code_module_called_twice (void)
 {
   g_autoptr (NnbModel) model = build_shared ();
@@ -714,6 +744,10 @@ test_onnx_passes_checker (void)
     /* the shared Linear: two Gemm nodes, one weight */
     { build_shared, "shared", "Gemm Gemm Tanh Gemm Add Gemm", 6 },
     { build_sequential_with_skip, "seqskip", "Gemm Tanh Gemm Add", 4 },
+    /* LayerNorm from its definition (LayerNormalization is opset 17); its
+     * two eps are initializers too */
+    { build_layer_norm, "normed",
+      "Gemm ReduceMean Sub Mul ReduceMean Add Sqrt Div Mul Add Tanh ReduceMean Sub Mul ReduceMean Add Sqrt Div Gemm", 8 },
     { build_sequential_with_gap, "seqgap", "Gemm Sigmoid", 2 },
     { build_activation_only, "act", "Relu", 0 },
   };
@@ -744,6 +778,7 @@ main (int argc, char **argv)
   g_test_add_func ("/export/pytorch/mlp-with-skip-connection", test_code_mlp_with_skip_connection);
   g_test_add_func ("/export/pytorch/sinenet", test_code_sinenet);
   g_test_add_func ("/export/pytorch/every-activation", test_code_every_activation);
+  g_test_add_func ("/export/pytorch/layer-norm", test_code_layer_norm);
   g_test_add_func ("/export/pytorch/module-called-twice", test_code_module_called_twice);
   g_test_add_func ("/export/pytorch/sequential-with-skip", test_code_sequential_with_skip);
   g_test_add_func ("/export/pytorch/sequential-keeps-names", test_code_sequential_keeps_names);

@@ -269,6 +269,28 @@ ref_module (Reference *r, const NnbModule *module, Ref *x)
       return y;
     }
 
+  if (module->kind == NNB_MODULE_LAYER_NORM)
+    {
+      /* (x − mean) / √(var + eps) · w + b per row, var the biased one */
+      int64_t f = module->normalized_shape, rows = x->numel / f;
+      const double *w = module->elementwise_affine ? g_hash_table_lookup (r->point, nnb_module_get_parameter (module, "weight")) : NULL;
+      const double *b = module->elementwise_affine ? g_hash_table_lookup (r->point, nnb_module_get_parameter (module, "bias")) : NULL;
+
+      y = ref_new (r, x->ndim, x->shape);
+      for (int64_t row = 0; row < rows; row++)
+        {
+          const double *xr = x->data + row * f;
+          double mean = 0.0, var = 0.0;
+          for (int64_t j = 0; j < f; j++)
+            mean += xr[j] / f;
+          for (int64_t j = 0; j < f; j++)
+            var += (xr[j] - mean) * (xr[j] - mean) / f;
+          for (int64_t j = 0; j < f; j++)
+            y->data[row * f + j] = (xr[j] - mean) / sqrt (var + module->eps) * (w ? w[j] : 1.0) + (b ? b[j] : 0.0);
+        }
+      return y;
+    }
+
   y = ref_new (r, x->ndim, x->shape);
   for (int64_t i = 0; i < x->numel; i++)
     {
@@ -527,6 +549,43 @@ test_activation (gconstpointer data)
   g_autoptr (NnbTensor) y = fixed_tensor (2, y_shape, 2, 1.0f);
 
   assert_gradients_match (model, NNB_LOSS_MSE, x, y);
+}
+
+/* nn.Sequential(Linear(3, 6), LayerNorm(6, eps), Linear(6, 2)); the
+ * LayerNorm's weight and bias moved off ones and zeros, so that every term
+ * of its backward matters */
+static void
+check_layer_norm (double eps, gboolean affine)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbModule) norm = nnb_layer_norm_new (6, eps, affine, &error);
+  g_autoptr (NnbModel) model = NULL;
+  int64_t x_shape[] = { 5, 3 }, y_shape[] = { 5, 2 };
+  g_autoptr (NnbTensor) x = fixed_tensor (2, x_shape, 1, 2.0f);
+  g_autoptr (NnbTensor) y = fixed_tensor (2, y_shape, 2, 1.0f);
+
+  g_assert_no_error (error);
+  if (affine)
+    {
+      float w[6] = { 1.5f, -0.7f, 0.9f, 1.2f, -1.1f, 0.4f }, b[6] = { 0.1f, -0.3f, 0.25f, 0.0f, 0.6f, -0.2f };
+      nnb_tensor_write (nnb_module_get_parameter (norm, "weight")->value, w);
+      nnb_tensor_write (nnb_module_get_parameter (norm, "bias")->value, b);
+    }
+  model = sandwich_new (norm, TRUE);
+  assert_gradients_match (model, NNB_LOSS_MSE, x, y);
+}
+
+static void
+test_layer_norm (void)
+{
+  check_layer_norm (1e-5, TRUE);
+}
+
+/* a large eps shows in every gradient: the backward must use the same one */
+static void
+test_layer_norm_large_eps_without_affine (void)
+{
+  check_layer_norm (0.5, FALSE);
 }
 
 static void
@@ -849,6 +908,8 @@ main (int argc, char *argv[])
 
   for (guint i = 0; i < G_N_ELEMENTS (activation_cases); i++)
     g_test_add_data_func (activation_cases[i].path, &activation_cases[i], test_activation);
+  g_test_add_func ("/gradcheck/layer-norm", test_layer_norm);
+  g_test_add_func ("/gradcheck/layer-norm-large-eps-without-affine", test_layer_norm_large_eps_without_affine);
   g_test_add_func ("/gradcheck/linear-with-bias", test_linear_with_bias);
   g_test_add_func ("/gradcheck/linear-without-bias", test_linear_without_bias);
   g_test_add_func ("/gradcheck/single-linear-reading-the-input", test_single_linear);

@@ -119,6 +119,46 @@ test_project_round_trip_keeps_the_graph (void)
   }
 }
 
+/* A LayerNorm block from the palette: named norm, its sizes edited, and
+ * through nnb_graph_to_model / nnb_graph_from_model unchanged */
+static void
+test_layer_norm_block_edits_and_round_trips (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbGraph) graph = nnb_graph_new ("Model");
+  g_autoptr (NnbGraph) back = NULL;
+  g_autoptr (NnbModel) model = NULL;
+  g_autofree char *repr = NULL;
+  int x = nnb_graph_add_block (graph, NNB_BLOCK_INPUT, 0, 0, &error);
+  int fc = nnb_graph_add_block (graph, NNB_BLOCK_LINEAR, 0, 0, &error);
+  int norm = nnb_graph_add_block (graph, NNB_BLOCK_LAYER_NORM, 0, 0, &error);
+  int out = nnb_graph_add_block (graph, NNB_BLOCK_OUTPUT, 0, 0, &error);
+
+  g_assert_cmpstr (nnb_graph_get_block (graph, norm)->name, ==, "norm");
+  g_assert_cmpint (nnb_graph_block_kind (graph, norm), ==, NNB_BLOCK_LAYER_NORM);
+  g_assert_true (nnb_graph_set_features (graph, fc, 2, 6, &error));
+  g_assert_true (nnb_graph_set_layer_norm (graph, norm, 6, 0.001, &error));
+  g_assert_true (nnb_graph_connect (graph, x, fc, 0, &error));
+  g_assert_true (nnb_graph_connect (graph, fc, norm, 0, &error));
+  g_assert_true (nnb_graph_connect (graph, norm, out, 0, &error));
+  g_assert_no_error (error);
+  /* a Linear's sizes are not a LayerNorm's, and eps must be positive */
+  g_assert_false (nnb_graph_set_features (graph, norm, 6, 6, &error));
+  g_assert_error (error, NNB_ERROR, NNB_ERROR_GRAPH);
+  g_clear_error (&error);
+  g_assert_false (nnb_graph_set_layer_norm (graph, norm, 6, 0.0, &error));
+  g_assert_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  model = nnb_graph_to_model (graph, &error);
+  g_assert_no_error (error);
+  repr = nnb_model_repr (model);
+  g_assert_nonnull (strstr (repr, "(norm): LayerNorm((6,), eps=0.001, elementwise_affine=True)"));
+  back = nnb_graph_from_model (model, NULL, 0);
+  g_assert_cmpint (nnb_graph_block_module (back, norm)->normalized_shape, ==, 6);
+  g_assert_cmpfloat (nnb_graph_block_module (back, norm)->eps, ==, 0.001);
+}
+
 static void
 test_wire_closing_a_loop_is_refused (void)
 {
@@ -403,6 +443,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/graph-edit/page-mlp-built-by-edits-has-353-parameters", test_page_mlp_built_by_edits_has_353_parameters);
   g_test_add_func ("/graph-edit/project-round-trip-keeps-the-graph", test_project_round_trip_keeps_the_graph);
+  g_test_add_func ("/graph-edit/layer-norm-block-edits-and-round-trips", test_layer_norm_block_edits_and_round_trips);
   g_test_add_func ("/graph-edit/wire-closing-a-loop-is-refused", test_wire_closing_a_loop_is_refused);
   g_test_add_func ("/graph-edit/names-are-unique-python-identifiers", test_names_are_unique_python_identifiers);
   g_test_add_func ("/graph-edit/names-every-nn-module-has-are-refused", test_names_every_nn_module_has_are_refused);

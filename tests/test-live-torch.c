@@ -18,7 +18,8 @@
 /* a random model with a random learning rate may blow up; this many may */
 #define MAX_DIVERGED 1
 
-static const char *const activations[] = { "ReLU", "Tanh", "Sigmoid", "GELU", "LeakyReLU", "Identity" };
+/* with LayerNorm, which keeps the shape too: it stands where an activation would */
+static const char *const activations[] = { "ReLU", "Tanh", "Sigmoid", "GELU", "LeakyReLU", "Identity", "LayerNorm" };
 /* every data kind of docs/file-format.md; each run uses all of them */
 static const char *const data_kinds[] = { "line", "sine", "polynomial", "step", "sine-product", "csv" };
 G_STATIC_ASSERT (G_N_ELEMENTS (data_kinds) == N_CASES);
@@ -33,6 +34,9 @@ append_module (GString *json, const char *name, const char *type, int in, int ou
   if (g_str_equal (type, "Linear"))
     g_string_append_printf (json, ", \"in_features\": %d, \"out_features\": %d, \"bias\": %s", in, out,
                             g_test_rand_int_range (0, 4) ? "true" : "false");
+  /* in: the width it normalises */
+  if (g_str_equal (type, "LayerNorm"))
+    g_string_append_printf (json, ", \"normalized_shape\": %d%s", in, g_test_rand_bit () ? ", \"eps\": 0.001" : "");
   g_string_append (json, "}");
 }
 
@@ -55,7 +59,7 @@ random_project (const char *kind, const char *dir)
       g_string_append (json, "{\"class\": \"Net\", \"modules\": [{\"name\": \"net\", \"type\": \"Sequential\", \"children\": [");
       append_module (json, NULL, "Linear", in, hidden);
       g_string_append (json, ", ");
-      append_module (json, NULL, act, 0, 0);
+      append_module (json, NULL, act, hidden, hidden);
       g_string_append (json, ", ");
       append_module (json, NULL, "Linear", hidden, 1);
       g_string_append (json, "]}], \"graph\": {\"nodes\": [{\"name\": \"x\", \"op\": \"input\"}, "
@@ -71,7 +75,7 @@ random_project (const char *kind, const char *dir)
       g_string_append (json, ", ");
       append_module (json, "head", "Linear", hidden, 1);
       g_string_append (json, ", ");
-      append_module (json, "act", act, 0, 0);
+      append_module (json, "act", act, hidden, hidden);
       g_string_append (json, "], \"graph\": {\"nodes\": ["
                              "{\"name\": \"x\", \"op\": \"input\"}, "
                              "{\"name\": \"fc1\", \"op\": \"call\", \"module\": \"fc1\", \"inputs\": [\"x\"]}, "

@@ -168,6 +168,57 @@ test_activation_reprs (void)
   }
 }
 
+/* print(nn.LayerNorm(3)) and its parameters: weight then bias, ones and
+ * zeros; LayerNorm(0) is refused with a sentence */
+static void
+test_layer_norm_prints_like_pytorch (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbModule) norm = nnb_layer_norm_new (3, 1e-5, TRUE, &error);
+  g_autoptr (NnbModule) plain = nnb_layer_norm_new (3, 0.001, FALSE, &error);
+  g_autofree char *text = nnb_module_repr (norm, 0);
+  g_autofree char *plain_text = nnb_module_repr (plain, 0);
+  NnbParameter *weight = norm->parameters->pdata[0], *bias = norm->parameters->pdata[1];
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "LayerNorm((3,), eps=1e-05, elementwise_affine=True)");
+  g_assert_cmpstr (plain_text, ==, "LayerNorm((3,), eps=0.001, elementwise_affine=False)");
+  g_assert_cmpint (nnb_module_count_parameters (norm), ==, 6);
+  g_assert_cmpint (nnb_module_count_parameters (plain), ==, 0);
+  g_assert_cmpstr (weight->name, ==, "weight");
+  g_assert_cmpstr (bias->name, ==, "bias");
+  for (int i = 0; i < 3; i++)
+    {
+      g_assert_cmpfloat (weight->value->data[i], ==, 1.0f);
+      g_assert_cmpfloat (bias->value->data[i], ==, 0.0f);
+    }
+  g_assert_null (nnb_layer_norm_new (0, 1e-5, TRUE, &error));
+  g_assert_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT);
+}
+
+/* F.layer_norm's message for an input whose last size is not 3 */
+static void
+test_layer_norm_wrong_width_gives_pytorch_error (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbModule) norm = nnb_layer_norm_new (3, 1e-5, TRUE, &error);
+  NnbModule *modules[] = { norm };
+  g_autoptr (NnbModel) model = nnb_model_new_sequential (modules, 1);
+  int64_t wrong[2] = { 5, 4 }, right[2] = { 5, 3 };
+  g_autoptr (NnbTensor) x = nnb_tensor_new (2, wrong, nnb_device_cpu (), &error);
+  g_autoptr (NnbTensor) ok = nnb_tensor_new (2, right, nnb_device_cpu (), &error);
+  NnbTensor *y;
+
+  g_assert_null (nnb_model_forward (model, x, &error));
+  g_assert_error (error, NNB_ERROR, NNB_ERROR_SHAPE);
+  g_assert_cmpstr (error->message, ==,
+                   "Given normalized_shape=[3], expected input with shape [*, 3], but got input of size[5, 4]");
+  g_clear_error (&error);
+  y = nnb_model_forward (model, ok, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (y->shape[1], ==, 3);
+}
+
 static void
 test_registration_refuses_bad_and_duplicate_names (void)
 {
@@ -219,6 +270,8 @@ main (int argc, char **argv)
   g_test_add_func ("/module/sinenet-has-4353-parameters-and-nested-names", test_sinenet_has_4353_parameters_and_nested_names);
   g_test_add_func ("/module/bare-linear-is-named-like-pytorch", test_bare_linear_is_named_like_pytorch);
   g_test_add_func ("/module/activation-reprs", test_activation_reprs);
+  g_test_add_func ("/module/layer-norm-prints-like-pytorch", test_layer_norm_prints_like_pytorch);
+  g_test_add_func ("/module/layer-norm-wrong-width-gives-pytorch-error", test_layer_norm_wrong_width_gives_pytorch_error);
   g_test_add_func ("/module/registration-refuses-bad-and-duplicate-names", test_registration_refuses_bad_and_duplicate_names);
   g_test_add_func ("/module/linear-refuses-bad-and-huge-sizes", test_linear_refuses_bad_and_huge_sizes);
   return g_test_run ();

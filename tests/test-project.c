@@ -632,7 +632,7 @@ test_bad_modules_are_named_by_place (void)
   const Malformed cases[] = {
     { "{\"class\": \"MLP\", \"modules\": [{\"name\": \"act\", \"type\": \"Softmax\"}], \"graph\": {\"nodes\": []}}",
       NNB_FILE_ERROR_INVALID,
-      "model.modules[0] (act): unknown type \"Softmax\"; NN Blocks knows Linear, ReLU, Tanh, Sigmoid, LeakyReLU, GELU, Identity and Sequential." },
+      "model.modules[0] (act): unknown type \"Softmax\"; NN Blocks knows Linear, ReLU, Tanh, Sigmoid, LeakyReLU, GELU, Identity, LayerNorm and Sequential." },
     { "{\"class\": \"MLP\", \"modules\": [{\"name\": \"act\", \"type\": \"Relu\"}], \"graph\": {\"nodes\": []}}",
       NNB_FILE_ERROR_INVALID,
       "model.modules[0] (act): unknown type \"Relu\"; did you mean \"ReLU\"? (PyTorch's names are case-sensitive)" },
@@ -686,6 +686,11 @@ test_bad_modules_are_named_by_place (void)
       "model: unknown field \"in_features\"; the fields here are class and graph." },
     { "{\"class\": \"LeakyReLU\", \"negative_slope\": \"0.2\"}", NNB_FILE_ERROR_INVALID,
       "model: negative_slope must be a number, not \"0.2\"." },
+    { "{\"class\": \"LayerNorm\"}", NNB_FILE_ERROR_INVALID, "model: normalized_shape is missing." },
+    { "{\"class\": \"LayerNorm\", \"normalized_shape\": 3, \"eps\": 0}", NNB_FILE_ERROR_INVALID,
+      "model: eps must be a number more than 0, not 0." },
+    { "{\"class\": \"LayerNorm\", \"normalized_shape\": 3, \"affine\": false}", NNB_FILE_ERROR_INVALID,
+      "model: unknown field \"affine\"; the fields here are class, graph, normalized_shape, eps and elementwise_affine." },
     { "[]", NNB_FILE_ERROR_INVALID, "model must be an object ({ … }), not a list." },
   };
 
@@ -1138,6 +1143,35 @@ assert_round_trips (const char *json)
   g_assert_cmpstr (first, ==, second);
 }
 
+/* LayerNorm with its defaults left out and with both given: the writer
+ * writes every field, and the reader gives back the same modules */
+static void
+test_layer_norm_round_trips (void)
+{
+  g_autofree char *json = project_with (
+    "{\"class\": \"Sequential\", \"modules\": [{\"type\": \"Linear\", \"in_features\": 3, \"out_features\": 4},"
+    " {\"type\": \"LayerNorm\", \"normalized_shape\": 4},"
+    " {\"type\": \"LayerNorm\", \"normalized_shape\": 4, \"eps\": 0.001, \"elementwise_affine\": false}]}",
+    NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = load_text (json, &error);
+  g_autofree char *text = NULL;
+  g_autofree char *repr = NULL;
+
+  g_assert_no_error (error);
+  repr = nnb_model_repr (project->model);
+  g_assert_cmpstr (repr, ==,
+                   "Sequential(\n"
+                   "  (0): Linear(in_features=3, out_features=4, bias=True)\n"
+                   "  (1): LayerNorm((4,), eps=1e-05, elementwise_affine=True)\n"
+                   "  (2): LayerNorm((4,), eps=0.001, elementwise_affine=False)\n"
+                   ")");
+  text = nnb_project_to_data (project, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (text, "\"normalized_shape\": 4, \"eps\": 0.001, \"elementwise_affine\": false"));
+  assert_round_trips (json);
+}
+
 static char *
 net_with (int modules, int calls)
 {
@@ -1338,6 +1372,7 @@ main (int argc, char **argv)
   g_test_add_func ("/project/duplicate-fields-are-refused", test_duplicate_fields_are_refused);
   g_test_add_func ("/project/settings-too-large-for-float32-are-refused", test_settings_too_large_for_float32_are_refused);
   g_test_add_func ("/project/every-limit-round-trips", test_every_limit_round_trips);
+  g_test_add_func ("/project/layer-norm-round-trips", test_layer_norm_round_trips);
   g_test_add_func ("/project/wrong-format-and-newer-version-are-refused", test_wrong_format_and_newer_version_are_refused);
   g_test_add_func ("/project/bad-modules-are-named-by-place", test_bad_modules_are_named_by_place);
   g_test_add_func ("/project/bad-graphs-are-named-by-place", test_bad_graphs_are_named_by_place);

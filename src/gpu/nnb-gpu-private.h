@@ -54,6 +54,13 @@ double nnb_cuda_loss (int kind, const float *pred, const float *target, size_t n
 double nnb_cuda_sum_squares (const float *x, size_t n);
 int nnb_cuda_all_finite (const float *x, size_t n);
 
+/* nnb-gpu-layer-norm.cu: the table's layer_norm_forward and _backward */
+void nnb_cuda_layer_norm_forward (const float *x, const float *weight, const float *bias, size_t rows, size_t cols,
+                                  float eps, float *y, float *mean, float *rstd);
+void nnb_cuda_layer_norm_backward (const float *dy, const float *x, const float *mean, const float *rstd,
+                                   const float *weight, size_t rows, size_t cols, float *dx, float *dweight,
+                                   float *dbias);
+
 /* nnb-gpu-optim.cu */
 void nnb_cuda_sgd_step (float *param, const float *grad, float *momentum_buf, size_t n,
                         float lr, float momentum, float dampening, float weight_decay,

@@ -168,6 +168,20 @@ free_spot (NnbDiagramView *self, int after, double *x, double *y)
     }
 }
 
+/* A LayerNorm wired to a block takes that block's width as its
+ * normalized_shape: there is no other width it could normalise. (A Linear's
+ * in_features stays the student's to choose, with the one-click fix.) */
+static void
+follow_width (NnbDiagramView *self, int from, int to)
+{
+  NnbGraphModule *module = nnb_graph_block_module (self->graph, to);
+
+  if (module == NULL || module->kind != NNB_MODULE_LAYER_NORM || self->shapes == NULL || (guint) from >= self->n_shapes ||
+      self->shapes[from].ndim == 0 || self->shapes[from].shape[self->shapes[from].ndim - 1] <= 0)
+    return;
+  nnb_graph_set_layer_norm (self->graph, to, self->shapes[from].shape[self->shapes[from].ndim - 1], module->eps, NULL);
+}
+
 static gboolean
 add_block (NnbDiagramView *self, const char *kind_name, gboolean at_point, double wx, double wy)
 {
@@ -199,8 +213,9 @@ add_block (NnbDiagramView *self, const char *kind_name, gboolean at_point, doubl
     }
   index = nnb_graph_add_block (self->graph, kind, round (x), round (y), &error);
   /* Clicked in the palette after a block: the new one continues the chain. */
-  if (index >= 0 && after >= 0 && kind != NNB_BLOCK_INPUT && nnb_graph_get_block (self->graph, after)->kind != NNB_NODE_OUTPUT)
-    nnb_graph_connect (self->graph, after, index, 0, NULL);
+  if (index >= 0 && after >= 0 && kind != NNB_BLOCK_INPUT && nnb_graph_get_block (self->graph, after)->kind != NNB_NODE_OUTPUT &&
+      nnb_graph_connect (self->graph, after, index, 0, NULL))
+    follow_width (self, after, index);
   select_new_block (self, index);
   return nnb_dv_commit (self, before, error);
 }
@@ -229,7 +244,8 @@ nnb_dv_connect_blocks (NnbDiagramView *self, int from, int to, int slot)
 
   if (before == NULL)
     return FALSE;
-  nnb_graph_connect (self->graph, from, to, slot, &error);
+  if (nnb_graph_connect (self->graph, from, to, slot, &error) && slot == 0)
+    follow_width (self, from, to);
   return nnb_dv_commit (self, before, error);
 }
 
@@ -396,7 +412,10 @@ fix_in_features_action (GtkWidget *widget, const char *name, GVariant *parameter
   in_features = nnb_dv_incoming_features (self, target);
   if (module == NULL || in_features <= 0 || (before = nnb_dv_begin (self)) == NULL)
     return;
-  nnb_graph_set_features (self->graph, target, in_features, module->out_features, &error);
+  if (module->kind == NNB_MODULE_LAYER_NORM)
+    nnb_graph_set_layer_norm (self->graph, target, in_features, module->eps, &error);
+  else
+    nnb_graph_set_features (self->graph, target, in_features, module->out_features, &error);
   if (nnb_dv_commit (self, before, error) && self->popover != NULL && gtk_widget_get_visible (self->popover))
     gtk_popover_popdown (GTK_POPOVER (self->popover));
 }

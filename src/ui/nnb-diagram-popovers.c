@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-diagram-popovers.c — the diagram editor's two popovers: the block
- * editor (name, in and out features, the one-click fix of a mismatch) and
- * the context menu. */
+ * editor (name, in and out features or LayerNorm's normalized_shape and eps,
+ * the one-click fix of a mismatch) and the context menu. */
 #include "nnb-config.h"
 
 #include "nnb-diagram-view-private.h"
+#include "nnb-python.h"
 
 /* The block editor */
 
@@ -47,11 +48,29 @@ fill_block_editor (NnbDiagramView *self)
       gtk_spin_button_set_value (self->in_spin, module->in_features);
       gtk_spin_button_set_value (self->out_spin, module->out_features);
     }
+  gtk_widget_set_visible (self->norm_grid, module != NULL && module->kind == NNB_MODULE_LAYER_NORM);
+  if (module != NULL && module->kind == NNB_MODULE_LAYER_NORM)
+    {
+      /* eps as print(model) writes it: 1e-05 */
+      g_autofree char *eps = nnb_python_float_repr (module->eps);
+
+      gtk_spin_button_set_value (self->norm_spin, module->normalized_shape);
+      gtk_editable_set_text (GTK_EDITABLE (self->eps_entry), eps);
+    }
   error = nnb_diagram_view_get_block_error (self, block);
   gtk_label_set_text (self->message_label, error != NULL ? error : "");
   gtk_widget_set_visible (GTK_WIDGET (self->message_label), error != NULL);
   incoming = nnb_dv_incoming_features (self, block);
-  if (error != NULL && module != NULL && module->kind == NNB_MODULE_LINEAR && incoming > 0 && incoming != module->in_features)
+  if (error != NULL && module != NULL && module->kind == NNB_MODULE_LAYER_NORM && incoming > 0 &&
+      incoming != module->normalized_shape)
+    {
+      /* Translators: the one-click fix of a shape mismatch on a LayerNorm block */
+      g_autofree char *label = g_strdup_printf (_("Set normalized_shape to %d (what the wire brings)"), (int) incoming);
+
+      gtk_button_set_label (self->fix_button, label);
+      gtk_widget_set_visible (GTK_WIDGET (self->fix_button), TRUE);
+    }
+  else if (error != NULL && module != NULL && module->kind == NNB_MODULE_LINEAR && incoming > 0 && incoming != module->in_features)
     {
       /* Translators: the one-click fix of a shape mismatch on a Linear block */
       /* %d, not G_GINT64_FORMAT: xgettext cannot see through the macro */
@@ -116,6 +135,18 @@ apply_block_editor (NnbDiagramView *self)
       nnb_graph_set_features (self->graph, block, gtk_spin_button_get_value_as_int (self->in_spin),
                               gtk_spin_button_get_value_as_int (self->out_spin), &error);
     }
+  if (module != NULL && module->kind == NNB_MODULE_LAYER_NORM)
+    {
+      const char *text = gtk_editable_get_text (GTK_EDITABLE (self->eps_entry));
+      char *end = NULL;
+      double eps = g_ascii_strtod (text, &end);
+
+      gtk_spin_button_update (self->norm_spin);
+      /* what is not a number reaches nnb_graph_set_layer_norm as NaN, and its sentence */
+      if (end == text || *end != '\0')
+        eps = NAN;
+      nnb_graph_set_layer_norm (self->graph, block, gtk_spin_button_get_value_as_int (self->norm_spin), eps, &error);
+    }
   if (nnb_dv_commit (self, before, error))
     gtk_popover_popdown (GTK_POPOVER (self->popover));
   else
@@ -152,6 +183,9 @@ nnb_dv_build_block_editor (NnbDiagramView *self)
   self->features_grid = GTK_WIDGET (gtk_builder_get_object (builder, "features_grid"));
   self->in_spin = GTK_SPIN_BUTTON (gtk_builder_get_object (builder, "in_spin"));
   self->out_spin = GTK_SPIN_BUTTON (gtk_builder_get_object (builder, "out_spin"));
+  self->norm_grid = GTK_WIDGET (gtk_builder_get_object (builder, "norm_grid"));
+  self->norm_spin = GTK_SPIN_BUTTON (gtk_builder_get_object (builder, "norm_spin"));
+  self->eps_entry = GTK_ENTRY (gtk_builder_get_object (builder, "eps_entry"));
   self->message_label = GTK_LABEL (gtk_builder_get_object (builder, "message_label"));
   self->fix_button = GTK_BUTTON (gtk_builder_get_object (builder, "fix_button"));
   apply = GTK_WIDGET (gtk_builder_get_object (builder, "apply_button"));
@@ -159,13 +193,14 @@ nnb_dv_build_block_editor (NnbDiagramView *self)
   gtk_popover_set_default_widget (GTK_POPOVER (self->popover), apply);
   g_signal_connect_swapped (apply, "clicked", G_CALLBACK (apply_block_editor), self);
   /* GTK 4.8's spin buttons have no ::activate: Enter in them applies too */
-  for (int i = 0; i < 2; i++)
+  for (int i = 0; i < 3; i++)
     {
+      GtkSpinButton *spins[] = { self->in_spin, self->out_spin, self->norm_spin };
       GtkEventController *keys = gtk_event_controller_key_new ();
 
       gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
       g_signal_connect (keys, "key-pressed", G_CALLBACK (spin_key_cb), self);
-      gtk_widget_add_controller (GTK_WIDGET (i == 0 ? self->in_spin : self->out_spin), keys);
+      gtk_widget_add_controller (GTK_WIDGET (spins[i]), keys);
     }
   g_signal_connect_swapped (self->popover, "closed", G_CALLBACK (popover_closed_cb), self);
 }

@@ -72,6 +72,9 @@ struct _NnbDiagramView
   GtkEntry *name_entry;
   GtkWidget *features_grid;
   GtkSpinButton *in_spin, *out_spin;
+  GtkWidget *norm_grid; /* LayerNorm: normalized_shape and eps */
+  GtkSpinButton *norm_spin;
+  GtkEntry *eps_entry;
   GtkLabel *message_label;
   GtkButton *fix_button;
   GtkWidget *menu;

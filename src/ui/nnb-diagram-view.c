@@ -273,7 +273,7 @@ nnb_dv_update_actions (NnbDiagramView *self)
   gtk_widget_action_set_enabled (widget, "editor.group", has_blocks);
   gtk_widget_action_set_enabled (widget, "editor.ungroup", module != NULL && module->kind == NNB_MODULE_SEQUENTIAL);
   gtk_widget_action_set_enabled (widget, "editor.fix-in-features",
-                                 module != NULL && module->kind == NNB_MODULE_LINEAR);
+                                 module != NULL && (module->kind == NNB_MODULE_LINEAR || module->kind == NNB_MODULE_LAYER_NORM));
   gtk_widget_action_set_enabled (widget, "editor.edit", editing && target >= 0);
   gtk_widget_action_set_enabled (widget, "editor.layout", has_blocks);
   /* every path that changes the selection ends here */
@@ -518,7 +518,9 @@ nnb_diagram_view_set_snapshot (NnbDiagramView *self, NnbSnapshot *snapshot)
         NnbGraphBlock *block = nnb_graph_get_block (self->graph, i);
         NnbGraphModule *module = nnb_graph_block_module (self->graph, i);
 
-        if (module != NULL && (module->kind == NNB_MODULE_LINEAR || module->kind == NNB_MODULE_SEQUENTIAL))
+        /* a block with parameters shows its own gradients */
+        if (module != NULL && (module->kind == NNB_MODULE_LINEAR || module->kind == NNB_MODULE_SEQUENTIAL ||
+                               (module->kind == NNB_MODULE_LAYER_NORM && module->elementwise_affine)))
           continue;
         for (int s = 0; s < 2; s++)
           if (block->inputs[s] >= 0)

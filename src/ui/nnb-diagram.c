@@ -38,6 +38,8 @@ module_text (const NnbModule *module)
   if (module->kind == NNB_MODULE_LINEAR)
     return g_strdup_printf ("Linear %" G_GINT64_FORMAT "→%" G_GINT64_FORMAT,
                             module->in_features, module->out_features);
+  if (module->kind == NNB_MODULE_LAYER_NORM)
+    return g_strdup_printf ("LayerNorm %" G_GINT64_FORMAT, module->normalized_shape);
 
   return g_strdup (nnb_module_kind_to_string (module->kind));
 }

@@ -78,6 +78,9 @@ def make_module(spec):
         return nn.Linear(spec["in_features"], spec["out_features"], bias=spec.get("bias", True))
     if kind == "LeakyReLU":
         return nn.LeakyReLU(spec.get("negative_slope", 0.01))
+    if kind == "LayerNorm":
+        return nn.LayerNorm(spec["normalized_shape"], eps=spec.get("eps", 1e-5),
+                            elementwise_affine=spec.get("elementwise_affine", True))
     if kind == "Sequential":
         return nn.Sequential(*[make_module(child) for child in spec["children"]])
     return ACTIVATIONS[kind]()

@@ -58,6 +58,10 @@ OPS = {
     "Mul": lambda i, a: i[0] * i[1],
     "Div": lambda i, a: i[0] / i[1],
     "Erf": lambda i, a: torch.erf(i[0]),
+    # LayerNorm's decomposition (opset 13 has no LayerNormalization)
+    "ReduceMean": lambda i, a: torch.mean(i[0], dim=a["axes"], keepdim=bool(a.get("keepdims", 1))),
+    "Sub": lambda i, a: i[0] - i[1],
+    "Sqrt": lambda i, a: torch.sqrt(i[0]),
 }
 
 

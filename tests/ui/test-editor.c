@@ -826,6 +826,57 @@ check_mismatch_shows_pytorch_message (NnbWindow *window)
   g_assert_cmpint (nnb_model_count_parameters (nnb_document_get_project (nnb_window_get_document (window))->model), ==, 64 + 17);
 }
 
+/* A LayerNorm added after fc1 takes its width; when fc1 changes, the
+ * block shows F.layer_norm's message and the one-click fix mends it */
+static void
+check_layer_norm_follows_the_wire (NnbWindow *window)
+{
+  NnbDiagramView *view = nnb_ui_test_window_child (window, "diagram_view");
+  const NnbGraph *graph;
+  int norm;
+
+  empty_canvas (view);
+  act (view, "editor.add-block", g_variant_new_string ("Input"));
+  act (view, "editor.add-block", g_variant_new_string ("Linear"));
+  act (view, "editor.set-features", g_variant_new ("(xx)", (gint64) 3, (gint64) 16));
+  act (view, "editor.add-block", g_variant_new_string ("LayerNorm"));
+  act (view, "editor.add-block", g_variant_new_string ("Output"));
+  act (view, "editor.batch-size", g_variant_new_int32 (5));
+  graph = nnb_diagram_view_get_graph (view);
+  norm = nnb_graph_find_block (graph, "norm");
+  g_assert_cmpint (norm, >=, 0);
+  g_assert_cmpint (nnb_graph_block_module (graph, norm)->normalized_shape, ==, 16);
+  g_assert_null (nnb_diagram_view_get_block_error (view, norm));
+
+  set_features (view, "fc1", 3, 8);
+  g_assert_cmpstr (nnb_diagram_view_get_block_error (view, norm), ==,
+                   "Given normalized_shape=[16], expected input with shape [*, 16], but got input of size[5, 8]");
+  /* NNB_EDITOR_LAYER_NORM_SCREENSHOT=file.png: the block's editor open on
+   * the mismatch, for a person to look at (not a check) */
+  if (g_getenv ("NNB_EDITOR_LAYER_NORM_SCREENSHOT") != NULL)
+    {
+      const char *argv[] = { "import", "-window", "root", g_getenv ("NNB_EDITOR_LAYER_NORM_SCREENSHOT"), NULL };
+
+      act (view, "editor.select", g_variant_new_string ("norm"));
+      act (view, "editor.edit", NULL);
+      nnb_ui_test_settle (500);
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+    }
+  act (view, "editor.select", g_variant_new_string ("norm"));
+  act (view, "editor.fix-in-features", NULL);
+  graph = nnb_diagram_view_get_graph (view);
+  g_assert_null (nnb_diagram_view_get_block_error (view, norm));
+  g_assert_cmpint (nnb_graph_block_module (graph, norm)->normalized_shape, ==, 8);
+  /* fc1: 3·8 + 8; norm: weight and bias, 8 each */
+  g_assert_cmpint (nnb_model_count_parameters (nnb_document_get_project (nnb_window_get_document (window))->model), ==, 32 + 16);
+}
+
+static void
+test_layer_norm_follows_the_wire (void)
+{
+  run_app (check_layer_norm_follows_the_wire);
+}
+
 static void
 test_build_with_actions (void)
 {
@@ -874,6 +925,7 @@ main (int argc, char **argv)
   g_test_add_func ("/editor/build-page-mlp-with-actions", test_build_with_actions);
   g_test_add_func ("/editor/build-page-mlp-with-pointer", test_build_with_pointer);
   g_test_add_func ("/editor/mismatch-shows-pytorch-message", test_mismatch_shows_pytorch_message);
+  g_test_add_func ("/editor/layer-norm-follows-the-wire", test_layer_norm_follows_the_wire);
   g_test_add_func ("/editor/keyboard", test_keyboard);
   g_test_add_func ("/editor/loaded-model-fits-and-labels-fit", test_fit_and_labels);
   return g_test_run ();

@@ -37,6 +37,7 @@ enum
   ONNX_FLOAT = 1,
   ATTR_FLOAT = 1,
   ATTR_INT = 2,
+  ATTR_INTS = 7,
 };
 
 /* ---------------------------------------------------------------------- */
@@ -127,6 +128,17 @@ attribute_int (const char *name, gint64 value)
   pb_string (attr, 1, name);
   pb_int (attr, 3, value);
   pb_int (attr, 20, ATTR_INT);
+  return attr;
+}
+
+/* AttributeProto { name = 1; ints = 8; type = 20 } holding one value */
+static GByteArray *
+attribute_ints1 (const char *name, gint64 value)
+{
+  GByteArray *attr = g_byte_array_new ();
+  pb_string (attr, 1, name);
+  pb_int (attr, 8, value);
+  pb_int (attr, 20, ATTR_INTS);
   return attr;
 }
 
@@ -302,6 +314,51 @@ emit_gelu (OnnxBuilder *b, const char *x, const char *wanted, const char *label)
   return out;
 }
 
+/* One node with a fresh output named label/base; returns the name */
+static char *
+emit_step (OnnxBuilder *b, const char *op_type, const char *label, const char *base,
+           const char *const *inputs, GByteArray *attr)
+{
+  g_autofree char *wanted = g_strconcat (label, "/", base, NULL);
+  char *out = unique_name (b->used, wanted);
+
+  add_node (b, op_type, label, inputs, out, attr);
+  return out;
+}
+
+/* LayerNorm over the last axis: opset 13 has no LayerNormalization (17
+ * has), so it is built from its definition, as torch.onnx does for older
+ * opsets:
+ *   d = x − ReduceMean(x);  y = d / √(ReduceMean(d · d) + eps) · w + b */
+static char *
+emit_layer_norm (OnnxBuilder *b, NnbModule *module, const char *x, const char *wanted, const char *label)
+{
+  g_autofree char *eps_base = g_strconcat (label, ".eps", NULL);
+  g_autofree char *eps = add_scalar_constant (b, eps_base, (float) module->eps);
+  g_autofree char *mean = emit_step (b, "ReduceMean", label, "mean", (const char *[]){ x, NULL },
+                                     attribute_ints1 ("axes", -1));
+  g_autofree char *d = emit_step (b, "Sub", label, "sub", (const char *[]){ x, mean, NULL }, NULL);
+  g_autofree char *sq = emit_step (b, "Mul", label, "square", (const char *[]){ d, d, NULL }, NULL);
+  g_autofree char *var = emit_step (b, "ReduceMean", label, "var", (const char *[]){ sq, NULL },
+                                    attribute_ints1 ("axes", -1));
+  g_autofree char *shifted = emit_step (b, "Add", label, "add_eps", (const char *[]){ var, eps, NULL }, NULL);
+  g_autofree char *std = emit_step (b, "Sqrt", label, "sqrt", (const char *[]){ shifted, NULL }, NULL);
+  g_autofree char *normed = NULL, *scaled = NULL;
+  char *out;
+
+  if (!module->elementwise_affine)
+    {
+      out = output_name (b, wanted, label);
+      add_node (b, "Div", label, (const char *[]){ d, std, NULL }, out, NULL);
+      return out;
+    }
+  normed = emit_step (b, "Div", label, "div", (const char *[]){ d, std, NULL }, NULL);
+  scaled = emit_step (b, "Mul", label, "mul", (const char *[]){ normed, parameter_name (b, module->parameters->pdata[0]), NULL }, NULL);
+  out = output_name (b, wanted, label);
+  add_node (b, "Add", label, (const char *[]){ scaled, parameter_name (b, module->parameters->pdata[1]), NULL }, out, NULL);
+  return out;
+}
+
 /* Nodes for one call of a module on value `x`; returns the name of the
  * result. `wanted` names the result when it is the graph's output. */
 static char *
@@ -339,6 +396,8 @@ emit_module (OnnxBuilder *b, NnbModule *module, const char *x, const char *wante
       }
     case NNB_MODULE_GELU:
       return emit_gelu (b, x, wanted, label);
+    case NNB_MODULE_LAYER_NORM:
+      return emit_layer_norm (b, module, x, wanted, label);
     case NNB_MODULE_LEAKY_RELU:
       out = output_name (b, wanted, label);
       add_node (b, "LeakyRelu", label, (const char *[]){ x, NULL }, out,

@@ -10,6 +10,7 @@
 #include "nnb-export.h"
 
 #include <string.h>
+#include "nnb-python.h"
 
 #define INDENT "    "
 
@@ -88,6 +89,14 @@ constructor_arguments (const NnbModule *module)
       return g_strdup_printf ("%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "%s",
                               module->in_features, module->out_features,
                               module->has_bias ? "" : ", bias=False");
+    case NNB_MODULE_LAYER_NORM:
+      {
+        /* the defaults left out, as a student writes nn.LayerNorm(16) */
+        g_autofree char *eps = nnb_python_float_repr (module->eps);
+        return g_strdup_printf ("%" G_GINT64_FORMAT "%s%s%s", module->normalized_shape,
+                                module->eps != 1e-5 ? ", eps=" : "", module->eps != 1e-5 ? eps : "",
+                                module->elementwise_affine ? "" : ", elementwise_affine=False");
+      }
     case NNB_MODULE_LEAKY_RELU:
       {
         /* print(model) already writes the slope as Python's repr does */

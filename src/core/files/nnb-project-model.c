@@ -20,7 +20,7 @@
 /* ------------------------------------------------------------- modules */
 
 static const char *const module_types[] = {
-  "Linear", "ReLU", "Tanh", "Sigmoid", "LeakyReLU", "GELU", "Identity", "Sequential", NULL
+  "Linear", "ReLU", "Tanh", "Sigmoid", "LeakyReLU", "GELU", "Identity", "LayerNorm", "Sequential", NULL
 };
 
 static gboolean
@@ -58,6 +58,25 @@ parse_linear (JsonObject *object, const char *where, GError **error)
   /* no generator: the recipe (nnb_project_build) or the file's weights
    * give the parameters their values */
   module = nnb_linear_new (in_features, out_features, bias, NULL, &local);
+  if (module == NULL)
+    nnb_json_fail (error, NNB_FILE_ERROR_INVALID, where, "%s", local->message);
+  return module;
+}
+
+static NnbModule *
+parse_layer_norm (JsonObject *object, const char *where, GError **error)
+{
+  int64_t normalized_shape;
+  double eps = 1e-5;
+  gboolean affine = TRUE;
+  g_autoptr (GError) local = NULL;
+  NnbModule *module;
+
+  if (!nnb_json_read_whole (object, where, "normalized_shape", 1, MAX_FEATURES, TRUE, 0, &normalized_shape, error) ||
+      !nnb_json_read_number (object, where, "eps", NNB_JSON_NUMBER_POSITIVE, &eps, error) ||
+      !nnb_json_read_bool (object, where, "elementwise_affine", &affine, error))
+    return NULL;
+  module = nnb_layer_norm_new (normalized_shape, eps, affine, &local);
   if (module == NULL)
     nnb_json_fail (error, NNB_FILE_ERROR_INVALID, where, "%s", local->message);
   return module;
@@ -116,6 +135,7 @@ module_fields (NnbModuleKind kind)
 {
   static const char *const linear[] = { "in_features", "out_features", "bias", NULL };
   static const char *const leaky[] = { "negative_slope", NULL };
+  static const char *const layer_norm[] = { "normalized_shape", "eps", "elementwise_affine", NULL };
   static const char *const sequential[] = { "children", NULL };
   static const char *const none[] = { NULL };
 
@@ -123,6 +143,7 @@ module_fields (NnbModuleKind kind)
     {
     case NNB_MODULE_LINEAR: return linear;
     case NNB_MODULE_LEAKY_RELU: return leaky;
+    case NNB_MODULE_LAYER_NORM: return layer_norm;
     case NNB_MODULE_SEQUENTIAL: return sequential;
     default: return none;
     }
@@ -156,6 +177,8 @@ parse_module_fields (JsonObject *object, const char *where, const char *type_key
       return parse_linear (object, where, error);
     case NNB_MODULE_SEQUENTIAL:
       return parse_sequential (object, where, depth, error);
+    case NNB_MODULE_LAYER_NORM:
+      return parse_layer_norm (object, where, error);
     case NNB_MODULE_LEAKY_RELU:
       {
         double slope = 0.01;

@@ -59,6 +59,14 @@ append_module_fields (GString *out, const NnbModule *module, gboolean *first, in
       append_key (out, first, "negative_slope");
       append_double (out, module->negative_slope);
       break;
+    case NNB_MODULE_LAYER_NORM:
+      append_key (out, first, "normalized_shape");
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, module->normalized_shape);
+      append_key (out, first, "eps");
+      append_double (out, module->eps);
+      append_key (out, first, "elementwise_affine");
+      g_string_append (out, module->elementwise_affine ? "true" : "false");
+      break;
     case NNB_MODULE_SEQUENTIAL:
       append_key (out, first, "children");
       g_string_append (out, "[");

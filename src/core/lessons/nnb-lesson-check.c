@@ -104,7 +104,7 @@ is_activation_class (const char *name)
   NnbModuleKind kind;
 
   return nnb_module_kind_from_string (name, &kind) && kind != NNB_MODULE_LINEAR &&
-         kind != NNB_MODULE_SEQUENTIAL && kind != NNB_MODULE_IDENTITY;
+         kind != NNB_MODULE_LAYER_NORM && kind != NNB_MODULE_SEQUENTIAL && kind != NNB_MODULE_IDENTITY;
 }
 
 static int

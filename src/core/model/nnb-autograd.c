@@ -15,6 +15,7 @@
 typedef enum
 {
   STEP_LINEAR,
+  STEP_LAYER_NORM,
   STEP_ACTIVATION,
   STEP_ADD,
 } StepKind;
@@ -27,7 +28,11 @@ typedef struct
   float act_param;
   int in[2]; /* buffer indices; buffer 0 is the model's input */
   int out;
-  NnbTensor *weight_grad; /* Linear: dYᵀ·X, (out, in), before it is added into .grad */
+  NnbTensor *weight_grad; /* Linear: dYᵀ·X, (out, in), before it is added into .grad;
+                           * LayerNorm: Σ dY·x̂, (features,) */
+  NnbTensor *bias_grad;   /* LayerNorm: Σ dY, (features,) */
+  NnbTensor *stats;       /* LayerNorm: each row's mean, then each row's rstd */
+  NnbTensor *input_grad;  /* LayerNorm: dX before it is added into the input's gradient */
 } Step;
 
 struct _NnbPlan
@@ -49,7 +54,13 @@ nnb_plan_free (NnbPlan *plan)
   if (plan == NULL)
     return;
   for (guint i = 0; i < plan->steps->len; i++)
-    nnb_tensor_unref (g_array_index (plan->steps, Step, i).weight_grad);
+    {
+      Step *step = &g_array_index (plan->steps, Step, i);
+      nnb_tensor_unref (step->weight_grad);
+      nnb_tensor_unref (step->bias_grad);
+      nnb_tensor_unref (step->stats);
+      nnb_tensor_unref (step->input_grad);
+    }
   g_array_unref (plan->steps);
   g_ptr_array_unref (plan->values);
   g_ptr_array_unref (plan->grads);
@@ -96,7 +107,9 @@ expand_call (NnbPlan *plan, NnbModule *module, int in, GError **error)
   step.module = module;
   step.in[0] = in;
   step.in[1] = -1;
-  step.kind = module->kind == NNB_MODULE_LINEAR ? STEP_LINEAR : STEP_ACTIVATION;
+  step.kind = module->kind == NNB_MODULE_LINEAR       ? STEP_LINEAR
+              : module->kind == NNB_MODULE_LAYER_NORM ? STEP_LAYER_NORM
+                                                      : STEP_ACTIVATION;
   if (step.kind == STEP_ACTIVATION)
     nnb_module_activation (module, &step.act, &step.act_param);
   step.out = add_buffer (plan, out_ndim, out_shape, error);
@@ -108,6 +121,32 @@ expand_call (NnbPlan *plan, NnbModule *module, int in, GError **error)
       step.weight_grad = nnb_tensor_new (2, shape, plan->device, error);
       if (step.weight_grad == NULL)
         return -1;
+    }
+  if (step.kind == STEP_LAYER_NORM)
+    {
+      int64_t features = module->normalized_shape, rows = 1;
+      int64_t stats_shape[1];
+      Step *owned;
+
+      for (int d = 0; d < out_ndim - 1; d++)
+        rows *= out_shape[d];
+      stats_shape[0] = 2 * rows;
+      /* appended first: the plan owns the buffers from here, so a failed
+       * allocation below frees those made before it */
+      g_array_append_val (plan->steps, step);
+      owned = &g_array_index (plan->steps, Step, plan->steps->len - 1);
+      owned->stats = nnb_tensor_new (1, stats_shape, plan->device, error);
+      owned->input_grad = owned->stats ? nnb_tensor_new (out_ndim, out_shape, plan->device, error) : NULL;
+      if (owned->input_grad == NULL)
+        return -1;
+      if (module->elementwise_affine)
+        {
+          owned->weight_grad = nnb_tensor_new (1, &features, plan->device, error);
+          owned->bias_grad = owned->weight_grad ? nnb_tensor_new (1, &features, plan->device, error) : NULL;
+          if (owned->bias_grad == NULL)
+            return -1;
+        }
+      return owned->out;
     }
   g_array_append_val (plan->steps, step);
   return step.out;
@@ -299,6 +338,62 @@ run_linear_forward (NnbPlan *plan, const Step *step)
                bias ? 1.0f : 0.0f, y->data);
 }
 
+static void give_grad (NnbPlan *plan, int b, const NnbTensor *g);
+
+/* nn.LayerNorm over the last dimension, each row on its own:
+ *   mean = Σ x / F,  var = Σ (x − mean)² / F (biased),  rstd = 1/√(var + eps)
+ *   y = (x − mean) · rstd · weight + bias
+ * mean and rstd are kept for backward, as PyTorch's native_layer_norm does. */
+static void
+run_layer_norm_forward (NnbPlan *plan, const Step *step)
+{
+  NnbModule *module = step->module;
+  NnbTensor *x = VALUE (plan, step->in[0]);
+  gsize features = module->normalized_shape, rows = x->numel / features;
+  NnbParameter *weight = module->elementwise_affine ? module->parameters->pdata[0] : NULL;
+  NnbParameter *bias = module->elementwise_affine ? module->parameters->pdata[1] : NULL;
+
+  plan->backend->layer_norm_forward (x->data, weight ? weight->value->data : NULL, bias ? bias->value->data : NULL,
+                                     rows, features, (float) module->eps, VALUE (plan, step->out)->data,
+                                     step->stats->data, step->stats->data + rows);
+}
+
+/* With x̂ = (x − mean) · rstd and g = dY · weight:
+ *   dweight = Σ_rows dY · x̂,  dbias = Σ_rows dY
+ *   dX = rstd · (g − mean(g) − x̂ · mean(g · x̂))
+ * dX is made fresh, then added into the input's gradient (autograd's order). */
+static void
+run_layer_norm_backward (NnbPlan *plan, const Step *step)
+{
+  const NnbBackend *be = plan->backend;
+  NnbModule *module = step->module;
+  NnbTensor *x = VALUE (plan, step->in[0]);
+  gsize features = module->normalized_shape, rows = x->numel / features;
+  NnbParameter *weight = module->elementwise_affine ? module->parameters->pdata[0] : NULL;
+  NnbParameter *bias = module->elementwise_affine ? module->parameters->pdata[1] : NULL;
+  gboolean want_params = weight != NULL && (weight->requires_grad || bias->requires_grad);
+  int in = step->in[0];
+
+  if (!want_params && in == 0)
+    return;
+  be->layer_norm_backward (GRAD (plan, step->out)->data, x->data, step->stats->data, step->stats->data + rows,
+                           weight ? weight->value->data : NULL, rows, features,
+                           in != 0 ? step->input_grad->data : NULL, want_params ? step->weight_grad->data : NULL,
+                           want_params ? step->bias_grad->data : NULL);
+  if (want_params && weight->requires_grad)
+    {
+      be->accumulate (weight->grad->data, step->weight_grad->data, features);
+      weight->has_grad = TRUE;
+    }
+  if (want_params && bias->requires_grad)
+    {
+      be->accumulate (bias->grad->data, step->bias_grad->data, features);
+      bias->has_grad = TRUE;
+    }
+  if (in != 0)
+    give_grad (plan, in, step->input_grad);
+}
+
 #define MAX_PLANS 4
 
 static NnbPlan *
@@ -351,6 +446,9 @@ nnb_model_forward (NnbModel *model, NnbTensor *input, GError **error)
         {
         case STEP_LINEAR:
           run_linear_forward (plan, step);
+          break;
+        case STEP_LAYER_NORM:
+          run_layer_norm_forward (plan, step);
           break;
         case STEP_ACTIVATION:
           plan->backend->act_forward (step->act, step->act_param, VALUE (plan, step->in[0])->data, y->data, y->numel);
@@ -431,7 +529,7 @@ plan_reaches_a_parameter (const NnbPlan *plan)
   for (guint i = 0; i < plan->steps->len; i++)
     {
       const Step *step = &g_array_index (plan->steps, Step, i);
-      if (step->kind == STEP_LINEAR)
+      if (step->kind == STEP_LINEAR || step->kind == STEP_LAYER_NORM)
         for (guint k = 0; k < step->module->parameters->len; k++)
           if (((NnbParameter *) step->module->parameters->pdata[k])->requires_grad)
             return TRUE;
@@ -486,6 +584,9 @@ nnb_model_backward (NnbModel *model, NnbTensor *grad_output, GError **error)
         {
         case STEP_LINEAR:
           run_linear_backward (plan, step);
+          break;
+        case STEP_LAYER_NORM:
+          run_layer_norm_backward (plan, step);
           break;
         case STEP_ACTIVATION:
           if (in != 0)

@@ -6,6 +6,7 @@
 
 #include "nnb-graph-private.h"
 
+#include <math.h>
 #include <string.h>
 #include "nnb-error.h"
 #include "nnb-module-attributes.h"
@@ -277,6 +278,37 @@ nnb_graph_set_features (NnbGraph *graph, int index, int64_t in_features, int64_t
     }
   module->in_features = in_features;
   module->out_features = out_features;
+  return TRUE;
+}
+
+gboolean
+nnb_graph_set_layer_norm (NnbGraph *graph, int index, int64_t normalized_shape, double eps, GError **error)
+{
+  NnbGraphModule *module;
+
+  if (!check_block (graph, index, error))
+    return FALSE;
+  module = nnb_graph_block_module (graph, index);
+  if (module == NULL || module->kind != NNB_MODULE_LAYER_NORM)
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH, "Only a LayerNorm block has normalized_shape and eps.");
+      return FALSE;
+    }
+  if (normalized_shape < 1 || normalized_shape > G_MAXINT32)
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT,
+                   "normalized_shape must be a whole number of at least 1 (got %" G_GINT64_FORMAT ").", normalized_shape);
+      return FALSE;
+    }
+  /* eps keeps √(var + eps) away from 0 for a row of equal values */
+  if (!(eps > 0.0) || !isfinite (eps))
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT,
+                   "eps must be a small number greater than 0, such as 1e-05 (got %g).", eps);
+      return FALSE;
+    }
+  module->normalized_shape = normalized_shape;
+  module->eps = eps;
   return TRUE;
 }
 

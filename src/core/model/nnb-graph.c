@@ -18,6 +18,7 @@ const NnbBlockKindInfo nnb_block_kinds[NNB_N_BLOCK_KINDS] = {
   [NNB_BLOCK_ADD] = { "Add", NNB_NODE_ADD, 0, "add" },
   [NNB_BLOCK_SEQUENTIAL] = { "Sequential", NNB_NODE_CALL, NNB_MODULE_SEQUENTIAL, "net" },
   [NNB_BLOCK_OUTPUT] = { "Output", NNB_NODE_OUTPUT, 0, "out" },
+  [NNB_BLOCK_LAYER_NORM] = { "LayerNorm", NNB_NODE_CALL, NNB_MODULE_LAYER_NORM, "norm" },
 };
 
 /* Modules */
@@ -43,6 +44,9 @@ nnb_graph_module_new (const char *name, NnbModuleKind kind)
   module->out_features = 1;
   module->bias = TRUE;
   module->negative_slope = 0.01;
+  module->normalized_shape = 1;
+  module->eps = 1e-5;
+  module->elementwise_affine = TRUE;
   if (kind == NNB_MODULE_SEQUENTIAL)
     module->children = g_ptr_array_new_with_free_func (graph_module_free);
   return module;
@@ -66,7 +70,7 @@ nnb_graph_module_copy (const NnbGraphModule *source, const char *name)
 static gboolean
 graph_module_equal (const NnbGraphModule *a, const NnbGraphModule *b)
 {
-  if (g_strcmp0 (a->name, b->name) != 0 || a->kind != b->kind || a->in_features != b->in_features || a->out_features != b->out_features || a->bias != b->bias || a->negative_slope != b->negative_slope || (a->children == NULL) != (b->children == NULL))
+  if (g_strcmp0 (a->name, b->name) != 0 || a->kind != b->kind || a->in_features != b->in_features || a->out_features != b->out_features || a->bias != b->bias || a->negative_slope != b->negative_slope || a->normalized_shape != b->normalized_shape || a->eps != b->eps || a->elementwise_affine != b->elementwise_affine || (a->children == NULL) != (b->children == NULL))
     return FALSE;
   if (a->children != NULL)
     {
@@ -89,6 +93,12 @@ graph_module_from_module (const char *name, const NnbModule *source)
   module->bias = source->kind == NNB_MODULE_LINEAR ? source->has_bias : TRUE;
   if (source->kind == NNB_MODULE_LEAKY_RELU)
     module->negative_slope = source->negative_slope;
+  if (source->kind == NNB_MODULE_LAYER_NORM)
+    {
+      module->normalized_shape = source->normalized_shape;
+      module->eps = source->eps;
+      module->elementwise_affine = source->elementwise_affine;
+    }
   if (source->kind == NNB_MODULE_SEQUENTIAL)
     for (guint i = 0; i < source->children->len; i++)
       g_ptr_array_add (module->children, graph_module_from_module (NULL, source->children->pdata[i]));
@@ -105,6 +115,8 @@ graph_module_build (const NnbGraphModule *module, GError **error)
       return nnb_linear_new (module->in_features, module->out_features, module->bias, NULL, error);
     case NNB_MODULE_LEAKY_RELU:
       return nnb_leaky_relu_new (module->negative_slope);
+    case NNB_MODULE_LAYER_NORM:
+      return nnb_layer_norm_new (module->normalized_shape, module->eps, module->elementwise_affine, error);
     case NNB_MODULE_SEQUENTIAL:
       {
         g_autoptr (NnbModule) sequential = nnb_sequential_new ();

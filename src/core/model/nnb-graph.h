@@ -33,6 +33,7 @@ typedef enum
   NNB_BLOCK_ADD,
   NNB_BLOCK_SEQUENTIAL,
   NNB_BLOCK_OUTPUT,
+  NNB_BLOCK_LAYER_NORM, /* after the first eleven, which keep their numbers */
   NNB_N_BLOCK_KINDS
 } NnbBlockKind;
 
@@ -45,8 +46,11 @@ struct _NnbGraphModule
   int64_t in_features; /* Linear */
   int64_t out_features;
   gboolean bias;
-  double negative_slope; /* LeakyReLU */
-  GPtrArray *children;   /* Sequential: NnbGraphModule*, named 0, 1, 2… */
+  double negative_slope;    /* LeakyReLU */
+  int64_t normalized_shape; /* LayerNorm */
+  double eps;
+  gboolean elementwise_affine;
+  GPtrArray *children; /* Sequential: NnbGraphModule*, named 0, 1, 2… */
 };
 
 /* A block on the canvas: one node of forward. */
@@ -120,6 +124,9 @@ gboolean nnb_graph_rename (NnbGraph *graph, int block, const char *name, GError 
 /* nn.Linear(in, out) sizes of the block's module. */
 gboolean nnb_graph_set_features (NnbGraph *graph, int block, int64_t in_features,
                                  int64_t out_features, GError **error);
+/* nn.LayerNorm(normalized_shape, eps) of the block's module. */
+gboolean nnb_graph_set_layer_norm (NnbGraph *graph, int block, int64_t normalized_shape, double eps,
+                                   GError **error);
 void nnb_graph_move (NnbGraph *graph, int block, double x, double y);
 /* Groups a chain of blocks (each feeding the next, each calling a module
  * of its own that no other block calls) into one nn.Sequential block whose

@@ -657,6 +657,8 @@ nnb_model_reset_parameters (NnbModel *model, NnbGenerator *gen, GError **error)
       NnbModule *module = modules->pdata[i];
       if (module->kind == NNB_MODULE_LINEAR && !nnb_linear_reset_parameters (module, gen, error))
         return FALSE;
+      if (module->kind == NNB_MODULE_LAYER_NORM)
+        nnb_layer_norm_reset_parameters (module);
       /* a model built afresh has no .grad yet */
       for (guint k = 0; k < module->parameters->len; k++)
         ((NnbParameter *) module->parameters->pdata[k])->has_grad = FALSE;

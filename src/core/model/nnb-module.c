@@ -17,6 +17,7 @@ static const char *const kind_names[] = {
   [NNB_MODULE_LEAKY_RELU] = "LeakyReLU",
   [NNB_MODULE_GELU] = "GELU",
   [NNB_MODULE_IDENTITY] = "Identity",
+  [NNB_MODULE_LAYER_NORM] = "LayerNorm",
   [NNB_MODULE_SEQUENTIAL] = "Sequential",
 };
 
@@ -143,12 +144,53 @@ nnb_linear_new (int64_t in_features, int64_t out_features, gboolean bias,
   return g_steal_pointer (&module);
 }
 
+void
+nnb_layer_norm_reset_parameters (NnbModule *module)
+{
+  NnbParameter *weight = nnb_module_get_parameter (module, "weight");
+  NnbParameter *bias = nnb_module_get_parameter (module, "bias");
+  const NnbBackend *be;
+
+  if (weight == NULL)
+    return;
+  be = nnb_backend_get (weight->value->device, NULL);
+  be->fill (weight->value->data, weight->value->numel, 1.0f);
+  be->fill (bias->value->data, bias->value->numel, 0.0f);
+}
+
+NnbModule *
+nnb_layer_norm_new (int64_t normalized_shape, double eps, gboolean elementwise_affine, GError **error)
+{
+  g_autoptr (NnbModule) module = NULL;
+
+  /* PyTorch accepts LayerNorm(0) and then fails on every input; NN Blocks
+   * says so at once */
+  if (normalized_shape <= 0)
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT,
+                   "LayerNorm(%" G_GINT64_FORMAT "): normalized_shape must be a positive whole number, the number of features it normalises.",
+                   normalized_shape);
+      return NULL;
+    }
+  module = module_alloc (NNB_MODULE_LAYER_NORM);
+  module->normalized_shape = normalized_shape;
+  module->eps = eps;
+  module->elementwise_affine = elementwise_affine;
+  /* weight before bias: PyTorch's registration order */
+  if (elementwise_affine &&
+      (add_parameter (module, "weight", 1, &normalized_shape, error) == NULL ||
+       add_parameter (module, "bias", 1, &normalized_shape, error) == NULL))
+    return NULL;
+  nnb_layer_norm_reset_parameters (module);
+  return g_steal_pointer (&module);
+}
+
 NnbModule *
 nnb_activation_new (NnbModuleKind kind)
 {
   NnbModule *module;
 
-  g_return_val_if_fail (kind != NNB_MODULE_LINEAR && kind != NNB_MODULE_SEQUENTIAL, NULL);
+  g_return_val_if_fail (kind != NNB_MODULE_LINEAR && kind != NNB_MODULE_LAYER_NORM && kind != NNB_MODULE_SEQUENTIAL, NULL);
   module = module_alloc (kind);
   module->negative_slope = 0.01;
   return module;
@@ -210,6 +252,7 @@ nnb_module_activation (const NnbModule *module, NnbActivation *act, float *param
     case NNB_MODULE_GELU: a = NNB_ACT_GELU; break;
     case NNB_MODULE_IDENTITY: a = NNB_ACT_IDENTITY; break;
     case NNB_MODULE_LINEAR:
+    case NNB_MODULE_LAYER_NORM:
     case NNB_MODULE_SEQUENTIAL:
     default:
       return FALSE;
@@ -236,6 +279,13 @@ nnb_module_repr (const NnbModule *module, int indent)
       }
     case NNB_MODULE_GELU:
       return g_strdup ("GELU(approximate='none')");
+    case NNB_MODULE_LAYER_NORM:
+      {
+        /* eps as Python prints a float: 1e-05, 0.001 */
+        g_autofree char *eps = nnb_python_float_repr (module->eps);
+        return g_strdup_printf ("LayerNorm((%" G_GINT64_FORMAT ",), eps=%s, elementwise_affine=%s)",
+                                module->normalized_shape, eps, module->elementwise_affine ? "True" : "False");
+      }
     case NNB_MODULE_SEQUENTIAL:
       {
         GString *text;

@@ -26,6 +26,7 @@ typedef enum
   NNB_MODULE_LEAKY_RELU,
   NNB_MODULE_GELU,
   NNB_MODULE_IDENTITY,
+  NNB_MODULE_LAYER_NORM,
   NNB_MODULE_SEQUENTIAL,
 } NnbModuleKind;
 
@@ -53,6 +54,10 @@ struct _NnbModule
   gboolean has_bias;
   /* LeakyReLU */
   double negative_slope;
+  /* LayerNorm: normalized_shape is one size, the last dimension's */
+  int64_t normalized_shape;
+  double eps;
+  gboolean elementwise_affine;
   /* parameters in registration order (weight, then bias) */
   GPtrArray *parameters; /* NnbParameter*, owned */
   /* Sequential: children in order, named "0", "1", … */
@@ -70,6 +75,10 @@ NnbModule *nnb_linear_new (int64_t in_features, int64_t out_features, gboolean b
 /* ReLU, Tanh, Sigmoid, GELU, Identity, LeakyReLU (negative_slope 0.01) */
 NnbModule *nnb_activation_new (NnbModuleKind kind);
 NnbModule *nnb_leaky_relu_new (double negative_slope);
+/* nn.LayerNorm(normalized_shape, eps, elementwise_affine) over the last
+ * dimension; with elementwise_affine, weight = ones and bias = zeros (its
+ * reset_parameters draws nothing). normalized_shape must be positive. */
+NnbModule *nnb_layer_norm_new (int64_t normalized_shape, double eps, gboolean elementwise_affine, GError **error);
 NnbModule *nnb_sequential_new (void);
 void nnb_sequential_append (NnbModule *sequential, NnbModule *child);
 
@@ -102,4 +111,6 @@ G_END_DECLS
 G_BEGIN_DECLS
 /* nn.Linear.reset_parameters(): the constructor's initialisation, again. */
 gboolean nnb_linear_reset_parameters (NnbModule *module, NnbGenerator *gen, GError **error);
+/* nn.LayerNorm.reset_parameters(): weight ones, bias zeros. */
+void nnb_layer_norm_reset_parameters (NnbModule *module);
 G_END_DECLS

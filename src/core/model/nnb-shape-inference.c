@@ -54,6 +54,21 @@ nnb_module_output_shape (const NnbModule *module, int ndim, const int64_t *in,
       memmove (out, cur, cur_ndim * sizeof (int64_t));
       return TRUE;
     }
+  if (module->kind == NNB_MODULE_LAYER_NORM && (ndim < 1 || in[ndim - 1] != module->normalized_shape))
+    {
+      /* F.layer_norm's check of the trailing dimensions */
+      GString *size = g_string_new (NULL);
+      for (int i = 0; i < ndim; i++)
+        {
+          g_autofree char *dim = dim_text (in[i]);
+          g_string_append_printf (size, "%s%s", i > 0 ? ", " : "", dim);
+        }
+      g_set_error (error, NNB_ERROR, NNB_ERROR_SHAPE,
+                   "Given normalized_shape=[%" G_GINT64_FORMAT "], expected input with shape [*, %" G_GINT64_FORMAT "], but got input of size[%s]",
+                   module->normalized_shape, module->normalized_shape, size->str);
+      g_string_free (size, TRUE);
+      return FALSE;
+    }
   if (module->kind != NNB_MODULE_LINEAR)
     {
       *out_ndim = ndim;
@@ -266,6 +281,8 @@ module_input_features (const NnbModule *module)
 {
   if (module->kind == NNB_MODULE_LINEAR)
     return module->in_features;
+  if (module->kind == NNB_MODULE_LAYER_NORM)
+    return module->normalized_shape;
   for (guint i = 0; i < module->children->len; i++)
     {
       int64_t n = module_input_features (module->children->pdata[i]);

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <sleef.h>
 #include <string.h>
+#include "nnb-backend-cpu-layer-norm.h"
 #include "nnb-backend-cpu-simd.h"
 #include "nnb-formulas.h"
 #include "nnb-optim-kernels.h"
@@ -643,6 +644,8 @@ static const NnbBackend cpu_backend = {
   .bias_grad = cpu_bias_grad,
   .act_forward = cpu_act_forward,
   .act_backward = cpu_act_backward,
+  .layer_norm_forward = nnb_cpu_layer_norm_forward,
+  .layer_norm_backward = nnb_cpu_layer_norm_backward,
   .add = cpu_add,
   .accumulate = cpu_accumulate,
   .loss = cpu_loss,

@@ -57,6 +57,19 @@ typedef struct
   void (*act_backward) (NnbActivation act, float param, const float *x, const float *y,
                         const float *dy, float *dx, gsize n, gboolean accumulate);
 
+  /* nn.LayerNorm over rows × cols (each row normalised over its cols):
+   * y = (x − mean) · rstd · weight + bias with rstd = 1/√(var + eps), var
+   * the biased variance; weight and bias are NULL without
+   * elementwise_affine. Writes mean and rstd (rows each) for backward. */
+  void (*layer_norm_forward) (const float *x, const float *weight, const float *bias, gsize rows, gsize cols,
+                              float eps, float *y, float *mean, float *rstd);
+  /* Its gradients from forward's mean and rstd: dx (overwritten), and the
+   * sums over rows dweight = Σ dy · x̂, dbias = Σ dy (overwritten); dweight
+   * and dbias are NULL without elementwise_affine (weight NULL too). */
+  void (*layer_norm_backward) (const float *dy, const float *x, const float *mean, const float *rstd,
+                               const float *weight, gsize rows, gsize cols, float *dx, float *dweight,
+                               float *dbias);
+
   /* y = a + b */
   void (*add) (const float *a, const float *b, float *y, gsize n);
   /* y += x */

@@ -45,10 +45,16 @@ ninja -C "$build" "${core_libs[@]}" >/dev/null
 # OpenBLAS is not linked: the engine loads it itself (src/core/tensor/nnb-blas.c)
 read -r -a deps <<<"$(pkg-config --cflags --libs glib-2.0 gio-2.0 json-glib-1.0 sleef)"
 
+# the engine's headers: src/core and its layer folders (tensor, model, …)
+core_includes=(-Isrc/core)
+for dir in src/core/*/; do
+  core_includes+=(-I"${dir%/}")
+done
+
 for target in "${targets[@]}"; do
   echo "==> Building fuzz-$target"
   clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Wall -Wextra -Werror -Wno-unused-parameter \
-    -D_GNU_SOURCE -Isrc/core -I"$build" tests/fuzz/fuzz-"$target".c \
+    -D_GNU_SOURCE "${core_includes[@]}" -I"$build" tests/fuzz/fuzz-"$target".c \
     -Wl,--start-group "${core_libs[@]/#/$build/}" -Wl,--end-group "${deps[@]}" -lm -lpthread \
     -o "$build"/fuzz-"$target"
 done

@@ -405,6 +405,20 @@ test_runs_to_the_last_epoch (void)
   g_assert_cmpuint (done->losses->len, ==, 200);
   g_assert_cmpfloat (fabs (done->loss - 0.3421), <, 1e-3);
   g_assert_cmpint (done->n_grid, ==, 0);
+  /* the norms as the losses: one point per epoch, epoch 0 to 199, and the
+   * last one the norms the snapshot reports now */
+  g_assert_cmpuint (done->norm_epochs->len, ==, 200);
+  g_assert_cmpuint (done->value_norms->len, ==, 200 * done->parameters->len);
+  g_assert_cmpuint (done->grad_norms->len, ==, 200 * done->parameters->len);
+  for (guint i = 0; i < 200; i++)
+    g_assert_cmpfloat (g_array_index (done->norm_epochs, double, i), ==, i);
+  for (guint p = 0; p < done->parameters->len; p++)
+    {
+      const NnbParameterStats *stats = &g_array_index (done->parameters, NnbParameterStats, p);
+
+      g_assert_cmpfloat (g_array_index (done->value_norms, double, 199 * done->parameters->len + p), ==, stats->value_norm);
+      g_assert_cmpfloat (g_array_index (done->grad_norms, double, 199 * done->parameters->len + p), ==, stats->grad_norm);
+    }
   g_clear_pointer (&trainer, nnb_trainer_free);
 }
 

@@ -81,6 +81,18 @@ thin (NnbNormHistory *history)
   g_array_set_size (history->grad_norms, kept * n_series);
 }
 
+/* The trainer's own record, every epoch: the history is a copy of it. */
+static void
+copy_record (NnbNormHistory *history, const NnbSnapshot *snapshot)
+{
+  g_array_set_size (history->epochs, 0);
+  g_array_set_size (history->value_norms, 0);
+  g_array_set_size (history->grad_norms, 0);
+  g_array_append_vals (history->epochs, snapshot->norm_epochs->data, snapshot->norm_epochs->len);
+  g_array_append_vals (history->value_norms, snapshot->value_norms->data, snapshot->value_norms->len);
+  g_array_append_vals (history->grad_norms, snapshot->grad_norms->data, snapshot->grad_norms->len);
+}
+
 void
 nnb_norm_history_add (NnbNormHistory *history, const NnbSnapshot *snapshot)
 {
@@ -88,7 +100,7 @@ nnb_norm_history_add (NnbNormHistory *history, const NnbSnapshot *snapshot)
 
   g_return_if_fail (history != NULL);
 
-  if (snapshot == NULL || snapshot->parameters == NULL || snapshot->parameters->len == 0 || snapshot->epoch <= 0)
+  if (snapshot == NULL || snapshot->parameters == NULL || snapshot->parameters->len == 0)
     return;
 
   if (!same_names (history, snapshot->parameters))
@@ -98,6 +110,14 @@ nnb_norm_history_add (NnbNormHistory *history, const NnbSnapshot *snapshot)
         g_ptr_array_add (history->names,
                          g_strdup (g_array_index (snapshot->parameters, NnbParameterStats, i).name));
     }
+
+  if (snapshot->norm_epochs != NULL && snapshot->value_norms != NULL && snapshot->grad_norms != NULL && snapshot->value_norms->len == snapshot->norm_epochs->len * snapshot->parameters->len)
+    {
+      copy_record (history, snapshot);
+      return;
+    }
+  if (snapshot->epoch <= 0)
+    return;
 
   /* the loop's counter, as the printouts and the header count: the first
    * epoch is epoch 0 */

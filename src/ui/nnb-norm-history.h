@@ -23,8 +23,10 @@ NnbNormHistory *nnb_norm_history_new (void);
 void nnb_norm_history_free (NnbNormHistory *history);
 void nnb_norm_history_clear (NnbNormHistory *history);
 
-/* Adds the snapshot's norms when it reached a later epoch than the last
- * point; a snapshot of another model (other names) starts afresh. */
+/* Takes the trainer's record of every epoch's norms from the snapshot;
+ * a snapshot without one (built by hand) adds its current norms when it
+ * reached a later epoch than the last point. A snapshot of another model
+ * (other names) starts afresh. */
 void nnb_norm_history_add (NnbNormHistory *history, const NnbSnapshot *snapshot);
 
 guint nnb_norm_history_get_n_points (const NnbNormHistory *history);

@@ -24,7 +24,7 @@ typedef struct
 double nnb_plot_scale_map (const NnbPlotScale *scale, double v, double from, double to);
 
 /* Widens [min, max] to round numbers (and away from an empty span), so the
- * ends of the axes carry ticks. */
+ * ends of the axes carry ticks. (In nnb-plot-ticks.c, with the ticks.) */
 void nnb_plot_scale_nice (NnbPlotScale *scale);
 
 /* Draws the frame in a width × height area at the origin. `message` (may be
@@ -53,6 +53,57 @@ void nnb_plot_axes_draw_scaled (cairo_t *cr,
                                 const NnbPlotScale *x_scale,
                                 const NnbPlotScale *y_scale,
                                 cairo_rectangle_t *plot_area);
+
+/* Tick labels kept at most on one axis. */
+#define NNB_PLOT_MAX_TICKS 16
+
+/* Where the frame puts its text, computed before anything is drawn: the
+ * drawing uses it, and tests read it. Tick labels are chosen so that their
+ * rectangles never meet (a log axis over forty decades labels every tenth
+ * one), and a label that would still meet another is left out. */
+typedef struct
+{
+  cairo_rectangle_t plot_area;
+  cairo_rectangle_t title;  /* zero size without a title */
+  cairo_rectangle_t legend; /* the legend's band under the title; zero size without */
+  int n_x_labels, n_y_labels;
+  double x_ticks[NNB_PLOT_MAX_TICKS], y_ticks[NNB_PLOT_MAX_TICKS];
+  cairo_rectangle_t x_labels[NNB_PLOT_MAX_TICKS];
+  cairo_rectangle_t y_labels[NNB_PLOT_MAX_TICKS];
+} NnbPlotAxesLayout;
+
+/* Everything around the data: title, axis names, scales, message, and a
+ * legend (may have n_legend 0) drawn in a band of its own between the title
+ * and the data, so it never covers a curve. */
+typedef struct
+{
+  const char *title, *x_label, *y_label, *message;
+  const NnbPlotScale *x_scale, *y_scale; /* NULL: an unnumbered axis */
+  const char *const *legend_labels;
+  const int *legend_colors;      /* series colour indices (nnb-plot-marks.h) */
+  const gboolean *legend_dashed; /* may be NULL */
+  int n_legend;
+} NnbPlotFrame;
+
+/* The frame's layout in a width × height area, without drawing. */
+void nnb_plot_axes_layout (cairo_t *cr,
+                           int width,
+                           int height,
+                           const NnbPlotFrame *frame,
+                           const NnbPlotStyle *style,
+                           NnbPlotAxesLayout *layout);
+
+/* Draws the frame; plot_area (may be NULL) receives where data belongs. */
+void nnb_plot_axes_draw_frame (cairo_t *cr,
+                               int width,
+                               int height,
+                               const NnbPlotFrame *frame,
+                               const NnbPlotStyle *style,
+                               cairo_rectangle_t *plot_area);
+
+/* Formats a value that has no place on an axis: "nan", "inf", "-inf".
+ * (In nnb-plot-ticks.c.) */
+const char *nnb_plot_nonfinite_text (double v);
 
 /* Draws a line of data point by point: continues it to (x, y) or, after a
  * gap (*pen_down FALSE: the start, or a value that has no place on the

@@ -46,6 +46,10 @@ draw_curve (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_sc
 {
   gboolean pen_down = FALSE;
   double rgba[4];
+  /* where each run of the curve off the plot begins: 0 inside, -1 below,
+   * 1 above, 2 not a number */
+  int was = 0;
+  g_autoptr (GArray) marks = g_array_new (FALSE, FALSE, sizeof (double) * 2);
 
   if (xs == NULL || ys == NULL || n < 2)
     return;
@@ -55,29 +59,50 @@ draw_curve (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_sc
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   for (int i = 0; i < n; i++)
     {
-      double x, y;
+      double x, y, mark[2];
+      int where;
 
+      x = nnb_plot_scale_map (x_scale, xs[i], area->x, area->x + area->width);
+      y = isfinite (ys[i]) ? nnb_plot_scale_map (y_scale, ys[i], area->y + area->height, area->y) : 0;
+      where = !isfinite (ys[i]) ? 2 : y < area->y                ? 1
+                                    : y > area->y + area->height ? -1
+                                                                 : 0;
+      if (where != 0 && where != was)
+        {
+          mark[0] = x;
+          mark[1] = isnan (ys[i]) ? 2 : where == 2 ? (ys[i] > 0 ? 3 : 4)
+                                                   : where;
+          g_array_append_val (marks, mark);
+        }
+      was = where;
       /* A NaN breaks the line instead of sending it to a corner. */
-      if (!isfinite (ys[i]))
+      if (where == 2)
         {
           pen_down = FALSE;
           continue;
         }
-      x = nnb_plot_scale_map (x_scale, xs[i], area->x, area->x + area->width);
-      y = nnb_plot_scale_map (y_scale, ys[i], area->y + area->height, area->y);
-      /* Cairo misbehaves far outside the surface; the clip hides the rest. */
-      y = CLAMP (y, area->y - area->height * 4, area->y + area->height * 5);
+      /* Off the plot the curve runs along its edge, where a mark says so. */
+      y = CLAMP (y, area->y, area->y + area->height);
       nnb_plot_line_to (cr, &pen_down, x, y);
     }
   cairo_stroke (cr);
+
+  for (guint m = 0; m < marks->len; m++)
+    {
+      const double *mark = &g_array_index (marks, double, 2 * m);
+      int kind = (int) mark[1];
+      const char *text = kind == 2 ? "nan" : kind == 3 ? "inf"
+                                           : kind == 4 ? "-inf"
+                                                       : NULL;
+
+      nnb_plot_draw_edge_mark (cr, area, mark[0], kind != -1 && kind != 4, text, rgba, style);
+    }
 }
 
-static void
-draw_legend (cairo_t *cr, const cairo_rectangle_t *area, const NnbDataSeries *series,
-             gboolean has_curve, const NnbPlotStyle *style)
+/* The legend: the model's curve, then each kept one. */
+static int
+legend_entries (const NnbDataSeries *series, gboolean has_curve, const char **labels, int *colors)
 {
-  g_autofree const char **labels = g_new0 (const char *, series->n_references + 1);
-  g_autofree int *colors = g_new0 (int, series->n_references + 1);
   int n = 0;
 
   if (has_curve)
@@ -90,7 +115,7 @@ draw_legend (cairo_t *cr, const cairo_rectangle_t *area, const NnbDataSeries *se
       labels[n] = series->references[r].label != NULL ? series->references[r].label : "";
       colors[n++] = r + 1;
     }
-  nnb_plot_draw_legend (cr, area, labels, colors, NULL, n, style);
+  return n;
 }
 
 /* Keeps (x, y) when its pixel lies nearer the pointer than *best. */
@@ -215,8 +240,16 @@ nnb_plot_data_draw (cairo_t *cr,
   nnb_plot_scale_nice (&x_scale);
   nnb_plot_scale_nice (&y_scale);
 
-  nnb_plot_axes_draw_scaled (cr, width, height, _("Data and Fitted Curve"), "x", "y",
-                             has_curve ? NULL : series->message, style, &x_scale, &y_scale, &area);
+  {
+    g_autofree const char **labels = g_new0 (const char *, series->n_references + 1);
+    g_autofree int *colors = g_new0 (int, series->n_references + 1);
+    int n_legend = series->n_references > 0 ? legend_entries (series, has_curve, labels, colors) : 0;
+    NnbPlotFrame frame = { _("Data and Fitted Curve"), "x", "y", has_curve ? NULL : series->message,
+                           &x_scale, &y_scale, labels, colors, NULL, n_legend };
+
+    /* the legend in a band of its own, above the curves it names */
+    nnb_plot_axes_draw_frame (cr, width, height, &frame, style, &area);
+  }
   if (area.width <= 0 || area.height <= 0)
     return;
 
@@ -235,8 +268,6 @@ nnb_plot_data_draw (cairo_t *cr,
 
   cairo_restore (cr);
 
-  if (series->n_references > 0)
-    draw_legend (cr, &area, series, has_curve, style);
   if (series->pointer.active)
     draw_readout (cr, &area, &x_scale, &y_scale, series, has_data, has_curve, style);
 }

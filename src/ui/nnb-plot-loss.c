@@ -41,6 +41,33 @@ draw_readout (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_
                          py, text, style);
 }
 
+/* Losses with no place on the axes — nan and inf when training diverges,
+ * zero on a log axis — are not drawn as lines: a mark at the edge says
+ * what they are, once for each run of them. */
+static void
+draw_off_axis_marks (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_scale,
+                     const NnbLossSeries *series, const NnbPlotStyle *style)
+{
+  gboolean previous_off = FALSE;
+
+  for (int i = 0; i < series->n; i++)
+    {
+      double v = series->losses[i];
+      gboolean off = !isfinite (v) || (series->log_scale && v <= 0);
+      double px;
+
+      if (off && !previous_off)
+        {
+          px = nnb_plot_scale_map (x_scale, i, area->x, area->x + area->width);
+          if (isfinite (v))
+            nnb_plot_draw_edge_mark (cr, area, px, FALSE, NULL, style->accent, style);
+          else
+            nnb_plot_draw_edge_mark (cr, area, px, !(v < 0), nnb_plot_nonfinite_text (v), style->accent, style);
+        }
+      previous_off = off;
+    }
+}
+
 void
 nnb_plot_loss_draw (cairo_t *cr,
                     int width,
@@ -116,6 +143,7 @@ nnb_plot_loss_draw (cairo_t *cr,
   nnb_plot_stroke_line (cr, series->n == 1 && pen_down, style);
 
   cairo_restore (cr);
+  draw_off_axis_marks (cr, &area, &x_scale, series, style);
 
   if (series->pointer.active)
     draw_readout (cr, &area, &x_scale, &y_scale, series, style);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* nnb-plot-marks.c — legend, pointer read-out and series colours. */
+/* nnb-plot-marks.c — pointer read-out, edge marks and series colours. */
 #include "nnb-plot-marks.h"
 
 #include <pango/pangocairo.h>
@@ -57,58 +57,42 @@ fill_box (cairo_t *cr, double x, double y, double w, double h, const NnbPlotStyl
 }
 
 void
-nnb_plot_draw_legend (cairo_t *cr,
-                      const cairo_rectangle_t *area,
-                      const char *const *labels,
-                      const int *color_indices,
-                      const gboolean *dashed,
-                      int n,
-                      const NnbPlotStyle *style)
+nnb_plot_draw_edge_mark (cairo_t *cr,
+                         const cairo_rectangle_t *area,
+                         double px,
+                         gboolean top,
+                         const char *text,
+                         const double rgba[4],
+                         const NnbPlotStyle *style)
 {
-  double unit, swatch, row_h = 0, box_w = 0, box_h;
-  g_autofree PangoLayout **layouts = NULL;
+  double size = style->font_size * 0.6;
+  double edge = top ? area->y : area->y + area->height;
+  double inward = top ? 1 : -1;
 
-  g_return_if_fail (cr != NULL && area != NULL && style != NULL);
-  if (n <= 0 || labels == NULL)
-    return;
+  g_return_if_fail (cr != NULL && area != NULL && rgba != NULL && style != NULL);
 
-  unit = style->font_size / 2;
-  swatch = style->font_size * 1.6;
-  layouts = g_new0 (PangoLayout *, n);
-  for (int i = 0; i < n; i++)
-    {
-      int w, h;
-
-      layouts[i] = nnb_plot_style_make_layout (cr, style, labels[i] != NULL ? labels[i] : "",
-                                               style->font_size * MARK_TEXT, FALSE);
-      pango_layout_get_pixel_size (layouts[i], &w, &h);
-      box_w = MAX (box_w, w);
-      row_h = MAX (row_h, h);
-    }
-  box_w += swatch + 3 * unit;
-  box_h = n * row_h + unit;
-
+  px = CLAMP (px, area->x + size / 2, area->x + area->width - size / 2);
   cairo_save (cr);
-  fill_box (cr, area->x + unit, area->y + unit / 2, box_w, box_h, style);
-  for (int i = 0; i < n; i++)
+  nnb_plot_set_source (cr, rgba, 1.0);
+  cairo_move_to (cr, px, edge);
+  cairo_line_to (cr, px - size / 2, edge + inward * size);
+  cairo_line_to (cr, px + size / 2, edge + inward * size);
+  cairo_close_path (cr);
+  cairo_fill (cr);
+  if (text != NULL)
     {
-      double rgba[4];
-      double y = area->y + unit + i * row_h;
-      double dash = style->line_width * 3;
+      g_autoptr (PangoLayout) layout = nnb_plot_style_make_layout (cr, style, text, style->font_size * MARK_TEXT, TRUE);
+      int w, h;
+      double tx, ty;
 
-      nnb_plot_series_color (style, color_indices != NULL ? color_indices[i] : i, rgba);
-      nnb_plot_set_source (cr, rgba, 1.0);
-      cairo_set_line_width (cr, style->line_width * 2.5);
-      cairo_set_dash (cr, &dash, dashed != NULL && dashed[i] ? 1 : 0, 0);
-      cairo_move_to (cr, area->x + 2 * unit, y + row_h / 2);
-      cairo_line_to (cr, area->x + 2 * unit + swatch, y + row_h / 2);
-      cairo_stroke (cr);
-      cairo_set_dash (cr, NULL, 0, 0);
-
-      nnb_plot_set_source (cr, style->foreground, 1.0);
-      cairo_move_to (cr, area->x + 3 * unit + swatch, y);
-      pango_cairo_show_layout (cr, layouts[i]);
-      g_object_unref (layouts[i]);
+      pango_layout_get_pixel_size (layout, &w, &h);
+      /* beside the triangle, inside the plot */
+      tx = px + size * 0.75;
+      if (tx + w > area->x + area->width)
+        tx = px - size * 0.75 - w;
+      ty = top ? edge + size * 0.2 : edge - size * 0.2 - h;
+      cairo_move_to (cr, tx, ty);
+      pango_cairo_show_layout (cr, layout);
     }
   cairo_restore (cr);
 }

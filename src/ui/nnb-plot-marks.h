@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* nnb-plot-marks.h — what plots draw on top of their data: a legend, the
- * read-out of the value under the pointer, and the colours that tell one
- * series from another. Pure functions on a cairo_t, like the plots. */
+/* nnb-plot-marks.h — what plots draw on top of their data: the read-out
+ * of the value under the pointer, marks where data leaves the axes, and the
+ * colours that tell one series from another (the legend, beside the data,
+ * is the frame's: nnb-plot-axes.h). Pure functions on a cairo_t, like the
+ * plots. */
 #pragma once
 
 #include "nnb-plot-axes.h"
@@ -21,15 +23,17 @@ typedef struct
  * backgrounds. */
 void nnb_plot_series_color (const NnbPlotStyle *style, int index, double rgba[4]);
 
-/* A legend in the top-left corner of area: a short line in each series'
- * colour (dashed where asked) and its label. dashed may be NULL. */
-void nnb_plot_draw_legend (cairo_t *cr,
-                           const cairo_rectangle_t *area,
-                           const char *const *labels,
-                           const int *color_indices,
-                           const gboolean *dashed,
-                           int n,
-                           const NnbPlotStyle *style);
+/* Marks where data leaves area at horizontal position px: a small
+ * triangle at the top (top TRUE) or bottom edge pointing out, in rgba, and
+ * text beside it (may be NULL): "nan", "inf" for values with no place on
+ * the axes. */
+void nnb_plot_draw_edge_mark (cairo_t *cr,
+                              const cairo_rectangle_t *area,
+                              double px,
+                              gboolean top,
+                              const char *text,
+                              const double rgba[4],
+                              const NnbPlotStyle *style);
 
 /* Marks the point (px, py) and shows text (lines separated by '\n') in a
  * box beside it, kept inside area. */

@@ -31,7 +31,8 @@ draw_series (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_s
       double v = norm_at (series, p, s);
       double x, y;
 
-      /* zero and NaN have no place on a log axis: a gap */
+      /* zero, nan and inf have no place on a log axis: a gap (marked
+       * after all the lines, draw_off_axis_marks) */
       if (!isfinite (v) || v <= 0)
         {
           pen_down = FALSE;
@@ -42,6 +43,35 @@ draw_series (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_s
       nnb_plot_line_to (cr, &pen_down, x, y);
     }
   nnb_plot_stroke_line (cr, series->n_points == 1 && pen_down, style);
+}
+
+/* Where norms leave the axes — nan or inf when training diverges — one
+ * mark at the top edge says so, at the first epoch of each such run; a
+ * norm of zero (a gap in a log plot) gets a mark at the bottom. */
+static void
+draw_off_axis_marks (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_scale,
+                     const NnbNormSeries *series, const NnbPlotStyle *style)
+{
+  gboolean before = FALSE;
+
+  for (int p = 0; p < series->n_points; p++)
+    {
+      const char *text = NULL;
+      gboolean zero = FALSE;
+
+      for (int s = 0; s < series->n_series; s++)
+        {
+          double v = norm_at (series, p, s);
+
+          if (!isfinite (v) && text == NULL)
+            text = nnb_plot_nonfinite_text (v);
+          zero |= isfinite (v) && v <= 0;
+        }
+      if ((text != NULL || zero) && !before)
+        nnb_plot_draw_edge_mark (cr, area, nnb_plot_scale_map (x_scale, series->epochs[p], area->x, area->x + area->width),
+                                 text != NULL, text, style->foreground, style);
+      before = text != NULL || zero;
+    }
 }
 
 static void
@@ -124,8 +154,18 @@ nnb_plot_norms_draw (cairo_t *cr,
   nnb_plot_scale_nice (&x_scale);
   nnb_plot_scale_nice (&y_scale);
 
-  nnb_plot_axes_draw_scaled (cr, width, height, title, _("Epoch"), y_label, NULL, style,
-                             &x_scale, &y_scale, &area);
+  /* the legend in a band of its own, above the lines it names */
+  n_legend = MIN (series->n_series, MAX_LEGEND);
+  for (int s = 0; s < n_legend; s++)
+    {
+      labels[s] = series->names[s];
+      colors[s] = s;
+    }
+  {
+    NnbPlotFrame frame = { title, _("Epoch"), y_label, NULL, &x_scale, &y_scale, labels, colors, NULL, n_legend };
+
+    nnb_plot_axes_draw_frame (cr, width, height, &frame, style, &area);
+  }
   if (area.width <= 0 || area.height <= 0)
     return;
 
@@ -135,14 +175,7 @@ nnb_plot_norms_draw (cairo_t *cr,
   for (int s = 0; s < series->n_series; s++)
     draw_series (cr, &area, &x_scale, &y_scale, series, s, style);
   cairo_restore (cr);
-
-  n_legend = MIN (series->n_series, MAX_LEGEND);
-  for (int s = 0; s < n_legend; s++)
-    {
-      labels[s] = series->names[s];
-      colors[s] = s;
-    }
-  nnb_plot_draw_legend (cr, &area, labels, colors, NULL, n_legend, style);
+  draw_off_axis_marks (cr, &area, &x_scale, series, style);
 
   if (series->pointer.active)
     draw_readout (cr, &area, &x_scale, &y_scale, series, style);

@@ -20,6 +20,8 @@ typedef struct
   double background[4];    /* RGBA behind the plot; alpha 0: leave it as it is */
   double marker_scale;     /* data points this many times their usual size; 0 counts as 1
                             * (presentation mode: 2, nnb-presentation.h) */
+  double corner_width;     /* room kept free in the top-right corner for a */
+  double corner_height;    /* button over the plot; 0 for none (files) */
 } NnbPlotStyle;
 
 /* The style a plot gets outside a window (files, tests): black on white.

@@ -29,6 +29,7 @@ struct _NnbPlotsPanel
   GtkDrawingArea *loss_plot;
   GtkDrawingArea *norms_plot;
   GtkWidget *unpin_button;
+  GtkWidget *loss_log_button;
   GtkToggleButton *gradients_button;
 
   float *data_x, *data_y;
@@ -81,7 +82,7 @@ data_series (NnbPlotsPanel *self, NnbDataSeries *series, NnbPlotCurve *reference
   series->references = references;
   series->n_references = (int) self->pinned->len;
   if (self->model_name != NULL && self->n_data == 0)
-    series->message = _("This model has more than one input: there is no curve to draw");
+    series->message = _("This model does not map one number to one number: there is no curve to draw");
   else if (self->model_name != NULL && series->n_curve == 0)
     series->message = _("Train to see the fitted curve");
 }
@@ -179,13 +180,30 @@ nnb_plots_panel_draw_norms (NnbPlotsPanel *self, cairo_t *cr, int width, int hei
   draw_norms (self, cr, width, height, style, NULL);
 }
 
+/* On screen a button sits in a plot's top-right corner: the plot keeps
+ * that corner free, so the title and the data never run under it. */
+static void
+style_for_plot (GtkDrawingArea *area, GtkWidget *button, NnbPlotStyle *style)
+{
+  nnb_plot_style_for_widget (GTK_WIDGET (area), style);
+  if (gtk_widget_get_visible (button))
+    {
+      int w, h;
+
+      gtk_widget_measure (button, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &w, NULL, NULL);
+      gtk_widget_measure (button, GTK_ORIENTATION_VERTICAL, w, NULL, &h, NULL, NULL);
+      style->corner_width = w + gtk_widget_get_margin_end (button) + style->font_size / 2;
+      style->corner_height = h + gtk_widget_get_margin_top (button);
+    }
+}
+
 static void
 draw_data_plot (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
 {
   NnbPlotsPanel *self = user_data;
   NnbPlotStyle style;
 
-  nnb_plot_style_for_widget (GTK_WIDGET (area), &style);
+  style_for_plot (area, self->unpin_button, &style);
   draw_data (self, cr, width, height, &style, &self->data_pointer);
   self->data_plotted_epoch = self->snapshot != NULL ? self->snapshot->epoch : -1;
 }
@@ -196,7 +214,7 @@ draw_loss_plot (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpoint
   NnbPlotsPanel *self = user_data;
   NnbPlotStyle style;
 
-  nnb_plot_style_for_widget (GTK_WIDGET (area), &style);
+  style_for_plot (area, self->loss_log_button, &style);
   draw_loss (self, cr, width, height, &style, &self->loss_pointer);
   self->loss_plotted_epoch = self->snapshot != NULL ? self->snapshot->epoch : -1;
 }
@@ -207,7 +225,7 @@ draw_norms_plot (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpoin
   NnbPlotsPanel *self = user_data;
   NnbPlotStyle style;
 
-  nnb_plot_style_for_widget (GTK_WIDGET (area), &style);
+  style_for_plot (area, GTK_WIDGET (self->gradients_button), &style);
   draw_norms (self, cr, width, height, &style, &self->norms_pointer);
 }
 
@@ -427,6 +445,55 @@ nnb_plots_panel_get_n_norm_points (NnbPlotsPanel *self)
   return nnb_norm_history_get_n_points (self->norms);
 }
 
+/* Counts the pixels a plot draws under its button (the button's
+ * allocation in the plot's coordinates): drawn with the screen's style
+ * into a transparent image, anything opaque there is the plot's. */
+typedef void (*PlotDraw) (NnbPlotsPanel *self, cairo_t *cr, int width, int height, const NnbPlotStyle *style,
+                          const NnbPlotPointer *pointer);
+
+static guint
+ink_under (NnbPlotsPanel *self, GtkDrawingArea *area, GtkWidget *button, PlotDraw draw)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (area));
+  int height = gtk_widget_get_height (GTK_WIDGET (area));
+  graphene_rect_t bounds;
+  cairo_surface_t *image;
+  cairo_t *cr;
+  NnbPlotStyle style;
+  guint n = 0;
+
+  if (!gtk_widget_get_visible (button) || !gtk_widget_get_mapped (GTK_WIDGET (area)) || width <= 0 || height <= 0 || !gtk_widget_compute_bounds (button, GTK_WIDGET (area), &bounds))
+    return 0;
+  image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (image);
+  style_for_plot (area, button, &style);
+  draw (self, cr, width, height, &style, NULL);
+  cairo_destroy (cr);
+  cairo_surface_flush (image);
+  {
+    const guint32 *pixels = (const guint32 *) cairo_image_surface_get_data (image);
+    int stride = cairo_image_surface_get_stride (image) / 4;
+    int x0 = MAX (0, (int) bounds.origin.x), y0 = MAX (0, (int) bounds.origin.y);
+    int x1 = MIN (width, (int) (bounds.origin.x + bounds.size.width));
+    int y1 = MIN (height, (int) (bounds.origin.y + bounds.size.height));
+
+    for (int y = y0; y < y1; y++)
+      for (int x = x0; x < x1; x++)
+        if ((pixels[y * stride + x] >> 24) > 0x20)
+          n++;
+  }
+  cairo_surface_destroy (image);
+  return n;
+}
+
+guint
+nnb_plots_panel_get_ink_under_buttons (NnbPlotsPanel *self)
+{
+  g_return_val_if_fail (NNB_IS_PLOTS_PANEL (self), 0);
+
+  return ink_under (self, self->data_plot, self->unpin_button, draw_data) + ink_under (self, self->loss_plot, self->loss_log_button, draw_loss) + ink_under (self, self->norms_plot, GTK_WIDGET (self->gradients_button), draw_norms);
+}
+
 /* GObject */
 
 static void
@@ -470,6 +537,7 @@ nnb_plots_panel_class_init (NnbPlotsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NnbPlotsPanel, norms_plot);
   gtk_widget_class_bind_template_child (widget_class, NnbPlotsPanel, unpin_button);
   gtk_widget_class_bind_template_child (widget_class, NnbPlotsPanel, gradients_button);
+  gtk_widget_class_bind_template_child (widget_class, NnbPlotsPanel, loss_log_button);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

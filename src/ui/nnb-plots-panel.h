@@ -40,6 +40,11 @@ void nnb_plots_panel_set_compact (NnbPlotsPanel *self, gboolean compact);
 /* The epochs of the snapshots the data and loss plots last drew (-1: none). */
 void nnb_plots_panel_get_plotted_epochs (NnbPlotsPanel *self, int *data_epoch, int *loss_epoch);
 
+/* For tests: how many pixels of the plots, as drawn now, lie under the
+ * buttons over them (Clear Kept Curves, Log Scale, Gradients): 0 when no
+ * title, curve or legend runs under a button. */
+guint nnb_plots_panel_get_ink_under_buttons (NnbPlotsPanel *self);
+
 /* The same drawings into any cairo_t (export to PNG, SVG, PDF, handouts). */
 void nnb_plots_panel_draw_data (NnbPlotsPanel *self, cairo_t *cr, int width, int height, const NnbPlotStyle *style);
 void nnb_plots_panel_draw_loss (NnbPlotsPanel *self, cairo_t *cr, int width, int height, const NnbPlotStyle *style);

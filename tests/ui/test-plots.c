@@ -642,6 +642,193 @@ test_race_plot_empty_and_partial (void)
   draw_both (draw_race, &one_device_one_width);
 }
 
+static gboolean
+rects_meet (const cairo_rectangle_t *a, const cairo_rectangle_t *b)
+{
+  return a->width > 0 && a->height > 0 && b->width > 0 && b->height > 0 && a->x < b->x + b->width && b->x < a->x + a->width && a->y < b->y + b->height && b->y < a->y + a->height;
+}
+
+/* No two tick labels of the layout meet, and each axis keeps at least one. */
+static void
+assert_ticks_apart (const NnbPlotAxesLayout *layout)
+{
+  g_assert_cmpint (layout->n_y_labels, >=, 1);
+  g_assert_cmpint (layout->n_x_labels, >=, 1);
+  for (int i = 0; i < layout->n_y_labels; i++)
+    for (int j = i + 1; j < layout->n_y_labels; j++)
+      g_assert_false (rects_meet (&layout->y_labels[i], &layout->y_labels[j]));
+  for (int i = 0; i < layout->n_x_labels; i++)
+    for (int j = i + 1; j < layout->n_x_labels; j++)
+      g_assert_false (rects_meet (&layout->x_labels[i], &layout->x_labels[j]));
+  for (int i = 0; i < layout->n_y_labels; i++)
+    for (int j = 0; j < layout->n_x_labels; j++)
+      g_assert_false (rects_meet (&layout->y_labels[i], &layout->x_labels[j]));
+  for (int i = 0; i < layout->n_y_labels; i++)
+    g_assert_false (rects_meet (&layout->y_labels[i], &layout->title));
+}
+
+/* A diverging run's losses span up to float's limits: on a log or linear
+ * axis, at a projector's plot size or a thumbnail's, in presentation
+ * type, the tick labels never pile up; a log axis labels every few decades. */
+static void
+test_tick_labels_never_overlap (void)
+{
+  const double tops[] = { 1e-3, 1.0, 7.5, 1e3, 1e6, 1e14, 1e20, 1e30, 1e38, 3.4e38 };
+  const int sizes[][2] = { { 640, 400 }, { 400, 180 }, { 300, 120 }, { 200, 90 } };
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
+  cairo_t *cr = cairo_create (image);
+  NnbPlotStyle style;
+
+  nnb_plot_style_init_default (&style);
+  for (int font = 0; font < 2; font++)
+    {
+      style.font_size = font == 0 ? 14.0 : 24.0; /* presentation mode's type */
+      for (guint t = 0; t < G_N_ELEMENTS (tops); t++)
+        for (int log = 0; log < 2; log++)
+          for (guint z = 0; z < G_N_ELEMENTS (sizes); z++)
+            {
+              NnbPlotScale x_scale = { 0, 2000, FALSE };
+              NnbPlotScale y_scale = { log ? 1e-3 : -tops[t], tops[t], log };
+              NnbPlotFrame frame = { "Loss", "Epoch", "Loss (log scale)", NULL, &x_scale, &y_scale };
+              NnbPlotAxesLayout layout;
+
+              nnb_plot_scale_nice (&x_scale);
+              nnb_plot_scale_nice (&y_scale);
+              nnb_plot_axes_layout (cr, sizes[z][0], sizes[z][1], &frame, &style, &layout);
+              assert_ticks_apart (&layout);
+              /* the numbers stay numbers a reader can take in: no 39 digits */
+              for (int i = 0; i < layout.n_y_labels; i++)
+                g_assert_cmpfloat (layout.y_labels[i].width, <, style.font_size * 6);
+              /* every label inside the plot's own height */
+              for (int i = 0; i < layout.n_y_labels; i++)
+                {
+                  g_assert_cmpfloat (layout.y_labels[i].y, >=, 0);
+                  g_assert_cmpfloat (layout.y_labels[i].y + layout.y_labels[i].height, <=, sizes[z][1]);
+                }
+            }
+    }
+  /* forty decades on a 180-pixel-high plot: labels, not a smear */
+  {
+    NnbPlotScale x_scale = { 0, 25, FALSE };
+    NnbPlotScale y_scale = { 1e-3, 1e38, TRUE };
+    NnbPlotFrame frame = { "Loss", "Epoch", "Loss (log scale)", NULL, &x_scale, &y_scale };
+    NnbPlotAxesLayout layout;
+
+    style.font_size = 14.0;
+    nnb_plot_axes_layout (cr, 400, 180, &frame, &style, &layout);
+    assert_ticks_apart (&layout);
+    g_assert_cmpint (layout.n_y_labels, >=, 2);
+    g_assert_cmpint (layout.n_y_labels, <=, 6);
+  }
+  cairo_destroy (cr);
+  cairo_surface_destroy (image);
+}
+
+/* The loss of the lr 0.1 run: growing to 1e38, then inf and nan. The plot
+ * draws (the non-finite epochs marked at the edge, not as lines) and its
+ * axes are those of the finite losses. */
+static void
+test_loss_plot_with_inf_and_nan (void)
+{
+  double losses[30];
+  NnbLossSeries series = { losses, G_N_ELEMENTS (losses), TRUE };
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
+  cairo_t *cr = cairo_create (image);
+  NnbPlotStyle style;
+  NnbNormSeries norms = { 0 };
+  const char *names[] = { "net.0.weight" };
+  double epochs[30];
+
+  for (int i = 0; i < 30; i++)
+    {
+      losses[i] = i < 22 ? pow (10, i * 1.8) : i < 26 ? INFINITY
+                                                      : NAN;
+      epochs[i] = i;
+    }
+  nnb_plot_style_init_default (&style);
+  draw_both (draw_loss, &series);
+  series.log_scale = FALSE;
+  draw_both (draw_loss, &series);
+  norms = (NnbNormSeries){ names, 1, epochs, losses, 30 };
+  draw_both (draw_norms, &norms);
+
+  /* the layout the loss plot uses for these losses keeps its labels apart */
+  {
+    NnbPlotScale x_scale = { 0, 29, FALSE };
+    NnbPlotScale y_scale = { INFINITY, -INFINITY, TRUE };
+    NnbPlotFrame frame = { "Loss", "Epoch", "Loss (log scale)", NULL, &x_scale, &y_scale };
+    NnbPlotAxesLayout layout;
+
+    for (int i = 0; i < 30; i++)
+      if (isfinite (losses[i]))
+        {
+          y_scale.min = MIN (y_scale.min, losses[i]);
+          y_scale.max = MAX (y_scale.max, losses[i]);
+        }
+    nnb_plot_scale_nice (&x_scale);
+    nnb_plot_scale_nice (&y_scale);
+    nnb_plot_axes_layout (cr, 400, 180, &frame, &style, &layout);
+    assert_ticks_apart (&layout);
+    /* a scale of nan and inf alone still has round ends */
+    y_scale = (NnbPlotScale){ NAN, INFINITY, TRUE };
+    nnb_plot_scale_nice (&y_scale);
+    nnb_plot_axes_layout (cr, 400, 180, &frame, &style, &layout);
+    assert_ticks_apart (&layout);
+  }
+  g_assert_cmpstr (nnb_plot_nonfinite_text (NAN), ==, "nan");
+  g_assert_cmpstr (nnb_plot_nonfinite_text (INFINITY), ==, "inf");
+  g_assert_cmpstr (nnb_plot_nonfinite_text (-INFINITY), ==, "-inf");
+  cairo_destroy (cr);
+  cairo_surface_destroy (image);
+}
+
+/* A button over the plot's corner (Log Scale, Gradients, Clear Kept
+ * Curves): the title moves left or shortens to stay clear of it, the data
+ * starts below it, and the legend has its own band above the data. Plot
+ * sizes as at 1280x720. */
+static void
+test_title_button_and_legend_stay_apart (void)
+{
+  const char *titles[] = { "Data and Fitted Curve", "Weight Norms", "Loss" };
+  const char *labels[] = { "net.0.weight", "net.0.bias", "net.2.weight", "net.2.bias", "net.4.weight", "net.4.bias" };
+  const int colors[] = { 0, 1, 2, 3, 4, 5 };
+  const int sizes[][2] = { { 400, 200 }, { 330, 180 }, { 260, 150 } };
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
+  cairo_t *cr = cairo_create (image);
+  NnbPlotStyle style;
+
+  nnb_plot_style_init_default (&style);
+  style.corner_width = 160; /* "Clear Kept Curves", the widest */
+  style.corner_height = 34;
+  for (guint t = 0; t < G_N_ELEMENTS (titles); t++)
+    for (guint z = 0; z < G_N_ELEMENTS (sizes); z++)
+      {
+        NnbPlotScale x_scale = { 0, 200, FALSE };
+        NnbPlotScale y_scale = { 1e-2, 1e3, TRUE };
+        NnbPlotFrame frame = { titles[t], "Epoch", "‖value‖ (log scale)", NULL, &x_scale, &y_scale,
+                               labels, colors, NULL, G_N_ELEMENTS (labels) };
+        cairo_rectangle_t button = { sizes[z][0] - style.corner_width, 0, style.corner_width, style.corner_height };
+        NnbPlotAxesLayout layout;
+
+        nnb_plot_axes_layout (cr, sizes[z][0], sizes[z][1], &frame, &style, &layout);
+        g_assert_cmpfloat (layout.title.width, >, 0);
+        g_assert_false (rects_meet (&layout.title, &button));
+        g_assert_false (rects_meet (&layout.plot_area, &button));
+        g_assert_false (rects_meet (&layout.legend, &button));
+        g_assert_false (rects_meet (&layout.legend, &layout.plot_area));
+        g_assert_false (rects_meet (&layout.legend, &layout.title));
+        g_assert_cmpfloat (layout.title.x, >=, 0);
+        g_assert_cmpfloat (layout.legend.x + layout.legend.width, <=, sizes[z][0]);
+        for (int i = 0; i < layout.n_x_labels; i++)
+          g_assert_false (rects_meet (&layout.legend, &layout.x_labels[i]));
+        for (int i = 0; i < layout.n_y_labels; i++)
+          g_assert_false (rects_meet (&layout.legend, &layout.y_labels[i]));
+        assert_ticks_apart (&layout);
+      }
+  cairo_destroy (cr);
+  cairo_surface_destroy (image);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -655,6 +842,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/plots/data-plot-compares-curves-and-reads-out", test_data_plot_compares_curves_and_reads_out);
   g_test_add_func ("/ui/plots/loss-plot-reads-out-epoch", test_loss_plot_reads_out_epoch);
   g_test_add_func ("/ui/plots/norm-history-thins-long-runs", test_norm_history_thins_long_runs);
+  g_test_add_func ("/ui/plots/tick-labels-never-overlap", test_tick_labels_never_overlap);
+  g_test_add_func ("/ui/plots/loss-plot-with-inf-and-nan", test_loss_plot_with_inf_and_nan);
+  g_test_add_func ("/ui/plots/title-button-and-legend-stay-apart", test_title_button_and_legend_stay_apart);
 
   g_test_add_func ("/ui/plots/race-plot-marks-the-crossover", test_race_plot_marks_the_crossover);
   g_test_add_func ("/ui/plots/race-plot-without-gpu-names-the-reason", test_race_plot_without_gpu_names_the_reason);

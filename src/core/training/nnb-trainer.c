@@ -33,7 +33,11 @@ struct _NnbTrainer
   NnbTrainerState state;
 
   gint64 publish_interval_us;
-  GArray *losses;    /* worker's own history */
+  GArray *losses; /* worker's own history */
+  /* the norms' history (nnb-trainer.h): the worker's, copied into each
+   * snapshot; norm_count counts the epochs recorded, before thinning */
+  GArray *norm_epochs, *value_norms, *grad_norms;
+  int norm_count;
   GPtrArray *values; /* worker's latest copy of the weights, or NULL */
   int values_epoch;
   NnbTensor *grid_input; /* (n_grid, 1) */
@@ -61,11 +65,67 @@ nnb_snapshot_unref (NnbSnapshot *snapshot)
     return;
   g_array_unref (snapshot->losses);
   g_array_unref (snapshot->parameters);
+  g_clear_pointer (&snapshot->norm_epochs, g_array_unref);
+  g_clear_pointer (&snapshot->value_norms, g_array_unref);
+  g_clear_pointer (&snapshot->grad_norms, g_array_unref);
   g_free (snapshot->grid_x);
   g_free (snapshot->grid_y);
   g_free (snapshot->message);
   g_clear_pointer (&snapshot->values, g_ptr_array_unref);
   g_free (snapshot);
+}
+
+static GArray *
+copy_doubles (const GArray *array)
+{
+  GArray *copy = g_array_sized_new (FALSE, FALSE, sizeof (double), array->len);
+
+  g_array_append_vals (copy, array->data, array->len);
+  return copy;
+}
+
+/* Halves the norms' history, keeping the first point and every second
+ * after it: the curves keep their shape, and a snapshot stays cheap to
+ * copy however long the run. */
+static void
+thin_norms (NnbTrainer *t, guint n_params)
+{
+  guint kept = 0;
+
+  for (guint p = 0; p < t->norm_epochs->len; p += 2, kept++)
+    {
+      g_array_index (t->norm_epochs, double, kept) = g_array_index (t->norm_epochs, double, p);
+      memmove (&g_array_index (t->value_norms, double, kept *n_params),
+               &g_array_index (t->value_norms, double, p *n_params), n_params * sizeof (double));
+      memmove (&g_array_index (t->grad_norms, double, kept *n_params),
+               &g_array_index (t->grad_norms, double, p *n_params), n_params * sizeof (double));
+    }
+  g_array_set_size (t->norm_epochs, kept);
+  g_array_set_size (t->value_norms, kept * n_params);
+  g_array_set_size (t->grad_norms, kept * n_params);
+}
+
+/* Records every parameter's norms after an epoch, as its loss is: reads
+ * the parameters, changes nothing. Runs on the worker thread. */
+static void
+record_norms (NnbTrainer *t)
+{
+  GPtrArray *params = nnb_model_named_parameters (t->model);
+  const NnbBackend *backend = nnb_backend_get (t->model->device, NULL);
+  double epoch = t->norm_count++;
+
+  if (t->norm_epochs->len >= NNB_TRAINER_MAX_NORM_POINTS)
+    thin_norms (t, params->len);
+  g_array_append_val (t->norm_epochs, epoch);
+  for (guint i = 0; i < params->len; i++)
+    {
+      NnbNamedParameter *named = params->pdata[i];
+      double value = sqrt (backend->sum_squares (named->param->value->data, named->param->value->numel));
+      double grad = sqrt (backend->sum_squares (named->param->grad->data, named->param->grad->numel));
+
+      g_array_append_val (t->value_norms, value);
+      g_array_append_val (t->grad_norms, grad);
+    }
 }
 
 /* Builds a snapshot from the worker's state; runs on the worker thread
@@ -83,6 +143,9 @@ snapshot_build (NnbTrainer *t, NnbTrainerState state, const char *message, gbool
   s->losses = g_array_sized_new (FALSE, FALSE, sizeof (double), t->losses->len);
   g_array_append_vals (s->losses, t->losses->data, t->losses->len);
   s->loss = t->losses->len ? g_array_index (t->losses, double, t->losses->len - 1) : NAN;
+  s->norm_epochs = copy_doubles (t->norm_epochs);
+  s->value_norms = copy_doubles (t->value_norms);
+  s->grad_norms = copy_doubles (t->grad_norms);
   s->parameters = g_array_sized_new (FALSE, TRUE, sizeof (NnbParameterStats), params->len);
   g_array_set_clear_func (s->parameters, parameter_stats_clear);
   for (guint i = 0; i < params->len; i++)
@@ -242,6 +305,9 @@ worker (gpointer data)
       reason = nnb_training_run_epoch (t->training, &t->rule, &loss, &error);
       if (reason != NNB_STOP_DIVERGED && reason != NNB_STOP_FAILED)
         g_array_append_val (t->losses, loss);
+      /* the epoch that diverged too: its nan or inf norms say where */
+      if (reason != NNB_STOP_FAILED)
+        record_norms (t);
       if (reason != NNB_STOP_NONE)
         {
           reason = nnb_training_finish (t->training, reason, &error);
@@ -288,6 +354,9 @@ nnb_trainer_new (NnbModel *model, NnbDataset *data, const NnbTrainingOptions *op
   t->new_lr = NAN;
   t->publish_interval_us = 10000;
   t->losses = g_array_new (FALSE, FALSE, sizeof (double));
+  t->norm_epochs = g_array_new (FALSE, FALSE, sizeof (double));
+  t->value_norms = g_array_new (FALSE, FALSE, sizeof (double));
+  t->grad_norms = g_array_new (FALSE, FALSE, sizeof (double));
   /* never reseeded here: the page's loop shuffles from wherever the recipe
    * (or the previous loop) left PyTorch's generator */
   t->shuffle = shuffle;
@@ -422,6 +491,9 @@ nnb_trainer_free (NnbTrainer *t)
   nnb_tensor_unref (t->grid_input);
   g_free (t->grid_x);
   g_array_unref (t->losses);
+  g_array_unref (t->norm_epochs);
+  g_array_unref (t->value_norms);
+  g_array_unref (t->grad_norms);
   g_clear_pointer (&t->values, g_ptr_array_unref);
   nnb_model_unref (t->model);
   g_mutex_clear (&t->lock);

@@ -29,6 +29,9 @@ typedef enum
   NNB_TRAINER_FAILED,    /* any other error; message says what */
 } NnbTrainerState;
 
+/* Points of norm history kept at most; beyond it every other one goes. */
+#define NNB_TRAINER_MAX_NORM_POINTS 2048
+
 typedef struct
 {
   char *name;        /* "fc1.weight" */
@@ -43,6 +46,14 @@ typedef struct
   double loss;        /* loss of the last completed epoch */
   GArray *losses;     /* double, one per completed epoch */
   GArray *parameters; /* NnbParameterStats, named_parameters() order */
+  /* Every parameter's norms epoch by epoch, recorded as the losses are
+   * (long runs thinned to NNB_TRAINER_MAX_NORM_POINTS points, keeping
+   * every other one): norm_epochs holds the loop's counter of each point
+   * (double, from 0), value_norms and grad_norms parameters->len doubles
+   * per point, in parameters' order. */
+  GArray *norm_epochs;
+  GArray *value_norms;
+  GArray *grad_norms;
   /* the model's output on the plotting grid (models with one input and one
    * output): grid_y[i] = model(grid_x[i]) */
   int n_grid;

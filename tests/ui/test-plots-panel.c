@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-plots-panel.c — the plots as a student sees them in the window:
+ * the norms plot has every epoch of a short run, as the loss plot does,
+ * Reset clears what belonged to the old run (the "Converged…" message), and
+ * nothing a plot draws runs under the buttons over it. */
+#include "nnb-config.h"
+
+#include <adwaita.h>
+
+#include "nnb-application.h"
+#include "nnb-document.h"
+#include "nnb-plots-panel.h"
+#include "nnb-project.h"
+#include "nnb-trainer.h"
+#include "nnb-ui-test-access.h"
+#include "nnb-ui-test-util.h"
+#include "nnb-window.h"
+
+static gboolean
+trainer_in_state (NnbWindow *window, NnbTrainerState state)
+{
+  NnbTrainer *trainer = nnb_document_get_trainer (nnb_window_get_document (window));
+  g_autoptr (NnbSnapshot) snapshot = NULL;
+
+  if (trainer == NULL)
+    return FALSE;
+  snapshot = nnb_trainer_get_snapshot (trainer);
+  return snapshot->state == state;
+}
+
+static gboolean
+trainer_finished (gpointer data)
+{
+  return trainer_in_state (data, NNB_TRAINER_FINISHED);
+}
+
+static gboolean
+trainer_converged (gpointer data)
+{
+  return trainer_in_state (data, NNB_TRAINER_CONVERGED);
+}
+
+static gboolean
+norm_points_are_200 (gpointer data)
+{
+  return nnb_plots_panel_get_n_norm_points (nnb_ui_test_window_child (data, "plots_panel")) == 200;
+}
+
+/* regression.nnb trains 200 epochs in a blink: the norms plot has all 200,
+ * not the two or three the window happened to see. */
+static void
+check_norms_every_epoch (NnbApplication *app, NnbWindow *window, gpointer data)
+{
+  NnbPlotsPanel *panel = nnb_ui_test_window_child (window, "plots_panel");
+
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_has_document, window));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "train", NULL);
+  g_assert_true (nnb_ui_test_wait_until (trainer_finished, window));
+  nnb_ui_test_wait_until (norm_points_are_200, window);
+  g_assert_cmpuint (nnb_plots_panel_get_n_norm_points (panel), ==, 200);
+}
+
+static void
+test_norms_plot_has_every_epoch (void)
+{
+  g_autofree char *path = nnb_ui_test_example_path ("regression.nnb");
+  const char *argv[] = { "nnblocks", path, NULL };
+
+  nnb_ui_test_run_app (argv, check_norms_every_epoch, NULL);
+}
+
+static gboolean
+is_revealed (gpointer revealer)
+{
+  return gtk_revealer_get_reveal_child (revealer);
+}
+
+static gboolean
+is_hidden (gpointer revealer)
+{
+  return !gtk_revealer_get_reveal_child (revealer);
+}
+
+/* SineNet converges: the window says so. Reset starts afresh, and the
+ * old run's "Converged at epoch 1543…" goes with it. */
+static void
+check_reset_clears_converged (NnbApplication *app, NnbWindow *window, gpointer data)
+{
+  GtkRevealer *revealer = nnb_ui_test_window_child (window, "explanation_revealer");
+  GtkLabel *label = nnb_ui_test_window_child (window, "explanation_label");
+
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_has_document, window));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "train", NULL);
+  g_assert_true (nnb_ui_test_wait_until (trainer_converged, window));
+  g_assert_true (nnb_ui_test_wait_until (is_revealed, revealer));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (label), "Converged at epoch"));
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "reset", NULL);
+  nnb_ui_test_settle (200);
+  g_assert_true (nnb_ui_test_wait_until (is_hidden, revealer));
+  /* and the plots start afresh with the new run */
+  g_assert_cmpuint (nnb_plots_panel_get_n_norm_points (nnb_ui_test_window_child (window, "plots_panel")), ==, 0);
+}
+
+static void
+test_reset_clears_converged_message (void)
+{
+  g_autofree char *path = nnb_ui_test_example_path ("sinenet.nnb");
+  const char *argv[] = { "nnblocks", path, NULL };
+
+  nnb_ui_test_run_app (argv, check_reset_clears_converged, NULL);
+}
+
+static gboolean
+trainer_diverged (gpointer data)
+{
+  return trainer_in_state (data, NNB_TRAINER_DIVERGED);
+}
+
+/* The lr 0.1 step at a projector's 1280x720, with a curve kept: losses to
+ * 1e38 and inf, norms to nan. No title, tick label, legend or curve runs
+ * under Clear Kept Curves, Log Scale or Gradients. */
+static void
+check_nothing_under_buttons (NnbApplication *app, NnbWindow *window, gpointer data)
+{
+  NnbPlotsPanel *panel = nnb_ui_test_window_child (window, "plots_panel");
+
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_has_document, window));
+  gtk_window_maximize (GTK_WINDOW (window));
+  nnb_document_get_project (nnb_window_get_document (window))->training.optimizer.lr = 0.1;
+  g_action_group_activate_action (G_ACTION_GROUP (window), "train", NULL);
+  g_assert_true (nnb_ui_test_wait_until (trainer_diverged, window));
+  nnb_ui_test_settle (500); /* the window takes the last snapshot on its frame clock */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "pin-curve", NULL);
+  nnb_ui_test_settle (500);
+  g_assert_cmpuint (nnb_plots_panel_get_n_pinned (panel), ==, 1);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 1280);
+  g_assert_cmpuint (nnb_plots_panel_get_ink_under_buttons (panel), ==, 0);
+}
+
+static void
+test_nothing_under_the_plots_buttons (void)
+{
+  g_autofree char *path = nnb_ui_test_example_path ("sinenet.nnb");
+  const char *argv[] = { "nnblocks", path, NULL };
+
+  nnb_ui_test_run_app (argv, check_nothing_under_buttons, NULL);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_test_add_func ("/ui/plots-panel/needs-a-display", nnb_ui_test_skip_without_display);
+      return g_test_run ();
+    }
+
+  g_test_add_func ("/ui/plots-panel/norms-plot-has-every-epoch", test_norms_plot_has_every_epoch);
+  g_test_add_func ("/ui/plots-panel/reset-clears-converged-message", test_reset_clears_converged_message);
+  g_test_add_func ("/ui/plots-panel/nothing-under-the-plots-buttons", test_nothing_under_the_plots_buttons);
+
+  return g_test_run ();
+}

@@ -94,6 +94,7 @@ nnb_dv_begin (NnbDiagramView *self)
 {
   if (self->graph == NULL || !self->editable)
     return NULL;
+  nnb_dv_bake_fold (self);
   return nnb_graph_copy (self->graph);
 }
 

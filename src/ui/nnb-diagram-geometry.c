@@ -7,6 +7,141 @@
 
 #include "nnb-diagram-view-private.h"
 
+/* The UI font relative to 14 px: presentation mode's larger type lets a
+ * small model grow larger. */
+static double
+type_scale_of (NnbDiagramView *self)
+{
+  NnbPlotStyle style;
+
+  nnb_plot_style_for_widget (GTK_WIDGET (self), &style);
+  return style.font_size / 14.0;
+}
+
+#define MAX_FOLD 4     /* rows a long chain may be folded into */
+#define FOLD_GAIN 1.25 /* how much larger a fold must draw the blocks */
+#define FOLD_GAP 24.0  /* between folded rows, diagram units */
+
+static int
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* The distinct x positions of the blocks (columns), in order; 0 when a
+ * block has no position (the diagram lays those out itself). */
+static guint
+columns (const GArray *raw, double *xs)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < raw->len; i++)
+    {
+      const NnbBlockPosition *p = &g_array_index (raw, NnbBlockPosition, i);
+
+      if (isnan (p->x) || isnan (p->y))
+        return 0;
+      xs[i] = p->x;
+    }
+  qsort (xs, raw->len, sizeof (double), compare_doubles);
+  for (guint i = 0; i < raw->len; i++)
+    if (n == 0 || xs[i] - xs[n - 1] > 1.0)
+      xs[n++] = xs[i];
+  return n;
+}
+
+/* The blocks as shown with the columns folded into rows: row r shows
+ * columns r·k … r·k + k − 1 at the x of the first k, below the row before. */
+static GArray *
+fold_positions (NnbModel *model, const GArray *raw, int rows)
+{
+  GArray *out = g_array_copy ((GArray *) raw);
+  g_autofree double *xs = g_new (double, MAX (raw->len, 1));
+  guint n_cols = columns (raw, xs), per_row;
+  double bounds[4], row_height;
+
+  if (rows <= 1 || n_cols < 2)
+    return out;
+  per_row = (n_cols + rows - 1) / rows;
+  nnb_diagram_bounds (model, (const NnbBlockPosition *) raw->data, bounds);
+  row_height = bounds[3] - bounds[1] + FOLD_GAP;
+  for (guint i = 0; i < out->len; i++)
+    {
+      NnbBlockPosition *p = &g_array_index (out, NnbBlockPosition, i);
+      guint c = 0;
+
+      while (c + 1 < n_cols && p->x - xs[c] > 1.0)
+        c++;
+      p->x += xs[c % per_row] - xs[c];
+      p->y += (c / per_row) * row_height;
+    }
+  return out;
+}
+
+/* A long chain in a narrow canvas is shown folded into rows when that
+ * draws its blocks much larger: a projector's 400 px wide canvas cannot
+ * show eight blocks in a row at a size anyone reads. Only the view
+ * folds; the first edit keeps what it shows (nnb_dv_bake_fold). */
+static void
+choose_fold (NnbDiagramView *self, NnbModel *model)
+{
+  g_autoptr (GArray) raw = nnb_graph_positions (self->graph);
+  g_autofree double *xs = g_new (double, MAX (raw->len, 1));
+  guint n_cols = columns (raw, xs);
+  int width = gtk_widget_get_width (GTK_WIDGET (self)), height = gtk_widget_get_height (GTK_WIDGET (self));
+  double type_scale = type_scale_of (self), best, ox, oy;
+
+  self->fold = 1;
+  nnb_diagram_fit (width, height, model, (const NnbBlockPosition *) raw->data, type_scale, &best, &ox, &oy);
+  for (int rows = 2; rows <= MIN (MAX_FOLD, (int) n_cols); rows++)
+    {
+      g_autoptr (GArray) folded = fold_positions (model, raw, rows);
+      double z;
+
+      nnb_diagram_fit (width, height, model, (const NnbBlockPosition *) folded->data, type_scale, &z, &ox, &oy);
+      if (z > best * FOLD_GAIN)
+        best = z, self->fold = rows;
+    }
+}
+
+GArray *
+nnb_dv_positions (NnbDiagramView *self)
+{
+  g_autoptr (GArray) raw = NULL;
+  NnbModel *model = nnb_dv_shown_model (self);
+
+  if (self->graph == NULL)
+    return g_array_new (FALSE, FALSE, sizeof (NnbBlockPosition));
+  raw = nnb_graph_positions (self->graph);
+  /* fitted, the view folds as the widget's size asks now */
+  if (self->fit && model != NULL && model->nodes->len > 0)
+    choose_fold (self, model);
+  if (self->fold <= 1 || model == NULL)
+    return g_steal_pointer (&raw);
+  return fold_positions (model, raw, self->fold);
+}
+
+/* Before an edit: the blocks go where the view shows them, so what the
+ * student moves or adds to is what they see. */
+void
+nnb_dv_bake_fold (NnbDiagramView *self)
+{
+  g_autoptr (GArray) where = NULL;
+
+  if (self->fold <= 1 || self->graph == NULL)
+    return;
+  where = nnb_dv_positions (self);
+  for (guint i = 0; i < where->len; i++)
+    {
+      NnbBlockPosition *p = &g_array_index (where, NnbBlockPosition, i);
+
+      nnb_graph_move (self->graph, i, p->x, p->y);
+    }
+  self->fold = 1;
+}
+
 void
 nnb_dv_transform (NnbDiagramView *self, double *zoom, double *origin_x, double *origin_y)
 {
@@ -15,12 +150,9 @@ nnb_dv_transform (NnbDiagramView *self, double *zoom, double *origin_x, double *
   if (self->fit && model != NULL && model->nodes->len > 0)
     {
       g_autoptr (GArray) where = nnb_dv_positions (self);
-      NnbPlotStyle style;
 
-      /* presentation mode's larger type lets a small model grow larger */
-      nnb_plot_style_for_widget (GTK_WIDGET (self), &style);
       nnb_diagram_fit (gtk_widget_get_width (GTK_WIDGET (self)), gtk_widget_get_height (GTK_WIDGET (self)),
-                       model, (const NnbBlockPosition *) where->data, style.font_size / 14.0,
+                       model, (const NnbBlockPosition *) where->data, type_scale_of (self),
                        zoom, origin_x, origin_y);
       return;
     }

@@ -218,7 +218,8 @@ nnb_dv_build_menu (NnbDiagramView *self)
   g_menu_append (block, _("_Edit Name and Sizes…"), "editor.edit");
   g_menu_append (block, _("_Duplicate"), "editor.duplicate");
   g_menu_append (block, _("_Call Again (Share the Module)"), "editor.call-again");
-  g_menu_append (block, _("Set in_features _from the Wire"), "editor.fix-in-features");
+  /* "__": the underscore of in_features is text, not a mnemonic */
+  g_menu_append (block, _("Set in__features _from the Wire"), "editor.fix-in-features");
   g_menu_append (block, _("De_lete"), "editor.delete");
   g_menu_append (group, _("_Group as Sequential"), "editor.group");
   g_menu_append (group, _("_Ungroup"), "editor.ungroup");

@@ -2,7 +2,7 @@
 /* nnb-diagram-view-private.h — what the diagram editor's files share: the
  * widget's state and the helpers one file defines and the others call.
  *   nnb-diagram-view.c      the widget: document, selection, drawing
- *   nnb-diagram-geometry.c  the view (zoom and scroll) and what lies under a point
+ *   nnb-diagram-geometry.c  the view (zoom, scroll, folding) and what lies under a point
  *   nnb-diagram-actions.c   the editor.* actions and the undo history
  *   nnb-diagram-popovers.c  the block editor and the context menu
  *   nnb-diagram-input.c     pointer and keyboard
@@ -55,6 +55,8 @@ struct _NnbDiagramView
 
   /* the view: fitted to the widget until the student zooms or scrolls */
   gboolean fit;
+  gboolean fit_after_drag; /* a click or a drag is no zoom by hand */
+  int fold;                /* rows the view folds the columns into; 1: none */
   double zoom, origin_x, origin_y;
 
   /* a pointer drag */
@@ -83,7 +85,6 @@ struct _NnbDiagramView
 
 /* nnb-diagram-view.c */
 NnbModel *nnb_dv_shown_model (NnbDiagramView *self);
-GArray *nnb_dv_positions (NnbDiagramView *self);
 void nnb_dv_select_none (NnbDiagramView *self);
 gboolean nnb_dv_is_selected (NnbDiagramView *self, int block);
 void nnb_dv_set_selected (NnbDiagramView *self, int block, gboolean selected);
@@ -96,6 +97,8 @@ void nnb_dv_update_actions (NnbDiagramView *self);
 void nnb_dv_update_state (NnbDiagramView *self);
 
 /* nnb-diagram-geometry.c */
+GArray *nnb_dv_positions (NnbDiagramView *self);
+void nnb_dv_bake_fold (NnbDiagramView *self);
 void nnb_dv_transform (NnbDiagramView *self, double *zoom, double *origin_x, double *origin_y);
 void nnb_dv_freeze_view (NnbDiagramView *self);
 void nnb_dv_to_diagram (NnbDiagramView *self, double wx, double wy, double *dx, double *dy);

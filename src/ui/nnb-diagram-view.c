@@ -99,12 +99,6 @@ nnb_dv_shown_model (NnbDiagramView *self)
   return model->nodes->len == self->graph->blocks->len ? model : NULL;
 }
 
-GArray *
-nnb_dv_positions (NnbDiagramView *self)
-{
-  return self->graph != NULL ? nnb_graph_positions (self->graph) : g_array_new (FALSE, FALSE, sizeof (NnbBlockPosition));
-}
-
 static void
 clear_shapes (NnbDiagramView *self)
 {
@@ -415,6 +409,38 @@ nnb_diagram_view_block_point (NnbDiagramView *self, int block, int slot, double 
   return TRUE;
 }
 
+gboolean
+nnb_diagram_view_get_block_rect (NnbDiagramView *self, int block, double rect[4])
+{
+  NnbModel *model;
+  g_autoptr (GArray) where = NULL;
+  double r[4], zoom, ox, oy;
+
+  g_return_val_if_fail (NNB_IS_DIAGRAM_VIEW (self), FALSE);
+  model = nnb_dv_shown_model (self);
+  if (model == NULL || block < 0 || (guint) block >= model->nodes->len)
+    return FALSE;
+  where = nnb_dv_positions (self);
+  nnb_diagram_block_rect (model, (const NnbBlockPosition *) where->data, block, r);
+  nnb_dv_transform (self, &zoom, &ox, &oy);
+  rect[0] = (r[0] - ox) * zoom, rect[1] = (r[1] - oy) * zoom;
+  rect[2] = r[2] * zoom, rect[3] = r[3] * zoom;
+  return TRUE;
+}
+
+void
+nnb_diagram_view_get_text_sizes (NnbDiagramView *self, double *block_px, double *label_px)
+{
+  NnbPlotStyle style;
+  double zoom, ox, oy;
+
+  g_return_if_fail (NNB_IS_DIAGRAM_VIEW (self));
+  nnb_plot_style_for_widget (GTK_WIDGET (self), &style);
+  nnb_dv_transform (self, &zoom, &ox, &oy);
+  *block_px = nnb_diagram_text_size () * zoom;
+  *label_px = nnb_diagram_label_size (&style, zoom) * zoom;
+}
+
 char *
 nnb_diagram_view_describe_block (NnbDiagramView *self, int block)
 {
@@ -553,7 +579,9 @@ nnb_diagram_view_draw_to (NnbDiagramView *self, cairo_t *cr, int width, int heig
   model = nnb_dv_shown_model (self);
   if (model == NULL)
     return;
-  where = nnb_dv_positions (self);
+  /* the project's layout: a picture has its own size, and the view's
+   * folding is for the canvas only */
+  where = nnb_graph_positions (self->graph);
   nnb_diagram_draw (cr, width, height, model, (const NnbBlockPosition *) where->data, self->shapes, style);
 }
 
@@ -750,6 +778,7 @@ nnb_diagram_view_init (NnbDiagramView *self)
   self->editing = -1;
   self->editable = TRUE;
   self->fit = TRUE;
+  self->fold = 1;
   self->zoom = 1.0;
 
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);

@@ -35,7 +35,8 @@ GtkWidget *nnb_diagram_view_new (void);
 /* Shows document's model (NULL: nothing) and infers its shapes again. A new
  * document starts a new undo history. */
 void nnb_diagram_view_set_document (NnbDiagramView *self, NnbDocument *document);
-/* Draws what the view shows into any cairo_t (a file), with style, fitted. */
+/* Draws what the view shows into any cairo_t (a file), with style, fitted,
+ * in the project's layout (the view may fold a long chain into rows). */
 void nnb_diagram_view_draw_to (NnbDiagramView *self, cairo_t *cr, int width, int height,
                                const NnbPlotStyle *style);
 
@@ -52,6 +53,11 @@ GArray *nnb_diagram_view_get_selection (NnbDiagramView *self);
 /* Widget coordinates of a block's centre, of its output port (slot -1) or
  * an input port (slot 0, 1): where a pointer goes to act on it. */
 gboolean nnb_diagram_view_block_point (NnbDiagramView *self, int block, int slot, double *x, double *y);
+/* A block's rectangle (x, y, width, height) in widget coordinates. */
+gboolean nnb_diagram_view_get_block_rect (NnbDiagramView *self, int block, double rect[4]);
+/* The pixel sizes of the blocks' text and of the shapes on wires as the
+ * view now draws them. */
+void nnb_diagram_view_get_text_sizes (NnbDiagramView *self, double *block_px, double *label_px);
 /* Training's activity on the wires, from a snapshot (NULL: none). */
 void nnb_diagram_view_set_snapshot (NnbDiagramView *self, NnbSnapshot *snapshot);
 /* The accessible label of a block: name, kind and shapes. */

@@ -263,6 +263,8 @@ fit_boxes (int width, int height, const Box *boxes, guint n, double max_zoom,
            double *zoom, double *origin_x, double *origin_y)
 {
   double min_x = INFINITY, min_y = INFINITY, max_x = -INFINITY, max_y = -INFINITY;
+  /* a small canvas (a projector's, beside the lesson) spends less on its edges */
+  double margin = MIN (MARGIN, 0.04 * MIN (width, height));
   double z;
 
   if (n == 0)
@@ -277,8 +279,8 @@ fit_boxes (int width, int height, const Box *boxes, guint n, double max_zoom,
       max_x = MAX (max_x, boxes[i].x + boxes[i].w);
       max_y = MAX (max_y, boxes[i].y + boxes[i].h);
     }
-  z = MIN ((width - 2 * MARGIN) / MAX (1.0, max_x - min_x),
-           (height - 2 * MARGIN) / MAX (1.0, max_y - min_y));
+  z = MIN ((width - 2 * margin) / MAX (1.0, max_x - min_x),
+           (height - 2 * margin) / MAX (1.0, max_y - min_y));
   z = CLAMP (z, 0.05, max_zoom);
   *zoom = z;
   /* centred in the area */
@@ -307,6 +309,23 @@ nnb_diagram_block_rect (NnbModel *model, const NnbBlockPosition *positions, guin
   boxes = compute_boxes (model, positions);
   rect[0] = boxes[index].x, rect[1] = boxes[index].y;
   rect[2] = boxes[index].w, rect[3] = boxes[index].h;
+}
+
+void
+nnb_diagram_bounds (NnbModel *model, const NnbBlockPosition *positions, double bounds[4])
+{
+  g_autofree Box *boxes = NULL;
+
+  g_return_if_fail (model != NULL);
+  bounds[0] = bounds[1] = INFINITY, bounds[2] = bounds[3] = -INFINITY;
+  boxes = compute_boxes (model, positions);
+  for (guint i = 0; i < model->nodes->len; i++)
+    {
+      bounds[0] = MIN (bounds[0], boxes[i].x);
+      bounds[1] = MIN (bounds[1], boxes[i].y - 2 * LINE_HEIGHT); /* shape labels above */
+      bounds[2] = MAX (bounds[2], boxes[i].x + boxes[i].w);
+      bounds[3] = MAX (bounds[3], boxes[i].y + boxes[i].h);
+    }
 }
 
 static void
@@ -419,7 +438,9 @@ draw_wires (cairo_t *cr, const Picture *p, GArray *labels)
             continue;
           port_of (&p->boxes[from], 1, -1, &x0, &y0);
           port_of (&p->boxes[i], n_slots, s, &x1, &y1);
-          dx = MAX (30.0, fabs (x1 - x0) / 2);
+          /* a wire back to the left (a folded row's next) bends a little
+           * past its ports, rather than looping out of the picture */
+          dx = x1 >= x0 ? MAX (30.0, (x1 - x0) / 2) : 40.0;
 
           /* training's activity: a busier wire is thicker and stronger */
           if (p->state != NULL && p->state->activity != NULL)
@@ -657,6 +678,24 @@ draw_band (cairo_t *cr, const NnbPlotStyle *style, const NnbDiagramState *state,
   cairo_stroke (cr);
 }
 
+double
+nnb_diagram_text_size (void)
+{
+  return TEXT_SIZE;
+}
+
+/* Shapes on wires stay as large as the UI's caption text when the diagram
+ * is zoomed out a little, but never larger than the blocks' own text: a
+ * label that outshouts its block (5 px blocks under 12 px labels on a
+ * projector) is worse than both shrinking together. */
+double
+nnb_diagram_label_size (const NnbPlotStyle *style, double zoom)
+{
+  double size = CLAMP (style->font_size * CAPTION / MAX (zoom, 1e-3), SHAPE_SIZE, MAX_SHAPE_SIZE);
+
+  return MIN (size, TEXT_SIZE);
+}
+
 void
 nnb_diagram_draw_state (cairo_t *cr,
                         int width,
@@ -686,10 +725,7 @@ nnb_diagram_draw_state (cairo_t *cr,
   else
     fit_boxes (width, height, boxes, model->nodes->len, MAX_ZOOM * MAX (1.0, style->font_size / 14.0),
                &p.zoom, &origin_x, &origin_y);
-  /* Shapes on wires stay at least as large as the UI's caption text,
-   * however far the diagram is zoomed out, up to a limit beyond which they
-   * would cover the blocks. */
-  p.shape_size = CLAMP (style->font_size * CAPTION / p.zoom, SHAPE_SIZE, MAX_SHAPE_SIZE);
+  p.shape_size = nnb_diagram_label_size (style, p.zoom);
 
   cairo_save (cr);
   cairo_scale (cr, p.zoom, p.zoom);

@@ -64,8 +64,15 @@ void nnb_diagram_draw_state (cairo_t *cr,
  * limit. */
 void nnb_diagram_fit (int width, int height, NnbModel *model, const NnbBlockPosition *positions,
                       double type_scale, double *zoom, double *origin_x, double *origin_y);
+/* The size of the blocks' text, and of the shapes on wires at zoom (never
+ * larger than the blocks' text), in diagram units: times the zoom, pixels. */
+double nnb_diagram_text_size (void);
+double nnb_diagram_label_size (const NnbPlotStyle *style, double zoom);
 /* A block's rectangle in diagram units (x, y, width, height). */
 void nnb_diagram_block_rect (NnbModel *model, const NnbBlockPosition *positions, guint index, double rect[4]);
+/* What the blocks and the shapes above their wires cover, in diagram
+ * units: x0, y0, x1, y1. */
+void nnb_diagram_bounds (NnbModel *model, const NnbBlockPosition *positions, double bounds[4]);
 /* Where a wire meets a block: slot -1 is the output on the right edge,
  * slots 0 and 1 the inputs on the left. */
 void nnb_diagram_port (NnbModel *model, const NnbBlockPosition *positions, guint index, int slot,

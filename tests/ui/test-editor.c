@@ -7,8 +7,8 @@
  * and outputs for the file's seeds. Undoing the whole build empties the
  * canvas; redoing it builds it again. The page's mismatch (16 ≠ 8) shows
  * PyTorch's message on the block, and the one-click fix mends it. A
- * loaded model fills the canvas until the student zooms, and every block
- * is wide enough for its whole name.
+ * loaded model fills the canvas until the student zooms (a click on the
+ * canvas is no zoom), and every block is wide enough for its whole name.
  *
  * Pointer events go through the X server (XTEST, loaded at run time), so
  * they reach the widgets exactly as a mouse's do. Runs under Xvfb; skips
@@ -401,6 +401,18 @@ drop_block (NnbBlockPalette *palette, NnbDiagramView *view, const char *kind, do
   guint before = n_blocks (view);
 
   g_assert_nonnull (button);
+  /* the list of blocks scrolls (the palette's controls below it do not):
+   * scrolled to the button, as a student would */
+  {
+    GtkWidget *scrolled = gtk_widget_get_ancestor (button, GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+    graphene_point_t at;
+
+    g_assert_true (gtk_widget_compute_point (button, scrolled, &GRAPHENE_POINT_INIT (0, 0), &at));
+    if (at.y < 0 || at.y + gtk_widget_get_height (button) > gtk_widget_get_height (scrolled))
+      gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + at.y);
+    nnb_ui_test_settle (60);
+  }
   drag (button, gtk_widget_get_width (button) / 2.0, gtk_widget_get_height (button) / 2.0,
         GTK_WIDGET (view), x, y);
   g_assert_cmpuint (n_blocks (view), ==, before + 1);
@@ -718,6 +730,21 @@ check_fit_and_labels (NnbWindow *window)
   act (view, "editor.fit", NULL);
   nnb_ui_test_settle (100);
   g_assert_true (ports_inside (view, &span));
+
+  /* a click on the canvas is no zoom by hand: the view still fits */
+  if (load_xtest ())
+    {
+      double middle = gtk_widget_get_width (GTK_WIDGET (view)) / 2.0;
+
+      drag (GTK_WIDGET (view), middle, 4, GTK_WIDGET (view), middle, 4);
+      ports_inside (view, &span_before);
+      gtk_window_set_default_size (GTK_WINDOW (window), width - 200, height);
+      nnb_ui_test_settle (400);
+      g_assert_true (ports_inside (view, &span));
+      g_assert_cmpfloat (span, <, span_before - 50);
+      gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+      nnb_ui_test_settle (400);
+    }
 
   /* "fc2: Linear 16→16" takes two lines, "act: ReLU" one */
   graph = nnb_diagram_view_get_graph (view);

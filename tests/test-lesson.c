@@ -626,6 +626,26 @@ test_exercise_as_given_passes_its_structure_checks (void)
     }
 }
 
+/* Before Show me, the exercise's five checks have one reason to fail:
+ * "There is no model yet" is said once, not five times. */
+static void
+test_no_model_yet_is_said_once (void)
+{
+  g_autoptr (NnbLesson) lesson = day02 ();
+  NnbLessonStep *step = lesson->steps->pdata[nnb_lesson_find_step (lesson, "exercise")];
+  g_autoptr (GPtrArray) results = NULL;
+  NnbLessonRun run;
+
+  g_assert_cmpuint (step->checks->len, >, 1);
+  nnb_lesson_run_init (&run);
+  g_assert_false (nnb_lesson_step_check (step, &run, &results));
+  g_assert_cmpuint (results->len, ==, 1);
+  g_assert_false (((NnbLessonCheckResult *) results->pdata[0])->passed);
+  g_assert_cmpstr (((NnbLessonCheckResult *) results->pdata[0])->message, ==,
+                   "There is no model yet: press Show me to load this step’s model.");
+  nnb_lesson_run_clear (&run);
+}
+
 /* "The final loss is 0.0200, below 0.02" reads as a contradiction: the
  * check prints as many decimals as it takes, 4 at least. */
 static void
@@ -737,6 +757,7 @@ main (int argc, char **argv)
                    test_exercise_with_loss_above_0_02_fails_the_loss_check);
   g_test_add_func ("/lesson/loss-is-printed-with-the-digits-that-show-the-comparison",
                    test_loss_is_printed_with_the_digits_that_show_the_comparison);
+  g_test_add_func ("/lesson/no-model-yet-is-said-once", test_no_model_yet_is_said_once);
   g_test_add_func ("/lesson/cli-runs-day02-with-the-real-numbers", test_cli_runs_day02_with_the_real_numbers);
   g_test_add_func ("/lesson/cli-names-the-lessons-for-an-unknown-one", test_cli_names_the_lessons_for_an_unknown_one);
   return g_test_run ();

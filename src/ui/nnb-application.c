@@ -307,6 +307,7 @@ static const struct
   { "app.quit", { "<Control>q", NULL } },
   { "app.shortcuts", { "<Control>question", NULL } },
   { "window.close", { "<Control>w", NULL } },
+  { "win.new", { "<Control>n", NULL } },
   { "win.open", { "<Control>o", NULL } },
   { "win.toggle-lesson", { "F9", NULL } },
   { "win.presentation", { "F5", NULL } },

@@ -47,7 +47,10 @@ typedef struct
 {
   char *path;
   char *origin_path;
-  char *origin; /* written when not equal to written_origin */
+  char *origin;              /* its URI and name: with the run, written when not equal to written_origin */
+  NnbTrainerState run_state; /* the run the weights came from (origin_text) */
+  GArray *run_losses;
+  guint n_losses;
   char *written_origin;
   char *written_checksum;
   GBytes *text;          /* the whole project, or NULL: */
@@ -64,6 +67,7 @@ write_free (gpointer data)
   g_free (write->path);
   g_free (write->origin_path);
   g_free (write->origin);
+  g_clear_pointer (&write->run_losses, g_array_unref);
   g_free (write->written_origin);
   g_free (write->written_checksum);
   g_clear_pointer (&write->text, g_bytes_unref);
@@ -113,6 +117,7 @@ text_with_values (const char *structure, NnbSnapshot *snapshot, GError **error)
 }
 
 static void write_thread_inner (GTask *task, Write *write);
+static char *origin_text (const char *head, NnbTrainerState state, GArray *losses, guint n_losses);
 
 static void
 write_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
@@ -126,6 +131,7 @@ write_thread_inner (GTask *task, Write *write)
 {
   GError *error = NULL;
   g_autofree char *checksum = NULL;
+  g_autofree char *origin = origin_text (write->origin, write->run_state, write->run_losses, write->n_losses);
 
   if (write->text == NULL)
     {
@@ -139,15 +145,15 @@ write_thread_inner (GTask *task, Write *write)
   checksum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, write->text);
 
   /* where it came from first: a copy is never without its origin */
-  if (g_strcmp0 (write->origin, write->written_origin) != 0)
+  if (g_strcmp0 (origin, write->written_origin) != 0)
     {
-      if (!nnb_file_write (write->origin_path, write->origin, strlen (write->origin), 0600, &error))
+      if (!nnb_file_write (write->origin_path, origin, strlen (origin), 0600, &error))
         {
           g_task_return_error (task, error);
           return;
         }
       g_free (write->written_origin);
-      write->written_origin = g_strdup (write->origin);
+      write->written_origin = g_steal_pointer (&origin);
     }
   /* a temporary file renamed over the old copy: a crash while writing
    * leaves the previous copy whole */
@@ -199,10 +205,70 @@ write_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   self->written_origin = g_steal_pointer (&write->written_origin);
 }
 
+/* The copy's origin file: the URI of the project's file ("" when it has
+ * none), its name, and the run its weights came from (the state, then the
+ * loss of each epoch), so that a recovered project is shown and checked as
+ * it was: under its name, trained. Head (URI and name) is made on the main
+ * thread; the run's thousands of numbers are written out on the writer's. */
+static char *
+origin_head (NnbDocument *document)
+{
+  GFile *file = nnb_document_get_file (document);
+  g_autofree char *uri = file != NULL ? g_file_get_uri (file) : g_strdup ("");
+
+  return g_strdup_printf ("%s\n%s\n", uri, nnb_document_get_name (document));
+}
+
+static char *
+origin_text (const char *head, NnbTrainerState state, GArray *losses, guint n_losses)
+{
+  GString *text = g_string_new (head);
+
+  if (state == NNB_TRAINER_IDLE || state == NNB_TRAINER_RUNNING || losses == NULL || n_losses == 0)
+    return g_string_free (text, FALSE);
+  g_string_append_printf (text, "%d\n", (int) state);
+  for (guint i = 0; i < n_losses && i < losses->len; i++)
+    {
+      char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_string_append (text, g_ascii_dtostr (number, sizeof number, g_array_index (losses, double, i)));
+      g_string_append_c (text, i + 1 < n_losses ? ' ' : '\n');
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* The run, for a write (its losses never change: a snapshot's, or the
+ * document's past run, replaced whole when it changes). */
+static void
+write_set_run (Write *write, NnbTrainerState state, GArray *losses, guint n_losses)
+{
+  write->run_state = state;
+  write->run_losses = losses != NULL ? g_array_ref (losses) : NULL;
+  write->n_losses = losses != NULL ? MIN (n_losses, losses->len) : 0;
+}
+
+/* The run of a document whose model the worker does not own now. */
+static void
+write_set_run_at_rest (Write *write, NnbDocument *document)
+{
+  NnbTrainer *trainer = nnb_document_get_trainer (document);
+  GArray *losses = NULL;
+  NnbTrainerState state;
+
+  if (trainer != NULL)
+    {
+      g_autoptr (NnbSnapshot) snapshot = nnb_trainer_get_snapshot (trainer);
+
+      write_set_run (write, snapshot->state, snapshot->losses, snapshot->losses->len);
+      return;
+    }
+  state = nnb_document_get_past_run (document, &losses);
+  write_set_run (write, state, losses, losses != NULL ? losses->len : 0);
+}
+
 static void
 start_write (NnbAutosave *self, NnbDocument *document, Write *write)
 {
-  GFile *file = nnb_document_get_file (document);
   g_autoptr (GTask) task = NULL;
   g_autoptr (GError) error = NULL;
 
@@ -214,7 +280,6 @@ start_write (NnbAutosave *self, NnbDocument *document, Write *write)
     }
   write->path = g_strdup (self->path);
   write->origin_path = g_strdup (self->origin_path);
-  write->origin = file != NULL ? g_file_get_uri (file) : g_strdup ("");
   write->written_origin = g_strdup (self->written_origin);
   write->written_checksum = g_strdup (self->written_checksum);
   write->generation = self->generation;
@@ -266,6 +331,9 @@ nnb_autosave_update (NnbAutosave *self)
         }
       write = g_new0 (Write, 1);
       write->structure = structure;
+      /* the weights are the values' epoch's: a crash now is a pause there */
+      write->origin = origin_head (document);
+      write_set_run (write, NNB_TRAINER_PAUSED, snapshot->losses, (guint) MAX (snapshot->values_epoch, 0));
       write->snapshot = g_steal_pointer (&snapshot);
     }
   else if (nnb_document_get_dirty (document))
@@ -279,6 +347,8 @@ nnb_autosave_update (NnbAutosave *self)
         }
       write = g_new0 (Write, 1);
       write->text = bytes;
+      write->origin = origin_head (document);
+      write_set_run_at_rest (write, document);
     }
   else
     {
@@ -354,9 +424,12 @@ nnb_autosave_init (NnbAutosave *self)
 
 typedef struct
 {
-  char *dir;    /* the crashed session's folder */
-  char *path;   /* its copy */
-  char *origin; /* URI of the file it came from; NULL when unknown */
+  char *dir;                 /* the crashed session's folder */
+  char *path;                /* its copy */
+  char *origin;              /* URI of the file it came from; NULL when unknown */
+  char *name;                /* the project's name; NULL when unknown */
+  NnbTrainerState run_state; /* the run its weights came from, or IDLE */
+  GArray *run_losses;
   gboolean recovering;
 } Orphan;
 
@@ -368,6 +441,38 @@ orphan_clear (gpointer data)
   g_free (orphan->dir);
   g_free (orphan->path);
   g_free (orphan->origin);
+  g_free (orphan->name);
+  g_clear_pointer (&orphan->run_losses, g_array_unref);
+}
+
+/* Reads the origin file (origin_text): the URI, the name, the run. An
+ * older origin holds the URI alone. */
+static void
+orphan_read_origin (Orphan *orphan, const char *text)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", 5);
+  guint n = g_strv_length (lines);
+
+  if (n > 0 && *g_strstrip (lines[0]) != '\0')
+    orphan->origin = g_strdup (lines[0]);
+  if (n > 1 && *g_strstrip (lines[1]) != '\0')
+    orphan->name = g_strdup (lines[1]);
+  if (n > 3)
+    {
+      g_auto (GStrv) numbers = g_strsplit (g_strstrip (lines[3]), " ", -1);
+      gint64 state = g_ascii_strtoll (lines[2], NULL, 10);
+
+      if (state <= NNB_TRAINER_RUNNING || state > NNB_TRAINER_FAILED || numbers[0] == NULL)
+        return;
+      orphan->run_state = (NnbTrainerState) state;
+      orphan->run_losses = g_array_new (FALSE, FALSE, sizeof (double));
+      for (guint i = 0; numbers[i] != NULL; i++)
+        {
+          double loss = g_ascii_strtod (numbers[i], NULL);
+
+          g_array_append_val (orphan->run_losses, loss);
+        }
+    }
 }
 
 static void
@@ -377,11 +482,13 @@ discard_orphan (Orphan *orphan)
 }
 
 static char *
-display_name (const char *uri)
+display_name (const char *uri, const char *name)
 {
   g_autoptr (GFile) file = NULL;
   g_autofree char *basename = NULL;
 
+  if (name != NULL)
+    return g_strdup (name);
   if (uri == NULL)
     return g_strdup (_("Untitled"));
   file = g_file_new_for_uri (uri);
@@ -426,12 +533,24 @@ recovered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       goto out;
     }
 
-  /* Saving writes where the project came from; until then it is unsaved. */
+  /* Saving writes where the project came from; until then it is unsaved.
+   * One that had no file is untitled again, under its own name: Save asks. */
   if (orphan->origin != NULL)
-    file = g_file_new_for_uri (orphan->origin);
+    {
+      file = g_file_new_for_uri (orphan->origin);
+      nnb_document_set_file (document, file);
+    }
   else
-    file = g_file_new_build_filename (g_get_home_dir (), _("Recovered project.nnb"), NULL);
-  nnb_document_set_file (document, file);
+    {
+      g_autofree char *name = display_name (NULL, orphan->name);
+
+      nnb_document_forget_file (document);
+      nnb_document_set_name (document, name);
+    }
+  if (orphan->name != NULL)
+    nnb_document_set_name (document, orphan->name);
+  /* trained as it was: the curve, the norms, the losses, the lesson's Check */
+  nnb_document_set_past_run (document, orphan->run_state, orphan->run_losses);
   nnb_document_set_dirty (document, TRUE);
 
   if (!nnb_window_is_empty (window))
@@ -495,10 +614,10 @@ offer (NnbWindow *window, const char *dir, const char *path)
 
   orphan->dir = g_strdup (dir);
   orphan->path = g_strdup (path);
-  if (g_file_get_contents (origin_path, &origin, NULL, NULL) && *g_strstrip (origin) != '\0')
-    orphan->origin = g_steal_pointer (&origin);
+  if (g_file_get_contents (origin_path, &origin, NULL, NULL))
+    orphan_read_origin (orphan, origin);
 
-  name = display_name (orphan->origin);
+  name = display_name (orphan->origin, orphan->name);
   /* Translators: a toast after a crash; the button says Recover */
   title = g_strdup_printf (_("Recover unsaved project “%s”?"), name);
   escaped = g_markup_escape_text (title, -1);

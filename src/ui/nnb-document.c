@@ -25,7 +25,10 @@ struct _NnbDocument
    * (reset, a new graph) replays the recipe and starts it again. */
   NnbGenerator shuffle;
   gboolean dirty;
+  gboolean replayable;
   NnbTrainingState training_state;
+  NnbTrainerState past_state; /* the run the weights came from (a recovery) */
+  GArray *past_losses;
 };
 
 G_DEFINE_FINAL_TYPE (NnbDocument, nnb_document, G_TYPE_OBJECT)
@@ -173,6 +176,45 @@ nnb_document_new (NnbProject *project, NnbDataset *dataset, const char *name)
   return self;
 }
 
+/* A new project: the input wired straight to the output, ready for the
+ * palette's blocks; the data and the training settings are the defaults. */
+static const char empty_project[] =
+  "{\"format\": \"nnblocks\", \"version\": 1,\n"
+  " \"model\": {\"class\": \"Model\", \"modules\": [],\n"
+  "   \"graph\": {\"nodes\": [\n"
+  "     {\"name\": \"x\", \"op\": \"input\", \"pos\": [0, 0]},\n"
+  "     {\"name\": \"out\", \"op\": \"output\", \"inputs\": [\"x\"], \"pos\": [480, 0]}]}},\n"
+  " \"seed\": 0,\n"
+  " \"data\": {\"kind\": \"sine\", \"n\": 200, \"noise\": 0.1, \"x_max\": 6.283185307179586}}\n";
+
+NnbDocument *
+nnb_document_new_empty (GError **error)
+{
+  g_autoptr (GBytes) bytes = g_bytes_new_static (empty_project, sizeof empty_project - 1);
+
+  return nnb_document_new_from_data (bytes, _("Untitled"), error);
+}
+
+NnbDocument *
+nnb_document_new_from_data (GBytes *bytes, const char *name, GError **error)
+{
+  g_autoptr (NnbProject) project = NULL;
+  NnbDataset *dataset;
+  gsize length;
+  const char *text;
+
+  g_return_val_if_fail (bytes != NULL && name != NULL, NULL);
+
+  text = g_bytes_get_data (bytes, &length);
+  project = nnb_project_load_from_data (text, length, error);
+  if (project == NULL)
+    return NULL;
+  dataset = nnb_project_build (project, TRUE, error);
+  if (dataset == NULL)
+    return NULL;
+  return nnb_document_new (g_steal_pointer (&project), dataset, name);
+}
+
 /* Accessors */
 
 GFile *
@@ -194,6 +236,106 @@ nnb_document_set_file (NnbDocument *self, GFile *file)
   basename = g_file_get_basename (file);
   g_free (self->name);
   self->name = name_from_display_name (basename);
+}
+
+void
+nnb_document_forget_file (NnbDocument *self)
+{
+  g_return_if_fail (NNB_IS_DOCUMENT (self));
+
+  g_clear_object (&self->file);
+}
+
+gboolean
+nnb_document_get_replayable (NnbDocument *self)
+{
+  g_return_val_if_fail (NNB_IS_DOCUMENT (self), FALSE);
+  return self->replayable;
+}
+
+void
+nnb_document_set_replayable (NnbDocument *self, gboolean replayable)
+{
+  g_return_if_fail (NNB_IS_DOCUMENT (self));
+  self->replayable = !!replayable;
+}
+
+void
+nnb_document_set_name (NnbDocument *self, const char *name)
+{
+  g_return_if_fail (NNB_IS_DOCUMENT (self));
+  g_return_if_fail (name != NULL);
+
+  g_free (self->name);
+  self->name = g_strdup (name);
+}
+
+static void
+forget_past_run (NnbDocument *self)
+{
+  self->past_state = NNB_TRAINER_IDLE;
+  g_clear_pointer (&self->past_losses, g_array_unref);
+}
+
+void
+nnb_document_set_past_run (NnbDocument *self, NnbTrainerState state, GArray *losses)
+{
+  g_return_if_fail (NNB_IS_DOCUMENT (self));
+
+  forget_past_run (self);
+  if (state == NNB_TRAINER_IDLE || state == NNB_TRAINER_RUNNING || losses == NULL)
+    return;
+  self->past_state = state;
+  self->past_losses = g_array_ref (losses);
+}
+
+NnbTrainerState
+nnb_document_get_past_run (NnbDocument *self, GArray **losses)
+{
+  g_return_val_if_fail (NNB_IS_DOCUMENT (self), NNB_TRAINER_IDLE);
+
+  if (losses != NULL)
+    *losses = self->past_losses;
+  return self->past_state;
+}
+
+NnbSnapshot *
+nnb_document_snapshot_past_run (NnbDocument *self)
+{
+  NnbGenerator shuffle;
+  NnbTrainer *trainer;
+  NnbTrainerState state;
+  NnbSnapshot *snapshot;
+  GArray *losses;
+
+  g_return_val_if_fail (NNB_IS_DOCUMENT (self), NULL);
+
+  if (self->past_state == NNB_TRAINER_IDLE || self->trainer != NULL)
+    return NULL;
+
+  /* a trainer that never starts draws the curve and the norms; the
+   * generator it borrows is put back, so the next run shuffles as before */
+  shuffle = self->shuffle;
+  state = self->past_state;
+  losses = g_array_ref (self->past_losses);
+  nnb_document_ensure_trainer (self, NULL);
+  trainer = g_steal_pointer (&self->trainer);
+  self->shuffle = shuffle;
+  nnb_document_set_past_run (self, state, losses);
+  if (trainer == NULL)
+    {
+      g_array_unref (losses);
+      return NULL;
+    }
+  snapshot = nnb_trainer_get_snapshot (trainer);
+  nnb_trainer_free (trainer);
+
+  g_array_append_vals (snapshot->losses, losses->data, losses->len);
+  snapshot->epoch = (int) losses->len;
+  snapshot->loss = losses->len > 0 ? g_array_index (losses, double, losses->len - 1) : NAN;
+  snapshot->state = state;
+  g_array_unref (losses);
+  return snapshot;
 }
 
 const char *
@@ -255,6 +397,8 @@ nnb_document_ensure_trainer (NnbDocument *self, GError **error)
 
   if (self->trainer != NULL)
     return self->trainer;
+  /* from now on the trainer keeps the record of training */
+  forget_past_run (self);
 
   /* The grid spans the data, so the fitted curve lies over the points. */
   x = self->dataset->x;
@@ -280,6 +424,7 @@ nnb_document_drop_trainer (NnbDocument *self)
 
   /* nnb_trainer_free stops the worker first and waits for it: one step. */
   g_clear_pointer (&self->trainer, nnb_trainer_free);
+  forget_past_run (self);
   nnb_document_set_training_state (self, NNB_TRAINING_IDLE);
 }
 
@@ -370,6 +515,7 @@ nnb_document_replace_model (NnbDocument *self, NnbModel *model, GArray *position
   g_clear_pointer (&self->dataset, nnb_dataset_free);
   self->dataset = dataset;
   self->shuffle = shuffle;
+  self->replayable = FALSE;
   nnb_document_set_dirty (self, TRUE);
   g_signal_emit (self, signals[REBUILT], 0);
 
@@ -385,6 +531,7 @@ nnb_document_set_positions (NnbDocument *self, GArray *positions)
   if (self->project->positions != NULL)
     g_array_unref (self->project->positions);
   self->project->positions = g_array_ref (positions);
+  self->replayable = FALSE;
   nnb_document_set_dirty (self, TRUE);
 }
 
@@ -415,6 +562,7 @@ nnb_document_finalize (GObject *object)
   g_clear_pointer (&self->trainer, nnb_trainer_free);
   g_clear_pointer (&self->dataset, nnb_dataset_free);
   g_clear_pointer (&self->project, nnb_project_free);
+  g_clear_pointer (&self->past_losses, g_array_unref);
   g_clear_object (&self->file);
   g_clear_pointer (&self->name, g_free);
 

@@ -50,7 +50,38 @@ NnbDocument *nnb_document_load_finish (GAsyncResult *result, GError **error);
  * it is saved. */
 NnbDocument *nnb_document_new (NnbProject *project, NnbDataset *dataset, const char *name);
 
+/* A new project: an empty diagram (its input and its output block), the
+ * default data and training settings, named "Untitled", with no file. */
+NnbDocument *nnb_document_new_empty (GError **error);
+/* An untitled copy of a project given as .nnb text (a built-in example):
+ * its weights, its name, and no file, so Save asks where to write it. */
+NnbDocument *nnb_document_new_from_data (GBytes *bytes, const char *name, GError **error);
+
 GFile *nnb_document_get_file (NnbDocument *self);
+/* Makes the document an untitled copy: it keeps its name and forgets its
+ * file (one of the program's own), so Save asks where to write it. */
+void nnb_document_forget_file (NnbDocument *self);
+
+/* The name shown when the document has no file (a recovered untitled
+ * project keeps the name it had). */
+void nnb_document_set_name (NnbDocument *self, const char *name);
+
+/* The run the weights came from, when no trainer remembers it (a project
+ * recovered after a crash): state (a finished one, or PAUSED) and the loss
+ * of each epoch (double). Forgotten when a trainer is made or dropped, as
+ * a trainer's own record is. NNB_TRAINER_IDLE when there is none. */
+void nnb_document_set_past_run (NnbDocument *self, NnbTrainerState state, GArray *losses);
+NnbTrainerState nnb_document_get_past_run (NnbDocument *self, GArray **losses);
+/* The past run as a trainer's snapshot would show it: the fitted curve and
+ * the norms of the weights as they are, the state and the losses of the
+ * run. NULL when there is none. Not while training. */
+NnbSnapshot *nnb_document_snapshot_past_run (NnbDocument *self);
+
+/* TRUE for a lesson step's model as Show me made it (trained or not):
+ * Show me makes it again, so replacing it loses nothing. Editing the
+ * diagram or the settings makes it the student's own work (FALSE). */
+gboolean nnb_document_get_replayable (NnbDocument *self);
+void nnb_document_set_replayable (NnbDocument *self, gboolean replayable);
 /* The file's name without ".nnb". */
 const char *nnb_document_get_name (NnbDocument *self);
 NnbProject *nnb_document_get_project (NnbDocument *self);

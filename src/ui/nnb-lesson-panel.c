@@ -14,41 +14,12 @@
 #include <glib/gi18n.h>
 
 #include "nnb-lesson-action.h"
-#include "nnb-lesson-panel.h"
+#include "nnb-lesson-panel-private.h"
 #include "nnb-window.h"
 #include "nnb-ui-test-access.h" /* defines some of these */
 
-#define MAX_WIDTH_CHARS 40
+#define MAX_WIDTH_CHARS 16 /* wrapping labels ask for this much and take the width the pane has */
 #define PASSED_KEY "lesson-passed"
-
-struct _NnbLessonPanel
-{
-  AdwBin parent_instance;
-
-  /* template children */
-  GtkLabel *progress_label;
-  GtkProgressBar *progress_bar;
-  GtkScrolledWindow *scroller;
-  GtkImage *passed_icon;
-  GtkLabel *step_title;
-  GtkBox *content_box;
-  GtkLabel *output_heading;
-  GtkScrolledWindow *output_scroller;
-  GtkLabel *output_label;
-  GtkLabel *result_label;
-
-  NnbLesson *lesson;
-  guint step;
-  GHashTable *passed;  /* step ids whose checks passed */
-  GSettings *settings; /* NULL when the schema (with our keys) is missing */
-  NnbLessonRun run;
-  NnbDocument *document;          /* the document run describes (a ref, for comparison) */
-  GSignalGroup *document_signals; /* follows document */
-  GString *output;
-  char *before_training; /* the output before "Training…", while it runs */
-  char *result;
-  gboolean waiting; /* Show me waits for training to end */
-};
 
 G_DEFINE_FINAL_TYPE (NnbLessonPanel, nnb_lesson_panel, ADW_TYPE_BIN)
 
@@ -126,10 +97,12 @@ update_progress (NnbLessonPanel *self)
     {
       NnbLessonStep *step = self->lesson->steps->pdata[i];
 
-      if (step->checks->len == 0)
-        continue;
-      checked++;
-      passed += g_hash_table_contains (self->passed, step->id);
+      /* the checks are counted, not the steps: three ✓ are three */
+      checked += step->checks->len;
+      if (g_hash_table_contains (self->passed, step->id))
+        passed += step->checks->len;
+      else
+        passed += GPOINTER_TO_UINT (g_hash_table_lookup (self->partly, step->id));
     }
   /* Translators: the lesson's progress: "Step 3 of 16 · 2 of 13 checks passed" */
   text = g_strdup_printf (_("Step %u of %u · %u of %u checks passed"), self->step + 1, self->lesson->steps->len,
@@ -165,16 +138,34 @@ append_output (NnbLessonPanel *self, const char *text)
 }
 
 static void
-set_result (NnbLessonPanel *self, const char *text, gboolean passed)
+clear_result (NnbLessonPanel *self)
 {
+  GtkWidget *child;
+
+  g_clear_pointer (&self->result, g_free);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->result_box))) != NULL)
+    gtk_box_remove (self->result_box, child);
+  gtk_widget_set_visible (GTK_WIDGET (self->result_box), FALSE);
+}
+
+/* One line of Check's log, green when it passed and red when not: a
+ * failing check never turns the lines that passed red. */
+static void
+add_result (NnbLessonPanel *self, const char *text, gboolean passed)
+{
+  GtkWidget *label = gtk_label_new (text);
+  char *all = g_strconcat (self->result != NULL ? self->result : "", self->result != NULL ? "\n" : "", text, NULL);
+
   g_free (self->result);
-  self->result = g_strdup (text);
-  gtk_label_set_text (self->result_label, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->result_label), *text != '\0');
-  gtk_widget_remove_css_class (GTK_WIDGET (self->result_label), "success");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->result_label), "error");
-  if (*text != '\0')
-    gtk_widget_add_css_class (GTK_WIDGET (self->result_label), passed ? "success" : "error");
+  self->result = all;
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), MAX_WIDTH_CHARS);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, passed ? "success" : "error");
+  gtk_box_append (self->result_box, label);
+  gtk_widget_set_visible (GTK_WIDGET (self->result_box), TRUE);
 }
 
 static void
@@ -200,7 +191,7 @@ show_step (NnbLessonPanel *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->content_box))) != NULL)
     gtk_box_remove (self->content_box, child);
   set_output (self, "");
-  set_result (self, "", FALSE);
+  clear_result (self);
   update_actions (self);
   if (step == NULL)
     return;
@@ -289,6 +280,20 @@ sync_run (NnbLessonPanel *self)
           self->run.epochs = snapshot->epoch + (self->run.diverged ? 1 : 0);
         }
     }
+  else if (document != NULL)
+    {
+      GArray *losses = NULL;
+      NnbTrainerState state = nnb_document_get_past_run (document, &losses);
+
+      /* a recovered project's run counts as its trainer's did */
+      if (state != NNB_TRAINER_IDLE && losses != NULL && losses->len > 0)
+        {
+          self->run.trained = TRUE;
+          self->run.diverged = state == NNB_TRAINER_DIVERGED;
+          self->run.final_loss = g_array_index (losses, double, losses->len - 1);
+          self->run.epochs = (int) losses->len + (self->run.diverged ? 1 : 0);
+        }
+    }
 }
 
 /* Show me */
@@ -340,6 +345,15 @@ training_state_cb (NnbLessonPanel *self)
   update_actions (self);
 }
 
+static void show_me (NnbLessonPanel *self);
+
+/* Unsaved work was saved or discarded: Show me goes on. */
+static void
+show_me_confirmed (NnbWindow *window, gpointer user_data)
+{
+  show_me (user_data);
+}
+
 static void
 show_me (NnbLessonPanel *self)
 {
@@ -350,8 +364,14 @@ show_me (NnbLessonPanel *self)
 
   if (step == NULL || window == NULL || self->waiting)
     return;
+  /* a model that replaces the student's unsaved work asks first */
+  if (nnb_lesson_step_loads (step) && !nnb_window_may_replace_document (window, TRUE))
+    {
+      nnb_window_replace_document (window, TRUE, show_me_confirmed, g_object_ref (self), g_object_unref);
+      return;
+    }
   set_output (self, "");
-  set_result (self, "", FALSE);
+  clear_result (self);
   sync_run (self);
 
   if (step->keep != NULL)
@@ -377,6 +397,7 @@ show_me (NnbLessonPanel *self)
         }
       name = loaded->model->class_name;
       document = nnb_document_new (g_steal_pointer (&loaded), g_steal_pointer (&data), name);
+      nnb_document_set_replayable (document, TRUE);
       nnb_window_show_document (window, document);
       sync_run (self);
     }
@@ -430,24 +451,33 @@ check (NnbLessonPanel *self)
 {
   NnbLessonStep *step = current_step (self);
   g_autoptr (GPtrArray) results = NULL;
-  g_autoptr (GString) text = g_string_new (NULL);
   gboolean passed;
+  guint n_passed = 0;
 
   if (step == NULL || self->waiting)
     return;
   sync_run (self);
   if (self->document != NULL && nnb_document_is_training (self->document))
     {
-      set_result (self, _("Training is still running: wait until it ends, then press Check."), FALSE);
+      clear_result (self);
+      add_result (self, _("Training is still running: wait until it ends, then press Check."), FALSE);
       return;
     }
   passed = nnb_lesson_step_check (step, &self->run, &results);
+  clear_result (self);
   for (guint i = 0; i < results->len; i++)
     {
       NnbLessonCheckResult *result = results->pdata[i];
-      g_string_append_printf (text, "%s%s %s", i > 0 ? "\n" : "", result->passed ? "✓" : "✗", result->message);
+      g_autofree char *line = g_strdup_printf ("%s %s", result->passed ? "✓" : "✗", result->message);
+
+      add_result (self, line, result->passed);
+      n_passed += result->passed;
     }
-  set_result (self, text->str, passed);
+  if (!passed)
+    {
+      g_hash_table_replace (self->partly, g_strdup (step->id), GUINT_TO_POINTER (n_passed));
+      update_progress (self);
+    }
   g_idle_add_full (G_PRIORITY_LOW, scroll_to_end, g_object_ref (self), g_object_unref);
   if (passed)
     {
@@ -572,6 +602,7 @@ nnb_lesson_panel_finalize (GObject *object)
 
   g_clear_pointer (&self->lesson, nnb_lesson_unref);
   g_clear_pointer (&self->passed, g_hash_table_unref);
+  g_clear_pointer (&self->partly, g_hash_table_unref);
   g_clear_object (&self->settings);
   self->run.project = NULL;
   nnb_lesson_run_clear (&self->run);
@@ -600,7 +631,12 @@ nnb_lesson_panel_class_init (NnbLessonPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NnbLessonPanel, output_heading);
   gtk_widget_class_bind_template_child (widget_class, NnbLessonPanel, output_scroller);
   gtk_widget_class_bind_template_child (widget_class, NnbLessonPanel, output_label);
-  gtk_widget_class_bind_template_child (widget_class, NnbLessonPanel, result_label);
+  gtk_widget_class_bind_template_child (widget_class, NnbLessonPanel, result_box);
+  gtk_widget_class_bind_template_child (widget_class, NnbLessonPanel, width_handle);
+  /* for the tests, which look where the buttons are */
+  gtk_widget_class_bind_template_child_full (widget_class, "show_me_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "check_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "next_button", FALSE, 0);
 
   gtk_widget_class_install_action (widget_class, "lesson.previous", NULL, lesson_action);
   gtk_widget_class_install_action (widget_class, "lesson.next", NULL, lesson_action);
@@ -616,6 +652,7 @@ nnb_lesson_panel_init (NnbLessonPanel *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->passed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->partly = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->output = g_string_new (NULL);
   nnb_lesson_run_init (&self->run);
   self->document_signals = g_signal_group_new (NNB_TYPE_DOCUMENT);
@@ -625,5 +662,6 @@ nnb_lesson_panel_init (NnbLessonPanel *self)
   /* Without the schema (or an older one) progress lasts for this run only. */
   if (schema != NULL && g_settings_schema_has_key (schema, PASSED_KEY) && g_settings_schema_has_key (schema, "last-step"))
     self->settings = g_settings_new (APP_ID);
+  _nnb_lesson_panel_init_width (self, schema);
   update_actions (self);
 }

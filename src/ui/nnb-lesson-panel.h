@@ -25,4 +25,9 @@ NnbLesson *nnb_lesson_panel_get_lesson (NnbLessonPanel *self);
 guint nnb_lesson_panel_get_step (NnbLessonPanel *self);
 void nnb_lesson_panel_set_step (NnbLessonPanel *self, guint step);
 
+/* The pane's width in pixels, as the student drags its right edge; kept in
+ * GSettings (lesson-width) for the next start. */
+void nnb_lesson_panel_set_pane_width (NnbLessonPanel *self, int width);
+int nnb_lesson_panel_get_pane_width (NnbLessonPanel *self);
+
 G_END_DECLS

@@ -162,6 +162,19 @@ nnb_save_flow_save_async (GtkWindow *parent,
   gtk_file_filter_add_suffix (projects, "nnb");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), projects);
   suggested = g_strconcat (nnb_document_get_name (document), ".nnb", NULL);
+  /* An untitled project (a new one, an example's copy, a lesson's model)
+   * goes to the student's documents, never into the program's files. */
+  if (nnb_document_get_file (document) == NULL)
+    {
+      const char *documents = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
+      g_autoptr (GFile) folder = NULL;
+
+      if (documents == NULL || !g_file_test (documents, G_FILE_TEST_IS_DIR))
+        documents = g_get_home_dir ();
+      folder = g_file_new_for_path (documents);
+
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), folder, NULL);
+    }
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), suggested);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
   g_signal_connect (dialog, "response", G_CALLBACK (chooser_response_cb), task);
@@ -192,25 +205,22 @@ close_response_cb (AdwMessageDialog *dialog, const char *response, gpointer user
   g_task_return_int (task, answer);
 }
 
-void
-nnb_save_flow_ask_before_close_async (GtkWindow *parent,
-                                      NnbDocument *document,
-                                      GAsyncReadyCallback callback,
-                                      gpointer user_data)
+static void
+ask_async (GtkWindow *parent,
+           NnbDocument *document,
+           const char *body,
+           GAsyncReadyCallback callback,
+           gpointer user_data)
 {
   GTask *task;
   GtkWidget *dialog;
   g_autofree char *heading = NULL;
 
-  g_return_if_fail (NNB_IS_DOCUMENT (document));
-
   task = g_task_new (document, NULL, callback, user_data);
   g_task_set_source_tag (task, nnb_save_flow_ask_before_close_async);
 
   heading = g_strdup_printf (_("Save Changes to “%s”?"), nnb_document_get_name (document));
-  dialog = adw_message_dialog_new (parent, heading,
-                                   _("The model, its settings and its trained weights are lost "
-                                      "if you close without saving."));
+  dialog = adw_message_dialog_new (parent, heading, body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "discard", _("_Discard"),
@@ -223,6 +233,34 @@ nnb_save_flow_ask_before_close_async (GtkWindow *parent,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect (dialog, "response", G_CALLBACK (close_response_cb), task);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+nnb_save_flow_ask_before_close_async (GtkWindow *parent,
+                                      NnbDocument *document,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data)
+{
+  g_return_if_fail (NNB_IS_DOCUMENT (document));
+
+  ask_async (parent, document,
+             _("The model, its settings and its trained weights are lost "
+                "if you close without saving."),
+             callback, user_data);
+}
+
+void
+nnb_save_flow_ask_before_replace_async (GtkWindow *parent,
+                                        NnbDocument *document,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data)
+{
+  g_return_if_fail (NNB_IS_DOCUMENT (document));
+
+  ask_async (parent, document,
+             _("The model, its settings and its trained weights are lost "
+                "if another project replaces it without saving."),
+             callback, user_data);
 }
 
 NnbCloseAnswer

@@ -34,6 +34,13 @@ void nnb_save_flow_ask_before_close_async (GtkWindow *parent,
                                            GAsyncReadyCallback callback,
                                            gpointer user_data);
 NnbCloseAnswer nnb_save_flow_ask_before_close_finish (GAsyncResult *result);
+/* The same question before another project replaces document (Open, New,
+ * an example, a lesson's Show me); finish with
+ * nnb_save_flow_ask_before_close_finish. */
+void nnb_save_flow_ask_before_replace_async (GtkWindow *parent,
+                                             NnbDocument *document,
+                                             GAsyncReadyCallback callback,
+                                             gpointer user_data);
 
 /* Adds file to GTK's recent files, as a project NN Blocks opens. */
 void nnb_save_flow_add_recent (GFile *file);

@@ -9,8 +9,224 @@
 #include <glib/gi18n.h>
 
 #include "nnb-device-race-dialog.h"
+#include "nnb-lesson.h"
 #include "nnb-save-flow.h"
 #include "nnb-window-private.h"
+
+/* The built-in lessons' resource, with the example projects (generated). */
+GResource *nnb_lessons_get_resource (void);
+
+#define EXAMPLES_PATH "/io/github/nnblocks/NNBlocks/examples/"
+#define PROJECT_SUFFIX ".nnb"
+
+/* Replacing the project shown: unsaved work is asked about first */
+
+typedef struct
+{
+  NnbWindow *self;
+  NnbWindowReplaceFunc then;
+  gpointer user_data;
+  GDestroyNotify destroy;
+} Replace;
+
+static void
+replace_free (Replace *replace)
+{
+  if (replace->destroy != NULL)
+    replace->destroy (replace->user_data);
+  g_object_unref (replace->self);
+  g_free (replace);
+}
+
+static void
+replace_now (Replace *replace)
+{
+  NnbWindow *self = replace->self;
+
+  self->replace_allowed = TRUE;
+  replace->then (self, replace->user_data);
+  self->replace_allowed = FALSE;
+  replace_free (replace);
+}
+
+gboolean
+nnb_window_may_replace_document (NnbWindow *self, gboolean lesson)
+{
+  g_return_val_if_fail (NNB_IS_WINDOW (self), TRUE);
+
+  if (self->replace_allowed || self->document == NULL || !nnb_document_get_dirty (self->document))
+    return TRUE;
+  return lesson && nnb_document_get_replayable (self->document);
+}
+
+static void
+replace_saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Replace *replace = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!nnb_save_flow_save_finish (result, &error))
+    {
+      /* not saved: the project stays */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        _nnb_window_toast (replace->self, error->message);
+      replace_free (replace);
+      return;
+    }
+  _nnb_window_update_status (replace->self);
+  replace_now (replace);
+}
+
+static void
+replace_answer_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Replace *replace = user_data;
+  NnbWindow *self = replace->self;
+
+  switch (nnb_save_flow_ask_before_close_finish (result))
+    {
+    case NNB_CLOSE_DISCARD:
+      replace_now (replace);
+      break;
+    case NNB_CLOSE_SAVE:
+      if (self->document == NULL)
+        {
+          replace_now (replace);
+          break;
+        }
+      /* the worker stops first: the weights saved are the ones shown */
+      _nnb_window_stop_watching (self);
+      nnb_document_drop_trainer (self->document);
+      self->run_asked = FALSE;
+      _nnb_window_update_actions (self);
+      nnb_save_flow_save_async (GTK_WINDOW (self), self->document, FALSE, replace_saved_cb, replace);
+      break;
+    case NNB_CLOSE_CANCEL:
+    default:
+      replace_free (replace);
+      break;
+    }
+}
+
+void
+nnb_window_replace_document (NnbWindow *self,
+                             gboolean lesson,
+                             NnbWindowReplaceFunc then,
+                             gpointer user_data,
+                             GDestroyNotify destroy)
+{
+  Replace *replace;
+
+  g_return_if_fail (NNB_IS_WINDOW (self));
+  g_return_if_fail (then != NULL);
+
+  replace = g_new0 (Replace, 1);
+  replace->self = g_object_ref (self);
+  replace->then = then;
+  replace->user_data = user_data;
+  replace->destroy = destroy;
+
+  if (nnb_window_may_replace_document (self, lesson))
+    {
+      replace_now (replace);
+      return;
+    }
+  /* what is saved is what the student sees: the run pauses meanwhile */
+  if (_nnb_window_is_running (self))
+    g_action_group_activate_action (G_ACTION_GROUP (self), "pause", NULL);
+  nnb_save_flow_ask_before_replace_async (GTK_WINDOW (self), self->document, replace_answer_cb, replace);
+}
+
+/* The program's own files (the source tree's data, the installation):
+ * opened as untitled copies, so that Save never writes into them. */
+gboolean
+_nnb_window_is_program_file (GFile *file)
+{
+  g_autoptr (GFile) source_data = g_file_new_build_filename (NNB_SOURCE_DIR, "data", NULL);
+  g_autofree char *share = g_path_get_dirname (LOCALEDIR);
+  g_autofree char *prefix = g_path_get_dirname (share);
+  g_autoptr (GFile) installed = g_file_new_for_path (prefix);
+  g_autoptr (GFile) home = g_file_new_for_path (g_get_home_dir ());
+
+  if (g_file_has_prefix (file, source_data))
+    return TRUE;
+  /* a prefix of / or of the home folder holds the student's own files too */
+  if (g_file_has_parent (installed, NULL) && !g_file_equal (installed, home) && !g_file_has_prefix (home, installed))
+    return g_file_has_prefix (file, installed);
+  return FALSE;
+}
+
+/* New and the examples */
+
+static void
+show_new_document (NnbWindow *self, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbDocument) document = nnb_document_new_empty (&error);
+
+  if (document == NULL)
+    {
+      _nnb_window_toast (self, error->message);
+      return;
+    }
+  nnb_window_show_document (self, document);
+}
+
+static void
+new_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  nnb_window_replace_document (user_data, FALSE, show_new_document, NULL, NULL);
+}
+
+/* An example opens as an untitled copy: Save asks where to write it. */
+static void
+show_example (NnbWindow *self, gpointer user_data)
+{
+  const char *name = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = nnb_lesson_lookup_example (name, &error);
+  g_autoptr (NnbDocument) document = NULL;
+
+  if (bytes != NULL)
+    document = nnb_document_new_from_data (bytes, name, &error);
+  if (document == NULL)
+    {
+      _nnb_window_toast (self, error->message);
+      return;
+    }
+  nnb_window_show_document (self, document);
+}
+
+static void
+open_example_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  nnb_window_replace_document (user_data, FALSE, show_example, g_variant_dup_string (parameter, NULL), g_free);
+}
+
+/* The main menu's Examples: the projects built into the program, so an
+ * installed copy with no source tree offers them too. */
+void
+_nnb_window_fill_examples_menu (NnbWindow *self)
+{
+  g_auto (GStrv) names = NULL;
+
+  nnb_lessons_get_resource ();
+  names = g_resources_enumerate_children (EXAMPLES_PATH, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  if (names == NULL)
+    return;
+  qsort (names, g_strv_length (names), sizeof (char *), (GCompareFunc) g_strcmp0);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *name = NULL;
+      g_autofree char *action = NULL;
+
+      if (!g_str_has_suffix (names[i], PROJECT_SUFFIX))
+        continue;
+      name = g_strndup (names[i], strlen (names[i]) - strlen (PROJECT_SUFFIX));
+      action = g_strdup_printf ("win.open-example('%s')", name);
+      g_menu_append (self->examples_menu, name, action);
+    }
+}
 
 /* Opening */
 
@@ -33,14 +249,11 @@ open_response_cb (GtkNativeDialog *dialog, int response, gpointer user_data)
 }
 
 static void
-open_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+show_open_chooser (NnbWindow *self, gpointer user_data)
 {
-  NnbWindow *self = user_data;
   GtkFileChooserNative *dialog;
   g_autoptr (GtkFileFilter) projects = gtk_file_filter_new ();
   g_autoptr (GtkFileFilter) all_files = gtk_file_filter_new ();
-
-  g_assert (NNB_IS_WINDOW (self));
 
   dialog = gtk_file_chooser_native_new (_("Open Project"), GTK_WINDOW (self),
                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
@@ -58,12 +271,26 @@ open_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* Asks about unsaved work before the chooser: choosing a file is then
+ * the last step, as in other GNOME apps with one document a window. */
+static void
+open_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  nnb_window_replace_document (user_data, FALSE, show_open_chooser, NULL, NULL);
+}
+
+static void
+open_file (NnbWindow *self, gpointer user_data)
+{
+  nnb_window_open (self, user_data);
+}
+
 static void
 open_recent_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  g_autoptr (GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
+  GFile *file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
 
-  nnb_window_open (user_data, file);
+  nnb_window_replace_document (user_data, FALSE, open_file, file, g_object_unref);
 }
 
 /* Training */
@@ -280,7 +507,9 @@ device_race_action (GSimpleAction *action, GVariant *parameter, gpointer user_da
 }
 
 static const GActionEntry win_actions[] = {
+  { .name = "new", .activate = new_action },
   { .name = "open", .activate = open_action },
+  { .name = "open-example", .activate = open_example_action, .parameter_type = "s" },
   { .name = "save", .activate = save_action },
   { .name = "save-as", .activate = save_as_action },
   { .name = "open-recent", .activate = open_recent_action, .parameter_type = "s" },

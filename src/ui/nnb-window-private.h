@@ -33,6 +33,7 @@ struct _NnbWindow
   GtkMenuButton *settings_button;
   NnbTrainingSettings *training_settings;
   GMenu *recent_menu;
+  GMenu *examples_menu;
   AdwFlap *flap;
   GtkStack *lesson_stack;
   GtkLabel *lesson_name;
@@ -67,6 +68,7 @@ struct _NnbWindow
   gboolean close_confirmed;  /* the student chose to discard unsaved changes */
   gboolean close_after_save; /* closing waits for a save */
   gboolean run_asked;        /* Train was pressed and the run has not ended */
+  gboolean replace_allowed;  /* inside nnb_window_replace_document's then */
 
   /* The hand-off from the trainer (nnb-window-training.c) */
   guint tick_id;
@@ -85,10 +87,13 @@ void _nnb_window_update_actions (NnbWindow *self);
 void _nnb_window_update_status (NnbWindow *self);
 void _nnb_window_watch_trainer (NnbWindow *self);
 void _nnb_window_stop_watching (NnbWindow *self);
+void _nnb_window_show_past_run (NnbWindow *self);
 
 /* nnb-window-actions.c */
 void _nnb_window_actions_init (NnbWindow *self);
 void _nnb_window_save (NnbWindow *self, gboolean choose_file);
+void _nnb_window_fill_examples_menu (NnbWindow *self);
+gboolean _nnb_window_is_program_file (GFile *file);
 
 /* nnb-window-export.c */
 void _nnb_window_export_action (GSimpleAction *action, GVariant *parameter, gpointer user_data);

@@ -41,6 +41,8 @@ settings_changed_cb (NnbWindow *self, guint change)
   project = nnb_document_get_project (self->document);
   trainer = nnb_document_get_trainer (self->document);
   nnb_document_set_dirty (self->document, TRUE);
+  /* the student's own settings: no longer the lesson's model */
+  nnb_document_set_replayable (self->document, FALSE);
 
   if (change & NNB_SETTINGS_CHANGED_RECIPE)
     {
@@ -259,6 +261,26 @@ take_snapshot (NnbWindow *self, NnbSnapshot *snapshot)
   /* last, so that whoever follows it finds the window up to date */
   if (snapshot != NULL)
     show_training_state (self, snapshot->state);
+}
+
+/* A document whose weights come from a run no trainer remembers (a
+ * recovered project) shows that run as it ended: the fitted curve, the
+ * norms, the losses, the epoch; no toast, it is not news. */
+void
+_nnb_window_show_past_run (NnbWindow *self)
+{
+  NnbSnapshot *snapshot;
+
+  if (self->document == NULL || nnb_document_get_trainer (self->document) != NULL)
+    return;
+  snapshot = nnb_document_snapshot_past_run (self->document);
+  if (snapshot == NULL)
+    return;
+  self->shown_state = snapshot->state;
+  self->text_updated_us = 0;
+  take_snapshot (self, snapshot);
+  /* views that follow the training state see a run that ended */
+  nnb_document_set_training_state (self->document, NNB_TRAINING_IDLE);
 }
 
 static gboolean

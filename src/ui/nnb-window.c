@@ -7,6 +7,7 @@
 #include "nnb-config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "nnb-block-palette.h"
 #include "nnb-diagram-link.h"
@@ -28,15 +29,49 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+/* A confirmation this short ("Saved", "Code copied") flashes as a toast. */
+#define TOAST_MAX_CHARS 40
+
+static gpointer
+explanation_child (NnbWindow *self, const char *name)
+{
+  return gtk_widget_get_template_child (GTK_WIDGET (self), NNB_TYPE_WINDOW, name);
+}
+
+static void
+dismiss_explanation (NnbWindow *self)
+{
+  gtk_revealer_set_reveal_child (explanation_child (self, "explanation_revealer"), FALSE);
+}
+
+/* Engine messages are sentences to read, not flashes: why training
+ * diverged or converged, what went wrong. They stay whole, wrapped, above
+ * the diagram until dismissed or until the next run starts; a toast would
+ * cut them off and, over the lesson, cover Show Me and Check. Toasts (only
+ * short ones) live over the diagram area, never over the lesson pane. */
 void
 _nnb_window_toast (NnbWindow *self, const char *message)
 {
-  g_autofree char *escaped = g_markup_escape_text (message, -1);
-  AdwToast *t = adw_toast_new (escaped);
+  if (g_utf8_strlen (message, -1) <= TOAST_MAX_CHARS && strchr (message, ':') == NULL)
+    {
+      g_autofree char *escaped = g_markup_escape_text (message, -1);
 
-  /* Engine messages are sentences to read, not flashes. */
-  adw_toast_set_timeout (t, 8);
-  adw_toast_overlay_add_toast (self->toast_overlay, t);
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+      return;
+    }
+  gtk_label_set_text (explanation_child (self, "explanation_label"), message);
+  gtk_revealer_set_reveal_child (explanation_child (self, "explanation_revealer"), TRUE);
+}
+
+/* Reset or a new run: the old run's explanation no longer applies. */
+static void
+explanation_training_state_cb (NnbWindow *self)
+{
+  NnbTrainingState state = self->document != NULL ? nnb_document_get_training_state (self->document) : NNB_TRAINING_IDLE;
+
+  g_assert (NNB_IS_WINDOW (self));
+  if (state == NNB_TRAINING_IDLE || state == NNB_TRAINING_RUNNING)
+    dismiss_explanation (self);
 }
 
 /* Plots */
@@ -168,6 +203,7 @@ show_document_contents (NnbWindow *self)
   _nnb_window_update_actions (self);
   _nnb_window_update_status (self);
   nnb_plots_panel_take_snapshot (self->plots_panel, self->snapshot);
+  _nnb_window_show_past_run (self);
 }
 
 static void
@@ -276,6 +312,9 @@ load_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
+  /* an example in the program's files opens as an untitled copy */
+  if (nnb_document_get_file (document) != NULL && _nnb_window_is_program_file (nnb_document_get_file (document)))
+    nnb_document_forget_file (document);
   set_document (self, document);
   if (nnb_document_get_file (document) != NULL)
     nnb_save_flow_add_recent (nnb_document_get_file (document));
@@ -540,6 +579,7 @@ nnb_window_class_init (NnbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, settings_button);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, training_settings);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, recent_menu);
+  gtk_widget_class_bind_template_child (widget_class, NnbWindow, examples_menu);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, diagram_stack);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, diagram_status);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, diagram_open_button);
@@ -553,6 +593,9 @@ nnb_window_class_init (NnbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, code_status);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, code_view);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, plots_panel);
+  gtk_widget_class_bind_template_child_full (widget_class, "explanation_revealer", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "explanation_label", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "explanation_close", FALSE, 0);
 }
 
 static gboolean
@@ -589,6 +632,7 @@ nnb_window_init (NnbWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   nnb_recent_menu_attach (self->recent_menu);
+  _nnb_window_fill_examples_menu (self);
   /* a parameter selected in the tree selects its blocks, and back */
   nnb_diagram_link_parameters (self->diagram_view, self->parameter_view);
 
@@ -596,6 +640,10 @@ nnb_window_init (NnbWindow *self)
   self->document_signals = g_signal_group_new (NNB_TYPE_DOCUMENT);
   g_signal_group_connect_swapped (self->document_signals, "rebuilt", G_CALLBACK (document_rebuilt_cb), self);
   g_signal_group_connect_swapped (self->document_signals, "notify::dirty", G_CALLBACK (document_dirty_cb), self);
+  g_signal_group_connect_swapped (self->document_signals, "notify::training-state",
+                                  G_CALLBACK (explanation_training_state_cb), self);
+  g_signal_connect_swapped (explanation_child (self, "explanation_close"), "clicked", G_CALLBACK (dismiss_explanation),
+                            self);
 
   _nnb_window_actions_init (self);
   set_up_code_view (self);

@@ -37,6 +37,21 @@ NnbDocument *nnb_window_get_document (NnbWindow *self);
 /* Shows a document made elsewhere (a recovered autosave) as if opened. */
 void nnb_window_show_document (NnbWindow *self, NnbDocument *document);
 
+/* Before another project replaces the one shown (Open, New, an example, a
+ * lesson's Show me): unsaved changes are asked about (Save, Discard,
+ * Cancel). then runs once the project may go (at once when nothing is
+ * unsaved, after Discard, or after Save wrote it), never after Cancel;
+ * destroy frees user_data either way. lesson: a lesson step's model as
+ * Show me left it goes without asking (Show me makes it again). */
+typedef void (*NnbWindowReplaceFunc) (NnbWindow *window, gpointer user_data);
+void nnb_window_replace_document (NnbWindow *self,
+                                  gboolean lesson,
+                                  NnbWindowReplaceFunc then,
+                                  gpointer user_data,
+                                  GDestroyNotify destroy);
+/* TRUE when nothing would be lost now, or inside then. */
+gboolean nnb_window_may_replace_document (NnbWindow *self, gboolean lesson);
+
 /* Shows a toast over the window's content. */
 void nnb_window_add_toast (NnbWindow *self, AdwToast *toast);
 

@@ -20,6 +20,7 @@
 #include "nnb-application.h"
 #include "nnb-autosave.h"
 #include "nnb-project.h"
+#include "nnb-ui-test-access.h"
 #include "nnb-ui-test-util.h"
 #include "nnb-window.h"
 
@@ -142,6 +143,16 @@ find_widget (GtkWidget *root, GType type, const char *text)
   return NULL;
 }
 
+/* The data and loss plots drew a run (the fitted curve, the losses). */
+static gboolean
+run_drawn (gpointer window)
+{
+  int data_epoch = -1, loss_epoch = -1;
+
+  nnb_window_get_plotted_epochs (window, &data_epoch, &loss_epoch);
+  return data_epoch > 0 && loss_epoch > 0;
+}
+
 typedef struct
 {
   char *crashed_copy; /* the copy the crash left */
@@ -180,6 +191,16 @@ check_recovery (NnbApplication *app, NnbWindow *window, gpointer user_data)
   recovered_path = g_file_get_path (nnb_document_get_file (document));
   g_assert_cmpstr (recovered_path, ==, project_path);
   g_assert_cmpstr (nnb_document_get_name (document), ==, "sinenet");
+
+  /* trained, as it was when it crashed: paused after the copy's epochs,
+   * with their losses, the fitted curve drawn */
+  {
+    GArray *losses = NULL;
+
+    g_assert_cmpint (nnb_document_get_past_run (document, &losses), ==, NNB_TRAINER_PAUSED);
+    g_assert_cmpuint (losses->len, >, 0);
+    g_assert_true (nnb_ui_test_wait_until (run_drawn, window));
+  }
 
   /* the trained weights of the copy, not the recipe's */
   recovered = parameters_of (nnb_document_get_project (document)->model);
@@ -350,6 +371,80 @@ test_unreadable_copy_is_kept_and_not_offered_again (void)
   g_free (u.copy);
 }
 
+/* A lesson's SineNet (no file), trained to the end, then a crash: Recover
+ * shows it under its own name, untitled, trained as it was. */
+typedef struct
+{
+  gboolean recovered;
+} Untitled;
+
+static void
+check_untitled_recovery (NnbApplication *app, NnbWindow *window, gpointer user_data)
+{
+  Untitled *u = user_data;
+  GtkWidget *button = find_widget (GTK_WIDGET (window), GTK_TYPE_BUTTON, "_Recover");
+  NnbDocument *document;
+  GArray *losses = NULL;
+
+  g_assert_nonnull (find_widget (GTK_WIDGET (window), GTK_TYPE_LABEL, "Recover unsaved project “SineNet”?"));
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_has_document, window));
+  document = nnb_window_get_document (window);
+
+  /* its name, no file: Save asks where */
+  g_assert_cmpstr (nnb_document_get_name (document), ==, "SineNet");
+  g_assert_null (nnb_document_get_file (document));
+  g_assert_true (nnb_document_get_dirty (document));
+  g_assert_nonnull (strstr (adw_window_title_get_subtitle (nnb_ui_test_window_child (window, "window_title")),
+                            "SineNet — epoch 2, loss 0.01"));
+
+  /* trained to the end, with its losses; the curve and the losses drawn */
+  g_assert_cmpint (nnb_document_get_past_run (document, &losses), ==, NNB_TRAINER_FINISHED);
+  g_assert_cmpuint (losses->len, ==, 3);
+  g_assert_cmpfloat (g_array_index (losses, double, 2), ==, 0.01);
+  g_assert_true (nnb_ui_test_wait_until (run_drawn, window));
+
+  /* the lesson's Check sees it trained, with the loss it reached */
+  {
+    NnbLessonPanel *panel = nnb_window_get_lesson_panel (window);
+    int exercise = nnb_lesson_find_step (nnb_lesson_panel_get_lesson (panel), "exercise");
+
+    g_assert_cmpint (exercise, >=, 0);
+    nnb_lesson_panel_set_step (panel, (guint) exercise);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "lesson.check", NULL));
+    g_test_message ("Check: %s", nnb_lesson_panel_get_result (panel));
+    g_assert_null (strstr (nnb_lesson_panel_get_result (panel), "has not been trained"));
+    g_assert_nonnull (strstr (nnb_lesson_panel_get_result (panel), "✓ The final loss"));
+  }
+  u->recovered = TRUE;
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_untitled_trained_project_is_recovered_under_its_name (void)
+{
+  g_autofree char *session = g_build_filename (state_dir, "nnblocks", "autosave", "session-untitled", NULL);
+  g_autofree char *lock = g_build_filename (session, "lock", NULL);
+  g_autofree char *origin = g_build_filename (session, "project-1.origin", NULL);
+  g_autofree char *copy = g_build_filename (session, "project-1.nnb", NULL);
+  g_autofree char *example = nnb_ui_test_example_path ("sinenet.nnb");
+  g_autofree char *text = NULL;
+  Untitled u = { FALSE };
+  const char *argv[] = { "nnblocks", "--lesson", "day02", NULL };
+
+  /* what a crash leaves: an unlocked session; the origin has no file, the
+   * name, the run's state (finished) and its losses */
+  g_assert_true (g_file_get_contents (example, &text, NULL, NULL));
+  g_assert_cmpint (g_mkdir_with_parents (session, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (lock, "", 0, NULL));
+  g_assert_true (g_file_set_contents (origin, "\nSineNet\n4\n0.5 0.1 0.01\n", -1, NULL));
+  g_assert_true (g_file_set_contents (copy, text, -1, NULL));
+
+  nnb_ui_test_run_app (argv, check_untitled_recovery, &u);
+  g_assert_true (u.recovered);
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -395,6 +490,8 @@ main (int argc, char *argv[])
       /* after the crash test, which expects no session left at its end */
       g_test_add_func ("/ui/recovery/unreadable-copy-is-kept-and-not-offered-again",
                        test_unreadable_copy_is_kept_and_not_offered_again);
+      g_test_add_func ("/ui/recovery/untitled-trained-project-is-recovered-under-its-name",
+                       test_untitled_trained_project_is_recovered_under_its_name);
     }
 
   status = g_test_run ();

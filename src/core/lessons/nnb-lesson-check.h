@@ -46,8 +46,10 @@ typedef struct
 /* One check: TRUE when it passes; *message (never NULL) says why. */
 gboolean nnb_lesson_check_evaluate (const NnbLessonCheck *check, const NnbLessonRun *run, char **message);
 /* Every check of a step; results holds an NnbLessonCheckResult* per check
- * (free with g_ptr_array_unref). TRUE when all pass; a step without checks
- * passes with no results. */
+ * (free with g_ptr_array_unref), except that a failure whose sentence was
+ * already said is not repeated (so results may be fewer than the checks;
+ * every check that passed has its result). TRUE when all pass; a step
+ * without checks passes with no results. */
 gboolean nnb_lesson_step_check (const NnbLessonStep *step, const NnbLessonRun *run, GPtrArray **results);
 
 /* Counts used by the checks, for a model: Linear layers (inside

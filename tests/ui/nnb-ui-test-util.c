@@ -4,6 +4,8 @@
 
 #include "nnb-ui-test-util.h"
 
+#include <glib/gstdio.h>
+
 static int wait_seconds = 10;
 
 void
@@ -150,6 +152,29 @@ nnb_ui_test_example_path (const char *name)
   if (root != NULL)
     return g_build_filename (root, "data", "examples", name, NULL);
   return g_test_build_filename (G_TEST_DIST, "..", "..", "data", "examples", name, NULL);
+}
+
+char *
+nnb_ui_test_copy_example (const char *name)
+{
+  g_autofree char *example = nnb_ui_test_example_path (name);
+  g_autofree char *dir = g_dir_make_tmp ("nnb-ui-test-XXXXXX", NULL);
+  char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (example, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (path, contents, length, NULL));
+  return path;
+}
+
+void
+nnb_ui_test_remove_copy (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_remove (path);
+  g_rmdir (dir);
 }
 
 void

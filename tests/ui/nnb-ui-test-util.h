@@ -41,5 +41,9 @@ GtkWindow *nnb_ui_test_find_toplevel (GType type, gboolean visible_only);
 
 /* Path of data/examples/name in the source tree (under $NNB_SOURCE_DIR when set); free it. */
 char *nnb_ui_test_example_path (const char *name);
+/* A copy of that example in a new temporary folder, for a test that saves
+ * over it; its path (free it), and nnb_ui_test_remove_copy to delete both. */
+char *nnb_ui_test_copy_example (const char *name);
+void nnb_ui_test_remove_copy (const char *path);
 /* A test function that skips, saying how to give the test a display. */
 void nnb_ui_test_skip_without_display (void);

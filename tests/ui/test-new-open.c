@@ -138,18 +138,11 @@ check_open_asks (NnbApplication *app, NnbWindow *window, gpointer data)
 static void
 test_open_on_unsaved_work_asks_and_cancel_keeps_it (void)
 {
-  g_autofree char *example = nnb_ui_test_example_path ("regression.nnb");
-  g_autofree char *dir = g_dir_make_tmp ("nnb-open-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "regression.nnb", NULL);
-  g_autofree char *contents = NULL;
-  gsize length;
+  g_autofree char *path = nnb_ui_test_copy_example ("regression.nnb");
   const char *argv[] = { "nnblocks", path, NULL };
 
-  g_assert_true (g_file_get_contents (example, &contents, &length, NULL));
-  g_assert_true (g_file_set_contents (path, contents, length, NULL));
   nnb_ui_test_run_app (argv, check_open_asks, NULL);
-  g_remove (path);
-  g_rmdir (dir);
+  nnb_ui_test_remove_copy (path);
 }
 
 /* New */

@@ -1119,18 +1119,11 @@ check_save_and_close (NnbApplication *app, NnbWindow *window, gpointer data)
 static void
 test_save_and_unsaved_changes_prompt (void)
 {
-  g_autofree char *example = nnb_ui_test_example_path ("regression.nnb");
-  g_autofree char *dir = g_dir_make_tmp ("nnb-save-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "regression.nnb", NULL);
-  g_autofree char *contents = NULL;
-  gsize length;
+  g_autofree char *path = nnb_ui_test_copy_example ("regression.nnb");
   const char *argv[] = { "nnblocks", path, NULL };
 
-  g_assert_true (g_file_get_contents (example, &contents, &length, NULL));
-  g_assert_true (g_file_set_contents (path, contents, length, NULL));
   nnb_ui_test_run_app (argv, check_save_and_close, path);
-  g_remove (path);
-  g_rmdir (dir);
+  nnb_ui_test_remove_copy (path);
 }
 
 static void

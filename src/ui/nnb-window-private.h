@@ -6,6 +6,7 @@
  *   nnb-window-training.c  the hand-off from the trainer and the state shown
  *   nnb-window-actions.c   the win.* actions
  *   nnb-window-export.c    win.export-* and handouts
+ *   nnb-window-layout.c    the parameters pane giving way to the lesson
  * Not for other widgets: they use nnb-window.h. */
 #pragma once
 
@@ -70,6 +71,13 @@ struct _NnbWindow
   gboolean run_asked;        /* Train was pressed and the run has not ended */
   gboolean replace_allowed;  /* inside nnb_window_replace_document's then */
 
+  /* The layout (nnb-window-layout.c) */
+  GtkWidget *side_button; /* shows the folded parameters pane anyway */
+  gboolean lesson_wanted; /* the lesson is open, even while the flap folds */
+  gboolean layout_queued;
+  int layout_width, layout_height;
+  int side_min_width; /* measured while the pane was shown */
+
   /* The hand-off from the trainer (nnb-window-training.c) */
   guint tick_id;
   gint64 settle_until_us;
@@ -94,6 +102,9 @@ void _nnb_window_actions_init (NnbWindow *self);
 void _nnb_window_save (NnbWindow *self, gboolean choose_file);
 void _nnb_window_fill_examples_menu (NnbWindow *self);
 gboolean _nnb_window_is_program_file (GFile *file);
+
+/* nnb-window-layout.c */
+void _nnb_window_layout_init (NnbWindow *self);
 
 /* nnb-window-export.c */
 void _nnb_window_export_action (GSimpleAction *action, GVariant *parameter, gpointer user_data);

@@ -16,7 +16,15 @@
  * interval between frames beside them. A frame under 16 ms keeps up with a
  * 60 Hz display. The first frames after training starts switch the window
  * over (buttons, the plots' first curves) and cost more than the rest: the
- * "steady" figures leave out the first half second. */
+ * "steady" figures leave out the first half second.
+ *
+ * For bench/frame-times: NNB_BENCH_SECONDS=S ends the run S seconds after
+ * the first snapshot, even while the training goes on, and
+ * NNB_BENCH_FRAMES=FILE writes one line per measured frame: its start (ms
+ * since the first snapshot), the interval since the previous frame, its
+ * duration, and the duration's phases — update (tick callbacks), layout,
+ * paint — and the UI thread's CPU time in it, in ms. Each phase ends where this file's handler, connected after
+ * GTK's own, runs. */
 #include "nnb-app-benchmark.h"
 
 #include <stdio.h>
@@ -28,7 +36,10 @@ typedef struct
 {
   NnbWindow *window; /* not owned: the data dies with it */
   GdkFrameClock *clock;
-  gulong before_id, after_id;
+  gulong before_id, after_id, update_id, layout_id, paint_id;
+  gint64 update_end_us, layout_end_us, paint_end_us; /* the phases of the current frame */
+  gint64 limit_us;                                   /* NNB_BENCH_SECONDS, or 0 */
+  FILE *frames;                                      /* NNB_BENCH_FRAMES, or NULL */
   gint64 paint_start_us, paint_start_cpu_us, last_frame_us;
   GArray *paint_us;                  /* gint64 per frame while training */
   GArray *paint_cpu_us;              /* gint64: the UI thread's CPU time per frame */
@@ -76,15 +87,55 @@ before_paint_cb (GdkFrameClock *clock, gpointer user_data)
 }
 
 static void
+update_end_cb (GdkFrameClock *clock, gpointer user_data)
+{
+  ((Benchmark *) user_data)->update_end_us = g_get_monotonic_time ();
+}
+
+static void
+layout_end_cb (GdkFrameClock *clock, gpointer user_data)
+{
+  ((Benchmark *) user_data)->layout_end_us = g_get_monotonic_time ();
+}
+
+static void
+paint_end_cb (GdkFrameClock *clock, gpointer user_data)
+{
+  ((Benchmark *) user_data)->paint_end_us = g_get_monotonic_time ();
+}
+
+/* a phase's length in ms from its start and end marks; 0 when the phase did not run this frame */
+static double
+phase_ms (gint64 start, gint64 end)
+{
+  return end >= start && start > 0 ? (end - start) / 1000.0 : 0.0;
+}
+
+static void
+write_frame (Benchmark *b, gint64 now, gint64 cpu)
+{
+  gint64 start = b->paint_start_us;
+  gint64 update = MAX (b->update_end_us, start), layout = MAX (b->layout_end_us, update);
+  gint64 paint = MAX (b->paint_end_us, layout);
+
+  fprintf (b->frames, "%.3f %.3f %.3f %.3f %.3f %.3f %.3f\n", (start - b->first_us) / 1000.0,
+           b->last_frame_us != 0 ? (start - b->last_frame_us) / 1000.0 : 0.0, (now - start) / 1000.0,
+           phase_ms (start, update), phase_ms (update, layout), phase_ms (layout, paint), cpu / 1000.0);
+}
+
+static void
 after_paint_cb (GdkFrameClock *clock, gpointer user_data)
 {
   Benchmark *b = user_data;
-  gint64 wall = g_get_monotonic_time () - b->paint_start_us;
+  gint64 now = g_get_monotonic_time ();
+  gint64 wall = now - b->paint_start_us;
   gint64 cpu = thread_cpu_us () - b->paint_start_cpu_us;
 
   /* only frames while the training is measured */
   if (b->first_us == 0 || b->done || b->paint_start_us == 0)
     return;
+  if (b->frames != NULL)
+    write_frame (b, now, cpu);
   g_array_append_val (b->paint_us, wall);
   g_array_append_val (b->paint_cpu_us, cpu);
   if (b->paint_start_us - b->first_us >= STEADY_AFTER_US)
@@ -109,8 +160,13 @@ benchmark_free (gpointer data)
     {
       g_clear_signal_handler (&b->before_id, b->clock);
       g_clear_signal_handler (&b->after_id, b->clock);
+      g_clear_signal_handler (&b->update_id, b->clock);
+      g_clear_signal_handler (&b->layout_id, b->clock);
+      g_clear_signal_handler (&b->paint_id, b->clock);
       g_object_unref (b->clock);
     }
+  if (b->frames != NULL)
+    fclose (b->frames);
   g_array_unref (b->paint_us);
   g_array_unref (b->paint_cpu_us);
   g_array_unref (b->interval_us);
@@ -119,8 +175,10 @@ benchmark_free (gpointer data)
   g_free (b);
 }
 
+/* trainer: stopped before quitting, since a worker still inside OpenBLAS
+ * while the process exits crashes there */
 static void
-finish (Benchmark *b, const NnbSnapshot *snapshot)
+finish (Benchmark *b, NnbTrainer *trainer, const NnbSnapshot *snapshot)
 {
   double seconds = (snapshot->published_us - b->first_us) * 1e-6;
   double cpu_seconds = (snapshot->worker_cpu_us - b->first_cpu_us) * 1e-6;
@@ -141,7 +199,13 @@ finish (Benchmark *b, const NnbSnapshot *snapshot)
           b->steady_us->len, quantile_ms (b->steady_us, 1.0), quantile_ms (b->steady_cpu_us, 0.99),
           quantile_ms (b->steady_cpu_us, 1.0), snapshot->loss);
   fflush (stdout);
+  if (b->frames != NULL)
+    {
+      fclose (b->frames);
+      b->frames = NULL;
+    }
   b->done = TRUE;
+  nnb_trainer_stop (trainer);
   g_application_quit (g_application_get_default ());
 }
 
@@ -160,6 +224,9 @@ tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
       b->clock = g_object_ref (clock);
       b->before_id = g_signal_connect (clock, "before-paint", G_CALLBACK (before_paint_cb), b);
       b->after_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), b);
+      b->update_id = g_signal_connect_after (clock, "update", G_CALLBACK (update_end_cb), b);
+      b->layout_id = g_signal_connect_after (clock, "layout", G_CALLBACK (layout_end_cb), b);
+      b->paint_id = g_signal_connect_after (clock, "paint", G_CALLBACK (paint_end_cb), b);
     }
   if (trainer == NULL)
     return G_SOURCE_CONTINUE;
@@ -171,9 +238,9 @@ tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
       b->first_us = snapshot->published_us;
       b->first_cpu_us = snapshot->worker_cpu_us;
     }
-  if (b->first_us != 0 && snapshot->state != NNB_TRAINER_RUNNING && snapshot->state != NNB_TRAINER_IDLE)
+  if (b->first_us != 0 && ((snapshot->state != NNB_TRAINER_RUNNING && snapshot->state != NNB_TRAINER_IDLE) || (b->limit_us > 0 && g_get_monotonic_time () - b->first_us >= b->limit_us)))
     {
-      finish (b, snapshot);
+      finish (b, trainer, snapshot);
       return G_SOURCE_REMOVE;
     }
   return G_SOURCE_CONTINUE;
@@ -190,6 +257,10 @@ nnb_app_benchmark_attach (NnbWindow *window)
   b->interval_us = g_array_new (FALSE, FALSE, sizeof (gint64));
   b->steady_us = g_array_new (FALSE, FALSE, sizeof (gint64));
   b->steady_cpu_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  if (g_getenv ("NNB_BENCH_SECONDS") != NULL)
+    b->limit_us = (gint64) (g_ascii_strtod (g_getenv ("NNB_BENCH_SECONDS"), NULL) * G_USEC_PER_SEC);
+  if (g_getenv ("NNB_BENCH_FRAMES") != NULL)
+    b->frames = fopen (g_getenv ("NNB_BENCH_FRAMES"), "w");
   g_object_set_data_full (G_OBJECT (window), "nnb-app-benchmark", b, benchmark_free);
   gtk_widget_add_tick_callback (GTK_WIDGET (window), tick_cb, b, NULL);
 }

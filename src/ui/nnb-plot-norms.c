@@ -17,16 +17,26 @@ norm_at (const NnbNormSeries *series, int point, int s)
   return series->norms[(gsize) point * series->n_series + s];
 }
 
+/* the point after p, stride on, but never past the last one */
+static int
+next_point (int p, int stride, int n)
+{
+  return p < n - 1 && p + stride > n - 1 ? n - 1 : p + stride;
+}
+
 static void
 draw_series (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_scale,
              const NnbPlotScale *y_scale, const NnbNormSeries *series, int s, const NnbPlotStyle *style)
 {
   gboolean pen_down = FALSE;
   double rgba[4];
+  /* about one point a pixel, as the loss plot, and always the last one:
+   * thousands of segments a series cost a frame several ms (bench/RESULTS.md) */
+  int stride = MAX (1, (int) (series->n_points / MAX (1.0, area->width)));
 
   nnb_plot_series_color (style, s, rgba);
   nnb_plot_style_set_data_line (cr, style, rgba, 2);
-  for (int p = 0; p < series->n_points; p++)
+  for (int p = 0; p < series->n_points; p = next_point (p, stride, series->n_points))
     {
       double v = norm_at (series, p, s);
       double x, y;

@@ -5,6 +5,7 @@
  * ink where the data is. Needs no display. */
 #include "nnb-config.h"
 
+#include <cairo-script.h>
 #include <cairo-svg.h>
 #include <math.h>
 
@@ -501,6 +502,54 @@ test_norm_history_thins_long_runs (void)
   g_assert_cmpuint (nnb_norm_history_get_n_points (history), ==, 1);
 }
 
+static cairo_status_t
+append_script (void *closure, const unsigned char *data, unsigned int length)
+{
+  g_string_append_len (closure, (const char *) data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* A long run's norms are drawn with about one point a pixel, as the loss
+ * plot's: 2048 points of each of three series once cost a frame several ms
+ * (bench/RESULTS.md). Counts the line_to operators ("l") of the drawing. */
+static void
+test_norms_plot_draws_a_point_a_pixel (void)
+{
+  const char *names[] = { "fc1.weight", "fc1.bias", "fc2.weight" };
+  int n = NNB_NORM_HISTORY_MAX_POINTS;
+  g_autofree double *epochs = g_new (double, n);
+  g_autofree double *norms = g_new (double, (gsize) n * 3);
+  NnbNormSeries series = { names, 3, epochs, norms, n, FALSE, { FALSE, 0, 0 } };
+  g_autoptr (GString) script = g_string_new (NULL);
+  cairo_device_t *device = cairo_script_create_for_stream (append_script, script);
+  cairo_surface_t *surface = cairo_script_surface_create (device, CAIRO_CONTENT_COLOR, W, H);
+  cairo_t *cr = cairo_create (surface);
+  g_auto (GStrv) tokens = NULL;
+  NnbPlotStyle style;
+  int line_tos = 0;
+
+  for (int p = 0; p < n; p++)
+    {
+      epochs[p] = p;
+      for (int s = 0; s < 3; s++)
+        norms[p * 3 + s] = (s + 1) * (1.0 + 0.5 * sin (p * 0.37 + s));
+    }
+  nnb_plot_style_init_default (&style);
+  nnb_plot_norms_draw (cr, W, H, &series, &style);
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  cairo_surface_destroy (surface);
+  cairo_device_finish (device);
+  cairo_device_destroy (device);
+
+  tokens = g_strsplit_set (script->str, " \n", -1);
+  for (int i = 0; tokens[i] != NULL; i++)
+    line_tos += g_str_equal (tokens[i], "l");
+  /* three series of at most W points, and the frame's grid and ticks */
+  g_assert_cmpint (line_tos, >, 3 * 100);
+  g_assert_cmpint (line_tos, <, 3 * W + 300);
+}
+
 static void
 test_diagram_draws_mlp (void)
 {
@@ -845,6 +894,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/plots/tick-labels-never-overlap", test_tick_labels_never_overlap);
   g_test_add_func ("/ui/plots/loss-plot-with-inf-and-nan", test_loss_plot_with_inf_and_nan);
   g_test_add_func ("/ui/plots/title-button-and-legend-stay-apart", test_title_button_and_legend_stay_apart);
+  g_test_add_func ("/ui/plots/norms-plot-draws-a-point-a-pixel", test_norms_plot_draws_a_point_a_pixel);
 
   g_test_add_func ("/ui/plots/race-plot-marks-the-crossover", test_race_plot_marks_the_crossover);
   g_test_add_func ("/ui/plots/race-plot-without-gpu-names-the-reason", test_race_plot_without_gpu_names_the_reason);

@@ -9,24 +9,6 @@
 #include "nnb-gpu-private.h"
 #include "nnb-gpu-launch.h"
 
-/* Tree sum of one value per thread; valid in every thread on return. */
-__device__ static double
-row_sum (double value, double *shared)
-{
-  unsigned int t = threadIdx.x;
-
-  __syncthreads ();
-  shared[t] = value;
-  __syncthreads ();
-  for (unsigned int s = NNB_CUDA_THREADS / 2; s > 0; s >>= 1)
-    {
-      if (t < s)
-        shared[t] += shared[t + s];
-      __syncthreads ();
-    }
-  return shared[0];
-}
-
 __global__ static void
 layer_norm_forward_kernel (const float *x, const float *weight, const float *bias, size_t rows, size_t cols,
                            float eps, float *y, float *mean, float *rstd)
@@ -41,13 +23,13 @@ layer_norm_forward_kernel (const float *x, const float *weight, const float *bia
 
       for (size_t j = threadIdx.x; j < cols; j += blockDim.x)
         sum += xr[j];
-      mu = (float) (row_sum (sum, shared) / (double) cols);
+      mu = (float) (nnb_cuda_block_sum (sum, shared) / (double) cols);
       for (size_t j = threadIdx.x; j < cols; j += blockDim.x)
         {
           double d = (double) xr[j] - (double) mu;
           sq += d * d;
         }
-      inv = 1.0f / sqrtf ((float) (row_sum (sq, shared) / (double) cols) + eps);
+      inv = 1.0f / sqrtf ((float) (nnb_cuda_block_sum (sq, shared) / (double) cols) + eps);
       for (size_t j = threadIdx.x; j < cols; j += blockDim.x)
         {
           /* the CPU's (and PyTorch's) fused form */
@@ -80,8 +62,8 @@ layer_norm_dx_kernel (const float *dy, const float *x, const float *mean, const 
           ds += g * xr[j];
           db += g;
         }
-      ds = row_sum (ds, shared);
-      db = row_sum (db, shared);
+      ds = nnb_cuda_block_sum (ds, shared);
+      db = nnb_cuda_block_sum (db, shared);
       /* dx = rstd · dy · w + b · x + c, as the CPU computes it */
       b = fmaf ((float) db, mu, -(float) ds) * a * a * a * scale;
       c = fmaf (-b, mu, -((float) db * a * scale));

@@ -48,24 +48,6 @@ unlock_scratch (void)
   pthread_mutex_unlock (&scratch_lock);
 }
 
-/* Tree sum of one value per thread of a NNB_CUDA_THREADS block, in a fixed
- * order; the result is valid in thread 0. */
-__device__ static double
-block_sum (double value, double *shared)
-{
-  unsigned int t = threadIdx.x;
-
-  shared[t] = value;
-  __syncthreads ();
-  for (unsigned int s = NNB_CUDA_THREADS / 2; s > 0; s >>= 1)
-    {
-      if (t < s)
-        shared[t] += shared[t + s];
-      __syncthreads ();
-    }
-  return shared[0];
-}
-
 /* second pass: one block adds the first pass's partial sums */
 __global__ static void
 sum_partials_kernel (Scratch *s, unsigned int n_partials)
@@ -75,7 +57,7 @@ sum_partials_kernel (Scratch *s, unsigned int n_partials)
 
   for (unsigned int i = threadIdx.x; i < n_partials; i += NNB_CUDA_THREADS)
     value += s->partial[i];
-  value = block_sum (value, shared);
+  value = nnb_cuda_block_sum (value, shared);
   if (threadIdx.x == 0)
     s->total = value;
 }
@@ -159,7 +141,7 @@ loss_kernel (int kind, const float *pred, const float *target, size_t n, float *
       if (grad)
         grad[i] = nnb_f_loss_grad (is_mse, pred[i], target[i], norm);
     }
-  sum = block_sum (sum, shared);
+  sum = nnb_cuda_block_sum (sum, shared);
   if (threadIdx.x == 0)
     s->partial[blockIdx.x] = sum;
 }
@@ -194,7 +176,7 @@ sum_squares_kernel (const float *x, size_t n, Scratch *s)
 
   NNB_CUDA_GRID_STRIDE (i, n)
     sum += (double) x[i] * x[i];
-  sum = block_sum (sum, shared);
+  sum = nnb_cuda_block_sum (sum, shared);
   if (threadIdx.x == 0)
     s->partial[blockIdx.x] = sum;
 }

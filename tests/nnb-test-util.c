@@ -26,6 +26,19 @@ nnb_test_source_path (const char *relative)
   return g_build_filename (root, relative, NULL);
 }
 
+NnbProject *
+nnb_test_load_example (const char *name)
+{
+  g_autofree char *relative = g_build_filename ("data", "examples", name, NULL);
+  g_autofree char *path = nnb_test_source_path (relative);
+  g_autoptr (GError) error = NULL;
+  NnbProject *project = nnb_project_load (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (project);
+  return project;
+}
+
 gboolean
 nnb_test_python_has (const char *module, ...)
 {

@@ -4,10 +4,14 @@
 
 #include <glib.h>
 
+#include "nnb-project.h"
+
 /* Path of a file under tests/ in the source tree ("data/rng-golden.json"). */
 char *nnb_test_path (const char *relative);
 /* Path of a file under the project's source root ("data/examples/regression.nnb"). */
 char *nnb_test_source_path (const char *relative);
+/* data/examples/NAME of the source tree, loaded (asserts that it loads). */
+NnbProject *nnb_test_load_example (const char *name);
 /* TRUE when /usr/bin/python3 can import every module in the NULL-terminated list. */
 gboolean nnb_test_python_has (const char *module, ...) G_GNUC_NULL_TERMINATED;
 /* A test whose prerequisite (PyTorch, a locale, a tool) is missing: skips

@@ -325,6 +325,87 @@ test_group_and_ungroup_a_chain (void)
   g_assert_cmpint (nnb_model_count_parameters (model), ==, 25);
 }
 
+/* SineNet's layers, seen and edited inside its Sequential: the shape after
+ * each (what the open block's inner wires show), one layer resized with
+ * PyTorch's message on the next, one removed and the rest renumbered. */
+static void
+test_layers_inside_a_sequential (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = nnb_test_load_example ("sinenet.nnb");
+  g_autoptr (NnbGraph) graph = NULL;
+  g_autoptr (NnbModel) model = NULL;
+  const int64_t input[] = { NNB_DIM_BATCH, 1 };
+  NnbNodeShape *shapes = NULL, *layers;
+  guint n_layers;
+  int net;
+  const char *expected[] = { "(B, 64)", "(B, 64)", "(B, 64)", "(B, 64)", "(B, 1)" };
+
+  graph = nnb_graph_from_model (project->model, (const NnbBlockPosition *) project->positions->data,
+                                project->positions->len);
+  net = nnb_graph_find_block (graph, "net");
+  g_assert_cmpint (net, ==, 1);
+  g_assert_true (nnb_graph_block_child (graph, net, -1) == nnb_graph_block_module (graph, net));
+  g_assert_cmpint (nnb_graph_block_child (graph, net, 2)->out_features, ==, 64);
+  g_assert_null (nnb_graph_block_child (graph, net, 5));
+  g_assert_null (nnb_graph_block_child (graph, 0, 0));
+
+  g_assert_true (nnb_model_infer_shapes (project->model, 2, input, &shapes, &error));
+  layers = nnb_model_layer_shapes (project->model, net, shapes, &n_layers);
+  g_assert_cmpuint (n_layers, ==, 5);
+  for (guint c = 0; c < n_layers; c++)
+    {
+      g_autofree char *text = nnb_shape_to_string (layers[c].ndim, layers[c].shape);
+      g_assert_cmpstr (text, ==, expected[c]);
+      g_assert_null (layers[c].error);
+    }
+  nnb_node_shapes_free (layers, n_layers);
+  /* not a Sequential: nothing inside */
+  g_assert_null (nnb_model_layer_shapes (project->model, 0, shapes, &n_layers));
+  g_assert_cmpuint (n_layers, ==, 0);
+  nnb_node_shapes_free (shapes, project->model->nodes->len);
+
+  /* net.2 made 64 → 32: net.4 (64 → 1) gets PyTorch's message, after it nothing */
+  g_assert_true (nnb_graph_set_child_features (graph, net, 2, 64, 32, &error));
+  g_assert_false (nnb_graph_set_child_features (graph, net, 1, 64, 32, &error));
+  g_assert_error (error, NNB_ERROR, NNB_ERROR_GRAPH);
+  g_clear_error (&error);
+  g_assert_false (nnb_graph_set_child_features (graph, net, 7, 64, 32, &error));
+  g_assert_nonnull (strstr (error->message, "no layer 7"));
+  g_clear_error (&error);
+  model = nnb_graph_to_model (graph, &error);
+  g_assert_no_error (error);
+  g_assert_false (nnb_model_infer_shapes (model, 2, input, &shapes, &error));
+  g_clear_error (&error);
+  layers = nnb_model_layer_shapes (model, net, shapes, &n_layers);
+  g_assert_cmpint (layers[2].shape[1], ==, 32);
+  g_assert_cmpint (layers[3].shape[1], ==, 32);
+  g_assert_cmpstr (layers[4].error, ==, "mat1 and mat2 shapes cannot be multiplied (Bx32 and 64x1)");
+  g_assert_cmpint (layers[4].ndim, ==, 0);
+  nnb_node_shapes_free (layers, n_layers);
+  nnb_node_shapes_free (shapes, model->nodes->len);
+  g_clear_pointer (&model, nnb_model_unref);
+
+  /* the Tanh after net.0 removed: the layers after it move up */
+  g_assert_true (nnb_graph_remove_child (graph, net, 1, &error));
+  g_assert_cmpint (nnb_graph_block_child (graph, net, 1)->kind, ==, NNB_MODULE_LINEAR);
+  g_assert_null (nnb_graph_block_child (graph, net, 4));
+  model = nnb_graph_to_model (graph, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (nnb_model_get_parameter (model, "net.1.weight"));
+  g_assert_nonnull (nnb_model_get_parameter (model, "net.3.bias"));
+  g_assert_null (nnb_model_get_parameter (model, "net.4.bias"));
+
+  /* the last layer stays */
+  for (int k = 0; k < 3; k++)
+    g_assert_true (nnb_graph_remove_child (graph, net, 0, &error));
+  g_assert_false (nnb_graph_remove_child (graph, net, 0, &error));
+  g_assert_nonnull (strstr (error->message, "only this layer left"));
+  g_clear_error (&error);
+  g_assert_false (nnb_graph_remove_child (graph, 0, 0, &error));
+  g_assert_error (error, NNB_ERROR, NNB_ERROR_GRAPH);
+}
+
 static void
 test_sequential_becomes_a_subclass_when_it_branches (void)
 {
@@ -449,6 +530,7 @@ main (int argc, char **argv)
   g_test_add_func ("/graph-edit/names-every-nn-module-has-are-refused", test_names_every_nn_module_has_are_refused);
   g_test_add_func ("/graph-edit/delete-drops-wires-and-unused-modules", test_delete_drops_wires_and_unused_modules);
   g_test_add_func ("/graph-edit/group-and-ungroup-a-chain", test_group_and_ungroup_a_chain);
+  g_test_add_func ("/graph-edit/layers-inside-a-sequential", test_layers_inside_a_sequential);
   g_test_add_func ("/graph-edit/sequential-becomes-a-subclass-when-it-branches", test_sequential_becomes_a_subclass_when_it_branches);
   g_test_add_func ("/graph-edit/bare-module-becomes-a-subclass-when-called-twice",
                    test_bare_module_becomes_a_subclass_when_called_twice);

@@ -28,18 +28,6 @@ example_path (const char *name)
 }
 
 static NnbProject *
-load_example (const char *name)
-{
-  g_autofree char *path = example_path (name);
-  g_autoptr (GError) error = NULL;
-  NnbProject *project = nnb_project_load (path, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (project);
-  return project;
-}
-
-static NnbProject *
 load_text (const char *text, GError **error)
 {
   return nnb_project_load_from_data (text, strlen (text), error);
@@ -76,7 +64,7 @@ test_every_example_loads (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (want); i++)
     {
-      g_autoptr (NnbProject) project = load_example (want[i].file);
+      g_autoptr (NnbProject) project = nnb_test_load_example (want[i].file);
       g_autoptr (GError) error = NULL;
       NnbModel *model = project->model;
 
@@ -100,10 +88,10 @@ test_every_example_loads (void)
 static void
 test_examples_hold_the_pages_settings (void)
 {
-  g_autoptr (NnbProject) regression = load_example ("regression.nnb");
-  g_autoptr (NnbProject) sinenet = load_example ("sinenet.nnb");
-  g_autoptr (NnbProject) line = load_example ("sine-linear.nnb");
-  g_autoptr (NnbProject) mlp = load_example ("mlp-residual.nnb");
+  g_autoptr (NnbProject) regression = nnb_test_load_example ("regression.nnb");
+  g_autoptr (NnbProject) sinenet = nnb_test_load_example ("sinenet.nnb");
+  g_autoptr (NnbProject) line = nnb_test_load_example ("sine-linear.nnb");
+  g_autoptr (NnbProject) mlp = nnb_test_load_example ("mlp-residual.nnb");
   NnbNode *act_2;
 
   g_assert_cmpuint (regression->seed, ==, 0);
@@ -137,7 +125,7 @@ test_examples_hold_the_pages_settings (void)
 static void
 test_bare_linear_is_named_as_pytorch_names_it (void)
 {
-  g_autoptr (NnbProject) project = load_example ("regression.nnb");
+  g_autoptr (NnbProject) project = nnb_test_load_example ("regression.nnb");
   GPtrArray *params = nnb_model_named_parameters (project->model);
   g_autofree char *repr = nnb_model_repr (project->model);
 
@@ -156,7 +144,7 @@ test_examples_are_in_the_saved_form (void)
       g_autofree char *path = example_path (examples[i]);
       g_autofree char *text = NULL;
       g_autofree char *saved = NULL;
-      g_autoptr (NnbProject) project = load_example (examples[i]);
+      g_autoptr (NnbProject) project = nnb_test_load_example (examples[i]);
       g_autoptr (GError) error = NULL;
 
       g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
@@ -194,7 +182,7 @@ test_save_and_load_round_trip_exactly (void)
   for (guint i = 0; i < G_N_ELEMENTS (examples); i++)
     {
       g_autofree char *path = g_build_filename (dir, examples[i], NULL);
-      g_autoptr (NnbProject) project = load_example (examples[i]);
+      g_autoptr (NnbProject) project = nnb_test_load_example (examples[i]);
       g_autoptr (NnbProject) again = NULL;
       g_autoptr (NnbDataset) data = NULL;
       g_autoptr (GError) error = NULL;
@@ -245,7 +233,7 @@ test_awkward_floats_survive (void)
 static char *
 saved_with_title (const char *title, NnbProject **again)
 {
-  g_autoptr (NnbProject) project = load_example ("regression.nnb");
+  g_autoptr (NnbProject) project = nnb_test_load_example ("regression.nnb");
   g_autoptr (GError) error = NULL;
   char *saved;
 
@@ -349,7 +337,7 @@ assert_recipe_parameters (NnbProject *project, const char *example)
 static void
 test_building_regression_gives_the_golden_data (void)
 {
-  g_autoptr (NnbProject) project = load_example ("regression.nnb");
+  g_autoptr (NnbProject) project = nnb_test_load_example ("regression.nnb");
   g_autoptr (GError) error = NULL;
   g_autoptr (NnbDataset) data = nnb_project_build (project, TRUE, &error);
   JsonObject *regression = json_object_get_object_member (nnb_test_golden ("data/lesson-data.json"), "regression");
@@ -366,7 +354,7 @@ test_every_recipe_gives_pytorchs_weights (void)
 {
   for (guint i = 0; i < G_N_ELEMENTS (examples); i++)
     {
-      g_autoptr (NnbProject) project = load_example (examples[i]);
+      g_autoptr (NnbProject) project = nnb_test_load_example (examples[i]);
       g_autoptr (GError) error = NULL;
       g_autoptr (NnbDataset) data = nnb_project_build (project, TRUE, &error);
 
@@ -382,7 +370,7 @@ test_every_recipe_gives_pytorchs_weights (void)
 static void
 test_build_keeps_or_replaces_the_files_weights (void)
 {
-  g_autoptr (NnbProject) project = load_example ("sine-linear.nnb");
+  g_autoptr (NnbProject) project = nnb_test_load_example ("sine-linear.nnb");
   g_autoptr (NnbProject) trained = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (NnbDataset) data = NULL;
@@ -913,7 +901,7 @@ test_weights_must_fit_the_model (void)
 static void
 test_save_reports_what_it_cannot_write (void)
 {
-  g_autoptr (NnbProject) project = load_example ("regression.nnb");
+  g_autoptr (NnbProject) project = nnb_test_load_example ("regression.nnb");
   g_autoptr (GError) error = NULL;
   const float nan_weight = NAN;
 
@@ -935,7 +923,7 @@ test_save_replaces_the_whole_file (void)
   g_autofree char *dir = g_dir_make_tmp ("nnb-project-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "p.nnb", NULL);
   g_autofree char *text = NULL;
-  g_autoptr (NnbProject) project = load_example ("sinenet.nnb");
+  g_autoptr (NnbProject) project = nnb_test_load_example ("sinenet.nnb");
   g_autoptr (GError) error = NULL;
   g_autoptr (NnbProject) again = NULL;
 

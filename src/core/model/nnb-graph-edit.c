@@ -256,14 +256,52 @@ nnb_graph_rename (NnbGraph *graph, int index, const char *name, GError **error)
   return TRUE;
 }
 
-gboolean
-nnb_graph_set_features (NnbGraph *graph, int index, int64_t in_features, int64_t out_features, GError **error)
+NnbGraphModule *
+nnb_graph_block_child (const NnbGraph *graph, int index, int child)
+{
+  NnbGraphModule *module = nnb_graph_block_module (graph, index);
+
+  if (child < 0 || module == NULL)
+    return module;
+  if (module->kind != NNB_MODULE_SEQUENTIAL || module->children == NULL || (guint) child >= module->children->len)
+    return NULL;
+  return g_ptr_array_index (module->children, child);
+}
+
+/* The module an edit of block `index` (child -1) or of one layer inside
+ * its Sequential changes, or NULL with a sentence. */
+static NnbGraphModule *
+edited_module (NnbGraph *graph, int index, int child, GError **error)
 {
   NnbGraphModule *module;
 
   if (!check_block (graph, index, error))
-    return FALSE;
-  module = nnb_graph_block_module (graph, index);
+    return NULL;
+  module = nnb_graph_block_child (graph, index, child);
+  if (module == NULL && child >= 0)
+    g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH, "The block “%s” has no layer %d inside.",
+                 nnb_graph_get_block (graph, index)->name, child);
+  return module;
+}
+
+gboolean
+nnb_graph_set_features (NnbGraph *graph, int index, int64_t in_features, int64_t out_features, GError **error)
+{
+  return nnb_graph_set_child_features (graph, index, -1, in_features, out_features, error);
+}
+
+gboolean
+nnb_graph_set_child_features (NnbGraph *graph, int index, int child, int64_t in_features, int64_t out_features,
+                              GError **error)
+{
+  GError *local = NULL;
+  NnbGraphModule *module = edited_module (graph, index, child, &local);
+
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
   if (module == NULL || module->kind != NNB_MODULE_LINEAR)
     {
       g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH, "Only a Linear block has in_features and out_features.");
@@ -284,11 +322,21 @@ nnb_graph_set_features (NnbGraph *graph, int index, int64_t in_features, int64_t
 gboolean
 nnb_graph_set_layer_norm (NnbGraph *graph, int index, int64_t normalized_shape, double eps, GError **error)
 {
-  NnbGraphModule *module;
+  return nnb_graph_set_child_layer_norm (graph, index, -1, normalized_shape, eps, error);
+}
 
-  if (!check_block (graph, index, error))
-    return FALSE;
-  module = nnb_graph_block_module (graph, index);
+gboolean
+nnb_graph_set_child_layer_norm (NnbGraph *graph, int index, int child, int64_t normalized_shape, double eps,
+                                GError **error)
+{
+  GError *local = NULL;
+  NnbGraphModule *module = edited_module (graph, index, child, &local);
+
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
   if (module == NULL || module->kind != NNB_MODULE_LAYER_NORM)
     {
       g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH, "Only a LayerNorm block has normalized_shape and eps.");
@@ -309,6 +357,30 @@ nnb_graph_set_layer_norm (NnbGraph *graph, int index, int64_t normalized_shape, 
     }
   module->normalized_shape = normalized_shape;
   module->eps = eps;
+  return TRUE;
+}
+
+gboolean
+nnb_graph_remove_child (NnbGraph *graph, int index, int child, GError **error)
+{
+  NnbGraphModule *module;
+
+  if (child < 0 || edited_module (graph, index, child, error) == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH, "Choose a layer inside a Sequential to remove.");
+      return FALSE;
+    }
+  module = nnb_graph_block_module (graph, index);
+  if (module->children->len == 1)
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH,
+                   "“%s” has only this layer left: delete the whole block instead, or ungroup it.",
+                   nnb_graph_get_block (graph, index)->name);
+      return FALSE;
+    }
+  /* the layers after it move up: PyTorch numbers a Sequential's children 0, 1, 2… */
+  g_ptr_array_remove_index (module->children, child);
   return TRUE;
 }
 

@@ -127,6 +127,18 @@ gboolean nnb_graph_set_features (NnbGraph *graph, int block, int64_t in_features
 /* nn.LayerNorm(normalized_shape, eps) of the block's module. */
 gboolean nnb_graph_set_layer_norm (NnbGraph *graph, int block, int64_t normalized_shape, double eps,
                                    GError **error);
+/* The layers inside a Sequential block, seen and edited in place: the
+ * child-th module of the block's Sequential (child -1: the block's own
+ * module; NULL when there is no such layer). Edits change the module, so
+ * every block that calls it. */
+NnbGraphModule *nnb_graph_block_child (const NnbGraph *graph, int block, int child);
+gboolean nnb_graph_set_child_features (NnbGraph *graph, int block, int child, int64_t in_features,
+                                       int64_t out_features, GError **error);
+gboolean nnb_graph_set_child_layer_norm (NnbGraph *graph, int block, int child, int64_t normalized_shape,
+                                         double eps, GError **error);
+/* Removes one layer; the layers after it are renumbered. A Sequential's
+ * last layer stays (the whole block is deleted or ungrouped instead). */
+gboolean nnb_graph_remove_child (NnbGraph *graph, int block, int child, GError **error);
 void nnb_graph_move (NnbGraph *graph, int block, double x, double y);
 /* Groups a chain of blocks (each feeding the next, each calling a module
  * of its own that no other block calls) into one nn.Sequential block whose

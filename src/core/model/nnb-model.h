@@ -128,6 +128,13 @@ char *nnb_model_repr (NnbModel *model);
 gboolean nnb_model_infer_shapes (NnbModel *model, int ndim, const int64_t *input_shape,
                                  NnbNodeShape **shapes, GError **error);
 void nnb_node_shapes_free (NnbNodeShape *shapes, guint n);
+/* Inside the Sequential that node calls: the shape after each of its
+ * layers, from the shape its input has in shapes (as
+ * nnb_model_infer_shapes fills them; may be NULL). One entry per layer
+ * (free with nnb_node_shapes_free): the layer that fails gets PyTorch's
+ * message, those after it ndim 0, as do all when the input's shape is
+ * unknown. NULL (n_layers 0) when node calls no Sequential with layers. */
+NnbNodeShape *nnb_model_layer_shapes (NnbModel *model, guint node, const NnbNodeShape *shapes, guint *n_layers);
 
 /* What a forward hook on every leaf module (one without children, an empty
  * Sequential too) prints: "Linear   -> (5, 16)" per leaf call, in execution

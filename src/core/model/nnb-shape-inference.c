@@ -214,6 +214,46 @@ fail:
   return FALSE;
 }
 
+NnbNodeShape *
+nnb_model_layer_shapes (NnbModel *model, guint node_index, const NnbNodeShape *shapes, guint *n_layers)
+{
+  NnbNode *node;
+  NnbModule *module;
+  NnbNodeShape *layers;
+  int ndim = 0;
+  int64_t shape[NNB_MAX_DIMS];
+
+  g_return_val_if_fail (model != NULL && n_layers != NULL, NULL);
+  *n_layers = 0;
+  if (node_index >= model->nodes->len)
+    return NULL;
+  node = model->nodes->pdata[node_index];
+  if (node->kind != NNB_NODE_CALL || (module = nnb_model_get_module (model, node->module)) == NULL ||
+      module->kind != NNB_MODULE_SEQUENTIAL || module->children->len == 0)
+    return NULL;
+  layers = g_new0 (NnbNodeShape, module->children->len);
+  *n_layers = module->children->len;
+  if (shapes != NULL && node->inputs[0] >= 0 && (guint) node->inputs[0] < model->nodes->len)
+    {
+      ndim = shapes[node->inputs[0]].ndim;
+      memcpy (shape, shapes[node->inputs[0]].shape, sizeof shape);
+    }
+  /* each layer from the one before, as the Sequential's forward runs them */
+  for (guint c = 0; c < module->children->len && ndim > 0; c++)
+    {
+      g_autoptr (GError) local = NULL;
+
+      if (!nnb_module_output_shape (module->children->pdata[c], ndim, shape, &ndim, shape, &local))
+        {
+          layers[c].error = g_strdup (local->message);
+          break;
+        }
+      layers[c].ndim = ndim;
+      memcpy (layers[c].shape, shape, sizeof shape);
+    }
+  return layers;
+}
+
 /* the page's hook: f"{module.__class__.__name__:8s} -> {tuple(output.shape)}" */
 static void
 trace_line (GPtrArray *lines, const char *class_name, int ndim, const int64_t *shape)

@@ -315,6 +315,21 @@ delete_action (GtkWidget *widget, const char *name, GVariant *parameter)
     g_array_append_val (chosen, self->focus);
   if (chosen->len == 0 || (before = nnb_dv_begin (self)) == NULL)
     return;
+  /* a layer chosen inside an open Sequential: that layer, not the block */
+  if (self->layer_node >= 0)
+    {
+      GError *error = NULL;
+      int block = self->layer_node, layer = self->layer;
+
+      nnb_graph_remove_child (self->graph, block, layer, &error);
+      nnb_dv_commit (self, before, error);
+      /* the next layer moved up into its place */
+      if (nnb_graph_block_child (self->graph, block, layer) == NULL)
+        layer--;
+      nnb_dv_select_only (self, block);
+      nnb_dv_choose_layer (self, block, layer);
+      return;
+    }
   nnb_graph_remove_blocks (self->graph, (const int *) chosen->data, chosen->len);
   nnb_dv_select_none (self);
   self->focus = -1;
@@ -387,21 +402,40 @@ set_features_action (GtkWidget *widget, const char *name, GVariant *parameter)
 
 /* The size of what flows into a block's first input, or 0. */
 int64_t
-nnb_dv_incoming_features (NnbDiagramView *self, int block)
+nnb_dv_incoming_features (NnbDiagramView *self, int block, int layer)
 {
   NnbGraphBlock *b = nnb_graph_get_block (self->graph, block);
+  NnbModel *model = nnb_dv_shown_model (self);
   int from = b->inputs[0];
+  int64_t features = 0;
+  NnbNodeShape *layers;
+  guint n = 0;
 
-  if (from < 0 || self->shapes == NULL || (guint) from >= self->n_shapes || self->shapes[from].ndim == 0)
-    return 0;
-  return self->shapes[from].shape[self->shapes[from].ndim - 1];
+  if (layer <= 0)
+    {
+      if (from < 0 || self->shapes == NULL || (guint) from >= self->n_shapes || self->shapes[from].ndim == 0)
+        return 0;
+      return self->shapes[from].shape[self->shapes[from].ndim - 1];
+    }
+  /* inside a Sequential: what the layer before hands on */
+  layers = model != NULL ? nnb_model_layer_shapes (model, block, self->shapes, &n) : NULL;
+  if ((guint) layer <= n && layers[layer - 1].ndim > 0)
+    features = layers[layer - 1].shape[layers[layer - 1].ndim - 1];
+  nnb_node_shapes_free (layers, n);
+  return features;
+}
+
+int
+nnb_dv_target_layer (NnbDiagramView *self, int block)
+{
+  return block >= 0 && self->layer_node == block ? self->layer : -1;
 }
 
 static void
 fix_in_features_action (GtkWidget *widget, const char *name, GVariant *parameter)
 {
   NnbDiagramView *self = NNB_DIAGRAM_VIEW (widget);
-  int target = nnb_dv_target_block (self);
+  int target = nnb_dv_target_block (self), layer;
   NnbGraphModule *module;
   NnbGraph *before;
   GError *error = NULL;
@@ -409,14 +443,16 @@ fix_in_features_action (GtkWidget *widget, const char *name, GVariant *parameter
 
   if (target < 0 || self->graph == NULL)
     return;
-  module = nnb_graph_block_module (self->graph, target);
-  in_features = nnb_dv_incoming_features (self, target);
+  /* the layer chosen inside an open Sequential (its editor chooses it too) */
+  layer = nnb_dv_target_layer (self, target);
+  module = nnb_graph_block_child (self->graph, target, layer);
+  in_features = nnb_dv_incoming_features (self, target, layer);
   if (module == NULL || in_features <= 0 || (before = nnb_dv_begin (self)) == NULL)
     return;
   if (module->kind == NNB_MODULE_LAYER_NORM)
-    nnb_graph_set_layer_norm (self->graph, target, in_features, module->eps, &error);
+    nnb_graph_set_child_layer_norm (self->graph, target, layer, in_features, module->eps, &error);
   else
-    nnb_graph_set_features (self->graph, target, in_features, module->out_features, &error);
+    nnb_graph_set_child_features (self->graph, target, layer, in_features, module->out_features, &error);
   if (nnb_dv_commit (self, before, error) && self->popover != NULL && gtk_widget_get_visible (self->popover))
     gtk_popover_popdown (GTK_POPOVER (self->popover));
 }
@@ -447,11 +483,26 @@ ungroup_action (GtkWidget *widget, const char *name, GVariant *parameter)
 
   if (target < 0 || (before = nnb_dv_begin (self)) == NULL)
     return;
+  nnb_diagram_view_set_expanded (self, target, FALSE);
   index = nnb_graph_ungroup (self->graph, target, &error);
   g_array_set_size (self->selected, self->graph->blocks->len);
   nnb_dv_select_none (self);
   self->focus = index;
   nnb_dv_commit (self, before, error);
+}
+
+/* Opens (editor.expand) or closes the chosen Sequentials in place. */
+static void
+expand_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  NnbDiagramView *self = NNB_DIAGRAM_VIEW (widget);
+  g_autoptr (GArray) chosen = nnb_diagram_view_get_selection (self);
+  gboolean expand = g_str_equal (name, "editor.expand");
+
+  if (chosen->len == 0 && self->focus >= 0)
+    g_array_append_val (chosen, self->focus);
+  for (guint k = 0; k < chosen->len; k++)
+    nnb_diagram_view_set_expanded (self, g_array_index (chosen, int, k), expand);
 }
 
 static void
@@ -535,6 +586,8 @@ nnb_dv_actions_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "editor.fix-in-features", NULL, fix_in_features_action);
   gtk_widget_class_install_action (widget_class, "editor.group", NULL, group_action);
   gtk_widget_class_install_action (widget_class, "editor.ungroup", NULL, ungroup_action);
+  gtk_widget_class_install_action (widget_class, "editor.expand", NULL, expand_action);
+  gtk_widget_class_install_action (widget_class, "editor.collapse", NULL, expand_action);
   gtk_widget_class_install_action (widget_class, "editor.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "editor.redo", NULL, redo_action);
   gtk_widget_class_install_action (widget_class, "editor.edit", NULL, nnb_dv_edit_action);

@@ -55,7 +55,7 @@ columns (const GArray *raw, double *xs)
 /* The blocks as shown with the columns folded into rows: row r shows
  * columns r·k … r·k + k − 1 at the x of the first k, below the row before. */
 static GArray *
-fold_positions (NnbModel *model, const GArray *raw, int rows)
+fold_positions (NnbModel *model, const GArray *raw, const gboolean *expanded, int rows)
 {
   GArray *out = g_array_copy ((GArray *) raw);
   g_autofree double *xs = g_new (double, MAX (raw->len, 1));
@@ -65,7 +65,7 @@ fold_positions (NnbModel *model, const GArray *raw, int rows)
   if (rows <= 1 || n_cols < 2)
     return out;
   per_row = (n_cols + rows - 1) / rows;
-  nnb_diagram_bounds (model, (const NnbBlockPosition *) raw->data, bounds);
+  nnb_diagram_bounds (model, (const NnbBlockPosition *) raw->data, expanded, bounds);
   row_height = bounds[3] - bounds[1] + FOLD_GAP;
   for (guint i = 0; i < out->len; i++)
     {
@@ -89,18 +89,20 @@ choose_fold (NnbDiagramView *self, NnbModel *model)
 {
   g_autoptr (GArray) raw = nnb_graph_positions (self->graph);
   g_autofree double *xs = g_new (double, MAX (raw->len, 1));
+  g_autofree gboolean *expanded = nnb_dv_expanded (self);
   guint n_cols = columns (raw, xs);
   int width = gtk_widget_get_width (GTK_WIDGET (self)), height = gtk_widget_get_height (GTK_WIDGET (self));
   double type_scale = type_scale_of (self), best, ox, oy;
 
   self->fold = 1;
-  nnb_diagram_fit (width, height, model, (const NnbBlockPosition *) raw->data, type_scale, &best, &ox, &oy);
+  nnb_diagram_fit (width, height, model, (const NnbBlockPosition *) raw->data, expanded, type_scale, &best, &ox, &oy);
   for (int rows = 2; rows <= MIN (MAX_FOLD, (int) n_cols); rows++)
     {
-      g_autoptr (GArray) folded = fold_positions (model, raw, rows);
+      g_autoptr (GArray) folded = fold_positions (model, raw, expanded, rows);
       double z;
 
-      nnb_diagram_fit (width, height, model, (const NnbBlockPosition *) folded->data, type_scale, &z, &ox, &oy);
+      nnb_diagram_fit (width, height, model, (const NnbBlockPosition *) folded->data, expanded, type_scale, &z, &ox,
+                       &oy);
       if (z > best * FOLD_GAIN)
         best = z, self->fold = rows;
     }
@@ -110,6 +112,7 @@ GArray *
 nnb_dv_positions (NnbDiagramView *self)
 {
   g_autoptr (GArray) raw = NULL;
+  g_autofree gboolean *expanded = NULL;
   NnbModel *model = nnb_dv_shown_model (self);
 
   if (self->graph == NULL)
@@ -120,7 +123,8 @@ nnb_dv_positions (NnbDiagramView *self)
     choose_fold (self, model);
   if (self->fold <= 1 || model == NULL)
     return g_steal_pointer (&raw);
-  return fold_positions (model, raw, self->fold);
+  expanded = nnb_dv_expanded (self);
+  return fold_positions (model, raw, expanded, self->fold);
 }
 
 /* Before an edit: the blocks go where the view shows them, so what the
@@ -150,9 +154,10 @@ nnb_dv_transform (NnbDiagramView *self, double *zoom, double *origin_x, double *
   if (self->fit && model != NULL && model->nodes->len > 0)
     {
       g_autoptr (GArray) where = nnb_dv_positions (self);
+      g_autofree gboolean *expanded = nnb_dv_expanded (self);
 
       nnb_diagram_fit (gtk_widget_get_width (GTK_WIDGET (self)), gtk_widget_get_height (GTK_WIDGET (self)),
-                       model, (const NnbBlockPosition *) where->data, type_scale_of (self),
+                       model, (const NnbBlockPosition *) where->data, expanded, type_scale_of (self),
                        zoom, origin_x, origin_y);
       return;
     }
@@ -199,16 +204,18 @@ nnb_dv_block_at (NnbDiagramView *self, double dx, double dy)
 {
   NnbModel *model = nnb_dv_shown_model (self);
   g_autoptr (GArray) where = NULL;
+  g_autofree gboolean *expanded = NULL;
 
   if (model == NULL)
     return -1;
   where = nnb_dv_positions (self);
+  expanded = nnb_dv_expanded (self);
   /* the last drawn is on top */
   for (guint i = model->nodes->len; i-- > 0;)
     {
       double r[4];
 
-      nnb_diagram_block_rect (model, (const NnbBlockPosition *) where->data, i, r);
+      nnb_diagram_block_rect (model, (const NnbBlockPosition *) where->data, expanded, i, r);
       if (dx >= r[0] && dx <= r[0] + r[2] && dy >= r[1] && dy <= r[1] + r[3])
         return i;
     }
@@ -222,6 +229,7 @@ nnb_dv_port_at (NnbDiagramView *self, double dx, double dy, gboolean inputs, int
 {
   NnbModel *model = nnb_dv_shown_model (self);
   g_autoptr (GArray) where = NULL;
+  g_autofree gboolean *expanded = NULL;
   double zoom, ox, oy, best = INFINITY;
   int found = -1;
 
@@ -229,6 +237,7 @@ nnb_dv_port_at (NnbDiagramView *self, double dx, double dy, gboolean inputs, int
     return -1;
   nnb_dv_transform (self, &zoom, &ox, &oy);
   where = nnb_dv_positions (self);
+  expanded = nnb_dv_expanded (self);
   for (guint i = 0; i < model->nodes->len; i++)
     {
       NnbNode *node = model->nodes->pdata[i];
@@ -240,7 +249,7 @@ nnb_dv_port_at (NnbDiagramView *self, double dx, double dy, gboolean inputs, int
 
           if (!inputs && node->kind == NNB_NODE_OUTPUT)
             continue;
-          nnb_diagram_port (model, (const NnbBlockPosition *) where->data, i, s, &px, &py);
+          nnb_diagram_port (model, (const NnbBlockPosition *) where->data, expanded, i, s, &px, &py);
           d = hypot (px - dx, py - dy) * zoom;
           if (d <= PORT_RADIUS && d < best)
             best = d, found = i, *slot_out = s;

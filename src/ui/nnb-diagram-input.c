@@ -15,7 +15,7 @@ drag_begin_cb (GtkGestureDrag *gesture, double x, double y, NnbDiagramView *self
   GdkModifierType mods = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
   gboolean extend = (mods & (GDK_SHIFT_MASK | GDK_CONTROL_MASK)) != 0;
   double dx, dy;
-  int block, slot = 0;
+  int block, slot = 0, layer = -2, opened;
 
   gtk_widget_grab_focus (GTK_WIDGET (self));
   self->drag = DRAG_NONE;
@@ -35,6 +35,17 @@ drag_begin_cb (GtkGestureDrag *gesture, double x, double y, NnbDiagramView *self
       gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
       return;
     }
+  /* the ▸ of a Sequential opens or closes it, and drags nothing */
+  opened = nnb_dv_layer_at (self, dx, dy, &layer);
+  if (opened >= 0 && layer == -1)
+    {
+      nnb_diagram_view_set_expanded (self, opened, !nnb_diagram_view_get_expanded (self, opened));
+      nnb_dv_select_only (self, opened);
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+      nnb_dv_update_actions (self);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return;
+    }
   block = nnb_dv_block_at (self, dx, dy);
   if (block >= 0)
     {
@@ -43,6 +54,9 @@ drag_begin_cb (GtkGestureDrag *gesture, double x, double y, NnbDiagramView *self
       else if (!nnb_dv_is_selected (self, block))
         nnb_dv_select_only (self, block);
       self->focus = block;
+      /* a layer inside an open Sequential: chosen, while a drag still
+       * moves the whole block */
+      nnb_dv_choose_layer (self, opened >= 0 && !extend ? opened : -1, opened >= 0 && !extend ? layer : -1);
       if (self->editable && nnb_dv_is_selected (self, block))
         {
           nnb_dv_bake_fold (self);
@@ -134,6 +148,7 @@ drag_end_cb (GtkGestureDrag *gesture, double off_x, double off_y, NnbDiagramView
       {
         NnbModel *model = nnb_dv_shown_model (self);
         g_autoptr (GArray) where = nnb_dv_positions (self);
+        g_autofree gboolean *expanded = nnb_dv_expanded (self);
         double x0 = MIN (self->drag_x, self->pointer_x), x1 = MAX (self->drag_x, self->pointer_x);
         double y0 = MIN (self->drag_y, self->pointer_y), y1 = MAX (self->drag_y, self->pointer_y);
 
@@ -141,7 +156,7 @@ drag_end_cb (GtkGestureDrag *gesture, double off_x, double off_y, NnbDiagramView
           {
             double r[4];
 
-            nnb_diagram_block_rect (model, (const NnbBlockPosition *) where->data, i, r);
+            nnb_diagram_block_rect (model, (const NnbBlockPosition *) where->data, expanded, i, r);
             if (r[0] < x1 && r[0] + r[2] > x0 && r[1] < y1 && r[1] + r[3] > y0)
               nnb_dv_set_selected (self, i, TRUE);
           }
@@ -191,9 +206,18 @@ click_cb (GtkGestureClick *gesture, int n_press, double x, double y, NnbDiagramV
   block = nnb_dv_block_at (self, dx, dy);
   if (button == GDK_BUTTON_SECONDARY)
     {
+      int layer = -1, opened;
+
       gtk_widget_grab_focus (GTK_WIDGET (self));
       if (block >= 0 && !nnb_dv_is_selected (self, block))
         nnb_dv_select_only (self, block);
+      /* the menu then edits or deletes the layer under the pointer */
+      opened = nnb_dv_layer_at (self, dx, dy, &layer);
+      if (opened >= 0 && layer >= 0)
+        {
+          nnb_dv_select_only (self, opened);
+          nnb_dv_choose_layer (self, opened, layer);
+        }
       gtk_widget_queue_draw (GTK_WIDGET (self));
     }
 }
@@ -203,7 +227,7 @@ open_editor_idle (gpointer data)
 {
   NnbDiagramView *self = data;
 
-  nnb_dv_open_block_editor (self, self->editing);
+  nnb_dv_open_layer_editor (self, self->editing, self->editing_layer);
   return G_SOURCE_REMOVE;
 }
 
@@ -214,7 +238,7 @@ released_cb (GtkGestureClick *gesture, int n_press, double x, double y, NnbDiagr
 {
   guint button = gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture));
   double dx, dy;
-  int block;
+  int block, layer = -1, opened;
 
   if (self->graph == NULL)
     return;
@@ -226,9 +250,14 @@ released_cb (GtkGestureClick *gesture, int n_press, double x, double y, NnbDiagr
   if (n_press != 2 || button != GDK_BUTTON_PRIMARY)
     return;
   nnb_dv_to_diagram (self, x, y, &dx, &dy);
+  opened = nnb_dv_layer_at (self, dx, dy, &layer);
+  if (opened >= 0 && layer == -1)
+    return; /* the ▸: its two presses opened and closed it */
   block = nnb_dv_block_at (self, dx, dy);
   if (block >= 0)
     {
+      /* a layer inside an open Sequential is edited on its own */
+      self->editing_layer = opened >= 0 ? layer : -1;
       /* after the release is handled to the end: the popover's grab must
        * not start inside the click's own */
       self->editing = block;
@@ -338,6 +367,11 @@ nnb_dv_input_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "editor.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "editor.zoom-out", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "editor.fit", NULL);
+  /* as a tree view opens and closes a row */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, 0, "editor.expand", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, 0, "editor.expand", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, 0, "editor.collapse", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, 0, "editor.collapse", NULL);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Tab, 0, focus_next, "i", 1);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_ISO_Left_Tab, GDK_SHIFT_MASK, focus_next, "i", -1);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Left, 0, nudge, "(dd)", -1.0, 0.0);

@@ -10,14 +10,17 @@
 /* The block editor */
 
 static void
-point_at_block (NnbDiagramView *self, GtkWidget *popover, int block)
+point_at_block (NnbDiagramView *self, GtkWidget *popover, int block, int layer)
 {
   NnbModel *model = nnb_dv_shown_model (self);
   g_autoptr (GArray) where = nnb_dv_positions (self);
+  g_autofree gboolean *expanded = nnb_dv_expanded (self);
   double r[4], x0, y0, x1, y1;
   GdkRectangle rect;
 
-  nnb_diagram_block_rect (model, (const NnbBlockPosition *) where->data, block, r);
+  /* a layer inside an expanded Sequential, or the block */
+  if (layer < 0 || !nnb_diagram_layer_rect (model, (const NnbBlockPosition *) where->data, expanded, block, layer, r))
+    nnb_diagram_block_rect (model, (const NnbBlockPosition *) where->data, expanded, block, r);
   nnb_dv_to_widget (self, r[0], r[1], &x0, &y0);
   nnb_dv_to_widget (self, r[0] + r[2], r[1] + r[3], &x1, &y1);
   rect.x = (int) x0, rect.y = (int) y0;
@@ -25,23 +28,54 @@ point_at_block (NnbDiagramView *self, GtkWidget *popover, int block)
   gtk_popover_set_pointing_to (GTK_POPOVER (popover), &rect);
 }
 
+/* The engine's message on a layer inside a Sequential block, or NULL. */
+static char *
+layer_error (NnbDiagramView *self, int block, int layer)
+{
+  NnbModel *model = nnb_dv_shown_model (self);
+  NnbNodeShape *layers;
+  guint n = 0;
+  char *error = NULL;
+
+  layers = model != NULL ? nnb_model_layer_shapes (model, block, self->shapes, &n) : NULL;
+  if (layer >= 0 && (guint) layer < n)
+    error = g_strdup (layers[layer].error);
+  nnb_node_shapes_free (layers, n);
+  return error;
+}
+
 static void
 fill_block_editor (NnbDiagramView *self)
 {
-  int block = self->editing;
+  int block = self->editing, layer = self->editing_layer;
   NnbGraphBlock *b;
   NnbGraphModule *module;
-  const char *error;
+  g_autofree char *error = NULL;
   int64_t incoming;
   g_autofree char *kind = NULL;
 
   if (self->graph == NULL || block < 0 || (guint) block >= self->graph->blocks->len)
     return;
   b = nnb_graph_get_block (self->graph, block);
-  module = nnb_graph_block_module (self->graph, block);
-  kind = g_strdup (nnb_block_kind_to_string (nnb_graph_block_kind (self->graph, block)));
+  module = nnb_graph_block_child (self->graph, block, layer);
+  if (module == NULL && layer >= 0)
+    return;
+  if (layer >= 0)
+    {
+      /* a layer's name is its place in the Sequential: net.0, as named_parameters() says */
+      g_autofree char *dotted = g_strdup_printf ("%s.%d", b->module, layer);
+
+      kind = g_strdup (nnb_module_kind_to_string (module->kind));
+      gtk_editable_set_text (GTK_EDITABLE (self->name_entry), dotted);
+    }
+  else
+    {
+      kind = g_strdup (nnb_block_kind_to_string (nnb_graph_block_kind (self->graph, block)));
+      gtk_editable_set_text (GTK_EDITABLE (self->name_entry), b->name);
+    }
+  gtk_editable_set_editable (GTK_EDITABLE (self->name_entry), layer < 0);
+  gtk_widget_set_can_focus (GTK_WIDGET (self->name_entry), layer < 0);
   gtk_label_set_text (self->kind_label, kind);
-  gtk_editable_set_text (GTK_EDITABLE (self->name_entry), b->name);
   gtk_widget_set_visible (self->features_grid, module != NULL && module->kind == NNB_MODULE_LINEAR);
   if (module != NULL && module->kind == NNB_MODULE_LINEAR)
     {
@@ -57,10 +91,10 @@ fill_block_editor (NnbDiagramView *self)
       gtk_spin_button_set_value (self->norm_spin, module->normalized_shape);
       gtk_editable_set_text (GTK_EDITABLE (self->eps_entry), eps);
     }
-  error = nnb_diagram_view_get_block_error (self, block);
+  error = layer >= 0 ? layer_error (self, block, layer) : g_strdup (nnb_diagram_view_get_block_error (self, block));
   gtk_label_set_text (self->message_label, error != NULL ? error : "");
   gtk_widget_set_visible (GTK_WIDGET (self->message_label), error != NULL);
-  incoming = nnb_dv_incoming_features (self, block);
+  incoming = nnb_dv_incoming_features (self, block, layer);
   if (error != NULL && module != NULL && module->kind == NNB_MODULE_LAYER_NORM && incoming > 0 &&
       incoming != module->normalized_shape)
     {
@@ -84,25 +118,42 @@ fill_block_editor (NnbDiagramView *self)
 }
 
 void
-nnb_dv_open_block_editor (NnbDiagramView *self, int block)
+nnb_dv_open_layer_editor (NnbDiagramView *self, int block, int layer)
 {
   if (self->graph == NULL || block < 0 || !self->editable)
     return;
+  if (layer >= 0 && nnb_graph_block_child (self->graph, block, layer) == NULL)
+    layer = -1;
   self->editing = block;
+  self->editing_layer = layer;
   nnb_dv_select_only (self, block);
+  nnb_dv_choose_layer (self, block, layer);
   fill_block_editor (self);
-  point_at_block (self, self->popover, block);
+  point_at_block (self, self->popover, block, layer);
   gtk_popover_popup (GTK_POPOVER (self->popover));
-  gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
+  /* a layer has no name of its own to type: its first size instead */
+  if (layer >= 0 && gtk_widget_get_visible (self->features_grid))
+    gtk_widget_grab_focus (GTK_WIDGET (self->in_spin));
+  else if (layer >= 0 && gtk_widget_get_visible (self->norm_grid))
+    gtk_widget_grab_focus (GTK_WIDGET (self->norm_spin));
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+nnb_dv_open_block_editor (NnbDiagramView *self, int block)
+{
+  nnb_dv_open_layer_editor (self, block, -1);
 }
 
 void
 nnb_dv_edit_action (GtkWidget *widget, const char *name, GVariant *parameter)
 {
   NnbDiagramView *self = NNB_DIAGRAM_VIEW (widget);
+  int target = nnb_dv_target_block (self);
 
-  nnb_dv_open_block_editor (self, nnb_dv_target_block (self));
+  nnb_dv_open_layer_editor (self, target, nnb_dv_target_layer (self, target));
 }
 
 /* Name and sizes in one undo step. */
@@ -112,14 +163,15 @@ apply_block_editor (NnbDiagramView *self)
   NnbGraph *before = nnb_dv_begin (self);
   NnbGraphModule *module;
   GError *error = NULL;
-  int block = self->editing;
+  int block = self->editing, layer = self->editing_layer;
 
   if (before == NULL || block < 0 || (guint) block >= self->graph->blocks->len)
     {
       g_clear_pointer (&before, nnb_graph_free);
       return;
     }
-  if (!nnb_graph_rename (self->graph, block, gtk_editable_get_text (GTK_EDITABLE (self->name_entry)), &error))
+  /* a layer's name is its number: only the block is renamed */
+  if (layer < 0 && !nnb_graph_rename (self->graph, block, gtk_editable_get_text (GTK_EDITABLE (self->name_entry)), &error))
     {
       gtk_label_set_text (self->message_label, error->message);
       gtk_widget_set_visible (GTK_WIDGET (self->message_label), TRUE);
@@ -127,13 +179,13 @@ apply_block_editor (NnbDiagramView *self)
       nnb_graph_free (before);
       return;
     }
-  module = nnb_graph_block_module (self->graph, block);
+  module = nnb_graph_block_child (self->graph, block, layer);
   if (module != NULL && module->kind == NNB_MODULE_LINEAR)
     {
       gtk_spin_button_update (self->in_spin);
       gtk_spin_button_update (self->out_spin);
-      nnb_graph_set_features (self->graph, block, gtk_spin_button_get_value_as_int (self->in_spin),
-                              gtk_spin_button_get_value_as_int (self->out_spin), &error);
+      nnb_graph_set_child_features (self->graph, block, layer, gtk_spin_button_get_value_as_int (self->in_spin),
+                                    gtk_spin_button_get_value_as_int (self->out_spin), &error);
     }
   if (module != NULL && module->kind == NNB_MODULE_LAYER_NORM)
     {
@@ -145,7 +197,8 @@ apply_block_editor (NnbDiagramView *self)
       /* what is not a number reaches nnb_graph_set_layer_norm as NaN, and its sentence */
       if (end == text || *end != '\0')
         eps = NAN;
-      nnb_graph_set_layer_norm (self->graph, block, gtk_spin_button_get_value_as_int (self->norm_spin), eps, &error);
+      nnb_graph_set_child_layer_norm (self->graph, block, layer, gtk_spin_button_get_value_as_int (self->norm_spin), eps,
+                                      &error);
     }
   if (nnb_dv_commit (self, before, error))
     gtk_popover_popdown (GTK_POPOVER (self->popover));
@@ -223,6 +276,8 @@ nnb_dv_build_menu (NnbDiagramView *self)
   g_menu_append (block, _("De_lete"), "editor.delete");
   g_menu_append (group, _("_Group as Sequential"), "editor.group");
   g_menu_append (group, _("_Ungroup"), "editor.ungroup");
+  g_menu_append (group, _("_Show Layers Inside"), "editor.expand");
+  g_menu_append (group, _("_Hide Layers Inside"), "editor.collapse");
   g_menu_append (view, _("_Undo"), "editor.undo");
   g_menu_append (view, _("_Redo"), "editor.redo");
   g_menu_append (view, _("_Arrange Automatically"), "editor.layout");

@@ -51,7 +51,9 @@ struct _NnbDiagramView
   gboolean editable;
   gboolean applying; /* our own edit is rebuilding the document */
   char *message;
-  double *activity; /* per block, from the trainer's snapshot; NULL: none */
+  double *activity;      /* per block, from the trainer's snapshot; NULL: none */
+  GHashTable *expanded;  /* names of the Sequential blocks shown with their layers inside */
+  int layer_node, layer; /* the layer chosen inside an expanded Sequential, or -1 */
 
   /* the view: fitted to the widget until the student zooms or scrolls */
   gboolean fit;
@@ -80,11 +82,18 @@ struct _NnbDiagramView
   GtkLabel *message_label;
   GtkButton *fix_button;
   GtkWidget *menu;
-  int editing; /* the block the popover edits */
+  int editing;       /* the block the popover edits */
+  int editing_layer; /* and the layer inside it, or -1 for the block itself */
 };
 
 /* nnb-diagram-view.c */
 NnbModel *nnb_dv_shown_model (NnbDiagramView *self);
+/* Per block: shown with its layers inside (g_free it). */
+gboolean *nnb_dv_expanded (NnbDiagramView *self);
+/* The disclosure triangle (child -1) or the layer of an expanded
+ * Sequential under a diagram point: the block, or -1. */
+int nnb_dv_layer_at (NnbDiagramView *self, double dx, double dy, int *child);
+void nnb_dv_choose_layer (NnbDiagramView *self, int block, int child);
 void nnb_dv_select_none (NnbDiagramView *self);
 gboolean nnb_dv_is_selected (NnbDiagramView *self, int block);
 void nnb_dv_set_selected (NnbDiagramView *self, int block, gboolean selected);
@@ -110,11 +119,17 @@ int nnb_dv_port_at (NnbDiagramView *self, double dx, double dy, gboolean inputs,
 gboolean nnb_dv_commit (NnbDiagramView *self, NnbGraph *before, GError *refusal);
 NnbGraph *nnb_dv_begin (NnbDiagramView *self);
 gboolean nnb_dv_connect_blocks (NnbDiagramView *self, int from, int to, int slot);
-int64_t nnb_dv_incoming_features (NnbDiagramView *self, int block);
+/* What the wire brings into block (layer -1 or 0) or into a layer inside
+ * its Sequential: the last dimension, or 0 when unknown. */
+int64_t nnb_dv_incoming_features (NnbDiagramView *self, int block, int layer);
+/* The layer chosen inside block (an open Sequential), or -1. */
+int nnb_dv_target_layer (NnbDiagramView *self, int block);
 void nnb_dv_zoom_by (NnbDiagramView *self, double factor, double wx, double wy);
 
 /* nnb-diagram-popovers.c */
 void nnb_dv_open_block_editor (NnbDiagramView *self, int block);
+/* The editor of one layer inside an open Sequential (layer -1: the block). */
+void nnb_dv_open_layer_editor (NnbDiagramView *self, int block, int layer);
 void nnb_dv_edit_action (GtkWidget *widget, const char *name, GVariant *parameter);
 void nnb_dv_build_block_editor (NnbDiagramView *self);
 void nnb_dv_build_menu (NnbDiagramView *self);

@@ -140,6 +140,7 @@ nnb_dv_select_none (NnbDiagramView *self)
 
   g_array_set_size (self->selected, 0);
   g_array_set_size (self->selected, n);
+  self->layer_node = self->layer = -1;
 }
 
 gboolean
@@ -247,6 +248,9 @@ nnb_dv_update_actions (NnbDiagramView *self)
   gboolean has_blocks = editing && self->graph->blocks->len > 0;
   int target = nnb_dv_target_block (self);
   NnbGraphModule *module = editing && target >= 0 ? nnb_graph_block_module (self->graph, target) : NULL;
+  NnbGraphModule *shown = self->graph != NULL && target >= 0 ? nnb_graph_block_module (self->graph, target) : NULL;
+  gboolean sequential = shown != NULL && shown->kind == NNB_MODULE_SEQUENTIAL && shown->children->len > 0;
+  NnbGraphModule *fixable;
   static const char *const editing_actions[] = {
     "editor.add-block",
     "editor.add-block-at",
@@ -266,8 +270,12 @@ nnb_dv_update_actions (NnbDiagramView *self)
   gtk_widget_action_set_enabled (widget, "editor.call-again", module != NULL);
   gtk_widget_action_set_enabled (widget, "editor.group", has_blocks);
   gtk_widget_action_set_enabled (widget, "editor.ungroup", module != NULL && module->kind == NNB_MODULE_SEQUENTIAL);
+  /* viewing, not editing: a running model's Sequentials open too */
+  gtk_widget_action_set_enabled (widget, "editor.expand", sequential && !nnb_diagram_view_get_expanded (self, target));
+  gtk_widget_action_set_enabled (widget, "editor.collapse", sequential && nnb_diagram_view_get_expanded (self, target));
+  fixable = editing && target >= 0 ? nnb_graph_block_child (self->graph, target, nnb_dv_target_layer (self, target)) : NULL;
   gtk_widget_action_set_enabled (widget, "editor.fix-in-features",
-                                 module != NULL && (module->kind == NNB_MODULE_LINEAR || module->kind == NNB_MODULE_LAYER_NORM));
+                                 fixable != NULL && (fixable->kind == NNB_MODULE_LINEAR || fixable->kind == NNB_MODULE_LAYER_NORM));
   gtk_widget_action_set_enabled (widget, "editor.edit", editing && target >= 0);
   gtk_widget_action_set_enabled (widget, "editor.layout", has_blocks);
   /* every path that changes the selection ends here */
@@ -281,6 +289,10 @@ nnb_dv_update_state (NnbDiagramView *self)
     g_array_set_size (self->selected, self->graph->blocks->len);
   if (self->graph == NULL || self->focus >= (int) self->graph->blocks->len)
     self->focus = -1;
+  /* an edit may have removed the chosen layer or its Sequential */
+  if (self->layer_node >= 0 && (self->graph == NULL || nnb_graph_block_child (self->graph, self->layer_node, self->layer) == NULL ||
+                                !nnb_diagram_view_get_expanded (self, self->layer_node)))
+    self->layer_node = self->layer = -1;
   g_clear_pointer (&self->activity, g_free);
   infer_shapes (self);
   nnb_dv_update_actions (self);
@@ -308,6 +320,8 @@ nnb_diagram_view_set_document (NnbDiagramView *self, NnbDocument *document)
       g_ptr_array_set_size (self->redo, 0);
       self->fit = TRUE;
       self->focus = -1;
+      /* another project: its Sequentials start closed */
+      g_hash_table_remove_all (self->expanded);
       nnb_dv_notify_history (self);
     }
   g_set_object (&self->document, document);
@@ -384,11 +398,145 @@ nnb_diagram_view_get_message (NnbDiagramView *self)
   return self->message;
 }
 
+gboolean *
+nnb_dv_expanded (NnbDiagramView *self)
+{
+  gboolean *expanded;
+  guint n = self->graph != NULL ? self->graph->blocks->len : 0;
+
+  if (n == 0 || g_hash_table_size (self->expanded) == 0)
+    return NULL;
+  expanded = g_new0 (gboolean, n);
+  for (guint i = 0; i < n; i++)
+    expanded[i] = g_hash_table_contains (self->expanded, nnb_graph_get_block (self->graph, i)->name);
+  return expanded;
+}
+
+int
+nnb_dv_layer_at (NnbDiagramView *self, double dx, double dy, int *child)
+{
+  NnbModel *model = nnb_dv_shown_model (self);
+  g_autoptr (GArray) where = NULL;
+  g_autofree gboolean *expanded = NULL;
+  int block = nnb_dv_block_at (self, dx, dy);
+  NnbModule *seq;
+  double r[4];
+
+  if (model == NULL || block < 0)
+    return -1;
+  seq = nnb_model_get_module (model, ((NnbNode *) model->nodes->pdata[block])->module);
+  if (seq == NULL || seq->kind != NNB_MODULE_SEQUENTIAL)
+    return -1;
+  where = nnb_dv_positions (self);
+  expanded = nnb_dv_expanded (self);
+  for (int c = -1; c < (int) seq->children->len; c++)
+    if (nnb_diagram_layer_rect (model, (const NnbBlockPosition *) where->data, expanded, block, c, r) &&
+        dx >= r[0] && dx <= r[0] + r[2] && dy >= r[1] && dy <= r[1] + r[3])
+      {
+        *child = c;
+        return block;
+      }
+  return -1;
+}
+
+void
+nnb_dv_choose_layer (NnbDiagramView *self, int block, int child)
+{
+  self->layer_node = child >= 0 ? block : -1;
+  self->layer = child >= 0 ? child : -1;
+  nnb_dv_update_actions (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+nnb_diagram_view_set_expanded (NnbDiagramView *self, int block, gboolean expanded)
+{
+  NnbGraphModule *module;
+  const char *name;
+
+  g_return_if_fail (NNB_IS_DIAGRAM_VIEW (self));
+  if (self->graph == NULL || block < 0 || (guint) block >= self->graph->blocks->len)
+    return;
+  module = nnb_graph_block_module (self->graph, block);
+  if (module == NULL || module->kind != NNB_MODULE_SEQUENTIAL || module->children->len == 0)
+    return;
+  name = nnb_graph_get_block (self->graph, block)->name;
+  if (expanded == g_hash_table_contains (self->expanded, name))
+    return;
+  if (expanded)
+    g_hash_table_add (self->expanded, g_strdup (name));
+  else
+    g_hash_table_remove (self->expanded, name);
+  if (self->layer_node == block)
+    nnb_dv_choose_layer (self, -1, -1);
+  nnb_dv_update_actions (self);
+  nnb_dv_update_accessible (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+nnb_diagram_view_get_expanded (NnbDiagramView *self, int block)
+{
+  g_return_val_if_fail (NNB_IS_DIAGRAM_VIEW (self), FALSE);
+  if (self->graph == NULL || block < 0 || (guint) block >= self->graph->blocks->len)
+    return FALSE;
+  return g_hash_table_contains (self->expanded, nnb_graph_get_block (self->graph, block)->name);
+}
+
+GStrv
+nnb_diagram_view_get_layer_shapes (NnbDiagramView *self, int block)
+{
+  NnbModel *model;
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  NnbNodeShape *layers;
+  guint n = 0;
+
+  g_return_val_if_fail (NNB_IS_DIAGRAM_VIEW (self), NULL);
+  model = nnb_dv_shown_model (self);
+  if (model != NULL && block >= 0 && (guint) block < model->nodes->len)
+    {
+      layers = nnb_model_layer_shapes (model, block, self->shapes, &n);
+      for (guint c = 0; c < n; c++)
+        {
+          g_autofree char *text = layers[c].ndim > 0 ? nnb_shape_to_string (layers[c].ndim, layers[c].shape) : NULL;
+
+          g_strv_builder_add (builder, text != NULL ? text : "");
+        }
+      nnb_node_shapes_free (layers, n);
+    }
+  return g_strv_builder_end (builder);
+}
+
+GPtrArray *
+nnb_diagram_view_get_layer_labels (NnbDiagramView *self, int block)
+{
+  NnbModel *model;
+  g_autoptr (GArray) where = NULL;
+  g_autofree gboolean *expanded = NULL;
+  GPtrArray *labels;
+
+  g_return_val_if_fail (NNB_IS_DIAGRAM_VIEW (self), NULL);
+  model = nnb_dv_shown_model (self);
+  if (model == NULL || block < 0 || (guint) block >= model->nodes->len)
+    return g_ptr_array_new ();
+  where = nnb_dv_positions (self);
+  expanded = nnb_dv_expanded (self);
+  labels = nnb_diagram_layer_labels (model, (const NnbBlockPosition *) where->data, expanded, self->shapes, block);
+  for (guint k = 0; k < labels->len; k++)
+    {
+      NnbDiagramLabel *label = g_ptr_array_index (labels, k);
+
+      nnb_dv_to_widget (self, label->x, label->y, &label->x, &label->y);
+    }
+  return labels;
+}
+
 gboolean
 nnb_diagram_view_block_point (NnbDiagramView *self, int block, int slot, double *x, double *y)
 {
   NnbModel *model;
   g_autoptr (GArray) where = NULL;
+  g_autofree gboolean *expanded = NULL;
   double dx, dy;
 
   g_return_val_if_fail (NNB_IS_DIAGRAM_VIEW (self), FALSE);
@@ -396,15 +544,16 @@ nnb_diagram_view_block_point (NnbDiagramView *self, int block, int slot, double 
   if (model == NULL || block < 0 || (guint) block >= model->nodes->len)
     return FALSE;
   where = nnb_dv_positions (self);
+  expanded = nnb_dv_expanded (self);
   if (slot == -2)
     {
       double r[4];
 
-      nnb_diagram_block_rect (model, (const NnbBlockPosition *) where->data, block, r);
+      nnb_diagram_block_rect (model, (const NnbBlockPosition *) where->data, expanded, block, r);
       dx = r[0] + r[2] / 2, dy = r[1] + r[3] / 2;
     }
   else
-    nnb_diagram_port (model, (const NnbBlockPosition *) where->data, block, slot, &dx, &dy);
+    nnb_diagram_port (model, (const NnbBlockPosition *) where->data, expanded, block, slot, &dx, &dy);
   nnb_dv_to_widget (self, dx, dy, x, y);
   return TRUE;
 }
@@ -412,8 +561,15 @@ nnb_diagram_view_block_point (NnbDiagramView *self, int block, int slot, double 
 gboolean
 nnb_diagram_view_get_block_rect (NnbDiagramView *self, int block, double rect[4])
 {
+  return nnb_diagram_view_get_layer_rect (self, block, -2, rect);
+}
+
+gboolean
+nnb_diagram_view_get_layer_rect (NnbDiagramView *self, int block, int child, double rect[4])
+{
   NnbModel *model;
   g_autoptr (GArray) where = NULL;
+  g_autofree gboolean *expanded = NULL;
   double r[4], zoom, ox, oy;
 
   g_return_val_if_fail (NNB_IS_DIAGRAM_VIEW (self), FALSE);
@@ -421,7 +577,11 @@ nnb_diagram_view_get_block_rect (NnbDiagramView *self, int block, double rect[4]
   if (model == NULL || block < 0 || (guint) block >= model->nodes->len)
     return FALSE;
   where = nnb_dv_positions (self);
-  nnb_diagram_block_rect (model, (const NnbBlockPosition *) where->data, block, r);
+  expanded = nnb_dv_expanded (self);
+  if (child == -2)
+    nnb_diagram_block_rect (model, (const NnbBlockPosition *) where->data, expanded, block, r);
+  else if (!nnb_diagram_layer_rect (model, (const NnbBlockPosition *) where->data, expanded, block, child, r))
+    return FALSE;
   nnb_dv_transform (self, &zoom, &ox, &oy);
   rect[0] = (r[0] - ox) * zoom, rect[1] = (r[1] - oy) * zoom;
   rect[2] = r[2] * zoom, rect[3] = r[3] * zoom;
@@ -478,6 +638,23 @@ nnb_diagram_view_describe_block (NnbDiagramView *self, int block)
       /* Translators: a block's output shape, read by a screen reader */
       g_string_append_printf (out, _(", output shape %s"), shape);
   }
+  /* an open Sequential: what its inner wires show */
+  if (nnb_diagram_view_get_expanded (self, block))
+    {
+      g_auto (GStrv) shapes = nnb_diagram_view_get_layer_shapes (self, block);
+      NnbGraphModule *seq = nnb_graph_block_module (self->graph, block);
+
+      /* Translators: a Sequential shown with its layers, read by a screen reader */
+      g_string_append (out, _(", open, layers:"));
+      for (guint c = 0; shapes[c] != NULL && c < seq->children->len; c++)
+        {
+          NnbGraphModule *layer = g_ptr_array_index (seq->children, c);
+
+          g_string_append_printf (out, " %u %s%s%s", c, nnb_module_kind_to_string (layer->kind),
+                                  shapes[c][0] != '\0' ? " → " : "", shapes[c]);
+          g_string_append_c (out, shapes[c + 1] != NULL ? ';' : '.');
+        }
+    }
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
@@ -573,6 +750,10 @@ nnb_diagram_view_draw_to (NnbDiagramView *self, cairo_t *cr, int width, int heig
 {
   NnbModel *model;
   g_autoptr (GArray) where = NULL;
+  g_autofree gboolean *expanded = NULL;
+  /* fitted (zoom 0), with the Sequentials open as on screen, nothing else
+   * of the editor's */
+  NnbDiagramState state = { .focus = -1, .layer_node = -1, .layer = -1 };
 
   g_return_if_fail (NNB_IS_DIAGRAM_VIEW (self));
 
@@ -582,7 +763,9 @@ nnb_diagram_view_draw_to (NnbDiagramView *self, cairo_t *cr, int width, int heig
   /* the project's layout: a picture has its own size, and the view's
    * folding is for the canvas only */
   where = nnb_graph_positions (self->graph);
-  nnb_diagram_draw (cr, width, height, model, (const NnbBlockPosition *) where->data, self->shapes, style);
+  state.expanded = expanded = nnb_dv_expanded (self);
+  nnb_diagram_draw_state (cr, width, height, model, (const NnbBlockPosition *) where->data, self->shapes, style,
+                          &state);
 }
 
 static void
@@ -592,6 +775,7 @@ draw_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user
   NnbModel *model = nnb_dv_shown_model (self);
   g_autoptr (GArray) where = NULL;
   NnbDiagramState state = { 0 };
+  g_autofree gboolean *expanded = NULL;
   NnbPlotStyle style;
 
   nnb_plot_style_for_widget (GTK_WIDGET (area), &style);
@@ -617,6 +801,9 @@ draw_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user
     }
 
   where = nnb_dv_positions (self);
+  state.expanded = expanded = nnb_dv_expanded (self);
+  state.show_disclosures = TRUE;
+  state.layer_node = self->layer_node, state.layer = self->layer;
   nnb_dv_transform (self, &state.zoom, &state.origin_x, &state.origin_y);
   state.selected = (const gboolean *) self->selected->data;
   state.focus = gtk_widget_has_focus (GTK_WIDGET (self)) ? self->focus : -1;
@@ -625,7 +812,7 @@ draw_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user
   if (self->drag == DRAG_WIRE)
     {
       state.pending_wire = TRUE;
-      nnb_diagram_port (model, (const NnbBlockPosition *) where->data, self->drag_block, -1,
+      nnb_diagram_port (model, (const NnbBlockPosition *) where->data, expanded, self->drag_block, -1,
                         &state.wire_x0, &state.wire_y0);
       state.wire_x1 = self->pointer_x, state.wire_y1 = self->pointer_y;
     }
@@ -714,6 +901,7 @@ nnb_diagram_view_dispose (GObject *object)
   g_clear_pointer (&self->drag_origins, g_array_unref);
   g_clear_pointer (&self->activity, g_free);
   g_clear_pointer (&self->message, g_free);
+  g_clear_pointer (&self->expanded, g_hash_table_unref);
   if (self->undo != NULL)
     g_ptr_array_set_size (self->undo, 0);
   if (self->redo != NULL)
@@ -776,6 +964,9 @@ nnb_diagram_view_init (NnbDiagramView *self)
   self->selected = g_array_new (FALSE, TRUE, sizeof (gboolean));
   self->focus = -1;
   self->editing = -1;
+  self->editing_layer = -1;
+  self->layer_node = self->layer = -1;
+  self->expanded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->editable = TRUE;
   self->fit = TRUE;
   self->fold = 1;

@@ -55,6 +55,15 @@ GArray *nnb_diagram_view_get_selection (NnbDiagramView *self);
 gboolean nnb_diagram_view_block_point (NnbDiagramView *self, int block, int slot, double *x, double *y);
 /* A block's rectangle (x, y, width, height) in widget coordinates. */
 gboolean nnb_diagram_view_get_block_rect (NnbDiagramView *self, int block, double rect[4]);
+
+/* A Sequential block opened in place: its layers as blocks inside a frame,
+ * with the shape on every wire between them, each editable (double-click,
+ * Enter) and removable (Delete); closed again to one block. The view's
+ * state, not the project's (editor.expand, editor.collapse, the ▸ on the
+ * block, + and −). */
+void nnb_diagram_view_set_expanded (NnbDiagramView *self, int block, gboolean expanded);
+gboolean nnb_diagram_view_get_expanded (NnbDiagramView *self, int block);
+
 /* The pixel sizes of the blocks' text and of the shapes on wires as the
  * view now draws them. */
 void nnb_diagram_view_get_text_sizes (NnbDiagramView *self, double *block_px, double *label_px);

@@ -46,6 +46,9 @@ typedef struct
   double wire_x0, wire_y0, wire_x1, wire_y1;
   gboolean band; /* a rubber band */
   double band_x0, band_y0, band_x1, band_y1;
+  const gboolean *expanded;  /* per node: a Sequential shown with its layers inside, or NULL */
+  gboolean show_disclosures; /* the ▸/▾ that expands a Sequential */
+  int layer_node, layer;     /* the layer chosen inside an expanded Sequential, or -1 */
 } NnbDiagramState;
 
 /* nnb_diagram_draw with the editor's additions (state may be NULL). */
@@ -63,19 +66,41 @@ void nnb_diagram_draw_state (cairo_t *cr,
  * (the UI font relative to 14 px: larger in presentation mode) raises that
  * limit. */
 void nnb_diagram_fit (int width, int height, NnbModel *model, const NnbBlockPosition *positions,
-                      double type_scale, double *zoom, double *origin_x, double *origin_y);
+                      const gboolean *expanded, double type_scale, double *zoom, double *origin_x,
+                      double *origin_y);
 /* The size of the blocks' text, and of the shapes on wires at zoom (never
  * larger than the blocks' text), in diagram units: times the zoom, pixels. */
 double nnb_diagram_text_size (void);
 double nnb_diagram_label_size (const NnbPlotStyle *style, double zoom);
+/* The geometry below takes what the picture is drawn with: positions (one
+ * per node) and expanded (per node, may be NULL: a Sequential shown as a
+ * frame around its layers, which pushes the blocks to its right along). */
+
 /* A block's rectangle in diagram units (x, y, width, height). */
-void nnb_diagram_block_rect (NnbModel *model, const NnbBlockPosition *positions, guint index, double rect[4]);
+void nnb_diagram_block_rect (NnbModel *model, const NnbBlockPosition *positions, const gboolean *expanded,
+                             guint index, double rect[4]);
 /* What the blocks and the shapes above their wires cover, in diagram
  * units: x0, y0, x1, y1. */
-void nnb_diagram_bounds (NnbModel *model, const NnbBlockPosition *positions, double bounds[4]);
+void nnb_diagram_bounds (NnbModel *model, const NnbBlockPosition *positions, const gboolean *expanded,
+                         double bounds[4]);
 /* Where a wire meets a block: slot -1 is the output on the right edge,
  * slots 0 and 1 the inputs on the left. */
-void nnb_diagram_port (NnbModel *model, const NnbBlockPosition *positions, guint index, int slot,
-                       double *x, double *y);
+void nnb_diagram_port (NnbModel *model, const NnbBlockPosition *positions, const gboolean *expanded,
+                       guint index, int slot, double *x, double *y);
+/* Inside a Sequential's block: the rectangle of layer `child` when it is
+ * expanded, or (child -1) of the disclosure triangle that expands and
+ * collapses it. FALSE when there is no such thing. */
+gboolean nnb_diagram_layer_rect (NnbModel *model, const NnbBlockPosition *positions, const gboolean *expanded,
+                                 guint index, int child, double rect[4]);
+/* The shape on each wire between the layers of an expanded Sequential,
+ * as drawn: its text ("(B, 64)") and the point its bottom centre sits on,
+ * in diagram units. Empty when the block is not expanded. */
+typedef struct
+{
+  char *text;
+  double x, y;
+} NnbDiagramLabel;
+GPtrArray *nnb_diagram_layer_labels (NnbModel *model, const NnbBlockPosition *positions, const gboolean *expanded,
+                                     const NnbNodeShape *shapes, guint index);
 
 G_END_DECLS

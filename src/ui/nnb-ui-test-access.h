@@ -33,6 +33,15 @@ GPtrArray *nnb_device_race_dialog_get_rows (NnbDeviceRaceDialog *self);
 char *nnb_diagram_view_get_block_shape (NnbDiagramView *self, int block);
 /* The last refused edit's message (also shown as a toast), or NULL. */
 const char *nnb_diagram_view_get_message (NnbDiagramView *self);
+/* The rectangle of layer `child` inside an expanded Sequential (child -1:
+ * its disclosure triangle), in widget coordinates; FALSE when not shown. */
+gboolean nnb_diagram_view_get_layer_rect (NnbDiagramView *self, int block, int child, double rect[4]);
+/* The shape after each layer of a Sequential block, as its wires show
+ * them ("(B, 64)"; "" where unknown). */
+GStrv nnb_diagram_view_get_layer_shapes (NnbDiagramView *self, int block);
+/* The shapes drawn on the wires between those layers (NnbDiagramLabel:
+ * text, and the bottom centre in widget coordinates). */
+GPtrArray *nnb_diagram_view_get_layer_labels (NnbDiagramView *self, int block);
 
 /* nnb-lesson-panel */
 /* TRUE while "Show me" waits for training to end. */

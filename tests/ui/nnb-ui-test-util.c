@@ -182,3 +182,15 @@ nnb_ui_test_skip_without_display (void)
 {
   g_test_skip ("no display: run under xvfb-run, or with DISPLAY or WAYLAND_DISPLAY set");
 }
+
+void
+nnb_ui_test_screenshot_if_asked (const char *variable)
+{
+  const char *path = g_getenv (variable);
+  const char *argv[] = { "import", "-window", "root", path, NULL };
+
+  if (path == NULL)
+    return;
+  nnb_ui_test_settle (300);
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+}

@@ -47,3 +47,6 @@ char *nnb_ui_test_copy_example (const char *name);
 void nnb_ui_test_remove_copy (const char *path);
 /* A test function that skips, saying how to give the test a display. */
 void nnb_ui_test_skip_without_display (void);
+/* With the environment variable set to a file name, the whole X screen
+ * saved there (imagemagick's import): for a person to look at, not a check. */
+void nnb_ui_test_screenshot_if_asked (const char *variable);

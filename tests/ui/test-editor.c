@@ -19,8 +19,6 @@
 #include <gdk/x11/gdkx.h>
 #include <gtksourceview/gtksource.h>
 #include <math.h>
-#include <X11/Xlib.h>
-#include <X11/keysym.h>
 
 #include "nnb-block-palette.h"
 #include "nnb-diagram-view.h"
@@ -28,6 +26,7 @@
 #include "nnb-parameter-row.h"
 #include "nnb-parameter-view.h"
 #include "nnb-project.h"
+#include "nnb-ui-test-pointer.h"
 #include "nnb-ui-test-util.h"
 #include "nnb-window.h"
 
@@ -327,73 +326,6 @@ check_build_with_actions (NnbWindow *window)
   assert_undo_redo_whole_build (window, view, depth_after - depth_before);
 }
 
-/* Pointer events through XTEST */
-
-typedef int (*FakeMotion) (Display *, int, int, int, unsigned long);
-typedef int (*FakeButton) (Display *, unsigned int, Bool, unsigned long);
-typedef int (*FakeKey) (Display *, unsigned int, Bool, unsigned long);
-
-static FakeMotion fake_motion;
-static FakeButton fake_button;
-static FakeKey fake_key;
-
-static gboolean
-load_xtest (void)
-{
-  static GModule *module;
-
-  if (module == NULL)
-    module = g_module_open ("libXtst.so.6", G_MODULE_BIND_LAZY);
-  return module != NULL && g_module_symbol (module, "XTestFakeMotionEvent", (gpointer *) &fake_motion) && g_module_symbol (module, "XTestFakeButtonEvent", (gpointer *) &fake_button) && g_module_symbol (module, "XTestFakeKeyEvent", (gpointer *) &fake_key);
-}
-
-/* A point of widget on the X screen. */
-static void
-screen_point (GtkWidget *widget, double x, double y, int *sx, int *sy)
-{
-  GtkNative *native = gtk_widget_get_native (widget);
-  GdkSurface *surface = gtk_native_get_surface (native);
-  Display *display = gdk_x11_display_get_xdisplay (gtk_widget_get_display (widget));
-  graphene_point_t in = GRAPHENE_POINT_INIT ((float) x, (float) y), out;
-  double dx, dy;
-  Window child_window;
-
-  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &in, &out));
-  gtk_native_get_surface_transform (native, &dx, &dy);
-  XTranslateCoordinates (display, gdk_x11_surface_get_xid (surface), DefaultRootWindow (display),
-                         (int) (out.x + dx), (int) (out.y + dy), sx, sy, &child_window);
-}
-
-static void
-pointer_to (Display *display, int x, int y)
-{
-  fake_motion (display, -1, x, y, 0);
-  XFlush (display);
-  nnb_ui_test_settle (15);
-}
-
-/* Presses at a point of one widget, moves in steps and releases at a
- * point of another: what a hand on a mouse does. */
-static void
-drag (GtkWidget *from, double x0, double y0, GtkWidget *to, double x1, double y1)
-{
-  Display *display = gdk_x11_display_get_xdisplay (gtk_widget_get_display (from));
-  int sx0, sy0, sx1, sy1;
-  const int steps = 12;
-
-  screen_point (from, x0, y0, &sx0, &sy0);
-  screen_point (to, x1, y1, &sx1, &sy1);
-  pointer_to (display, sx0, sy0);
-  fake_button (display, 1, True, 0);
-  XFlush (display);
-  nnb_ui_test_settle (30);
-  for (int i = 1; i <= steps; i++)
-    pointer_to (display, sx0 + (sx1 - sx0) * i / steps, sy0 + (sy1 - sy0) * i / steps);
-  fake_button (display, 1, False, 0);
-  XFlush (display);
-  nnb_ui_test_settle (60);
-}
-
 static void
 drop_block (NnbBlockPalette *palette, NnbDiagramView *view, const char *kind, double x, double y)
 {
@@ -413,8 +345,8 @@ drop_block (NnbBlockPalette *palette, NnbDiagramView *view, const char *kind, do
       gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + at.y);
     nnb_ui_test_settle (60);
   }
-  drag (button, gtk_widget_get_width (button) / 2.0, gtk_widget_get_height (button) / 2.0,
-        GTK_WIDGET (view), x, y);
+  nnb_ui_test_drag (button, gtk_widget_get_width (button) / 2.0, gtk_widget_get_height (button) / 2.0,
+                    GTK_WIDGET (view), x, y);
   g_assert_cmpuint (n_blocks (view), ==, before + 1);
 }
 
@@ -427,7 +359,7 @@ drag_wire (NnbDiagramView *view, const char *from, const char *to, int slot)
 
   g_assert_true (nnb_diagram_view_block_point (view, a, -1, &x0, &y0));
   g_assert_true (nnb_diagram_view_block_point (view, b, slot, &x1, &y1));
-  drag (GTK_WIDGET (view), x0, y0, GTK_WIDGET (view), x1, y1);
+  nnb_ui_test_drag (GTK_WIDGET (view), x0, y0, GTK_WIDGET (view), x1, y1);
   graph = nnb_diagram_view_get_graph (view);
   b = nnb_graph_find_block (graph, to);
   g_assert_cmpint (nnb_graph_get_block (graph, b)->inputs[slot], ==, nnb_graph_find_block (graph, from));
@@ -442,7 +374,7 @@ check_build_with_pointer (NnbWindow *window)
   guint depth_before, depth_after;
   double col = gtk_widget_get_width (GTK_WIDGET (view)) / 8.0, row0 = 0.55 * gtk_widget_get_height (GTK_WIDGET (view)), row1 = row0 - 80;
 
-  if (!load_xtest ())
+  if (!nnb_ui_test_load_xtest ())
     {
       g_test_skip ("libXtst.so.6 is not installed: no way to send pointer events");
       return;
@@ -469,7 +401,7 @@ check_build_with_pointer (NnbWindow *window)
     double x, y;
 
     g_assert_true (nnb_diagram_view_block_point (view, nnb_graph_find_block (nnb_diagram_view_get_graph (view), "act_2"), -2, &x, &y));
-    drag (GTK_WIDGET (view), x, y, GTK_WIDGET (view), 4.5 * col, row1);
+    nnb_ui_test_drag (GTK_WIDGET (view), x, y, GTK_WIDGET (view), 4.5 * col, row1);
   }
   drop_block (palette, view, "Add", 5.5 * col, row0);
   drop_block (palette, view, "Linear", 6.5 * col, row0);
@@ -522,28 +454,6 @@ is_visible (gpointer widget)
   return gtk_widget_get_visible (widget);
 }
 
-/* A key typed on the keyboard, with Control and Shift held when asked. */
-static void
-type_key (GtkWidget *widget, KeySym key, gboolean control, gboolean shift)
-{
-  Display *display = gdk_x11_display_get_xdisplay (gtk_widget_get_display (widget));
-  unsigned int ctrl = XKeysymToKeycode (display, XK_Control_L), sh = XKeysymToKeycode (display, XK_Shift_L);
-  unsigned int code = XKeysymToKeycode (display, key);
-
-  if (control)
-    fake_key (display, ctrl, True, 0);
-  if (shift)
-    fake_key (display, sh, True, 0);
-  fake_key (display, code, True, 0);
-  fake_key (display, code, False, 0);
-  if (shift)
-    fake_key (display, sh, False, 0);
-  if (control)
-    fake_key (display, ctrl, False, 0);
-  XFlush (display);
-  nnb_ui_test_settle (80);
-}
-
 /* Tab walks the blocks, arrows move one, Delete removes it, Ctrl+Z and
  * Ctrl+Shift+Z take it back and again, Enter opens its editor. */
 static void
@@ -554,18 +464,18 @@ check_keyboard (NnbWindow *window)
   double x, y;
   g_autoptr (GArray) selection = NULL;
 
-  if (!load_xtest ())
+  if (!nnb_ui_test_load_xtest ())
     {
       g_test_skip ("libXtst.so.6 is not installed: no way to send key events");
       return;
     }
   /* a click on empty canvas gives the diagram the keyboard */
   g_assert_true (nnb_diagram_view_block_point (view, 0, -2, &x, &y));
-  drag (GTK_WIDGET (view), 10, 10, GTK_WIDGET (view), 10, 10);
+  nnb_ui_test_drag (GTK_WIDGET (view), 10, 10, GTK_WIDGET (view), 10, 10);
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (view)));
 
-  type_key (GTK_WIDGET (view), XK_Tab, FALSE, FALSE);
-  type_key (GTK_WIDGET (view), XK_Tab, FALSE, FALSE);
+  nnb_ui_test_type_key (GTK_WIDGET (view), XK_Tab, FALSE, FALSE);
+  nnb_ui_test_type_key (GTK_WIDGET (view), XK_Tab, FALSE, FALSE);
   selection = nnb_diagram_view_get_selection (view);
   g_assert_cmpuint (selection->len, ==, 1);
   g_assert_cmpint (g_array_index (selection, int, 0), ==, 1);
@@ -577,23 +487,23 @@ check_keyboard (NnbWindow *window)
   }
 
   x = nnb_graph_get_block (graph, 1)->x;
-  type_key (GTK_WIDGET (view), XK_Right, FALSE, FALSE);
+  nnb_ui_test_type_key (GTK_WIDGET (view), XK_Right, FALSE, FALSE);
   g_assert_cmpfloat (nnb_graph_get_block (nnb_diagram_view_get_graph (view), 1)->x, ==, x + 10);
 
-  type_key (GTK_WIDGET (view), XK_Delete, FALSE, FALSE);
+  nnb_ui_test_type_key (GTK_WIDGET (view), XK_Delete, FALSE, FALSE);
   g_assert_cmpuint (n_blocks (view), ==, 7);
   g_assert_cmpint (nnb_graph_find_block (nnb_diagram_view_get_graph (view), "fc1"), ==, -1);
   g_assert_null (nnb_model_get_parameter (nnb_document_get_project (nnb_window_get_document (window))->model, "fc1.weight"));
 
-  type_key (GTK_WIDGET (view), XK_z, TRUE, FALSE);
+  nnb_ui_test_type_key (GTK_WIDGET (view), XK_z, TRUE, FALSE);
   g_assert_cmpuint (n_blocks (view), ==, 8);
   g_assert_nonnull (nnb_model_get_parameter (nnb_document_get_project (nnb_window_get_document (window))->model, "fc1.weight"));
-  type_key (GTK_WIDGET (view), XK_z, TRUE, TRUE);
+  nnb_ui_test_type_key (GTK_WIDGET (view), XK_z, TRUE, TRUE);
   g_assert_cmpuint (n_blocks (view), ==, 7);
-  type_key (GTK_WIDGET (view), XK_z, TRUE, FALSE);
+  nnb_ui_test_type_key (GTK_WIDGET (view), XK_z, TRUE, FALSE);
   g_assert_cmpuint (n_blocks (view), ==, 8);
   g_assert_cmpfloat (nnb_graph_get_block (nnb_diagram_view_get_graph (view), 1)->x, ==, x + 10);
-  type_key (GTK_WIDGET (view), XK_z, TRUE, FALSE);
+  nnb_ui_test_type_key (GTK_WIDGET (view), XK_z, TRUE, FALSE);
   g_assert_cmpfloat (nnb_graph_get_block (nnb_diagram_view_get_graph (view), 1)->x, ==, x);
 
   /* a right click opens the context menu, and it stays open */
@@ -607,10 +517,10 @@ check_keyboard (NnbWindow *window)
         menu = w;
     g_assert_nonnull (menu);
     g_assert_true (nnb_diagram_view_block_point (view, nnb_graph_find_block (nnb_diagram_view_get_graph (view), "head"), -2, &x, &y));
-    screen_point (GTK_WIDGET (view), x, y, &sx, &sy);
-    pointer_to (display, sx, sy);
-    fake_button (display, 3, True, 0);
-    fake_button (display, 3, False, 0);
+    nnb_ui_test_screen_point (GTK_WIDGET (view), x, y, &sx, &sy);
+    nnb_ui_test_pointer_to (display, sx, sy);
+    nnb_ui_test_fake_button (display, 3, TRUE);
+    nnb_ui_test_fake_button (display, 3, FALSE);
     XFlush (display);
     g_assert_true (nnb_ui_test_wait_until (is_visible, menu));
     /* still open once the click is over, and the block under it selected */
@@ -622,14 +532,14 @@ check_keyboard (NnbWindow *window)
 
   /* Enter: the block's editor, its name ready to change */
   act (view, "editor.select", g_variant_new_string ("head"));
-  type_key (GTK_WIDGET (view), XK_Return, FALSE, FALSE);
+  nnb_ui_test_type_key (GTK_WIDGET (view), XK_Return, FALSE, FALSE);
   {
     GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
     g_assert_nonnull (focus);
     g_assert_nonnull (gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER));
     g_assert_true (gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER) != NULL && gtk_widget_get_parent (gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER)) == GTK_WIDGET (view));
   }
-  type_key (GTK_WIDGET (view), XK_Escape, FALSE, FALSE);
+  nnb_ui_test_type_key (GTK_WIDGET (view), XK_Escape, FALSE, FALSE);
   nnb_ui_test_settle (200);
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (view)));
 
@@ -639,19 +549,19 @@ check_keyboard (NnbWindow *window)
     int sx, sy;
 
     g_assert_true (nnb_diagram_view_block_point (view, nnb_graph_find_block (nnb_diagram_view_get_graph (view), "fc2"), -2, &x, &y));
-    screen_point (GTK_WIDGET (view), x, y, &sx, &sy);
-    pointer_to (display, sx, sy);
+    nnb_ui_test_screen_point (GTK_WIDGET (view), x, y, &sx, &sy);
+    nnb_ui_test_pointer_to (display, sx, sy);
     for (int i = 0; i < 2; i++)
       {
-        fake_button (display, 1, True, 0);
-        fake_button (display, 1, False, 0);
+        nnb_ui_test_fake_button (display, 1, TRUE);
+        nnb_ui_test_fake_button (display, 1, FALSE);
       }
     XFlush (display);
     g_assert_true (nnb_ui_test_wait_until (focus_in_popover, window));
     nnb_ui_test_settle (300);
     g_assert_true (focus_in_popover (window));
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gtk_root_get_focus (GTK_ROOT (window)))), ==, "fc2");
-    type_key (GTK_WIDGET (view), XK_Escape, FALSE, FALSE);
+    nnb_ui_test_type_key (GTK_WIDGET (view), XK_Escape, FALSE, FALSE);
     nnb_ui_test_settle (200);
     g_assert_false (focus_in_popover (window));
   }
@@ -732,11 +642,11 @@ check_fit_and_labels (NnbWindow *window)
   g_assert_true (ports_inside (view, &span));
 
   /* a click on the canvas is no zoom by hand: the view still fits */
-  if (load_xtest ())
+  if (nnb_ui_test_load_xtest ())
     {
       double middle = gtk_widget_get_width (GTK_WIDGET (view)) / 2.0;
 
-      drag (GTK_WIDGET (view), middle, 4, GTK_WIDGET (view), middle, 4);
+      nnb_ui_test_drag (GTK_WIDGET (view), middle, 4, GTK_WIDGET (view), middle, 4);
       ports_inside (view, &span_before);
       gtk_window_set_default_size (GTK_WINDOW (window), width - 200, height);
       nnb_ui_test_settle (400);
@@ -750,8 +660,8 @@ check_fit_and_labels (NnbWindow *window)
   graph = nnb_diagram_view_get_graph (view);
   model = nnb_document_get_project (nnb_window_get_document (window))->model;
   where = nnb_graph_positions (graph);
-  nnb_diagram_block_rect (model, (const NnbBlockPosition *) where->data, nnb_graph_find_block (graph, "fc2"), r_fc2);
-  nnb_diagram_block_rect (model, (const NnbBlockPosition *) where->data, nnb_graph_find_block (graph, "act"), r_act);
+  nnb_diagram_block_rect (model, (const NnbBlockPosition *) where->data, NULL, nnb_graph_find_block (graph, "fc2"), r_fc2);
+  nnb_diagram_block_rect (model, (const NnbBlockPosition *) where->data, NULL, nnb_graph_find_block (graph, "act"), r_act);
   g_assert_cmpfloat (r_fc2[3], >, r_act[3]);
   g_assert_cmpfloat (r_fc2[2] - 16, >=, text_width (GTK_WIDGET (view), "Linear 16→16"));
   g_assert_cmpfloat (r_act[2] - 16, >=, text_width (GTK_WIDGET (view), "act: ReLU"));
@@ -763,7 +673,7 @@ check_fit_and_labels (NnbWindow *window)
   model = nnb_document_get_project (nnb_window_get_document (window))->model;
   g_clear_pointer (&where, g_array_unref);
   where = nnb_graph_positions (graph);
-  nnb_diagram_block_rect (model, (const NnbBlockPosition *) where->data,
+  nnb_diagram_block_rect (model, (const NnbBlockPosition *) where->data, NULL,
                           nnb_graph_find_block (graph, "a_very_long_attribute_name"), r_long);
   g_assert_cmpfloat (r_long[2] - 16, >=, text_width (GTK_WIDGET (view), "a_very_long_attribute_name:"));
 }
@@ -835,12 +745,10 @@ check_mismatch_shows_pytorch_message (NnbWindow *window)
    * editor open, for a person to look at (not a check) */
   if (g_getenv ("NNB_EDITOR_MISMATCH_SCREENSHOT") != NULL)
     {
-      const char *argv[] = { "import", "-window", "root", g_getenv ("NNB_EDITOR_MISMATCH_SCREENSHOT"), NULL };
-
       act (view, "editor.select", g_variant_new_string ("fc2"));
       act (view, "editor.edit", NULL);
       nnb_ui_test_settle (500);
-      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+      nnb_ui_test_screenshot_if_asked ("NNB_EDITOR_MISMATCH_SCREENSHOT");
       act (view, "editor.fit", NULL);
     }
 
@@ -882,12 +790,10 @@ check_layer_norm_follows_the_wire (NnbWindow *window)
    * the mismatch, for a person to look at (not a check) */
   if (g_getenv ("NNB_EDITOR_LAYER_NORM_SCREENSHOT") != NULL)
     {
-      const char *argv[] = { "import", "-window", "root", g_getenv ("NNB_EDITOR_LAYER_NORM_SCREENSHOT"), NULL };
-
       act (view, "editor.select", g_variant_new_string ("norm"));
       act (view, "editor.edit", NULL);
       nnb_ui_test_settle (500);
-      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+      nnb_ui_test_screenshot_if_asked ("NNB_EDITOR_LAYER_NORM_SCREENSHOT");
     }
   act (view, "editor.select", g_variant_new_string ("norm"));
   act (view, "editor.fix-in-features", NULL);

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* nnb-ui-test-pointer.h — a mouse and a keyboard for the UI tests: events
+ * sent through the X server (XTEST, loaded at run time), so they reach the
+ * widgets exactly as a hand's do. Under Xvfb only. */
+#pragma once
+
+#include <gtk/gtk.h>
+#include <X11/Xlib.h>
+#include <X11/keysym.h>
+
+G_BEGIN_DECLS
+
+/* FALSE when libXtst.so.6 is not installed: the test then skips. */
+gboolean nnb_ui_test_load_xtest (void);
+/* A point of widget on the X screen. */
+void nnb_ui_test_screen_point (GtkWidget *widget, double x, double y, int *sx, int *sy);
+/* Moves the pointer to a point of the X screen. */
+void nnb_ui_test_pointer_to (Display *display, int x, int y);
+/* Presses and releases button at a point of widget, n_presses times in a row (2: a double click). */
+void nnb_ui_test_click (GtkWidget *widget, double x, double y, guint button, int n_presses);
+/* Presses at a point of one widget, moves in steps and releases at a
+ * point of another. */
+void nnb_ui_test_drag (GtkWidget *from, double x0, double y0, GtkWidget *to, double x1, double y1);
+/* A key typed on the keyboard, with Control and Shift held when asked. */
+void nnb_ui_test_type_key (GtkWidget *widget, KeySym key, gboolean control, gboolean shift);
+/* The raw XTEST calls, for what the helpers above do not cover. */
+void nnb_ui_test_fake_button (Display *display, guint button, gboolean press);
+
+G_END_DECLS

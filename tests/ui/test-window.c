@@ -1116,6 +1116,49 @@ check_save_and_close (NnbApplication *app, NnbWindow *window, gpointer data)
   g_object_unref (window);
 }
 
+static gboolean
+trainer_past_epoch_20 (gpointer data)
+{
+  NnbTrainer *trainer = nnb_document_get_trainer (nnb_window_get_document (data));
+  g_autoptr (NnbSnapshot) snapshot = nnb_trainer_get_snapshot (trainer);
+
+  return snapshot->state == NNB_TRAINER_RUNNING && snapshot->epoch > 20;
+}
+
+/* Quit (Ctrl+Q) in the middle of training: the unsaved run is asked
+ * about, Discard ends the application cleanly (the worker stopped and
+ * joined before the model goes: no crash at exit), the file unchanged. */
+static void
+check_quit_while_training (NnbApplication *app, NnbWindow *window, gpointer data)
+{
+  const char *path = data;
+  g_autofree char *before = NULL, *after = NULL;
+  GtkWindow *question;
+
+  g_assert_true (g_file_get_contents (path, &before, NULL, NULL));
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_has_document, window));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "train", NULL);
+  g_assert_true (nnb_ui_test_wait_until (trainer_past_epoch_20, window));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  g_assert_true (nnb_ui_test_wait_until (close_question_shown, NULL));
+  question = shown_question ();
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (question), "discard");
+  gtk_window_close (question);
+  g_assert_true (nnb_ui_test_wait_until (close_question_gone, NULL));
+  g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, before);
+}
+
+static void
+test_quit_while_training (void)
+{
+  g_autofree char *path = nnb_ui_test_copy_example ("sinenet.nnb");
+  const char *argv[] = { "nnblocks", path, NULL };
+
+  nnb_ui_test_run_app (argv, check_quit_while_training, path);
+  nnb_ui_test_remove_copy (path);
+}
+
 static void
 test_save_and_unsaved_changes_prompt (void)
 {
@@ -1162,6 +1205,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/window/about-and-shortcuts-windows-open", test_about_and_shortcuts_windows_open);
   g_test_add_func ("/ui/window/save-and-unsaved-changes-prompt", test_save_and_unsaved_changes_prompt);
   g_test_add_func ("/ui/window/settings-apply", test_settings_apply);
+  g_test_add_func ("/ui/window/quit-while-training", test_quit_while_training);
   g_test_add_func ("/ui/training/sinenet-converges-like-pytorch", test_sinenet_converges_like_pytorch);
   g_test_add_func ("/ui/training/sinenet-at-lr-0.1-says-nan-at-epoch-25", test_sinenet_at_lr_0_1_says_nan_at_epoch_25);
   g_test_add_func ("/ui/parameters/bare-linear-names-weight-and-bias-and-shows-norms",

@@ -19,6 +19,7 @@ type_scale_of (NnbDiagramView *self)
 }
 
 #define MAX_FOLD 4     /* rows a long chain may be folded into */
+#define MIN_FOLD 5     /* columns a chain needs to be folded at all: three blocks stay one row */
 #define FOLD_GAIN 1.25 /* how much larger a fold must draw the blocks */
 #define FOLD_GAP 24.0  /* between folded rows, diagram units */
 
@@ -95,6 +96,8 @@ choose_fold (NnbDiagramView *self, NnbModel *model)
   double type_scale = type_scale_of (self), best, ox, oy;
 
   self->fold = 1;
+  if (n_cols < MIN_FOLD)
+    return;
   nnb_diagram_fit (width, height, model, (const NnbBlockPosition *) raw->data, expanded, type_scale, &best, &ox, &oy);
   for (int rows = 2; rows <= MIN (MAX_FOLD, (int) n_cols); rows++)
     {

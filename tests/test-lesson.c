@@ -288,6 +288,18 @@ test_unknown_attributes_and_bad_numbers_are_refused (void)
       "Line 2: The value of a parameter-count check must be a whole number, not “2.5”." },
     { "<check kind=\"hidden-layers\" value=\"-1\"/>", "Line 2: The value of <check> must be 0 or more, not “-1”." },
     { "<check kind=\"loss-below\" value=\"nan\"/>", "Line 2: The value of <check> must be a number, not “nan”." },
+    /* what a project file refuses, a lesson refuses too: the project a
+     * step loads must open again once saved (fuzzing found lr="4e125") */
+    { "<settings lr=\"1e39\"/>", "Line 2: The lr of <settings> is too large for a float32: “1e39” is more than about 3.4e38 in size." },
+    { "<settings epochs=\"200000000\"/>", "Line 2: The epochs of <settings> must be at most 100000000, not “200000000”." },
+    { "<data kind=\"sine\" n=\"10000001\"/>", "Line 2: The n of <data> must be at most 10000000, not “10000001”." },
+    /* sizes the checks multiply or convert: overflow, not a message, before */
+    { "<check kind=\"output-shape\" input=\"4611686018427387904, 4611686018427387904, 5\" expect=\"x\"/>",
+      "Line 2: The input of <check> is too large: a batch of shape “4611686018427387904, 4611686018427387904, 5” would hold more than 2147483648 numbers." },
+    { "<check kind=\"hidden-layers\" value=\"1e20\"/>",
+      "Line 2: The value of a hidden-layers check must be a whole number of at most 2147483647, not “1e20”." },
+    { "<check kind=\"parameter-count\" value=\"1e20\"/>",
+      "Line 2: The value of a parameter-count check must be a whole number of at most 9007199254740992, not “1e20”." },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -22,7 +22,7 @@
 
 /* Limits that keep a hand-written typo (1e12 points) from exhausting the
  * machine; far beyond anything a lesson uses. */
-#define MAX_POINTS ((int64_t) 10000000)
+#define MAX_POINTS ((int64_t) NNB_PROJECT_MAX_POINTS)
 #define MAX_EPOCHS ((int64_t) NNB_PROJECT_MAX_EPOCHS)
 
 /* ------------------------------------------------------- init and data */

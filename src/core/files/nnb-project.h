@@ -23,6 +23,8 @@ G_BEGIN_DECLS
 /* The largest "epochs" (and "log_every") a project file may hold; the CLI
  * refuses more, so that what it saves always loads again. */
 #define NNB_PROJECT_MAX_EPOCHS 100000000
+/* The most data points (and the largest batch) a project may ask for. */
+#define NNB_PROJECT_MAX_POINTS 10000000
 
 typedef struct
 {

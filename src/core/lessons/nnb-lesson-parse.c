@@ -119,8 +119,16 @@ only_attributes (GMarkupParseContext *context, const char *element, const char *
 
 static const char *const no_attributes[] = { NULL };
 
+/* The largest parameter count a check may expect: 2^53, the last whole
+ * number a double (the check's value) holds exactly. */
+#define MAX_PARAMETER_COUNT ((int64_t) 1 << 53)
+
 /* NaN and infinities are not numbers a lesson means ("nan" would train
- * with a NaN learning rate); min is the smallest value allowed, or -INFINITY. */
+ * with a NaN learning rate); min is the smallest value allowed, or -INFINITY.
+ * The engine computes in float32 and a project file refuses what float32
+ * cannot hold (nnb_json_read_number), so a lesson refuses it too: lr="1e39"
+ * used to load a project that did not open again once saved
+ * (tests/fuzz/regressions/lesson/). */
 static gboolean
 parse_double (GMarkupParseContext *context, const char *element, const char *name,
               const char *text, double min, double *out, GError **error)
@@ -133,12 +141,17 @@ parse_double (GMarkupParseContext *context, const char *element, const char *nam
     return set_error (context, error, _("The %s of <%s> must be a number, not “%s”."), name, element, text);
   if (*out < min)
     return set_error (context, error, _("The %s of <%s> must be %g or more, not “%s”."), name, element, min, text);
+  if (isinf ((float) *out))
+    return set_error (context, error, _("The %s of <%s> is too large for a float32: “%s” is more than about 3.4e38 in size."),
+                      name, element, text);
   return TRUE;
 }
 
+/* A whole number from min to max; max is what a project file takes for
+ * the same setting, or G_MAXINT. */
 static gboolean
 parse_int (GMarkupParseContext *context, const char *element, const char *name,
-           const char *text, int64_t min, int64_t *out, GError **error)
+           const char *text, int64_t min, int64_t max, int64_t *out, GError **error)
 {
   char *end = NULL;
 
@@ -147,16 +160,23 @@ parse_int (GMarkupParseContext *context, const char *element, const char *name,
   if (errno != 0 || end == text || *end != '\0' || *out < min || *out > G_MAXINT)
     return set_error (context, error, _("The %s of <%s> must be a whole number from %lld, not “%s”."),
                       name, element, (long long) min, text);
+  if (*out > max)
+    return set_error (context, error, _("The %s of <%s> must be at most %lld, not “%s”."), name, element,
+                      (long long) max, text);
   return TRUE;
 }
 
-/* "5,3", "(5, 3)" or "5" */
+/* "5,3", "(5, 3)" or "5": a batch the engine can make, at most
+ * NNB_MAX_ELEMENTS numbers in all (a check's shape inference multiplies
+ * the sizes: "4611686018427387904, 4611686018427387904, 5" overflowed
+ * int64 there) */
 static gboolean
 parse_shape (GMarkupParseContext *context, const char *element, const char *text,
              int *ndim, int64_t *shape, GError **error)
 {
   g_autofree char *copy = g_strdup (text);
   g_auto (GStrv) parts = NULL;
+  int64_t numel = 1;
 
   g_strdelimit (copy, "()", ' ');
   parts = g_strsplit (copy, ",", -1);
@@ -169,10 +189,16 @@ parse_shape (GMarkupParseContext *context, const char *element, const char *text
 
       if (*part == '\0' && parts[i + 1] == NULL && *ndim > 0)
         break; /* "(5,)" */
+      errno = 0;
       size = g_ascii_strtoll (part, &end, 10);
-      if (end == part || *end != '\0' || size <= 0 || *ndim == NNB_MAX_DIMS)
+      if (errno != 0 || end == part || *end != '\0' || size <= 0 || *ndim == NNB_MAX_DIMS)
         return set_error (context, error,
                           _("The input of <%s> must be a shape such as “5, 3”, not “%s”."), element, text);
+      if (numel > NNB_MAX_ELEMENTS / size)
+        return set_error (context, error,
+                          _("The input of <%s> is too large: a batch of shape “%s” would hold more than %lld numbers."),
+                          element, text, (long long) NNB_MAX_ELEMENTS);
+      numel *= size;
       shape[(*ndim)++] = size;
     }
   if (*ndim == 0)
@@ -213,7 +239,7 @@ start_lesson (GMarkupParseContext *context, ParseState *state, const char *eleme
   version = attribute (names, values, "version");
   if (version != NULL)
     {
-      if (!parse_int (context, "lesson", "version", version, 1, &number, error))
+      if (!parse_int (context, "lesson", "version", version, 1, G_MAXINT, &number, error))
         return FALSE;
       if (number > NNB_LESSON_FORMAT_VERSION)
         {
@@ -313,7 +339,7 @@ start_init (GMarkupParseContext *context, ParseState *state, const char *element
     return FALSE;
   if (seed != NULL)
     {
-      if (!parse_int (context, "init", "seed", seed, 0, &number, error))
+      if (!parse_int (context, "init", "seed", seed, 0, G_MAXINT, &number, error))
         return FALSE;
       step->has_init_seed = TRUE;
       step->init_seed = (guint64) number;
@@ -408,6 +434,14 @@ start_check (GMarkupParseContext *context, ParseState *state, const char *elemen
   if (value != NULL && (check->kind == NNB_LESSON_CHECK_PARAMETER_COUNT || check->kind == NNB_LESSON_CHECK_HIDDEN_LAYERS) &&
       check->value != floor (check->value))
     return set_error (context, error, _("The value of a %s check must be a whole number, not “%s”."), kind, value);
+  /* nnb-lesson-check.c compares them as an int64_t and an int: value="1e20"
+   * would not fit (undefined behaviour) */
+  if (value != NULL && check->kind == NNB_LESSON_CHECK_PARAMETER_COUNT && check->value > MAX_PARAMETER_COUNT)
+    return set_error (context, error, _("The value of a %s check must be a whole number of at most %lld, not “%s”."), kind,
+                      (long long) MAX_PARAMETER_COUNT, value);
+  if (value != NULL && check->kind == NNB_LESSON_CHECK_HIDDEN_LAYERS && check->value > G_MAXINT)
+    return set_error (context, error, _("The value of a %s check must be a whole number of at most %lld, not “%s”."), kind,
+                      (long long) G_MAXINT, value);
   if (input != NULL && !parse_shape (context, "check", input, &check->ndim, check->input, error))
     return FALSE;
   /* copied into the check only once it is whole: g_autofree frees the
@@ -505,7 +539,7 @@ start_settings (GMarkupParseContext *context, ParseState *state, const char *ele
 
   if ((text = attribute (names, values, "seed")) != NULL)
     {
-      if (!parse_int (context, "settings", "seed", text, 0, &number, error))
+      if (!parse_int (context, "settings", "seed", text, 0, G_MAXINT, &number, error))
         return FALSE;
       step->has_seed = TRUE;
       step->seed = (guint64) number;
@@ -519,7 +553,7 @@ start_settings (GMarkupParseContext *context, ParseState *state, const char *ele
     }
   if ((text = attribute (names, values, "epochs")) != NULL)
     {
-      if (!parse_int (context, "settings", "epochs", text, 1, &number, error))
+      if (!parse_int (context, "settings", "epochs", text, 1, NNB_PROJECT_MAX_EPOCHS, &number, error))
         return FALSE;
       step->has_epochs = TRUE;
       step->epochs = (int) number;
@@ -532,7 +566,7 @@ start_settings (GMarkupParseContext *context, ParseState *state, const char *ele
     }
   if ((text = attribute (names, values, "log-every")) != NULL)
     {
-      if (!parse_int (context, "settings", "log-every", text, 0, &number, error))
+      if (!parse_int (context, "settings", "log-every", text, 0, NNB_PROJECT_MAX_EPOCHS, &number, error))
         return FALSE;
       step->has_log_every = TRUE;
       step->log_every = (int) number;
@@ -557,7 +591,8 @@ start_data (GMarkupParseContext *context, ParseState *state, const char *element
   step->has_data = TRUE;
   if ((text = attribute (names, values, "n")) != NULL)
     {
-      if (!parse_int (context, "data", "n", text, 1, &number, error))
+      /* the step's data goes into the project the student saves, which must open again */
+      if (!parse_int (context, "data", "n", text, 1, NNB_PROJECT_MAX_POINTS, &number, error))
         return FALSE;
       step->data.n = number;
     }

@@ -24,13 +24,23 @@
  * since the first snapshot), the interval since the previous frame, its
  * duration, and the duration's phases — update (tick callbacks), layout,
  * paint — and the UI thread's CPU time in it, in ms. Each phase ends where this file's handler, connected after
- * GTK's own, runs. */
+ * GTK's own, runs. NNB_BENCH_TRAIN_AFTER_MS (nnb_app_benchmark_train_delay_ms)
+ * separates the window's own first frames from training's. */
 #include "nnb-app-benchmark.h"
 
 #include <stdio.h>
 #include <time.h>
 
 #define STEADY_AFTER_US 500000
+
+guint
+nnb_app_benchmark_train_delay_ms (void)
+{
+  const char *text = g_getenv ("NNB_BENCH_TRAIN_AFTER_MS");
+  guint64 delay = text != NULL ? g_ascii_strtoull (text, NULL, 10) : 0;
+
+  return (guint) MIN (delay, 60000);
+}
 
 typedef struct
 {

@@ -12,5 +12,9 @@ G_BEGIN_DECLS
  * and the last snapshot, and the frames' paint times) and quits the
  * application. */
 void nnb_app_benchmark_attach (NnbWindow *window);
+/* NNB_BENCH_TRAIN_AFTER_MS=N: --train presses Train N ms after the file
+ * opened, on a window that has drawn itself, as a student does; 0 (unset):
+ * at once, so the first frames of training are also the window's first. */
+guint nnb_app_benchmark_train_delay_ms (void);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <math.h>
 
 #include "nnb-autosave-lock.h"
 #include "nnb-autosave.h"
@@ -51,6 +52,11 @@ typedef struct
   NnbTrainerState run_state; /* the run the weights came from (origin_text) */
   GArray *run_losses;
   guint n_losses;
+  GArray *run_norm_epochs; /* the run's norms' history (an NnbSnapshot's), or NULL */
+  GArray *run_value_norms;
+  GArray *run_grad_norms;
+  guint n_norm_points; /* the points written: those of the epochs written */
+  guint n_norm_params; /* norms of each kind per point */
   char *written_origin;
   char *written_checksum;
   GBytes *text;          /* the whole project, or NULL: */
@@ -68,6 +74,9 @@ write_free (gpointer data)
   g_free (write->origin_path);
   g_free (write->origin);
   g_clear_pointer (&write->run_losses, g_array_unref);
+  g_clear_pointer (&write->run_norm_epochs, g_array_unref);
+  g_clear_pointer (&write->run_value_norms, g_array_unref);
+  g_clear_pointer (&write->run_grad_norms, g_array_unref);
   g_free (write->written_origin);
   g_free (write->written_checksum);
   g_clear_pointer (&write->text, g_bytes_unref);
@@ -117,7 +126,7 @@ text_with_values (const char *structure, NnbSnapshot *snapshot, GError **error)
 }
 
 static void write_thread_inner (GTask *task, Write *write);
-static char *origin_text (const char *head, NnbTrainerState state, GArray *losses, guint n_losses);
+static char *origin_text (const Write *write);
 
 static void
 write_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
@@ -131,7 +140,7 @@ write_thread_inner (GTask *task, Write *write)
 {
   GError *error = NULL;
   g_autofree char *checksum = NULL;
-  g_autofree char *origin = origin_text (write->origin, write->run_state, write->run_losses, write->n_losses);
+  g_autofree char *origin = origin_text (write);
 
   if (write->text == NULL)
     {
@@ -207,9 +216,23 @@ write_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
 /* The copy's origin file: the URI of the project's file ("" when it has
  * none), its name, and the run its weights came from (the state, then the
- * loss of each epoch), so that a recovered project is shown and checked as
- * it was: under its name, trained. Head (URI and name) is made on the main
- * thread; the run's thousands of numbers are written out on the writer's. */
+ * loss of each epoch, then the history of the parameters' norms), so that a
+ * recovered project is shown and checked as it was: under its name,
+ * trained, its plots as they were. One item a line, numbers separated by
+ * spaces, written by g_ascii_dtostr (locale-independent):
+ *
+ *   URI
+ *   name
+ *   state                                       (an NnbTrainerState)
+ *   loss loss …                                 (one per epoch)
+ *   norms POINTS PARAMETERS                     (the norms: optional)
+ *   epoch epoch …                               (POINTS: norm_epochs)
+ *   value value …                               (POINTS × PARAMETERS: value_norms)
+ *   gradient gradient …                         (POINTS × PARAMETERS: grad_norms)
+ *
+ * The lines after the name are there only with a run, the last four only
+ * with its norms. Head (URI and name) is made on the main thread; the
+ * run's thousands of numbers are written out on the writer's. */
 static char *
 origin_head (NnbDocument *document)
 {
@@ -219,26 +242,40 @@ origin_head (NnbDocument *document)
   return g_strdup_printf ("%s\n%s\n", uri, nnb_document_get_name (document));
 }
 
-static char *
-origin_text (const char *head, NnbTrainerState state, GArray *losses, guint n_losses)
+/* n numbers of array, a line */
+static void
+append_numbers (GString *text, GArray *array, guint n)
 {
-  GString *text = g_string_new (head);
-
-  if (state == NNB_TRAINER_IDLE || state == NNB_TRAINER_RUNNING || losses == NULL || n_losses == 0)
-    return g_string_free (text, FALSE);
-  g_string_append_printf (text, "%d\n", (int) state);
-  for (guint i = 0; i < n_losses && i < losses->len; i++)
+  for (guint i = 0; i < n; i++)
     {
       char number[G_ASCII_DTOSTR_BUF_SIZE];
 
-      g_string_append (text, g_ascii_dtostr (number, sizeof number, g_array_index (losses, double, i)));
-      g_string_append_c (text, i + 1 < n_losses ? ' ' : '\n');
+      g_string_append (text, g_ascii_dtostr (number, sizeof number, g_array_index (array, double, i)));
+      g_string_append_c (text, i + 1 < n ? ' ' : '\n');
     }
+}
+
+static char *
+origin_text (const Write *write)
+{
+  GString *text = g_string_new (write->origin);
+  NnbTrainerState state = write->run_state;
+
+  if (state == NNB_TRAINER_IDLE || state == NNB_TRAINER_RUNNING || write->run_losses == NULL || write->n_losses == 0)
+    return g_string_free (text, FALSE);
+  g_string_append_printf (text, "%d\n", (int) state);
+  append_numbers (text, write->run_losses, write->n_losses);
+  if (write->n_norm_points == 0)
+    return g_string_free (text, FALSE);
+  g_string_append_printf (text, "norms %u %u\n", write->n_norm_points, write->n_norm_params);
+  append_numbers (text, write->run_norm_epochs, write->n_norm_points);
+  append_numbers (text, write->run_value_norms, write->n_norm_points * write->n_norm_params);
+  append_numbers (text, write->run_grad_norms, write->n_norm_points * write->n_norm_params);
   return g_string_free (text, FALSE);
 }
 
-/* The run, for a write (its losses never change: a snapshot's, or the
- * document's past run, replaced whole when it changes). */
+/* The run, for a write (its losses and norms never change: a snapshot's,
+ * or the document's past run, replaced whole when it changes). */
 static void
 write_set_run (Write *write, NnbTrainerState state, GArray *losses, guint n_losses)
 {
@@ -247,12 +284,37 @@ write_set_run (Write *write, NnbTrainerState state, GArray *losses, guint n_loss
   write->n_losses = losses != NULL ? MIN (n_losses, losses->len) : 0;
 }
 
+/* The run's norms' history, its points before epoch `below` (the loop's
+ * counter: those of the losses written), when it is whole: as many norms
+ * of each kind per point. */
+static void
+write_set_norms (Write *write, GArray *norm_epochs, GArray *value_norms, GArray *grad_norms, double below)
+{
+  guint n_points = 0, n_params;
+
+  if (norm_epochs == NULL || value_norms == NULL || grad_norms == NULL || norm_epochs->len == 0)
+    return;
+  n_params = value_norms->len / norm_epochs->len;
+  if (n_params == 0 || value_norms->len != (guint64) n_params * norm_epochs->len || grad_norms->len != value_norms->len)
+    return;
+  while (n_points < norm_epochs->len && g_array_index (norm_epochs, double, n_points) < below)
+    n_points++;
+  if (n_points == 0)
+    return;
+  write->run_norm_epochs = g_array_ref (norm_epochs);
+  write->run_value_norms = g_array_ref (value_norms);
+  write->run_grad_norms = g_array_ref (grad_norms);
+  write->n_norm_points = n_points;
+  write->n_norm_params = n_params;
+}
+
 /* The run of a document whose model the worker does not own now. */
 static void
 write_set_run_at_rest (Write *write, NnbDocument *document)
 {
   NnbTrainer *trainer = nnb_document_get_trainer (document);
   GArray *losses = NULL;
+  GArray *norm_epochs = NULL, *value_norms = NULL, *grad_norms = NULL;
   NnbTrainerState state;
 
   if (trainer != NULL)
@@ -260,10 +322,13 @@ write_set_run_at_rest (Write *write, NnbDocument *document)
       g_autoptr (NnbSnapshot) snapshot = nnb_trainer_get_snapshot (trainer);
 
       write_set_run (write, snapshot->state, snapshot->losses, snapshot->losses->len);
+      write_set_norms (write, snapshot->norm_epochs, snapshot->value_norms, snapshot->grad_norms, INFINITY);
       return;
     }
   state = nnb_document_get_past_run (document, &losses);
   write_set_run (write, state, losses, losses != NULL ? losses->len : 0);
+  if (nnb_document_get_past_norms (document, &norm_epochs, &value_norms, &grad_norms))
+    write_set_norms (write, norm_epochs, value_norms, grad_norms, INFINITY);
 }
 
 static void
@@ -334,6 +399,9 @@ nnb_autosave_update (NnbAutosave *self)
       /* the weights are the values' epoch's: a crash now is a pause there */
       write->origin = origin_head (document);
       write_set_run (write, NNB_TRAINER_PAUSED, snapshot->losses, (guint) MAX (snapshot->values_epoch, 0));
+      /* the norms of those epochs: the point of epoch e follows its loss */
+      write_set_norms (write, snapshot->norm_epochs, snapshot->value_norms, snapshot->grad_norms,
+                       (double) MAX (snapshot->values_epoch, 0));
       write->snapshot = g_steal_pointer (&snapshot);
     }
   else if (nnb_document_get_dirty (document))
@@ -430,6 +498,9 @@ typedef struct
   char *name;                /* the project's name; NULL when unknown */
   NnbTrainerState run_state; /* the run its weights came from, or IDLE */
   GArray *run_losses;
+  GArray *run_norm_epochs; /* its norms' history, or NULL */
+  GArray *run_value_norms;
+  GArray *run_grad_norms;
   gboolean recovering;
 } Orphan;
 
@@ -443,14 +514,86 @@ orphan_clear (gpointer data)
   g_free (orphan->origin);
   g_free (orphan->name);
   g_clear_pointer (&orphan->run_losses, g_array_unref);
+  g_clear_pointer (&orphan->run_norm_epochs, g_array_unref);
+  g_clear_pointer (&orphan->run_value_norms, g_array_unref);
+  g_clear_pointer (&orphan->run_grad_norms, g_array_unref);
 }
 
-/* Reads the origin file (origin_text): the URI, the name, the run. An
- * older origin holds the URI alone. */
+/* A line of exactly n numbers, each read whole (g_ascii_strtod), or NULL. */
+static GArray *
+read_numbers (const char *line, guint64 n)
+{
+  g_auto (GStrv) words = NULL;
+  GArray *numbers;
+
+  if (n == 0 || n > G_MAXUINT)
+    return NULL;
+  words = g_strsplit (line, " ", -1);
+  if (g_strv_length (words) != n)
+    return NULL;
+  numbers = g_array_sized_new (FALSE, FALSE, sizeof (double), (guint) n);
+  for (guint i = 0; i < n; i++)
+    {
+      char *end = NULL;
+      double number = g_ascii_strtod (words[i], &end);
+
+      if (end == words[i] || *end != '\0')
+        {
+          g_array_unref (numbers);
+          return NULL;
+        }
+      g_array_append_val (numbers, number);
+    }
+  return numbers;
+}
+
+/* The norms' lines of an origin (origin_text): all of them, or none when
+ * anything does not fit (a damaged file, or an older one without them). */
+static void
+orphan_read_norms (Orphan *orphan, char **lines)
+{
+  g_auto (GStrv) head = NULL;
+  g_autoptr (GArray) epochs = NULL;
+  g_autoptr (GArray) values = NULL;
+  g_autoptr (GArray) gradients = NULL;
+  guint64 n_points, n_params;
+  char *end = NULL;
+
+  if (lines[0] == NULL || lines[1] == NULL || lines[2] == NULL || lines[3] == NULL)
+    return;
+  head = g_strsplit (g_strstrip (lines[0]), " ", -1);
+  if (g_strv_length (head) != 3 || strcmp (head[0], "norms") != 0)
+    return;
+  n_points = g_ascii_strtoull (head[1], &end, 10);
+  if (end == head[1] || *end != '\0' || n_points == 0 || n_points > NNB_TRAINER_MAX_NORM_POINTS)
+    return;
+  n_params = g_ascii_strtoull (head[2], &end, 10);
+  if (end == head[2] || *end != '\0' || n_params == 0 || n_params > G_MAXUINT / NNB_TRAINER_MAX_NORM_POINTS)
+    return;
+  epochs = read_numbers (g_strstrip (lines[1]), n_points);
+  values = read_numbers (g_strstrip (lines[2]), n_points * n_params);
+  gradients = read_numbers (g_strstrip (lines[3]), n_points * n_params);
+  if (epochs == NULL || values == NULL || gradients == NULL)
+    return;
+  /* the loop's counter, from 0, rising */
+  for (guint i = 0; i < epochs->len; i++)
+    {
+      double epoch = g_array_index (epochs, double, i);
+
+      if (!isfinite (epoch) || epoch < 0 || (i > 0 && epoch <= g_array_index (epochs, double, i - 1)))
+        return;
+    }
+  orphan->run_norm_epochs = g_steal_pointer (&epochs);
+  orphan->run_value_norms = g_steal_pointer (&values);
+  orphan->run_grad_norms = g_steal_pointer (&gradients);
+}
+
+/* Reads the origin file (origin_text): the URI, the name, the run, its
+ * norms. An older origin holds the URI alone, or the run without norms. */
 static void
 orphan_read_origin (Orphan *orphan, const char *text)
 {
-  g_auto (GStrv) lines = g_strsplit (text, "\n", 5);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", 9);
   guint n = g_strv_length (lines);
 
   if (n > 0 && *g_strstrip (lines[0]) != '\0')
@@ -472,6 +615,8 @@ orphan_read_origin (Orphan *orphan, const char *text)
 
           g_array_append_val (orphan->run_losses, loss);
         }
+      if (n > 4)
+        orphan_read_norms (orphan, lines + 4);
     }
 }
 
@@ -551,6 +696,7 @@ recovered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     nnb_document_set_name (document, orphan->name);
   /* trained as it was: the curve, the norms, the losses, the lesson's Check */
   nnb_document_set_past_run (document, orphan->run_state, orphan->run_losses);
+  nnb_document_set_past_norms (document, orphan->run_norm_epochs, orphan->run_value_norms, orphan->run_grad_norms);
   nnb_document_set_dirty (document, TRUE);
 
   if (!nnb_window_is_empty (window))

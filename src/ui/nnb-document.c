@@ -29,6 +29,10 @@ struct _NnbDocument
   NnbTrainingState training_state;
   NnbTrainerState past_state; /* the run the weights came from (a recovery) */
   GArray *past_losses;
+  /* its norms' history, as a snapshot holds it (nnb_document_set_past_norms) */
+  GArray *past_norm_epochs;
+  GArray *past_value_norms;
+  GArray *past_grad_norms;
 };
 
 G_DEFINE_FINAL_TYPE (NnbDocument, nnb_document, G_TYPE_OBJECT)
@@ -275,6 +279,9 @@ forget_past_run (NnbDocument *self)
 {
   self->past_state = NNB_TRAINER_IDLE;
   g_clear_pointer (&self->past_losses, g_array_unref);
+  g_clear_pointer (&self->past_norm_epochs, g_array_unref);
+  g_clear_pointer (&self->past_value_norms, g_array_unref);
+  g_clear_pointer (&self->past_grad_norms, g_array_unref);
 }
 
 void
@@ -299,6 +306,62 @@ nnb_document_get_past_run (NnbDocument *self, GArray **losses)
   return self->past_state;
 }
 
+void
+nnb_document_set_past_norms (NnbDocument *self, GArray *norm_epochs, GArray *value_norms, GArray *grad_norms)
+{
+  guint64 n_values;
+
+  g_return_if_fail (NNB_IS_DOCUMENT (self));
+
+  g_clear_pointer (&self->past_norm_epochs, g_array_unref);
+  g_clear_pointer (&self->past_value_norms, g_array_unref);
+  g_clear_pointer (&self->past_grad_norms, g_array_unref);
+  /* all or nothing, each point with a norm of each kind for each of the
+   * model's parameters (no trainer owns the model while a past run is) */
+  if (self->past_state == NNB_TRAINER_IDLE || norm_epochs == NULL || value_norms == NULL || grad_norms == NULL || norm_epochs->len == 0)
+    return;
+  n_values = (guint64) norm_epochs->len * nnb_model_named_parameters (self->project->model)->len;
+  if (n_values == 0 || value_norms->len != n_values || grad_norms->len != n_values)
+    return;
+  self->past_norm_epochs = g_array_ref (norm_epochs);
+  self->past_value_norms = g_array_ref (value_norms);
+  self->past_grad_norms = g_array_ref (grad_norms);
+}
+
+gboolean
+nnb_document_get_past_norms (NnbDocument *self, GArray **norm_epochs, GArray **value_norms, GArray **grad_norms)
+{
+  g_return_val_if_fail (NNB_IS_DOCUMENT (self), FALSE);
+
+  if (norm_epochs != NULL)
+    *norm_epochs = self->past_norm_epochs;
+  if (value_norms != NULL)
+    *value_norms = self->past_value_norms;
+  if (grad_norms != NULL)
+    *grad_norms = self->past_grad_norms;
+  return self->past_norm_epochs != NULL;
+}
+
+/* The past run's norms into a snapshot of its model, when they are its
+ * parameters' (as many per point); else the snapshot keeps none. */
+static void
+snapshot_take_norms (NnbSnapshot *snapshot, GArray *norm_epochs, GArray *value_norms, GArray *grad_norms)
+{
+  guint64 n_values;
+
+  if (norm_epochs == NULL || snapshot->parameters == NULL || snapshot->norm_epochs == NULL || snapshot->value_norms == NULL || snapshot->grad_norms == NULL)
+    return;
+  n_values = (guint64) norm_epochs->len * snapshot->parameters->len;
+  if (value_norms->len != n_values || grad_norms->len != n_values)
+    return;
+  g_array_set_size (snapshot->norm_epochs, 0);
+  g_array_set_size (snapshot->value_norms, 0);
+  g_array_set_size (snapshot->grad_norms, 0);
+  g_array_append_vals (snapshot->norm_epochs, norm_epochs->data, norm_epochs->len);
+  g_array_append_vals (snapshot->value_norms, value_norms->data, value_norms->len);
+  g_array_append_vals (snapshot->grad_norms, grad_norms->data, grad_norms->len);
+}
+
 NnbSnapshot *
 nnb_document_snapshot_past_run (NnbDocument *self)
 {
@@ -307,6 +370,9 @@ nnb_document_snapshot_past_run (NnbDocument *self)
   NnbTrainerState state;
   NnbSnapshot *snapshot;
   GArray *losses;
+  g_autoptr (GArray) norm_epochs = NULL;
+  g_autoptr (GArray) value_norms = NULL;
+  g_autoptr (GArray) grad_norms = NULL;
 
   g_return_val_if_fail (NNB_IS_DOCUMENT (self), NULL);
 
@@ -318,10 +384,14 @@ nnb_document_snapshot_past_run (NnbDocument *self)
   shuffle = self->shuffle;
   state = self->past_state;
   losses = g_array_ref (self->past_losses);
+  norm_epochs = self->past_norm_epochs != NULL ? g_array_ref (self->past_norm_epochs) : NULL;
+  value_norms = self->past_value_norms != NULL ? g_array_ref (self->past_value_norms) : NULL;
+  grad_norms = self->past_grad_norms != NULL ? g_array_ref (self->past_grad_norms) : NULL;
   nnb_document_ensure_trainer (self, NULL);
   trainer = g_steal_pointer (&self->trainer);
   self->shuffle = shuffle;
   nnb_document_set_past_run (self, state, losses);
+  nnb_document_set_past_norms (self, norm_epochs, value_norms, grad_norms);
   if (trainer == NULL)
     {
       g_array_unref (losses);
@@ -334,6 +404,7 @@ nnb_document_snapshot_past_run (NnbDocument *self)
   snapshot->epoch = (int) losses->len;
   snapshot->loss = losses->len > 0 ? g_array_index (losses, double, losses->len - 1) : NAN;
   snapshot->state = state;
+  snapshot_take_norms (snapshot, norm_epochs, value_norms, grad_norms);
   g_array_unref (losses);
   return snapshot;
 }
@@ -562,7 +633,7 @@ nnb_document_finalize (GObject *object)
   g_clear_pointer (&self->trainer, nnb_trainer_free);
   g_clear_pointer (&self->dataset, nnb_dataset_free);
   g_clear_pointer (&self->project, nnb_project_free);
-  g_clear_pointer (&self->past_losses, g_array_unref);
+  forget_past_run (self);
   g_clear_object (&self->file);
   g_clear_pointer (&self->name, g_free);
 

@@ -72,9 +72,20 @@ void nnb_document_set_name (NnbDocument *self, const char *name);
  * a trainer's own record is. NNB_TRAINER_IDLE when there is none. */
 void nnb_document_set_past_run (NnbDocument *self, NnbTrainerState state, GArray *losses);
 NnbTrainerState nnb_document_get_past_run (NnbDocument *self, GArray **losses);
+/* The past run's history of the norms, as its trainer's snapshot held it
+ * (NnbSnapshot's norm_epochs, value_norms and grad_norms: the parameters'
+ * norms point by point), set after nnb_document_set_past_run (which forgets
+ * them), forgotten with the run. Not kept when there is no past run, when
+ * any is NULL or empty, or when value_norms and grad_norms do not hold a
+ * norm for each of the model's parameters at each point. get: FALSE (and
+ * NULLs) when none. */
+void nnb_document_set_past_norms (NnbDocument *self, GArray *norm_epochs, GArray *value_norms, GArray *grad_norms);
+gboolean nnb_document_get_past_norms (NnbDocument *self, GArray **norm_epochs, GArray **value_norms, GArray **grad_norms);
 /* The past run as a trainer's snapshot would show it: the fitted curve and
- * the norms of the weights as they are, the state and the losses of the
- * run. NULL when there is none. Not while training. */
+ * the parameters' norms of the weights as they are, the state, the losses
+ * and the norms' history of the run (the history only when it has as many
+ * norms per point as the model has parameters). NULL when there is none.
+ * Not while training. */
 NnbSnapshot *nnb_document_snapshot_past_run (NnbDocument *self);
 
 /* TRUE for a lesson step's model as Show me made it (trained or not):

@@ -8,7 +8,10 @@
  * project “sinenet”?"; Recover opens it as an unsaved project with exactly
  * the weights of the copy, to be saved where it came from; the crashed
  * session's folder is gone, the new session keeps its own copy, and closing
- * the window for good leaves no copy behind.
+ * the window for good leaves no copy behind. The run comes back too: its
+ * losses, and the history of its weights' norms that the norms plot showed
+ * (kept in the copy's origin file, whose older form without the norms is
+ * still read, and whose damaged norms are left out).
  *
  * Runs under Xvfb (see meson.build); skips when there is no display. */
 #include "nnb-config.h"
@@ -18,6 +21,7 @@
 #include <signal.h>
 
 #include "nnb-application.h"
+#include "nnb-autosave-lock.h"
 #include "nnb-autosave.h"
 #include "nnb-project.h"
 #include "nnb-ui-test-access.h"
@@ -153,11 +157,122 @@ run_drawn (gpointer window)
   return data_epoch > 0 && loss_epoch > 0;
 }
 
+/* A norms' history: NnbSnapshot's norm_epochs, value_norms, grad_norms. */
+typedef struct
+{
+  GArray *epochs;
+  GArray *values;
+  GArray *gradients;
+} Norms;
+
+static void
+norms_clear (Norms *norms)
+{
+  g_clear_pointer (&norms->epochs, g_array_unref);
+  g_clear_pointer (&norms->values, g_array_unref);
+  g_clear_pointer (&norms->gradients, g_array_unref);
+}
+
+static GArray *
+doubles_of_line (const char *line)
+{
+  g_auto (GStrv) words = g_strsplit (line, " ", -1);
+  GArray *numbers = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      double number = g_ascii_strtod (words[i], NULL);
+
+      g_array_append_val (numbers, number);
+    }
+  return numbers;
+}
+
+/* The norms an origin file holds (origin_text in src/ui/nnb-autosave.c:
+ * after the losses, "norms POINTS PARAMETERS", then the epochs, the values'
+ * norms and the gradients' norms, a line each); FALSE when it holds none. */
+static gboolean
+norms_of_origin (const char *text, Norms *norms, guint *n_params)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  guint n_points;
+
+  if (g_strv_length (lines) < 8 || !g_str_has_prefix (lines[4], "norms "))
+    return FALSE;
+  g_assert_cmpint (sscanf (lines[4], "norms %u %u", &n_points, n_params), ==, 2);
+  norms->epochs = doubles_of_line (lines[5]);
+  norms->values = doubles_of_line (lines[6]);
+  norms->gradients = doubles_of_line (lines[7]);
+  g_assert_cmpuint (norms->epochs->len, ==, n_points);
+  g_assert_cmpuint (norms->values->len, ==, n_points * *n_params);
+  g_assert_cmpuint (norms->gradients->len, ==, n_points * *n_params);
+  return TRUE;
+}
+
+static void
+assert_same_doubles (GArray *a, GArray *b)
+{
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    g_assert_cmpfloat (g_array_index (a, double, i), ==, g_array_index (b, double, i));
+}
+
+typedef struct
+{
+  NnbWindow *window;
+  guint n;
+} NormPoints;
+
+static gboolean
+norm_points_shown (gpointer data)
+{
+  NormPoints *points = data;
+
+  return nnb_plots_panel_get_n_norm_points (nnb_ui_test_window_child (points->window, "plots_panel")) == points->n;
+}
+
+/* The recovered run's norms are expected's (NULL: none), in the document
+ * and in the snapshot it shows (one norm of each kind per parameter and
+ * point), and the norms plot shows as many points. */
+static void
+assert_recovered_norms (NnbWindow *window, NnbDocument *document, const Norms *expected)
+{
+  g_autoptr (NnbSnapshot) snapshot = NULL;
+  GArray *epochs = NULL, *values = NULL, *gradients = NULL;
+  NormPoints points = { window, expected != NULL ? expected->epochs->len : 0 };
+
+  g_assert_true (nnb_ui_test_wait_until (norm_points_shown, &points));
+  g_assert_cmpint (nnb_document_get_past_norms (document, &epochs, &values, &gradients), ==, expected != NULL);
+  snapshot = nnb_document_snapshot_past_run (document);
+  g_assert_nonnull (snapshot);
+  if (expected == NULL)
+    {
+      g_assert_null (epochs);
+      g_assert_cmpuint (snapshot->norm_epochs->len, ==, 0);
+      g_assert_cmpuint (snapshot->value_norms->len, ==, 0);
+      g_assert_cmpuint (snapshot->grad_norms->len, ==, 0);
+      return;
+    }
+  assert_same_doubles (epochs, expected->epochs);
+  assert_same_doubles (values, expected->values);
+  assert_same_doubles (gradients, expected->gradients);
+  assert_same_doubles (snapshot->norm_epochs, expected->epochs);
+  assert_same_doubles (snapshot->value_norms, expected->values);
+  assert_same_doubles (snapshot->grad_norms, expected->gradients);
+  g_assert_cmpuint (snapshot->value_norms->len, ==, snapshot->norm_epochs->len * snapshot->parameters->len);
+  /* still there for the next look (the snapshot took a copy) */
+  g_assert_true (nnb_document_get_past_norms (document, NULL, NULL, NULL));
+}
+
 typedef struct
 {
   char *crashed_copy; /* the copy the crash left */
   GPtrArray *crashed_weights;
   GPtrArray *initial_weights;
+  Norms crashed_norms; /* the norms' history of its run, from its origin */
+  guint n_params;
 } Run;
 
 static void
@@ -200,6 +315,13 @@ check_recovery (NnbApplication *app, NnbWindow *window, gpointer user_data)
     g_assert_cmpint (nnb_document_get_past_run (document, &losses), ==, NNB_TRAINER_PAUSED);
     g_assert_cmpuint (losses->len, >, 0);
     g_assert_true (nnb_ui_test_wait_until (run_drawn, window));
+
+    /* and the norms plot shows the history it showed: a point after each
+     * of those epochs (thinned on a long run), no later one */
+    g_test_message ("%u epochs, %u points of norms", losses->len, run->crashed_norms.epochs->len);
+    g_assert_cmpfloat (g_array_index (run->crashed_norms.epochs, double, run->crashed_norms.epochs->len - 1), <, losses->len);
+    assert_recovered_norms (window, document, &run->crashed_norms);
+    g_assert_cmpuint (run->n_params, ==, nnb_model_named_parameters (nnb_document_get_project (document)->model)->len);
   }
 
   /* the trained weights of the copy, not the recipe's */
@@ -233,6 +355,8 @@ test_crash_while_training_is_recovered (void)
   g_autoptr (NnbProject) crashed = NULL;
   g_autoptr (GPtrArray) sessions = NULL;
   g_autofree char *copy_text = NULL;
+  g_autofree char *origin_path = NULL;
+  g_autofree char *origin_text = NULL;
   const char *gui = g_getenv ("NNB_GUI");
   const char *argv[] = { "nnblocks", NULL };
   Run run = { 0 };
@@ -296,6 +420,11 @@ test_crash_while_training_is_recovered (void)
   g_assert_true (crashed->has_weights);
   run.crashed_weights = parameters_of (crashed->model);
   g_assert_false (same_parameters (run.crashed_weights, run.initial_weights));
+  /* its run's norms, as the plot drew them, with the losses */
+  origin_path = nnb_autosave_origin_path (run.crashed_copy);
+  g_assert_true (g_file_get_contents (origin_path, &origin_text, NULL, &error));
+  g_assert_true (norms_of_origin (origin_text, &run.crashed_norms, &run.n_params));
+  g_assert_cmpuint (run.crashed_norms.epochs->len, >, 0);
 
   /* the next start, in this process */
   nnb_ui_test_run_app (argv, check_recovery, &run);
@@ -307,6 +436,7 @@ test_crash_while_training_is_recovered (void)
   g_free (run.crashed_copy);
   g_ptr_array_unref (run.crashed_weights);
   g_ptr_array_unref (run.initial_weights);
+  norms_clear (&run.crashed_norms);
 }
 
 /* A copy a crash left that cannot be read back (here: half a JSON object):
@@ -376,6 +506,7 @@ test_unreadable_copy_is_kept_and_not_offered_again (void)
 typedef struct
 {
   gboolean recovered;
+  const Norms *norms; /* those the origin holds, or NULL (an older origin, or damaged norms) */
 } Untitled;
 
 static void
@@ -404,6 +535,8 @@ check_untitled_recovery (NnbApplication *app, NnbWindow *window, gpointer user_d
   g_assert_cmpuint (losses->len, ==, 3);
   g_assert_cmpfloat (g_array_index (losses, double, 2), ==, 0.01);
   g_assert_true (nnb_ui_test_wait_until (run_drawn, window));
+  /* the norms plot: the origin's history, or none as before */
+  assert_recovered_norms (window, document, u->norms);
 
   /* the lesson's Check sees it trained, with the loss it reached */
   {
@@ -421,28 +554,135 @@ check_untitled_recovery (NnbApplication *app, NnbWindow *window, gpointer user_d
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* What a crash leaves of the lesson's SineNet: an unlocked session; the
+ * origin (origin_text, then recovered as in check_untitled_recovery) has no
+ * file, the name, the run's state (finished) and its losses, then what
+ * norms says. */
 static void
-test_untitled_trained_project_is_recovered_under_its_name (void)
+recover_untitled (const char *session_name, const char *norms, const Norms *expected)
 {
-  g_autofree char *session = g_build_filename (state_dir, "nnblocks", "autosave", "session-untitled", NULL);
+  g_autofree char *session = g_build_filename (state_dir, "nnblocks", "autosave", session_name, NULL);
   g_autofree char *lock = g_build_filename (session, "lock", NULL);
   g_autofree char *origin = g_build_filename (session, "project-1.origin", NULL);
   g_autofree char *copy = g_build_filename (session, "project-1.nnb", NULL);
   g_autofree char *example = nnb_ui_test_example_path ("sinenet.nnb");
   g_autofree char *text = NULL;
-  Untitled u = { FALSE };
+  g_autofree char *origin_text = g_strconcat ("\nSineNet\n4\n0.5 0.1 0.01\n", norms, NULL);
+  Untitled u = { FALSE, expected };
   const char *argv[] = { "nnblocks", "--lesson", "day02", NULL };
 
-  /* what a crash leaves: an unlocked session; the origin has no file, the
-   * name, the run's state (finished) and its losses */
+  g_test_message ("norms in the origin: %.200s", norms);
   g_assert_true (g_file_get_contents (example, &text, NULL, NULL));
   g_assert_cmpint (g_mkdir_with_parents (session, 0700), ==, 0);
   g_assert_true (g_file_set_contents (lock, "", 0, NULL));
-  g_assert_true (g_file_set_contents (origin, "\nSineNet\n4\n0.5 0.1 0.01\n", -1, NULL));
+  g_assert_true (g_file_set_contents (origin, origin_text, -1, NULL));
   g_assert_true (g_file_set_contents (copy, text, -1, NULL));
 
   nnb_ui_test_run_app (argv, check_untitled_recovery, &u);
   g_assert_true (u.recovered);
+  g_assert_false (g_file_test (session, G_FILE_TEST_EXISTS));
+}
+
+/* An origin written before the norms were kept: the run comes back as
+ * before, with no norms' history. */
+static void
+test_untitled_trained_project_is_recovered_under_its_name (void)
+{
+  recover_untitled ("session-untitled", "", NULL);
+}
+
+/* SineNet's parameters, as many as its model has. */
+static guint
+sinenet_n_params (void)
+{
+  g_autofree char *example = nnb_ui_test_example_path ("sinenet.nnb");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = nnb_project_load (example, &error);
+
+  g_assert_no_error (error);
+  return nnb_model_named_parameters (project->model)->len;
+}
+
+static void
+append_line (GString *text, GArray *numbers)
+{
+  for (guint i = 0; i < numbers->len; i++)
+    {
+      char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_string_append (text, g_ascii_dtostr (number, sizeof number, g_array_index (numbers, double, i)));
+      g_string_append_c (text, i + 1 < numbers->len ? ' ' : '\n');
+    }
+}
+
+/* The norms of three epochs, thinned to the first and the last, as the
+ * origin holds them: exactly those come back, to the last bit. */
+static void
+test_untitled_norms_are_recovered (void)
+{
+  guint n_params = sinenet_n_params ();
+  Norms norms = {
+    g_array_new (FALSE, FALSE, sizeof (double)),
+    g_array_new (FALSE, FALSE, sizeof (double)),
+    g_array_new (FALSE, FALSE, sizeof (double)),
+  };
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  for (guint p = 0; p < 2; p++)
+    {
+      double epoch = 2.0 * p;
+
+      g_array_append_val (norms.epochs, epoch);
+      for (guint i = 0; i < n_params; i++)
+        {
+          double value = 1.0 / 3.0 + i + 10 * p;
+          double gradient = (p == 0 ? 1e-300 : 2.5e10) * (i + 1);
+
+          g_array_append_val (norms.values, value);
+          g_array_append_val (norms.gradients, gradient);
+        }
+    }
+  g_string_append_printf (text, "norms 2 %u\n", n_params);
+  append_line (text, norms.epochs);
+  append_line (text, norms.values);
+  append_line (text, norms.gradients);
+  recover_untitled ("session-norms", text->str, &norms);
+  norms_clear (&norms);
+}
+
+/* Damaged norms (a cut file, wrong counts, garbage numbers, epochs out of
+ * order, as many per point as another model's): left out, never read past
+ * their end; the run comes back as from an older origin. */
+static void
+test_untitled_damaged_norms_are_ignored (void)
+{
+  guint n = sinenet_n_params ();
+  g_autofree char *values = g_strnfill (2 * n * 2 - 1, '1');
+  g_autoptr (GPtrArray) damaged = g_ptr_array_new_with_free_func (g_free);
+
+  /* "1 1 … 1": 2 × n numbers */
+  for (guint i = 1; i < 2 * n * 2 - 1; i += 2)
+    values[i] = ' ';
+  g_ptr_array_add (damaged, g_strdup ("norms 2"));                                 /* cut */
+  g_ptr_array_add (damaged, g_strdup_printf ("norms 2 %u\n0 1\n%s\n", n, values)); /* no gradients */
+  g_ptr_array_add (damaged, g_strdup_printf ("norms 3 %u\n0 1\n%s\n%s\n", n, values, values));
+  g_ptr_array_add (damaged, g_strdup_printf ("norms 2 %u\n0 1\n%s\n%s\n", n + 1, values, values));
+  g_ptr_array_add (damaged, g_strdup_printf ("norms 2 %u\n0 1\n%s\n%s 1\n", n, values, values));
+  g_ptr_array_add (damaged, g_strdup_printf ("norms 2 %u\n0 x\n%s\n%s\n", n, values, values));
+  g_ptr_array_add (damaged, g_strdup_printf ("norms 2 %u\n0 1\n%s\n1e5zz%s\n", n, values, values + 1));
+  g_ptr_array_add (damaged, g_strdup_printf ("norms 2 %u\n1 0\n%s\n%s\n", n, values, values));
+  g_ptr_array_add (damaged, g_strdup_printf ("norms 2 %u\n-1 0\n%s\n%s\n", n, values, values));
+  g_ptr_array_add (damaged, g_strdup_printf ("norms 4294967295 4294967295\n0 1\n%s\n%s\n", values, values));
+  g_ptr_array_add (damaged, g_strdup_printf ("norms -2 -%u\n0 1\n%s\n%s\n", n, values, values));
+  g_ptr_array_add (damaged, g_strdup_printf ("norms 1 %u\n0\n%s\n%s\n", 2 * n, values, values)); /* another model's */
+  g_ptr_array_add (damaged, g_strdup_printf ("norms 2 %u\n\n%s\n%s\n", n, values, values));
+
+  for (guint i = 0; i < damaged->len; i++)
+    {
+      g_autofree char *session_name = g_strdup_printf ("session-damaged-%u", i);
+
+      recover_untitled (session_name, damaged->pdata[i], NULL);
+    }
 }
 
 static void
@@ -492,6 +732,8 @@ main (int argc, char *argv[])
                        test_unreadable_copy_is_kept_and_not_offered_again);
       g_test_add_func ("/ui/recovery/untitled-trained-project-is-recovered-under-its-name",
                        test_untitled_trained_project_is_recovered_under_its_name);
+      g_test_add_func ("/ui/recovery/untitled-norms-are-recovered", test_untitled_norms_are_recovered);
+      g_test_add_func ("/ui/recovery/untitled-damaged-norms-are-ignored", test_untitled_damaged_norms_are_ignored);
     }
 
   status = g_test_run ();

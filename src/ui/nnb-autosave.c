@@ -26,8 +26,9 @@ struct _NnbAutosave
   char *origin_path;
   char *written_checksum; /* of the text last written, to skip rewriting it */
   char *written_origin;
-  gboolean writing; /* a write runs on a GTask thread */
-  guint generation; /* counts removals, to tell a write made stale */
+  gboolean writing;     /* a write runs on a GTask thread */
+  guint generation;     /* counts removals, to tell a write made stale */
+  gint64 rest_until_us; /* no new write before: see write_done_cb */
 };
 
 G_DEFINE_FINAL_TYPE (NnbAutosave, nnb_autosave, G_TYPE_OBJECT)
@@ -62,6 +63,7 @@ typedef struct
   char *structure;       /* the project without weights, and */
   NnbSnapshot *snapshot; /* the weights to put in it */
   guint generation;
+  gint64 took_us; /* the write's time on its thread */
 } Write;
 
 static void
@@ -130,7 +132,11 @@ static char *origin_text (const Write *write);
 static void
 write_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
-  write_thread_inner (task, task_data);
+  Write *write = task_data;
+  gint64 start = g_get_monotonic_time ();
+
+  write_thread_inner (task, write);
+  write->took_us = g_get_monotonic_time () - start;
   nnb_autosave_session_write_end ();
 }
 
@@ -187,6 +193,11 @@ write_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
 
   self->writing = FALSE;
+  /* A big model's copy (half a million weights as text) takes seconds of
+   * a core: the next waits nine times as long, so that autosaving never
+   * takes more than a tenth of the machine from training. A small one
+   * still follows every look. */
+  self->rest_until_us = g_get_monotonic_time () + 9 * write->took_us;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       /* Nothing the student can act on; the next look tries again. */
@@ -361,6 +372,7 @@ nnb_autosave_update (NnbAutosave *self)
   NnbDocument *document;
   NnbTrainer *trainer;
   g_autoptr (GError) error = NULL;
+  gboolean rested;
   Write *write;
 
   g_return_if_fail (NNB_IS_AUTOSAVE (self));
@@ -373,6 +385,7 @@ nnb_autosave_update (NnbAutosave *self)
     }
   if (self->writing)
     return;
+  rested = g_get_monotonic_time () >= self->rest_until_us;
 
   trainer = nnb_document_get_trainer (document);
   /* The window disables Save while the worker owns the model (and in the
@@ -382,6 +395,8 @@ nnb_autosave_update (NnbAutosave *self)
       g_autoptr (NnbSnapshot) snapshot = nnb_trainer_get_snapshot (trainer);
       char *structure = NULL;
 
+      if (!rested)
+        return;
       /* a copy of the weights for the next look, taken between two steps */
       nnb_trainer_request_values (trainer);
       if (snapshot->values == NULL)
@@ -405,7 +420,11 @@ nnb_autosave_update (NnbAutosave *self)
     }
   else if (nnb_document_get_dirty (document))
     {
-      GBytes *bytes = nnb_document_serialize (document, &error);
+      GBytes *bytes;
+
+      if (!rested)
+        return;
+      bytes = nnb_document_serialize (document, &error);
 
       if (bytes == NULL)
         {

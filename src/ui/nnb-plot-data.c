@@ -19,7 +19,20 @@ extend (NnbPlotScale *scale, const float *values, int n)
       }
 }
 
-/* The training points: grey dots, under the curves. */
+static int max_dots = NNB_PLOT_DATA_MAX_DOTS;
+
+int
+nnb_plot_data_set_max_dots (int max)
+{
+  int old = max_dots;
+
+  max_dots = max < 0 ? NNB_PLOT_DATA_MAX_DOTS : max;
+  return old;
+}
+
+/* The training points: grey dots, under the curves. Past max_dots, one
+ * arc a point would make a frame's cost grow with the data (seconds for
+ * 200,000 points): the same dots come as one density mask instead. */
 static void
 draw_points (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_scale,
              const NnbPlotScale *y_scale, const NnbDataSeries *series, const NnbPlotStyle *style)
@@ -27,6 +40,12 @@ draw_points (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_s
   double radius = MAX (1.5, style->font_size / 6) * MAX (1.0, style->marker_scale);
 
   nnb_plot_set_source (cr, style->foreground, 0.45);
+  if (series->n_data > max_dots)
+    {
+      nnb_plot_density_draw (series->density, cr, area, x_scale, y_scale, series->data_x, series->data_y,
+                             series->n_data, radius);
+      return;
+    }
   for (int i = 0; i < series->n_data; i++)
     {
       double x = nnb_plot_scale_map (x_scale, series->data_x[i], area->x, area->x + area->width);
@@ -149,8 +168,18 @@ draw_readout (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_
   double best = reach, bx = 0, by = 0;
   const char *owner = NULL;
   g_autofree char *text = NULL;
+  int nearest;
 
-  if (has_data)
+  /* Many points: the density mask knows which lie near the pointer. */
+  if (has_data && series->n_data > max_dots && nnb_plot_density_find_nearest (series->density, area, x_scale, y_scale, series->data_x, series->data_y, series->n_data, series->pointer.x, series->pointer.y, reach, &nearest))
+    {
+      if (nearest >= 0)
+        consider (area, x_scale, y_scale, &series->pointer, series->data_x[nearest], series->data_y[nearest], &best,
+                  &bx, &by);
+      if (best < reach)
+        owner = _("data");
+    }
+  else if (has_data)
     for (int i = 0; i < series->n_data; i++)
       {
         double before = best;
@@ -193,21 +222,52 @@ draw_readout (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_
 }
 
 void
-nnb_plot_data_draw (cairo_t *cr,
-                    int width,
-                    int height,
-                    const NnbDataSeries *series,
-                    const NnbPlotStyle *style)
+nnb_plot_data_get_ranges (const NnbDataSeries *series, NnbPlotScale *x_scale, NnbPlotScale *y_scale)
 {
-  NnbPlotScale x_scale = { INFINITY, -INFINITY, FALSE };
-  NnbPlotScale y_scale = { INFINITY, -INFINITY, FALSE };
-  cairo_rectangle_t area;
+  gboolean has_data, has_curve;
+
+  g_return_if_fail (series != NULL && x_scale != NULL && y_scale != NULL);
+
+  has_data = series->data_x != NULL && series->data_y != NULL && series->n_data > 0;
+  has_curve = series->curve_x != NULL && series->curve_y != NULL && series->n_curve > 1;
+  *x_scale = (NnbPlotScale){ INFINITY, -INFINITY, FALSE };
+  *y_scale = (NnbPlotScale){ INFINITY, -INFINITY, FALSE };
+
+  /* The axes follow the data; a wild curve early in training is clipped
+   * rather than squashing the points into a line. */
+  if (has_data)
+    nnb_plot_density_extend (series->density, series->data_x, series->data_y, series->n_data, x_scale, y_scale);
+  else if (has_curve)
+    {
+      extend (x_scale, series->curve_x, series->n_curve);
+      extend (y_scale, series->curve_y, series->n_curve);
+    }
+  if (!has_data)
+    for (int r = 0; r < series->n_references; r++)
+      {
+        extend (x_scale, series->references[r].x, series->references[r].n);
+        extend (y_scale, series->references[r].y, series->references[r].n);
+      }
+  nnb_plot_scale_nice (x_scale);
+  nnb_plot_scale_nice (y_scale);
+}
+
+void
+nnb_plot_data_draw_under (cairo_t *cr,
+                          int width,
+                          int height,
+                          const NnbDataSeries *series,
+                          const NnbPlotStyle *style,
+                          NnbDataLayout *layout)
+{
   gboolean has_data, has_curve;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (series != NULL);
   g_return_if_fail (style != NULL);
+  g_return_if_fail (layout != NULL);
 
+  memset (layout, 0, sizeof *layout);
   has_data = series->data_x != NULL && series->data_y != NULL && series->n_data > 0;
   has_curve = series->curve_x != NULL && series->curve_y != NULL && series->n_curve > 1;
 
@@ -219,55 +279,77 @@ nnb_plot_data_draw (cairo_t *cr,
       return;
     }
 
-  /* The axes follow the data; a wild curve early in training is clipped
-   * rather than squashing the points into a line. */
-  if (has_data)
-    {
-      extend (&x_scale, series->data_x, series->n_data);
-      extend (&y_scale, series->data_y, series->n_data);
-    }
-  else if (has_curve)
-    {
-      extend (&x_scale, series->curve_x, series->n_curve);
-      extend (&y_scale, series->curve_y, series->n_curve);
-    }
-  if (!has_data)
-    for (int r = 0; r < series->n_references; r++)
-      {
-        extend (&x_scale, series->references[r].x, series->references[r].n);
-        extend (&y_scale, series->references[r].y, series->references[r].n);
-      }
-  nnb_plot_scale_nice (&x_scale);
-  nnb_plot_scale_nice (&y_scale);
+  nnb_plot_data_get_ranges (series, &layout->x_scale, &layout->y_scale);
 
   {
     g_autofree const char **labels = g_new0 (const char *, series->n_references + 1);
     g_autofree int *colors = g_new0 (int, series->n_references + 1);
     int n_legend = series->n_references > 0 ? legend_entries (series, has_curve, labels, colors) : 0;
     NnbPlotFrame frame = { _("Data and Fitted Curve"), "x", "y", has_curve ? NULL : series->message,
-                           &x_scale, &y_scale, labels, colors, NULL, n_legend };
+                           &layout->x_scale, &layout->y_scale, labels, colors, NULL, n_legend };
 
     /* the legend in a band of its own, above the curves it names */
-    nnb_plot_axes_draw_frame (cr, width, height, &frame, style, &area);
+    nnb_plot_axes_draw_frame (cr, width, height, &frame, style, &layout->area);
   }
-  if (area.width <= 0 || area.height <= 0)
+  if (layout->area.width <= 0 || layout->area.height <= 0 || !has_data)
     return;
 
   cairo_save (cr);
-  cairo_rectangle (cr, area.x, area.y, area.width, area.height);
+  cairo_rectangle (cr, layout->area.x, layout->area.y, layout->area.width, layout->area.height);
+  cairo_clip (cr);
+  draw_points (cr, &layout->area, &layout->x_scale, &layout->y_scale, series, style);
+  cairo_restore (cr);
+}
+
+void
+nnb_plot_data_draw_over (cairo_t *cr,
+                         const NnbDataLayout *layout,
+                         const NnbDataSeries *series,
+                         const NnbPlotStyle *style)
+{
+  const cairo_rectangle_t *area = &layout->area;
+  gboolean has_data, has_curve;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (layout != NULL);
+  g_return_if_fail (series != NULL);
+  g_return_if_fail (style != NULL);
+
+  if (area->width <= 0 || area->height <= 0)
+    return;
+  has_data = series->data_x != NULL && series->data_y != NULL && series->n_data > 0;
+  has_curve = series->curve_x != NULL && series->curve_y != NULL && series->n_curve > 1;
+
+  cairo_save (cr);
+  cairo_rectangle (cr, area->x, area->y, area->width, area->height);
   cairo_clip (cr);
 
-  if (has_data)
-    draw_points (cr, &area, &x_scale, &y_scale, series, style);
-
   for (int r = 0; r < series->n_references; r++)
-    draw_curve (cr, &area, &x_scale, &y_scale, series->references[r].x, series->references[r].y,
+    draw_curve (cr, area, &layout->x_scale, &layout->y_scale, series->references[r].x, series->references[r].y,
                 series->references[r].n, r + 1, style);
   if (has_curve)
-    draw_curve (cr, &area, &x_scale, &y_scale, series->curve_x, series->curve_y, series->n_curve, 0, style);
+    draw_curve (cr, area, &layout->x_scale, &layout->y_scale, series->curve_x, series->curve_y, series->n_curve,
+                0, style);
 
   cairo_restore (cr);
 
   if (series->pointer.active)
-    draw_readout (cr, &area, &x_scale, &y_scale, series, has_data, has_curve, style);
+    draw_readout (cr, area, &layout->x_scale, &layout->y_scale, series, has_data, has_curve, style);
+}
+
+void
+nnb_plot_data_draw (cairo_t *cr,
+                    int width,
+                    int height,
+                    const NnbDataSeries *series,
+                    const NnbPlotStyle *style)
+{
+  NnbDataLayout layout;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (series != NULL);
+  g_return_if_fail (style != NULL);
+
+  nnb_plot_data_draw_under (cr, width, height, series, style, &layout);
+  nnb_plot_data_draw_over (cr, &layout, series, style);
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "nnb-plot-axes.h"
+#include "nnb-plot-density.h"
 #include "nnb-plot-marks.h"
 
 G_BEGIN_DECLS
@@ -31,12 +32,51 @@ typedef struct
   int n_references;
   const char *message;    /* shown instead of an empty plot (e.g. why there is no curve) */
   NnbPlotPointer pointer; /* read-out of the point nearest to it */
+  /* May be NULL. Keeps, between draws, the points' extent and, past
+   * NNB_PLOT_DATA_MAX_DOTS points, their density mask; owned by the
+   * caller, who resets it when the points change. */
+  NnbPlotDensity *density;
 } NnbDataSeries;
+
+/* Up to this many points are drawn as dots, one arc each; more as a
+ * density mask (nnb-plot-density.h) that looks the same and costs the
+ * same however many points there are. */
+#define NNB_PLOT_DATA_MAX_DOTS 4000
 
 void nnb_plot_data_draw (cairo_t *cr,
                          int width,
                          int height,
                          const NnbDataSeries *series,
                          const NnbPlotStyle *style);
+
+/* Where the plot's parts lie, for drawing the curves over its points. */
+typedef struct
+{
+  cairo_rectangle_t area; /* inside the axes; empty: nothing goes over it */
+  NnbPlotScale x_scale, y_scale;
+} NnbDataLayout;
+
+/* The axes' ranges the plot takes for series: the points' (the curves are
+ * clipped), or the curves' when there are no points. */
+void nnb_plot_data_get_ranges (const NnbDataSeries *series, NnbPlotScale *x_scale, NnbPlotScale *y_scale);
+
+/* nnb_plot_data_draw in two layers, for a caller that keeps the first
+ * while the curves move (the plots panel keeps it in a surface): _under
+ * draws the frame, axes, legend and points, and fills *layout; _over the
+ * kept curves, the model's curve and the pointer's read-out. */
+void nnb_plot_data_draw_under (cairo_t *cr,
+                               int width,
+                               int height,
+                               const NnbDataSeries *series,
+                               const NnbPlotStyle *style,
+                               NnbDataLayout *layout);
+void nnb_plot_data_draw_over (cairo_t *cr,
+                              const NnbDataLayout *layout,
+                              const NnbDataSeries *series,
+                              const NnbPlotStyle *style);
+
+/* For tests: draws more than max points as a density mask instead of
+ * NNB_PLOT_DATA_MAX_DOTS (-1: back to it). Returns the old limit. */
+int nnb_plot_data_set_max_dots (int max);
 
 G_END_DECLS

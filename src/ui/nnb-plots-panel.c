@@ -20,6 +20,21 @@ typedef struct
   int n;
 } PinnedCurve;
 
+/* What the data plot's layer under the curves (frame, axes, legend,
+ * points) depends on: while it stays the same, the layer is reused. */
+typedef struct
+{
+  guint data_serial;   /* the points and the model's name */
+  guint pinned_serial; /* the kept curves, named in the legend */
+  gboolean has_curve;  /* the legend names it; no curve: a message */
+  const char *message;
+  int width, height, scale;
+  NnbPlotStyle style; /* font_family NULL when kept: it points into a font
+                       * description GTK may free; font_family is kept */
+  GQuark font_family;
+  NnbPlotScale x_scale, y_scale;
+} DataLayerKey;
+
 struct _NnbPlotsPanel
 {
   GtkWidget parent_instance;
@@ -34,6 +49,15 @@ struct _NnbPlotsPanel
 
   float *data_x, *data_y;
   int n_data;
+  guint data_serial;
+  guint pinned_serial;
+  NnbPlotDensity *density; /* the points' extent and mask */
+  /* The data plot's layer under the curves, as last drawn on screen: the
+   * curves move every frame while training, the points do not. */
+  cairo_surface_t *data_layer;
+  DataLayerKey data_layer_key;
+  NnbDataLayout data_layout;
+  guint data_layer_builds;
   char *model_name;
   NnbSnapshot *snapshot; /* the one drawn, or NULL */
   NnbNormHistory *norms;
@@ -66,6 +90,7 @@ data_series (NnbPlotsPanel *self, NnbDataSeries *series, NnbPlotCurve *reference
   series->data_x = self->data_x;
   series->data_y = self->data_y;
   series->n_data = self->n_data;
+  series->density = self->density;
   series->curve_label = self->model_name;
   if (self->snapshot != NULL && self->snapshot->n_grid > 1)
     {
@@ -127,6 +152,8 @@ draw_data (NnbPlotsPanel *self, cairo_t *cr, int width, int height, const NnbPlo
   NnbDataSeries series;
 
   data_series (self, &series, references);
+  /* a file's size is not the screen's: keep the screen's mask */
+  series.density = NULL;
   if (pointer != NULL)
     series.pointer = *pointer;
   nnb_plot_data_draw (cr, width, height, &series, style);
@@ -197,15 +224,84 @@ style_for_plot (GtkDrawingArea *area, GtkWidget *button, NnbPlotStyle *style)
     }
 }
 
+static gboolean
+style_equal (const NnbPlotStyle *a, const NnbPlotStyle *b)
+{
+  for (int i = 0; i < 4; i++)
+    if (a->foreground[i] != b->foreground[i] || a->accent[i] != b->accent[i] || a->background[i] != b->background[i])
+      return FALSE;
+  return a->font_size == b->font_size && a->line_width == b->line_width && a->marker_scale == b->marker_scale && a->corner_width == b->corner_width && a->corner_height == b->corner_height;
+}
+
+static gboolean
+data_layer_key_equal (const DataLayerKey *a, const DataLayerKey *b)
+{
+  return a->data_serial == b->data_serial && a->font_family == b->font_family && a->pinned_serial == b->pinned_serial && !a->has_curve == !b->has_curve && g_strcmp0 (a->message, b->message) == 0 && a->width == b->width && a->height == b->height && a->scale == b->scale && style_equal (&a->style, &b->style) && a->x_scale.min == b->x_scale.min && a->x_scale.max == b->x_scale.max && !a->x_scale.log == !b->x_scale.log && a->y_scale.min == b->y_scale.min && a->y_scale.max == b->y_scale.max && !a->y_scale.log == !b->y_scale.log;
+}
+
+/* Draws the layer under the curves into an image at the widget's scale,
+ * with the font options of the widget's own cairo_t so that text measures
+ * and looks the same as drawn there. */
+static void
+build_data_layer (NnbPlotsPanel *self, cairo_t *cr, const DataLayerKey *key, const NnbDataSeries *series)
+{
+  cairo_font_options_t *options = cairo_font_options_create ();
+  cairo_font_options_t *cr_options = cairo_font_options_create ();
+  cairo_t *layer_cr;
+
+  g_clear_pointer (&self->data_layer, cairo_surface_destroy);
+  self->data_layer = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, key->width * key->scale,
+                                                 key->height * key->scale);
+  cairo_surface_set_device_scale (self->data_layer, key->scale, key->scale);
+  layer_cr = cairo_create (self->data_layer);
+  cairo_surface_get_font_options (cairo_get_target (cr), options);
+  cairo_get_font_options (cr, cr_options);
+  cairo_font_options_merge (options, cr_options);
+  cairo_set_font_options (layer_cr, options);
+  nnb_plot_data_draw_under (layer_cr, key->width, key->height, series, &key->style, &self->data_layout);
+  cairo_destroy (layer_cr);
+  cairo_font_options_destroy (options);
+  cairo_font_options_destroy (cr_options);
+  self->data_layer_key = *key;
+  self->data_layer_key.style.font_family = NULL;
+  self->data_layer_builds++;
+}
+
+/* Every frame while training: the layer under the curves comes from the
+ * surface kept since the points, the size, the style or the axes last
+ * changed (the axes follow the points, so training leaves them alone);
+ * only the curves and the read-out are drawn anew. */
 static void
 draw_data_plot (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
 {
   NnbPlotsPanel *self = user_data;
-  NnbPlotStyle style;
+  g_autofree NnbPlotCurve *references = g_new0 (NnbPlotCurve, self->pinned->len + 1);
+  NnbDataSeries series;
+  DataLayerKey key = { 0 };
 
-  style_for_plot (area, self->unpin_button, &style);
-  draw_data (self, cr, width, height, &style, &self->data_pointer);
   self->data_plotted_epoch = self->snapshot != NULL ? self->snapshot->epoch : -1;
+  if (width <= 0 || height <= 0)
+    return;
+  style_for_plot (area, self->unpin_button, &key.style);
+  key.font_family = g_quark_from_string (key.style.font_family);
+  data_series (self, &series, references);
+  series.pointer = self->data_pointer;
+  key.data_serial = self->data_serial;
+  key.pinned_serial = self->pinned_serial;
+  key.has_curve = series.curve_x != NULL && series.curve_y != NULL && series.n_curve > 1;
+  key.message = series.message;
+  key.width = width;
+  key.height = height;
+  key.scale = gtk_widget_get_scale_factor (GTK_WIDGET (area));
+  nnb_plot_data_get_ranges (&series, &key.x_scale, &key.y_scale);
+
+  if (self->data_layer == NULL || !data_layer_key_equal (&key, &self->data_layer_key))
+    build_data_layer (self, cr, &key, &series);
+  cairo_save (cr);
+  cairo_set_source_surface (cr, self->data_layer, 0, 0);
+  cairo_paint (cr);
+  cairo_restore (cr);
+  nnb_plot_data_draw_over (cr, &self->data_layout, &series, &key.style);
 }
 
 static void
@@ -305,6 +401,9 @@ nnb_plots_panel_set_data (NnbPlotsPanel *self, const float *x, const float *y, i
     }
   g_free (self->model_name);
   self->model_name = g_strdup (name);
+  /* the new arrays may have the old ones' addresses: forget those */
+  nnb_plot_density_reset (self->density);
+  self->data_serial++;
   nnb_norm_history_clear (self->norms);
   queue_all (self);
   describe_plots (self);
@@ -383,6 +482,7 @@ nnb_plots_panel_pin_curve (NnbPlotsPanel *self, const char *label)
   curve.x = g_memdup2 (self->snapshot->grid_x, sizeof (float) * curve.n);
   curve.y = g_memdup2 (self->snapshot->grid_y, sizeof (float) * curve.n);
   g_array_append_val (self->pinned, curve);
+  self->pinned_serial++;
   gtk_widget_set_visible (self->unpin_button, TRUE);
   gtk_widget_queue_draw (GTK_WIDGET (self->data_plot));
 
@@ -395,6 +495,7 @@ nnb_plots_panel_clear_pinned (NnbPlotsPanel *self)
   g_return_if_fail (NNB_IS_PLOTS_PANEL (self));
 
   g_array_set_size (self->pinned, 0);
+  self->pinned_serial++;
   gtk_widget_set_visible (self->unpin_button, FALSE);
   gtk_widget_queue_draw (GTK_WIDGET (self->data_plot));
 }
@@ -435,6 +536,14 @@ nnb_plots_panel_get_plotted_epochs (NnbPlotsPanel *self, int *data_epoch, int *l
     *data_epoch = self->data_plotted_epoch;
   if (loss_epoch != NULL)
     *loss_epoch = self->loss_plotted_epoch;
+}
+
+guint
+nnb_plots_panel_get_data_layer_builds (NnbPlotsPanel *self)
+{
+  g_return_val_if_fail (NNB_IS_PLOTS_PANEL (self), 0);
+
+  return self->data_layer_builds;
 }
 
 guint
@@ -515,6 +624,8 @@ nnb_plots_panel_finalize (GObject *object)
   g_free (self->data_x);
   g_free (self->data_y);
   g_free (self->model_name);
+  nnb_plot_density_free (self->density);
+  g_clear_pointer (&self->data_layer, cairo_surface_destroy);
   nnb_norm_history_free (self->norms);
   g_array_unref (self->pinned);
 
@@ -547,6 +658,7 @@ nnb_plots_panel_init (NnbPlotsPanel *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->norms = nnb_norm_history_new ();
+  self->density = nnb_plot_density_new ();
   self->pinned = g_array_new (FALSE, TRUE, sizeof (PinnedCurve));
   g_array_set_clear_func (self->pinned, pinned_curve_clear);
   self->loss_log_scale = TRUE;

@@ -45,6 +45,11 @@ void nnb_plots_panel_get_plotted_epochs (NnbPlotsPanel *self, int *data_epoch, i
  * title, curve or legend runs under a button. */
 guint nnb_plots_panel_get_ink_under_buttons (NnbPlotsPanel *self);
 
+/* For tests: how many times the data plot has drawn its layer under the
+ * curves (frame, axes and points) anew rather than reusing it: not once
+ * between frames that change only the fitted curve. */
+guint nnb_plots_panel_get_data_layer_builds (NnbPlotsPanel *self);
+
 /* The same drawings into any cairo_t (export to PNG, SVG, PDF, handouts). */
 void nnb_plots_panel_draw_data (NnbPlotsPanel *self, cairo_t *cr, int width, int height, const NnbPlotStyle *style);
 void nnb_plots_panel_draw_loss (NnbPlotsPanel *self, cairo_t *cr, int width, int height, const NnbPlotStyle *style);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-plots-panel.c — the plots as a student sees them in the window:
  * the norms plot has every epoch of a short run, as the loss plot does,
- * Reset clears what belonged to the old run (the "Converged…" message), and
- * nothing a plot draws runs under the buttons over it. */
+ * Reset clears what belonged to the old run (the "Converged…" message),
+ * nothing a plot draws runs under the buttons over it, and the data plot
+ * redraws only its curves while training. */
 #include "nnb-config.h"
 
 #include <adwaita.h>
@@ -147,6 +148,75 @@ test_nothing_under_the_plots_buttons (void)
   nnb_ui_test_run_app (argv, check_nothing_under_buttons, NULL);
 }
 
+static gboolean
+data_plot_has_curve (gpointer data)
+{
+  int epoch;
+
+  nnb_plots_panel_get_plotted_epochs (nnb_ui_test_window_child (data, "plots_panel"), &epoch, NULL);
+  return epoch > 0;
+}
+
+typedef struct
+{
+  NnbPlotsPanel *panel;
+  int epoch;
+} PlottedEpoch;
+
+static gboolean
+data_plot_drew_another_epoch (gpointer data)
+{
+  PlottedEpoch *plotted = data;
+  int epoch;
+
+  nnb_plots_panel_get_plotted_epochs (plotted->panel, &epoch, NULL);
+  return epoch != plotted->epoch;
+}
+
+/* Issue 25: the points do not change while training, only the curve does.
+ * Frames that draw a new curve reuse the layer under it (frame, axes,
+ * points); keeping a curve (a new legend) draws the layer anew. */
+static void
+check_data_layer_kept (NnbApplication *app, NnbWindow *window, gpointer data)
+{
+  NnbPlotsPanel *panel = nnb_ui_test_window_child (window, "plots_panel");
+  NnbProject *project;
+  PlottedEpoch plotted = { panel, 0 };
+  guint builds;
+
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_has_document, window));
+  project = nnb_document_get_project (nnb_window_get_document (window));
+  project->training.until_loss = 0; /* train on: a new curve every frame */
+  project->training.epochs = 100000000;
+  g_action_group_activate_action (G_ACTION_GROUP (window), "train", NULL);
+  g_assert_true (nnb_ui_test_wait_until (data_plot_has_curve, window));
+  nnb_ui_test_settle (200);
+
+  builds = nnb_plots_panel_get_data_layer_builds (panel);
+  g_assert_cmpuint (builds, >=, 1);
+  for (int frame = 0; frame < 3; frame++)
+    {
+      nnb_plots_panel_get_plotted_epochs (panel, &plotted.epoch, NULL);
+      g_assert_true (nnb_ui_test_wait_until (data_plot_drew_another_epoch, &plotted));
+      g_assert_cmpuint (nnb_plots_panel_get_data_layer_builds (panel), ==, builds);
+    }
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "pin-curve", NULL);
+  nnb_ui_test_settle (300);
+  g_assert_cmpuint (nnb_plots_panel_get_data_layer_builds (panel), >, builds);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "pause", NULL);
+  nnb_ui_test_settle (100);
+}
+
+static void
+test_data_layer_kept_while_the_curve_moves (void)
+{
+  g_autofree char *path = nnb_ui_test_example_path ("sinenet.nnb");
+  const char *argv[] = { "nnblocks", path, NULL };
+
+  nnb_ui_test_run_app (argv, check_data_layer_kept, NULL);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -161,6 +231,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/plots-panel/norms-plot-has-every-epoch", test_norms_plot_has_every_epoch);
   g_test_add_func ("/ui/plots-panel/reset-clears-converged-message", test_reset_clears_converged_message);
   g_test_add_func ("/ui/plots-panel/nothing-under-the-plots-buttons", test_nothing_under_the_plots_buttons);
+  g_test_add_func ("/ui/plots-panel/data-layer-kept-while-the-curve-moves", test_data_layer_kept_while_the_curve_moves);
 
   return g_test_run ();
 }

@@ -878,6 +878,248 @@ test_title_button_and_legend_stay_apart (void)
   cairo_surface_destroy (image);
 }
 
+/* ---- many points: bounded work, the same picture ---- */
+
+/* n points of sin x plus noise over [0, 2π], as SineNet's data, and a
+ * fitted curve of 100 points; the arrays are the caller's to free. */
+static void
+sine_cloud (int n, float **x, float **y, float *gx, float *gy)
+{
+  GRand *rand = g_rand_new_with_seed (7);
+
+  *x = g_new (float, n);
+  *y = g_new (float, n);
+  for (int i = 0; i < n; i++)
+    {
+      (*x)[i] = (float) g_rand_double_range (rand, 0, 2 * G_PI);
+      (*y)[i] = sinf ((*x)[i]) + 0.1f * (float) (g_rand_double (rand) + g_rand_double (rand) - 1);
+    }
+  for (int i = 0; i < 100; i++)
+    gx[i] = (float) (i * 2 * G_PI / 99), gy[i] = 0.9f * sinf (gx[i]);
+  g_rand_free (rand);
+}
+
+typedef struct
+{
+  gsize bytes;
+  gsize curves; /* Bézier segments in the paths: one or more a dot */
+} SvgCount;
+
+static cairo_status_t
+count_svg (void *closure, const unsigned char *data, unsigned int length)
+{
+  SvgCount *count = closure;
+
+  count->bytes += length;
+  for (unsigned int i = 0; i < length; i++)
+    count->curves += data[i] == 'C';
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static SvgCount
+data_plot_svg (int n)
+{
+  g_autofree float *x = NULL;
+  g_autofree float *y = NULL;
+  float gx[100], gy[100];
+  NnbDataSeries series = { 0 };
+  NnbPlotStyle style;
+  SvgCount count = { 0 };
+  cairo_surface_t *svg;
+  cairo_t *cr;
+
+  sine_cloud (n, &x, &y, gx, gy);
+  series = (NnbDataSeries){ x, y, n, gx, gy, 100, "SineNet" };
+  nnb_plot_style_init_default (&style);
+  svg = cairo_svg_surface_create_for_stream (count_svg, &count, W, H);
+  cr = cairo_create (svg);
+  nnb_plot_data_draw (cr, W, H, &series, &style);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_finish (svg);
+  g_assert_cmpint (cairo_surface_status (svg), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (svg);
+
+  return count;
+}
+
+/* Issue 25: a frame with 200,000 points took seconds, an arc a point. Past
+ * a few thousand points the plot is a density mask: in an SVG (as on
+ * screen) 200,000 or 2,000,000 points are one image, no more paths than
+ * 200 points make and never more bytes than the plot's raw pixels. */
+static void
+test_data_plot_work_does_not_grow_with_points (void)
+{
+  SvgCount few = data_plot_svg (200);
+  gsize bound = (gsize) W * H * 4;
+
+  g_assert_cmpuint (few.curves, >=, 200); /* a dot is a Bézier segment or more */
+  for (int n = 200000; n <= 2000000; n *= 10)
+    {
+      SvgCount many = data_plot_svg (n);
+
+      g_test_message ("%d points: %" G_GSIZE_FORMAT " bytes, %" G_GSIZE_FORMAT " curves; 200 points: %" G_GSIZE_FORMAT
+                      " bytes, %" G_GSIZE_FORMAT " curves",
+                      n, many.bytes, many.curves, few.bytes, few.curves);
+      g_assert_cmpuint (many.curves, <=, few.curves);
+      g_assert_cmpuint (many.bytes, <=, bound);
+    }
+}
+
+/* How dark image is, on average, in each of the COLS × ROWS blocks of the
+ * rectangle area (a fraction: 0 white, 1 black). */
+#define COLS 12
+#define ROWS 6
+
+static void
+block_darkness (cairo_surface_t *image, const cairo_rectangle_t *area, double darkness[ROWS][COLS])
+{
+  const guint8 *data = cairo_image_surface_get_data (image);
+  int stride = cairo_image_surface_get_stride (image);
+
+  for (int r = 0; r < ROWS; r++)
+    for (int c = 0; c < COLS; c++)
+      {
+        int x0 = (int) ceil (area->x + area->width * c / COLS), x1 = (int) floor (area->x + area->width * (c + 1) / COLS);
+        int y0 = (int) ceil (area->y + area->height * r / ROWS), y1 = (int) floor (area->y + area->height * (r + 1) / ROWS);
+        double sum = 0;
+
+        for (int y = y0; y < y1; y++)
+          for (int x = x0; x < x1; x++)
+            sum += 1 - data[y * stride + 4 * x + 1] / 255.0; /* green: grey's every channel */
+        darkness[r][c] = sum / ((x1 - x0) * (y1 - y0));
+      }
+}
+
+/* The density mask is the same grey dots: 3,000 points (few enough for
+ * dots) drawn both ways darken every part of the plot alike. */
+static void
+test_data_plot_density_looks_like_dots (void)
+{
+  g_autofree float *x = NULL;
+  g_autofree float *y = NULL;
+  float gx[100], gy[100];
+  NnbDataSeries series = { 0 };
+  NnbPlotStyle style;
+  NnbPlotScale x_scale, y_scale;
+  cairo_rectangle_t area;
+  cairo_surface_t *frame, *dots, *density;
+  double frame_dark[ROWS][COLS], dots_dark[ROWS][COLS], density_dark[ROWS][COLS];
+  double dots_total = 0, density_total = 0;
+  int old;
+
+  sine_cloud (3000, &x, &y, gx, gy);
+  series = (NnbDataSeries){ x, y, 3000 }; /* no curve: only the points differ */
+  nnb_plot_style_init_default (&style);
+  frame = data_plot_frame (&series, &style, &area, &x_scale, &y_scale);
+  dots = data_plot_image (&series, &style);
+  old = nnb_plot_data_set_max_dots (0);
+  density = data_plot_image (&series, &style);
+  nnb_plot_data_set_max_dots (old);
+
+  block_darkness (frame, &area, frame_dark);
+  block_darkness (dots, &area, dots_dark);
+  block_darkness (density, &area, density_dark);
+  for (int r = 0; r < ROWS; r++)
+    for (int c = 0; c < COLS; c++)
+      {
+        double a = dots_dark[r][c] - frame_dark[r][c], b = density_dark[r][c] - frame_dark[r][c];
+
+        /* within 0.02 of each other, and of a tenth of the dots' own */
+        if (fabs (a - b) > 0.02 + 0.1 * a)
+          g_error ("block (%d, %d): the dots darken it by %.3f, the density mask by %.3f", c, r, a, b);
+        dots_total += a;
+        density_total += b;
+      }
+  g_assert_cmpfloat (dots_total, >, 1.0); /* the cloud is there */
+  g_assert_cmpfloat (fabs (dots_total - density_total), <, 0.03 * dots_total);
+
+  cairo_surface_destroy (density);
+  cairo_surface_destroy (dots);
+  cairo_surface_destroy (frame);
+}
+
+/* The mask is binned once per points, axes and size, not once a draw. */
+static void
+test_data_plot_density_is_binned_once (void)
+{
+  g_autofree float *x = NULL;
+  g_autofree float *y = NULL;
+  float gx[100], gy[100];
+  g_autoptr (NnbPlotDensity) density = nnb_plot_density_new ();
+  NnbDataSeries series = { 0 };
+  NnbPlotStyle style;
+  guint before;
+
+  sine_cloud (20000, &x, &y, gx, gy);
+  series = (NnbDataSeries){ x, y, 20000, gx, gy, 100 };
+  series.density = density;
+  nnb_plot_style_init_default (&style);
+  before = nnb_plot_density_get_n_binnings ();
+  for (int i = 0; i < 3; i++)
+    {
+      cairo_surface_destroy (data_plot_image (&series, &style));
+      gy[50] += 0.1f; /* the curve moves; the points stay */
+    }
+  g_assert_cmpuint (nnb_plot_density_get_n_binnings (), ==, before + 1);
+  /* another size is another mask */
+  {
+    cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W / 2, H / 2);
+    cairo_t *cr = cairo_create (image);
+
+    nnb_plot_data_draw (cr, W / 2, H / 2, &series, &style);
+    cairo_destroy (cr);
+    cairo_surface_destroy (image);
+  }
+  g_assert_cmpuint (nnb_plot_density_get_n_binnings (), ==, before + 2);
+}
+
+/* The read-out over many points looks near the pointer only, in the
+ * mask's pixels: it finds the point a search of every point finds, to
+ * within a pixel, and nothing where that search finds nothing. */
+static void
+test_data_plot_density_finds_the_nearest_point (void)
+{
+  g_autofree float *x = NULL;
+  g_autofree float *y = NULL;
+  float gx[100], gy[100];
+  g_autoptr (NnbPlotDensity) density = nnb_plot_density_new ();
+  NnbPlotScale x_scale = { 0, 7, FALSE }, y_scale = { -1.5, 1.5, FALSE };
+  cairo_rectangle_t area = { 40, 30, W - 80, H - 60 };
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H);
+  cairo_t *cr = cairo_create (image);
+  GRand *rand = g_rand_new_with_seed (3);
+  double reach = 20;
+  int n = 20000, index;
+
+  sine_cloud (n, &x, &y, gx, gy);
+  nnb_plot_density_draw (density, cr, &area, &x_scale, &y_scale, x, y, n, 2);
+  for (int k = 0; k < 200; k++)
+    {
+      double px = g_rand_double_range (rand, area.x, area.x + area.width);
+      double py = g_rand_double_range (rand, area.y, area.y + area.height);
+      double brute = INFINITY, found = INFINITY;
+
+      for (int i = 0; i < n; i++)
+        brute = MIN (brute, hypot (nnb_plot_scale_map (&x_scale, x[i], area.x, area.x + area.width) - px,
+                                   nnb_plot_scale_map (&y_scale, y[i], area.y + area.height, area.y) - py));
+      g_assert_true (nnb_plot_density_find_nearest (density, &area, &x_scale, &y_scale, x, y, n, px, py, reach, &index));
+      if (index >= 0)
+        found = hypot (nnb_plot_scale_map (&x_scale, x[index], area.x, area.x + area.width) - px,
+                       nnb_plot_scale_map (&y_scale, y[index], area.y + area.height, area.y) - py);
+      if (brute < reach - 1.5)
+        g_assert_cmpfloat (found, <=, brute + 1.5);
+      if (brute >= reach)
+        g_assert_cmpint (index, ==, -1);
+    }
+  /* other points (the same count) are not the mask's */
+  g_assert_false (nnb_plot_density_find_nearest (density, &area, &x_scale, &y_scale, gx, gy, n, 0, 0, reach, &index));
+
+  g_rand_free (rand);
+  cairo_destroy (cr);
+  cairo_surface_destroy (image);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -895,6 +1137,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/plots/loss-plot-with-inf-and-nan", test_loss_plot_with_inf_and_nan);
   g_test_add_func ("/ui/plots/title-button-and-legend-stay-apart", test_title_button_and_legend_stay_apart);
   g_test_add_func ("/ui/plots/norms-plot-draws-a-point-a-pixel", test_norms_plot_draws_a_point_a_pixel);
+  g_test_add_func ("/ui/plots/data-plot-work-does-not-grow-with-points", test_data_plot_work_does_not_grow_with_points);
+  g_test_add_func ("/ui/plots/data-plot-density-looks-like-dots", test_data_plot_density_looks_like_dots);
+  g_test_add_func ("/ui/plots/data-plot-density-is-binned-once", test_data_plot_density_is_binned_once);
+  g_test_add_func ("/ui/plots/data-plot-density-finds-the-nearest-point", test_data_plot_density_finds_the_nearest_point);
 
   g_test_add_func ("/ui/plots/race-plot-marks-the-crossover", test_race_plot_marks_the_crossover);
   g_test_add_func ("/ui/plots/race-plot-without-gpu-names-the-reason", test_race_plot_without_gpu_names_the_reason);

@@ -56,7 +56,7 @@ columns (const GArray *raw, double *xs)
 /* The blocks as shown with the columns folded into rows: row r shows
  * columns r·k … r·k + k − 1 at the x of the first k, below the row before. */
 static GArray *
-fold_positions (NnbModel *model, const GArray *raw, const gboolean *expanded, int rows)
+fold_positions (NnbModel *model, const GArray *raw, const NnbDiagramOpen *expanded, int rows)
 {
   GArray *out = g_array_copy ((GArray *) raw);
   g_autofree double *xs = g_new (double, MAX (raw->len, 1));
@@ -81,6 +81,27 @@ fold_positions (NnbModel *model, const GArray *raw, const gboolean *expanded, in
   return out;
 }
 
+/* Open Sequentials show their layers in a column where that draws the
+ * diagram much larger than a row (a narrow canvas beside the lesson),
+ * else in a row, which reads left to right as the rest does. */
+static void
+choose_open_layout (NnbDiagramView *self, NnbModel *model, const GArray *raw, int width, int height,
+                    double type_scale)
+{
+  g_autofree NnbDiagramOpen *open = NULL;
+  double row, column, ox, oy;
+
+  self->open_column = FALSE;
+  if ((open = nnb_dv_expanded (self)) == NULL)
+    return;
+  nnb_diagram_fit (width, height, model, (const NnbBlockPosition *) raw->data, open, type_scale, &row, &ox, &oy);
+  for (guint i = 0; i < raw->len; i++)
+    if (open[i] != NNB_DIAGRAM_CLOSED)
+      open[i] = NNB_DIAGRAM_OPEN_COLUMN;
+  nnb_diagram_fit (width, height, model, (const NnbBlockPosition *) raw->data, open, type_scale, &column, &ox, &oy);
+  self->open_column = column > row * FOLD_GAIN;
+}
+
 /* A long chain in a narrow canvas is shown folded into rows when that
  * draws its blocks much larger: a projector's 400 px wide canvas cannot
  * show eight blocks in a row at a size anyone reads. Only the view
@@ -90,11 +111,13 @@ choose_fold (NnbDiagramView *self, NnbModel *model)
 {
   g_autoptr (GArray) raw = nnb_graph_positions (self->graph);
   g_autofree double *xs = g_new (double, MAX (raw->len, 1));
-  g_autofree gboolean *expanded = nnb_dv_expanded (self);
+  g_autofree NnbDiagramOpen *expanded = NULL;
   guint n_cols = columns (raw, xs);
   int width = gtk_widget_get_width (GTK_WIDGET (self)), height = gtk_widget_get_height (GTK_WIDGET (self));
   double type_scale = type_scale_of (self), best, ox, oy;
 
+  choose_open_layout (self, model, raw, width, height, type_scale);
+  expanded = nnb_dv_expanded (self);
   self->fold = 1;
   if (n_cols < MIN_FOLD)
     return;
@@ -115,7 +138,7 @@ GArray *
 nnb_dv_positions (NnbDiagramView *self)
 {
   g_autoptr (GArray) raw = NULL;
-  g_autofree gboolean *expanded = NULL;
+  g_autofree NnbDiagramOpen *expanded = NULL;
   NnbModel *model = nnb_dv_shown_model (self);
 
   if (self->graph == NULL)
@@ -157,7 +180,7 @@ nnb_dv_transform (NnbDiagramView *self, double *zoom, double *origin_x, double *
   if (self->fit && model != NULL && model->nodes->len > 0)
     {
       g_autoptr (GArray) where = nnb_dv_positions (self);
-      g_autofree gboolean *expanded = nnb_dv_expanded (self);
+      g_autofree NnbDiagramOpen *expanded = nnb_dv_expanded (self);
 
       nnb_diagram_fit (gtk_widget_get_width (GTK_WIDGET (self)), gtk_widget_get_height (GTK_WIDGET (self)),
                        model, (const NnbBlockPosition *) where->data, expanded, type_scale_of (self),
@@ -207,7 +230,7 @@ nnb_dv_block_at (NnbDiagramView *self, double dx, double dy)
 {
   NnbModel *model = nnb_dv_shown_model (self);
   g_autoptr (GArray) where = NULL;
-  g_autofree gboolean *expanded = NULL;
+  g_autofree NnbDiagramOpen *expanded = NULL;
 
   if (model == NULL)
     return -1;
@@ -232,7 +255,7 @@ nnb_dv_port_at (NnbDiagramView *self, double dx, double dy, gboolean inputs, int
 {
   NnbModel *model = nnb_dv_shown_model (self);
   g_autoptr (GArray) where = NULL;
-  g_autofree gboolean *expanded = NULL;
+  g_autofree NnbDiagramOpen *expanded = NULL;
   double zoom, ox, oy, best = INFINITY;
   int found = -1;
 

@@ -148,7 +148,7 @@ drag_end_cb (GtkGestureDrag *gesture, double off_x, double off_y, NnbDiagramView
       {
         NnbModel *model = nnb_dv_shown_model (self);
         g_autoptr (GArray) where = nnb_dv_positions (self);
-        g_autofree gboolean *expanded = nnb_dv_expanded (self);
+        g_autofree NnbDiagramOpen *expanded = nnb_dv_expanded (self);
         double x0 = MIN (self->drag_x, self->pointer_x), x1 = MAX (self->drag_x, self->pointer_x);
         double y0 = MIN (self->drag_y, self->pointer_y), y1 = MAX (self->drag_y, self->pointer_y);
 

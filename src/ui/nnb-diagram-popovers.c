@@ -14,7 +14,7 @@ point_at_block (NnbDiagramView *self, GtkWidget *popover, int block, int layer)
 {
   NnbModel *model = nnb_dv_shown_model (self);
   g_autoptr (GArray) where = nnb_dv_positions (self);
-  g_autofree gboolean *expanded = nnb_dv_expanded (self);
+  g_autofree NnbDiagramOpen *expanded = nnb_dv_expanded (self);
   double r[4], x0, y0, x1, y1;
   GdkRectangle rect;
 

@@ -53,6 +53,7 @@ struct _NnbDiagramView
   char *message;
   double *activity;      /* per block, from the trainer's snapshot; NULL: none */
   GHashTable *expanded;  /* names of the Sequential blocks shown with their layers inside */
+  gboolean open_column;  /* their layers in a column (a narrow canvas), not a row */
   int layer_node, layer; /* the layer chosen inside an expanded Sequential, or -1 */
 
   /* the view: fitted to the widget until the student zooms or scrolls */
@@ -89,7 +90,7 @@ struct _NnbDiagramView
 /* nnb-diagram-view.c */
 NnbModel *nnb_dv_shown_model (NnbDiagramView *self);
 /* Per block: shown with its layers inside (g_free it). */
-gboolean *nnb_dv_expanded (NnbDiagramView *self);
+NnbDiagramOpen *nnb_dv_expanded (NnbDiagramView *self);
 /* The disclosure triangle (child -1) or the layer of an expanded
  * Sequential under a diagram point: the block, or -1. */
 int nnb_dv_layer_at (NnbDiagramView *self, double dx, double dy, int *child);

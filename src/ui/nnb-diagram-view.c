@@ -398,17 +398,18 @@ nnb_diagram_view_get_message (NnbDiagramView *self)
   return self->message;
 }
 
-gboolean *
+NnbDiagramOpen *
 nnb_dv_expanded (NnbDiagramView *self)
 {
-  gboolean *expanded;
+  NnbDiagramOpen *expanded;
   guint n = self->graph != NULL ? self->graph->blocks->len : 0;
 
   if (n == 0 || g_hash_table_size (self->expanded) == 0)
     return NULL;
-  expanded = g_new0 (gboolean, n);
+  expanded = g_new0 (NnbDiagramOpen, n);
   for (guint i = 0; i < n; i++)
-    expanded[i] = g_hash_table_contains (self->expanded, nnb_graph_get_block (self->graph, i)->name);
+    if (g_hash_table_contains (self->expanded, nnb_graph_get_block (self->graph, i)->name))
+      expanded[i] = self->open_column ? NNB_DIAGRAM_OPEN_COLUMN : NNB_DIAGRAM_OPEN_ROW;
   return expanded;
 }
 
@@ -417,7 +418,7 @@ nnb_dv_layer_at (NnbDiagramView *self, double dx, double dy, int *child)
 {
   NnbModel *model = nnb_dv_shown_model (self);
   g_autoptr (GArray) where = NULL;
-  g_autofree gboolean *expanded = NULL;
+  g_autofree NnbDiagramOpen *expanded = NULL;
   int block = nnb_dv_block_at (self, dx, dy);
   NnbModule *seq;
   double r[4];
@@ -512,7 +513,7 @@ nnb_diagram_view_get_layer_labels (NnbDiagramView *self, int block)
 {
   NnbModel *model;
   g_autoptr (GArray) where = NULL;
-  g_autofree gboolean *expanded = NULL;
+  g_autofree NnbDiagramOpen *expanded = NULL;
   GPtrArray *labels;
 
   g_return_val_if_fail (NNB_IS_DIAGRAM_VIEW (self), NULL);
@@ -536,7 +537,7 @@ nnb_diagram_view_block_point (NnbDiagramView *self, int block, int slot, double 
 {
   NnbModel *model;
   g_autoptr (GArray) where = NULL;
-  g_autofree gboolean *expanded = NULL;
+  g_autofree NnbDiagramOpen *expanded = NULL;
   double dx, dy;
 
   g_return_val_if_fail (NNB_IS_DIAGRAM_VIEW (self), FALSE);
@@ -569,7 +570,7 @@ nnb_diagram_view_get_layer_rect (NnbDiagramView *self, int block, int child, dou
 {
   NnbModel *model;
   g_autoptr (GArray) where = NULL;
-  g_autofree gboolean *expanded = NULL;
+  g_autofree NnbDiagramOpen *expanded = NULL;
   double r[4], zoom, ox, oy;
 
   g_return_val_if_fail (NNB_IS_DIAGRAM_VIEW (self), FALSE);
@@ -750,7 +751,7 @@ nnb_diagram_view_draw_to (NnbDiagramView *self, cairo_t *cr, int width, int heig
 {
   NnbModel *model;
   g_autoptr (GArray) where = NULL;
-  g_autofree gboolean *expanded = NULL;
+  g_autofree NnbDiagramOpen *expanded = NULL;
   /* fitted (zoom 0), with the Sequentials open as on screen, nothing else
    * of the editor's */
   NnbDiagramState state = { .focus = -1, .layer_node = -1, .layer = -1 };
@@ -775,7 +776,7 @@ draw_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user
   NnbModel *model = nnb_dv_shown_model (self);
   g_autoptr (GArray) where = NULL;
   NnbDiagramState state = { 0 };
-  g_autofree gboolean *expanded = NULL;
+  g_autofree NnbDiagramOpen *expanded = NULL;
   NnbPlotStyle style;
 
   nnb_plot_style_for_widget (GTK_WIDGET (area), &style);

@@ -8,38 +8,20 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
-#include <pango/pangocairo.h>
+#include "nnb-diagram-private.h"
 
-#include "nnb-diagram.h"
-
-#define BLOCK_WIDTH 124.0 /* positions are 160 apart in the examples: room for a label */
-#define LINE_HEIGHT 18.0
-#define BLOCK_PAD 8.0
-#define PORT_Y 17.0   /* wires meet a block this far below its top: its first line */
 #define SLOT_GAP 10.0 /* between the two inputs of a + */
 #define MARGIN 24.0
 #define MAX_ZOOM 1.4       /* a three-block model should not fill a wall */
 #define AUTO_SPACING 160.0 /* for blocks without a position */
-#define TEXT_SIZE 13.0     /* block text at zoom 1, in diagram units */
 #define SHAPE_SIZE 10.0
 #define MAX_SHAPE_SIZE 26.0    /* shape labels grow when zoomed out, up to this */
 #define CAPTION 0.82           /* libadwaita's .caption, relative to the UI font */
 #define TEXT_SLACK 1.1         /* blocks are measured in "Sans", drawn in the UI's font */
-#define CHILD_GAP 44.0         /* between the layers of an expanded Sequential: a wire */
-#define CHILD_ENTRY 24.0       /* from its frame's ports to its first and last layer */
-#define DISCLOSURE 12.0        /* the ▸ or ▾ at the end of a Sequential's title */
 #define SEQUENTIAL_TITLE 160.0 /* the widest one-line title of a Sequential */
 
-typedef struct
-{
-  double x, y, w, h;
-  int title_lines;   /* 2: "name:" above the kind, when one line does not fit */
-  double port_y;     /* where wires meet it, below its top */
-  gboolean expanded; /* a Sequential shown with its layers as blocks inside */
-} Box;
-
-static char *
-module_text (const NnbModule *module)
+char *
+nnb_dg_module_text (const NnbModule *module)
 {
   if (module->kind == NNB_MODULE_LINEAR)
     return g_strdup_printf ("Linear %" G_GINT64_FORMAT "→%" G_GINT64_FORMAT,
@@ -67,7 +49,7 @@ kind_text (NnbModel *model, const NnbNode *node)
       {
         NnbModule *module = nnb_model_get_module (model, node->module);
 
-        return module != NULL ? module_text (module) : g_strdup ("?");
+        return module != NULL ? nnb_dg_module_text (module) : g_strdup ("?");
       }
     }
 }
@@ -87,8 +69,8 @@ nnb_diagram_node_text (NnbModel *model, guint index)
 }
 
 /* The Sequential a node calls, or NULL. */
-static NnbModule *
-sequential_of (NnbModel *model, const NnbNode *node)
+NnbModule *
+nnb_dg_sequential_of (NnbModel *model, const NnbNode *node)
 {
   NnbModule *module;
 
@@ -102,18 +84,9 @@ sequential_of (NnbModel *model, const NnbNode *node)
 static int
 n_child_lines (NnbModel *model, const NnbNode *node)
 {
-  NnbModule *module = sequential_of (model, node);
+  NnbModule *module = nnb_dg_sequential_of (model, node);
 
   return module != NULL ? (int) module->children->len : 0;
-}
-
-/* A layer inside an expanded Sequential as its own block: "0: Linear 1→64". */
-static char *
-layer_text (const NnbModule *sequential, guint child)
-{
-  g_autofree char *text = module_text (g_ptr_array_index (sequential->children, child));
-
-  return g_strdup_printf ("%u: %s", child, text);
 }
 
 /* The context blocks are measured in: without a Cairo context (hit tests
@@ -140,8 +113,8 @@ measuring_context (void)
 /* A text's width in diagram units. Measuring is the slow part of laying
  * out blocks, and a hit test lays them all out once per block, so widths
  * are kept; the diagram is drawn on the UI thread only. */
-static double
-text_width (const char *text, double size, gboolean bold)
+double
+nnb_dg_text_width (const char *text, double size, gboolean bold)
 {
   static GHashTable *widths; /* "b13|fc1: Linear 3→16" → double* */
   g_autofree char *key = g_strdup_printf ("%c%g|%s", bold ? 'b' : 'r', size, text);
@@ -171,97 +144,52 @@ text_width (const char *text, double size, gboolean bold)
   return *width;
 }
 
-static double
-layer_width (const NnbModule *sequential, guint child)
-{
-  g_autofree char *text = layer_text (sequential, child);
-
-  return MAX (BLOCK_WIDTH * 0.75, text_width (text, TEXT_SIZE, TRUE) + 2 * BLOCK_PAD);
-}
-
-/* Below an expanded Sequential's top: its layers' row, under its title and
- * a lane for the shapes on the wires between them. */
-static double
-layers_top (const Box *frame)
-{
-  return BLOCK_PAD + LINE_HEIGHT * (frame->title_lines + 1);
-}
-
-/* The rectangles of an expanded Sequential's layers, left to right in
- * one row inside its frame. */
-static void
-layer_boxes (NnbModel *model, guint index, const Box *frame, Box *layers)
-{
-  NnbModule *seq = sequential_of (model, g_ptr_array_index (model->nodes, index));
-  double x = frame->x + CHILD_ENTRY;
-
-  for (guint c = 0; seq != NULL && c < seq->children->len; c++)
-    {
-      layers[c].x = x;
-      layers[c].y = frame->y + layers_top (frame);
-      layers[c].w = layer_width (seq, c);
-      layers[c].h = 2 * BLOCK_PAD + LINE_HEIGHT;
-      layers[c].title_lines = 1;
-      layers[c].port_y = PORT_Y;
-      layers[c].expanded = FALSE;
-      x += layers[c].w + CHILD_GAP;
-    }
-}
-
 /* A block's size: its full label fits, on two lines ("fc2:" above
  * "Linear 16→16") where one line is wider than the usual block, and the
- * block grows only when even that does not fit. An expanded Sequential
- * is a frame around its layers' row. */
+ * block grows only when even that does not fit. An open Sequential is a
+ * frame around its layers (nnb-diagram-sequential.c). */
 static void
-size_block (NnbModel *model, guint index, gboolean expand, Box *box)
+size_block (NnbModel *model, guint index, NnbDiagramOpen open, Box *box)
 {
   NnbNode *node = g_ptr_array_index (model->nodes, index);
-  NnbModule *seq = sequential_of (model, node);
+  NnbModule *seq = nnb_dg_sequential_of (model, node);
   g_autofree char *kind = kind_text (model, node);
   g_autofree char *title = g_strdup_printf ("%s: %s", node->name, kind);
   int children = n_child_lines (model, node);
   double inner = (node->kind == NNB_NODE_CALL ? BLOCK_WIDTH : BLOCK_WIDTH * 0.75) - 2 * BLOCK_PAD;
   /* a Sequential's title ends in its disclosure triangle */
   double extra = seq != NULL ? DISCLOSURE + 4 : 0;
-  double title_width = text_width (title, TEXT_SIZE, TRUE) + extra;
-
+  double title_width = nnb_dg_text_width (title, TEXT_SIZE, TRUE) + extra;
   double lines_width = 0;
 
-  box->port_y = PORT_Y;
-  box->expanded = expand && children > 0;
+  box->port_y = box->out_port_y = PORT_Y;
+  box->open = children > 0 ? open : NNB_DIAGRAM_CLOSED;
   box->title_lines = 1;
-  /* a Sequential's list of layers (child lines are indented by one more pad) */
-  for (int c = 0; c < children && !box->expanded; c++)
+  if (box->open != NNB_DIAGRAM_CLOSED)
     {
-      g_autofree char *line = layer_text (seq, c);
+      nnb_dg_size_open (seq, title_width, box);
+      return;
+    }
+  /* a Sequential's list of layers (child lines are indented by one more pad) */
+  for (int c = 0; c < children; c++)
+    {
+      g_autofree char *line = nnb_dg_layer_text (seq, c);
 
-      lines_width = MAX (lines_width, text_width (line, TEXT_SIZE * 0.9, FALSE) + BLOCK_PAD);
+      lines_width = MAX (lines_width, nnb_dg_text_width (line, TEXT_SIZE * 0.9, FALSE) + BLOCK_PAD);
     }
   inner = MAX (inner, lines_width);
   /* the narrower input, output and + blocks widen up to a module's width
    * first; a Sequential's title, with its ▸, widens the block a little
    * more before it takes two lines */
-  if (title_width <= MAX (seq != NULL ? SEQUENTIAL_TITLE : BLOCK_WIDTH - 2 * BLOCK_PAD, lines_width) || box->expanded)
+  if (title_width <= MAX (seq != NULL ? SEQUENTIAL_TITLE : BLOCK_WIDTH - 2 * BLOCK_PAD, lines_width))
     inner = MAX (inner, title_width);
   else
     {
       g_autofree char *name = g_strdup_printf ("%s:", node->name);
 
       box->title_lines = 2;
-      inner = MAX (inner, text_width (name, TEXT_SIZE, TRUE) + extra);
-      inner = MAX (inner, text_width (kind, TEXT_SIZE, TRUE));
-    }
-  if (box->expanded)
-    {
-      double row = 2 * CHILD_ENTRY - CHILD_GAP;
-
-      for (int c = 0; c < children; c++)
-        row += layer_width (seq, c) + CHILD_GAP;
-      box->w = MAX (inner + 2 * BLOCK_PAD, row);
-      box->h = layers_top (box) + 2 * BLOCK_PAD + LINE_HEIGHT + BLOCK_PAD;
-      /* wires meet the frame level with its layers */
-      box->port_y = layers_top (box) + PORT_Y;
-      return;
+      inner = MAX (inner, nnb_dg_text_width (name, TEXT_SIZE, TRUE) + extra);
+      inner = MAX (inner, nnb_dg_text_width (kind, TEXT_SIZE, TRUE));
     }
   box->w = inner + 2 * BLOCK_PAD;
   box->h = 2 * BLOCK_PAD + LINE_HEIGHT * (box->title_lines + children);
@@ -301,8 +229,8 @@ auto_layout (NnbModel *model, Box *boxes)
     }
 }
 
-static void
-rounded_rectangle (cairo_t *cr, const Box *b, double r)
+void
+nnb_dg_rounded_rectangle (cairo_t *cr, const Box *b, double r)
 {
   cairo_new_sub_path (cr);
   cairo_arc (cr, b->x + b->w - r, b->y + r, r, -G_PI / 2, 0);
@@ -316,8 +244,8 @@ rounded_rectangle (cairo_t *cr, const Box *b, double r)
  * expanded Sequential keeps its wires level (its frame rises by what its
  * title adds above its layers) and pushes the blocks to its right along
  * by what it grew, so it covers none of them. */
-static Box *
-compute_boxes (NnbModel *model, const NnbBlockPosition *positions, const gboolean *expanded)
+Box *
+nnb_dg_compute_boxes (NnbModel *model, const NnbBlockPosition *positions, const NnbDiagramOpen *expanded)
 {
   guint n = model->nodes->len;
   Box *boxes = g_new0 (Box, MAX (n, 1));
@@ -328,7 +256,7 @@ compute_boxes (NnbModel *model, const NnbBlockPosition *positions, const gboolea
     {
       boxes[i].x = positions != NULL ? positions[i].x : NAN;
       boxes[i].y = positions != NULL ? positions[i].y : NAN;
-      size_block (model, i, expanded != NULL && expanded[i], &boxes[i]);
+      size_block (model, i, expanded != NULL ? expanded[i] : NNB_DIAGRAM_CLOSED, &boxes[i]);
       if (isnan (boxes[i].x) || isnan (boxes[i].y))
         needs_layout = TRUE;
     }
@@ -340,9 +268,9 @@ compute_boxes (NnbModel *model, const NnbBlockPosition *positions, const gboolea
     {
       Box collapsed;
 
-      if (!boxes[e].expanded)
+      if (boxes[e].open == NNB_DIAGRAM_CLOSED)
         continue;
-      size_block (model, e, FALSE, &collapsed);
+      size_block (model, e, NNB_DIAGRAM_CLOSED, &collapsed);
       boxes[e].y -= boxes[e].port_y - PORT_Y;
       for (guint j = 0; j < n; j++)
         if (left[j] > left[e] + 1.0)
@@ -383,37 +311,37 @@ fit_boxes (int width, int height, const Box *boxes, guint n, double max_zoom,
 
 void
 nnb_diagram_fit (int width, int height, NnbModel *model, const NnbBlockPosition *positions,
-                 const gboolean *expanded, double type_scale, double *zoom, double *origin_x, double *origin_y)
+                 const NnbDiagramOpen *expanded, double type_scale, double *zoom, double *origin_x, double *origin_y)
 {
   g_autofree Box *boxes = NULL;
 
   g_return_if_fail (model != NULL);
-  boxes = compute_boxes (model, positions, expanded);
+  boxes = nnb_dg_compute_boxes (model, positions, expanded);
   fit_boxes (width, height, boxes, model->nodes->len, MAX_ZOOM * MAX (1.0, type_scale),
              zoom, origin_x, origin_y);
 }
 
 void
-nnb_diagram_block_rect (NnbModel *model, const NnbBlockPosition *positions, const gboolean *expanded,
+nnb_diagram_block_rect (NnbModel *model, const NnbBlockPosition *positions, const NnbDiagramOpen *expanded,
                         guint index, double rect[4])
 {
   g_autofree Box *boxes = NULL;
 
   g_return_if_fail (model != NULL && index < model->nodes->len);
-  boxes = compute_boxes (model, positions, expanded);
+  boxes = nnb_dg_compute_boxes (model, positions, expanded);
   rect[0] = boxes[index].x, rect[1] = boxes[index].y;
   rect[2] = boxes[index].w, rect[3] = boxes[index].h;
 }
 
 void
-nnb_diagram_bounds (NnbModel *model, const NnbBlockPosition *positions, const gboolean *expanded,
+nnb_diagram_bounds (NnbModel *model, const NnbBlockPosition *positions, const NnbDiagramOpen *expanded,
                     double bounds[4])
 {
   g_autofree Box *boxes = NULL;
 
   g_return_if_fail (model != NULL);
   bounds[0] = bounds[1] = INFINITY, bounds[2] = bounds[3] = -INFINITY;
-  boxes = compute_boxes (model, positions, expanded);
+  boxes = nnb_dg_compute_boxes (model, positions, expanded);
   for (guint i = 0; i < model->nodes->len; i++)
     {
       bounds[0] = MIN (bounds[0], boxes[i].x);
@@ -423,13 +351,13 @@ nnb_diagram_bounds (NnbModel *model, const NnbBlockPosition *positions, const gb
     }
 }
 
-static void
-port_of (const Box *box, int n_slots, int slot, double *x, double *y)
+void
+nnb_dg_port_of (const Box *box, int n_slots, int slot, double *x, double *y)
 {
   if (slot < 0)
     {
       *x = box->x + box->w;
-      *y = box->y + box->port_y;
+      *y = box->y + box->out_port_y;
       return;
     }
   *x = box->x;
@@ -437,52 +365,16 @@ port_of (const Box *box, int n_slots, int slot, double *x, double *y)
 }
 
 void
-nnb_diagram_port (NnbModel *model, const NnbBlockPosition *positions, const gboolean *expanded, guint index,
+nnb_diagram_port (NnbModel *model, const NnbBlockPosition *positions, const NnbDiagramOpen *expanded, guint index,
                   int slot, double *x, double *y)
 {
   g_autofree Box *boxes = NULL;
   NnbNode *node;
 
   g_return_if_fail (model != NULL && index < model->nodes->len);
-  boxes = compute_boxes (model, positions, expanded);
+  boxes = nnb_dg_compute_boxes (model, positions, expanded);
   node = g_ptr_array_index (model->nodes, index);
-  port_of (&boxes[index], nnb_model_n_inputs (node->kind), slot, x, y);
-}
-
-/* The disclosure triangle at the end of a Sequential's first title line. */
-static void
-disclosure_rect (const Box *box, double rect[4])
-{
-  rect[0] = box->x + box->w - BLOCK_PAD - DISCLOSURE;
-  rect[1] = box->y + BLOCK_PAD + (LINE_HEIGHT - DISCLOSURE) / 2;
-  rect[2] = rect[3] = DISCLOSURE;
-}
-
-gboolean
-nnb_diagram_layer_rect (NnbModel *model, const NnbBlockPosition *positions, const gboolean *expanded,
-                        guint index, int child, double rect[4])
-{
-  g_autofree Box *boxes = NULL;
-  g_autofree Box *layers = NULL;
-  NnbModule *seq;
-
-  g_return_val_if_fail (model != NULL && index < model->nodes->len, FALSE);
-  boxes = compute_boxes (model, positions, expanded);
-  seq = sequential_of (model, g_ptr_array_index (model->nodes, index));
-  if (seq == NULL)
-    return FALSE;
-  if (child < 0)
-    {
-      disclosure_rect (&boxes[index], rect);
-      return TRUE;
-    }
-  if (!boxes[index].expanded || (guint) child >= seq->children->len)
-    return FALSE;
-  layers = g_new (Box, seq->children->len);
-  layer_boxes (model, index, &boxes[index], layers);
-  rect[0] = layers[child].x, rect[1] = layers[child].y;
-  rect[2] = layers[child].w, rect[3] = layers[child].h;
-  return TRUE;
+  nnb_dg_port_of (&boxes[index], nnb_model_n_inputs (node->kind), slot, x, y);
 }
 
 void
@@ -505,25 +397,12 @@ typedef struct
   int from, to;
 } ShapeLabel;
 
-/* What every part of one picture needs: the diagram, its boxes laid out,
- * the style and the editor's additions. */
-typedef struct
-{
-  NnbModel *model;
-  const Box *boxes;
-  const NnbNodeShape *shapes; /* may be NULL */
-  const NnbPlotStyle *style;
-  const NnbDiagramState *state; /* may be NULL */
-  double zoom;
-  double shape_size; /* of the shapes on wires and the error text */
-} Picture;
-
-static const double error_rgba[4] = { 0.88, 0.11, 0.14, 1.0 };
+const double nnb_dg_error_rgba[4] = { 0.88, 0.11, 0.14, 1.0 };
 
 /* The paper under blocks, ports and labels: the style's background, or
  * white where it has none. */
-static void
-set_paper (cairo_t *cr, const NnbPlotStyle *style, double alpha)
+void
+nnb_dg_set_paper (cairo_t *cr, const NnbPlotStyle *style, double alpha)
 {
   if (style->background[3] > 0)
     nnb_plot_set_source (cr, style->background, alpha);
@@ -533,9 +412,9 @@ set_paper (cairo_t *cr, const NnbPlotStyle *style, double alpha)
 
 /* Block text: in the style's family at a size in diagram units, cut with
  * an ellipsis at width (0: never). */
-static PangoLayout *
-block_layout (cairo_t *cr, const NnbPlotStyle *style, double size, gboolean bold,
-              const char *text, double width)
+PangoLayout *
+nnb_dg_block_layout (cairo_t *cr, const NnbPlotStyle *style, double size, gboolean bold,
+                     const char *text, double width)
 {
   PangoLayout *layout = nnb_plot_style_make_layout (cr, style, text, size, bold);
 
@@ -566,8 +445,8 @@ draw_wires (cairo_t *cr, const Picture *p, GArray *labels)
 
           if (from < 0 || (guint) from >= n)
             continue;
-          port_of (&p->boxes[from], 1, -1, &x0, &y0);
-          port_of (&p->boxes[i], n_slots, s, &x1, &y1);
+          nnb_dg_port_of (&p->boxes[from], 1, -1, &x0, &y0);
+          nnb_dg_port_of (&p->boxes[i], n_slots, s, &x1, &y1);
           /* a wire back to the left (a folded row's next) bends a little
            * past its ports, rather than looping out of the picture */
           dx = x1 >= x0 ? MAX (30.0, (x1 - x0) / 2) : 40.0;
@@ -621,8 +500,8 @@ draw_block_frame (cairo_t *cr, const Picture *p, guint i, const double edge[4], 
   NnbNode *node = g_ptr_array_index (p->model->nodes, i);
 
   /* an opaque base, so wires behind a block do not show through */
-  rounded_rectangle (cr, &p->boxes[i], 6);
-  set_paper (cr, p->style, 1.0);
+  nnb_dg_rounded_rectangle (cr, &p->boxes[i], 6);
+  nnb_dg_set_paper (cr, p->style, 1.0);
   cairo_fill_preserve (cr);
   nnb_plot_set_source (cr, edge, selected ? 0.3 : node->kind == NNB_NODE_CALL || broken ? 0.14
                                                                                         : 0.06);
@@ -643,7 +522,7 @@ draw_focus_ring (cairo_t *cr, const NnbPlotStyle *style, const Box *box)
   cairo_set_dash (cr, dashes, 2, 0);
   cairo_set_line_width (cr, 1.5);
   nnb_plot_set_source (cr, style->foreground, 0.8);
-  rounded_rectangle (cr, &ring, 8);
+  nnb_dg_rounded_rectangle (cr, &ring, 8);
   cairo_stroke (cr);
   cairo_restore (cr);
 }
@@ -660,10 +539,10 @@ draw_ports (cairo_t *cr, const Picture *p, guint i, const double edge[4])
     {
       double px, py;
 
-      port_of (&p->boxes[i], n_slots, s, &px, &py);
+      nnb_dg_port_of (&p->boxes[i], n_slots, s, &px, &py);
       cairo_new_sub_path (cr);
       cairo_arc (cr, px, py, 4.0, 0, 2 * G_PI);
-      set_paper (cr, p->style, 1.0);
+      nnb_dg_set_paper (cr, p->style, 1.0);
       cairo_fill_preserve (cr);
       nnb_plot_set_source (cr, edge, 0.9);
       cairo_set_line_width (cr, 1.5);
@@ -691,9 +570,9 @@ draw_block_text (cairo_t *cr, const Picture *p, guint i)
     {
       g_autofree char *name = g_strdup_printf ("%s:", node->name);
       g_autofree char *kind = kind_text (p->model, node);
-      g_autoptr (PangoLayout) kind_layout = block_layout (cr, style, text_size, TRUE, kind, inner);
+      g_autoptr (PangoLayout) kind_layout = nnb_dg_block_layout (cr, style, text_size, TRUE, kind, inner);
 
-      layout = block_layout (cr, style, text_size, TRUE, name, inner);
+      layout = nnb_dg_block_layout (cr, style, text_size, TRUE, name, inner);
       cairo_move_to (cr, box->x + BLOCK_PAD, box->y + BLOCK_PAD + LINE_HEIGHT);
       pango_cairo_show_layout (cr, kind_layout);
     }
@@ -701,7 +580,7 @@ draw_block_text (cairo_t *cr, const Picture *p, guint i)
     {
       g_autofree char *text = nnb_diagram_node_text (p->model, i);
 
-      layout = block_layout (cr, style, text_size, TRUE, text, inner);
+      layout = nnb_dg_block_layout (cr, style, text_size, TRUE, text, inner);
     }
   cairo_move_to (cr, box->x + BLOCK_PAD, box->y + BLOCK_PAD);
   pango_cairo_show_layout (cr, layout);
@@ -712,9 +591,9 @@ draw_block_text (cairo_t *cr, const Picture *p, guint i)
 
       for (int c = 0; c < lines; c++)
         {
-          g_autofree char *child = module_text (g_ptr_array_index (seq->children, c));
+          g_autofree char *child = nnb_dg_module_text (g_ptr_array_index (seq->children, c));
           g_autofree char *line = g_strdup_printf ("%d: %s", c, child);
-          g_autoptr (PangoLayout) child_layout = block_layout (cr, style, text_size * 0.9, FALSE, line, inner);
+          g_autoptr (PangoLayout) child_layout = nnb_dg_block_layout (cr, style, text_size * 0.9, FALSE, line, inner);
 
           nnb_plot_set_source (cr, style->foreground, 0.8);
           cairo_move_to (cr, box->x + BLOCK_PAD * 2, box->y + BLOCK_PAD + LINE_HEIGHT * (c + box->title_lines));
@@ -733,184 +612,26 @@ draw_block_error (cairo_t *cr, const Picture *p, guint i)
   /* the engine's message is long: wrapped to about two blocks' width at any zoom */
   pango_layout_set_width (layout, (int) (BLOCK_WIDTH * 2 * p->shape_size / SHAPE_SIZE * PANGO_SCALE));
   pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-  nnb_plot_set_source (cr, error_rgba, 1.0);
+  nnb_plot_set_source (cr, nnb_dg_error_rgba, 1.0);
   cairo_move_to (cr, p->boxes[i].x, p->boxes[i].y + p->boxes[i].h + 4);
   pango_cairo_show_layout (cr, layout);
 }
 
-static void
-label_free (gpointer data)
-{
-  NnbDiagramLabel *label = data;
-
-  g_free (label->text);
-  g_free (label);
-}
-
-/* The shapes on the wires between the layers of an expanded Sequential:
- * the shape leaving each layer but the last, centred over the gap to the
- * next, its bottom at the layers' top. */
-static GPtrArray *
-layer_labels (NnbModel *model, guint index, const Box *frame, const NnbNodeShape *shapes, guint n_shapes)
-{
-  GPtrArray *labels = g_ptr_array_new_with_free_func (label_free);
-  g_autofree Box *layers = g_new (Box, MAX (n_shapes, 1));
-
-  layer_boxes (model, index, frame, layers);
-  for (guint c = 0; c + 1 < n_shapes; c++)
-    if (shapes[c].ndim > 0)
-      {
-        NnbDiagramLabel *label = g_new (NnbDiagramLabel, 1);
-
-        label->text = nnb_shape_to_string (shapes[c].ndim, shapes[c].shape);
-        label->x = layers[c].x + layers[c].w + CHILD_GAP / 2;
-        label->y = layers[c].y;
-        g_ptr_array_add (labels, label);
-      }
-  return labels;
-}
-
-GPtrArray *
-nnb_diagram_layer_labels (NnbModel *model, const NnbBlockPosition *positions, const gboolean *expanded,
-                          const NnbNodeShape *shapes, guint index)
-{
-  g_autofree Box *boxes = NULL;
-  NnbNodeShape *layers;
-  guint n = 0;
-  GPtrArray *labels;
-
-  g_return_val_if_fail (model != NULL && index < model->nodes->len, NULL);
-  boxes = compute_boxes (model, positions, expanded);
-  if (!boxes[index].expanded)
-    return g_ptr_array_new_with_free_func (label_free);
-  layers = nnb_model_layer_shapes (model, index, shapes, &n);
-  labels = layer_labels (model, index, &boxes[index], layers, n);
-  nnb_node_shapes_free (layers, n);
-  return labels;
-}
-
-/* ▸ on a collapsed Sequential, ▾ on an expanded one: click to toggle. */
-static void
-draw_disclosure (cairo_t *cr, const Picture *p, const Box *box)
-{
-  double r[4], cx, cy, h = DISCLOSURE * 0.35;
-
-  disclosure_rect (box, r);
-  cx = r[0] + r[2] / 2, cy = r[1] + r[3] / 2;
-  if (box->expanded)
-    {
-      cairo_move_to (cr, cx - h, cy - h * 0.6);
-      cairo_line_to (cr, cx + h, cy - h * 0.6);
-      cairo_line_to (cr, cx, cy + h * 0.9);
-    }
-  else
-    {
-      cairo_move_to (cr, cx - h * 0.6, cy - h);
-      cairo_line_to (cr, cx + h * 0.9, cy);
-      cairo_line_to (cr, cx - h * 0.6, cy + h);
-    }
-  cairo_close_path (cr);
-  nnb_plot_set_source (cr, p->style->foreground, 0.8);
-  cairo_fill (cr);
-}
-
 /* A shape on a plate of the background, its top-left corner at x, top. */
-static void
-draw_shape_plate (cairo_t *cr, const Picture *p, PangoLayout *layout, double x, double top)
+void
+nnb_dg_draw_shape_plate (cairo_t *cr, const Picture *p, PangoLayout *layout, double x, double top)
 {
   int w, h;
   Box plate;
 
   pango_layout_get_pixel_size (layout, &w, &h);
   plate.x = x - 3, plate.y = top - 1, plate.w = w + 6, plate.h = h + 2;
-  rounded_rectangle (cr, &plate, 3);
-  set_paper (cr, p->style, 0.9);
+  nnb_dg_rounded_rectangle (cr, &plate, 3);
+  nnb_dg_set_paper (cr, p->style, 0.9);
   cairo_fill (cr);
   nnb_plot_set_source (cr, p->style->accent, 1.0);
   cairo_move_to (cr, x, top);
   pango_cairo_show_layout (cr, layout);
-}
-
-/* An expanded Sequential: a frame with its title, and its layers as
- * blocks in a row, wired in the order its forward runs them, with the
- * shape on every wire between them. A layer whose shape fails is red. */
-static void
-draw_expanded_block (cairo_t *cr, const Picture *p, guint i, const double edge[4], gboolean selected)
-{
-  NnbNode *node = g_ptr_array_index (p->model->nodes, i);
-  NnbModule *seq = sequential_of (p->model, node);
-  const Box *frame = &p->boxes[i];
-  guint n = seq->children->len, n_shapes = 0;
-  g_autofree Box *layers = g_new (Box, n);
-  NnbNodeShape *shapes = nnb_model_layer_shapes (p->model, i, p->shapes, &n_shapes);
-  g_autofree char *title = nnb_diagram_node_text (p->model, i);
-  g_autoptr (PangoLayout) title_layout = block_layout (cr, p->style, TEXT_SIZE, TRUE, title, 0);
-  g_autoptr (GPtrArray) labels = layer_labels (p->model, i, frame, shapes, n_shapes);
-  double x0, y0, x1, y1;
-
-  rounded_rectangle (cr, frame, 8);
-  set_paper (cr, p->style, 1.0);
-  cairo_fill_preserve (cr);
-  nnb_plot_set_source (cr, edge, selected ? 0.16 : 0.05);
-  cairo_fill_preserve (cr);
-  nnb_plot_set_source (cr, edge, 0.9);
-  cairo_set_line_width (cr, MAX (1.2, p->style->line_width) * (selected ? 2.0 : 1.0));
-  cairo_stroke (cr);
-  nnb_plot_set_source (cr, p->style->foreground, 1.0);
-  cairo_move_to (cr, frame->x + BLOCK_PAD, frame->y + BLOCK_PAD);
-  pango_cairo_show_layout (cr, title_layout);
-
-  layer_boxes (p->model, i, frame, layers);
-  /* the wires: frame → first layer → … → last layer → frame */
-  cairo_set_line_width (cr, MAX (1.5, p->style->line_width));
-  nnb_plot_set_source (cr, p->style->foreground, 0.6);
-  for (guint c = 0; c <= n; c++)
-    {
-      if (c == 0)
-        x0 = frame->x, y0 = frame->y + frame->port_y;
-      else
-        port_of (&layers[c - 1], 1, -1, &x0, &y0);
-      if (c == n)
-        x1 = frame->x + frame->w, y1 = frame->y + frame->port_y;
-      else
-        port_of (&layers[c], 1, 0, &x1, &y1);
-      cairo_move_to (cr, x0, y0);
-      cairo_line_to (cr, x1, y1);
-    }
-  cairo_stroke (cr);
-
-  for (guint c = 0; c < n; c++)
-    {
-      g_autofree char *text = layer_text (seq, c);
-      gboolean broken = shapes != NULL && shapes[c].error != NULL;
-      gboolean chosen = p->state != NULL && p->state->layer_node == (int) i && p->state->layer == (int) c;
-      const double *layer_edge = broken ? error_rgba : p->style->accent;
-      g_autoptr (PangoLayout) layout = NULL;
-
-      rounded_rectangle (cr, &layers[c], 6);
-      set_paper (cr, p->style, 1.0);
-      cairo_fill_preserve (cr);
-      nnb_plot_set_source (cr, layer_edge, chosen ? 0.3 : 0.14);
-      cairo_fill_preserve (cr);
-      nnb_plot_set_source (cr, layer_edge, 0.9);
-      cairo_set_line_width (cr, MAX (1.2, p->style->line_width) * (chosen ? 2.0 : 1.0));
-      cairo_stroke (cr);
-      layout = block_layout (cr, p->style, TEXT_SIZE, TRUE, text, layers[c].w - 2 * BLOCK_PAD);
-      nnb_plot_set_source (cr, p->style->foreground, 1.0);
-      cairo_move_to (cr, layers[c].x + BLOCK_PAD, layers[c].y + BLOCK_PAD);
-      pango_cairo_show_layout (cr, layout);
-    }
-  /* the shapes on the wires between them, above each wire */
-  for (guint k = 0; k < labels->len; k++)
-    {
-      const NnbDiagramLabel *at = g_ptr_array_index (labels, k);
-      g_autoptr (PangoLayout) label = nnb_plot_style_make_layout (cr, p->style, at->text, p->shape_size, FALSE);
-      int w, h;
-
-      pango_layout_get_pixel_size (label, &w, &h);
-      draw_shape_plate (cr, p, label, at->x - w / 2.0, at->y - h - 2);
-    }
-  nnb_node_shapes_free (shapes, n_shapes);
 }
 
 static void
@@ -923,12 +644,12 @@ draw_block (cairo_t *cr, const Picture *p, guint i)
   gboolean selected = state != NULL && state->selected != NULL && state->selected[i];
 
   if (broken)
-    edge = error_rgba;
+    edge = nnb_dg_error_rgba;
   else if (node->kind != NNB_NODE_CALL && !selected)
     edge = p->style->foreground;
 
-  if (p->boxes[i].expanded)
-    draw_expanded_block (cr, p, i, edge, selected);
+  if (p->boxes[i].open != NNB_DIAGRAM_CLOSED)
+    nnb_dg_draw_open_block (cr, p, i, edge, selected);
   else
     {
       draw_block_frame (cr, p, i, edge, selected, broken);
@@ -938,9 +659,9 @@ draw_block (cairo_t *cr, const Picture *p, guint i)
     draw_focus_ring (cr, p->style, &p->boxes[i]);
   if (state != NULL && state->show_ports)
     draw_ports (cr, p, i, edge);
-  if (state != NULL && state->show_disclosures && sequential_of (p->model, node) != NULL &&
+  if (state != NULL && state->show_disclosures && nnb_dg_sequential_of (p->model, node) != NULL &&
       n_child_lines (p->model, node) > 0)
-    draw_disclosure (cr, p, &p->boxes[i]);
+    nnb_dg_draw_disclosure (cr, p, &p->boxes[i]);
   if (broken)
     draw_block_error (cr, p, i);
 }
@@ -959,8 +680,8 @@ draw_shape_label (cairo_t *cr, const Picture *p, const ShapeLabel *label)
   const Box *a = &p->boxes[label->from], *b = &p->boxes[label->to];
   int w, h;
   double top;
-  /* an expanded Sequential's wires are level with its layers' row */
-  double a_top = a->y + a->port_y - PORT_Y, b_top = b->y + b->port_y - PORT_Y;
+  /* an open Sequential's wires are level with its first and last layers */
+  double a_top = a->y + a->out_port_y - PORT_Y, b_top = b->y + b->port_y - PORT_Y;
 
   pango_layout_get_pixel_size (layout, &w, &h);
   /* side by side with too little room between them for the label */
@@ -968,7 +689,7 @@ draw_shape_label (cairo_t *cr, const Picture *p, const ShapeLabel *label)
     top = MIN (a_top, b_top) - h - 3;
   else
     top = label->y - h / 2.0;
-  draw_shape_plate (cr, p, layout, label->x - w / 2.0, top);
+  nnb_dg_draw_shape_plate (cr, p, layout, label->x - w / 2.0, top);
 }
 
 /* The rubber band, a line one pixel wide at any zoom. */
@@ -1027,7 +748,7 @@ nnb_diagram_draw_state (cairo_t *cr,
   if (width <= 0 || height <= 0)
     return;
 
-  p.boxes = boxes = compute_boxes (model, positions, state != NULL ? state->expanded : NULL);
+  p.boxes = boxes = nnb_dg_compute_boxes (model, positions, state != NULL ? state->expanded : NULL);
   if (state != NULL && state->zoom > 0)
     p.zoom = state->zoom, origin_x = state->origin_x, origin_y = state->origin_y;
   else

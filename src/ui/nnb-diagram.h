@@ -13,6 +13,15 @@
 
 G_BEGIN_DECLS
 
+/* A Sequential's block: closed (one block listing its layers) or open in
+ * place, its layers as blocks in a row or in a column. */
+typedef enum
+{
+  NNB_DIAGRAM_CLOSED,
+  NNB_DIAGRAM_OPEN_ROW,
+  NNB_DIAGRAM_OPEN_COLUMN,
+} NnbDiagramOpen;
+
 /* Draws model scaled to fit a width × height area. positions has one entry
  * per node (NaN entries are laid out automatically); shapes (may be NULL)
  * has one entry per node, as nnb_model_infer_shapes fills it. Blocks whose
@@ -46,9 +55,9 @@ typedef struct
   double wire_x0, wire_y0, wire_x1, wire_y1;
   gboolean band; /* a rubber band */
   double band_x0, band_y0, band_x1, band_y1;
-  const gboolean *expanded;  /* per node: a Sequential shown with its layers inside, or NULL */
-  gboolean show_disclosures; /* the ▸/▾ that expands a Sequential */
-  int layer_node, layer;     /* the layer chosen inside an expanded Sequential, or -1 */
+  const NnbDiagramOpen *expanded; /* per node: a Sequential shown with its layers inside, or NULL */
+  gboolean show_disclosures;      /* the ▸/▾ that expands a Sequential */
+  int layer_node, layer;          /* the layer chosen inside an expanded Sequential, or -1 */
 } NnbDiagramState;
 
 /* nnb_diagram_draw with the editor's additions (state may be NULL). */
@@ -66,7 +75,7 @@ void nnb_diagram_draw_state (cairo_t *cr,
  * (the UI font relative to 14 px: larger in presentation mode) raises that
  * limit. */
 void nnb_diagram_fit (int width, int height, NnbModel *model, const NnbBlockPosition *positions,
-                      const gboolean *expanded, double type_scale, double *zoom, double *origin_x,
+                      const NnbDiagramOpen *expanded, double type_scale, double *zoom, double *origin_x,
                       double *origin_y);
 /* The size of the blocks' text, and of the shapes on wires at zoom (never
  * larger than the blocks' text), in diagram units: times the zoom, pixels. */
@@ -77,20 +86,20 @@ double nnb_diagram_label_size (const NnbPlotStyle *style, double zoom);
  * frame around its layers, which pushes the blocks to its right along). */
 
 /* A block's rectangle in diagram units (x, y, width, height). */
-void nnb_diagram_block_rect (NnbModel *model, const NnbBlockPosition *positions, const gboolean *expanded,
+void nnb_diagram_block_rect (NnbModel *model, const NnbBlockPosition *positions, const NnbDiagramOpen *expanded,
                              guint index, double rect[4]);
 /* What the blocks and the shapes above their wires cover, in diagram
  * units: x0, y0, x1, y1. */
-void nnb_diagram_bounds (NnbModel *model, const NnbBlockPosition *positions, const gboolean *expanded,
+void nnb_diagram_bounds (NnbModel *model, const NnbBlockPosition *positions, const NnbDiagramOpen *expanded,
                          double bounds[4]);
 /* Where a wire meets a block: slot -1 is the output on the right edge,
  * slots 0 and 1 the inputs on the left. */
-void nnb_diagram_port (NnbModel *model, const NnbBlockPosition *positions, const gboolean *expanded,
+void nnb_diagram_port (NnbModel *model, const NnbBlockPosition *positions, const NnbDiagramOpen *expanded,
                        guint index, int slot, double *x, double *y);
 /* Inside a Sequential's block: the rectangle of layer `child` when it is
  * expanded, or (child -1) of the disclosure triangle that expands and
  * collapses it. FALSE when there is no such thing. */
-gboolean nnb_diagram_layer_rect (NnbModel *model, const NnbBlockPosition *positions, const gboolean *expanded,
+gboolean nnb_diagram_layer_rect (NnbModel *model, const NnbBlockPosition *positions, const NnbDiagramOpen *expanded,
                                  guint index, int child, double rect[4]);
 /* The shape on each wire between the layers of an expanded Sequential,
  * as drawn: its text ("(B, 64)") and the point its bottom centre sits on,
@@ -98,9 +107,10 @@ gboolean nnb_diagram_layer_rect (NnbModel *model, const NnbBlockPosition *positi
 typedef struct
 {
   char *text;
-  double x, y;
+  double x, y;   /* the bottom of the text, at xalign of its width */
+  double xalign; /* 0.5: centred on x (a row), 0: starting at x (a column) */
 } NnbDiagramLabel;
-GPtrArray *nnb_diagram_layer_labels (NnbModel *model, const NnbBlockPosition *positions, const gboolean *expanded,
+GPtrArray *nnb_diagram_layer_labels (NnbModel *model, const NnbBlockPosition *positions, const NnbDiagramOpen *expanded,
                                      const NnbNodeShape *shapes, guint index);
 
 G_END_DECLS

@@ -5,8 +5,10 @@
  * a double click on a layer edits its sizes, PyTorch's message lands on
  * the layer that no longer fits, the one-click fix mends it, Delete
  * removes a layer and Ctrl+Z brings it back; − closes the block and +
- * opens it again. At 1280×720 in presentation mode with the lesson open,
- * the open block still fits the canvas, its text as large as the wires'.
+ * opens it again. Beside the lesson at 1400×900 (a 420 px wide canvas)
+ * the layers stand in a column, at 1280×720 in presentation mode in a row:
+ * either way the open block fits the canvas and its text is readable and
+ * as large as the wires'.
  *
  * Pointer and keys go through the X server (nnb-ui-test-pointer.h). Runs
  * under Xvfb; skips without a display. */
@@ -22,6 +24,9 @@
 #include "nnb-ui-test-pointer.h"
 #include "nnb-ui-test-util.h"
 #include "nnb-window.h"
+
+/* the least block text anyone reads on a projector (as test-diagram-fit) */
+#define READABLE_PX 8.5
 
 static gboolean
 is_ready (gpointer window)
@@ -73,17 +78,27 @@ assert_open (NnbDiagramView *view, guint n_layers, const char *const *shapes, co
   int net = net_block (view);
   int width = gtk_widget_get_width (GTK_WIDGET (view)), height = gtk_widget_get_height (GTK_WIDGET (view));
   g_auto (GStrv) shown = nnb_diagram_view_get_layer_shapes (view, net);
-  double frame[4], previous_right = -INFINITY, block_px, label_px;
+  double frame[4], previous_right = -INFINITY, previous_bottom = -INFINITY, block_px, label_px;
 
   nnb_diagram_view_get_text_sizes (view, &block_px, &label_px);
   g_test_message ("%s: canvas %d×%d, block text %.1f px, wire labels %.1f px", when, width, height, block_px, label_px);
   g_assert_true (nnb_diagram_view_get_expanded (view, net));
   g_assert_true (nnb_diagram_view_get_block_rect (view, net, frame));
+  {
+    double first[4], second[4];
+
+    g_assert_true (nnb_diagram_view_get_layer_rect (view, net, 0, first));
+    g_assert_true (nnb_diagram_view_get_layer_rect (view, net, 1, second));
+    g_test_message ("%s: the layers in a %s", when, second[0] > first[0] + first[2] ? "row" : "column");
+  }
   g_assert_cmpfloat (frame[0], >=, 0);
   g_assert_cmpfloat (frame[1], >=, 0);
   g_assert_cmpfloat (frame[0] + frame[2], <=, width);
   g_assert_cmpfloat (frame[1] + frame[3], <=, height);
   g_assert_cmpfloat (block_px, >=, label_px);
+  /* readable beside the lesson too: a row of five layers in its 420 px
+   * wide canvas drew them at 5 px, a column at 11 */
+  g_assert_cmpfloat (block_px, >=, READABLE_PX);
   for (guint c = 0; c < n_layers; c++)
     {
       double r[4];
@@ -93,9 +108,9 @@ assert_open (NnbDiagramView *view, guint n_layers, const char *const *shapes, co
       g_assert_cmpfloat (r[1], >, frame[1]);
       g_assert_cmpfloat (r[0] + r[2], <, frame[0] + frame[2]);
       g_assert_cmpfloat (r[1] + r[3], <, frame[1] + frame[3]);
-      /* room for a wire between each and the next */
-      g_assert_cmpfloat (r[0], >, previous_right + 10);
-      previous_right = r[0] + r[2];
+      /* room for a wire between each and the next: to its right in a row, below it in a column */
+      g_assert_true (r[0] > previous_right + 10 || r[1] > previous_bottom + 10);
+      previous_right = r[0] + r[2], previous_bottom = r[1] + r[3];
     }
   /* the blocks around it moved aside */
   for (guint i = 0; i < nnb_diagram_view_get_graph (view)->blocks->len; i++)
@@ -128,9 +143,22 @@ assert_open (NnbDiagramView *view, guint n_layers, const char *const *shapes, co
         g_assert_cmpstr (label->text, ==, shapes[c]);
         g_assert_true (nnb_diagram_view_get_layer_rect (view, net, c, left));
         g_assert_true (nnb_diagram_view_get_layer_rect (view, net, c + 1, right));
-        g_assert_cmpfloat (label->x, >, left[0] + left[2]);
-        g_assert_cmpfloat (label->x, <, right[0]);
-        g_assert_cmpfloat (fabs (label->y - left[1]), <, 1.0);
+        if (right[0] > left[0] + left[2])
+          {
+            /* in a row: over the gap between the two, at their top */
+            g_assert_cmpfloat (label->x, >, left[0] + left[2]);
+            g_assert_cmpfloat (label->x, <, right[0]);
+            g_assert_cmpfloat (fabs (label->y - left[1]), <, 2.0);
+          }
+        else
+          {
+            /* in a column: in the gap below the one, above the next */
+            g_assert_cmpfloat (right[1], >, left[1] + left[3]);
+            g_assert_cmpfloat (label->y, >, left[1] + left[3]);
+            g_assert_cmpfloat (label->y, <=, right[1]);
+            g_assert_cmpfloat (label->x, >, left[0]);
+            g_assert_cmpfloat (label->x, <, left[0] + left[2]);
+          }
       }
     g_assert_cmpuint (k, ==, labels->len);
   }
@@ -177,6 +205,7 @@ check_opens_in_place (NnbApplication *app, NnbWindow *window, gpointer data)
   nnb_ui_test_settle (600);
   click_layer (view, 2, 2);
   g_assert_true (nnb_ui_test_wait_until (focus_in_popover, window));
+  nnb_ui_test_screenshot_if_asked ("NNB_SEQUENTIAL_EDITOR_SCREENSHOT");
   {
     GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
     GtkSpinButton *spin = GTK_SPIN_BUTTON (gtk_widget_get_ancestor (focus, GTK_TYPE_SPIN_BUTTON));

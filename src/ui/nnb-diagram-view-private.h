@@ -2,6 +2,7 @@
 /* nnb-diagram-view-private.h — what the diagram editor's files share: the
  * widget's state and the helpers one file defines and the others call.
  *   nnb-diagram-view.c      the widget: document, selection, drawing
+ *   nnb-diagram-open.c      Sequentials opened in place, the layer chosen inside one
  *   nnb-diagram-geometry.c  the view (zoom, scroll, folding) and what lies under a point
  *   nnb-diagram-actions.c   the editor.* actions and the undo history
  *   nnb-diagram-popovers.c  the block editor and the context menu
@@ -89,12 +90,6 @@ struct _NnbDiagramView
 
 /* nnb-diagram-view.c */
 NnbModel *nnb_dv_shown_model (NnbDiagramView *self);
-/* Per block: shown with its layers inside (g_free it). */
-NnbDiagramOpen *nnb_dv_expanded (NnbDiagramView *self);
-/* The disclosure triangle (child -1) or the layer of an expanded
- * Sequential under a diagram point: the block, or -1. */
-int nnb_dv_layer_at (NnbDiagramView *self, double dx, double dy, int *child);
-void nnb_dv_choose_layer (NnbDiagramView *self, int block, int child);
 void nnb_dv_select_none (NnbDiagramView *self);
 gboolean nnb_dv_is_selected (NnbDiagramView *self, int block);
 void nnb_dv_set_selected (NnbDiagramView *self, int block, gboolean selected);
@@ -105,6 +100,16 @@ void nnb_dv_notify_history (NnbDiagramView *self);
 void nnb_dv_update_accessible (NnbDiagramView *self);
 void nnb_dv_update_actions (NnbDiagramView *self);
 void nnb_dv_update_state (NnbDiagramView *self);
+
+/* nnb-diagram-open.c */
+/* Per block: shown with its layers inside (g_free it). */
+NnbDiagramOpen *nnb_dv_expanded (NnbDiagramView *self);
+/* The disclosure triangle (child -1) or the layer of an expanded
+ * Sequential under a diagram point: the block, or -1. */
+int nnb_dv_layer_at (NnbDiagramView *self, double dx, double dy, int *child);
+void nnb_dv_choose_layer (NnbDiagramView *self, int block, int child);
+/* ", open, layers: 0 Linear → (B, 64); …" for an open Sequential */
+void nnb_dv_describe_layers (NnbDiagramView *self, int block, GString *out);
 
 /* nnb-diagram-geometry.c */
 GArray *nnb_dv_positions (NnbDiagramView *self);

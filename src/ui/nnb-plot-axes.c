@@ -550,16 +550,31 @@ draw_legend_band (cairo_t *cr, const FrameText *text, const NnbPlotFrame *frame,
 }
 
 /* A message in the middle of the plot; a long explanation wraps inside the
- * plot rather than running off it. */
-static void
-draw_message (cairo_t *cr, const NnbPlotStyle *style, const cairo_rectangle_t *area, double unit,
-              const char *message)
+ * plot rather than running off it, on a plate of the background so that
+ * points under it (the data before training) do not cross it out. */
+void
+nnb_plot_axes_draw_message (cairo_t *cr, const NnbPlotStyle *style, const cairo_rectangle_t *area,
+                            const char *message)
 {
+  double unit = style->font_size / 2;
   g_autoptr (PangoLayout) layout = nnb_plot_style_make_layout (cr, style, message, style->font_size, FALSE);
+  PangoRectangle ink;
 
   pango_layout_set_width (layout, (int) (MAX (1.0, area->width - 2 * unit) * PANGO_SCALE));
   pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
   pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+  pango_layout_get_pixel_extents (layout, NULL, &ink);
+  {
+    int w, h;
+
+    /* the background's colour even where the plot leaves the widget's own
+     * to show through (alpha 0 on screen) */
+    pango_layout_get_pixel_size (layout, &w, &h);
+    cairo_rectangle (cr, area->x + area->width / 2 - w / 2.0 + ink.x - unit / 2, area->y + area->height / 2 - h / 2.0 - unit / 4,
+                     ink.width + unit, h + unit / 2);
+    nnb_plot_set_source_alpha (cr, style->background, 0.85);
+    cairo_fill (cr);
+  }
   nnb_plot_set_source (cr, style->foreground, 0.5);
   draw_centred (cr, layout, area->x + area->width / 2, area->y + area->height / 2, 0);
 }
@@ -637,7 +652,7 @@ nnb_plot_axes_draw_frame (cairo_t *cr,
   if (text.n_legend > 0)
     draw_legend_band (cr, &text, frame, &layout.legend, unit, style);
   if (frame->message != NULL && area.width > 0 && area.height > 0)
-    draw_message (cr, style, &area, unit, frame->message);
+    nnb_plot_axes_draw_message (cr, style, &area, frame->message);
   frame_text_clear (&text);
 
   if (plot_area != NULL)

@@ -93,6 +93,11 @@ void nnb_plot_axes_layout (cairo_t *cr,
                            const NnbPlotStyle *style,
                            NnbPlotAxesLayout *layout);
 
+/* A message centred in the plot area, wrapped, on a plate of the style's
+ * background: for a plot that draws its data first and explains over it. */
+void nnb_plot_axes_draw_message (cairo_t *cr, const NnbPlotStyle *style, const cairo_rectangle_t *area,
+                                 const char *message);
+
 /* Draws the frame; plot_area (may be NULL) receives where data belongs. */
 void nnb_plot_axes_draw_frame (cairo_t *cr,
                                int width,

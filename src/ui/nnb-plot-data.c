@@ -285,7 +285,8 @@ nnb_plot_data_draw_under (cairo_t *cr,
     g_autofree const char **labels = g_new0 (const char *, series->n_references + 1);
     g_autofree int *colors = g_new0 (int, series->n_references + 1);
     int n_legend = series->n_references > 0 ? legend_entries (series, has_curve, labels, colors) : 0;
-    NnbPlotFrame frame = { _("Data and Fitted Curve"), "x", "y", has_curve ? NULL : series->message,
+    /* the message (why there is no curve yet) comes after the points, over them */
+    NnbPlotFrame frame = { _("Data and Fitted Curve"), "x", "y", has_curve || has_data ? NULL : series->message,
                            &layout->x_scale, &layout->y_scale, labels, colors, NULL, n_legend };
 
     /* the legend in a band of its own, above the curves it names */
@@ -299,6 +300,8 @@ nnb_plot_data_draw_under (cairo_t *cr,
   cairo_clip (cr);
   draw_points (cr, &layout->area, &layout->x_scale, &layout->y_scale, series, style);
   cairo_restore (cr);
+  if (!has_curve && series->message != NULL)
+    nnb_plot_axes_draw_message (cr, style, &layout->area, series->message);
 }
 
 void

@@ -269,9 +269,10 @@ nnb_graph_block_child (const NnbGraph *graph, int index, int child)
 }
 
 /* The module an edit of block `index` (child -1) or of one layer inside
- * its Sequential changes, or NULL with a sentence. */
+ * its Sequential changes; with wrong_kind, only a module of `kind`. NULL
+ * with a sentence otherwise. */
 static NnbGraphModule *
-edited_module (NnbGraph *graph, int index, int child, GError **error)
+edited_module (NnbGraph *graph, int index, int child, NnbModuleKind kind, const char *wrong_kind, GError **error)
 {
   NnbGraphModule *module;
 
@@ -281,7 +282,11 @@ edited_module (NnbGraph *graph, int index, int child, GError **error)
   if (module == NULL && child >= 0)
     g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH, "The block “%s” has no layer %d inside.",
                  nnb_graph_get_block (graph, index)->name, child);
-  return module;
+  else if (wrong_kind != NULL && (module == NULL || module->kind != kind))
+    g_set_error_literal (error, NNB_ERROR, NNB_ERROR_GRAPH, wrong_kind);
+  else
+    return module;
+  return NULL;
 }
 
 gboolean
@@ -294,19 +299,11 @@ gboolean
 nnb_graph_set_child_features (NnbGraph *graph, int index, int child, int64_t in_features, int64_t out_features,
                               GError **error)
 {
-  GError *local = NULL;
-  NnbGraphModule *module = edited_module (graph, index, child, &local);
+  NnbGraphModule *module = edited_module (graph, index, child, NNB_MODULE_LINEAR,
+                                          "Only a Linear block has in_features and out_features.", error);
 
-  if (local != NULL)
-    {
-      g_propagate_error (error, local);
-      return FALSE;
-    }
-  if (module == NULL || module->kind != NNB_MODULE_LINEAR)
-    {
-      g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH, "Only a Linear block has in_features and out_features.");
-      return FALSE;
-    }
+  if (module == NULL)
+    return FALSE;
   if (in_features < 1 || out_features < 1 || in_features > G_MAXINT32 || out_features > G_MAXINT32)
     {
       g_set_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT,
@@ -329,19 +326,11 @@ gboolean
 nnb_graph_set_child_layer_norm (NnbGraph *graph, int index, int child, int64_t normalized_shape, double eps,
                                 GError **error)
 {
-  GError *local = NULL;
-  NnbGraphModule *module = edited_module (graph, index, child, &local);
+  NnbGraphModule *module = edited_module (graph, index, child, NNB_MODULE_LAYER_NORM,
+                                          "Only a LayerNorm block has normalized_shape and eps.", error);
 
-  if (local != NULL)
-    {
-      g_propagate_error (error, local);
-      return FALSE;
-    }
-  if (module == NULL || module->kind != NNB_MODULE_LAYER_NORM)
-    {
-      g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH, "Only a LayerNorm block has normalized_shape and eps.");
-      return FALSE;
-    }
+  if (module == NULL)
+    return FALSE;
   if (normalized_shape < 1 || normalized_shape > G_MAXINT32)
     {
       g_set_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT,
@@ -365,12 +354,13 @@ nnb_graph_remove_child (NnbGraph *graph, int index, int child, GError **error)
 {
   NnbGraphModule *module;
 
-  if (child < 0 || edited_module (graph, index, child, error) == NULL)
+  if (child < 0)
     {
-      if (error != NULL && *error == NULL)
-        g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH, "Choose a layer inside a Sequential to remove.");
+      g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH, "Choose a layer inside a Sequential to remove.");
       return FALSE;
     }
+  if (edited_module (graph, index, child, NNB_MODULE_SEQUENTIAL, NULL, error) == NULL)
+    return FALSE;
   module = nnb_graph_block_module (graph, index);
   if (module->children->len == 1)
     {

@@ -50,6 +50,10 @@ NnbModule *nnb_dg_sequential_of (NnbModel *model, const NnbNode *node);
 double nnb_dg_text_width (const char *text, double size, gboolean bold);
 Box *nnb_dg_compute_boxes (NnbModel *model, const NnbBlockPosition *positions, const NnbDiagramOpen *open);
 void nnb_dg_rounded_rectangle (cairo_t *cr, const Box *b, double r);
+/* A block's rounded box: opaque paper, tinted with edge at tint and
+ * outlined in it (twice as thick when chosen). */
+void nnb_dg_draw_box (cairo_t *cr, const Picture *p, const Box *box, double radius, const double edge[4], double tint,
+                      gboolean thick);
 void nnb_dg_set_paper (cairo_t *cr, const NnbPlotStyle *style, double alpha);
 PangoLayout *nnb_dg_block_layout (cairo_t *cr, const NnbPlotStyle *style, double size, gboolean bold,
                                   const char *text, double width);

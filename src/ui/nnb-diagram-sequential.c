@@ -224,14 +224,7 @@ draw_frame (cairo_t *cr, const Picture *p, guint i, const double edge[4], gboole
   g_autofree char *title = nnb_diagram_node_text (p->model, i);
   g_autoptr (PangoLayout) title_layout = nnb_dg_block_layout (cr, p->style, TEXT_SIZE, TRUE, title, 0);
 
-  nnb_dg_rounded_rectangle (cr, frame, 8);
-  nnb_dg_set_paper (cr, p->style, 1.0);
-  cairo_fill_preserve (cr);
-  nnb_plot_set_source (cr, edge, selected ? 0.16 : 0.05);
-  cairo_fill_preserve (cr);
-  nnb_plot_set_source (cr, edge, 0.9);
-  cairo_set_line_width (cr, MAX (1.2, p->style->line_width) * (selected ? 2.0 : 1.0));
-  cairo_stroke (cr);
+  nnb_dg_draw_box (cr, p, frame, 8, edge, selected ? 0.16 : 0.05, selected);
   nnb_plot_set_source (cr, p->style->foreground, 1.0);
   cairo_move_to (cr, frame->x + BLOCK_PAD, frame->y + BLOCK_PAD);
   pango_cairo_show_layout (cr, title_layout);
@@ -291,14 +284,7 @@ nnb_dg_draw_open_block (cairo_t *cr, const Picture *p, guint i, const double edg
       const double *layer_edge = broken ? nnb_dg_error_rgba : p->style->accent;
       g_autoptr (PangoLayout) layout = NULL;
 
-      nnb_dg_rounded_rectangle (cr, &layers[c], 6);
-      nnb_dg_set_paper (cr, p->style, 1.0);
-      cairo_fill_preserve (cr);
-      nnb_plot_set_source (cr, layer_edge, chosen ? 0.3 : 0.14);
-      cairo_fill_preserve (cr);
-      nnb_plot_set_source (cr, layer_edge, 0.9);
-      cairo_set_line_width (cr, MAX (1.2, p->style->line_width) * (chosen ? 2.0 : 1.0));
-      cairo_stroke (cr);
+      nnb_dg_draw_box (cr, p, &layers[c], 6, layer_edge, chosen ? 0.3 : 0.14, chosen);
       layout = nnb_dg_block_layout (cr, p->style, TEXT_SIZE, TRUE, text, layers[c].w - 2 * BLOCK_PAD);
       nnb_plot_set_source (cr, p->style->foreground, 1.0);
       cairo_move_to (cr, layers[c].x + BLOCK_PAD, layers[c].y + BLOCK_PAD);

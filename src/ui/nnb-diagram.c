@@ -230,6 +230,21 @@ auto_layout (NnbModel *model, Box *boxes)
 }
 
 void
+nnb_dg_draw_box (cairo_t *cr, const Picture *p, const Box *box, double radius, const double edge[4], double tint,
+                 gboolean thick)
+{
+  /* an opaque base, so wires behind a block do not show through */
+  nnb_dg_rounded_rectangle (cr, box, radius);
+  nnb_dg_set_paper (cr, p->style, 1.0);
+  cairo_fill_preserve (cr);
+  nnb_plot_set_source (cr, edge, tint);
+  cairo_fill_preserve (cr);
+  nnb_plot_set_source (cr, edge, 0.9);
+  cairo_set_line_width (cr, MAX (1.2, p->style->line_width) * (thick ? 2.0 : 1.0));
+  cairo_stroke (cr);
+}
+
+void
 nnb_dg_rounded_rectangle (cairo_t *cr, const Box *b, double r)
 {
   cairo_new_sub_path (cr);
@@ -499,16 +514,10 @@ draw_block_frame (cairo_t *cr, const Picture *p, guint i, const double edge[4], 
 {
   NnbNode *node = g_ptr_array_index (p->model->nodes, i);
 
-  /* an opaque base, so wires behind a block do not show through */
-  nnb_dg_rounded_rectangle (cr, &p->boxes[i], 6);
-  nnb_dg_set_paper (cr, p->style, 1.0);
-  cairo_fill_preserve (cr);
-  nnb_plot_set_source (cr, edge, selected ? 0.3 : node->kind == NNB_NODE_CALL || broken ? 0.14
-                                                                                        : 0.06);
-  cairo_fill_preserve (cr);
-  nnb_plot_set_source (cr, edge, 0.9);
-  cairo_set_line_width (cr, MAX (1.2, p->style->line_width) * (selected ? 2.0 : 1.0));
-  cairo_stroke (cr);
+  nnb_dg_draw_box (cr, p, &p->boxes[i], 6, edge,
+                   selected ? 0.3 : node->kind == NNB_NODE_CALL || broken ? 0.14
+                                                                          : 0.06,
+                   selected);
 }
 
 /* A dashed ring around the block with the keyboard focus. */

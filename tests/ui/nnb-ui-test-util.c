@@ -53,6 +53,13 @@ nnb_ui_test_has_document (gpointer window)
   return nnb_window_get_document (window) != NULL;
 }
 
+gboolean
+nnb_ui_test_diagram_ready (gpointer window)
+{
+  return gtk_widget_get_mapped (window) && nnb_window_get_document (window) != NULL &&
+         gtk_widget_get_mapped (nnb_ui_test_window_child (window, "diagram_view"));
+}
+
 typedef struct
 {
   NnbApplication *app;

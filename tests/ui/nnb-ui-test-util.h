@@ -22,6 +22,9 @@ void nnb_ui_test_settle (int ms);
 /* Conditions for nnb_ui_test_wait_until: the widget is mapped; the NnbWindow has a project open. */
 gboolean nnb_ui_test_is_mapped (gpointer widget);
 gboolean nnb_ui_test_has_document (gpointer window);
+/* The window is on screen with a document, its diagram drawn: where the
+ * diagram tests begin. */
+gboolean nnb_ui_test_diagram_ready (gpointer window);
 
 typedef void (*NnbUiTestCheck) (NnbApplication *app, NnbWindow *window, gpointer data);
 

@@ -21,12 +21,6 @@
  * the canvas there (about 430×280) allows about 9 at most. */
 #define READABLE_PX 8.5
 
-static gboolean
-is_ready (gpointer window)
-{
-  return gtk_widget_get_mapped (window) && nnb_window_get_document (window) != NULL && gtk_widget_get_mapped (nnb_ui_test_window_child (window, "diagram_view"));
-}
-
 static void
 resize (NnbWindow *window, int width, int height)
 {
@@ -65,7 +59,7 @@ check_fits_at_every_size (NnbApplication *app, NnbWindow *window, gpointer data)
   NnbDiagramView *view;
   double small, large;
 
-  g_assert_true (nnb_ui_test_wait_until (is_ready, window));
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_diagram_ready, window));
   view = nnb_ui_test_window_child (window, "diagram_view");
   g_assert_true (adw_flap_get_reveal_flap (nnb_ui_test_window_child (window, "flap")));
   g_assert_cmpuint (nnb_diagram_view_get_graph (view)->blocks->len, ==, 8);
@@ -218,7 +212,7 @@ check_block_menu (NnbApplication *app, NnbWindow *window, gpointer data)
   const char *menu_redo;
   gboolean found;
 
-  g_assert_true (nnb_ui_test_wait_until (is_ready, window));
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_diagram_ready, window));
   view = nnb_ui_test_window_child (window, "diagram_view");
   gtk_widget_activate_action (GTK_WIDGET (view), "editor.select", "s", "fc2");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "editor.menu", NULL));

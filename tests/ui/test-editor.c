@@ -35,12 +35,6 @@ typedef void (*EditorCheck) (NnbWindow *window);
 static void maybe_save_screenshot (NnbWindow *window);
 
 static gboolean
-is_ready (gpointer window)
-{
-  return gtk_widget_get_mapped (window) && nnb_window_get_document (window) != NULL && gtk_widget_get_mapped (nnb_ui_test_window_child (window, "diagram_view"));
-}
-
-static gboolean
 flap_hidden (gpointer flap)
 {
   return adw_flap_get_reveal_progress (flap) == 0.0;
@@ -51,7 +45,7 @@ check_with_room (NnbApplication *app, NnbWindow *window, gpointer data)
 {
   const EditorCheck *check = data;
 
-  g_assert_true (nnb_ui_test_wait_until (is_ready, window));
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_diagram_ready, window));
   /* the lesson pane away, so the diagram has room */
   adw_flap_set_reveal_flap (nnb_ui_test_window_child (window, "flap"), FALSE);
   g_assert_true (nnb_ui_test_wait_until (flap_hidden, nnb_ui_test_window_child (window, "flap")));

@@ -17,13 +17,6 @@
 #define OLD_CANVAS_WIDTH 428
 #define OLD_CANVAS_HEIGHT 278
 
-static gboolean
-is_ready (gpointer window)
-{
-  return gtk_widget_get_mapped (window) && nnb_window_get_document (window) != NULL &&
-         gtk_widget_get_mapped (nnb_ui_test_window_child (window, "diagram_view"));
-}
-
 static void
 resize (NnbWindow *window, int width, int height)
 {
@@ -88,7 +81,7 @@ check_laptop (NnbApplication *app, NnbWindow *window, gpointer data)
 {
   AdwFlap *flap;
 
-  g_assert_true (nnb_ui_test_wait_until (is_ready, window));
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_diagram_ready, window));
   flap = nnb_ui_test_window_child (window, "flap");
   resize (window, 1024, 700);
   g_assert_true (adw_flap_get_reveal_flap (flap));
@@ -143,7 +136,7 @@ check_presentation (NnbApplication *app, NnbWindow *window, gpointer data)
   GtkWidget *diagram;
   int width, height;
 
-  g_assert_true (nnb_ui_test_wait_until (is_ready, window));
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_diagram_ready, window));
   diagram = nnb_ui_test_window_child (window, "diagram_view");
   resize (window, 1280, 720);
   g_action_group_change_action_state (G_ACTION_GROUP (window), "presentation", g_variant_new_boolean (TRUE));

@@ -29,13 +29,6 @@
 #define READABLE_PX 8.5
 
 static gboolean
-is_ready (gpointer window)
-{
-  return gtk_widget_get_mapped (window) && nnb_window_get_document (window) != NULL &&
-         gtk_widget_get_mapped (nnb_ui_test_window_child (window, "diagram_view"));
-}
-
-static gboolean
 focus_in_popover (gpointer window)
 {
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
@@ -181,7 +174,7 @@ check_opens_in_place (NnbApplication *app, NnbWindow *window, gpointer data)
       g_test_skip ("libXtst.so.6 is not installed: no way to send pointer events");
       return;
     }
-  g_assert_true (nnb_ui_test_wait_until (is_ready, window));
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_diagram_ready, window));
   view = nnb_ui_test_window_child (window, "diagram_view");
   nnb_ui_test_settle (300);
   net = net_block (view);

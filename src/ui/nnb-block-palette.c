@@ -217,6 +217,24 @@ nnb_block_palette_set_view (NnbBlockPalette *self, NnbDiagramView *view)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEW]);
 }
 
+/* Nothing to add while the trainer owns the model. The view's actions
+ * refuse blocks as soon as it is not editable; this is the look, which the
+ * window greys out in a frame of its own (nnb-window-training.c). */
+void
+nnb_block_palette_set_locked (NnbBlockPalette *self, gboolean locked)
+{
+  g_return_if_fail (NNB_IS_BLOCK_PALETTE (self));
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->blocks_box), !locked);
+}
+
+gboolean
+nnb_block_palette_get_locked (NnbBlockPalette *self)
+{
+  g_return_val_if_fail (NNB_IS_BLOCK_PALETTE (self), FALSE);
+  return !gtk_widget_get_sensitive (GTK_WIDGET (self->blocks_box));
+}
+
 NnbDiagramView *
 nnb_block_palette_get_view (NnbBlockPalette *self)
 {
@@ -318,9 +336,6 @@ nnb_block_palette_init (NnbBlockPalette *self)
   g_binding_group_bind (self->view_bindings, "can-undo", self->undo_button, "sensitive",
                         G_BINDING_SYNC_CREATE);
   g_binding_group_bind (self->view_bindings, "can-redo", self->redo_button, "sensitive",
-                        G_BINDING_SYNC_CREATE);
-  /* nothing to add while the trainer owns the model */
-  g_binding_group_bind (self->view_bindings, "editable", self->blocks_box, "sensitive",
                         G_BINDING_SYNC_CREATE);
   add_buttons (self);
   g_signal_connect (self->batch_spin, "output", G_CALLBACK (batch_output_cb), NULL);

@@ -17,5 +17,7 @@ G_DECLARE_FINAL_TYPE (NnbBlockPalette, nnb_block_palette, NNB, BLOCK_PALETTE, Gt
 
 void nnb_block_palette_set_view (NnbBlockPalette *self, NnbDiagramView *view);
 NnbDiagramView *nnb_block_palette_get_view (NnbBlockPalette *self);
+void nnb_block_palette_set_locked (NnbBlockPalette *self, gboolean locked);
+gboolean nnb_block_palette_get_locked (NnbBlockPalette *self);
 
 G_END_DECLS

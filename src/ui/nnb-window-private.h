@@ -83,6 +83,8 @@ struct _NnbWindow
   gint64 settle_until_us;
   NnbTrainerState shown_state;
   gint64 text_updated_us; /* when the labels last followed a snapshot */
+  guint text_due;         /* the text views still to follow it, one a frame */
+  gboolean quiet_frame;   /* the frame after a command shows only the command's changes */
 };
 
 /* nnb-window.c */

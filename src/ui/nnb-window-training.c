@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "nnb-block-palette.h"
 #include "nnb-lesson-check.h"
 #include "nnb-locale-format.h"
 #include "nnb-window-private.h"
@@ -91,6 +92,43 @@ _nnb_window_is_running (NnbWindow *self)
   return self->run_asked || nnb_document_is_training (self->document);
 }
 
+/* The views with numbers in text (the parameter tree, the diagram's
+ * activity, the subtitle) follow the snapshot a few times a second, as fast
+ * as anyone reads them, and take turns: one a frame, each in a frame of its
+ * own (tick_cb), so that no frame pays for all of them. The palette's
+ * greying at a run's start (a repaint of all its buttons) takes its turn
+ * the same way, first. */
+enum
+{
+  LOOK_PALETTE_LOCKED = 1 << 0,
+  TEXT_PARAMETERS = 1 << 1,
+  TEXT_DIAGRAM = 1 << 2,
+  TEXT_STATUS = 1 << 3,
+  TEXT_ALL = TEXT_PARAMETERS | TEXT_DIAGRAM | TEXT_STATUS,
+};
+
+static void
+follow_snapshot_in_text (NnbWindow *self, guint views)
+{
+  views &= self->text_due;
+  self->text_due &= ~views;
+  if (views & LOOK_PALETTE_LOCKED)
+    nnb_block_palette_set_locked (NNB_BLOCK_PALETTE (self->block_palette), TRUE);
+  if (views & TEXT_PARAMETERS)
+    nnb_parameter_view_update (self->parameter_view, self->snapshot);
+  if (views & TEXT_DIAGRAM)
+    nnb_diagram_view_set_snapshot (self->diagram_view, self->snapshot);
+  if (views & TEXT_STATUS)
+    _nnb_window_update_status (self);
+}
+
+/* The next view's turn: the lowest bit due. */
+static void
+follow_snapshot_in_next_text (NnbWindow *self)
+{
+  follow_snapshot_in_text (self, self->text_due & (~self->text_due + 1));
+}
+
 static void
 set_action_enabled (NnbWindow *self, const char *name, gboolean enabled)
 {
@@ -129,6 +167,17 @@ _nnb_window_update_actions (NnbWindow *self)
   nnb_parameter_view_set_editable (self->parameter_view, has_document && !running);
   /* the model belongs to the trainer's worker while it runs */
   nnb_diagram_view_set_editable (self->diagram_view, has_document && !running);
+  if (!running)
+    {
+      self->text_due &= ~LOOK_PALETTE_LOCKED;
+      nnb_block_palette_set_locked (NNB_BLOCK_PALETTE (self->block_palette), FALSE);
+    }
+  else if (!nnb_block_palette_get_locked (NNB_BLOCK_PALETTE (self->block_palette)))
+    {
+      self->text_due |= LOOK_PALETTE_LOCKED;
+      if (self->tick_id == 0)
+        follow_snapshot_in_text (self, LOOK_PALETTE_LOCKED);
+    }
 }
 
 /* A converged run's loss with the digits that show it below the target:
@@ -220,27 +269,25 @@ static void
 take_snapshot (NnbWindow *self, NnbSnapshot *snapshot)
 {
   NnbTrainerState previous = self->shown_state;
+  gint64 now = g_get_monotonic_time ();
 
   g_clear_pointer (&self->snapshot, nnb_snapshot_unref);
   self->snapshot = snapshot;
   self->shown_state = snapshot != NULL ? snapshot->state : NNB_TRAINER_IDLE;
 
   nnb_plots_panel_take_snapshot (self->plots_panel, snapshot);
-  /* Numbers in labels change the layout of the whole window; a few times a
-   * second is as fast as anyone reads them, and keeps each frame cheap.
-   * A change of state always shows at once, except that a run's start
-   * (whose frame already switches the actions and the views to training)
-   * shows its first numbers in the frame after: two frames under 16 ms
-   * rather than one over. */
-  if (snapshot != NULL && snapshot->state != previous && snapshot->state == NNB_TRAINER_RUNNING)
-    self->text_updated_us = g_get_monotonic_time () - TEXT_INTERVAL_US;
-  else if (snapshot == NULL || snapshot->state != previous || g_get_monotonic_time () - self->text_updated_us >= TEXT_INTERVAL_US)
+  if (snapshot == NULL || snapshot->state != previous || now - self->text_updated_us >= TEXT_INTERVAL_US)
     {
-      self->text_updated_us = g_get_monotonic_time ();
-      nnb_parameter_view_update (self->parameter_view, snapshot);
-      nnb_diagram_view_set_snapshot (self->diagram_view, snapshot);
-      _nnb_window_update_status (self);
+      self->text_updated_us = now;
+      self->text_due |= TEXT_ALL;
     }
+  /* Without the frame clock (a past run shown), or at a run's end, or
+   * without a snapshot, at once; otherwise in the frames that follow (a
+   * run's start, whose frame already switches the actions and the views to
+   * training, shows its first numbers after it). */
+  if (self->tick_id == 0 || snapshot == NULL ||
+      (snapshot->state != previous && snapshot->state != NNB_TRAINER_RUNNING))
+    follow_snapshot_in_text (self, TEXT_ALL);
 
   if (snapshot != NULL && snapshot->state != NNB_TRAINER_RUNNING && snapshot->state != NNB_TRAINER_IDLE && snapshot->state != NNB_TRAINER_PAUSED)
     self->run_asked = FALSE; /* the run ended by itself */
@@ -298,11 +345,30 @@ tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
   if (trainer == NULL)
     {
       self->tick_id = 0;
+      self->text_due = 0;
       return G_SOURCE_REMOVE;
     }
 
+  /* A command's own changes (the Train button turned Pause, the editor
+   * locked) paint in a frame of their own; then the palette's look; then,
+   * a frame each, the text views due. A frame costs about the box around
+   * everything it repaints (GTK's X11 backend paints that box into a new
+   * image), so the plots wait while the tree or the diagram changes rather
+   * than paint a box that spans the window with them. */
+  if (self->quiet_frame)
+    {
+      self->quiet_frame = FALSE;
+      return G_SOURCE_CONTINUE;
+    }
+  if (self->text_due != 0)
+    {
+      follow_snapshot_in_next_text (self);
+      return G_SOURCE_CONTINUE;
+    }
+
   snapshot = nnb_trainer_get_snapshot (trainer);
-  /* Same pointer: nothing was published since the last frame, nothing to redraw. */
+  /* Same pointer: nothing was published since the last frame, nothing to
+   * redraw. */
   if (snapshot == self->snapshot)
     nnb_snapshot_unref (snapshot);
   else
@@ -310,7 +376,9 @@ tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 
   if (!self->run_asked && self->snapshot->state != NNB_TRAINER_RUNNING && nnb_trainer_get_state (trainer) != NNB_TRAINER_RUNNING && g_get_monotonic_time () > self->settle_until_us)
     {
-      /* Idle: let the frame clock rest until the next command. */
+      /* Idle: let the frame clock rest until the next command, with every
+       * view up to date. */
+      follow_snapshot_in_text (self, TEXT_ALL);
       _nnb_window_update_actions (self);
       self->tick_id = 0;
       return G_SOURCE_REMOVE;
@@ -324,6 +392,7 @@ void
 _nnb_window_watch_trainer (NnbWindow *self)
 {
   self->settle_until_us = g_get_monotonic_time () + SETTLE_US;
+  self->quiet_frame = TRUE;
   if (self->tick_id == 0)
     self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), tick_cb, NULL, NULL);
   _nnb_window_update_actions (self);
@@ -336,4 +405,5 @@ _nnb_window_stop_watching (NnbWindow *self)
   if (self->tick_id != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
   self->tick_id = 0;
+  self->text_due = 0;
 }

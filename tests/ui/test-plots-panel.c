@@ -3,13 +3,17 @@
  * the norms plot has every epoch of a short run, as the loss plot does,
  * Reset clears what belonged to the old run (the "Converged…" message),
  * nothing a plot draws runs under the buttons over it, and the data plot
- * redraws only its curves while training. */
+ * redraws only its curves while training, and the views with numbers in
+ * text take turns with the plots, a frame each. */
 #include "nnb-config.h"
 
 #include <adwaita.h>
 
 #include "nnb-application.h"
+#include "nnb-block-palette.h"
 #include "nnb-document.h"
+#include "nnb-parameter-row.h"
+#include "nnb-parameter-view.h"
 #include "nnb-plots-panel.h"
 #include "nnb-project.h"
 #include "nnb-trainer.h"
@@ -217,6 +221,151 @@ test_data_layer_kept_while_the_curve_moves (void)
   nnb_ui_test_run_app (argv, check_data_layer_kept, NULL);
 }
 
+/* Issue 25: a frame costs about the box around everything it repaints, so
+ * while training the plots, the parameter tree and the subtitle never
+ * change in the same frame (a snapshot comes every frame with SineNet);
+ * each still follows the run, and all show the last epoch once it stops.
+ * The palette greys out after the frame that starts the run, not in it. */
+typedef struct
+{
+  NnbWindow *window;
+  NnbPlotsPanel *panel;
+  NnbParameterRow *row; /* the first parameter's row */
+  int plotted_epoch;
+  char *norm_text;
+  char *subtitle;
+  int frames, plots_changes, norm_changes, subtitle_changes, changes_together;
+  int palette_locked_frame; /* the first frame the palette was locked in, from 1 */
+  gboolean stopping;        /* Pause was pressed */
+} TurnWatch;
+
+static const char *
+window_subtitle (NnbWindow *window)
+{
+  return adw_window_title_get_subtitle (nnb_ui_test_window_child (window, "window_title"));
+}
+
+static void
+turn_after_paint_cb (GdkFrameClock *clock, TurnWatch *watch)
+{
+  g_autofree char *norm_text = NULL;
+  int epoch, changed = 0;
+
+  watch->frames++;
+  if (watch->palette_locked_frame == 0 &&
+      nnb_block_palette_get_locked (nnb_ui_test_window_child (watch->window, "block_palette")))
+    watch->palette_locked_frame = watch->frames;
+  nnb_plots_panel_get_plotted_epochs (watch->panel, &epoch, NULL);
+  g_object_get (watch->row, "value-norm-text", &norm_text, NULL);
+  if (epoch != watch->plotted_epoch)
+    watch->plots_changes++, changed++;
+  if (g_strcmp0 (norm_text, watch->norm_text) != 0)
+    watch->norm_changes++, changed++;
+  if (g_strcmp0 (window_subtitle (watch->window), watch->subtitle) != 0)
+    watch->subtitle_changes++, changed++;
+  /* a run's end shows everything at once: the editor unlocks then */
+  if (changed > 1 && !watch->stopping)
+    {
+      g_test_message ("frame %d: %s%s%s", watch->frames, epoch != watch->plotted_epoch ? "plots " : "",
+                      g_strcmp0 (norm_text, watch->norm_text) != 0 ? "norms " : "",
+                      g_strcmp0 (window_subtitle (watch->window), watch->subtitle) != 0 ? "subtitle" : "");
+      watch->changes_together++;
+    }
+  watch->plotted_epoch = epoch;
+  g_free (watch->norm_text);
+  watch->norm_text = g_steal_pointer (&norm_text);
+  g_free (watch->subtitle);
+  watch->subtitle = g_strdup (window_subtitle (watch->window));
+}
+
+static gboolean
+trainer_idle_and_shown (gpointer data)
+{
+  NnbWindow *window = data;
+
+  return !trainer_in_state (window, NNB_TRAINER_RUNNING) &&
+         !nnb_block_palette_get_locked (nnb_ui_test_window_child (window, "block_palette"));
+}
+
+static void
+check_views_take_turns (NnbApplication *app, NnbWindow *window, gpointer data)
+{
+  TurnWatch watch = { window, nnb_ui_test_window_child (window, "plots_panel") };
+  NnbParameterView *view = nnb_ui_test_window_child (window, "parameter_view");
+  GListModel *rows;
+  GdkFrameClock *clock;
+  NnbProject *project;
+  NnbTrainer *trainer;
+  g_autoptr (NnbSnapshot) last = NULL;
+  g_autofree char *norm_text = NULL;
+  g_autofree char *expected = NULL;
+  gulong handler;
+
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_has_document, window));
+  project = nnb_document_get_project (nnb_window_get_document (window));
+  project->training.until_loss = 0; /* train on: a snapshot every frame */
+  project->training.epochs = 100000000;
+  rows = nnb_parameter_view_get_rows (view);
+  for (guint i = 0; i < g_list_model_get_n_items (rows) && watch.row == NULL; i++)
+    {
+      g_autoptr (GtkTreeListRow) row = g_list_model_get_item (rows, i);
+      NnbParameterRow *item = gtk_tree_list_row_get_item (row);
+
+      if (nnb_parameter_row_is_parameter (item))
+        watch.row = g_object_ref (item);
+      g_object_unref (item);
+    }
+  g_assert_nonnull (watch.row);
+  nnb_plots_panel_get_plotted_epochs (watch.panel, &watch.plotted_epoch, NULL);
+  g_object_get (watch.row, "value-norm-text", &watch.norm_text, NULL);
+  watch.subtitle = g_strdup (window_subtitle (window));
+  g_assert_false (nnb_block_palette_get_locked (nnb_ui_test_window_child (window, "block_palette")));
+
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (turn_after_paint_cb), &watch);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "train", NULL);
+  nnb_ui_test_settle (1500);
+  watch.stopping = TRUE;
+  g_action_group_activate_action (G_ACTION_GROUP (window), "pause", NULL);
+  g_assert_true (nnb_ui_test_wait_until (trainer_idle_and_shown, window));
+  nnb_ui_test_settle (400);
+  g_signal_handler_disconnect (clock, handler);
+
+  g_test_message ("%d frames: the plots changed in %d, the first norm in %d, the subtitle in %d; the palette "
+                  "greyed in frame %d",
+                  watch.frames, watch.plots_changes, watch.norm_changes, watch.subtitle_changes,
+                  watch.palette_locked_frame);
+  g_assert_cmpint (watch.frames, >=, 20);
+  g_assert_cmpint (watch.plots_changes, >=, 10);
+  g_assert_cmpint (watch.norm_changes, >=, 3);
+  g_assert_cmpint (watch.subtitle_changes, >=, 3);
+  g_assert_cmpint (watch.changes_together, ==, 0);
+  g_assert_cmpint (watch.palette_locked_frame, >=, 2);
+
+  /* stopped: every view shows the last epoch */
+  trainer = nnb_document_get_trainer (nnb_window_get_document (window));
+  last = nnb_trainer_get_snapshot (trainer);
+  nnb_plots_panel_get_plotted_epochs (watch.panel, &watch.plotted_epoch, NULL);
+  g_assert_cmpint (watch.plotted_epoch, ==, last->epoch);
+  g_object_get (watch.row, "value-norm-text", &norm_text, NULL);
+  expected = g_strdup_printf ("%.4g", g_array_index (last->parameters, NnbParameterStats, 0).value_norm);
+  g_assert_cmpstr (norm_text, ==, expected);
+  g_assert_nonnull (strstr (window_subtitle (window), "epoch"));
+
+  g_free (watch.norm_text);
+  g_free (watch.subtitle);
+  g_object_unref (watch.row);
+}
+
+static void
+test_views_take_turns_while_training (void)
+{
+  g_autofree char *path = nnb_ui_test_example_path ("sinenet.nnb");
+  const char *argv[] = { "nnblocks", path, NULL };
+
+  nnb_ui_test_run_app (argv, check_views_take_turns, NULL);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -232,6 +381,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/plots-panel/reset-clears-converged-message", test_reset_clears_converged_message);
   g_test_add_func ("/ui/plots-panel/nothing-under-the-plots-buttons", test_nothing_under_the_plots_buttons);
   g_test_add_func ("/ui/plots-panel/data-layer-kept-while-the-curve-moves", test_data_layer_kept_while_the_curve_moves);
+  g_test_add_func ("/ui/plots-panel/views-take-turns-while-training", test_views_take_turns_while_training);
 
   return g_test_run ();
 }

@@ -59,6 +59,12 @@ setup_label (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user
 
   gtk_label_set_xalign (GTK_LABEL (label), g_str_equal (property, "shape") ? 0.0 : 1.0);
   gtk_widget_add_css_class (label, "numeric");
+  /* A norm's column is as wide as "1.234e-05" (%.4g of a norm, never
+   * negative) from the start: the first numbers of a run, or a norm that
+   * gains a digit, then relabel their cells without widening the column,
+   * which would relayout and repaint the whole tree in one frame. */
+  if (g_str_has_suffix (property, "-norm-text"))
+    gtk_label_set_width_chars (GTK_LABEL (label), 9);
   gtk_list_item_set_child (item, label);
   gtk_expression_bind (row_property (property), label, "label", item);
 }

@@ -5,6 +5,7 @@
  * ink where the data is. Needs no display. */
 #include "nnb-config.h"
 
+#include <cairo-pdf.h>
 #include <cairo-script.h>
 #include <cairo-svg.h>
 #include <math.h>
@@ -943,6 +944,33 @@ data_plot_svg (int n)
   return count;
 }
 
+/* The bytes of the data plot of n points as a PDF, as File → Export writes it. */
+static gsize
+data_plot_pdf_bytes (int n)
+{
+  g_autofree float *x = NULL;
+  g_autofree float *y = NULL;
+  float gx[100], gy[100];
+  NnbDataSeries series = { 0 };
+  NnbPlotStyle style;
+  SvgCount count = { 0 };
+  cairo_surface_t *pdf;
+  cairo_t *cr;
+
+  sine_cloud (n, &x, &y, gx, gy);
+  series = (NnbDataSeries){ x, y, n, gx, gy, 100, "SineNet" };
+  nnb_plot_style_init_default (&style);
+  pdf = cairo_pdf_surface_create_for_stream (count_svg, &count, W, H);
+  cr = cairo_create (pdf);
+  nnb_plot_data_draw (cr, W, H, &series, &style);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_finish (pdf);
+  g_assert_cmpint (cairo_surface_status (pdf), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (pdf);
+  return count.bytes;
+}
+
 /* Issue 25: a frame with 200,000 points took seconds, an arc a point. Past
  * a few thousand points the plot is a density mask: in an SVG (as on
  * screen) 200,000 or 2,000,000 points are one image, no more paths than
@@ -964,6 +992,14 @@ test_data_plot_work_does_not_grow_with_points (void)
       g_assert_cmpuint (many.curves, <=, few.curves);
       g_assert_cmpuint (many.bytes, <=, bound);
     }
+  /* the PDF: one image too, not two million circles */
+  {
+    gsize pdf_few = data_plot_pdf_bytes (200), pdf_many = data_plot_pdf_bytes (2000000);
+
+    g_test_message ("PDF: 200 points %" G_GSIZE_FORMAT " bytes, 2,000,000 points %" G_GSIZE_FORMAT " bytes", pdf_few,
+                    pdf_many);
+    g_assert_cmpuint (pdf_many, <=, bound);
+  }
 }
 
 /* How dark image is, on average, in each of the COLS × ROWS blocks of the

@@ -54,7 +54,7 @@ else
   out=$("$cli" lesson day02 2>&1)
   status=$?
   last=$(tail -n1 <<<"$out")
-  if ((status == 0)) && [[ $last == "13 of 13 steps passed their checks." ]]; then
+  if ((status == 0)) && [[ $last == "14 of 14 steps passed their checks." ]]; then
     ok "installed nnblocks-cli lesson day02: $last"
   else
     not_ok "installed nnblocks-cli lesson day02" "exit status $status, last line: $last"

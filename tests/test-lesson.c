@@ -143,7 +143,7 @@ static const QuotedNumber day02_quotes[] = {
   { "and learns y = 3.077x + 1.432.", { "learned: y = 3.077x + 1.432 (true: y = 3x + 2)" } },
   { "The weight's gradient grows 1.0579135, 2.1158271, 3.1737406:",
     { "# tensor([[1.0579135]])", "# tensor([[2.1158271]])", "# tensor([[3.1737406]])" } },
-  { "the loss goes 0.5604, 5.8015, 32.3362 over the first three epochs and is NaN by epoch 25.",
+  { "the loss goes 0.5604, 5.8015, 32.3362 over the first three epochs, is inf from epoch 21 and NaN from epoch 25.",
     { "    epoch   0 loss 0.5604\n    epoch   1 loss 5.8015\n    epoch   2 loss 32.3362\n",
       "    epoch  25 loss nan\n    Training diverged" } },
   { "the loss drops below 0.02 at epoch 1543.", { "converged at epoch 1543, loss 0.0200\n" } },
@@ -288,6 +288,14 @@ test_unknown_attributes_and_bad_numbers_are_refused (void)
       "Line 2: The value of a parameter-count check must be a whole number, not “2.5”." },
     { "<check kind=\"hidden-layers\" value=\"-1\"/>", "Line 2: The value of <check> must be 0 or more, not “-1”." },
     { "<check kind=\"loss-below\" value=\"nan\"/>", "Line 2: The value of <check> must be a number, not “nan”." },
+    { "<check kind=\"data\"/>", "Line 2: A data check needs expect=\"…\", the kind of data: line, sine, polynomial or step." },
+    { "<check kind=\"data\" expect=\"csv\"/>",
+      "Line 2: A data check needs expect=\"…\", the kind of data: line, sine, polynomial or step." },
+    { "<check kind=\"data\" expect=\"sine\" x-max=\"0\"/>", "Line 2: The x-max of a data check must be more than 0, not “0”." },
+    { "<check kind=\"data\" expect=\"sine\" n=\"0\"/>", "Line 2: The n of <check> must be a whole number from 1, not “0”." },
+    { "<check kind=\"class\"/>", "Line 2: A class check needs expect=\"…\"." },
+    { "<check kind=\"loss-below\" value=\"0.1\" noise=\"0\"/>",
+      "Line 2: Only a data check compares n, a, b, c, noise and x-max; a loss-below check has none of them." },
     /* what a project file refuses, a lesson refuses too: the project a
      * step loads must open again once saved (fuzzing found lr="4e125") */
     { "<settings lr=\"1e39\"/>", "Line 2: The lr of <settings> is too large for a float32: “1e39” is more than about 3.4e38 in size." },
@@ -716,10 +724,10 @@ test_cli_runs_day02_with_the_real_numbers (void)
     "converged at epoch 1543, loss 0.0200",
     /* the check speaks for itself: the digits that make it true */
     "The final loss is 0.01999, below 0.02, at epoch 1543.",
-    "The loss became nan at epoch 25: lr 0.1 is too large for this network.",
+    "The loss went to inf, then nan at epoch 25: lr 0.1 is too large.",
     "epoch 4999 loss 0.2109\n",
     "tensor([[1.0579135]])",
-    "13 of 13 steps passed their checks.",
+    "14 of 14 steps passed their checks.",
   };
 
   g_assert_nonnull (argv[0]);

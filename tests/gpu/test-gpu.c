@@ -758,7 +758,8 @@ test_device_mismatch (void)
   g_assert_null (nnb_model_forward (model, x, &error));
   g_assert_error (error, NNB_ERROR, NNB_ERROR_DEVICE);
   g_assert_cmpstr (error->message, ==,
-                   "Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu!");
+                   "Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu! "
+                   "(when checking argument for argument mat1 in method wrapper_addmm)");
 }
 
 /* ---- runs everywhere --------------------------------------------------- */

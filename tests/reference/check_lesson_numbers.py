@@ -47,14 +47,39 @@ QUOTES = [
     "A flat (100,) target against (100, 1) predictions does not fail: PyTorch broadcasts them to (100, 100),",
     "The weight's gradient grows {zero_grad_weight_grads}:",
     "trains SineNet (hidden layers of {sinenet_hidden}) with lr 0.1.",
-    "the loss goes {sinenet_lr_0_1_first_losses} over the first three epochs and is NaN by epoch "
-    "{sinenet_lr_0_1_first_nan_epoch}.",
+    "the loss goes {sinenet_lr_0_1_first_losses} over the first three epochs, is inf from epoch "
+    "{sinenet_lr_0_1_first_inf_epoch} and NaN from epoch {sinenet_lr_0_1_first_nan_epoch}.",
     "The page's claim that it settles near {page_claim_sinenet_loss}",
     "the loss drops below 0.02 at epoch {sinenet_lr_0_05_converged_epoch}.",
     "still at {sinenet_lr_0_01_final_loss} after {sinenet_lr_0_01_epochs} epochs.",
     "1×64 + 64 + 64×64 + 64 + 64×1 + 1 = {sinenet_parameters} parameters.",
     "The line ends at a loss of {linear_on_sine_final_loss},",
     "whether that yields {linear_on_sine_tensors} tensors or {sinenet_parameters} numbers.",
+    # tests/reference/day02_text_numbers.py (issue 26)
+    "With a = √5 the weights come from U(−1/√fan_in, 1/√fan_in),",
+    "Stack {relu_stack_layers} layers of Linear({relu_stack_width}, {relu_stack_width}) and ReLU and feed them "
+    "{relu_stack_batch} rows of torch.randn, seed 0: with the default init the activations' standard deviation is "
+    "{relu_stack_default_std_layer_1} after the first layer and {relu_stack_default_std_layer_10} after the tenth, "
+    "while nn.init.kaiming_uniform_(m.weight, nonlinearity='relu') keeps it at about {relu_stack_kaiming_relu_std_about}.",
+    "x.unsqueeze(1) does not help here: it makes (5, 1), and the message becomes (5x1 and 3x2).",
+    "a single sample of shape {single_sample_in} goes through and comes out as {single_sample_out},",
+    "mlp[0].weight has the shape {mlp_index_0_weight_shape}.",
+    "the parameters are then called fc1.weight, fc1.bias, head.weight and head.bias,",
+    "A Linear(3, 16) followed by nn.BatchNorm1d(16) has the parameters 0.weight, 0.bias, 1.weight and 1.bias, "
+    "while its state_dict() adds 1.running_mean, 1.running_var and 1.num_batches_tracked.",
+    "Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu! "
+    "(when checking argument for argument mat1 in method wrapper_addmm).",
+    "print rounds a tensor to four decimals, {zero_grad_print_default}, unless "
+    "torch.set_printoptions(precision=7) asks for more,",
+    "without it goes {no_zero_grad_first_losses} over the first three epochs, jumps between "
+    "{no_zero_grad_first_40_range} for the rest of the first {no_zero_grad_first_40_epochs}, "
+    "never gets below 0.02, and is inf from epoch {no_zero_grad_first_inf_epoch}.",
+    "climbs from 0.5604 to {sinenet_lr_0_05_peak} before it falls.",
+    "With 0.2 the loss is inf from epoch {page_hint_lr_0_2_first_inf_epoch} and NaN from "
+    "{page_hint_lr_0_2_first_nan_epoch}, with 0.5 inf from epoch {page_hint_lr_0_5_first_inf_epoch} and NaN from "
+    "{page_hint_lr_0_5_first_nan_epoch}, against {page_hint_lr_0_1_first_inf_epoch} and "
+    "{page_hint_lr_0_1_first_nan_epoch} with 0.1.",
+    "the best straight line, solved exactly by least squares, has a loss of {best_straight_line_loss} too",
 ]
 
 # Every number must match exactly, the results of thousands of float32

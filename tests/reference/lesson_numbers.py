@@ -13,7 +13,9 @@ The programs are the page's (shared/lesson/day02-building-models-with-nn-
 module.txt), copied as they stand: the same seeds, the same order of draws,
 the same loops and print formats. tests/reference/check_lesson_numbers.py
 holds the lesson's sentences against these lines; FACTS.md records the
-same numbers by hand.
+same numbers by hand. The numbers of the lesson's explanations around
+those programs (default init, forgotten zero_grad(), other learning rates…)
+come from day02_text_numbers.py, whose lines this script prints at its end.
 
 Takes about ten seconds: SineNet trains 1544 + 5000 epochs.
 """
@@ -273,6 +275,10 @@ def main():
     say("linear_on_sine", "nn.Linear(1, 1) seed 0, lr 0.01, 5000 epochs")
     say("linear_on_sine_final_loss", f"{l.item():.4f}")
     say("linear_on_sine_tensors", len(list(linear.parameters())))
+
+    # --- the explanations around the page's programs (issue 26) ---
+    import day02_text_numbers
+    day02_text_numbers.main()
 
 
 if __name__ == "__main__":

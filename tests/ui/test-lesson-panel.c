@@ -102,7 +102,7 @@ static const struct
   const char *step;
   const char *said;
 } expected_result[] = {
-  { "lr-too-large", "✓ The loss became nan at epoch 25: lr 0.1 is too large for this network." },
+  { "lr-too-large", "✓ The loss went to inf, then nan at epoch 25: lr 0.1 is too large." },
   { "exercise", "✓ The final loss is 0.01999, below 0.02, at epoch 1543." },
 };
 
@@ -212,7 +212,7 @@ diverge_beside_the_buttons (NnbWindow *window, NnbLessonPanel *panel)
           assert_apart (child, button, GTK_WIDGET (window));
     }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "lesson.check", NULL));
-  g_assert_nonnull (strstr (nnb_lesson_panel_get_result (panel), "✓ The loss became nan"));
+  g_assert_nonnull (strstr (nnb_lesson_panel_get_result (panel), "✓ The loss went to inf, then nan"));
 
   /* Reset: the explanation belonged to the old run */
   g_action_group_activate_action (G_ACTION_GROUP (window), "reset", NULL);
@@ -226,9 +226,9 @@ test_explanations_never_cover_the_lesson_buttons (void)
   run_app (diverge_beside_the_buttons);
 }
 
-/* After the lr 0.1 run the exercise's Check has four ✓ (its structure) and
- * one ✗ (the loss diverged): the ✓ lines stay green, and the progress
- * counts checks, not steps. */
+/* After the lr 0.1 run the exercise's Check has six ✓ (its structure, the
+ * class and the data) and one ✗ (the loss diverged): the ✓ lines stay
+ * green, and the progress counts checks, not steps. */
 static void
 check_log_lines_and_counts (NnbWindow *window, NnbLessonPanel *panel)
 {
@@ -254,11 +254,11 @@ check_log_lines_and_counts (NnbWindow *window, NnbLessonPanel *panel)
       g_assert_false (gtk_widget_has_css_class (line, ok ? "error" : "success"));
       passed += ok;
     }
-  g_assert_cmpuint (lines, ==, 5);
-  g_assert_cmpuint (passed, ==, 4);
+  g_assert_cmpuint (lines, ==, 7);
+  g_assert_cmpuint (passed, ==, 6);
 
-  /* four of the exercise's five count, unless an earlier test passed it all */
-  passed = nnb_lesson_panel_step_passed (panel, exercise) ? 0 : 4;
+  /* six of the exercise's seven count, unless an earlier test passed it all */
+  passed = nnb_lesson_panel_step_passed (panel, exercise) ? 0 : 6;
   for (guint i = 0; i < lesson->steps->len; i++)
     {
       guint n = ((NnbLessonStep *) lesson->steps->pdata[i])->checks->len;

@@ -153,52 +153,61 @@ static char *
 device_mistake (NnbProject *project, NnbLessonRun *run)
 {
   static const char pytorch[] =
-    "RuntimeError: Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu!";
-  g_autoptr (GPtrArray) devices = nnb_device_list ();
-  NnbDeviceInfo *gpu = NULL;
-  const char *reason = NULL;
-
-  for (guint i = 0; i < devices->len; i++)
-    {
-      NnbDeviceInfo *info = devices->pdata[i];
-
-      if (info->device.type != NNB_DEVICE_CUDA)
-        continue;
-      if (info->available && gpu == NULL)
-        gpu = info;
-      else if (!info->available && reason == NULL)
-        reason = info->reason;
-    }
-
-  if (gpu != NULL)
-    {
-      g_autoptr (GError) error = NULL;
-      g_autoptr (NnbTensor) x = NULL;
-      int64_t shape[2] = { 5, nnb_model_input_features (project->model) };
-      NnbDevice before = project->model->device;
-      char name[16];
-      gboolean ran;
-
-      if (shape[1] <= 0)
-        shape[1] = 1;
-      if (!nnb_model_to (project->model, gpu->device, &error))
-        return g_strdup_printf (_("The model could not move to the GPU: %s"), error->message);
-      x = nnb_tensor_new_2d (shape[0], shape[1]); /* on the CPU: that is the mistake */
-      ran = nnb_model_forward (project->model, x, &error) != NULL;
-      nnb_model_to (project->model, before, NULL);
-      if (ran)
-        return g_strdup (_("The model ran with its input on another device: there was no mistake to see."));
-      g_free (run->error);
-      run->error = g_strdup (error->message);
-      nnb_device_name (gpu->device, name, sizeof name);
-      return g_strdup_printf ("model = model.to(\"%s\")\nmodel(torch.randn(5, 3))  # still on the CPU\nRuntimeError: %s\n",
-                              name, error->message);
-    }
+    "RuntimeError: Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu! "
+    "(when checking argument for argument mat1 in method wrapper_addmm)";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbTensor) x = NULL;
+  g_autoptr (NnbTensor) x_gpu = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *fixed = NULL;
+  int64_t shape[2] = { 5, nnb_model_input_features (project->model) };
+  NnbDevice before = project->model->device;
+  NnbDevice gpu;
+  NnbTensor *y;
+  char name[16];
+  gboolean ran;
 
   /* Without a GPU the engine has no second device to disagree with: the
    * student reads PyTorch's words instead, and is told so. */
-  return g_strdup_printf (_("This computer has no CUDA GPU (%s), so NN Blocks cannot make this mistake for real. On a computer with one, PyTorch stops with:\n%s\n"),
-                          reason != NULL ? reason : _("this NN Blocks was built without CUDA"), pytorch);
+  if (!nnb_lesson_find_cuda (&gpu, &reason))
+    return g_strdup_printf (_("This computer has no CUDA GPU (%s), so NN Blocks cannot make this mistake for real. On a computer with one, PyTorch stops with:\n%s\n"),
+                            reason, pytorch);
+
+  if (shape[1] <= 0)
+    shape[1] = 1;
+  g_clear_pointer (&run->fixed, g_free);
+  if (!nnb_model_to (project->model, gpu, &error))
+    return g_strdup_printf (_("The model could not move to the GPU: %s"), error->message);
+  x = nnb_tensor_new_2d (shape[0], shape[1]); /* on the CPU: that is the mistake */
+  ran = nnb_model_forward (project->model, x, &error) != NULL;
+  if (ran)
+    {
+      nnb_model_to (project->model, before, NULL);
+      return g_strdup (_("The model ran with its input on another device: there was no mistake to see."));
+    }
+  g_free (run->error);
+  run->error = g_strdup (error->message);
+  g_clear_error (&error);
+  /* the cure the text gives: the input goes where the model is */
+  x_gpu = nnb_tensor_to (x, gpu, &error);
+  y = x_gpu != NULL ? nnb_model_forward (project->model, x_gpu, &error) : NULL;
+  if (y != NULL)
+    {
+      GString *size = g_string_new ("torch.Size([");
+
+      for (int d = 0; d < y->ndim; d++)
+        g_string_append_printf (size, "%s%lld", d > 0 ? ", " : "", (long long) y->shape[d]);
+      g_string_append (size, "])");
+      fixed = g_string_free (size, FALSE);
+      run->fixed = nnb_tensor_shape_string (y);
+    }
+  else
+    fixed = g_strdup_printf ("RuntimeError: %s", error->message);
+  nnb_model_to (project->model, before, NULL);
+  nnb_device_name (gpu, name, sizeof name);
+  return g_strdup_printf ("model = model.to(\"%s\")\nx = torch.randn(5, %lld)\nmodel(x)  # x is still on the CPU\nRuntimeError: %s\n"
+                          "model(x.to(\"%s\")).shape\n%s\n",
+                          name, (long long) shape[1], run->error, name, fixed);
 }
 
 static char *
@@ -213,7 +222,10 @@ accumulate_mistake (NnbLessonRun *run)
   g_autoptr (NnbTensor) y = nnb_tensor_new_2d (4, 1);
   g_autoptr (NnbLoss) loss = nnb_loss_new (NNB_LOSS_MSE);
   NnbParameter *weight = nnb_model_get_parameter (model, "0.weight");
-  GString *out = g_string_new ("torch.manual_seed(0)\nmodel = nn.Linear(1, 1)\n"
+  /* print shows 4 decimals (tensor([[1.0579]])) unless asked for the 7 the
+   * lesson quotes (tests/reference/day02_text_numbers.py) */
+  GString *out = g_string_new ("torch.set_printoptions(precision=7)\n"
+                               "torch.manual_seed(0)\nmodel = nn.Linear(1, 1)\n"
                                "X = torch.ones(4, 1); y = torch.zeros(4, 1)\n");
 
   nnb_tensor_fill (x, 1.0f);

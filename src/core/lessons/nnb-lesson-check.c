@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "nnb-backend.h"
 #include "nnb-lesson-check.h"
 
 void
@@ -20,6 +21,7 @@ void
 nnb_lesson_run_clear (NnbLessonRun *run)
 {
   g_clear_pointer (&run->error, g_free);
+  g_clear_pointer (&run->fixed, g_free);
   g_clear_pointer (&run->kept, g_hash_table_unref);
   memset (run, 0, sizeof *run);
 }
@@ -32,6 +34,7 @@ nnb_lesson_run_forget (NnbLessonRun *run)
   run->final_loss = NAN;
   run->epochs = 0;
   g_clear_pointer (&run->error, g_free);
+  g_clear_pointer (&run->fixed, g_free);
 }
 
 gboolean
@@ -99,12 +102,18 @@ leaf_calls (const NnbLessonRun *run, char **message)
 }
 
 static gboolean
+is_activation_kind (NnbModuleKind kind)
+{
+  return kind != NNB_MODULE_LINEAR && kind != NNB_MODULE_LAYER_NORM && kind != NNB_MODULE_SEQUENTIAL &&
+         kind != NNB_MODULE_IDENTITY;
+}
+
+static gboolean
 is_activation_class (const char *name)
 {
   NnbModuleKind kind;
 
-  return nnb_module_kind_from_string (name, &kind) && kind != NNB_MODULE_LINEAR &&
-         kind != NNB_MODULE_LAYER_NORM && kind != NNB_MODULE_SEQUENTIAL && kind != NNB_MODULE_IDENTITY;
+  return nnb_module_kind_from_string (name, &kind) && is_activation_kind (kind);
 }
 
 static int
@@ -396,7 +405,7 @@ check_diverged (const NnbLessonCheck *check, const NnbLessonRun *run, char **mes
     return fail (message, g_strdup_printf (_("Training did not diverge: with lr %g the loss stayed finite (%.4f). This step is about a learning rate that is too large."),
                                            run->project->training.optimizer.lr, run->final_loss));
   /* nan, as the printout says: it was inf for a few epochs before */
-  return pass (message, g_strdup_printf (_("The loss became nan at epoch %d: lr %g is too large for this network."),
+  return pass (message, g_strdup_printf (_("The loss went to inf, then nan at epoch %d: lr %g is too large."),
                                          run->epochs - 1, run->project->training.optimizer.lr));
 }
 
@@ -441,6 +450,210 @@ check_compare (const NnbLessonCheck *check, const NnbLessonRun *run, char **mess
                                          check->text, *kept, model_name (run), run->final_loss));
 }
 
+/* The activation whose output a call node gives: the module's own, or a
+ * Sequential's last child's; NULL when the node gives no activation's output. */
+static const NnbModule *
+node_activation (NnbModel *model, const NnbNode *node)
+{
+  const NnbModule *module;
+
+  if (node->kind != NNB_NODE_CALL || (module = nnb_model_get_module (model, node->module)) == NULL)
+    return NULL;
+  while (module->kind == NNB_MODULE_SEQUENTIAL && module->children != NULL && module->children->len > 0)
+    module = module->children->pdata[module->children->len - 1];
+  return is_activation_kind (module->kind) ? module : NULL;
+}
+
+static gboolean
+check_skip_connection (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
+{
+  NnbModel *model = run->project->model;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) order = nnb_model_topological_order (model, &error);
+  const NnbModule *activation = NULL;
+  const NnbNode *wrong = NULL;
+  const char *act_class;
+  int first = -1;
+
+  if (order == NULL)
+    return fail (message, g_strdup_printf (_("%s cannot run yet: %s"), model_name (run), error->message));
+  for (guint i = 0; i < order->len && first < 0; i++)
+    {
+      int index = g_array_index (order, int, i);
+
+      if ((activation = node_activation (model, model->nodes->pdata[index])) != NULL)
+        first = index;
+    }
+  if (first < 0)
+    return fail (message, g_strdup_printf (_("%s has no activation for a skip connection to start from: the + block adds the first activation’s output to the output of the branch computed from it."),
+                                           model_name (run)));
+  act_class = nnb_module_kind_to_string (activation->kind);
+  /* a skip connection: a + of the first activation's output and of
+   * something computed from it, the branch it went around */
+  for (guint i = 0; i < model->nodes->len; i++)
+    {
+      const NnbNode *node = model->nodes->pdata[i];
+
+      if (node->kind != NNB_NODE_ADD || node->inputs[0] < 0 || node->inputs[1] < 0)
+        continue;
+      for (int slot = 0; slot < 2; slot++)
+        {
+          int other = node->inputs[1 - slot];
+
+          if (node->inputs[slot] == first && other != first &&
+              nnb_model_wires_reach (model->nodes, G_STRUCT_OFFSET (NnbNode, inputs), first, other))
+            return pass (message, g_strdup_printf (_("%s has a skip connection: its + block adds the first %s’s output to the branch computed from it."),
+                                                   model_name (run), act_class));
+        }
+      if (wrong == NULL)
+        wrong = node;
+    }
+  if (wrong == NULL)
+    return fail (message, g_strdup_printf (_("%s has no skip connection: a + block must add the first %s’s output to the output of the branch computed from it."),
+                                           model_name (run), act_class));
+  return fail (message, g_strdup_printf (_("The + block of %s adds %s and %s; a skip connection adds the first %s’s output (%s) to the output of the branch computed from it."),
+                                         model_name (run), ((NnbNode *) model->nodes->pdata[wrong->inputs[0]])->name,
+                                         ((NnbNode *) model->nodes->pdata[wrong->inputs[1]])->name, act_class,
+                                         ((NnbNode *) model->nodes->pdata[first])->name));
+}
+
+static gboolean
+check_class (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
+{
+  const char *got = model_name (run);
+  NnbModuleKind kind;
+  gboolean got_torch = nnb_module_kind_from_string (got, &kind);
+  gboolean want_torch = nnb_module_kind_from_string (check->text, &kind);
+  g_autofree char *shown = got_torch ? g_strdup_printf ("nn.%s", got) : g_strdup (got);
+
+  if (g_str_equal (got, check->text))
+    return pass (message, want_torch ? g_strdup_printf (_("The model is a plain nn.%s."), got)
+                                     : g_strdup_printf (_("The model is a subclass of nn.Module called %s."), got));
+  if (want_torch)
+    return fail (message, g_strdup_printf (_("The model is %s; this step trains a plain nn.%s. Press Show me to load it."),
+                                           shown, check->text));
+  if (got_torch)
+    return fail (message, g_strdup_printf (_("The model is a plain %s, not a subclass: this step asks for class %s(nn.Module). Press Show me to load it."),
+                                           shown, check->text));
+  return fail (message, g_strdup_printf (_("The model’s class is %s; this step asks for a subclass of nn.Module called %s."),
+                                         got, check->text));
+}
+
+/* The data, as the text of the lessons names it. */
+static const char *
+data_words (NnbDataKind kind)
+{
+  switch (kind)
+    {
+    case NNB_DATA_LINE:
+      return _("a straight line, y = a·x + b");
+    case NNB_DATA_SINE:
+      return _("the sine, y = sin x");
+    case NNB_DATA_POLYNOMIAL:
+      return _("a parabola, y = a·x² + b·x + c");
+    case NNB_DATA_STEP:
+      return _("a step from 0 to 1");
+    case NNB_DATA_SINE_PRODUCT:
+      return _("y = sin(x₀·x₁) + x₂");
+    case NNB_DATA_CSV:
+      return _("a CSV file");
+    }
+  g_return_val_if_reached ("?");
+}
+
+/* Numbers typed into a lesson (x-max="6.283") or the data panel match
+ * the recipe's to 0.1 %, and to 0.001 below 1. */
+static gboolean
+about_equal (double got, double want)
+{
+  return fabs (got - want) <= 1e-3 * MAX (1.0, fabs (want));
+}
+
+static gboolean
+check_data (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
+{
+  const NnbDataSpec *got = &run->project->data;
+  const NnbDataSpec *want = &check->data;
+  const struct
+  {
+    NnbLessonDataFields field;
+    const char *name;
+    double got, want;
+  } numbers[] = {
+    { NNB_LESSON_DATA_A, "a", got->a, want->a },
+    { NNB_LESSON_DATA_B, "b", got->b, want->b },
+    { NNB_LESSON_DATA_C, "c", got->c, want->c },
+  };
+
+  if (!run->trained)
+    return fail (message, not_trained (run));
+  if (got->kind != want->kind)
+    return fail (message, g_strdup_printf (_("%s was trained on %s; this step trains it on %s. Press Show me to load this step’s data."),
+                                           model_name (run), data_words (got->kind), data_words (want->kind)));
+  if ((check->data_fields & NNB_LESSON_DATA_N) && got->n != want->n)
+    return fail (message, g_strdup_printf (_("%s was trained on %lld points; this step’s data has %lld. Press Show me to load this step’s data."),
+                                           model_name (run), (long long) got->n, (long long) want->n));
+  if ((check->data_fields & NNB_LESSON_DATA_NOISE) && !about_equal (got->noise, want->noise))
+    return fail (message, g_strdup_printf (_("%s was trained on data with noise %g; this step’s data has noise %g. Press Show me to load this step’s data."),
+                                           model_name (run), got->noise, want->noise));
+  if ((check->data_fields & NNB_LESSON_DATA_X_MAX) && !about_equal (got->x_max, want->x_max))
+    return fail (message, g_strdup_printf (_("%s was trained on x up to %g; this step’s data goes up to %g. Press Show me to load this step’s data."),
+                                           model_name (run), got->x_max, want->x_max));
+  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+    if ((check->data_fields & numbers[i].field) && !about_equal (numbers[i].got, numbers[i].want))
+      return fail (message, g_strdup_printf (_("%s was trained on data with %s = %g; this step’s data has %s = %g. Press Show me to load this step’s data."),
+                                             model_name (run), numbers[i].name, numbers[i].got, numbers[i].name, numbers[i].want));
+  return pass (message, g_strdup_printf (_("%s was trained on this step’s data: %s, %lld points."), model_name (run),
+                                         data_words (got->kind), (long long) got->n));
+}
+
+gboolean
+nnb_lesson_find_cuda (NnbDevice *device, char **reason)
+{
+  g_autoptr (GPtrArray) devices = nnb_device_list ();
+
+  *reason = NULL;
+  for (guint i = 0; i < devices->len; i++)
+    {
+      NnbDeviceInfo *info = devices->pdata[i];
+
+      if (info->device.type != NNB_DEVICE_CUDA)
+        continue;
+      if (info->available)
+        {
+          g_clear_pointer (reason, g_free);
+          *device = info->device;
+          return TRUE;
+        }
+      if (*reason == NULL && info->reason != NULL)
+        *reason = g_strdup (info->reason);
+    }
+  if (*reason == NULL)
+    *reason = g_strdup (_("this NN Blocks was built without CUDA"));
+  return FALSE;
+}
+
+static gboolean
+check_device (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
+{
+  static const char mismatch[] = "Expected all tensors to be on the same device";
+  g_autofree char *reason = NULL;
+  NnbDevice gpu;
+
+  /* nothing to check is said, with why, rather than a check that cannot pass */
+  if (!nnb_lesson_find_cuda (&gpu, &reason))
+    return pass (message, g_strdup_printf (_("Nothing is checked on this computer: it has no CUDA GPU (%s), so the mistake could not be made for real. On a computer with one, Check looks for PyTorch’s message and then for the fixed call, model(x.to(device))."),
+                                           reason));
+  if (run->error == NULL)
+    return fail (message, g_strdup (_("The mistake has not been made yet: press Show me to make it.")));
+  if (strstr (run->error, mismatch) == NULL)
+    return fail (message, g_strdup_printf (_("The message was “%s”, not the expected “%s”."), run->error, mismatch));
+  if (run->fixed == NULL)
+    return fail (message, g_strdup (_("The fixed call, model(x.to(device)), has not run yet: press Show me.")));
+  return pass (message, g_strdup_printf (_("PyTorch’s message, word for word: %s — and with the input moved too, model(x.to(device)) gives a batch of shape %s."),
+                                         run->error, run->fixed));
+}
+
 gboolean
 nnb_lesson_check_evaluate (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
 {
@@ -479,6 +692,14 @@ nnb_lesson_check_evaluate (const NnbLessonCheck *check, const NnbLessonRun *run,
       return check_gradients (check, run, message);
     case NNB_LESSON_CHECK_COMPARE:
       return check_compare (check, run, message);
+    case NNB_LESSON_CHECK_SKIP_CONNECTION:
+      return check_skip_connection (check, run, message);
+    case NNB_LESSON_CHECK_CLASS:
+      return check_class (check, run, message);
+    case NNB_LESSON_CHECK_DATA:
+      return check_data (check, run, message);
+    case NNB_LESSON_CHECK_DEVICE:
+      return check_device (check, run, message);
     }
   g_return_val_if_reached (FALSE);
 }

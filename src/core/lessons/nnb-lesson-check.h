@@ -23,6 +23,7 @@ typedef struct
   double final_loss;   /* the loss of the last epoch trained */
   int epochs;          /* epochs trained */
   char *error;         /* the message of the last mistake made, or NULL */
+  char *fixed;         /* after the device mistake, the fixed call's output shape ("(5, 1)"), or NULL */
   double grads[3];     /* the accumulation demo's weight.grad after each backward */
   int n_grads;
   GHashTable *kept; /* label → double* final loss of a kept run */
@@ -51,6 +52,11 @@ gboolean nnb_lesson_check_evaluate (const NnbLessonCheck *check, const NnbLesson
  * every check that passed has its result). TRUE when all pass; a step
  * without checks passes with no results. */
 gboolean nnb_lesson_step_check (const NnbLessonStep *step, const NnbLessonRun *run, GPtrArray **results);
+
+/* The first CUDA GPU that can be used: TRUE with *device; FALSE with
+ * *reason (free it), what the device list says, or that this NN Blocks was
+ * built without CUDA. The device mistake and its check both ask. */
+gboolean nnb_lesson_find_cuda (NnbDevice *device, char **reason);
 
 /* Counts used by the checks, for a model: Linear layers (inside
  * Sequentials too) and the activation modules' classes. */

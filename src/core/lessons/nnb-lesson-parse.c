@@ -379,6 +379,61 @@ start_train (GMarkupParseContext *context, ParseState *state, const char *elemen
   return TRUE;
 }
 
+/* The data fields of <data> and of a data check, into spec; given gets a
+ * flag for each field there is. */
+static gboolean
+parse_data_fields (GMarkupParseContext *context, const char *element, const char **names, const char **values,
+                   NnbDataSpec *spec, NnbLessonDataFields *given, GError **error)
+{
+  const char *text;
+  int64_t number;
+
+  *given = 0;
+  if ((text = attribute (names, values, "n")) != NULL)
+    {
+      /* the step's data goes into the project the student saves, which must open again */
+      if (!parse_int (context, element, "n", text, 1, NNB_PROJECT_MAX_POINTS, &number, error))
+        return FALSE;
+      spec->n = number;
+      *given |= NNB_LESSON_DATA_N;
+    }
+  if ((text = attribute (names, values, "a")) != NULL)
+    {
+      if (!parse_double (context, element, "a", text, -INFINITY, &spec->a, error))
+        return FALSE;
+      *given |= NNB_LESSON_DATA_A;
+    }
+  if ((text = attribute (names, values, "b")) != NULL)
+    {
+      if (!parse_double (context, element, "b", text, -INFINITY, &spec->b, error))
+        return FALSE;
+      *given |= NNB_LESSON_DATA_B;
+    }
+  if ((text = attribute (names, values, "c")) != NULL)
+    {
+      if (!parse_double (context, element, "c", text, -INFINITY, &spec->c, error))
+        return FALSE;
+      *given |= NNB_LESSON_DATA_C;
+    }
+  if ((text = attribute (names, values, "noise")) != NULL)
+    {
+      if (!parse_double (context, element, "noise", text, 0, &spec->noise, error))
+        return FALSE;
+      *given |= NNB_LESSON_DATA_NOISE;
+    }
+  if ((text = attribute (names, values, "x-max")) != NULL)
+    {
+      if (!parse_double (context, element, "x-max", text, 0, &spec->x_max, error))
+        return FALSE;
+      if (spec->x_max <= 0 && g_str_equal (element, "data"))
+        return set_error (context, error, _("The x-max of <data> must be more than 0, not “%s”."), text);
+      if (spec->x_max <= 0)
+        return set_error (context, error, _("The x-max of a data check must be more than 0, not “%s”."), text);
+      *given |= NNB_LESSON_DATA_X_MAX;
+    }
+  return TRUE;
+}
+
 static const struct
 {
   const char *name;
@@ -398,6 +453,10 @@ static const struct
   { "error", NNB_LESSON_CHECK_ERROR },
   { "gradients", NNB_LESSON_CHECK_GRADIENTS },
   { "compare", NNB_LESSON_CHECK_COMPARE },
+  { "skip-connection", NNB_LESSON_CHECK_SKIP_CONNECTION },
+  { "class", NNB_LESSON_CHECK_CLASS },
+  { "data", NNB_LESSON_CHECK_DATA },
+  { "device", NNB_LESSON_CHECK_DEVICE },
 };
 
 static gboolean
@@ -444,6 +503,10 @@ start_check (GMarkupParseContext *context, ParseState *state, const char *elemen
                       (long long) G_MAXINT, value);
   if (input != NULL && !parse_shape (context, "check", input, &check->ndim, check->input, error))
     return FALSE;
+  if (!parse_data_fields (context, "check", names, values, &check->data, &check->data_fields, error))
+    return FALSE;
+  if (check->data_fields != 0 && check->kind != NNB_LESSON_CHECK_DATA)
+    return set_error (context, error, _("Only a data check compares n, a, b, c, noise and x-max; a %s check has none of them."), kind);
   /* copied into the check only once it is whole: g_autofree frees the
    * struct alone (tests/fuzz/regressions/lesson/) */
   text = check->kind == NNB_LESSON_CHECK_COMPARE ? against : expect;
@@ -455,8 +518,18 @@ start_check (GMarkupParseContext *context, ParseState *state, const char *elemen
     case NNB_LESSON_CHECK_ACTIVATIONS:
     case NNB_LESSON_CHECK_INIT:
     case NNB_LESSON_CHECK_ERROR:
+    case NNB_LESSON_CHECK_CLASS:
       if (text == NULL)
         return set_error (context, error, _("A %s check needs expect=\"…\"."), kind);
+      break;
+    case NNB_LESSON_CHECK_DATA:
+      {
+        NnbDataKind data_kind;
+
+        if (text == NULL || !nnb_data_kind_from_string (text, &data_kind) || data_kind == NNB_DATA_CSV)
+          return set_error (context, error, _("A data check needs expect=\"…\", the kind of data: line, sine, polynomial or step."));
+        check->data.kind = data_kind;
+      }
       break;
     case NNB_LESSON_CHECK_PARAMETER_SHAPE:
       if (text == NULL || parameter == NULL)
@@ -580,39 +653,15 @@ start_data (GMarkupParseContext *context, ParseState *state, const char *element
 {
   NnbLessonStep *step = state->step;
   const char *kind = attribute (names, values, "kind");
-  const char *text;
+  NnbLessonDataFields given;
   NnbDataKind data_kind;
-  int64_t number;
 
   if (kind == NULL || !nnb_data_kind_from_string (kind, &data_kind) || data_kind == NNB_DATA_CSV)
     return set_error (context, error, _("<data> needs a kind: line, sine, polynomial or step."));
   nnb_data_spec_clear (&step->data);
   nnb_data_spec_init (&step->data, data_kind);
   step->has_data = TRUE;
-  if ((text = attribute (names, values, "n")) != NULL)
-    {
-      /* the step's data goes into the project the student saves, which must open again */
-      if (!parse_int (context, "data", "n", text, 1, NNB_PROJECT_MAX_POINTS, &number, error))
-        return FALSE;
-      step->data.n = number;
-    }
-  if ((text = attribute (names, values, "a")) != NULL && !parse_double (context, "data", "a", text, -INFINITY, &step->data.a, error))
-    return FALSE;
-  if ((text = attribute (names, values, "b")) != NULL && !parse_double (context, "data", "b", text, -INFINITY, &step->data.b, error))
-    return FALSE;
-  if ((text = attribute (names, values, "c")) != NULL && !parse_double (context, "data", "c", text, -INFINITY, &step->data.c, error))
-    return FALSE;
-  if ((text = attribute (names, values, "noise")) != NULL &&
-      !parse_double (context, "data", "noise", text, 0, &step->data.noise, error))
-    return FALSE;
-  if ((text = attribute (names, values, "x-max")) != NULL)
-    {
-      if (!parse_double (context, "data", "x-max", text, 0, &step->data.x_max, error))
-        return FALSE;
-      if (step->data.x_max <= 0)
-        return set_error (context, error, _("The x-max of <data> must be more than 0, not “%s”."), text);
-    }
-  return TRUE;
+  return parse_data_fields (context, "data", names, values, &step->data, &given, error);
 }
 
 typedef enum
@@ -647,7 +696,9 @@ static const ElementRow elements[] = {
   { "show", PARENT_STEP, ATTRIBUTES ("what", "parameter", "input"), start_show },
   { "mistake", PARENT_STEP, ATTRIBUTES ("kind", "input"), start_mistake },
   { "train", PARENT_STEP, no_attributes, start_train },
-  { "check", PARENT_STEP, ATTRIBUTES ("kind", "value", "expect", "parameter", "input", "against"), start_check },
+  { "check", PARENT_STEP,
+    ATTRIBUTES ("kind", "value", "expect", "parameter", "input", "against", "n", "a", "b", "c", "noise", "x-max"),
+    start_check },
 };
 
 static void

@@ -35,6 +35,7 @@ check_free (gpointer data)
 
   g_free (check->text);
   g_free (check->parameter);
+  nnb_data_spec_clear (&check->data);
   g_free (check);
 }
 

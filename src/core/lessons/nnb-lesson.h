@@ -67,7 +67,22 @@ typedef enum
   NNB_LESSON_CHECK_ERROR,           /* text: the mistake's message */
   NNB_LESSON_CHECK_GRADIENTS,       /* the gradients grew 1×, 2×, 3× */
   NNB_LESSON_CHECK_COMPARE,         /* text: a kept run whose loss must be lower */
+  NNB_LESSON_CHECK_SKIP_CONNECTION, /* an add of the first activation and a branch computed from it */
+  NNB_LESSON_CHECK_CLASS,           /* text: the model's class ("SineNet", "Linear") */
+  NNB_LESSON_CHECK_DATA,            /* data: what the model was trained on (fields in data_fields) */
+  NNB_LESSON_CHECK_DEVICE,          /* the device mistake's message, then the fixed call; nothing without CUDA */
 } NnbLessonCheckKind;
+
+/* The fields a data check compares besides the kind (flags). */
+typedef enum
+{
+  NNB_LESSON_DATA_N = 1 << 0,
+  NNB_LESSON_DATA_A = 1 << 1,
+  NNB_LESSON_DATA_B = 1 << 2,
+  NNB_LESSON_DATA_C = 1 << 3,
+  NNB_LESSON_DATA_NOISE = 1 << 4,
+  NNB_LESSON_DATA_X_MAX = 1 << 5,
+} NnbLessonDataFields;
 
 typedef struct
 {
@@ -77,6 +92,8 @@ typedef struct
   int ndim; /* input shape, for OUTPUT_SHAPE and TRACE */
   int64_t input[NNB_MAX_DIMS];
   double value;
+  NnbDataSpec data; /* DATA: the kind, and the fields data_fields names */
+  NnbLessonDataFields data_fields;
 } NnbLessonCheck;
 
 typedef struct

@@ -234,6 +234,57 @@ same_device_or_error (NnbModel *model, const NnbTensor *tensor, GError **error)
   return FALSE;
 }
 
+/* The first module with parameters in m, depth first (a Sequential's
+ * children in order), or NULL */
+static NnbModule *
+first_with_parameters (NnbModule *m)
+{
+  if (m == NULL)
+    return NULL;
+  if (m->kind == NNB_MODULE_SEQUENTIAL)
+    {
+      for (guint i = 0; m->children != NULL && i < m->children->len; i++)
+        {
+          NnbModule *found = first_with_parameters (m->children->pdata[i]);
+          if (found != NULL)
+            return found;
+        }
+      return NULL;
+    }
+  return m->parameters != NULL && m->parameters->len > 0 ? m : NULL;
+}
+
+/* model(x) with x on another device. The modules without parameters run
+ * wherever x is; the first with parameters stops. When that is a Linear
+ * with a bias and x is 2-D, PyTorch 1.13 runs addmm(bias, x, weight.t()),
+ * whose check names the bias's device first and then mat1:
+ * "… cuda:0 and cpu! (when checking argument for argument mat1 in method
+ * wrapper_addmm)". Other first layers keep the message without its end. */
+static gboolean
+forward_device_or_error (NnbModel *model, const NnbTensor *input, GError **error)
+{
+  g_autoptr (GArray) order = NULL;
+  NnbModule *first = NULL;
+  char a[16], b[16];
+
+  if (nnb_device_equal (model->device, input->device))
+    return TRUE;
+  order = nnb_model_topological_order (model, NULL);
+  for (guint k = 0; order != NULL && k < order->len && first == NULL; k++)
+    {
+      NnbNode *node = model->nodes->pdata[g_array_index (order, int, k)];
+      if (node->kind == NNB_NODE_CALL)
+        first = first_with_parameters (nnb_model_get_module (model, node->module));
+    }
+  if (first == NULL || first->kind != NNB_MODULE_LINEAR || !first->has_bias || input->ndim != 2)
+    return same_device_or_error (model, input, error);
+  g_set_error (error, NNB_ERROR, NNB_ERROR_DEVICE,
+               "Expected all tensors to be on the same device, but found at least two devices, %s and %s! "
+               "(when checking argument for argument mat1 in method wrapper_addmm)",
+               nnb_device_name (model->device, a, sizeof a), nnb_device_name (input->device, b, sizeof b));
+  return FALSE;
+}
+
 #define VALUE(plan, i) ((NnbTensor *) (plan)->values->pdata[i])
 #define GRAD(plan, i) ((NnbTensor *) (plan)->grads->pdata[i])
 
@@ -415,7 +466,7 @@ nnb_model_forward (NnbModel *model, NnbTensor *input, GError **error)
   NnbPlan *plan;
 
   g_return_val_if_fail (input != NULL, NULL);
-  if (!same_device_or_error (model, input, error))
+  if (!forward_device_or_error (model, input, error))
     return NULL;
   plan = find_plan (model, input);
   if (plan == NULL)

@@ -724,7 +724,7 @@ test_cli_runs_day02_with_the_real_numbers (void)
     "converged at epoch 1543, loss 0.0200",
     /* the check speaks for itself: the digits that make it true */
     "The final loss is 0.01999, below 0.02, at epoch 1543.",
-    "The loss went to inf, then nan at epoch 25: lr 0.1 is too large.",
+    "The loss was inf from epoch 21 and nan at epoch 25: lr 0.1 is too large.",
     "epoch 4999 loss 0.2109\n",
     "tensor([[1.0579135]])",
     "14 of 14 steps passed their checks.",

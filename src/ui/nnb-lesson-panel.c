@@ -278,6 +278,8 @@ sync_run (NnbLessonPanel *self)
           self->run.final_loss = snapshot->loss;
           /* the epoch whose loss was NaN counts too, as the CLI counts it */
           self->run.epochs = snapshot->epoch + (self->run.diverged ? 1 : 0);
+          self->run.finite_epochs =
+            nnb_lesson_finite_epochs ((const double *) snapshot->losses->data, (int) snapshot->losses->len);
         }
     }
   else if (document != NULL)
@@ -292,6 +294,7 @@ sync_run (NnbLessonPanel *self)
           self->run.diverged = state == NNB_TRAINER_DIVERGED;
           self->run.final_loss = g_array_index (losses, double, losses->len - 1);
           self->run.epochs = (int) losses->len + (self->run.diverged ? 1 : 0);
+          self->run.finite_epochs = nnb_lesson_finite_epochs ((const double *) losses->data, (int) losses->len);
         }
     }
 }

@@ -364,6 +364,7 @@ nnb_lesson_train (NnbProject *project, NnbDataset *data, NnbLessonRun *run, GErr
   run->trained = TRUE;
   run->diverged = diverged;
   run->epochs = (int) losses->len;
+  run->finite_epochs = nnb_lesson_finite_epochs ((const double *) losses->data, (int) losses->len);
   run->final_loss = losses->len > 0 ? g_array_index (losses, double, losses->len - 1) : NAN;
   log = nnb_lesson_training_log (opts, (const double *) losses->data, (int) losses->len, converged, diverged);
   line = diverged ? NULL : nnb_lesson_learned_line (project);

@@ -33,8 +33,19 @@ nnb_lesson_run_forget (NnbLessonRun *run)
   run->diverged = FALSE;
   run->final_loss = NAN;
   run->epochs = 0;
+  run->finite_epochs = 0;
   g_clear_pointer (&run->error, g_free);
   g_clear_pointer (&run->fixed, g_free);
+}
+
+int
+nnb_lesson_finite_epochs (const double *losses, int n)
+{
+  int finite = 0;
+
+  while (finite < n && isfinite (losses[finite]))
+    finite++;
+  return finite;
 }
 
 gboolean
@@ -404,9 +415,12 @@ check_diverged (const NnbLessonCheck *check, const NnbLessonRun *run, char **mes
   if (!run->diverged)
     return fail (message, g_strdup_printf (_("Training did not diverge: with lr %g the loss stayed finite (%.4f). This step is about a learning rate that is too large."),
                                            run->project->training.optimizer.lr, run->final_loss));
-  /* nan, as the printout says: it was inf for a few epochs before */
-  return pass (message, g_strdup_printf (_("The loss went to inf, then nan at epoch %d: lr %g is too large."),
-                                         run->epochs - 1, run->project->training.optimizer.lr));
+  /* as the printout says it: inf for a few epochs first, then nan */
+  if (run->finite_epochs < run->epochs - 1)
+    return pass (message, g_strdup_printf (_("The loss was inf from epoch %d and nan at epoch %d: lr %g is too large."),
+                                           run->finite_epochs, run->epochs - 1, run->project->training.optimizer.lr));
+  return pass (message, g_strdup_printf (_("The loss became nan at epoch %d: lr %g is too large."), run->epochs - 1,
+                                         run->project->training.optimizer.lr));
 }
 
 static gboolean

@@ -22,6 +22,8 @@ typedef struct
   gboolean diverged;   /* and the loss became NaN or infinite */
   double final_loss;   /* the loss of the last epoch trained */
   int epochs;          /* epochs trained */
+  int finite_epochs;   /* of them, the first ones whose loss was finite: the
+                        * first inf or nan came at this epoch (from 0) */
   char *error;         /* the message of the last mistake made, or NULL */
   char *fixed;         /* after the device mistake, the fixed call's output shape ("(5, 1)"), or NULL */
   double grads[3];     /* the accumulation demo's weight.grad after each backward */
@@ -43,6 +45,9 @@ typedef struct
   gboolean passed;
   char *message;
 } NnbLessonCheckResult;
+
+/* How many of the first n losses are finite, up to the first inf or nan. */
+int nnb_lesson_finite_epochs (const double *losses, int n);
 
 /* One check: TRUE when it passes; *message (never NULL) says why. */
 gboolean nnb_lesson_check_evaluate (const NnbLessonCheck *check, const NnbLessonRun *run, char **message);

@@ -80,6 +80,10 @@ QUOTES = [
     "{page_hint_lr_0_5_first_nan_epoch}, against {page_hint_lr_0_1_first_inf_epoch} and "
     "{page_hint_lr_0_1_first_nan_epoch} with 0.1.",
     "the best straight line, solved exactly by least squares, has a loss of {best_straight_line_loss} too",
+    "Keeping those without children drops the MLP, whose hook would print one more line at the end, "
+    "for the whole forward's output of shape {hook_model_output_shape}.",
+    "call the same nn.BatchNorm1d on two batches in training and both update its running statistics "
+    "(num_batches_tracked is then {reused_batchnorm_num_batches_tracked}).",
 ]
 
 # Every number must match exactly, the results of thousands of float32

@@ -14,6 +14,7 @@ check_lesson_numbers.py holds the lesson's sentences against them.
 Takes a few seconds: SineNet trains a few hundred epochs several times.
 """
 import collections
+import copy
 import math
 
 # the PyTorch NN Blocks reproduces: OpenBLAS kernel, threads, ATen kernels
@@ -21,6 +22,7 @@ import nnb_pytorch_env  # noqa: E402,F401  (before torch and numpy load)
 
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
 torch.set_num_threads(1)
 
@@ -169,6 +171,150 @@ def state_dict_keys():
     say("batchnorm_buffers", " ".join(n for n, _ in net.named_buffers()))
 
 
+class MLP(nn.Module):
+    """The page's MLP; with functional=True its forward calls F.relu and
+    __init__ has no self.act."""
+
+    def __init__(self, in_dim, hidden, out_dim, functional=False):
+        super().__init__()
+        self.fc1 = nn.Linear(in_dim, hidden)
+        self.fc2 = nn.Linear(hidden, hidden)
+        self.head = nn.Linear(hidden, out_dim)
+        self.functional = functional
+        if not functional:
+            self.act = nn.ReLU()
+
+    def forward(self, x):
+        if self.functional:
+            h = F.relu(self.fc1(x))
+            h = F.relu(self.fc2(h)) + h
+        else:
+            h = self.act(self.fc1(x))
+            h = self.act(self.fc2(h)) + h
+        return self.head(h)
+
+
+def trace_lines(model, modules, x):
+    """The lesson's shape_hook on these modules, one call of the model: the
+    lines it prints (spaces collapsed) and the hooks left after h.remove()."""
+    lines = []
+
+    def shape_hook(module, args, output):
+        lines.append(" ".join(f"{module.__class__.__name__:8s} -> {tuple(output.shape)}".split()))
+
+    handles = [m.register_forward_hook(shape_hook) for m in modules]
+    model(x)
+    for h in handles:
+        h.remove()
+    return lines
+
+
+def forward_hooks():
+    """The shape-trace step's registration: the leaf filter, the handles."""
+    torch.manual_seed(0)
+    model = MLP(3, 16, 1)
+    say("hook_modules", " ".join(type(m).__name__ + (f" {n}" if n else "")
+                                 for n, m in model.named_modules()))
+    leaves = [m for m in model.modules() if not list(m.children())]
+    say("hook_leaves", " ".join(type(m).__name__ for m in leaves))
+    handle = leaves[0].register_forward_hook(lambda *a: None)
+    say("hook_handle_type", type(handle).__name__)
+    handle.remove()
+    say("hook_trace_leaves", "; ".join(trace_lines(model, leaves, torch.randn(5, 3))))
+    with_model = trace_lines(model, list(model.modules()), torch.randn(5, 3))
+    say("hook_trace_with_model_last_line", with_model[-1])
+    say("hook_trace_with_model_lines", len(with_model))
+    say("hook_model_output_shape", shape(model(torch.randn(5, 3))))
+    # after h.remove(): no hook left, a call prints nothing
+    say("hooks_left_after_remove", sum(len(m._forward_hooks) for m in model.modules()))
+    calls = []
+    handles = [m.register_forward_hook(lambda *a: calls.append(a[0])) for m in leaves]
+    for h in handles:
+        h.remove()
+    model(torch.randn(5, 3))
+    say("hook_calls_after_remove", len(calls))
+    # a hook returning None leaves the output; one returning a tensor replaces it
+    layer, x = nn.Linear(3, 2), torch.randn(5, 3)
+    y = layer(x)
+    handle = layer.register_forward_hook(lambda m, args, out: None)
+    say("hook_returning_none_keeps_output", torch.equal(layer(x), y))
+    handle.remove()
+    handle = layer.register_forward_hook(lambda m, args, out: out * 0)
+    say("hook_returning_tensor_keeps_output", torch.equal(layer(x), y))
+    handle.remove()
+    seen = []
+    handle = layer.register_forward_hook(lambda m, args, out: seen.append(type(args).__name__))
+    layer(x)
+    handle.remove()
+    say("hook_args_type", seen[0])
+
+
+def functional_activation():
+    """F.relu in forward instead of a self.act module."""
+    torch.manual_seed(0)
+    with_module = MLP(3, 16, 1)
+    torch.manual_seed(0)
+    with_function = MLP(3, 16, 1, functional=True)
+    x = torch.randn(5, 3)
+    say("functional_relu_same_output", torch.equal(with_module(x), with_function(x)))
+    say("torch_relu_equals_F_relu", torch.equal(torch.relu(x), F.relu(x)))
+    say("functional_relu_same_parameter_count",
+        sum(p.numel() for p in with_module.parameters()) == sum(p.numel() for p in with_function.parameters()))
+    say("functional_relu_printed_children", " ".join(n for n, _ in with_function.named_children()))
+    leaves = [m for m in with_function.modules() if not list(m.children())]
+    say("functional_relu_trace", "; ".join(trace_lines(with_function, leaves, torch.randn(5, 3))))
+    say("functional_relu_trace_lines", len(leaves))
+
+
+def reused_modules():
+    """One module called at two places is one layer: a Linear's gradients
+    add up, a BatchNorm1d's running statistics see both batches."""
+    torch.manual_seed(0)
+    layer = nn.Linear(3, 3)
+    x1, x2 = torch.randn(4, 3), torch.randn(4, 3)
+    (layer(x1).sum() + layer(x2).sum()).backward()
+    both = layer.weight.grad.clone()
+    grads = []
+    for x in (x1, x2):
+        layer.weight.grad = None
+        layer(x).sum().backward()
+        grads.append(layer.weight.grad.clone())
+    say("reused_linear_grad_is_sum", torch.allclose(both, grads[0] + grads[1]))
+    norm = nn.BatchNorm1d(3)
+    norm(x1)
+    norm(x2)
+    say("reused_batchnorm_num_batches_tracked", norm.num_batches_tracked.item())
+    norm.eval()
+    mean = norm.running_mean.clone()
+    norm(x1)
+    say("batchnorm_eval_keeps_running_mean", torch.equal(mean, norm.running_mean))
+
+
+def state_dict_contents():
+    """What state_dict() holds: an OrderedDict of detached tensors that share
+    memory with the model; a deepcopy keeps the weights of that moment."""
+    torch.manual_seed(0)
+    model = MLP(3, 16, 1)
+    sd = model.state_dict()
+    say("state_dict_type", type(sd).__name__)
+    say("state_dict_len", len(sd))
+    say("state_dict_first_keys", list(sd)[:2])
+    say("state_dict_requires_grad", sd["fc1.weight"].requires_grad)
+    say("state_dict_grad_fn", sd["fc1.weight"].grad_fn)
+    say("state_dict_shares_memory", sd["fc1.weight"].data_ptr() == model.fc1.weight.data_ptr())
+    saved = copy.deepcopy(model.state_dict())
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    model(torch.randn(5, 3)).sum().backward()
+    optimizer.step()
+    say("state_dict_follows_step", torch.equal(sd["fc1.weight"], model.fc1.weight.detach()))
+    say("state_dict_deepcopy_kept", not torch.equal(saved["fc1.weight"], model.fc1.weight.detach()))
+    net = nn.Sequential(nn.Linear(3, 16), nn.BatchNorm1d(16))
+    say("batchnorm_buffer_in_parameters",
+        any(b is p for _, b in net.named_buffers() for p in net.parameters()))
+    net.to(torch.float64)
+    say("buffer_moved_by_to", net[1].running_mean.dtype)
+
+
 def sequential_or_subclass():
     mlp = nn.Sequential(nn.Linear(3, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(), nn.Linear(16, 1))
     say("mlp_index_0_weight_shape", shape(mlp[0].weight))
@@ -235,7 +381,11 @@ def main():
     devices()
     flat_input()
     state_dict_keys()
+    state_dict_contents()
     sequential_or_subclass()
+    reused_modules()
+    functional_activation()
+    forward_hooks()
     zero_grad_print()
     learning_rates()
     straight_line()

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "nnb-error.h"
+#include "nnb-lesson-parse-values.h"
 #include "nnb-lesson-private.h"
 
 typedef enum
@@ -80,139 +81,11 @@ trim_code (const char *text)
   return g_strndup (start, len);
 }
 
-static gboolean
-set_error (GMarkupParseContext *context, GError **error, const char *format, ...) G_GNUC_PRINTF (3, 4);
-
-static gboolean
-set_error (GMarkupParseContext *context, GError **error, const char *format, ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-  int line = 0;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_markup_parse_context_get_position (context, &line, NULL);
-  g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_INVALID, _("Line %d: %s"), line, message);
-  return FALSE;
-}
-
-static const char *
-attribute (const char **names, const char **values, const char *name)
-{
-  for (int i = 0; names[i] != NULL; i++)
-    if (g_str_equal (names[i], name))
-      return values[i];
-  return NULL;
-}
-
-static gboolean
-only_attributes (GMarkupParseContext *context, const char *element, const char **names,
-                 const char *const *allowed, GError **error)
-{
-  for (int i = 0; names[i] != NULL; i++)
-    if (!g_strv_contains (allowed, names[i]))
-      return set_error (context, error, _("<%s> has no attribute “%s”."), element, names[i]);
-  return TRUE;
-}
-
 static const char *const no_attributes[] = { NULL };
 
 /* The largest parameter count a check may expect: 2^53, the last whole
  * number a double (the check's value) holds exactly. */
 #define MAX_PARAMETER_COUNT ((int64_t) 1 << 53)
-
-/* NaN and infinities are not numbers a lesson means ("nan" would train
- * with a NaN learning rate); min is the smallest value allowed, or -INFINITY.
- * The engine computes in float32 and a project file refuses what float32
- * cannot hold (nnb_json_read_number), so a lesson refuses it too: lr="1e39"
- * used to load a project that did not open again once saved
- * (tests/fuzz/regressions/lesson/). */
-static gboolean
-parse_double (GMarkupParseContext *context, const char *element, const char *name,
-              const char *text, double min, double *out, GError **error)
-{
-  char *end = NULL;
-
-  errno = 0;
-  *out = g_ascii_strtod (text, &end);
-  if (errno != 0 || end == text || *end != '\0' || !isfinite (*out))
-    return set_error (context, error, _("The %s of <%s> must be a number, not “%s”."), name, element, text);
-  if (*out < min)
-    return set_error (context, error, _("The %s of <%s> must be %g or more, not “%s”."), name, element, min, text);
-  if (isinf ((float) *out))
-    return set_error (context, error, _("The %s of <%s> is too large for a float32: “%s” is more than about 3.4e38 in size."),
-                      name, element, text);
-  return TRUE;
-}
-
-/* A whole number from min to max; max is what a project file takes for
- * the same setting, or G_MAXINT. */
-static gboolean
-parse_int (GMarkupParseContext *context, const char *element, const char *name,
-           const char *text, int64_t min, int64_t max, int64_t *out, GError **error)
-{
-  char *end = NULL;
-
-  errno = 0;
-  *out = g_ascii_strtoll (text, &end, 10);
-  if (errno != 0 || end == text || *end != '\0' || *out < min || *out > G_MAXINT)
-    return set_error (context, error, _("The %s of <%s> must be a whole number from %lld, not “%s”."),
-                      name, element, (long long) min, text);
-  if (*out > max)
-    return set_error (context, error, _("The %s of <%s> must be at most %lld, not “%s”."), name, element,
-                      (long long) max, text);
-  return TRUE;
-}
-
-/* "5,3", "(5, 3)" or "5": a batch the engine can make, at most
- * NNB_MAX_ELEMENTS numbers in all (a check's shape inference multiplies
- * the sizes: "4611686018427387904, 4611686018427387904, 5" overflowed
- * int64 there) */
-static gboolean
-parse_shape (GMarkupParseContext *context, const char *element, const char *text,
-             int *ndim, int64_t *shape, GError **error)
-{
-  g_autofree char *copy = g_strdup (text);
-  g_auto (GStrv) parts = NULL;
-  int64_t numel = 1;
-
-  g_strdelimit (copy, "()", ' ');
-  parts = g_strsplit (copy, ",", -1);
-  *ndim = 0;
-  for (int i = 0; parts[i] != NULL; i++)
-    {
-      char *part = g_strstrip (parts[i]);
-      char *end = NULL;
-      gint64 size;
-
-      if (*part == '\0' && parts[i + 1] == NULL && *ndim > 0)
-        break; /* "(5,)" */
-      errno = 0;
-      size = g_ascii_strtoll (part, &end, 10);
-      if (errno != 0 || end == part || *end != '\0' || size <= 0 || *ndim == NNB_MAX_DIMS)
-        return set_error (context, error,
-                          _("The input of <%s> must be a shape such as “5, 3”, not “%s”."), element, text);
-      if (numel > NNB_MAX_ELEMENTS / size)
-        return set_error (context, error,
-                          _("The input of <%s> is too large: a batch of shape “%s” would hold more than %lld numbers."),
-                          element, text, (long long) NNB_MAX_ELEMENTS);
-      numel *= size;
-      shape[(*ndim)++] = size;
-    }
-  if (*ndim == 0)
-    return set_error (context, error, _("The input of <%s> must be a shape such as “5, 3”, not “%s”."), element, text);
-  return TRUE;
-}
-
-static gboolean
-parse_init_method (GMarkupParseContext *context, const char *text, NnbInitMethod *out, GError **error)
-{
-  if (!nnb_init_method_from_string (text, out))
-    return set_error (context, error, _("“%s” is not an init method NN Blocks knows (for example xavier_uniform_, zeros_)."), text);
-  return TRUE;
-}
 
 /* Elements: each has a start handler with the same arguments and a row in
  * `elements` below; start_element has checked its place and its attribute
@@ -233,13 +106,13 @@ start_lesson (GMarkupParseContext *context, ParseState *state, const char *eleme
   int64_t number;
 
   if (!g_str_equal (element, "lesson"))
-    return set_error (context, error, _("A lesson file starts with <lesson>, not <%s>."), element);
-  if (!only_attributes (context, "lesson", names, allowed, error))
+    return nnb_lp_error (context, error, _("A lesson file starts with <lesson>, not <%s>."), element);
+  if (!nnb_lp_only_attributes (context, "lesson", names, allowed, error))
     return FALSE;
-  version = attribute (names, values, "version");
+  version = nnb_lp_attribute (names, values, "version");
   if (version != NULL)
     {
-      if (!parse_int (context, "lesson", "version", version, 1, G_MAXINT, &number, error))
+      if (!nnb_lp_int (context, "lesson", "version", version, 1, G_MAXINT, &number, error))
         return FALSE;
       if (number > NNB_LESSON_FORMAT_VERSION)
         {
@@ -267,14 +140,14 @@ static gboolean
 start_step (GMarkupParseContext *context, ParseState *state, const char *element,
             const char **names, const char **values, GError **error)
 {
-  const char *id = attribute (names, values, "id");
+  const char *id = nnb_lp_attribute (names, values, "id");
 
   if (state->step != NULL)
-    return set_error (context, error, _("A <step> cannot be inside another step."));
+    return nnb_lp_error (context, error, _("A <step> cannot be inside another step."));
   if (id == NULL || *id == '\0')
-    return set_error (context, error, _("Every <step> needs an id, so progress can be kept."));
+    return nnb_lp_error (context, error, _("Every <step> needs an id, so progress can be kept."));
   if (nnb_lesson_find_step (state->lesson, id) >= 0)
-    return set_error (context, error, _("Two steps are called “%s”: step ids must differ."), id);
+    return nnb_lp_error (context, error, _("Two steps are called “%s”: step ids must differ."), id);
   state->step = nnb_lesson_step_new (id);
   g_ptr_array_add (state->lesson->steps, state->step);
   return TRUE;
@@ -295,10 +168,10 @@ start_keep (GMarkupParseContext *context, ParseState *state, const char *element
             const char **names, const char **values, GError **error)
 {
   NnbLessonStep *step = state->step;
-  const char *label = attribute (names, values, "label");
+  const char *label = nnb_lp_attribute (names, values, "label");
 
   if (label == NULL)
-    return set_error (context, error, _("<keep> needs a label=\"…\" to compare against later."));
+    return nnb_lp_error (context, error, _("<keep> needs a label=\"…\" to compare against later."));
   g_free (step->keep);
   step->keep = g_strdup (label);
   return TRUE;
@@ -314,8 +187,8 @@ start_load (GMarkupParseContext *context, ParseState *state, const char *element
 
   g_free (step->load_example);
   g_free (step->load_file);
-  step->load_example = g_strdup (attribute (names, values, "example"));
-  step->load_file = g_strdup (attribute (names, values, "file"));
+  step->load_example = g_strdup (nnb_lp_attribute (names, values, "example"));
+  step->load_file = g_strdup (nnb_lp_attribute (names, values, "file"));
   state->target = TEXT_LOAD;
   g_string_truncate (state->text, 0);
   return TRUE;
@@ -326,20 +199,20 @@ start_init (GMarkupParseContext *context, ParseState *state, const char *element
             const char **names, const char **values, GError **error)
 {
   NnbLessonStep *step = state->step;
-  const char *weight = attribute (names, values, "weight");
-  const char *bias = attribute (names, values, "bias");
-  const char *seed = attribute (names, values, "seed");
+  const char *weight = nnb_lp_attribute (names, values, "weight");
+  const char *bias = nnb_lp_attribute (names, values, "bias");
+  const char *seed = nnb_lp_attribute (names, values, "seed");
   int64_t number;
 
   step->has_init = TRUE;
   step->init_weight = step->init_bias = NNB_INIT_DEFAULT;
-  if (weight != NULL && !parse_init_method (context, weight, &step->init_weight, error))
+  if (weight != NULL && !nnb_lp_init_method (context, weight, &step->init_weight, error))
     return FALSE;
-  if (bias != NULL && !parse_init_method (context, bias, &step->init_bias, error))
+  if (bias != NULL && !nnb_lp_init_method (context, bias, &step->init_bias, error))
     return FALSE;
   if (seed != NULL)
     {
-      if (!parse_int (context, "init", "seed", seed, 0, G_MAXINT, &number, error))
+      if (!nnb_lp_int (context, "init", "seed", seed, 0, G_MAXINT, &number, error))
         return FALSE;
       step->has_init_seed = TRUE;
       step->init_seed = (guint64) number;
@@ -352,22 +225,22 @@ start_mistake (GMarkupParseContext *context, ParseState *state, const char *elem
                const char **names, const char **values, GError **error)
 {
   NnbLessonStep *step = state->step;
-  const char *kind = attribute (names, values, "kind");
-  const char *input = attribute (names, values, "input");
+  const char *kind = nnb_lp_attribute (names, values, "kind");
+  const char *input = nnb_lp_attribute (names, values, "input");
 
   if (g_strcmp0 (kind, "forward") == 0)
     {
       step->mistake = NNB_LESSON_MISTAKE_FORWARD;
       if (input == NULL)
-        return set_error (context, error, _("<mistake kind=\"forward\"> needs input=\"…\": the shape of the batch to send."));
-      return parse_shape (context, "mistake", input, &step->mistake_ndim, step->mistake_input, error);
+        return nnb_lp_error (context, error, _("<mistake kind=\"forward\"> needs input=\"…\": the shape of the batch to send."));
+      return nnb_lp_shape (context, "mistake", input, &step->mistake_ndim, step->mistake_input, error);
     }
   if (g_strcmp0 (kind, "device") == 0)
     step->mistake = NNB_LESSON_MISTAKE_DEVICE;
   else if (g_strcmp0 (kind, "accumulate") == 0)
     step->mistake = NNB_LESSON_MISTAKE_ACCUMULATE;
   else
-    return set_error (context, error, _("<mistake> needs a kind: forward, device or accumulate."));
+    return nnb_lp_error (context, error, _("<mistake> needs a kind: forward, device or accumulate."));
   return TRUE;
 }
 
@@ -389,46 +262,46 @@ parse_data_fields (GMarkupParseContext *context, const char *element, const char
   int64_t number;
 
   *given = 0;
-  if ((text = attribute (names, values, "n")) != NULL)
+  if ((text = nnb_lp_attribute (names, values, "n")) != NULL)
     {
       /* the step's data goes into the project the student saves, which must open again */
-      if (!parse_int (context, element, "n", text, 1, NNB_PROJECT_MAX_POINTS, &number, error))
+      if (!nnb_lp_int (context, element, "n", text, 1, NNB_PROJECT_MAX_POINTS, &number, error))
         return FALSE;
       spec->n = number;
       *given |= NNB_LESSON_DATA_N;
     }
-  if ((text = attribute (names, values, "a")) != NULL)
+  if ((text = nnb_lp_attribute (names, values, "a")) != NULL)
     {
-      if (!parse_double (context, element, "a", text, -INFINITY, &spec->a, error))
+      if (!nnb_lp_double (context, element, "a", text, -INFINITY, &spec->a, error))
         return FALSE;
       *given |= NNB_LESSON_DATA_A;
     }
-  if ((text = attribute (names, values, "b")) != NULL)
+  if ((text = nnb_lp_attribute (names, values, "b")) != NULL)
     {
-      if (!parse_double (context, element, "b", text, -INFINITY, &spec->b, error))
+      if (!nnb_lp_double (context, element, "b", text, -INFINITY, &spec->b, error))
         return FALSE;
       *given |= NNB_LESSON_DATA_B;
     }
-  if ((text = attribute (names, values, "c")) != NULL)
+  if ((text = nnb_lp_attribute (names, values, "c")) != NULL)
     {
-      if (!parse_double (context, element, "c", text, -INFINITY, &spec->c, error))
+      if (!nnb_lp_double (context, element, "c", text, -INFINITY, &spec->c, error))
         return FALSE;
       *given |= NNB_LESSON_DATA_C;
     }
-  if ((text = attribute (names, values, "noise")) != NULL)
+  if ((text = nnb_lp_attribute (names, values, "noise")) != NULL)
     {
-      if (!parse_double (context, element, "noise", text, 0, &spec->noise, error))
+      if (!nnb_lp_double (context, element, "noise", text, 0, &spec->noise, error))
         return FALSE;
       *given |= NNB_LESSON_DATA_NOISE;
     }
-  if ((text = attribute (names, values, "x-max")) != NULL)
+  if ((text = nnb_lp_attribute (names, values, "x-max")) != NULL)
     {
-      if (!parse_double (context, element, "x-max", text, 0, &spec->x_max, error))
+      if (!nnb_lp_double (context, element, "x-max", text, 0, &spec->x_max, error))
         return FALSE;
       if (spec->x_max <= 0 && g_str_equal (element, "data"))
-        return set_error (context, error, _("The x-max of <data> must be more than 0, not “%s”."), text);
+        return nnb_lp_error (context, error, _("The x-max of <data> must be more than 0, not “%s”."), text);
       if (spec->x_max <= 0)
-        return set_error (context, error, _("The x-max of a data check must be more than 0, not “%s”."), text);
+        return nnb_lp_error (context, error, _("The x-max of a data check must be more than 0, not “%s”."), text);
       *given |= NNB_LESSON_DATA_X_MAX;
     }
   return TRUE;
@@ -466,17 +339,17 @@ start_check (GMarkupParseContext *context, ParseState *state, const char *elemen
   NnbLessonStep *step = state->step;
   /* freed with its strings when the element is refused */
   g_autoptr (NnbLessonCheck) check = g_new0 (NnbLessonCheck, 1);
-  const char *kind = attribute (names, values, "kind");
-  const char *value = attribute (names, values, "value");
-  const char *expect = attribute (names, values, "expect");
-  const char *parameter = attribute (names, values, "parameter");
-  const char *input = attribute (names, values, "input");
-  const char *against = attribute (names, values, "against");
+  const char *kind = nnb_lp_attribute (names, values, "kind");
+  const char *value = nnb_lp_attribute (names, values, "value");
+  const char *expect = nnb_lp_attribute (names, values, "expect");
+  const char *parameter = nnb_lp_attribute (names, values, "parameter");
+  const char *input = nnb_lp_attribute (names, values, "input");
+  const char *against = nnb_lp_attribute (names, values, "against");
   const char *text;
   gboolean found = FALSE;
 
   if (kind == NULL)
-    return set_error (context, error, _("<check> needs a kind, for example kind=\"parameter-count\"."));
+    return nnb_lp_error (context, error, _("<check> needs a kind, for example kind=\"parameter-count\"."));
   for (gsize i = 0; i < G_N_ELEMENTS (check_kinds); i++)
     if (g_str_equal (check_kinds[i].name, kind))
       {
@@ -484,29 +357,29 @@ start_check (GMarkupParseContext *context, ParseState *state, const char *elemen
         found = TRUE;
       }
   if (!found)
-    return set_error (context, error, _("“%s” is not a kind of check NN Blocks knows."), kind);
+    return nnb_lp_error (context, error, _("“%s” is not a kind of check NN Blocks knows."), kind);
 
   check->value = -1;
   /* counts, a std and a loss are never negative */
-  if (value != NULL && !parse_double (context, "check", "value", value, 0, &check->value, error))
+  if (value != NULL && !nnb_lp_double (context, "check", "value", value, 0, &check->value, error))
     return FALSE;
   if (value != NULL && (check->kind == NNB_LESSON_CHECK_PARAMETER_COUNT || check->kind == NNB_LESSON_CHECK_HIDDEN_LAYERS) &&
       check->value != floor (check->value))
-    return set_error (context, error, _("The value of a %s check must be a whole number, not “%s”."), kind, value);
+    return nnb_lp_error (context, error, _("The value of a %s check must be a whole number, not “%s”."), kind, value);
   /* nnb-lesson-check.c compares them as an int64_t and an int: value="1e20"
    * would not fit (undefined behaviour) */
   if (value != NULL && check->kind == NNB_LESSON_CHECK_PARAMETER_COUNT && check->value > MAX_PARAMETER_COUNT)
-    return set_error (context, error, _("The value of a %s check must be a whole number of at most %lld, not “%s”."), kind,
-                      (long long) MAX_PARAMETER_COUNT, value);
+    return nnb_lp_error (context, error, _("The value of a %s check must be a whole number of at most %lld, not “%s”."), kind,
+                         (long long) MAX_PARAMETER_COUNT, value);
   if (value != NULL && check->kind == NNB_LESSON_CHECK_HIDDEN_LAYERS && check->value > G_MAXINT)
-    return set_error (context, error, _("The value of a %s check must be a whole number of at most %lld, not “%s”."), kind,
-                      (long long) G_MAXINT, value);
-  if (input != NULL && !parse_shape (context, "check", input, &check->ndim, check->input, error))
+    return nnb_lp_error (context, error, _("The value of a %s check must be a whole number of at most %lld, not “%s”."), kind,
+                         (long long) G_MAXINT, value);
+  if (input != NULL && !nnb_lp_shape (context, "check", input, &check->ndim, check->input, error))
     return FALSE;
   if (!parse_data_fields (context, "check", names, values, &check->data, &check->data_fields, error))
     return FALSE;
   if (check->data_fields != 0 && check->kind != NNB_LESSON_CHECK_DATA)
-    return set_error (context, error, _("Only a data check compares n, a, b, c, noise and x-max; a %s check has none of them."), kind);
+    return nnb_lp_error (context, error, _("Only a data check compares n, a, b, c, noise and x-max; a %s check has none of them."), kind);
   /* copied into the check only once it is whole: g_autofree frees the
    * struct alone (tests/fuzz/regressions/lesson/) */
   text = check->kind == NNB_LESSON_CHECK_COMPARE ? against : expect;
@@ -520,38 +393,38 @@ start_check (GMarkupParseContext *context, ParseState *state, const char *elemen
     case NNB_LESSON_CHECK_ERROR:
     case NNB_LESSON_CHECK_CLASS:
       if (text == NULL)
-        return set_error (context, error, _("A %s check needs expect=\"…\"."), kind);
+        return nnb_lp_error (context, error, _("A %s check needs expect=\"…\"."), kind);
       break;
     case NNB_LESSON_CHECK_DATA:
       {
         NnbDataKind data_kind;
 
         if (text == NULL || !nnb_data_kind_from_string (text, &data_kind) || data_kind == NNB_DATA_CSV)
-          return set_error (context, error, _("A data check needs expect=\"…\", the kind of data: line, sine, polynomial or step."));
+          return nnb_lp_error (context, error, _("A data check needs expect=\"…\", the kind of data: line, sine, polynomial or step."));
         check->data.kind = data_kind;
       }
       break;
     case NNB_LESSON_CHECK_PARAMETER_SHAPE:
       if (text == NULL || parameter == NULL)
-        return set_error (context, error, _("A %s check needs parameter=\"…\" and expect=\"…\"."), kind);
+        return nnb_lp_error (context, error, _("A %s check needs parameter=\"…\" and expect=\"…\"."), kind);
       break;
     case NNB_LESSON_CHECK_OUTPUT_SHAPE:
     case NNB_LESSON_CHECK_TRACE:
       if (text == NULL || check->ndim == 0)
-        return set_error (context, error, _("A %s check needs input=\"…\" and expect=\"…\"."), kind);
+        return nnb_lp_error (context, error, _("A %s check needs input=\"…\" and expect=\"…\"."), kind);
       break;
     case NNB_LESSON_CHECK_STD:
       if (parameter == NULL || value == NULL)
-        return set_error (context, error, _("A %s check needs parameter=\"…\" and value=\"…\"."), kind);
+        return nnb_lp_error (context, error, _("A %s check needs parameter=\"…\" and value=\"…\"."), kind);
       break;
     case NNB_LESSON_CHECK_HIDDEN_LAYERS:
     case NNB_LESSON_CHECK_LOSS_BELOW:
       if (value == NULL)
-        return set_error (context, error, _("A %s check needs value=\"…\"."), kind);
+        return nnb_lp_error (context, error, _("A %s check needs value=\"…\"."), kind);
       break;
     case NNB_LESSON_CHECK_COMPARE:
       if (text == NULL)
-        return set_error (context, error, _("A compare check needs against=\"…\": the label of a kept run."));
+        return nnb_lp_error (context, error, _("A compare check needs against=\"…\": the label of a kept run."));
       break;
     default:
       break;
@@ -567,12 +440,12 @@ start_show (GMarkupParseContext *context, ParseState *state, const char *element
             const char **names, const char **values, GError **error)
 {
   NnbLessonStep *step = state->step;
-  const char *what = attribute (names, values, "what");
-  const char *input = attribute (names, values, "input");
+  const char *what = nnb_lp_attribute (names, values, "what");
+  const char *input = nnb_lp_attribute (names, values, "input");
   g_auto (GStrv) words = NULL;
 
   if (what == NULL)
-    return set_error (context, error, _("<show> needs what=\"…\": model, parameters, count, trace, values or std."));
+    return nnb_lp_error (context, error, _("<show> needs what=\"…\": model, parameters, count, trace, values or std."));
   words = g_strsplit_set (what, " ,", -1);
   for (int i = 0; words[i] != NULL; i++)
     {
@@ -591,13 +464,13 @@ start_show (GMarkupParseContext *context, ParseState *state, const char *element
       else if (g_str_equal (words[i], "std"))
         step->show |= NNB_LESSON_SHOW_STD;
       else
-        return set_error (context, error, _("<show> cannot show “%s”: use model, parameters, count, trace, values or std."), words[i]);
+        return nnb_lp_error (context, error, _("<show> cannot show “%s”: use model, parameters, count, trace, values or std."), words[i]);
     }
   g_free (step->show_parameter);
-  step->show_parameter = g_strdup (attribute (names, values, "parameter"));
+  step->show_parameter = g_strdup (nnb_lp_attribute (names, values, "parameter"));
   if ((step->show & NNB_LESSON_SHOW_STD) && step->show_parameter == NULL)
-    return set_error (context, error, _("<show what=\"std\"> needs parameter=\"…\", for example fc1.weight."));
-  if (input != NULL && !parse_shape (context, "show", input, &step->show_ndim, step->show_input, error))
+    return nnb_lp_error (context, error, _("<show what=\"std\"> needs parameter=\"…\", for example fc1.weight."));
+  if (input != NULL && !nnb_lp_shape (context, "show", input, &step->show_ndim, step->show_input, error))
     return FALSE;
   return TRUE;
 }
@@ -610,36 +483,36 @@ start_settings (GMarkupParseContext *context, ParseState *state, const char *ele
   const char *text;
   int64_t number;
 
-  if ((text = attribute (names, values, "seed")) != NULL)
+  if ((text = nnb_lp_attribute (names, values, "seed")) != NULL)
     {
-      if (!parse_int (context, "settings", "seed", text, 0, G_MAXINT, &number, error))
+      if (!nnb_lp_int (context, "settings", "seed", text, 0, G_MAXINT, &number, error))
         return FALSE;
       step->has_seed = TRUE;
       step->seed = (guint64) number;
     }
-  if ((text = attribute (names, values, "lr")) != NULL)
+  if ((text = nnb_lp_attribute (names, values, "lr")) != NULL)
     {
       /* lr = 0 is allowed, as in PyTorch */
-      if (!parse_double (context, "settings", "lr", text, 0, &step->lr, error))
+      if (!nnb_lp_double (context, "settings", "lr", text, 0, &step->lr, error))
         return FALSE;
       step->has_lr = TRUE;
     }
-  if ((text = attribute (names, values, "epochs")) != NULL)
+  if ((text = nnb_lp_attribute (names, values, "epochs")) != NULL)
     {
-      if (!parse_int (context, "settings", "epochs", text, 1, NNB_PROJECT_MAX_EPOCHS, &number, error))
+      if (!nnb_lp_int (context, "settings", "epochs", text, 1, NNB_PROJECT_MAX_EPOCHS, &number, error))
         return FALSE;
       step->has_epochs = TRUE;
       step->epochs = (int) number;
     }
-  if ((text = attribute (names, values, "until-loss")) != NULL)
+  if ((text = nnb_lp_attribute (names, values, "until-loss")) != NULL)
     {
-      if (!parse_double (context, "settings", "until-loss", text, 0, &step->until_loss, error))
+      if (!nnb_lp_double (context, "settings", "until-loss", text, 0, &step->until_loss, error))
         return FALSE;
       step->has_until_loss = TRUE;
     }
-  if ((text = attribute (names, values, "log-every")) != NULL)
+  if ((text = nnb_lp_attribute (names, values, "log-every")) != NULL)
     {
-      if (!parse_int (context, "settings", "log-every", text, 0, NNB_PROJECT_MAX_EPOCHS, &number, error))
+      if (!nnb_lp_int (context, "settings", "log-every", text, 0, NNB_PROJECT_MAX_EPOCHS, &number, error))
         return FALSE;
       step->has_log_every = TRUE;
       step->log_every = (int) number;
@@ -652,12 +525,12 @@ start_data (GMarkupParseContext *context, ParseState *state, const char *element
             const char **names, const char **values, GError **error)
 {
   NnbLessonStep *step = state->step;
-  const char *kind = attribute (names, values, "kind");
+  const char *kind = nnb_lp_attribute (names, values, "kind");
   NnbLessonDataFields given;
   NnbDataKind data_kind;
 
   if (kind == NULL || !nnb_data_kind_from_string (kind, &data_kind) || data_kind == NNB_DATA_CSV)
-    return set_error (context, error, _("<data> needs a kind: line, sine, polynomial or step."));
+    return nnb_lp_error (context, error, _("<data> needs a kind: line, sine, polynomial or step."));
   nnb_data_spec_clear (&step->data);
   nnb_data_spec_init (&step->data, data_kind);
   step->has_data = TRUE;
@@ -715,8 +588,8 @@ start_element (GMarkupParseContext *context, const char *element, const char **n
     }
   if (state->target != TEXT_NONE)
     {
-      set_error (context, error, _("<%s> cannot hold other elements such as <%s>."),
-                 (const char *) g_markup_parse_context_get_element_stack (context)->next->data, element);
+      nnb_lp_error (context, error, _("<%s> cannot hold other elements such as <%s>."),
+                    (const char *) g_markup_parse_context_get_element_stack (context)->next->data, element);
       return;
     }
   for (gsize i = 0; i < G_N_ELEMENTS (elements) && row == NULL; i++)
@@ -724,10 +597,10 @@ start_element (GMarkupParseContext *context, const char *element, const char **n
       row = &elements[i];
   /* outside a step, an unknown element is told where elements go */
   if ((row == NULL || row->parent == PARENT_STEP) && state->step == NULL)
-    set_error (context, error, _("<%s> belongs inside a <step>."), element);
+    nnb_lp_error (context, error, _("<%s> belongs inside a <step>."), element);
   else if (row == NULL)
-    set_error (context, error, _("NN Blocks does not know the element <%s>."), element);
-  else if (only_attributes (context, element, names, row->attributes, error))
+    nnb_lp_error (context, error, _("NN Blocks does not know the element <%s>."), element);
+  else if (nnb_lp_only_attributes (context, element, names, row->attributes, error))
     row->start (context, state, element, names, values, error);
 }
 
@@ -764,7 +637,7 @@ end_element (GMarkupParseContext *context, const char *element, gpointer user_da
           step->load_json = g_steal_pointer (&json);
         if ((step->load_example != NULL) + (step->load_file != NULL) + (step->load_json != NULL) != 1)
           {
-            set_error (context, error, _("<load> takes one of: example=\"…\", file=\"…\" or a project written inside it."));
+            nnb_lp_error (context, error, _("<load> takes one of: example=\"…\", file=\"…\" or a project written inside it."));
             return;
           }
       }
@@ -774,7 +647,7 @@ end_element (GMarkupParseContext *context, const char *element, gpointer user_da
         {
           if (step->title == NULL)
             {
-              set_error (context, error, _("The step “%s” has no <title>."), step->id);
+              nnb_lp_error (context, error, _("The step “%s” has no <title>."), step->id);
               return;
             }
           state->step = NULL;

@@ -153,8 +153,9 @@ cli_printed_losses (const char *path, int epochs)
     {
       const char *loss = strstr (lines[i], " loss ");
 
+      /* the train loss: the word after " loss " (a test_loss may follow) */
       if (g_str_has_prefix (lines[i], "epoch ") && loss != NULL)
-        g_ptr_array_add (printed, g_strdup (loss + strlen (" loss ")));
+        g_ptr_array_add (printed, g_strndup (loss + strlen (" loss "), strcspn (loss + strlen (" loss "), " ")));
     }
   return printed;
 }

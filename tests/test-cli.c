@@ -251,6 +251,26 @@ test_trace_shows_an_empty_sequential (void)
   remove_temp_project (path);
 }
 
+/* Issue 19: the page's residual MLP (3 inputs) beside one-feature data
+ * stops before the first step with what PyTorch says at model(X) on the
+ * first mini-batch: nn.Linear(3, 16)(torch.randn(32, 1)). */
+static void
+test_train_refuses_a_model_that_cannot_take_the_data (void)
+{
+  g_auto (Run) r = { 0 };
+  g_autofree char *path = temp_project (
+    "{\"format\": \"nnblocks\", \"version\": 1, \"model\": {\"class\": \"Sequential\", \"modules\": ["
+    "{\"type\": \"Linear\", \"in_features\": 3, \"out_features\": 16}, {\"type\": \"ReLU\"},"
+    " {\"type\": \"Linear\", \"in_features\": 16, \"out_features\": 1}]},"
+    " \"data\": {\"kind\": \"sine\"}, \"training\": {\"epochs\": 5, \"batch_size\": 32, \"log_every\": 1}}");
+
+  cli (&r, "train", path, NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_cmpstr (r.out, ==, "");
+  g_assert_cmpstr (r.err, ==, "nnblocks-cli: mat1 and mat2 shapes cannot be multiplied (32x1 and 3x16)\n");
+  remove_temp_project (path);
+}
+
 /* tests/reference/edge_cases.py, case 6: ten rows in batches of four give
  * batches of 4, 4 and 2 every epoch; PyTorch's default warning filter shows
  * each distinct message once, in the order they first come: the full
@@ -717,6 +737,8 @@ main (int argc, char **argv)
                    test_train_without_a_parameter_in_forward_gives_pytorchs_error);
   g_test_add_func ("/cli/module-named-forward-is-refused", test_module_named_forward_is_refused);
   g_test_add_func ("/cli/train-warns-once-per-batch-shape", test_train_warns_once_per_batch_shape);
+  g_test_add_func ("/cli/train-refuses-a-model-that-cannot-take-the-data",
+                   test_train_refuses_a_model_that_cannot_take_the_data);
   g_test_add_func ("/cli/forward-prints-one-row-per-input-row", test_forward_prints_one_row_per_input_row);
   g_test_add_func ("/cli/train-writes-the-trained-project", test_train_writes_the_trained_project);
   g_test_add_func ("/cli/bad-usage-exits-2-and-bad-input-exits-1", test_bad_usage_exits_2_and_bad_input_exits_1);

@@ -842,7 +842,7 @@ test_bad_settings_are_named_by_place (void)
     { ", \"data\": {\"kind\": \"sine\", \"x_max\": 0}", NNB_FILE_ERROR_INVALID, "data: x_max must be a number more than 0, not 0." },
     { ", \"data\": {\"kind\": \"line\", \"a\": 1e999}", NNB_FILE_ERROR_INVALID, "data: a must be a number, not inf." },
     { ", \"data\": {\"kind\": \"sine\", \"a\": 1}", NNB_FILE_ERROR_INVALID,
-      "data: unknown field \"a\"; the fields here are kind, n, noise and x_max." },
+      "data: unknown field \"a\"; the fields here are kind, n, noise, x_max, test_fraction and standardize." },
     { ", \"data\": {\"kind\": \"csv\"}", NNB_FILE_ERROR_INVALID, "data: path is missing." },
     { ", \"training\": {\"optimizer\": \"RMSprop\"}", NNB_FILE_ERROR_INVALID,
       "training: unknown optimizer \"RMSprop\"; NN Blocks has SGD and Adam." },

@@ -108,7 +108,7 @@ nnb_cli_export (int argc, char **argv)
       g_autofree char *base = g_path_get_basename (output);
       g_autofree char *stem = g_str_has_suffix (base, ".py") ? g_strndup (base, strlen (base) - 3) : g_strdup (base);
       g_autofree char *weights = g_strconcat (stem, ".safetensors", NULL);
-      g_autofree char *code = nnb_export_pytorch_code (project->model, weights);
+      g_autofree char *code = nnb_export_pytorch_project_code (project, weights);
       ok = write_text (output, code, &error);
     }
   else if (strcmp (format, "onnx") == 0)

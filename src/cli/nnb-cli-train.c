@@ -7,6 +7,7 @@
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
+#include "nnb-data-check.h"
 #include "nnb-error.h"
 
 static volatile sig_atomic_t interrupted;
@@ -42,14 +43,26 @@ print_learned_line (NnbProject *project)
 
 /* f"{loss:.4f}" as Python writes it: nan, inf and -inf have no sign games */
 static void
-print_epoch (int epoch, double loss)
+print_loss (const char *label, double loss)
 {
   if (isnan (loss))
-    printf ("epoch %3d loss nan\n", epoch);
+    printf (" %s nan", label);
   else if (isinf (loss))
-    printf ("epoch %3d loss %sinf\n", epoch, loss < 0 ? "-" : "");
+    printf (" %s %sinf", label, loss < 0 ? "-" : "");
   else
-    printf ("epoch %3d loss %.4f\n", epoch, loss);
+    printf (" %s %.4f", label, loss);
+}
+
+/* "epoch   5 loss 0.1234", and " test_loss 0.2345" when the data holds
+ * test rows (the loss on them after the epoch, nnb-training.h) */
+static void
+print_epoch (NnbTraining *training, int epoch, double loss)
+{
+  printf ("epoch %3d", epoch);
+  print_loss ("loss", loss);
+  if (nnb_training_has_test_set (training) && !isnan (loss))
+    print_loss ("test_loss", nnb_training_get_test_loss (training));
+  printf ("\n");
 }
 
 /* PyTorch prints each distinct UserWarning once, when it first comes (a
@@ -143,7 +156,7 @@ train_epochs (NnbTraining *training, const NnbTrainingOptions *opts, int *epoch,
         break;
       print_new_warnings (training, &warnings_printed);
       if (should_log (*epoch, opts->epochs, opts->log_every))
-        print_epoch (*epoch, *loss);
+        print_epoch (training, *epoch, *loss);
       if (reason == NNB_STOP_CONVERGED)
         printf ("converged at epoch %d, loss %.4f\n", *epoch, *loss);
       if (reason == NNB_STOP_CONVERGED || reason == NNB_STOP_DIVERGED)
@@ -203,6 +216,10 @@ nnb_cli_train (int argc, char **argv)
    * in PyTorch, and as the app's do */
   data = nnb_project_build_for_training (project, TRUE, &shuffle, &error);
   if (data == NULL)
+    return nnb_cli_fail (error);
+  /* a model that cannot run on this data stops here, in PyTorch's words,
+   * before any step (the loss's warning comes from the run itself) */
+  if (!nnb_model_check_data (project->model, data, opts, NULL, &error))
     return nnb_cli_fail (error);
   training = nnb_training_new (project->model, data, opts, &shuffle, &error);
   if (training == NULL)

@@ -119,11 +119,11 @@ infer_shapes (NnbDiagramView *self)
   if (model == NULL)
     return;
 
-  /* A model whose first block fixes no size takes the data's width. */
-  in_features = nnb_model_input_features (model);
+  /* The input is the data, (B, F): a first Linear made for other features
+   * turns red with PyTorch's message and its one-click fix. Without data,
+   * the width the first block fixes. */
   data = nnb_document_get_dataset (self->document);
-  if (in_features <= 0 && data != NULL)
-    in_features = data->x->shape[data->x->ndim - 1];
+  in_features = data != NULL ? data->x->shape[data->x->ndim - 1] : nnb_model_input_features (model);
   input_shape[0] = self->batch_size > 0 ? self->batch_size : NNB_DIM_BATCH;
   input_shape[1] = MAX (1, in_features);
   /* Failures are drawn (the broken block in red), not reported here. */

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "nnb-block-palette.h"
+#include "nnb-data-check.h"
 #include "nnb-lesson-check.h"
 #include "nnb-locale-format.h"
 #include "nnb-window-private.h"
@@ -137,25 +138,63 @@ set_action_enabled (NnbWindow *self, const char *name, gboolean enabled)
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
 }
 
+/* Why the document's model cannot run on its data (PyTorch's message for
+ * the first step, as `nnblocks-cli train` stops with), or NULL when it can.
+ * Not while running: the model is the worker's then. */
+static char *
+cannot_run_reason (NnbWindow *self)
+{
+  NnbProject *project = nnb_document_get_project (self->document);
+  NnbDataset *data = nnb_document_get_dataset (self->document);
+  g_autoptr (GError) error = NULL;
+
+  if (data == NULL || nnb_model_check_data (project->model, data, &project->training, NULL, &error))
+    return NULL;
+  return g_steal_pointer (&error->message);
+}
+
+/* Train says why it is off: a student who built a model for three
+ * features beside one-feature data learns it before pressing anything. */
+static void
+show_train_reason (NnbWindow *self, const char *reason)
+{
+  GtkWidget *button = gtk_stack_get_child_by_name (self->train_stack, "train");
+  g_autofree char *text = NULL;
+
+  if (reason != NULL)
+    /* Translators: the Train button's tooltip while the model cannot run
+     * on the project's data; %s says why, in PyTorch's words where it has
+     * some, e.g. "mat1 and mat2 shapes cannot be multiplied (200x1 and 3x16)" */
+    text = g_strdup_printf (_("Cannot train yet: %s"), reason);
+  gtk_widget_set_tooltip_text (button, text != NULL ? text : _("Train the Network"));
+  if (text != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
 void
 _nnb_window_update_actions (NnbWindow *self)
 {
   gboolean has_document = self->document != NULL;
   gboolean running = _nnb_window_is_running (self);
+  g_autofree char *reason = has_document && !running ? cannot_run_reason (self) : NULL;
   static const char *const still_actions[] = {
     "save",
     "export-weights",
     "export-code",
     "export-onnx",
-    "step",
   };
 
-  set_action_enabled (self, "train", has_document && !running);
+  set_action_enabled (self, "train", has_document && !running && reason == NULL);
   set_action_enabled (self, "pause", running);
   set_action_enabled (self, "reset", has_document);
   /* Files read the model's weights, which the worker changes while it runs. */
   for (gsize i = 0; i < G_N_ELEMENTS (still_actions); i++)
     set_action_enabled (self, still_actions[i], has_document && !running);
+  /* a step is a run of one epoch: a model that cannot train cannot step */
+  set_action_enabled (self, "step", has_document && !running && reason == NULL);
+  show_train_reason (self, reason);
   set_action_enabled (self, "export-data-plot", has_document);
   set_action_enabled (self, "export-loss-plot", has_document);
   set_action_enabled (self, "export-diagram", has_document);

@@ -116,6 +116,8 @@ class GraphModel(nn.Module):
 def make_model(model_spec):
     if "modules" not in model_spec:  # a bare module, e.g. nn.Linear(1, 1)
         return make_module(dict(model_spec, type=model_spec["class"]))
+    if model_spec["class"] == "Sequential":  # children 0, 1, … in order
+        return nn.Sequential(*[make_module(m) for m in model_spec["modules"]])
     return GraphModel(model_spec)
 
 
@@ -127,11 +129,51 @@ INIT = {
 }
 
 
+def split_and_standardize(spec, x, y):
+    """The data's held-out rows and standardisation (docs/file-format.md),
+    right after the data, on the default generator. Returns a dict with
+    x, y (the training rows), x_test, y_test (None without a test set),
+    perm (None without) and the statistics used (None when not)."""
+    out = {"perm": None, "x_test": None, "y_test": None,
+           "x_mean": None, "x_std": None, "y_mean": None, "y_std": None}
+    fraction = spec.get("test_fraction", 0)
+    if fraction > 0:
+        perm = torch.randperm(len(x))
+        n_test = int(len(x) * fraction)
+        out["perm"] = perm
+        x, x_test = x[perm[n_test:]], x[perm[:n_test]]
+        y, y_test = y[perm[n_test:]], y[perm[:n_test]]
+        out["x_test"], out["y_test"] = x_test, y_test
+    standardize = spec.get("standardize", {})
+    if standardize.get("inputs", False):
+        x_mean, x_std = x.mean(0), x.std(0)
+        x = (x - x_mean) / x_std
+        if out["x_test"] is not None:
+            out["x_test"] = (out["x_test"] - x_mean) / x_std
+        out["x_mean"], out["x_std"] = x_mean, x_std
+    if standardize.get("targets", False):
+        y_mean, y_std = y.mean(0), y.std(0)
+        y = (y - y_mean) / y_std
+        if out["y_test"] is not None:
+            out["y_test"] = (out["y_test"] - y_mean) / y_std
+        out["y_mean"], out["y_std"] = y_mean, y_std
+    out["x"], out["y"] = x, y
+    return out
+
+
 def build(project, base_dir="."):
     """The recipe (docs/file-format.md): data, modules and init, in order,
-    on the default generator. Returns (model, x, y)."""
+    on the default generator. Returns (model, x, y): the training rows."""
+    model, data = build_split(project, base_dir)
+    return model, data["x"], data["y"]
+
+
+def build_split(project, base_dir="."):
+    """build, returning (model, data) with data as split_and_standardize
+    gives it: the test rows and the statistics too."""
     torch.manual_seed(project.get("seed", 0))
     x, y = make_data(project["data"], base_dir)
+    data = split_and_standardize(project["data"], x, y)
     if project.get("model_seed") is not None:
         torch.manual_seed(project["model_seed"])
     model = make_model(project["model"])
@@ -148,7 +190,7 @@ def build(project, base_dir="."):
                 if bias_init != "default" and m.bias is not None:
                     INIT[bias_init](m.bias)
         model.apply(init_fn)
-    return model, x, y
+    return model, data
 
 
 def make_optimizer(model, t):

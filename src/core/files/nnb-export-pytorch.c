@@ -8,6 +8,7 @@
  * plain Python (struct + json + torch.frombuffer) and uses the safetensors
  * package only when it is there. */
 #include "nnb-export.h"
+#include "nnb-files-private.h"
 
 #include <string.h>
 #include "nnb-python.h"
@@ -25,6 +26,12 @@ static const char *const file_names[] = {
   "OrderedDict",
   "load_safetensors",
   "make_sequential",
+  /* the project's code (nnb-export-pytorch-train.c) */
+  "sys",
+  "read_csv",
+  "make_data",
+  "init_weights",
+  "train",
 };
 
 typedef enum
@@ -352,7 +359,8 @@ append_forward (GString *out, NnbModel *model)
 /* ---------------------------------------------------------------------- */
 
 static void
-append_header (GString *out, NnbModel *model, const char *weights_file, gboolean ordered_dict)
+append_header (GString *out, NnbModel *model, const char *weights_file, gboolean ordered_dict,
+               gboolean with_training)
 {
   const char *name = nnb_is_python_identifier (model->class_name) ? model->class_name : "Model";
 
@@ -363,10 +371,16 @@ append_header (GString *out, NnbModel *model, const char *weights_file, gboolean
                           "the model.\n");
   else
     g_string_append (out, "Run it with python3: it builds the model and prints it.\n");
+  if (with_training)
+    g_string_append (out, "\nWith --train it replays the project instead: the seeds, the data (with its\n"
+                          "held-out test rows and standardisation, if any), the init and the training\n"
+                          "loop, printing the losses as nnblocks-cli train prints them.\n");
   g_string_append (out, "\"\"\"\n"
                         "import json\n"
                         "import os\n"
                         "import struct\n");
+  if (with_training)
+    g_string_append (out, "import sys\n");
   if (ordered_dict)
     g_string_append (out, "from collections import OrderedDict\n");
   g_string_append (out, "\n"
@@ -481,16 +495,29 @@ static const char loader_source[] =
   "        state_dict[name] = tensor\n"
   "    return state_dict\n";
 
-static void
-append_main (GString *out, NnbModel *model, ExportForm form, gboolean chain, const char *weights_file)
+/* print(model) shows what NN Blocks shows: nn.Sequential itself for a
+ * Sequential model */
+static char *
+model_expression (NnbModel *model, ExportForm form, gboolean chain)
 {
-  g_string_append (out, "\n\nif __name__ == \"__main__\":\n");
-  /* print(model) shows what NN Blocks shows: nn.Sequential itself for a
-   * Sequential model */
   if (form == FORM_SEQUENTIAL && chain)
-    g_string_append (out, INDENT "model = make_sequential()\n");
+    return g_strdup ("make_sequential()");
+  return g_strdup_printf ("%s()", python_class_name (model));
+}
+
+static void
+append_main (GString *out, NnbModel *model, ExportForm form, gboolean chain, const char *weights_file,
+             gboolean with_training)
+{
+  g_autofree char *expression = model_expression (model, form, chain);
+
+  if (with_training)
+    g_string_append (out, "\n\nif __name__ == \"__main__\" and sys.argv[1:] == [\"--train\"]:\n" INDENT
+                          "train()\n"
+                          "elif __name__ == \"__main__\":\n");
   else
-    g_string_append_printf (out, INDENT "model = %s()\n", python_class_name (model));
+    g_string_append (out, "\n\nif __name__ == \"__main__\":\n");
+  g_string_append_printf (out, INDENT "model = %s\n", expression);
   if (weights_file != NULL)
     {
       g_string_append (out, INDENT "path = os.path.join(os.path.dirname(os.path.abspath(__file__)), ");
@@ -500,17 +527,15 @@ append_main (GString *out, NnbModel *model, ExportForm form, gboolean chain, con
   g_string_append (out, INDENT "print(model)\n");
 }
 
-char *
-nnb_export_pytorch_code (NnbModel *model, const char *weights_file)
+static char *
+export_code (NnbModel *model, const char *weights_file, NnbProject *project)
 {
   ExportForm form = export_form (model);
   gboolean chain;
   GString *out = g_string_new (NULL);
 
-  g_return_val_if_fail (model != NULL, NULL);
-
   chain = form != FORM_BARE && model->modules->len > 0 && nnb_model_is_chain (model);
-  append_header (out, model, weights_file, needs_ordered_dict (model, chain));
+  append_header (out, model, weights_file, needs_ordered_dict (model, chain), project != NULL);
   switch (form)
     {
     case FORM_BARE:
@@ -527,6 +552,27 @@ nnb_export_pytorch_code (NnbModel *model, const char *weights_file)
   if (chain)
     append_make_sequential (out, model);
   g_string_append (out, loader_source);
-  append_main (out, model, form, chain, weights_file);
+  if (project != NULL)
+    {
+      g_autofree char *expression = model_expression (model, form, chain);
+      nnb_export_pytorch_append_training (out, project, expression);
+    }
+  append_main (out, model, form, chain, weights_file, project != NULL);
   return g_string_free (out, FALSE);
+}
+
+char *
+nnb_export_pytorch_code (NnbModel *model, const char *weights_file)
+{
+  g_return_val_if_fail (model != NULL, NULL);
+
+  return export_code (model, weights_file, NULL);
+}
+
+char *
+nnb_export_pytorch_project_code (NnbProject *project, const char *weights_file)
+{
+  g_return_val_if_fail (project != NULL && project->model != NULL, NULL);
+
+  return export_code (project->model, weights_file, project);
 }

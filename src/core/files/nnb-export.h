@@ -5,6 +5,7 @@
 
 #include <glib.h>
 #include "nnb-model.h"
+#include "nnb-project.h"
 
 G_BEGIN_DECLS
 
@@ -14,6 +15,12 @@ G_BEGIN_DECLS
  * PyTorch (and uses safetensors.torch when installed); a __main__ block that
  * loads weights_file (relative to the script) and prints the model. */
 char *nnb_export_pytorch_code (NnbModel *model, const char *weights_file);
+/* The same file for a whole project (`nnblocks-cli export --format
+ * pytorch`), plus make_data() and train(): the project's recipe — seeds,
+ * data, held-out split, standardisation, init — and its training loop, which
+ * `python3 FILE.py --train` runs, printing the losses as nnblocks-cli train
+ * prints them. */
+char *nnb_export_pytorch_project_code (NnbProject *project, const char *weights_file);
 
 /* ONNX (opset 13) with the model's weights as initializers, input "input"
  * of shape (batch, in_features) with a symbolic batch, output "output";

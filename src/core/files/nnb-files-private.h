@@ -6,6 +6,7 @@
 
 #include <glib.h>
 #include "nnb-model.h"
+#include "nnb-project.h"
 
 G_BEGIN_DECLS
 
@@ -16,5 +17,9 @@ GHashTable *nnb_safetensors_parse (const guint8 *data, gsize length, GError **er
 
 /* The bytes nnb_export_onnx_file writes. */
 GBytes *nnb_export_onnx (NnbModel *model, GError **error);
+
+/* make_data(), init_weights() and train() of the project's code
+ * (nnb-export-pytorch-train.c); model_expression builds the model. */
+void nnb_export_pytorch_append_training (GString *out, const NnbProject *project, const char *model_expression);
 
 G_END_DECLS

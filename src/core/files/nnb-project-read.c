@@ -64,12 +64,12 @@ parse_init (NnbProject *project, JsonNode *node, GError **error)
 const char *const *
 nnb_project_data_fields (NnbDataKind kind)
 {
-  static const char *const line[] = { "kind", "n", "a", "b", "noise", "x_max", NULL };
-  static const char *const sine[] = { "kind", "n", "noise", "x_max", NULL };
-  static const char *const polynomial[] = { "kind", "n", "a", "b", "c", "noise", "x_max", NULL };
-  static const char *const step[] = { "kind", "n", "noise", "x_max", NULL };
-  static const char *const sine_product[] = { "kind", "n", "noise", NULL };
-  static const char *const csv[] = { "kind", "path", NULL };
+  static const char *const line[] = { "kind", "n", "a", "b", "noise", "x_max", "test_fraction", "standardize", NULL };
+  static const char *const sine[] = { "kind", "n", "noise", "x_max", "test_fraction", "standardize", NULL };
+  static const char *const polynomial[] = { "kind", "n", "a", "b", "c", "noise", "x_max", "test_fraction", "standardize", NULL };
+  static const char *const step[] = { "kind", "n", "noise", "x_max", "test_fraction", "standardize", NULL };
+  static const char *const sine_product[] = { "kind", "n", "noise", "test_fraction", "standardize", NULL };
+  static const char *const csv[] = { "kind", "path", "test_fraction", "standardize", NULL };
 
   switch (kind)
     {
@@ -82,6 +82,21 @@ nnb_project_data_fields (NnbDataKind kind)
     default:
       return csv;
     }
+}
+
+/* "standardize": {"inputs": true, "targets": false}, both optional */
+static gboolean
+parse_standardize (NnbDataSpec *spec, JsonNode *node, GError **error)
+{
+  static const char *const fields[] = { "inputs", "targets", NULL };
+  JsonObject *object;
+
+  if (node == NULL)
+    return TRUE;
+  object = nnb_json_require_object (node, "data.standardize", error);
+  return object != NULL && nnb_json_check_fields (object, "data.standardize", fields, error) &&
+         nnb_json_read_bool (object, "data.standardize", "inputs", &spec->standardize_inputs, error) &&
+         nnb_json_read_bool (object, "data.standardize", "targets", &spec->standardize_targets, error);
 }
 
 static gboolean
@@ -104,7 +119,9 @@ parse_data (NnbProject *project, JsonNode *node, const char *base_dir, GError **
                           nnb_json_quoted (kind_text));
   nnb_data_spec_clear (spec);
   nnb_data_spec_init (spec, kind);
-  if (!nnb_json_check_fields (object, "data", nnb_project_data_fields (kind), error))
+  if (!nnb_json_check_fields (object, "data", nnb_project_data_fields (kind), error) ||
+      !nnb_json_read_number (object, "data", "test_fraction", NNB_JSON_NUMBER_UNIT, &spec->test_fraction, error) ||
+      !parse_standardize (spec, nnb_json_member (object, "standardize"), error))
     return FALSE;
   if (kind == NNB_DATA_CSV)
     {

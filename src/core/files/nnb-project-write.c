@@ -208,11 +208,21 @@ append_data (GString *out, const NnbDataSpec *spec, const char *base_dir)
   for (guint i = 0; fields[i]; i++)
     {
       const char *key = fields[i];
+      /* left out at their defaults, so older files read and write unchanged */
+      if ((strcmp (key, "test_fraction") == 0 && spec->test_fraction == 0.0) ||
+          (strcmp (key, "standardize") == 0 && !spec->standardize_inputs && !spec->standardize_targets))
+        continue;
       append_key (out, &first, key);
       if (strcmp (key, "kind") == 0)
         nnb_json_append_string (out, nnb_data_kind_to_string (spec->kind));
       else if (strcmp (key, "n") == 0)
         g_string_append_printf (out, "%" G_GINT64_FORMAT, spec->n);
+      else if (strcmp (key, "standardize") == 0)
+        g_string_append_printf (out, "{\"inputs\": %s, \"targets\": %s}",
+                                spec->standardize_inputs ? "true" : "false",
+                                spec->standardize_targets ? "true" : "false");
+      else if (strcmp (key, "test_fraction") == 0)
+        append_double (out, spec->test_fraction);
       else if (strcmp (key, "path") == 0)
         {
           const char *path = spec->csv_path ? spec->csv_path : "";

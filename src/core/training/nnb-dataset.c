@@ -111,6 +111,13 @@ nnb_dataset_free (NnbDataset *dataset)
     return;
   g_clear_pointer (&dataset->x, nnb_tensor_unref);
   g_clear_pointer (&dataset->y, nnb_tensor_unref);
+  g_clear_pointer (&dataset->x_test, nnb_tensor_unref);
+  g_clear_pointer (&dataset->y_test, nnb_tensor_unref);
+  g_free (dataset->perm);
+  g_free (dataset->x_mean);
+  g_free (dataset->x_std);
+  g_free (dataset->y_mean);
+  g_free (dataset->y_std);
   g_free (dataset);
 }
 
@@ -339,12 +346,17 @@ nnb_dataset_new (const NnbDataSpec *spec, NnbGenerator *gen, GError **error)
 
   g_return_val_if_fail (spec != NULL, NULL);
 
-  if (spec->kind == NNB_DATA_CSV)
-    return read_csv_file (spec->csv_path, error);
-  if (!check_spec (spec, error))
-    return NULL;
   if (gen == NULL)
     gen = nnb_generator_default ();
+  if (spec->kind == NNB_DATA_CSV)
+    {
+      data = read_csv_file (spec->csv_path, error);
+      if (data == NULL || !nnb_dataset_split_and_standardize (data, spec, gen, error))
+        return NULL;
+      return g_steal_pointer (&data);
+    }
+  if (!check_spec (spec, error))
+    return NULL;
 
   data = g_new0 (NnbDataset, 1);
   data->x = nnb_tensor_new_2d (spec->n, input_features (spec->kind));
@@ -370,6 +382,9 @@ nnb_dataset_new (const NnbDataSpec *spec, NnbGenerator *gen, GError **error)
     default:
       g_assert_not_reached ();
     }
+  /* split and standardise after the draws, on the same generator */
+  if (!nnb_dataset_split_and_standardize (data, spec, gen, error))
+    return NULL;
   return g_steal_pointer (&data);
 }
 

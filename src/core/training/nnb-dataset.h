@@ -31,12 +31,31 @@ typedef struct
   double noise;
   double x_max;
   char *csv_path; /* NNB_DATA_CSV */
+  /* Held-out rows and standardisation, applied after the data is drawn
+   * (nnb-dataset-split.c; docs/file-format.md gives the PyTorch lines):
+   * perm = randperm(n) on the same generator, the first
+   * int(n * test_fraction) rows of perm are the test set; then
+   * X = (X - X.mean(0)) / X.std(0) with the training rows' statistics. */
+  double test_fraction;         /* 0 ≤ f < 1; 0: no test set, nothing drawn */
+  gboolean standardize_inputs;  /* standardise every input column */
+  gboolean standardize_targets; /* standardise the target */
 } NnbDataSpec;
 
 typedef struct
 {
-  NnbTensor *x; /* (n, in) on the CPU */
+  NnbTensor *x; /* (n, in) on the CPU: the training rows */
   NnbTensor *y; /* (n, 1) on the CPU */
+  /* The held-out rows (test_fraction > 0), NULL without a test set. */
+  NnbTensor *x_test; /* (n_test, in) on the CPU */
+  NnbTensor *y_test; /* (n_test, 1) on the CPU */
+  /* randperm(n_all) when there is a test set, else NULL: perm[0 … n_test)
+   * are the test rows, perm[n_test …] the training rows, in that order. */
+  int64_t *perm;
+  int64_t n_all;
+  /* The statistics the data was standardised with (training rows'
+   * X.mean(0), X.std(0); y.mean(0), y.std(0)), NULL when not. */
+  float *x_mean, *x_std; /* x->shape[1] each */
+  float *y_mean, *y_std; /* one each */
 } NnbDataset;
 
 /* Defaults of a kind: the page's regression (100 points, 3x + 2, noise 0.5,
@@ -51,6 +70,16 @@ gboolean nnb_data_kind_from_string (const char *text, NnbDataKind *out);
  * PyTorch code consumes torch's generator. */
 NnbDataset *nnb_dataset_new (const NnbDataSpec *spec, NnbGenerator *gen, GError **error);
 void nnb_dataset_free (NnbDataset *dataset);
+
+/* The split and standardisation of spec (nnb-dataset-split.c), applied to
+ * a dataset just drawn or read, whole: draws randperm from gen (the
+ * default generator when NULL) only when spec->test_fraction > 0. Called
+ * by nnb_dataset_new; refuses a split that leaves a side empty and a column
+ * whose std is 0 or nan, in one sentence each. */
+gboolean nnb_dataset_split_and_standardize (NnbDataset *dataset, const NnbDataSpec *spec, NnbGenerator *gen,
+                                            GError **error);
+/* int(n * test_fraction), as Python computes it: the test rows of n. */
+int64_t nnb_data_test_rows (int64_t n, double test_fraction);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnbDataset, nnb_dataset_free)
 

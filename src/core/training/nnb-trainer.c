@@ -33,7 +33,8 @@ struct _NnbTrainer
   NnbTrainerState state;
 
   gint64 publish_interval_us;
-  GArray *losses; /* worker's own history */
+  GArray *losses;      /* worker's own history */
+  GArray *test_losses; /* parallel to losses when the data has a test set */
   /* the norms' history (nnb-trainer.h): the worker's, copied into each
    * snapshot; norm_count counts the epochs recorded, before thinning */
   GArray *norm_epochs, *value_norms, *grad_norms;
@@ -64,6 +65,7 @@ nnb_snapshot_unref (NnbSnapshot *snapshot)
   if (snapshot == NULL || !g_atomic_int_dec_and_test (&snapshot->ref_count))
     return;
   g_array_unref (snapshot->losses);
+  g_clear_pointer (&snapshot->test_losses, g_array_unref);
   g_array_unref (snapshot->parameters);
   g_clear_pointer (&snapshot->norm_epochs, g_array_unref);
   g_clear_pointer (&snapshot->value_norms, g_array_unref);
@@ -142,6 +144,7 @@ snapshot_build (NnbTrainer *t, NnbTrainerState state, const char *message, gbool
   s->epoch = t->training ? nnb_training_get_epoch (t->training) : 0;
   s->losses = g_array_sized_new (FALSE, FALSE, sizeof (double), t->losses->len);
   g_array_append_vals (s->losses, t->losses->data, t->losses->len);
+  s->test_losses = copy_doubles (t->test_losses);
   s->loss = t->losses->len ? g_array_index (t->losses, double, t->losses->len - 1) : NAN;
   s->norm_epochs = copy_doubles (t->norm_epochs);
   s->value_norms = copy_doubles (t->value_norms);
@@ -304,7 +307,12 @@ worker (gpointer data)
 
       reason = nnb_training_run_epoch (t->training, &t->rule, &loss, &error);
       if (reason != NNB_STOP_DIVERGED && reason != NNB_STOP_FAILED)
-        g_array_append_val (t->losses, loss);
+        {
+          double test_loss = nnb_training_get_test_loss (t->training);
+          g_array_append_val (t->losses, loss);
+          if (nnb_training_has_test_set (t->training))
+            g_array_append_val (t->test_losses, test_loss);
+        }
       /* the epoch that diverged too: its nan or inf norms say where */
       if (reason != NNB_STOP_FAILED)
         record_norms (t);
@@ -354,6 +362,7 @@ nnb_trainer_new (NnbModel *model, NnbDataset *data, const NnbTrainingOptions *op
   t->new_lr = NAN;
   t->publish_interval_us = 10000;
   t->losses = g_array_new (FALSE, FALSE, sizeof (double));
+  t->test_losses = g_array_new (FALSE, FALSE, sizeof (double));
   t->norm_epochs = g_array_new (FALSE, FALSE, sizeof (double));
   t->value_norms = g_array_new (FALSE, FALSE, sizeof (double));
   t->grad_norms = g_array_new (FALSE, FALSE, sizeof (double));
@@ -491,6 +500,7 @@ nnb_trainer_free (NnbTrainer *t)
   nnb_tensor_unref (t->grid_input);
   g_free (t->grid_x);
   g_array_unref (t->losses);
+  g_array_unref (t->test_losses);
   g_array_unref (t->norm_epochs);
   g_array_unref (t->value_norms);
   g_array_unref (t->grad_norms);

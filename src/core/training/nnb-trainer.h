@@ -42,9 +42,12 @@ typedef struct
 typedef struct
 {
   NnbTrainerState state;
-  int epoch;          /* epochs completed */
-  double loss;        /* loss of the last completed epoch */
-  GArray *losses;     /* double, one per completed epoch */
+  int epoch;      /* epochs completed */
+  double loss;    /* loss of the last completed epoch */
+  GArray *losses; /* double, one per completed epoch */
+  /* double, the test loss after each completed epoch (parallel to losses)
+   * when the data has a test set; empty without one */
+  GArray *test_losses;
   GArray *parameters; /* NnbParameterStats, named_parameters() order */
   /* Every parameter's norms epoch by epoch, recorded as the losses are
    * (long runs thinned to NNB_TRAINER_MAX_NORM_POINTS points, keeping

@@ -13,6 +13,9 @@ struct _NnbTraining
   NnbLoss *loss;
   NnbGenerator *gen;
   NnbTensor *x, *y;             /* the whole data set, on the device */
+  NnbTensor *x_test, *y_test;   /* the held-out rows, on the device; NULL without */
+  NnbLoss *test_loss_fn;        /* its own loss: its warnings are not the training's */
+  double test_loss;             /* after the last epoch; NAN before or without */
   NnbTensor *batch_x, *batch_y; /* mini-batch buffers (NULL for full batch) */
   NnbTensor *last_x, *last_y;   /* the smaller last batch, when n % batch != 0 */
   int64_t *perm;
@@ -75,6 +78,15 @@ nnb_training_new (NnbModel *model, NnbDataset *data, const NnbTrainingOptions *o
   t->y = t->x ? nnb_tensor_to (data->y, options->device, error) : NULL;
   if (t->y == NULL)
     return NULL;
+  t->test_loss = NAN;
+  if (data->x_test != NULL && data->y_test != NULL)
+    {
+      t->x_test = nnb_tensor_to (data->x_test, options->device, error);
+      t->y_test = t->x_test ? nnb_tensor_to (data->y_test, options->device, error) : NULL;
+      if (t->y_test == NULL)
+        return NULL;
+      t->test_loss_fn = nnb_loss_new (options->loss);
+    }
 
   if (options->batch_size > 0 && options->batch_size < n)
     {
@@ -115,6 +127,10 @@ nnb_training_free (NnbTraining *t)
   nnb_model_unref (t->model);
   nnb_tensor_unref (t->x);
   nnb_tensor_unref (t->y);
+  nnb_tensor_unref (t->x_test);
+  nnb_tensor_unref (t->y_test);
+  if (t->test_loss_fn)
+    nnb_loss_free (t->test_loss_fn);
   nnb_tensor_unref (t->batch_x);
   nnb_tensor_unref (t->batch_y);
   nnb_tensor_unref (t->last_x);
@@ -277,6 +293,14 @@ nnb_training_epoch (NnbTraining *t, double *loss_out, GError **error)
         *loss_out = loss;
       return FALSE;
     }
+  /* with torch.no_grad(): test_loss = loss_fn(model(X_test), y_test),
+   * after the epoch's steps: a forward and the loss, no backward */
+  if (t->x_test != NULL)
+    {
+      NnbTensor *pred = nnb_model_forward (t->model, t->x_test, error);
+      if (pred == NULL || !nnb_loss_forward (t->test_loss_fn, pred, t->y_test, &t->test_loss, error))
+        return FALSE;
+    }
   t->epoch++;
   if (loss_out)
     *loss_out = loss;
@@ -349,6 +373,18 @@ nnb_training_finish (NnbTraining *t, NnbStopReason reason, GError **error)
   if (reason == NNB_STOP_DIVERGED || reason == NNB_STOP_FAILED)
     return reason;
   return check_weights (t, error) ? reason : NNB_STOP_DIVERGED;
+}
+
+gboolean
+nnb_training_has_test_set (const NnbTraining *t)
+{
+  return t->x_test != NULL;
+}
+
+double
+nnb_training_get_test_loss (const NnbTraining *t)
+{
+  return t->test_loss;
 }
 
 int

@@ -45,6 +45,13 @@ void nnb_training_free (NnbTraining *training);
  * epoch and suggests a smaller learning rate. */
 gboolean nnb_training_epoch (NnbTraining *training, double *loss, GError **error);
 int nnb_training_get_epoch (const NnbTraining *training); /* epochs completed */
+/* Whether the data has held-out test rows (data->x_test). */
+gboolean nnb_training_has_test_set (const NnbTraining *training);
+/* The loss on the test rows after the last completed epoch's steps,
+ * computed without gradients, as
+ *   with torch.no_grad(): test_loss = loss_fn(model(X_test), y_test)
+ * NAN without a test set or before the first epoch. */
+double nnb_training_get_test_loss (const NnbTraining *training);
 NnbOptimizer *nnb_training_get_optimizer (NnbTraining *training);
 /* The loss's broadcasting warnings so far (char*, owned by the training):
  * each distinct one once, in the order they first came, as PyTorch's

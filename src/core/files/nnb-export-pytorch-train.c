@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* nnb-export-pytorch-train.c — the rest of a project as PyTorch code, for
+ * `nnblocks-cli export --format pytorch`: the recipe (seeds, the data, its
+ * held-out split and standardisation, the init) and the training loop, as
+ * the PyTorch program docs/file-format.md says the project stands for.
+ * `python3 model.py --train` prints the losses `nnblocks-cli train` prints,
+ * line for line, since the engine reproduces each of these lines. */
+#include "nnb-export.h"
+#include "nnb-files-private.h"
+
+#include <string.h>
+#include "nnb-python.h"
+
+#define INDENT "    "
+
+/* repr(x) of a double, as Python would print the project's number */
+static void
+append_float (GString *out, double value)
+{
+  g_autofree char *repr = nnb_python_float_repr (value);
+  g_string_append (out, repr);
+}
+
+static void
+append_python_string (GString *out, const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+static const char csv_reader[] =
+  "\n\n"
+  "def read_csv(path):\n"
+  "    \"\"\"The CSV file's columns as NN Blocks reads them: inputs, then the\n"
+  "    target; blank lines, '#' lines and a first line of names skipped.\"\"\"\n"
+  "    rows = []\n"
+  "    with open(path) as f:\n"
+  "        for line in f:\n"
+  "            line = line.strip()\n"
+  "            if not line or line.startswith(\"#\"):\n"
+  "                continue\n"
+  "            try:\n"
+  "                rows.append([float(v) for v in line.split(\",\")])\n"
+  "            except ValueError:\n"
+  "                if rows:\n"
+  "                    raise\n"
+  "    table = torch.tensor(rows, dtype=torch.float32)\n"
+  "    return table[:, :-1].contiguous(), table[:, -1:].contiguous()\n";
+
+/* X, y = … as docs/file-format.md's table writes each kind */
+static void
+append_data_lines (GString *out, const NnbDataSpec *spec)
+{
+  if (spec->kind == NNB_DATA_CSV)
+    {
+      g_string_append (out, INDENT "X, y = read_csv(");
+      append_python_string (out, spec->csv_path ? spec->csv_path : "");
+      g_string_append (out, ")\n");
+      return;
+    }
+  if (spec->kind == NNB_DATA_SINE_PRODUCT)
+    {
+      g_string_append_printf (out, INDENT "X = torch.randn(%" G_GINT64_FORMAT ", 3)\n", spec->n);
+      g_string_append (out, INDENT "y = torch.sin(X[:, 0:1] * X[:, 1:2]) + X[:, 2:3]\n");
+      if (spec->noise != 0.0)
+        {
+          g_string_append_printf (out, INDENT "y = y + torch.randn(%" G_GINT64_FORMAT ", 1) * ", spec->n);
+          append_float (out, spec->noise);
+          g_string_append_c (out, '\n');
+        }
+      return;
+    }
+  g_string_append_printf (out, INDENT "X = torch.rand(%" G_GINT64_FORMAT ", 1) * ", spec->n);
+  append_float (out, spec->x_max);
+  g_string_append (out, "\n" INDENT "y = ");
+  switch (spec->kind)
+    {
+    case NNB_DATA_LINE:
+      append_float (out, spec->a);
+      g_string_append (out, " * X + ");
+      append_float (out, spec->b);
+      g_string_append (out, " + ");
+      break;
+    case NNB_DATA_SINE:
+      g_string_append (out, "torch.sin(X) + ");
+      append_float (out, spec->noise);
+      g_string_append_printf (out, " * torch.randn(%" G_GINT64_FORMAT ", 1)\n", spec->n);
+      return;
+    case NNB_DATA_POLYNOMIAL:
+      append_float (out, spec->a);
+      g_string_append (out, " * (X * X) + ");
+      append_float (out, spec->b);
+      g_string_append (out, " * X + ");
+      append_float (out, spec->c);
+      g_string_append (out, " + ");
+      break;
+    case NNB_DATA_STEP:
+      g_string_append (out, "(X >= ");
+      append_float (out, spec->x_max);
+      g_string_append (out, " / 2).float() + ");
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  g_string_append_printf (out, "torch.randn(%" G_GINT64_FORMAT ", 1) * ", spec->n);
+  append_float (out, spec->noise);
+  g_string_append_c (out, '\n');
+}
+
+/* the split and standardisation lines (nnb-dataset-split.c) */
+static void
+append_split_lines (GString *out, const NnbDataSpec *spec)
+{
+  if (spec->test_fraction > 0.0)
+    {
+      g_string_append (out, INDENT "perm = torch.randperm(len(X))\n" INDENT "n_test = int(len(X) * ");
+      append_float (out, spec->test_fraction);
+      g_string_append (out, ")\n" INDENT "X_test, y_test = X[perm[:n_test]], y[perm[:n_test]]\n" INDENT
+                            "X, y = X[perm[n_test:]], y[perm[n_test:]]\n");
+    }
+  else
+    g_string_append (out, INDENT "X_test, y_test = None, None  # no test set\n");
+  if (spec->standardize_inputs)
+    g_string_append (out, INDENT "x_mean, x_std = X.mean(0), X.std(0)  # the training rows' statistics\n" INDENT
+                                 "X = (X - x_mean) / x_std\n");
+  if (spec->standardize_inputs && spec->test_fraction > 0.0)
+    g_string_append (out, INDENT "X_test = (X_test - x_mean) / x_std\n");
+  if (spec->standardize_targets)
+    g_string_append (out, INDENT "y_mean, y_std = y.mean(0), y.std(0)\n" INDENT "y = (y - y_mean) / y_std\n");
+  if (spec->standardize_targets && spec->test_fraction > 0.0)
+    g_string_append (out, INDENT "y_test = (y_test - y_mean) / y_std\n");
+}
+
+static void
+append_init_call (GString *out, const char *what, NnbInitMethod method)
+{
+  if (method == NNB_INIT_DEFAULT)
+    return;
+  g_string_append_printf (out, INDENT INDENT "nn.init.%s(m.%s%s)\n", nnb_init_method_to_string (method), what,
+                          method == NNB_INIT_CONSTANT ? ", 0" : "");
+}
+
+static void
+append_optimizer (GString *out, const NnbOptimizerOptions *opt)
+{
+  g_string_append_printf (out, INDENT "optimizer = torch.optim.%s(model.parameters(), lr=",
+                          nnb_optimizer_kind_to_string (opt->kind));
+  append_float (out, opt->lr);
+  if (opt->kind == NNB_OPTIMIZER_ADAM)
+    {
+      g_string_append (out, ", betas=(");
+      append_float (out, opt->beta1);
+      g_string_append (out, ", ");
+      append_float (out, opt->beta2);
+      g_string_append (out, "), eps=");
+      append_float (out, opt->eps);
+    }
+  else
+    {
+      g_string_append (out, ", momentum=");
+      append_float (out, opt->momentum);
+      g_string_append (out, ", dampening=");
+      append_float (out, opt->dampening);
+      g_string_append_printf (out, ", nesterov=%s", opt->nesterov ? "True" : "False");
+    }
+  g_string_append (out, ", weight_decay=");
+  append_float (out, opt->weight_decay);
+  g_string_append (out, ")\n");
+}
+
+/* The loop `nnblocks-cli train` runs and prints (nnb-training.h): the full
+ * batch, or a randperm shuffle every epoch and the mean of the batches'
+ * losses; then the test loss without gradients. */
+static const char loop_source[] =
+  INDENT "for epoch in range(epochs):\n" INDENT INDENT "if 0 < batch_size < len(X):\n" INDENT INDENT INDENT "order = torch.randperm(len(X))\n" INDENT INDENT INDENT "total, batches = 0.0, 0\n" INDENT INDENT INDENT "for start in range(0, len(X), batch_size):\n" INDENT INDENT INDENT INDENT "idx = order[start:start + batch_size]\n" INDENT INDENT INDENT INDENT "batch_loss = loss_fn(model(X[idx]), y[idx])\n" INDENT INDENT INDENT INDENT "optimizer.zero_grad()\n" INDENT INDENT INDENT INDENT "batch_loss.backward()\n" INDENT INDENT INDENT INDENT "optimizer.step()\n" INDENT INDENT INDENT INDENT "total, batches = total + batch_loss.item(), batches + 1\n" INDENT INDENT INDENT "loss = total / batches\n" INDENT INDENT "else:\n" INDENT INDENT INDENT "full_loss = loss_fn(model(X), y)\n" INDENT INDENT INDENT "optimizer.zero_grad()\n" INDENT INDENT INDENT "full_loss.backward()\n" INDENT INDENT INDENT "optimizer.step()\n" INDENT INDENT INDENT "loss = full_loss.item()\n" INDENT INDENT "line = f\"epoch {epoch:3d} loss {loss:.4f}\"\n" INDENT INDENT "if X_test is not None:\n" INDENT INDENT INDENT "with torch.no_grad():\n" INDENT INDENT INDENT INDENT "test_loss = loss_fn(model(X_test), y_test)\n" INDENT INDENT INDENT "line += f\" test_loss {test_loss.item():.4f}\"\n" INDENT INDENT "if log_every > 0 and (epoch % log_every == 0 or epoch == epochs - 1):\n" INDENT INDENT INDENT "print(line)\n" INDENT INDENT "if until_loss > 0 and loss < until_loss:\n" INDENT INDENT INDENT "print(f\"converged at epoch {epoch}, loss {loss:.4f}\")\n" INDENT INDENT INDENT "break\n" INDENT "return model\n";
+
+void
+nnb_export_pytorch_append_training (GString *out, const NnbProject *project, const char *model_expression)
+{
+  const NnbDataSpec *spec = &project->data;
+  const NnbTrainingOptions *t = &project->training;
+  gboolean init = project->init_weight != NNB_INIT_DEFAULT || project->init_bias != NNB_INIT_DEFAULT;
+
+  if (spec->kind == NNB_DATA_CSV)
+    g_string_append (out, csv_reader);
+
+  g_string_append (out, "\n\ndef make_data():\n" INDENT "\"\"\"The project's data: X, y (the training rows), X_test, y_test.\"\"\"\n");
+  g_string_append_printf (out, INDENT "torch.manual_seed(%" G_GUINT64_FORMAT ")\n", project->seed);
+  append_data_lines (out, spec);
+  append_split_lines (out, spec);
+  g_string_append (out, INDENT "return X, y, X_test, y_test\n");
+
+  if (init)
+    {
+      g_string_append (out, "\n\ndef init_weights(m):\n" INDENT "if isinstance(m, nn.Linear):\n");
+      append_init_call (out, "weight", project->init_weight);
+      if (project->init_bias != NNB_INIT_DEFAULT)
+        {
+          g_string_append (out, INDENT INDENT "if m.bias is not None:\n" INDENT);
+          append_init_call (out, "bias", project->init_bias);
+        }
+    }
+
+  g_string_append (out, "\n\ndef train():\n" INDENT "\"\"\"The project's recipe and training loop, printing as nnblocks-cli train.\"\"\"\n" INDENT "X, y, X_test, y_test = make_data()\n");
+  if (project->has_model_seed)
+    g_string_append_printf (out, INDENT "torch.manual_seed(%" G_GUINT64_FORMAT ")\n", project->model_seed);
+  g_string_append_printf (out, INDENT "model = %s\n", model_expression);
+  if (init)
+    {
+      if (project->has_init_seed)
+        g_string_append_printf (out, INDENT "torch.manual_seed(%" G_GUINT64_FORMAT ")\n", project->init_seed);
+      g_string_append (out, INDENT "model.apply(init_weights)\n");
+    }
+  append_optimizer (out, &t->optimizer);
+  g_string_append_printf (out, INDENT "loss_fn = nn.%s()\n", nnb_loss_kind_to_string (t->loss));
+  g_string_append_printf (out, INDENT "epochs, batch_size, log_every = %d, %" G_GINT64_FORMAT ", %d\n", t->epochs,
+                          t->batch_size, t->log_every);
+  g_string_append (out, INDENT "until_loss = ");
+  append_float (out, t->until_loss);
+  g_string_append (out, "\n");
+  g_string_append (out, loop_source);
+}

@@ -35,8 +35,14 @@ draw_readout (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_
   py = isfinite (loss) && (!series->log_scale || loss > 0)
          ? nnb_plot_scale_map (y_scale, loss, area->y + area->height, area->y)
          : area->y + area->height / 2;
-  /* Translators: read-out of the loss plot under the pointer */
-  text = nnb_locale_strdup_printf (_("epoch %d\nloss %.6g"), epoch, loss);
+  if (epoch < series->n_test)
+    /* Translators: read-out of the loss plot under the pointer, with the
+     * held-out rows' loss (test_loss in the PyTorch program) */
+    text = nnb_locale_strdup_printf (_("epoch %d\nloss %.6g\ntest_loss %.6g"), epoch, loss,
+                                     series->test_losses[epoch]);
+  else
+    /* Translators: read-out of the loss plot under the pointer */
+    text = nnb_locale_strdup_printf (_("epoch %d\nloss %.6g"), epoch, loss);
   nnb_plot_draw_readout (cr, area, nnb_plot_scale_map (x_scale, epoch, area->x, area->x + area->width),
                          py, text, style);
 }
@@ -68,6 +74,49 @@ draw_off_axis_marks (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotSc
     }
 }
 
+/* One curve of losses[0 … n), a point per pixel column at most, the last
+ * epoch always, so the line ends where the status says. */
+static void
+draw_curve (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_scale, const NnbPlotScale *y_scale,
+            const double *losses, int n, gboolean log_scale, const double rgba[4], const NnbPlotStyle *style)
+{
+  gboolean pen_down = FALSE;
+  int stride = MAX (1, (int) (n / (area->width * MAX_POINTS_PER_PIXEL)));
+
+  nnb_plot_style_set_data_line (cr, style, rgba, 2);
+  for (int i = 0; i < n; i += stride)
+    {
+      double v = losses[i];
+
+      if (!isfinite (v) || (log_scale && v <= 0))
+        {
+          pen_down = FALSE;
+          continue;
+        }
+      nnb_plot_line_to (cr, &pen_down, nnb_plot_scale_map (x_scale, i, area->x, area->x + area->width),
+                        nnb_plot_scale_map (y_scale, v, area->y + area->height, area->y));
+    }
+  if (pen_down && (n - 1) % stride != 0 && isfinite (losses[n - 1]))
+    cairo_line_to (cr, nnb_plot_scale_map (x_scale, n - 1, area->x, area->x + area->width),
+                   nnb_plot_scale_map (y_scale, losses[n - 1], area->y + area->height, area->y));
+  /* One epoch is a point, not a line: a dot. */
+  nnb_plot_stroke_line (cr, n == 1 && pen_down, style);
+}
+
+static void
+extend_scale (NnbPlotScale *y_scale, const double *losses, int n, gboolean log_scale)
+{
+  for (int i = 0; i < n; i++)
+    {
+      double v = losses[i];
+
+      if (!isfinite (v) || (log_scale && v <= 0))
+        continue;
+      y_scale->min = MIN (y_scale->min, v);
+      y_scale->max = MAX (y_scale->max, v);
+    }
+}
+
 void
 nnb_plot_loss_draw (cairo_t *cr,
                     int width,
@@ -79,14 +128,14 @@ nnb_plot_loss_draw (cairo_t *cr,
   NnbPlotScale y_scale = { INFINITY, -INFINITY, series != NULL && series->log_scale };
   const char *y_label;
   cairo_rectangle_t area;
-  gboolean pen_down = FALSE;
-  int stride;
+  gboolean test;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (series != NULL);
   g_return_if_fail (style != NULL);
 
   y_label = series->log_scale ? _("Loss (log scale)") : _("Loss");
+  test = series->test_losses != NULL && series->n_test > 0;
   if (series->losses == NULL || series->n == 0)
     {
       nnb_plot_axes_draw (cr, width, height, _("Loss"), _("Epoch"), y_label,
@@ -94,54 +143,46 @@ nnb_plot_loss_draw (cairo_t *cr,
       return;
     }
 
-  for (int i = 0; i < series->n; i++)
-    {
-      double v = series->losses[i];
-
-      if (!isfinite (v) || (series->log_scale && v <= 0))
-        continue;
-      y_scale.min = MIN (y_scale.min, v);
-      y_scale.max = MAX (y_scale.max, v);
-    }
+  extend_scale (&y_scale, series->losses, series->n, series->log_scale);
+  if (test)
+    extend_scale (&y_scale, series->test_losses, series->n_test, series->log_scale);
   if (!series->log_scale && isfinite (y_scale.min))
     y_scale.min = MIN (0.0, y_scale.min); /* a loss is judged against zero */
   x_scale.max = MAX (1, series->n - 1);
   nnb_plot_scale_nice (&x_scale);
   nnb_plot_scale_nice (&y_scale);
 
-  nnb_plot_axes_draw_scaled (cr, width, height, _("Loss"), _("Epoch"), y_label, NULL,
-                             style, &x_scale, &y_scale, &area);
+  if (test)
+    {
+      /* Translators: the loss plot's legend: the training rows' loss and
+       * the held-out rows' (loss and test_loss in the PyTorch program) */
+      const char *labels[] = { _("train loss"), _("test loss") };
+      const int colors[] = { 0, 1 };
+      NnbPlotFrame frame = { _("Loss"), _("Epoch"), y_label, NULL, &x_scale, &y_scale, labels, colors, NULL, 2 };
+
+      nnb_plot_axes_draw_frame (cr, width, height, &frame, style, &area);
+    }
+  else
+    nnb_plot_axes_draw_scaled (cr, width, height, _("Loss"), _("Epoch"), y_label, NULL, style, &x_scale, &y_scale,
+                               &area);
   if (area.width <= 0 || area.height <= 0)
     return;
 
   cairo_save (cr);
   cairo_rectangle (cr, area.x, area.y, area.width, area.height);
   cairo_clip (cr);
-  nnb_plot_style_set_data_line (cr, style, style->accent, 2);
-
-  stride = MAX (1, (int) (series->n / (area.width * MAX_POINTS_PER_PIXEL)));
-  for (int i = 0; i < series->n; i += stride)
+  if (test)
     {
-      double v = series->losses[i];
-      double x, y;
+      double train_rgba[4], test_rgba[4];
 
-      if (!isfinite (v) || (series->log_scale && v <= 0))
-        {
-          pen_down = FALSE;
-          continue;
-        }
-      x = nnb_plot_scale_map (&x_scale, i, area.x, area.x + area.width);
-      y = nnb_plot_scale_map (&y_scale, v, area.y + area.height, area.y);
-      nnb_plot_line_to (cr, &pen_down, x, y);
+      nnb_plot_series_color (style, 0, train_rgba);
+      nnb_plot_series_color (style, 1, test_rgba);
+      draw_curve (cr, &area, &x_scale, &y_scale, series->test_losses, series->n_test, series->log_scale, test_rgba,
+                  style);
+      draw_curve (cr, &area, &x_scale, &y_scale, series->losses, series->n, series->log_scale, train_rgba, style);
     }
-  /* The last epoch always, so the line ends where the status says. */
-  if (pen_down && (series->n - 1) % stride != 0 && isfinite (series->losses[series->n - 1]))
-    cairo_line_to (cr,
-                   nnb_plot_scale_map (&x_scale, series->n - 1, area.x, area.x + area.width),
-                   nnb_plot_scale_map (&y_scale, series->losses[series->n - 1], area.y + area.height, area.y));
-  /* One epoch is a point, not a line: a dot. */
-  nnb_plot_stroke_line (cr, series->n == 1 && pen_down, style);
-
+  else
+    draw_curve (cr, &area, &x_scale, &y_scale, series->losses, series->n, series->log_scale, style->accent, style);
   cairo_restore (cr);
   draw_off_axis_marks (cr, &area, &x_scale, series, style);
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* nnb-plot-loss.h — the loss of every epoch, on a linear or a log axis.
+/* nnb-plot-loss.h — the loss of every epoch, on a linear or a log axis,
+ * and beside it the held-out rows' loss when the data has a test set.
  * A pure function of its arguments, like every plot (nnb-plot-axes.h). */
 #pragma once
 
@@ -12,8 +13,10 @@ typedef struct
 {
   const double *losses; /* one per completed epoch, epoch 1 first */
   int n;
-  gboolean log_scale;     /* losses shrink by orders of magnitude: log shows it */
-  NnbPlotPointer pointer; /* read-out of the epoch under it */
+  gboolean log_scale;        /* losses shrink by orders of magnitude: log shows it */
+  NnbPlotPointer pointer;    /* read-out of the epoch under it */
+  const double *test_losses; /* the test set's loss after each epoch, or NULL */
+  int n_test;
 } NnbLossSeries;
 
 void nnb_plot_loss_draw (cairo_t *cr,

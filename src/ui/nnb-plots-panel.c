@@ -122,6 +122,11 @@ loss_series (NnbPlotsPanel *self, NnbLossSeries *series)
       series->losses = (const double *) self->snapshot->losses->data;
       series->n = (int) self->snapshot->losses->len;
     }
+  if (self->snapshot != NULL && self->snapshot->test_losses != NULL)
+    {
+      series->test_losses = (const double *) self->snapshot->test_losses->data;
+      series->n_test = (int) MIN (self->snapshot->test_losses->len, (guint) series->n);
+    }
 }
 
 static void

@@ -414,6 +414,56 @@ test_data_plot_compares_curves_and_reads_out (void)
   g_assert_cmpint (far, ==, compared);
 }
 
+/* Issue 19: with a test set, the held-out rows' loss is a second curve, in
+ * the second series colour, named in a legend; without one the plot is as
+ * before. */
+static void
+test_loss_plot_draws_test_loss (void)
+{
+  double losses[400], test_losses[400];
+  NnbLossSeries series = { losses, 400, FALSE };
+  double second[4];
+  NnbPlotStyle style;
+  cairo_surface_t *image;
+  cairo_t *cr;
+  int plain, both, second_pixels = 0;
+
+  for (int i = 0; i < 400; i++)
+    {
+      losses[i] = 1.0 * exp (-i / 60.0) + 0.01;
+      test_losses[i] = 0.8 * exp (-i / 60.0) + 0.05 + 1e-4 * MAX (0, i - 150); /* turns upward */
+    }
+  plain = ink_of (draw_loss, &series);
+  series.test_losses = test_losses;
+  series.n_test = 400;
+  both = ink_of (draw_loss, &series);
+  g_assert_cmpint (both, >, plain + 500); /* a second curve and its legend */
+  draw_both (draw_loss, &series);
+
+  nnb_plot_style_init_default (&style);
+  nnb_plot_series_color (&style, 1, second);
+  image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
+  cr = cairo_create (image);
+  nnb_plot_loss_draw (cr, W, H, &series, &style);
+  cairo_destroy (cr);
+  cairo_surface_flush (image);
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      {
+        const guint8 *px = cairo_image_surface_get_data (image) + y * cairo_image_surface_get_stride (image) + 4 * x;
+
+        if (abs (px[2] - (int) lround (255 * second[0])) < 8 && abs (px[1] - (int) lround (255 * second[1])) < 8 &&
+            abs (px[0] - (int) lround (255 * second[2])) < 8)
+          second_pixels++;
+      }
+  cairo_surface_destroy (image);
+  g_assert_cmpint (second_pixels, >, 200);
+
+  /* the read-out names both */
+  series.pointer = (NnbPlotPointer){ TRUE, W / 2.0, H / 2.0 };
+  g_assert_cmpint (ink_of (draw_loss, &series), >, both + 200);
+}
+
 static void
 test_loss_plot_reads_out_epoch (void)
 {
@@ -1168,6 +1218,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/plots/diagram-draws-mlp", test_diagram_draws_mlp);
   g_test_add_func ("/ui/plots/data-plot-compares-curves-and-reads-out", test_data_plot_compares_curves_and_reads_out);
   g_test_add_func ("/ui/plots/loss-plot-reads-out-epoch", test_loss_plot_reads_out_epoch);
+  g_test_add_func ("/ui/plots/loss-plot-draws-test-loss", test_loss_plot_draws_test_loss);
   g_test_add_func ("/ui/plots/norm-history-thins-long-runs", test_norm_history_thins_long_runs);
   g_test_add_func ("/ui/plots/tick-labels-never-overlap", test_tick_labels_never_overlap);
   g_test_add_func ("/ui/plots/loss-plot-with-inf-and-nan", test_loss_plot_with_inf_and_nan);

@@ -103,6 +103,38 @@ test_inspect_sinenet_counts_4353 (void)
   g_assert_true (g_str_has_suffix (r.out, "total parameters: 4,353\n"));
 }
 
+/* Issue 19: the data as the PyTorch program has it. SineNet's first rows
+ * are real PyTorch's: torch.manual_seed(0); X = torch.rand(200, 1) * 2π;
+ * y = torch.sin(X) + 0.1 * torch.randn(200, 1) gives X[0] 3.1181 and
+ * y[0] -0.0276. */
+static void
+test_data_prints_shapes_columns_and_first_rows (void)
+{
+  g_auto (Run) r = { 0 };
+  g_auto (Run) split = { 0 };
+  g_auto (Run) bad = { 0 };
+
+  cli (&r, "data", "@sinenet.nnb", "--rows", "2", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==,
+                   "data: sine, 200 points, noise 0.1, x from 0 to 6.28319\n"
+                   "X: torch.Size([200, 1])  y: torch.Size([200, 1])\n"
+                   "columns: X[:, 0] is x, y is the target\n"
+                   "first 2 rows:\n"
+                   "         x         y\n"
+                   "    3.1181   -0.0276\n"
+                   "    4.8269   -1.1648\n");
+
+  cli (&split, "data", "@overfit.nnb", "--rows", "0", NULL);
+  g_assert_cmpint (split.status, ==, 0);
+  g_assert_nonnull (strstr (split.out, "test_fraction 0.25: 6 test rows (X_test), 18 training rows (X)\n"));
+  g_assert_nonnull (strstr (split.out, "standardised with the training rows' mean(0) and std(0): X\n"));
+
+  cli (&bad, "data", "@sinenet.nnb", "--rows", "-1", NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+  g_assert_cmpstr (bad.err, ==, "nnblocks-cli: --rows must be 0 or more, not -1\n");
+}
+
 static void
 test_trace_prints_the_hook_lines (void)
 {
@@ -731,6 +763,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cli/inspect-prints-the-pages-parameter-table", test_inspect_prints_the_pages_parameter_table);
   g_test_add_func ("/cli/inspect-sinenet-counts-4353", test_inspect_sinenet_counts_4353);
+  g_test_add_func ("/cli/data-prints-shapes-columns-and-first-rows", test_data_prints_shapes_columns_and_first_rows);
   g_test_add_func ("/cli/trace-prints-the-hook-lines", test_trace_prints_the_hook_lines);
   g_test_add_func ("/cli/trace-shows-an-empty-sequential", test_trace_shows_an_empty_sequential);
   g_test_add_func ("/cli/train-without-a-parameter-in-forward-gives-pytorchs-error",

@@ -22,6 +22,7 @@ typedef struct
 static const Command commands[] = {
   { "inspect", nnb_cli_inspect, "print(model), named_parameters() and the parameter count" },
   { "trace", nnb_cli_trace, "the forward shape trace, as a forward hook prints it" },
+  { "data", nnb_cli_data, "the data a project trains on: shapes, columns, split and first rows" },
   { "train", nnb_cli_train, "train a project and print the loss as the lesson does" },
   { "forward", nnb_cli_forward, "run the model on the rows of a CSV file" },
   { "export", nnb_cli_export, "write weights (safetensors), PyTorch code or ONNX" },

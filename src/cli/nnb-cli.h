@@ -31,6 +31,7 @@ void nnb_cli_print_device (const NnbDeviceInfo *info, const char *indent);
 
 int nnb_cli_inspect (int argc, char **argv);
 int nnb_cli_trace (int argc, char **argv);
+int nnb_cli_data (int argc, char **argv);
 int nnb_cli_train (int argc, char **argv);
 int nnb_cli_forward (int argc, char **argv);
 int nnb_cli_export (int argc, char **argv);

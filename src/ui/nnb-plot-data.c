@@ -57,6 +57,31 @@ draw_points (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_s
   cairo_fill (cr);
 }
 
+/* The test rows: rings in series colour 1, the loss plot's test curve's,
+ * over the training dots. Held-out sets are a fraction of the data, but a
+ * large one still costs at most max_dots rings: past that, every k-th. */
+static void
+draw_test_points (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_scale,
+                  const NnbPlotScale *y_scale, const NnbDataSeries *series, const NnbPlotStyle *style)
+{
+  double radius = MAX (2.0, style->font_size / 5) * MAX (1.0, style->marker_scale);
+  int stride = MAX (1, series->n_test / max_dots);
+  double rgba[4];
+
+  nnb_plot_series_color (style, 1, rgba);
+  nnb_plot_set_source (cr, rgba, 1.0);
+  cairo_set_line_width (cr, MAX (1.0, radius / 2.5));
+  for (int i = 0; i < series->n_test; i += stride)
+    {
+      double x = nnb_plot_scale_map (x_scale, series->test_x[i], area->x, area->x + area->width);
+      double y = nnb_plot_scale_map (y_scale, series->test_y[i], area->y + area->height, area->y);
+
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, x, y, radius, 0, 2 * G_PI);
+    }
+  cairo_stroke (cr);
+}
+
 /* A curve of the model's output on a grid, in series colour `color`. */
 static void
 draw_curve (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_scale,
@@ -119,6 +144,20 @@ draw_curve (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_sc
 }
 
 /* The legend: the model's curve, then each kept one. */
+static gboolean
+has_test_points (const NnbDataSeries *series)
+{
+  return series->test_x != NULL && series->test_y != NULL && series->n_test > 0;
+}
+
+/* The colour of reference curve r: after the test points' when there are
+ * some, so that an orange ring is never a pinned curve's. */
+static int
+reference_color (const NnbDataSeries *series, int r)
+{
+  return r + (has_test_points (series) ? 2 : 1);
+}
+
 static int
 legend_entries (const NnbDataSeries *series, gboolean has_curve, const char **labels, int *colors)
 {
@@ -129,10 +168,16 @@ legend_entries (const NnbDataSeries *series, gboolean has_curve, const char **la
       labels[n] = series->curve_label != NULL ? series->curve_label : _("Model");
       colors[n++] = 0;
     }
+  if (has_test_points (series))
+    {
+      /* Translators: the data plot's legend for the held-out rows */
+      labels[n] = _("test points");
+      colors[n++] = 1;
+    }
   for (int r = 0; r < series->n_references; r++)
     {
       labels[n] = series->references[r].label != NULL ? series->references[r].label : "";
-      colors[n++] = r + 1;
+      colors[n++] = reference_color (series, r);
     }
   return n;
 }
@@ -189,6 +234,16 @@ draw_readout (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_
         if (best < before)
           owner = _("data");
       }
+  if (has_data && has_test_points (series))
+    for (int i = 0; i < series->n_test; i++)
+      {
+        double before = best;
+
+        consider (area, x_scale, y_scale, &series->pointer, series->test_x[i], series->test_y[i], &best, &bx, &by);
+        if (best < before)
+          /* Translators: the read-out's name for a held-out test point */
+          owner = _("test point");
+      }
   if (has_curve)
     for (int i = 0; i < series->n_curve; i++)
       {
@@ -237,6 +292,11 @@ nnb_plot_data_get_ranges (const NnbDataSeries *series, NnbPlotScale *x_scale, Nn
    * rather than squashing the points into a line. */
   if (has_data)
     nnb_plot_density_extend (series->density, series->data_x, series->data_y, series->n_data, x_scale, y_scale);
+  if (has_data && has_test_points (series))
+    {
+      extend (x_scale, series->test_x, series->n_test);
+      extend (y_scale, series->test_y, series->n_test);
+    }
   else if (has_curve)
     {
       extend (x_scale, series->curve_x, series->n_curve);
@@ -282,9 +342,11 @@ nnb_plot_data_draw_under (cairo_t *cr,
   nnb_plot_data_get_ranges (series, &layout->x_scale, &layout->y_scale);
 
   {
-    g_autofree const char **labels = g_new0 (const char *, series->n_references + 1);
-    g_autofree int *colors = g_new0 (int, series->n_references + 1);
-    int n_legend = series->n_references > 0 ? legend_entries (series, has_curve, labels, colors) : 0;
+    g_autofree const char **labels = g_new0 (const char *, series->n_references + 2);
+    g_autofree int *colors = g_new0 (int, series->n_references + 2);
+    int n_legend = series->n_references > 0 || has_test_points (series)
+                     ? legend_entries (series, has_curve, labels, colors)
+                     : 0;
     /* the message (why there is no curve yet) comes after the points, over them */
     NnbPlotFrame frame = { _("Data and Fitted Curve"), "x", "y", has_curve || has_data ? NULL : series->message,
                            &layout->x_scale, &layout->y_scale, labels, colors, NULL, n_legend };
@@ -299,6 +361,8 @@ nnb_plot_data_draw_under (cairo_t *cr,
   cairo_rectangle (cr, layout->area.x, layout->area.y, layout->area.width, layout->area.height);
   cairo_clip (cr);
   draw_points (cr, &layout->area, &layout->x_scale, &layout->y_scale, series, style);
+  if (has_test_points (series))
+    draw_test_points (cr, &layout->area, &layout->x_scale, &layout->y_scale, series, style);
   cairo_restore (cr);
   if (!has_curve && series->message != NULL)
     nnb_plot_axes_draw_message (cr, style, &layout->area, series->message);
@@ -329,7 +393,7 @@ nnb_plot_data_draw_over (cairo_t *cr,
 
   for (int r = 0; r < series->n_references; r++)
     draw_curve (cr, area, &layout->x_scale, &layout->y_scale, series->references[r].x, series->references[r].y,
-                series->references[r].n, r + 1, style);
+                series->references[r].n, reference_color (series, r), style);
   if (has_curve)
     draw_curve (cr, area, &layout->x_scale, &layout->y_scale, series->curve_x, series->curve_y, series->n_curve,
                 0, style);

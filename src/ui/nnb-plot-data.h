@@ -36,6 +36,11 @@ typedef struct
    * NNB_PLOT_DATA_MAX_DOTS points, their density mask; owned by the
    * caller, who resets it when the points change. */
   NnbPlotDensity *density;
+  /* The held-out test rows (data.test_fraction), drawn as rings in the
+   * colour of the loss plot's test curve; may be NULL. */
+  const float *test_x;
+  const float *test_y;
+  int n_test;
 } NnbDataSeries;
 
 /* Up to this many points are drawn as dots, one arc each; more as a

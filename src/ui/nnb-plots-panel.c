@@ -49,6 +49,8 @@ struct _NnbPlotsPanel
 
   float *data_x, *data_y;
   int n_data;
+  float *test_x, *test_y; /* the held-out rows, or NULL */
+  int n_test;
   guint data_serial;
   guint pinned_serial;
   NnbPlotDensity *density; /* the points' extent and mask */
@@ -91,6 +93,9 @@ data_series (NnbPlotsPanel *self, NnbDataSeries *series, NnbPlotCurve *reference
   series->data_y = self->data_y;
   series->n_data = self->n_data;
   series->density = self->density;
+  series->test_x = self->test_x;
+  series->test_y = self->test_y;
+  series->n_test = self->n_test;
   series->curve_label = self->model_name;
   if (self->snapshot != NULL && self->snapshot->n_grid > 1)
     {
@@ -414,6 +419,26 @@ nnb_plots_panel_set_data (NnbPlotsPanel *self, const float *x, const float *y, i
   describe_plots (self);
 }
 
+/* The held-out rows, drawn with the training points; after set_data. */
+void
+nnb_plots_panel_set_test_data (NnbPlotsPanel *self, const float *x, const float *y, int n)
+{
+  g_return_if_fail (NNB_IS_PLOTS_PANEL (self));
+
+  g_clear_pointer (&self->test_x, g_free);
+  g_clear_pointer (&self->test_y, g_free);
+  self->n_test = 0;
+  if (x != NULL && y != NULL && n > 0)
+    {
+      self->test_x = g_memdup2 (x, sizeof (float) * n);
+      self->test_y = g_memdup2 (y, sizeof (float) * n);
+      self->n_test = n;
+    }
+  nnb_plot_density_reset (self->density);
+  self->data_serial++;
+  queue_all (self);
+}
+
 void
 nnb_plots_panel_take_snapshot (NnbPlotsPanel *self, NnbSnapshot *snapshot)
 {
@@ -511,6 +536,30 @@ nnb_plots_panel_get_n_pinned (NnbPlotsPanel *self)
   g_return_val_if_fail (NNB_IS_PLOTS_PANEL (self), 0);
 
   return self->pinned->len;
+}
+
+int
+nnb_plots_panel_get_n_data (NnbPlotsPanel *self)
+{
+  g_return_val_if_fail (NNB_IS_PLOTS_PANEL (self), 0);
+
+  return self->n_data;
+}
+
+const float *
+nnb_plots_panel_get_data_y (NnbPlotsPanel *self)
+{
+  g_return_val_if_fail (NNB_IS_PLOTS_PANEL (self), NULL);
+
+  return self->data_y;
+}
+
+guint
+nnb_plots_panel_get_data_serial (NnbPlotsPanel *self)
+{
+  g_return_val_if_fail (NNB_IS_PLOTS_PANEL (self), 0);
+
+  return self->data_serial;
 }
 
 void
@@ -626,6 +675,8 @@ nnb_plots_panel_finalize (GObject *object)
 {
   NnbPlotsPanel *self = NNB_PLOTS_PANEL (object);
 
+  g_free (self->test_x);
+  g_free (self->test_y);
   g_free (self->data_x);
   g_free (self->data_y);
   g_free (self->model_name);

@@ -19,6 +19,9 @@ G_DECLARE_FINAL_TYPE (NnbPlotsPanel, nnb_plots_panel, NNB, PLOTS_PANEL, GtkWidge
 /* The training points (copied), for models with one input and one output;
  * n 0 for none. name labels the model's curve in the legend. */
 void nnb_plots_panel_set_data (NnbPlotsPanel *self, const float *x, const float *y, int n, const char *name);
+/* The held-out test rows (data.test_fraction), drawn as rings beside the
+ * training points; x NULL for none. Call after nnb_plots_panel_set_data. */
+void nnb_plots_panel_set_test_data (NnbPlotsPanel *self, const float *x, const float *y, int n);
 
 /* Shows snapshot (may be NULL: nothing trained). Cheap: queues drawing. */
 void nnb_plots_panel_take_snapshot (NnbPlotsPanel *self, NnbSnapshot *snapshot);

@@ -183,6 +183,12 @@ copy_data_points (NnbWindow *self)
                               nnb_document_get_name (self->document));
   else
     nnb_plots_panel_set_data (self->plots_panel, NULL, NULL, 0, nnb_document_get_name (self->document));
+  if (data->x_test != NULL && data->x_test->ndim == 2 && data->x_test->shape[1] == 1 &&
+      data->y_test->numel == data->x_test->numel)
+    nnb_plots_panel_set_test_data (self->plots_panel, data->x_test->data, data->y_test->data,
+                                   (int) data->x_test->numel);
+  else
+    nnb_plots_panel_set_test_data (self->plots_panel, NULL, NULL, 0);
 }
 
 static void
@@ -197,6 +203,7 @@ show_document_contents (NnbWindow *self)
   nnb_parameter_view_set_model (self->parameter_view, project != NULL ? project->model : NULL);
   set_code (self);
   nnb_training_settings_set_project (self->training_settings, project);
+  nnb_data_panel_set_document (self->data_panel, self->document);
 
   gtk_stack_set_visible_child_name (self->diagram_stack, project != NULL ? "diagram" : "empty");
   gtk_stack_set_visible_child_name (self->parameters_stack, project != NULL ? "tree" : "empty");
@@ -579,6 +586,7 @@ nnb_window_class_init (NnbWindowClass *klass)
   g_type_ensure (NNB_TYPE_PLOTS_PANEL);
   g_type_ensure (NNB_TYPE_LESSON_PANEL);
   g_type_ensure (NNB_TYPE_TRAINING_SETTINGS);
+  g_type_ensure (NNB_TYPE_DATA_PANEL);
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/nnblocks/NNBlocks/ui/nnb-window.ui");
@@ -596,6 +604,8 @@ nnb_window_class_init (NnbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, lesson_panel);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, settings_button);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, training_settings);
+  gtk_widget_class_bind_template_child (widget_class, NnbWindow, data_button);
+  gtk_widget_class_bind_template_child (widget_class, NnbWindow, data_panel);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, recent_menu);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, examples_menu);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, diagram_stack);

@@ -464,6 +464,75 @@ test_loss_plot_draws_test_loss (void)
   g_assert_cmpint (ink_of (draw_loss, &series), >, both + 200);
 }
 
+/* Pixels of image near series colour `index`: within 48 in every channel,
+ * so that the antialiased edges of thin rings count too. */
+static int
+pixels_near_series_color (cairo_surface_t *image, int index)
+{
+  NnbPlotStyle style;
+  double rgba[4];
+  int count = 0;
+
+  nnb_plot_style_init_default (&style);
+  nnb_plot_series_color (&style, index, rgba);
+  cairo_surface_flush (image);
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      {
+        const guint8 *px = cairo_image_surface_get_data (image) + y * cairo_image_surface_get_stride (image) + 4 * x;
+
+        if (abs (px[2] - (int) lround (255 * rgba[0])) < 48 && abs (px[1] - (int) lround (255 * rgba[1])) < 48 &&
+            abs (px[0] - (int) lround (255 * rgba[2])) < 48)
+          count++;
+      }
+  return count;
+}
+
+static int
+data_plot_pixels_near_series_color (const NnbDataSeries *series, int index)
+{
+  NnbPlotStyle style;
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
+  cairo_t *cr = cairo_create (image);
+  int count;
+
+  nnb_plot_style_init_default (&style);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  nnb_plot_data_draw (cr, W, H, series, &style);
+  cairo_destroy (cr);
+  count = pixels_near_series_color (image, index);
+  cairo_surface_destroy (image);
+  return count;
+}
+
+/* Issue 19: the held-out rows are rings in the test curve's colour (many
+ * more pixels of it than the legend's swatch alone), inside the axes even
+ * where they lie beyond the training points, and named in the legend. */
+static void
+test_data_plot_draws_test_points (void)
+{
+  float x[40], y[40], tx[40], ty[40];
+  NnbDataSeries series = { x, y, 40 };
+  NnbPlotScale xs, ys;
+  int plain, with_test;
+
+  for (int i = 0; i < 40; i++)
+    {
+      x[i] = i * 0.15f, y[i] = sinf (x[i]);
+      tx[i] = 0.07f + i * 0.15f, ty[i] = sinf (tx[i]) + 0.5f;
+    }
+  tx[39] = 7.5f; /* past every training point */
+  plain = data_plot_pixels_near_series_color (&series, 1);
+  series.test_x = tx, series.test_y = ty, series.n_test = 40;
+  with_test = data_plot_pixels_near_series_color (&series, 1);
+  g_test_message ("pixels near series colour 1: %d without test points, %d with", plain, with_test);
+  g_assert_cmpint (with_test, >, plain + 200); /* the legend alone: 66 */
+  nnb_plot_data_get_ranges (&series, &xs, &ys);
+  g_assert_cmpfloat (xs.max, >=, 7.5);
+  draw_both (draw_data, &series);
+}
+
 static void
 test_loss_plot_reads_out_epoch (void)
 {
@@ -1219,6 +1288,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/plots/data-plot-compares-curves-and-reads-out", test_data_plot_compares_curves_and_reads_out);
   g_test_add_func ("/ui/plots/loss-plot-reads-out-epoch", test_loss_plot_reads_out_epoch);
   g_test_add_func ("/ui/plots/loss-plot-draws-test-loss", test_loss_plot_draws_test_loss);
+  g_test_add_func ("/ui/plots/data-plot-draws-test-points", test_data_plot_draws_test_points);
   g_test_add_func ("/ui/plots/norm-history-thins-long-runs", test_norm_history_thins_long_runs);
   g_test_add_func ("/ui/plots/tick-labels-never-overlap", test_tick_labels_never_overlap);
   g_test_add_func ("/ui/plots/loss-plot-with-inf-and-nan", test_loss_plot_with_inf_and_nan);

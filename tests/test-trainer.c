@@ -442,6 +442,45 @@ test_runs_to_the_last_epoch (void)
   g_clear_pointer (&trainer, nnb_trainer_free);
 }
 
+/* Issue 19: data with three inputs has no curve to draw; the snapshots
+ * carry the model's predictions for the first training rows beside their
+ * targets instead, for the plot of predicted against true. */
+static void
+test_snapshots_carry_predictions_without_a_curve (void)
+{
+  g_autofree char *path = nnb_test_source_path ("data/examples/mlp-residual.nnb");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = nnb_project_load (path, &error);
+  g_autoptr (NnbDataset) data = NULL;
+  g_autoptr (NnbTrainer) trainer = NULL;
+  g_autoptr (NnbSnapshot) done = NULL;
+  g_autoptr (NnbTensor) rows = NULL;
+  NnbTensor *out;
+  NnbGenerator shuffle;
+
+  g_assert_no_error (error);
+  project->training.epochs = 3;
+  data = nnb_project_build_for_training (project, FALSE, &shuffle, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (data->x->shape[1], ==, 3);
+  trainer = nnb_trainer_new (project->model, data, &project->training, &shuffle, 16, 0, 1, &error);
+  g_assert_no_error (error);
+  nnb_trainer_start (trainer);
+  done = wait_for (trainer, finished, NULL, NULL);
+  g_assert_cmpint (done->n_grid, ==, 0);
+  g_assert_cmpint (done->n_check, ==, NNB_TRAINER_MAX_CHECK_ROWS);
+  /* the targets of the first rows, and the trained model's outputs for them */
+  for (int i = 0; i < done->n_check; i++)
+    g_assert_cmpfloat (done->check_true[i], ==, data->y->data[i]);
+  rows = nnb_tensor_new_2d (NNB_TRAINER_MAX_CHECK_ROWS, 3);
+  memcpy (rows->data, data->x->data, sizeof (float) * NNB_TRAINER_MAX_CHECK_ROWS * 3);
+  out = nnb_model_forward (project->model, rows, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < done->n_check; i++)
+    g_assert_cmpfloat (done->check_pred[i], ==, out->data[i]);
+  g_clear_pointer (&trainer, nnb_trainer_free);
+}
+
 static void
 test_bad_options_are_refused (void)
 {
@@ -542,6 +581,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/trainer/forward-reaching-no-parameter-fails-with-pytorchs-message",
                    test_forward_reaching_no_parameter_fails_with_pytorchs_message);
   g_test_add_func ("/trainer/bad-options-are-refused", test_bad_options_are_refused);
+  g_test_add_func ("/trainer/snapshots-carry-predictions-without-a-curve",
+                   test_snapshots_carry_predictions_without_a_curve);
   g_test_add_func ("/trainer/stop-rule-order", test_stop_rule_order);
   return g_test_run ();
 }

@@ -10,6 +10,7 @@
 #include "nnb-plot-data.h"
 #include "nnb-plot-loss.h"
 #include "nnb-plot-norms.h"
+#include "nnb-plot-predicted.h"
 #include "nnb-plots-panel.h"
 #include "nnb-ui-test-access.h" /* defines some of these */
 
@@ -150,6 +151,28 @@ norm_series (NnbPlotsPanel *self, NnbNormSeries *series)
 
 static void describe_plots (NnbPlotsPanel *self);
 
+/* Data with more than one input has no curve: the data plot shows the
+ * model's predictions against the true values instead. */
+static gboolean
+shows_predictions (NnbPlotsPanel *self)
+{
+  return self->n_data == 0 && self->model_name != NULL;
+}
+
+static void
+draw_predictions (NnbPlotsPanel *self, cairo_t *cr, int width, int height, const NnbPlotStyle *style)
+{
+  NnbPredictedSeries series = { NULL, NULL, 0, _("Train to see the model’s predictions against the true values") };
+
+  if (self->snapshot != NULL && self->snapshot->n_check > 0 && self->snapshot->epoch > 0)
+    {
+      series.true_y = self->snapshot->check_true;
+      series.pred_y = self->snapshot->check_pred;
+      series.n = self->snapshot->n_check;
+    }
+  nnb_plot_predicted_draw (cr, width, height, &series, style);
+}
+
 /* Drawing */
 
 /* Each plot draws through one function, on screen with the pointer's
@@ -161,6 +184,11 @@ draw_data (NnbPlotsPanel *self, cairo_t *cr, int width, int height, const NnbPlo
   g_autofree NnbPlotCurve *references = g_new0 (NnbPlotCurve, self->pinned->len + 1);
   NnbDataSeries series;
 
+  if (shows_predictions (self))
+    {
+      draw_predictions (self, cr, width, height, style);
+      return;
+    }
   data_series (self, &series, references);
   /* a file's size is not the screen's: keep the screen's mask */
   series.density = NULL;
@@ -293,6 +321,12 @@ draw_data_plot (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpoint
   if (width <= 0 || height <= 0)
     return;
   style_for_plot (area, self->unpin_button, &key.style);
+  if (shows_predictions (self))
+    {
+      /* a few hundred points that move every epoch: nothing to keep */
+      draw_predictions (self, cr, width, height, &key.style);
+      return;
+    }
   key.font_family = g_quark_from_string (key.style.font_family);
   data_series (self, &series, references);
   series.pointer = self->data_pointer;

@@ -15,6 +15,7 @@
 #include "nnb-norm-history.h"
 #include "nnb-plot-loss.h"
 #include "nnb-plot-norms.h"
+#include "nnb-plot-predicted.h"
 #include "nnb-plot-race.h"
 #include "nnb-project.h"
 
@@ -531,6 +532,32 @@ test_data_plot_draws_test_points (void)
   nnb_plot_data_get_ranges (&series, &xs, &ys);
   g_assert_cmpfloat (xs.max, >=, 7.5);
   draw_both (draw_data, &series);
+}
+
+/* Issue 19: predictions against true values, for data with no curve: the
+ * points and the dashed y = x line; before training, a message. */
+static void
+draw_predicted (cairo_t *cr, int width, int height, gpointer data, const NnbPlotStyle *style)
+{
+  nnb_plot_predicted_draw (cr, width, height, data, style);
+}
+
+static void
+test_predicted_plot_draws_points_and_the_diagonal (void)
+{
+  float truth[100], pred[100];
+  NnbPredictedSeries series = { truth, pred, 100, NULL };
+  NnbPredictedSeries empty = { NULL, NULL, 0, "Train to see the model's predictions" };
+  int with_points, without;
+
+  for (int i = 0; i < 100; i++)
+    truth[i] = (i - 50) * 0.05f, pred[i] = truth[i] + 0.2f * sinf (i);
+  draw_both (draw_predicted, &series);
+  with_points = ink_of (draw_predicted, &series);
+  series.n = 1; /* one point: the frame and the diagonal */
+  without = ink_of (draw_predicted, &series);
+  g_assert_cmpint (with_points, >, without + 300);
+  draw_both (draw_predicted, &empty);
 }
 
 static void
@@ -1289,6 +1316,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/plots/loss-plot-reads-out-epoch", test_loss_plot_reads_out_epoch);
   g_test_add_func ("/ui/plots/loss-plot-draws-test-loss", test_loss_plot_draws_test_loss);
   g_test_add_func ("/ui/plots/data-plot-draws-test-points", test_data_plot_draws_test_points);
+  g_test_add_func ("/ui/plots/predicted-plot-draws-points-and-the-diagonal",
+                   test_predicted_plot_draws_points_and_the_diagonal);
   g_test_add_func ("/ui/plots/norm-history-thins-long-runs", test_norm_history_thins_long_runs);
   g_test_add_func ("/ui/plots/tick-labels-never-overlap", test_tick_labels_never_overlap);
   g_test_add_func ("/ui/plots/loss-plot-with-inf-and-nan", test_loss_plot_with_inf_and_nan);

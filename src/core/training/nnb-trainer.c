@@ -44,6 +44,9 @@ struct _NnbTrainer
   NnbTensor *grid_input; /* (n_grid, 1) */
   float *grid_x;
   int n_grid;
+  NnbTensor *check_input; /* the first training rows, without a grid */
+  float *check_true;      /* their targets */
+  int n_check;
 };
 
 NnbSnapshot *
@@ -72,6 +75,8 @@ nnb_snapshot_unref (NnbSnapshot *snapshot)
   g_clear_pointer (&snapshot->grad_norms, g_array_unref);
   g_free (snapshot->grid_x);
   g_free (snapshot->grid_y);
+  g_free (snapshot->check_true);
+  g_free (snapshot->check_pred);
   g_free (snapshot->message);
   g_clear_pointer (&snapshot->values, g_ptr_array_unref);
   g_free (snapshot);
@@ -198,6 +203,17 @@ snapshot_build (NnbTrainer *t, NnbTrainerState state, const char *message, gbool
           s->grid_x = g_memdup2 (t->grid_x, t->n_grid * sizeof (float));
           s->grid_y = g_new (float, t->n_grid);
           nnb_tensor_read (out, s->grid_y);
+        }
+    }
+  if (t->check_input != NULL)
+    {
+      NnbTensor *out = nnb_model_forward (t->model, t->check_input, NULL);
+      if (out != NULL && out->numel == t->n_check)
+        {
+          s->n_check = t->n_check;
+          s->check_true = g_memdup2 (t->check_true, t->n_check * sizeof (float));
+          s->check_pred = g_new (float, t->n_check);
+          nnb_tensor_read (out, s->check_pred);
         }
     }
   s->message = g_strdup (message);
@@ -389,6 +405,23 @@ nnb_trainer_new (NnbModel *model, NnbDataset *data, const NnbTrainingOptions *op
           return NULL;
         }
     }
+  else if (data->x->ndim == 2 && data->y->ndim == 2 && data->x->shape[0] > 0 &&
+           (data->x->shape[1] != 1 || data->y->shape[1] != 1))
+    {
+      /* no curve to draw: predictions against the true values instead */
+      int64_t rows = MIN (data->x->shape[0], NNB_TRAINER_MAX_CHECK_ROWS);
+      g_autoptr (NnbTensor) host = nnb_tensor_new_2d (rows, data->x->shape[1]);
+
+      memcpy (host->data, data->x->data, rows * data->x->shape[1] * sizeof (float));
+      t->n_check = (int) (rows * data->y->shape[1]);
+      t->check_true = g_memdup2 (data->y->data, t->n_check * sizeof (float));
+      t->check_input = nnb_tensor_to (host, options->device, error);
+      if (t->check_input == NULL)
+        {
+          nnb_trainer_free (t);
+          return NULL;
+        }
+    }
   t->state = NNB_TRAINER_IDLE;
   t->snapshot = snapshot_build (t, NNB_TRAINER_IDLE, NULL, FALSE);
   return t;
@@ -499,6 +532,8 @@ nnb_trainer_free (NnbTrainer *t)
   nnb_snapshot_unref (t->snapshot);
   nnb_tensor_unref (t->grid_input);
   g_free (t->grid_x);
+  nnb_tensor_unref (t->check_input);
+  g_free (t->check_true);
   g_array_unref (t->losses);
   g_array_unref (t->test_losses);
   g_array_unref (t->norm_epochs);

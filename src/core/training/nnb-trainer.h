@@ -29,6 +29,10 @@ typedef enum
   NNB_TRAINER_FAILED,    /* any other error; message says what */
 } NnbTrainerState;
 
+/* Rows of the training data whose predictions a snapshot carries, for a
+ * model without a one-number-to-one-number curve. */
+#define NNB_TRAINER_MAX_CHECK_ROWS 256
+
 /* Points of norm history kept at most; beyond it every other one goes. */
 #define NNB_TRAINER_MAX_NORM_POINTS 2048
 
@@ -62,6 +66,12 @@ typedef struct
   int n_grid;
   float *grid_x;
   float *grid_y;
+  /* for the other models: the first training rows' targets and the
+   * model's predictions for them, n_check numbers each (rows × outputs,
+   * row by row; at most NNB_TRAINER_MAX_CHECK_ROWS rows) */
+  int n_check;
+  float *check_true;
+  float *check_pred;
   char *message;        /* for DIVERGED and FAILED */
   gint64 published_us;  /* g_get_monotonic_time () when published */
   gint64 worker_cpu_us; /* the publishing thread's CPU time then (bench/app-speed) */

@@ -317,6 +317,7 @@ static const struct
   { "win.pause", { "<Control>period", NULL } },
   { "win.step", { "<Control><Shift>Return", NULL } },
   { "win.reset", { "<Control>r", NULL } },
+  { "win.data", { "<Control><Shift>d", NULL } },
   { "win.export-code", { "<Control>e", NULL } },
   { "win.export-handout", { "<Control>p", NULL } },
 };

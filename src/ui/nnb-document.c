@@ -550,6 +550,35 @@ nnb_document_reset (NnbDocument *self, GError **error)
 }
 
 gboolean
+nnb_document_set_data_spec (NnbDocument *self, const NnbDataSpec *spec, guint64 seed, GError **error)
+{
+  NnbDataSpec before = { 0 };
+  guint64 seed_before;
+
+  g_return_val_if_fail (NNB_IS_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (spec != NULL, FALSE);
+  g_return_val_if_fail (!nnb_document_is_training (self), FALSE);
+
+  nnb_data_spec_copy (&before, &self->project->data);
+  seed_before = self->project->seed;
+  nnb_data_spec_clear (&self->project->data);
+  nnb_data_spec_copy (&self->project->data, spec);
+  self->project->seed = seed;
+  /* ::rebuilt (from the reset) must find the student's own project */
+  self->replayable = FALSE;
+  if (!nnb_document_reset (self, error))
+    {
+      nnb_data_spec_clear (&self->project->data);
+      self->project->data = before;
+      self->project->seed = seed_before;
+      return FALSE;
+    }
+  nnb_data_spec_clear (&before);
+
+  return TRUE;
+}
+
+gboolean
 nnb_document_replace_model (NnbDocument *self, NnbModel *model, GArray *positions, GError **error)
 {
   NnbModel *old_model;

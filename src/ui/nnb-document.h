@@ -122,6 +122,14 @@ void nnb_document_set_training_state (NnbDocument *self, NnbTrainingState state)
  * before any training. Drops the trainer. Emits ::rebuilt. */
 gboolean nnb_document_reset (NnbDocument *self, GError **error);
 
+/* The data panel changed the data's recipe: spec (copied) and seed replace
+ * the project's, and the recipe is replayed as Reset does: the data drawn
+ * again, the weights as the recipe draws them after it, the trainer
+ * dropped, ::rebuilt emitted, the document dirty and the student's own. On
+ * error (a split that leaves a side empty, a column that cannot be
+ * standardised) nothing but the trainer changes. Not while training. */
+gboolean nnb_document_set_data_spec (NnbDocument *self, const NnbDataSpec *spec, guint64 seed, GError **error);
+
 /* The editor changed the graph: model (a new structure, parameters to be
  * made) and positions (one per node) replace the project's, the recipe is
  * replayed with the project's seeds so the parameters are what PyTorch

@@ -59,6 +59,11 @@ GListModel *nnb_parameter_view_get_rows (NnbParameterView *self);
 
 /* nnb-plots-panel */
 guint nnb_plots_panel_get_n_pinned (NnbPlotsPanel *self);
+/* The data points shown (their count and their y values, n of them), and
+ * a number that grows each time they are replaced. */
+int nnb_plots_panel_get_n_data (NnbPlotsPanel *self);
+const float *nnb_plots_panel_get_data_y (NnbPlotsPanel *self);
+guint nnb_plots_panel_get_data_serial (NnbPlotsPanel *self);
 /* Points in the norms plot's history (so tests see it grow). */
 guint nnb_plots_panel_get_n_norm_points (NnbPlotsPanel *self);
 

@@ -444,6 +444,18 @@ copy_code_action (GSimpleAction *action, GVariant *parameter, gpointer user_data
   _nnb_window_toast (self, _("Code copied"));
 }
 
+/* Opens the Data popover from the keyboard (the header's Data button). */
+static void
+data_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  NnbWindow *self = user_data;
+
+  g_assert (NNB_IS_WINDOW (self));
+
+  if (self->document != NULL && gtk_widget_is_sensitive (GTK_WIDGET (self->data_button)))
+    gtk_menu_button_popup (self->data_button);
+}
+
 /* Keeps the fitted curve on the data plot for comparison with the next
  * model's: the straight line beside SineNet. */
 static void
@@ -517,6 +529,7 @@ static const GActionEntry win_actions[] = {
   { .name = "pause", .activate = pause_action },
   { .name = "step", .activate = train_action },
   { .name = "reset", .activate = reset_action },
+  { .name = "data", .activate = data_action },
   { .name = "export-weights", .activate = _nnb_window_export_action },
   { .name = "export-code", .activate = _nnb_window_export_action },
   { .name = "export-onnx", .activate = _nnb_window_export_action },

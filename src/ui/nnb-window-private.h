@@ -12,6 +12,7 @@
 
 #include <gtksourceview/gtksource.h>
 
+#include "nnb-data-panel.h"
 #include "nnb-diagram-view.h"
 #include "nnb-parameter-view.h"
 #include "nnb-plots-panel.h"
@@ -33,6 +34,8 @@ struct _NnbWindow
   GtkStack *train_stack;
   GtkMenuButton *settings_button;
   NnbTrainingSettings *training_settings;
+  GtkMenuButton *data_button;
+  NnbDataPanel *data_panel;
   GMenu *recent_menu;
   GMenu *examples_menu;
   AdwFlap *flap;

@@ -50,6 +50,8 @@ settings_changed_cb (NnbWindow *self, guint change)
     {
       g_autoptr (GError) error = NULL;
 
+      nnb_data_panel_refresh (self->data_panel); /* the seed is shown there too */
+
       if (self->snapshot == NULL || self->snapshot->epoch == 0)
         {
           if (!nnb_document_reset (self->document, &error))
@@ -203,6 +205,10 @@ _nnb_window_update_actions (NnbWindow *self)
 
   gtk_stack_set_visible_child_name (self->train_stack, running ? "pause" : "train");
   gtk_widget_set_sensitive (GTK_WIDGET (self->settings_button), has_document && !running);
+  /* new data would pull the points from under the worker */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->data_button), has_document && !running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->data_panel), has_document && !running);
+  set_action_enabled (self, "data", has_document && !running);
   nnb_parameter_view_set_editable (self->parameter_view, has_document && !running);
   /* the model belongs to the trainer's worker while it runs */
   nnb_diagram_view_set_editable (self->diagram_view, has_document && !running);

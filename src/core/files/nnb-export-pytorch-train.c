@@ -137,6 +137,40 @@ append_split_lines (GString *out, const NnbDataSpec *spec)
     g_string_append (out, INDENT "y_test = (y_test - y_mean) / y_std\n");
 }
 
+/* make_data()'s lines before its return: the seed, the data, the split */
+static void
+append_make_data_body (GString *out, guint64 seed, const NnbDataSpec *spec)
+{
+  g_string_append_printf (out, INDENT "torch.manual_seed(%" G_GUINT64_FORMAT ")\n", seed);
+  append_data_lines (out, spec);
+  append_split_lines (out, spec);
+}
+
+char *
+nnb_export_pytorch_data_lines (guint64 seed, const NnbDataSpec *spec)
+{
+  g_autoptr (GString) body = g_string_new (NULL);
+  GString *out = g_string_new (NULL);
+  const char *line = NULL;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  append_make_data_body (body, seed, spec);
+  /* the same lines as the file's, one level out of make_data() */
+  line = body->str;
+  while (*line != '\0')
+    {
+      const char *end = strchr (line, '\n');
+      gsize length = end != NULL ? (gsize) (end - line) + 1 : strlen (line);
+
+      if (g_str_has_prefix (line, INDENT))
+        line += strlen (INDENT), length -= strlen (INDENT);
+      g_string_append_len (out, line, length);
+      line += length;
+    }
+  return g_string_free (out, FALSE);
+}
+
 static void
 append_init_call (GString *out, const char *what, NnbInitMethod method)
 {
@@ -191,9 +225,7 @@ nnb_export_pytorch_append_training (GString *out, const NnbProject *project, con
     g_string_append (out, csv_reader);
 
   g_string_append (out, "\n\ndef make_data():\n" INDENT "\"\"\"The project's data: X, y (the training rows), X_test, y_test.\"\"\"\n");
-  g_string_append_printf (out, INDENT "torch.manual_seed(%" G_GUINT64_FORMAT ")\n", project->seed);
-  append_data_lines (out, spec);
-  append_split_lines (out, spec);
+  append_make_data_body (out, project->seed, spec);
   g_string_append (out, INDENT "return X, y, X_test, y_test\n");
 
   if (init)

@@ -21,6 +21,11 @@ char *nnb_export_pytorch_code (NnbModel *model, const char *weights_file);
  * `python3 FILE.py --train` runs, printing the losses as nnblocks-cli train
  * prints them. */
 char *nnb_export_pytorch_project_code (NnbProject *project, const char *weights_file);
+/* The lines of that file's make_data() that draw the data (the seed, the
+ * generator's or the CSV file's lines, the held-out split and the
+ * standardisation), unindented, each ending in a newline: what the data
+ * panel shows beside the recipe. */
+char *nnb_export_pytorch_data_lines (guint64 seed, const NnbDataSpec *spec);
 
 /* ONNX (opset 13) with the model's weights as initializers, input "input"
  * of shape (batch, in_features) with a symbolic batch, output "output";

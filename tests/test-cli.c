@@ -135,6 +135,26 @@ test_data_prints_shapes_columns_and_first_rows (void)
   g_assert_cmpstr (bad.err, ==, "nnblocks-cli: --rows must be 0 or more, not -1\n");
 }
 
+/* Issue 19: a CSV's chosen columns by their header names, y (n, 2); the
+ * first row is the file's (tests/data/csv-columns.csv, whose columns are
+ * id,x1,y1,x2,note,x3,y2) */
+static void
+test_data_names_a_csvs_chosen_columns (void)
+{
+  g_autofree char *path = nnb_test_source_path ("tests/data/csv-columns.nnb");
+  g_auto (Run) r = { 0 };
+
+  cli (&r, "data", path, "--rows", "1", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_str_has_prefix (r.out, "data: csv, "));
+  g_assert_nonnull (strstr (r.out, "csv-columns.csv\n"
+                                   "X: torch.Size([40, 3])  y: torch.Size([40, 2])\n"
+                                   "columns: X from x1, x2, x3; y from y1, y2\n"
+                                   "first 1 rows:\n"
+                                   "        x1        x2        x3        y1        y2\n"
+                                   "    0.7085    0.5698    3.1228    0.3538   -0.3391\n"));
+}
+
 static void
 test_trace_prints_the_hook_lines (void)
 {
@@ -764,6 +784,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/inspect-prints-the-pages-parameter-table", test_inspect_prints_the_pages_parameter_table);
   g_test_add_func ("/cli/inspect-sinenet-counts-4353", test_inspect_sinenet_counts_4353);
   g_test_add_func ("/cli/data-prints-shapes-columns-and-first-rows", test_data_prints_shapes_columns_and_first_rows);
+  g_test_add_func ("/cli/data-names-a-csvs-chosen-columns", test_data_names_a_csvs_chosen_columns);
   g_test_add_func ("/cli/trace-prints-the-hook-lines", test_trace_prints_the_hook_lines);
   g_test_add_func ("/cli/trace-shows-an-empty-sequential", test_trace_shows_an_empty_sequential);
   g_test_add_func ("/cli/train-without-a-parameter-in-forward-gives-pytorchs-error",

@@ -406,6 +406,8 @@ assert_export_trains_alike (const char *path)
     g_assert_nonnull (strstr (text, "    x_mean, x_std = X.mean(0), X.std(0)"));
   if (project->data.standardize_targets)
     g_assert_nonnull (strstr (text, "    y_mean, y_std = y.mean(0), y.std(0)"));
+  if (project->data.csv_n_inputs > 0 && project->data.csv_header == NNB_CSV_HEADER_YES)
+    g_assert_nonnull (strstr (text, ", inputs=[\"x1\", \"x2\", \"x3\"], targets=[\"y1\", \"y2\"], header=True)\n"));
   g_assert_cmpint (nnb_test_run (train_argv, &ours, NULL), ==, 0);
   if (nnb_test_run_env (python_argv, python_env, &theirs, &err) != 0)
     g_error ("%s: the exported code failed in PyTorch: %s", path, err);
@@ -440,6 +442,27 @@ test_exported_code_trains_alike (void)
       path = g_build_filename (dir, "case.nnb", NULL);
       json_object_set_int_member (training, "log_every", 1);
       json = json_to_string (json_object_get_member (c, "project"), TRUE);
+      json_object_set_int_member (training, "log_every", 0);
+      g_assert_true (g_file_set_contents (path, json, -1, NULL));
+      assert_export_trains_alike (path);
+      g_remove (path);
+      g_rmdir (dir);
+    }
+  /* a CSV with a header, 3 inputs chosen by name and 2 targets
+   * (tests/reference/make_csv_golden.py): read_csv's lines */
+  cases = json_object_get_array_member (nnb_test_golden ("data/csv-golden.json"), "cases");
+  for (guint i = 0; i < json_array_get_length (cases); i++)
+    {
+      JsonObject *project = json_object_get_object_member (json_array_get_object_element (cases, i), "project");
+      JsonObject *training = json_object_get_object_member (project, "training");
+      g_autofree char *csv = nnb_test_source_path ("tests/data/csv-columns.csv");
+      g_autofree char *dir = g_dir_make_tmp ("nnb-split-csv-XXXXXX", NULL);
+      g_autofree char *path = g_build_filename (dir, "case.nnb", NULL);
+      g_autofree char *json = NULL;
+
+      json_object_set_string_member (json_object_get_object_member (project, "data"), "path", csv);
+      json_object_set_int_member (training, "log_every", 1);
+      json = json_to_string (json_object_get_member (json_array_get_object_element (cases, i), "project"), TRUE);
       json_object_set_int_member (training, "log_every", 0);
       g_assert_true (g_file_set_contents (path, json, -1, NULL));
       assert_export_trains_alike (path);

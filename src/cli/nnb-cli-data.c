@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-cli-data.c — `nnblocks-cli data`: the data a project trains on, as
  * its PyTorch program would have it: the recipe, the tensors' shapes, the
- * columns used, the split and the standardisation, and the first rows. */
+ * columns used (a CSV file's chosen inputs and targets, by header name), the split and the standardisation, and the first rows. */
 #include "nnb-cli.h"
 
 #include <stdio.h>
@@ -26,38 +26,78 @@ print_recipe (const NnbDataSpec *spec)
     }
 }
 
-/* Which columns are inputs and which the target, by the names the PyTorch
- * program gives them. */
+/* "x1, x2, x3" by header name, or "columns 0, 1, 2" (0-based) without one */
+static char *
+column_list (const int64_t *columns, char **names, int64_t n)
+{
+  GString *text = g_string_new (names == NULL ? (n == 1 ? "column " : "columns ") : NULL);
+
+  for (int64_t j = 0; j < n; j++)
+    {
+      if (j > 0)
+        g_string_append (text, ", ");
+      if (names != NULL)
+        g_string_append (text, names[j]);
+      else
+        g_string_append_printf (text, "%lld", (long long) columns[j]);
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* Which columns are inputs and which the targets, by the names the PyTorch
+ * program gives them; a CSV's by its header's names (or 0-based indices). */
 static void
 print_columns (const NnbDataSpec *spec, const NnbDataset *data)
 {
   int64_t in = data->x->shape[1];
 
-  if (spec->kind == NNB_DATA_CSV)
-    printf ("columns: the first %lld are the inputs X, the last is the target y\n", (long long) in);
+  if (spec->kind == NNB_DATA_CSV && data->x_columns != NULL)
+    {
+      g_autofree char *inputs = column_list (data->x_columns, data->x_names, in);
+      g_autofree char *targets = column_list (data->y_columns, data->y_names, data->y->shape[1]);
+
+      printf ("columns: X from %s; y from %s%s\n", inputs, targets,
+              data->x_names == NULL ? " (0-based)" : "");
+    }
   else if (in == 1)
     printf ("columns: X[:, 0] is x, y is the target\n");
   else
     printf ("columns: X[:, 0] … X[:, %lld] are the inputs, y is the target\n", (long long) (in - 1));
 }
 
-static void
-print_rows (const NnbTensor *x, const NnbTensor *y, int64_t rows)
+/* A column's heading: its header name, or x, x0, x1 …, y, y0, y1 … */
+static char *
+heading (char **names, const char *letter, int64_t count, int64_t j)
 {
-  int64_t in = x->shape[1];
+  if (names != NULL)
+    return g_strdup (names[j]);
+  return count == 1 ? g_strdup (letter) : g_strdup_printf ("%s%lld", letter, (long long) j);
+}
+
+static void
+print_rows (const NnbDataset *data, int64_t rows)
+{
+  const NnbTensor *x = data->x, *y = data->y;
+  int64_t in = x->shape[1], out = y->shape[1];
 
   for (int64_t c = 0; c < in; c++)
     {
-      g_autofree char *name = in == 1 ? g_strdup ("x") : g_strdup_printf ("x%lld", (long long) c);
-
+      g_autofree char *name = heading (data->x_names, "x", in, c);
       printf ("%10s", name);
     }
-  printf ("%10s\n", "y");
+  for (int64_t c = 0; c < out; c++)
+    {
+      g_autofree char *name = heading (data->y_names, "y", out, c);
+      printf ("%10s", name);
+    }
+  printf ("\n");
   for (int64_t r = 0; r < rows; r++)
     {
       for (int64_t c = 0; c < in; c++)
         printf ("%10.4f", x->data[r * in + c]);
-      printf ("%10.4f\n", y->data[r]);
+      for (int64_t c = 0; c < out; c++)
+        printf ("%10.4f", y->data[r * out + c]);
+      printf ("\n");
     }
 }
 
@@ -96,8 +136,8 @@ nnb_cli_data (int argc, char **argv)
   n_train = data->x->shape[0];
   n_test = data->x_test != NULL ? data->x_test->shape[0] : 0;
   print_recipe (spec);
-  printf ("X: torch.Size([%lld, %lld])  y: torch.Size([%lld, 1])\n", (long long) (n_train + n_test),
-          (long long) data->x->shape[1], (long long) (n_train + n_test));
+  printf ("X: torch.Size([%lld, %lld])  y: torch.Size([%lld, %lld])\n", (long long) (n_train + n_test),
+          (long long) data->x->shape[1], (long long) (n_train + n_test), (long long) data->y->shape[1]);
   print_columns (spec, data);
   if (n_test > 0)
     printf ("test_fraction %g: %lld test rows (X_test), %lld training rows (X)\n", spec->test_fraction,
@@ -110,7 +150,7 @@ nnb_cli_data (int argc, char **argv)
   if (rows > 0)
     {
       printf ("first %lld %srows:\n", (long long) MIN (rows, n_train), n_test > 0 ? "training " : "");
-      print_rows (data->x, data->y, MIN (rows, n_train));
+      print_rows (data, MIN (rows, n_train));
     }
   nnb_dataset_free (data);
   return NNB_EXIT_OK;

@@ -32,6 +32,37 @@ ACTIVATIONS = {
 }
 
 
+def is_number(cell):
+    try:
+        return math.isfinite(float(cell))
+    except ValueError:
+        return False
+
+
+def read_csv(path, spec):
+    """The CSV rules of docs/file-format.md: blank and '#' lines skipped,
+    cells split at commas and stripped, a first line of names when
+    "header" says so (absent: when none of its cells is empty or a number),
+    the "targets" (default: the last column) and the "inputs" (default:
+    every other column), by name or 0-based index; only they are read."""
+    with open(path, encoding="utf-8-sig") as f:
+        lines = [line.strip() for line in f.read().splitlines()]
+    rows = [[cell.strip() for cell in line.split(",")] for line in lines if line and not line.startswith("#")]
+    header = spec.get("header")
+    if header is None:
+        header = all(cell and not is_number(cell) for cell in rows[0])
+    names = rows.pop(0) if header else None
+
+    def index(column):
+        return names.index(column) if isinstance(column, str) else column
+
+    targets = [index(c) for c in spec.get("targets", [len(rows[0]) - 1])]
+    inputs = [index(c) for c in spec["inputs"]] if "inputs" in spec else \
+        [c for c in range(len(rows[0])) if c not in targets]
+    table = torch.tensor([[float(row[c]) for c in inputs + targets] for row in rows], dtype=torch.float32)
+    return table[:, :len(inputs)].contiguous(), table[:, len(inputs):].contiguous()
+
+
 def make_data(spec, base_dir="."):
     kind, n = spec["kind"], spec.get("n")
     noise = spec.get("noise", 0.0)
@@ -54,19 +85,7 @@ def make_data(spec, base_dir="."):
         if spec.get("noise", 0):
             y = y + torch.randn(n, 1) * spec["noise"]
     elif kind == "csv":
-        rows = []
-        for line in open(os.path.join(base_dir, spec["path"])):
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            try:
-                rows.append([float(v) for v in line.split(",")])
-            except ValueError:
-                if rows:
-                    raise
-                continue  # the optional line of column names
-        table = torch.tensor(rows, dtype=torch.float32)
-        x, y = table[:, :-1].contiguous(), table[:, -1:].contiguous()
+        x, y = read_csv(os.path.join(base_dir, spec["path"]), spec)
     else:
         raise SystemExit(f"nnb_torch.py: data kind {kind} is not replayed here")
     return x, y

@@ -34,24 +34,57 @@ append_python_string (GString *out, const char *text)
   g_string_append_c (out, '"');
 }
 
+/* The reader's rules (nnb-csv.c) in plain Python: the standard library's
+ * csv module would also unquote "a,b" cells, which NN Blocks splits, so
+ * the lines are split at commas as the engine splits them. */
 static const char csv_reader[] =
   "\n\n"
-  "def read_csv(path):\n"
-  "    \"\"\"The CSV file's columns as NN Blocks reads them: inputs, then the\n"
-  "    target; blank lines, '#' lines and a first line of names skipped.\"\"\"\n"
-  "    rows = []\n"
-  "    with open(path) as f:\n"
-  "        for line in f:\n"
-  "            line = line.strip()\n"
-  "            if not line or line.startswith(\"#\"):\n"
-  "                continue\n"
-  "            try:\n"
-  "                rows.append([float(v) for v in line.split(\",\")])\n"
-  "            except ValueError:\n"
-  "                if rows:\n"
-  "                    raise\n"
-  "    table = torch.tensor(rows, dtype=torch.float32)\n"
-  "    return table[:, :-1].contiguous(), table[:, -1:].contiguous()\n";
+  "def read_csv(path, inputs=None, targets=None, header=None):\n"
+  "    \"\"\"The CSV file as NN Blocks reads it: blank lines and '#' lines\n"
+  "    skipped, cells split at commas; a first line of names when header is\n"
+  "    True (None: when none of its cells is empty or a number); the target\n"
+  "    columns (default: the last) and the input columns (default: every\n"
+  "    other one), by name or 0-based index. Returns X (n, inputs), y (n, targets).\"\"\"\n"
+  "    with open(path, encoding=\"utf-8-sig\") as f:\n"
+  "        lines = [line.strip() for line in f.read().splitlines()]\n"
+  "    rows = [[cell.strip() for cell in line.split(\",\")] for line in lines if line and not line.startswith(\"#\")]\n"
+  "\n"
+  "    def is_number(cell):\n"
+  "        try:\n"
+  "            return abs(float(cell)) < float(\"inf\")\n"
+  "        except ValueError:\n"
+  "            return False\n"
+  "\n"
+  "    if header is None:\n"
+  "        header = all(cell and not is_number(cell) for cell in rows[0])\n"
+  "    names = rows.pop(0) if header else []\n"
+  "\n"
+  "    def column(c):\n"
+  "        return names.index(c) if isinstance(c, str) else c\n"
+  "\n"
+  "    targets = [column(c) for c in targets or [len(rows[0]) - 1]]\n"
+  "    inputs = [column(c) for c in inputs] if inputs else [c for c in range(len(rows[0])) if c not in targets]\n"
+  "    table = torch.tensor([[float(row[c]) for c in inputs + targets] for row in rows], dtype=torch.float32)\n"
+  "    return table[:, :len(inputs)].contiguous(), table[:, len(inputs):].contiguous()\n";
+
+/* [\"x1\", 2]: the chosen columns as Python writes the list */
+static void
+append_python_columns (GString *out, const char *keyword, const NnbCsvColumn *columns, guint n)
+{
+  if (n == 0)
+    return;
+  g_string_append_printf (out, ", %s=[", keyword);
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append (out, ", ");
+      if (columns[i].name != NULL)
+        append_python_string (out, columns[i].name);
+      else
+        g_string_append_printf (out, "%" G_GINT64_FORMAT, columns[i].index);
+    }
+  g_string_append_c (out, ']');
+}
 
 /* X, y = … as docs/file-format.md's table writes each kind */
 static void
@@ -61,6 +94,10 @@ append_data_lines (GString *out, const NnbDataSpec *spec)
     {
       g_string_append (out, INDENT "X, y = read_csv(");
       append_python_string (out, spec->csv_path ? spec->csv_path : "");
+      append_python_columns (out, "inputs", spec->csv_inputs, spec->csv_n_inputs);
+      append_python_columns (out, "targets", spec->csv_targets, spec->csv_n_targets);
+      if (spec->csv_header != NNB_CSV_HEADER_DETECT)
+        g_string_append (out, spec->csv_header == NNB_CSV_HEADER_YES ? ", header=True" : ", header=False");
       g_string_append (out, ")\n");
       return;
     }

@@ -134,8 +134,8 @@ nnb_json_member (JsonObject *object, const char *key)
 /* ------------------------------------------------------- value readers */
 
 /* 3 or 3.0, not 2.5 and not "3" */
-static gboolean
-node_to_whole (JsonNode *node, int64_t *out)
+gboolean
+nnb_json_node_to_whole (JsonNode *node, int64_t *out)
 {
   double value;
 
@@ -170,7 +170,7 @@ nnb_json_read_whole (JsonObject *object, const char *where, const char *key, int
       return TRUE;
     }
   value = nnb_json_describe_node (node);
-  if (!node_to_whole (node, &whole) || whole < min)
+  if (!nnb_json_node_to_whole (node, &whole) || whole < min)
     return nnb_json_fail (error, NNB_FILE_ERROR_INVALID, where, "%s must be %s, not %s.", key,
                           min > 0 ? "a positive whole number" : "a whole number, 0 or more", value);
   if (whole > max)

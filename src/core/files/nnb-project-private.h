@@ -30,6 +30,8 @@ char *nnb_json_join_words (const char *const *words);
 
 gboolean nnb_json_node_is_number (JsonNode *node);
 gboolean nnb_json_node_is_string (JsonNode *node);
+/* node as a whole number (3 or 3.0, not 2.5 and not "3"); FALSE when not. */
+gboolean nnb_json_node_to_whole (JsonNode *node, int64_t *out);
 /* The member, or NULL when the object has none of that name. */
 JsonNode *nnb_json_member (JsonObject *object, const char *key);
 

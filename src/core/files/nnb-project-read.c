@@ -69,7 +69,7 @@ nnb_project_data_fields (NnbDataKind kind)
   static const char *const polynomial[] = { "kind", "n", "a", "b", "c", "noise", "x_max", "test_fraction", "standardize", NULL };
   static const char *const step[] = { "kind", "n", "noise", "x_max", "test_fraction", "standardize", NULL };
   static const char *const sine_product[] = { "kind", "n", "noise", "test_fraction", "standardize", NULL };
-  static const char *const csv[] = { "kind", "path", "test_fraction", "standardize", NULL };
+  static const char *const csv[] = { "kind", "path", "header", "inputs", "targets", "test_fraction", "standardize", NULL };
 
   switch (kind)
     {
@@ -97,6 +97,71 @@ parse_standardize (NnbDataSpec *spec, JsonNode *node, GError **error)
   return object != NULL && nnb_json_check_fields (object, "data.standardize", fields, error) &&
          nnb_json_read_bool (object, "data.standardize", "inputs", &spec->standardize_inputs, error) &&
          nnb_json_read_bool (object, "data.standardize", "targets", &spec->standardize_targets, error);
+}
+
+/* "inputs" or "targets": a non-empty list of header names and 0-based
+ * column indices; left out, the old rule (docs/file-format.md). Whether a
+ * name is in the header, or an index in the file, is only known when the
+ * CSV file is read (nnb-csv.c). */
+static gboolean
+parse_columns (JsonObject *object, const char *key, NnbCsvColumn **out, guint *n_out, GError **error)
+{
+  g_autofree char *where = g_strdup_printf ("data.%s", key);
+  JsonNode *node = nnb_json_member (object, key);
+  JsonArray *array;
+  NnbCsvColumn *columns;
+  guint n;
+
+  if (node == NULL)
+    return TRUE;
+  array = nnb_json_require_array (object, "data", key, error);
+  if (array == NULL)
+    return FALSE;
+  n = json_array_get_length (array);
+  if (n == 0)
+    return nnb_json_fail (error, NNB_FILE_ERROR_INVALID, NULL,
+                          "%s is empty: name at least one %s column, or leave %s out for %s.", where,
+                          strcmp (key, "inputs") == 0 ? "input" : "target", key,
+                          strcmp (key, "inputs") == 0 ? "every column that is not a target" : "the last column");
+  if (n > NNB_CSV_MAX_COLUMNS)
+    return nnb_json_fail (error, NNB_FILE_ERROR_INVALID, NULL, "%s lists %u columns; at most %d may be chosen.",
+                          where, n, NNB_CSV_MAX_COLUMNS);
+  columns = g_new0 (NnbCsvColumn, n);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      int64_t index;
+
+      if (nnb_json_node_is_string (element) && json_node_get_string (element)[0] != '\0')
+        columns[i].name = g_strdup (json_node_get_string (element));
+      else if (nnb_json_node_to_whole (element, &index) && index >= 0)
+        columns[i].index = index;
+      else
+        {
+          g_autofree char *value = nnb_json_describe_node (element);
+          nnb_csv_columns_free (columns, n);
+          return nnb_json_fail (error, NNB_FILE_ERROR_INVALID, NULL,
+                                "%s[%u] must be a column's name in the header or its 0-based index (0, 1, …), not %s.",
+                                where, i, value);
+        }
+    }
+  *out = columns;
+  *n_out = n;
+  return TRUE;
+}
+
+/* "header": true, false, or left out: detected (nnb-csv.h) */
+static gboolean
+parse_header (JsonObject *object, NnbDataSpec *spec, GError **error)
+{
+  gboolean header = FALSE;
+
+  if (nnb_json_member (object, "header") == NULL)
+    return TRUE;
+  if (!nnb_json_read_bool (object, "data", "header", &header, error))
+    return FALSE;
+  spec->csv_header = header ? NNB_CSV_HEADER_YES : NNB_CSV_HEADER_NO;
+  return TRUE;
 }
 
 static gboolean
@@ -134,7 +199,9 @@ parse_data (NnbProject *project, JsonNode *node, const char *base_dir, GError **
         spec->csv_path = g_build_filename (base_dir, path, NULL);
       else
         spec->csv_path = g_strdup (path);
-      return TRUE;
+      return parse_header (object, spec, error) &&
+             parse_columns (object, "inputs", &spec->csv_inputs, &spec->csv_n_inputs, error) &&
+             parse_columns (object, "targets", &spec->csv_targets, &spec->csv_n_targets, error);
     }
   return nnb_json_read_whole (object, "data", "n", 1, MAX_POINTS, FALSE, spec->n, &spec->n, error) &&
          nnb_json_read_number (object, "data", "a", NNB_JSON_NUMBER_ANY, &spec->a, error) &&

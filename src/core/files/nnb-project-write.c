@@ -198,6 +198,23 @@ append_model (GString *out, NnbProject *project)
   g_string_append (out, "  },\n");
 }
 
+/* ["x1", "x2", 3]: names as strings, indices as whole numbers */
+static void
+append_columns (GString *out, const NnbCsvColumn *columns, guint n)
+{
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append (out, ", ");
+      if (columns[i].name != NULL)
+        nnb_json_append_string (out, columns[i].name);
+      else
+        g_string_append_printf (out, "%" G_GINT64_FORMAT, columns[i].index);
+    }
+  g_string_append_c (out, ']');
+}
+
 static void
 append_data (GString *out, const NnbDataSpec *spec, const char *base_dir)
 {
@@ -210,7 +227,10 @@ append_data (GString *out, const NnbDataSpec *spec, const char *base_dir)
       const char *key = fields[i];
       /* left out at their defaults, so older files read and write unchanged */
       if ((strcmp (key, "test_fraction") == 0 && spec->test_fraction == 0.0) ||
-          (strcmp (key, "standardize") == 0 && !spec->standardize_inputs && !spec->standardize_targets))
+          (strcmp (key, "standardize") == 0 && !spec->standardize_inputs && !spec->standardize_targets) ||
+          (strcmp (key, "header") == 0 && spec->csv_header == NNB_CSV_HEADER_DETECT) ||
+          (strcmp (key, "inputs") == 0 && spec->csv_n_inputs == 0) ||
+          (strcmp (key, "targets") == 0 && spec->csv_n_targets == 0))
         continue;
       append_key (out, &first, key);
       if (strcmp (key, "kind") == 0)
@@ -223,6 +243,12 @@ append_data (GString *out, const NnbDataSpec *spec, const char *base_dir)
                                 spec->standardize_targets ? "true" : "false");
       else if (strcmp (key, "test_fraction") == 0)
         append_double (out, spec->test_fraction);
+      else if (strcmp (key, "header") == 0)
+        g_string_append (out, spec->csv_header == NNB_CSV_HEADER_YES ? "true" : "false");
+      else if (strcmp (key, "inputs") == 0)
+        append_columns (out, spec->csv_inputs, spec->csv_n_inputs);
+      else if (strcmp (key, "targets") == 0)
+        append_columns (out, spec->csv_targets, spec->csv_n_targets);
       else if (strcmp (key, "path") == 0)
         {
           const char *path = spec->csv_path ? spec->csv_path : "";

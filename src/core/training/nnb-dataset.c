@@ -74,6 +74,10 @@ void
 nnb_data_spec_clear (NnbDataSpec *spec)
 {
   g_clear_pointer (&spec->csv_path, g_free);
+  nnb_csv_columns_free (spec->csv_inputs, spec->csv_n_inputs);
+  nnb_csv_columns_free (spec->csv_targets, spec->csv_n_targets);
+  spec->csv_inputs = spec->csv_targets = NULL;
+  spec->csv_n_inputs = spec->csv_n_targets = 0;
 }
 
 /* dst is overwritten as uninitialised storage: clear it first if it owns a path. */
@@ -82,6 +86,8 @@ nnb_data_spec_copy (NnbDataSpec *dst, const NnbDataSpec *src)
 {
   *dst = *src;
   dst->csv_path = g_strdup (src->csv_path);
+  dst->csv_inputs = nnb_csv_columns_copy (src->csv_inputs, src->csv_n_inputs);
+  dst->csv_targets = nnb_csv_columns_copy (src->csv_targets, src->csv_n_targets);
 }
 
 const char *
@@ -118,6 +124,10 @@ nnb_dataset_free (NnbDataset *dataset)
   g_free (dataset->x_std);
   g_free (dataset->y_mean);
   g_free (dataset->y_std);
+  g_free (dataset->x_columns);
+  g_free (dataset->y_columns);
+  g_strfreev (dataset->x_names);
+  g_strfreev (dataset->y_names);
   g_free (dataset);
 }
 
@@ -315,8 +325,11 @@ check_spec (const NnbDataSpec *spec, GError **error)
 }
 
 static NnbDataset *
-read_csv_file (const char *path, GError **error)
+read_csv_file (const NnbDataSpec *spec, GError **error)
 {
+  const char *path = spec->csv_path;
+  NnbCsvChoice choice = { spec->csv_header, spec->csv_inputs, spec->csv_n_inputs, spec->csv_targets,
+                          spec->csv_n_targets };
   g_autofree char *text = NULL;
   gsize length = 0;
   NnbDataset *data;
@@ -330,7 +343,7 @@ read_csv_file (const char *path, GError **error)
   /* a pipe or a device named as the data would hang or fill the memory */
   if (!nnb_file_read (path, NNB_FILE_READ_MAX_CSV_MB, &text, &length, error))
     return NULL;
-  data = nnb_dataset_new_from_csv_text (text, length, error);
+  data = nnb_dataset_new_from_csv_columns (text, length, &choice, error);
   if (data == NULL)
     {
       g_autofree char *name = g_path_get_basename (path);
@@ -350,7 +363,7 @@ nnb_dataset_new (const NnbDataSpec *spec, NnbGenerator *gen, GError **error)
     gen = nnb_generator_default ();
   if (spec->kind == NNB_DATA_CSV)
     {
-      data = read_csv_file (spec->csv_path, error);
+      data = read_csv_file (spec, error);
       if (data == NULL || !nnb_dataset_split_and_standardize (data, spec, gen, error))
         return NULL;
       return g_steal_pointer (&data);
@@ -389,31 +402,48 @@ nnb_dataset_new (const NnbDataSpec *spec, NnbGenerator *gen, GError **error)
 }
 
 NnbDataset *
+nnb_dataset_new_from_csv_columns (const char *text, gsize length, const NnbCsvChoice *choice, GError **error)
+{
+  g_autoptr (NnbDataset) data = NULL;
+  NnbCsvTable table;
+  int64_t width, nx, ny;
+
+  if (!nnb_csv_read_columns (text, length, choice, &table, error))
+    return NULL;
+  nx = table.n_inputs;
+  ny = table.n_targets;
+  width = nx + ny;
+  data = g_new0 (NnbDataset, 1);
+  data->x = nnb_tensor_new_2d (table.rows, nx);
+  data->y = nnb_tensor_new_2d (table.rows, ny);
+  /* each row of the table is its inputs, then its targets */
+  for (int64_t r = 0; r < table.rows; r++)
+    {
+      memcpy (data->x->data + r * nx, table.values + r * width, nx * sizeof (float));
+      memcpy (data->y->data + r * ny, table.values + r * width + nx, ny * sizeof (float));
+    }
+  data->x_columns = g_memdup2 (table.columns, nx * sizeof (int64_t));
+  data->y_columns = g_memdup2 (table.columns + nx, ny * sizeof (int64_t));
+  if (table.names != NULL)
+    {
+      data->x_names = g_new0 (char *, nx + 1);
+      data->y_names = g_new0 (char *, ny + 1);
+      for (int64_t j = 0; j < width; j++)
+        {
+          if (j < nx)
+            data->x_names[j] = g_strdup (table.names[j]);
+          else
+            data->y_names[j - nx] = g_strdup (table.names[j]);
+        }
+    }
+  nnb_csv_table_clear (&table);
+  return g_steal_pointer (&data);
+}
+
+NnbDataset *
 nnb_dataset_new_from_csv_text (const char *text, gsize length, GError **error)
 {
-  g_autofree float *values = NULL;
-  g_autoptr (NnbDataset) data = NULL;
-  int64_t rows = 0, cols = 0;
-
   g_return_val_if_fail (text != NULL || length == 0, NULL);
 
-  values = nnb_csv_parse (text ? text : "", length, &rows, &cols, error);
-  if (values == NULL)
-    return NULL;
-  if (cols < 2)
-    {
-      g_set_error_literal (error, NNB_FILE_ERROR, NNB_FILE_ERROR_INVALID,
-                           "The CSV data has only one column; it needs at least two: "
-                           "the inputs first, then the target in the last column.");
-      return NULL;
-    }
-  data = g_new0 (NnbDataset, 1);
-  data->x = nnb_tensor_new_2d (rows, cols - 1);
-  data->y = nnb_tensor_new_2d (rows, 1);
-  for (int64_t r = 0; r < rows; r++)
-    {
-      memcpy (data->x->data + r * (cols - 1), values + r * cols, (cols - 1) * sizeof (float));
-      data->y->data[r] = values[r * cols + cols - 1];
-    }
-  return g_steal_pointer (&data);
+  return nnb_dataset_new_from_csv_columns (text, length, NULL, error);
 }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib.h>
+#include "nnb-csv.h"
 #include "nnb-rng.h"
 #include "nnb-tensor.h"
 
@@ -20,7 +21,7 @@ typedef enum
   NNB_DATA_POLYNOMIAL,   /* y = a·x² + b·x + c + noise·ε, x ∈ [0, x_max) */
   NNB_DATA_STEP,         /* y = 0 for x < x_max/2, else 1; plus noise·ε */
   NNB_DATA_SINE_PRODUCT, /* X = randn(n, 3), y = sin(x₀·x₁) + x₂ (bench's residual) */
-  NNB_DATA_CSV,          /* columns: inputs…, target (last column) */
+  NNB_DATA_CSV,          /* the chosen columns; by default inputs…, target (last column) */
 } NnbDataKind;
 
 typedef struct
@@ -31,6 +32,14 @@ typedef struct
   double noise;
   double x_max;
   char *csv_path; /* NNB_DATA_CSV */
+  /* NNB_DATA_CSV: the header line and the columns that become X and y
+   * (nnb-csv.h); no list given is the old rule, the last column the target
+   * and the others the inputs. */
+  NnbCsvHeader csv_header;
+  NnbCsvColumn *csv_inputs; /* csv_n_inputs entries, NULL when none */
+  guint csv_n_inputs;
+  NnbCsvColumn *csv_targets; /* csv_n_targets entries, NULL when none */
+  guint csv_n_targets;
   /* Held-out rows and standardisation, applied after the data is drawn
    * (nnb-dataset-split.c; docs/file-format.md gives the PyTorch lines):
    * perm = randperm(n) on the same generator, the first
@@ -44,10 +53,10 @@ typedef struct
 typedef struct
 {
   NnbTensor *x; /* (n, in) on the CPU: the training rows */
-  NnbTensor *y; /* (n, 1) on the CPU */
+  NnbTensor *y; /* (n, k) on the CPU: k targets, 1 but for a CSV with several */
   /* The held-out rows (test_fraction > 0), NULL without a test set. */
   NnbTensor *x_test; /* (n_test, in) on the CPU */
-  NnbTensor *y_test; /* (n_test, 1) on the CPU */
+  NnbTensor *y_test; /* (n_test, k) on the CPU */
   /* randperm(n_all) when there is a test set, else NULL: perm[0 … n_test)
    * are the test rows, perm[n_test …] the training rows, in that order. */
   int64_t *perm;
@@ -55,7 +64,12 @@ typedef struct
   /* The statistics the data was standardised with (training rows'
    * X.mean(0), X.std(0); y.mean(0), y.std(0)), NULL when not. */
   float *x_mean, *x_std; /* x->shape[1] each */
-  float *y_mean, *y_std; /* one each */
+  float *y_mean, *y_std; /* y->shape[1] each */
+  /* CSV data: the file's 0-based column of each of X's and y's columns,
+   * and their header names (NULL-terminated; NULL without a header). NULL
+   * for generated data. */
+  int64_t *x_columns, *y_columns;
+  char **x_names, **y_names;
 } NnbDataset;
 
 /* Defaults of a kind: the page's regression (100 points, 3x + 2, noise 0.5,

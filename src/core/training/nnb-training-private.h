@@ -14,6 +14,9 @@ G_BEGIN_DECLS
 /* Parses CSV text: a header line is allowed; every row has the same number
  * of numeric columns (at least 2); the last is the target. */
 NnbDataset *nnb_dataset_new_from_csv_text (const char *text, gsize length, GError **error);
+/* The same with a choice of header and columns (nnb-csv.h); NULL: the old rule. */
+NnbDataset *nnb_dataset_new_from_csv_columns (const char *text, gsize length, const NnbCsvChoice *choice,
+                                              GError **error);
 
 /* The widths the race will time, in order (int64_t values). */
 GArray *nnb_device_race_widths (const NnbRaceOptions *options);

@@ -219,8 +219,14 @@ nnb_f_adam_scalars (double lr, double beta1, double beta2, double eps, double we
   return k;
 }
 
-/* _single_tensor_adam without amsgrad (the CPU has none): eps is added
- * after dividing √v by √(bias_correction2), and the step is
+/* _single_tensor_adam without amsgrad (the CPU has none; torch.optim.Adam
+ * takes it on the CPU, foreach being None): exp_avg_sq.mul_(beta2) rounds,
+ * then addcmul_(g, g, value=1 − beta2) is self + value·g·g with the last
+ * product and the sum one fused multiply-add, fma((1 − beta2)·g, g, self),
+ * as ATen's addcmul kernel is compiled with FMA (its vector lanes and its
+ * scalar tail alike; unfused, an ulp of exp_avg_sq moves from the second
+ * step and the loss within a few epochs: tests/test-adam-losses.c); eps
+ * is added after dividing √v by √(bias_correction2), and the step is
  * (−step_size · m) / denom, as PyTorch's addcdiv_ computes it (value times
  * the numerator first, then the division) */
 NNB_FORMULA void
@@ -232,7 +238,7 @@ nnb_f_adam (float *param, float grad, float *exp_avg, float *exp_avg_sq, const N
   if (k->weight_decay != 0.0f)
     g = fmaf (k->weight_decay, *param, g);
   *exp_avg = fmaf (k->one_minus_beta1, g, *exp_avg * k->beta1);
-  *exp_avg_sq = *exp_avg_sq * k->beta2 + k->one_minus_beta2 * g * g;
+  *exp_avg_sq = fmaf (k->one_minus_beta2 * g, g, *exp_avg_sq * k->beta2);
   denom = sqrtf (*exp_avg_sq) / k->bias_correction2_sqrt + k->eps;
   *param = *param + ((-k->step_size) * *exp_avg) / denom;
 }

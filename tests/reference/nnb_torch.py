@@ -217,7 +217,9 @@ def make_optimizer(model, t):
         return torch.optim.SGD(model.parameters(), lr=t["lr"], momentum=t.get("momentum", 0),
                                dampening=t.get("dampening", 0), weight_decay=t.get("weight_decay", 0),
                                nesterov=t.get("nesterov", False))
-    return torch.optim.Adam(model.parameters(), lr=t["lr"], betas=(t.get("beta1", 0.9), t.get("beta2", 0.999)),
+    # the project file's "betas": [beta1, beta2]
+    betas = tuple(t.get("betas", (t.get("beta1", 0.9), t.get("beta2", 0.999))))
+    return torch.optim.Adam(model.parameters(), lr=t["lr"], betas=betas,
                             eps=t.get("eps", 1e-8), weight_decay=t.get("weight_decay", 0))
 
 

@@ -360,6 +360,49 @@ test_fixture_project_names_its_columns (void)
   g_assert_null (data->y_names[2]);
 }
 
+/* The import dialog's preview: the first lines as the reader splits them
+ * (a byte-order mark, blank and '#' lines skipped, CRLF and lone CR), and
+ * the header rule it applies when "header" is absent. */
+static void
+test_preview_lines_and_header_rule (void)
+{
+  static const char text[] = "\xef\xbb\xbf# comment\r\n\r\n a , b,y\r\n1,2,3\r4, 5 ,6\n7,8,9\n";
+  g_autoptr (GPtrArray) lines = nnb_csv_first_lines (text, sizeof text - 1, 3);
+
+  g_assert_cmpuint (lines->len, ==, 3);
+  g_assert_cmpstrv (lines->pdata[0], ((const char *const[]){ "a", "b", "y", NULL }));
+  g_assert_cmpstrv (lines->pdata[1], ((const char *const[]){ "1", "2", "3", NULL }));
+  g_assert_cmpstrv (lines->pdata[2], ((const char *const[]){ "4", "5", "6", NULL }));
+  g_assert_true (nnb_csv_detect_header (text, sizeof text - 1));
+  /* a number, or an empty name, makes the first line data */
+  g_assert_false (nnb_csv_detect_header ("a,2,y\n1,2,3\n", 12));
+  g_assert_false (nnb_csv_detect_header ("a,,y\n1,2,3\n", 11));
+  g_assert_false (nnb_csv_detect_header ("", 0));
+}
+
+/* Saving beside the CSV file names it relative to the project's folder;
+ * elsewhere the path stays whole. */
+static void
+test_csv_beside_the_project_is_written_relative (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = nnb_test_source_path ("tests/data/csv-columns.nnb");
+  NnbProject *project;
+  g_autofree char *text = NULL;
+  g_autofree char *elsewhere = NULL;
+
+  project = nnb_project_load (path, &error);
+  g_assert_no_error (error);
+  g_free (project->data.csv_path);
+  project->data.csv_path = g_strdup ("/work/data/points.csv");
+  text = nnb_project_to_data_for (project, FALSE, "/work/data/model.nnb", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (text, "\"path\": \"points.csv\""));
+  elsewhere = nnb_project_to_data_for (project, FALSE, "/home/model.nnb", NULL, &error);
+  g_assert_nonnull (strstr (elsewhere, "\"path\": \"/work/data/points.csv\""));
+  nnb_project_free (project);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -382,5 +425,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/csv-columns/cli-says-the-mistake", test_cli_says_the_mistake);
   g_test_add_func ("/csv-columns/fields-round-trip", test_fields_round_trip);
   g_test_add_func ("/csv-columns/fixture-project-names-its-columns", test_fixture_project_names_its_columns);
+  g_test_add_func ("/csv-columns/preview-lines-and-header-rule", test_preview_lines_and_header_rule);
+  g_test_add_func ("/csv-columns/csv-beside-the-project-is-written-relative",
+                   test_csv_beside_the_project_is_written_relative);
   return g_test_run ();
 }

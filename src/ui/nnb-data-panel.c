@@ -10,7 +10,8 @@
 #include "nnb-export.h"
 
 /* The generators offered, in the drop-down's order. A CSV project shows
- * its file instead (importing one is not the panel's job). */
+ * its file instead; its Import CSV… button (win.import-csv) opens
+ * nnb-csv-import-dialog.c, which chooses one. */
 static const NnbDataKind kinds[] = {
   NNB_DATA_LINE,
   NNB_DATA_SINE,

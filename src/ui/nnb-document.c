@@ -651,6 +651,26 @@ nnb_document_serialize (NnbDocument *self, GError **error)
   return g_bytes_new_take (data, length);
 }
 
+GBytes *
+nnb_document_serialize_for (NnbDocument *self, GFile *file, GError **error)
+{
+  g_autofree char *path = NULL;
+  char *data;
+  gsize length;
+
+  g_return_val_if_fail (NNB_IS_DOCUMENT (self), NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (!nnb_document_is_training (self), NULL);
+
+  path = g_file_get_path (file);
+  data = path != NULL ? nnb_project_to_data_for (self->project, TRUE, path, &length, error)
+                      : nnb_project_to_data (self->project, TRUE, &length, error);
+  if (data == NULL)
+    return NULL;
+
+  return g_bytes_new_take (data, length);
+}
+
 /* GObject */
 
 static void

@@ -142,6 +142,9 @@ void nnb_document_set_positions (NnbDocument *self, GArray *positions);
 
 /* The project as .nnb text with its current weights. Not while training. */
 GBytes *nnb_document_serialize (NnbDocument *self, GError **error);
+/* The same, as file will hold it: a CSV file inside file's folder is named
+ * relative to it (nnb_project_to_data_for). */
+GBytes *nnb_document_serialize_for (NnbDocument *self, GFile *file, GError **error);
 void nnb_document_set_file (NnbDocument *self, GFile *file);
 
 G_END_DECLS

@@ -81,7 +81,7 @@ write_to (GTask *task, GFile *file)
   g_autoptr (GBytes) bytes = NULL;
   GError *error = NULL;
 
-  bytes = nnb_document_serialize (document, &error);
+  bytes = nnb_document_serialize_for (document, file, &error);
   if (bytes == NULL)
     {
       g_task_return_error (task, error);

@@ -530,6 +530,7 @@ static const GActionEntry win_actions[] = {
   { .name = "step", .activate = train_action },
   { .name = "reset", .activate = reset_action },
   { .name = "data", .activate = data_action },
+  { .name = "import-csv", .activate = _nnb_window_import_csv_action },
   { .name = "export-weights", .activate = _nnb_window_export_action },
   { .name = "export-code", .activate = _nnb_window_export_action },
   { .name = "export-onnx", .activate = _nnb_window_export_action },

@@ -7,6 +7,7 @@
  *   nnb-window-actions.c   the win.* actions
  *   nnb-window-export.c    win.export-* and handouts
  *   nnb-window-layout.c    the parameters pane giving way to the lesson
+ *   nnb-window-import.c    win.import-csv and CSV files dropped on it
  * Not for other widgets: they use nnb-window.h. */
 #pragma once
 
@@ -110,6 +111,10 @@ gboolean _nnb_window_is_program_file (GFile *file);
 
 /* nnb-window-layout.c */
 void _nnb_window_layout_init (NnbWindow *self);
+
+/* nnb-window-import.c */
+void _nnb_window_import_init (NnbWindow *self);
+void _nnb_window_import_csv_action (GSimpleAction *action, GVariant *parameter, gpointer user_data);
 
 /* nnb-window-export.c */
 void _nnb_window_export_action (GSimpleAction *action, GVariant *parameter, gpointer user_data);

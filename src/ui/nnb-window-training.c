@@ -209,6 +209,7 @@ _nnb_window_update_actions (NnbWindow *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->data_button), has_document && !running);
   gtk_widget_set_sensitive (GTK_WIDGET (self->data_panel), has_document && !running);
   set_action_enabled (self, "data", has_document && !running);
+  set_action_enabled (self, "import-csv", has_document && !running);
   nnb_parameter_view_set_editable (self->parameter_view, has_document && !running);
   /* the model belongs to the trainer's worker while it runs */
   nnb_diagram_view_set_editable (self->diagram_view, has_document && !running);

@@ -675,6 +675,7 @@ nnb_window_init (NnbWindow *self)
 
   _nnb_window_actions_init (self);
   _nnb_window_layout_init (self);
+  _nnb_window_import_init (self);
   set_up_code_view (self);
   _nnb_window_training_init (self);
   _nnb_window_update_actions (self);

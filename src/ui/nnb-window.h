@@ -37,6 +37,10 @@ NnbDocument *nnb_window_get_document (NnbWindow *self);
 /* Shows a document made elsewhere (a recovered autosave) as if opened. */
 void nnb_window_show_document (NnbWindow *self, NnbDocument *document);
 
+/* Opens the Import CSV dialog for file, as dropping it on the window does
+ * (nothing without a project or while it trains). */
+void nnb_window_import_csv (NnbWindow *self, GFile *file);
+
 /* Before another project replaces the one shown (Open, New, an example, a
  * lesson's Show me): unsaved changes are asked about (Save, Discard,
  * Cancel). then runs once the project may go (at once when nothing is

@@ -201,3 +201,26 @@ nnb_ui_test_screenshot_if_asked (const char *variable)
   nnb_ui_test_settle (300);
   g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
 }
+
+GtkWindow *
+nnb_ui_test_shown_chooser (void)
+{
+  GtkWindow *chooser;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  chooser = nnb_ui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG, TRUE);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  return chooser;
+}
+
+gboolean
+nnb_ui_test_chooser_shown (gpointer data)
+{
+  return nnb_ui_test_shown_chooser () != NULL;
+}
+
+gboolean
+nnb_ui_test_chooser_gone (gpointer data)
+{
+  return nnb_ui_test_shown_chooser () == NULL;
+}

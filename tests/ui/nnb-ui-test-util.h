@@ -41,6 +41,11 @@ gpointer nnb_ui_test_window_child (NnbWindow *window, const char *name);
 /* The first toplevel window of type (only a visible one when visible_only), or
  * NULL; GTK keeps the reference. */
 GtkWindow *nnb_ui_test_find_toplevel (GType type, gboolean visible_only);
+/* The file chooser a GtkFileChooserNative shows without a portal, or NULL;
+ * and conditions for nnb_ui_test_wait_until: it is shown, it is gone. */
+GtkWindow *nnb_ui_test_shown_chooser (void);
+gboolean nnb_ui_test_chooser_shown (gpointer data);
+gboolean nnb_ui_test_chooser_gone (gpointer data);
 
 /* Path of data/examples/name in the source tree (under $NNB_SOURCE_DIR when set); free it. */
 char *nnb_ui_test_example_path (const char *name);

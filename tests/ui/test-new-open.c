@@ -34,39 +34,15 @@ question_gone (gpointer data)
   return shown_question () == NULL;
 }
 
-/* The file chooser GtkFileChooserNative shows without a portal. */
-static GtkWindow *
-shown_chooser (void)
-{
-  GtkWindow *chooser;
-
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  chooser = nnb_ui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG, TRUE);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  return chooser;
-}
-
-static gboolean
-chooser_shown (gpointer data)
-{
-  return shown_chooser () != NULL;
-}
-
-static gboolean
-chooser_gone (gpointer data)
-{
-  return shown_chooser () == NULL;
-}
-
 static void
 cancel_chooser (void)
 {
-  GtkWindow *chooser = shown_chooser ();
+  GtkWindow *chooser = nnb_ui_test_shown_chooser ();
 
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
   G_GNUC_END_IGNORE_DEPRECATIONS
-  g_assert_true (nnb_ui_test_wait_until (chooser_gone, NULL));
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_chooser_gone, NULL));
 }
 
 /* Answers the question shown as a click does: the response, then it closes. */
@@ -106,10 +82,10 @@ check_open_asks (NnbApplication *app, NnbWindow *window, gpointer data)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open", NULL));
   g_assert_true (nnb_ui_test_wait_until (question_shown, NULL));
   g_assert_true (gtk_window_get_transient_for (shown_question ()) == GTK_WINDOW (window));
-  g_assert_null (shown_chooser ());
+  g_assert_null (nnb_ui_test_shown_chooser ());
   answer ("cancel");
   nnb_ui_test_settle (200);
-  g_assert_null (shown_chooser ());
+  g_assert_null (nnb_ui_test_shown_chooser ());
   g_assert_true (nnb_window_get_document (window) == document);
   g_assert_true (nnb_document_get_dirty (document));
 
@@ -123,14 +99,14 @@ check_open_asks (NnbApplication *app, NnbWindow *window, gpointer data)
   /* Discard: then the chooser */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open", NULL));
   answer ("discard");
-  g_assert_true (nnb_ui_test_wait_until (chooser_shown, NULL));
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_chooser_shown, NULL));
   cancel_chooser ();
   g_assert_true (nnb_window_get_document (window) == document);
 
   /* nothing unsaved: the chooser comes without a question */
   nnb_document_set_dirty (document, FALSE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open", NULL));
-  g_assert_true (nnb_ui_test_wait_until (chooser_shown, NULL));
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_chooser_shown, NULL));
   g_assert_null (shown_question ());
   cancel_chooser ();
 }
@@ -234,10 +210,10 @@ check_example (NnbApplication *app, NnbWindow *window, gpointer data)
 
   /* Save asks where (in the documents folder), never writes the example */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
-  g_assert_true (nnb_ui_test_wait_until (chooser_shown, NULL));
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_chooser_shown, NULL));
   nnb_ui_test_settle (300);
   {
-    g_autoptr (GFile) folder = gtk_file_chooser_get_current_folder (GTK_FILE_CHOOSER (shown_chooser ()));
+    g_autoptr (GFile) folder = gtk_file_chooser_get_current_folder (GTK_FILE_CHOOSER (nnb_ui_test_shown_chooser ()));
     g_autofree char *folder_path = folder != NULL ? g_file_get_path (folder) : NULL;
 
     g_assert_nonnull (folder_path);

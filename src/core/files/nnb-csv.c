@@ -403,6 +403,53 @@ read_table (const char *text, gsize length, const NnbCsvChoice *choice, gboolean
   return TRUE;
 }
 
+GPtrArray *
+nnb_csv_first_lines (const char *text, gsize length, guint max_lines)
+{
+  GPtrArray *lines = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autoptr (GPtrArray) cells = g_ptr_array_new ();
+  const char *p = text, *end = text + length;
+
+  if (text == NULL)
+    return lines;
+  if (length >= 3 && memcmp (p, "\xef\xbb\xbf", 3) == 0)
+    p += 3;
+  while (p < end && lines->len < max_lines)
+    {
+      const char *stop = p;
+      g_autofree char *line = NULL;
+      char *stripped;
+      GStrv row;
+
+      while (stop < end && *stop != '\n' && *stop != '\r' && *stop != '\0')
+        stop++;
+      line = g_strndup (p, stop - p);
+      p = stop < end && stop[0] == '\r' && stop + 1 < end && stop[1] == '\n' ? stop + 2 : stop + 1;
+      stripped = g_strstrip (line);
+      if (*stripped == '\0' || *stripped == '#')
+        continue;
+      split_cells (stripped, cells);
+      row = g_new0 (char *, cells->len + 1);
+      for (guint c = 0; c < cells->len; c++)
+        row[c] = g_strdup (cells->pdata[c]);
+      g_ptr_array_add (lines, row);
+    }
+  return lines;
+}
+
+gboolean
+nnb_csv_detect_header (const char *text, gsize length)
+{
+  g_autoptr (GPtrArray) lines = nnb_csv_first_lines (text, length, 1);
+  g_autoptr (GPtrArray) cells = g_ptr_array_new ();
+
+  if (lines->len == 0)
+    return FALSE;
+  for (char **cell = lines->pdata[0]; *cell != NULL; cell++)
+    g_ptr_array_add (cells, *cell);
+  return line_is_header (cells);
+}
+
 gboolean
 nnb_csv_read_columns (const char *text, gsize length, const NnbCsvChoice *choice, NnbCsvTable *table,
                       GError **error)

@@ -76,6 +76,16 @@ void nnb_csv_table_clear (NnbCsvTable *table);
  * LF, CRLF and a lone CR all end a line. */
 float *nnb_csv_parse (const char *text, gsize length, int64_t *rows, int64_t *cols, GError **error);
 
+/* What the reader makes of the first lines, for a preview: TRUE when the
+ * first line (blank and '#' lines skipped) is a header by the detection
+ * rule above (no cell empty, none a number). */
+gboolean nnb_csv_detect_header (const char *text, gsize length);
+/* The first max_lines lines (blank and '#' lines skipped, a byte-order
+ * mark dropped) split as the reader splits them: a GPtrArray of
+ * NULL-terminated arrays of stripped cells (GStrv, freed with the array).
+ * Reads no further than those lines, so a large file costs nothing. */
+GPtrArray *nnb_csv_first_lines (const char *text, gsize length, guint max_lines);
+
 /* Deep copies and frees of a list of chosen columns. */
 NnbCsvColumn *nnb_csv_columns_copy (const NnbCsvColumn *columns, guint n);
 void nnb_csv_columns_free (NnbCsvColumn *columns, guint n);

@@ -391,6 +391,18 @@ nnb_project_to_data (NnbProject *project, gboolean with_weights, gsize *length, 
   return project_to_text (project, with_weights, NULL, length, error);
 }
 
+char *
+nnb_project_to_data_for (NnbProject *project, gboolean with_weights, const char *path, gsize *length,
+                         GError **error)
+{
+  g_autofree char *dir = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  dir = g_path_get_dirname (path);
+  return project_to_text (project, with_weights, dir, length, error);
+}
+
 gboolean
 nnb_project_save (NnbProject *project, const char *path, gboolean with_weights, GError **error)
 {

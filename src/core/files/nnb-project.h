@@ -58,6 +58,10 @@ NnbProject *nnb_project_load_from_data (const char *json, gsize length, GError *
 /* Saves atomically (nnb_file_write): a crash or a full disk never leaves half a file. */
 gboolean nnb_project_save (NnbProject *project, const char *path, gboolean with_weights, GError **error);
 char *nnb_project_to_data (NnbProject *project, gboolean with_weights, gsize *length, GError **error);
+/* The text nnb_project_save would write to path: a CSV file inside path's
+ * folder named relative to it, so the folder can move as a whole. */
+char *nnb_project_to_data_for (NnbProject *project, gboolean with_weights, const char *path, gsize *length,
+                               GError **error);
 
 /* Replays the recipe: seeds, draws the data, rebuilds every parameter and
  * applies the init. The returned dataset is new; the model's parameters are

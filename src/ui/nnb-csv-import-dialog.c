@@ -1,0 +1,620 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* nnb-csv-import-dialog.c — Import CSV…: the file read off the main
+ * thread, its first rows shown, each column given a role, the choice
+ * checked by the engine's own reader (on a worker too: a file of a million
+ * rows takes a while) and applied through the document. */
+#include "nnb-config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "nnb-csv-import-dialog.h"
+#include "nnb-csv.h"
+#include "nnb-file-read.h"
+#include "nnb-locale-format.h"
+
+/* Rows of numbers shown in the preview. */
+#define PREVIEW_ROWS 8
+/* Bytes read at a time, so that the progress bar moves and Cancel is heard. */
+#define CHUNK_BYTES (1 << 20)
+
+enum
+{
+  ROLE_INPUT,
+  ROLE_TARGET,
+  ROLE_UNUSED,
+};
+
+struct _NnbCsvImportDialog
+{
+  AdwWindow parent_instance;
+
+  /* Template widgets */
+  GtkButton *cancel_button;
+  GtkButton *import_button;
+  GtkStack *stack;
+  GtkLabel *reading_label;
+  GtkProgressBar *progress_bar;
+  GtkButton *stop_button;
+  GtkSwitch *header_switch;
+  GtkGrid *preview_grid;
+  GtkLabel *shape_label;
+  GtkLabel *error_label;
+
+  /* Owned references */
+  NnbDocument *document;
+  GFile *file;
+  GCancellable *cancellable;       /* the read, and the dialog's life */
+  GCancellable *check_cancellable; /* the check running, if any */
+  GTask *read_task;                /* while the file is read */
+  GBytes *text;                    /* the file, once read */
+  GPtrArray *lines;                /* its first lines, split (GStrv) */
+  GArray *roles;                   /* guint per column */
+
+  /* State */
+  guint progress_id;
+  gboolean checking;
+  gboolean choice_ok; /* the last check passed */
+};
+
+G_DEFINE_FINAL_TYPE (NnbCsvImportDialog, nnb_csv_import_dialog, ADW_TYPE_WINDOW)
+
+/* ------------------------------------------------------------ reading */
+
+typedef struct
+{
+  GFile *file;
+  gint permille; /* read so far, atomic: the worker writes, the UI polls */
+} Read;
+
+typedef struct
+{
+  GBytes *text;
+  GPtrArray *lines;
+  gboolean header;
+} ReadResult;
+
+static void
+read_free (Read *read)
+{
+  g_clear_object (&read->file);
+  g_free (read);
+}
+
+static void
+read_result_free (ReadResult *result)
+{
+  g_clear_pointer (&result->text, g_bytes_unref);
+  g_clear_pointer (&result->lines, g_ptr_array_unref);
+  g_free (result);
+}
+
+/* The worker: the file in chunks (the bar follows), then the lines the
+ * preview shows and the engine's header rule applied to the first. */
+static void
+read_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  Read *read = task_data;
+  g_autoptr (GFileInputStream) stream = NULL;
+  g_autoptr (GFileInfo) info = NULL;
+  g_autoptr (GByteArray) bytes = g_byte_array_new ();
+  g_autoptr (GError) error = NULL;
+  ReadResult *result;
+  goffset size;
+
+  stream = g_file_read (read->file, cancellable, &error);
+  if (stream != NULL)
+    info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE, cancellable, &error);
+  if (info == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  size = g_file_info_get_size (info);
+  for (;;)
+    {
+      guint old = bytes->len;
+      gssize n;
+
+      if ((guint64) old > (guint64) NNB_FILE_READ_MAX_CSV_MB << 20)
+        {
+          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                                   _("The file is larger than %d MB, the most NN Blocks reads."),
+                                   NNB_FILE_READ_MAX_CSV_MB);
+          return;
+        }
+      g_byte_array_set_size (bytes, old + CHUNK_BYTES);
+      n = g_input_stream_read (G_INPUT_STREAM (stream), bytes->data + old, CHUNK_BYTES, cancellable, &error);
+      if (n < 0)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      g_byte_array_set_size (bytes, old + n);
+      if (n == 0)
+        break;
+      if (size > 0)
+        g_atomic_int_set (&read->permille, (gint) MIN (1000, (gint64) bytes->len * 1000 / size));
+    }
+  result = g_new0 (ReadResult, 1);
+  result->lines = nnb_csv_first_lines ((const char *) bytes->data, bytes->len, PREVIEW_ROWS + 1);
+  result->header = nnb_csv_detect_header ((const char *) bytes->data, bytes->len);
+  result->text = g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
+  g_task_return_pointer (task, result, (GDestroyNotify) read_result_free);
+}
+
+static gboolean
+progress_cb (gpointer user_data)
+{
+  NnbCsvImportDialog *self = user_data;
+  Read *read;
+
+  if (self->read_task != NULL)
+    {
+      read = g_task_get_task_data (self->read_task);
+      gtk_progress_bar_set_fraction (self->progress_bar, g_atomic_int_get (&read->permille) / 1000.0);
+      return G_SOURCE_CONTINUE;
+    }
+  if (self->checking && g_str_equal (gtk_stack_get_visible_child_name (self->stack), "reading"))
+    {
+      /* the reader says nothing of how far it is: a pulse */
+      gtk_progress_bar_pulse (self->progress_bar);
+      return G_SOURCE_CONTINUE;
+    }
+  self->progress_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* ------------------------------------------------------------ the choice */
+
+/* Whether the first line's cell c can name column c in the project file:
+ * a header name that no other column has (else the column goes by index). */
+static const char *
+column_name (NnbCsvImportDialog *self, guint c)
+{
+  char **first;
+  guint count = 0;
+
+  if (!gtk_switch_get_active (self->header_switch) || self->lines->len == 0)
+    return NULL;
+  first = self->lines->pdata[0];
+  if (c >= g_strv_length (first) || first[c][0] == '\0')
+    return NULL;
+  for (char **cell = first; *cell != NULL; cell++)
+    count += strcmp (*cell, first[c]) == 0;
+  return count == 1 ? first[c] : NULL;
+}
+
+/* The columns given role, as the project file names them: by header name
+ * when there is one, by 0-based index otherwise. */
+static NnbCsvColumn *
+chosen_columns (NnbCsvImportDialog *self, guint role, guint *n)
+{
+  NnbCsvColumn *columns = g_new0 (NnbCsvColumn, self->roles->len + 1);
+
+  *n = 0;
+  for (guint c = 0; c < self->roles->len; c++)
+    if (g_array_index (self->roles, guint, c) == role)
+      {
+        columns[*n].name = g_strdup (column_name (self, c));
+        columns[*n].index = c;
+        (*n)++;
+      }
+  return columns;
+}
+
+typedef struct
+{
+  GBytes *text;
+  NnbCsvHeader header;
+  NnbCsvColumn *inputs, *targets;
+  guint n_inputs, n_targets;
+} Check;
+
+static void
+check_free (Check *check)
+{
+  g_bytes_unref (check->text);
+  nnb_csv_columns_free (check->inputs, check->n_inputs);
+  nnb_csv_columns_free (check->targets, check->n_targets);
+  g_free (check);
+}
+
+/* The worker: the whole file read as the project will read it. */
+static void
+check_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  Check *check = task_data;
+  NnbCsvChoice choice = { check->header, check->inputs, check->n_inputs, check->targets, check->n_targets };
+  NnbCsvTable table;
+  GError *error = NULL;
+  gsize length;
+  const char *text = g_bytes_get_data (check->text, &length);
+  int64_t *shape;
+
+  if (!nnb_csv_read_columns (text, length, &choice, &table, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  shape = g_new (int64_t, 3);
+  shape[0] = table.rows, shape[1] = table.n_inputs, shape[2] = table.n_targets;
+  nnb_csv_table_clear (&table);
+  g_task_return_pointer (task, shape, g_free);
+}
+
+static void
+show_error (NnbCsvImportDialog *self, const char *message)
+{
+  gtk_label_set_text (self->error_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+static void
+update_import (NnbCsvImportDialog *self)
+{
+  gtk_widget_set_sensitive (GTK_WIDGET (self->import_button), self->choice_ok && !self->checking);
+}
+
+/* format with count in it, e.g. "%s rows", the count as the locale
+ * writes it */
+static char *
+count_text (int64_t count, const char *format)
+{
+  g_autofree char *number = nnb_locale_format_count (count);
+
+  return g_strdup_printf (format, number);
+}
+
+static void
+checked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  NnbCsvImportDialog *self = NNB_CSV_IMPORT_DIALOG (source);
+  g_autoptr (GError) error = NULL;
+  g_autofree int64_t *shape = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *rows = NULL, *inputs = NULL, *targets = NULL, *text = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return; /* a newer choice is being checked, or the dialog went */
+
+  self->checking = FALSE;
+  self->choice_ok = shape != NULL;
+  gtk_stack_set_visible_child_name (self->stack, "preview");
+  if (shape == NULL)
+    {
+      gtk_label_set_text (self->shape_label, "");
+      show_error (self, error->message);
+      update_import (self);
+      return;
+    }
+  rows = count_text (shape[0], g_dngettext (GETTEXT_PACKAGE, "%s row", "%s rows", (gulong) shape[0]));
+  inputs = count_text (shape[1], g_dngettext (GETTEXT_PACKAGE, "%s input", "%s inputs", (gulong) shape[1]));
+  targets = count_text (shape[2], g_dngettext (GETTEXT_PACKAGE, "%s target", "%s targets", (gulong) shape[2]));
+  /* Translators: the data the choice gives, e.g. "X: 40 rows × 3 inputs, y: 2 targets" */
+  text = g_strdup_printf (_("X: %s × %s, y: %s"), rows, inputs, targets);
+  gtk_label_set_text (self->shape_label, text);
+  show_error (self, NULL);
+  update_import (self);
+}
+
+/* Checks the choice as it is now, on a worker; an older check is dropped. */
+static void
+check_choice (NnbCsvImportDialog *self)
+{
+  g_autoptr (GTask) task = NULL;
+  Check *check;
+
+  if (self->check_cancellable != NULL)
+    g_cancellable_cancel (self->check_cancellable);
+  g_clear_object (&self->check_cancellable);
+  self->choice_ok = FALSE;
+
+  check = g_new0 (Check, 1);
+  check->text = g_bytes_ref (self->text);
+  check->header = gtk_switch_get_active (self->header_switch) ? NNB_CSV_HEADER_YES : NNB_CSV_HEADER_NO;
+  check->inputs = chosen_columns (self, ROLE_INPUT, &check->n_inputs);
+  check->targets = chosen_columns (self, ROLE_TARGET, &check->n_targets);
+  if (check->n_inputs == 0 || check->n_targets == 0)
+    {
+      self->checking = FALSE;
+      gtk_label_set_text (self->shape_label, "");
+      show_error (self, _("Choose at least one input column and one target column."));
+      update_import (self);
+      check_free (check);
+      return;
+    }
+
+  self->checking = TRUE;
+  self->check_cancellable = g_cancellable_new ();
+  gtk_label_set_text (self->shape_label, _("Checking the rows…"));
+  update_import (self);
+  task = g_task_new (self, self->check_cancellable, checked_cb, NULL);
+  g_task_set_source_tag (task, check_choice);
+  g_task_set_task_data (task, check, (GDestroyNotify) check_free);
+  g_task_run_in_thread (task, check_thread);
+}
+
+/* ------------------------------------------------------------ the preview */
+
+static void
+role_changed_cb (GtkDropDown *dropdown, GParamSpec *pspec, NnbCsvImportDialog *self)
+{
+  guint c = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (dropdown), "nnb-column"));
+
+  g_array_index (self->roles, guint, c) = gtk_drop_down_get_selected (dropdown);
+  check_choice (self);
+}
+
+static GtkWidget *
+cell_label (const char *text, gboolean title)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 16);
+  gtk_widget_add_css_class (label, title ? "heading" : "numeric");
+  return label;
+}
+
+/* Row 0: each column's role; row 1: its title (the header's name, or
+ * "Column 1"…, counted from 1 as the error sentences count); then the
+ * first rows of the file. */
+static void
+fill_grid (NnbCsvImportDialog *self)
+{
+  static const char *const roles[] = { N_("Input"), N_("Target"), N_("Not used"), NULL };
+  gboolean header = gtk_switch_get_active (self->header_switch);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->preview_grid))) != NULL)
+    gtk_grid_remove (self->preview_grid, child);
+
+  for (guint c = 0; c < self->roles->len; c++)
+    {
+      const char *translated[G_N_ELEMENTS (roles)];
+      g_autofree char *title = NULL;
+      g_autofree char *accessible = NULL;
+      GtkWidget *dropdown;
+
+      for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+        translated[i] = roles[i] != NULL ? _(roles[i]) : NULL;
+      dropdown = gtk_drop_down_new_from_strings (translated);
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), g_array_index (self->roles, guint, c));
+      g_object_set_data (G_OBJECT (dropdown), "nnb-column", GUINT_TO_POINTER (c));
+      g_signal_connect_object (dropdown, "notify::selected", G_CALLBACK (role_changed_cb), self, 0);
+
+      if (header && c < g_strv_length (self->lines->pdata[0]))
+        title = g_strdup (((char **) self->lines->pdata[0])[c]);
+      else
+        /* Translators: a CSV column's title when the file names none */
+        title = g_strdup_printf (_("Column %u"), c + 1);
+      /* Translators: the accessible name of a column's role drop-down */
+      accessible = g_strdup_printf (_("Role of %s"), title);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+      gtk_grid_attach (self->preview_grid, dropdown, c, 0, 1, 1);
+      gtk_grid_attach (self->preview_grid, cell_label (title, TRUE), c, 1, 1, 1);
+    }
+  for (guint r = header ? 1 : 0, row = 2; r < self->lines->len && row < PREVIEW_ROWS + 2; r++, row++)
+    {
+      char **cells = self->lines->pdata[r];
+
+      for (guint c = 0; cells[c] != NULL; c++)
+        gtk_grid_attach (self->preview_grid, cell_label (cells[c], FALSE), c, row, 1, 1);
+    }
+}
+
+static void
+header_changed_cb (NnbCsvImportDialog *self)
+{
+  if (self->text == NULL)
+    return;
+  fill_grid (self);
+  check_choice (self);
+}
+
+static void
+read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  NnbCsvImportDialog *self = NNB_CSV_IMPORT_DIALOG (source);
+  g_autoptr (GError) error = NULL;
+  ReadResult *read = g_task_propagate_pointer (G_TASK (result), &error);
+  guint columns;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->read_task);
+  if (read == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "preview");
+      gtk_widget_set_visible (GTK_WIDGET (self->header_switch), FALSE);
+      show_error (self, error->message);
+      return;
+    }
+
+  self->text = g_steal_pointer (&read->text);
+  self->lines = g_steal_pointer (&read->lines);
+  columns = self->lines->len > 0 ? g_strv_length (self->lines->pdata[0]) : 0;
+  /* the engine's default: the last column the target, the others inputs */
+  g_array_set_size (self->roles, columns);
+  for (guint c = 0; c < columns; c++)
+    g_array_index (self->roles, guint, c) = c + 1 == columns ? ROLE_TARGET : ROLE_INPUT;
+  g_signal_handlers_block_by_func (self->header_switch, header_changed_cb, self);
+  gtk_switch_set_active (self->header_switch, read->header);
+  g_signal_handlers_unblock_by_func (self->header_switch, header_changed_cb, self);
+  read_result_free (read);
+  fill_grid (self);
+  /* the first check reads every row: the bar stays until it is done */
+  gtk_label_set_text (self->reading_label, _("Checking the rows…"));
+  gtk_progress_bar_set_pulse_step (self->progress_bar, 0.1);
+  gtk_progress_bar_set_show_text (self->progress_bar, FALSE);
+  check_choice (self);
+  if (!self->checking)
+    gtk_stack_set_visible_child_name (self->stack, "preview");
+}
+
+static void
+start_reading (NnbCsvImportDialog *self)
+{
+  g_autofree char *name = g_file_get_basename (self->file);
+  g_autofree char *text = NULL;
+  Read *read = g_new0 (Read, 1);
+
+  /* Translators: %s is a file name */
+  text = g_strdup_printf (_("Reading %s…"), name);
+  gtk_label_set_text (self->reading_label, text);
+  read->file = g_object_ref (self->file);
+  self->read_task = g_task_new (self, self->cancellable, read_cb, NULL);
+  g_task_set_source_tag (self->read_task, start_reading);
+  g_task_set_task_data (self->read_task, read, (GDestroyNotify) read_free);
+  g_task_run_in_thread (self->read_task, read_thread);
+  self->progress_id = g_timeout_add (50, progress_cb, self);
+}
+
+/* ------------------------------------------------------------ import */
+
+static void
+import_clicked_cb (NnbCsvImportDialog *self)
+{
+  NnbProject *project = nnb_document_get_project (self->document);
+  NnbDataSpec spec = { 0 };
+  g_autoptr (GError) error = NULL;
+
+  if (!self->choice_ok || self->checking)
+    return;
+  if (nnb_document_is_training (self->document))
+    {
+      show_error (self, _("Pause the training first: the data cannot change while the model trains."));
+      return;
+    }
+  nnb_data_spec_init (&spec, NNB_DATA_CSV);
+  /* the student's split and standardisation stay, for the new data */
+  spec.test_fraction = project->data.test_fraction;
+  spec.standardize_inputs = project->data.standardize_inputs;
+  spec.standardize_targets = project->data.standardize_targets;
+  /* absolute here, as the reader makes it; saving writes it relative to
+   * the project's folder when the file is inside it */
+  spec.csv_path = g_file_get_path (self->file);
+  spec.csv_header = gtk_switch_get_active (self->header_switch) ? NNB_CSV_HEADER_YES : NNB_CSV_HEADER_NO;
+  spec.csv_inputs = chosen_columns (self, ROLE_INPUT, &spec.csv_n_inputs);
+  spec.csv_targets = chosen_columns (self, ROLE_TARGET, &spec.csv_n_targets);
+
+  if (nnb_document_set_data_spec (self->document, &spec, project->seed, &error))
+    gtk_window_destroy (GTK_WINDOW (self));
+  else
+    show_error (self, error->message);
+  nnb_data_spec_clear (&spec);
+}
+
+/* ------------------------------------------------------------ the type */
+
+gboolean
+nnb_csv_import_dialog_is_busy (NnbCsvImportDialog *self)
+{
+  g_return_val_if_fail (NNB_IS_CSV_IMPORT_DIALOG (self), FALSE);
+
+  return self->read_task != NULL || self->checking;
+}
+
+void
+nnb_csv_import_dialog_set_role (NnbCsvImportDialog *self, guint column, guint role)
+{
+  GtkWidget *dropdown;
+
+  g_return_if_fail (NNB_IS_CSV_IMPORT_DIALOG (self));
+
+  dropdown = gtk_grid_get_child_at (self->preview_grid, column, 0);
+  g_return_if_fail (GTK_IS_DROP_DOWN (dropdown));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), role);
+}
+
+static void
+close_cb (NnbCsvImportDialog *self)
+{
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+nnb_csv_import_dialog_dispose (GObject *object)
+{
+  NnbCsvImportDialog *self = NNB_CSV_IMPORT_DIALOG (object);
+
+  /* the workers finish on their own; their results are dropped */
+  g_cancellable_cancel (self->cancellable);
+  if (self->check_cancellable != NULL)
+    g_cancellable_cancel (self->check_cancellable);
+  g_clear_handle_id (&self->progress_id, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), NNB_TYPE_CSV_IMPORT_DIALOG);
+  g_clear_object (&self->read_task);
+  g_clear_object (&self->document);
+
+  G_OBJECT_CLASS (nnb_csv_import_dialog_parent_class)->dispose (object);
+}
+
+static void
+nnb_csv_import_dialog_finalize (GObject *object)
+{
+  NnbCsvImportDialog *self = NNB_CSV_IMPORT_DIALOG (object);
+
+  g_clear_object (&self->file);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->check_cancellable);
+  g_clear_pointer (&self->text, g_bytes_unref);
+  g_clear_pointer (&self->lines, g_ptr_array_unref);
+  g_clear_pointer (&self->roles, g_array_unref);
+
+  G_OBJECT_CLASS (nnb_csv_import_dialog_parent_class)->finalize (object);
+}
+
+static void
+nnb_csv_import_dialog_class_init (NnbCsvImportDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = nnb_csv_import_dialog_dispose;
+  object_class->finalize = nnb_csv_import_dialog_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/nnblocks/NNBlocks/ui/nnb-csv-import-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, NnbCsvImportDialog, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, NnbCsvImportDialog, import_button);
+  gtk_widget_class_bind_template_child (widget_class, NnbCsvImportDialog, stack);
+  gtk_widget_class_bind_template_child (widget_class, NnbCsvImportDialog, reading_label);
+  gtk_widget_class_bind_template_child (widget_class, NnbCsvImportDialog, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, NnbCsvImportDialog, stop_button);
+  gtk_widget_class_bind_template_child (widget_class, NnbCsvImportDialog, header_switch);
+  gtk_widget_class_bind_template_child (widget_class, NnbCsvImportDialog, preview_grid);
+  gtk_widget_class_bind_template_child (widget_class, NnbCsvImportDialog, shape_label);
+  gtk_widget_class_bind_template_child (widget_class, NnbCsvImportDialog, error_label);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+nnb_csv_import_dialog_init (NnbCsvImportDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->roles = g_array_new (FALSE, TRUE, sizeof (guint));
+  g_signal_connect_swapped (self->cancel_button, "clicked", G_CALLBACK (close_cb), self);
+  g_signal_connect_swapped (self->stop_button, "clicked", G_CALLBACK (close_cb), self);
+  g_signal_connect_swapped (self->import_button, "clicked", G_CALLBACK (import_clicked_cb), self);
+  g_signal_connect_swapped (self->header_switch, "notify::active", G_CALLBACK (header_changed_cb), self);
+}
+
+NnbCsvImportDialog *
+nnb_csv_import_dialog_new (GtkWindow *parent, NnbDocument *document, GFile *file)
+{
+  NnbCsvImportDialog *self;
+
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (NNB_IS_DOCUMENT (document), NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  self = g_object_new (NNB_TYPE_CSV_IMPORT_DIALOG, "transient-for", parent, NULL);
+  self->document = g_object_ref (document);
+  self->file = g_object_ref (file);
+  start_reading (self);
+  return self;
+}

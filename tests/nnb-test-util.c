@@ -217,19 +217,45 @@ float_bits (float value)
   return bits;
 }
 
+float
+nnb_test_float_of_hex (const char *hex)
+{
+  guint32 bits = (guint32) g_ascii_strtoull (hex, NULL, 16);
+  float value;
+
+  memcpy (&value, &bits, sizeof value);
+  return value;
+}
+
 void
 nnb_test_assert_float_bits (const char *what, const float *values, gsize n, JsonArray *expected)
 {
   g_assert_cmpuint (json_array_get_length (expected), ==, n);
   for (gsize i = 0; i < n; i++)
     {
-      guint32 want = (guint32) g_ascii_strtoull (json_array_get_string_element (expected, i), NULL, 16);
+      const char *hex = json_array_get_string_element (expected, i);
+      guint32 want = (guint32) g_ascii_strtoull (hex, NULL, 16);
       if (float_bits (values[i]) != want)
-        {
-          float want_value;
-          memcpy (&want_value, &want, sizeof want_value);
-          g_error ("%s[%" G_GSIZE_FORMAT "] = %.9g (%08x), PyTorch has %.9g (%08x)",
-                   what, i, values[i], float_bits (values[i]), want_value, want);
-        }
+        g_error ("%s[%" G_GSIZE_FORMAT "] = %.9g (%08x), PyTorch has %.9g (%08x)", what, i, values[i],
+                 float_bits (values[i]), nnb_test_float_of_hex (hex), want);
+    }
+}
+
+NnbSnapshot *
+nnb_test_trainer_run_to_end (NnbTrainer *trainer, gint64 wait_us)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  nnb_trainer_start (trainer);
+  for (;;)
+    {
+      NnbSnapshot *snapshot = nnb_trainer_get_snapshot (trainer);
+
+      if (snapshot->state != NNB_TRAINER_IDLE && snapshot->state != NNB_TRAINER_RUNNING)
+        return snapshot;
+      nnb_snapshot_unref (snapshot);
+      if (g_get_monotonic_time () - start > wait_us)
+        g_error ("the trainer did not finish within %d s", (int) (wait_us / G_USEC_PER_SEC));
+      g_usleep (1000);
     }
 }

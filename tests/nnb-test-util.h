@@ -52,3 +52,11 @@ JsonObject *nnb_test_golden (const char *relative);
 /* Every value's float32 bits equal the hex strings of expected; names the
  * first that differs, with both values. */
 void nnb_test_assert_float_bits (const char *what, const float *values, gsize n, JsonArray *expected);
+/* The float32 whose bits a golden file's hex string spells ("3e3237fc"). */
+float nnb_test_float_of_hex (const char *hex);
+
+#include "nnb-trainer.h"
+/* Starts trainer and waits, as the window's frame clock does, for the
+ * snapshot that says the run ended (any state but idle and running);
+ * g_error after wait_us. Free the snapshot. */
+NnbSnapshot *nnb_test_trainer_run_to_end (NnbTrainer *trainer, gint64 wait_us);

@@ -38,16 +38,6 @@ double_of_hex (const char *hex)
   return value;
 }
 
-static float
-float_of_hex (const char *hex)
-{
-  guint32 bits = (guint32) g_ascii_strtoull (hex, NULL, 16);
-  float value;
-
-  memcpy (&value, &bits, sizeof value);
-  return value;
-}
-
 static NnbProject *
 load_run (JsonObject *run, NnbDataset **data, NnbGenerator *shuffle)
 {
@@ -127,22 +117,11 @@ test_app_trainer (gconstpointer data)
   g_autoptr (NnbSnapshot) snapshot = NULL;
   g_autoptr (GError) error = NULL;
   NnbGenerator shuffle;
-  gint64 start = g_get_monotonic_time ();
 
   project = load_run (run, &dataset, &shuffle);
   trainer = nnb_trainer_new (project->model, dataset, &project->training, &shuffle, 0, 0, 0, &error);
   g_assert_no_error (error);
-  nnb_trainer_start (trainer);
-  for (;;)
-    {
-      snapshot = nnb_trainer_get_snapshot (trainer);
-      if (snapshot->state != NNB_TRAINER_IDLE && snapshot->state != NNB_TRAINER_RUNNING)
-        break;
-      g_clear_pointer (&snapshot, nnb_snapshot_unref);
-      if (g_get_monotonic_time () - start > WAIT_US)
-        g_error ("the trainer did not finish within %d s", (int) (WAIT_US / G_USEC_PER_SEC));
-      g_usleep (1000);
-    }
+  snapshot = nnb_test_trainer_run_to_end (trainer, WAIT_US);
   g_assert_cmpint (snapshot->state, ==, NNB_TRAINER_FINISHED);
   assert_pytorchs ("the app's trainer", run, "losses", (const double *) snapshot->losses->data,
                    snapshot->losses->len);
@@ -159,7 +138,7 @@ floats_of (JsonObject *step, const char *member, gsize *n)
   *n = json_array_get_length (hex);
   values = g_new (float, *n);
   for (gsize i = 0; i < *n; i++)
-    values[i] = float_of_hex (json_array_get_string_element (hex, i));
+    values[i] = nnb_test_float_of_hex (json_array_get_string_element (hex, i));
   return values;
 }
 

@@ -33,22 +33,11 @@ is_done (NnbTrainerState state)
 static GArray *
 run_to_the_end (NnbTrainer *trainer)
 {
-  gint64 start = g_get_monotonic_time ();
+  g_autoptr (NnbSnapshot) snapshot = nnb_test_trainer_run_to_end (trainer, WAIT_US);
 
-  nnb_trainer_start (trainer);
-  for (;;)
-    {
-      g_autoptr (NnbSnapshot) snapshot = nnb_trainer_get_snapshot (trainer);
-
-      if (is_done (snapshot->state))
-        {
-          g_assert_cmpstr (snapshot->message, ==, NULL);
-          return g_array_ref (snapshot->losses);
-        }
-      if (g_get_monotonic_time () - start > WAIT_US)
-        g_error ("the trainer did not finish within %d s", (int) (WAIT_US / G_USEC_PER_SEC));
-      g_usleep (1000);
-    }
+  g_assert_true (is_done (snapshot->state));
+  g_assert_cmpstr (snapshot->message, ==, NULL);
+  return g_array_ref (snapshot->losses);
 }
 
 /* The window's way (nnb-document.c): build the project keeping the file's

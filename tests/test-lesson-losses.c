@@ -21,16 +21,6 @@
 
 #define WAIT_US (120 * G_USEC_PER_SEC)
 
-static float
-float_of_hex (const char *hex)
-{
-  guint32 bits = (guint32) g_ascii_strtoull (hex, NULL, 16);
-  float value;
-
-  memcpy (&value, &bits, sizeof value);
-  return value;
-}
-
 /* The golden run's project, set up as `nnblocks-cli train EXAMPLE --lr LR
  * --epochs N --until-loss 0` sets it up, and its data and shuffle state. */
 static NnbProject *
@@ -61,7 +51,7 @@ assert_pytorchs_losses (const char *how, JsonObject *run, const double *got, gui
   g_assert_cmpuint (n, <=, json_array_get_length (want));
   for (guint epoch = 0; epoch < n; epoch++)
     {
-      float torch = float_of_hex (json_array_get_string_element (want, epoch));
+      float torch = nnb_test_float_of_hex (json_array_get_string_element (want, epoch));
       double loss = got[epoch];
 
       if (isnan (torch) && isnan (loss))
@@ -112,29 +102,18 @@ test_app_trainer (gconstpointer data)
   JsonObject *run = (JsonObject *) data;
   JsonArray *want = json_object_get_array_member (run, "losses");
   guint n = json_array_get_length (want);
-  gboolean diverges = isnan (float_of_hex (json_array_get_string_element (want, n - 1)));
+  gboolean diverges = isnan (nnb_test_float_of_hex (json_array_get_string_element (want, n - 1)));
   g_autoptr (NnbDataset) dataset = NULL;
   g_autoptr (NnbProject) project = NULL;
   g_autoptr (NnbTrainer) trainer = NULL;
   g_autoptr (NnbSnapshot) snapshot = NULL;
   g_autoptr (GError) error = NULL;
   NnbGenerator shuffle;
-  gint64 start = g_get_monotonic_time ();
 
   project = load_run (run, &dataset, &shuffle);
   trainer = nnb_trainer_new (project->model, dataset, &project->training, &shuffle, 0, 0, 0, &error);
   g_assert_no_error (error);
-  nnb_trainer_start (trainer);
-  for (;;)
-    {
-      snapshot = nnb_trainer_get_snapshot (trainer);
-      if (snapshot->state != NNB_TRAINER_IDLE && snapshot->state != NNB_TRAINER_RUNNING)
-        break;
-      g_clear_pointer (&snapshot, nnb_snapshot_unref);
-      if (g_get_monotonic_time () - start > WAIT_US)
-        g_error ("the trainer did not finish within %d s", (int) (WAIT_US / G_USEC_PER_SEC));
-      g_usleep (1000);
-    }
+  snapshot = nnb_test_trainer_run_to_end (trainer, WAIT_US);
   g_assert_cmpint (snapshot->state, ==, diverges ? NNB_TRAINER_DIVERGED : NNB_TRAINER_FINISHED);
   assert_pytorchs_losses ("the app's trainer", run, (const double *) snapshot->losses->data, snapshot->losses->len);
   /* the app keeps the losses before the nan, whose epoch the message names */

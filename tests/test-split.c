@@ -146,21 +146,10 @@ test_app_trainer_gives_pytorchs_test_losses (gconstpointer user_data)
   g_autoptr (NnbTrainer) trainer = NULL;
   g_autoptr (NnbSnapshot) snapshot = NULL;
   g_autoptr (GError) error = NULL;
-  gint64 start = g_get_monotonic_time ();
 
   trainer = nnb_trainer_new (project->model, data, &project->training, &shuffle, 0, 0, 0, &error);
   g_assert_no_error (error);
-  nnb_trainer_start (trainer);
-  for (;;)
-    {
-      snapshot = nnb_trainer_get_snapshot (trainer);
-      if (snapshot->state != NNB_TRAINER_IDLE && snapshot->state != NNB_TRAINER_RUNNING)
-        break;
-      g_clear_pointer (&snapshot, nnb_snapshot_unref);
-      if (g_get_monotonic_time () - start > WAIT_US)
-        g_error ("the trainer did not finish within %d s", (int) (WAIT_US / G_USEC_PER_SEC));
-      g_usleep (1000);
-    }
+  snapshot = nnb_test_trainer_run_to_end (trainer, WAIT_US);
   g_assert_cmpint (snapshot->state, ==, NNB_TRAINER_FINISHED);
   assert_losses (c, "the app's trainer", "losses", (double *) snapshot->losses->data, snapshot->losses->len);
   assert_losses (c, "the app's trainer", "test_losses", (double *) snapshot->test_losses->data,

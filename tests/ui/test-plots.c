@@ -415,6 +415,31 @@ test_data_plot_compares_curves_and_reads_out (void)
   g_assert_cmpint (far, ==, compared);
 }
 
+/* Pixels of image within tolerance of series colour `index` in every
+ * channel (a wide one counts the antialiased edges of thin rings too). */
+static int
+pixels_near_series_color (cairo_surface_t *image, int index, int tolerance)
+{
+  NnbPlotStyle style;
+  double rgba[4];
+  int count = 0;
+
+  nnb_plot_style_init_default (&style);
+  nnb_plot_series_color (&style, index, rgba);
+  cairo_surface_flush (image);
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      {
+        const guint8 *px = cairo_image_surface_get_data (image) + y * cairo_image_surface_get_stride (image) + 4 * x;
+
+        if (abs (px[2] - (int) lround (255 * rgba[0])) < tolerance &&
+            abs (px[1] - (int) lround (255 * rgba[1])) < tolerance &&
+            abs (px[0] - (int) lround (255 * rgba[2])) < tolerance)
+          count++;
+      }
+  return count;
+}
+
 /* Issue 19: with a test set, the held-out rows' loss is a second curve, in
  * the second series colour, named in a legend; without one the plot is as
  * before. */
@@ -423,11 +448,10 @@ test_loss_plot_draws_test_loss (void)
 {
   double losses[400], test_losses[400];
   NnbLossSeries series = { losses, 400, FALSE };
-  double second[4];
   NnbPlotStyle style;
   cairo_surface_t *image;
   cairo_t *cr;
-  int plain, both, second_pixels = 0;
+  int plain, both;
 
   for (int i = 0; i < 400; i++)
     {
@@ -442,51 +466,16 @@ test_loss_plot_draws_test_loss (void)
   draw_both (draw_loss, &series);
 
   nnb_plot_style_init_default (&style);
-  nnb_plot_series_color (&style, 1, second);
   image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
   cr = cairo_create (image);
   nnb_plot_loss_draw (cr, W, H, &series, &style);
   cairo_destroy (cr);
-  cairo_surface_flush (image);
-  for (int y = 0; y < H; y++)
-    for (int x = 0; x < W; x++)
-      {
-        const guint8 *px = cairo_image_surface_get_data (image) + y * cairo_image_surface_get_stride (image) + 4 * x;
-
-        if (abs (px[2] - (int) lround (255 * second[0])) < 8 && abs (px[1] - (int) lround (255 * second[1])) < 8 &&
-            abs (px[0] - (int) lround (255 * second[2])) < 8)
-          second_pixels++;
-      }
+  g_assert_cmpint (pixels_near_series_color (image, 1, 8), >, 200);
   cairo_surface_destroy (image);
-  g_assert_cmpint (second_pixels, >, 200);
 
   /* the read-out names both */
   series.pointer = (NnbPlotPointer){ TRUE, W / 2.0, H / 2.0 };
   g_assert_cmpint (ink_of (draw_loss, &series), >, both + 200);
-}
-
-/* Pixels of image near series colour `index`: within 48 in every channel,
- * so that the antialiased edges of thin rings count too. */
-static int
-pixels_near_series_color (cairo_surface_t *image, int index)
-{
-  NnbPlotStyle style;
-  double rgba[4];
-  int count = 0;
-
-  nnb_plot_style_init_default (&style);
-  nnb_plot_series_color (&style, index, rgba);
-  cairo_surface_flush (image);
-  for (int y = 0; y < H; y++)
-    for (int x = 0; x < W; x++)
-      {
-        const guint8 *px = cairo_image_surface_get_data (image) + y * cairo_image_surface_get_stride (image) + 4 * x;
-
-        if (abs (px[2] - (int) lround (255 * rgba[0])) < 48 && abs (px[1] - (int) lround (255 * rgba[1])) < 48 &&
-            abs (px[0] - (int) lround (255 * rgba[2])) < 48)
-          count++;
-      }
-  return count;
 }
 
 static int
@@ -502,7 +491,7 @@ data_plot_pixels_near_series_color (const NnbDataSeries *series, int index)
   cairo_paint (cr);
   nnb_plot_data_draw (cr, W, H, series, &style);
   cairo_destroy (cr);
-  count = pixels_near_series_color (image, index);
+  count = pixels_near_series_color (image, index, 48);
   cairo_surface_destroy (image);
   return count;
 }
@@ -1063,8 +1052,10 @@ count_svg (void *closure, const unsigned char *data, unsigned int length)
   return CAIRO_STATUS_SUCCESS;
 }
 
+/* The data plot of n points written through a Cairo stream surface (SVG or
+ * PDF, as File → Export writes them), counted. */
 static SvgCount
-data_plot_svg (int n)
+data_plot_stream (int n, cairo_surface_t *(*create) (cairo_write_func_t, void *, double, double) )
 {
   g_autofree float *x = NULL;
   g_autofree float *y = NULL;
@@ -1072,49 +1063,35 @@ data_plot_svg (int n)
   NnbDataSeries series = { 0 };
   NnbPlotStyle style;
   SvgCount count = { 0 };
-  cairo_surface_t *svg;
+  cairo_surface_t *surface;
   cairo_t *cr;
 
   sine_cloud (n, &x, &y, gx, gy);
   series = (NnbDataSeries){ x, y, n, gx, gy, 100, "SineNet" };
   nnb_plot_style_init_default (&style);
-  svg = cairo_svg_surface_create_for_stream (count_svg, &count, W, H);
-  cr = cairo_create (svg);
+  surface = create (count_svg, &count, W, H);
+  cr = cairo_create (surface);
   nnb_plot_data_draw (cr, W, H, &series, &style);
   g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
   cairo_destroy (cr);
-  cairo_surface_finish (svg);
-  g_assert_cmpint (cairo_surface_status (svg), ==, CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy (svg);
+  cairo_surface_finish (surface);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
 
   return count;
 }
 
-/* The bytes of the data plot of n points as a PDF, as File → Export writes it. */
+static SvgCount
+data_plot_svg (int n)
+{
+  return data_plot_stream (n, cairo_svg_surface_create_for_stream);
+}
+
+/* The bytes of the data plot of n points as a PDF. */
 static gsize
 data_plot_pdf_bytes (int n)
 {
-  g_autofree float *x = NULL;
-  g_autofree float *y = NULL;
-  float gx[100], gy[100];
-  NnbDataSeries series = { 0 };
-  NnbPlotStyle style;
-  SvgCount count = { 0 };
-  cairo_surface_t *pdf;
-  cairo_t *cr;
-
-  sine_cloud (n, &x, &y, gx, gy);
-  series = (NnbDataSeries){ x, y, n, gx, gy, 100, "SineNet" };
-  nnb_plot_style_init_default (&style);
-  pdf = cairo_pdf_surface_create_for_stream (count_svg, &count, W, H);
-  cr = cairo_create (pdf);
-  nnb_plot_data_draw (cr, W, H, &series, &style);
-  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
-  cairo_destroy (cr);
-  cairo_surface_finish (pdf);
-  g_assert_cmpint (cairo_surface_status (pdf), ==, CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy (pdf);
-  return count.bytes;
+  return data_plot_stream (n, cairo_pdf_surface_create_for_stream).bytes;
 }
 
 /* Issue 25: a frame with 200,000 points took seconds, an arc a point. Past

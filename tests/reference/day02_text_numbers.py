@@ -27,39 +27,8 @@ import torch.nn.functional as F  # noqa: E402
 torch.set_num_threads(1)
 
 
-def say(label, value):
-    print(f"{label} = {value}", flush=True)
-
-
-def shape(t):
-    return str(tuple(t.shape))
-
-
-def error_of(fn):
-    try:
-        fn()
-    except (RuntimeError, AttributeError) as e:
-        return f"{type(e).__name__}: {e}"
-    return "no error"
-
-
-def init_weights(m):
-    if isinstance(m, nn.Linear):
-        nn.init.xavier_uniform_(m.weight)
-        nn.init.zeros_(m.bias)
-
-
-class SineNet(nn.Module):
-    def __init__(self, hidden=64):
-        super().__init__()
-        self.net = nn.Sequential(
-            nn.Linear(1, hidden), nn.Tanh(),
-            nn.Linear(hidden, hidden), nn.Tanh(),
-            nn.Linear(hidden, 1),
-        )
-
-    def forward(self, x):
-        return self.net(x)
+# the page's SineNet and the little helpers, as lesson_numbers.py has them
+from lesson_numbers import SineNet, error_of, init_weights, say, shape  # noqa: E402
 
 
 def sine_losses(lr, epochs, zero_grad=True):

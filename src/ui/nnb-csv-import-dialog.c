@@ -2,7 +2,8 @@
 /* nnb-csv-import-dialog.c — Import CSV…: the file read off the main
  * thread, its first rows shown, each column given a role, the choice
  * checked by the engine's own reader (on a worker too: a file of a million
- * rows takes a while) and applied through the document. */
+ * rows takes a second, with a bar and a Stop) and applied through the
+ * document with the rows that check read, so Import does not read again. */
 #include "nnb-config.h"
 
 #include <glib/gi18n.h>
@@ -47,14 +48,14 @@ struct _NnbCsvImportDialog
   GCancellable *cancellable;       /* the read, and the dialog's life */
   GCancellable *check_cancellable; /* the check running, if any */
   GTask *read_task;                /* while the file is read */
+  GTask *check_task;               /* while the choice is checked */
+  NnbDataset *table;               /* the rows the last check read, when it passed */
   GBytes *text;                    /* the file, once read */
   GPtrArray *lines;                /* its first lines, split (GStrv) */
   GArray *roles;                   /* guint per column */
 
   /* State */
   guint progress_id;
-  gboolean checking;
-  gboolean choice_ok; /* the last check passed */
 };
 
 G_DEFINE_FINAL_TYPE (NnbCsvImportDialog, nnb_csv_import_dialog, ADW_TYPE_WINDOW)
@@ -143,26 +144,41 @@ read_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   g_task_return_pointer (task, result, (GDestroyNotify) read_result_free);
 }
 
+typedef struct
+{
+  GBytes *text;
+  NnbCsvHeader header;
+  NnbCsvColumn *inputs, *targets;
+  guint n_inputs, n_targets;
+  GCancellable *cancellable;
+  gint permille; /* read so far, atomic: the worker writes, the UI polls */
+} Check;
+
+/* Polled while a worker runs: the bar (and, for a later check, the line
+ * under the preview) follow how far it has read. */
 static gboolean
 progress_cb (gpointer user_data)
 {
   NnbCsvImportDialog *self = user_data;
-  Read *read;
+  GTask *task = self->read_task != NULL ? self->read_task : self->check_task;
+  gint permille;
 
-  if (self->read_task != NULL)
+  if (task == NULL)
     {
-      read = g_task_get_task_data (self->read_task);
-      gtk_progress_bar_set_fraction (self->progress_bar, g_atomic_int_get (&read->permille) / 1000.0);
-      return G_SOURCE_CONTINUE;
+      self->progress_id = 0;
+      return G_SOURCE_REMOVE;
     }
-  if (self->checking && g_str_equal (gtk_stack_get_visible_child_name (self->stack), "reading"))
+  permille = self->read_task != NULL ? g_atomic_int_get (&((Read *) g_task_get_task_data (task))->permille)
+                                     : g_atomic_int_get (&((Check *) g_task_get_task_data (task))->permille);
+  gtk_progress_bar_set_fraction (self->progress_bar, permille / 1000.0);
+  if (self->read_task == NULL && g_str_equal (gtk_stack_get_visible_child_name (self->stack), "preview"))
     {
-      /* the reader says nothing of how far it is: a pulse */
-      gtk_progress_bar_pulse (self->progress_bar);
-      return G_SOURCE_CONTINUE;
+      /* Translators: a later check of the rows, how far it is, e.g. "Checking the rows… 40 %" */
+      g_autofree char *text = g_strdup_printf (_("Checking the rows… %d %%"), permille / 10);
+
+      gtk_label_set_text (self->shape_label, text);
     }
-  self->progress_id = 0;
-  return G_SOURCE_REMOVE;
+  return G_SOURCE_CONTINUE;
 }
 
 /* ------------------------------------------------------------ the choice */
@@ -203,24 +219,27 @@ chosen_columns (NnbCsvImportDialog *self, guint role, guint *n)
   return columns;
 }
 
-typedef struct
-{
-  GBytes *text;
-  NnbCsvHeader header;
-  NnbCsvColumn *inputs, *targets;
-  guint n_inputs, n_targets;
-} Check;
-
 static void
 check_free (Check *check)
 {
   g_bytes_unref (check->text);
+  g_clear_object (&check->cancellable);
   nnb_csv_columns_free (check->inputs, check->n_inputs);
   nnb_csv_columns_free (check->targets, check->n_targets);
   g_free (check);
 }
 
-/* The worker: the whole file read as the project will read it. */
+static gboolean
+check_progress (double fraction, gpointer user_data)
+{
+  Check *check = user_data;
+
+  g_atomic_int_set (&check->permille, (gint) (fraction * 1000));
+  return !g_cancellable_is_cancelled (check->cancellable);
+}
+
+/* The worker: the whole file read as the project will read it; its rows
+ * are what Import hands the document. */
 static void
 check_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
@@ -230,17 +249,13 @@ check_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
   GError *error = NULL;
   gsize length;
   const char *text = g_bytes_get_data (check->text, &length);
-  int64_t *shape;
 
-  if (!nnb_csv_read_columns (text, length, &choice, &table, &error))
+  if (!nnb_csv_read_columns_with_progress (text, length, &choice, check_progress, check, &table, &error))
     {
       g_task_return_error (task, error);
       return;
     }
-  shape = g_new (int64_t, 3);
-  shape[0] = table.rows, shape[1] = table.n_inputs, shape[2] = table.n_targets;
-  nnb_csv_table_clear (&table);
-  g_task_return_pointer (task, shape, g_free);
+  g_task_return_pointer (task, nnb_dataset_new_from_csv_table (&table), (GDestroyNotify) nnb_dataset_free);
 }
 
 static void
@@ -253,7 +268,7 @@ show_error (NnbCsvImportDialog *self, const char *message)
 static void
 update_import (NnbCsvImportDialog *self)
 {
-  gtk_widget_set_sensitive (GTK_WIDGET (self->import_button), self->choice_ok && !self->checking);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->import_button), self->table != NULL && self->check_task == NULL);
 }
 
 /* format with count in it, e.g. "%s rows", the count as the locale
@@ -271,25 +286,30 @@ checked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   NnbCsvImportDialog *self = NNB_CSV_IMPORT_DIALOG (source);
   g_autoptr (GError) error = NULL;
-  g_autofree int64_t *shape = g_task_propagate_pointer (G_TASK (result), &error);
+  NnbDataset *table = g_task_propagate_pointer (G_TASK (result), &error);
   g_autofree char *rows = NULL, *inputs = NULL, *targets = NULL, *text = NULL;
+  int64_t n_rows, n_inputs, n_targets;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return; /* a newer choice is being checked, or the dialog went */
-
-  self->checking = FALSE;
-  self->choice_ok = shape != NULL;
+  if (G_TASK (result) != self->check_task)
+    {
+      /* a newer choice is being checked, or the dialog went */
+      g_clear_pointer (&table, nnb_dataset_free);
+      return;
+    }
+  g_clear_object (&self->check_task);
   gtk_stack_set_visible_child_name (self->stack, "preview");
-  if (shape == NULL)
+  if (table == NULL)
     {
       gtk_label_set_text (self->shape_label, "");
       show_error (self, error->message);
       update_import (self);
       return;
     }
-  rows = count_text (shape[0], g_dngettext (GETTEXT_PACKAGE, "%s row", "%s rows", (gulong) shape[0]));
-  inputs = count_text (shape[1], g_dngettext (GETTEXT_PACKAGE, "%s input", "%s inputs", (gulong) shape[1]));
-  targets = count_text (shape[2], g_dngettext (GETTEXT_PACKAGE, "%s target", "%s targets", (gulong) shape[2]));
+  self->table = table;
+  n_rows = table->x->shape[0], n_inputs = table->x->shape[1], n_targets = table->y->shape[1];
+  rows = count_text (n_rows, g_dngettext (GETTEXT_PACKAGE, "%s row", "%s rows", (gulong) n_rows));
+  inputs = count_text (n_inputs, g_dngettext (GETTEXT_PACKAGE, "%s input", "%s inputs", (gulong) n_inputs));
+  targets = count_text (n_targets, g_dngettext (GETTEXT_PACKAGE, "%s target", "%s targets", (gulong) n_targets));
   /* Translators: the data the choice gives, e.g. "X: 40 rows × 3 inputs, y: 2 targets" */
   text = g_strdup_printf (_("X: %s × %s, y: %s"), rows, inputs, targets);
   gtk_label_set_text (self->shape_label, text);
@@ -301,13 +321,13 @@ checked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 check_choice (NnbCsvImportDialog *self)
 {
-  g_autoptr (GTask) task = NULL;
   Check *check;
 
   if (self->check_cancellable != NULL)
     g_cancellable_cancel (self->check_cancellable);
   g_clear_object (&self->check_cancellable);
-  self->choice_ok = FALSE;
+  g_clear_object (&self->check_task);
+  g_clear_pointer (&self->table, nnb_dataset_free);
 
   check = g_new0 (Check, 1);
   check->text = g_bytes_ref (self->text);
@@ -316,7 +336,6 @@ check_choice (NnbCsvImportDialog *self)
   check->targets = chosen_columns (self, ROLE_TARGET, &check->n_targets);
   if (check->n_inputs == 0 || check->n_targets == 0)
     {
-      self->checking = FALSE;
       gtk_label_set_text (self->shape_label, "");
       show_error (self, _("Choose at least one input column and one target column."));
       update_import (self);
@@ -324,14 +343,16 @@ check_choice (NnbCsvImportDialog *self)
       return;
     }
 
-  self->checking = TRUE;
   self->check_cancellable = g_cancellable_new ();
+  check->cancellable = g_object_ref (self->check_cancellable);
   gtk_label_set_text (self->shape_label, _("Checking the rows…"));
+  self->check_task = g_task_new (self, self->check_cancellable, checked_cb, NULL);
+  g_task_set_source_tag (self->check_task, check_choice);
+  g_task_set_task_data (self->check_task, check, (GDestroyNotify) check_free);
+  g_task_run_in_thread (self->check_task, check_thread);
   update_import (self);
-  task = g_task_new (self, self->check_cancellable, checked_cb, NULL);
-  g_task_set_source_tag (task, check_choice);
-  g_task_set_task_data (task, check, (GDestroyNotify) check_free);
-  g_task_run_in_thread (task, check_thread);
+  if (self->progress_id == 0)
+    self->progress_id = g_timeout_add (50, progress_cb, self);
 }
 
 /* ------------------------------------------------------------ the preview */
@@ -446,10 +467,9 @@ read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   fill_grid (self);
   /* the first check reads every row: the bar stays until it is done */
   gtk_label_set_text (self->reading_label, _("Checking the rows…"));
-  gtk_progress_bar_set_pulse_step (self->progress_bar, 0.1);
-  gtk_progress_bar_set_show_text (self->progress_bar, FALSE);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
   check_choice (self);
-  if (!self->checking)
+  if (self->check_task == NULL)
     gtk_stack_set_visible_child_name (self->stack, "preview");
 }
 
@@ -480,7 +500,7 @@ import_clicked_cb (NnbCsvImportDialog *self)
   NnbDataSpec spec = { 0 };
   g_autoptr (GError) error = NULL;
 
-  if (!self->choice_ok || self->checking)
+  if (self->table == NULL || self->check_task != NULL)
     return;
   if (nnb_document_is_training (self->document))
     {
@@ -499,10 +519,14 @@ import_clicked_cb (NnbCsvImportDialog *self)
   spec.csv_inputs = chosen_columns (self, ROLE_INPUT, &spec.csv_n_inputs);
   spec.csv_targets = chosen_columns (self, ROLE_TARGET, &spec.csv_n_targets);
 
-  if (nnb_document_set_data_spec (self->document, &spec, project->seed, &error))
+  /* the rows go to the document: a failed Import needs a new check */
+  if (nnb_document_import_csv (self->document, &spec, project->seed, g_steal_pointer (&self->table), &error))
     gtk_window_destroy (GTK_WINDOW (self));
   else
-    show_error (self, error->message);
+    {
+      show_error (self, error->message);
+      update_import (self);
+    }
   nnb_data_spec_clear (&spec);
 }
 
@@ -513,7 +537,7 @@ nnb_csv_import_dialog_is_busy (NnbCsvImportDialog *self)
 {
   g_return_val_if_fail (NNB_IS_CSV_IMPORT_DIALOG (self), FALSE);
 
-  return self->read_task != NULL || self->checking;
+  return self->read_task != NULL || self->check_task != NULL;
 }
 
 void
@@ -546,6 +570,8 @@ nnb_csv_import_dialog_dispose (GObject *object)
   g_clear_handle_id (&self->progress_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), NNB_TYPE_CSV_IMPORT_DIALOG);
   g_clear_object (&self->read_task);
+  g_clear_object (&self->check_task);
+  g_clear_pointer (&self->table, nnb_dataset_free);
   g_clear_object (&self->document);
 
   G_OBJECT_CLASS (nnb_csv_import_dialog_parent_class)->dispose (object);

@@ -549,21 +549,19 @@ nnb_document_reset (NnbDocument *self, GError **error)
   return TRUE;
 }
 
-gboolean
-nnb_document_set_data_spec (NnbDocument *self, const NnbDataSpec *spec, guint64 seed, GError **error)
+static gboolean
+replace_data (NnbDocument *self, const NnbDataSpec *spec, guint64 seed, NnbDataset *table, GError **error)
 {
   NnbDataSpec before = { 0 };
   guint64 seed_before;
-
-  g_return_val_if_fail (NNB_IS_DOCUMENT (self), FALSE);
-  g_return_val_if_fail (spec != NULL, FALSE);
-  g_return_val_if_fail (!nnb_document_is_training (self), FALSE);
 
   nnb_data_spec_copy (&before, &self->project->data);
   seed_before = self->project->seed;
   nnb_data_spec_clear (&self->project->data);
   nnb_data_spec_copy (&self->project->data, spec);
   self->project->seed = seed;
+  if (table != NULL)
+    nnb_project_set_csv_table (self->project, table);
   /* ::rebuilt (from the reset) must find the student's own project */
   self->replayable = FALSE;
   if (!nnb_document_reset (self, error))
@@ -576,6 +574,30 @@ nnb_document_set_data_spec (NnbDocument *self, const NnbDataSpec *spec, guint64 
   nnb_data_spec_clear (&before);
 
   return TRUE;
+}
+
+gboolean
+nnb_document_set_data_spec (NnbDocument *self, const NnbDataSpec *spec, guint64 seed, GError **error)
+{
+  g_return_val_if_fail (NNB_IS_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (spec != NULL, FALSE);
+  g_return_val_if_fail (!nnb_document_is_training (self), FALSE);
+
+  return replace_data (self, spec, seed, NULL, error);
+}
+
+gboolean
+nnb_document_import_csv (NnbDocument *self, const NnbDataSpec *spec, guint64 seed, NnbDataset *table,
+                         GError **error)
+{
+  g_autoptr (NnbDataset) owned = table;
+
+  g_return_val_if_fail (NNB_IS_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (spec != NULL && spec->kind == NNB_DATA_CSV, FALSE);
+  g_return_val_if_fail (table != NULL, FALSE);
+  g_return_val_if_fail (!nnb_document_is_training (self), FALSE);
+
+  return replace_data (self, spec, seed, g_steal_pointer (&owned), error);
 }
 
 gboolean

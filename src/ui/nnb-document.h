@@ -129,6 +129,12 @@ gboolean nnb_document_reset (NnbDocument *self, GError **error);
  * error (a split that leaves a side empty, a column that cannot be
  * standardised) nothing but the trainer changes. Not while training. */
 gboolean nnb_document_set_data_spec (NnbDocument *self, const NnbDataSpec *spec, guint64 seed, GError **error);
+/* nnb_document_set_data_spec for a CSV file whose chosen columns table
+ * (nnb_dataset_read_csv's kind, not split) already holds, read on a worker:
+ * the file is not read again, so Import costs a copy, not a parse. Takes
+ * table, whatever the outcome. */
+gboolean nnb_document_import_csv (NnbDocument *self, const NnbDataSpec *spec, guint64 seed, NnbDataset *table,
+                                  GError **error);
 
 /* The editor changed the graph: model (a new structure, parameters to be
  * made) and positions (one per node) replace the project's, the recipe is

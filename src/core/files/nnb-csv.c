@@ -5,6 +5,7 @@
  * with its line and column. */
 #include "nnb-csv.h"
 
+#include <gio/gio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,10 +276,14 @@ resolve_choice (const NnbCsvChoice *choice, GPtrArray *names, int64_t cols, NnbC
   return TRUE;
 }
 
+/* Lines read between two calls of a progress callback: a million-row file
+ * calls it about 60 times, each a few milliseconds apart. */
+#define PROGRESS_LINES 16384
+
 /* every: all the columns as inputs, no target (nnb_csv_parse) */
 static gboolean
-read_table (const char *text, gsize length, const NnbCsvChoice *choice, gboolean every, NnbCsvTable *table,
-            GError **error)
+read_table (const char *text, gsize length, const NnbCsvChoice *choice, gboolean every, NnbCsvProgress progress,
+            gpointer progress_data, NnbCsvTable *table, GError **error)
 {
   g_autofree char *copy = NULL;
   g_autofree int64_t *slot = NULL; /* slot[c]: column c's place in a row of values, or -1 */
@@ -310,6 +315,12 @@ read_table (const char *text, gsize length, const NnbCsvChoice *choice, gboolean
       char *line = g_strstrip (next_line (&p));
       int64_t n;
 
+      if (progress != NULL && l % PROGRESS_LINES == 0 && !progress ((double) (p - copy) / MAX (length, 1), progress_data))
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The CSV file's reading was cancelled.");
+          nnb_csv_table_clear (table);
+          return FALSE;
+        }
       if (*line == '\0' || *line == '#')
         continue;
       split_cells (line, cells);
@@ -456,7 +467,16 @@ nnb_csv_read_columns (const char *text, gsize length, const NnbCsvChoice *choice
 {
   static const NnbCsvChoice old_rule = { NNB_CSV_HEADER_DETECT, NULL, 0, NULL, 0 };
 
-  return read_table (text, length, choice != NULL ? choice : &old_rule, FALSE, table, error);
+  return read_table (text, length, choice != NULL ? choice : &old_rule, FALSE, NULL, NULL, table, error);
+}
+
+gboolean
+nnb_csv_read_columns_with_progress (const char *text, gsize length, const NnbCsvChoice *choice,
+                                    NnbCsvProgress progress, gpointer user_data, NnbCsvTable *table, GError **error)
+{
+  static const NnbCsvChoice old_rule = { NNB_CSV_HEADER_DETECT, NULL, 0, NULL, 0 };
+
+  return read_table (text, length, choice != NULL ? choice : &old_rule, FALSE, progress, user_data, table, error);
 }
 
 float *
@@ -468,7 +488,7 @@ nnb_csv_parse (const char *text, gsize length, int64_t *rows_out, int64_t *cols_
 
   static const NnbCsvChoice detect = { NNB_CSV_HEADER_DETECT, NULL, 0, NULL, 0 };
 
-  if (!read_table (text, length, &detect, TRUE, &table, error))
+  if (!read_table (text, length, &detect, TRUE, NULL, NULL, &table, error))
     return NULL;
   cols = table.n_inputs + table.n_targets;
   values = g_steal_pointer (&table.values);

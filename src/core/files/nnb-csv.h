@@ -67,6 +67,16 @@ typedef struct
  * the limits above. Messages name the project's fields (data.inputs[1]). */
 gboolean nnb_csv_read_columns (const char *text, gsize length, const NnbCsvChoice *choice, NnbCsvTable *table,
                                GError **error);
+/* Told now and then how far a read has come (the share of the text read,
+ * 0 to 1); returning FALSE stops it, and the read fails with
+ * G_IO_ERROR_CANCELLED. Called on the reading thread. */
+typedef gboolean (*NnbCsvProgress) (double fraction, gpointer user_data);
+/* nnb_csv_read_columns for a large file read on a worker: progress (may be
+ * NULL) is called every few ten thousand lines, so a bar can follow and a
+ * Cancel is heard within milliseconds. */
+gboolean nnb_csv_read_columns_with_progress (const char *text, gsize length, const NnbCsvChoice *choice,
+                                             NnbCsvProgress progress, gpointer user_data, NnbCsvTable *table,
+                                             GError **error);
 void nnb_csv_table_clear (NnbCsvTable *table);
 
 /* Every column, the header detected: rows × cols floats (row-major), or

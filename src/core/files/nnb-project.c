@@ -34,6 +34,8 @@ nnb_project_free (NnbProject *project)
   g_clear_pointer (&project->model, nnb_model_unref);
   g_clear_pointer (&project->positions, g_array_unref);
   nnb_data_spec_clear (&project->data);
+  g_clear_pointer (&project->csv_table, nnb_dataset_free);
+  g_free (project->csv_table_key);
   g_free (project);
 }
 
@@ -64,6 +66,41 @@ restore_parameters (NnbModel *model, GPtrArray *saved)
     nnb_tensor_write (((NnbNamedParameter *) params->pdata[i])->param->value, saved->pdata[i]);
 }
 
+void
+nnb_project_set_csv_table (NnbProject *project, NnbDataset *table)
+{
+  g_return_if_fail (project != NULL && table != NULL);
+
+  g_clear_pointer (&project->csv_table, nnb_dataset_free);
+  g_free (project->csv_table_key);
+  project->csv_table = table;
+  project->csv_table_key = nnb_data_spec_csv_key (&project->data);
+}
+
+/* The data: drawn, or made from the CSV file's table, read again only when
+ * the file or the choice of its columns changed since the last read. */
+static NnbDataset *
+build_data (NnbProject *project, NnbGenerator *gen, GError **error)
+{
+  g_autofree char *key = NULL;
+
+  if (project->data.kind != NNB_DATA_CSV)
+    return nnb_dataset_new (&project->data, gen, error);
+  key = nnb_data_spec_csv_key (&project->data);
+  if (key == NULL || project->csv_table == NULL || g_strcmp0 (key, project->csv_table_key) != 0)
+    {
+      NnbDataset *table = nnb_dataset_read_csv (&project->data, error);
+
+      if (table == NULL)
+        return NULL;
+      g_clear_pointer (&project->csv_table, nnb_dataset_free);
+      g_free (project->csv_table_key);
+      project->csv_table = table;
+      project->csv_table_key = g_steal_pointer (&key);
+    }
+  return nnb_dataset_new_from_table (&project->data, project->csv_table, gen, error);
+}
+
 /* The page's order, on PyTorch's default generator:
  *   torch.manual_seed(seed); X, y = …
  *   [torch.manual_seed(model_seed)]; model = Model()
@@ -83,7 +120,7 @@ nnb_project_build (NnbProject *project, gboolean keep_weights, GError **error)
     kept = save_parameters (project->model);
 
   nnb_generator_manual_seed (gen, project->seed);
-  data = nnb_dataset_new (&project->data, gen, error);
+  data = build_data (project, gen, error);
   if (data == NULL)
     return NULL;
   if (project->has_model_seed)

@@ -46,6 +46,12 @@ typedef struct
   NnbDataSpec data;
   NnbTrainingOptions training;
   gboolean has_weights; /* the model's parameters came from the file */
+  /*< private >*/
+  /* The CSV file's table as last read (nnb_dataset_read_csv) and what it
+   * stands for (nnb_data_spec_csv_key): the app rebuilds the data on every
+   * edit, and a million rows take a second to read. NULL for drawn data. */
+  NnbDataset *csv_table;
+  char *csv_table_key;
 } NnbProject;
 
 NnbProject *nnb_project_new (void);
@@ -67,6 +73,10 @@ char *nnb_project_to_data_for (NnbProject *project, gboolean with_weights, const
  * applies the init. The returned dataset is new; the model's parameters are
  * replaced (the file's weights too, unless keep_weights and has_weights). */
 NnbDataset *nnb_project_build (NnbProject *project, gboolean keep_weights, GError **error);
+/* Gives the project a table read for its data as data is now, so that the
+ * next build does not read the file again (the import dialog has read it
+ * on a worker); takes table. */
+void nnb_project_set_csv_table (NnbProject *project, NnbDataset *table);
 /* nnb_project_build, then *shuffle = the default generator as the recipe
  * left it: what a training run starts from. The page's loop draws its
  * randperm from there, so `nnblocks-cli train` and the app both start a run

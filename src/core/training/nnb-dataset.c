@@ -13,8 +13,6 @@
 #include <math.h>
 #include <sleef.h>
 #include <string.h>
-#include "nnb-csv.h"
-#include "nnb-file-read.h"
 #include "nnb-error.h"
 
 /* More points than any lesson needs, small enough to never exhaust memory. */
@@ -324,34 +322,6 @@ check_spec (const NnbDataSpec *spec, GError **error)
   return TRUE;
 }
 
-static NnbDataset *
-read_csv_file (const NnbDataSpec *spec, GError **error)
-{
-  const char *path = spec->csv_path;
-  NnbCsvChoice choice = { spec->csv_header, spec->csv_inputs, spec->csv_n_inputs, spec->csv_targets,
-                          spec->csv_n_targets };
-  g_autofree char *text = NULL;
-  gsize length = 0;
-  NnbDataset *data;
-
-  if (path == NULL || path[0] == '\0')
-    {
-      g_set_error_literal (error, NNB_FILE_ERROR, NNB_FILE_ERROR_INVALID,
-                           "The data comes from a CSV file, but no file is named.");
-      return NULL;
-    }
-  /* a pipe or a device named as the data would hang or fill the memory */
-  if (!nnb_file_read (path, NNB_FILE_READ_MAX_CSV_MB, &text, &length, error))
-    return NULL;
-  data = nnb_dataset_new_from_csv_columns (text, length, &choice, error);
-  if (data == NULL)
-    {
-      g_autofree char *name = g_path_get_basename (path);
-      g_prefix_error (error, "%s: ", name);
-    }
-  return data;
-}
-
 NnbDataset *
 nnb_dataset_new (const NnbDataSpec *spec, NnbGenerator *gen, GError **error)
 {
@@ -363,10 +333,9 @@ nnb_dataset_new (const NnbDataSpec *spec, NnbGenerator *gen, GError **error)
     gen = nnb_generator_default ();
   if (spec->kind == NNB_DATA_CSV)
     {
-      data = read_csv_file (spec, error);
-      if (data == NULL || !nnb_dataset_split_and_standardize (data, spec, gen, error))
-        return NULL;
-      return g_steal_pointer (&data);
+      g_autoptr (NnbDataset) table = nnb_dataset_read_csv (spec, error);
+
+      return table != NULL ? nnb_dataset_new_from_table (spec, table, gen, error) : NULL;
     }
   if (!check_spec (spec, error))
     return NULL;
@@ -399,51 +368,4 @@ nnb_dataset_new (const NnbDataSpec *spec, NnbGenerator *gen, GError **error)
   if (!nnb_dataset_split_and_standardize (data, spec, gen, error))
     return NULL;
   return g_steal_pointer (&data);
-}
-
-NnbDataset *
-nnb_dataset_new_from_csv_columns (const char *text, gsize length, const NnbCsvChoice *choice, GError **error)
-{
-  g_autoptr (NnbDataset) data = NULL;
-  NnbCsvTable table;
-  int64_t width, nx, ny;
-
-  if (!nnb_csv_read_columns (text, length, choice, &table, error))
-    return NULL;
-  nx = table.n_inputs;
-  ny = table.n_targets;
-  width = nx + ny;
-  data = g_new0 (NnbDataset, 1);
-  data->x = nnb_tensor_new_2d (table.rows, nx);
-  data->y = nnb_tensor_new_2d (table.rows, ny);
-  /* each row of the table is its inputs, then its targets */
-  for (int64_t r = 0; r < table.rows; r++)
-    {
-      memcpy (data->x->data + r * nx, table.values + r * width, nx * sizeof (float));
-      memcpy (data->y->data + r * ny, table.values + r * width + nx, ny * sizeof (float));
-    }
-  data->x_columns = g_memdup2 (table.columns, nx * sizeof (int64_t));
-  data->y_columns = g_memdup2 (table.columns + nx, ny * sizeof (int64_t));
-  if (table.names != NULL)
-    {
-      data->x_names = g_new0 (char *, nx + 1);
-      data->y_names = g_new0 (char *, ny + 1);
-      for (int64_t j = 0; j < width; j++)
-        {
-          if (j < nx)
-            data->x_names[j] = g_strdup (table.names[j]);
-          else
-            data->y_names[j - nx] = g_strdup (table.names[j]);
-        }
-    }
-  nnb_csv_table_clear (&table);
-  return g_steal_pointer (&data);
-}
-
-NnbDataset *
-nnb_dataset_new_from_csv_text (const char *text, gsize length, GError **error)
-{
-  g_return_val_if_fail (text != NULL || length == 0, NULL);
-
-  return nnb_dataset_new_from_csv_columns (text, length, NULL, error);
 }

@@ -85,6 +85,23 @@ gboolean nnb_data_kind_from_string (const char *text, NnbDataKind *out);
 NnbDataset *nnb_dataset_new (const NnbDataSpec *spec, NnbGenerator *gen, GError **error);
 void nnb_dataset_free (NnbDataset *dataset);
 
+/* The CSV file of spec (NNB_DATA_CSV) read whole: its chosen columns as X
+ * and y, not yet split nor standardised (the table). The file's errors
+ * start with its name. */
+NnbDataset *nnb_dataset_read_csv (const NnbDataSpec *spec, GError **error);
+/* spec's data made from a table nnb_dataset_read_csv (or the import
+ * dialog) read: a copy, split and standardised as nnb_dataset_new does, with
+ * the same draws from gen; the same numbers as reading the file again. */
+NnbDataset *nnb_dataset_new_from_table (const NnbDataSpec *spec, const NnbDataset *table, NnbGenerator *gen,
+                                        GError **error);
+/* A table from the rows nnb_csv_read_columns read; takes them (table is
+ * cleared). */
+NnbDataset *nnb_dataset_new_from_csv_table (NnbCsvTable *table);
+/* What a table read for spec stands for: the file (path, inode, size and
+ * time of its last change) and the header and column choice. Equal keys,
+ * equal tables; NULL for generated data or a file that is not there. */
+char *nnb_data_spec_csv_key (const NnbDataSpec *spec);
+
 /* The split and standardisation of spec (nnb-dataset-split.c), applied to
  * a dataset just drawn or read, whole: draws randperm from gen (the
  * default generator when NULL) only when spec->test_fraction > 0. Called

@@ -3,6 +3,7 @@
 #include "nnb-config.h"
 
 #include "nnb-ui-test-util.h"
+#include "nnb-diagram-view.h"
 
 #include <glib/gstdio.h>
 
@@ -223,4 +224,40 @@ gboolean
 nnb_ui_test_chooser_gone (gpointer data)
 {
   return nnb_ui_test_shown_chooser () == NULL;
+}
+
+void
+nnb_ui_test_edit (gpointer diagram_view, const char *action, GVariant *parameter)
+{
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (diagram_view), action, parameter));
+  nnb_ui_test_settle (5);
+}
+
+static void
+wire (gpointer diagram_view, const char *from, const char *to, int slot)
+{
+  nnb_ui_test_edit (diagram_view, "editor.connect", g_variant_new ("(ssi)", from, to, slot));
+  g_assert_null (nnb_diagram_view_get_message (diagram_view));
+}
+
+void
+nnb_ui_test_build_residual_mlp (gpointer diagram_view)
+{
+  /* a click in the palette adds after the selected block and wires it */
+  nnb_ui_test_edit (diagram_view, "editor.add-block", g_variant_new_string ("Input"));
+  nnb_ui_test_edit (diagram_view, "editor.add-block", g_variant_new_string ("Linear"));
+  nnb_ui_test_edit (diagram_view, "editor.set-features", g_variant_new ("(xx)", (gint64) 3, (gint64) 16));
+  nnb_ui_test_edit (diagram_view, "editor.add-block", g_variant_new_string ("ReLU"));
+  nnb_ui_test_edit (diagram_view, "editor.add-block", g_variant_new_string ("Linear"));
+  nnb_ui_test_edit (diagram_view, "editor.set-features", g_variant_new ("(xx)", (gint64) 16, (gint64) 16));
+  /* the page calls one self.act twice */
+  nnb_ui_test_edit (diagram_view, "editor.select", g_variant_new_string ("act"));
+  nnb_ui_test_edit (diagram_view, "editor.call-again", NULL);
+  wire (diagram_view, "fc2", "act_2", 0);
+  nnb_ui_test_edit (diagram_view, "editor.add-block", g_variant_new_string ("Add"));
+  wire (diagram_view, "act", "add", 1);
+  nnb_ui_test_edit (diagram_view, "editor.add-block", g_variant_new_string ("Linear"));
+  nnb_ui_test_edit (diagram_view, "editor.rename", g_variant_new_string ("head"));
+  nnb_ui_test_edit (diagram_view, "editor.set-features", g_variant_new ("(xx)", (gint64) 16, (gint64) 1));
+  nnb_ui_test_edit (diagram_view, "editor.add-block", g_variant_new_string ("Output"));
 }

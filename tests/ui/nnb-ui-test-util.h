@@ -58,3 +58,11 @@ void nnb_ui_test_skip_without_display (void);
 /* With the environment variable set to a file name, the whole X screen
  * saved there (imagemagick's import): for a person to look at, not a check. */
 void nnb_ui_test_screenshot_if_asked (const char *variable);
+
+/* Editing as the palette and the block menus do: the editor's action
+ * activated on the diagram view, then a moment for it to take effect. */
+void nnb_ui_test_edit (gpointer diagram_view, const char *action, GVariant *parameter);
+/* The page's residual MLP (3 → 16 → ReLU → 16 → ReLU, + the first ReLU's
+ * output, → 1) built block by block on the diagram view's empty canvas, as
+ * a student builds it; 8 blocks, one self.act called twice. */
+void nnb_ui_test_build_residual_mlp (gpointer diagram_view);

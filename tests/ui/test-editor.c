@@ -68,8 +68,7 @@ run_app (EditorCheck check)
 static void
 act (NnbDiagramView *view, const char *action, GVariant *parameter)
 {
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (view), action, parameter));
-  nnb_ui_test_settle (5);
+  nnb_ui_test_edit (view, action, parameter);
 }
 
 static guint
@@ -91,13 +90,6 @@ set_features (NnbDiagramView *view, const char *block, gint64 in, gint64 out)
 {
   act (view, "editor.select", g_variant_new_string (block));
   act (view, "editor.set-features", g_variant_new ("(xx)", in, out));
-}
-
-static void
-wire (NnbDiagramView *view, const char *from, const char *to, int slot)
-{
-  act (view, "editor.connect", g_variant_new ("(ssi)", from, to, slot));
-  g_assert_null (nnb_diagram_view_get_message (view));
 }
 
 /* The reference: the file, built by its own recipe. */
@@ -284,23 +276,7 @@ check_build_with_actions (NnbWindow *window)
   empty_canvas (view);
   depth_before = undo_depth (view);
 
-  /* a click in the palette adds after the selected block and wires it */
-  act (view, "editor.add-block", g_variant_new_string ("Input"));
-  act (view, "editor.add-block", g_variant_new_string ("Linear"));
-  act (view, "editor.set-features", g_variant_new ("(xx)", (gint64) 3, (gint64) 16));
-  act (view, "editor.add-block", g_variant_new_string ("ReLU"));
-  act (view, "editor.add-block", g_variant_new_string ("Linear"));
-  act (view, "editor.set-features", g_variant_new ("(xx)", (gint64) 16, (gint64) 16));
-  /* the page calls one self.act twice */
-  act (view, "editor.select", g_variant_new_string ("act"));
-  act (view, "editor.call-again", NULL);
-  wire (view, "fc2", "act_2", 0);
-  act (view, "editor.add-block", g_variant_new_string ("Add"));
-  wire (view, "act", "add", 1);
-  act (view, "editor.add-block", g_variant_new_string ("Linear"));
-  act (view, "editor.rename", g_variant_new_string ("head"));
-  act (view, "editor.set-features", g_variant_new ("(xx)", (gint64) 16, (gint64) 1));
-  act (view, "editor.add-block", g_variant_new_string ("Output"));
+  nnb_ui_test_build_residual_mlp (view);
   g_assert_cmpuint (n_blocks (view), ==, 8);
   assert_equals_page_mlp (window);
 

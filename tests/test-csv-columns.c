@@ -507,6 +507,40 @@ test_table_is_read_once (void)
   g_rmdir (dir);
 }
 
+/* A reader with a list reads past bad rows: all of them counted, the
+ * first ten listed in line order, and the read still fails with the first
+ * row's sentence, the one the CLI says. */
+static void
+test_bad_rows_are_listed (void)
+{
+  g_autoptr (GString) text = g_string_new ("a,b\n");
+  g_autoptr (GPtrArray) sentences = g_ptr_array_new_with_free_func (g_free);
+  NnbCsvBadRows bad_rows = { sentences, 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) cli_error = NULL;
+  NnbCsvTable table;
+
+  for (int r = 0; r < 30; r++)
+    {
+      if (r % 2 == 1)
+        g_string_append_printf (text, "%d,x%d\n", r, r); /* line r + 2 */
+      else if (r == 4)
+        g_string_append (text, "1,2,3\n"); /* line 6: three cells */
+      else
+        g_string_append_printf (text, "%d,%d\n", r, r);
+    }
+  g_assert_false (nnb_csv_read_columns_with_progress (text->str, text->len, NULL, NULL, NULL, &bad_rows, &table, &error));
+  g_assert_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_PARSE);
+  g_assert_cmpint (bad_rows.count, ==, 16);
+  g_assert_cmpuint (sentences->len, ==, NNB_CSV_BAD_ROWS_LISTED);
+  g_assert_cmpstr (sentences->pdata[0], ==, "line 3, column 2: 'x1' is not a number.");
+  g_assert_cmpstr (sentences->pdata[2], ==, "line 6 has 3 columns, but the lines before it have 2.");
+  g_assert_cmpstr (sentences->pdata[9], ==, "line 19, column 2: 'x17' is not a number.");
+  g_assert_cmpstr (error->message, ==, sentences->pdata[0]);
+  g_assert_false (nnb_csv_read_columns (text->str, text->len, NULL, &table, &cli_error));
+  g_assert_cmpstr (cli_error->message, ==, error->message);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -533,5 +567,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/csv-columns/csv-beside-the-project-is-written-relative",
                    test_csv_beside_the_project_is_written_relative);
   g_test_add_func ("/csv-columns/table-is-read-once", test_table_is_read_once);
+  g_test_add_func ("/csv-columns/bad-rows-are-listed", test_bad_rows_are_listed);
   return g_test_run ();
 }

@@ -11,6 +11,7 @@
 
 #include "nnb-csv-import-dialog.h"
 #include "nnb-csv.h"
+#include "nnb-error.h"
 #include "nnb-file-read.h"
 #include "nnb-locale-format.h"
 
@@ -238,6 +239,30 @@ check_progress (double fraction, gpointer user_data)
   return !g_cancellable_is_cancelled (check->cancellable);
 }
 
+/* All of a file's bad rows at once, so the spreadsheet is fixed in one go:
+ * "3 rows are not numbers:" with a line each, and how many more. */
+static char *
+bad_rows_text (const NnbCsvBadRows *bad_rows)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autofree char *count = nnb_locale_format_count (bad_rows->count);
+
+  /* Translators: %s is a number of rows, more than one; a list follows */
+  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%s row cannot be read:", "%s rows cannot be read:", (gulong) bad_rows->count),
+                          count);
+  for (guint i = 0; i < bad_rows->sentences->len; i++)
+    g_string_append_printf (text, "\n%s", (const char *) bad_rows->sentences->pdata[i]);
+  if (bad_rows->count > (int64_t) bad_rows->sentences->len)
+    {
+      g_autofree char *more = nnb_locale_format_count (bad_rows->count - bad_rows->sentences->len);
+
+      g_string_append_c (text, '\n');
+      /* Translators: after a list of rows that cannot be read, %s is how many more there are */
+      g_string_append_printf (text, _("… and %s more."), more);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 /* The worker: the whole file read as the project will read it; its rows
  * are what Import hands the document. */
 static void
@@ -245,13 +270,22 @@ check_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
 {
   Check *check = task_data;
   NnbCsvChoice choice = { check->header, check->inputs, check->n_inputs, check->targets, check->n_targets };
+  g_autoptr (GPtrArray) sentences = g_ptr_array_new_with_free_func (g_free);
+  NnbCsvBadRows bad_rows = { sentences, 0 };
   NnbCsvTable table;
   GError *error = NULL;
   gsize length;
   const char *text = g_bytes_get_data (check->text, &length);
 
-  if (!nnb_csv_read_columns_with_progress (text, length, &choice, check_progress, check, &table, &error))
+  if (!nnb_csv_read_columns_with_progress (text, length, &choice, check_progress, check, &bad_rows, &table, &error))
     {
+      if (bad_rows.count > 1)
+        {
+          g_clear_error (&error);
+          error = g_error_new_literal (NNB_FILE_ERROR, NNB_FILE_ERROR_PARSE, "");
+          g_free (error->message);
+          error->message = bad_rows_text (&bad_rows);
+        }
       g_task_return_error (task, error);
       return;
     }

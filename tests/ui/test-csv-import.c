@@ -7,7 +7,7 @@
  * (the Linear takes 1 feature). The page's residual MLP built block by
  * block fits (Train on); a held-out test set from the Data panel and a run
  * with both loss curves; Save writes the file's path relative to the
- * project's folder. A bad cell is named by line and column, as the CLI
+ * project's folder. Bad cells are listed by line and column, as the CLI
  * says it, and Import stays insensitive (the file dropped on the window,
  * which opens the same dialog). With NNB_CSV_IMPORT_LARGE set, a
  * file of a million rows is read while the main loop keeps turning.
@@ -78,7 +78,7 @@ write_csv (const char *dir, const char *name, const char *bad_cell)
       double x1 = sin (r * 1.3), x2 = cos (r * 0.7), x3 = (r % 7) / 7.0;
 
       /* the file's line r + 2 (the header is line 1) */
-      if (bad_cell != NULL && r == 3)
+      if (bad_cell != NULL && (r == 3 || r == 17))
         g_string_append_printf (text, "%.4f,%s,%.4f,%.4f\n", x1, bad_cell, x2, x3);
       else
         g_string_append_printf (text, "%.4f,%.4f,%.4f,%.4f\n", x1, sin (x1 * x2) + x3, x2, x3);
@@ -274,8 +274,11 @@ check_bad_cell (NnbApplication *app, NnbWindow *window, gpointer data)
   g_assert_true (nnb_ui_test_wait_until (dialog_ready, NULL));
   error_label = dialog_child ("error_label");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_label)));
-  /* the header is line 1: the fourth row of numbers is line 5 */
-  g_assert_cmpstr (gtk_label_get_text (error_label), ==, "line 5, column 2: 'abc' is not a number.");
+  /* the header is line 1: the fourth row of numbers is line 5; every bad
+   * row is listed, as the CLI says the first */
+  g_assert_cmpstr (gtk_label_get_text (error_label), ==,
+                   "2 rows cannot be read:\nline 5, column 2: 'abc' is not a number.\n"
+                   "line 19, column 2: 'abc' is not a number.");
   g_assert_false (import_sensitive ());
   if (g_getenv ("NNB_CSV_IMPORT_ERROR_SCREENSHOT") != NULL)
     {

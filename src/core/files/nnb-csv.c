@@ -281,9 +281,36 @@ resolve_choice (const NnbCsvChoice *choice, GPtrArray *names, int64_t cols, NnbC
 #define PROGRESS_LINES 16384
 
 /* every: all the columns as inputs, no target (nnb_csv_parse) */
+/* A bad row's sentence: kept in bad_rows (when there is a list) and the
+ * reading goes on with the next line, or it ends the reading. */
+static gboolean
+note_bad_row (NnbCsvBadRows *bad_rows, GError **error, const char *format, ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+note_bad_row (NnbCsvBadRows *bad_rows, GError **error, const char *format, ...)
+{
+  va_list args;
+  char *sentence;
+
+  va_start (args, format);
+  sentence = g_strdup_vprintf (format, args);
+  va_end (args);
+  if (bad_rows == NULL)
+    {
+      g_set_error_literal (error, NNB_FILE_ERROR, NNB_FILE_ERROR_PARSE, sentence);
+      g_free (sentence);
+      return FALSE;
+    }
+  if (bad_rows->count++ < NNB_CSV_BAD_ROWS_LISTED)
+    g_ptr_array_add (bad_rows->sentences, sentence);
+  else
+    g_free (sentence);
+  return TRUE;
+}
+
 static gboolean
 read_table (const char *text, gsize length, const NnbCsvChoice *choice, gboolean every, NnbCsvProgress progress,
-            gpointer progress_data, NnbCsvTable *table, GError **error)
+            gpointer progress_data, NnbCsvBadRows *bad_rows, NnbCsvTable *table, GError **error)
 {
   g_autofree char *copy = NULL;
   g_autofree int64_t *slot = NULL; /* slot[c]: column c's place in a row of values, or -1 */
@@ -313,7 +340,7 @@ read_table (const char *text, gsize length, const NnbCsvChoice *choice, gboolean
   for (int64_t l = 1; *p != '\0'; l++)
     {
       char *line = g_strstrip (next_line (&p));
-      int64_t n;
+      int64_t n, c;
 
       if (progress != NULL && l % PROGRESS_LINES == 0 && !progress ((double) (p - copy) / MAX (length, 1), progress_data))
         {
@@ -362,9 +389,10 @@ read_table (const char *text, gsize length, const NnbCsvChoice *choice, gboolean
         }
       if (n != cols)
         {
-          g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_PARSE,
-                       "line %" G_GINT64_FORMAT " has %" G_GINT64_FORMAT " columns, but the lines before it have %" G_GINT64_FORMAT ".",
-                       l, n, cols);
+          if (note_bad_row (bad_rows, error,
+                            "line %" G_GINT64_FORMAT " has %" G_GINT64_FORMAT " columns, but the lines before it have %" G_GINT64_FORMAT ".",
+                            l, n, cols))
+            continue;
           nnb_csv_table_clear (table);
           return FALSE;
         }
@@ -377,19 +405,24 @@ read_table (const char *text, gsize length, const NnbCsvChoice *choice, gboolean
           return FALSE;
         }
       /* only the chosen cells are numbers to read, left to right */
-      for (int64_t c = 0; c < n; c++)
+      for (c = 0; c < n; c++)
         {
           const char *cell = cells->pdata[c];
 
           if (slot[c] >= 0 && !parse_cell (cell, &row[slot[c]]))
             {
               g_autofree char *shown = shown_text (cell);
-              g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_PARSE,
-                           "line %" G_GINT64_FORMAT ", column %" G_GINT64_FORMAT ": '%s' is not a number.", l, c + 1, shown);
+
+              if (note_bad_row (bad_rows, error,
+                                "line %" G_GINT64_FORMAT ", column %" G_GINT64_FORMAT ": '%s' is not a number.", l,
+                                c + 1, shown))
+                break;
               nnb_csv_table_clear (table);
               return FALSE;
             }
         }
+      if (c < n)
+        continue; /* a bad row, listed */
       g_array_append_vals (values, row, width);
       if (++rows > NNB_MAX_ELEMENTS / MAX (width, 1))
         {
@@ -400,6 +433,13 @@ read_table (const char *text, gsize length, const NnbCsvChoice *choice, gboolean
           nnb_csv_table_clear (table);
           return FALSE;
         }
+    }
+  if (bad_rows != NULL && bad_rows->count > 0)
+    {
+      /* the first bad row, as the reader without a list says it */
+      g_set_error_literal (error, NNB_FILE_ERROR, NNB_FILE_ERROR_PARSE, bad_rows->sentences->pdata[0]);
+      nnb_csv_table_clear (table);
+      return FALSE;
     }
   if (rows == 0)
     {
@@ -467,16 +507,18 @@ nnb_csv_read_columns (const char *text, gsize length, const NnbCsvChoice *choice
 {
   static const NnbCsvChoice old_rule = { NNB_CSV_HEADER_DETECT, NULL, 0, NULL, 0 };
 
-  return read_table (text, length, choice != NULL ? choice : &old_rule, FALSE, NULL, NULL, table, error);
+  return read_table (text, length, choice != NULL ? choice : &old_rule, FALSE, NULL, NULL, NULL, table, error);
 }
 
 gboolean
 nnb_csv_read_columns_with_progress (const char *text, gsize length, const NnbCsvChoice *choice,
-                                    NnbCsvProgress progress, gpointer user_data, NnbCsvTable *table, GError **error)
+                                    NnbCsvProgress progress, gpointer user_data, NnbCsvBadRows *bad_rows,
+                                    NnbCsvTable *table, GError **error)
 {
   static const NnbCsvChoice old_rule = { NNB_CSV_HEADER_DETECT, NULL, 0, NULL, 0 };
 
-  return read_table (text, length, choice != NULL ? choice : &old_rule, FALSE, progress, user_data, table, error);
+  return read_table (text, length, choice != NULL ? choice : &old_rule, FALSE, progress, user_data, bad_rows, table,
+                     error);
 }
 
 float *
@@ -488,7 +530,7 @@ nnb_csv_parse (const char *text, gsize length, int64_t *rows_out, int64_t *cols_
 
   static const NnbCsvChoice detect = { NNB_CSV_HEADER_DETECT, NULL, 0, NULL, 0 };
 
-  if (!read_table (text, length, &detect, TRUE, NULL, NULL, &table, error))
+  if (!read_table (text, length, &detect, TRUE, NULL, NULL, NULL, &table, error))
     return NULL;
   cols = table.n_inputs + table.n_targets;
   values = g_steal_pointer (&table.values);

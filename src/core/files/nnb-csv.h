@@ -71,12 +71,24 @@ gboolean nnb_csv_read_columns (const char *text, gsize length, const NnbCsvChoic
  * 0 to 1); returning FALSE stops it, and the read fails with
  * G_IO_ERROR_CANCELLED. Called on the reading thread. */
 typedef gboolean (*NnbCsvProgress) (double fraction, gpointer user_data);
+/* Rows a reader with a list keeps reading past: a cell that is not a
+ * number, a line with another number of cells. The first
+ * NNB_CSV_BAD_ROWS_LISTED sentences, in line order, and how many in all. */
+#define NNB_CSV_BAD_ROWS_LISTED 10
+typedef struct
+{
+  GPtrArray *sentences; /* char *, owned by the caller's array (g_free) */
+  int64_t count;
+} NnbCsvBadRows;
 /* nnb_csv_read_columns for a large file read on a worker: progress (may be
  * NULL) is called every few ten thousand lines, so a bar can follow and a
- * Cancel is heard within milliseconds. */
+ * Cancel is heard within milliseconds. With bad_rows (may be NULL) every
+ * bad row is counted and the first ones listed, so that a student sees
+ * the file's mistakes at once; the read still fails, with the first
+ * row's sentence, as nnb_csv_read_columns would. */
 gboolean nnb_csv_read_columns_with_progress (const char *text, gsize length, const NnbCsvChoice *choice,
-                                             NnbCsvProgress progress, gpointer user_data, NnbCsvTable *table,
-                                             GError **error);
+                                             NnbCsvProgress progress, gpointer user_data, NnbCsvBadRows *bad_rows,
+                                             NnbCsvTable *table, GError **error);
 void nnb_csv_table_clear (NnbCsvTable *table);
 
 /* Every column, the header detected: rows × cols floats (row-major), or

@@ -169,6 +169,7 @@ test_idle_snapshot_before_start (Fixture *f, gconstpointer user_data)
   g_assert_cmpuint (snapshot->losses->len, ==, 0);
   g_assert_cmpuint (snapshot->parameters->len, ==, 2);
   g_assert_cmpint (snapshot->n_grid, ==, 16);
+  g_assert_cmpint (snapshot->grid_outputs, ==, 1); /* Linear(1, 1): one curve */
   g_assert_cmpint (nnb_trainer_get_state (f->trainer), ==, NNB_TRAINER_IDLE);
 }
 
@@ -481,6 +482,59 @@ test_snapshots_carry_predictions_without_a_curve (void)
   g_clear_pointer (&trainer, nnb_trainer_free);
 }
 
+/* Issue 19: one input and two target columns (data/examples/two-outputs.nnb,
+ * x against sin and cos) trains a model with two outputs, and the
+ * snapshots draw a curve for each: the grid's outputs row by row, as
+ * model(grid) gives them, to the bit. */
+static void
+test_two_outputs_give_two_curves_on_the_grid (void)
+{
+  g_autofree char *path = nnb_test_source_path ("data/examples/two-outputs.nnb");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = nnb_project_load (path, &error);
+  g_autoptr (NnbDataset) data = NULL;
+  g_autoptr (NnbTrainer) trainer = NULL;
+  g_autoptr (NnbSnapshot) idle = NULL;
+  g_autoptr (NnbSnapshot) done = NULL;
+  g_autoptr (NnbTensor) grid = NULL;
+  NnbTensor *out;
+  NnbGenerator shuffle;
+
+  g_assert_no_error (error);
+  project->training.epochs = 20;
+  data = nnb_project_build_for_training (project, FALSE, &shuffle, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (data->x->shape[1], ==, 1);
+  g_assert_cmpint (data->y->shape[1], ==, 2);
+  trainer = nnb_trainer_new (project->model, data, &project->training, &shuffle, 33, -3, 3, &error);
+  g_assert_no_error (error);
+  /* before training too: the untrained curves */
+  idle = nnb_trainer_get_snapshot (trainer);
+  g_assert_cmpint (idle->n_grid, ==, 33);
+  g_assert_cmpint (idle->grid_outputs, ==, 2);
+  nnb_trainer_start (trainer);
+  done = wait_for (trainer, finished, NULL, NULL);
+  g_assert_cmpint (done->epoch, ==, 20);
+  g_assert_cmpint (done->n_grid, ==, 33);
+  g_assert_cmpint (done->grid_outputs, ==, 2);
+  g_assert_cmpint (done->n_check, ==, 0); /* curves, not predicted against true */
+  g_assert_cmpfloat (done->grid_x[0], ==, -3.0f);
+  g_assert_cmpfloat (done->grid_x[32], ==, 3.0f);
+
+  grid = nnb_tensor_new_2d (33, 1);
+  memcpy (grid->data, done->grid_x, sizeof (float) * 33);
+  out = nnb_model_forward (project->model, grid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (out->ndim, ==, 2);
+  g_assert_cmpint (out->shape[0], ==, 33);
+  g_assert_cmpint (out->shape[1], ==, 2);
+  /* grid_y[i * 2 + j] = model(grid_x[i])[j] */
+  g_assert_cmpmem (done->grid_y, sizeof (float) * 33 * 2, out->data, sizeof (float) * 33 * 2);
+  /* and the two curves differ: sin and cos, not one output twice */
+  g_assert_cmpfloat (done->grid_y[0], !=, done->grid_y[1]);
+  g_clear_pointer (&trainer, nnb_trainer_free);
+}
+
 static void
 test_bad_options_are_refused (void)
 {
@@ -583,6 +637,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/trainer/bad-options-are-refused", test_bad_options_are_refused);
   g_test_add_func ("/trainer/snapshots-carry-predictions-without-a-curve",
                    test_snapshots_carry_predictions_without_a_curve);
+  g_test_add_func ("/trainer/two-outputs-give-two-curves-on-the-grid", test_two_outputs_give_two_curves_on_the_grid);
   g_test_add_func ("/trainer/stop-rule-order", test_stop_rule_order);
   return g_test_run ();
 }

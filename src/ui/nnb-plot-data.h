@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-plot-data.h — the training data as points and the model's fitted
- * curve through them, for models with one input and one output. A pure
- * function of its arguments, like every plot (nnb-plot-axes.h). */
+ * curve through them, for models with one input: one curve per output,
+ * each through its own target column's points. A pure function of its
+ * arguments, like every plot (nnb-plot-axes.h). */
 #pragma once
 
 #include "nnb-plot-axes.h"
@@ -10,13 +11,15 @@
 
 G_BEGIN_DECLS
 
-/* A curve kept for comparison (the page's straight line beside SineNet). */
+/* A curve kept for comparison (the page's straight line beside SineNet):
+ * one line per output of the model it was kept from, all in its colour. */
 typedef struct
 {
   const char *label;
   const float *x; /* ascending */
-  const float *y;
+  const float *y; /* n rows of n_outputs values */
   int n;
+  int n_outputs; /* 0 counts as 1 */
 } NnbPlotCurve;
 
 typedef struct
@@ -31,7 +34,7 @@ typedef struct
   const NnbPlotCurve *references; /* drawn on the same axes, with a legend */
   int n_references;
   const char *message;    /* shown instead of an empty plot (e.g. why there is no curve) */
-  NnbPlotPointer pointer; /* read-out of the point nearest to it */
+  NnbPlotPointer pointer; /* read-out of the point (or curve) nearest to it */
   /* May be NULL. Keeps, between draws, the points' extent and, past
    * NNB_PLOT_DATA_MAX_DOTS points, their density mask; owned by the
    * caller, who resets it when the points change. */
@@ -41,6 +44,15 @@ typedef struct
   const float *test_x;
   const float *test_y;
   int n_test;
+  /* The targets' count k (a model with k outputs; 0 counts as 1): data_y,
+   * test_y and curve_y hold k values a point, row by row as a y of shape
+   * (n, k). With one, the points are grey and the curve the accent; with
+   * more, output j's curve and points share series colour
+   * nnb_plot_data_output_color (j), and the legend names each. */
+  int n_outputs;
+  /* The outputs' names in the legend and the read-out, n_outputs of them
+   * (a CSV's target columns); NULL (or a NULL or empty name): "output 0", … */
+  const char *const *output_names;
 } NnbDataSeries;
 
 /* Up to this many points are drawn as dots, one arc each; more as a
@@ -79,6 +91,11 @@ void nnb_plot_data_draw_over (cairo_t *cr,
                               const NnbDataLayout *layout,
                               const NnbDataSeries *series,
                               const NnbPlotStyle *style);
+
+/* The series colour (nnb-plot-marks.h) of output j's curve and points:
+ * the accent for the first, then skipping colour 1, which is the test
+ * points' here and the test loss's in the loss plot whatever the outputs. */
+int nnb_plot_data_output_color (int j);
 
 /* For tests: draws more than max points as a density mask instead of
  * NNB_PLOT_DATA_MAX_DOTS (-1: back to it). Returns the old limit. */

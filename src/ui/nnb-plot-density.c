@@ -17,6 +17,7 @@
 typedef struct
 {
   const float *xs, *ys;
+  int y_stride; /* point i is (xs[i], ys[i * y_stride]) */
   int n;
   NnbPlotScale x_scale, y_scale;
   cairo_rectangle_t area;
@@ -25,19 +26,27 @@ typedef struct
   double resolution; /* mask pixels per device unit */
 } MaskKey;
 
+/* One set of points' mask. */
+typedef struct
+{
+  MaskKey key;
+  cairo_surface_t *mask; /* A8, or NULL: the slot is free */
+  int mask_x, mask_y;    /* its top-left corner, in mask pixels of device space */
+  gint32 *owners;        /* for each mask pixel, a point in it, or -1 */
+} Mask;
+
 struct _NnbPlotDensity
 {
   /* the points' extent */
   gboolean has_extent;
   const float *extent_xs, *extent_ys;
-  int extent_n;
+  int extent_columns, extent_n;
   double x_min, x_max, y_min, y_max;
 
-  /* the mask */
-  MaskKey key;
-  cairo_surface_t *mask; /* A8, or NULL */
-  int mask_x, mask_y;    /* its top-left corner, in mask pixels of device space */
-  gint32 *owners;        /* for each mask pixel, a point in it, or -1 */
+  /* the masks, one per set of points (a plot's outputs), and the slot a
+   * new set takes when none is free */
+  Mask masks[NNB_PLOT_DENSITY_MASKS];
+  guint next;
 };
 
 static guint n_binnings;
@@ -54,9 +63,13 @@ nnb_plot_density_reset (NnbPlotDensity *self)
   g_return_if_fail (self != NULL);
 
   self->has_extent = FALSE;
-  g_clear_pointer (&self->mask, cairo_surface_destroy);
-  g_clear_pointer (&self->owners, g_free);
-  memset (&self->key, 0, sizeof self->key);
+  for (guint i = 0; i < NNB_PLOT_DENSITY_MASKS; i++)
+    {
+      g_clear_pointer (&self->masks[i].mask, cairo_surface_destroy);
+      g_clear_pointer (&self->masks[i].owners, g_free);
+      memset (&self->masks[i].key, 0, sizeof self->masks[i].key);
+    }
+  self->next = 0;
 }
 
 void
@@ -80,35 +93,36 @@ void
 nnb_plot_density_extend (NnbPlotDensity *self,
                          const float *xs,
                          const float *ys,
+                         int n_columns,
                          int n,
                          NnbPlotScale *x,
                          NnbPlotScale *y)
 {
   double x_min = INFINITY, x_max = -INFINITY, y_min = INFINITY, y_max = -INFINITY;
+  gsize n_ys = (gsize) n * MAX (n_columns, 1);
 
-  if (self != NULL && self->has_extent && self->extent_xs == xs && self->extent_ys == ys && self->extent_n == n)
+  if (self != NULL && self->has_extent && self->extent_xs == xs && self->extent_ys == ys && self->extent_columns == n_columns && self->extent_n == n)
     {
       x_min = self->x_min, x_max = self->x_max, y_min = self->y_min, y_max = self->y_max;
     }
   else
     {
       for (int i = 0; i < n; i++)
-        {
-          if (isfinite (xs[i]))
-            {
-              x_min = MIN (x_min, xs[i]);
-              x_max = MAX (x_max, xs[i]);
-            }
-          if (isfinite (ys[i]))
-            {
-              y_min = MIN (y_min, ys[i]);
-              y_max = MAX (y_max, ys[i]);
-            }
-        }
+        if (isfinite (xs[i]))
+          {
+            x_min = MIN (x_min, xs[i]);
+            x_max = MAX (x_max, xs[i]);
+          }
+      for (gsize i = 0; i < n_ys; i++)
+        if (isfinite (ys[i]))
+          {
+            y_min = MIN (y_min, ys[i]);
+            y_max = MAX (y_max, ys[i]);
+          }
       if (self != NULL)
         {
           self->has_extent = TRUE;
-          self->extent_xs = xs, self->extent_ys = ys, self->extent_n = n;
+          self->extent_xs = xs, self->extent_ys = ys, self->extent_columns = n_columns, self->extent_n = n;
           self->x_min = x_min, self->x_max = x_max, self->y_min = y_min, self->y_max = y_max;
         }
     }
@@ -132,7 +146,7 @@ key_equal (const MaskKey *a, const MaskKey *b)
   for (int i = 0; i < 6; i++)
     if (a->matrix[i] != b->matrix[i])
       return FALSE;
-  return a->xs == b->xs && a->ys == b->ys && a->n == b->n && scale_equal (&a->x_scale, &b->x_scale) && scale_equal (&a->y_scale, &b->y_scale) && a->area.x == b->area.x && a->area.y == b->area.y && a->area.width == b->area.width && a->area.height == b->area.height && a->radius == b->radius && a->resolution == b->resolution;
+  return a->xs == b->xs && a->ys == b->ys && a->y_stride == b->y_stride && a->n == b->n && scale_equal (&a->x_scale, &b->x_scale) && scale_equal (&a->y_scale, &b->y_scale) && a->area.x == b->area.x && a->area.y == b->area.y && a->area.width == b->area.width && a->area.height == b->area.height && a->radius == b->radius && a->resolution == b->resolution;
 }
 
 /* A point's place inside its mask pixel, to a quarter pixel: one of four
@@ -228,7 +242,7 @@ make_mask (const MaskKey *k, int *mask_x, int *mask_y, gint32 **owners)
   for (int i = 0; i < k->n; i++)
     {
       double ux = nnb_plot_scale_map (&k->x_scale, k->xs[i], k->area.x, k->area.x + k->area.width);
-      double uy = nnb_plot_scale_map (&k->y_scale, k->ys[i], k->area.y + k->area.height, k->area.y);
+      double uy = nnb_plot_scale_map (&k->y_scale, k->ys[(gsize) i * k->y_stride], k->area.y + k->area.height, k->area.y);
       double px = (m[0] * ux + m[2] * uy + m[4]) * res - ox;
       double py = (m[1] * ux + m[3] * uy + m[5]) * res - oy;
       int ix, iy;
@@ -269,6 +283,20 @@ make_mask (const MaskKey *k, int *mask_x, int *mask_y, gint32 **owners)
   return mask;
 }
 
+/* The slot that keeps (or will keep) the mask of these points. */
+static Mask *
+mask_for (NnbPlotDensity *self, const float *xs, const float *ys, int y_stride, int n)
+{
+  for (guint i = 0; i < NNB_PLOT_DENSITY_MASKS; i++)
+    {
+      const MaskKey *k = &self->masks[i].key;
+
+      if (self->masks[i].mask != NULL && k->xs == xs && k->ys == ys && k->y_stride == y_stride && k->n == n)
+        return &self->masks[i];
+    }
+  return NULL;
+}
+
 void
 nnb_plot_density_draw (NnbPlotDensity *self,
                        cairo_t *cr,
@@ -277,12 +305,14 @@ nnb_plot_density_draw (NnbPlotDensity *self,
                        const NnbPlotScale *y_scale,
                        const float *xs,
                        const float *ys,
+                       int y_stride,
                        int n,
                        double radius)
 {
-  MaskKey key = { xs, ys, n, *x_scale, *y_scale, *area, { 0 }, radius, 1 };
+  MaskKey key = { xs, ys, MAX (y_stride, 1), n, *x_scale, *y_scale, *area, { 0 }, radius, 1 };
   double ox = 0, oy = 0, ax = 1, ay = 0, bx = 0, by = 1, side, ux, uy, sx, sy;
   cairo_surface_t *mask;
+  Mask *kept = NULL;
   int mask_x, mask_y;
 
   g_return_if_fail (cr != NULL && area != NULL && x_scale != NULL && y_scale != NULL);
@@ -305,10 +335,12 @@ nnb_plot_density_draw (NnbPlotDensity *self,
   if (side * key.resolution > MAX_MASK_SIDE)
     key.resolution = MAX_MASK_SIDE / side;
 
-  if (self != NULL && self->mask != NULL && key_equal (&key, &self->key))
+  if (self != NULL)
+    kept = mask_for (self, xs, ys, key.y_stride, n);
+  if (kept != NULL && key_equal (&key, &kept->key))
     {
-      mask = cairo_surface_reference (self->mask);
-      mask_x = self->mask_x, mask_y = self->mask_y;
+      mask = cairo_surface_reference (kept->mask);
+      mask_x = kept->mask_x, mask_y = kept->mask_y;
     }
   else
     {
@@ -317,12 +349,19 @@ nnb_plot_density_draw (NnbPlotDensity *self,
       mask = make_mask (&key, &mask_x, &mask_y, self != NULL ? &owners : NULL);
       if (self != NULL)
         {
-          g_clear_pointer (&self->mask, cairo_surface_destroy);
-          g_free (self->owners);
-          self->owners = g_steal_pointer (&owners);
-          self->mask = cairo_surface_reference (mask);
-          self->mask_x = mask_x, self->mask_y = mask_y;
-          self->key = key;
+          /* the same points on other axes replace their own mask; new
+           * points take a free slot, or the one kept longest */
+          if (kept == NULL)
+            {
+              kept = &self->masks[self->next];
+              self->next = (self->next + 1) % NNB_PLOT_DENSITY_MASKS;
+            }
+          g_clear_pointer (&kept->mask, cairo_surface_destroy);
+          g_free (kept->owners);
+          kept->owners = g_steal_pointer (&owners);
+          kept->mask = cairo_surface_reference (mask);
+          kept->mask_x = mask_x, kept->mask_y = mask_y;
+          kept->key = key;
         }
     }
 
@@ -348,12 +387,14 @@ nnb_plot_density_find_nearest (NnbPlotDensity *self,
                                const NnbPlotScale *y_scale,
                                const float *xs,
                                const float *ys,
+                               int y_stride,
                                int n,
                                double x,
                                double y,
                                double reach,
                                int *index)
 {
+  const Mask *kept;
   const MaskKey *k;
   const double *m;
   double px, py, r, best = reach;
@@ -361,18 +402,19 @@ nnb_plot_density_find_nearest (NnbPlotDensity *self,
 
   g_return_val_if_fail (area != NULL && x_scale != NULL && y_scale != NULL && index != NULL, FALSE);
 
-  if (self == NULL || self->mask == NULL || self->owners == NULL)
+  y_stride = MAX (y_stride, 1);
+  if (self == NULL || (kept = mask_for (self, xs, ys, y_stride, n)) == NULL || kept->owners == NULL)
     return FALSE;
-  k = &self->key;
-  if (k->xs != xs || k->ys != ys || k->n != n || !scale_equal (&k->x_scale, x_scale) || !scale_equal (&k->y_scale, y_scale) || k->area.x != area->x || k->area.y != area->y || k->area.width != area->width || k->area.height != area->height)
+  k = &kept->key;
+  if (!scale_equal (&k->x_scale, x_scale) || !scale_equal (&k->y_scale, y_scale) || k->area.x != area->x || k->area.y != area->y || k->area.width != area->width || k->area.height != area->height)
     return FALSE;
 
   /* the pointer in mask pixels, and the reach's square around it */
   m = k->matrix;
-  w = cairo_image_surface_get_width (self->mask);
-  h = cairo_image_surface_get_height (self->mask);
-  px = (m[0] * x + m[2] * y + m[4]) * k->resolution - self->mask_x;
-  py = (m[1] * x + m[3] * y + m[5]) * k->resolution - self->mask_y;
+  w = cairo_image_surface_get_width (kept->mask);
+  h = cairo_image_surface_get_height (kept->mask);
+  px = (m[0] * x + m[2] * y + m[4]) * k->resolution - kept->mask_x;
+  py = (m[1] * x + m[3] * y + m[5]) * k->resolution - kept->mask_y;
   r = reach * sqrt (fabs (m[0] * m[3] - m[1] * m[2])) * k->resolution + 1;
   x0 = (int) MAX (0, floor (px - r)), x1 = (int) MIN (w - 1, ceil (px + r));
   y0 = (int) MAX (0, floor (py - r)), y1 = (int) MIN (h - 1, ceil (py + r));
@@ -381,13 +423,13 @@ nnb_plot_density_find_nearest (NnbPlotDensity *self,
   for (int iy = y0; iy <= y1; iy++)
     for (int ix = x0; ix <= x1; ix++)
       {
-        gint32 i = self->owners[(gsize) iy * w + ix];
+        gint32 i = kept->owners[(gsize) iy * w + ix];
         double d;
 
         if (i < 0)
           continue;
         d = hypot (nnb_plot_scale_map (x_scale, xs[i], area->x, area->x + area->width) - x,
-                   nnb_plot_scale_map (y_scale, ys[i], area->y + area->height, area->y) - y);
+                   nnb_plot_scale_map (y_scale, ys[(gsize) i * y_stride], area->y + area->height, area->y) - y);
         if (d < best)
           {
             best = d;

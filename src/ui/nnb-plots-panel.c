@@ -5,9 +5,9 @@
 #include <glib/gi18n.h>
 
 #include "nnb-diagram-view.h" /* nnb_plot_style_for_widget */
-#include "nnb-locale-format.h"
 #include "nnb-norm-history.h"
 #include "nnb-plot-data.h"
+#include "nnb-plot-descriptions.h"
 #include "nnb-plot-loss.h"
 #include "nnb-plot-norms.h"
 #include "nnb-plot-predicted.h"
@@ -17,8 +17,9 @@
 typedef struct
 {
   char *label;
-  float *x, *y;
+  float *x, *y; /* y: n rows of n_outputs values */
   int n;
+  int n_outputs;
 } PinnedCurve;
 
 /* What the data plot's layer under the curves (frame, axes, legend,
@@ -48,8 +49,10 @@ struct _NnbPlotsPanel
   GtkWidget *loss_log_button;
   GtkToggleButton *gradients_button;
 
-  float *data_x, *data_y;
+  float *data_x, *data_y; /* y: n_data rows of n_outputs values */
   int n_data;
+  int n_outputs;          /* the target columns, 1 or more */
+  char **output_names;    /* their names, or NULL */
   float *test_x, *test_y; /* the held-out rows, or NULL */
   int n_test;
   guint data_serial;
@@ -98,7 +101,11 @@ data_series (NnbPlotsPanel *self, NnbDataSeries *series, NnbPlotCurve *reference
   series->test_y = self->test_y;
   series->n_test = self->n_test;
   series->curve_label = self->model_name;
-  if (self->snapshot != NULL && self->snapshot->n_grid > 1)
+  series->n_outputs = self->n_outputs;
+  series->output_names = (const char *const *) self->output_names;
+  /* a curve a target column: a model whose outputs are not the data's
+   * columns (which broadcasting trains on) has none to draw against them */
+  if (self->snapshot != NULL && self->snapshot->n_grid > 1 && self->snapshot->grid_outputs == self->n_outputs)
     {
       series->curve_x = self->snapshot->grid_x;
       series->curve_y = self->snapshot->grid_y;
@@ -108,14 +115,18 @@ data_series (NnbPlotsPanel *self, NnbDataSeries *series, NnbPlotCurve *reference
     {
       const PinnedCurve *curve = &g_array_index (self->pinned, PinnedCurve, i);
 
-      references[i] = (NnbPlotCurve){ curve->label, curve->x, curve->y, curve->n };
+      references[i] = (NnbPlotCurve){ curve->label, curve->x, curve->y, curve->n, curve->n_outputs };
     }
   series->references = references;
   series->n_references = (int) self->pinned->len;
   if (self->model_name != NULL && self->n_data == 0)
     series->message = _("This model does not map one number to one number: there is no curve to draw");
+  else if (self->model_name != NULL && self->snapshot != NULL && self->snapshot->n_grid > 1 && series->n_curve == 0)
+    series->message =
+      _("The model’s outputs do not match the data’s target columns one for one: there are no curves to draw");
   else if (self->model_name != NULL && series->n_curve == 0)
-    series->message = _("Train to see the fitted curve");
+    series->message =
+      g_dngettext (GETTEXT_PACKAGE, "Train to see the fitted curve", "Train to see the fitted curves", self->n_outputs);
 }
 
 static void
@@ -151,8 +162,9 @@ norm_series (NnbPlotsPanel *self, NnbNormSeries *series)
 
 static void describe_plots (NnbPlotsPanel *self);
 
-/* Data with more than one input has no curve: the data plot shows the
- * model's predictions against the true values instead. */
+/* Data with more than one input has no curve (one input and several
+ * targets has a curve a target): the data plot shows the model's
+ * predictions against the true values instead. */
 static gboolean
 shows_predictions (NnbPlotsPanel *self)
 {
@@ -430,18 +442,33 @@ track_pointer (NnbPlotsPanel *self, GtkDrawingArea *area)
 /* Public API */
 
 void
-nnb_plots_panel_set_data (NnbPlotsPanel *self, const float *x, const float *y, int n, const char *name)
+nnb_plots_panel_set_data (NnbPlotsPanel *self, const float *x, const float *y, int n, int n_outputs,
+                          const char *const *output_names, const char *name)
 {
   g_return_if_fail (NNB_IS_PLOTS_PANEL (self));
 
   g_clear_pointer (&self->data_x, g_free);
   g_clear_pointer (&self->data_y, g_free);
+  g_clear_pointer (&self->output_names, g_strfreev);
   self->n_data = 0;
+  self->n_outputs = MAX (n_outputs, 1);
   if (x != NULL && y != NULL && n > 0)
     {
       self->data_x = g_memdup2 (x, sizeof (float) * n);
-      self->data_y = g_memdup2 (y, sizeof (float) * n);
+      self->data_y = g_memdup2 (y, sizeof (float) * n * self->n_outputs);
       self->n_data = n;
+    }
+  if (output_names != NULL)
+    {
+      self->output_names = g_new0 (char *, self->n_outputs + 1);
+      gboolean ended = FALSE;
+
+      /* a shorter list (NULL-terminated early) leaves the rest unnamed */
+      for (int j = 0; j < self->n_outputs; j++)
+        {
+          ended = ended || output_names[j] == NULL;
+          self->output_names[j] = g_strdup (ended ? "" : output_names[j]);
+        }
     }
   g_free (self->model_name);
   self->model_name = g_strdup (name);
@@ -465,7 +492,7 @@ nnb_plots_panel_set_test_data (NnbPlotsPanel *self, const float *x, const float 
   if (x != NULL && y != NULL && n > 0)
     {
       self->test_x = g_memdup2 (x, sizeof (float) * n);
-      self->test_y = g_memdup2 (y, sizeof (float) * n);
+      self->test_y = g_memdup2 (y, sizeof (float) * n * self->n_outputs);
       self->n_test = n;
     }
   nnb_plot_density_reset (self->density);
@@ -509,23 +536,9 @@ describe_plots (NnbPlotsPanel *self)
     return;
   self->described_us = now;
 
-  if (snapshot == NULL || snapshot->epoch == 0)
-    {
-      data = nnb_locale_strdup_printf (_("Data plot: %'d training points, no fitted curve yet"), self->n_data);
-      loss = g_strdup (_("Loss plot: nothing trained yet"));
-      norms = g_strdup (_("Parameter norms: nothing trained yet"));
-    }
-  else
-    {
-      /* the loop's counter, as the header: snapshot->epoch epochs are done */
-      int epoch = snapshot->epoch - 1;
-
-      /* Translators: accessible descriptions of the plots while training */
-      data = nnb_locale_strdup_printf (_("Data plot: %'d training points and the fitted curve after epoch %d"),
-                                       self->n_data, epoch);
-      loss = nnb_locale_strdup_printf (_("Loss plot, epoch %d, loss %.4g"), epoch, snapshot->loss);
-      norms = nnb_locale_strdup_printf (_("Parameter norms, epoch %d"), epoch);
-    }
+  data = nnb_plot_describe_data (self->n_data, self->n_outputs, snapshot);
+  loss = nnb_plot_describe_loss (snapshot);
+  norms = nnb_plot_describe_norms (snapshot);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->data_plot), GTK_ACCESSIBLE_PROPERTY_LABEL, data, -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->loss_plot), GTK_ACCESSIBLE_PROPERTY_LABEL, loss, -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->norms_plot), GTK_ACCESSIBLE_PROPERTY_LABEL, norms, -1);
@@ -543,8 +556,9 @@ nnb_plots_panel_pin_curve (NnbPlotsPanel *self, const char *label)
 
   curve.label = g_strdup (label != NULL ? label : self->model_name);
   curve.n = self->snapshot->n_grid;
+  curve.n_outputs = MAX (self->snapshot->grid_outputs, 1);
   curve.x = g_memdup2 (self->snapshot->grid_x, sizeof (float) * curve.n);
-  curve.y = g_memdup2 (self->snapshot->grid_y, sizeof (float) * curve.n);
+  curve.y = g_memdup2 (self->snapshot->grid_y, sizeof (float) * curve.n * curve.n_outputs);
   g_array_append_val (self->pinned, curve);
   self->pinned_serial++;
   gtk_widget_set_visible (self->unpin_button, TRUE);
@@ -570,6 +584,14 @@ nnb_plots_panel_get_n_pinned (NnbPlotsPanel *self)
   g_return_val_if_fail (NNB_IS_PLOTS_PANEL (self), 0);
 
   return self->pinned->len;
+}
+
+int
+nnb_plots_panel_get_pinned_outputs (NnbPlotsPanel *self, guint i)
+{
+  g_return_val_if_fail (NNB_IS_PLOTS_PANEL (self), 0);
+
+  return i < self->pinned->len ? g_array_index (self->pinned, PinnedCurve, i).n_outputs : 0;
 }
 
 int
@@ -713,6 +735,7 @@ nnb_plots_panel_finalize (GObject *object)
   g_free (self->test_y);
   g_free (self->data_x);
   g_free (self->data_y);
+  g_strfreev (self->output_names);
   g_free (self->model_name);
   nnb_plot_density_free (self->density);
   g_clear_pointer (&self->data_layer, cairo_surface_destroy);
@@ -752,6 +775,7 @@ nnb_plots_panel_init (NnbPlotsPanel *self)
   self->pinned = g_array_new (FALSE, TRUE, sizeof (PinnedCurve));
   g_array_set_clear_func (self->pinned, pinned_curve_clear);
   self->loss_log_scale = TRUE;
+  self->n_outputs = 1;
   self->data_plotted_epoch = -1;
   self->loss_plotted_epoch = -1;
 

@@ -16,11 +16,16 @@ G_BEGIN_DECLS
 #define NNB_TYPE_PLOTS_PANEL (nnb_plots_panel_get_type ())
 G_DECLARE_FINAL_TYPE (NnbPlotsPanel, nnb_plots_panel, NNB, PLOTS_PANEL, GtkWidget)
 
-/* The training points (copied), for models with one input and one output;
- * n 0 for none. name labels the model's curve in the legend. */
-void nnb_plots_panel_set_data (NnbPlotsPanel *self, const float *x, const float *y, int n, const char *name);
+/* The training points (copied), for models with one input: x of shape
+ * (n, 1) and y of shape (n, n_outputs), row by row, n_outputs the target
+ * columns (a curve each; 0 counts as 1); n 0 for none. output_names (may
+ * be NULL) holds the columns' n_outputs names; name labels the model's
+ * curves in the legend. */
+void nnb_plots_panel_set_data (NnbPlotsPanel *self, const float *x, const float *y, int n, int n_outputs,
+                               const char *const *output_names, const char *name);
 /* The held-out test rows (data.test_fraction), drawn as rings beside the
- * training points; x NULL for none. Call after nnb_plots_panel_set_data. */
+ * training points; x NULL for none; y has set_data's n_outputs columns.
+ * Call after nnb_plots_panel_set_data. */
 void nnb_plots_panel_set_test_data (NnbPlotsPanel *self, const float *x, const float *y, int n);
 
 /* Shows snapshot (may be NULL: nothing trained). Cheap: queues drawing. */

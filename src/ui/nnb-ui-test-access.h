@@ -59,6 +59,9 @@ GListModel *nnb_parameter_view_get_rows (NnbParameterView *self);
 
 /* nnb-plots-panel */
 guint nnb_plots_panel_get_n_pinned (NnbPlotsPanel *self);
+/* How many outputs kept curve i keeps (the model's, 1 or more), or 0 when
+ * there is no curve i. */
+int nnb_plots_panel_get_pinned_outputs (NnbPlotsPanel *self, guint i);
 /* The data points shown (their count and their y values, n of them), and
  * a number that grows each time they are replaced. */
 int nnb_plots_panel_get_n_data (NnbPlotsPanel *self);

@@ -169,22 +169,26 @@ static void
 copy_data_points (NnbWindow *self)
 {
   NnbDataset *data;
+  int k;
 
   if (self->document == NULL)
     {
-      nnb_plots_panel_set_data (self->plots_panel, NULL, NULL, 0, NULL);
+      nnb_plots_panel_set_data (self->plots_panel, NULL, NULL, 0, 1, NULL, NULL);
       return;
     }
 
-  /* Points only for one input: more inputs have no x axis to put them on. */
+  /* Points only for one input: more inputs have no x axis to put them on.
+   * k target columns (y of shape (n, k)) are k sets of points, a curve
+   * each, named by the CSV's header. */
   data = nnb_document_get_dataset (self->document);
-  if (data->x->ndim == 2 && data->x->shape[1] == 1 && data->y->numel == data->x->numel)
-    nnb_plots_panel_set_data (self->plots_panel, data->x->data, data->y->data, (int) data->x->numel,
-                              nnb_document_get_name (self->document));
+  k = data->y->ndim == 2 ? (int) data->y->shape[1] : 1;
+  if (data->x->ndim == 2 && data->x->shape[1] == 1 && k >= 1 && data->y->numel == data->x->numel * k)
+    nnb_plots_panel_set_data (self->plots_panel, data->x->data, data->y->data, (int) data->x->numel, k,
+                              (const char *const *) data->y_names, nnb_document_get_name (self->document));
   else
-    nnb_plots_panel_set_data (self->plots_panel, NULL, NULL, 0, nnb_document_get_name (self->document));
+    nnb_plots_panel_set_data (self->plots_panel, NULL, NULL, 0, 1, NULL, nnb_document_get_name (self->document));
   if (data->x_test != NULL && data->x_test->ndim == 2 && data->x_test->shape[1] == 1 &&
-      data->y_test->numel == data->x_test->numel)
+      data->y_test->numel == data->x_test->numel * k)
     nnb_plots_panel_set_test_data (self->plots_panel, data->x_test->data, data->y_test->data,
                                    (int) data->x_test->numel);
   else

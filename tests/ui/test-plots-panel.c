@@ -4,16 +4,19 @@
  * Reset clears what belonged to the old run (the "Converged…" message),
  * nothing a plot draws runs under the buttons over it, and the data plot
  * redraws only its curves while training, and the views with numbers in
- * text take turns with the plots, a frame each. */
+ * text take turns with the plots, a frame each; two target columns train
+ * a curve each. */
 #include "nnb-config.h"
 
 #include <adwaita.h>
+#include <math.h>
 
 #include "nnb-application.h"
 #include "nnb-block-palette.h"
 #include "nnb-document.h"
 #include "nnb-parameter-row.h"
 #include "nnb-parameter-view.h"
+#include "nnb-plot-marks.h"
 #include "nnb-plots-panel.h"
 #include "nnb-project.h"
 #include "nnb-trainer.h"
@@ -221,6 +224,75 @@ test_data_layer_kept_while_the_curve_moves (void)
   nnb_ui_test_run_app (argv, check_data_layer_kept, NULL);
 }
 
+/* Pixels of image within 40 of series colour `index` in every channel. */
+static int
+count_series_color (cairo_surface_t *image, int index)
+{
+  NnbPlotStyle style;
+  double rgba[4];
+  int count = 0;
+
+  nnb_plot_style_init_default (&style);
+  nnb_plot_series_color (&style, index, rgba);
+  for (int y = 0; y < cairo_image_surface_get_height (image); y++)
+    for (int x = 0; x < cairo_image_surface_get_width (image); x++)
+      {
+        const guint8 *px = cairo_image_surface_get_data (image) + y * cairo_image_surface_get_stride (image) + 4 * x;
+
+        count += abs (px[2] - (int) lround (255 * rgba[0])) < 40 && abs (px[1] - (int) lround (255 * rgba[1])) < 40 &&
+                 abs (px[0] - (int) lround (255 * rgba[2])) < 40;
+      }
+  return count;
+}
+
+/* Issue 19: data/examples/two-outputs.nnb, x against sin and cos, opens
+ * with both columns' points on the data plot and trains a curve for each,
+ * in two colours: curves, not the plot of predicted against true values
+ * (which is for several inputs, and has the accent alone). */
+static void
+check_two_outputs (NnbApplication *app, NnbWindow *window, gpointer data)
+{
+  NnbPlotsPanel *panel = nnb_ui_test_window_child (window, "plots_panel");
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 640, 400);
+  cairo_t *cr = cairo_create (image);
+  NnbPlotStyle style;
+  int first, second;
+
+  g_assert_true (nnb_ui_test_wait_until (nnb_ui_test_has_document, window));
+  /* 101 rows, int(101 * 0.2) = 20 held out */
+  g_assert_cmpint (nnb_plots_panel_get_n_data (panel), ==, 81);
+  nnb_document_get_project (nnb_window_get_document (window))->training.epochs = 300;
+  g_action_group_activate_action (G_ACTION_GROUP (window), "train", NULL);
+  g_assert_true (nnb_ui_test_wait_until (trainer_finished, window));
+  nnb_ui_test_settle (300); /* the window takes the last snapshot on its frame clock */
+
+  nnb_plot_style_init_default (&style);
+  nnb_plots_panel_draw_data (panel, cr, 640, 400, &style);
+  cairo_destroy (cr);
+  cairo_surface_flush (image);
+  first = count_series_color (image, 0);
+  second = count_series_color (image, 2);
+  cairo_surface_destroy (image);
+  g_test_message ("pixels of the first output's colour: %d, of the second's: %d", first, second);
+  g_assert_cmpint (first, >, 600);
+  g_assert_cmpint (second, >, 600);
+
+  /* a kept curve keeps both outputs */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "pin-curve", NULL);
+  nnb_ui_test_settle (100);
+  g_assert_cmpuint (nnb_plots_panel_get_n_pinned (panel), ==, 1);
+  g_assert_cmpint (nnb_plots_panel_get_pinned_outputs (panel, 0), ==, 2);
+}
+
+static void
+test_two_outputs_draw_two_curves (void)
+{
+  g_autofree char *path = nnb_ui_test_example_path ("two-outputs.nnb");
+  const char *argv[] = { "nnblocks", path, NULL };
+
+  nnb_ui_test_run_app (argv, check_two_outputs, NULL);
+}
+
 /* Issue 25: a frame costs about the box around everything it repaints, so
  * while training the plots, the parameter tree and the subtitle never
  * change in the same frame (a snapshot comes every frame with SineNet);
@@ -382,6 +454,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/plots-panel/nothing-under-the-plots-buttons", test_nothing_under_the_plots_buttons);
   g_test_add_func ("/ui/plots-panel/data-layer-kept-while-the-curve-moves", test_data_layer_kept_while_the_curve_moves);
   g_test_add_func ("/ui/plots-panel/views-take-turns-while-training", test_views_take_turns_while_training);
+  g_test_add_func ("/ui/plots-panel/two-outputs-draw-two-curves", test_two_outputs_draw_two_curves);
 
   return g_test_run ();
 }

@@ -12,6 +12,7 @@
 
 #include "nnb-diagram.h"
 #include "nnb-plot-data.h"
+#include "nnb-plot-descriptions.h"
 #include "nnb-norm-history.h"
 #include "nnb-plot-loss.h"
 #include "nnb-plot-norms.h"
@@ -521,6 +522,285 @@ test_data_plot_draws_test_points (void)
   nnb_plot_data_get_ranges (&series, &xs, &ys);
   g_assert_cmpfloat (xs.max, >=, 7.5);
   draw_both (draw_data, &series);
+}
+
+/* ---- several outputs: a curve a target column ---- */
+
+/* Series colour `index` over white at alpha (1: the colour itself), as a
+ * pixel of an RGB24 image. */
+static guint32
+series_pixel (int index, double alpha)
+{
+  NnbPlotStyle style;
+  double rgba[4];
+  guint32 p = 0;
+
+  nnb_plot_style_init_default (&style);
+  nnb_plot_series_color (&style, index, rgba);
+  for (int c = 0; c < 3; c++)
+    p = p << 8 | (guint32) lround (255 * (alpha * rgba[c] + 1 - alpha));
+  return p;
+}
+
+static gboolean
+pixel_near (guint32 p, guint32 want, int tolerance)
+{
+  for (int shift = 0; shift < 24; shift += 8)
+    if (ABS ((int) ((p >> shift) & 0xff) - (int) ((want >> shift) & 0xff)) >= tolerance)
+      return FALSE;
+  return TRUE;
+}
+
+/* The data plot drawn in two layers, as the panel draws it, with where
+ * its parts went. */
+static cairo_surface_t *
+data_plot_image_with_layout (const NnbDataSeries *series, NnbDataLayout *layout)
+{
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
+  cairo_t *cr = cairo_create (image);
+  NnbPlotStyle style;
+
+  nnb_plot_style_init_default (&style);
+  nnb_plot_data_draw_under (cr, W, H, series, &style, layout);
+  nnb_plot_data_draw_over (cr, layout, series, &style);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_flush (image);
+  return image;
+}
+
+/* Of the samples along f (times scale) over [0, 2π], how many the plot
+ * draws in series colour `index`, give or take antialiasing. */
+static double
+share_along (cairo_surface_t *image, const NnbDataLayout *layout, double (*f) (double), double scale, int index)
+{
+  const cairo_rectangle_t *area = &layout->area;
+  int samples = 0, hits = 0;
+
+  for (double x = 0.05; x < 2 * G_PI - 0.05; x += 0.02)
+    {
+      double px = nnb_plot_scale_map (&layout->x_scale, x, area->x, area->x + area->width);
+      double py = nnb_plot_scale_map (&layout->y_scale, scale * f (x), area->y + area->height, area->y);
+
+      samples++;
+      hits += pixel_near (pixel_at (image, px, py), series_pixel (index, 1.0), 40);
+    }
+  return (double) hits / samples;
+}
+
+/* Issue 19: x against two target columns (sin and cos) and a model with
+ * two outputs: a curve each, in two series colours (the accent, then
+ * colour 2: colour 1 stays the test points'), each output's points tinted
+ * in its curve's colour, and a curve kept from another model keeps both
+ * its outputs, in the kept curve's own colour. */
+static void
+test_data_plot_draws_a_curve_per_output (void)
+{
+  static const char *const names[] = { "sin", "cos" };
+  float x[60], y[120], gx[100], gy[200], ref_y[200], gsin[100], gcos[100];
+  NnbPlotCurve kept = { "Linear", gx, ref_y, 100, 2 };
+  NnbDataSeries series = { x, y, 60, gx, gy, 100, "SineNet" };
+  NnbDataLayout layout;
+  cairo_surface_t *image;
+  int clear = 0, tinted = 0;
+
+  for (int i = 0; i < 60; i++)
+    x[i] = (float) (i * 2 * G_PI / 59), y[2 * i] = sinf (x[i]) + (i % 2 ? 0.3f : -0.3f),
+    y[2 * i + 1] = cosf (x[i]) + (i % 2 ? -0.3f : 0.3f);
+  for (int i = 0; i < 100; i++)
+    {
+      gx[i] = (float) (i * 2 * G_PI / 99);
+      gy[2 * i] = gsin[i] = 0.9f * sinf (gx[i]), gy[2 * i + 1] = gcos[i] = 0.9f * cosf (gx[i]);
+      ref_y[2 * i] = 0.5f * sinf (gx[i]), ref_y[2 * i + 1] = 0.5f * cosf (gx[i]);
+    }
+  series.n_outputs = 2;
+  series.output_names = names;
+  g_assert_cmpint (nnb_plot_data_output_color (0), ==, 0);
+  g_assert_cmpint (nnb_plot_data_output_color (1), ==, 2);
+
+  image = data_plot_image_with_layout (&series, &layout);
+  g_test_message ("along 0.9 sin x: %.2f accent; along 0.9 cos x: %.2f colour 2, %.2f accent",
+                  share_along (image, &layout, sin, 0.9, 0), share_along (image, &layout, cos, 0.9, 2),
+                  share_along (image, &layout, cos, 0.9, 0));
+  g_assert_cmpfloat (share_along (image, &layout, sin, 0.9, 0), >=, 0.9);
+  g_assert_cmpfloat (share_along (image, &layout, cos, 0.9, 2), >=, 0.9);
+  /* two colours, not one curve twice */
+  g_assert_cmpfloat (share_along (image, &layout, cos, 0.9, 0), <, 0.1);
+  g_assert_cmpfloat (share_along (image, &layout, sin, 0.9, 2), <, 0.1);
+  /* and both all over the plot, more than a legend swatch's worth */
+  g_assert_cmpint (pixels_near_series_color (image, 0, 40), >, (int) layout.area.width * 2);
+  g_assert_cmpint (pixels_near_series_color (image, 2, 40), >, (int) layout.area.width * 2);
+
+  /* output 1's points (cos), clear of both curves, wear colour 2's tint */
+  for (int i = 0; i < 60; i++)
+    {
+      double px = nnb_plot_scale_map (&layout.x_scale, x[i], layout.area.x, layout.area.x + layout.area.width);
+      double py = nnb_plot_scale_map (&layout.y_scale, y[2 * i + 1], layout.area.y + layout.area.height,
+                                      layout.area.y);
+
+      if (distance_to_curve (&layout.area, &layout.x_scale, &layout.y_scale, gx, gsin, 100, px, py) < 8 ||
+          distance_to_curve (&layout.area, &layout.x_scale, &layout.y_scale, gx, gcos, 100, px, py) < 8)
+        continue;
+      clear++;
+      tinted += pixel_near (pixel_at (image, px, py), series_pixel (2, 0.5), 40);
+    }
+  cairo_surface_destroy (image);
+  g_test_message ("%d of %d cos points clear of the curves are tinted", tinted, clear);
+  g_assert_cmpint (clear, >=, 20);
+  g_assert_cmpint (tinted, >=, clear * 8 / 10);
+
+  /* a kept two-output curve: both its lines, in its colour (after the
+   * outputs' and colour 1: 3) */
+  series.references = &kept;
+  series.n_references = 1;
+  image = data_plot_image_with_layout (&series, &layout);
+  g_test_message ("kept curve: %.2f along 0.5 sin x, %.2f along 0.5 cos x", share_along (image, &layout, sin, 0.5, 3),
+                  share_along (image, &layout, cos, 0.5, 3));
+  g_assert_cmpfloat (share_along (image, &layout, sin, 0.5, 3), >=, 0.8);
+  g_assert_cmpfloat (share_along (image, &layout, cos, 0.5, 3), >=, 0.8);
+  cairo_surface_destroy (image);
+  /* and the files and the read-out draw without error */
+  series.pointer = (NnbPlotPointer){ TRUE, W / 2.0, H / 2.0 };
+  draw_both (draw_data, &series);
+}
+
+/* One output draws as before: n_outputs 1 is the zero-initialised 0, to
+ * the pixel, and none of the second output's colour appears. */
+static void
+test_data_plot_one_output_is_unchanged (void)
+{
+  float x[50], y[50], gx[100], gy[100];
+  NnbDataSeries zero = { x, y, 50, gx, gy, 100, "SineNet" };
+  NnbDataSeries one;
+  NnbPlotStyle style;
+  cairo_surface_t *a, *b;
+
+  for (int i = 0; i < 50; i++)
+    x[i] = i * 0.125f, y[i] = sinf (x[i]);
+  for (int i = 0; i < 100; i++)
+    gx[i] = i * 0.0625f, gy[i] = 0.9f * sinf (gx[i]);
+  one = zero;
+  one.n_outputs = 1;
+  nnb_plot_style_init_default (&style);
+  a = data_plot_image (&zero, &style);
+  b = data_plot_image (&one, &style);
+  g_assert_cmpmem (cairo_image_surface_get_data (a), cairo_image_surface_get_stride (a) * H,
+                   cairo_image_surface_get_data (b), cairo_image_surface_get_stride (b) * H);
+  g_assert_cmpint (pixels_near_series_color (a, 0, 40), >, 500);
+  g_assert_cmpint (pixels_near_series_color (a, 2, 40), ==, 0);
+  cairo_surface_destroy (a);
+  cairo_surface_destroy (b);
+}
+
+/* Many points of two targets take the density path: a mask an output,
+ * each in its colour, binned once however often the curves move, and a
+ * frame that only moves the curves stays cheap. */
+static void
+test_data_plot_density_of_two_outputs (void)
+{
+  const int n = 200000;
+  g_autofree float *x = g_new (float, n);
+  g_autofree float *y = g_new (float, 2 * n);
+  float gx[100], gy[200];
+  g_autoptr (NnbPlotDensity) density = nnb_plot_density_new ();
+  NnbDataSeries series = { x, y, n, gx, gy, 100, "SineNet" };
+  NnbDataLayout layout;
+  GRand *rand = g_rand_new_with_seed (19);
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
+  cairo_t *cr = cairo_create (image);
+  NnbPlotStyle style;
+  guint before;
+  gint64 start, over_us = G_MAXINT64;
+
+  for (int i = 0; i < n; i++)
+    {
+      x[i] = (float) g_rand_double_range (rand, 0, 2 * G_PI);
+      y[2 * i] = sinf (x[i]) + 0.1f * (float) (g_rand_double (rand) - 0.5);
+      y[2 * i + 1] = cosf (x[i]) + 0.1f * (float) (g_rand_double (rand) - 0.5);
+    }
+  for (int i = 0; i < 100; i++)
+    gx[i] = (float) (i * 2 * G_PI / 99), gy[2 * i] = 0.9f * sinf (gx[i]), gy[2 * i + 1] = 0.9f * cosf (gx[i]);
+  series.n_outputs = 2;
+  series.density = density;
+  nnb_plot_style_init_default (&style);
+
+  before = nnb_plot_density_get_n_binnings ();
+  start = g_get_monotonic_time ();
+  nnb_plot_data_draw_under (cr, W, H, &series, &style, &layout);
+  g_test_message ("the layer under the curves, 200,000 points × 2 binned: %.1f ms",
+                  (g_get_monotonic_time () - start) / 1000.0);
+  g_assert_cmpuint (nnb_plot_density_get_n_binnings (), ==, before + 2);
+  for (int frame = 0; frame < 5; frame++)
+    {
+      gy[2 * 50] += 0.05f; /* the curves move; the points stay */
+      start = g_get_monotonic_time ();
+      nnb_plot_data_draw_under (cr, W, H, &series, &style, &layout);
+      nnb_plot_data_draw_over (cr, &layout, &series, &style);
+      over_us = MIN (over_us, g_get_monotonic_time () - start);
+    }
+  g_test_message ("a whole frame again (masks kept): %.2f ms at best of 5", over_us / 1000.0);
+  g_assert_cmpuint (nnb_plot_density_get_n_binnings (), ==, before + 2);
+  /* generous for a loaded machine: 400,000 points as arcs took seconds a
+   * frame (issue 25); kept masks cost a paint each */
+  g_assert_cmpint (over_us, <, 100000);
+
+  /* the read-out finds points of either output through their masks */
+  series.pointer = (NnbPlotPointer){ TRUE, layout.area.x + layout.area.width / 2, layout.area.y + 4 };
+  nnb_plot_data_draw_over (cr, &layout, &series, &style);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_flush (image);
+  /* both clouds drawn, each in its tint */
+  g_assert_cmpint (pixels_near_series_color (image, 0, 40), >, 1000);
+  {
+    int tinted[2] = { 0, 0 };
+
+    for (int py = 0; py < H; py++)
+      for (int px = 0; px < W; px++)
+        for (int j = 0; j < 2; j++)
+          tinted[j] += pixel_near (pixel_at (image, px + 0.5, py + 0.5),
+                                   series_pixel (nnb_plot_data_output_color (j), 0.5), 24);
+    g_test_message ("pixels of each output's tint: %d, %d", tinted[0], tinted[1]);
+    g_assert_cmpint (tinted[0], >, 2000);
+    g_assert_cmpint (tinted[1], >, 2000);
+  }
+  g_rand_free (rand);
+  cairo_surface_destroy (image);
+}
+
+/* Issue 19: what a screen reader hears says how many targets, and so
+ * curves, the data plot has, and the test loss beside the loss when there
+ * is a test set; one target reads as before. */
+static void
+test_descriptions_count_targets_and_test_loss (void)
+{
+  NnbSnapshot snapshot = { 0 };
+  g_autofree char *untrained = NULL;
+  g_autofree char *one = NULL;
+  g_autofree char *two = NULL;
+  g_autofree char *two_untrained = NULL;
+  g_autofree char *loss = NULL;
+  g_autofree char *test_loss = NULL;
+  double test_losses[] = { 0.09, 0.0533 };
+
+  untrained = nnb_plot_describe_data (200, 0, NULL);
+  g_assert_cmpstr (untrained, ==, "Data plot: 200 training points, no fitted curve yet");
+  snapshot.epoch = 13;
+  snapshot.loss = 0.0412;
+  one = nnb_plot_describe_data (200, 1, &snapshot);
+  g_assert_cmpstr (one, ==, "Data plot: 200 training points and the fitted curve after epoch 12");
+  two_untrained = nnb_plot_describe_data (81, 2, NULL);
+  g_assert_cmpstr (two_untrained, ==, "Data plot: 81 training points of 2 targets, no fitted curves yet");
+  two = nnb_plot_describe_data (81, 2, &snapshot);
+  g_assert_cmpstr (two, ==, "Data plot: 81 training points of 2 targets and a fitted curve for each after epoch 12");
+
+  loss = nnb_plot_describe_loss (&snapshot);
+  g_assert_cmpstr (loss, ==, "Loss plot, epoch 12, loss 0.0412");
+  snapshot.test_losses = g_array_new (FALSE, FALSE, sizeof (double));
+  g_array_append_vals (snapshot.test_losses, test_losses, 2);
+  test_loss = nnb_plot_describe_loss (&snapshot);
+  g_assert_cmpstr (test_loss, ==, "Loss plot, epoch 12, loss 0.0412, test loss 0.0533");
+  g_array_unref (snapshot.test_losses);
 }
 
 /* Issue 19: predictions against true values, for data with no curve: the
@@ -1252,7 +1532,7 @@ test_data_plot_density_finds_the_nearest_point (void)
   int n = 20000, index;
 
   sine_cloud (n, &x, &y, gx, gy);
-  nnb_plot_density_draw (density, cr, &area, &x_scale, &y_scale, x, y, n, 2);
+  nnb_plot_density_draw (density, cr, &area, &x_scale, &y_scale, x, y, 1, n, 2);
   for (int k = 0; k < 200; k++)
     {
       double px = g_rand_double_range (rand, area.x, area.x + area.width);
@@ -1262,7 +1542,7 @@ test_data_plot_density_finds_the_nearest_point (void)
       for (int i = 0; i < n; i++)
         brute = MIN (brute, hypot (nnb_plot_scale_map (&x_scale, x[i], area.x, area.x + area.width) - px,
                                    nnb_plot_scale_map (&y_scale, y[i], area.y + area.height, area.y) - py));
-      g_assert_true (nnb_plot_density_find_nearest (density, &area, &x_scale, &y_scale, x, y, n, px, py, reach, &index));
+      g_assert_true (nnb_plot_density_find_nearest (density, &area, &x_scale, &y_scale, x, y, 1, n, px, py, reach, &index));
       if (index >= 0)
         found = hypot (nnb_plot_scale_map (&x_scale, x[index], area.x, area.x + area.width) - px,
                        nnb_plot_scale_map (&y_scale, y[index], area.y + area.height, area.y) - py);
@@ -1272,7 +1552,7 @@ test_data_plot_density_finds_the_nearest_point (void)
         g_assert_cmpint (index, ==, -1);
     }
   /* other points (the same count) are not the mask's */
-  g_assert_false (nnb_plot_density_find_nearest (density, &area, &x_scale, &y_scale, gx, gy, n, 0, 0, reach, &index));
+  g_assert_false (nnb_plot_density_find_nearest (density, &area, &x_scale, &y_scale, gx, gy, 1, n, 0, 0, reach, &index));
 
   g_rand_free (rand);
   cairo_destroy (cr);
@@ -1293,6 +1573,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/plots/loss-plot-reads-out-epoch", test_loss_plot_reads_out_epoch);
   g_test_add_func ("/ui/plots/loss-plot-draws-test-loss", test_loss_plot_draws_test_loss);
   g_test_add_func ("/ui/plots/data-plot-draws-test-points", test_data_plot_draws_test_points);
+  g_test_add_func ("/ui/plots/data-plot-draws-a-curve-per-output", test_data_plot_draws_a_curve_per_output);
+  g_test_add_func ("/ui/plots/data-plot-one-output-is-unchanged", test_data_plot_one_output_is_unchanged);
+  g_test_add_func ("/ui/plots/data-plot-density-of-two-outputs", test_data_plot_density_of_two_outputs);
+  g_test_add_func ("/ui/plots/descriptions-count-targets-and-test-loss", test_descriptions_count_targets_and_test_loss);
   g_test_add_func ("/ui/plots/predicted-plot-draws-points-and-the-diagonal",
                    test_predicted_plot_draws_points_and_the_diagonal);
   g_test_add_func ("/ui/plots/norm-history-thins-long-runs", test_norm_history_thins_long_runs);

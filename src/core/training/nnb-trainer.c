@@ -135,6 +135,21 @@ record_norms (NnbTrainer *t)
     }
 }
 
+/* How many outputs the model gave for each of the grid's n_grid rows:
+ * (n_grid,) or (n_grid, 1) is one, (n_grid, k) is k (a model fitting k
+ * target columns draws k curves); any other shape, or no output, none. */
+static int
+grid_outputs (const NnbTensor *out, int n_grid)
+{
+  if (out == NULL)
+    return 0;
+  if (out->numel == n_grid)
+    return 1;
+  if (out->ndim == 2 && out->shape[0] == n_grid && out->shape[1] > 0 && out->shape[1] <= G_MAXINT / n_grid)
+    return (int) out->shape[1];
+  return 0;
+}
+
 /* Builds a snapshot from the worker's state; runs on the worker thread
  * (or before it starts), so it may read the model freely. */
 static NnbSnapshot *
@@ -197,11 +212,15 @@ snapshot_build (NnbTrainer *t, NnbTrainerState state, const char *message, gbool
   if (t->grid_input != NULL)
     {
       NnbTensor *out = nnb_model_forward (t->model, t->grid_input, NULL);
-      if (out != NULL && out->numel == t->n_grid)
+      int outputs = grid_outputs (out, t->n_grid);
+      gsize n_values = (gsize) t->n_grid * outputs;
+
+      if (outputs > 0)
         {
           s->n_grid = t->n_grid;
+          s->grid_outputs = outputs;
           s->grid_x = g_memdup2 (t->grid_x, t->n_grid * sizeof (float));
-          s->grid_y = g_new (float, t->n_grid);
+          s->grid_y = g_new (float, n_values);
           nnb_tensor_read (out, s->grid_y);
         }
     }

@@ -30,7 +30,8 @@ typedef enum
 } NnbTrainerState;
 
 /* Rows of the training data whose predictions a snapshot carries, for a
- * model without a one-number-to-one-number curve. */
+ * model whose outputs are not drawn as curves over x (more than one
+ * input, or no plotting grid). */
 #define NNB_TRAINER_MAX_CHECK_ROWS 256
 
 /* Points of norm history kept at most; beyond it every other one goes. */
@@ -61,9 +62,12 @@ typedef struct
   GArray *norm_epochs;
   GArray *value_norms;
   GArray *grad_norms;
-  /* the model's output on the plotting grid (models with one input and one
-   * output): grid_y[i] = model(grid_x[i]) */
+  /* the model's output on the plotting grid (models with one input):
+   * n_grid points x ascending, and for each grid_outputs numbers (1, or k
+   * for a model fitting k target columns), row by row as the forward's
+   * (n_grid, k) output: grid_y[i * grid_outputs + j] = model(grid_x[i])[j] */
   int n_grid;
+  int grid_outputs;
   float *grid_x;
   float *grid_y;
   /* for the other models: the first training rows' targets and the

@@ -45,7 +45,7 @@ train_wide () {
 
 main () {
   local exe
-  for exe in test-gpu test-gpu-formulas gpu-device-race nnblocks-cli; do
+  for exe in test-gpu test-gpu-formulas test-backend-ops gpu-device-race nnblocks-cli; do
     if [ ! -x "$pack/$exe" ]; then
       echo "gpu-check: no $exe in $pack: run bench/gpu-pack.sh where nvcc is, then carry gpu-pack"
       return 2
@@ -82,11 +82,15 @@ main () {
   "$pack/nnblocks-cli" devices
 
   echo "== libraries not found"
-  ldd "$pack"/test-gpu "$pack"/test-gpu-formulas "$pack"/gpu-device-race "$pack"/nnblocks-cli | grep "not found" || echo "(none)"
+  ldd "$pack"/test-gpu "$pack"/test-gpu-formulas "$pack"/test-backend-ops "$pack"/gpu-device-race "$pack"/nnblocks-cli \
+    | grep "not found" || echo "(none)"
 
   local status=0 tap
   echo "== test-gpu-formulas (the kernels' formulas on the host)"
   timeout "$(limit 30)" "$pack/test-gpu-formulas" --tap || status=1
+
+  echo "== test-backend-ops (every op of the CUDA table against the CPU's)"
+  timeout "$(limit 30)" "$pack/test-backend-ops" --tap || status=1
 
   echo "== test-gpu (parity with the CPU)"
   tap=$(mktemp)

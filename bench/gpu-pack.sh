@@ -36,9 +36,10 @@ if [ -f "$build/build.ninja" ]; then
 else
   meson setup "$build" -Dcuda=enabled -Dui=false
 fi
-# the GPU's tests, its benchmark, and the CLI for the device race and for
-# training bench/workloads/wide.nnb on both devices
-binaries="tests/gpu/test-gpu tests/gpu/test-gpu-formulas bench/gpu-device-race src/cli/nnblocks-cli"
+# the GPU's tests (test-backend-ops: every op of the CUDA table against the
+# CPU, softmax's included), its benchmark, and the CLI for the device race
+# and for training bench/workloads/wide.nnb on both devices
+binaries="tests/gpu/test-gpu tests/gpu/test-gpu-formulas tests/test-backend-ops bench/gpu-device-race src/cli/nnblocks-cli"
 # shellcheck disable=SC2086
 ninja -C "$build" $binaries
 

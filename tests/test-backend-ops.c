@@ -295,6 +295,51 @@ run_layer_norm_backward (const Device *d, GRand *rand, Results *out)
     }
 }
 
+/* Softmax and LogSoftmax over ROWS rows of COLS features (a vector and a
+ * tail) and of 3 (fewer than a vector), shifted by 50 so that the row's
+ * maximum matters */
+static void
+run_softmax_forward (const Device *d, GRand *rand, Results *out)
+{
+  g_autofree float *x = inputs (rand, ROWS * COLS, 45, 55);
+  g_autofree float *zeros = g_new0 (float, ROWS *COLS);
+  const gsize widths[] = { COLS, 3 };
+
+  for (int log = 0; log < 2; log++)
+    for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+      {
+        float *dx = put (d, x, ROWS * widths[w]), *y = put (d, zeros, ROWS * widths[w]);
+
+        d->backend->softmax_forward (log, dx, y, ROWS, widths[w]);
+        d->backend->free (dx);
+        get_free (d, out, y, ROWS * widths[w]);
+      }
+}
+
+/* from the forward's output, overwriting and accumulating */
+static void
+run_softmax_backward (const Device *d, GRand *rand, Results *out)
+{
+  g_autofree float *x = inputs (rand, ROWS * COLS, -4, 4);
+  g_autofree float *dy = inputs (rand, ROWS * COLS, -1, 1);
+  g_autofree float *start = inputs (rand, ROWS * COLS, -1, 1);
+  const gsize widths[] = { COLS, 3 };
+
+  for (int log = 0; log < 2; log++)
+    for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+      for (int accumulate = 0; accumulate < 2; accumulate++)
+        {
+          gsize n = ROWS * widths[w];
+          float *y = put (d, x, n), *ddy = put (d, dy, n), *dx = put (d, start, n);
+
+          d->backend->softmax_forward (log, y, y, ROWS, widths[w]);
+          d->backend->softmax_backward (log, y, ddy, dx, ROWS, widths[w], accumulate);
+          d->backend->free (y);
+          d->backend->free (ddy);
+          get_free (d, out, dx, n);
+        }
+}
+
 static void
 run_add (const Device *d, GRand *rand, Results *out)
 {
@@ -454,6 +499,8 @@ static const OpRow ops[] = {
   ROW (act_backward, run_act_backward, 1e-6),
   ROW (layer_norm_forward, run_layer_norm_forward, 1e-5), /* moments in double, not Welford's floats */
   ROW (layer_norm_backward, run_layer_norm_backward, 1e-5),
+  ROW (softmax_forward, run_softmax_forward, 1e-5), /* expf and logf: CUDA's maths library */
+  ROW (softmax_backward, run_softmax_backward, 1e-5),
   ROW (add, run_add, 0),
   ROW (accumulate, run_accumulate, 0),
   ROW (loss, run_loss, 1e-6), /* the GPU's reduction order */

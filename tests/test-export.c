@@ -94,20 +94,23 @@ build_sinenet (void)
 }
 
 /* Every other kind of block, in a chain with the diagram's own names:
- * LeakyReLU's slope, GELU, Sigmoid, Identity, a Linear without bias. */
+ * LeakyReLU's slope, GELU, Softmax, Sigmoid, Identity, LogSoftmax(dim=-1),
+ * a Linear without bias. */
 static NnbModel *
 build_every_activation (void)
 {
   NnbModel *model = nnb_model_new ("Zoo");
-  static const char *const chain[] = { "fc1", "leaky", "fc2", "gelu", "fc3", "sig", "ident", NULL };
+  static const char *const chain[] = { "fc1", "leaky", "fc2", "gelu", "soft", "fc3", "sig", "ident", "logsoft", NULL };
 
   nnb_test_register (model, "fc1", nnb_test_linear (4, 8, TRUE));
   nnb_test_register (model, "leaky", nnb_leaky_relu_new (0.2));
   nnb_test_register (model, "fc2", nnb_test_linear (8, 8, FALSE));
   nnb_test_register (model, "gelu", nnb_activation_new (NNB_MODULE_GELU));
+  nnb_test_register (model, "soft", nnb_softmax_new (NNB_MODULE_SOFTMAX, 1, NULL));
   nnb_test_register (model, "fc3", nnb_test_linear (8, 2, TRUE));
   nnb_test_register (model, "sig", nnb_activation_new (NNB_MODULE_SIGMOID));
   nnb_test_register (model, "ident", nnb_activation_new (NNB_MODULE_IDENTITY));
+  nnb_test_register (model, "logsoft", nnb_softmax_new (NNB_MODULE_LOG_SOFTMAX, -1, NULL));
   wire_chain (model, chain);
   return model;
 }
@@ -522,6 +525,8 @@ test_code_every_activation (void)
   assert_contains (code, "        self.gelu = nn.GELU()\n");
   assert_contains (code, "        self.sig = nn.Sigmoid()\n");
   assert_contains (code, "        self.ident = nn.Identity()\n");
+  assert_contains (code, "        self.soft = nn.Softmax(dim=1)\n");
+  assert_contains (code, "        self.logsoft = nn.LogSoftmax(dim=-1)\n");
   assert_contains (code, "from collections import OrderedDict\n");
   check_runs_in_pytorch (model, "zoo", "Zoo", TRUE, TRUE);
 }
@@ -739,8 +744,9 @@ test_onnx_passes_checker (void)
     { build_sequential, "sequential", "Gemm Relu Gemm Relu Gemm", 6 },
     { build_mlp, "mlp", "Gemm Relu Gemm Relu Add Gemm", 6 },
     { build_sinenet, "sinenet", "Gemm Tanh Gemm Tanh Gemm", 6 },
-    /* GELU as erf, since opset 13 has no Gelu; 3 of the 8 initializers are its constants */
-    { build_every_activation, "zoo", "Gemm LeakyRelu Gemm Div Erf Add Mul Mul Gemm Sigmoid Identity", 8 },
+    /* GELU as erf, since opset 13 has no Gelu; 3 of the 8 initializers are its constants;
+     * Softmax and LogSoftmax with axis 1 and -1 */
+    { build_every_activation, "zoo", "Gemm LeakyRelu Gemm Div Erf Add Mul Mul Softmax Gemm Sigmoid Identity LogSoftmax", 8 },
     /* the shared Linear: two Gemm nodes, one weight */
     { build_shared, "shared", "Gemm Gemm Tanh Gemm Add Gemm", 6 },
     { build_sequential_with_skip, "seqskip", "Gemm Tanh Gemm Add", 4 },

@@ -3,10 +3,11 @@
  *
  * Each case builds a model with fixed float32 weights, runs the engine's
  * forward, loss and backward, and compares every parameter's .grad with a
- * central difference of the same loss. The difference is computed here, in
- * double precision, by a small reference forward written with plain loops
- * (it walks the model's graph recursively and shares no code with the
- * executor), at the engine's float32 parameter values. Double precision
+ * central difference of the same loss. The difference is computed in
+ * double precision by a small reference forward written with plain loops
+ * (gradcheck-reference.c: it walks the model's graph recursively and
+ * shares no code with the executor), at the engine's float32 parameter
+ * values. Double precision
  * makes the finite difference itself exact to about 1e-9, so what the
  * comparison measures is the engine's gradient and its float32 rounding.
  *
@@ -15,8 +16,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "nnb-loss.h"
-#include "nnb-model-private.h"
+#include "gradcheck-reference.h"
 #include "nnb-test-util.h"
 
 /* Central difference step, in double: truncation error ~eps² ≈ 1e-12,
@@ -142,286 +142,6 @@ page_mlp_new (int64_t in_dim, int64_t hidden, int64_t out_dim)
   nnb_test_connect (model, sum, y, 0);
   nnb_test_connect (model, y, out, 0);
   return model;
-}
-
-/* ---- the reference forward, in double --------------------------------- */
-
-typedef struct
-{
-  int ndim;
-  int64_t shape[NNB_MAX_DIMS];
-  int64_t numel;
-  double *data;
-} Ref;
-
-typedef struct
-{
-  NnbModel *model;
-  GHashTable *point; /* NnbParameter* → double[numel]: where the loss is evaluated */
-  GPtrArray *arena;  /* Ref* made by the current evaluation */
-  double min_kink;   /* smallest distance to a kink seen by the evaluation */
-} Reference;
-
-static void
-ref_free (gpointer data)
-{
-  Ref *ref = data;
-
-  g_free (ref->data);
-  g_free (ref);
-}
-
-static Ref *
-ref_new (Reference *r, int ndim, const int64_t *shape)
-{
-  Ref *ref = g_new0 (Ref, 1);
-
-  ref->ndim = ndim;
-  ref->numel = 1;
-  for (int i = 0; i < ndim; i++)
-    {
-      ref->shape[i] = shape[i];
-      ref->numel *= shape[i];
-    }
-  ref->data = g_new0 (double, ref->numel);
-  g_ptr_array_add (r->arena, ref);
-  return ref;
-}
-
-static Ref *
-ref_from_tensor (Reference *r, const NnbTensor *tensor)
-{
-  Ref *ref = ref_new (r, tensor->ndim, tensor->shape);
-
-  for (int64_t i = 0; i < ref->numel; i++)
-    ref->data[i] = tensor->data[i];
-  return ref;
-}
-
-static Reference *
-reference_new (NnbModel *model)
-{
-  Reference *r = g_new0 (Reference, 1);
-  GPtrArray *params = nnb_model_named_parameters (model);
-
-  r->model = model;
-  r->point = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  r->arena = g_ptr_array_new_with_free_func (ref_free);
-  for (guint i = 0; i < params->len; i++)
-    {
-      NnbParameter *param = ((NnbNamedParameter *) params->pdata[i])->param;
-      double *values = g_new (double, param->value->numel);
-
-      for (int64_t j = 0; j < param->value->numel; j++)
-        values[j] = param->value->data[j];
-      g_hash_table_insert (r->point, param, values);
-    }
-  return r;
-}
-
-static void
-reference_free (Reference *r)
-{
-  g_hash_table_unref (r->point);
-  g_ptr_array_unref (r->arena);
-  g_free (r);
-}
-
-static void
-note_kink (Reference *r, double distance)
-{
-  r->min_kink = MIN (r->min_kink, fabs (distance));
-}
-
-static Ref *
-ref_module (Reference *r, const NnbModule *module, Ref *x)
-{
-  Ref *y;
-
-  if (module->kind == NNB_MODULE_SEQUENTIAL)
-    {
-      for (guint i = 0; i < module->children->len; i++)
-        x = ref_module (r, module->children->pdata[i], x);
-      return x;
-    }
-
-  if (module->kind == NNB_MODULE_LINEAR)
-    {
-      /* y = x Wᵀ + b over the last dimension */
-      int64_t in = module->in_features, out = module->out_features;
-      int64_t rows = x->numel / in;
-      int64_t shape[NNB_MAX_DIMS];
-      const double *w = g_hash_table_lookup (r->point, nnb_module_get_parameter (module, "weight"));
-      const double *b = module->has_bias ? g_hash_table_lookup (r->point, nnb_module_get_parameter (module, "bias")) : NULL;
-
-      g_assert_cmpint (x->shape[x->ndim - 1], ==, in);
-      memcpy (shape, x->shape, sizeof shape);
-      shape[x->ndim - 1] = out;
-      y = ref_new (r, x->ndim, shape);
-      for (int64_t row = 0; row < rows; row++)
-        for (int64_t o = 0; o < out; o++)
-          {
-            double sum = b ? b[o] : 0.0;
-            for (int64_t i = 0; i < in; i++)
-              sum += x->data[row * in + i] * w[o * in + i];
-            y->data[row * out + o] = sum;
-          }
-      return y;
-    }
-
-  if (module->kind == NNB_MODULE_LAYER_NORM)
-    {
-      /* (x − mean) / √(var + eps) · w + b per row, var the biased one */
-      int64_t f = module->normalized_shape, rows = x->numel / f;
-      const double *w = module->elementwise_affine ? g_hash_table_lookup (r->point, nnb_module_get_parameter (module, "weight")) : NULL;
-      const double *b = module->elementwise_affine ? g_hash_table_lookup (r->point, nnb_module_get_parameter (module, "bias")) : NULL;
-
-      y = ref_new (r, x->ndim, x->shape);
-      for (int64_t row = 0; row < rows; row++)
-        {
-          const double *xr = x->data + row * f;
-          double mean = 0.0, var = 0.0;
-          for (int64_t j = 0; j < f; j++)
-            mean += xr[j] / f;
-          for (int64_t j = 0; j < f; j++)
-            var += (xr[j] - mean) * (xr[j] - mean) / f;
-          for (int64_t j = 0; j < f; j++)
-            y->data[row * f + j] = (xr[j] - mean) / sqrt (var + module->eps) * (w ? w[j] : 1.0) + (b ? b[j] : 0.0);
-        }
-      return y;
-    }
-
-  y = ref_new (r, x->ndim, x->shape);
-  for (int64_t i = 0; i < x->numel; i++)
-    {
-      double v = x->data[i];
-      switch (module->kind)
-        {
-        case NNB_MODULE_RELU:
-          note_kink (r, v);
-          y->data[i] = v > 0.0 ? v : 0.0;
-          break;
-        case NNB_MODULE_LEAKY_RELU:
-          note_kink (r, v);
-          y->data[i] = v > 0.0 ? v : module->negative_slope * v;
-          break;
-        case NNB_MODULE_TANH:
-          y->data[i] = tanh (v);
-          break;
-        case NNB_MODULE_SIGMOID:
-          y->data[i] = 1.0 / (1.0 + exp (-v));
-          break;
-        case NNB_MODULE_GELU:
-          /* approximate='none': x · Φ(x) */
-          y->data[i] = 0.5 * v * (1.0 + erf (v / sqrt (2.0)));
-          break;
-        case NNB_MODULE_IDENTITY:
-          y->data[i] = v;
-          break;
-        case NNB_MODULE_LINEAR:
-        case NNB_MODULE_SEQUENTIAL:
-        default:
-          g_assert_not_reached ();
-        }
-    }
-  return y;
-}
-
-/* The value of node `index`, evaluated from its inputs (memoised, so a value
- * used twice is computed once, as forward computes it). */
-static Ref *
-ref_node (Reference *r, int index, Ref **memo)
-{
-  NnbNode *node = nnb_model_get_node (r->model, index);
-  Ref *a, *b;
-
-  if (memo[index] != NULL)
-    return memo[index];
-  switch (node->kind)
-    {
-    case NNB_NODE_INPUT:
-      g_assert_not_reached (); /* set by the caller */
-      break;
-    case NNB_NODE_CALL:
-      memo[index] = ref_module (r, nnb_model_get_module (r->model, node->module),
-                                ref_node (r, node->inputs[0], memo));
-      break;
-    case NNB_NODE_ADD:
-      a = ref_node (r, node->inputs[0], memo);
-      b = ref_node (r, node->inputs[1], memo);
-      g_assert_cmpint (a->numel, ==, b->numel);
-      memo[index] = ref_new (r, a->ndim, a->shape);
-      for (int64_t i = 0; i < a->numel; i++)
-        memo[index]->data[i] = a->data[i] + b->data[i];
-      break;
-    case NNB_NODE_OUTPUT:
-      memo[index] = ref_node (r, node->inputs[0], memo);
-      break;
-    }
-  return memo[index];
-}
-
-static double
-ref_elementwise_loss (Reference *r, NnbLossKind kind, double diff)
-{
-  if (kind == NNB_LOSS_MSE)
-    return diff * diff;
-  note_kink (r, diff);
-  return fabs (diff);
-}
-
-/* reduction='mean' over the shape PyTorch computes on: the common shape, or
- * for pred (N, 1) against target (N,) the broadcast (N, N) grid, where
- * element [i, j] is pred[i] − target[j]. */
-static double
-ref_loss (Reference *r, NnbLossKind kind, const Ref *pred, const NnbTensor *target)
-{
-  double sum = 0.0;
-
-  if (pred->ndim == target->ndim &&
-      memcmp (pred->shape, target->shape, pred->ndim * sizeof (int64_t)) == 0)
-    {
-      for (int64_t i = 0; i < pred->numel; i++)
-        sum += ref_elementwise_loss (r, kind, pred->data[i] - target->data[i]);
-      return sum / pred->numel;
-    }
-
-  g_assert_cmpint (pred->ndim, ==, 2);
-  g_assert_cmpint (pred->shape[1], ==, 1);
-  g_assert_cmpint (target->ndim, ==, 1);
-  g_assert_cmpint (target->shape[0], ==, pred->shape[0]);
-  for (int64_t i = 0; i < pred->numel; i++)
-    for (int64_t j = 0; j < target->numel; j++)
-      sum += ref_elementwise_loss (r, kind, pred->data[i] - target->data[j]);
-  return sum / ((double) pred->numel * target->numel);
-}
-
-/* loss_fn(model(input), target) at the reference's point; *pred_out (when
- * not NULL) stays valid until the next evaluation. */
-static double
-reference_loss (Reference *r, NnbLossKind kind, const NnbTensor *input,
-                const NnbTensor *target, Ref **pred_out)
-{
-  guint n = r->model->nodes->len;
-  g_autofree Ref **memo = g_new0 (Ref *, n);
-  int output = -1;
-  Ref *pred;
-
-  g_ptr_array_set_size (r->arena, 0);
-  r->min_kink = INFINITY;
-  for (guint i = 0; i < n; i++)
-    {
-      NnbNode *node = nnb_model_get_node (r->model, i);
-      if (node->kind == NNB_NODE_INPUT)
-        memo[i] = ref_from_tensor (r, input);
-      else if (node->kind == NNB_NODE_OUTPUT)
-        output = i;
-    }
-  g_assert_cmpint (output, >=, 0);
-  pred = ref_node (r, output, memo);
-  if (pred_out)
-    *pred_out = pred;
-  return ref_loss (r, kind, pred, target);
 }
 
 /* ---- the check -------------------------------------------------------- */
@@ -586,6 +306,71 @@ static void
 test_layer_norm_large_eps_without_affine (void)
 {
   check_layer_norm (0.5, FALSE);
+}
+
+/* nn.Sequential(Linear(3, 6), Softmax(dim=1) or LogSoftmax(dim=-1),
+ * Linear(6, 2)): the gradient goes through the row's sum to fc1 */
+static void
+check_softmax (NnbModuleKind kind, int64_t dim)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbModule) softmax = nnb_softmax_new (kind, dim, &error);
+  g_autoptr (NnbModel) model = NULL;
+  int64_t x_shape[] = { 5, 3 }, y_shape[] = { 5, 2 };
+  g_autoptr (NnbTensor) x = fixed_tensor (2, x_shape, 17, 2.0f);
+  g_autoptr (NnbTensor) y = fixed_tensor (2, y_shape, 18, 1.0f);
+
+  g_assert_no_error (error);
+  model = sandwich_new (softmax, TRUE);
+  assert_gradients_match (model, NNB_LOSS_MSE, x, y);
+}
+
+static void
+test_softmax (void)
+{
+  check_softmax (NNB_MODULE_SOFTMAX, 1);
+}
+
+static void
+test_log_softmax (void)
+{
+  check_softmax (NNB_MODULE_LOG_SOFTMAX, -1);
+}
+
+/* forward: head(softmax(fc(x)) + fc(x)) with a 9-wide fc (a vector and a
+ * tail): fc's output gets its gradient from the + first, then from the
+ * softmax, which adds into it */
+static void
+test_softmax_beside_a_skip_connection (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbModel) model = nnb_model_new ("Mix");
+  g_autoptr (NnbModule) fc = linear_new (3, 9, TRUE, 81);
+  g_autoptr (NnbModule) softmax = nnb_softmax_new (NNB_MODULE_LOG_SOFTMAX, 1, &error);
+  g_autoptr (NnbModule) head = linear_new (9, 2, TRUE, 82);
+  int64_t x_shape[] = { 5, 3 }, y_shape[] = { 5, 2 };
+  g_autoptr (NnbTensor) x = fixed_tensor (2, x_shape, 19, 2.0f);
+  g_autoptr (NnbTensor) y = fixed_tensor (2, y_shape, 20, 1.0f);
+  int in, f, s, sum, h, out;
+
+  g_assert_no_error (error);
+  register_module (model, "fc", fc);
+  register_module (model, "softmax", softmax);
+  register_module (model, "head", head);
+  in = nnb_test_node (model, NNB_NODE_INPUT, "x", NULL, -1);
+  f = nnb_test_node (model, NNB_NODE_CALL, "fc", "fc", -1);
+  s = nnb_test_node (model, NNB_NODE_CALL, "softmax", "softmax", -1);
+  sum = nnb_test_node (model, NNB_NODE_ADD, "add", NULL, -1);
+  h = nnb_test_node (model, NNB_NODE_CALL, "head", "head", -1);
+  out = nnb_test_node (model, NNB_NODE_OUTPUT, "output", NULL, -1);
+  nnb_test_connect (model, in, f, 0);
+  nnb_test_connect (model, f, s, 0);
+  nnb_test_connect (model, s, sum, 0);
+  nnb_test_connect (model, f, sum, 1);
+  nnb_test_connect (model, sum, h, 0);
+  nnb_test_connect (model, h, out, 0);
+
+  assert_gradients_match (model, NNB_LOSS_MSE, x, y);
 }
 
 static void
@@ -910,6 +695,9 @@ main (int argc, char *argv[])
     g_test_add_data_func (activation_cases[i].path, &activation_cases[i], test_activation);
   g_test_add_func ("/gradcheck/layer-norm", test_layer_norm);
   g_test_add_func ("/gradcheck/layer-norm-large-eps-without-affine", test_layer_norm_large_eps_without_affine);
+  g_test_add_func ("/gradcheck/softmax", test_softmax);
+  g_test_add_func ("/gradcheck/log-softmax", test_log_softmax);
+  g_test_add_func ("/gradcheck/softmax-beside-a-skip-connection", test_softmax_beside_a_skip_connection);
   g_test_add_func ("/gradcheck/linear-with-bias", test_linear_with_bias);
   g_test_add_func ("/gradcheck/linear-without-bias", test_linear_without_bias);
   g_test_add_func ("/gradcheck/single-linear-reading-the-input", test_single_linear);

@@ -159,6 +159,52 @@ test_layer_norm_block_edits_and_round_trips (void)
   g_assert_cmpfloat (nnb_graph_block_module (back, norm)->eps, ==, 0.001);
 }
 
+/* Softmax and LogSoftmax blocks from the palette: named softmax and
+ * log_softmax, dim=1, and through nnb_graph_to_model / nnb_graph_from_model
+ * unchanged (dim -1 included) */
+static void
+test_softmax_blocks_round_trip (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbGraph) graph = nnb_graph_new ("Model");
+  g_autoptr (NnbGraph) back = NULL;
+  g_autoptr (NnbModel) model = NULL;
+  g_autofree char *repr = NULL;
+  int x = nnb_graph_add_block (graph, NNB_BLOCK_INPUT, 0, 0, &error);
+  int fc = nnb_graph_add_block (graph, NNB_BLOCK_LINEAR, 0, 0, &error);
+  int softmax = nnb_graph_add_block (graph, NNB_BLOCK_SOFTMAX, 0, 0, &error);
+  int log_softmax = nnb_graph_add_block (graph, NNB_BLOCK_LOG_SOFTMAX, 0, 0, &error);
+  int out = nnb_graph_add_block (graph, NNB_BLOCK_OUTPUT, 0, 0, &error);
+  NnbBlockKind kind;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (nnb_graph_get_block (graph, softmax)->name, ==, "softmax");
+  g_assert_cmpstr (nnb_graph_get_block (graph, log_softmax)->name, ==, "log_softmax");
+  g_assert_cmpint (nnb_graph_block_kind (graph, softmax), ==, NNB_BLOCK_SOFTMAX);
+  g_assert_cmpint (nnb_graph_block_kind (graph, log_softmax), ==, NNB_BLOCK_LOG_SOFTMAX);
+  g_assert_cmpint (nnb_graph_block_module (graph, softmax)->dim, ==, 1);
+  g_assert_true (nnb_block_kind_from_string ("LogSoftmax", &kind));
+  g_assert_cmpint (kind, ==, NNB_BLOCK_LOG_SOFTMAX);
+  nnb_graph_block_module (graph, log_softmax)->dim = -1;
+  g_assert_true (nnb_graph_set_features (graph, fc, 2, 3, &error));
+  g_assert_true (nnb_graph_connect (graph, x, fc, 0, &error));
+  g_assert_true (nnb_graph_connect (graph, fc, softmax, 0, &error));
+  g_assert_true (nnb_graph_connect (graph, softmax, log_softmax, 0, &error));
+  g_assert_true (nnb_graph_connect (graph, log_softmax, out, 0, &error));
+  g_assert_no_error (error);
+
+  model = nnb_graph_to_model (graph, &error);
+  g_assert_no_error (error);
+  repr = nnb_model_repr (model);
+  g_assert_nonnull (strstr (repr, "(softmax): Softmax(dim=1)"));
+  g_assert_nonnull (strstr (repr, "(log_softmax): LogSoftmax(dim=-1)"));
+  back = nnb_graph_from_model (model, NULL, 0);
+  g_assert_cmpint (nnb_graph_block_kind (back, softmax), ==, NNB_BLOCK_SOFTMAX);
+  g_assert_cmpint (nnb_graph_block_kind (back, log_softmax), ==, NNB_BLOCK_LOG_SOFTMAX);
+  g_assert_cmpint (nnb_graph_block_module (back, softmax)->dim, ==, 1);
+  g_assert_cmpint (nnb_graph_block_module (back, log_softmax)->dim, ==, -1);
+}
+
 static void
 test_wire_closing_a_loop_is_refused (void)
 {
@@ -525,6 +571,7 @@ main (int argc, char **argv)
   g_test_add_func ("/graph-edit/page-mlp-built-by-edits-has-353-parameters", test_page_mlp_built_by_edits_has_353_parameters);
   g_test_add_func ("/graph-edit/project-round-trip-keeps-the-graph", test_project_round_trip_keeps_the_graph);
   g_test_add_func ("/graph-edit/layer-norm-block-edits-and-round-trips", test_layer_norm_block_edits_and_round_trips);
+  g_test_add_func ("/graph-edit/softmax-blocks-round-trip", test_softmax_blocks_round_trip);
   g_test_add_func ("/graph-edit/wire-closing-a-loop-is-refused", test_wire_closing_a_loop_is_refused);
   g_test_add_func ("/graph-edit/names-are-unique-python-identifiers", test_names_are_unique_python_identifiers);
   g_test_add_func ("/graph-edit/names-every-nn-module-has-are-refused", test_names_every_nn_module_has_are_refused);

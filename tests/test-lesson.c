@@ -283,19 +283,28 @@ test_unknown_attributes_and_bad_numbers_are_refused (void)
     { "<data kind=\"sine\" noise=\"-0.1\"/>", "Line 2: The noise of <data> must be 0 or more, not “-0.1”." },
     { "<data kind=\"sine\" x-max=\"0\"/>", "Line 2: The x-max of <data> must be more than 0, not “0”." },
     { "<data kind=\"line\" a=\"NaN\"/>", "Line 2: The a of <data> must be a number, not “NaN”." },
+    { "<data kind=\"circle\" radius=\"0\"/>", "Line 2: The radius of <data> must be more than 0, not “0”." },
+    { "<data kind=\"gauss\" distance=\"-1\"/>", "Line 2: The distance of <data> must be 0 or more, not “-1”." },
+    { "<data kind=\"blobs\" classes=\"11\"/>", "Line 2: The classes of <data> must be at most 10, not “11”." },
+    { "<data kind=\"blobs\" classes=\"1\"/>", "Line 2: The classes of <data> must be a whole number from 2, not “1”." },
+    { "<data kind=\"cosine\"/>",
+      "Line 2: <data> needs a kind: line, sine, polynomial, step, sine-product, circle, xor, gauss, spiral, moons or blobs." },
     { "<check kind=\"parameter-count\" value=\"-5\"/>", "Line 2: The value of <check> must be 0 or more, not “-5”." },
     { "<check kind=\"parameter-count\" value=\"2.5\"/>",
       "Line 2: The value of a parameter-count check must be a whole number, not “2.5”." },
     { "<check kind=\"hidden-layers\" value=\"-1\"/>", "Line 2: The value of <check> must be 0 or more, not “-1”." },
     { "<check kind=\"loss-below\" value=\"nan\"/>", "Line 2: The value of <check> must be a number, not “nan”." },
-    { "<check kind=\"data\"/>", "Line 2: A data check needs expect=\"…\", the kind of data: line, sine, polynomial or step." },
+    { "<check kind=\"data\"/>", "Line 2: A data check needs expect=\"…\", the kind of data: line, sine, polynomial, step, "
+                                "sine-product, circle, xor, gauss, spiral, moons or blobs." },
     { "<check kind=\"data\" expect=\"csv\"/>",
-      "Line 2: A data check needs expect=\"…\", the kind of data: line, sine, polynomial or step." },
+      "Line 2: A data check needs expect=\"…\", the kind of data: line, sine, polynomial, step, sine-product, circle, "
+      "xor, gauss, spiral, moons or blobs." },
     { "<check kind=\"data\" expect=\"sine\" x-max=\"0\"/>", "Line 2: The x-max of a data check must be more than 0, not “0”." },
     { "<check kind=\"data\" expect=\"sine\" n=\"0\"/>", "Line 2: The n of <check> must be a whole number from 1, not “0”." },
     { "<check kind=\"class\"/>", "Line 2: A class check needs expect=\"…\"." },
     { "<check kind=\"loss-below\" value=\"0.1\" noise=\"0\"/>",
-      "Line 2: Only a data check compares n, a, b, c, noise and x-max; a loss-below check has none of them." },
+      "Line 2: Only a data check compares n, a, b, c, noise, x-max, radius, distance, turns and classes; a loss-below "
+      "check has none of them." },
     /* what a project file refuses, a lesson refuses too: the project a
      * step loads must open again once saved (fuzzing found lr="4e125") */
     { "<settings lr=\"1e39\"/>", "Line 2: The lr of <settings> is too large for a float32: “1e39” is more than about 3.4e38 in size." },
@@ -335,6 +344,27 @@ test_unknown_attributes_and_bad_numbers_are_refused (void)
       -1, NULL, &error);
     g_assert_no_error (error);
     g_assert_nonnull (lesson);
+  }
+  /* the class kinds, with their own fields, in <data> and a data check */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (NnbLesson) lesson = nnb_lesson_new_from_data (
+      "classes", "<lesson><title>T</title><step id=\"a\"><title>A</title>"
+                 "<data kind=\"blobs\" classes=\"4\" noise=\"0.3\"/>"
+                 "<check kind=\"data\" expect=\"spiral\" turns=\"2.5\" n=\"300\"/></step></lesson>",
+      -1, NULL, &error);
+    NnbLessonStep *step;
+    NnbLessonCheck *check;
+
+    g_assert_no_error (error);
+    step = lesson->steps->pdata[0];
+    g_assert_cmpint (step->data.kind, ==, NNB_DATA_BLOBS);
+    g_assert_cmpint (step->data.classes, ==, 4);
+    g_assert_cmpfloat (step->data.noise, ==, 0.3);
+    check = step->checks->pdata[0];
+    g_assert_cmpint (check->data.kind, ==, NNB_DATA_SPIRAL);
+    g_assert_cmpfloat (check->data.turns, ==, 2.5);
+    g_assert_cmpint (check->data_fields, ==, NNB_LESSON_DATA_TURNS | NNB_LESSON_DATA_N);
   }
 }
 

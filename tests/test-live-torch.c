@@ -5,7 +5,8 @@
  * epoch's printed loss. The cases cover every data kind (a CSV written to
  * a temporary folder included) and random weight and bias inits. A case
  * whose loss becomes nan must do so in both at the same epoch, and at most
- * one case in six may. Skips when /usr/bin/python3 has no torch. The seed
+ * one case in six may. Softmax and LogSoftmax heads train on three classes
+ * of their own. Skips when /usr/bin/python3 has no torch. The seed
  * of g_test picks the cases: rerun a failure with --seed as printed. */
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -221,10 +222,69 @@ compare_losses (GArray *ours, JsonArray *theirs)
     }
 }
 
+/* Trains the project at path (json, in dir) with nnblocks-cli and with
+ * nnb_torch.py and compares them; TRUE when it diverged in PyTorch (and
+ * NN Blocks stopped at the same epoch). */
+static gboolean
+trains_like_pytorch (const char *path, const char *dir, const char *json)
+{
+  g_autofree char *script = nnb_test_source_path ("tests/reference/nnb_torch.py");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *torch_out = NULL;
+  g_autofree char *torch_err = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GArray) losses = g_array_new (FALSE, FALSE, sizeof (double));
+  const char *argv[] = { "/usr/bin/python3", script, path, "0,1,10", NULL };
+  g_autoptr (NnbProject) ten = NULL;
+  g_autoptr (NnbProject) initial = NULL;
+  g_autoptr (NnbProject) one = NULL;
+  JsonObject *root, *snapshots;
+  double floor_one;
+
+  g_assert_true (g_file_set_contents (path, json, -1, NULL));
+  if (nnb_test_run (argv, &torch_out, &torch_err) != 0)
+    g_error ("nnb_torch.py failed: %s", torch_err);
+  g_assert_true (json_parser_load_from_data (parser, torch_out, -1, &error));
+  root = json_node_get_object (json_parser_get_root (parser));
+  ten = train_with_cli (path, dir, 10, losses);
+  if (json_object_has_member (root, "diverged"))
+    {
+      JsonNode *epoch = json_object_get_member (root, "epoch");
+
+      /* the loss became nan (or inf) in PyTorch: NN Blocks stops at
+       * the epoch whose loss is nan, and prints it */
+      if (epoch != NULL && !JSON_NODE_HOLDS_NULL (epoch))
+        {
+          g_assert_null (ten);
+          g_assert_cmpuint (losses->len, ==, json_node_get_int (epoch) + 1);
+          g_assert_true (isnan (g_array_index (losses, double, losses->len - 1)));
+        }
+      return TRUE;
+    }
+  initial = train_with_cli (path, dir, 0, NULL);
+  one = train_with_cli (path, dir, 1, NULL);
+  g_assert_nonnull (ten);
+  snapshots = json_object_get_object_member (root, "snapshots");
+  /* the same seed gives the same bits; training then differs only by
+   * the order of float32 sums inside BLAS */
+  /* Adam divides each gradient by its own running size, so a weight
+   * whose gradient is near zero moves by up to lr whatever the
+   * gradient's last bits are: an ulp of difference there (GELU's erf,
+   * a BLAS sum) becomes a step of a small fraction of lr. */
+  floor_one = initial->training.optimizer.kind == NNB_OPTIMIZER_ADAM
+                ? MAX (1e-6, initial->training.optimizer.lr * 1e-3)
+                : 1e-6;
+
+  compare (initial, json_object_get_object_member (snapshots, "0"), 0, 0, "initial weights");
+  compare (one, json_object_get_object_member (snapshots, "1"), 1e-5, floor_one, "after one epoch");
+  compare (ten, json_object_get_object_member (snapshots, "10"), 1e-3, MAX (1e-5, floor_one), "after ten epochs");
+  compare_losses (losses, json_object_get_array_member (root, "losses"));
+  return FALSE;
+}
+
 static void
 test_random_projects_train_like_pytorch (void)
 {
-  g_autofree char *script = nnb_test_source_path ("tests/reference/nnb_torch.py");
   int kind_offset = g_test_rand_int_range (0, N_CASES);
   int diverged = 0;
 
@@ -235,68 +295,17 @@ test_random_projects_train_like_pytorch (void)
     }
   for (int c = 0; c < N_CASES; c++)
     {
-      g_autoptr (GError) error = NULL;
       g_autofree char *dir = g_dir_make_tmp ("nnb-live-XXXXXX", NULL);
       g_autofree char *path = g_build_filename (dir, "case.nnb", NULL);
       g_autofree char *csv = g_build_filename (dir, "data.csv", NULL);
       g_autofree char *json = random_project (data_kinds[(c + kind_offset) % N_CASES], dir);
-      g_autofree char *torch_out = NULL;
-      g_autofree char *torch_err = NULL;
-      g_autoptr (JsonParser) parser = json_parser_new ();
-      g_autoptr (GArray) losses = g_array_new (FALSE, FALSE, sizeof (double));
-      const char *argv[] = { "/usr/bin/python3", script, path, "0,1,10", NULL };
-      JsonObject *root, *snapshots;
 
       g_test_message ("case %d: %s", c, json);
-      g_assert_true (g_file_set_contents (path, json, -1, NULL));
-      if (nnb_test_run (argv, &torch_out, &torch_err) != 0)
-        g_error ("nnb_torch.py failed: %s", torch_err);
-      g_assert_true (json_parser_load_from_data (parser, torch_out, -1, &error));
-      root = json_node_get_object (json_parser_get_root (parser));
-
-      {
-        g_autoptr (NnbProject) ten = train_with_cli (path, dir, 10, losses);
-
-        if (json_object_has_member (root, "diverged"))
-          {
-            JsonNode *epoch = json_object_get_member (root, "epoch");
-
-            /* the loss became nan (or inf) in PyTorch: NN Blocks stops at
-             * the epoch whose loss is nan, and prints it */
-            diverged++;
-            g_test_message ("case %d diverged in PyTorch", c);
-            if (epoch != NULL && !JSON_NODE_HOLDS_NULL (epoch))
-              {
-                g_assert_null (ten);
-                g_assert_cmpuint (losses->len, ==, json_node_get_int (epoch) + 1);
-                g_assert_true (isnan (g_array_index (losses, double, losses->len - 1)));
-              }
-          }
-        else
-          {
-            g_autoptr (NnbProject) initial = train_with_cli (path, dir, 0, NULL);
-            g_autoptr (NnbProject) one = train_with_cli (path, dir, 1, NULL);
-            double floor_one;
-
-            g_assert_nonnull (ten);
-            snapshots = json_object_get_object_member (root, "snapshots");
-            /* the same seed gives the same bits; training then differs only by
-             * the order of float32 sums inside BLAS */
-            /* Adam divides each gradient by its own running size, so a weight
-             * whose gradient is near zero moves by up to lr whatever the
-             * gradient's last bits are: an ulp of difference there (GELU's erf,
-             * a BLAS sum) becomes a step of a small fraction of lr. */
-            floor_one = initial->training.optimizer.kind == NNB_OPTIMIZER_ADAM
-                          ? MAX (1e-6, initial->training.optimizer.lr * 1e-3)
-                          : 1e-6;
-
-            compare (initial, json_object_get_object_member (snapshots, "0"), 0, 0, "initial weights");
-            compare (one, json_object_get_object_member (snapshots, "1"), 1e-5, floor_one, "after one epoch");
-            compare (ten, json_object_get_object_member (snapshots, "10"), 1e-3, MAX (1e-5, floor_one),
-                     "after ten epochs");
-            compare_losses (losses, json_object_get_array_member (root, "losses"));
-          }
-      }
+      if (trains_like_pytorch (path, dir, json))
+        {
+          diverged++;
+          g_test_message ("case %d diverged in PyTorch", c);
+        }
       g_unlink (csv);
       g_unlink (path);
       g_rmdir (dir);
@@ -305,10 +314,68 @@ test_random_projects_train_like_pytorch (void)
   g_assert_cmpint (diverged, <=, MAX_DIVERGED);
 }
 
+/* A classifier's head: Linear(2, 3) → Softmax(dim=1), and an MLP whose
+ * last block is LogSoftmax(dim=-1), each trained with MSELoss on one-hot
+ * targets of three classes read from a CSV (2 inputs, 3 targets), with SGD
+ * on the full batch and Adam on mini-batches. */
+static void
+test_softmax_heads_train_like_pytorch (void)
+{
+  static const char *const models[] = {
+    "{\"class\": \"Sequential\", \"modules\": [{\"type\": \"Linear\", \"in_features\": 2, \"out_features\": 3},"
+    " {\"type\": \"Softmax\", \"dim\": 1}]}",
+    "{\"class\": \"Net\", \"modules\": [{\"name\": \"fc1\", \"type\": \"Linear\", \"in_features\": 2, \"out_features\": 9},"
+    " {\"name\": \"act\", \"type\": \"Tanh\"}, {\"name\": \"fc2\", \"type\": \"Linear\", \"in_features\": 9, \"out_features\": 3},"
+    " {\"name\": \"log_softmax\", \"type\": \"LogSoftmax\", \"dim\": -1}], \"graph\": {\"nodes\": ["
+    "{\"name\": \"x\", \"op\": \"input\"}, {\"name\": \"fc1\", \"op\": \"call\", \"module\": \"fc1\", \"inputs\": [\"x\"]},"
+    " {\"name\": \"act\", \"op\": \"call\", \"module\": \"act\", \"inputs\": [\"fc1\"]},"
+    " {\"name\": \"fc2\", \"op\": \"call\", \"module\": \"fc2\", \"inputs\": [\"act\"]},"
+    " {\"name\": \"log_softmax\", \"op\": \"call\", \"module\": \"log_softmax\", \"inputs\": [\"fc2\"]},"
+    " {\"name\": \"out\", \"op\": \"output\", \"inputs\": [\"log_softmax\"]}]}}",
+  };
+  static const char *const trainings[] = {
+    "\"optimizer\": \"SGD\", \"lr\": 0.5, \"epochs\": 10, \"batch_size\": 0",
+    "\"optimizer\": \"Adam\", \"lr\": 0.01, \"epochs\": 10, \"batch_size\": 8",
+  };
+
+  if (!nnb_test_python_has ("torch", NULL))
+    {
+      nnb_test_missing ("/usr/bin/python3 cannot import torch (apt-get install python3-torch)");
+      return;
+    }
+  for (guint m = 0; m < G_N_ELEMENTS (models); m++)
+    {
+      g_autofree char *dir = g_dir_make_tmp ("nnb-live-XXXXXX", NULL);
+      g_autofree char *path = g_build_filename (dir, "case.nnb", NULL);
+      g_autofree char *csv = g_build_filename (dir, "classes.csv", NULL);
+      g_autoptr (GString) table = g_string_new ("x1,x2,c0,c1,c2\n");
+      g_autofree char *json = NULL;
+
+      /* the class of a point: which third of the circle its angle is in */
+      for (int r = 0; r < 40; r++)
+        {
+          double a = g_test_rand_double_range (-1, 1), b = g_test_rand_double_range (-1, 1);
+          int c = (int) floor ((atan2 (b, a) + G_PI) / (2 * G_PI / 3)) % 3;
+          g_string_append_printf (table, "%.9g,%.9g,%d,%d,%d\n", a, b, c == 0, c == 1, c == 2);
+        }
+      g_assert_true (g_file_set_contents (csv, table->str, -1, NULL));
+      json = g_strdup_printf ("{\"format\": \"nnblocks\", \"version\": 1, \"model\": %s, \"seed\": %d,"
+                              " \"data\": {\"kind\": \"csv\", \"path\": \"classes.csv\", \"targets\": [\"c0\", \"c1\", \"c2\"]},"
+                              " \"training\": {%s, \"loss\": \"MSELoss\", \"log_every\": 0}}\n",
+                              models[m], g_test_rand_int_range (0, 1000), trainings[m]);
+      g_test_message ("%s", json);
+      g_assert_false (trains_like_pytorch (path, dir, json));
+      g_unlink (csv);
+      g_unlink (path);
+      g_rmdir (dir);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/live/random-projects-train-like-pytorch", test_random_projects_train_like_pytorch);
+  g_test_add_func ("/live/softmax-heads-train-like-pytorch", test_softmax_heads_train_like_pytorch);
   return g_test_run ();
 }

@@ -219,6 +219,59 @@ test_layer_norm_wrong_width_gives_pytorch_error (void)
   g_assert_cmpint (y->shape[1], ==, 3);
 }
 
+/* print(nn.Softmax(dim=1)), print(nn.LogSoftmax(dim=-1)): no parameters;
+ * a dim other than the features' is refused with a sentence */
+static void
+test_softmax_prints_like_pytorch (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbModule) softmax = nnb_softmax_new (NNB_MODULE_SOFTMAX, 1, &error);
+  g_autoptr (NnbModule) log_softmax = nnb_softmax_new (NNB_MODULE_LOG_SOFTMAX, -1, &error);
+  g_autofree char *text = nnb_module_repr (softmax, 0);
+  g_autofree char *log_text = nnb_module_repr (log_softmax, 0);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "Softmax(dim=1)");
+  g_assert_cmpstr (log_text, ==, "LogSoftmax(dim=-1)");
+  g_assert_cmpint (nnb_module_count_parameters (softmax), ==, 0);
+  g_assert_false (nnb_module_activation (softmax, NULL, NULL));
+  g_assert_null (nnb_softmax_new (NNB_MODULE_SOFTMAX, 0, &error));
+  g_assert_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpstr (error->message, ==,
+                   "Softmax(dim=0): dim must be 1 (or -1, the same axis), the features of each sample; NN Blocks' data "
+                   "is (batch, features), and Softmax over any other dimension would mix the samples of a batch.");
+}
+
+/* Softmax keeps the shape; a dim the input lacks gives PyTorch's
+ * IndexError, and dim=1 of a 3-D input (not the last) a sentence */
+static void
+test_softmax_dim_must_fit_the_input (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbModule) softmax = nnb_softmax_new (NNB_MODULE_SOFTMAX, 1, &error);
+  NnbModule *modules[] = { softmax };
+  g_autoptr (NnbModel) model = nnb_model_new_sequential (modules, 1);
+  int64_t flat[1] = { 5 }, cube[3] = { 2, 3, 4 }, rows[2] = { 2, 3 };
+  g_autoptr (NnbTensor) x = nnb_tensor_new (2, rows, nnb_device_cpu (), &error);
+  NnbTensor *y;
+
+  g_assert_false (nnb_model_infer_shapes (model, 1, flat, NULL, &error));
+  g_assert_error (error, NNB_ERROR, NNB_ERROR_SHAPE);
+  g_assert_cmpstr (error->message, ==, "Dimension out of range (expected to be in range of [-1, 0], but got 1)");
+  g_clear_error (&error);
+  g_assert_false (nnb_model_infer_shapes (model, 3, cube, NULL, &error));
+  g_assert_error (error, NNB_ERROR, NNB_ERROR_SHAPE);
+  g_assert_nonnull (strstr (error->message, "over the last dimension only"));
+  g_clear_error (&error);
+  y = nnb_model_forward (model, x, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (y->ndim, ==, 2);
+  g_assert_cmpint (y->shape[1], ==, 3);
+  /* zeros in, a third each out */
+  for (int i = 0; i < 6; i++)
+    g_assert_cmpfloat (y->data[i], ==, 1.0f / 3.0f);
+}
+
 static void
 test_registration_refuses_bad_and_duplicate_names (void)
 {
@@ -272,6 +325,8 @@ main (int argc, char **argv)
   g_test_add_func ("/module/activation-reprs", test_activation_reprs);
   g_test_add_func ("/module/layer-norm-prints-like-pytorch", test_layer_norm_prints_like_pytorch);
   g_test_add_func ("/module/layer-norm-wrong-width-gives-pytorch-error", test_layer_norm_wrong_width_gives_pytorch_error);
+  g_test_add_func ("/module/softmax-prints-like-pytorch", test_softmax_prints_like_pytorch);
+  g_test_add_func ("/module/softmax-dim-must-fit-the-input", test_softmax_dim_must_fit_the_input);
   g_test_add_func ("/module/registration-refuses-bad-and-duplicate-names", test_registration_refuses_bad_and_duplicate_names);
   g_test_add_func ("/module/linear-refuses-bad-and-huge-sizes", test_linear_refuses_bad_and_huge_sizes);
   return g_test_run ();

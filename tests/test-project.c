@@ -618,9 +618,12 @@ static void
 test_bad_modules_are_named_by_place (void)
 {
   const Malformed cases[] = {
-    { "{\"class\": \"MLP\", \"modules\": [{\"name\": \"act\", \"type\": \"Softmax\"}], \"graph\": {\"nodes\": []}}",
+    { "{\"class\": \"MLP\", \"modules\": [{\"name\": \"act\", \"type\": \"Softplus\"}], \"graph\": {\"nodes\": []}}",
       NNB_FILE_ERROR_INVALID,
-      "model.modules[0] (act): unknown type \"Softmax\"; NN Blocks knows Linear, ReLU, Tanh, Sigmoid, LeakyReLU, GELU, Identity, LayerNorm and Sequential." },
+      "model.modules[0] (act): unknown type \"Softplus\"; NN Blocks knows Linear, ReLU, Tanh, Sigmoid, LeakyReLU, GELU, Identity, LayerNorm, Softmax, LogSoftmax and Sequential." },
+    { "{\"class\": \"MLP\", \"modules\": [{\"name\": \"act\", \"type\": \"softmax\", \"dim\": 1}], \"graph\": {\"nodes\": []}}",
+      NNB_FILE_ERROR_INVALID,
+      "model.modules[0] (act): unknown type \"softmax\"; did you mean \"Softmax\"? (PyTorch's names are case-sensitive)" },
     { "{\"class\": \"MLP\", \"modules\": [{\"name\": \"act\", \"type\": \"Relu\"}], \"graph\": {\"nodes\": []}}",
       NNB_FILE_ERROR_INVALID,
       "model.modules[0] (act): unknown type \"Relu\"; did you mean \"ReLU\"? (PyTorch's names are case-sensitive)" },
@@ -679,6 +682,17 @@ test_bad_modules_are_named_by_place (void)
       "model: eps must be a number more than 0, not 0." },
     { "{\"class\": \"LayerNorm\", \"normalized_shape\": 3, \"affine\": false}", NNB_FILE_ERROR_INVALID,
       "model: unknown field \"affine\"; the fields here are class, graph, normalized_shape, eps and elementwise_affine." },
+    /* nn.Softmax() without dim warns in PyTorch: a file names the axis */
+    { "{\"class\": \"Softmax\"}", NNB_FILE_ERROR_INVALID,
+      "model: dim is missing: write \"dim\": 1, the features' axis, as nn.Softmax(dim=1) does (PyTorch warns \"Implicit "
+      "dimension choice for softmax has been deprecated\" without it)." },
+    { "{\"class\": \"LogSoftmax\", \"dim\": 0}", NNB_FILE_ERROR_INVALID,
+      "model: LogSoftmax(dim=0): dim must be 1 (or -1, the same axis), the features of each sample; NN Blocks' data is "
+      "(batch, features), and LogSoftmax over any other dimension would mix the samples of a batch." },
+    { "{\"class\": \"Softmax\", \"dim\": \"1\"}", NNB_FILE_ERROR_INVALID,
+      "model: dim must be a whole number, 1 or -1, not \"1\"." },
+    { "{\"class\": \"Softmax\", \"dim\": 1, \"axis\": 1}", NNB_FILE_ERROR_INVALID,
+      "model: unknown field \"axis\"; the fields here are class, graph and dim." },
     { "[]", NNB_FILE_ERROR_INVALID, "model must be an object ({ … }), not a list." },
   };
 
@@ -834,7 +848,8 @@ test_bad_settings_are_named_by_place (void)
 {
   const Malformed cases[] = {
     { ", \"data\": {\"kind\": \"cosine\"}", NNB_FILE_ERROR_INVALID,
-      "data: unknown kind \"cosine\"; NN Blocks generates line, sine, polynomial, step and sine-product data, or reads csv." },
+      "data: unknown kind \"cosine\"; NN Blocks generates line, sine, polynomial, step and sine-product data, the "
+      "classes circle, xor, gauss, spiral, moons and blobs, or reads csv." },
     { ", \"data\": {\"n\": 5}", NNB_FILE_ERROR_INVALID, "data: kind is missing." },
     { ", \"data\": {\"kind\": \"line\", \"n\": 0}", NNB_FILE_ERROR_INVALID, "data: n must be a positive whole number, not 0." },
     { ", \"data\": {\"kind\": \"line\", \"n\": 100000000}", NNB_FILE_ERROR_INVALID, "data: n must be at most 10000000, not 100000000." },
@@ -1160,6 +1175,34 @@ test_layer_norm_round_trips (void)
   assert_round_trips (json);
 }
 
+/* Softmax and LogSoftmax keep their dim, 1 or -1, through a save */
+static void
+test_softmax_round_trips (void)
+{
+  g_autofree char *json = project_with (
+    "{\"class\": \"Sequential\", \"modules\": [{\"type\": \"Linear\", \"in_features\": 2, \"out_features\": 3},"
+    " {\"type\": \"Softmax\", \"dim\": 1}, {\"type\": \"LogSoftmax\", \"dim\": -1}]}",
+    NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = load_text (json, &error);
+  g_autofree char *text = NULL;
+  g_autofree char *repr = NULL;
+
+  g_assert_no_error (error);
+  repr = nnb_model_repr (project->model);
+  g_assert_cmpstr (repr, ==,
+                   "Sequential(\n"
+                   "  (0): Linear(in_features=2, out_features=3, bias=True)\n"
+                   "  (1): Softmax(dim=1)\n"
+                   "  (2): LogSoftmax(dim=-1)\n"
+                   ")");
+  text = nnb_project_to_data (project, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (text, "\"type\": \"Softmax\", \"dim\": 1}"));
+  g_assert_nonnull (strstr (text, "\"type\": \"LogSoftmax\", \"dim\": -1}"));
+  assert_round_trips (json);
+}
+
 static char *
 net_with (int modules, int calls)
 {
@@ -1361,6 +1404,7 @@ main (int argc, char **argv)
   g_test_add_func ("/project/settings-too-large-for-float32-are-refused", test_settings_too_large_for_float32_are_refused);
   g_test_add_func ("/project/every-limit-round-trips", test_every_limit_round_trips);
   g_test_add_func ("/project/layer-norm-round-trips", test_layer_norm_round_trips);
+  g_test_add_func ("/project/softmax-round-trips", test_softmax_round_trips);
   g_test_add_func ("/project/wrong-format-and-newer-version-are-refused", test_wrong_format_and_newer_version_are_refused);
   g_test_add_func ("/project/bad-modules-are-named-by-place", test_bad_modules_are_named_by_place);
   g_test_add_func ("/project/bad-graphs-are-named-by-place", test_bad_graphs_are_named_by_place);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-cli-data.c — `nnblocks-cli data`: the data a project trains on, as
  * its PyTorch program would have it: the recipe, the tensors' shapes, the
- * columns used (a CSV file's chosen inputs and targets, by header name), the split and the standardisation, and the first rows. */
+ * columns used (a CSV file's chosen inputs and targets, by header name),
+ * class data's classes and points per class, the split and the
+ * standardisation, and the first rows. */
 #include "nnb-cli.h"
 
 #include <stdio.h>
@@ -18,7 +20,23 @@ print_recipe (const NnbDataSpec *spec)
       printf ("data: csv, %s\n", spec->csv_path != NULL ? spec->csv_path : "?");
       break;
     case NNB_DATA_SINE_PRODUCT:
+    case NNB_DATA_XOR:
+    case NNB_DATA_MOONS:
       printf ("data: %s, %lld points, noise %g\n", kind, (long long) spec->n, spec->noise);
+      break;
+    case NNB_DATA_CIRCLE:
+      printf ("data: %s, %lld points, radius %g, noise %g\n", kind, (long long) spec->n, spec->radius, spec->noise);
+      break;
+    case NNB_DATA_GAUSS:
+      printf ("data: %s, %lld points, distance %g, noise %g\n", kind, (long long) spec->n, spec->distance,
+              spec->noise);
+      break;
+    case NNB_DATA_SPIRAL:
+      printf ("data: %s, %lld points, turns %g, noise %g\n", kind, (long long) spec->n, spec->turns, spec->noise);
+      break;
+    case NNB_DATA_BLOBS:
+      printf ("data: %s, %lld points, %lld classes, noise %g\n", kind, (long long) spec->n, (long long) spec->classes,
+              spec->noise);
       break;
     default:
       printf ("data: %s, %lld points, noise %g, x from 0 to %g\n", kind, (long long) spec->n, spec->noise,
@@ -62,7 +80,41 @@ print_columns (const NnbDataSpec *spec, const NnbDataset *data)
   else if (in == 1)
     printf ("columns: X[:, 0] is x, y is the target\n");
   else
-    printf ("columns: X[:, 0] … X[:, %lld] are the inputs, y is the target\n", (long long) (in - 1));
+    printf ("columns: X[:, 0] … X[:, %lld] are the inputs, y is the %s\n", (long long) (in - 1),
+            data->n_classes > 0 ? "class of each point" : "target");
+}
+
+/* "0: 100, 1: 100": how many of y's rows hold each class */
+static void
+print_class_counts (const char *what, const NnbTensor *y, int64_t n_classes)
+{
+  g_autofree int64_t *counts = g_new0 (int64_t, n_classes);
+
+  for (int64_t r = 0; r < y->shape[0]; r++)
+    {
+      int64_t c = (int64_t) y->data[r];
+      if (c >= 0 && c < n_classes)
+        counts[c]++;
+    }
+  printf ("points per class%s:", what);
+  for (int64_t c = 0; c < n_classes; c++)
+    printf ("%s %lld: %lld", c > 0 ? "," : "", (long long) c, (long long) counts[c]);
+  printf ("\n");
+}
+
+/* Class data: y holds class indices (a LongTensor of shape (n,) in the
+ * PyTorch program, as nn.CrossEntropyLoss takes it), and how many points
+ * each class has, in the training and test rows. */
+static void
+print_classes (const NnbDataset *data)
+{
+  if (data->n_classes == 0)
+    return;
+  printf ("classes: %lld (y holds each point's class, 0 to %lld)\n", (long long) data->n_classes,
+          (long long) (data->n_classes - 1));
+  print_class_counts (data->y_test != NULL ? " (training rows)" : "", data->y, data->n_classes);
+  if (data->y_test != NULL)
+    print_class_counts (" (test rows)", data->y_test, data->n_classes);
 }
 
 /* A column's heading: its header name, or x, x0, x1 …, y, y0, y1 … */
@@ -96,7 +148,10 @@ print_rows (const NnbDataset *data, int64_t rows)
       for (int64_t c = 0; c < in; c++)
         printf ("%10.4f", x->data[r * in + c]);
       for (int64_t c = 0; c < out; c++)
-        printf ("%10.4f", y->data[r * out + c]);
+        if (data->n_classes > 0) /* a class index, a whole number */
+          printf ("%10lld", (long long) y->data[r * out + c]);
+        else
+          printf ("%10.4f", y->data[r * out + c]);
       printf ("\n");
     }
 }
@@ -136,9 +191,14 @@ nnb_cli_data (int argc, char **argv)
   n_train = data->x->shape[0];
   n_test = data->x_test != NULL ? data->x_test->shape[0] : 0;
   print_recipe (spec);
-  printf ("X: torch.Size([%lld, %lld])  y: torch.Size([%lld, %lld])\n", (long long) (n_train + n_test),
-          (long long) data->x->shape[1], (long long) (n_train + n_test), (long long) data->y->shape[1]);
+  if (data->n_classes > 0) /* the program's y: a LongTensor of class indices */
+    printf ("X: torch.Size([%lld, %lld])  y: torch.Size([%lld]), torch.int64\n", (long long) (n_train + n_test),
+            (long long) data->x->shape[1], (long long) (n_train + n_test));
+  else
+    printf ("X: torch.Size([%lld, %lld])  y: torch.Size([%lld, %lld])\n", (long long) (n_train + n_test),
+            (long long) data->x->shape[1], (long long) (n_train + n_test), (long long) data->y->shape[1]);
   print_columns (spec, data);
+  print_classes (data);
   if (n_test > 0)
     printf ("test_fraction %g: %lld test rows (X_test), %lld training rows (X)\n", spec->test_fraction,
             (long long) n_test, (long long) n_train);

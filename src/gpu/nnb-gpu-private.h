@@ -61,6 +61,11 @@ void nnb_cuda_layer_norm_backward (const float *dy, const float *x, const float 
                                    const float *weight, size_t rows, size_t cols, float *dx, float *dweight,
                                    float *dbias);
 
+/* nnb-gpu-softmax.cu: the table's softmax_forward and _backward */
+void nnb_cuda_softmax_forward (int log_softmax, const float *x, float *y, size_t rows, size_t cols);
+void nnb_cuda_softmax_backward (int log_softmax, const float *y, const float *dy, float *dx, size_t rows, size_t cols,
+                                int accumulate);
+
 /* nnb-gpu-optim.cu */
 void nnb_cuda_sgd_step (float *param, const float *grad, float *momentum_buf, size_t n,
                         float lr, float momentum, float dampening, float weight_decay,

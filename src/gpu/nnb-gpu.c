@@ -33,6 +33,19 @@ cuda_act_backward (NnbActivation act, float param, const float *x, const float *
   nnb_cuda_act_backward ((int) act, param, x, y, dy, dx, n, accumulate);
 }
 
+static void
+cuda_softmax_forward (gboolean log_softmax, const float *x, float *y, gsize rows, gsize cols)
+{
+  nnb_cuda_softmax_forward (log_softmax, x, y, rows, cols);
+}
+
+static void
+cuda_softmax_backward (gboolean log_softmax, const float *y, const float *dy, float *dx, gsize rows, gsize cols,
+                       gboolean accumulate)
+{
+  nnb_cuda_softmax_backward (log_softmax, y, dy, dx, rows, cols, accumulate);
+}
+
 static double
 cuda_loss (NnbLossKind kind, const float *pred, const float *target, gsize n, float *grad)
 {
@@ -68,6 +81,8 @@ static const NnbBackend cuda_backend = {
   .act_backward = cuda_act_backward,
   .layer_norm_forward = nnb_cuda_layer_norm_forward,
   .layer_norm_backward = nnb_cuda_layer_norm_backward,
+  .softmax_forward = cuda_softmax_forward,
+  .softmax_backward = cuda_softmax_backward,
   .add = nnb_cuda_add,
   .accumulate = nnb_cuda_accumulate,
   .loss = cuda_loss,

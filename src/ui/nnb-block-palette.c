@@ -58,6 +58,8 @@ static const struct
   { NNB_BLOCK_GELU, "GELU", N_("nn.GELU()") },
   { NNB_BLOCK_IDENTITY, "Identity", N_("nn.Identity(): passes x through") },
   { NNB_BLOCK_LAYER_NORM, "LayerNorm", N_("nn.LayerNorm(normalized_shape, eps=1e-05): each row to mean 0 and variance 1, then · weight + bias") },
+  { NNB_BLOCK_SOFTMAX, "Softmax", N_("nn.Softmax(dim=1): each row to probabilities, exp(x) / Σ exp(x) over the features") },
+  { NNB_BLOCK_LOG_SOFTMAX, "LogSoftmax", N_("nn.LogSoftmax(dim=1): log of Softmax, x − log Σ exp(x) over the features") },
   { NNB_BLOCK_ADD, "Add (+)", N_("a + b: a skip connection adds two tensors of the same shape") },
   { NNB_BLOCK_SEQUENTIAL, "Sequential", N_("nn.Sequential(): select a chain and use Group as Sequential to fill one") },
   { NNB_BLOCK_OUTPUT, "Output", N_("What forward returns") },

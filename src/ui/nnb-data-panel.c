@@ -18,6 +18,12 @@ static const NnbDataKind kinds[] = {
   NNB_DATA_POLYNOMIAL,
   NNB_DATA_STEP,
   NNB_DATA_SINE_PRODUCT,
+  NNB_DATA_CIRCLE,
+  NNB_DATA_XOR,
+  NNB_DATA_GAUSS,
+  NNB_DATA_SPIRAL,
+  NNB_DATA_MOONS,
+  NNB_DATA_BLOBS,
 };
 
 struct _NnbDataPanel
@@ -36,6 +42,14 @@ struct _NnbDataPanel
   GtkSpinButton *c_spin;
   GtkWidget *x_max_label;
   GtkSpinButton *x_max_spin;
+  GtkWidget *radius_label;
+  GtkSpinButton *radius_spin;
+  GtkWidget *distance_label;
+  GtkSpinButton *distance_spin;
+  GtkWidget *turns_label;
+  GtkSpinButton *turns_spin;
+  GtkWidget *classes_label;
+  GtkSpinButton *classes_spin;
   GtkSpinButton *n_spin;
   GtkSpinButton *noise_spin;
   GtkSpinButton *test_fraction_spin;
@@ -66,12 +80,22 @@ kind_position (NnbDataKind kind)
 /* The fields each generator has (docs/file-format.md's table): a file
  * with another kind's field is refused, so the panel offers only these. */
 static void
-show_fields (NnbDataPanel *self, NnbDataKind kind)
+show_field (GtkWidget *label, GtkSpinButton *spin, gboolean visible)
 {
+  gtk_widget_set_visible (label, visible);
+  gtk_widget_set_visible (GTK_WIDGET (spin), visible);
+}
+
+static void
+show_fields (NnbDataPanel *self, const NnbDataSpec *spec)
+{
+  NnbDataKind kind = spec->kind;
   gboolean ab = kind == NNB_DATA_LINE || kind == NNB_DATA_POLYNOMIAL;
   gboolean c = kind == NNB_DATA_POLYNOMIAL;
-  gboolean x_max = kind != NNB_DATA_SINE_PRODUCT && kind != NNB_DATA_CSV;
+  gboolean x_max = kind == NNB_DATA_LINE || kind == NNB_DATA_SINE || kind == NNB_DATA_POLYNOMIAL ||
+                   kind == NNB_DATA_STEP;
   gboolean generated = kind != NNB_DATA_CSV;
+  gboolean classes = nnb_data_spec_classes (spec) > 0;
 
   gtk_widget_set_visible (self->a_label, ab);
   gtk_widget_set_visible (GTK_WIDGET (self->a_spin), ab);
@@ -81,6 +105,15 @@ show_fields (NnbDataPanel *self, NnbDataKind kind)
   gtk_widget_set_visible (GTK_WIDGET (self->c_spin), c);
   gtk_widget_set_visible (self->x_max_label, x_max);
   gtk_widget_set_visible (GTK_WIDGET (self->x_max_spin), x_max);
+  show_field (self->radius_label, self->radius_spin, kind == NNB_DATA_CIRCLE);
+  show_field (self->distance_label, self->distance_spin, kind == NNB_DATA_GAUSS);
+  show_field (self->turns_label, self->turns_spin, kind == NNB_DATA_SPIRAL);
+  show_field (self->classes_label, self->classes_spin, kind == NNB_DATA_BLOBS);
+  /* class data's noise moves the points; its y holds class indices,
+   * which are never standardised */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->noise_spin), classes ? _("The factor of torch.randn(n, 2) added to X")
+                                                                      : _("The factor of torch.randn(n, 1) added to y"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->standardize_targets_check), !classes);
   gtk_widget_set_sensitive (GTK_WIDGET (self->kind_dropdown), generated);
   gtk_widget_set_sensitive (GTK_WIDGET (self->n_spin), generated);
   gtk_widget_set_sensitive (GTK_WIDGET (self->noise_spin), generated);
@@ -134,6 +167,10 @@ nnb_data_panel_refresh (NnbDataPanel *self)
       gtk_spin_button_set_value (self->b_spin, spec->b);
       gtk_spin_button_set_value (self->c_spin, spec->c);
       gtk_spin_button_set_value (self->x_max_spin, spec->x_max);
+      gtk_spin_button_set_value (self->radius_spin, spec->radius);
+      gtk_spin_button_set_value (self->distance_spin, spec->distance);
+      gtk_spin_button_set_value (self->turns_spin, spec->turns);
+      gtk_spin_button_set_value (self->classes_spin, (double) spec->classes);
       gtk_spin_button_set_value (self->n_spin, (double) spec->n);
       gtk_spin_button_set_value (self->noise_spin, spec->noise);
     }
@@ -141,7 +178,7 @@ nnb_data_panel_refresh (NnbDataPanel *self)
   gtk_check_button_set_active (self->standardize_inputs_check, spec->standardize_inputs);
   gtk_check_button_set_active (self->standardize_targets_check, spec->standardize_targets);
   gtk_spin_button_set_value (self->seed_spin, (double) project->seed);
-  show_fields (self, spec->kind);
+  show_fields (self, spec);
   show_code (self, spec, project->seed);
   self->filling = FALSE;
 }
@@ -171,7 +208,7 @@ spin_value (GtkSpinButton *spin, double old)
 static gboolean
 spec_equal (const NnbDataSpec *a, const NnbDataSpec *b)
 {
-  return a->kind == b->kind && a->n == b->n && a->a == b->a && a->b == b->b && a->c == b->c && a->noise == b->noise && a->x_max == b->x_max && a->test_fraction == b->test_fraction && a->standardize_inputs == b->standardize_inputs && a->standardize_targets == b->standardize_targets;
+  return a->kind == b->kind && a->n == b->n && a->a == b->a && a->b == b->b && a->c == b->c && a->noise == b->noise && a->x_max == b->x_max && a->radius == b->radius && a->distance == b->distance && a->turns == b->turns && a->classes == b->classes && a->test_fraction == b->test_fraction && a->standardize_inputs == b->standardize_inputs && a->standardize_targets == b->standardize_targets;
 }
 
 /* Reads the widgets into a new recipe and hands it to the document. */
@@ -206,12 +243,23 @@ changed_cb (NnbDataPanel *self)
       spec.b = spin_value (self->b_spin, spec.b);
       spec.c = spin_value (self->c_spin, spec.c);
       spec.x_max = spin_value (self->x_max_spin, spec.x_max);
+      /* only the kind's own: a hidden spin shows another kind's 0 clamped */
+      if (spec.kind == NNB_DATA_CIRCLE)
+        spec.radius = spin_value (self->radius_spin, spec.radius);
+      if (spec.kind == NNB_DATA_GAUSS)
+        spec.distance = spin_value (self->distance_spin, spec.distance);
+      if (spec.kind == NNB_DATA_SPIRAL)
+        spec.turns = spin_value (self->turns_spin, spec.turns);
+      if (spec.kind == NNB_DATA_BLOBS)
+        spec.classes = (int64_t) gtk_spin_button_get_value (self->classes_spin);
       spec.n = (int64_t) gtk_spin_button_get_value (self->n_spin);
       spec.noise = spin_value (self->noise_spin, spec.noise);
     }
   spec.test_fraction = spin_value (self->test_fraction_spin, spec.test_fraction);
   spec.standardize_inputs = gtk_check_button_get_active (self->standardize_inputs_check);
-  spec.standardize_targets = gtk_check_button_get_active (self->standardize_targets_check);
+  /* class indices are never standardised (the check is insensitive then) */
+  spec.standardize_targets = nnb_data_spec_classes (&spec) == 0 &&
+                             gtk_check_button_get_active (self->standardize_targets_check);
   seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
 
   if (spec_equal (&spec, &project->data) && seed == project->seed)
@@ -267,6 +315,14 @@ nnb_data_panel_class_init (NnbDataPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NnbDataPanel, c_spin);
   gtk_widget_class_bind_template_child (widget_class, NnbDataPanel, x_max_label);
   gtk_widget_class_bind_template_child (widget_class, NnbDataPanel, x_max_spin);
+  gtk_widget_class_bind_template_child (widget_class, NnbDataPanel, radius_label);
+  gtk_widget_class_bind_template_child (widget_class, NnbDataPanel, radius_spin);
+  gtk_widget_class_bind_template_child (widget_class, NnbDataPanel, distance_label);
+  gtk_widget_class_bind_template_child (widget_class, NnbDataPanel, distance_spin);
+  gtk_widget_class_bind_template_child (widget_class, NnbDataPanel, turns_label);
+  gtk_widget_class_bind_template_child (widget_class, NnbDataPanel, turns_spin);
+  gtk_widget_class_bind_template_child (widget_class, NnbDataPanel, classes_label);
+  gtk_widget_class_bind_template_child (widget_class, NnbDataPanel, classes_spin);
   gtk_widget_class_bind_template_child (widget_class, NnbDataPanel, n_spin);
   gtk_widget_class_bind_template_child (widget_class, NnbDataPanel, noise_spin);
   gtk_widget_class_bind_template_child (widget_class, NnbDataPanel, test_fraction_spin);
@@ -281,17 +337,20 @@ nnb_data_panel_class_init (NnbDataPanelClass *klass)
 static void
 nnb_data_panel_init (NnbDataPanel *self)
 {
-  GtkSpinButton *spins[8];
+  NnbDataSpec line;
+  GtkSpinButton *spins[12];
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   spins[0] = self->a_spin, spins[1] = self->b_spin, spins[2] = self->c_spin, spins[3] = self->x_max_spin;
   spins[4] = self->n_spin, spins[5] = self->noise_spin, spins[6] = self->test_fraction_spin;
-  spins[7] = self->seed_spin;
+  spins[7] = self->seed_spin, spins[8] = self->radius_spin, spins[9] = self->distance_spin;
+  spins[10] = self->turns_spin, spins[11] = self->classes_spin;
   for (gsize i = 0; i < G_N_ELEMENTS (spins); i++)
     g_signal_connect_swapped (spins[i], "value-changed", G_CALLBACK (changed_cb), self);
   g_signal_connect_swapped (self->kind_dropdown, "notify::selected", G_CALLBACK (changed_cb), self);
   g_signal_connect_swapped (self->standardize_inputs_check, "toggled", G_CALLBACK (changed_cb), self);
   g_signal_connect_swapped (self->standardize_targets_check, "toggled", G_CALLBACK (changed_cb), self);
-  show_fields (self, NNB_DATA_LINE);
+  nnb_data_spec_init (&line, NNB_DATA_LINE);
+  show_fields (self, &line);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-data-panel.h — the data popover's contents: the recipe's generator
- * (line, sine, polynomial, step, sine-product) with only the fields it
- * has, n, noise, the held-out test fraction, standardisation and the seed,
- * and the PyTorch lines they stand for (the exported file's own). Edits go
+ * (line, sine, polynomial, step, sine-product, or the classes circle, xor,
+ * gauss, spiral, moons and blobs) with only the fields it has, n, noise,
+ * the held-out test fraction, standardisation and the seed, and the
+ * PyTorch lines they stand for (the exported file's own). Edits go
  * through the document (nnb_document_set_data_spec), which draws the data
  * again and says so with ::rebuilt. Built from data/ui/nnb-data-panel.ui. */
 #pragma once

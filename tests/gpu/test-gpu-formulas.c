@@ -3,7 +3,7 @@
  * to the CPU backend: no GPU needed.
  *
  * src/core/tensor/nnb-formulas.h holds every per-element formula the .cu
- * files run (activations, losses, SGD, Adam), shared with the CPU backend's
+ * files run (activations, softmax rows, losses, SGD, Adam), shared with the CPU backend's
  * scalar loops; nvcc compiles it for the GPU, and
  * this test compiles the same header for the CPU with -ffp-contract=off,
  * as nvcc builds it with --fmad=false. Where the formula itself is the
@@ -265,6 +265,55 @@ test_adam_matches_cpu (void)
     }
 }
 
+/* The GPU's softmax rows (one thread per row runs nnb-formulas.h's) with
+ * the maths library's expf and logf, against the CPU's with SLEEF's: the
+ * same order of sums, so only the exp and log differ; the softmax backward
+ * has neither and agrees to the bit, accumulating or not */
+static void
+test_softmax_matches_cpu (void)
+{
+  const NnbBackend *cpu = nnb_backend_cpu ();
+  const gsize widths[] = { 1, 3, 7, 8, 9, 33, 100 }, rows = 4;
+  g_autoptr (GRand) rand = g_rand_new_with_seed (25);
+
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    for (int log = 0; log < 2; log++)
+      {
+        gsize cols = widths[w], n = rows * cols;
+        g_autofree float *x = random_floats (rand, n, 40, 60);
+        g_autofree float *dy = random_floats (rand, n, -1, 1);
+        g_autofree float *y = g_new (float, n), *dx = g_new (float, n);
+        g_autofree float *fy = g_new (float, n), *fdx = random_floats (rand, n, -1, 1);
+        g_autofree float *start = g_memdup2 (fdx, n * sizeof (float));
+
+        cpu->softmax_forward (log, x, y, rows, cols);
+        for (gsize r = 0; r < rows; r++)
+          if (log)
+            nnb_f_log_softmax_row (expf, logf, x + r * cols, fy + r * cols, cols);
+          else
+            nnb_f_softmax_row (expf, x + r * cols, fy + r * cols, cols);
+        for (gsize i = 0; i < n; i++)
+          if (fabsf (fy[i] - y[i]) > 1e-6f * MAX (1.0f, fabsf (y[i])))
+            g_error ("%s forward, width %" G_GSIZE_FORMAT ": formula %.9g, CPU %.9g", log ? "LogSoftmax" : "Softmax",
+                     cols, fy[i], y[i]);
+
+        /* from the CPU's own outputs, added into a gradient already there */
+        memcpy (dx, start, n * sizeof (float));
+        cpu->softmax_backward (log, y, dy, dx, rows, cols, TRUE);
+        for (gsize r = 0; r < rows; r++)
+          if (log)
+            nnb_f_log_softmax_backward_row (expf, y + r * cols, dy + r * cols, fdx + r * cols, cols, TRUE);
+          else
+            nnb_f_softmax_backward_row (y + r * cols, dy + r * cols, fdx + r * cols, cols, TRUE);
+        if (!log)
+          assert_same_bits ("Softmax backward", fdx, dx, n);
+        else
+          for (gsize i = 0; i < n; i++)
+            if (fabsf (fdx[i] - dx[i]) > 1e-6f * MAX (1.0f, fabsf (dx[i])))
+              g_error ("LogSoftmax backward, width %" G_GSIZE_FORMAT ": formula %.9g, CPU %.9g", cols, fdx[i], dx[i]);
+      }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -274,6 +323,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gpu/formulas/gelu-is-the-erf-form", test_gelu_is_the_erf_form);
   g_test_add_func ("/gpu/formulas/loss-matches-cpu", test_loss_matches_cpu);
   g_test_add_func ("/gpu/formulas/loss-overflow-is-inf", test_loss_overflow_is_inf);
+  g_test_add_func ("/gpu/formulas/softmax-matches-cpu", test_softmax_matches_cpu);
   g_test_add_func ("/gpu/formulas/sgd-matches-cpu", test_sgd_matches_cpu);
   g_test_add_func ("/gpu/formulas/adam-matches-cpu", test_adam_matches_cpu);
 

@@ -63,6 +63,59 @@ def read_csv(path, spec):
     return table[:, :len(inputs)].contiguous(), table[:, len(inputs):].contiguous()
 
 
+# The two-dimensional class data (docs/file-format.md): each kind's fields
+# and their defaults. X is (n, 2); y is a LongTensor of shape (n,) holding
+# each point's class, 0 … C−1, as nn.CrossEntropyLoss takes it.
+TWO_D = {
+    "circle": {"n": 200, "radius": 1.0, "noise": 0.1},
+    "xor": {"n": 200, "noise": 0.1},
+    "gauss": {"n": 200, "distance": 3.0, "noise": 0.5},
+    "spiral": {"n": 200, "turns": 1.5, "noise": 0.05},
+    "moons": {"n": 200, "noise": 0.1},
+    "blobs": {"n": 200, "classes": 3, "noise": 0.2},
+}
+
+
+def make_2d_data(spec):
+    """The generator's PyTorch program, as docs/file-format.md writes it."""
+    kind = spec["kind"]
+    f = dict(TWO_D[kind], **{k: v for k, v in spec.items() if k in TWO_D[kind]})
+    n, noise = f["n"], f["noise"]
+    if kind == "circle":  # class 0: the inner disc, 1: the ring around it
+        y = torch.arange(n) % 2
+        r = (torch.rand(n) + 2 * y) * (f["radius"] / 3)
+        angle = torch.rand(n) * (2 * math.pi)
+        X = torch.stack([r * torch.cos(angle), r * torch.sin(angle)], 1)
+        X = X + torch.randn(n, 2) * noise
+    elif kind == "xor":  # class 1 where the signs differ: quadrants II and IV
+        X = torch.rand(n, 2) * 2 - 1
+        y = ((X[:, 0] > 0) != (X[:, 1] > 0)).long()
+        X = X + torch.randn(n, 2) * noise
+    elif kind == "gauss":  # two clusters, their centres distance apart
+        y = torch.arange(n) % 2
+        centres = torch.tensor([[-1.0, -1.0], [1.0, 1.0]]) * (f["distance"] / 8 ** 0.5)
+        X = centres[y] + torch.randn(n, 2) * noise
+    elif kind == "spiral":  # two arms, the second half a turn on
+        y = torch.arange(n) % 2
+        t = torch.rand(n)
+        angle = t * (2 * math.pi * f["turns"]) + math.pi * y
+        X = torch.stack([t * torch.cos(angle), t * torch.sin(angle)], 1)
+        X = X + torch.randn(n, 2) * noise
+    elif kind == "moons":  # the upper moon, and the lower one turned over
+        y = torch.arange(n) % 2
+        angle = torch.rand(n) * math.pi
+        X = torch.stack([torch.cos(angle), torch.sin(angle)], 1)
+        X = torch.where(y[:, None] == 0, X, torch.tensor([1.0, 0.5]) - X)
+        X = X + torch.randn(n, 2) * noise
+    else:  # blobs: classes clusters, their centres on the unit circle
+        k = f["classes"]
+        y = torch.arange(n) % k
+        angle = torch.arange(k) * (2 * math.pi / k)
+        centres = torch.stack([torch.cos(angle), torch.sin(angle)], 1)
+        X = centres[y] + torch.randn(n, 2) * noise
+    return X, y
+
+
 def make_data(spec, base_dir="."):
     kind, n = spec["kind"], spec.get("n")
     noise = spec.get("noise", 0.0)
@@ -84,6 +137,8 @@ def make_data(spec, base_dir="."):
         y = torch.sin(x[:, 0:1] * x[:, 1:2]) + x[:, 2:3]
         if spec.get("noise", 0):
             y = y + torch.randn(n, 1) * spec["noise"]
+    elif kind in TWO_D:
+        x, y = make_2d_data(spec)
     elif kind == "csv":
         x, y = read_csv(os.path.join(base_dir, spec["path"]), spec)
     else:
@@ -100,6 +155,8 @@ def make_module(spec):
     if kind == "LayerNorm":
         return nn.LayerNorm(spec["normalized_shape"], eps=spec.get("eps", 1e-5),
                             elementwise_affine=spec.get("elementwise_affine", True))
+    if kind in ("Softmax", "LogSoftmax"):
+        return getattr(nn, kind)(dim=spec["dim"])
     if kind == "Sequential":
         return nn.Sequential(*[make_module(child) for child in spec["children"]])
     return ACTIVATIONS[kind]()

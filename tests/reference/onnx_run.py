@@ -58,6 +58,9 @@ OPS = {
     "Mul": lambda i, a: i[0] * i[1],
     "Div": lambda i, a: i[0] / i[1],
     "Erf": lambda i, a: torch.erf(i[0]),
+    # opset 13: over one axis (default -1), as nn.Softmax(dim) and nn.LogSoftmax(dim)
+    "Softmax": lambda i, a: torch.softmax(i[0], a.get("axis", -1)),
+    "LogSoftmax": lambda i, a: torch.log_softmax(i[0], a.get("axis", -1)),
     # LayerNorm's decomposition (opset 13 has no LayerNormalization)
     "ReduceMean": lambda i, a: torch.mean(i[0], dim=a["axes"], keepdim=bool(a.get("keepdims", 1))),
     "Sub": lambda i, a: i[0] - i[1],

@@ -3,8 +3,9 @@
  * values around the same X (the noise is drawn after X, as the page's
  * code draws it), the plot shows them at once and the PyTorch lines say
  * the new noise; fewer points are fewer points; another generator starts
- * from its own defaults; a split that leaves no test point is refused in
- * a sentence; and nothing can be changed while the model trains.
+ * from its own defaults (the class kinds too, with their own fields and
+ * classes as y); a split that leaves no test point is refused in a
+ * sentence; and nothing can be changed while the model trains.
  *
  * Runs under Xvfb (see meson.build); skips when there is no display. */
 #include "nnb-config.h"
@@ -144,6 +145,36 @@ check_refused_split (NnbWindow *window)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (message)));
 }
 
+/* The class kinds: their own field, classes as y, no standardised targets. */
+static void
+check_class_kinds (NnbWindow *window)
+{
+  NnbProject *project = nnb_document_get_project (nnb_window_get_document (window));
+
+  gtk_drop_down_set_selected (panel_child (window, "kind_dropdown"), 5); /* Circle */
+  g_assert_cmpint (project->data.kind, ==, NNB_DATA_CIRCLE);
+  g_assert_cmpfloat (project->data.radius, ==, 1.0);
+  g_assert_true (gtk_widget_get_visible (panel_child (window, "radius_spin")));
+  g_assert_false (gtk_widget_get_visible (panel_child (window, "x_max_spin")));
+  g_assert_false (gtk_widget_get_visible (panel_child (window, "classes_spin")));
+  g_assert_false (gtk_widget_get_sensitive (panel_child (window, "standardize_targets_check")));
+  g_assert_cmpint (dataset (window)->x->shape[1], ==, 2);
+  g_assert_cmpint (dataset (window)->n_classes, ==, 2);
+  g_assert_nonnull (strstr (code_text (window), "y = torch.arange(200) % 2\nr = (torch.rand(200) + 2 * y) * (1.0 / 3)"));
+  gtk_spin_button_set_value (panel_child (window, "radius_spin"), 2.5);
+  g_assert_cmpfloat (project->data.radius, ==, 2.5);
+  g_assert_nonnull (strstr (code_text (window), "* (2.5 / 3)"));
+
+  gtk_drop_down_set_selected (panel_child (window, "kind_dropdown"), 10); /* Blobs */
+  g_assert_cmpint (project->data.kind, ==, NNB_DATA_BLOBS);
+  g_assert_true (gtk_widget_get_visible (panel_child (window, "classes_spin")));
+  g_assert_false (gtk_widget_get_visible (panel_child (window, "radius_spin")));
+  gtk_spin_button_set_value (panel_child (window, "classes_spin"), 5);
+  g_assert_cmpint (project->data.classes, ==, 5);
+  g_assert_cmpint (dataset (window)->n_classes, ==, 5);
+  g_assert_nonnull (strstr (code_text (window), "y = torch.arange(200) % 5"));
+}
+
 /* Another generator: its own fields only, at the file format's defaults. */
 static void
 check_kind (NnbWindow *window)
@@ -166,8 +197,10 @@ check_kind (NnbWindow *window)
   g_assert_cmpint (project->data.kind, ==, NNB_DATA_SINE_PRODUCT);
   g_assert_false (gtk_widget_get_visible (panel_child (window, "x_max_spin")));
   g_assert_false (gtk_widget_get_visible (panel_child (window, "c_spin")));
+  check_class_kinds (window);
   gtk_drop_down_set_selected (panel_child (window, "kind_dropdown"), 1); /* back to the sine */
   g_assert_cmpint (project->data.kind, ==, NNB_DATA_SINE);
+  g_assert_true (gtk_widget_get_sensitive (panel_child (window, "standardize_targets_check")));
 }
 
 static void

@@ -398,6 +398,14 @@ emit_module (OnnxBuilder *b, NnbModule *module, const char *x, const char *wante
       return emit_gelu (b, x, wanted, label);
     case NNB_MODULE_LAYER_NORM:
       return emit_layer_norm (b, module, x, wanted, label);
+    case NNB_MODULE_SOFTMAX:
+    case NNB_MODULE_LOG_SOFTMAX:
+      /* opset 13's Softmax and LogSoftmax take one axis, as torch.onnx
+       * writes them */
+      out = output_name (b, wanted, label);
+      add_node (b, module->kind == NNB_MODULE_SOFTMAX ? "Softmax" : "LogSoftmax", label, (const char *[]){ x, NULL },
+                out, attribute_int ("axis", module->dim));
+      return out;
     case NNB_MODULE_LEAKY_RELU:
       out = output_name (b, wanted, label);
       add_node (b, "LeakyRelu", label, (const char *[]){ x, NULL }, out,

@@ -8,6 +8,7 @@
 #include "nnb-export.h"
 #include "nnb-files-private.h"
 
+#include <stdarg.h>
 #include <string.h>
 #include "nnb-python.h"
 
@@ -86,6 +87,85 @@ append_python_columns (GString *out, const char *keyword, const NnbCsvColumn *co
   g_string_append_c (out, ']');
 }
 
+/* One line of make_data(), indented */
+static void G_GNUC_PRINTF (2, 3)
+append_line (GString *out, const char *format, ...)
+{
+  va_list args;
+
+  g_string_append (out, INDENT);
+  va_start (args, format);
+  g_string_append_vprintf (out, format, args);
+  va_end (args);
+  g_string_append_c (out, '\n');
+}
+
+/* "PREFIX(value SUFFIX\n": a line with a Python number in it */
+static void
+append_line_with (GString *out, const char *prefix, double value, const char *suffix)
+{
+  g_string_append (out, INDENT);
+  g_string_append (out, prefix);
+  append_float (out, value);
+  g_string_append (out, suffix);
+  g_string_append_c (out, '\n');
+}
+
+/* The class kinds' programs (nnb-dataset-2d.c), with the numbers in: 2π
+ * and π as the literals 6.283185307179586 and 3.141592653589793 (as sine's
+ * x_max), so that no import is needed */
+static void
+append_2d_lines (GString *out, const NnbDataSpec *spec)
+{
+  int64_t n = spec->n;
+  g_autofree char *noise = g_strdup_printf ("X = X + torch.randn(%" G_GINT64_FORMAT ", 2) * ", n);
+
+  if (spec->kind == NNB_DATA_XOR)
+    {
+      append_line (out, "X = torch.rand(%" G_GINT64_FORMAT ", 2) * 2 - 1", n);
+      append_line (out, "y = ((X[:, 0] > 0) != (X[:, 1] > 0)).long()");
+    }
+  else
+    append_line (out, "y = torch.arange(%" G_GINT64_FORMAT ") %% %" G_GINT64_FORMAT, n, nnb_data_spec_classes (spec));
+  switch (spec->kind)
+    {
+    case NNB_DATA_CIRCLE:
+      g_string_append_printf (out, INDENT "r = (torch.rand(%" G_GINT64_FORMAT ") + 2 * y) * (", n);
+      append_float (out, spec->radius);
+      g_string_append (out, " / 3)\n");
+      append_line (out, "angle = torch.rand(%" G_GINT64_FORMAT ") * 6.283185307179586", n);
+      append_line (out, "X = torch.stack([r * torch.cos(angle), r * torch.sin(angle)], 1)");
+      break;
+    case NNB_DATA_GAUSS:
+      append_line_with (out, "centres = torch.tensor([[-1.0, -1.0], [1.0, 1.0]]) * (", spec->distance, " / 8 ** 0.5)");
+      g_free (noise);
+      noise = g_strdup_printf ("X = centres[y] + torch.randn(%" G_GINT64_FORMAT ", 2) * ", n);
+      break;
+    case NNB_DATA_SPIRAL:
+      append_line (out, "t = torch.rand(%" G_GINT64_FORMAT ")", n);
+      append_line_with (out, "angle = t * (6.283185307179586 * ", spec->turns, ") + 3.141592653589793 * y");
+      append_line (out, "X = torch.stack([t * torch.cos(angle), t * torch.sin(angle)], 1)");
+      break;
+    case NNB_DATA_MOONS:
+      append_line (out, "angle = torch.rand(%" G_GINT64_FORMAT ") * 3.141592653589793", n);
+      append_line (out, "X = torch.stack([torch.cos(angle), torch.sin(angle)], 1)");
+      append_line (out, "X = torch.where(y[:, None] == 0, X, torch.tensor([1.0, 0.5]) - X)");
+      break;
+    case NNB_DATA_BLOBS:
+      append_line (out, "angle = torch.arange(%" G_GINT64_FORMAT ") * (6.283185307179586 / %" G_GINT64_FORMAT ")",
+                   spec->classes, spec->classes);
+      append_line (out, "centres = torch.stack([torch.cos(angle), torch.sin(angle)], 1)");
+      g_free (noise);
+      noise = g_strdup_printf ("X = centres[y] + torch.randn(%" G_GINT64_FORMAT ", 2) * ", n);
+      break;
+    case NNB_DATA_XOR:
+    default:
+      break;
+    }
+  /* the noise, the last draw: gauss and blobs add it to the centres */
+  append_line_with (out, noise, spec->noise, "");
+}
+
 /* X, y = … as docs/file-format.md's table writes each kind */
 static void
 append_data_lines (GString *out, const NnbDataSpec *spec)
@@ -99,6 +179,11 @@ append_data_lines (GString *out, const NnbDataSpec *spec)
       if (spec->csv_header != NNB_CSV_HEADER_DETECT)
         g_string_append (out, spec->csv_header == NNB_CSV_HEADER_YES ? ", header=True" : ", header=False");
       g_string_append (out, ")\n");
+      return;
+    }
+  if (nnb_data_spec_classes (spec) > 0)
+    {
+      append_2d_lines (out, spec);
       return;
     }
   if (spec->kind == NNB_DATA_SINE_PRODUCT)

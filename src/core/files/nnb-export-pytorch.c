@@ -104,6 +104,10 @@ constructor_arguments (const NnbModule *module)
                                 module->eps != 1e-5 ? ", eps=" : "", module->eps != 1e-5 ? eps : "",
                                 module->elementwise_affine ? "" : ", elementwise_affine=False");
       }
+    case NNB_MODULE_SOFTMAX:
+    case NNB_MODULE_LOG_SOFTMAX:
+      /* always written: nn.Softmax() without dim is deprecated */
+      return g_strdup_printf ("dim=%" G_GINT64_FORMAT, module->dim);
     case NNB_MODULE_LEAKY_RELU:
       {
         /* print(model) already writes the slope as Python's repr does */

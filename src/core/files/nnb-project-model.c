@@ -20,7 +20,8 @@
 /* ------------------------------------------------------------- modules */
 
 static const char *const module_types[] = {
-  "Linear", "ReLU", "Tanh", "Sigmoid", "LeakyReLU", "GELU", "Identity", "LayerNorm", "Sequential", NULL
+  "Linear", "ReLU", "Tanh", "Sigmoid", "LeakyReLU", "GELU", "Identity", "LayerNorm", "Softmax", "LogSoftmax",
+  "Sequential", NULL
 };
 
 static gboolean
@@ -82,6 +83,38 @@ parse_layer_norm (JsonObject *object, const char *where, GError **error)
   return module;
 }
 
+/* Softmax and LogSoftmax: "dim" is required, and 1 or -1. nn.Softmax()
+ * without dim still runs in PyTorch 1.13, with a deprecation warning, and
+ * picks dim 1 for 2-D input; a file says which axis it means. */
+static NnbModule *
+parse_softmax (JsonObject *object, const char *where, NnbModuleKind kind, GError **error)
+{
+  const char *name = nnb_module_kind_to_string (kind);
+  JsonNode *node = nnb_json_member (object, "dim");
+  g_autoptr (GError) local = NULL;
+  NnbModule *module;
+  int64_t dim;
+
+  if (node == NULL)
+    {
+      nnb_json_fail (error, NNB_FILE_ERROR_INVALID, where,
+                     "dim is missing: write \"dim\": 1, the features' axis, as nn.%s(dim=1) does (PyTorch warns "
+                     "\"Implicit dimension choice for %s has been deprecated\" without it).",
+                     name, kind == NNB_MODULE_SOFTMAX ? "softmax" : "log_softmax");
+      return NULL;
+    }
+  if (!nnb_json_node_to_whole (node, &dim))
+    {
+      g_autofree char *value = nnb_json_describe_node (node);
+      nnb_json_fail (error, NNB_FILE_ERROR_INVALID, where, "dim must be a whole number, 1 or -1, not %s.", value);
+      return NULL;
+    }
+  module = nnb_softmax_new (kind, dim, &local);
+  if (module == NULL)
+    nnb_json_fail (error, NNB_FILE_ERROR_INVALID, where, "%s", local->message);
+  return module;
+}
+
 static NnbModule *
 parse_sequential (JsonObject *object, const char *where, int depth, GError **error)
 {
@@ -136,6 +169,7 @@ module_fields (NnbModuleKind kind)
   static const char *const linear[] = { "in_features", "out_features", "bias", NULL };
   static const char *const leaky[] = { "negative_slope", NULL };
   static const char *const layer_norm[] = { "normalized_shape", "eps", "elementwise_affine", NULL };
+  static const char *const softmax[] = { "dim", NULL };
   static const char *const sequential[] = { "children", NULL };
   static const char *const none[] = { NULL };
 
@@ -144,6 +178,8 @@ module_fields (NnbModuleKind kind)
     case NNB_MODULE_LINEAR: return linear;
     case NNB_MODULE_LEAKY_RELU: return leaky;
     case NNB_MODULE_LAYER_NORM: return layer_norm;
+    case NNB_MODULE_SOFTMAX: return softmax;
+    case NNB_MODULE_LOG_SOFTMAX: return softmax;
     case NNB_MODULE_SEQUENTIAL: return sequential;
     default: return none;
     }
@@ -179,6 +215,9 @@ parse_module_fields (JsonObject *object, const char *where, const char *type_key
       return parse_sequential (object, where, depth, error);
     case NNB_MODULE_LAYER_NORM:
       return parse_layer_norm (object, where, error);
+    case NNB_MODULE_SOFTMAX:
+    case NNB_MODULE_LOG_SOFTMAX:
+      return parse_softmax (object, where, kind, error);
     case NNB_MODULE_LEAKY_RELU:
       {
         double slope = 0.01;

@@ -70,6 +70,11 @@ nnb_project_data_fields (NnbDataKind kind)
   static const char *const step[] = { "kind", "n", "noise", "x_max", "test_fraction", "standardize", NULL };
   static const char *const sine_product[] = { "kind", "n", "noise", "test_fraction", "standardize", NULL };
   static const char *const csv[] = { "kind", "path", "header", "inputs", "targets", "test_fraction", "standardize", NULL };
+  static const char *const circle[] = { "kind", "n", "radius", "noise", "test_fraction", "standardize", NULL };
+  static const char *const xor_moons[] = { "kind", "n", "noise", "test_fraction", "standardize", NULL };
+  static const char *const gauss[] = { "kind", "n", "distance", "noise", "test_fraction", "standardize", NULL };
+  static const char *const spiral[] = { "kind", "n", "turns", "noise", "test_fraction", "standardize", NULL };
+  static const char *const blobs[] = { "kind", "n", "classes", "noise", "test_fraction", "standardize", NULL };
 
   switch (kind)
     {
@@ -78,6 +83,12 @@ nnb_project_data_fields (NnbDataKind kind)
     case NNB_DATA_POLYNOMIAL: return polynomial;
     case NNB_DATA_STEP: return step;
     case NNB_DATA_SINE_PRODUCT: return sine_product;
+    case NNB_DATA_CIRCLE: return circle;
+    case NNB_DATA_XOR: return xor_moons;
+    case NNB_DATA_GAUSS: return gauss;
+    case NNB_DATA_SPIRAL: return spiral;
+    case NNB_DATA_MOONS: return xor_moons;
+    case NNB_DATA_BLOBS: return blobs;
     case NNB_DATA_CSV:
     default:
       return csv;
@@ -164,6 +175,37 @@ parse_header (JsonObject *object, NnbDataSpec *spec, GError **error)
   return TRUE;
 }
 
+/* "classes": 2 … 10 (blobs) */
+static gboolean
+parse_classes (JsonObject *object, NnbDataSpec *spec, GError **error)
+{
+  JsonNode *node = nnb_json_member (object, "classes");
+  int64_t classes;
+
+  if (node == NULL)
+    return TRUE;
+  if (!nnb_json_node_to_whole (node, &classes) || classes < NNB_DATA_MIN_CLASSES || classes > NNB_DATA_MAX_CLASSES)
+    {
+      g_autofree char *value = nnb_json_describe_node (node);
+      return nnb_json_fail (error, NNB_FILE_ERROR_INVALID, "data", "classes must be a whole number from %d to %d, not %s.",
+                            NNB_DATA_MIN_CLASSES, NNB_DATA_MAX_CLASSES, value);
+    }
+  spec->classes = classes;
+  return TRUE;
+}
+
+/* class indices are what CrossEntropyLoss takes: refused before any draw */
+static gboolean
+check_class_targets (const NnbDataSpec *spec, GError **error)
+{
+  if (spec->standardize_targets && nnb_data_spec_classes (spec) > 0)
+    return nnb_json_fail (error, NNB_FILE_ERROR_INVALID, NULL,
+                          "Class indices cannot be standardised: the %s data's y is the class of each point, "
+                          "not a value to rescale; set data.standardize.targets to false.",
+                          nnb_data_kind_to_string (spec->kind));
+  return TRUE;
+}
+
 static gboolean
 parse_data (NnbProject *project, JsonNode *node, const char *base_dir, GError **error)
 {
@@ -180,7 +222,7 @@ parse_data (NnbProject *project, JsonNode *node, const char *base_dir, GError **
   if (!nnb_data_kind_from_string (kind_text, &kind))
     return nnb_json_fail (error, NNB_FILE_ERROR_INVALID, "data",
                           "unknown kind \"%s\"; NN Blocks generates line, sine, polynomial, step and sine-product data, "
-                          "or reads csv.",
+                          "the classes circle, xor, gauss, spiral, moons and blobs, or reads csv.",
                           nnb_json_quoted (kind_text));
   nnb_data_spec_clear (spec);
   nnb_data_spec_init (spec, kind);
@@ -208,7 +250,11 @@ parse_data (NnbProject *project, JsonNode *node, const char *base_dir, GError **
          nnb_json_read_number (object, "data", "b", NNB_JSON_NUMBER_ANY, &spec->b, error) &&
          nnb_json_read_number (object, "data", "c", NNB_JSON_NUMBER_ANY, &spec->c, error) &&
          nnb_json_read_number (object, "data", "noise", NNB_JSON_NUMBER_NON_NEGATIVE, &spec->noise, error) &&
-         nnb_json_read_number (object, "data", "x_max", NNB_JSON_NUMBER_POSITIVE, &spec->x_max, error);
+         nnb_json_read_number (object, "data", "x_max", NNB_JSON_NUMBER_POSITIVE, &spec->x_max, error) &&
+         nnb_json_read_number (object, "data", "radius", NNB_JSON_NUMBER_POSITIVE, &spec->radius, error) &&
+         nnb_json_read_number (object, "data", "distance", NNB_JSON_NUMBER_NON_NEGATIVE, &spec->distance, error) &&
+         nnb_json_read_number (object, "data", "turns", NNB_JSON_NUMBER_POSITIVE, &spec->turns, error) &&
+         parse_classes (object, spec, error) && check_class_targets (spec, error);
 }
 
 /* ------------------------------------------------------------ training */

@@ -67,6 +67,11 @@ append_module_fields (GString *out, const NnbModule *module, gboolean *first, in
       append_key (out, first, "elementwise_affine");
       g_string_append (out, module->elementwise_affine ? "true" : "false");
       break;
+    case NNB_MODULE_SOFTMAX:
+    case NNB_MODULE_LOG_SOFTMAX:
+      append_key (out, first, "dim");
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, module->dim);
+      break;
     case NNB_MODULE_SEQUENTIAL:
       append_key (out, first, "children");
       g_string_append (out, "[");
@@ -237,6 +242,8 @@ append_data (GString *out, const NnbDataSpec *spec, const char *base_dir)
         nnb_json_append_string (out, nnb_data_kind_to_string (spec->kind));
       else if (strcmp (key, "n") == 0)
         g_string_append_printf (out, "%" G_GINT64_FORMAT, spec->n);
+      else if (strcmp (key, "classes") == 0)
+        g_string_append_printf (out, "%" G_GINT64_FORMAT, spec->classes);
       else if (strcmp (key, "standardize") == 0)
         g_string_append_printf (out, "{\"inputs\": %s, \"targets\": %s}",
                                 spec->standardize_inputs ? "true" : "false",
@@ -259,10 +266,13 @@ append_data (GString *out, const NnbDataSpec *spec, const char *base_dir)
           nnb_json_append_string (out, path);
         }
       else
-        append_double (out, strcmp (key, "a") == 0 ? spec->a : strcmp (key, "b") == 0     ? spec->b
-                                                             : strcmp (key, "c") == 0     ? spec->c
-                                                             : strcmp (key, "noise") == 0 ? spec->noise
-                                                                                          : spec->x_max);
+        append_double (out, strcmp (key, "a") == 0 ? spec->a : strcmp (key, "b") == 0        ? spec->b
+                                                             : strcmp (key, "c") == 0        ? spec->c
+                                                             : strcmp (key, "noise") == 0    ? spec->noise
+                                                             : strcmp (key, "radius") == 0   ? spec->radius
+                                                             : strcmp (key, "distance") == 0 ? spec->distance
+                                                             : strcmp (key, "turns") == 0    ? spec->turns
+                                                                                             : spec->x_max);
     }
   g_string_append (out, "},\n");
 }

@@ -112,11 +112,13 @@ leaf_calls (const NnbLessonRun *run, char **message)
   return calls;
 }
 
+/* A hidden layer's non-linearity. Softmax and LogSoftmax turn a
+ * classifier's outputs into probabilities; they are not counted. */
 static gboolean
 is_activation_kind (NnbModuleKind kind)
 {
   return kind != NNB_MODULE_LINEAR && kind != NNB_MODULE_LAYER_NORM && kind != NNB_MODULE_SEQUENTIAL &&
-         kind != NNB_MODULE_IDENTITY;
+         kind != NNB_MODULE_IDENTITY && kind != NNB_MODULE_SOFTMAX && kind != NNB_MODULE_LOG_SOFTMAX;
 }
 
 static gboolean
@@ -571,6 +573,18 @@ data_words (NnbDataKind kind)
       return _("y = sin(x₀·x₁) + x₂");
     case NNB_DATA_CSV:
       return _("a CSV file");
+    case NNB_DATA_CIRCLE:
+      return _("two classes, a disc inside a ring");
+    case NNB_DATA_XOR:
+      return _("two classes in opposite quadrants (xor)");
+    case NNB_DATA_GAUSS:
+      return _("two Gaussian clusters");
+    case NNB_DATA_SPIRAL:
+      return _("two interleaved spirals");
+    case NNB_DATA_MOONS:
+      return _("two interleaved moons");
+    case NNB_DATA_BLOBS:
+      return _("clusters around a circle, one per class");
     }
   g_return_val_if_reached ("?");
 }
@@ -597,6 +611,10 @@ check_data (const NnbLessonCheck *check, const NnbLessonRun *run, char **message
     { NNB_LESSON_DATA_A, "a", got->a, want->a },
     { NNB_LESSON_DATA_B, "b", got->b, want->b },
     { NNB_LESSON_DATA_C, "c", got->c, want->c },
+    { NNB_LESSON_DATA_RADIUS, "radius", got->radius, want->radius },
+    { NNB_LESSON_DATA_DISTANCE, "distance", got->distance, want->distance },
+    { NNB_LESSON_DATA_TURNS, "turns", got->turns, want->turns },
+    { NNB_LESSON_DATA_CLASSES, "classes", (double) got->classes, (double) want->classes },
   };
 
   if (!run->trained)

@@ -252,6 +252,47 @@ start_train (GMarkupParseContext *context, ParseState *state, const char *elemen
   return TRUE;
 }
 
+/* The class kinds' own fields (radius, distance, turns, classes), with the
+ * project file's limits, so that the project a student saves opens again. */
+static gboolean
+parse_class_data_fields (GMarkupParseContext *context, const char *element, const char **names,
+                         const char **values, NnbDataSpec *spec, NnbLessonDataFields *given, GError **error)
+{
+  const struct
+  {
+    const char *name;
+    NnbLessonDataFields flag;
+    double *field;
+    gboolean positive; /* more than 0, else 0 or more */
+  } numbers[] = {
+    { "radius", NNB_LESSON_DATA_RADIUS, &spec->radius, TRUE },
+    { "distance", NNB_LESSON_DATA_DISTANCE, &spec->distance, FALSE },
+    { "turns", NNB_LESSON_DATA_TURNS, &spec->turns, TRUE },
+  };
+  const char *text;
+  int64_t number;
+
+  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+    {
+      if ((text = nnb_lp_attribute (names, values, numbers[i].name)) == NULL)
+        continue;
+      if (!nnb_lp_double (context, element, numbers[i].name, text, 0, numbers[i].field, error))
+        return FALSE;
+      if (numbers[i].positive && *numbers[i].field <= 0)
+        return nnb_lp_error (context, error, _("The %s of <%s> must be more than 0, not “%s”."), numbers[i].name,
+                             element, text);
+      *given |= numbers[i].flag;
+    }
+  if ((text = nnb_lp_attribute (names, values, "classes")) != NULL)
+    {
+      if (!nnb_lp_int (context, element, "classes", text, NNB_DATA_MIN_CLASSES, NNB_DATA_MAX_CLASSES, &number, error))
+        return FALSE;
+      spec->classes = number;
+      *given |= NNB_LESSON_DATA_CLASSES;
+    }
+  return TRUE;
+}
+
 /* The data fields of <data> and of a data check, into spec; given gets a
  * flag for each field there is. */
 static gboolean
@@ -304,7 +345,7 @@ parse_data_fields (GMarkupParseContext *context, const char *element, const char
         return nnb_lp_error (context, error, _("The x-max of a data check must be more than 0, not “%s”."), text);
       *given |= NNB_LESSON_DATA_X_MAX;
     }
-  return TRUE;
+  return parse_class_data_fields (context, element, names, values, spec, given, error);
 }
 
 static const struct
@@ -379,7 +420,7 @@ start_check (GMarkupParseContext *context, ParseState *state, const char *elemen
   if (!parse_data_fields (context, "check", names, values, &check->data, &check->data_fields, error))
     return FALSE;
   if (check->data_fields != 0 && check->kind != NNB_LESSON_CHECK_DATA)
-    return nnb_lp_error (context, error, _("Only a data check compares n, a, b, c, noise and x-max; a %s check has none of them."), kind);
+    return nnb_lp_error (context, error, _("Only a data check compares n, a, b, c, noise, x-max, radius, distance, turns and classes; a %s check has none of them."), kind);
   /* copied into the check only once it is whole: g_autofree frees the
    * struct alone (tests/fuzz/regressions/lesson/) */
   text = check->kind == NNB_LESSON_CHECK_COMPARE ? against : expect;
@@ -400,7 +441,7 @@ start_check (GMarkupParseContext *context, ParseState *state, const char *elemen
         NnbDataKind data_kind;
 
         if (text == NULL || !nnb_data_kind_from_string (text, &data_kind) || data_kind == NNB_DATA_CSV)
-          return nnb_lp_error (context, error, _("A data check needs expect=\"…\", the kind of data: line, sine, polynomial or step."));
+          return nnb_lp_error (context, error, _("A data check needs expect=\"…\", the kind of data: line, sine, polynomial, step, sine-product, circle, xor, gauss, spiral, moons or blobs."));
         check->data.kind = data_kind;
       }
       break;
@@ -530,7 +571,7 @@ start_data (GMarkupParseContext *context, ParseState *state, const char *element
   NnbDataKind data_kind;
 
   if (kind == NULL || !nnb_data_kind_from_string (kind, &data_kind) || data_kind == NNB_DATA_CSV)
-    return nnb_lp_error (context, error, _("<data> needs a kind: line, sine, polynomial or step."));
+    return nnb_lp_error (context, error, _("<data> needs a kind: line, sine, polynomial, step, sine-product, circle, xor, gauss, spiral, moons or blobs."));
   nnb_data_spec_clear (&step->data);
   nnb_data_spec_init (&step->data, data_kind);
   step->has_data = TRUE;
@@ -564,13 +605,15 @@ static const ElementRow elements[] = {
   { "keep", PARENT_STEP, ATTRIBUTES ("label"), start_keep },
   { "load", PARENT_STEP, ATTRIBUTES ("example", "file"), start_load },
   { "init", PARENT_STEP, ATTRIBUTES ("weight", "bias", "seed"), start_init },
-  { "data", PARENT_STEP, ATTRIBUTES ("kind", "n", "a", "b", "c", "noise", "x-max"), start_data },
+  { "data", PARENT_STEP,
+    ATTRIBUTES ("kind", "n", "a", "b", "c", "noise", "x-max", "radius", "distance", "turns", "classes"), start_data },
   { "settings", PARENT_STEP, ATTRIBUTES ("seed", "lr", "epochs", "until-loss", "log-every"), start_settings },
   { "show", PARENT_STEP, ATTRIBUTES ("what", "parameter", "input"), start_show },
   { "mistake", PARENT_STEP, ATTRIBUTES ("kind", "input"), start_mistake },
   { "train", PARENT_STEP, no_attributes, start_train },
   { "check", PARENT_STEP,
-    ATTRIBUTES ("kind", "value", "expect", "parameter", "input", "against", "n", "a", "b", "c", "noise", "x-max"),
+    ATTRIBUTES ("kind", "value", "expect", "parameter", "input", "against", "n", "a", "b", "c", "noise", "x-max",
+                "radius", "distance", "turns", "classes"),
     start_check },
 };
 

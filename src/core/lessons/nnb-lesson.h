@@ -82,6 +82,11 @@ typedef enum
   NNB_LESSON_DATA_C = 1 << 3,
   NNB_LESSON_DATA_NOISE = 1 << 4,
   NNB_LESSON_DATA_X_MAX = 1 << 5,
+  /* the class kinds' own fields */
+  NNB_LESSON_DATA_RADIUS = 1 << 6,
+  NNB_LESSON_DATA_DISTANCE = 1 << 7,
+  NNB_LESSON_DATA_TURNS = 1 << 8,
+  NNB_LESSON_DATA_CLASSES = 1 << 9,
 } NnbLessonDataFields;
 
 typedef struct

@@ -16,6 +16,7 @@ typedef enum
 {
   STEP_LINEAR,
   STEP_LAYER_NORM,
+  STEP_SOFTMAX, /* Softmax and LogSoftmax: rows, not elements */
   STEP_ACTIVATION,
   STEP_ADD,
 } StepKind;
@@ -107,9 +108,11 @@ expand_call (NnbPlan *plan, NnbModule *module, int in, GError **error)
   step.module = module;
   step.in[0] = in;
   step.in[1] = -1;
-  step.kind = module->kind == NNB_MODULE_LINEAR       ? STEP_LINEAR
-              : module->kind == NNB_MODULE_LAYER_NORM ? STEP_LAYER_NORM
-                                                      : STEP_ACTIVATION;
+  step.kind = module->kind == NNB_MODULE_LINEAR        ? STEP_LINEAR
+              : module->kind == NNB_MODULE_LAYER_NORM  ? STEP_LAYER_NORM
+              : module->kind == NNB_MODULE_SOFTMAX     ? STEP_SOFTMAX
+              : module->kind == NNB_MODULE_LOG_SOFTMAX ? STEP_SOFTMAX
+                                                       : STEP_ACTIVATION;
   if (step.kind == STEP_ACTIVATION)
     nnb_module_activation (module, &step.act, &step.act_param);
   step.out = add_buffer (plan, out_ndim, out_shape, error);
@@ -445,6 +448,44 @@ run_layer_norm_backward (NnbPlan *plan, const Step *step)
     give_grad (plan, in, step->input_grad);
 }
 
+/* nn.Softmax / nn.LogSoftmax over the last dimension (shape inference
+ * made sure it is dim), each row on its own:
+ *   softmax:      y = exp(x − max) / Σ exp(x − max)
+ *   log_softmax:  y = (x − max) − log Σ exp(x − max)
+ * Backward needs only the output, as PyTorch's _softmax_backward_data:
+ *   softmax:      dX = (dY − Σ dY·y) · y
+ *   log_softmax:  dX = dY − exp(y) · Σ dY */
+static gsize
+softmax_cols (const NnbTensor *x)
+{
+  return x->ndim > 0 ? (gsize) x->shape[x->ndim - 1] : 1;
+}
+
+static void
+run_softmax_forward (NnbPlan *plan, const Step *step)
+{
+  NnbTensor *x = VALUE (plan, step->in[0]);
+  gsize cols = softmax_cols (x);
+
+  if (cols > 0)
+    plan->backend->softmax_forward (step->module->kind == NNB_MODULE_LOG_SOFTMAX, x->data,
+                                    VALUE (plan, step->out)->data, x->numel / cols, cols);
+}
+
+static void
+run_softmax_backward (NnbPlan *plan, const Step *step)
+{
+  NnbTensor *y = VALUE (plan, step->out);
+  gsize cols = softmax_cols (y);
+  int in = step->in[0];
+
+  if (in == 0 || cols == 0)
+    return;
+  plan->backend->softmax_backward (step->module->kind == NNB_MODULE_LOG_SOFTMAX, y->data, GRAD (plan, step->out)->data,
+                                   GRAD (plan, in)->data, y->numel / cols, cols, plan->has_grad[in]);
+  plan->has_grad[in] = TRUE;
+}
+
 #define MAX_PLANS 4
 
 static NnbPlan *
@@ -500,6 +541,9 @@ nnb_model_forward (NnbModel *model, NnbTensor *input, GError **error)
           break;
         case STEP_LAYER_NORM:
           run_layer_norm_forward (plan, step);
+          break;
+        case STEP_SOFTMAX:
+          run_softmax_forward (plan, step);
           break;
         case STEP_ACTIVATION:
           plan->backend->act_forward (step->act, step->act_param, VALUE (plan, step->in[0])->data, y->data, y->numel);
@@ -638,6 +682,9 @@ nnb_model_backward (NnbModel *model, NnbTensor *grad_output, GError **error)
           break;
         case STEP_LAYER_NORM:
           run_layer_norm_backward (plan, step);
+          break;
+        case STEP_SOFTMAX:
+          run_softmax_backward (plan, step);
           break;
         case STEP_ACTIVATION:
           if (in != 0)

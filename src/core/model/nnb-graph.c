@@ -19,6 +19,8 @@ const NnbBlockKindInfo nnb_block_kinds[NNB_N_BLOCK_KINDS] = {
   [NNB_BLOCK_SEQUENTIAL] = { "Sequential", NNB_NODE_CALL, NNB_MODULE_SEQUENTIAL, "net" },
   [NNB_BLOCK_OUTPUT] = { "Output", NNB_NODE_OUTPUT, 0, "out" },
   [NNB_BLOCK_LAYER_NORM] = { "LayerNorm", NNB_NODE_CALL, NNB_MODULE_LAYER_NORM, "norm" },
+  [NNB_BLOCK_SOFTMAX] = { "Softmax", NNB_NODE_CALL, NNB_MODULE_SOFTMAX, "softmax" },
+  [NNB_BLOCK_LOG_SOFTMAX] = { "LogSoftmax", NNB_NODE_CALL, NNB_MODULE_LOG_SOFTMAX, "log_softmax" },
 };
 
 /* Modules */
@@ -47,6 +49,9 @@ nnb_graph_module_new (const char *name, NnbModuleKind kind)
   module->normalized_shape = 1;
   module->eps = 1e-5;
   module->elementwise_affine = TRUE;
+  /* over the features: what a student means, and PyTorch's choice for 2-D
+   * input when dim is left out (with a deprecation warning) */
+  module->dim = 1;
   if (kind == NNB_MODULE_SEQUENTIAL)
     module->children = g_ptr_array_new_with_free_func (graph_module_free);
   return module;
@@ -70,7 +75,7 @@ nnb_graph_module_copy (const NnbGraphModule *source, const char *name)
 static gboolean
 graph_module_equal (const NnbGraphModule *a, const NnbGraphModule *b)
 {
-  if (g_strcmp0 (a->name, b->name) != 0 || a->kind != b->kind || a->in_features != b->in_features || a->out_features != b->out_features || a->bias != b->bias || a->negative_slope != b->negative_slope || a->normalized_shape != b->normalized_shape || a->eps != b->eps || a->elementwise_affine != b->elementwise_affine || (a->children == NULL) != (b->children == NULL))
+  if (g_strcmp0 (a->name, b->name) != 0 || a->kind != b->kind || a->in_features != b->in_features || a->out_features != b->out_features || a->bias != b->bias || a->negative_slope != b->negative_slope || a->normalized_shape != b->normalized_shape || a->eps != b->eps || a->elementwise_affine != b->elementwise_affine || a->dim != b->dim || (a->children == NULL) != (b->children == NULL))
     return FALSE;
   if (a->children != NULL)
     {
@@ -99,6 +104,8 @@ graph_module_from_module (const char *name, const NnbModule *source)
       module->eps = source->eps;
       module->elementwise_affine = source->elementwise_affine;
     }
+  if (source->kind == NNB_MODULE_SOFTMAX || source->kind == NNB_MODULE_LOG_SOFTMAX)
+    module->dim = source->dim;
   if (source->kind == NNB_MODULE_SEQUENTIAL)
     for (guint i = 0; i < source->children->len; i++)
       g_ptr_array_add (module->children, graph_module_from_module (NULL, source->children->pdata[i]));
@@ -117,6 +124,9 @@ graph_module_build (const NnbGraphModule *module, GError **error)
       return nnb_leaky_relu_new (module->negative_slope);
     case NNB_MODULE_LAYER_NORM:
       return nnb_layer_norm_new (module->normalized_shape, module->eps, module->elementwise_affine, error);
+    case NNB_MODULE_SOFTMAX:
+    case NNB_MODULE_LOG_SOFTMAX:
+      return nnb_softmax_new (module->kind, module->dim, error);
     case NNB_MODULE_SEQUENTIAL:
       {
         g_autoptr (NnbModule) sequential = nnb_sequential_new ();

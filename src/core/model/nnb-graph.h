@@ -34,6 +34,8 @@ typedef enum
   NNB_BLOCK_SEQUENTIAL,
   NNB_BLOCK_OUTPUT,
   NNB_BLOCK_LAYER_NORM, /* after the first eleven, which keep their numbers */
+  NNB_BLOCK_SOFTMAX,
+  NNB_BLOCK_LOG_SOFTMAX,
   NNB_N_BLOCK_KINDS
 } NnbBlockKind;
 
@@ -50,6 +52,7 @@ struct _NnbGraphModule
   int64_t normalized_shape; /* LayerNorm */
   double eps;
   gboolean elementwise_affine;
+  int64_t dim;         /* Softmax, LogSoftmax: 1 or -1 */
   GPtrArray *children; /* Sequential: NnbGraphModule*, named 0, 1, 2… */
 };
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* nnb-module.c — nn.Linear, the activations, nn.Identity and
- * nn.Sequential: their parameters, repr and move between devices. */
+/* nnb-module.c — nn.Linear, the activations, nn.Identity, nn.LayerNorm,
+ * nn.Softmax, nn.LogSoftmax and nn.Sequential: their parameters, repr and
+ * move between devices. */
 #include "nnb-module.h"
 
 #include <math.h>
@@ -18,6 +19,8 @@ static const char *const kind_names[] = {
   [NNB_MODULE_GELU] = "GELU",
   [NNB_MODULE_IDENTITY] = "Identity",
   [NNB_MODULE_LAYER_NORM] = "LayerNorm",
+  [NNB_MODULE_SOFTMAX] = "Softmax",
+  [NNB_MODULE_LOG_SOFTMAX] = "LogSoftmax",
   [NNB_MODULE_SEQUENTIAL] = "Sequential",
 };
 
@@ -186,11 +189,34 @@ nnb_layer_norm_new (int64_t normalized_shape, double eps, gboolean elementwise_a
 }
 
 NnbModule *
+nnb_softmax_new (NnbModuleKind kind, int64_t dim, GError **error)
+{
+  NnbModule *module;
+
+  g_return_val_if_fail (kind == NNB_MODULE_SOFTMAX || kind == NNB_MODULE_LOG_SOFTMAX, NULL);
+  /* PyTorch takes any dim of the input; NN Blocks' data is (B, F), where
+   * dim 0 would mix the samples of a batch */
+  if (dim != 1 && dim != -1)
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT,
+                   "%s(dim=%" G_GINT64_FORMAT "): dim must be 1 (or -1, the same axis), the features of each sample; "
+                   "NN Blocks' data is (batch, features), and %s over any other dimension would mix the samples of a batch.",
+                   kind_names[kind], dim, kind_names[kind]);
+      return NULL;
+    }
+  module = module_alloc (kind);
+  module->dim = dim;
+  return module;
+}
+
+NnbModule *
 nnb_activation_new (NnbModuleKind kind)
 {
   NnbModule *module;
 
-  g_return_val_if_fail (kind != NNB_MODULE_LINEAR && kind != NNB_MODULE_LAYER_NORM && kind != NNB_MODULE_SEQUENTIAL, NULL);
+  g_return_val_if_fail (kind != NNB_MODULE_LINEAR && kind != NNB_MODULE_LAYER_NORM && kind != NNB_MODULE_SOFTMAX &&
+                          kind != NNB_MODULE_LOG_SOFTMAX && kind != NNB_MODULE_SEQUENTIAL,
+                        NULL);
   module = module_alloc (kind);
   module->negative_slope = 0.01;
   return module;
@@ -253,6 +279,8 @@ nnb_module_activation (const NnbModule *module, NnbActivation *act, float *param
     case NNB_MODULE_IDENTITY: a = NNB_ACT_IDENTITY; break;
     case NNB_MODULE_LINEAR:
     case NNB_MODULE_LAYER_NORM:
+    case NNB_MODULE_SOFTMAX:
+    case NNB_MODULE_LOG_SOFTMAX:
     case NNB_MODULE_SEQUENTIAL:
     default:
       return FALSE;
@@ -286,6 +314,9 @@ nnb_module_repr (const NnbModule *module, int indent)
         return g_strdup_printf ("LayerNorm((%" G_GINT64_FORMAT ",), eps=%s, elementwise_affine=%s)",
                                 module->normalized_shape, eps, module->elementwise_affine ? "True" : "False");
       }
+    case NNB_MODULE_SOFTMAX:
+    case NNB_MODULE_LOG_SOFTMAX:
+      return g_strdup_printf ("%s(dim=%" G_GINT64_FORMAT ")", kind_names[module->kind], module->dim);
     case NNB_MODULE_SEQUENTIAL:
       {
         GString *text;

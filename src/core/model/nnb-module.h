@@ -27,6 +27,8 @@ typedef enum
   NNB_MODULE_GELU,
   NNB_MODULE_IDENTITY,
   NNB_MODULE_LAYER_NORM,
+  NNB_MODULE_SOFTMAX,
+  NNB_MODULE_LOG_SOFTMAX,
   NNB_MODULE_SEQUENTIAL,
 } NnbModuleKind;
 
@@ -58,6 +60,8 @@ struct _NnbModule
   int64_t normalized_shape;
   double eps;
   gboolean elementwise_affine;
+  /* Softmax, LogSoftmax: the features' axis of a (B, F) tensor, 1 or -1 */
+  int64_t dim;
   /* parameters in registration order (weight, then bias) */
   GPtrArray *parameters; /* NnbParameter*, owned */
   /* Sequential: children in order, named "0", "1", … */
@@ -79,6 +83,10 @@ NnbModule *nnb_leaky_relu_new (double negative_slope);
  * dimension; with elementwise_affine, weight = ones and bias = zeros (its
  * reset_parameters draws nothing). normalized_shape must be positive. */
 NnbModule *nnb_layer_norm_new (int64_t normalized_shape, double eps, gboolean elementwise_affine, GError **error);
+/* nn.Softmax(dim) or nn.LogSoftmax(dim) (kind NNB_MODULE_SOFTMAX or
+ * NNB_MODULE_LOG_SOFTMAX) over the features of (B, F) data: dim is 1 or -1,
+ * the same axis; any other refuses with a sentence. No parameters. */
+NnbModule *nnb_softmax_new (NnbModuleKind kind, int64_t dim, GError **error);
 NnbModule *nnb_sequential_new (void);
 void nnb_sequential_append (NnbModule *sequential, NnbModule *child);
 
@@ -90,12 +98,13 @@ const char *nnb_module_kind_to_string (NnbModuleKind kind);
 gboolean nnb_module_kind_from_string (const char *text, NnbModuleKind *out);
 
 /* The activation a leaf module computes (NNB_ACT_IDENTITY for Identity);
- * FALSE for Linear and Sequential. */
+ * FALSE for Linear, LayerNorm, Softmax, LogSoftmax and Sequential. */
 gboolean nnb_module_activation (const NnbModule *module, NnbActivation *act, float *param);
 
 /* The module's own line in print(model): "Linear(in_features=3,
  * out_features=16, bias=True)", "ReLU()", "LeakyReLU(negative_slope=0.01)",
- * "GELU(approximate='none')". Sequential gives its full nested form. */
+ * "GELU(approximate='none')", "Softmax(dim=1)". Sequential gives its full
+ * nested form. */
 char *nnb_module_repr (const NnbModule *module, int indent);
 
 NnbParameter *nnb_module_get_parameter (const NnbModule *module, const char *name);

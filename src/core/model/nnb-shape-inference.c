@@ -38,6 +38,32 @@ rows_text (int ndim, const int64_t *in)
   return g_string_free (text, FALSE);
 }
 
+/* Softmax and LogSoftmax keep the shape; their dim must name a dimension
+ * of the input (PyTorch's IndexError), and the engine computes them over
+ * the last one, which dim 1 is for (B, F) data. */
+static gboolean
+softmax_dim_fits (const NnbModule *module, int ndim, GError **error)
+{
+  int64_t dim = module->dim < 0 ? module->dim + ndim : module->dim;
+
+  if (dim < 0 || dim >= ndim)
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_SHAPE,
+                   "Dimension out of range (expected to be in range of [%d, %d], but got %" G_GINT64_FORMAT ")",
+                   -ndim, ndim - 1, module->dim);
+      return FALSE;
+    }
+  if (dim != ndim - 1)
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_SHAPE,
+                   "%s(dim=%" G_GINT64_FORMAT ") on a %d-D input would normalise over dimension %" G_GINT64_FORMAT
+                   "; NN Blocks computes it over the last dimension only: give it (batch, features) data, or use dim=-1.",
+                   nnb_module_kind_to_string (module->kind), module->dim, ndim, dim);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 nnb_module_output_shape (const NnbModule *module, int ndim, const int64_t *in,
                          int *out_ndim, int64_t *out, GError **error)
@@ -69,6 +95,9 @@ nnb_module_output_shape (const NnbModule *module, int ndim, const int64_t *in,
       g_string_free (size, TRUE);
       return FALSE;
     }
+  if ((module->kind == NNB_MODULE_SOFTMAX || module->kind == NNB_MODULE_LOG_SOFTMAX) &&
+      !softmax_dim_fits (module, ndim, error))
+    return FALSE;
   if (module->kind != NNB_MODULE_LINEAR)
     {
       *out_ndim = ndim;

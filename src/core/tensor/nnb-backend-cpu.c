@@ -11,6 +11,7 @@
 #include <string.h>
 #include "nnb-backend-cpu-layer-norm.h"
 #include "nnb-backend-cpu-simd.h"
+#include "nnb-softmax.h"
 #include "nnb-formulas.h"
 #include "nnb-optim-kernels.h"
 #include "nnb-error.h"
@@ -646,6 +647,8 @@ static const NnbBackend cpu_backend = {
   .act_backward = cpu_act_backward,
   .layer_norm_forward = nnb_cpu_layer_norm_forward,
   .layer_norm_backward = nnb_cpu_layer_norm_backward,
+  .softmax_forward = nnb_cpu_softmax_forward,
+  .softmax_backward = nnb_cpu_softmax_backward,
   .add = cpu_add,
   .accumulate = cpu_accumulate,
   .loss = cpu_loss,

@@ -70,6 +70,16 @@ typedef struct
                                const float *weight, gsize rows, gsize cols, float *dx, float *dweight,
                                float *dbias);
 
+  /* nn.Softmax (log_softmax FALSE) or nn.LogSoftmax (TRUE) over each row of
+   * rows × cols (dim=1 of a (B, F) tensor): y = exp(x − max) / Σ exp(x − max)
+   * or y = (x − max) − log Σ exp(x − max), the rows of nnb-formulas.h. */
+  void (*softmax_forward) (gboolean log_softmax, const float *x, float *y, gsize rows, gsize cols);
+  /* Their backward from the output y: dx = (dy − Σ dy·y) · y for Softmax,
+   * dx = dy − exp(y) · Σ dy for LogSoftmax, the sums over each row; dx +=
+   * … when accumulate */
+  void (*softmax_backward) (gboolean log_softmax, const float *y, const float *dy, float *dx, gsize rows, gsize cols,
+                            gboolean accumulate);
+
   /* y = a + b */
   void (*add) (const float *a, const float *b, float *y, gsize n);
   /* y += x */

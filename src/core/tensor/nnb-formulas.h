@@ -4,6 +4,9 @@
  * scalar loops and the scalar tails of its SIMD kernels compile it as C,
  * the CUDA kernels with nvcc (NNB_FORMULA is __host__ __device__ there).
  *
+ * Softmax and log_softmax are not per element, but their rows are written
+ * here for the same reason: one order of sums for both devices.
+ *
  * Every user builds without fused multiply-adds of its own (-ffp-contract=off
  * for the C files, --fmad=false for nvcc), and fmaf is written out where
  * PyTorch's build fuses, so every device rounds the same way; what differs
@@ -129,6 +132,197 @@ NNB_FORMULA float
 nnb_f_gelu_backward (float x, float dy)
 {
   return dy * nnb_f_gelu_derivative_from (x, erf (nnb_f_gelu_erf_arg (x)), exp (nnb_f_gelu_exp_arg (x)));
+}
+
+/* ---- softmax and log_softmax over one row ------------------------------ */
+
+/* PyTorch 1.13 takes softmax and log_softmax of a contiguous (B, F) tensor
+ * over its last dimension one row at a time (SoftMaxKernel.cpp:
+ * _vec_softmax_lastdim, _vec_log_softmax_lastdim and
+ * _vec_host_softmax_backward_lastdim), with the reductions of
+ * vec/functional_base.h in 8-float lanes (the AVX2 build). The rows below
+ * reproduce that order of operations on any device; the exp and log are
+ * the caller's, as GELU's erf is: the CPU passes SLEEF's (PyTorch's own,
+ * nnb-softmax.h), a CUDA kernel its device's expf and logf. */
+typedef float (*NnbFloatFn) (float);
+
+#define NNB_F_ROW_LANES 8
+
+/* vec::maximum: the larger, and NaN when either is NaN (as _mm256_max_ps
+ * with the unordered compare); acc is the running value */
+NNB_FORMULA float
+nnb_f_row_max_step (float acc, float x)
+{
+  return acc != acc ? acc : acc > x ? acc
+                                    : x;
+}
+
+/* The AVX2 vec_reduce_all of 8 lanes: lanes 4 apart, then 2, then 1 */
+NNB_FORMULA float
+nnb_f_lanes_sum (const float *v)
+{
+  return ((v[0] + v[4]) + (v[2] + v[6])) + ((v[1] + v[5]) + (v[3] + v[7]));
+}
+
+NNB_FORMULA float
+nnb_f_lanes_max (const float *v)
+{
+  float a = nnb_f_row_max_step (nnb_f_row_max_step (v[0], v[4]), nnb_f_row_max_step (v[2], v[6]));
+  float b = nnb_f_row_max_step (nnb_f_row_max_step (v[1], v[5]), nnb_f_row_max_step (v[3], v[7]));
+  return nnb_f_row_max_step (a, b);
+}
+
+/* vec::reduce_all (maximum) over n ≥ 1 floats: fewer than 8 one after the
+ * other; more in 8 lanes (the first vector, then each next one, the
+ * partial last one into its first lanes), then the lanes */
+NNB_FORMULA float
+nnb_f_row_max (const float *x, size_t n)
+{
+  float acc[NNB_F_ROW_LANES];
+  size_t d;
+
+  if (n < NNB_F_ROW_LANES)
+    {
+      float m = x[0];
+      for (size_t i = 1; i < n; i++)
+        m = nnb_f_row_max_step (m, x[i]);
+      return m;
+    }
+  for (int k = 0; k < NNB_F_ROW_LANES; k++)
+    acc[k] = x[k];
+  for (d = NNB_F_ROW_LANES; d < n; d += NNB_F_ROW_LANES)
+    for (size_t k = 0; k < NNB_F_ROW_LANES && d + k < n; k++)
+      acc[k] = nnb_f_row_max_step (acc[k], x[d + k]);
+  return nnb_f_lanes_max (acc);
+}
+
+/* vec::reduce_all (+) over n ≥ 1 floats, in the same order */
+NNB_FORMULA float
+nnb_f_row_sum (const float *x, size_t n)
+{
+  float acc[NNB_F_ROW_LANES];
+  size_t d;
+
+  if (n < NNB_F_ROW_LANES)
+    {
+      float s = x[0];
+      for (size_t i = 1; i < n; i++)
+        s += x[i];
+      return s;
+    }
+  for (int k = 0; k < NNB_F_ROW_LANES; k++)
+    acc[k] = x[k];
+  for (d = NNB_F_ROW_LANES; d < n; d += NNB_F_ROW_LANES)
+    for (size_t k = 0; k < NNB_F_ROW_LANES && d + k < n; k++)
+      acc[k] += x[d + k];
+  return nnb_f_lanes_sum (acc);
+}
+
+/* vec::map_reduce_all: Σ exp(x − max) in reduce_all's order, without
+ * storing the terms (so log_softmax may write over its input) */
+NNB_FORMULA float
+nnb_f_row_sum_exp (NnbFloatFn exp_fn, const float *x, float max, size_t n)
+{
+  float acc[NNB_F_ROW_LANES];
+  size_t d;
+
+  if (n < NNB_F_ROW_LANES)
+    {
+      float s = exp_fn (x[0] - max);
+      for (size_t i = 1; i < n; i++)
+        s += exp_fn (x[i] - max);
+      return s;
+    }
+  for (int k = 0; k < NNB_F_ROW_LANES; k++)
+    acc[k] = exp_fn (x[k] - max);
+  for (d = NNB_F_ROW_LANES; d < n; d += NNB_F_ROW_LANES)
+    for (size_t k = 0; k < NNB_F_ROW_LANES && d + k < n; k++)
+      acc[k] += exp_fn (x[d + k] - max);
+  return nnb_f_lanes_sum (acc);
+}
+
+/* vec::map2_reduce_all (x · y, +): Σ a·b. Past the first vector each
+ * product and its addition are one fused multiply-add, as GCC contracted
+ * PyTorch's vector code (-mfma, -ffp-contract=fast); fewer than 8 floats
+ * go through vec_reduce_all's array, which nothing fuses. */
+NNB_FORMULA float
+nnb_f_row_dot (const float *a, const float *b, size_t n)
+{
+  float acc[NNB_F_ROW_LANES];
+  size_t d;
+
+  if (n < NNB_F_ROW_LANES)
+    {
+      float s = a[0] * b[0];
+      for (size_t i = 1; i < n; i++)
+        s += a[i] * b[i];
+      return s;
+    }
+  for (int k = 0; k < NNB_F_ROW_LANES; k++)
+    acc[k] = a[k] * b[k];
+  for (d = NNB_F_ROW_LANES; d < n; d += NNB_F_ROW_LANES)
+    for (size_t k = 0; k < NNB_F_ROW_LANES && d + k < n; k++)
+      acc[k] = fmaf (a[d + k], b[d + k], acc[k]);
+  return nnb_f_lanes_sum (acc);
+}
+
+/* softmax of one row of n ≥ 1 floats (y may be x):
+ *   m = max x;  e = exp(x − m);  y = e · (1 / Σ e)
+ * The maximum is subtracted first, so a large x does not overflow exp. */
+NNB_FORMULA void
+nnb_f_softmax_row (NnbFloatFn exp_fn, const float *x, float *y, size_t n)
+{
+  float max = nnb_f_row_max (x, n), scale;
+
+  for (size_t i = 0; i < n; i++)
+    y[i] = exp_fn (x[i] - max);
+  scale = 1.0f / nnb_f_row_sum (y, n);
+  for (size_t i = 0; i < n; i++)
+    y[i] = y[i] * scale;
+}
+
+/* log_softmax of one row (y may be x):
+ *   m = max x;  y = (x − m) − log Σ exp(x − m)
+ * in that order: m + log Σ first would lose the small differences of large
+ * inputs (pytorch/pytorch#11752) */
+NNB_FORMULA void
+nnb_f_log_softmax_row (NnbFloatFn exp_fn, NnbFloatFn log_fn, const float *x, float *y, size_t n)
+{
+  float max = nnb_f_row_max (x, n);
+  float log_sum = log_fn (nnb_f_row_sum_exp (exp_fn, x, max, n));
+
+  for (size_t i = 0; i < n; i++)
+    y[i] = (x[i] - max) - log_sum;
+}
+
+/* softmax's backward from its output y: dx = (dy − Σ dy·y) · y; with
+ * accumulate, dx += that (dx may be dy without accumulate) */
+NNB_FORMULA void
+nnb_f_softmax_backward_row (const float *y, const float *dy, float *dx, size_t n, int accumulate)
+{
+  float dot = nnb_f_row_dot (dy, y, n);
+
+  for (size_t i = 0; i < n; i++)
+    {
+      float g = (dy[i] - dot) * y[i];
+      dx[i] = accumulate ? dx[i] + g : g;
+    }
+}
+
+/* log_softmax's backward from its output y: dx = dy − exp(y) · Σ dy, the
+ * product and the subtraction one fused multiply-add as in PyTorch's
+ * build; with accumulate, dx += that (dx may be dy without accumulate) */
+NNB_FORMULA void
+nnb_f_log_softmax_backward_row (NnbFloatFn exp_fn, const float *y, const float *dy, float *dx, size_t n,
+                                int accumulate)
+{
+  float sum = nnb_f_row_sum (dy, n);
+
+  for (size_t i = 0; i < n; i++)
+    {
+      float g = fmaf (-exp_fn (y[i]), sum, dy[i]);
+      dx[i] = accumulate ? dx[i] + g : g;
+    }
 }
 
 /* ---- losses: one element's term and its gradient ----------------------- */

@@ -12,7 +12,9 @@
  *   (the same for y with y_mean, y_std)
  *
  * The statistics come from the training rows only, as a scaler fitted on
- * the training set would: the test rows must not leak into training. */
+ * the training set would: the test rows must not leak into training. Class
+ * data keeps its n_classes through the split, and its targets (class
+ * indices) are never standardised. */
 #include "nnb-dataset.h"
 
 #include <math.h>
@@ -178,6 +180,15 @@ nnb_dataset_split_and_standardize (NnbDataset *data, const NnbDataSpec *spec, Nn
   if (spec->standardize_inputs &&
       !standardize (data->x, data->x_test, "inputs", "X", &data->x_mean, &data->x_std, error))
     return FALSE;
+  if (spec->standardize_targets && data->n_classes > 0)
+    {
+      /* y holds class indices, which nn.CrossEntropyLoss takes as they are */
+      g_set_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT,
+                   "Class indices cannot be standardised: the %s data's y is the class of each point (0 to %" G_GINT64_FORMAT
+                   "), not a value to rescale; standardise the inputs only.",
+                   nnb_data_kind_to_string (spec->kind), data->n_classes - 1);
+      return FALSE;
+    }
   if (spec->standardize_targets &&
       !standardize (data->y, data->y_test, "targets", "y", &data->y_mean, &data->y_std, error))
     return FALSE;

@@ -8,6 +8,7 @@
  * the data per op, in the same order. Separate passes through memory also
  * keep the compiler from fusing a multiply and an add into one rounding. */
 #include "nnb-dataset.h"
+#include "nnb-dataset-private.h"
 #include "nnb-training-private.h"
 
 #include <math.h>
@@ -25,6 +26,12 @@ static const char *const kind_names[] = {
   [NNB_DATA_STEP] = "step",
   [NNB_DATA_SINE_PRODUCT] = "sine-product",
   [NNB_DATA_CSV] = "csv",
+  [NNB_DATA_CIRCLE] = "circle",
+  [NNB_DATA_XOR] = "xor",
+  [NNB_DATA_GAUSS] = "gauss",
+  [NNB_DATA_SPIRAL] = "spiral",
+  [NNB_DATA_MOONS] = "moons",
+  [NNB_DATA_BLOBS] = "blobs",
 };
 
 void
@@ -61,6 +68,14 @@ nnb_data_spec_init (NnbDataSpec *spec, NnbDataKind kind)
       break;
     case NNB_DATA_SINE_PRODUCT: /* the residual MLP's workload in FACTS.md */
       spec->n = 1024;
+      break;
+    case NNB_DATA_CIRCLE:
+    case NNB_DATA_XOR:
+    case NNB_DATA_GAUSS:
+    case NNB_DATA_SPIRAL:
+    case NNB_DATA_MOONS:
+    case NNB_DATA_BLOBS:
+      nnb_data_spec_init_2d (spec);
       break;
     case NNB_DATA_CSV:
     default:
@@ -129,30 +144,52 @@ nnb_dataset_free (NnbDataset *dataset)
   g_free (dataset);
 }
 
-/* torch.sin on the CPU: Debian's PyTorch runs SLEEF's Sleef_sinf8_u10 on
- * AVX2 machines. Its scalar FMA build gives the same bits for every float
- * in [−100, 100] (checked exhaustively), and needs no AVX types here.
- * Without FMA, the plain scalar build is what such a machine's PyTorch
- * would be closest to. */
+/* torch.sin and torch.cos on the CPU: Debian's PyTorch runs SLEEF's
+ * Sleef_sinf8_u10 and Sleef_cosf8_u10 on AVX2 machines (every element, the
+ * last partial vector too). Their scalar FMA builds give the same bits for
+ * every float but NaN (checked against the vector ones on all 2³² bit
+ * patterns), and need no AVX types here. Without FMA, the plain scalar
+ * builds are what such a machine's PyTorch would be closest to. */
 #if defined(__x86_64__) || defined(__i386__)
 /* sleef.h declares the FMA builds only when this file is compiled with
  * -mfma; libsleef exports them anyway, and they are only called after the
  * processor has said it has FMA. */
 float Sleef_sinf1_u10purecfma (float x);
+float Sleef_cosf1_u10purecfma (float x);
 #endif
 
-static float
-torch_sinf (float x)
+static gboolean
+has_fma (void)
 {
 #if defined(__x86_64__) || defined(__i386__)
-  static int has_fma = -1;
+  static int fma = -1;
 
-  if (G_UNLIKELY (has_fma < 0))
-    has_fma = __builtin_cpu_supports ("fma") ? 1 : 0;
-  if (has_fma)
+  if (G_UNLIKELY (fma < 0))
+    fma = __builtin_cpu_supports ("fma") ? 1 : 0;
+  return fma;
+#else
+  return FALSE;
+#endif
+}
+
+float
+nnb_torch_sinf (float x)
+{
+#if defined(__x86_64__) || defined(__i386__)
+  if (has_fma ())
     return Sleef_sinf1_u10purecfma (x);
 #endif
   return Sleef_sinf_u10 (x);
+}
+
+float
+nnb_torch_cosf (float x)
+{
+#if defined(__x86_64__) || defined(__i386__)
+  if (has_fma ())
+    return Sleef_cosf1_u10purecfma (x);
+#endif
+  return Sleef_cosf_u10 (x);
 }
 
 /* The elementwise ops, one rounding each, as PyTorch's eager ops. */
@@ -225,7 +262,7 @@ generate_sine (const NnbDataSpec *spec, NnbGenerator *gen, float *x, float *y)
 
   draw_uniform_x (gen, x, n, spec->x_max);
   for (int64_t i = 0; i < n; i++)
-    y[i] = torch_sinf (x[i]);
+    y[i] = nnb_torch_sinf (x[i]);
   add_noise (gen, y, n, spec->noise);
 }
 
@@ -268,7 +305,7 @@ generate_sine_product (const NnbDataSpec *spec, NnbGenerator *gen, float *x, flo
 
   nnb_rng_normal (gen, x, n * 3, 0.0, 1.0);
   for (int64_t i = 0; i < n; i++)
-    y[i] = torch_sinf (x[3 * i] * x[3 * i + 1]);
+    y[i] = nnb_torch_sinf (x[3 * i] * x[3 * i + 1]);
   for (int64_t i = 0; i < n; i++)
     y[i] = y[i] + x[3 * i + 2];
   if (spec->noise != 0.0)
@@ -278,7 +315,16 @@ generate_sine_product (const NnbDataSpec *spec, NnbGenerator *gen, float *x, flo
 static int64_t
 input_features (NnbDataKind kind)
 {
+  if (nnb_data_kind_is_2d (kind))
+    return 2;
   return kind == NNB_DATA_SINE_PRODUCT ? 3 : 1;
+}
+
+/* the kinds whose x is drawn from [0, x_max) */
+static gboolean
+has_x_max (NnbDataKind kind)
+{
+  return kind == NNB_DATA_LINE || kind == NNB_DATA_SINE || kind == NNB_DATA_POLYNOMIAL || kind == NNB_DATA_STEP;
 }
 
 /* The checks the .nnb reader makes with more precise wording; these guard
@@ -313,13 +359,13 @@ check_spec (const NnbDataSpec *spec, GError **error)
                    "The noise must be 0 or more, not %g.", spec->noise);
       return FALSE;
     }
-  if (spec->kind != NNB_DATA_SINE_PRODUCT && spec->x_max <= 0.0)
+  if (has_x_max (spec->kind) && spec->x_max <= 0.0)
     {
       g_set_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT,
                    "x_max (the end of the x range) must be more than 0, not %g.", spec->x_max);
       return FALSE;
     }
-  return TRUE;
+  return !nnb_data_kind_is_2d (spec->kind) || nnb_data_spec_check_2d (spec, error);
 }
 
 NnbDataset *
@@ -359,6 +405,15 @@ nnb_dataset_new (const NnbDataSpec *spec, NnbGenerator *gen, GError **error)
       break;
     case NNB_DATA_SINE_PRODUCT:
       generate_sine_product (spec, gen, data->x->data, data->y->data);
+      break;
+    case NNB_DATA_CIRCLE:
+    case NNB_DATA_XOR:
+    case NNB_DATA_GAUSS:
+    case NNB_DATA_SPIRAL:
+    case NNB_DATA_MOONS:
+    case NNB_DATA_BLOBS:
+      nnb_dataset_generate_2d (spec, gen, data->x->data, data->y->data);
+      data->n_classes = nnb_data_spec_classes (spec);
       break;
     case NNB_DATA_CSV:
     default:

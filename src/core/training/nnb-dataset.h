@@ -4,7 +4,9 @@
  *
  * Generators draw in the page's order, e.g. the regression:
  *   X = rand(n, 1) * x_max;  y = a * X + b + randn(n, 1) * noise
- * and the sine: X = rand(n, 1) * 2π;  y = sin(X) + noise * randn(n, 1). */
+ * and the sine: X = rand(n, 1) * 2π;  y = sin(X) + noise * randn(n, 1).
+ * The class kinds (circle … blobs, nnb-dataset-2d.c) draw points X (n, 2)
+ * and give each its class, 0 … C−1, as the target. */
 #pragma once
 
 #include <glib.h>
@@ -22,7 +24,18 @@ typedef enum
   NNB_DATA_STEP,         /* y = 0 for x < x_max/2, else 1; plus noise·ε */
   NNB_DATA_SINE_PRODUCT, /* X = randn(n, 3), y = sin(x₀·x₁) + x₂ (bench's residual) */
   NNB_DATA_CSV,          /* the chosen columns; by default inputs…, target (last column) */
+  /* class data: X (n, 2), y the class of each point (nnb-dataset-2d.c) */
+  NNB_DATA_CIRCLE, /* class 0 an inner disc, class 1 a ring around it (radius) */
+  NNB_DATA_XOR,    /* points in [−1, 1)², class 1 where x₀ and x₁ differ in sign */
+  NNB_DATA_GAUSS,  /* two Gaussian clusters, their centres distance apart */
+  NNB_DATA_SPIRAL, /* two interleaved spiral arms of turns turns */
+  NNB_DATA_MOONS,  /* two interleaved half circles (scikit-learn's make_moons) */
+  NNB_DATA_BLOBS,  /* classes Gaussian clusters, their centres on the unit circle */
 } NnbDataKind;
+
+/* The class kinds' limits on `classes` (blobs). */
+#define NNB_DATA_MIN_CLASSES 2
+#define NNB_DATA_MAX_CLASSES 10
 
 typedef struct
 {
@@ -31,7 +44,12 @@ typedef struct
   double a, b, c;
   double noise;
   double x_max;
-  char *csv_path; /* NNB_DATA_CSV */
+  /* the class kinds' own fields (docs/file-format.md) */
+  double radius;   /* circle: the ring's outer radius; the disc's is a third of it */
+  double distance; /* gauss: the distance between the two centres */
+  double turns;    /* spiral: how many turns each arm makes */
+  int64_t classes; /* blobs: how many clusters, 2 … 10 */
+  char *csv_path;  /* NNB_DATA_CSV */
   /* NNB_DATA_CSV: the header line and the columns that become X and y
    * (nnb-csv.h); no list given is the old rule, the last column the target
    * and the others the inputs. */
@@ -70,6 +88,11 @@ typedef struct
    * for generated data. */
   int64_t *x_columns, *y_columns;
   char **x_names, **y_names;
+  /* 0 for regression data (y holds values); C for class data, whose y
+   * (n, 1) holds each point's class 0 … C−1 as an exact float: the
+   * LongTensor y of shape (n,) of the PyTorch program, which
+   * nn.CrossEntropyLoss takes. Kept by the split; never standardised. */
+  int64_t n_classes;
 } NnbDataset;
 
 /* Defaults of a kind: the page's regression (100 points, 3x + 2, noise 0.5,
@@ -79,6 +102,9 @@ void nnb_data_spec_clear (NnbDataSpec *spec);
 void nnb_data_spec_copy (NnbDataSpec *dst, const NnbDataSpec *src);
 const char *nnb_data_kind_to_string (NnbDataKind kind); /* "line", "sine", … */
 gboolean nnb_data_kind_from_string (const char *text, NnbDataKind *out);
+/* How many classes spec's generator gives its points: 0 for regression
+ * data (and CSV files, for now), 2 for circle … moons, classes for blobs. */
+int64_t nnb_data_spec_classes (const NnbDataSpec *spec);
 
 /* Draws (or reads) the data; generators consume gen exactly as the page's
  * PyTorch code consumes torch's generator. */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <stdarg.h>
 #include <sys/wait.h>
+#include <glib/gstdio.h>
 
 char *
 nnb_test_path (const char *relative)
@@ -258,4 +259,31 @@ nnb_test_trainer_run_to_end (NnbTrainer *trainer, gint64 wait_us)
         g_error ("the trainer did not finish within %d s", (int) (wait_us / G_USEC_PER_SEC));
       g_usleep (1000);
     }
+}
+
+char *
+nnb_test_export_trains_alike (const char *path, char **code)
+{
+  g_autofree char *dir = g_dir_make_tmp ("nnb-export-XXXXXX", NULL);
+  g_autofree char *script = g_build_filename (dir, "model.py", NULL);
+  const char *export_argv[] = { g_getenv ("NNB_CLI"), "export", path, "--format", "pytorch", "-o", script, NULL };
+  const char *train_argv[] = { g_getenv ("NNB_CLI"), "train", path, NULL };
+  const char *python_argv[] = { "/usr/bin/python3", script, "--train", NULL };
+  /* the PyTorch the engine reproduces (tests/reference/nnb_pytorch_env.py) */
+  const char *python_env[] = { "OPENBLAS_CORETYPE=Haswell", "OPENBLAS_NUM_THREADS=1", "OMP_NUM_THREADS=1",
+                               "ATEN_CPU_CAPABILITY=avx2", "PATH=/usr/bin:/bin", NULL };
+  g_autofree char *theirs = NULL;
+  g_autofree char *err = NULL;
+  char *ours = NULL;
+
+  g_assert_cmpint (nnb_test_run (export_argv, NULL, NULL), ==, 0);
+  if (code != NULL)
+    g_assert_true (g_file_get_contents (script, code, NULL, NULL));
+  g_assert_cmpint (nnb_test_run (train_argv, &ours, NULL), ==, 0);
+  if (nnb_test_run_env (python_argv, python_env, &theirs, &err) != 0)
+    g_error ("%s: the exported code failed in PyTorch: %s", path, err);
+  g_assert_cmpstr (theirs, ==, ours);
+  g_remove (script);
+  g_rmdir (dir);
+  return ours;
 }

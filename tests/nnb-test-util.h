@@ -55,6 +55,12 @@ void nnb_test_assert_float_bits (const char *what, const float *values, gsize n,
 /* The float32 whose bits a golden file's hex string spells ("3e3237fc"). */
 float nnb_test_float_of_hex (const char *hex);
 
+/* `nnblocks-cli export PATH --format pytorch`, then the exported code's
+ * `--train` in real PyTorch (the engine's environment: one thread, AVX2):
+ * asserts that it prints exactly what `nnblocks-cli train PATH` prints and
+ * returns that printout; the exported code's text in *code when asked. */
+char *nnb_test_export_trains_alike (const char *path, char **code);
+
 #include "nnb-trainer.h"
 /* Starts trainer and waits, as the window's frame clock does, for the
  * snapshot that says the run ended (any state but idle and running);

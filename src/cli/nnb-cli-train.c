@@ -54,7 +54,9 @@ print_loss (const char *label, double loss)
 }
 
 /* "epoch   5 loss 0.1234", and " test_loss 0.2345" when the data holds
- * test rows (the loss on them after the epoch, nnb-training.h) */
+ * test rows (the loss on them after the epoch, nnb-training.h); for class
+ * data under a classification loss, " accuracy 0.9500" and
+ * " test_accuracy 0.9000" after them */
 static void
 print_epoch (NnbTraining *training, int epoch, double loss)
 {
@@ -62,6 +64,12 @@ print_epoch (NnbTraining *training, int epoch, double loss)
   print_loss ("loss", loss);
   if (nnb_training_has_test_set (training) && !isnan (loss))
     print_loss ("test_loss", nnb_training_get_test_loss (training));
+  if (!isnan (nnb_training_get_accuracy (training)) && !isnan (loss))
+    {
+      printf (" accuracy %.4f", nnb_training_get_accuracy (training));
+      if (!isnan (nnb_training_get_test_accuracy (training)))
+        printf (" test_accuracy %.4f", nnb_training_get_test_accuracy (training));
+    }
   printf ("\n");
 }
 

@@ -106,7 +106,8 @@ nnb_training_settings_refresh (NnbTrainingSettings *self)
   gtk_drop_down_set_selected (self->optimizer_dropdown,
                               project->training.optimizer.kind == NNB_OPTIMIZER_ADAM ? 1 : 0);
   gtk_spin_button_set_value (self->momentum_spin, project->training.optimizer.momentum);
-  gtk_drop_down_set_selected (self->loss_dropdown, project->training.loss == NNB_LOSS_L1 ? 1 : 0);
+  /* the list holds the losses in NnbLossKind's order */
+  gtk_drop_down_set_selected (self->loss_dropdown, (guint) project->training.loss);
   gtk_spin_button_set_value (self->batch_spin, (double) project->training.batch_size);
   gtk_spin_button_set_value (self->until_spin, project->training.until_loss);
   gtk_spin_button_set_value (self->seed_spin, (double) project->seed);
@@ -166,7 +167,10 @@ changed_cb (NnbTrainingSettings *self)
   if (kind == NNB_OPTIMIZER_SGD)
     project->training.optimizer.momentum = gtk_spin_button_get_value (self->momentum_spin);
   project->training.epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
-  project->training.loss = gtk_drop_down_get_selected (self->loss_dropdown) == 1 ? NNB_LOSS_L1 : NNB_LOSS_MSE;
+  project->training.loss = (NnbLossKind) MIN (gtk_drop_down_get_selected (self->loss_dropdown), NNB_LOSS_BCE);
+  /* label_smoothing belongs to CrossEntropyLoss: another loss leaves it */
+  if (project->training.loss != NNB_LOSS_CROSS_ENTROPY)
+    project->training.label_smoothing = 0;
   project->training.batch_size = gtk_spin_button_get_value_as_int (self->batch_spin);
   project->training.until_loss = gtk_spin_button_get_value (self->until_spin);
   for (guint i = 0; i < self->devices->len; i++)

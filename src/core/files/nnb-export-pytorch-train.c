@@ -265,6 +265,8 @@ append_make_data_body (GString *out, guint64 seed, const NnbDataSpec *spec)
 {
   g_string_append_printf (out, INDENT "torch.manual_seed(%" G_GUINT64_FORMAT ")\n", seed);
   append_data_lines (out, spec);
+  if (spec->float_targets)
+    g_string_append (out, INDENT "y = y.float().unsqueeze(1)  # (n, 1) floats, as BCEWithLogitsLoss and BCELoss take them\n");
   append_split_lines (out, spec);
 }
 
@@ -336,6 +338,37 @@ append_optimizer (GString *out, const NnbOptimizerOptions *opt)
 static const char loop_source[] =
   INDENT "for epoch in range(epochs):\n" INDENT INDENT "if 0 < batch_size < len(X):\n" INDENT INDENT INDENT "order = torch.randperm(len(X))\n" INDENT INDENT INDENT "total, batches = 0.0, 0\n" INDENT INDENT INDENT "for start in range(0, len(X), batch_size):\n" INDENT INDENT INDENT INDENT "idx = order[start:start + batch_size]\n" INDENT INDENT INDENT INDENT "batch_loss = loss_fn(model(X[idx]), y[idx])\n" INDENT INDENT INDENT INDENT "optimizer.zero_grad()\n" INDENT INDENT INDENT INDENT "batch_loss.backward()\n" INDENT INDENT INDENT INDENT "optimizer.step()\n" INDENT INDENT INDENT INDENT "total, batches = total + batch_loss.item(), batches + 1\n" INDENT INDENT INDENT "loss = total / batches\n" INDENT INDENT "else:\n" INDENT INDENT INDENT "full_loss = loss_fn(model(X), y)\n" INDENT INDENT INDENT "optimizer.zero_grad()\n" INDENT INDENT INDENT "full_loss.backward()\n" INDENT INDENT INDENT "optimizer.step()\n" INDENT INDENT INDENT "loss = full_loss.item()\n" INDENT INDENT "line = f\"epoch {epoch:3d} loss {loss:.4f}\"\n" INDENT INDENT "if X_test is not None:\n" INDENT INDENT INDENT "with torch.no_grad():\n" INDENT INDENT INDENT INDENT "test_loss = loss_fn(model(X_test), y_test)\n" INDENT INDENT INDENT "line += f\" test_loss {test_loss.item():.4f}\"\n" INDENT INDENT "if log_every > 0 and (epoch % log_every == 0 or epoch == epochs - 1):\n" INDENT INDENT INDENT "print(line)\n" INDENT INDENT "if until_loss > 0 and loss < until_loss:\n" INDENT INDENT INDENT "print(f\"converged at epoch {epoch}, loss {loss:.4f}\")\n" INDENT INDENT INDENT "break\n" INDENT "return model\n";
 
+/* The same loop for class data under a classification loss: it also
+ * counts the right predictions of every forward pass (count_correct, one
+ * rule per loss) and prints accuracy = correct / len(X) after the losses. */
+static const char class_loop_source[] =
+  INDENT "for epoch in range(epochs):\n" INDENT INDENT "correct = 0\n" INDENT INDENT "if 0 < batch_size < len(X):\n" INDENT INDENT INDENT "order = torch.randperm(len(X))\n" INDENT INDENT INDENT "total, batches = 0.0, 0\n" INDENT INDENT INDENT "for start in range(0, len(X), batch_size):\n" INDENT INDENT INDENT INDENT "idx = order[start:start + batch_size]\n" INDENT INDENT INDENT INDENT "y_hat = model(X[idx])\n" INDENT INDENT INDENT INDENT "batch_loss = loss_fn(y_hat, y[idx])\n" INDENT INDENT INDENT INDENT "correct += count_correct(y_hat, y[idx])\n" INDENT INDENT INDENT INDENT "optimizer.zero_grad()\n" INDENT INDENT INDENT INDENT "batch_loss.backward()\n" INDENT INDENT INDENT INDENT "optimizer.step()\n" INDENT INDENT INDENT INDENT "total, batches = total + batch_loss.item(), batches + 1\n" INDENT INDENT INDENT "loss = total / batches\n" INDENT INDENT "else:\n" INDENT INDENT INDENT "y_hat = model(X)\n" INDENT INDENT INDENT "full_loss = loss_fn(y_hat, y)\n" INDENT INDENT INDENT "correct += count_correct(y_hat, y)\n" INDENT INDENT INDENT "optimizer.zero_grad()\n" INDENT INDENT INDENT "full_loss.backward()\n" INDENT INDENT INDENT "optimizer.step()\n" INDENT INDENT INDENT "loss = full_loss.item()\n" INDENT INDENT "line = f\"epoch {epoch:3d} loss {loss:.4f}\"\n" INDENT INDENT "if X_test is not None:\n" INDENT INDENT INDENT "with torch.no_grad():\n" INDENT INDENT INDENT INDENT "y_hat_test = model(X_test)\n" INDENT INDENT INDENT INDENT "test_loss = loss_fn(y_hat_test, y_test)\n" INDENT INDENT INDENT INDENT "test_correct = count_correct(y_hat_test, y_test)\n" INDENT INDENT INDENT "line += f\" test_loss {test_loss.item():.4f}\"\n" INDENT INDENT "line += f\" accuracy {correct / len(X):.4f}\"\n" INDENT INDENT "if X_test is not None:\n" INDENT INDENT INDENT "line += f\" test_accuracy {test_correct / len(X_test):.4f}\"\n" INDENT INDENT "if log_every > 0 and (epoch % log_every == 0 or epoch == epochs - 1):\n" INDENT INDENT INDENT "print(line)\n" INDENT INDENT "if until_loss > 0 and loss < until_loss:\n" INDENT INDENT INDENT "print(f\"converged at epoch {epoch}, loss {loss:.4f}\")\n" INDENT INDENT INDENT "break\n" INDENT "return model\n";
+
+/* The rule nnb_loss_get_correct counts by, or NULL when the project's
+ * loss has none for its data. */
+static const char *
+correct_rule (const NnbProject *project)
+{
+  gboolean classes = nnb_data_spec_classes (&project->data) > 0;
+
+  if (!classes)
+    return NULL;
+  switch (project->training.loss)
+    {
+    case NNB_LOSS_CROSS_ENTROPY:
+    case NNB_LOSS_NLL:
+      return project->data.float_targets ? NULL : "(y_hat.argmax(1) == y).sum().item()";
+    case NNB_LOSS_BCE_WITH_LOGITS:
+      return project->data.float_targets ? "((y_hat > 0).float() == y).sum().item()" : NULL;
+    case NNB_LOSS_BCE:
+      return project->data.float_targets ? "((y_hat > 0.5).float() == y).sum().item()" : NULL;
+    case NNB_LOSS_MSE:
+    case NNB_LOSS_L1:
+    default:
+      return NULL;
+    }
+}
+
 void
 nnb_export_pytorch_append_training (GString *out, const NnbProject *project, const char *model_expression)
 {
@@ -361,6 +394,10 @@ nnb_export_pytorch_append_training (GString *out, const NnbProject *project, con
         }
     }
 
+  if (correct_rule (project) != NULL)
+    g_string_append_printf (out, "\n\ndef count_correct(y_hat, y):\n" INDENT "\"\"\"How many predictions are right.\"\"\"\n" INDENT "return %s\n",
+                            correct_rule (project));
+
   g_string_append (out, "\n\ndef train():\n" INDENT "\"\"\"The project's recipe and training loop, printing as nnblocks-cli train.\"\"\"\n" INDENT "X, y, X_test, y_test = make_data()\n");
   if (project->has_model_seed)
     g_string_append_printf (out, INDENT "torch.manual_seed(%" G_GUINT64_FORMAT ")\n", project->model_seed);
@@ -372,11 +409,18 @@ nnb_export_pytorch_append_training (GString *out, const NnbProject *project, con
       g_string_append (out, INDENT "model.apply(init_weights)\n");
     }
   append_optimizer (out, &t->optimizer);
-  g_string_append_printf (out, INDENT "loss_fn = nn.%s()\n", nnb_loss_kind_to_string (t->loss));
+  if (t->label_smoothing > 0)
+    {
+      g_string_append_printf (out, INDENT "loss_fn = nn.%s(label_smoothing=", nnb_loss_kind_to_string (t->loss));
+      append_float (out, t->label_smoothing);
+      g_string_append (out, ")\n");
+    }
+  else
+    g_string_append_printf (out, INDENT "loss_fn = nn.%s()\n", nnb_loss_kind_to_string (t->loss));
   g_string_append_printf (out, INDENT "epochs, batch_size, log_every = %d, %" G_GINT64_FORMAT ", %d\n", t->epochs,
                           t->batch_size, t->log_every);
   g_string_append (out, INDENT "until_loss = ");
   append_float (out, t->until_loss);
   g_string_append (out, "\n");
-  g_string_append (out, loop_source);
+  g_string_append (out, correct_rule (project) != NULL ? class_loop_source : loop_source);
 }

@@ -70,11 +70,11 @@ nnb_project_data_fields (NnbDataKind kind)
   static const char *const step[] = { "kind", "n", "noise", "x_max", "test_fraction", "standardize", NULL };
   static const char *const sine_product[] = { "kind", "n", "noise", "test_fraction", "standardize", NULL };
   static const char *const csv[] = { "kind", "path", "header", "inputs", "targets", "test_fraction", "standardize", NULL };
-  static const char *const circle[] = { "kind", "n", "radius", "noise", "test_fraction", "standardize", NULL };
-  static const char *const xor_moons[] = { "kind", "n", "noise", "test_fraction", "standardize", NULL };
-  static const char *const gauss[] = { "kind", "n", "distance", "noise", "test_fraction", "standardize", NULL };
-  static const char *const spiral[] = { "kind", "n", "turns", "noise", "test_fraction", "standardize", NULL };
-  static const char *const blobs[] = { "kind", "n", "classes", "noise", "test_fraction", "standardize", NULL };
+  static const char *const circle[] = { "kind", "n", "radius", "noise", "test_fraction", "standardize", "float_targets", NULL };
+  static const char *const xor_moons[] = { "kind", "n", "noise", "test_fraction", "standardize", "float_targets", NULL };
+  static const char *const gauss[] = { "kind", "n", "distance", "noise", "test_fraction", "standardize", "float_targets", NULL };
+  static const char *const spiral[] = { "kind", "n", "turns", "noise", "test_fraction", "standardize", "float_targets", NULL };
+  static const char *const blobs[] = { "kind", "n", "classes", "noise", "test_fraction", "standardize", "float_targets", NULL };
 
   switch (kind)
     {
@@ -254,6 +254,7 @@ parse_data (NnbProject *project, JsonNode *node, const char *base_dir, GError **
          nnb_json_read_number (object, "data", "radius", NNB_JSON_NUMBER_POSITIVE, &spec->radius, error) &&
          nnb_json_read_number (object, "data", "distance", NNB_JSON_NUMBER_NON_NEGATIVE, &spec->distance, error) &&
          nnb_json_read_number (object, "data", "turns", NNB_JSON_NUMBER_POSITIVE, &spec->turns, error) &&
+         nnb_json_read_bool (object, "data", "float_targets", &spec->float_targets, error) &&
          parse_classes (object, spec, error) && check_class_targets (spec, error);
 }
 
@@ -264,11 +265,11 @@ training_fields (NnbOptimizerKind kind)
 {
   static const char *const sgd[] = {
     "optimizer", "lr", "momentum", "dampening", "weight_decay", "nesterov",
-    "loss", "epochs", "batch_size", "until_loss", "log_every", "device", NULL
+    "loss", "label_smoothing", "epochs", "batch_size", "until_loss", "log_every", "device", NULL
   };
   static const char *const adam[] = {
     "optimizer", "lr", "betas", "eps", "weight_decay",
-    "loss", "epochs", "batch_size", "until_loss", "log_every", "device", NULL
+    "loss", "label_smoothing", "epochs", "batch_size", "until_loss", "log_every", "device", NULL
   };
   return kind == NNB_OPTIMIZER_ADAM ? adam : sgd;
 }
@@ -309,7 +310,9 @@ parse_training_kinds (JsonObject *object, NnbTrainingOptions *opts, GError **err
   nnb_optimizer_options_init (&opts->optimizer, kind);
   if (loss != NULL && !nnb_loss_kind_from_string (loss, &opts->loss))
     return nnb_json_fail (error, NNB_FILE_ERROR_INVALID, "training",
-                          "unknown loss \"%s\"; NN Blocks has MSELoss and L1Loss.", nnb_json_quoted (loss));
+                          "unknown loss \"%s\"; NN Blocks has MSELoss, L1Loss, CrossEntropyLoss, NLLLoss, "
+                          "BCEWithLogitsLoss and BCELoss.",
+                          nnb_json_quoted (loss));
   if (device != NULL)
     {
       g_autoptr (GError) local = NULL;
@@ -343,10 +346,16 @@ parse_training (NnbProject *project, JsonNode *node, GError **error)
       !nnb_json_read_whole (object, "training", "epochs", 0, MAX_EPOCHS, FALSE, opts->epochs, &epochs, error) ||
       !nnb_json_read_whole (object, "training", "batch_size", 0, MAX_POINTS, FALSE, opts->batch_size, &opts->batch_size, error) ||
       !nnb_json_read_number (object, "training", "until_loss", NNB_JSON_NUMBER_NON_NEGATIVE, &opts->until_loss, error) ||
+      !nnb_json_read_number (object, "training", "label_smoothing", NNB_JSON_NUMBER_UNIT, &opts->label_smoothing, error) ||
       !nnb_json_read_whole (object, "training", "log_every", 0, MAX_EPOCHS, FALSE, opts->log_every, &log_every, error))
     return FALSE;
   opts->epochs = (int) epochs;
   opts->log_every = (int) log_every;
+  if (opts->label_smoothing > 0 && opts->loss != NNB_LOSS_CROSS_ENTROPY)
+    return nnb_json_fail (error, NNB_FILE_ERROR_INVALID, "training",
+                          "label_smoothing is an option of CrossEntropyLoss, not of %s: leave it out, or choose "
+                          "CrossEntropyLoss.",
+                          nnb_loss_kind_to_string (opts->loss));
   return TRUE;
 }
 

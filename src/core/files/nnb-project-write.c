@@ -234,6 +234,7 @@ append_data (GString *out, const NnbDataSpec *spec, const char *base_dir)
       if ((strcmp (key, "test_fraction") == 0 && spec->test_fraction == 0.0) ||
           (strcmp (key, "standardize") == 0 && !spec->standardize_inputs && !spec->standardize_targets) ||
           (strcmp (key, "header") == 0 && spec->csv_header == NNB_CSV_HEADER_DETECT) ||
+          (strcmp (key, "float_targets") == 0 && !spec->float_targets) ||
           (strcmp (key, "inputs") == 0 && spec->csv_n_inputs == 0) ||
           (strcmp (key, "targets") == 0 && spec->csv_n_targets == 0))
         continue;
@@ -250,6 +251,8 @@ append_data (GString *out, const NnbDataSpec *spec, const char *base_dir)
                                 spec->standardize_targets ? "true" : "false");
       else if (strcmp (key, "test_fraction") == 0)
         append_double (out, spec->test_fraction);
+      else if (strcmp (key, "float_targets") == 0)
+        g_string_append (out, "true");
       else if (strcmp (key, "header") == 0)
         g_string_append (out, spec->csv_header == NNB_CSV_HEADER_YES ? "true" : "false");
       else if (strcmp (key, "inputs") == 0)
@@ -308,6 +311,11 @@ append_training (GString *out, const NnbTrainingOptions *opts)
   append_double (out, opt->weight_decay);
   g_string_append (out, ",\n    \"loss\": ");
   nnb_json_append_string (out, nnb_loss_kind_to_string (opts->loss));
+  if (opts->label_smoothing > 0)
+    {
+      g_string_append (out, ", \"label_smoothing\": ");
+      append_double (out, opts->label_smoothing);
+    }
   g_string_append_printf (out, ", \"epochs\": %d, \"batch_size\": %" G_GINT64_FORMAT ", \"until_loss\": ",
                           opts->epochs, opts->batch_size);
   append_double (out, opts->until_loss);

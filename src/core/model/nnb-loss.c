@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* nnb-loss.c — nn.MSELoss and nn.L1Loss: the device's own loss when the
- * shapes match, PyTorch's broadcast and its warning (CPU only) when not. */
+/* nnb-loss.c — the loss functions: nn.MSELoss and nn.L1Loss on the
+ * device's own code when the shapes match, PyTorch's broadcast and its
+ * warning (CPU only) when not; the classification losses on the host
+ * (nnb-loss-classes.c), with the data's class indices as the targets. */
 #include "nnb-loss.h"
 
 #include <math.h>
 #include <string.h>
 #include "nnb-error.h"
+#include "nnb-loss-classes.h"
 
 struct _NnbLoss
 {
@@ -15,6 +18,13 @@ struct _NnbLoss
                           * training alternates full batches with a smaller
                           * last one, and keeping both allocates nothing */
   char *warning;
+  /* the data's targets: n_classes > 0 for class indices (PyTorch's
+   * LongTensor (n,)), given as y.float ().unsqueeze (1) with float_targets */
+  int64_t n_classes;
+  gboolean float_targets;
+  double label_smoothing;
+  int64_t correct; /* of the last forward, −1 without a rule */
+  GArray *host;    /* floats: scratch, and a device's tensors read to the host */
 };
 
 NnbLoss *
@@ -22,6 +32,8 @@ nnb_loss_new (NnbLossKind kind)
 {
   NnbLoss *loss = g_new0 (NnbLoss, 1);
   loss->kind = kind;
+  loss->correct = -1;
+  loss->host = g_array_new (FALSE, FALSE, sizeof (float));
   return loss;
 }
 
@@ -33,36 +45,78 @@ nnb_loss_free (NnbLoss *loss)
   nnb_tensor_unref (loss->grad);
   nnb_tensor_unref (loss->spare);
   g_free (loss->warning);
+  g_array_unref (loss->host);
   g_free (loss);
 }
+
+static const struct
+{
+  NnbLossKind kind;
+  const char *name, *alias;
+} loss_names[] = {
+  { NNB_LOSS_MSE, "MSELoss", "mse" },
+  { NNB_LOSS_L1, "L1Loss", "l1" },
+  { NNB_LOSS_CROSS_ENTROPY, "CrossEntropyLoss", "cross-entropy" },
+  { NNB_LOSS_NLL, "NLLLoss", "nll" },
+  { NNB_LOSS_BCE_WITH_LOGITS, "BCEWithLogitsLoss", "bce-with-logits" },
+  { NNB_LOSS_BCE, "BCELoss", "bce" },
+};
 
 const char *
 nnb_loss_kind_to_string (NnbLossKind kind)
 {
-  return kind == NNB_LOSS_MSE ? "MSELoss" : "L1Loss";
+  for (guint i = 0; i < G_N_ELEMENTS (loss_names); i++)
+    if (loss_names[i].kind == kind)
+      return loss_names[i].name;
+  g_return_val_if_reached ("MSELoss");
 }
 
 gboolean
 nnb_loss_kind_from_string (const char *text, NnbLossKind *out)
 {
-  if (g_strcmp0 (text, "MSELoss") == 0 || g_strcmp0 (text, "mse") == 0)
-    *out = NNB_LOSS_MSE;
-  else if (g_strcmp0 (text, "L1Loss") == 0 || g_strcmp0 (text, "l1") == 0)
-    *out = NNB_LOSS_L1;
-  else
-    return FALSE;
-  return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (loss_names); i++)
+    if (g_strcmp0 (text, loss_names[i].name) == 0 || g_strcmp0 (text, loss_names[i].alias) == 0)
+      {
+        *out = loss_names[i].kind;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+nnb_loss_kind_is_classification (NnbLossKind kind)
+{
+  return kind != NNB_LOSS_MSE && kind != NNB_LOSS_L1;
+}
+
+void
+nnb_loss_set_targets (NnbLoss *loss, int64_t n_classes, gboolean float_targets)
+{
+  g_return_if_fail (loss != NULL && n_classes >= 0);
+
+  loss->n_classes = n_classes;
+  loss->float_targets = n_classes > 0 && float_targets;
+}
+
+void
+nnb_loss_set_label_smoothing (NnbLoss *loss, double label_smoothing)
+{
+  g_return_if_fail (loss != NULL);
+
+  loss->label_smoothing = label_smoothing;
+}
+
+int64_t
+nnb_loss_get_correct (NnbLoss *loss)
+{
+  return loss->correct;
 }
 
 /* torch.Size([100, 1]) */
 static char *
 torch_size (const NnbTensor *t)
 {
-  GString *text = g_string_new ("torch.Size([");
-  for (int i = 0; i < t->ndim; i++)
-    g_string_append_printf (text, "%s%" G_GINT64_FORMAT, i ? ", " : "", t->shape[i]);
-  g_string_append (text, "])");
-  return g_string_free (text, FALSE);
+  return nnb_loss_torch_size (t->ndim, t->shape);
 }
 
 /* Broadcasts pred against target as PyTorch does (right-aligned, size-1
@@ -129,6 +183,80 @@ broadcast_loss (NnbLossKind kind, const NnbTensor *pred, const NnbTensor *target
   return TRUE;
 }
 
+/* The floats of a tensor on the host: its own on the CPU, else a copy
+ * in loss->host from offset on. */
+static float *
+host_floats (NnbLoss *loss, const NnbTensor *tensor, gsize offset)
+{
+  if (tensor->device.type == NNB_DEVICE_CPU)
+    return tensor->data;
+  nnb_tensor_read (tensor, &g_array_index (loss->host, float, offset));
+  return &g_array_index (loss->host, float, offset);
+}
+
+/* The classification losses (nnb-loss-classes.c) on host memory; a
+ * device's prediction comes over and its gradient goes back. */
+static gboolean
+class_forward (NnbLoss *loss, NnbTensor *pred, NnbTensor *target, double *value, GError **error)
+{
+  NnbClassLossCall call = { 0 };
+  gboolean on_cpu = pred->device.type == NNB_DEVICE_CPU;
+  gsize scratch;
+
+  if (pred->ndim != 2)
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_SHAPE,
+                   "%s takes the model's output as (batch, classes), not a tensor of %d dimensions.",
+                   nnb_loss_kind_to_string (loss->kind), pred->ndim);
+      return FALSE;
+    }
+  call.kind = loss->kind;
+  call.n = pred->shape[0];
+  call.c = pred->shape[1];
+  call.class_targets = loss->n_classes > 0 && !loss->float_targets;
+  call.target_rows = target->shape[0];
+  call.target_cols = target->ndim > 1 ? target->shape[1] : 1;
+  call.label_smoothing = loss->label_smoothing;
+  /* scratch, then (on a device) pred, target and grad */
+  scratch = nnb_class_loss_scratch_size (call.n, call.c);
+  g_array_set_size (loss->host, scratch + (on_cpu ? 0 : 2 * pred->numel + target->numel));
+  call.scratch = &g_array_index (loss->host, float, 0);
+  call.pred = host_floats (loss, pred, scratch);
+  call.target = host_floats (loss, target, scratch + pred->numel);
+  call.grad = on_cpu ? loss->grad->data : &g_array_index (loss->host, float, scratch + pred->numel + target->numel);
+  if (!nnb_class_loss (&call, loss->n_classes > 0, value, &loss->correct, error))
+    return FALSE;
+  if (!on_cpu)
+    nnb_tensor_write (loss->grad, call.grad);
+  return TRUE;
+}
+
+/* MSELoss or L1Loss on class indices: PyTorch broadcasts the (n,) target
+ * against the (n, k) prediction with its warning; MSELoss's backward then
+ * refuses the LongTensor, L1Loss trains on the broadcast. */
+static gboolean
+long_target_loss (NnbLoss *loss, NnbTensor *pred, const NnbTensor *target, double *value, GError **error)
+{
+  g_autofree char *ts = torch_size (target);
+  g_autofree char *ps = torch_size (pred);
+
+  loss->warning = g_strdup_printf ("Using a target size (%s) that is different to the input size (%s). "
+                                   "This will likely lead to incorrect results due to broadcasting. "
+                                   "Please ensure they have the same size.",
+                                   ts, ps);
+  if (loss->kind == NNB_LOSS_MSE)
+    {
+      g_set_error_literal (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT, "Found dtype Long but expected Float");
+      return FALSE;
+    }
+  if (pred->device.type != NNB_DEVICE_CPU)
+    {
+      g_set_error_literal (error, NNB_ERROR, NNB_ERROR_SHAPE, loss->warning);
+      return FALSE;
+    }
+  return broadcast_loss (loss->kind, pred, target, value, loss->grad->data, error);
+}
+
 gboolean
 nnb_loss_forward (NnbLoss *loss, NnbTensor *pred, NnbTensor *target, double *value, GError **error)
 {
@@ -169,6 +297,19 @@ nnb_loss_forward (NnbLoss *loss, NnbTensor *pred, NnbTensor *target, double *val
     }
 
   g_clear_pointer (&loss->warning, g_free);
+  loss->correct = -1;
+  if (nnb_loss_kind_is_classification (loss->kind))
+    return class_forward (loss, pred, target, value, error);
+  if (loss->n_classes > 0 && !loss->float_targets)
+    {
+      /* class indices, PyTorch's LongTensor (n,): broadcast against the
+       * (n, k) prediction as PyTorch does, with its warning */
+      NnbTensor flat = *target;
+
+      flat.ndim = 1;
+      flat.shape[0] = target->numel;
+      return long_target_loss (loss, pred, &flat, value, error);
+    }
   if (nnb_tensor_same_shape (pred, target))
     {
       *value = backend->loss (loss->kind, pred->data, target->data, pred->numel, loss->grad->data);

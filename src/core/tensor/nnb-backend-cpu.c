@@ -328,6 +328,12 @@ copy_terms (gconstpointer data, gsize start, gsize count, float *out)
   memcpy (out, (const float *) data + start, count * sizeof (float));
 }
 
+float
+nnb_cpu_contiguous_sum (const float *x, gsize n)
+{
+  return contiguous_sum (copy_terms, x, n);
+}
+
 static void
 cpu_bias_grad (float *db, const float *dy, gsize rows, gsize cols)
 {
@@ -460,6 +466,12 @@ cpu_act_forward (NnbActivation act, float param, const float *x, float *y, gsize
       else
         for (gsize i = 0; i < n; i++)
           y[i] = nnb_f_sigmoid_from (scalar_math ()->expf (-x[i]));
+      /* ATen's sigmoid is no VML kernel but cpu_kernel_vec: 16 floats at a
+       * time through SLEEF's exp, the last n % 16 one by one through the C
+       * library's std::exp, which differs from SLEEF's in a last bit now
+       * and then (a mini-batch of 4 rows is all tail) */
+      for (gsize i = n / 16 * 16; i < n; i++)
+        y[i] = nnb_f_sigmoid_from (expf (-x[i]));
       break;
     case NNB_ACT_GELU:
       if (nnb_simd_available ())

@@ -28,6 +28,13 @@ typedef enum
 {
   NNB_LOSS_MSE,
   NNB_LOSS_L1,
+  /* the classification losses (nnb-loss-classes.c): computed on the host,
+   * whatever the device, as the backend's loss entry takes only the two
+   * above */
+  NNB_LOSS_CROSS_ENTROPY,
+  NNB_LOSS_NLL,
+  NNB_LOSS_BCE_WITH_LOGITS,
+  NNB_LOSS_BCE,
 } NnbLossKind;
 
 typedef struct
@@ -114,6 +121,11 @@ const NnbBackend *nnb_backend_get (NnbDevice device, GError **error);
 void nnb_backend_register (NnbDeviceType type, const NnbBackend *backend);
 
 const NnbBackend *nnb_backend_cpu (void);
+
+/* PyTorch 1.13's float sum of n contiguous floats on the CPU, in its
+ * order (SumKernel.cpp: 8-float vectors, four interleaved cascades): what
+ * x.sum() and the mean of a loss give. */
+float nnb_cpu_contiguous_sum (const float *x, gsize n);
 
 /* Number of OpenBLAS threads used by the CPU backend. */
 void nnb_backend_cpu_set_threads (int n_threads);

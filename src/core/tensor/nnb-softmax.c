@@ -43,6 +43,18 @@ softmax_math (void)
   return &math;
 }
 
+float
+nnb_torch_expf (float x)
+{
+  return softmax_math ()->exp (x);
+}
+
+float
+nnb_torch_logf (float x)
+{
+  return softmax_math ()->log (x);
+}
+
 void
 nnb_softmax_row (const float *x, float *y, gsize n)
 {

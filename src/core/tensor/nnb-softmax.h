@@ -32,6 +32,11 @@ void nnb_softmax_backward_row (const float *y, const float *dy, float *dx, gsize
  * 0 elsewhere). dx may be dy when not accumulating. */
 void nnb_log_softmax_backward_row (const float *y, const float *dy, float *dx, gsize n, gboolean accumulate);
 
+/* torch.exp and torch.log of one float on this CPU (SLEEF's, as above):
+ * for the losses written as element-wise tensor code in PyTorch. */
+float nnb_torch_expf (float x);
+float nnb_torch_logf (float x);
+
 /* The CPU table's softmax_forward and softmax_backward (nnb-backend.h):
  * the rows above over rows × cols. */
 void nnb_cpu_softmax_forward (gboolean log_softmax, const float *x, float *y, gsize rows, gsize cols);

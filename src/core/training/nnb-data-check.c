@@ -95,12 +95,15 @@ nnb_model_check_data (NnbModel *model, const NnbDataset *data, const NnbTraining
   for (guint i = 0; ok && i < model->nodes->len; i++)
     if (((NnbNode *) model->nodes->pdata[i])->kind == NNB_NODE_OUTPUT)
       out = &shapes[i];
-  if (ok && out != NULL && out->ndim > 0)
+  /* the classification losses check their targets themselves, with
+   * PyTorch's messages, at the first step (nnb-loss-classes.c) */
+  if (ok && out != NULL && out->ndim > 0 && (options == NULL || !nnb_loss_kind_is_classification (options->loss)))
     {
-      /* the target rows of the same batch */
-      NnbNodeShape target = { .ndim = data->y->ndim };
+      /* the target rows of the same batch; class indices are PyTorch's
+       * LongTensor (n,) unless given as floats */
+      NnbNodeShape target = { .ndim = data->n_classes > 0 && !data->float_targets ? 1 : data->y->ndim };
 
-      memcpy (target.shape, data->y->shape, data->y->ndim * sizeof (int64_t));
+      memcpy (target.shape, data->y->shape, target.ndim * sizeof (int64_t));
       target.shape[0] = input[0];
       ok = check_target (out, &target, options, warning, error);
     }

@@ -169,6 +169,16 @@ nnb_dataset_split_and_standardize (NnbDataset *data, const NnbDataSpec *spec, Nn
 {
   g_return_val_if_fail (data != NULL && spec != NULL, FALSE);
 
+  /* y.float ().unsqueeze (1) needs class indices to turn into floats */
+  if (spec->float_targets && data->n_classes == 0)
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT,
+                   "data.float_targets turns class indices into floats (y.float().unsqueeze(1)), but the %s data's "
+                   "y holds values, not classes: leave float_targets out.",
+                   nnb_data_kind_to_string (spec->kind));
+      return FALSE;
+    }
+  data->float_targets = spec->float_targets;
   if (!(spec->test_fraction >= 0.0 && spec->test_fraction < 1.0))
     {
       g_set_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT,

@@ -66,6 +66,9 @@ typedef struct
   double test_fraction;         /* 0 ≤ f < 1; 0: no test set, nothing drawn */
   gboolean standardize_inputs;  /* standardise every input column */
   gboolean standardize_targets; /* standardise the target */
+  /* class data: y = y.float ().unsqueeze (1), the (n, 1) float targets
+   * BCEWithLogitsLoss and BCELoss take, instead of the LongTensor (n,) */
+  gboolean float_targets;
 } NnbDataSpec;
 
 typedef struct
@@ -93,6 +96,8 @@ typedef struct
    * LongTensor y of shape (n,) of the PyTorch program, which
    * nn.CrossEntropyLoss takes. Kept by the split; never standardised. */
   int64_t n_classes;
+  /* class data given as y.float ().unsqueeze (1) (NnbDataSpec's) */
+  gboolean float_targets;
 } NnbDataset;
 
 /* Defaults of a kind: the page's regression (100 points, 3x + 2, noise 0.5,

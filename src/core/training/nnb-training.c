@@ -22,6 +22,11 @@ struct _NnbTraining
   GPtrArray *snapshot; /* parameters before the last step, to undo a blow-up */
   GPtrArray *warnings; /* char*: each distinct loss warning, in the order it came */
   int epoch;
+  /* class data with a classification loss: the right predictions of the
+   * epoch's forward passes so far, and the last epoch's shares (NAN
+   * without) */
+  int64_t correct;
+  double accuracy, test_accuracy;
 };
 
 void
@@ -65,8 +70,17 @@ nnb_training_new (NnbModel *model, NnbDataset *data, const NnbTrainingOptions *o
   t->options = *options;
   t->model = nnb_model_ref (model);
   t->gen = gen;
+  if (!(options->label_smoothing >= 0 && options->label_smoothing <= 1))
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT,
+                   "label_smoothing must be between 0.0 and 1.0. Got: %g", options->label_smoothing);
+      return NULL;
+    }
   t->loss = nnb_loss_new (options->loss);
+  nnb_loss_set_targets (t->loss, data->n_classes, data->float_targets);
+  nnb_loss_set_label_smoothing (t->loss, options->label_smoothing);
   t->warnings = g_ptr_array_new_with_free_func (g_free);
+  t->accuracy = t->test_accuracy = NAN;
 
   /* the page's order: model to the device first, then the optimizer */
   if (!nnb_model_to (model, options->device, error))
@@ -86,6 +100,8 @@ nnb_training_new (NnbModel *model, NnbDataset *data, const NnbTrainingOptions *o
       if (t->y_test == NULL)
         return NULL;
       t->test_loss_fn = nnb_loss_new (options->loss);
+      nnb_loss_set_targets (t->test_loss_fn, data->n_classes, data->float_targets);
+      nnb_loss_set_label_smoothing (t->test_loss_fn, options->label_smoothing);
     }
 
   if (options->batch_size > 0 && options->batch_size < n)
@@ -184,6 +200,10 @@ train_step (NnbTraining *t, NnbTensor *x, NnbTensor *y, double *loss, GError **e
   if (pred == NULL || !nnb_loss_forward (t->loss, pred, y, loss, error))
     return FALSE;
   keep_warning (t);
+  if (nnb_loss_get_correct (t->loss) >= 0 && t->correct >= 0)
+    t->correct += nnb_loss_get_correct (t->loss);
+  else
+    t->correct = -1;
   if (isnan (*loss))
     return TRUE;
   nnb_optimizer_zero_grad (t->optimizer);
@@ -251,6 +271,7 @@ nnb_training_epoch (NnbTraining *t, double *loss_out, GError **error)
 {
   double loss = 0.0;
 
+  t->correct = 0;
   if (t->batch_x == NULL)
     {
       if (!train_step (t, t->x, t->y, &loss, error))
@@ -298,9 +319,15 @@ nnb_training_epoch (NnbTraining *t, double *loss_out, GError **error)
   if (t->x_test != NULL)
     {
       NnbTensor *pred = nnb_model_forward (t->model, t->x_test, error);
+      int64_t correct;
+
       if (pred == NULL || !nnb_loss_forward (t->test_loss_fn, pred, t->y_test, &t->test_loss, error))
         return FALSE;
+      correct = nnb_loss_get_correct (t->test_loss_fn);
+      t->test_accuracy = correct >= 0 ? (double) correct / (double) t->x_test->shape[0] : NAN;
     }
+  /* correct / len(X): the right predictions of the epoch's forward passes */
+  t->accuracy = t->correct >= 0 ? (double) t->correct / (double) t->x->shape[0] : NAN;
   t->epoch++;
   if (loss_out)
     *loss_out = loss;
@@ -379,6 +406,18 @@ gboolean
 nnb_training_has_test_set (const NnbTraining *t)
 {
   return t->x_test != NULL;
+}
+
+double
+nnb_training_get_accuracy (const NnbTraining *t)
+{
+  return t->accuracy;
+}
+
+double
+nnb_training_get_test_accuracy (const NnbTraining *t)
+{
+  return t->test_accuracy;
 }
 
 double

@@ -25,6 +25,7 @@ typedef struct
   double until_loss;  /* stop when an epoch's loss is below this; 0: never */
   int log_every;      /* log epochs 0, k, 2k, … and the last; 0: never */
   NnbLossKind loss;
+  double label_smoothing; /* nn.CrossEntropyLoss (label_smoothing=…), 0 to 1 */
   NnbOptimizerOptions optimizer;
   NnbDevice device;
 } NnbTrainingOptions;
@@ -52,6 +53,14 @@ gboolean nnb_training_has_test_set (const NnbTraining *training);
  *   with torch.no_grad(): test_loss = loss_fn(model(X_test), y_test)
  * NAN without a test set or before the first epoch. */
 double nnb_training_get_test_loss (const NnbTraining *training);
+/* For class data with a classification loss (nnb_loss_get_correct), the
+ * last completed epoch's share of right predictions, as
+ *   correct += (y_hat.argmax(1) == y).sum().item()   # every forward pass
+ *   accuracy = correct / len(X)
+ * (logit > 0 for BCEWithLogitsLoss, p > 0.5 for BCELoss), and the same on
+ * the test rows after the epoch's steps; NAN otherwise. */
+double nnb_training_get_accuracy (const NnbTraining *training);
+double nnb_training_get_test_accuracy (const NnbTraining *training);
 NnbOptimizer *nnb_training_get_optimizer (NnbTraining *training);
 /* The loss's broadcasting warnings so far (char*, owned by the training):
  * each distinct one once, in the order they first came, as PyTorch's

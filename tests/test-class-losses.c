@@ -19,6 +19,7 @@
 #include "nnb-loss.h"
 #include "nnb-project.h"
 #include "nnb-test-util.h"
+#include "nnb-trainer.h"
 #include "nnb-training.h"
 
 static NnbLossKind
@@ -145,6 +146,35 @@ test_run (gconstpointer data)
                   accuracies->len);
   assert_doubles (name, "the test accuracy", json_object_get_array_member (c, "test_accuracies"),
                   (double *) test_accuracies->data, test_accuracies->len);
+}
+
+/* the app's trainer publishes the same accuracies, epoch by epoch */
+static void
+test_app_trainer (gconstpointer data)
+{
+  JsonObject *c = (JsonObject *) data;
+  const char *name = json_object_get_string_member (c, "name");
+  g_autofree char *text = json_to_string (json_object_get_member (c, "project"), FALSE);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = nnb_project_load_from_data (text, strlen (text), &error);
+  g_autoptr (NnbDataset) dataset = NULL;
+  g_autoptr (NnbTrainer) trainer = NULL;
+  g_autoptr (NnbSnapshot) snapshot = NULL;
+  NnbGenerator shuffle;
+
+  g_assert_no_error (error);
+  dataset = nnb_project_build_for_training (project, FALSE, &shuffle, &error);
+  g_assert_no_error (error);
+  trainer = nnb_trainer_new (project->model, dataset, &project->training, &shuffle, 0, 0, 0, &error);
+  g_assert_no_error (error);
+  snapshot = nnb_test_trainer_run_to_end (trainer, 60 * G_USEC_PER_SEC);
+  g_assert_cmpint (snapshot->state, ==, NNB_TRAINER_FINISHED);
+  assert_doubles (name, "the trainer's loss", json_object_get_array_member (c, "losses"),
+                  (double *) snapshot->losses->data, snapshot->losses->len);
+  assert_doubles (name, "the trainer's accuracy", json_object_get_array_member (c, "accuracies"),
+                  (double *) snapshot->accuracies->data, snapshot->accuracies->len);
+  assert_doubles (name, "the trainer's test accuracy", json_object_get_array_member (c, "test_accuracies"),
+                  (double *) snapshot->test_accuracies->data, snapshot->test_accuracies->len);
 }
 
 /* PyTorch's words for a wrong target */
@@ -337,8 +367,10 @@ main (int argc, char *argv[])
         JsonObject *c = json_array_get_object_element (runs, i);
         g_autofree char *path = g_strdup_printf ("/class-losses/cli-and-exported-code/%s",
                                                  json_object_get_string_member (c, "name"));
+        g_autofree char *app = g_strdup_printf ("/class-losses/app-trainer/%s", json_object_get_string_member (c, "name"));
 
         g_test_add_data_func (path, c, test_cli_and_exported_code);
+        g_test_add_data_func (app, c, test_app_trainer);
       }
   }
   g_test_add_data_func ("/class-losses/sigmoid-tail-and-vectors", json_object_get_object_member (golden, "sigmoid"),

@@ -35,6 +35,8 @@ struct _NnbTrainer
   gint64 publish_interval_us;
   GArray *losses;      /* worker's own history */
   GArray *test_losses; /* parallel to losses when the data has a test set */
+  /* parallel to losses for class data under a classification loss */
+  GArray *accuracies, *test_accuracies;
   /* the norms' history (nnb-trainer.h): the worker's, copied into each
    * snapshot; norm_count counts the epochs recorded, before thinning */
   GArray *norm_epochs, *value_norms, *grad_norms;
@@ -69,6 +71,8 @@ nnb_snapshot_unref (NnbSnapshot *snapshot)
     return;
   g_array_unref (snapshot->losses);
   g_clear_pointer (&snapshot->test_losses, g_array_unref);
+  g_clear_pointer (&snapshot->accuracies, g_array_unref);
+  g_clear_pointer (&snapshot->test_accuracies, g_array_unref);
   g_array_unref (snapshot->parameters);
   g_clear_pointer (&snapshot->norm_epochs, g_array_unref);
   g_clear_pointer (&snapshot->value_norms, g_array_unref);
@@ -165,6 +169,8 @@ snapshot_build (NnbTrainer *t, NnbTrainerState state, const char *message, gbool
   s->losses = g_array_sized_new (FALSE, FALSE, sizeof (double), t->losses->len);
   g_array_append_vals (s->losses, t->losses->data, t->losses->len);
   s->test_losses = copy_doubles (t->test_losses);
+  s->accuracies = copy_doubles (t->accuracies);
+  s->test_accuracies = copy_doubles (t->test_accuracies);
   s->loss = t->losses->len ? g_array_index (t->losses, double, t->losses->len - 1) : NAN;
   s->norm_epochs = copy_doubles (t->norm_epochs);
   s->value_norms = copy_doubles (t->value_norms);
@@ -344,9 +350,16 @@ worker (gpointer data)
       if (reason != NNB_STOP_DIVERGED && reason != NNB_STOP_FAILED)
         {
           double test_loss = nnb_training_get_test_loss (t->training);
+          double accuracy = nnb_training_get_accuracy (t->training);
+          double test_accuracy = nnb_training_get_test_accuracy (t->training);
+
           g_array_append_val (t->losses, loss);
           if (nnb_training_has_test_set (t->training))
             g_array_append_val (t->test_losses, test_loss);
+          if (!isnan (accuracy))
+            g_array_append_val (t->accuracies, accuracy);
+          if (!isnan (test_accuracy))
+            g_array_append_val (t->test_accuracies, test_accuracy);
         }
       /* the epoch that diverged too: its nan or inf norms say where */
       if (reason != NNB_STOP_FAILED)
@@ -398,6 +411,8 @@ nnb_trainer_new (NnbModel *model, NnbDataset *data, const NnbTrainingOptions *op
   t->publish_interval_us = 10000;
   t->losses = g_array_new (FALSE, FALSE, sizeof (double));
   t->test_losses = g_array_new (FALSE, FALSE, sizeof (double));
+  t->accuracies = g_array_new (FALSE, FALSE, sizeof (double));
+  t->test_accuracies = g_array_new (FALSE, FALSE, sizeof (double));
   t->norm_epochs = g_array_new (FALSE, FALSE, sizeof (double));
   t->value_norms = g_array_new (FALSE, FALSE, sizeof (double));
   t->grad_norms = g_array_new (FALSE, FALSE, sizeof (double));
@@ -555,6 +570,8 @@ nnb_trainer_free (NnbTrainer *t)
   g_free (t->check_true);
   g_array_unref (t->losses);
   g_array_unref (t->test_losses);
+  g_array_unref (t->accuracies);
+  g_array_unref (t->test_accuracies);
   g_array_unref (t->norm_epochs);
   g_array_unref (t->value_norms);
   g_array_unref (t->grad_norms);

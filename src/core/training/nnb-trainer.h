@@ -53,6 +53,11 @@ typedef struct
   /* double, the test loss after each completed epoch (parallel to losses)
    * when the data has a test set; empty without one */
   GArray *test_losses;
+  /* double, the accuracy and the test accuracy after each completed epoch
+   * (nnb_training_get_accuracy), for class data under a classification
+   * loss; empty otherwise */
+  GArray *accuracies;
+  GArray *test_accuracies;
   GArray *parameters; /* NnbParameterStats, named_parameters() order */
   /* Every parameter's norms epoch by epoch, recorded as the losses are
    * (long runs thinned to NNB_TRAINER_MAX_NORM_POINTS points, keeping

@@ -7,7 +7,9 @@
 #include <glib.h>
 #include <math.h>
 #include <string.h>
+#include "nnb-class-probabilities.h"
 #include "nnb-project.h"
+#include "nnb-softmax.h"
 #include "nnb-test-util.h"
 #include "nnb-trainer.h"
 #include "nnb-training-private.h"
@@ -535,6 +537,128 @@ test_two_outputs_give_two_curves_on_the_grid (void)
   g_clear_pointer (&trainer, nnb_trainer_free);
 }
 
+/* Issue 20: xor, as a student writes it (2 → 8 → Tanh → 2, CrossEntropyLoss). */
+static const char xor_project[] =
+  "{\"format\": \"nnblocks\", \"version\": 1, \"model\": {\"class\": \"Sequential\", \"modules\": ["
+  "{\"name\": \"0\", \"type\": \"Linear\", \"in_features\": 2, \"out_features\": 8}, "
+  "{\"name\": \"1\", \"type\": \"Tanh\"}, "
+  "{\"name\": \"2\", \"type\": \"Linear\", \"in_features\": 8, \"out_features\": 2}]}, "
+  "\"seed\": 0, \"model_seed\": 1, "
+  "\"data\": {\"kind\": \"xor\", \"n\": 200, \"noise\": 0.05, \"test_fraction\": 0.25}, "
+  "\"training\": {\"optimizer\": \"Adam\", \"lr\": 0.05, \"loss\": \"CrossEntropyLoss\", \"epochs\": 40}}";
+
+/* Issue 20: a model with two inputs on class data carries its decision
+ * boundary in every snapshot, from the first: 100 × 100 cells over the
+ * data's padded range, each the softmax of model(its centre) to the bit —
+ * the grid rebuilt here from the header's formula and run through the
+ * trained model, at cells in every corner and in the middle. */
+static void
+test_snapshots_carry_the_decision_boundary (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = nnb_project_load_from_data (xor_project, sizeof xor_project - 1, &error);
+  g_autoptr (NnbDataset) data = NULL;
+  g_autoptr (NnbTrainer) trainer = NULL;
+  g_autoptr (NnbSnapshot) idle = NULL;
+  g_autoptr (NnbSnapshot) done = NULL;
+  g_autoptr (NnbTensor) grid = NULL;
+  const int size = NNB_TRAINER_BOUNDARY_SIZE;
+  const int cells[] = { 0, size - 1, size * (size - 1), size * size - 1, size * size / 2 + size / 2, 1234, 8765 };
+  double extent[4];
+  int changed = 0;
+  NnbTensor *out;
+  NnbGenerator shuffle;
+
+  g_assert_no_error (error);
+  data = nnb_project_build_for_training (project, FALSE, &shuffle, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (data->n_classes, ==, 2);
+  trainer = nnb_trainer_new (project->model, data, &project->training, &shuffle, 0, 0, 0, &error);
+  g_assert_no_error (error);
+  idle = nnb_trainer_get_snapshot (trainer);
+  g_assert_cmpint (idle->boundary_size, ==, size);
+  nnb_trainer_start (trainer);
+  done = wait_for (trainer, finished, NULL, NULL);
+  g_assert_cmpint (done->epoch, ==, 40);
+  g_assert_cmpint (done->boundary_size, ==, size);
+  g_assert_cmpint (done->boundary_classes, ==, 2);
+  g_assert_true (nnb_class_boundary_extent (data, extent));
+  g_assert_cmpmem (done->boundary_extent, sizeof extent, extent, sizeof extent);
+  /* xor's points fill [−1, 1)², a little more with noise, and a little more padded */
+  g_assert_cmpfloat (extent[0], <, -1.0);
+  g_assert_cmpfloat (extent[3], >, 1.0);
+
+  grid = nnb_tensor_new_2d ((int64_t) size * size, 2);
+  for (int j = 0; j < size; j++)
+    for (int i = 0; i < size; i++)
+      {
+        grid->data[2 * (j * size + i)] = (float) (extent[0] + (extent[1] - extent[0]) * (i + 0.5) / size);
+        grid->data[2 * (j * size + i) + 1] = (float) (extent[2] + (extent[3] - extent[2]) * (j + 0.5) / size);
+      }
+  out = nnb_model_forward (project->model, grid, &error);
+  g_assert_no_error (error);
+  for (guint k = 0; k < G_N_ELEMENTS (cells); k++)
+    {
+      float probs[2];
+      int best;
+
+      nnb_softmax_row (out->data + 2 * cells[k], probs, 2);
+      best = probs[1] > probs[0];
+      g_assert_cmpint (done->boundary_class[cells[k]], ==, best);
+      g_assert_cmpmem (&done->boundary_prob[cells[k]], sizeof (float), &probs[best], sizeof (float));
+    }
+  /* training moved it: the untrained model's guesses are not the trained one's */
+  for (int k = 0; k < size * size; k++)
+    changed += idle->boundary_class[k] != done->boundary_class[k] || idle->boundary_prob[k] != done->boundary_prob[k];
+  g_assert_cmpint (changed, >, size * size / 2);
+  /* and it learnt xor: opposite quadrants alike, neighbours not */
+  g_assert_cmpint (done->boundary_class[size / 4 * size + size / 4], ==, done->boundary_class[3 * size / 4 * size + 3 * size / 4]);
+  g_assert_cmpint (done->boundary_class[size / 4 * size + size / 4], !=, done->boundary_class[size / 4 * size + 3 * size / 4]);
+  g_clear_pointer (&trainer, nnb_trainer_free);
+}
+
+/* Issue 20: each loss's class probabilities, as PyTorch reads the outputs
+ * it takes; and no boundary where the loss reads no classes. */
+static void
+test_class_probabilities_follow_the_loss (void)
+{
+  const float logits[] = { 1.5f, -0.5f, 0.25f, 0.25f };
+  float probs[4], want[2];
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = nnb_project_load_from_data (xor_project, sizeof xor_project - 1, &error);
+  g_autoptr (NnbDataset) data = NULL;
+  g_autoptr (NnbTrainer) trainer = NULL;
+  g_autoptr (NnbSnapshot) idle = NULL;
+  NnbGenerator shuffle;
+
+  g_assert_true (nnb_class_probabilities_from_outputs (NNB_LOSS_CROSS_ENTROPY, logits, 2, 2, probs));
+  nnb_softmax_row (logits, want, 2);
+  g_assert_cmpmem (probs, sizeof want, want, sizeof want);
+  g_assert_cmpfloat (probs[2], ==, 0.5f);
+  g_assert_true (nnb_class_probabilities_from_outputs (NNB_LOSS_NLL, logits, 2, 2, probs));
+  g_assert_cmpfloat (probs[0], ==, nnb_torch_expf (1.5f));
+  /* one output: class 1's probability, and class 0's beside it */
+  g_assert_true (nnb_class_probabilities_from_outputs (NNB_LOSS_BCE_WITH_LOGITS, logits, 2, 1, probs));
+  g_assert_cmpfloat (probs[1], ==, 1.0f / (1.0f + nnb_torch_expf (-1.5f)));
+  g_assert_cmpfloat (probs[0], ==, 1.0f - probs[1]);
+  g_assert_cmpfloat (probs[3], ==, 1.0f / (1.0f + nnb_torch_expf (0.5f)));
+  g_assert_true (nnb_class_probabilities_from_outputs (NNB_LOSS_BCE, (const float[]){ 0.75f }, 1, 1, probs));
+  g_assert_cmpfloat (probs[1], ==, 0.75f);
+  g_assert_cmpfloat (probs[0], ==, 0.25f);
+  g_assert_false (nnb_class_probabilities_from_outputs (NNB_LOSS_MSE, logits, 2, 2, probs));
+  g_assert_false (nnb_class_probabilities_from_outputs (NNB_LOSS_BCE, logits, 2, 2, probs));
+
+  g_assert_no_error (error);
+  project->training.loss = NNB_LOSS_MSE;
+  data = nnb_project_build_for_training (project, FALSE, &shuffle, &error);
+  g_assert_no_error (error);
+  trainer = nnb_trainer_new (project->model, data, &project->training, &shuffle, 0, 0, 0, &error);
+  g_assert_no_error (error);
+  idle = nnb_trainer_get_snapshot (trainer);
+  g_assert_cmpint (idle->boundary_size, ==, 0);
+  g_assert_null (idle->boundary_class);
+}
+
 static void
 test_bad_options_are_refused (void)
 {
@@ -639,5 +763,7 @@ main (int argc, char *argv[])
                    test_snapshots_carry_predictions_without_a_curve);
   g_test_add_func ("/trainer/two-outputs-give-two-curves-on-the-grid", test_two_outputs_give_two_curves_on_the_grid);
   g_test_add_func ("/trainer/stop-rule-order", test_stop_rule_order);
+  g_test_add_func ("/trainer/snapshots-carry-the-decision-boundary", test_snapshots_carry_the_decision_boundary);
+  g_test_add_func ("/trainer/class-probabilities-follow-the-loss", test_class_probabilities_follow_the_loss);
   return g_test_run ();
 }

@@ -2,6 +2,7 @@
 /* nnb-locale-format.c — numbers for people, in their locale. */
 #include "nnb-config.h"
 
+#include <glib/gi18n.h>
 #include <locale.h>
 
 #include "nnb-locale-format.h"
@@ -71,4 +72,13 @@ char *
 nnb_locale_format_count (gint64 count)
 {
   return nnb_locale_strdup_printf ("%'" G_GINT64_FORMAT, count);
+}
+
+char *
+nnb_locale_format_percent (double share, int decimals)
+{
+  /* Translators: a percentage (an accuracy on the loss plot's right axis
+   * and in its read-out): the number, then the sign, spaced or not as
+   * your language writes it ("97.5 %", "97.5%", "%97.5") */
+  return nnb_locale_strdup_printf (_("%.*f %%"), decimals, share * 100);
 }

@@ -22,4 +22,8 @@ void nnb_locale_string_append_printf (GString *string, const char *format, ...) 
 /* A count with thousands grouped: "4,353" / "4.353". */
 char *nnb_locale_format_count (gint64 count);
 
+/* A share (0 … 1) as a percentage with decimals digits after the point:
+ * "97.5 %" / "97,5 %", the sign placed as the user's language places it. */
+char *nnb_locale_format_percent (double share, int decimals);
+
 G_END_DECLS

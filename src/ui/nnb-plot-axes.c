@@ -65,6 +65,7 @@ typedef struct
   int n_legend;
   double legend_row_h, legend_h;
   gboolean legend_column; /* beside the data rather than above it */
+  double right_margin;    /* NnbPlotFrame's */
 } FrameText;
 
 /* A layout of text in the axes' type, or NULL for no text; *height
@@ -193,7 +194,8 @@ plot_area_inside (FrameText *text, int width, int height, double unit, const Nnb
     {
       rows = legend_rows (text, width - area.x - unit, unit, style);
       column = legend_column_width (text, unit, style);
-      if (rows > 1 && column + 2 * unit < (width - area.x) * 0.5 && text->n_legend * text->legend_row_h <= height - top - text->x_h - unit)
+      /* not behind a second axis' numbers, far from the curves it names */
+      if (rows > 1 && text->right_margin <= 0 && column + 2 * unit < (width - area.x) * 0.5 && text->n_legend * text->legend_row_h <= height - top - text->x_h - unit)
         text->legend_column = TRUE;
       else
         {
@@ -203,7 +205,7 @@ plot_area_inside (FrameText *text, int width, int height, double unit, const Nnb
         }
     }
   /* the last x tick's label is centred on the axis' end: room for its half */
-  area.width = MAX (0.0, width - area.x - MAX (2 * unit, text->x.last_width / 2.0 + unit / 2) - (text->legend_column ? column + unit : 0));
+  area.width = MAX (0.0, width - area.x - MAX (MAX (2 * unit, text->x.last_width / 2.0 + unit / 2), text->right_margin) - (text->legend_column ? column + unit : 0));
   return area;
 }
 
@@ -334,6 +336,7 @@ frame_text_layout (FrameText *text, cairo_t *cr, const NnbPlotFrame *frame, cons
   text->x_name = label_layout (cr, style, frame->x_label, FALSE, &text->x_h);
   text->y_name = label_layout (cr, style, frame->y_label, FALSE, &text->y_h);
   text->n_legend = MIN (frame->n_legend, NNB_PLOT_MAX_TICKS);
+  text->right_margin = frame->right_margin;
   for (int i = 0; i < text->n_legend; i++)
     {
       int h;
@@ -524,7 +527,6 @@ draw_legend_band (cairo_t *cr, const FrameText *text, const NnbPlotFrame *frame,
   for (int i = 0; i < text->n_legend; i++)
     {
       double w = legend_width_of (text, i, unit, style);
-      double dash = style->line_width * 3;
       double rgba[4];
 
       if (x > band->x && x + w > band->x + band->width)
@@ -536,7 +538,8 @@ draw_legend_band (cairo_t *cr, const FrameText *text, const NnbPlotFrame *frame,
       nnb_plot_set_source (cr, rgba, 1.0);
       cairo_set_line_width (cr, style->line_width * 2.5);
       cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
-      cairo_set_dash (cr, &dash, frame->legend_dashed != NULL && frame->legend_dashed[i] ? 1 : 0, 0);
+      if (frame->legend_dashed != NULL && frame->legend_dashed[i])
+        nnb_plot_style_set_dashes (cr, style, 0);
       cairo_move_to (cr, x, y + text->legend_row_h / 2);
       cairo_line_to (cr, x + swatch, y + text->legend_row_h / 2);
       cairo_stroke (cr);

@@ -83,6 +83,9 @@ typedef struct
   const int *legend_colors;      /* series colour indices (nnb-plot-marks.h) */
   const gboolean *legend_dashed; /* may be NULL */
   int n_legend;
+  /* room kept right of the data for a second y axis that the plot draws
+   * itself (nnb-plot-percent-axis.h); 0 for none */
+  double right_margin;
 } NnbPlotFrame;
 
 /* The frame's layout in a width × height area, without drawing. */

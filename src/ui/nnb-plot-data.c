@@ -35,6 +35,12 @@ nnb_plot_data_set_max_dots (int max)
 }
 
 int
+nnb_plot_data_get_max_dots (void)
+{
+  return max_dots;
+}
+
+int
 nnb_plot_data_output_color (int j)
 {
   return j <= 0 ? 0 : j + 1;

@@ -100,5 +100,7 @@ int nnb_plot_data_output_color (int j);
 /* For tests: draws more than max points as a density mask instead of
  * NNB_PLOT_DATA_MAX_DOTS (-1: back to it). Returns the old limit. */
 int nnb_plot_data_set_max_dots (int max);
+/* The limit in force (the class plot, nnb-plot-boundary.h, keeps it too). */
+int nnb_plot_data_get_max_dots (void);
 
 G_END_DECLS

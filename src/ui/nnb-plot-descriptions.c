@@ -43,15 +43,72 @@ nnb_plot_describe_data (int n_data, int n_outputs, const NnbSnapshot *snapshot)
 }
 
 char *
+nnb_plot_describe_classes (int n_points, int n_classes, const NnbSnapshot *snapshot)
+{
+  if (snapshot == NULL || snapshot->boundary_size == 0)
+    /* Translators: the data plot's accessible description for class data
+     * (always two classes or more) before there is a decision boundary */
+    return nnb_locale_strdup_printf (_("Data plot: %'d points of %d classes, no decision boundary yet"), n_points,
+                                     n_classes);
+  if (!has_trained (snapshot))
+    /* Translators: the data plot's accessible description for class data
+     * (always two classes or more) over the untrained model's boundary */
+    return nnb_locale_strdup_printf (_("Data plot: %'d points of %d classes over the untrained model’s decision "
+                                        "boundary"),
+                                     n_points, n_classes);
+  /* Translators: the data plot's accessible description for class data
+   * (always two classes or more) while and after training */
+  return nnb_locale_strdup_printf (_("Data plot: %'d points of %d classes over the model’s decision boundary "
+                                      "after epoch %d"),
+                                   n_points, n_classes, last_epoch (snapshot));
+}
+
+static gboolean
+has_values (const GArray *values)
+{
+  return values != NULL && values->len > 0;
+}
+
+/* The last epoch's value in values (a snapshot's array of double). */
+static double
+last_value (const GArray *values)
+{
+  return g_array_index (values, double, values->len - 1);
+}
+
+char *
 nnb_plot_describe_loss (const NnbSnapshot *snapshot)
 {
+  gboolean test;
+
   if (!has_trained (snapshot))
     return g_strdup (_("Loss plot: nothing trained yet"));
-  if (snapshot->test_losses != NULL && snapshot->test_losses->len > 0)
+  test = has_values (snapshot->test_losses);
+  /* empty for regression */
+  if (has_values (snapshot->accuracies))
+    {
+      g_autofree char *accuracy = nnb_locale_format_percent (last_value (snapshot->accuracies), 1);
+      g_autofree char *test_accuracy = NULL;
+
+      if (test && has_values (snapshot->test_accuracies))
+        {
+          test_accuracy = nnb_locale_format_percent (last_value (snapshot->test_accuracies), 1);
+          /* Translators: the loss plot's accessible description for class
+           * data with a test set; the accuracies are percentages ("97.5 %") */
+          return nnb_locale_strdup_printf (_("Loss plot, epoch %d, loss %.4g, test loss %.4g, accuracy %s, "
+                                              "test accuracy %s"),
+                                           last_epoch (snapshot), snapshot->loss, last_value (snapshot->test_losses),
+                                           accuracy, test_accuracy);
+        }
+      /* Translators: the loss plot's accessible description for class
+       * data; the accuracy is a percentage ("97.5 %") */
+      return nnb_locale_strdup_printf (_("Loss plot, epoch %d, loss %.4g, accuracy %s"), last_epoch (snapshot),
+                                       snapshot->loss, accuracy);
+    }
+  if (test)
     /* Translators: the loss plot's accessible description with a test set */
     return nnb_locale_strdup_printf (_("Loss plot, epoch %d, loss %.4g, test loss %.4g"), last_epoch (snapshot),
-                                     snapshot->loss,
-                                     g_array_index (snapshot->test_losses, double, snapshot->test_losses->len - 1));
+                                     snapshot->loss, last_value (snapshot->test_losses));
   return nnb_locale_strdup_printf (_("Loss plot, epoch %d, loss %.4g"), last_epoch (snapshot), snapshot->loss);
 }
 

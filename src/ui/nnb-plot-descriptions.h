@@ -13,7 +13,13 @@ G_BEGIN_DECLS
  * fitted curve of each. */
 char *nnb_plot_describe_data (int n_data, int n_outputs, const NnbSnapshot *snapshot);
 
-/* The loss plot: the epoch, the loss and, with a test set, the test loss. */
+/* The data plot for class data with two inputs: n_points training points
+ * of n_classes classes and, once snapshot (may be NULL) carries one, the
+ * model's decision boundary. */
+char *nnb_plot_describe_classes (int n_points, int n_classes, const NnbSnapshot *snapshot);
+
+/* The loss plot: the epoch, the loss and, with a test set, the test loss;
+ * for class data, the accuracy (and the test accuracy) too. */
 char *nnb_plot_describe_loss (const NnbSnapshot *snapshot);
 
 /* The norms plot: the epoch. */

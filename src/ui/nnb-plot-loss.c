@@ -7,6 +7,7 @@
 
 #include "nnb-locale-format.h"
 #include "nnb-plot-loss.h"
+#include "nnb-plot-percent-axis.h"
 
 /* Thousands of epochs on a few hundred pixels: one point per pixel column
  * is all the eye can see, and keeps drawing cheap on every frame. */
@@ -16,7 +17,54 @@
  * range(…)`, and every printout, the header and the toasts): losses[i] is
  * epoch i's, the first is epoch 0. */
 
-/* The epoch under the pointer's column, read out with its loss. */
+/* Where value v of a curve lands at the pointer's epoch, or NAN when it
+ * has no place on the axes (a diverged loss, zero on a log axis). */
+static double
+curve_y (const cairo_rectangle_t *area, const NnbPlotScale *y_scale, double v)
+{
+  if (!isfinite (v) || (y_scale->log && v <= 0))
+    return NAN;
+  return nnb_plot_scale_map (y_scale, v, area->y + area->height, area->y);
+}
+
+/* Whether an accuracy curve is nearer the pointer than the loss curves at
+ * epoch's column; *py receives the nearest accuracy's height. */
+static gboolean
+accuracy_is_nearer (const cairo_rectangle_t *area, const NnbPlotScale *y_scale, const NnbLossSeries *series,
+                    int epoch, double *py)
+{
+  double loss_distance = INFINITY, accuracy_distance = INFINITY;
+  double y, accuracy_y = NAN;
+
+  /* the read-out names the training rows' accuracy first: none, no read-out of it */
+  if (series->accuracies == NULL || epoch >= series->n_accuracy)
+    return FALSE;
+  y = curve_y (area, y_scale, series->losses[epoch]);
+  if (isfinite (y))
+    loss_distance = fabs (series->pointer.y - y);
+  if (epoch < series->n_test && isfinite (y = curve_y (area, y_scale, series->test_losses[epoch])))
+    loss_distance = MIN (loss_distance, fabs (series->pointer.y - y));
+  for (int k = 0; k < 2; k++)
+    {
+      const double *shares = k == 0 ? series->accuracies : series->test_accuracies;
+      int n = k == 0 ? series->n_accuracy : series->n_test_accuracy;
+
+      if (shares == NULL || epoch >= n || !isfinite (y = curve_y (area, &nnb_plot_percent_scale, shares[epoch])))
+        continue;
+      if (fabs (series->pointer.y - y) < accuracy_distance)
+        {
+          accuracy_distance = fabs (series->pointer.y - y);
+          accuracy_y = y;
+        }
+    }
+  if (accuracy_distance >= loss_distance)
+    return FALSE;
+  *py = accuracy_y;
+  return TRUE;
+}
+
+/* The epoch under the pointer's column, read out with its loss, or with
+ * its accuracy when the pointer is nearer an accuracy curve. */
 static void
 draw_readout (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_scale,
               const NnbPlotScale *y_scale, const NnbLossSeries *series, const NnbPlotStyle *style)
@@ -35,7 +83,26 @@ draw_readout (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_
   py = isfinite (loss) && (!series->log_scale || loss > 0)
          ? nnb_plot_scale_map (y_scale, loss, area->y + area->height, area->y)
          : area->y + area->height / 2;
-  if (epoch < series->n_test)
+  if (accuracy_is_nearer (area, y_scale, series, epoch, &py))
+    {
+      g_autofree char *accuracy = nnb_locale_format_percent (series->accuracies[epoch], 1);
+
+      if (series->test_accuracies != NULL && epoch < series->n_test_accuracy)
+        {
+          g_autofree char *test = nnb_locale_format_percent (series->test_accuracies[epoch], 1);
+
+          /* Translators: read-out of the loss plot under the pointer, near
+           * the accuracy curves: the share of right predictions on the
+           * training rows and on the held-out rows (accuracy and
+           * test_accuracy in the PyTorch program), each a percentage */
+          text = nnb_locale_strdup_printf (_("epoch %d\naccuracy %s\ntest_accuracy %s"), epoch, accuracy, test);
+        }
+      else
+        /* Translators: read-out of the loss plot under the pointer, near
+         * the accuracy curve (a percentage) */
+        text = nnb_locale_strdup_printf (_("epoch %d\naccuracy %s"), epoch, accuracy);
+    }
+  else if (epoch < series->n_test)
     /* Translators: read-out of the loss plot under the pointer, with the
      * held-out rows' loss (test_loss in the PyTorch program) */
     text = nnb_locale_strdup_printf (_("epoch %d\nloss %.6g\ntest_loss %.6g"), epoch, loss,
@@ -75,15 +142,15 @@ draw_off_axis_marks (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotSc
 }
 
 /* One curve of losses[0 … n), a point per pixel column at most, the last
- * epoch always, so the line ends where the status says. */
+ * epoch always, so the line ends where the status says; in the line's
+ * colour and dashes as the caller set them. */
 static void
 draw_curve (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_scale, const NnbPlotScale *y_scale,
-            const double *losses, int n, gboolean log_scale, const double rgba[4], const NnbPlotStyle *style)
+            const double *losses, int n, gboolean log_scale, const NnbPlotStyle *style)
 {
   gboolean pen_down = FALSE;
   int stride = MAX (1, (int) (n / (area->width * MAX_POINTS_PER_PIXEL)));
 
-  nnb_plot_style_set_data_line (cr, style, rgba, 2);
   for (int i = 0; i < n; i += stride)
     {
       double v = losses[i];
@@ -117,6 +184,35 @@ extend_scale (NnbPlotScale *y_scale, const double *losses, int n, gboolean log_s
     }
 }
 
+/* The accuracies, dashed in the loss curves' colours against the share
+ * axis, under the losses: the loss is the lesson, the accuracy what it
+ * buys. The test curve's dashes fall in the gaps of the training
+ * curve's, so both show where they run together at 100 %. */
+static void
+draw_accuracies (cairo_t *cr, const cairo_rectangle_t *area, const NnbPlotScale *x_scale,
+                 const NnbLossSeries *series, const NnbPlotStyle *style)
+{
+  double rgba[4];
+
+  cairo_save (cr);
+  /* a curve at 0 % or 100 % runs on the area's edge: all of its width */
+  cairo_rectangle (cr, area->x, area->y - style->line_width, area->width, area->height + 2 * style->line_width);
+  cairo_clip (cr);
+  if (series->test_accuracies != NULL && series->n_test_accuracy > 0)
+    {
+      nnb_plot_series_color (style, 1, rgba);
+      nnb_plot_style_set_data_line (cr, style, rgba, 2);
+      nnb_plot_style_set_dashes (cr, style, 0.5);
+      draw_curve (cr, area, x_scale, &nnb_plot_percent_scale, series->test_accuracies, series->n_test_accuracy,
+                  FALSE, style);
+    }
+  nnb_plot_series_color (style, 0, rgba);
+  nnb_plot_style_set_data_line (cr, style, rgba, 2);
+  nnb_plot_style_set_dashes (cr, style, 0);
+  draw_curve (cr, area, x_scale, &nnb_plot_percent_scale, series->accuracies, series->n_accuracy, FALSE, style);
+  cairo_restore (cr);
+}
+
 void
 nnb_plot_loss_draw (cairo_t *cr,
                     int width,
@@ -126,9 +222,12 @@ nnb_plot_loss_draw (cairo_t *cr,
 {
   NnbPlotScale x_scale = { 0, 1, FALSE };
   NnbPlotScale y_scale = { INFINITY, -INFINITY, series != NULL && series->log_scale };
-  const char *y_label;
+  const char *y_label, *title;
+  const char *labels[4];
+  int colors[4], n_legend = 0;
+  gboolean dashed[4];
   cairo_rectangle_t area;
-  gboolean test;
+  gboolean test, accuracy;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (series != NULL);
@@ -142,6 +241,9 @@ nnb_plot_loss_draw (cairo_t *cr,
                           _("Not trained yet"), style, NULL);
       return;
     }
+  accuracy = series->accuracies != NULL && series->n_accuracy > 0;
+  /* Translators: the loss plot's title when it shows the accuracy too */
+  title = accuracy ? _("Loss and Accuracy") : _("Loss");
 
   extend_scale (&y_scale, series->losses, series->n, series->log_scale);
   if (test)
@@ -152,21 +254,41 @@ nnb_plot_loss_draw (cairo_t *cr,
   nnb_plot_scale_nice (&x_scale);
   nnb_plot_scale_nice (&y_scale);
 
-  if (test)
+  /* A legend once there is more than the one loss curve to tell apart;
+   * the training rows' pair first, then the test rows', so that a narrow
+   * plot wraps it into a row for each, not a row and two stragglers. */
+  if (test || accuracy)
     {
       /* Translators: the loss plot's legend: the training rows' loss and
        * the held-out rows' (loss and test_loss in the PyTorch program) */
-      const char *labels[] = { _("train loss"), _("test loss") };
-      const int colors[] = { 0, 1 };
-      NnbPlotFrame frame = { _("Loss"), _("Epoch"), y_label, NULL, &x_scale, &y_scale, labels, colors, NULL, 2 };
+      const char *loss_labels[] = { _("train loss"), _("test loss") };
+      /* Translators: the loss plot's legend: the share of right
+       * predictions on the training rows and on the held-out rows
+       * (accuracy and test_accuracy in the PyTorch program) */
+      const char *accuracy_labels[] = { _("train accuracy"), _("test accuracy") };
+      gboolean test_accuracy = series->test_accuracies != NULL && series->n_test_accuracy > 0;
 
-      nnb_plot_axes_draw_frame (cr, width, height, &frame, style, &area);
+      for (int k = 0; k < 2; k++)
+        {
+          if (k == 0 || test)
+            labels[n_legend] = loss_labels[k], colors[n_legend] = k, dashed[n_legend++] = FALSE;
+          if (accuracy && (k == 0 || test_accuracy))
+            labels[n_legend] = accuracy_labels[k], colors[n_legend] = k, dashed[n_legend++] = TRUE;
+        }
     }
-  else
-    nnb_plot_axes_draw_scaled (cr, width, height, _("Loss"), _("Epoch"), y_label, NULL, style, &x_scale, &y_scale,
-                               &area);
+  {
+    NnbPlotFrame frame = { title, _("Epoch"), y_label, NULL, &x_scale, &y_scale, labels, colors, dashed, n_legend,
+                           accuracy ? nnb_plot_percent_axis_width (cr, _("Accuracy"), style) : 0 };
+
+    nnb_plot_axes_draw_frame (cr, width, height, &frame, style, &area);
+  }
   if (area.width <= 0 || area.height <= 0)
     return;
+  if (accuracy)
+    {
+      nnb_plot_percent_axis_draw (cr, &area, _("Accuracy"), style);
+      draw_accuracies (cr, &area, &x_scale, series, style);
+    }
 
   cairo_save (cr);
   cairo_rectangle (cr, area.x, area.y, area.width, area.height);
@@ -177,12 +299,16 @@ nnb_plot_loss_draw (cairo_t *cr,
 
       nnb_plot_series_color (style, 0, train_rgba);
       nnb_plot_series_color (style, 1, test_rgba);
-      draw_curve (cr, &area, &x_scale, &y_scale, series->test_losses, series->n_test, series->log_scale, test_rgba,
-                  style);
-      draw_curve (cr, &area, &x_scale, &y_scale, series->losses, series->n, series->log_scale, train_rgba, style);
+      nnb_plot_style_set_data_line (cr, style, test_rgba, 2);
+      draw_curve (cr, &area, &x_scale, &y_scale, series->test_losses, series->n_test, series->log_scale, style);
+      nnb_plot_style_set_data_line (cr, style, train_rgba, 2);
+      draw_curve (cr, &area, &x_scale, &y_scale, series->losses, series->n, series->log_scale, style);
     }
   else
-    draw_curve (cr, &area, &x_scale, &y_scale, series->losses, series->n, series->log_scale, style->accent, style);
+    {
+      nnb_plot_style_set_data_line (cr, style, style->accent, 2);
+      draw_curve (cr, &area, &x_scale, &y_scale, series->losses, series->n, series->log_scale, style);
+    }
   cairo_restore (cr);
   draw_off_axis_marks (cr, &area, &x_scale, series, style);
 

@@ -10,7 +10,8 @@
 
 /* Hues a colour-blind reader still tells apart (Okabe–Ito), after the
  * accent: orange, bluish green, reddish purple, vermillion, sky blue,
- * yellow. */
+ * yellow; then brown, grey and violet, so that ten classes of data
+ * (nnb-plot-boundary.h) wear ten colours before any comes again. */
 static const double palette[][3] = {
   { 0.90, 0.62, 0.00 },
   { 0.00, 0.62, 0.45 },
@@ -18,6 +19,9 @@ static const double palette[][3] = {
   { 0.84, 0.37, 0.00 },
   { 0.34, 0.71, 0.91 },
   { 0.75, 0.68, 0.10 },
+  { 0.55, 0.36, 0.18 },
+  { 0.50, 0.50, 0.50 },
+  { 0.45, 0.30, 0.70 },
 };
 
 void

@@ -65,3 +65,42 @@ nnb_plot_style_set_data_line (cairo_t *cr, const NnbPlotStyle *style, const doub
   cairo_set_line_width (cr, style->line_width * width);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
 }
+
+void
+nnb_plot_style_set_dashes (cairo_t *cr, const NnbPlotStyle *style, double phase)
+{
+  double dashes[2] = { style->line_width * 5, style->line_width * 3 };
+
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+  cairo_set_dash (cr, dashes, 2, phase * (dashes[0] + dashes[1]));
+}
+
+gboolean
+nnb_plot_style_equal (const NnbPlotStyle *a, const NnbPlotStyle *b)
+{
+  for (int i = 0; i < 4; i++)
+    if (a->foreground[i] != b->foreground[i] || a->accent[i] != b->accent[i] || a->background[i] != b->background[i])
+      return FALSE;
+  return a->font_size == b->font_size && a->line_width == b->line_width && a->marker_scale == b->marker_scale &&
+         a->corner_width == b->corner_width && a->corner_height == b->corner_height;
+}
+
+cairo_t *
+nnb_plot_style_create_layer (cairo_t *like, int width, int height, int scale)
+{
+  cairo_surface_t *layer = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale, height * scale);
+  cairo_font_options_t *options = cairo_font_options_create ();
+  cairo_font_options_t *like_options = cairo_font_options_create ();
+  cairo_t *cr;
+
+  cairo_surface_set_device_scale (layer, scale, scale);
+  cr = cairo_create (layer);
+  cairo_surface_destroy (layer); /* cr keeps it */
+  cairo_surface_get_font_options (cairo_get_target (like), options);
+  cairo_get_font_options (like, like_options);
+  cairo_font_options_merge (options, like_options);
+  cairo_set_font_options (cr, options);
+  cairo_font_options_destroy (options);
+  cairo_font_options_destroy (like_options);
+  return cr;
+}

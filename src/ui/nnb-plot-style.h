@@ -24,6 +24,18 @@ typedef struct
   double corner_height;    /* button over the plot; 0 for none (files) */
 } NnbPlotStyle;
 
+/* Whether a and b dress a picture alike (their colours, sizes and corner;
+ * not their font family, which a caller keeping a picture compares as it
+ * can): a picture drawn in one is good for the other. */
+gboolean nnb_plot_style_equal (const NnbPlotStyle *a, const NnbPlotStyle *b);
+
+/* A picture kept between frames (a plot's layer that changes less often
+ * than the plot): a cairo_t on a new transparent image of width × height
+ * at scale (the widget's scale factor), with the font options of like, the
+ * widget's own cairo_t, so that text measures and looks as drawn there.
+ * The image is cairo_get_target's; destroy the cairo_t when done. */
+cairo_t *nnb_plot_style_create_layer (cairo_t *like, int width, int height, int scale);
+
 /* The style a plot gets outside a window (files, tests): black on white.
  * On screen, nnb_plot_style_for_widget (nnb-diagram-view.h) takes it from
  * the widget's font and colours. */
@@ -53,5 +65,13 @@ void nnb_plot_style_paint_background (cairo_t *cr, const NnbPlotStyle *style);
 /* Gets ready to stroke a line of data in rgba: width times the style's
  * line width, with round joins so that steep bends stay smooth. */
 void nnb_plot_style_set_data_line (cairo_t *cr, const NnbPlotStyle *style, const double rgba[4], double width);
+
+/* Dashes a line of a second quantity drawn beside solid ones (accuracy
+ * beside the loss), and its legend swatch, the same way: dashes long
+ * enough to read as such on a noisy curve, growing with the line width
+ * (presentation mode's heavier lines), with butt caps so the gaps stay
+ * open. phase shifts them along the line, in periods: 0.5 puts a second
+ * line's dashes into the first's gaps, so both show where they meet. */
+void nnb_plot_style_set_dashes (cairo_t *cr, const NnbPlotStyle *style, double phase);
 
 G_END_DECLS

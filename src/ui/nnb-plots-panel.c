@@ -4,6 +4,8 @@
 
 #include <glib/gi18n.h>
 
+#include "nnb-class-plot.h"
+#include "nnb-data-layer.h"
 #include "nnb-diagram-view.h" /* nnb_plot_style_for_widget */
 #include "nnb-norm-history.h"
 #include "nnb-plot-data.h"
@@ -22,21 +24,6 @@ typedef struct
   int n_outputs;
 } PinnedCurve;
 
-/* What the data plot's layer under the curves (frame, axes, legend,
- * points) depends on: while it stays the same, the layer is reused. */
-typedef struct
-{
-  guint data_serial;   /* the points and the model's name */
-  guint pinned_serial; /* the kept curves, named in the legend */
-  gboolean has_curve;  /* the legend names it; no curve: a message */
-  const char *message;
-  int width, height, scale;
-  NnbPlotStyle style; /* font_family NULL when kept: it points into a font
-                       * description GTK may free; font_family is kept */
-  GQuark font_family;
-  NnbPlotScale x_scale, y_scale;
-} DataLayerKey;
-
 struct _NnbPlotsPanel
 {
   GtkWidget parent_instance;
@@ -48,6 +35,8 @@ struct _NnbPlotsPanel
   GtkWidget *unpin_button;
   GtkWidget *loss_log_button;
   GtkToggleButton *gradients_button;
+  GtkToggleButton *discretize_button;
+  NnbClassPlot *classes; /* draws the data plot for two-input class data */
 
   float *data_x, *data_y; /* y: n_data rows of n_outputs values */
   int n_data;
@@ -58,12 +47,7 @@ struct _NnbPlotsPanel
   guint data_serial;
   guint pinned_serial;
   NnbPlotDensity *density; /* the points' extent and mask */
-  /* The data plot's layer under the curves, as last drawn on screen: the
-   * curves move every frame while training, the points do not. */
-  cairo_surface_t *data_layer;
-  DataLayerKey data_layer_key;
-  NnbDataLayout data_layout;
-  guint data_layer_builds;
+  NnbDataLayer data_layer; /* under the curves, as last drawn on screen */
   char *model_name;
   NnbSnapshot *snapshot; /* the one drawn, or NULL */
   NnbNormHistory *norms;
@@ -144,6 +128,17 @@ loss_series (NnbPlotsPanel *self, NnbLossSeries *series)
       series->test_losses = (const double *) self->snapshot->test_losses->data;
       series->n_test = (int) MIN (self->snapshot->test_losses->len, (guint) series->n);
     }
+  /* empty for regression: the loss alone, as before class data came */
+  if (self->snapshot != NULL && self->snapshot->accuracies != NULL)
+    {
+      series->accuracies = (const double *) self->snapshot->accuracies->data;
+      series->n_accuracy = (int) MIN (self->snapshot->accuracies->len, (guint) series->n);
+    }
+  if (self->snapshot != NULL && self->snapshot->test_accuracies != NULL)
+    {
+      series->test_accuracies = (const double *) self->snapshot->test_accuracies->data;
+      series->n_test_accuracy = (int) MIN (self->snapshot->test_accuracies->len, (guint) series->n);
+    }
 }
 
 static void
@@ -185,6 +180,21 @@ draw_predictions (NnbPlotsPanel *self, cairo_t *cr, int width, int height, const
   nnb_plot_predicted_draw (cr, width, height, &series, style);
 }
 
+/* Two-input class data: its points by class over the model's decision
+ * boundary (nnb-class-plot.h), with a Discretize button over it. */
+static void
+class_series (NnbPlotsPanel *self, NnbBoundarySeries *series)
+{
+  nnb_class_plot_get_series (self->classes, self->snapshot, gtk_toggle_button_get_active (self->discretize_button),
+                             series);
+}
+
+static GtkWidget *
+data_button (NnbPlotsPanel *self)
+{
+  return nnb_class_plot_is_shown (self->classes) ? GTK_WIDGET (self->discretize_button) : self->unpin_button;
+}
+
 /* Drawing */
 
 /* Each plot draws through one function, on screen with the pointer's
@@ -196,6 +206,17 @@ draw_data (NnbPlotsPanel *self, cairo_t *cr, int width, int height, const NnbPlo
   g_autofree NnbPlotCurve *references = g_new0 (NnbPlotCurve, self->pinned->len + 1);
   NnbDataSeries series;
 
+  if (nnb_class_plot_is_shown (self->classes))
+    {
+      NnbBoundarySeries classes;
+
+      class_series (self, &classes);
+      classes.density = NULL; /* a file's size is not the screen's */
+      if (pointer != NULL)
+        classes.pointer = *pointer;
+      nnb_plot_boundary_draw (cr, width, height, &classes, style);
+      return;
+    }
   if (shows_predictions (self))
     {
       draw_predictions (self, cr, width, height, style);
@@ -250,6 +271,15 @@ nnb_plots_panel_draw_loss (NnbPlotsPanel *self, cairo_t *cr, int width, int heig
 }
 
 void
+nnb_plots_panel_get_loss_series (NnbPlotsPanel *self, NnbLossSeries *series)
+{
+  g_return_if_fail (NNB_IS_PLOTS_PANEL (self));
+  g_return_if_fail (series != NULL);
+
+  loss_series (self, series);
+}
+
+void
 nnb_plots_panel_draw_norms (NnbPlotsPanel *self, cairo_t *cr, int width, int height, const NnbPlotStyle *style)
 {
   g_return_if_fail (NNB_IS_PLOTS_PANEL (self));
@@ -274,49 +304,6 @@ style_for_plot (GtkDrawingArea *area, GtkWidget *button, NnbPlotStyle *style)
     }
 }
 
-static gboolean
-style_equal (const NnbPlotStyle *a, const NnbPlotStyle *b)
-{
-  for (int i = 0; i < 4; i++)
-    if (a->foreground[i] != b->foreground[i] || a->accent[i] != b->accent[i] || a->background[i] != b->background[i])
-      return FALSE;
-  return a->font_size == b->font_size && a->line_width == b->line_width && a->marker_scale == b->marker_scale && a->corner_width == b->corner_width && a->corner_height == b->corner_height;
-}
-
-static gboolean
-data_layer_key_equal (const DataLayerKey *a, const DataLayerKey *b)
-{
-  return a->data_serial == b->data_serial && a->font_family == b->font_family && a->pinned_serial == b->pinned_serial && !a->has_curve == !b->has_curve && g_strcmp0 (a->message, b->message) == 0 && a->width == b->width && a->height == b->height && a->scale == b->scale && style_equal (&a->style, &b->style) && a->x_scale.min == b->x_scale.min && a->x_scale.max == b->x_scale.max && !a->x_scale.log == !b->x_scale.log && a->y_scale.min == b->y_scale.min && a->y_scale.max == b->y_scale.max && !a->y_scale.log == !b->y_scale.log;
-}
-
-/* Draws the layer under the curves into an image at the widget's scale,
- * with the font options of the widget's own cairo_t so that text measures
- * and looks the same as drawn there. */
-static void
-build_data_layer (NnbPlotsPanel *self, cairo_t *cr, const DataLayerKey *key, const NnbDataSeries *series)
-{
-  cairo_font_options_t *options = cairo_font_options_create ();
-  cairo_font_options_t *cr_options = cairo_font_options_create ();
-  cairo_t *layer_cr;
-
-  g_clear_pointer (&self->data_layer, cairo_surface_destroy);
-  self->data_layer = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, key->width * key->scale,
-                                                 key->height * key->scale);
-  cairo_surface_set_device_scale (self->data_layer, key->scale, key->scale);
-  layer_cr = cairo_create (self->data_layer);
-  cairo_surface_get_font_options (cairo_get_target (cr), options);
-  cairo_get_font_options (cr, cr_options);
-  cairo_font_options_merge (options, cr_options);
-  cairo_set_font_options (layer_cr, options);
-  nnb_plot_data_draw_under (layer_cr, key->width, key->height, series, &key->style, &self->data_layout);
-  cairo_destroy (layer_cr);
-  cairo_font_options_destroy (options);
-  cairo_font_options_destroy (cr_options);
-  self->data_layer_key = *key;
-  self->data_layer_key.style.font_family = NULL;
-  self->data_layer_builds++;
-}
-
 /* Every frame while training: the layer under the curves comes from the
  * surface kept since the points, the size, the style or the axes last
  * changed (the axes follow the points, so training leaves them alone);
@@ -327,12 +314,22 @@ draw_data_plot (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpoint
   NnbPlotsPanel *self = user_data;
   g_autofree NnbPlotCurve *references = g_new0 (NnbPlotCurve, self->pinned->len + 1);
   NnbDataSeries series;
-  DataLayerKey key = { 0 };
+  NnbDataLayerKey key = { 0 };
 
   self->data_plotted_epoch = self->snapshot != NULL ? self->snapshot->epoch : -1;
   if (width <= 0 || height <= 0)
     return;
-  style_for_plot (area, self->unpin_button, &key.style);
+  style_for_plot (area, data_button (self), &key.style);
+  if (nnb_class_plot_is_shown (self->classes))
+    {
+      NnbBoundarySeries classes;
+
+      class_series (self, &classes);
+      classes.pointer = self->data_pointer;
+      nnb_class_plot_draw (self->classes, cr, width, height, gtk_widget_get_scale_factor (GTK_WIDGET (area)),
+                           &key.style, &classes);
+      return;
+    }
   if (shows_predictions (self))
     {
       /* a few hundred points that move every epoch: nothing to keep */
@@ -351,13 +348,8 @@ draw_data_plot (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpoint
   key.scale = gtk_widget_get_scale_factor (GTK_WIDGET (area));
   nnb_plot_data_get_ranges (&series, &key.x_scale, &key.y_scale);
 
-  if (self->data_layer == NULL || !data_layer_key_equal (&key, &self->data_layer_key))
-    build_data_layer (self, cr, &key, &series);
-  cairo_save (cr);
-  cairo_set_source_surface (cr, self->data_layer, 0, 0);
-  cairo_paint (cr);
-  cairo_restore (cr);
-  nnb_plot_data_draw_over (cr, &self->data_layout, &series, &key.style);
+  nnb_data_layer_paint (&self->data_layer, cr, &key, &series);
+  nnb_plot_data_draw_over (cr, &self->data_layer.layout, &series, &key.style);
 }
 
 static void
@@ -472,6 +464,7 @@ nnb_plots_panel_set_data (NnbPlotsPanel *self, const float *x, const float *y, i
     }
   g_free (self->model_name);
   self->model_name = g_strdup (name);
+  nnb_plots_panel_set_class_data (self, NULL);
   /* the new arrays may have the old ones' addresses: forget those */
   nnb_plot_density_reset (self->density);
   self->data_serial++;
@@ -498,6 +491,21 @@ nnb_plots_panel_set_test_data (NnbPlotsPanel *self, const float *x, const float 
   nnb_plot_density_reset (self->density);
   self->data_serial++;
   queue_all (self);
+}
+
+void
+nnb_plots_panel_set_class_data (NnbPlotsPanel *self, const NnbDataset *data)
+{
+  gboolean shown;
+
+  g_return_if_fail (NNB_IS_PLOTS_PANEL (self));
+
+  shown = nnb_class_plot_set_data (self->classes, data);
+  /* kept curves have no place on the input plane */
+  gtk_widget_set_visible (GTK_WIDGET (self->discretize_button), shown);
+  gtk_widget_set_visible (self->unpin_button, !shown && self->pinned->len > 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self->data_plot));
+  describe_plots (self);
 }
 
 void
@@ -536,7 +544,10 @@ describe_plots (NnbPlotsPanel *self)
     return;
   self->described_us = now;
 
-  data = nnb_plot_describe_data (self->n_data, self->n_outputs, snapshot);
+  data = nnb_class_plot_is_shown (self->classes)
+           ? nnb_plot_describe_classes (nnb_class_plot_get_n_points (self->classes),
+                                        nnb_class_plot_get_n_classes (self->classes), snapshot)
+           : nnb_plot_describe_data (self->n_data, self->n_outputs, snapshot);
   loss = nnb_plot_describe_loss (snapshot);
   norms = nnb_plot_describe_norms (snapshot);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->data_plot), GTK_ACCESSIBLE_PROPERTY_LABEL, data, -1);
@@ -653,7 +664,7 @@ nnb_plots_panel_get_data_layer_builds (NnbPlotsPanel *self)
 {
   g_return_val_if_fail (NNB_IS_PLOTS_PANEL (self), 0);
 
-  return self->data_layer_builds;
+  return self->data_layer.builds + nnb_class_plot_get_layer_builds (self->classes);
 }
 
 guint
@@ -710,7 +721,7 @@ nnb_plots_panel_get_ink_under_buttons (NnbPlotsPanel *self)
 {
   g_return_val_if_fail (NNB_IS_PLOTS_PANEL (self), 0);
 
-  return ink_under (self, self->data_plot, self->unpin_button, draw_data) + ink_under (self, self->loss_plot, self->loss_log_button, draw_loss) + ink_under (self, self->norms_plot, GTK_WIDGET (self->gradients_button), draw_norms);
+  return ink_under (self, self->data_plot, data_button (self), draw_data) + ink_under (self, self->loss_plot, self->loss_log_button, draw_loss) + ink_under (self, self->norms_plot, GTK_WIDGET (self->gradients_button), draw_norms);
 }
 
 /* GObject */
@@ -738,7 +749,8 @@ nnb_plots_panel_finalize (GObject *object)
   g_strfreev (self->output_names);
   g_free (self->model_name);
   nnb_plot_density_free (self->density);
-  g_clear_pointer (&self->data_layer, cairo_surface_destroy);
+  nnb_class_plot_free (self->classes);
+  nnb_data_layer_clear (&self->data_layer);
   nnb_norm_history_free (self->norms);
   g_array_unref (self->pinned);
 
@@ -761,6 +773,7 @@ nnb_plots_panel_class_init (NnbPlotsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NnbPlotsPanel, norms_plot);
   gtk_widget_class_bind_template_child (widget_class, NnbPlotsPanel, unpin_button);
   gtk_widget_class_bind_template_child (widget_class, NnbPlotsPanel, gradients_button);
+  gtk_widget_class_bind_template_child (widget_class, NnbPlotsPanel, discretize_button);
   gtk_widget_class_bind_template_child (widget_class, NnbPlotsPanel, loss_log_button);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -772,6 +785,7 @@ nnb_plots_panel_init (NnbPlotsPanel *self)
 
   self->norms = nnb_norm_history_new ();
   self->density = nnb_plot_density_new ();
+  self->classes = nnb_class_plot_new ();
   self->pinned = g_array_new (FALSE, TRUE, sizeof (PinnedCurve));
   g_array_set_clear_func (self->pinned, pinned_curve_clear);
   self->loss_log_scale = TRUE;
@@ -786,4 +800,5 @@ nnb_plots_panel_init (NnbPlotsPanel *self)
   track_pointer (self, self->loss_plot);
   track_pointer (self, self->norms_plot);
   g_signal_connect_swapped (self->gradients_button, "toggled", G_CALLBACK (gtk_widget_queue_draw), self->norms_plot);
+  g_signal_connect_swapped (self->discretize_button, "toggled", G_CALLBACK (gtk_widget_queue_draw), self->data_plot);
 }

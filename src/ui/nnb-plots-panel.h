@@ -27,6 +27,11 @@ void nnb_plots_panel_set_data (NnbPlotsPanel *self, const float *x, const float 
  * training points; x NULL for none; y has set_data's n_outputs columns.
  * Call after nnb_plots_panel_set_data. */
 void nnb_plots_panel_set_test_data (NnbPlotsPanel *self, const float *x, const float *y, int n);
+/* Class data with two inputs (nnb-dataset.h's n_classes; copied): the
+ * data plot shows its points by class, test rows as rings, over the
+ * model's decision boundary, with a Discretize button. NULL, or other
+ * data, for set_data's plot. set_data forgets it: call it after. */
+void nnb_plots_panel_set_class_data (NnbPlotsPanel *self, const NnbDataset *data);
 
 /* Shows snapshot (may be NULL: nothing trained). Cheap: queues drawing. */
 void nnb_plots_panel_take_snapshot (NnbPlotsPanel *self, NnbSnapshot *snapshot);

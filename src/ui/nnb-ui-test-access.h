@@ -10,6 +10,7 @@
 #include "nnb-diagram-view.h"
 #include "nnb-lesson-panel.h"
 #include "nnb-parameter-view.h"
+#include "nnb-plot-loss.h"
 #include "nnb-plots-panel.h"
 #include "nnb-window.h"
 
@@ -69,6 +70,9 @@ const float *nnb_plots_panel_get_data_y (NnbPlotsPanel *self);
 guint nnb_plots_panel_get_data_serial (NnbPlotsPanel *self);
 /* Points in the norms plot's history (so tests see it grow). */
 guint nnb_plots_panel_get_n_norm_points (NnbPlotsPanel *self);
+/* The loss plot's series as the panel draws it: pointers into the
+ * snapshot it shows, valid until the next one. */
+void nnb_plots_panel_get_loss_series (NnbPlotsPanel *self, NnbLossSeries *series);
 
 /* nnb-window */
 /* The lesson pane's panel (its lesson.* actions drive it). */

@@ -193,6 +193,8 @@ copy_data_points (NnbWindow *self)
                                    (int) data->x_test->numel);
   else
     nnb_plots_panel_set_test_data (self->plots_panel, NULL, NULL, 0);
+  /* class data with two inputs: its plane, the classes and the boundary */
+  nnb_plots_panel_set_class_data (self->plots_panel, data);
 }
 
 static void

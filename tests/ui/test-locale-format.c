@@ -16,10 +16,12 @@ test_german_numbers_for_people (void)
   g_autofree char *count = nnb_locale_format_count (4353);
   g_autofree char *status = nnb_locale_strdup_printf ("epoch %'d, loss %.4g", 12000, 0.03305);
   g_autoptr (GString) text = g_string_new ("fc1.weight");
+  g_autofree char *accuracy = nnb_locale_format_percent (0.975, 1);
 
   g_assert_cmpstr (loss, ==, "0,031");
   g_assert_cmpstr (count, ==, "4.353");
   g_assert_cmpstr (status, ==, "epoch 12.000, loss 0,03305");
+  g_assert_cmpstr (accuracy, ==, "97,5 %");
   nnb_locale_string_append_printf (text, "  %.4g", 1.25);
   g_assert_cmpstr (text->str, ==, "fc1.weight  1,25");
 }

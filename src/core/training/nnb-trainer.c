@@ -2,6 +2,7 @@
 /* nnb-trainer.c — the worker thread and its snapshots (see the header for
  * the hand-off). */
 #include "nnb-trainer.h"
+#include "nnb-class-probabilities.h"
 #include "nnb-training-private.h"
 
 #include <math.h>
@@ -49,6 +50,11 @@ struct _NnbTrainer
   NnbTensor *check_input; /* the first training rows, without a grid */
   float *check_true;      /* their targets */
   int n_check;
+  /* the decision boundary's cell centres (NnbSnapshot.boundary_*), with
+   * two inputs on class data; NULL otherwise */
+  NnbTensor *boundary_input; /* (size², 2) */
+  double boundary_extent[4];
+  NnbLossKind loss;
 };
 
 NnbSnapshot *
@@ -81,6 +87,8 @@ nnb_snapshot_unref (NnbSnapshot *snapshot)
   g_free (snapshot->grid_y);
   g_free (snapshot->check_true);
   g_free (snapshot->check_pred);
+  g_free (snapshot->boundary_class);
+  g_free (snapshot->boundary_prob);
   g_free (snapshot->message);
   g_clear_pointer (&snapshot->values, g_ptr_array_unref);
   g_free (snapshot);
@@ -152,6 +160,56 @@ grid_outputs (const NnbTensor *out, int n_grid)
   if (out->ndim == 2 && out->shape[0] == n_grid && out->shape[1] > 0 && out->shape[1] <= G_MAXINT / n_grid)
     return (int) out->shape[1];
   return 0;
+}
+
+/* The model's class probabilities on the boundary's cells, kept as each
+ * cell's predicted class and its probability: a fifth of the probabilities'
+ * size for two classes, and all a picture of them needs. A forward that
+ * fails leaves the snapshot without a boundary; training reports it. */
+static void
+boundary_build (NnbTrainer *t, NnbSnapshot *s)
+{
+  int cells = NNB_TRAINER_BOUNDARY_SIZE * NNB_TRAINER_BOUNDARY_SIZE, c = 0;
+  g_autofree float *probs = nnb_model_class_probabilities (t->model, t->loss, t->boundary_input, &c, NULL);
+
+  if (probs == NULL || c > G_MAXUINT8 + 1)
+    return;
+  s->boundary_size = NNB_TRAINER_BOUNDARY_SIZE;
+  s->boundary_classes = c;
+  memcpy (s->boundary_extent, t->boundary_extent, sizeof s->boundary_extent);
+  s->boundary_class = g_new (guint8, cells);
+  s->boundary_prob = g_new (float, cells);
+  for (int k = 0; k < cells; k++)
+    {
+      const float *row = probs + (gsize) k * c;
+      int best = 0;
+
+      /* a nan loses to every number, as it would never be the most probable */
+      for (int j = 1; j < c; j++)
+        if (row[j] > row[best] || (isnan (row[best]) && !isnan (row[j])))
+          best = j;
+      s->boundary_class[k] = (guint8) best;
+      s->boundary_prob[k] = row[best];
+    }
+}
+
+/* The boundary's cell centres (nnb-trainer.h gives the formula), on the
+ * model's device; FALSE only when the copy there fails. */
+static gboolean
+boundary_init (NnbTrainer *t, NnbDevice device, GError **error)
+{
+  int size = NNB_TRAINER_BOUNDARY_SIZE;
+  g_autoptr (NnbTensor) host = nnb_tensor_new_2d ((int64_t) size * size, 2);
+  const double *e = t->boundary_extent;
+
+  for (int j = 0; j < size; j++)
+    for (int i = 0; i < size; i++)
+      {
+        host->data[2 * (j * size + i)] = (float) (e[0] + (e[1] - e[0]) * (i + 0.5) / size);
+        host->data[2 * (j * size + i) + 1] = (float) (e[2] + (e[3] - e[2]) * (j + 0.5) / size);
+      }
+  t->boundary_input = nnb_tensor_to (host, device, error);
+  return t->boundary_input != NULL;
 }
 
 /* Builds a snapshot from the worker's state; runs on the worker thread
@@ -241,6 +299,8 @@ snapshot_build (NnbTrainer *t, NnbTrainerState state, const char *message, gbool
           nnb_tensor_read (out, s->check_pred);
         }
     }
+  if (t->boundary_input != NULL)
+    boundary_build (t, s);
   s->message = g_strdup (message);
   s->published_us = g_get_monotonic_time ();
   {
@@ -456,6 +516,14 @@ nnb_trainer_new (NnbModel *model, NnbDataset *data, const NnbTrainingOptions *op
           return NULL;
         }
     }
+  t->loss = options->loss;
+  if (data->n_classes > 0 && nnb_loss_kind_is_classification (options->loss) &&
+      nnb_model_input_features (model) == 2 && nnb_class_boundary_extent (data, t->boundary_extent) &&
+      !boundary_init (t, options->device, error))
+    {
+      nnb_trainer_free (t);
+      return NULL;
+    }
   t->state = NNB_TRAINER_IDLE;
   t->snapshot = snapshot_build (t, NNB_TRAINER_IDLE, NULL, FALSE);
   return t;
@@ -568,6 +636,7 @@ nnb_trainer_free (NnbTrainer *t)
   g_free (t->grid_x);
   nnb_tensor_unref (t->check_input);
   g_free (t->check_true);
+  nnb_tensor_unref (t->boundary_input);
   g_array_unref (t->losses);
   g_array_unref (t->test_losses);
   g_array_unref (t->accuracies);

@@ -34,6 +34,9 @@ typedef enum
  * input, or no plotting grid). */
 #define NNB_TRAINER_MAX_CHECK_ROWS 256
 
+/* The decision boundary's cells along each side (NnbSnapshot.boundary_*). */
+#define NNB_TRAINER_BOUNDARY_SIZE 100
+
 /* Points of norm history kept at most; beyond it every other one goes. */
 #define NNB_TRAINER_MAX_NORM_POINTS 2048
 
@@ -81,6 +84,26 @@ typedef struct
   int n_check;
   float *check_true;
   float *check_pred;
+  /* The decision boundary, for a model with two inputs trained on class
+   * data (nnb-dataset.h's n_classes) under a classification loss: its
+   * class probabilities (nnb_model_class_probabilities, softmax of the
+   * outputs for CrossEntropyLoss, …) on boundary_size × boundary_size
+   * cells (NNB_TRAINER_BOUNDARY_SIZE) tiling boundary_extent = { x₁ min,
+   * x₁ max, x₂ min, x₂ max } (nnb_class_boundary_extent: the data's
+   * range, padded), computed at each snapshot. Cell (i, j), column i from
+   * the left and row j from the bottom, is at index j * boundary_size + i
+   * and was evaluated at its centre, the floats
+   *   x₁ = (float) (min₁ + (max₁ − min₁) · (i + 0.5) / boundary_size)
+   * and x₂ likewise with j. It keeps the predicted class, the most
+   * probable (the first of equals, as argmax), in boundary_class, and
+   * that class's probability in boundary_prob. boundary_classes counts the
+   * classes (2 for the binary losses' one output). boundary_size 0: none
+   * (other data or losses, or a forward that failed). */
+  int boundary_size;
+  int boundary_classes;
+  double boundary_extent[4];
+  guint8 *boundary_class;
+  float *boundary_prob;
   char *message;        /* for DIVERGED and FAILED */
   gint64 published_us;  /* g_get_monotonic_time () when published */
   gint64 worker_cpu_us; /* the publishing thread's CPU time then (bench/app-speed) */

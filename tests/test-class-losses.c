@@ -313,6 +313,46 @@ test_fields_round_trip (void)
                    "data's y holds values, not classes: leave float_targets out.");
 }
 
+/* forward --probabilities prints torch.softmax (model (X), dim=1) of the
+ * outputs forward prints, to the bit, for a CrossEntropyLoss project */
+static void
+test_forward_probabilities (void)
+{
+  g_autofree char *example = nnb_test_source_path ("data/examples/xor.nnb");
+  g_autofree char *dir = g_dir_make_tmp ("nnb-forward-p-XXXXXX", NULL);
+  g_autofree char *trained = g_build_filename (dir, "trained.nnb", NULL);
+  g_autofree char *points = g_build_filename (dir, "points.csv", NULL);
+  const char *train_argv[] = { g_getenv ("NNB_CLI"), "train", example, "--epochs", "40", "-o", trained, NULL };
+  const char *raw_argv[] = { g_getenv ("NNB_CLI"), "forward", trained, "-i", points, NULL };
+  const char *p_argv[] = { g_getenv ("NNB_CLI"), "forward", trained, "-i", points, "-p", NULL };
+  g_autofree char *raw = NULL, *probs = NULL, *theirs = NULL, *script = NULL;
+
+  if (!nnb_test_python_has ("torch", NULL))
+    {
+      nnb_test_missing ("/usr/bin/python3 cannot import torch (apt-get install python3-torch)");
+      return;
+    }
+  g_assert_true (g_file_set_contents (points, "0.5,0.5\n-0.5,0.5\n0.1,-0.9\n", -1, NULL));
+  g_assert_cmpint (nnb_test_run (train_argv, NULL, NULL), ==, 0);
+  g_assert_cmpint (nnb_test_run (raw_argv, &raw, NULL), ==, 0);
+  g_assert_cmpint (nnb_test_run (p_argv, &probs, NULL), ==, 0);
+  /* the printed outputs (%.9g, exact float32) back into torch */
+  script = g_strdup_printf ("import torch\n"
+                            "rows = [[float(v) for v in line.split(',')] for line in \"\"\"%s\"\"\".split()]\n"
+                            "for row in torch.softmax(torch.tensor(rows), dim=1).tolist():\n"
+                            "    print(','.join('%%.9g' %% v for v in row))\n",
+                            raw);
+  {
+    const char *python_argv[] = { "/usr/bin/python3", "-c", script, NULL };
+
+    g_assert_cmpint (nnb_test_run (python_argv, &theirs, NULL), ==, 0);
+  }
+  g_assert_cmpstr (probs, ==, theirs);
+  g_remove (trained);
+  g_remove (points);
+  g_rmdir (dir);
+}
+
 /* torch.sigmoid (BCELoss's usual input): 15 floats alone are all the
  * kernel's tail (the C library's exp), the same floats inside 4096 all
  * vectors (SLEEF's); the golden holds values where the two differ */
@@ -359,6 +399,7 @@ main (int argc, char *argv[])
     }
   g_test_add_func ("/class-losses/regression-losses-on-class-indices", test_regression_losses_on_class_indices);
   g_test_add_func ("/class-losses/fields-round-trip", test_fields_round_trip);
+  g_test_add_func ("/class-losses/forward-probabilities", test_forward_probabilities);
   {
     JsonArray *runs = json_object_get_array_member (golden, "runs");
 

@@ -5,18 +5,52 @@
 
 #include <stdio.h>
 #include <string.h>
+#include "nnb-class-probabilities.h"
 #include "nnb-csv.h"
 #include "nnb-error.h"
 #include "nnb-export.h"
 #include "nnb-file-write.h"
 #include "nnb-safetensors.h"
 
+/* forward --probabilities: torch.softmax (model (X), dim=1) for
+ * CrossEntropyLoss, and each loss's own reading (nnb-class-probabilities.h),
+ * one row of probabilities per input row */
+static int
+print_probabilities (NnbProject *project, NnbTensor *x)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree float *probs = NULL;
+  int classes = 0;
+
+  if (!nnb_loss_kind_is_classification (project->training.loss))
+    {
+      fprintf (stderr,
+               "nnblocks-cli: the project trains with %s, which reads no classes from the outputs: "
+               "--probabilities needs CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss or BCELoss.\n",
+               nnb_loss_kind_to_string (project->training.loss));
+      return NNB_EXIT_FAILURE;
+    }
+  probs = nnb_model_class_probabilities (project->model, project->training.loss, x, &classes, &error);
+  if (probs == NULL)
+    return nnb_cli_fail (error);
+  for (int64_t r = 0; r < x->shape[0]; r++)
+    {
+      for (int c = 0; c < classes; c++)
+        printf ("%s%.9g", c ? "," : "", probs[r * classes + c]);
+      printf ("\n");
+    }
+  return NNB_EXIT_OK;
+}
+
 int
 nnb_cli_forward (int argc, char **argv)
 {
   static char *input = NULL;
+  static gboolean probabilities = FALSE;
   static const GOptionEntry entries[] = {
     { "input", 'i', 0, G_OPTION_ARG_FILENAME, &input, "CSV file: one input row per line", "X.csv" },
+    { "probabilities", 'p', 0, G_OPTION_ARG_NONE, &probabilities,
+      "Print each row's class probabilities, as the project's loss reads the outputs", NULL },
     { NULL }
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("FILE.nnb");
@@ -51,6 +85,8 @@ nnb_cli_forward (int argc, char **argv)
       return nnb_cli_fail (error);
     }
   x = nnb_tensor_new_from_data (2, shape, values);
+  if (probabilities)
+    return print_probabilities (project, x);
   y = nnb_model_forward (project->model, x, &error);
   if (y == NULL)
     return nnb_cli_fail (error);

@@ -325,7 +325,7 @@ test_forward_probabilities (void)
   const char *train_argv[] = { g_getenv ("NNB_CLI"), "train", example, "--epochs", "40", "-o", trained, NULL };
   const char *raw_argv[] = { g_getenv ("NNB_CLI"), "forward", trained, "-i", points, NULL };
   const char *p_argv[] = { g_getenv ("NNB_CLI"), "forward", trained, "-i", points, "-p", NULL };
-  g_autofree char *raw = NULL, *probs = NULL, *theirs = NULL, *script = NULL;
+  g_autofree char *raw = NULL, *probs = NULL, *theirs = NULL, *script = NULL, *printed = NULL;
 
   if (!nnb_test_python_has ("torch", NULL))
     {
@@ -333,7 +333,7 @@ test_forward_probabilities (void)
       return;
     }
   g_assert_true (g_file_set_contents (points, "0.5,0.5\n-0.5,0.5\n0.1,-0.9\n", -1, NULL));
-  g_assert_cmpint (nnb_test_run (train_argv, NULL, NULL), ==, 0);
+  g_assert_cmpint (nnb_test_run (train_argv, &printed, NULL), ==, 0);
   g_assert_cmpint (nnb_test_run (raw_argv, &raw, NULL), ==, 0);
   g_assert_cmpint (nnb_test_run (p_argv, &probs, NULL), ==, 0);
   /* the printed outputs (%.9g, exact float32) back into torch */

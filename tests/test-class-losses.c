@@ -353,6 +353,98 @@ test_forward_probabilities (void)
   g_rmdir (dir);
 }
 
+/* A CSV file whose last column is each row's class (data.class_targets):
+ * CrossEntropyLoss trains on it as PyTorch does, y = y[:, 0].long ()
+ * (the exported code runs in torch and prints the same lines, accuracy
+ * included); a class that is no whole number, or two target columns, is
+ * refused in one sentence */
+static char *
+write_class_csv (const char *dir, const char *bad)
+{
+  g_autoptr (GString) text = g_string_new ("x1,x2,label\n");
+  char *path = g_build_filename (dir, "points.csv", NULL);
+
+  for (int r = 0; r < 60; r++)
+    {
+      double x1 = sin (r * 1.7), x2 = cos (r * 0.9);
+
+      if (bad != NULL && r == 41)
+        g_string_append_printf (text, "%.4f,%.4f,%s\n", x1, x2, bad);
+      else
+        g_string_append_printf (text, "%.4f,%.4f,%d\n", x1, x2, x1 * x2 > 0.1 ? 2 : x1 > 0 ? 1
+                                                                                           : 0);
+    }
+  g_assert_true (g_file_set_contents (path, text->str, text->len, NULL));
+  return path;
+}
+
+static char *
+class_project (const char *dir, const char *csv, const char *extra)
+{
+  char *path = g_build_filename (dir, "classes.nnb", NULL);
+  g_autofree char *json = g_strdup_printf (
+    "{\"format\": \"nnblocks\", \"version\": 1, \"model\": {\"class\": \"Sequential\", \"modules\": ["
+    "{\"type\": \"Linear\", \"in_features\": 2, \"out_features\": 8}, {\"type\": \"Tanh\"}, "
+    "{\"type\": \"Linear\", \"in_features\": 8, \"out_features\": 3}]}, \"seed\": 2, \"model_seed\": 1, "
+    "\"data\": {\"kind\": \"csv\", \"path\": \"%s\", \"class_targets\": true, \"test_fraction\": 0.25%s}, "
+    "\"training\": {\"optimizer\": \"Adam\", \"lr\": 0.05, \"loss\": \"CrossEntropyLoss\", \"epochs\": 30, "
+    "\"batch_size\": 16, \"log_every\": 1}}",
+    csv, extra);
+
+  g_assert_true (g_file_set_contents (path, json, -1, NULL));
+  return path;
+}
+
+static void
+test_csv_class_targets (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("nnb-csv-classes-XXXXXX", NULL);
+  g_autofree char *csv = write_class_csv (dir, NULL);
+  g_autofree char *path = class_project (dir, csv, "");
+  g_autofree char *printed = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = nnb_project_load (path, &error);
+  g_autoptr (NnbDataset) data = NULL;
+
+  g_assert_no_error (error);
+  data = nnb_project_build (project, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (data->n_classes, ==, 3);
+  if (!nnb_test_python_has ("torch", NULL))
+    nnb_test_missing ("/usr/bin/python3 cannot import torch (apt-get install python3-torch)");
+  else
+    {
+      printed = nnb_test_export_trains_alike (path, NULL);
+      g_assert_nonnull (strstr (printed, "epoch  29 loss "));
+      g_assert_nonnull (strstr (printed, " test_accuracy "));
+    }
+  g_clear_pointer (&project, nnb_project_free);
+  g_clear_pointer (&data, nnb_dataset_free);
+
+  /* 2.5 is no class: .long () would make it 2 without a word */
+  g_free (csv);
+  csv = write_class_csv (dir, "2.5");
+  project = nnb_project_load (path, &error);
+  g_assert_no_error (error);
+  data = nnb_project_build (project, FALSE, &error);
+  g_assert_null (data);
+  g_assert_cmpstr (error->message, ==,
+                   "Row 42 of the data has the target 2.5, which is no class: with data.class_targets the target "
+                   "column holds whole numbers 0, 1, 2, … (at most 1000000).");
+  g_clear_error (&error);
+  g_clear_pointer (&project, nnb_project_free);
+
+  /* standardising classes is refused when the file is read */
+  g_free (path);
+  path = class_project (dir, csv, ", \"standardize\": {\"targets\": true}");
+  project = nnb_project_load (path, &error);
+  g_assert_null (project);
+  g_assert_nonnull (strstr (error->message, "Class indices cannot be standardised"));
+  g_remove (path);
+  g_remove (csv);
+  g_rmdir (dir);
+}
+
 /* torch.sigmoid (BCELoss's usual input): 15 floats alone are all the
  * kernel's tail (the C library's exp), the same floats inside 4096 all
  * vectors (SLEEF's); the golden holds values where the two differ */
@@ -400,6 +492,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/class-losses/regression-losses-on-class-indices", test_regression_losses_on_class_indices);
   g_test_add_func ("/class-losses/fields-round-trip", test_fields_round_trip);
   g_test_add_func ("/class-losses/forward-probabilities", test_forward_probabilities);
+  g_test_add_func ("/class-losses/csv-class-targets", test_csv_class_targets);
   {
     JsonArray *runs = json_object_get_array_member (golden, "runs");
 

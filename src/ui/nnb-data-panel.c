@@ -95,7 +95,7 @@ show_fields (NnbDataPanel *self, const NnbDataSpec *spec)
   gboolean x_max = kind == NNB_DATA_LINE || kind == NNB_DATA_SINE || kind == NNB_DATA_POLYNOMIAL ||
                    kind == NNB_DATA_STEP;
   gboolean generated = kind != NNB_DATA_CSV;
-  gboolean classes = nnb_data_spec_classes (spec) > 0;
+  gboolean classes = nnb_data_spec_has_classes (spec);
 
   gtk_widget_set_visible (self->a_label, ab);
   gtk_widget_set_visible (GTK_WIDGET (self->a_spin), ab);
@@ -258,7 +258,7 @@ changed_cb (NnbDataPanel *self)
   spec.test_fraction = spin_value (self->test_fraction_spin, spec.test_fraction);
   spec.standardize_inputs = gtk_check_button_get_active (self->standardize_inputs_check);
   /* class indices are never standardised (the check is insensitive then) */
-  spec.standardize_targets = nnb_data_spec_classes (&spec) == 0 &&
+  spec.standardize_targets = !nnb_data_spec_has_classes (&spec) &&
                              gtk_check_button_get_active (self->standardize_targets_check);
   seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
 

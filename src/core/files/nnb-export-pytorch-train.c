@@ -179,6 +179,8 @@ append_data_lines (GString *out, const NnbDataSpec *spec)
       if (spec->csv_header != NNB_CSV_HEADER_DETECT)
         g_string_append (out, spec->csv_header == NNB_CSV_HEADER_YES ? ", header=True" : ", header=False");
       g_string_append (out, ")\n");
+      if (spec->csv_class_targets)
+        g_string_append (out, INDENT "y = y[:, 0].long()  # class indices: the LongTensor (n,) CrossEntropyLoss takes\n");
       return;
     }
   if (nnb_data_spec_classes (spec) > 0)
@@ -349,7 +351,7 @@ static const char class_loop_source[] =
 static const char *
 correct_rule (const NnbProject *project)
 {
-  gboolean classes = nnb_data_spec_classes (&project->data) > 0;
+  gboolean classes = nnb_data_spec_has_classes (&project->data);
 
   if (!classes)
     return NULL;

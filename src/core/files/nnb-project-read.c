@@ -69,7 +69,7 @@ nnb_project_data_fields (NnbDataKind kind)
   static const char *const polynomial[] = { "kind", "n", "a", "b", "c", "noise", "x_max", "test_fraction", "standardize", NULL };
   static const char *const step[] = { "kind", "n", "noise", "x_max", "test_fraction", "standardize", NULL };
   static const char *const sine_product[] = { "kind", "n", "noise", "test_fraction", "standardize", NULL };
-  static const char *const csv[] = { "kind", "path", "header", "inputs", "targets", "test_fraction", "standardize", NULL };
+  static const char *const csv[] = { "kind", "path", "header", "inputs", "targets", "class_targets", "test_fraction", "standardize", "float_targets", NULL };
   static const char *const circle[] = { "kind", "n", "radius", "noise", "test_fraction", "standardize", "float_targets", NULL };
   static const char *const xor_moons[] = { "kind", "n", "noise", "test_fraction", "standardize", "float_targets", NULL };
   static const char *const gauss[] = { "kind", "n", "distance", "noise", "test_fraction", "standardize", "float_targets", NULL };
@@ -198,7 +198,7 @@ parse_classes (JsonObject *object, NnbDataSpec *spec, GError **error)
 static gboolean
 check_class_targets (const NnbDataSpec *spec, GError **error)
 {
-  if (spec->standardize_targets && nnb_data_spec_classes (spec) > 0)
+  if (spec->standardize_targets && nnb_data_spec_has_classes (spec))
     return nnb_json_fail (error, NNB_FILE_ERROR_INVALID, NULL,
                           "Class indices cannot be standardised: the %s data's y is the class of each point, "
                           "not a value to rescale; set data.standardize.targets to false.",
@@ -243,7 +243,10 @@ parse_data (NnbProject *project, JsonNode *node, const char *base_dir, GError **
         spec->csv_path = g_strdup (path);
       return parse_header (object, spec, error) &&
              parse_columns (object, "inputs", &spec->csv_inputs, &spec->csv_n_inputs, error) &&
-             parse_columns (object, "targets", &spec->csv_targets, &spec->csv_n_targets, error);
+             parse_columns (object, "targets", &spec->csv_targets, &spec->csv_n_targets, error) &&
+             nnb_json_read_bool (object, "data", "class_targets", &spec->csv_class_targets, error) &&
+             nnb_json_read_bool (object, "data", "float_targets", &spec->float_targets, error) &&
+             check_class_targets (spec, error);
     }
   return nnb_json_read_whole (object, "data", "n", 1, MAX_POINTS, FALSE, spec->n, &spec->n, error) &&
          nnb_json_read_number (object, "data", "a", NNB_JSON_NUMBER_ANY, &spec->a, error) &&

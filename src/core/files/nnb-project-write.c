@@ -235,6 +235,7 @@ append_data (GString *out, const NnbDataSpec *spec, const char *base_dir)
           (strcmp (key, "standardize") == 0 && !spec->standardize_inputs && !spec->standardize_targets) ||
           (strcmp (key, "header") == 0 && spec->csv_header == NNB_CSV_HEADER_DETECT) ||
           (strcmp (key, "float_targets") == 0 && !spec->float_targets) ||
+          (strcmp (key, "class_targets") == 0 && !spec->csv_class_targets) ||
           (strcmp (key, "inputs") == 0 && spec->csv_n_inputs == 0) ||
           (strcmp (key, "targets") == 0 && spec->csv_n_targets == 0))
         continue;
@@ -251,7 +252,7 @@ append_data (GString *out, const NnbDataSpec *spec, const char *base_dir)
                                 spec->standardize_targets ? "true" : "false");
       else if (strcmp (key, "test_fraction") == 0)
         append_double (out, spec->test_fraction);
-      else if (strcmp (key, "float_targets") == 0)
+      else if (strcmp (key, "float_targets") == 0 || strcmp (key, "class_targets") == 0)
         g_string_append (out, "true");
       else if (strcmp (key, "header") == 0)
         g_string_append (out, spec->csv_header == NNB_CSV_HEADER_YES ? "true" : "false");

@@ -53,6 +53,14 @@ nnb_data_spec_classes (const NnbDataSpec *spec)
   return nnb_data_kind_is_2d (spec->kind) ? 2 : 0;
 }
 
+gboolean
+nnb_data_spec_has_classes (const NnbDataSpec *spec)
+{
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  return nnb_data_spec_classes (spec) > 0 || (spec->kind == NNB_DATA_CSV && spec->csv_class_targets);
+}
+
 void
 nnb_data_spec_init_2d (NnbDataSpec *spec)
 {

@@ -8,6 +8,7 @@
 #include "nnb-training-private.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 #include "nnb-error.h"
 #include "nnb-file-read.h"
@@ -110,6 +111,39 @@ copy_tensor (const NnbTensor *tensor)
   return copy;
 }
 
+/* class_targets: the one target column's values are classes 0, 1, 2, …
+ * (PyTorch's .long () would cut 2.5 to 2 without a word: refused here);
+ * the count is the largest plus one */
+static gboolean
+read_classes (NnbDataset *data, GError **error)
+{
+  int64_t largest = -1;
+
+  if (data->y->shape[1] != 1)
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT,
+                   "data.class_targets needs one target column, the class of each row, not %" G_GINT64_FORMAT ".",
+                   data->y->shape[1]);
+      return FALSE;
+    }
+  for (int64_t r = 0; r < data->y->shape[0]; r++)
+    {
+      float v = data->y->data[r];
+
+      if (!(v >= 0 && v <= 1e6f && v == floorf (v)))
+        {
+          g_set_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT,
+                       "Row %" G_GINT64_FORMAT " of the data has the target %g, which is no class: with "
+                       "data.class_targets the target column holds whole numbers 0, 1, 2, … (at most 1000000).",
+                       r + 1, (double) v);
+          return FALSE;
+        }
+      largest = MAX (largest, (int64_t) v);
+    }
+  data->n_classes = largest + 1;
+  return TRUE;
+}
+
 NnbDataset *
 nnb_dataset_new_from_table (const NnbDataSpec *spec, const NnbDataset *table, NnbGenerator *gen, GError **error)
 {
@@ -125,6 +159,8 @@ nnb_dataset_new_from_table (const NnbDataSpec *spec, const NnbDataset *table, Nn
   data->y_columns = g_memdup2 (table->y_columns, table->y->shape[1] * sizeof (int64_t));
   data->x_names = g_strdupv (table->x_names);
   data->y_names = g_strdupv (table->y_names);
+  if (spec->csv_class_targets && !read_classes (data, error))
+    return NULL;
   if (!nnb_dataset_split_and_standardize (data, spec, gen != NULL ? gen : nnb_generator_default (), error))
     return NULL;
   return g_steal_pointer (&data);

@@ -58,6 +58,10 @@ typedef struct
   guint csv_n_inputs;
   NnbCsvColumn *csv_targets; /* csv_n_targets entries, NULL when none */
   guint csv_n_targets;
+  /* NNB_DATA_CSV: the one target column holds class indices 0, 1, 2, …
+   * (y = y[:, 0].long (), PyTorch's LongTensor (n,)); the data then has
+   * max + 1 classes */
+  gboolean csv_class_targets;
   /* Held-out rows and standardisation, applied after the data is drawn
    * (nnb-dataset-split.c; docs/file-format.md gives the PyTorch lines):
    * perm = randperm(n) on the same generator, the first
@@ -110,6 +114,9 @@ gboolean nnb_data_kind_from_string (const char *text, NnbDataKind *out);
 /* How many classes spec's generator gives its points: 0 for regression
  * data (and CSV files, for now), 2 for circle … moons, classes for blobs. */
 int64_t nnb_data_spec_classes (const NnbDataSpec *spec);
+/* Whether spec's targets are class indices: a class kind, or a CSV file
+ * with csv_class_targets (whose count is known once it is read). */
+gboolean nnb_data_spec_has_classes (const NnbDataSpec *spec);
 
 /* Draws (or reads) the data; generators consume gen exactly as the page's
  * PyTorch code consumes torch's generator. */

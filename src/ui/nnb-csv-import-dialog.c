@@ -25,6 +25,7 @@ enum
   ROLE_INPUT,
   ROLE_TARGET,
   ROLE_UNUSED,
+  ROLE_CLASS, /* the one target, each row's class (data.class_targets) */
 };
 
 struct _NnbCsvImportDialog
@@ -151,6 +152,7 @@ typedef struct
   NnbCsvHeader header;
   NnbCsvColumn *inputs, *targets;
   guint n_inputs, n_targets;
+  gboolean classes; /* the target is a Class column */
   GCancellable *cancellable;
   gint permille; /* read so far, atomic: the worker writes, the UI polls */
 } Check;
@@ -200,6 +202,25 @@ column_name (NnbCsvImportDialog *self, guint c)
   for (char **cell = first; *cell != NULL; cell++)
     count += strcmp (*cell, first[c]) == 0;
   return count == 1 ? first[c] : NULL;
+}
+
+static gboolean
+has_role (NnbCsvImportDialog *self, guint role)
+{
+  for (guint c = 0; c < self->roles->len; c++)
+    if (g_array_index (self->roles, guint, c) == role)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+has_two (NnbCsvImportDialog *self, guint role)
+{
+  guint n = 0;
+
+  for (guint c = 0; c < self->roles->len; c++)
+    n += g_array_index (self->roles, guint, c) == role;
+  return n > 1;
 }
 
 /* The columns given role, as the project file names them: by header name
@@ -289,7 +310,17 @@ check_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
       g_task_return_error (task, error);
       return;
     }
-  g_task_return_pointer (task, nnb_dataset_new_from_csv_table (&table), (GDestroyNotify) nnb_dataset_free);
+  {
+    NnbDataset *data = nnb_dataset_new_from_csv_table (&table);
+
+    if (check->classes && !nnb_dataset_read_class_targets (data, &error))
+      {
+        nnb_dataset_free (data);
+        g_task_return_error (task, error);
+        return;
+      }
+    g_task_return_pointer (task, data, (GDestroyNotify) nnb_dataset_free);
+  }
 }
 
 static void
@@ -343,7 +374,11 @@ checked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   n_rows = table->x->shape[0], n_inputs = table->x->shape[1], n_targets = table->y->shape[1];
   rows = count_text (n_rows, g_dngettext (GETTEXT_PACKAGE, "%s row", "%s rows", (gulong) n_rows));
   inputs = count_text (n_inputs, g_dngettext (GETTEXT_PACKAGE, "%s input", "%s inputs", (gulong) n_inputs));
-  targets = count_text (n_targets, g_dngettext (GETTEXT_PACKAGE, "%s target", "%s targets", (gulong) n_targets));
+  if (table->n_classes > 0)
+    targets = count_text (table->n_classes,
+                          g_dngettext (GETTEXT_PACKAGE, "%s class", "%s classes", (gulong) table->n_classes));
+  else
+    targets = count_text (n_targets, g_dngettext (GETTEXT_PACKAGE, "%s target", "%s targets", (gulong) n_targets));
   /* Translators: the data the choice gives, e.g. "X: 40 rows × 3 inputs, y: 2 targets" */
   text = g_strdup_printf (_("X: %s × %s, y: %s"), rows, inputs, targets);
   gtk_label_set_text (self->shape_label, text);
@@ -368,6 +403,20 @@ check_choice (NnbCsvImportDialog *self)
   check->header = gtk_switch_get_active (self->header_switch) ? NNB_CSV_HEADER_YES : NNB_CSV_HEADER_NO;
   check->inputs = chosen_columns (self, ROLE_INPUT, &check->n_inputs);
   check->targets = chosen_columns (self, ROLE_TARGET, &check->n_targets);
+  check->classes = has_role (self, ROLE_CLASS);
+  if (check->classes && (check->n_targets > 0 || has_two (self, ROLE_CLASS)))
+    {
+      gtk_label_set_text (self->shape_label, "");
+      show_error (self, _("Choose one Class column and no Target: the class of each row is y."));
+      update_import (self);
+      check_free (check);
+      return;
+    }
+  if (check->classes)
+    {
+      nnb_csv_columns_free (check->targets, check->n_targets);
+      check->targets = chosen_columns (self, ROLE_CLASS, &check->n_targets);
+    }
   if (check->n_inputs == 0 || check->n_targets == 0)
     {
       gtk_label_set_text (self->shape_label, "");
@@ -418,7 +467,7 @@ cell_label (const char *text, gboolean title)
 static void
 fill_grid (NnbCsvImportDialog *self)
 {
-  static const char *const roles[] = { N_("Input"), N_("Target"), N_("Not used"), NULL };
+  static const char *const roles[] = { N_("Input"), N_("Target"), N_("Not used"), N_("Class"), NULL };
   gboolean header = gtk_switch_get_active (self->header_switch);
   GtkWidget *child;
 
@@ -551,7 +600,8 @@ import_clicked_cb (NnbCsvImportDialog *self)
   spec.csv_path = g_file_get_path (self->file);
   spec.csv_header = gtk_switch_get_active (self->header_switch) ? NNB_CSV_HEADER_YES : NNB_CSV_HEADER_NO;
   spec.csv_inputs = chosen_columns (self, ROLE_INPUT, &spec.csv_n_inputs);
-  spec.csv_targets = chosen_columns (self, ROLE_TARGET, &spec.csv_n_targets);
+  spec.csv_class_targets = has_role (self, ROLE_CLASS);
+  spec.csv_targets = chosen_columns (self, spec.csv_class_targets ? ROLE_CLASS : ROLE_TARGET, &spec.csv_n_targets);
 
   /* the rows go to the document: a failed Import needs a new check */
   if (nnb_document_import_csv (self->document, &spec, project->seed, g_steal_pointer (&self->table), &error))

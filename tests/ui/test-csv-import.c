@@ -289,6 +289,19 @@ check_bad_cell (NnbApplication *app, NnbWindow *window, gpointer data)
   set_role (1, 2);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error_label)));
   g_assert_true (import_sensitive ());
+  /* x3 as the Class: its sevenths are no classes, said with the row */
+  set_role (3, 3);
+  g_assert_cmpstr (gtk_label_get_text (error_label), ==,
+                   "Row 2 of the data has the target 0.1429, which is no class: with data.class_targets the target "
+                   "column holds whole numbers 0, 1, 2, … (at most 1000000).");
+  g_assert_false (import_sensitive ());
+  /* two Class columns, or a Class and a Target, are refused */
+  set_role (2, 3);
+  g_assert_cmpstr (gtk_label_get_text (error_label), ==,
+                   "Choose one Class column and no Target: the class of each row is y.");
+  set_role (2, 0);
+  set_role (3, 1);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error_label)));
 
   g_signal_emit_by_name (dialog_child ("cancel_button"), "clicked");
   g_assert_true (nnb_ui_test_wait_until (dialog_gone, NULL));

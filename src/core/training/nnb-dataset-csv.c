@@ -113,9 +113,9 @@ copy_tensor (const NnbTensor *tensor)
 
 /* class_targets: the one target column's values are classes 0, 1, 2, …
  * (PyTorch's .long () would cut 2.5 to 2 without a word: refused here);
- * the count is the largest plus one */
-static gboolean
-read_classes (NnbDataset *data, GError **error)
+ * the count is the largest plus one (nnb-dataset.h) */
+gboolean
+nnb_dataset_read_class_targets (NnbDataset *data, GError **error)
 {
   int64_t largest = -1;
 
@@ -159,7 +159,7 @@ nnb_dataset_new_from_table (const NnbDataSpec *spec, const NnbDataset *table, Nn
   data->y_columns = g_memdup2 (table->y_columns, table->y->shape[1] * sizeof (int64_t));
   data->x_names = g_strdupv (table->x_names);
   data->y_names = g_strdupv (table->y_names);
-  if (spec->csv_class_targets && !read_classes (data, error))
+  if (spec->csv_class_targets && !nnb_dataset_read_class_targets (data, error))
     return NULL;
   if (!nnb_dataset_split_and_standardize (data, spec, gen != NULL ? gen : nnb_generator_default (), error))
     return NULL;

@@ -135,6 +135,11 @@ NnbDataset *nnb_dataset_new_from_table (const NnbDataSpec *spec, const NnbDatase
 /* A table from the rows nnb_csv_read_columns read; takes them (table is
  * cleared). */
 NnbDataset *nnb_dataset_new_from_csv_table (NnbCsvTable *table);
+/* A table's one target column read as class indices (data.class_targets):
+ * sets n_classes to the largest plus one; refuses, in one sentence naming
+ * the row, a value that is no whole number from 0 to 1,000,000, and more
+ * than one target column. */
+gboolean nnb_dataset_read_class_targets (NnbDataset *table, GError **error);
 /* What a table read for spec stands for: the file (path, inode, size and
  * time of its last change) and the header and column choice. Equal keys,
  * equal tables; NULL for generated data or a file that is not there. */

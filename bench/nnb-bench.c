@@ -9,8 +9,9 @@
  *       weights as PyTorch), trains W epochs unmeasured, then E measured ones
  *       with nnb_training_epoch, and prints
  *       {"us_per_epoch": mean, "us_per_epoch_median": …, "cpu_us_per_epoch": …,
- *        "final_loss": the last epoch's loss, "flops_per_epoch": …,
- *        "gflops": …, "peak_rss_kb": …}
+ *        "final_loss": the last epoch's loss, "final_accuracy": its accuracy
+ *        (class data under a classification loss; null otherwise),
+ *        "flops_per_epoch": …, "gflops": …, "peak_rss_kb": …}
  *
  *   nnb-bench --sgemm [--threads T] [--size M,N,K] [--seconds S]
  *       cblas_sgemm C = A·B on M×K and K×N matrices (default 1024³), as many
@@ -265,7 +266,8 @@ run_training (NnbProject *project, const char *path, int epochs, int warmup)
   g_autoptr (NnbTraining) training = NULL;
   g_autofree NnbGenerator *gen = NULL;
   g_autofree double *times = NULL;
-  double loss = NAN, start, last, cpu_start, cpu_used, flops;
+  double loss = NAN, accuracy, start, last, cpu_start, cpu_used, flops;
+  char accuracy_text[32] = "null";
   int64_t rows;
 
   data = nnb_project_build (project, TRUE, &error);
@@ -301,13 +303,16 @@ run_training (NnbProject *project, const char *path, int epochs, int warmup)
 
   rows = data->x->shape[0];
   flops = model_flops (project->model, rows);
+  accuracy = nnb_training_get_accuracy (training);
+  if (!isnan (accuracy))
+    g_snprintf (accuracy_text, sizeof accuracy_text, "%.9g", accuracy);
   printf ("{\"engine\": \"nnblocks\", \"threads\": %d, \"epochs\": %d, \"warmup\": %d, "
           "\"us_per_epoch\": %.3f, \"us_per_epoch_median\": %.3f, \"cpu_us_per_epoch\": %.3f, "
-          "\"final_loss\": %.9g, \"flops_per_epoch\": %.0f, \"gflops\": %.3f, \"peak_rss_kb\": %ld}\n",
+          "\"final_loss\": %.9g, \"final_accuracy\": %s, \"flops_per_epoch\": %.0f, \"gflops\": %.3f, \"peak_rss_kb\": %ld}\n",
           nnb_backend_cpu_get_threads (), epochs, warmup,
           (last - start) / epochs * 1e6, times[epochs / 2] * 1e6,
           cpu_used / epochs * 1e6,
-          loss, flops, flops * epochs / (last - start) * 1e-9, peak_rss_kb ());
+          loss, accuracy_text, flops, flops * epochs / (last - start) * 1e-9, peak_rss_kb ());
   return EXIT_SUCCESS;
 
 fail:

@@ -6,7 +6,8 @@ bench/run, the same measurement as bench/nnb-bench.c.
     /usr/bin/python3 bench/torch_bench.py [--threads T] [--epochs E] [--warmup W] WORKLOAD.nnb
 
 replays the project as tests/reference/nnb_torch.py does (its builders are
-imported: the same data, the same initial weights, the same loop with
+imported: nnb_torch.build_split for the same data, the same initial weights,
+nnb_torch.make_optimizer for SGD or Adam, and the same loop with
 loss.item() every step), trains W epochs unmeasured, then E measured ones,
 and prints one line of JSON:
 
@@ -14,10 +15,24 @@ and prints one line of JSON:
      "final_loss": the last epoch's loss, "flops_per_epoch": …, "gflops": …,
      "peak_rss_kb": …}
 
+The loss is the project's: MSELoss, L1Loss, or a classification loss on
+class data (docs/file-format.md, "Classification losses"): CrossEntropyLoss
+and NLLLoss take the LongTensor (n,) of class indices build_split gives,
+BCEWithLogitsLoss and BCELoss the y.float().unsqueeze(1) of
+"float_targets". For those the loop also counts the right predictions of
+every forward pass, as the engine does each epoch for its accuracy
+(nnb-training.h; the loop of tests/reference/make_class_loss_golden.py):
+
+    correct += (y_hat.argmax(1) == y).sum().item()
+
+unless --no-accuracy leaves it out (the page's bare loop, for comparison).
+
 FLOPs are counted as nnb-bench counts them: 2·m·n·k per matrix product,
 three per Linear call and step (forward, dW, dX), for every row each epoch.
 The thread count goes to torch.set_num_threads and, before torch is
-imported, to OPENBLAS_NUM_THREADS and OMP_NUM_THREADS.
+imported, to OPENBLAS_NUM_THREADS and OMP_NUM_THREADS; ATEN_CPU_CAPABILITY
+is avx2 as tests/reference/nnb_pytorch_env.py sets it (the kernels, and so
+the sums' order, the engine reproduces).
 """
 import argparse
 import json
@@ -33,6 +48,8 @@ def parse_args():
     parser.add_argument("--threads", "-t", type=int, default=1)
     parser.add_argument("--epochs", "-e", type=int, default=0, help="measured epochs (default: the project's)")
     parser.add_argument("--warmup", "-w", type=int, default=-1, help="unmeasured epochs first (default: E/10, at least 1)")
+    parser.add_argument("--no-accuracy", action="store_true",
+                        help="leave out the count of right predictions (the engine always counts them)")
     args = parser.parse_args()
     if args.threads < 1 or args.epochs < 0:
         parser.error("--threads must be 1 or more and --epochs 0 or more")
@@ -47,6 +64,9 @@ os.environ["OMP_NUM_THREADS"] = str(ARGS.threads)
 # before torch loads OpenBLAS: the kernel NN Blocks pins (src/core/nnb-blas.h),
 # whatever the processor would choose, so BLAS's sum order is the same
 os.environ["OPENBLAS_CORETYPE"] = "Haswell"
+# PyTorch's own vectorised kernels in 8-float lanes, as nnb_pytorch_env.py
+# sets them (on an AVX-512 processor 1.13 would pick AVX-512 ones)
+os.environ["ATEN_CPU_CAPABILITY"] = "avx2"
 
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
@@ -55,13 +75,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import nnb_torch  # noqa: E402  (it sets one thread when imported: set ours after it)
 
 torch.set_num_threads(ARGS.threads)
-
-
-def make_model(model_spec):
-    """nnb_torch's models, and "class": "Sequential" (nn.Sequential itself)."""
-    if model_spec["class"] == "Sequential":
-        return nn.Sequential(*[nnb_torch.make_module(m) for m in model_spec["modules"]])
-    return nnb_torch.make_model(model_spec)
 
 
 def linear_sizes(module):
@@ -80,59 +93,67 @@ def flops_per_row(model, model_spec):
     return 3 * 2 * sum(sizes)
 
 
-def build(project):
-    """The recipe of docs/file-format.md, as nnb_torch.main replays it."""
-    torch.manual_seed(project.get("seed", 0))
-    x, y = nnb_torch.make_data(project["data"])
-    if project.get("model_seed") is not None:
-        torch.manual_seed(project["model_seed"])
-    model = make_model(project["model"])
-    init = project.get("init", {})
-    weight_init, bias_init = init.get("weight", "default"), init.get("bias", "default")
-    if weight_init != "default" or bias_init != "default":
-        if init.get("seed") is not None:
-            torch.manual_seed(init["seed"])
+# the right predictions of one forward pass, as nnb_loss_get_correct counts them
+CORRECT = {
+    "CrossEntropyLoss": lambda y_hat, y: (y_hat.argmax(1) == y).sum().item(),
+    "NLLLoss": lambda y_hat, y: (y_hat.argmax(1) == y).sum().item(),
+    "BCEWithLogitsLoss": lambda y_hat, y: ((y_hat > 0).float() == y).sum().item(),
+    "BCELoss": lambda y_hat, y: ((y_hat > 0.5).float() == y).sum().item(),
+}
+# the file's short names (docs/file-format.md, "training")
+LOSS_NAMES = {"mse": "MSELoss", "l1": "L1Loss", "cross-entropy": "CrossEntropyLoss", "nll": "NLLLoss",
+              "bce-with-logits": "BCEWithLogitsLoss", "bce": "BCELoss"}
 
-        def init_fn(m):
-            if isinstance(m, nn.Linear):
-                if weight_init != "default":
-                    nnb_torch.INIT[weight_init](m.weight)
-                if bias_init != "default" and m.bias is not None:
-                    nnb_torch.INIT[bias_init](m.bias)
-        model.apply(init_fn)
-    return x, y, model
+
+def make_loss(t):
+    name = LOSS_NAMES.get(t.get("loss", "MSELoss"), t.get("loss", "MSELoss"))
+    if name == "CrossEntropyLoss":
+        return name, nn.CrossEntropyLoss(label_smoothing=t.get("label_smoothing", 0.0))
+    if name not in ("MSELoss", "L1Loss") and name not in CORRECT:
+        raise SystemExit(f"torch_bench.py: loss {name} is not replayed here")
+    return name, getattr(nn, name)()
 
 
 def main():
     project = json.load(open(ARGS.workload))
     t = project["training"]
-    if t.get("optimizer", "SGD") != "SGD" or t.get("loss", "MSELoss") not in ("MSELoss", "mse"):
-        raise SystemExit("torch_bench.py: the workloads train with SGD and MSELoss")
     epochs = ARGS.epochs or max(1, t.get("epochs", 200))
     warmup = ARGS.warmup if ARGS.warmup >= 0 else max(1, epochs // 10)
 
-    x, y, model = build(project)
-    opt = torch.optim.SGD(model.parameters(), lr=t["lr"], momentum=t.get("momentum", 0),
-                          dampening=t.get("dampening", 0), weight_decay=t.get("weight_decay", 0),
-                          nesterov=t.get("nesterov", False))
-    loss_fn = nn.MSELoss()
+    model, data = nnb_torch.build_split(project, os.path.dirname(os.path.abspath(ARGS.workload)))
+    x, y = data["x"], data["y"]
+    if project["data"].get("float_targets"):
+        y = y.float().unsqueeze(1)
+    opt = nnb_torch.make_optimizer(model, t)
+    loss_name, loss_fn = make_loss(t)
+    count = None if ARGS.no_accuracy else CORRECT.get(loss_name)
     batch = t.get("batch_size", 0)
     n = len(x)
+    correct = 0
 
-    # nnb_torch.py's loop, epoch by epoch
+    # nnb_torch.py's loop, epoch by epoch, counting the right predictions
+    # for a classification loss as the engine's epoch does
     def epoch():
+        nonlocal correct
+        correct = 0
         if batch and batch < n:
             perm = torch.randperm(n)
-            total, count = 0.0, 0
+            total, steps = 0.0, 0
             for start in range(0, n, batch):
                 idx = perm[start:start + batch]
-                loss = loss_fn(model(x[idx]), y[idx])
+                y_hat = model(x[idx])
+                loss = loss_fn(y_hat, y[idx])
+                if count:
+                    correct += count(y_hat, y[idx])
                 opt.zero_grad()
                 loss.backward()
                 opt.step()
-                total, count = total + loss.item(), count + 1
-            return total / count
-        loss = loss_fn(model(x), y)
+                total, steps = total + loss.item(), steps + 1
+            return total / steps
+        y_hat = model(x)
+        loss = loss_fn(y_hat, y)
+        if count:
+            correct += count(y_hat, y)
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -158,7 +179,8 @@ def main():
         "us_per_epoch": round((last - start) / epochs * 1e6, 3),
         "us_per_epoch_median": round(times[epochs // 2] * 1e6, 3),
         "cpu_us_per_epoch": round(cpu_used / epochs * 1e6, 3),
-        "final_loss": float("%.9g" % loss), "flops_per_epoch": flops,
+        "final_loss": float("%.9g" % loss),
+        "final_accuracy": correct / n if count else None, "flops_per_epoch": flops,
         "gflops": round(flops * epochs / (last - start) * 1e-9, 3),
         "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     }, sys.stdout)

@@ -138,19 +138,6 @@ correct_by_threshold (const float *x, int64_t n, const float *target, float thre
   return correct;
 }
 
-/* The log-softmax rows' backward, given dL/dlog_softmax row by row in dy
- * (dy may be the grad buffer: each row is read whole before it is
- * written). */
-static void
-log_softmax_backward (const float *logp, float *dy_rows, float *grad, int64_t n, int64_t c, float *row)
-{
-  for (int64_t i = 0; i < n; i++)
-    {
-      memcpy (row, dy_rows + i * c, c * sizeof (float));
-      nnb_log_softmax_backward_row (logp + i * c, row, grad + i * c, c, FALSE);
-    }
-}
-
 static gboolean
 cross_entropy (const NnbClassLossCall *call, double *value, GError **error)
 {
@@ -158,8 +145,7 @@ cross_entropy (const NnbClassLossCall *call, double *value, GError **error)
   float *logp = call->scratch, *terms = logp + n * c, *row = terms + n * c, *smooth = row + c;
   float nll;
 
-  for (int64_t i = 0; i < n; i++)
-    nnb_log_softmax_row (call->pred + i * c, logp + i * c, c);
+  nnb_cpu_softmax_forward (TRUE, call->pred, logp, n, c);
 
   if (!call->class_targets)
     {
@@ -188,7 +174,8 @@ cross_entropy (const NnbClassLossCall *call, double *value, GError **error)
             t = t * (float) (1.0 - call->label_smoothing) + (float) (call->label_smoothing / (double) c);
           call->grad[k] = inv_n * t;
         }
-      log_softmax_backward (logp, call->grad, call->grad, n, c, row);
+      /* in place: each row's Σ dy is taken before its dx is written */
+      nnb_cpu_softmax_backward (TRUE, logp, call->grad, call->grad, n, c, FALSE);
       return TRUE;
     }
 
@@ -224,7 +211,8 @@ cross_entropy (const NnbClassLossCall *call, double *value, GError **error)
           dy[j] = everywhere;
         dy[(int64_t) call->target[i]] = call->label_smoothing == 0 ? at_target : at_target + everywhere;
       }
-    log_softmax_backward (logp, call->grad, call->grad, n, c, row);
+    /* in place: each row's Σ dy is taken before its dx is written */
+    nnb_cpu_softmax_backward (TRUE, logp, call->grad, call->grad, n, c, FALSE);
   }
   return TRUE;
 }

@@ -338,3 +338,92 @@ nnb_simd_adam_step (float *param, const float *grad, float *exp_avg, float *exp_
 {
   nnb_adam_kernel (param, grad, exp_avg, exp_avg_sq, n, scalars);
 }
+
+/* ---- log_softmax of narrow rows, eight rows at a time ------------------- */
+
+/* nnb_f_row_max_step in eight lanes: a NaN accumulator stays, else the
+ * larger, else x (vec::maximum's order) */
+static inline __m256
+max_step8 (__m256 acc, __m256 x)
+{
+  __m256 r = _mm256_blendv_ps (x, acc, _mm256_cmp_ps (acc, x, _CMP_GT_OQ));
+
+  return _mm256_blendv_ps (r, acc, _mm256_cmp_ps (acc, acc, _CMP_UNORD_Q));
+}
+
+/* column j of the eight rows from x (row stride cols) */
+static inline __m256
+gather_column (const float *x, gsize cols, gsize j)
+{
+  const __m256i rows = _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7);
+
+  return _mm256_i32gather_ps (x + j, _mm256_mullo_epi32 (rows, _mm256_set1_epi32 ((int) cols)), 4);
+}
+
+static inline void
+scatter_column (float *y, gsize cols, gsize j, __m256 v)
+{
+  float lanes[8];
+
+  _mm256_storeu_ps (lanes, v);
+  for (int k = 0; k < 8; k++)
+    y[k * cols + j] = lanes[k];
+}
+
+gsize
+nnb_simd_log_softmax_narrow (const float *x, float *y, gsize rows, gsize cols)
+{
+  gsize r = 0;
+
+  g_return_val_if_fail (cols >= 1 && cols < 8, 0);
+  /* each lane one row, each step nnb_f_log_softmax_row's for fewer than 8
+   * floats: the max and the sum one column after the other, SLEEF's exp
+   * and log (the one-lane builds the rows use give the same bits) */
+  for (; r + 8 <= rows; r += 8)
+    {
+      const float *xr = x + r * cols;
+      __m256 v[7], max, sum, log_sum;
+
+      for (gsize j = 0; j < cols; j++)
+        v[j] = gather_column (xr, cols, j);
+      max = v[0];
+      for (gsize j = 1; j < cols; j++)
+        max = max_step8 (max, v[j]);
+      sum = Sleef_expf8_u10 (_mm256_sub_ps (v[0], max));
+      for (gsize j = 1; j < cols; j++)
+        sum = _mm256_add_ps (sum, Sleef_expf8_u10 (_mm256_sub_ps (v[j], max)));
+      log_sum = Sleef_logf8_u10 (sum);
+      for (gsize j = 0; j < cols; j++)
+        scatter_column (y + r * cols, cols, j, _mm256_sub_ps (_mm256_sub_ps (v[j], max), log_sum));
+    }
+  return r;
+}
+
+gsize
+nnb_simd_log_softmax_backward_narrow (const float *y, const float *dy, float *dx, gsize rows, gsize cols,
+                                      gboolean accumulate)
+{
+  gsize r = 0;
+
+  g_return_val_if_fail (cols >= 1 && cols < 8, 0);
+  /* nnb_f_log_softmax_backward_row: Σ dy one column after the other, then
+   * fmaf (−exp (y), Σ, dy) */
+  for (; r + 8 <= rows; r += 8)
+    {
+      __m256 g[7], sum = gather_column (dy + r * cols, cols, 0);
+
+      for (gsize j = 1; j < cols; j++)
+        sum = _mm256_add_ps (sum, gather_column (dy + r * cols, cols, j));
+      for (gsize j = 0; j < cols; j++)
+        {
+          __m256 e = Sleef_expf8_u10 (gather_column (y + r * cols, cols, j));
+
+          g[j] = _mm256_fnmadd_ps (e, sum, gather_column (dy + r * cols, cols, j));
+          if (accumulate)
+            g[j] = _mm256_add_ps (gather_column (dx + r * cols, cols, j), g[j]);
+        }
+      for (gsize j = 0; j < cols; j++)
+        scatter_column (dx + r * cols, cols, j, g[j]);
+    }
+  return r;
+}

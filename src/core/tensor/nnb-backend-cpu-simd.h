@@ -14,6 +14,13 @@ G_BEGIN_DECLS
 gboolean nnb_simd_available (void);
 void nnb_simd_tanh (const float *x, float *y, gsize n);
 void nnb_simd_sigmoid (const float *x, float *y, gsize n);
+/* log_softmax over rows of fewer than 8 floats (a classifier's outputs),
+ * eight rows at a time with the bits of nnb-formulas.h's rows; they do the
+ * first rows / 8 * 8 rows and return how many (the caller does the rest
+ * row by row). dx may be dy when not accumulating. */
+gsize nnb_simd_log_softmax_narrow (const float *x, float *y, gsize rows, gsize cols);
+gsize nnb_simd_log_softmax_backward_narrow (const float *y, const float *dy, float *dx, gsize rows, gsize cols,
+                                            gboolean accumulate);
 void nnb_simd_tanh_backward (const float *y, const float *dy, float *dx, gsize n, gboolean accumulate);
 void nnb_simd_sigmoid_backward (const float *y, const float *dy, float *dx, gsize n, gboolean accumulate);
 void nnb_simd_relu (const float *x, float *y, gsize n);

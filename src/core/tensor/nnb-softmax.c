@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <sleef.h>
+#include "nnb-backend-cpu-simd.h"
 #include "nnb-formulas.h"
 
 /* PyTorch's Vectorized<float>::exp and ::log are SLEEF's Sleef_expf8_u10
@@ -88,9 +89,14 @@ nnb_log_softmax_backward_row (const float *y, const float *dy, float *dx, gsize 
 void
 nnb_cpu_softmax_forward (gboolean log_softmax, const float *x, float *y, gsize rows, gsize cols)
 {
+  gsize r = 0;
+
   if (cols == 0)
     return;
-  for (gsize r = 0; r < rows; r++)
+  /* a classifier's few outputs: eight rows at a time, the same bits */
+  if (log_softmax && cols < 8 && nnb_simd_available ())
+    r = nnb_simd_log_softmax_narrow (x, y, rows, cols);
+  for (; r < rows; r++)
     if (log_softmax)
       nnb_log_softmax_row (x + r * cols, y + r * cols, cols);
     else
@@ -101,9 +107,13 @@ void
 nnb_cpu_softmax_backward (gboolean log_softmax, const float *y, const float *dy, float *dx, gsize rows, gsize cols,
                           gboolean accumulate)
 {
+  gsize r = 0;
+
   if (cols == 0)
     return;
-  for (gsize r = 0; r < rows; r++)
+  if (log_softmax && cols < 8 && nnb_simd_available ())
+    r = nnb_simd_log_softmax_backward_narrow (y, dy, dx, rows, cols, accumulate);
+  for (; r < rows; r++)
     if (log_softmax)
       nnb_log_softmax_backward_row (y + r * cols, dy + r * cols, dx + r * cols, cols, accumulate);
     else

@@ -617,6 +617,180 @@ test_snapshots_carry_the_decision_boundary (void)
   g_clear_pointer (&trainer, nnb_trainer_free);
 }
 
+/* Issue 20, "Inside every unit": with a block watched, each snapshot
+ * carries that block's output on the plotting grid, unit by unit, the
+ * very floats nnb_model_forward leaves in the block on the same grid;
+ * with none watched, none (and nothing is computed). SineNet's first Tanh
+ * (net[1]): 64 units over 200 points of x. */
+static void
+test_watched_block_units_are_its_forward_output (void)
+{
+  g_autofree char *path = nnb_test_source_path ("data/examples/sinenet.nnb");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = nnb_project_load (path, &error);
+  g_autoptr (NnbDataset) data = NULL;
+  g_autoptr (NnbTrainer) trainer = NULL;
+  g_autoptr (NnbSnapshot) idle = NULL;
+  g_autoptr (NnbSnapshot) watched = NULL;
+  g_autoptr (NnbSnapshot) stepped = NULL;
+  g_autoptr (NnbTensor) grid = NULL;
+  const int n_grid = 200, reps = 200;
+  const double x_max = 2 * G_PI;
+  NnbTrainingOptions options;
+  NnbGenerator shuffle;
+  NnbTensor *out;
+  gint64 start, plain_us, watched_us;
+  int net, changed = 0;
+
+  g_assert_no_error (error);
+  data = nnb_project_build_for_training (project, FALSE, &shuffle, &error);
+  g_assert_no_error (error);
+  options = project->training;
+  options.epochs = 0;
+  net = nnb_model_find_node (project->model, "net");
+  g_assert_cmpint (net, >=, 0);
+  trainer = nnb_trainer_new (project->model, data, &options, &shuffle, n_grid, 0.0, x_max, &error);
+  g_assert_no_error (error);
+  idle = nnb_trainer_get_snapshot (trainer);
+  g_assert_null (idle->units);
+
+  /* not started: the snapshot is built at once, on this thread */
+  nnb_trainer_watch_node (trainer, net, 1);
+  watched = nnb_trainer_get_snapshot (trainer);
+  g_assert_nonnull (watched->units);
+  g_assert_cmpint (watched->units->node, ==, net);
+  g_assert_cmpint (watched->units->layer, ==, 1);
+  g_assert_cmpint (watched->units->features, ==, 64);
+  g_assert_cmpint (watched->units->units, ==, 64);
+  g_assert_cmpint (watched->units->inputs, ==, 1);
+  g_assert_cmpint (watched->units->size, ==, n_grid);
+  g_assert_cmpmem (watched->units->x, n_grid * sizeof (float), watched->grid_x, n_grid * sizeof (float));
+
+  nnb_trainer_step (trainer);
+  nnb_trainer_step (trainer);
+  stepped = wait_for (trainer, reached_epoch, GINT_TO_POINTER (2), NULL);
+  nnb_trainer_stop (trainer);
+  g_clear_pointer (&stepped, nnb_snapshot_unref);
+  stepped = nnb_trainer_get_snapshot (trainer);
+  g_assert_cmpint (stepped->epoch, ==, 2);
+  g_assert_nonnull (stepped->units);
+
+  grid = nnb_tensor_new_2d (n_grid, 1);
+  for (int i = 0; i < n_grid; i++)
+    grid->data[i] = (float) (x_max * i / (n_grid - 1));
+  g_assert_nonnull (nnb_model_forward (project->model, grid, &error));
+  g_assert_no_error (error);
+  out = nnb_model_node_output (project->model, net, 1);
+  g_assert_nonnull (out);
+  g_assert_cmpint (out->shape[0], ==, n_grid);
+  g_assert_cmpint (out->shape[1], ==, 64);
+  for (int u = 0; u < 64; u++)
+    for (int p = 0; p < n_grid; p++)
+      {
+        g_assert_cmpmem (&stepped->units->values[u * n_grid + p], sizeof (float), &out->data[p * 64 + u], sizeof (float));
+        changed += stepped->units->values[u * n_grid + p] != watched->units->values[u * n_grid + p];
+      }
+  /* two steps of SGD moved the curves */
+  g_assert_cmpint (changed, >, 64 * n_grid / 2);
+  /* the Sequential's own output is its last layer's */
+  g_assert_true (nnb_model_node_output (project->model, net, -1) == nnb_model_node_output (project->model, net, 4));
+  g_assert_null (nnb_model_node_output (project->model, net, 5));
+
+  /* what watching costs per snapshot: the transpose of 64 × 200 floats,
+   * the grid's forward being run for the fitted curve anyway */
+  start = g_get_monotonic_time ();
+  for (int r = 0; r < reps; r++)
+    nnb_model_forward (project->model, grid, NULL);
+  plain_us = g_get_monotonic_time () - start;
+  start = g_get_monotonic_time ();
+  for (int r = 0; r < reps; r++)
+    {
+      double extent[4] = { 0, x_max, 0, 0 };
+      nnb_model_forward (project->model, grid, NULL);
+      nnb_units_free (nnb_units_read (project->model, net, 1, 1, n_grid, extent, grid->data));
+    }
+  watched_us = g_get_monotonic_time () - start;
+  g_test_message ("SineNet grid forward %.1f us, with net[1]'s 64 units read %.1f us (per snapshot)",
+                  (double) plain_us / reps, (double) watched_us / reps);
+  g_clear_pointer (&trainer, nnb_trainer_free);
+}
+
+/* The same for two inputs: a hidden layer of 16 on xor, as heat maps of
+ * NNB_UNITS_GRID_SIZE² cells over the data's extent, equal to the forward
+ * on that plane; and watching nothing again drops them. */
+static void
+test_watched_units_on_the_plane (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr (NnbProject) project = NULL;
+  g_autoptr (NnbDataset) data = NULL;
+  g_autoptr (NnbTrainer) trainer = NULL;
+  g_autoptr (NnbSnapshot) done = NULL;
+  g_autoptr (NnbTensor) plane = NULL;
+  g_autoptr (NnbUnits) direct = NULL;
+  const int size = NNB_UNITS_GRID_SIZE, cells = size * size, reps = 200;
+  double extent[4];
+  NnbGenerator shuffle;
+  NnbTensor *out;
+  gint64 start;
+  int hidden;
+
+  json = g_strdup (xor_project);
+  /* 2 → 16 → Tanh → 2 */
+  memcpy (strstr (json, "\"out_features\": 8"), "\"out_features\":16", 17);
+  memcpy (strstr (json, "\"in_features\": 8"), "\"in_features\":16", 16);
+  project = nnb_project_load_from_data (json, strlen (json), &error);
+  g_assert_no_error (error);
+  data = nnb_project_build_for_training (project, FALSE, &shuffle, &error);
+  g_assert_no_error (error);
+  hidden = nnb_model_find_node (project->model, "1");
+  g_assert_cmpint (hidden, >=, 0);
+  trainer = nnb_trainer_new (project->model, data, &project->training, &shuffle, 0, 0, 0, &error);
+  g_assert_no_error (error);
+  nnb_trainer_start (trainer);
+  /* watched while it runs: the worker picks it up at its next snapshot */
+  nnb_trainer_watch_node (trainer, hidden, -1);
+  done = wait_for (trainer, finished, NULL, NULL);
+  g_assert_nonnull (done->units);
+  g_assert_cmpint (done->units->node, ==, hidden);
+  g_assert_cmpint (done->units->units, ==, 16);
+  g_assert_cmpint (done->units->inputs, ==, 2);
+  g_assert_cmpint (done->units->size, ==, size);
+  g_assert_null (done->units->x);
+  g_assert_true (nnb_class_boundary_extent (data, extent));
+  g_assert_cmpmem (done->units->extent, sizeof extent, extent, sizeof extent);
+
+  plane = nnb_units_plane_grid (extent, size);
+  g_assert_nonnull (nnb_model_forward (project->model, plane, &error));
+  out = nnb_model_node_output (project->model, hidden, -1);
+  for (int u = 0; u < 16; u++)
+    for (int p = 0; p < cells; p++)
+      g_assert_cmpmem (&done->units->values[u * cells + p], sizeof (float), &out->data[p * 16 + u], sizeof (float));
+  /* the window's own path, with no trainer running, gives the same */
+  direct = nnb_units_compute (project->model, data, 0, 0, 0, hidden, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (direct->values, 16 * cells * sizeof (float), done->units->values, 16 * cells * sizeof (float));
+
+  start = g_get_monotonic_time ();
+  for (int r = 0; r < reps; r++)
+    {
+      nnb_model_forward (project->model, plane, NULL);
+      nnb_units_free (nnb_units_read (project->model, hidden, -1, 2, size, extent, NULL));
+    }
+  g_test_message ("xor 2→16: the 32×32 plane's forward and 16 units read %.1f us per snapshot",
+                  (double) (g_get_monotonic_time () - start) / reps);
+
+  /* the run has ended: watching nothing builds a snapshot without units here */
+  nnb_trainer_watch_node (trainer, -1, -1);
+  nnb_trainer_watch_node (trainer, hidden, 0);
+  g_clear_pointer (&done, nnb_snapshot_unref);
+  done = nnb_trainer_get_snapshot (trainer);
+  /* no layer 0 inside a Tanh: nothing to show */
+  g_assert_null (done->units);
+  g_clear_pointer (&trainer, nnb_trainer_free);
+}
+
 /* Issue 20: each loss's class probabilities, as PyTorch reads the outputs
  * it takes; and no boundary where the loss reads no classes. */
 static void
@@ -765,5 +939,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/trainer/stop-rule-order", test_stop_rule_order);
   g_test_add_func ("/trainer/snapshots-carry-the-decision-boundary", test_snapshots_carry_the_decision_boundary);
   g_test_add_func ("/trainer/class-probabilities-follow-the-loss", test_class_probabilities_follow_the_loss);
+  g_test_add_func ("/trainer/watched-block-units-are-its-forward-output", test_watched_block_units_are_its_forward_output);
+  g_test_add_func ("/trainer/watched-units-on-the-plane", test_watched_units_on_the_plane);
   return g_test_run ();
 }

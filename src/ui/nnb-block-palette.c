@@ -25,6 +25,7 @@ struct _NnbBlockPalette
   GtkButton *fit_button;
   GtkButton *zoom_in_button;
   GtkButton *layout_button;
+  GtkToggleButton *show_weights_button;
 
   NnbDiagramView *view;
   GBindingGroup *view_bindings; /* the palette's widgets follow the current view */
@@ -322,6 +323,7 @@ nnb_block_palette_class_init (NnbBlockPaletteClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NnbBlockPalette, fit_button);
   gtk_widget_class_bind_template_child (widget_class, NnbBlockPalette, zoom_in_button);
   gtk_widget_class_bind_template_child (widget_class, NnbBlockPalette, layout_button);
+  gtk_widget_class_bind_template_child (widget_class, NnbBlockPalette, show_weights_button);
 }
 
 static void
@@ -339,6 +341,9 @@ nnb_block_palette_init (NnbBlockPalette *self)
                         G_BINDING_SYNC_CREATE);
   g_binding_group_bind (self->view_bindings, "can-redo", self->redo_button, "sensitive",
                         G_BINDING_SYNC_CREATE);
+  /* the view's editor.show-weights state, which its menu and tests set too */
+  g_binding_group_bind (self->view_bindings, "show-weights", self->show_weights_button, "active",
+                        G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   add_buttons (self);
   g_signal_connect (self->batch_spin, "output", G_CALLBACK (batch_output_cb), NULL);
   g_signal_connect (self->batch_spin, "input", G_CALLBACK (batch_input_cb), NULL);

@@ -96,7 +96,7 @@ choose_open_layout (NnbDiagramView *self, NnbModel *model, const GArray *raw, in
     return;
   nnb_diagram_fit (width, height, model, (const NnbBlockPosition *) raw->data, open, type_scale, &row, &ox, &oy);
   for (guint i = 0; i < raw->len; i++)
-    if (open[i] != NNB_DIAGRAM_CLOSED)
+    if (open[i] == NNB_DIAGRAM_OPEN_ROW)
       open[i] = NNB_DIAGRAM_OPEN_COLUMN;
   nnb_diagram_fit (width, height, model, (const NnbBlockPosition *) raw->data, open, type_scale, &column, &ox, &oy);
   self->open_column = column > row * FOLD_GAIN;

@@ -16,12 +16,15 @@ nnb_dv_expanded (NnbDiagramView *self)
   NnbDiagramOpen *expanded;
   guint n = self->graph != NULL ? self->graph->blocks->len : 0;
 
-  if (n == 0 || g_hash_table_size (self->expanded) == 0)
+  if (n == 0 || (g_hash_table_size (self->expanded) == 0 && !self->show_weights))
     return NULL;
   expanded = g_new0 (NnbDiagramOpen, n);
   for (guint i = 0; i < n; i++)
     if (g_hash_table_contains (self->expanded, nnb_graph_get_block (self->graph, i)->name))
       expanded[i] = self->open_column ? NNB_DIAGRAM_OPEN_COLUMN : NNB_DIAGRAM_OPEN_ROW;
+    else if (self->show_weights && nnb_dv_is_linear_block (self, i))
+      /* the picture keeps a Linear too large to draw closed */
+      expanded[i] = NNB_DIAGRAM_OPEN_WEIGHTS;
   return expanded;
 }
 
@@ -59,6 +62,23 @@ nnb_dv_choose_layer (NnbDiagramView *self, int block, int child)
   self->layer = child >= 0 ? child : -1;
   nnb_dv_update_actions (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+int
+nnb_diagram_view_get_chosen_layer (NnbDiagramView *self, int block)
+{
+  g_return_val_if_fail (NNB_IS_DIAGRAM_VIEW (self), -1);
+  return self->layer_node >= 0 && self->layer_node == block ? self->layer : -1;
+}
+
+void
+nnb_diagram_view_choose_layer (NnbDiagramView *self, int block, int layer)
+{
+  g_return_if_fail (NNB_IS_DIAGRAM_VIEW (self));
+  if (layer >= 0 && (self->graph == NULL || nnb_graph_block_child (self->graph, block, layer) == NULL ||
+                     !nnb_diagram_view_get_expanded (self, block)))
+    return;
+  nnb_dv_choose_layer (self, block, layer);
 }
 
 void

@@ -2,6 +2,7 @@
 /* nnb-diagram-private.h — what the diagram picture's two files share:
  *   nnb-diagram.c             blocks, wires and shapes, laid out and drawn
  *   nnb-diagram-sequential.c  a Sequential opened in place: its layers
+ *   nnb-diagram-weights.c     a Linear with its weights drawn as lines
  * Not for other files: they use nnb-diagram.h. */
 #pragma once
 
@@ -70,5 +71,10 @@ void nnb_dg_size_open (NnbModule *sequential, double title_width, Box *box);
 void nnb_dg_disclosure_rect (const Box *box, double rect[4]);
 void nnb_dg_draw_disclosure (cairo_t *cr, const Picture *p, const Box *box);
 void nnb_dg_draw_open_block (cairo_t *cr, const Picture *p, guint i, const double edge[4], gboolean selected);
+
+/* nnb-diagram-weights.c */
+/* A Linear small enough to draw its weights grows to hold their dots. */
+void nnb_dg_size_weights (NnbModel *model, const NnbNode *node, Box *box);
+void nnb_dg_draw_weights (cairo_t *cr, const Picture *p, guint i);
 
 G_END_DECLS

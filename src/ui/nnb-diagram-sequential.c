@@ -156,7 +156,7 @@ nnb_diagram_layer_labels (NnbModel *model, const NnbBlockPosition *positions, co
 
   g_return_val_if_fail (model != NULL && index < model->nodes->len, NULL);
   boxes = nnb_dg_compute_boxes (model, positions, open);
-  if (boxes[index].open == NNB_DIAGRAM_CLOSED)
+  if (boxes[index].open != NNB_DIAGRAM_OPEN_ROW && boxes[index].open != NNB_DIAGRAM_OPEN_COLUMN)
     return g_ptr_array_new_with_free_func (label_free);
   layers = nnb_model_layer_shapes (model, index, shapes, &n);
   labels = layer_labels (nnb_dg_sequential_of (model, g_ptr_array_index (model->nodes, index)), &boxes[index], layers,
@@ -183,7 +183,8 @@ nnb_diagram_layer_rect (NnbModel *model, const NnbBlockPosition *positions, cons
       nnb_dg_disclosure_rect (&boxes[index], rect);
       return TRUE;
     }
-  if (boxes[index].open == NNB_DIAGRAM_CLOSED || (guint) child >= seq->children->len)
+  if ((boxes[index].open != NNB_DIAGRAM_OPEN_ROW && boxes[index].open != NNB_DIAGRAM_OPEN_COLUMN) ||
+      (guint) child >= seq->children->len)
     return FALSE;
   layers = g_new (Box, seq->children->len);
   layer_boxes (seq, &boxes[index], layers);

@@ -7,6 +7,7 @@
  *   nnb-diagram-actions.c   the editor.* actions and the undo history
  *   nnb-diagram-popovers.c  the block editor and the context menu
  *   nnb-diagram-input.c     pointer and keyboard
+ *   nnb-diagram-view-weights.c  Linears drawn with their weights, and their read-out
  * Not installed, not for other widgets: they use nnb-diagram-view.h. */
 #pragma once
 
@@ -86,6 +87,13 @@ struct _NnbDiagramView
   GtkWidget *menu;
   int editing;       /* the block the popover edits */
   int editing_layer; /* and the layer inside it, or -1 for the block itself */
+
+  /* the weights view (nnb-diagram-view-weights.c) */
+  gboolean show_weights;
+  NnbDiagramWeights *weights;    /* per block, for the frame being drawn; NULL when not shown */
+  float *weight_values;          /* what weights point into */
+  NnbSnapshot *weights_snapshot; /* the latest with values from the trainer, or NULL */
+  gint64 weights_asked_us;       /* when values were last asked for */
 };
 
 /* nnb-diagram-view.c */
@@ -141,6 +149,16 @@ void nnb_dv_build_block_editor (NnbDiagramView *self);
 void nnb_dv_build_menu (NnbDiagramView *self);
 void nnb_dv_popup_menu_at (NnbDiagramView *self, double x, double y);
 void nnb_dv_menu_action (GtkWidget *widget, const char *name, GVariant *parameter);
+
+/* nnb-diagram-view-weights.c */
+gboolean nnb_dv_is_linear_block (NnbDiagramView *self, guint block);
+/* Fills self->weights for the frame about to be drawn (nothing when not shown). */
+void nnb_dv_update_weights (NnbDiagramView *self);
+void nnb_dv_weights_follow_snapshot (NnbDiagramView *self, NnbSnapshot *snapshot);
+void nnb_dv_set_show_weights (NnbDiagramView *self, gboolean show);
+void nnb_dv_weights_class_init (GtkWidgetClass *widget_class);
+void nnb_dv_weights_init (NnbDiagramView *self);
+void nnb_dv_weights_dispose (NnbDiagramView *self);
 
 /* nnb-diagram-actions.c: installs the editor.* actions. */
 void nnb_dv_actions_class_init (GtkWidgetClass *widget_class);

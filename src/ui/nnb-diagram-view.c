@@ -18,6 +18,7 @@ enum
   PROP_CAN_REDO,
   PROP_BATCH_SIZE,
   PROP_EDITABLE,
+  PROP_SHOW_WEIGHTS,
   N_PROPS
 };
 
@@ -518,6 +519,7 @@ nnb_diagram_view_set_snapshot (NnbDiagramView *self, NnbSnapshot *snapshot)
 
   g_return_if_fail (NNB_IS_DIAGRAM_VIEW (self));
 
+  nnb_dv_weights_follow_snapshot (self, snapshot);
   previous = g_steal_pointer (&self->activity);
   if (snapshot == NULL || snapshot->parameters == NULL || self->graph == NULL || snapshot->epoch == 0)
     {
@@ -592,6 +594,8 @@ nnb_diagram_view_draw_to (NnbDiagramView *self, cairo_t *cr, int width, int heig
    * folding is for the canvas only */
   where = nnb_graph_positions (self->graph);
   state.expanded = expanded = nnb_dv_expanded (self);
+  nnb_dv_update_weights (self);
+  state.weights = self->weights;
   nnb_diagram_draw_state (cr, width, height, model, (const NnbBlockPosition *) where->data, self->shapes, style,
                           &state);
 }
@@ -637,6 +641,8 @@ draw_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user
   state.focus = gtk_widget_has_focus (GTK_WIDGET (self)) ? self->focus : -1;
   state.show_ports = self->editable;
   state.activity = self->activity;
+  nnb_dv_update_weights (self);
+  state.weights = self->weights;
   if (self->drag == DRAG_WIRE)
     {
       state.pending_wire = TRUE;
@@ -687,6 +693,9 @@ nnb_diagram_view_get_property (GObject *object, guint prop_id, GValue *value, GP
     case PROP_EDITABLE:
       g_value_set_boolean (value, self->editable);
       break;
+    case PROP_SHOW_WEIGHTS:
+      g_value_set_boolean (value, self->show_weights);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -710,6 +719,13 @@ nnb_diagram_view_set_property (GObject *object, guint prop_id, const GValue *val
     case PROP_EDITABLE:
       nnb_diagram_view_set_editable (self, g_value_get_boolean (value));
       break;
+    case PROP_SHOW_WEIGHTS:
+      if (self->show_weights != g_value_get_boolean (value))
+        {
+          nnb_dv_set_show_weights (self, g_value_get_boolean (value));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -728,6 +744,7 @@ nnb_diagram_view_dispose (GObject *object)
   g_clear_pointer (&self->drag_before, nnb_graph_free);
   g_clear_pointer (&self->drag_origins, g_array_unref);
   g_clear_pointer (&self->activity, g_free);
+  nnb_dv_weights_dispose (self);
   g_clear_pointer (&self->message, g_free);
   g_clear_pointer (&self->expanded, g_hash_table_unref);
   if (self->undo != NULL)
@@ -771,6 +788,10 @@ nnb_diagram_view_class_init (NnbDiagramViewClass *klass)
                                                   G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_EDITABLE] = g_param_spec_boolean ("editable", NULL, NULL, TRUE,
                                                     G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Small Linears drawn with one line per weight (editor.show-weights). */
+  properties[PROP_SHOW_WEIGHTS] = g_param_spec_boolean ("show-weights", NULL, NULL, FALSE,
+                                                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                                                          G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The selected blocks changed (or may have). */
@@ -779,6 +800,7 @@ nnb_diagram_view_class_init (NnbDiagramViewClass *klass)
 
   nnb_dv_actions_class_init (widget_class);
   nnb_dv_input_class_init (widget_class);
+  nnb_dv_weights_class_init (widget_class);
 
   gtk_widget_class_set_css_name (widget_class, "diagram");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -807,6 +829,7 @@ nnb_diagram_view_init (NnbDiagramView *self)
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self), draw_cb, NULL, NULL);
 
   nnb_dv_input_init (self);
+  nnb_dv_weights_init (self);
 
   nnb_dv_build_block_editor (self);
   nnb_dv_build_menu (self);

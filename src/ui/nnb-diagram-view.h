@@ -48,6 +48,11 @@ const NnbGraph *nnb_diagram_view_get_graph (NnbDiagramView *self);
 const char *nnb_diagram_view_get_block_error (NnbDiagramView *self, int block);
 /* Selects the blocks that call module (a parameter tree's row). */
 void nnb_diagram_view_select_module (NnbDiagramView *self, const char *module);
+/* The layer chosen inside block, an open Sequential (its index among the
+ * Sequential's layers), or -1 for the block itself. */
+int nnb_diagram_view_get_chosen_layer (NnbDiagramView *self, int block);
+/* Chooses that layer (-1: none) as a click on it does. */
+void nnb_diagram_view_choose_layer (NnbDiagramView *self, int block, int layer);
 /* Selected blocks, by index; ::selection-changed says when they change. */
 GArray *nnb_diagram_view_get_selection (NnbDiagramView *self);
 /* Widget coordinates of a block's centre, of its output port (slot -1) or

@@ -193,6 +193,8 @@ size_block (NnbModel *model, guint index, NnbDiagramOpen open, Box *box)
     }
   box->w = inner + 2 * BLOCK_PAD;
   box->h = 2 * BLOCK_PAD + LINE_HEIGHT * (box->title_lines + children);
+  if (open == NNB_DIAGRAM_OPEN_WEIGHTS)
+    nnb_dg_size_weights (model, node, box);
 }
 
 /* Blocks without a position go in layers: one column per step from the input. */
@@ -657,12 +659,14 @@ draw_block (cairo_t *cr, const Picture *p, guint i)
   else if (node->kind != NNB_NODE_CALL && !selected)
     edge = p->style->foreground;
 
-  if (p->boxes[i].open != NNB_DIAGRAM_CLOSED)
+  if (p->boxes[i].open == NNB_DIAGRAM_OPEN_ROW || p->boxes[i].open == NNB_DIAGRAM_OPEN_COLUMN)
     nnb_dg_draw_open_block (cr, p, i, edge, selected);
   else
     {
       draw_block_frame (cr, p, i, edge, selected, broken);
       draw_block_text (cr, p, i);
+      if (p->boxes[i].open == NNB_DIAGRAM_OPEN_WEIGHTS)
+        nnb_dg_draw_weights (cr, p, i);
     }
   if (state != NULL && state->focus == (int) i)
     draw_focus_ring (cr, p->style, &p->boxes[i]);

@@ -13,14 +13,27 @@
 
 G_BEGIN_DECLS
 
-/* A Sequential's block: closed (one block listing its layers) or open in
- * place, its layers as blocks in a row or in a column. */
+/* A block's inside: closed, a Sequential open in place (its layers as
+ * blocks in a row or in a column), or a Linear with its weights drawn as
+ * lines (nnb-diagram-weights.h; a Linear too large to draw stays closed). */
 typedef enum
 {
   NNB_DIAGRAM_CLOSED,
   NNB_DIAGRAM_OPEN_ROW,
   NNB_DIAGRAM_OPEN_COLUMN,
+  NNB_DIAGRAM_OPEN_WEIGHTS,
 } NnbDiagramOpen;
+
+/* A Linear's values, for its block drawn with its weights: weight is
+ * out_features × in_features, row-major as PyTorch's W[o, i]; bias has
+ * out_features values or is NULL. weight NULL: no values (yet). */
+typedef struct
+{
+  const char *name; /* the module's, "fc1": "fc1.weight[2, 0]" */
+  int64_t in_features, out_features;
+  const float *weight;
+  const float *bias;
+} NnbDiagramWeights;
 
 /* Draws model scaled to fit a width × height area. positions has one entry
  * per node (NaN entries are laid out automatically); shapes (may be NULL)
@@ -55,9 +68,10 @@ typedef struct
   double wire_x0, wire_y0, wire_x1, wire_y1;
   gboolean band; /* a rubber band */
   double band_x0, band_y0, band_x1, band_y1;
-  const NnbDiagramOpen *expanded; /* per node: a Sequential shown with its layers inside, or NULL */
-  gboolean show_disclosures;      /* the ▸/▾ that expands a Sequential */
-  int layer_node, layer;          /* the layer chosen inside an expanded Sequential, or -1 */
+  const NnbDiagramOpen *expanded;   /* per node: a Sequential shown with its layers inside, or NULL */
+  gboolean show_disclosures;        /* the ▸/▾ that expands a Sequential */
+  int layer_node, layer;            /* the layer chosen inside an expanded Sequential, or -1 */
+  const NnbDiagramWeights *weights; /* per node: the values of a Linear drawn with its weights, or NULL */
 } NnbDiagramState;
 
 /* nnb_diagram_draw with the editor's additions (state may be NULL). */

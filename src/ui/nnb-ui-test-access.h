@@ -43,6 +43,12 @@ GStrv nnb_diagram_view_get_layer_shapes (NnbDiagramView *self, int block);
 /* The shapes drawn on the wires between those layers (NnbDiagramLabel:
  * text, and the bottom centre in widget coordinates). */
 GPtrArray *nnb_diagram_view_get_layer_labels (NnbDiagramView *self, int block);
+/* With the weights shown: what the pointer's tooltip says at widget point
+ * (x, y) ("0.weight[2, 0] = −1.20", "h₁ = …"), or NULL; and where dot k of
+ * a Linear block's inputs (or outputs) is, in widget coordinates. */
+char *nnb_diagram_view_get_weights_readout (NnbDiagramView *self, double x, double y);
+gboolean nnb_diagram_view_get_weight_dot (NnbDiagramView *self, int block, gboolean output, int k, double *x,
+                                          double *y);
 
 /* nnb-lesson-panel */
 /* TRUE while "Show me" waits for training to end. */

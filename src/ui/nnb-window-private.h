@@ -8,6 +8,7 @@
  *   nnb-window-export.c    win.export-* and handouts
  *   nnb-window-layout.c    the parameters pane giving way to the lesson
  *   nnb-window-import.c    win.import-csv and CSV files dropped on it
+ *   nnb-window-units.c     the Units tab following the selected block
  * Not for other widgets: they use nnb-window.h. */
 #pragma once
 
@@ -18,6 +19,7 @@
 #include "nnb-parameter-view.h"
 #include "nnb-plots-panel.h"
 #include "nnb-training-settings.h"
+#include "nnb-units-view.h"
 #include "nnb-window.h"
 
 G_BEGIN_DECLS
@@ -58,6 +60,7 @@ struct _NnbWindow
   AdwStatusPage *code_status;
   GtkSourceView *code_view;
   NnbPlotsPanel *plots_panel;
+  NnbUnitsView *units_view;
 
   /* Owned references (there are no borrowed ones: what the window points
    * to, it holds) */
@@ -111,6 +114,11 @@ gboolean _nnb_window_is_program_file (GFile *file);
 
 /* nnb-window-layout.c */
 void _nnb_window_layout_init (NnbWindow *self);
+
+/* nnb-window-units.c */
+void _nnb_window_units_init (NnbWindow *self);
+/* The Units tab follows the selection and the snapshot (NULL: none). */
+void _nnb_window_units_follow (NnbWindow *self, NnbSnapshot *snapshot);
 
 /* nnb-window-import.c */
 void _nnb_window_import_init (NnbWindow *self);

@@ -322,6 +322,7 @@ take_snapshot (NnbWindow *self, NnbSnapshot *snapshot)
   self->shown_state = snapshot != NULL ? snapshot->state : NNB_TRAINER_IDLE;
 
   nnb_plots_panel_take_snapshot (self->plots_panel, snapshot);
+  _nnb_window_units_follow (self, snapshot);
   if (snapshot == NULL || snapshot->state != previous || now - self->text_updated_us >= TEXT_INTERVAL_US)
     {
       self->text_updated_us = now;

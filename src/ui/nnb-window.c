@@ -225,6 +225,7 @@ static void
 document_rebuilt_cb (NnbWindow *self)
 {
   show_document_contents (self);
+  _nnb_window_units_follow (self, self->snapshot);
 }
 
 static void
@@ -590,6 +591,7 @@ nnb_window_class_init (NnbWindowClass *klass)
   g_type_ensure (NNB_TYPE_BLOCK_PALETTE);
   g_type_ensure (NNB_TYPE_PARAMETER_VIEW);
   g_type_ensure (NNB_TYPE_PLOTS_PANEL);
+  g_type_ensure (NNB_TYPE_UNITS_VIEW);
   g_type_ensure (NNB_TYPE_LESSON_PANEL);
   g_type_ensure (NNB_TYPE_TRAINING_SETTINGS);
   g_type_ensure (NNB_TYPE_DATA_PANEL);
@@ -627,6 +629,7 @@ nnb_window_class_init (NnbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, code_status);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, code_view);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, plots_panel);
+  gtk_widget_class_bind_template_child (widget_class, NnbWindow, units_view);
   gtk_widget_class_bind_template_child_full (widget_class, "explanation_revealer", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "explanation_label", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "explanation_close", FALSE, 0);
@@ -684,6 +687,7 @@ nnb_window_init (NnbWindow *self)
   _nnb_window_import_init (self);
   set_up_code_view (self);
   _nnb_window_training_init (self);
+  _nnb_window_units_init (self);
   _nnb_window_update_actions (self);
 
   nnb_window_set_lesson (self, NULL);

@@ -47,6 +47,12 @@ struct _NnbPlan
   GPtrArray *grads;   /* NnbTensor*, [0] = NULL: the input needs no gradient */
   gboolean *has_grad; /* per buffer, during backward */
   int output;         /* buffer holding the model's output */
+  /* what nnb_model_node_output reads: each node's buffer, and for a node
+   * calling a Sequential the buffer after each of its layers (layer_out
+   * from layer_first[node], n_layers[node] of them) */
+  int *node_out;
+  int *layer_first, *n_layers;
+  GArray *layer_out; /* int */
 };
 
 void
@@ -66,6 +72,10 @@ nnb_plan_free (NnbPlan *plan)
   g_ptr_array_unref (plan->values);
   g_ptr_array_unref (plan->grads);
   g_free (plan->has_grad);
+  g_free (plan->node_out);
+  g_free (plan->layer_first);
+  g_free (plan->n_layers);
+  g_array_unref (plan->layer_out);
   g_free (plan);
 }
 
@@ -179,6 +189,9 @@ plan_new (NnbModel *model, const NnbTensor *input, GError **error)
   plan->grads = g_ptr_array_new_with_free_func ((GDestroyNotify) nnb_tensor_unref);
   g_ptr_array_add (plan->values, NULL);
   g_ptr_array_add (plan->grads, NULL);
+  plan->layer_out = g_array_new (FALSE, FALSE, sizeof (int));
+  plan->layer_first = g_new0 (int, model->nodes->len);
+  plan->n_layers = g_new0 (int, model->nodes->len);
 
   order = nnb_model_topological_order (model, NULL);
   node_buffer = g_new0 (int, model->nodes->len);
@@ -198,7 +211,24 @@ plan_new (NnbModel *model, const NnbTensor *input, GError **error)
           plan->output = buffer;
           break;
         case NNB_NODE_CALL:
-          buffer = expand_call (plan, nnb_model_get_module (model, node->module), node_buffer[node->inputs[0]], error);
+          {
+            NnbModule *module = nnb_model_get_module (model, node->module);
+
+            buffer = node_buffer[node->inputs[0]];
+            if (module->kind != NNB_MODULE_SEQUENTIAL)
+              buffer = expand_call (plan, module, buffer, error);
+            else
+              {
+                /* layer by layer, so each layer's output can be read back */
+                plan->layer_first[index] = plan->layer_out->len;
+                for (guint c = 0; c < module->children->len && buffer >= 0; c++)
+                  {
+                    buffer = expand_call (plan, module->children->pdata[c], buffer, error);
+                    g_array_append_val (plan->layer_out, buffer);
+                  }
+                plan->n_layers[index] = module->children->len;
+              }
+          }
           break;
         case NNB_NODE_ADD:
           {
@@ -221,6 +251,7 @@ plan_new (NnbModel *model, const NnbTensor *input, GError **error)
       node_buffer[index] = buffer;
     }
   plan->has_grad = g_new0 (gboolean, plan->values->len);
+  plan->node_out = g_steal_pointer (&node_buffer);
   return plan;
 }
 
@@ -554,6 +585,23 @@ nnb_model_forward (NnbModel *model, NnbTensor *input, GError **error)
         }
     }
   return VALUE (plan, plan->output);
+}
+
+NnbTensor *
+nnb_model_node_output (NnbModel *model, int node, int layer)
+{
+  NnbPlan *plan = model->plan;
+  int buffer;
+
+  if (plan == NULL || node < 0 || (guint) node >= model->nodes->len)
+    return NULL;
+  if (layer < 0)
+    buffer = plan->node_out[node];
+  else if (layer < plan->n_layers[node])
+    buffer = g_array_index (plan->layer_out, int, plan->layer_first[node] + layer);
+  else
+    return NULL;
+  return VALUE (plan, buffer);
 }
 
 /* Adds g into the gradient of buffer b (the first contribution overwrites). */

@@ -144,6 +144,13 @@ GPtrArray *nnb_model_trace (NnbModel *model, int ndim, const int64_t *input_shap
 /* model(x): the output is owned by the model and overwritten by the next
  * forward (take a ref or copy to keep it). */
 NnbTensor *nnb_model_forward (NnbModel *model, NnbTensor *input, GError **error);
+/* What one block computed in the last forward (the activations it keeps
+ * for backward): node's output (layer -1), or, for a node that calls a
+ * Sequential, the output of its layer-th layer (model.net[layer] in
+ * PyTorch). Owned by the model, overwritten by the next forward, and on
+ * the model's device; NULL before any forward, or for no such node or
+ * layer. The input node's output is the forward's input. */
+NnbTensor *nnb_model_node_output (NnbModel *model, int node, int layer);
 /* Back-propagates dL/doutput from the last forward, adding into .grad.
  * Fails with PyTorch's "element 0 of tensors does not require grad…" when
  * the output depends on no parameter that requires grad. */

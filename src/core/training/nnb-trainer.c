@@ -4,6 +4,7 @@
 #include "nnb-trainer.h"
 #include "nnb-class-probabilities.h"
 #include "nnb-training-private.h"
+#include "nnb-units.h"
 
 #include <math.h>
 #include <string.h>
@@ -32,6 +33,9 @@ struct _NnbTrainer
   gboolean want_values; /* the next snapshot carries the weights */
   double new_lr;        /* NAN: unchanged */
   NnbTrainerState state;
+  int watch_node, watch_layer; /* the block whose units snapshots carry; -1: none */
+  gboolean want_publish;       /* a paused worker publishes once more (a new watch) */
+  gboolean worker_done;        /* the worker left its loop: the model is free again */
 
   gint64 publish_interval_us;
   GArray *losses;      /* worker's own history */
@@ -54,6 +58,10 @@ struct _NnbTrainer
    * two inputs on class data; NULL otherwise */
   NnbTensor *boundary_input; /* (size², 2) */
   double boundary_extent[4];
+  /* the plane the watched block's units are drawn over, for a model with
+   * two inputs (NNB_UNITS_GRID_SIZE² cells); NULL otherwise */
+  NnbTensor *units_input;
+  double units_extent[4];
   NnbLossKind loss;
 };
 
@@ -90,6 +98,7 @@ nnb_snapshot_unref (NnbSnapshot *snapshot)
   g_free (snapshot->boundary_class);
   g_free (snapshot->boundary_prob);
   g_free (snapshot->message);
+  nnb_units_free (snapshot->units);
   g_clear_pointer (&snapshot->values, g_ptr_array_unref);
   g_free (snapshot);
 }
@@ -215,7 +224,8 @@ boundary_init (NnbTrainer *t, NnbDevice device, GError **error)
 /* Builds a snapshot from the worker's state; runs on the worker thread
  * (or before it starts), so it may read the model freely. */
 static NnbSnapshot *
-snapshot_build (NnbTrainer *t, NnbTrainerState state, const char *message, gboolean with_values)
+snapshot_build (NnbTrainer *t, NnbTrainerState state, const char *message, gboolean with_values,
+                int watch_node, int watch_layer)
 {
   NnbSnapshot *s = g_new0 (NnbSnapshot, 1);
   GPtrArray *params = nnb_model_named_parameters (t->model);
@@ -287,7 +297,15 @@ snapshot_build (NnbTrainer *t, NnbTrainerState state, const char *message, gbool
           s->grid_y = g_new (float, n_values);
           nnb_tensor_read (out, s->grid_y);
         }
+      /* the watched block's units come with this forward: no extra one */
+      if (out != NULL && watch_node >= 0)
+        {
+          double extent[4] = { t->grid_x[0], t->grid_x[t->n_grid - 1], 0, 0 };
+          s->units = nnb_units_read (t->model, watch_node, watch_layer, 1, t->n_grid, extent, t->grid_x);
+        }
     }
+  else if (t->units_input != NULL && watch_node >= 0 && nnb_model_forward (t->model, t->units_input, NULL) != NULL)
+    s->units = nnb_units_read (t->model, watch_node, watch_layer, 2, NNB_UNITS_GRID_SIZE, t->units_extent, NULL);
   if (t->check_input != NULL)
     {
       NnbTensor *out = nnb_model_forward (t->model, t->check_input, NULL);
@@ -317,12 +335,16 @@ publish (NnbTrainer *t, NnbTrainerState state, const char *message)
 {
   NnbSnapshot *fresh, *old;
   gboolean with_values;
+  int watch_node, watch_layer;
 
   g_mutex_lock (&t->lock);
   with_values = t->want_values;
   t->want_values = FALSE;
+  t->want_publish = FALSE;
+  watch_node = t->watch_node;
+  watch_layer = t->watch_layer;
   g_mutex_unlock (&t->lock);
-  fresh = snapshot_build (t, state, message, with_values);
+  fresh = snapshot_build (t, state, message, with_values, watch_node, watch_layer);
 
   g_mutex_lock (&t->lock);
   old = t->snapshot;
@@ -381,6 +403,16 @@ worker (gpointer data)
               /* announce the pause at once, with the weights as they are */
               g_mutex_unlock (&t->lock);
               publish (t, NNB_TRAINER_PAUSED, NULL);
+              g_mutex_lock (&t->lock);
+              continue;
+            }
+          if (t->want_publish)
+            {
+              /* a new block watched while paused: its units, now */
+              NnbTrainerState state = t->state;
+
+              g_mutex_unlock (&t->lock);
+              publish (t, state, NULL);
               g_mutex_lock (&t->lock);
               continue;
             }
@@ -443,9 +475,11 @@ worker (gpointer data)
     {
       g_mutex_unlock (&t->lock);
       publish (t, NNB_TRAINER_STOPPED, NULL);
+      g_mutex_lock (&t->lock);
     }
-  else
-    g_mutex_unlock (&t->lock);
+  /* from here the worker touches nothing but this flag */
+  t->worker_done = TRUE;
+  g_mutex_unlock (&t->lock);
   return NULL;
 }
 
@@ -468,6 +502,7 @@ nnb_trainer_new (NnbModel *model, NnbDataset *data, const NnbTrainingOptions *op
   if (t->rule.epochs == 0)
     t->rule.epochs = -1;
   t->new_lr = NAN;
+  t->watch_node = t->watch_layer = -1;
   t->publish_interval_us = 10000;
   t->losses = g_array_new (FALSE, FALSE, sizeof (double));
   t->test_losses = g_array_new (FALSE, FALSE, sizeof (double));
@@ -524,8 +559,21 @@ nnb_trainer_new (NnbModel *model, NnbDataset *data, const NnbTrainingOptions *op
       nnb_trainer_free (t);
       return NULL;
     }
+  /* the plane for a watched block's units, allocated once, used only
+   * while a block is watched */
+  if (t->grid_input == NULL && nnb_model_input_features (model) == 2 && nnb_class_boundary_extent (data, t->units_extent))
+    {
+      g_autoptr (NnbTensor) host = nnb_units_plane_grid (t->units_extent, NNB_UNITS_GRID_SIZE);
+
+      t->units_input = nnb_tensor_to (host, options->device, error);
+      if (t->units_input == NULL)
+        {
+          nnb_trainer_free (t);
+          return NULL;
+        }
+    }
   t->state = NNB_TRAINER_IDLE;
-  t->snapshot = snapshot_build (t, NNB_TRAINER_IDLE, NULL, FALSE);
+  t->snapshot = snapshot_build (t, NNB_TRAINER_IDLE, NULL, FALSE, -1, -1);
   return t;
 }
 
@@ -595,6 +643,39 @@ nnb_trainer_request_values (NnbTrainer *t)
 }
 
 void
+nnb_trainer_watch_node (NnbTrainer *t, int node, int layer)
+{
+  gboolean here;
+  char *message = NULL;
+  NnbTrainerState state;
+
+  g_mutex_lock (&t->lock);
+  if (t->watch_node == node && t->watch_layer == (node >= 0 ? layer : -1))
+    {
+      g_mutex_unlock (&t->lock);
+      return;
+    }
+  t->watch_node = node;
+  t->watch_layer = node >= 0 ? layer : -1;
+  /* No worker yet, or one that has finished: the model is the caller's,
+   * so the snapshot is built here, as nnb_trainer_new builds the first.
+   * Otherwise the worker publishes it: after the step in progress, or at
+   * once when paused. */
+  here = t->thread == NULL || t->worker_done;
+  if (!here)
+    {
+      t->want_publish = TRUE;
+      g_cond_signal (&t->wake);
+    }
+  state = t->snapshot->state;
+  message = g_strdup (t->snapshot->message);
+  g_mutex_unlock (&t->lock);
+  if (here && node >= 0)
+    publish (t, state, message);
+  g_free (message);
+}
+
+void
 nnb_trainer_set_publish_interval (NnbTrainer *t, gint64 interval_us)
 {
   g_mutex_lock (&t->lock);
@@ -637,6 +718,7 @@ nnb_trainer_free (NnbTrainer *t)
   nnb_tensor_unref (t->check_input);
   g_free (t->check_true);
   nnb_tensor_unref (t->boundary_input);
+  nnb_tensor_unref (t->units_input);
   g_array_unref (t->losses);
   g_array_unref (t->test_losses);
   g_array_unref (t->accuracies);

@@ -14,6 +14,7 @@
 
 #include <glib.h>
 #include "nnb-training.h"
+#include "nnb-units.h"
 
 G_BEGIN_DECLS
 
@@ -104,6 +105,14 @@ typedef struct
   double boundary_extent[4];
   guint8 *boundary_class;
   float *boundary_prob;
+  /* The watched block's units (nnb_trainer_watch_node): its output on
+   * the plotting grid — for one input the grid above, from the same
+   * forward as grid_y; for two, NNB_UNITS_GRID_SIZE² cells over the
+   * data's extent — unit-major, as nnb-units.h describes. NULL when no
+   * block is watched (nothing is computed then), or the forward failed.
+   * Check units->node and ->layer: a snapshot published before a new
+   * watch still shows the old block. */
+  NnbUnits *units;
   char *message;        /* for DIVERGED and FAILED */
   gint64 published_us;  /* g_get_monotonic_time () when published */
   gint64 worker_cpu_us; /* the publishing thread's CPU time then (bench/app-speed) */
@@ -149,6 +158,14 @@ void nnb_trainer_set_lr (NnbTrainer *trainer, double lr);
  * until the next request. A worker that is not running publishes nothing;
  * read the model then, as the window does. */
 void nnb_trainer_request_values (NnbTrainer *trainer);
+
+/* Which block's units the snapshots carry: node's output (layer -1) or
+ * that of the layer-th layer of the Sequential it calls (as
+ * nnb_model_node_output); node -1 watches nothing. Thread-safe; the
+ * worker reads it when it publishes. A paused trainer publishes a
+ * snapshot with the new block's units at once; one that is not running
+ * builds it on the calling thread. */
+void nnb_trainer_watch_node (NnbTrainer *trainer, int node, int layer);
 
 /* The latest published snapshot (never NULL after nnb_trainer_new). */
 NnbSnapshot *nnb_trainer_get_snapshot (NnbTrainer *trainer);

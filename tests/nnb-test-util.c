@@ -261,6 +261,30 @@ nnb_test_trainer_run_to_end (NnbTrainer *trainer, gint64 wait_us)
     }
 }
 
+NnbSnapshot *
+nnb_test_wait_for_snapshot (NnbTrainer *trainer, NnbTestSnapshotCheck check, gconstpointer data, gint64 wait_us,
+                            gint64 *waited_us)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  for (;;)
+    {
+      NnbSnapshot *snapshot = nnb_trainer_get_snapshot (trainer);
+      gint64 now = g_get_monotonic_time ();
+
+      if (check (snapshot, data))
+        {
+          if (waited_us != NULL)
+            *waited_us = now - start;
+          return snapshot;
+        }
+      nnb_snapshot_unref (snapshot);
+      if (now - start > wait_us)
+        g_error ("the trainer did not reach the expected state within %d s", (int) (wait_us / G_USEC_PER_SEC));
+      g_usleep (200);
+    }
+}
+
 char *
 nnb_test_export_trains_alike (const char *path, char **code)
 {

@@ -66,3 +66,9 @@ char *nnb_test_export_trains_alike (const char *path, char **code);
  * snapshot that says the run ended (any state but idle and running);
  * g_error after wait_us. Free the snapshot. */
 NnbSnapshot *nnb_test_trainer_run_to_end (NnbTrainer *trainer, gint64 wait_us);
+typedef gboolean (*NnbTestSnapshotCheck) (const NnbSnapshot *snapshot, gconstpointer data);
+/* Polls snapshots as the UI's frame clock would, until check holds, and
+ * returns the snapshot that passed (the time it took in *waited_us, may be
+ * NULL); fails the test after wait_us. */
+NnbSnapshot *nnb_test_wait_for_snapshot (NnbTrainer *trainer, NnbTestSnapshotCheck check, gconstpointer data,
+                                         gint64 wait_us, gint64 *waited_us);

@@ -13,7 +13,8 @@
 # (docs/robustness.md).
 #
 # --thread: builds with ThreadSanitizer in ./build-tsan (or $NNB_TSAN_BUILD)
-# and runs test-trainer, the worker/UI hand-off, several times.
+# and runs test-trainer and test-trainer-pictures, the worker/UI hand-off,
+# several times.
 #
 # Exits non-zero when a test fails or any instrumented process (a test, the
 # CLI or the app a test starts) reports a problem. Every process writes its
@@ -45,15 +46,15 @@ if [[ $mode == thread ]]; then
     meson setup "$build" -Dbuildtype=debugoptimized -Db_sanitize=thread -Db_lundef=false \
       -Dcuda=disabled -Dui=false >/dev/null
   fi
-  echo "==> Building test-trainer with ThreadSanitizer"
-  ninja -C "$build" tests/test-trainer src/cli/nnblocks-cli >/dev/null
+  echo "==> Building test-trainer and test-trainer-pictures with ThreadSanitizer"
+  ninja -C "$build" tests/test-trainer tests/test-trainer-pictures src/cli/nnblocks-cli >/dev/null
   reports=$PWD/$build/sanitizer-reports
   rm -rf "$reports"
   mkdir -p "$reports"
   export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:log_path=$reports/tsan"
-  echo "==> Running test-trainer under ThreadSanitizer (3 times)"
+  echo "==> Running test-trainer and test-trainer-pictures under ThreadSanitizer (3 times)"
   status=0
-  meson test -C "$build" --no-rebuild --print-errorlogs --repeat 3 test-trainer "$@" || status=1
+  meson test -C "$build" --no-rebuild --print-errorlogs --repeat 3 test-trainer test-trainer-pictures "$@" || status=1
 else
   build=${NNB_ASAN_BUILD:-build-asan}
   if [[ ! -f $build/build.ninja ]]; then

@@ -12,10 +12,9 @@
 static void
 append_torch_size (GString *out, int ndim, const int64_t *shape)
 {
-  g_string_append (out, "torch.Size([");
-  for (int i = 0; i < ndim; i++)
-    g_string_append_printf (out, "%s%" G_GINT64_FORMAT, i ? ", " : "", shape[i]);
-  g_string_append (out, "])");
+  g_autofree char *size = nnb_shape_torch_size (ndim, shape);
+
+  g_string_append (out, size);
 }
 
 /* The dotted paths of every submodule, in named_modules() order: "" for

@@ -193,12 +193,7 @@ device_mistake (NnbProject *project, NnbLessonRun *run)
   y = x_gpu != NULL ? nnb_model_forward (project->model, x_gpu, &error) : NULL;
   if (y != NULL)
     {
-      GString *size = g_string_new ("torch.Size([");
-
-      for (int d = 0; d < y->ndim; d++)
-        g_string_append_printf (size, "%s%lld", d > 0 ? ", " : "", (long long) y->shape[d]);
-      g_string_append (size, "])");
-      fixed = g_string_free (size, FALSE);
+      fixed = nnb_shape_torch_size (y->ndim, y->shape);
       run->fixed = nnb_tensor_shape_string (y);
     }
   else

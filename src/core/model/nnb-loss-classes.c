@@ -20,23 +20,13 @@
 #include <string.h>
 #include "nnb-error.h"
 #include "nnb-softmax.h"
-
-char *
-nnb_loss_torch_size (int ndim, const int64_t *shape)
-{
-  GString *text = g_string_new ("torch.Size([");
-
-  for (int i = 0; i < ndim; i++)
-    g_string_append_printf (text, "%s%" G_GINT64_FORMAT, i ? ", " : "", shape[i]);
-  g_string_append (text, "])");
-  return g_string_free (text, FALSE);
-}
+#include "nnb-tensor.h"
 
 gsize
 nnb_class_loss_scratch_size (int64_t n, int64_t c)
 {
-  /* log_softmax, the terms of a sum, one row, one float a row */
-  return (gsize) (2 * n * c + c + n);
+  /* log_softmax, the terms of a sum, one float a row */
+  return (gsize) (2 * n * c + n);
 }
 
 /* The target's shape as PyTorch sees it: (n,) for class indices. */
@@ -45,7 +35,7 @@ target_size (const NnbClassLossCall *call)
 {
   int64_t shape[2] = { call->target_rows, call->target_cols };
 
-  return nnb_loss_torch_size (call->class_targets ? 1 : 2, shape);
+  return nnb_shape_torch_size (call->class_targets ? 1 : 2, shape);
 }
 
 static char *
@@ -53,7 +43,7 @@ input_size (const NnbClassLossCall *call)
 {
   int64_t shape[2] = { call->n, call->c };
 
-  return nnb_loss_torch_size (2, shape);
+  return nnb_shape_torch_size (2, shape);
 }
 
 static gboolean
@@ -138,11 +128,23 @@ correct_by_threshold (const float *x, int64_t n, const float *target, float thre
   return correct;
 }
 
+/* target k of class probabilities, smoothed first when label_smoothing:
+ * target * (1 − ls) + ls / C, each factor a float as PyTorch's scalars */
+static inline float
+target_probability (const NnbClassLossCall *call, int64_t k)
+{
+  float t = call->target[k];
+
+  if (call->label_smoothing > 0)
+    t = t * (float) (1.0 - call->label_smoothing) + (float) (call->label_smoothing / (double) call->c);
+  return t;
+}
+
 static gboolean
 cross_entropy (const NnbClassLossCall *call, double *value, GError **error)
 {
   int64_t n = call->n, c = call->c;
-  float *logp = call->scratch, *terms = logp + n * c, *row = terms + n * c, *smooth = row + c;
+  float *logp = call->scratch, *terms = logp + n * c, *smooth = terms + n * c;
   float nll;
 
   nnb_cpu_softmax_forward (TRUE, call->pred, logp, n, c);
@@ -154,26 +156,14 @@ cross_entropy (const NnbClassLossCall *call, double *value, GError **error)
       float inv_n;
 
       for (int64_t k = 0; k < n * c; k++)
-        {
-          float t = call->target[k];
-
-          if (call->label_smoothing > 0)
-            t = t * (float) (1.0 - call->label_smoothing) + (float) (call->label_smoothing / (double) c);
-          terms[k] = logp[k] * t;
-        }
+        terms[k] = logp[k] * target_probability (call, k);
       *value = -nnb_cpu_contiguous_sum (terms, n * c) / (float) n;
       if (call->grad == NULL)
         return TRUE;
       /* DivBackward, NegBackward, then MulBackward by the target */
       inv_n = -(1.0f / (float) n);
       for (int64_t k = 0; k < n * c; k++)
-        {
-          float t = call->target[k];
-
-          if (call->label_smoothing > 0)
-            t = t * (float) (1.0 - call->label_smoothing) + (float) (call->label_smoothing / (double) c);
-          call->grad[k] = inv_n * t;
-        }
+        call->grad[k] = inv_n * target_probability (call, k);
       /* in place: each row's Σ dy is taken before its dx is written */
       nnb_cpu_softmax_backward (TRUE, logp, call->grad, call->grad, n, c, FALSE);
       return TRUE;

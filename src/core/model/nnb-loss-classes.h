@@ -38,7 +38,4 @@ gboolean nnb_class_loss (const NnbClassLossCall *call, gboolean class_data, doub
 /* The floats of scratch call needs. */
 gsize nnb_class_loss_scratch_size (int64_t n, int64_t c);
 
-/* torch.Size([100, 1]) for a shape of ndim sizes. */
-char *nnb_loss_torch_size (int ndim, const int64_t *shape);
-
 G_END_DECLS

@@ -116,7 +116,7 @@ nnb_loss_get_correct (NnbLoss *loss)
 static char *
 torch_size (const NnbTensor *t)
 {
-  return nnb_loss_torch_size (t->ndim, t->shape);
+  return nnb_shape_torch_size (t->ndim, t->shape);
 }
 
 /* Broadcasts pred against target as PyTorch does (right-aligned, size-1

@@ -202,6 +202,17 @@ nnb_tensor_cols (const NnbTensor *tensor)
 }
 
 char *
+nnb_shape_torch_size (int ndim, const int64_t *shape)
+{
+  GString *text = g_string_new ("torch.Size([");
+
+  for (int i = 0; i < ndim; i++)
+    g_string_append_printf (text, "%s%" G_GINT64_FORMAT, i ? ", " : "", shape[i]);
+  g_string_append (text, "])");
+  return g_string_free (text, FALSE);
+}
+
+char *
 nnb_shape_to_string (int ndim, const int64_t *shape)
 {
   GString *text = g_string_new ("(");

@@ -61,6 +61,8 @@ int64_t nnb_tensor_cols (const NnbTensor *tensor); /* the last dim */
 #define NNB_DIM_BATCH ((int64_t) -1)
 char *nnb_shape_to_string (int ndim, const int64_t *shape);
 char *nnb_tensor_shape_string (const NnbTensor *tensor);
+/* "torch.Size([200, 1])", as PyTorch's messages print a shape */
+char *nnb_shape_torch_size (int ndim, const int64_t *shape);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnbTensor, nnb_tensor_unref)
 

@@ -21,18 +21,6 @@ nnb_data_check_first_rows (const NnbDataset *data, const NnbTrainingOptions *opt
   return n;
 }
 
-/* torch.Size([200, 1]) */
-static char *
-torch_size (int ndim, const int64_t *shape)
-{
-  GString *text = g_string_new ("torch.Size([");
-
-  for (int i = 0; i < ndim; i++)
-    g_string_append_printf (text, "%s%" G_GINT64_FORMAT, i ? ", " : "", shape[i]);
-  g_string_append (text, "])");
-  return g_string_free (text, FALSE);
-}
-
 /* The loss: F.mse_loss and F.l1_loss warn when the shapes differ, then
  * broadcast the output (tensor a) against the target (tensor b). */
 static gboolean
@@ -44,8 +32,8 @@ check_target (const NnbNodeShape *out, const NnbNodeShape *y, const NnbTrainingO
 
   if (out->ndim == y->ndim && memcmp (out->shape, y->shape, out->ndim * sizeof (int64_t)) == 0)
     return TRUE;
-  ts = torch_size (y->ndim, y->shape);
-  ps = torch_size (out->ndim, out->shape);
+  ts = nnb_shape_torch_size (y->ndim, y->shape);
+  ps = nnb_shape_torch_size (out->ndim, out->shape);
   text = g_strdup_printf ("Using a target size (%s) that is different to the input size (%s). "
                           "This will likely lead to incorrect results due to broadcasting. "
                           "Please ensure they have the same size.",

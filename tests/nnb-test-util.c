@@ -261,6 +261,21 @@ nnb_test_trainer_run_to_end (NnbTrainer *trainer, gint64 wait_us)
     }
 }
 
+void
+nnb_test_assert_case_bits (JsonObject *c, const char *member, const float *values, gsize n)
+{
+  JsonNode *node = json_object_get_member (c, member);
+  g_autofree char *what = g_strdup_printf ("%s: %s", json_object_get_string_member (c, "name"), member);
+
+  if (JSON_NODE_HOLDS_NULL (node))
+    {
+      g_assert_null (values);
+      return;
+    }
+  g_assert_nonnull (values);
+  nnb_test_assert_float_bits (what, values, n, json_node_get_array (node));
+}
+
 NnbSnapshot *
 nnb_test_wait_for_snapshot (NnbTrainer *trainer, NnbTestSnapshotCheck check, gconstpointer data, gint64 wait_us,
                             gint64 *waited_us)

@@ -52,6 +52,9 @@ JsonObject *nnb_test_golden (const char *relative);
 /* Every value's float32 bits equal the hex strings of expected; names the
  * first that differs, with both values. */
 void nnb_test_assert_float_bits (const char *what, const float *values, gsize n, JsonArray *expected);
+/* Case c's member (a list of hex bits, or null for "none") against values
+ * (NULL for none), named "case: member" when a value differs. */
+void nnb_test_assert_case_bits (JsonObject *c, const char *member, const float *values, gsize n);
 /* The float32 whose bits a golden file's hex string spells ("3e3237fc"). */
 float nnb_test_float_of_hex (const char *hex);
 

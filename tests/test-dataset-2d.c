@@ -64,21 +64,6 @@ assert_classes (const char *what, const NnbTensor *y, JsonArray *want)
 }
 
 static void
-assert_bits_or_null (JsonObject *c, const char *member, const float *values, gsize n)
-{
-  JsonNode *node = json_object_get_member (c, member);
-  g_autofree char *what = g_strdup_printf ("%s: %s", json_object_get_string_member (c, "name"), member);
-
-  if (JSON_NODE_HOLDS_NULL (node))
-    {
-      g_assert_null (values);
-      return;
-    }
-  g_assert_nonnull (values);
-  nnb_test_assert_float_bits (what, values, n, json_node_get_array (node));
-}
-
-static void
 test_class_data_is_pytorchs (gconstpointer user_data)
 {
   JsonObject *c = (JsonObject *) user_data;
@@ -109,10 +94,10 @@ test_class_data_is_pytorchs (gconstpointer user_data)
         g_assert_cmpint (data->perm[i], ==, json_array_get_int_element (want, i));
       assert_classes (y_test_what, data->y_test, json_object_get_array_member (c, "y_test"));
     }
-  assert_bits_or_null (c, "x_test", data->x_test ? data->x_test->data : NULL,
-                       data->x_test ? data->x_test->numel : 0);
-  assert_bits_or_null (c, "x_mean", data->x_mean, 2);
-  assert_bits_or_null (c, "x_std", data->x_std, 2);
+  nnb_test_assert_case_bits (c, "x_test", data->x_test ? data->x_test->data : NULL,
+                             data->x_test ? data->x_test->numel : 0);
+  nnb_test_assert_case_bits (c, "x_mean", data->x_mean, 2);
+  nnb_test_assert_case_bits (c, "x_std", data->x_std, 2);
   g_assert_null (data->y_mean);
 }
 

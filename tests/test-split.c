@@ -36,21 +36,6 @@ load_case (JsonObject *c, NnbDataset **data, NnbGenerator *shuffle)
 
 /* a tensor's bits against the golden member (null: the tensor is NULL) */
 static void
-assert_bits (JsonObject *c, const char *member, const float *values, gsize n)
-{
-  JsonNode *node = json_object_get_member (c, member);
-  g_autofree char *what = g_strdup_printf ("%s: %s", json_object_get_string_member (c, "name"), member);
-
-  if (JSON_NODE_HOLDS_NULL (node))
-    {
-      g_assert_null (values);
-      return;
-    }
-  g_assert_nonnull (values);
-  nnb_test_assert_float_bits (what, values, n, json_node_get_array (node));
-}
-
-static void
 test_split_and_standardization_are_pytorchs (gconstpointer user_data)
 {
   JsonObject *c = (JsonObject *) user_data;
@@ -77,14 +62,14 @@ test_split_and_standardization_are_pytorchs (gconstpointer user_data)
                    json_object_get_string_member (c, "name"), i, data->perm[i],
                    json_array_get_int_element (want, i));
     }
-  assert_bits (c, "x", data->x->data, data->x->numel);
-  assert_bits (c, "y", data->y->data, data->y->numel);
-  assert_bits (c, "x_test", data->x_test ? data->x_test->data : NULL, n_test * cols);
-  assert_bits (c, "y_test", data->y_test ? data->y_test->data : NULL, n_test);
-  assert_bits (c, "x_mean", data->x_mean, cols);
-  assert_bits (c, "x_std", data->x_std, cols);
-  assert_bits (c, "y_mean", data->y_mean, 1);
-  assert_bits (c, "y_std", data->y_std, 1);
+  nnb_test_assert_case_bits (c, "x", data->x->data, data->x->numel);
+  nnb_test_assert_case_bits (c, "y", data->y->data, data->y->numel);
+  nnb_test_assert_case_bits (c, "x_test", data->x_test ? data->x_test->data : NULL, n_test * cols);
+  nnb_test_assert_case_bits (c, "y_test", data->y_test ? data->y_test->data : NULL, n_test);
+  nnb_test_assert_case_bits (c, "x_mean", data->x_mean, cols);
+  nnb_test_assert_case_bits (c, "x_std", data->x_std, cols);
+  nnb_test_assert_case_bits (c, "y_mean", data->y_mean, 1);
+  nnb_test_assert_case_bits (c, "y_std", data->y_std, 1);
 }
 
 /* got[i] against the golden doubles, exactly; names the first that differs */

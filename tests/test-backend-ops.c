@@ -11,6 +11,7 @@
  * the struct's size) or the test (the offsets must tile the struct). */
 #include "nnb-config.h"
 
+#include <float.h>
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
@@ -134,25 +135,60 @@ run_fill (const Device *d, GRand *rand, Results *out)
   get_free (d, out, y, N);
 }
 
-/* every transpose, with alpha and beta that are not 1 */
+/* every transpose, with alpha and beta that are not 1; then the narrow
+ * products the CPU computes without OpenBLAS (k < 8, or Aᵀ·B with fewer
+ * than 8 columns; alpha 1, beta 0 or 1: nnb-simd-gemm.c), which must keep
+ * OpenBLAS's bits, the scalar reference's */
 static void
-run_gemm (const Device *d, GRand *rand, Results *out)
+run_one_gemm (const Device *d, GRand *rand, Results *out, gboolean ta, gboolean tb, int m, int n, int k,
+              float alpha, float beta)
 {
-  const int m = 5, n = 7, k = 9;
   g_autofree float *a = inputs (rand, m * k, -1, 1);
   g_autofree float *b = inputs (rand, k * n, -1, 1);
   g_autofree float *c = inputs (rand, m * n, -1, 1);
+  float *da, *db, *dc;
+
+  /* C[0][0]'s products all round to -0, so its sum is -0: beta 0 must
+   * still give +0 there, as OpenBLAS's C = sum + 0 does. (With beta 1 and
+   * a C of -0, OpenBLAS's sign of that zero depends on the tile of C: some
+   * of its tiles add a second, untouched accumulator. nnb-simd-gemm.c gives
+   * -0; it is the one place where its bits can differ, and only when every
+   * product underflows.) */
+  for (int p = 0; p < k; p++)
+    {
+      a[ta ? p * m : p] = -FLT_TRUE_MIN;
+      b[tb ? p : p * n] = 0.4f * fabsf (b[tb ? p : p * n]);
+    }
+  da = put (d, a, m * k);
+  db = put (d, b, k * n);
+  dc = put (d, c, m * n);
+  d->backend->gemm (ta, tb, m, n, k, alpha, da, ta ? m : k, db, tb ? k : n, beta, dc, n);
+  d->backend->free (da);
+  d->backend->free (db);
+  get_free (d, out, dc, m * n);
+}
+
+static void
+run_gemm (const Device *d, GRand *rand, Results *out)
+{
+  static const int narrow[][3] = { { 1000, 16, 2 }, { 37, 17, 7 }, { 9, 3, 1 }, { 64, 200, 5 }, { 5, 8, 4 }, { 1000, 2, 16 }, { 45, 1, 64 }, { 33, 3, 13 }, { 17, 2, 320 }, { 7, 1, 9 } };
 
   for (int t = 0; t < 4; t++)
-    {
-      gboolean ta = t & 1, tb = t & 2;
-      float *da = put (d, a, m * k), *db = put (d, b, k * n), *dc = put (d, c, m * n);
-
-      d->backend->gemm (ta, tb, m, n, k, 0.75f, da, ta ? m : k, db, tb ? k : n, 0.5f, dc, n);
-      d->backend->free (da);
-      d->backend->free (db);
-      get_free (d, out, dc, m * n);
-    }
+    run_one_gemm (d, rand, out, t & 1, t & 2, 5, 7, 9, 0.75f, 0.5f);
+  for (gsize s = 0; s < G_N_ELEMENTS (narrow); s++)
+    for (int t = 0; t < 4; t++)
+      run_one_gemm (d, rand, out, FALSE, t & 1, narrow[s][0], narrow[s][1], narrow[s][2], 1.0f, t & 2 ? 1.0f : 0.0f);
+  /* weight gradients of narrow layers, A transposed: k in OpenBLAS's blocks */
+  static const int gradients[][3] = { { 16, 2, 1000 }, { 37, 5, 700 }, { 3, 1, 2000 }, { 20, 7, 641 }, { 9, 3, 5 }, { 2, 16, 1000 }, { 1, 37, 700 }, { 3, 9, 2000 }, { 4, 16, 30 } };
+  for (gsize s = 0; s < G_N_ELEMENTS (gradients); s++)
+    for (int beta = 0; beta < 2; beta++)
+      run_one_gemm (d, rand, out, TRUE, FALSE, gradients[s][0], gradients[s][1], gradients[s][2], 1.0f, beta);
+  /* just past the narrow kernels: 8 inputs and 8 outputs, 4 outputs, 321
+   * inputs, alpha not 1 */
+  run_one_gemm (d, rand, out, FALSE, TRUE, 40, 16, 8, 1.0f, 1.0f);
+  run_one_gemm (d, rand, out, FALSE, TRUE, 40, 4, 16, 1.0f, 1.0f);
+  run_one_gemm (d, rand, out, FALSE, FALSE, 20, 2, 321, 1.0f, 0.0f);
+  run_one_gemm (d, rand, out, FALSE, TRUE, 40, 16, 2, 2.0f, 1.0f);
 }
 
 static void
@@ -167,16 +203,25 @@ run_bias_fill (const Device *d, GRand *rand, Results *out)
   get_free (d, out, y, ROWS * COLS);
 }
 
+/* small tables, then a classifier's mini-batches, whose columns the CPU
+ * sums in vector lanes (nnb-simd-cascade.c); 17487 rows leave all four
+ * levels of the cascade holding a part of the sum at the end */
 static void
 run_bias_grad (const Device *d, GRand *rand, Results *out)
 {
-  g_autofree float *dy = inputs (rand, ROWS * COLS, -1, 1);
-  g_autofree float *start = inputs (rand, COLS, -1, 1);
-  float *ddy = put (d, dy, ROWS * COLS), *db = put (d, start, COLS);
+  static const gsize shapes[][2] = { { ROWS, COLS }, { 1000, 16 }, { 1000, 2 }, { 300, 5 }, { 4099, 13 }, { 70, 48 }, { 17487, 9 } };
 
-  d->backend->bias_grad (db, ddy, ROWS, COLS);
-  d->backend->free (ddy);
-  get_free (d, out, db, COLS);
+  for (gsize s = 0; s < G_N_ELEMENTS (shapes); s++)
+    {
+      gsize rows = shapes[s][0], cols = shapes[s][1];
+      g_autofree float *dy = inputs (rand, rows * cols, -1, 1);
+      g_autofree float *start = inputs (rand, cols, -1, 1);
+      float *ddy = put (d, dy, rows * cols), *db = put (d, start, cols);
+
+      d->backend->bias_grad (db, ddy, rows, cols);
+      d->backend->free (ddy);
+      get_free (d, out, db, cols);
+    }
 }
 
 static const NnbActivation activations[] = {

@@ -427,3 +427,44 @@ nnb_simd_log_softmax_backward_narrow (const float *y, const float *dy, float *dx
     }
   return r;
 }
+
+/* Counts two-output rows (n × 2 logits) against 0/1 targets into cells (the
+ * 2 × 2 confusion matrix, rows the true class), eight rows at a time: the
+ * prediction is torch.argmax's (class 1 when output 0 is a number and
+ * output 1 a NaN or larger), a target that is neither 0 nor 1 counts
+ * nowhere. nnb-confusion.c's count_two_classes does the same row by row. */
+void
+nnb_simd_count_two_classes (const float *pred, gsize n, const float *target, int64_t cells[4])
+{
+  const __m256 zero = _mm256_setzero_ps (), one = _mm256_set1_ps (1.0f);
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    {
+      /* outputs 0 and 1 of rows 0, 1, 4, 5, 2, 3, 6, 7, then in row order */
+      __m256 v0 = _mm256_loadu_ps (pred + 2 * i), v1 = _mm256_loadu_ps (pred + 2 * i + 8);
+      __m256 r0 = _mm256_castpd_ps (_mm256_permute4x64_pd (_mm256_castps_pd (_mm256_shuffle_ps (v0, v1, 0x88)), 0xd8));
+      __m256 r1 = _mm256_castpd_ps (_mm256_permute4x64_pd (_mm256_castps_pd (_mm256_shuffle_ps (v0, v1, 0xdd)), 0xd8));
+      __m256 t = _mm256_loadu_ps (target + i);
+      __m256 p = _mm256_and_ps (_mm256_cmp_ps (r0, r0, _CMP_ORD_Q),
+                                _mm256_or_ps (_mm256_cmp_ps (r1, r1, _CMP_UNORD_Q), _mm256_cmp_ps (r1, r0, _CMP_GT_OQ)));
+      int predicted = _mm256_movemask_ps (p);
+      int t0 = _mm256_movemask_ps (_mm256_cmp_ps (t, zero, _CMP_EQ_OQ));
+      int t1 = _mm256_movemask_ps (_mm256_cmp_ps (t, one, _CMP_EQ_OQ));
+
+      cells[0] += __builtin_popcount (t0 & ~predicted);
+      cells[1] += __builtin_popcount (t0 & predicted);
+      cells[2] += __builtin_popcount (t1 & ~predicted);
+      cells[3] += __builtin_popcount (t1 & predicted);
+    }
+  for (; i < n; i++)
+    {
+      const float r0 = pred[2 * i], r1 = pred[2 * i + 1], t = target[i];
+      const int p = (r0 == r0) & ((r1 != r1) | (r1 > r0));
+
+      cells[0] += (t == 0.0f) & !p;
+      cells[1] += (t == 0.0f) & p;
+      cells[2] += (t == 1.0f) & !p;
+      cells[3] += (t == 1.0f) & p;
+    }
+}

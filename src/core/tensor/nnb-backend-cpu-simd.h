@@ -33,6 +33,28 @@ void nnb_simd_loss_grad (gboolean mse, const float *pred, const float *target, f
 void nnb_simd_gelu (const float *x, float *y, gsize n);
 void nnb_simd_gelu_backward (const float *x, const float *dy, float *dx, gsize n, gboolean accumulate);
 
+/* C = A·op(B) (row-major, A not transposed, alpha 1, beta 0 or 1) for
+ * k < 8 (a layer with fewer than 8 inputs, or the gradient through one with
+ * fewer than 8 outputs) or n ≤ 3 with k ≤ 320 (a layer with at most 3
+ * outputs), with OpenBLAS's Haswell bits (nnb-simd-gemm.c). FALSE,
+ * touching nothing, for any other product. */
+gboolean nnb_simd_gemm_small (gboolean trans_b, int m, int n, int k, float alpha, const float *a, int lda,
+                              const float *b, int ldb, float beta, float *c, int ldc);
+/* C = Aᵀ·B (row-major, B not transposed, alpha 1, beta 0 or 1) for C with
+ * fewer than 8 columns or at most 3 rows (the weight gradient of a layer
+ * with fewer than 8 inputs or at most 3 outputs), with OpenBLAS's Haswell
+ * bits, its blocks of k included. FALSE, touching nothing, for any other
+ * product. */
+gboolean nnb_simd_gemm_tn_narrow (int m, int n, int k, float alpha, const float *a, int lda, const float *b, int ldb,
+                                  float beta, float *c, int ldc);
+/* The 2 × 2 confusion counts of n rows of two outputs against 0/1
+ * targets, added to cells (true class 0: predicted 0, 1; true class 1: …) */
+void nnb_simd_count_two_classes (const float *pred, gsize n, const float *target, int64_t cells[4]);
+/* PyTorch's cascade sum of width ≤ 16 columns (nnb-backend-cpu.c's
+ * cascade_columns), the columns in vector lanes, the levels in registers */
+void nnb_simd_cascade_columns (const float *dy, gsize cols, gsize c0, gsize width, gsize first, gsize step,
+                               gsize size, float *out);
+
 /* The same tanh and sigmoid 16 lanes at a time, from SLEEF's AVX-512
  * functions (nnb-backend-cpu-avx512.c), which give the 8-lane functions'
  * bits for every float (checked exhaustively; tests/test-simd-accuracy.c

@@ -83,6 +83,13 @@ cpu_gemm (gboolean trans_a, gboolean trans_b, int m, int n, int k,
           float alpha, const float *a, int lda, const float *b, int ldb,
           float beta, float *c, int ldc)
 {
+  /* a classifier's narrow products: OpenBLAS's bits without its packing */
+  if (!trans_a && nnb_simd_available () &&
+      nnb_simd_gemm_small (trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc))
+    return;
+  if (trans_a && !trans_b && nnb_simd_available () &&
+      nnb_simd_gemm_tn_narrow (m, n, k, alpha, a, lda, b, ldb, beta, c, ldc))
+    return;
   nnb_blas_sgemm (trans_a ? NNB_BLAS_TRANS : NNB_BLAS_NO_TRANS, trans_b ? NNB_BLAS_TRANS : NNB_BLAS_NO_TRANS,
                   m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
@@ -191,6 +198,11 @@ cascade_columns (const float *dy, gsize cols, gsize c0, gsize width,
   float acc[4][CASCADE_WIDTH];
   gsize i = 0;
 
+  if (width <= 16 && nnb_simd_available ())
+    {
+      nnb_simd_cascade_columns (dy, cols, c0, width, first, step, size, out);
+      return;
+    }
   /* a constant width of 16 or 8 lets the compiler vectorise the lanes */
   if (width == 16)
     {

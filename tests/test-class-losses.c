@@ -238,8 +238,37 @@ test_regression_losses_on_class_indices (void)
   g_assert_no_error (error);
 }
 
-/* nnblocks-cli train prints PyTorch's accuracies after the losses, and
- * the exported code's --train prints the same lines in real PyTorch */
+/* The share on the diagonal of a confusion matrix as nnblocks-cli train
+ * prints it (nnb-confusion.h): the title, "predicted", the classes, then a
+ * row per true class, its number first. */
+static double
+table_accuracy (char **lines)
+{
+  int64_t diagonal = 0, total = 0;
+  int k = 0;
+
+  while (lines[3 + k] != NULL && g_ascii_isspace (lines[3 + k][0]))
+    {
+      g_auto (GStrv) cells = g_strsplit_set (g_strstrip (lines[3 + k]), " ", -1);
+      int column = 0;
+
+      for (guint i = 1; cells[i] != NULL; i++)
+        if (cells[i][0] != '\0')
+          {
+            int64_t count = g_ascii_strtoll (cells[i], NULL, 10);
+
+            total += count;
+            diagonal += column++ == k ? count : 0;
+          }
+      k++;
+    }
+  g_assert_cmpint (k, >=, 2);
+  return (double) diagonal / (double) total;
+}
+
+/* nnblocks-cli train prints PyTorch's accuracies after the losses, then
+ * the last epoch's confusion matrices; the exported code's --train prints
+ * the same lines in real PyTorch */
 static void
 test_cli_and_exported_code (gconstpointer data)
 {
@@ -248,6 +277,7 @@ test_cli_and_exported_code (gconstpointer data)
   JsonArray *accuracies = json_object_get_array_member (c, "accuracies");
   g_autofree char *dir = NULL, *path = NULL, *json = NULL, *printed = NULL, *first = NULL;
   g_auto (GStrv) lines = NULL;
+  guint epochs;
 
   if (!nnb_test_python_has ("torch", NULL))
     {
@@ -262,9 +292,14 @@ test_cli_and_exported_code (gconstpointer data)
   g_assert_true (g_file_set_contents (path, json, -1, NULL));
   printed = nnb_test_export_trains_alike (path, NULL);
   lines = g_strsplit (printed, "\n", -1);
-  g_assert_cmpuint (g_strv_length (lines), ==, json_array_get_length (accuracies) + 1);
+  epochs = json_array_get_length (accuracies);
   first = g_strdup_printf (" accuracy %.4f", json_array_get_double_element (accuracies, 0));
   g_assert_nonnull (strstr (lines[0], first));
+  /* then the last epoch's confusion matrix (and the test rows'), whose
+   * diagonal holds PyTorch's right predictions */
+  g_assert_cmpuint (g_strv_length (lines), >, epochs + 3);
+  g_assert_cmpstr (lines[epochs], ==, "confusion matrix (rows: true class, columns: predicted class)");
+  g_assert_cmpfloat (table_accuracy (lines + epochs), ==, json_array_get_double_element (accuracies, epochs - 1));
   g_remove (path);
   g_rmdir (dir);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* test-lesson-wrong-models.c — every Day 2 step's checks, run on models
- * that are wrong for that step (the wrong sizes or activation, no skip
- * connection, another class, other data, another learning rate), must fail
+/* test-lesson-wrong-models.c — every step's checks of Day 2 and of
+ * "Classifying with nn.Module", run on models that are wrong for that step
+ * (the wrong sizes or activation, no skip connection, another class,
+ * other data, another learning rate, another loss, a Softmax), must fail
  * with a sentence that names what is wrong; a few right variants must pass.
  * Each row starts from an example project, edits its text, optionally
  * trains it, and runs all the checks of one step on it, as Check does. */
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "nnb-lesson-action.h"
+#include "nnb-test-lesson.h"
 #include "nnb-test-util.h"
 
 /* SineNet's loss after Show me in the exercise (epoch 1543): what the
@@ -27,6 +29,12 @@ typedef struct
   double until_loss;
   /* fragments of the failing sentences, each in one of them; none: every check passes */
   const char *expected[3];
+  /* the classification lesson's rows: */
+  const char *lesson;     /* the lesson whose step it is; NULL: day02 */
+  const char *file;       /* or the model edited is this file of the source tree (data/lessons/…) */
+  gboolean mistake;       /* the step's mistake made on the model first, as Show me makes it */
+  const char *kept_label; /* a kept run to compare with (besides SineNet's), and its loss */
+  double kept_loss;
 } WrongModel;
 
 /* nn.Sequential(Linear(1, 8), Tanh(), Linear(8, 8), Tanh(), Linear(8, 1))
@@ -77,27 +85,69 @@ static const WrongModel wrong_models[] = {
   { "exercise/without-noise", "exercise", "sinenet", NULL, { { "\"noise\": 0.1", "\"noise\": 0" } }, 5000, 0.05, 0.02, { "SineNet was trained on data with noise 0; this step’s data has noise 0.1." } },
   { "exercise/100-points", "exercise", "sinenet", NULL, { { "\"n\": 200", "\"n\": 100" } }, 5000, 0.05, 0.02, { "SineNet was trained on 100 points; this step’s data has 200." } },
   { "exercise/relu-untrained", "exercise", "sinenet", NULL, { { "\"Tanh\"", "\"ReLU\"" } }, 0, 0, 0, { "SineNet uses ReLU where this step asks for Tanh", "SineNet has not been trained yet" } },
+  { "exercise/xavier-normal-untrained", "exercise", "sinenet", NULL, { { "\"weight\": \"xavier_uniform_\"", "\"weight\": \"xavier_normal_\"" } }, 0, 0, 0, { "The Linear weights are initialised with xavier_normal_; this step asks for xavier_uniform_.", "SineNet has not been trained yet" } },
 
   /* The straight line against SineNet */
   { "straight-line/second-sinenet-at-lr-0.01", "straight-line", "sinenet", NULL, { { NULL } }, 5000, 0.01, 0, { "The model is SineNet; this step trains a plain nn.Linear. Press Show me to load it." } },
   { "straight-line/line-on-the-regression-data", "straight-line", "regression", NULL, { { NULL } }, 200, 0.01, 0, { "Linear was trained on a straight line, y = a·x + b; this step trains it on the sine, y = sin x." } },
+
+/* classify: logits and CrossEntropyLoss, not probabilities or one output */
+#define CLASSIFY .lesson = "classify"
+#define XOR_TANH_8 .file = "data/lessons/xor-tanh-8.nnb"
+#define XOR_LINEAR .file = "data/lessons/xor-linear.nnb"
+#define XOR_SOFTMAX .file = "data/lessons/xor-softmax.nnb"
+#define XOR_ONE_OUTPUT .file = "data/lessons/xor-one-output.nnb"
+#define SPIRAL_32_32 .file = "data/lessons/spiral-relu-32-32.nnb"
+#define SPIRAL_TANH .file = "data/lessons/spiral-tanh-32-32.nnb"
+  { "logits/softmax-at-the-end", "logits", CLASSIFY, XOR_SOFTMAX, .expected = { "Sequential ends in Softmax, so its outputs are no longer logits: CrossEntropyLoss applies log_softmax itself. Remove the Softmax and end in the Linear." } },
+  { "logits/one-output", "logits", CLASSIFY, XOR_ONE_OUTPUT, .expected = { "A batch of shape (4, 2) comes out as (4, 1), not (4, 2).", "Sequential trains with nn.BCEWithLogitsLoss(); this step asks for nn.CrossEntropyLoss()." } },
+  { "logits/mse-loss", "logits", CLASSIFY, XOR_TANH_8, .edits = { { "\"CrossEntropyLoss\"", "\"MSELoss\"" } }, .expected = { "Sequential trains with nn.MSELoss(); this step asks for nn.CrossEntropyLoss()." } },
+
+  /* the wrong targets: made on this step's model, and made at all */
+  { "targets/one-output-model", "targets", CLASSIFY, XOR_ONE_OUTPUT, .mistake = TRUE, .expected = { "The message was “Target size (torch.Size([300])) must be the same as input size (torch.Size([300, 1]))”, not the expected “0D or 1D target tensor expected, multi-target not supported”.", "not the expected “Target 2 is out of bounds.”", "Sequential trains with nn.BCEWithLogitsLoss(); this step asks for nn.CrossEntropyLoss()." } },
+  { "targets/not-made", "targets", CLASSIFY, XOR_TANH_8, .expected = { "The mistake has not been made yet: press Show me to make it." } },
+  { "targets/three-classes", "targets", CLASSIFY, XOR_TANH_8, .edits = { { "\"out_features\": 2", "\"out_features\": 3" } }, .mistake = TRUE, .expected = { "The message was “0D or 1D target tensor expected, multi-target not supported”, not the expected “Target 2 is out of bounds.”" } }, /* classes 1 and 2 fit three outputs */
+  { "one-output/two-outputs", "one-output", CLASSIFY, XOR_TANH_8, .edits = { { "\"CrossEntropyLoss\"", "\"BCEWithLogitsLoss\"" }, { "\"noise\": 0.05", "\"noise\": 0.05, \"float_targets\": true" } }, .mistake = TRUE, .expected = { "The messages were “Target size (torch.Size([300])) must be the same as input size (torch.Size([300, 2]))”, “Target size (torch.Size([300, 1])) must be the same as input size (torch.Size([300, 2]))”, none of them the expected", "A batch of shape (4, 2) comes out as (4, 2), not (4, 1)." } },
+  { "one-output/cross-entropy", "one-output", CLASSIFY, XOR_ONE_OUTPUT, .edits = { { "\"BCEWithLogitsLoss\"", "\"CrossEntropyLoss\"" }, { ", \"float_targets\": true", "" } }, .mistake = TRUE, .expected = { "Sequential trains with nn.CrossEntropyLoss(); this step asks for nn.BCEWithLogitsLoss()." } },
+
+  /* xor: a straight line stalls, one hidden layer solves it */
+  { "xor-linear/hidden-layer", "xor-linear", CLASSIFY, XOR_TANH_8, .epochs = 100, .lr = 1.0, .expected = { "The model is nn.Sequential; this step trains a plain nn.Linear.", "Sequential is right on 97.67 % of the training points, not below 65 %: this step is about a model that cannot separate the classes." } },
+  { "xor-linear/untrained", "xor-linear", CLASSIFY, XOR_LINEAR, .expected = { "Linear has not been trained yet" } },
+  { "xor-hidden/linear", "xor-hidden", CLASSIFY, XOR_LINEAR, .epochs = 100, .lr = 1.0, .expected = { "Linear has 0 hidden layers (a Linear followed by an activation); this step asks for at least 1.", "Linear is right on 55.67 % of the training points, not above 95 %." } },
+  { "xor-hidden/40-epochs", "xor-hidden", CLASSIFY, XOR_TANH_8, .epochs = 40, .lr = 1.0, .expected = { "Sequential is right on 89.00 % of the training points, not above 95 %. Train for more epochs, or give the model more room" } },
+  { "xor-hidden/nll-loss", "xor-hidden", CLASSIFY, XOR_TANH_8, .edits = { { "\"CrossEntropyLoss\"", "\"NLLLoss\"" } }, .epochs = 100, .lr = 1.0, .expected = { "Sequential trains with nn.NLLLoss(); this step asks for nn.CrossEntropyLoss()." } },
+  { "xor-hidden/spiral-data", "xor-hidden", CLASSIFY, XOR_TANH_8, .edits = { { "\"kind\": \"xor\", \"n\": 300, \"noise\": 0.05", "\"kind\": \"spiral\", \"n\": 300, \"noise\": 0.05" } }, .epochs = 100, .lr = 1.0, .expected = { "Sequential was trained on two interleaved spirals; this step trains it on two classes in opposite quadrants (xor)." } },
+  { "confidence/untrained", "confidence", CLASSIFY, XOR_TANH_8, .expected = { "Sequential has not been trained yet" } },
+  { "confidence/regression", "confidence", CLASSIFY, .example = "regression", .epochs = 200, .lr = 0.01, .expected = { "Linear was trained without an accuracy: that needs class data and a classification loss, such as nn.CrossEntropyLoss().", "Linear was trained on a straight line, y = a·x + b; this step trains it on two classes in opposite quadrants (xor)." } },
+
+  /* Softmax first: the Softmax is there, and it loses */
+  { "softmax-first/without-softmax", "softmax-first", CLASSIFY, XOR_TANH_8, .epochs = 100, .lr = 1.0, .kept_label = "2→8→2", .kept_loss = 0.1638, .expected = { "Sequential ends in Linear; this step asks for a model whose last layer is Softmax.", "this comparison expects 2→8→2 to win" } },
+  { "softmax-first/not-kept", "softmax-first", CLASSIFY, XOR_SOFTMAX, .epochs = 100, .lr = 1.0, .expected = { "There is no run of 2→8→2 to compare with: do the step that trains it first." } },
+
+  /* the spiral: width, depth, ReLU, then Tanh */
+  { "spiral/tanh", "spiral", CLASSIFY, SPIRAL_TANH, .epochs = 300, .lr = 0.01, .expected = { "Sequential uses Tanh where this step asks for ReLU" } },
+  { "spiral/one-hidden-layer", "spiral", CLASSIFY, SPIRAL_32_32, .edits = { { "{\"type\": \"Linear\", \"in_features\": 32, \"out_features\": 32}, {\"type\": \"ReLU\"},", "" } }, .epochs = 300, .lr = 0.01, .expected = { "Sequential has 1 hidden layer (a Linear followed by an activation); this step asks for at least 2.", "Sequential is right on 92.00 % of the training points, not above 95 %." } },
+  { "spiral/xor-data", "spiral", CLASSIFY, XOR_TANH_8, .epochs = 100, .lr = 1.0, .expected = { "Sequential was trained on two classes in opposite quadrants (xor); this step trains it on two interleaved spirals." } },
+  { "spiral-small/32-32-again", "spiral-small", CLASSIFY, SPIRAL_32_32, .epochs = 300, .lr = 0.01, .kept_label = "2→32→32→2", .kept_loss = 0.0558, .expected = { "Sequential has 1218 parameters; this step expects 42.", "this comparison expects 2→32→32→2 to win" } },
+  { "tanh/relu", "tanh", CLASSIFY, SPIRAL_32_32, .epochs = 300, .lr = 0.01, .expected = { "Sequential uses ReLU where this step asks for Tanh" } },
+  { "tanh/100-epochs", "tanh", CLASSIFY, SPIRAL_TANH, .epochs = 100, .lr = 0.01, .expected = { "Sequential is right on 65.00 % of the training points, not above 95 %." } },
+  { "tanh/200-points", "tanh", CLASSIFY, SPIRAL_TANH, .edits = { { "\"n\": 300", "\"n\": 200" } }, .epochs = 300, .lr = 0.01, .expected = { "Sequential was trained on 200 points; this step’s data has 300." } },
+  /* right variants: a wider Tanh network, the lesson's own xor run */
+  { "tanh/wider-passes", "tanh", CLASSIFY, SPIRAL_TANH, .edits = { { "\"out_features\": 32}, {\"type\": \"Tanh\"},\n   {\"type\": \"Linear\", \"in_features\": 32", "\"out_features\": 48}, {\"type\": \"Tanh\"},\n   {\"type\": \"Linear\", \"in_features\": 48" } }, .epochs = 300, .lr = 0.01, .expected = { NULL } },
+  { "xor-hidden/as-shown", "xor-hidden", CLASSIFY, XOR_TANH_8, .epochs = 100, .lr = 1.0, .expected = { NULL } },
 };
 
 static NnbLesson *
 day02 (void)
 {
-  g_autoptr (GError) error = NULL;
-  NnbLesson *lesson = nnb_lesson_find ("day02", &error);
-
-  g_assert_no_error (error);
-  return lesson;
+  return nnb_test_lesson ("day02");
 }
 
 static void
 test_wrong_model (gconstpointer data)
 {
   const WrongModel *row = data;
-  g_autoptr (NnbLesson) lesson = day02 ();
+  g_autoptr (NnbLesson) lesson = nnb_test_lesson (row->lesson != NULL ? row->lesson : "day02");
   g_autoptr (GError) error = NULL;
   g_autoptr (GString) json = NULL;
   g_autoptr (NnbProject) project = NULL;
@@ -120,6 +170,14 @@ test_wrong_model (gconstpointer data)
       g_assert_no_error (error);
       json = g_string_new_len (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
     }
+  else if (row->file != NULL)
+    {
+      g_autofree char *path = nnb_test_source_path (row->file);
+      g_autofree char *text = NULL;
+
+      g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+      json = g_string_new (text);
+    }
   else
     json = g_string_new (row->json);
   for (guint i = 0; i < G_N_ELEMENTS (row->edits) && row->edits[i][0] != NULL; i++)
@@ -133,6 +191,10 @@ test_wrong_model (gconstpointer data)
   nnb_lesson_run_init (&run);
   run.project = project;
   g_hash_table_insert (run.kept, g_strdup ("SineNet"), g_memdup2 (&kept, sizeof kept));
+  if (row->kept_label != NULL)
+    g_hash_table_insert (run.kept, g_strdup (row->kept_label), g_memdup2 (&row->kept_loss, sizeof row->kept_loss));
+  if (row->mistake)
+    g_free (nnb_lesson_make_mistake (step, project, dataset, &run));
   if (row->epochs > 0)
     {
       g_autofree char *log = NULL;
@@ -197,7 +259,7 @@ test_devices_without_cuda_say_why_nothing_is_checked (void)
   g_assert_no_error (error);
   nnb_lesson_run_init (&run);
   run.project = project;
-  shown = nnb_lesson_make_mistake (step, project, &run);
+  shown = nnb_lesson_make_mistake (step, project, dataset, &run);
   g_assert_nonnull (strstr (shown, "This computer has no CUDA GPU"));
   g_assert_true (nnb_lesson_step_check (step, &run, &results));
   g_assert_cmpuint (results->len, ==, 1);

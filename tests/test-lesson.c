@@ -15,48 +15,8 @@
 
 #include "nnb-error.h"
 #include "nnb-lesson-action.h"
+#include "nnb-test-lesson.h"
 #include "nnb-test-util.h"
-
-/* What "Show me" does, as nnblocks-cli and the app do it. */
-static void
-show_me (NnbLesson *lesson, NnbLessonStep *step, NnbProject **project, NnbLessonRun *run)
-{
-  g_autoptr (GError) error = NULL;
-
-  if (step->keep != NULL)
-    nnb_lesson_run_keep (run, step->keep);
-  if (nnb_lesson_step_loads (step))
-    {
-      NnbProject *loaded = nnb_lesson_step_load_project (lesson, step, &error);
-      g_autoptr (NnbDataset) data = NULL;
-
-      g_assert_no_error (error);
-      data = nnb_project_build (loaded, FALSE, &error);
-      g_assert_no_error (error);
-      g_clear_pointer (project, nnb_project_free);
-      *project = loaded;
-      nnb_lesson_run_forget (run);
-      run->project = loaded;
-    }
-  if (step->show != 0)
-    {
-      g_autofree char *text = nnb_lesson_describe (step, *project, &error);
-      g_assert_no_error (error);
-      g_assert_cmpstr (text, !=, "");
-    }
-  if (step->mistake != NNB_LESSON_MISTAKE_NONE)
-    g_free (nnb_lesson_make_mistake (step, *project, run));
-  if (step->train)
-    {
-      g_autoptr (NnbDataset) data = nnb_project_build (*project, FALSE, &error);
-      g_autofree char *log = NULL;
-
-      g_assert_no_error (error);
-      log = nnb_lesson_train (*project, data, run, &error);
-      g_assert_no_error (error);
-      g_assert_nonnull (log);
-    }
-}
 
 static NnbLesson *
 day02 (void)
@@ -302,6 +262,21 @@ test_unknown_attributes_and_bad_numbers_are_refused (void)
     { "<check kind=\"data\" expect=\"sine\" x-max=\"0\"/>", "Line 2: The x-max of a data check must be more than 0, not “0”." },
     { "<check kind=\"data\" expect=\"sine\" n=\"0\"/>", "Line 2: The n of <check> must be a whole number from 1, not “0”." },
     { "<check kind=\"class\"/>", "Line 2: A class check needs expect=\"…\"." },
+    /* the classification lesson's elements */
+    { "<settings loss=\"HuberLoss\"/>",
+      "Line 2: The loss of <settings> must be MSELoss, L1Loss, CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss or BCELoss, not “HuberLoss”." },
+    { "<show what=\"odds\"/>", "Line 2: <show> cannot show “odds”: use model, parameters, count, trace, values, std or probabilities." },
+    { "<show what=\"probabilities\" rows=\"0\"/>", "Line 2: The rows of <show> must be a whole number from 1, not “0”." },
+    { "<show what=\"probabilities\" rows=\"101\"/>", "Line 2: The rows of <show> must be at most 100, not “101”." },
+    { "<mistake kind=\"label\"/>", "Line 2: <mistake> needs a kind: forward, device, accumulate or target." },
+    { "<mistake kind=\"target\" input=\"5\"/>", "Line 2: <mistake kind=\"target\"> has no input: it uses the step’s data." },
+    { "<check kind=\"accuracy-above\"/>", "Line 2: An accuracy-above check needs value=\"…\", a percentage from 0 to 100." },
+    { "<check kind=\"accuracy-below\" value=\"150\"/>",
+      "Line 2: An accuracy-below check needs value=\"…\", a percentage from 0 to 100." },
+    { "<check kind=\"loss\" expect=\"Huber\"/>",
+      "Line 2: A loss check needs expect=\"…\", one of MSELoss, L1Loss, CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss or BCELoss." },
+    { "<check kind=\"last-layer\"/>",
+      "Line 2: A last-layer check needs expect=\"…\", the class of a layer such as Linear or Softmax." },
     { "<check kind=\"loss-below\" value=\"0.1\" noise=\"0\"/>",
       "Line 2: Only a data check compares n, a, b, c, noise, x-max, radius, distance, turns and classes; a loss-below "
       "check has none of them." },
@@ -344,6 +319,34 @@ test_unknown_attributes_and_bad_numbers_are_refused (void)
       -1, NULL, &error);
     g_assert_no_error (error);
     g_assert_nonnull (lesson);
+  }
+  /* a loss chosen in <settings>, probabilities shown, the class checks:
+   * loss names as the .nnb format spells them, kept as PyTorch's */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (NnbLesson) lesson = nnb_lesson_new_from_data (
+      "losses", "<lesson><title>T</title><step id=\"a\"><title>A</title><settings loss=\"bce-with-logits\"/>"
+                "<show what=\"probabilities\" rows=\"7\"/><mistake kind=\"target\"/>"
+                "<check kind=\"loss\" expect=\"cross-entropy\"/><check kind=\"accuracy-above\" value=\"95\"/>"
+                "<check kind=\"last-layer\" expect=\"Softmax\"/></step></lesson>",
+      -1, NULL, &error);
+    NnbLessonStep *step;
+    g_autoptr (NnbProject) project = nnb_test_load_example ("xor.nnb");
+
+    g_assert_no_error (error);
+    step = lesson->steps->pdata[0];
+    g_assert_true (nnb_lesson_step_has_settings (step));
+    g_assert_true (nnb_lesson_step_has_action (step));
+    g_assert_cmpint (step->show, ==, NNB_LESSON_SHOW_PROBABILITIES);
+    g_assert_cmpint (step->show_rows, ==, 7);
+    g_assert_cmpint (step->mistake, ==, NNB_LESSON_MISTAKE_TARGET);
+    g_assert_cmpstr (((NnbLessonCheck *) step->checks->pdata[0])->text, ==, "CrossEntropyLoss");
+    g_assert_cmpfloat (((NnbLessonCheck *) step->checks->pdata[1])->value, ==, 95);
+    /* label_smoothing belongs to CrossEntropyLoss: the project must open again */
+    project->training.label_smoothing = 0.1;
+    nnb_lesson_step_apply_settings (step, project);
+    g_assert_cmpint (project->training.loss, ==, NNB_LOSS_BCE_WITH_LOGITS);
+    g_assert_cmpfloat (project->training.label_smoothing, ==, 0);
   }
   /* the class kinds, with their own fields, in <data> and a data check */
   {
@@ -463,7 +466,7 @@ test_user_lessons_are_found_and_load_their_files (void)
   g_clear_pointer (&lesson, nnb_lesson_unref);
   lesson = nnb_lesson_find ("nope", &error);
   g_assert_null (lesson);
-  g_assert_nonnull (strstr (error->message, "The lessons are: day02, mine."));
+  g_assert_nonnull (strstr (error->message, "The lessons are: classify, day02, mine."));
 }
 
 /* Titles and paragraphs go through gettext when a lesson is read, with
@@ -527,7 +530,7 @@ static void
 test_every_day02_step_passes_after_show_me (void)
 {
   g_autoptr (NnbLesson) lesson = day02 ();
-  NnbProject *project = NULL;
+  NnbTestShown shown = { NULL, NULL };
   NnbLessonRun run;
   guint checked = 0;
 
@@ -538,7 +541,7 @@ test_every_day02_step_passes_after_show_me (void)
       NnbLessonStep *step = lesson->steps->pdata[i];
       g_autoptr (GPtrArray) results = NULL;
 
-      show_me (lesson, step, &project, &run);
+      g_free (nnb_test_lesson_show_me (lesson, step, &shown, &run));
       if (!nnb_lesson_step_check (step, &run, &results))
         for (guint c = 0; c < results->len; c++)
           {
@@ -551,7 +554,7 @@ test_every_day02_step_passes_after_show_me (void)
   g_assert_cmpuint (checked, >=, 20);
   run.project = NULL;
   nnb_lesson_run_clear (&run);
-  nnb_project_free (project);
+  nnb_test_shown_clear (&shown);
 }
 
 /* The exercise's checks against a SineNet changed by edit (find → replace
@@ -778,7 +781,7 @@ test_cli_names_the_lessons_for_an_unknown_one (void)
   g_autofree char *err = NULL;
 
   g_assert_cmpint (nnb_test_run (argv, &out, &err), ==, 1);
-  g_assert_nonnull (strstr (err, "There is no lesson named “day99”. The lessons are: day02"));
+  g_assert_nonnull (strstr (err, "There is no lesson named “day99”. The lessons are: classify, day02."));
 }
 
 int

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* nnb-cli-files.c — data in and models out: forward, export, import-weights. */
+/* nnb-cli-files.c — data in and models out: forward, export (pictures in
+ * nnb-cli-picture.c), import-weights. */
 #include "nnb-cli.h"
 #include "nnb-file-read.h"
 
@@ -113,9 +114,15 @@ int
 nnb_cli_export (int argc, char **argv)
 {
   static char *format = NULL, *output = NULL;
+  static NnbCliPicture picture = { 0 };
   static const GOptionEntry entries[] = {
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "safetensors, pytorch or onnx", "FORMAT" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "safetensors, pytorch, onnx, or a picture: png, svg or pdf", "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "File to write", "OUT" },
+    { "what", 0, 0, G_OPTION_ARG_STRING, &picture.what,
+      "The picture: data (default), the data with the model's fitted curve or decision boundary", "WHAT" },
+    { "width", 0, 0, G_OPTION_ARG_INT, &picture.width, "The picture's width in points, 300 to 4000 (default 1200; a PNG has two pixels a point)", "W" },
+    { "height", 0, 0, G_OPTION_ARG_INT, &picture.height, "The picture's height in points, 200 to 4000 (default 800)", "H" },
+    { "discretize", 0, 0, G_OPTION_ARG_NONE, &picture.discretize, "Hard class regions instead of the model's confidence", NULL },
     { NULL }
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("FILE.nnb");
@@ -125,11 +132,29 @@ nnb_cli_export (int argc, char **argv)
   int status;
 
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!nnb_cli_parse (context, &argc, &argv, 1, "Exports the model's weights (safetensors), its PyTorch code, or ONNX.", &status))
+  if (!nnb_cli_parse (context, &argc, &argv, 1,
+                      "Exports the model's weights (safetensors), its PyTorch code, ONNX, or a picture of its data "
+                      "with its current weights (png, svg, pdf).",
+                      &status))
     return status;
   if (format == NULL || output == NULL)
     {
       fprintf (stderr, "nnblocks-cli: export needs --format and -o OUT\n");
+      return NNB_EXIT_USAGE;
+    }
+  if (nnb_cli_is_picture_format (format))
+    return nnb_cli_export_picture (argv[1], format, output, &picture);
+  if (strcmp (format, "safetensors") != 0 && strcmp (format, "pytorch") != 0 && strcmp (format, "onnx") != 0)
+    {
+      g_autofree char *shown = nnb_quote_short (format);
+
+      fprintf (stderr, "nnblocks-cli: unknown format '%s': use safetensors, pytorch, onnx, png, svg or pdf\n", shown);
+      return NNB_EXIT_USAGE;
+    }
+  if (picture.what != NULL || picture.width != 0 || picture.height != 0 || picture.discretize)
+    {
+      fprintf (stderr, "nnblocks-cli: --what, --width, --height and --discretize are for pictures: use them with "
+                       "--format png, svg or pdf\n");
       return NNB_EXIT_USAGE;
     }
   project = nnb_cli_load_project (argv[1], NULL, &error);
@@ -147,13 +172,8 @@ nnb_cli_export (int argc, char **argv)
       g_autofree char *code = nnb_export_pytorch_project_code (project, weights);
       ok = write_text (output, code, &error);
     }
-  else if (strcmp (format, "onnx") == 0)
-    ok = nnb_export_onnx_file (project->model, output, &error);
   else
-    {
-      fprintf (stderr, "nnblocks-cli: unknown format '%s': use safetensors, pytorch or onnx\n", format);
-      return NNB_EXIT_USAGE;
-    }
+    ok = nnb_export_onnx_file (project->model, output, &error);
   return ok ? NNB_EXIT_OK : nnb_cli_fail (error);
 }
 

@@ -72,13 +72,28 @@ print_indented (const char *text)
     }
 }
 
+/* The model shown, and its data's training rows. */
+typedef struct
+{
+  NnbProject *project;
+  NnbDataset *data;
+} Shown;
+
+static void
+shown_clear (Shown *shown)
+{
+  g_clear_pointer (&shown->project, nnb_project_free);
+  g_clear_pointer (&shown->data, nnb_dataset_free);
+}
+
 /* What the step's "Show me" does. FALSE when it could not (the reason is
  * printed); the checks then say what is missing. */
 static gboolean
-show_me (NnbLesson *lesson, NnbLessonStep *step, NnbProject **project, NnbLessonRun *run)
+show_me (NnbLesson *lesson, NnbLessonStep *step, Shown *shown, NnbLessonRun *run)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *printout = NULL;
+  NnbProject **project = &shown->project;
 
   if (step->keep != NULL)
     nnb_lesson_run_keep (run, step->keep);
@@ -92,8 +107,9 @@ show_me (NnbLesson *lesson, NnbLessonStep *step, NnbProject **project, NnbLesson
           printf (_("Could not load this step’s model: %s\n"), error->message);
           return FALSE;
         }
-      g_clear_pointer (project, nnb_project_free);
+      shown_clear (shown);
       *project = g_steal_pointer (&loaded);
+      shown->data = g_steal_pointer (&data);
       nnb_lesson_run_forget (run);
       run->project = *project;
     }
@@ -102,7 +118,7 @@ show_me (NnbLesson *lesson, NnbLessonStep *step, NnbProject **project, NnbLesson
 
   if (step->show != 0 && *project != NULL)
     {
-      printout = nnb_lesson_describe (step, *project, &error);
+      printout = nnb_lesson_describe (step, *project, shown->data, &error);
       if (printout == NULL)
         {
           printf ("%s\n", error->message);
@@ -116,16 +132,22 @@ show_me (NnbLesson *lesson, NnbLessonStep *step, NnbProject **project, NnbLesson
     }
   if (step->mistake != NNB_LESSON_MISTAKE_NONE)
     {
-      g_autofree char *mistake = nnb_lesson_make_mistake (step, *project, run);
+      g_autofree char *mistake = nnb_lesson_make_mistake (step, *project, shown->data, run);
       printf ("\n");
       print_indented (mistake);
     }
   if (step->train && *project != NULL)
     {
       /* the recipe again, so the training starts from the step's own seed */
-      g_autoptr (NnbDataset) data = nnb_project_build (*project, FALSE, &error);
-      g_autofree char *log = data != NULL ? nnb_lesson_train (*project, data, run, &error) : NULL;
+      NnbDataset *data = nnb_project_build (*project, FALSE, &error);
+      g_autofree char *log = NULL;
 
+      if (data != NULL)
+        {
+          g_clear_pointer (&shown->data, nnb_dataset_free);
+          shown->data = data;
+          log = nnb_lesson_train (*project, data, run, &error);
+        }
       if (log == NULL)
         {
           printf (_("Training could not run: %s\n"), error->message);
@@ -158,7 +180,7 @@ list_lessons (void)
 /* One step as the panel shows it: its heading and text, what "Show me"
  * does, then its checks, counted in *n_checked and *n_passed. */
 static void
-run_step (NnbLesson *lesson, int i, NnbProject **project, NnbLessonRun *run, guint *n_checked, guint *n_passed)
+run_step (NnbLesson *lesson, int i, Shown *shown, NnbLessonRun *run, guint *n_checked, guint *n_passed)
 {
   NnbLessonStep *step = lesson->steps->pdata[i];
   g_autofree char *heading = g_strdup_printf ("[%d/%u] %s", i + 1, lesson->steps->len, step->title);
@@ -178,7 +200,7 @@ run_step (NnbLesson *lesson, int i, NnbProject **project, NnbLessonRun *run, gui
   if (nnb_lesson_step_has_action (step))
     {
       printf ("\n%s\n", _("Show me:"));
-      show_me (lesson, step, project, run);
+      show_me (lesson, step, shown, run);
     }
   if (step->checks->len > 0)
     {
@@ -210,7 +232,7 @@ nnb_cli_lesson (int argc, char **argv)
   g_autoptr (GOptionContext) context = g_option_context_new ("LESSON");
   g_autoptr (GError) error = NULL;
   g_autoptr (NnbLesson) lesson = NULL;
-  NnbProject *project = NULL;
+  Shown shown = { NULL, NULL };
   NnbLessonRun run;
   guint n_checked = 0, n_passed = 0;
   int first = 0, last;
@@ -256,13 +278,13 @@ nnb_cli_lesson (int argc, char **argv)
 
   print_underlined (lesson->title, "=");
   for (int i = first; i <= last; i++)
-    run_step (lesson, i, &project, &run, &n_checked, &n_passed);
+    run_step (lesson, i, &shown, &run, &n_checked, &n_passed);
 
   printf ("\n");
   printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u step passed its checks.\n", "%u of %u steps passed their checks.\n", n_checked),
           n_passed, n_checked);
   run.project = NULL;
   nnb_lesson_run_clear (&run);
-  g_clear_pointer (&project, nnb_project_free);
+  shown_clear (&shown);
   return n_passed == n_checked ? NNB_EXIT_OK : NNB_EXIT_FAILURE;
 }

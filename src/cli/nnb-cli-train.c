@@ -73,6 +73,30 @@ print_epoch (NnbTraining *training, int epoch, double loss)
   printf ("\n");
 }
 
+/* The last epoch's confusion matrices after the loss lines, as the
+ * exported code's print_confusion prints them: the training rows' (the
+ * epoch's forward passes, whose diagonal is its accuracy) and the test
+ * rows'. Nothing for data without classes, or before the first epoch. */
+static void
+print_confusion (NnbTraining *training)
+{
+  const NnbConfusion *train = nnb_training_get_confusion (training);
+  const NnbConfusion *test = nnb_training_get_test_confusion (training);
+
+  if (train != NULL)
+    {
+      g_autofree char *table = nnb_confusion_format (train, "confusion matrix");
+
+      fputs (table, stdout);
+    }
+  if (train != NULL && test != NULL)
+    {
+      g_autofree char *table = nnb_confusion_format (test, "test confusion matrix");
+
+      fputs (table, stdout);
+    }
+}
+
 /* PyTorch prints each distinct UserWarning once, when it first comes (a
  * smaller last batch brings its own); *printed counts those already shown. */
 static void
@@ -237,6 +261,8 @@ nnb_cli_train (int argc, char **argv)
   reason = train_epochs (training, opts, &epoch, &loss, &error);
   if (reason == NNB_STOP_FAILED)
     return nnb_cli_fail (error);
+  if (reason != NNB_STOP_DIVERGED)
+    print_confusion (training);
   fflush (stdout);
 
   /* what the page prints after its loop */

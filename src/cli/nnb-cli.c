@@ -25,7 +25,7 @@ static const Command commands[] = {
   { "data", nnb_cli_data, "the data a project trains on: shapes, columns, split and first rows" },
   { "train", nnb_cli_train, "train a project and print the loss as the lesson does" },
   { "forward", nnb_cli_forward, "run the model on the rows of a CSV file" },
-  { "export", nnb_cli_export, "write weights (safetensors), PyTorch code or ONNX" },
+  { "export", nnb_cli_export, "write weights (safetensors), PyTorch code, ONNX or a picture (png, svg, pdf)" },
   { "import-weights", nnb_cli_import_weights, "load a PyTorch state_dict (safetensors) into a project" },
   { "devices", nnb_cli_devices, "list the devices training can run on" },
   { "lesson", nnb_cli_lesson, "run a lesson in the terminal: text, models, training and checks" },

@@ -29,6 +29,21 @@ NnbProject *nnb_cli_load_project (const char *path, NnbDataset **dataset, GError
 /* One line of `devices`: "<indent>cuda:0   NVIDIA …", or why the device is unavailable. */
 void nnb_cli_print_device (const NnbDeviceInfo *info, const char *indent);
 
+/* export --format png|svg|pdf (nnb-cli-picture.c): what to draw, at what
+ * size in points (0: the app's), hard class regions or not. */
+typedef struct
+{
+  const char *what; /* NULL: "data" */
+  int width, height;
+  gboolean discretize;
+} NnbCliPicture;
+
+/* Whether format is a picture's (png, svg, pdf). */
+gboolean nnb_cli_is_picture_format (const char *format);
+/* Writes the project's picture to output in format; returns the exit status. */
+int nnb_cli_export_picture (const char *project_path, const char *format, const char *output,
+                            const NnbCliPicture *picture);
+
 int nnb_cli_inspect (int argc, char **argv);
 int nnb_cli_trace (int argc, char **argv);
 int nnb_cli_data (int argc, char **argv);

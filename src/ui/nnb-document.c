@@ -461,8 +461,7 @@ nnb_document_get_trainer (NnbDocument *self)
 NnbTrainer *
 nnb_document_ensure_trainer (NnbDocument *self, GError **error)
 {
-  NnbTensor *x;
-  double x_min = 0, x_max = 1;
+  double x_min, x_max;
 
   g_return_val_if_fail (NNB_IS_DOCUMENT (self), NULL);
 
@@ -471,17 +470,9 @@ nnb_document_ensure_trainer (NnbDocument *self, GError **error)
   /* from now on the trainer keeps the record of training */
   forget_past_run (self);
 
-  /* The grid spans the data, so the fitted curve lies over the points. */
-  x = self->dataset->x;
-  if (x->ndim == 2 && x->shape[1] == 1 && x->numel > 0)
-    {
-      x_min = x_max = x->data[0];
-      for (int64_t i = 1; i < x->numel; i++)
-        {
-          x_min = MIN (x_min, x->data[i]);
-          x_max = MAX (x_max, x->data[i]);
-        }
-    }
+  /* The grid spans the data, so the fitted curve lies over the points
+   * (the same grid as nnb_data_plot_snapshot's, for files). */
+  nnb_data_plot_grid (self->dataset, &x_min, &x_max);
 
   self->trainer = nnb_trainer_new (self->project->model, self->dataset, &self->project->training,
                                    &self->shuffle, NNB_DOCUMENT_GRID_POINTS, x_min, x_max, error);

@@ -13,6 +13,7 @@
 
 #include <gio/gio.h>
 
+#include "nnb-data-plot.h" /* NNB_DATA_PLOT_GRID_POINTS */
 #include "nnb-project.h"
 #include "nnb-trainer.h"
 
@@ -34,8 +35,8 @@ GType nnb_training_state_get_type (void);
 #define NNB_TYPE_DOCUMENT (nnb_document_get_type ())
 G_DECLARE_FINAL_TYPE (NnbDocument, nnb_document, NNB, DOCUMENT, GObject)
 
-/* Points on the data plot's grid of predictions. */
-#define NNB_DOCUMENT_GRID_POINTS 256
+/* Points on the data plot's grid of predictions: the files' too. */
+#define NNB_DOCUMENT_GRID_POINTS NNB_DATA_PLOT_GRID_POINTS
 
 /* Reads and builds the project (keeping the file's weights) off the main
  * thread. Errors are sentences for the student. */

@@ -12,6 +12,7 @@
 #include "nnb-config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "nnb-lesson-action.h"
 #include "nnb-lesson-panel-private.h"
@@ -267,6 +268,7 @@ sync_run (NnbLessonPanel *self)
    * settings change the window drops it, and an old loss no longer counts */
   self->run.trained = FALSE;
   self->run.diverged = FALSE;
+  self->run.accuracy = NAN;
   if (trainer != NULL)
     {
       g_autoptr (NnbSnapshot) snapshot = nnb_trainer_get_snapshot (trainer);
@@ -276,6 +278,9 @@ sync_run (NnbLessonPanel *self)
           self->run.trained = TRUE;
           self->run.diverged = snapshot->state == NNB_TRAINER_DIVERGED;
           self->run.final_loss = snapshot->loss;
+          self->run.accuracy = snapshot->accuracies->len > 0
+                                 ? g_array_index (snapshot->accuracies, double, snapshot->accuracies->len - 1)
+                                 : NAN;
           /* the epoch whose loss was NaN counts too, as the CLI counts it */
           self->run.epochs = snapshot->epoch + (self->run.diverged ? 1 : 0);
           self->run.finite_epochs =
@@ -312,6 +317,7 @@ training_state_cb (NnbLessonPanel *self)
   g_autoptr (NnbSnapshot) snapshot = NULL;
   g_autofree char *log = NULL;
   g_autofree char *line = NULL;
+  const double *accuracies;
   NnbProject *project;
 
   g_assert (NNB_IS_LESSON_PANEL (self));
@@ -334,7 +340,9 @@ training_state_cb (NnbLessonPanel *self)
   g_clear_pointer (&self->before_training, g_free);
   snapshot = nnb_trainer_get_snapshot (trainer);
   project = nnb_document_get_project (document);
-  log = nnb_lesson_training_log (&project->training, (const double *) snapshot->losses->data,
+  /* a class run's log has its accuracy on every line */
+  accuracies = snapshot->accuracies->len == snapshot->losses->len ? (const double *) snapshot->accuracies->data : NULL;
+  log = nnb_lesson_training_log (&project->training, (const double *) snapshot->losses->data, accuracies,
                                  (int) snapshot->losses->len, snapshot->state == NNB_TRAINER_CONVERGED,
                                  snapshot->state == NNB_TRAINER_DIVERGED);
   append_output (self, log);
@@ -364,6 +372,7 @@ show_me (NnbLessonPanel *self)
   NnbWindow *window = get_window (self);
   g_autoptr (GError) error = NULL;
   NnbProject *project;
+  NnbDataset *data;
 
   if (step == NULL || window == NULL || self->waiting)
     return;
@@ -381,7 +390,8 @@ show_me (NnbLessonPanel *self)
     {
       /* the run kept for comparison, and its curve stays on the plot */
       nnb_lesson_run_keep (&self->run, step->keep);
-      if (self->run.trained)
+      /* class data has no curve to pin, only its loss to compare */
+      if (self->run.trained && self->run.project != NULL && !nnb_data_spec_has_classes (&self->run.project->data))
         g_action_group_activate_action (G_ACTION_GROUP (window), "pin-curve", NULL);
     }
 
@@ -404,21 +414,25 @@ show_me (NnbLessonPanel *self)
       nnb_window_show_document (window, document);
       sync_run (self);
     }
-  else if (self->document != NULL && !nnb_document_is_training (self->document))
+  /* new settings make the last run someone else's; a step that only
+   * shows what was trained keeps it */
+  else if (self->document != NULL && !nnb_document_is_training (self->document) &&
+           nnb_lesson_step_has_settings (step))
     {
       nnb_lesson_step_apply_settings (step, nnb_document_get_project (self->document));
       nnb_document_drop_trainer (self->document);
     }
 
   project = self->run.project;
+  data = self->document != NULL ? nnb_document_get_dataset (self->document) : NULL;
   if (step->show != 0 && project != NULL)
     {
-      g_autofree char *printout = nnb_lesson_describe (step, project, &error);
+      g_autofree char *printout = nnb_lesson_describe (step, project, data, &error);
       set_output (self, printout != NULL ? printout : error->message);
     }
   if (step->mistake != NNB_LESSON_MISTAKE_NONE)
     {
-      g_autofree char *mistake = nnb_lesson_make_mistake (step, project, &self->run);
+      g_autofree char *mistake = nnb_lesson_make_mistake (step, project, data, &self->run);
       append_output (self, mistake);
     }
   if (step->train && self->document != NULL)

@@ -11,14 +11,34 @@
 #include <gio/gio.h>
 #include <glib/gi18n.h>
 
+NnbPictureFormat
+nnb_picture_format_for_path (const char *path)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+
+  if (g_str_has_suffix (lower, ".svg"))
+    return NNB_PICTURE_SVG;
+  if (g_str_has_suffix (lower, ".pdf"))
+    return NNB_PICTURE_PDF;
+  return NNB_PICTURE_PNG;
+}
+
 gboolean
 nnb_picture_export (const char *path, int width, int height,
                     NnbPictureDrawFunc draw, gpointer user_data, GError **error)
 {
-  g_autofree char *lower = g_ascii_strdown (path, -1);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  return nnb_picture_export_format (path, nnb_picture_format_for_path (path), width, height, draw, user_data, error);
+}
+
+gboolean
+nnb_picture_export_format (const char *path, NnbPictureFormat format, int width, int height,
+                           NnbPictureDrawFunc draw, gpointer user_data, GError **error)
+{
   cairo_surface_t *surface;
   NnbPlotStyle style;
-  gboolean png = FALSE;
+  gboolean png = format == NNB_PICTURE_PNG;
   cairo_t *cr;
 
   g_return_val_if_fail (path != NULL, FALSE);
@@ -27,14 +47,11 @@ nnb_picture_export (const char *path, int width, int height,
 
   /* files get the printable style, whatever the window's theme */
   nnb_plot_style_init_default (&style);
-  if (g_str_has_suffix (lower, ".svg") || g_str_has_suffix (lower, ".pdf"))
-    surface = nnb_picture_vector_surface_new (g_str_has_suffix (lower, ".pdf"), width, height);
+  if (png)
+    /* twice the pixels, so the picture stays sharp on a slide */
+    surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * 2, height * 2);
   else
-    {
-      /* twice the pixels, so the picture stays sharp on a slide */
-      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * 2, height * 2);
-      png = TRUE;
-    }
+    surface = nnb_picture_vector_surface_new (format == NNB_PICTURE_PDF, width, height);
 
   cr = cairo_create (surface);
   if (png)

@@ -12,6 +12,18 @@
 
 G_BEGIN_DECLS
 
+/* The size of a picture file unless asked otherwise (Export Picture, and
+ * `nnblocks-cli export --format png|svg|pdf`), in points. */
+#define NNB_PICTURE_EXPORT_WIDTH 1200
+#define NNB_PICTURE_EXPORT_HEIGHT 800
+
+typedef enum
+{
+  NNB_PICTURE_PNG,
+  NNB_PICTURE_SVG,
+  NNB_PICTURE_PDF,
+} NnbPictureFormat;
+
 /* Draws one picture in a width × height area at the origin, with style. */
 typedef void (*NnbPictureDrawFunc) (cairo_t *cr, int width, int height,
                                     const NnbPlotStyle *style, gpointer user_data);
@@ -22,6 +34,12 @@ typedef void (*NnbPictureDrawFunc) (cairo_t *cr, int width, int height,
  * written. */
 gboolean nnb_picture_export (const char *path, int width, int height,
                              NnbPictureDrawFunc draw, gpointer user_data, GError **error);
+/* The same in format, whatever path's extension (a format the caller was
+ * given, not a file name it chose). */
+gboolean nnb_picture_export_format (const char *path, NnbPictureFormat format, int width, int height,
+                                    NnbPictureDrawFunc draw, gpointer user_data, GError **error);
+/* The format path's extension asks for: .svg, .pdf (in any case), or else PNG. */
+NnbPictureFormat nnb_picture_format_for_path (const char *path);
 
 /* A PDF (or else SVG) surface of width × height points that writes into
  * memory: nnb_picture_write puts it in its file. */

@@ -5,14 +5,15 @@
 #include <glib/gi18n.h>
 
 #include "nnb-class-plot.h"
+#include "nnb-confusion-view.h"
 #include "nnb-data-layer.h"
+#include "nnb-data-plot.h"
 #include "nnb-diagram-view.h" /* nnb_plot_style_for_widget */
 #include "nnb-norm-history.h"
 #include "nnb-plot-data.h"
 #include "nnb-plot-descriptions.h"
 #include "nnb-plot-loss.h"
 #include "nnb-plot-norms.h"
-#include "nnb-plot-predicted.h"
 #include "nnb-plots-panel.h"
 #include "nnb-ui-test-access.h" /* defines some of these */
 
@@ -36,7 +37,8 @@ struct _NnbPlotsPanel
   GtkWidget *loss_log_button;
   GtkToggleButton *gradients_button;
   GtkToggleButton *discretize_button;
-  NnbClassPlot *classes; /* draws the data plot for two-input class data */
+  NnbConfusionView *confusion_view; /* beside the loss, for class data */
+  NnbClassPlot *classes;            /* draws the data plot for two-input class data */
 
   float *data_x, *data_y; /* y: n_data rows of n_outputs values */
   int n_data;
@@ -73,44 +75,33 @@ pinned_curve_clear (gpointer data)
 
 /* Series: what each plot shows, pointing into the panel's state. */
 
+/* The data plot's source (nnb-data-plot.h): the same gathering for the
+ * screen and the files; references holds the kept curves. */
 static void
-data_series (NnbPlotsPanel *self, NnbDataSeries *series, NnbPlotCurve *references)
+data_source (NnbPlotsPanel *self, NnbDataPlotSource *source, NnbPlotCurve *references)
 {
-  memset (series, 0, sizeof *series);
-  series->data_x = self->data_x;
-  series->data_y = self->data_y;
-  series->n_data = self->n_data;
-  series->density = self->density;
-  series->test_x = self->test_x;
-  series->test_y = self->test_y;
-  series->n_test = self->n_test;
-  series->curve_label = self->model_name;
-  series->n_outputs = self->n_outputs;
-  series->output_names = (const char *const *) self->output_names;
-  /* a curve a target column: a model whose outputs are not the data's
-   * columns (which broadcasting trains on) has none to draw against them */
-  if (self->snapshot != NULL && self->snapshot->n_grid > 1 && self->snapshot->grid_outputs == self->n_outputs)
-    {
-      series->curve_x = self->snapshot->grid_x;
-      series->curve_y = self->snapshot->grid_y;
-      series->n_curve = self->snapshot->n_grid;
-    }
   for (guint i = 0; i < self->pinned->len; i++)
     {
       const PinnedCurve *curve = &g_array_index (self->pinned, PinnedCurve, i);
 
       references[i] = (NnbPlotCurve){ curve->label, curve->x, curve->y, curve->n, curve->n_outputs };
     }
-  series->references = references;
-  series->n_references = (int) self->pinned->len;
-  if (self->model_name != NULL && self->n_data == 0)
-    series->message = _("This model does not map one number to one number: there is no curve to draw");
-  else if (self->model_name != NULL && self->snapshot != NULL && self->snapshot->n_grid > 1 && series->n_curve == 0)
-    series->message =
-      _("The model’s outputs do not match the data’s target columns one for one: there are no curves to draw");
-  else if (self->model_name != NULL && series->n_curve == 0)
-    series->message =
-      g_dngettext (GETTEXT_PACKAGE, "Train to see the fitted curve", "Train to see the fitted curves", self->n_outputs);
+  *source = (NnbDataPlotSource){
+    .data_x = self->data_x,
+    .data_y = self->data_y,
+    .n_data = self->n_data,
+    .n_outputs = self->n_outputs,
+    .output_names = (const char *const *) self->output_names,
+    .test_x = self->test_x,
+    .test_y = self->test_y,
+    .n_test = self->n_test,
+    .model_name = self->model_name,
+    .snapshot = self->snapshot,
+    .references = references,
+    .n_references = (int) self->pinned->len,
+    .classes = self->classes,
+    .discretize = gtk_toggle_button_get_active (self->discretize_button),
+  };
 }
 
 static void
@@ -157,38 +148,6 @@ norm_series (NnbPlotsPanel *self, NnbNormSeries *series)
 
 static void describe_plots (NnbPlotsPanel *self);
 
-/* Data with more than one input has no curve (one input and several
- * targets has a curve a target): the data plot shows the model's
- * predictions against the true values instead. */
-static gboolean
-shows_predictions (NnbPlotsPanel *self)
-{
-  return self->n_data == 0 && self->model_name != NULL;
-}
-
-static void
-draw_predictions (NnbPlotsPanel *self, cairo_t *cr, int width, int height, const NnbPlotStyle *style)
-{
-  NnbPredictedSeries series = { NULL, NULL, 0, _("Train to see the model’s predictions against the true values") };
-
-  if (self->snapshot != NULL && self->snapshot->n_check > 0 && self->snapshot->epoch > 0)
-    {
-      series.true_y = self->snapshot->check_true;
-      series.pred_y = self->snapshot->check_pred;
-      series.n = self->snapshot->n_check;
-    }
-  nnb_plot_predicted_draw (cr, width, height, &series, style);
-}
-
-/* Two-input class data: its points by class over the model's decision
- * boundary (nnb-class-plot.h), with a Discretize button over it. */
-static void
-class_series (NnbPlotsPanel *self, NnbBoundarySeries *series)
-{
-  nnb_class_plot_get_series (self->classes, self->snapshot, gtk_toggle_button_get_active (self->discretize_button),
-                             series);
-}
-
 static GtkWidget *
 data_button (NnbPlotsPanel *self)
 {
@@ -198,36 +157,17 @@ data_button (NnbPlotsPanel *self)
 /* Drawing */
 
 /* Each plot draws through one function, on screen with the pointer's
- * read-out, in files (pointer NULL) without. */
+ * read-out, in files (pointer NULL) without; the data plot's is shared
+ * with nnblocks-cli (nnb-data-plot.h). */
 static void
 draw_data (NnbPlotsPanel *self, cairo_t *cr, int width, int height, const NnbPlotStyle *style,
            const NnbPlotPointer *pointer)
 {
   g_autofree NnbPlotCurve *references = g_new0 (NnbPlotCurve, self->pinned->len + 1);
-  NnbDataSeries series;
+  NnbDataPlotSource source;
 
-  if (nnb_class_plot_is_shown (self->classes))
-    {
-      NnbBoundarySeries classes;
-
-      class_series (self, &classes);
-      classes.density = NULL; /* a file's size is not the screen's */
-      if (pointer != NULL)
-        classes.pointer = *pointer;
-      nnb_plot_boundary_draw (cr, width, height, &classes, style);
-      return;
-    }
-  if (shows_predictions (self))
-    {
-      draw_predictions (self, cr, width, height, style);
-      return;
-    }
-  data_series (self, &series, references);
-  /* a file's size is not the screen's: keep the screen's mask */
-  series.density = NULL;
-  if (pointer != NULL)
-    series.pointer = *pointer;
-  nnb_plot_data_draw (cr, width, height, &series, style);
+  data_source (self, &source, references);
+  nnb_data_plot_draw (cr, width, height, &source, style, pointer);
 }
 
 static void
@@ -313,6 +253,7 @@ draw_data_plot (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpoint
 {
   NnbPlotsPanel *self = user_data;
   g_autofree NnbPlotCurve *references = g_new0 (NnbPlotCurve, self->pinned->len + 1);
+  NnbDataPlotSource source;
   NnbDataSeries series;
   NnbDataLayerKey key = { 0 };
 
@@ -320,24 +261,26 @@ draw_data_plot (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpoint
   if (width <= 0 || height <= 0)
     return;
   style_for_plot (area, data_button (self), &key.style);
-  if (nnb_class_plot_is_shown (self->classes))
+  data_source (self, &source, references);
+  if (nnb_data_plot_shows_classes (&source))
     {
       NnbBoundarySeries classes;
 
-      class_series (self, &classes);
+      nnb_data_plot_get_boundary_series (&source, &classes);
       classes.pointer = self->data_pointer;
       nnb_class_plot_draw (self->classes, cr, width, height, gtk_widget_get_scale_factor (GTK_WIDGET (area)),
                            &key.style, &classes);
       return;
     }
-  if (shows_predictions (self))
+  if (nnb_data_plot_shows_predictions (&source))
     {
       /* a few hundred points that move every epoch: nothing to keep */
-      draw_predictions (self, cr, width, height, &key.style);
+      nnb_data_plot_draw (cr, width, height, &source, &key.style, NULL);
       return;
     }
   key.font_family = g_quark_from_string (key.style.font_family);
-  data_series (self, &series, references);
+  nnb_data_plot_get_series (&source, &series);
+  series.density = self->density;
   series.pointer = self->data_pointer;
   key.data_serial = self->data_serial;
   key.pinned_serial = self->pinned_serial;
@@ -379,6 +322,7 @@ queue_all (NnbPlotsPanel *self)
   gtk_widget_queue_draw (GTK_WIDGET (self->data_plot));
   gtk_widget_queue_draw (GTK_WIDGET (self->loss_plot));
   gtk_widget_queue_draw (GTK_WIDGET (self->norms_plot));
+  nnb_confusion_view_redraw (self->confusion_view);
 }
 
 void
@@ -504,6 +448,9 @@ nnb_plots_panel_set_class_data (NnbPlotsPanel *self, const NnbDataset *data)
   /* kept curves have no place on the input plane */
   gtk_widget_set_visible (GTK_WIDGET (self->discretize_button), shown);
   gtk_widget_set_visible (self->unpin_button, !shown && self->pinned->len > 0);
+  /* any class data, whatever its inputs: its confusion matrix */
+  nnb_confusion_view_set_classes (self->confusion_view, data != NULL ? (int) MIN (data->n_classes, G_MAXINT) : 0,
+                                  data != NULL && data->x_test != NULL);
   gtk_widget_queue_draw (GTK_WIDGET (self->data_plot));
   describe_plots (self);
 }
@@ -523,6 +470,7 @@ nnb_plots_panel_take_snapshot (NnbPlotsPanel *self, NnbSnapshot *snapshot)
     nnb_norm_history_add (self->norms, snapshot);
   else
     nnb_norm_history_clear (self->norms);
+  nnb_confusion_view_take_snapshot (self->confusion_view, snapshot);
   queue_all (self);
   describe_plots (self);
 }
@@ -766,6 +714,7 @@ nnb_plots_panel_class_init (NnbPlotsPanelClass *klass)
   object_class->dispose = nnb_plots_panel_dispose;
   object_class->finalize = nnb_plots_panel_finalize;
 
+  g_type_ensure (NNB_TYPE_CONFUSION_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/nnblocks/NNBlocks/ui/nnb-plots-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, NnbPlotsPanel, box);
   gtk_widget_class_bind_template_child (widget_class, NnbPlotsPanel, data_plot);
@@ -775,6 +724,7 @@ nnb_plots_panel_class_init (NnbPlotsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NnbPlotsPanel, gradients_button);
   gtk_widget_class_bind_template_child (widget_class, NnbPlotsPanel, discretize_button);
   gtk_widget_class_bind_template_child (widget_class, NnbPlotsPanel, loss_log_button);
+  gtk_widget_class_bind_template_child (widget_class, NnbPlotsPanel, confusion_view);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

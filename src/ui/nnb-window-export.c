@@ -15,8 +15,9 @@
 #include "nnb-safetensors.h"
 #include "nnb-window-private.h"
 
-#define EXPORT_WIDTH 1200
-#define EXPORT_HEIGHT 800
+/* the size nnblocks-cli draws too */
+#define EXPORT_WIDTH NNB_PICTURE_EXPORT_WIDTH
+#define EXPORT_HEIGHT NNB_PICTURE_EXPORT_HEIGHT
 
 typedef enum
 {

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "nnb-data-plot.h"
 #include "nnb-units-view.h"
 #include "nnb-window-private.h"
 
@@ -111,21 +112,12 @@ _nnb_window_units_follow (NnbWindow *self, NnbSnapshot *snapshot)
     {
       NnbProject *project = nnb_document_get_project (self->document);
       NnbDataset *data = nnb_document_get_dataset (self->document);
-      NnbTensor *x = data->x;
-      double x_min = 0, x_max = 1;
+      double x_min, x_max;
       g_autoptr (GError) error = NULL;
       NnbUnits *units;
 
       /* the grid the trainer will plot on (nnb_document_ensure_trainer) */
-      if (x->ndim == 2 && x->shape[1] == 1 && x->numel > 0)
-        {
-          x_min = x_max = x->data[0];
-          for (int64_t i = 1; i < x->numel; i++)
-            {
-              x_min = MIN (x_min, x->data[i]);
-              x_max = MAX (x_max, x->data[i]);
-            }
-        }
+      nnb_data_plot_grid (data, &x_min, &x_max);
       units = nnb_units_compute (project->model, data, NNB_DOCUMENT_GRID_POINTS, x_min, x_max, node, layer, &error);
       if (units == NULL)
         nnb_units_view_show_message (self->units_view, error->message);

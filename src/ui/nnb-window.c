@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "nnb-block-palette.h"
+#include "nnb-data-plot.h"
 #include "nnb-diagram-link.h"
 #include "nnb-export.h"
 #include "nnb-lesson-catalog.h"
@@ -168,8 +169,9 @@ set_code (NnbWindow *self)
 static void
 copy_data_points (NnbWindow *self)
 {
+  NnbDataPlotSource points;
   NnbDataset *data;
-  int k;
+  const char *name;
 
   if (self->document == NULL)
     {
@@ -177,22 +179,13 @@ copy_data_points (NnbWindow *self)
       return;
     }
 
-  /* Points only for one input: more inputs have no x axis to put them on.
-   * k target columns (y of shape (n, k)) are k sets of points, a curve
-   * each, named by the CSV's header. */
+  /* the points as every picture of the data plot takes them (nnb-data-plot.h) */
   data = nnb_document_get_dataset (self->document);
-  k = data->y->ndim == 2 ? (int) data->y->shape[1] : 1;
-  if (data->x->ndim == 2 && data->x->shape[1] == 1 && k >= 1 && data->y->numel == data->x->numel * k)
-    nnb_plots_panel_set_data (self->plots_panel, data->x->data, data->y->data, (int) data->x->numel, k,
-                              (const char *const *) data->y_names, nnb_document_get_name (self->document));
-  else
-    nnb_plots_panel_set_data (self->plots_panel, NULL, NULL, 0, 1, NULL, nnb_document_get_name (self->document));
-  if (data->x_test != NULL && data->x_test->ndim == 2 && data->x_test->shape[1] == 1 &&
-      data->y_test->numel == data->x_test->numel * k)
-    nnb_plots_panel_set_test_data (self->plots_panel, data->x_test->data, data->y_test->data,
-                                   (int) data->x_test->numel);
-  else
-    nnb_plots_panel_set_test_data (self->plots_panel, NULL, NULL, 0);
+  name = nnb_document_get_name (self->document);
+  nnb_data_plot_points (data, &points);
+  nnb_plots_panel_set_data (self->plots_panel, points.data_x, points.data_y, points.n_data, points.n_outputs,
+                            points.output_names, name);
+  nnb_plots_panel_set_test_data (self->plots_panel, points.test_x, points.test_y, points.n_test);
   /* class data with two inputs: its plane, the classes and the boundary */
   nnb_plots_panel_set_class_data (self->plots_panel, data);
 }

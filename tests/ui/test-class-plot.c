@@ -157,6 +157,17 @@ check_class_plot (NnbApplication *app, NnbWindow *window, gpointer data)
   g_test_message ("%d pixels changed with training; kept layers drawn %u times, %u before",
                   pixels_differing (stepped, trained), nnb_plots_panel_get_data_layer_builds (panel), builds);
   g_assert_cmpint (pixels_differing (stepped, trained), >, W * H / 20);
+  /* the hidden layer solves xor: the accuracy the window shows passes 95 % */
+  {
+    const NnbSnapshot *snapshot = nnb_trainer_get_snapshot (nnb_document_get_trainer (nnb_window_get_document (window)));
+    double accuracy;
+
+    g_assert_nonnull (snapshot->accuracies);
+    g_assert_cmpuint (snapshot->accuracies->len, ==, 300);
+    accuracy = g_array_index (snapshot->accuracies, double, snapshot->accuracies->len - 1);
+    g_test_message ("xor's accuracy after 300 epochs: %.1f %%", 100 * accuracy);
+    g_assert_cmpfloat (accuracy, >, 0.95);
+  }
   g_assert_cmpint (pixels_near_class (trained, 0, 0.5) + pixels_near_class (trained, 1, 0.5), >, 5000);
   g_assert_cmpuint (nnb_plots_panel_get_data_layer_builds (panel), ==, builds);
 

@@ -342,14 +342,66 @@ static const char loop_source[] =
 
 /* The same loop for class data under a classification loss: it also
  * counts the right predictions of every forward pass (count_correct, one
- * rule per loss) and prints accuracy = correct / len(X) after the losses. */
+ * rule per loss) and prints accuracy = correct / len(X) after the losses;
+ * the same predictions by class (confusion_matrix) give the last epoch's
+ * confusion matrices, printed after the loop (print_confusion, the table
+ * of nnb_confusion_format). One line of Python a line of C. */
+/* clang-format off */
 static const char class_loop_source[] =
-  INDENT "for epoch in range(epochs):\n" INDENT INDENT "correct = 0\n" INDENT INDENT "if 0 < batch_size < len(X):\n" INDENT INDENT INDENT "order = torch.randperm(len(X))\n" INDENT INDENT INDENT "total, batches = 0.0, 0\n" INDENT INDENT INDENT "for start in range(0, len(X), batch_size):\n" INDENT INDENT INDENT INDENT "idx = order[start:start + batch_size]\n" INDENT INDENT INDENT INDENT "y_hat = model(X[idx])\n" INDENT INDENT INDENT INDENT "batch_loss = loss_fn(y_hat, y[idx])\n" INDENT INDENT INDENT INDENT "correct += count_correct(y_hat, y[idx])\n" INDENT INDENT INDENT INDENT "optimizer.zero_grad()\n" INDENT INDENT INDENT INDENT "batch_loss.backward()\n" INDENT INDENT INDENT INDENT "optimizer.step()\n" INDENT INDENT INDENT INDENT "total, batches = total + batch_loss.item(), batches + 1\n" INDENT INDENT INDENT "loss = total / batches\n" INDENT INDENT "else:\n" INDENT INDENT INDENT "y_hat = model(X)\n" INDENT INDENT INDENT "full_loss = loss_fn(y_hat, y)\n" INDENT INDENT INDENT "correct += count_correct(y_hat, y)\n" INDENT INDENT INDENT "optimizer.zero_grad()\n" INDENT INDENT INDENT "full_loss.backward()\n" INDENT INDENT INDENT "optimizer.step()\n" INDENT INDENT INDENT "loss = full_loss.item()\n" INDENT INDENT "line = f\"epoch {epoch:3d} loss {loss:.4f}\"\n" INDENT INDENT "if X_test is not None:\n" INDENT INDENT INDENT "with torch.no_grad():\n" INDENT INDENT INDENT INDENT "y_hat_test = model(X_test)\n" INDENT INDENT INDENT INDENT "test_loss = loss_fn(y_hat_test, y_test)\n" INDENT INDENT INDENT INDENT "test_correct = count_correct(y_hat_test, y_test)\n" INDENT INDENT INDENT "line += f\" test_loss {test_loss.item():.4f}\"\n" INDENT INDENT "line += f\" accuracy {correct / len(X):.4f}\"\n" INDENT INDENT "if X_test is not None:\n" INDENT INDENT INDENT "line += f\" test_accuracy {test_correct / len(X_test):.4f}\"\n" INDENT INDENT "if log_every > 0 and (epoch % log_every == 0 or epoch == epochs - 1):\n" INDENT INDENT INDENT "print(line)\n" INDENT INDENT "if until_loss > 0 and loss < until_loss:\n" INDENT INDENT INDENT "print(f\"converged at epoch {epoch}, loss {loss:.4f}\")\n" INDENT INDENT INDENT "break\n" INDENT "return model\n";
+  INDENT "for epoch in range(epochs):\n"
+  INDENT INDENT "correct = 0\n"
+  INDENT INDENT "confusion = torch.zeros(classes, classes, dtype=torch.long)\n"
+  INDENT INDENT "if 0 < batch_size < len(X):\n"
+  INDENT INDENT INDENT "order = torch.randperm(len(X))\n"
+  INDENT INDENT INDENT "total, batches = 0.0, 0\n"
+  INDENT INDENT INDENT "for start in range(0, len(X), batch_size):\n"
+  INDENT INDENT INDENT INDENT "idx = order[start:start + batch_size]\n"
+  INDENT INDENT INDENT INDENT "y_hat = model(X[idx])\n"
+  INDENT INDENT INDENT INDENT "batch_loss = loss_fn(y_hat, y[idx])\n"
+  INDENT INDENT INDENT INDENT "correct += count_correct(y_hat, y[idx])\n"
+  INDENT INDENT INDENT INDENT "confusion += confusion_matrix(y_hat, y[idx], classes)\n"
+  INDENT INDENT INDENT INDENT "optimizer.zero_grad()\n"
+  INDENT INDENT INDENT INDENT "batch_loss.backward()\n"
+  INDENT INDENT INDENT INDENT "optimizer.step()\n"
+  INDENT INDENT INDENT INDENT "total, batches = total + batch_loss.item(), batches + 1\n"
+  INDENT INDENT INDENT "loss = total / batches\n"
+  INDENT INDENT "else:\n"
+  INDENT INDENT INDENT "y_hat = model(X)\n"
+  INDENT INDENT INDENT "full_loss = loss_fn(y_hat, y)\n"
+  INDENT INDENT INDENT "correct += count_correct(y_hat, y)\n"
+  INDENT INDENT INDENT "confusion += confusion_matrix(y_hat, y, classes)\n"
+  INDENT INDENT INDENT "optimizer.zero_grad()\n"
+  INDENT INDENT INDENT "full_loss.backward()\n"
+  INDENT INDENT INDENT "optimizer.step()\n"
+  INDENT INDENT INDENT "loss = full_loss.item()\n"
+  INDENT INDENT "line = f\"epoch {epoch:3d} loss {loss:.4f}\"\n"
+  INDENT INDENT "if X_test is not None:\n"
+  INDENT INDENT INDENT "with torch.no_grad():\n"
+  INDENT INDENT INDENT INDENT "y_hat_test = model(X_test)\n"
+  INDENT INDENT INDENT INDENT "test_loss = loss_fn(y_hat_test, y_test)\n"
+  INDENT INDENT INDENT INDENT "test_correct = count_correct(y_hat_test, y_test)\n"
+  INDENT INDENT INDENT INDENT "test_confusion = confusion_matrix(y_hat_test, y_test, classes)\n"
+  INDENT INDENT INDENT "line += f\" test_loss {test_loss.item():.4f}\"\n"
+  INDENT INDENT "line += f\" accuracy {correct / len(X):.4f}\"\n"
+  INDENT INDENT "if X_test is not None:\n"
+  INDENT INDENT INDENT "line += f\" test_accuracy {test_correct / len(X_test):.4f}\"\n"
+  INDENT INDENT "if log_every > 0 and (epoch % log_every == 0 or epoch == epochs - 1):\n"
+  INDENT INDENT INDENT "print(line)\n"
+  INDENT INDENT "if until_loss > 0 and loss < until_loss:\n"
+  INDENT INDENT INDENT "print(f\"converged at epoch {epoch}, loss {loss:.4f}\")\n"
+  INDENT INDENT INDENT "break\n"
+  INDENT "if epochs > 0 and classes <= 20:\n"
+  INDENT INDENT "print_confusion(\"confusion matrix\", confusion)\n"
+  INDENT INDENT "if X_test is not None:\n"
+  INDENT INDENT INDENT "print_confusion(\"test confusion matrix\", test_confusion)\n"
+  INDENT "return model\n";
+/* clang-format on */
 
-/* The rule nnb_loss_get_correct counts by, or NULL when the project's
- * loss has none for its data. */
+/* The class each row of outputs is given, by the rule nnb_loss_get_correct
+ * and the confusion matrix count by (nnb_predict_rule), or NULL when the
+ * project's loss has none for its data. */
 static const char *
-correct_rule (const NnbProject *project)
+predicted_class_rule (const NnbProject *project)
 {
   gboolean classes = nnb_data_spec_has_classes (&project->data);
 
@@ -359,16 +411,57 @@ correct_rule (const NnbProject *project)
     {
     case NNB_LOSS_CROSS_ENTROPY:
     case NNB_LOSS_NLL:
-      return project->data.float_targets ? NULL : "(y_hat.argmax(1) == y).sum().item()";
+      return project->data.float_targets ? NULL : "y_hat.argmax(1)";
     case NNB_LOSS_BCE_WITH_LOGITS:
-      return project->data.float_targets ? "((y_hat > 0).float() == y).sum().item()" : NULL;
+      return project->data.float_targets ? "(y_hat > 0).long().view(-1)" : NULL;
     case NNB_LOSS_BCE:
-      return project->data.float_targets ? "((y_hat > 0.5).float() == y).sum().item()" : NULL;
+      return project->data.float_targets ? "(y_hat > 0.5).long().view(-1)" : NULL;
     case NNB_LOSS_MSE:
     case NNB_LOSS_L1:
     default:
       return NULL;
     }
+}
+
+/* The functions the class loop calls: one rule for the right predictions
+ * and the confusion matrix (rows: true class, columns: predicted class),
+ * so that its diagonal sums to the right ones, and the table
+ * nnb_confusion_format prints. One line of Python a line of C. */
+/* clang-format off */
+static const char class_functions[] =
+  "\n\ndef count_correct(y_hat, y):\n"
+  INDENT "\"\"\"How many predictions are right.\"\"\"\n"
+  INDENT "return (predicted_class(y_hat) == y.view(-1)).sum().item()\n"
+  "\n\ndef confusion_matrix(y_hat, y, classes):\n"
+  INDENT "\"\"\"counts[t, p]: how many rows of true class t the model put in class p\n"
+  INDENT "(rows: true class, columns: predicted class).\"\"\"\n"
+  INDENT "t, p = y.view(-1).long(), predicted_class(y_hat)\n"
+  INDENT "keep = p < classes  # a model with more outputs than the data has classes\n"
+  INDENT "return torch.bincount(t[keep] * classes + p[keep], minlength=classes * classes).view(classes, classes)\n"
+  "\n\ndef print_confusion(title, counts):\n"
+  INDENT "\"\"\"The table nnblocks-cli train prints: a row per true class, a column per predicted class.\"\"\"\n"
+  INDENT "width = max(3, len(str(counts.max().item())), len(str(len(counts) - 1)))\n"
+  INDENT "print(f\"{title} (rows: true class, columns: predicted class)\")\n"
+  INDENT "print(\"      predicted\")\n"
+  INDENT "print(\"true\" + \"\".join(f\"  {p:>{width}}\" for p in range(len(counts))))\n"
+  INDENT "for t, row in enumerate(counts.tolist()):\n"
+  INDENT INDENT "print(f\"{t:>4}\" + \"\".join(f\"  {n:>{width}}\" for n in row))\n";
+/* clang-format on */
+
+/* classes = …: the confusion matrix's rows and columns, as the engine
+ * sizes it (nnb_loss_set_targets): the data's classes, at least 2; for a
+ * CSV file, its largest class index plus one, known once it is read. */
+static void
+append_classes_line (GString *out, const NnbDataSpec *spec)
+{
+  if (spec->kind != NNB_DATA_CSV)
+    {
+      g_string_append_printf (out, INDENT "classes = %" G_GINT64_FORMAT "  # rows and columns of the confusion matrix\n",
+                              MAX (nnb_data_spec_classes (spec), 2));
+      return;
+    }
+  g_string_append_printf (out, INDENT "classes = max(2, int(%s) + 1)  # the largest class index + 1: the confusion matrix's size\n",
+                          spec->test_fraction > 0.0 ? "max(y.max(), y_test.max())" : "y.max()");
 }
 
 void
@@ -396,9 +489,12 @@ nnb_export_pytorch_append_training (GString *out, const NnbProject *project, con
         }
     }
 
-  if (correct_rule (project) != NULL)
-    g_string_append_printf (out, "\n\ndef count_correct(y_hat, y):\n" INDENT "\"\"\"How many predictions are right.\"\"\"\n" INDENT "return %s\n",
-                            correct_rule (project));
+  if (predicted_class_rule (project) != NULL)
+    {
+      g_string_append_printf (out, "\n\ndef predicted_class(y_hat):\n" INDENT "\"\"\"The class each row is given.\"\"\"\n" INDENT "return %s\n",
+                              predicted_class_rule (project));
+      g_string_append (out, class_functions);
+    }
 
   g_string_append (out, "\n\ndef train():\n" INDENT "\"\"\"The project's recipe and training loop, printing as nnblocks-cli train.\"\"\"\n" INDENT "X, y, X_test, y_test = make_data()\n");
   if (project->has_model_seed)
@@ -424,5 +520,7 @@ nnb_export_pytorch_append_training (GString *out, const NnbProject *project, con
   g_string_append (out, INDENT "until_loss = ");
   append_float (out, t->until_loss);
   g_string_append (out, "\n");
-  g_string_append (out, correct_rule (project) != NULL ? class_loop_source : loop_source);
+  if (predicted_class_rule (project) != NULL)
+    append_classes_line (out, spec);
+  g_string_append (out, predicted_class_rule (project) != NULL ? class_loop_source : loop_source);
 }

@@ -9,6 +9,7 @@
 #include "nnb-error.h"
 #include "nnb-lesson-action.h"
 #include "nnb-lesson-check.h"
+#include "nnb-lesson-classes.h"
 #include "nnb-loss.h"
 #include "nnb-python.h"
 #include "nnb-training.h"
@@ -44,7 +45,7 @@ append_parameter_values (GString *out, const char *name, NnbParameter *param)
 }
 
 char *
-nnb_lesson_describe (const NnbLessonStep *step, NnbProject *project, GError **error)
+nnb_lesson_describe (const NnbLessonStep *step, NnbProject *project, const NnbDataset *data, GError **error)
 {
   NnbModel *model = project->model;
   g_autoptr (GString) out = g_string_new (NULL);
@@ -127,6 +128,16 @@ nnb_lesson_describe (const NnbLessonStep *step, NnbProject *project, GError **er
         g_string_append_c (out, '\n');
       g_string_append_printf (out, "%s.std()\ntensor(%.4f, grad_fn=<StdBackward0>)\n", step->show_parameter,
                               nnb_lesson_parameter_std (param));
+    }
+  if (step->show & NNB_LESSON_SHOW_PROBABILITIES)
+    {
+      g_autofree char *probabilities = nnb_lesson_describe_probabilities (project, data, step->show_rows, error);
+
+      if (probabilities == NULL)
+        return NULL;
+      if (out->len > 0)
+        g_string_append_c (out, '\n');
+      g_string_append (out, probabilities);
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
@@ -246,10 +257,12 @@ accumulate_mistake (NnbLessonRun *run)
 }
 
 char *
-nnb_lesson_make_mistake (const NnbLessonStep *step, NnbProject *project, NnbLessonRun *run)
+nnb_lesson_make_mistake (const NnbLessonStep *step, NnbProject *project, const NnbDataset *data, NnbLessonRun *run)
 {
   switch (step->mistake)
     {
+    case NNB_LESSON_MISTAKE_TARGET:
+      return project != NULL ? nnb_lesson_target_mistake (project, data, run) : g_strdup (_("There is no model to run."));
     case NNB_LESSON_MISTAKE_FORWARD:
       return project != NULL ? forward_mistake (step, project, run) : g_strdup (_("There is no model to run."));
     case NNB_LESSON_MISTAKE_DEVICE:
@@ -262,20 +275,23 @@ nnb_lesson_make_mistake (const NnbLessonStep *step, NnbProject *project, NnbLess
   return g_strdup ("");
 }
 
-/* f"{loss:.4f}" as Python writes it: nan and inf have no sign games */
+/* f"{loss:.4f}" as Python writes it: nan and inf have no sign games;
+ * then the epoch's accuracy, as `nnblocks-cli train` prints it */
 static void
-append_epoch (GString *out, int epoch, double loss)
+append_epoch (GString *out, int epoch, double loss, double accuracy)
 {
   if (isnan (loss))
     g_string_append_printf (out, "epoch %3d loss nan\n", epoch);
   else if (isinf (loss))
     g_string_append_printf (out, "epoch %3d loss %sinf\n", epoch, loss < 0 ? "-" : "");
+  else if (!isnan (accuracy))
+    g_string_append_printf (out, "epoch %3d loss %.4f accuracy %.4f\n", epoch, loss, accuracy);
   else
     g_string_append_printf (out, "epoch %3d loss %.4f\n", epoch, loss);
 }
 
 char *
-nnb_lesson_training_log (const NnbTrainingOptions *options, const double *losses, int n,
+nnb_lesson_training_log (const NnbTrainingOptions *options, const double *losses, const double *accuracies, int n,
                          gboolean converged, gboolean diverged)
 {
   GString *out = g_string_new (NULL);
@@ -283,7 +299,7 @@ nnb_lesson_training_log (const NnbTrainingOptions *options, const double *losses
 
   for (int epoch = 0; epoch < n; epoch++)
     if (every > 0 && (epoch % every == 0 || epoch == options->epochs - 1 || (epoch == n - 1 && (converged || diverged))))
-      append_epoch (out, epoch, losses[epoch]);
+      append_epoch (out, epoch, losses[epoch], accuracies != NULL ? accuracies[epoch] : NAN);
   if (diverged)
     g_string_append (out, _("Training diverged: the loss is no longer a finite number.\n"));
   else if (converged && n > 0)
@@ -324,6 +340,7 @@ nnb_lesson_train (NnbProject *project, NnbDataset *data, NnbLessonRun *run, GErr
   g_autoptr (NnbTraining) training = NULL;
   g_autofree NnbGenerator *gen = NULL;
   g_autoptr (GArray) losses = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) accuracies = g_array_new (FALSE, FALSE, sizeof (double));
   g_autofree char *log = NULL;
   g_autofree char *line = NULL;
   g_autoptr (GError) stopped = NULL;
@@ -342,13 +359,17 @@ nnb_lesson_train (NnbProject *project, NnbDataset *data, NnbLessonRun *run, GErr
     {
       double loss;
 
+      double accuracy;
+
       reason = nnb_training_run_epoch (training, &rule, &loss, &stopped);
       if (reason == NNB_STOP_FAILED)
         {
           g_propagate_error (error, g_steal_pointer (&stopped));
           return NULL;
         }
+      accuracy = nnb_training_get_accuracy (training);
       g_array_append_val (losses, loss);
+      g_array_append_val (accuracies, accuracy);
     }
   /* the divergence is told in the log's own words, not the error's */
   reason = nnb_training_finish (training, reason, &stopped);
@@ -361,7 +382,9 @@ nnb_lesson_train (NnbProject *project, NnbDataset *data, NnbLessonRun *run, GErr
   run->epochs = (int) losses->len;
   run->finite_epochs = nnb_lesson_finite_epochs ((const double *) losses->data, (int) losses->len);
   run->final_loss = losses->len > 0 ? g_array_index (losses, double, losses->len - 1) : NAN;
-  log = nnb_lesson_training_log (opts, (const double *) losses->data, (int) losses->len, converged, diverged);
+  run->accuracy = accuracies->len > 0 ? g_array_index (accuracies, double, accuracies->len - 1) : NAN;
+  log = nnb_lesson_training_log (opts, (const double *) losses->data, (const double *) accuracies->data,
+                                 (int) losses->len, converged, diverged);
   line = diverged ? NULL : nnb_lesson_learned_line (project);
   if (line != NULL)
     return g_strconcat (log, line, "\n", NULL);

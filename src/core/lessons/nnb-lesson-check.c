@@ -9,11 +9,13 @@
 
 #include "nnb-backend.h"
 #include "nnb-lesson-check.h"
+#include "nnb-loss.h"
 
 void
 nnb_lesson_run_init (NnbLessonRun *run)
 {
   memset (run, 0, sizeof *run);
+  run->accuracy = NAN;
   run->kept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
@@ -32,6 +34,7 @@ nnb_lesson_run_forget (NnbLessonRun *run)
   run->trained = FALSE;
   run->diverged = FALSE;
   run->final_loss = NAN;
+  run->accuracy = NAN;
   run->epochs = 0;
   run->finite_epochs = 0;
   g_clear_pointer (&run->error, g_free);
@@ -430,9 +433,18 @@ check_error (const NnbLessonCheck *check, const NnbLessonRun *run, char **messag
 {
   if (run->error == NULL)
     return fail (message, g_strdup (_("The mistake has not been made yet: press Show me to make it.")));
-  if (strstr (run->error, check->text) == NULL)
-    return fail (message, g_strdup_printf (_("The message was “%s”, not the expected “%s”."), run->error, check->text));
-  return pass (message, g_strdup_printf (_("PyTorch’s message, word for word: %s"), check->text));
+  if (strstr (run->error, check->text) != NULL)
+    return pass (message, g_strdup_printf (_("PyTorch’s message, word for word: %s"), check->text));
+  /* the target mistake makes several, one a line */
+  if (strchr (run->error, '\n') != NULL)
+    {
+      g_auto (GStrv) lines = g_strsplit (run->error, "\n", -1);
+      g_autofree char *joined = g_strjoinv ("”, “", lines);
+
+      return fail (message, g_strdup_printf (_("The messages were “%s”, none of them the expected “%s”."), joined,
+                                             check->text));
+    }
+  return fail (message, g_strdup_printf (_("The message was “%s”, not the expected “%s”."), run->error, check->text));
 }
 
 static gboolean
@@ -639,6 +651,85 @@ check_data (const NnbLessonCheck *check, const NnbLessonRun *run, char **message
                                          data_words (got->kind), (long long) got->n));
 }
 
+static gboolean
+check_loss (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
+{
+  const char *used = nnb_loss_kind_to_string (run->project->training.loss);
+
+  if (!g_str_equal (used, check->text))
+    return fail (message, g_strdup_printf (_("%s trains with nn.%s(); this step asks for nn.%s(). Choose it in the training settings, or press Show me."),
+                                           model_name (run), used, check->text));
+  return pass (message, g_strdup_printf (_("%s trains with nn.%s()."), model_name (run), used));
+}
+
+static gboolean
+check_last_layer (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
+{
+  g_autoptr (GPtrArray) calls = leaf_calls (run, message);
+  const char *last;
+  NnbModuleKind kind;
+
+  if (calls == NULL)
+    return FALSE;
+  if (calls->len == 0)
+    return fail (message, g_strdup_printf (_("%s has no layer yet."), model_name (run)));
+  last = calls->pdata[calls->len - 1];
+  if (g_str_equal (last, check->text))
+    return pass (message, g_str_equal (last, "Linear")
+                            ? g_strdup_printf (_("%s ends in a Linear: its outputs are raw logits."), model_name (run))
+                            : g_strdup_printf (_("%s ends in %s."), model_name (run), last));
+  /* the classic: probabilities where the loss wants logits */
+  if (g_str_equal (check->text, "Linear") && nnb_module_kind_from_string (last, &kind) &&
+      (kind == NNB_MODULE_SOFTMAX || kind == NNB_MODULE_LOG_SOFTMAX || kind == NNB_MODULE_SIGMOID))
+    return fail (message, g_strdup_printf (_("%s ends in %s, so its outputs are no longer logits: CrossEntropyLoss applies log_softmax itself. Remove the %s and end in the Linear."),
+                                           model_name (run), last, last));
+  return fail (message, g_strdup_printf (_("%s ends in %s; this step asks for a model whose last layer is %s."),
+                                         model_name (run), last, check->text));
+}
+
+/* The last training's accuracy, or why there is none: FALSE with message. */
+static gboolean
+trained_accuracy (const NnbLessonRun *run, char **message)
+{
+  if (!run->trained)
+    return fail (message, not_trained (run));
+  if (run->diverged)
+    return fail (message, g_strdup_printf (_("Training diverged (the loss became nan at epoch %d): lower the learning rate and train again."),
+                                           run->epochs - 1));
+  if (isnan (run->accuracy))
+    return fail (message, g_strdup_printf (_("%s was trained without an accuracy: that needs class data and a classification loss, such as nn.CrossEntropyLoss()."),
+                                           model_name (run)));
+  return TRUE;
+}
+
+static gboolean
+check_accuracy_above (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
+{
+  double percent = run->accuracy * 100;
+
+  if (!trained_accuracy (run, message))
+    return FALSE;
+  if (!(percent > check->value))
+    return fail (message, g_strdup_printf (_("%s is right on %.2f %% of the training points, not above %g %%. Train for more epochs, or give the model more room: another hidden layer, more units."),
+                                           model_name (run), percent, check->value));
+  return pass (message, g_strdup_printf (_("%s is right on %.2f %% of the training points, above %g %%."),
+                                         model_name (run), percent, check->value));
+}
+
+static gboolean
+check_accuracy_below (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
+{
+  double percent = run->accuracy * 100;
+
+  if (!trained_accuracy (run, message))
+    return FALSE;
+  if (!(percent < check->value))
+    return fail (message, g_strdup_printf (_("%s is right on %.2f %% of the training points, not below %g %%: this step is about a model that cannot separate the classes."),
+                                           model_name (run), percent, check->value));
+  return pass (message, g_strdup_printf (_("%s is right on only %.2f %% of the training points, below %g %%."),
+                                         model_name (run), percent, check->value));
+}
+
 gboolean
 nnb_lesson_find_cuda (NnbDevice *device, char **reason)
 {
@@ -732,6 +823,14 @@ nnb_lesson_check_evaluate (const NnbLessonCheck *check, const NnbLessonRun *run,
       return check_data (check, run, message);
     case NNB_LESSON_CHECK_DEVICE:
       return check_device (check, run, message);
+    case NNB_LESSON_CHECK_LOSS:
+      return check_loss (check, run, message);
+    case NNB_LESSON_CHECK_LAST_LAYER:
+      return check_last_layer (check, run, message);
+    case NNB_LESSON_CHECK_ACCURACY_ABOVE:
+      return check_accuracy_above (check, run, message);
+    case NNB_LESSON_CHECK_ACCURACY_BELOW:
+      return check_accuracy_below (check, run, message);
     }
   g_return_val_if_reached (FALSE);
 }

@@ -21,6 +21,7 @@ typedef struct
   gboolean trained;    /* the project was trained since it was loaded */
   gboolean diverged;   /* and the loss became NaN or infinite */
   double final_loss;   /* the loss of the last epoch trained */
+  double accuracy;     /* and its accuracy (0 to 1), for class data under a classification loss; NAN otherwise */
   int epochs;          /* epochs trained */
   int finite_epochs;   /* of them, the first ones whose loss was finite: the
                         * first inf or nan came at this epoch (from 0) */

@@ -13,6 +13,7 @@
 #include "nnb-error.h"
 #include "nnb-lesson-parse-values.h"
 #include "nnb-lesson-private.h"
+#include "nnb-loss.h"
 
 typedef enum
 {
@@ -86,6 +87,11 @@ static const char *const no_attributes[] = { NULL };
 /* The largest parameter count a check may expect: 2^53, the last whole
  * number a double (the check's value) holds exactly. */
 #define MAX_PARAMETER_COUNT ((int64_t) 1 << 53)
+
+/* <show what="probabilities">: rows of the data printed, by default and
+ * at most (PyTorch prints up to 1000 numbers without "…") */
+#define DEFAULT_SHOW_ROWS 4
+#define MAX_SHOW_ROWS 100
 
 /* Elements: each has a start handler with the same arguments and a row in
  * `elements` below; start_element has checked its place and its attribute
@@ -239,8 +245,14 @@ start_mistake (GMarkupParseContext *context, ParseState *state, const char *elem
     step->mistake = NNB_LESSON_MISTAKE_DEVICE;
   else if (g_strcmp0 (kind, "accumulate") == 0)
     step->mistake = NNB_LESSON_MISTAKE_ACCUMULATE;
+  else if (g_strcmp0 (kind, "target") == 0)
+    {
+      step->mistake = NNB_LESSON_MISTAKE_TARGET;
+      if (input != NULL)
+        return nnb_lp_error (context, error, _("<mistake kind=\"target\"> has no input: it uses the step’s data."));
+    }
   else
-    return nnb_lp_error (context, error, _("<mistake> needs a kind: forward, device or accumulate."));
+    return nnb_lp_error (context, error, _("<mistake> needs a kind: forward, device, accumulate or target."));
   return TRUE;
 }
 
@@ -371,6 +383,10 @@ static const struct
   { "class", NNB_LESSON_CHECK_CLASS },
   { "data", NNB_LESSON_CHECK_DATA },
   { "device", NNB_LESSON_CHECK_DEVICE },
+  { "loss", NNB_LESSON_CHECK_LOSS },
+  { "last-layer", NNB_LESSON_CHECK_LAST_LAYER },
+  { "accuracy-above", NNB_LESSON_CHECK_ACCURACY_ABOVE },
+  { "accuracy-below", NNB_LESSON_CHECK_ACCURACY_BELOW },
 };
 
 static gboolean
@@ -463,6 +479,29 @@ start_check (GMarkupParseContext *context, ParseState *state, const char *elemen
       if (value == NULL)
         return nnb_lp_error (context, error, _("A %s check needs value=\"…\"."), kind);
       break;
+    case NNB_LESSON_CHECK_ACCURACY_ABOVE:
+    case NNB_LESSON_CHECK_ACCURACY_BELOW:
+      if (value == NULL || check->value > 100)
+        return nnb_lp_error (context, error, _("An %s check needs value=\"…\", a percentage from 0 to 100."), kind);
+      break;
+    case NNB_LESSON_CHECK_LOSS:
+      {
+        NnbLossKind loss;
+
+        if (text == NULL || !nnb_loss_kind_from_string (text, &loss))
+          return nnb_lp_error (context, error, _("A loss check needs expect=\"…\", one of MSELoss, L1Loss, CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss or BCELoss."));
+        /* the name PyTorch gives it, whichever spelling the file uses */
+        text = nnb_loss_kind_to_string (loss);
+      }
+      break;
+    case NNB_LESSON_CHECK_LAST_LAYER:
+      {
+        NnbModuleKind module;
+
+        if (text == NULL || !nnb_module_kind_from_string (text, &module))
+          return nnb_lp_error (context, error, _("A last-layer check needs expect=\"…\", the class of a layer such as Linear or Softmax."));
+      }
+      break;
     case NNB_LESSON_CHECK_COMPARE:
       if (text == NULL)
         return nnb_lp_error (context, error, _("A compare check needs against=\"…\": the label of a kept run."));
@@ -483,10 +522,11 @@ start_show (GMarkupParseContext *context, ParseState *state, const char *element
   NnbLessonStep *step = state->step;
   const char *what = nnb_lp_attribute (names, values, "what");
   const char *input = nnb_lp_attribute (names, values, "input");
+  const char *rows = nnb_lp_attribute (names, values, "rows");
   g_auto (GStrv) words = NULL;
 
   if (what == NULL)
-    return nnb_lp_error (context, error, _("<show> needs what=\"…\": model, parameters, count, trace, values or std."));
+    return nnb_lp_error (context, error, _("<show> needs what=\"…\": model, parameters, count, trace, values, std or probabilities."));
   words = g_strsplit_set (what, " ,", -1);
   for (int i = 0; words[i] != NULL; i++)
     {
@@ -504,8 +544,19 @@ start_show (GMarkupParseContext *context, ParseState *state, const char *element
         step->show |= NNB_LESSON_SHOW_VALUES;
       else if (g_str_equal (words[i], "std"))
         step->show |= NNB_LESSON_SHOW_STD;
+      else if (g_str_equal (words[i], "probabilities"))
+        step->show |= NNB_LESSON_SHOW_PROBABILITIES;
       else
-        return nnb_lp_error (context, error, _("<show> cannot show “%s”: use model, parameters, count, trace, values or std."), words[i]);
+        return nnb_lp_error (context, error, _("<show> cannot show “%s”: use model, parameters, count, trace, values, std or probabilities."), words[i]);
+    }
+  step->show_rows = DEFAULT_SHOW_ROWS;
+  if (rows != NULL)
+    {
+      int64_t number;
+
+      if (!nnb_lp_int (context, "show", "rows", rows, 1, MAX_SHOW_ROWS, &number, error))
+        return FALSE;
+      step->show_rows = (int) number;
     }
   g_free (step->show_parameter);
   step->show_parameter = g_strdup (nnb_lp_attribute (names, values, "parameter"));
@@ -558,6 +609,12 @@ start_settings (GMarkupParseContext *context, ParseState *state, const char *ele
       step->has_log_every = TRUE;
       step->log_every = (int) number;
     }
+  if ((text = nnb_lp_attribute (names, values, "loss")) != NULL)
+    {
+      if (!nnb_loss_kind_from_string (text, &step->loss))
+        return nnb_lp_error (context, error, _("The loss of <settings> must be MSELoss, L1Loss, CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss or BCELoss, not “%s”."), text);
+      step->has_loss = TRUE;
+    }
   return TRUE;
 }
 
@@ -607,8 +664,8 @@ static const ElementRow elements[] = {
   { "init", PARENT_STEP, ATTRIBUTES ("weight", "bias", "seed"), start_init },
   { "data", PARENT_STEP,
     ATTRIBUTES ("kind", "n", "a", "b", "c", "noise", "x-max", "radius", "distance", "turns", "classes"), start_data },
-  { "settings", PARENT_STEP, ATTRIBUTES ("seed", "lr", "epochs", "until-loss", "log-every"), start_settings },
-  { "show", PARENT_STEP, ATTRIBUTES ("what", "parameter", "input"), start_show },
+  { "settings", PARENT_STEP, ATTRIBUTES ("seed", "lr", "epochs", "until-loss", "log-every", "loss"), start_settings },
+  { "show", PARENT_STEP, ATTRIBUTES ("what", "parameter", "input", "rows"), start_show },
   { "mistake", PARENT_STEP, ATTRIBUTES ("kind", "input"), start_mistake },
   { "train", PARENT_STEP, no_attributes, start_train },
   { "check", PARENT_STEP,

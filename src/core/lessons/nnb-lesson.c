@@ -255,11 +255,16 @@ nnb_lesson_step_loads (const NnbLessonStep *step)
 }
 
 gboolean
+nnb_lesson_step_has_settings (const NnbLessonStep *step)
+{
+  return step->has_lr || step->has_epochs || step->has_until_loss || step->has_log_every || step->has_loss;
+}
+
+gboolean
 nnb_lesson_step_has_action (const NnbLessonStep *step)
 {
   return nnb_lesson_step_loads (step) || step->keep != NULL || step->show != 0 ||
-         step->mistake != NNB_LESSON_MISTAKE_NONE || step->train || step->has_lr || step->has_epochs ||
-         step->has_until_loss || step->has_log_every;
+         step->mistake != NNB_LESSON_MISTAKE_NONE || step->train || nnb_lesson_step_has_settings (step);
 }
 
 GBytes *
@@ -288,6 +293,13 @@ nnb_lesson_step_apply_settings (const NnbLessonStep *step, NnbProject *project)
     project->training.until_loss = step->until_loss;
   if (step->has_log_every)
     project->training.log_every = step->log_every;
+  if (step->has_loss)
+    {
+      project->training.loss = step->loss;
+      /* an option of CrossEntropyLoss only: the project must open again once saved */
+      if (step->loss != NNB_LOSS_CROSS_ENTROPY)
+        project->training.label_smoothing = 0;
+    }
 }
 
 NnbProject *

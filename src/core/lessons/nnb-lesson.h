@@ -8,7 +8,8 @@
  * current run's curve and loss for a comparison, load a project (an example
  * that ships with NN Blocks, a file beside the lesson or inline .nnb JSON)
  * with changed init, data or training settings, print the model, its
- * parameters or its shape trace, make a mistake on purpose, train. Its
+ * parameters, its shape trace or a classifier's probabilities, make a
+ * mistake on purpose, train. Its
  * checks then say what is right or exactly what is missing
  * (nnb-lesson-check.h). The format is documented in docs/lessons.md. */
 #pragma once
@@ -35,12 +36,13 @@ typedef struct
 /* What "Show me" prints about the loaded model (flags). */
 typedef enum
 {
-  NNB_LESSON_SHOW_MODEL = 1 << 0,      /* print(model) */
-  NNB_LESSON_SHOW_PARAMETERS = 1 << 1, /* named_parameters() and the total */
-  NNB_LESSON_SHOW_TRACE = 1 << 2,      /* the forward hook's shape trace */
-  NNB_LESSON_SHOW_VALUES = 1 << 3,     /* every parameter's values */
-  NNB_LESSON_SHOW_STD = 1 << 4,        /* <parameter>.std() */
-  NNB_LESSON_SHOW_COUNT = 1 << 5,      /* print("params:", sum(p.numel() …)) */
+  NNB_LESSON_SHOW_MODEL = 1 << 0,         /* print(model) */
+  NNB_LESSON_SHOW_PARAMETERS = 1 << 1,    /* named_parameters() and the total */
+  NNB_LESSON_SHOW_TRACE = 1 << 2,         /* the forward hook's shape trace */
+  NNB_LESSON_SHOW_VALUES = 1 << 3,        /* every parameter's values */
+  NNB_LESSON_SHOW_STD = 1 << 4,           /* <parameter>.std() */
+  NNB_LESSON_SHOW_COUNT = 1 << 5,         /* print("params:", sum(p.numel() …)) */
+  NNB_LESSON_SHOW_PROBABILITIES = 1 << 6, /* logits, probabilities and classes of the first rows */
 } NnbLessonShow;
 
 typedef enum
@@ -49,6 +51,7 @@ typedef enum
   NNB_LESSON_MISTAKE_FORWARD,    /* model(x) with an input of the step's shape */
   NNB_LESSON_MISTAKE_DEVICE,     /* model on the GPU, input on the CPU */
   NNB_LESSON_MISTAKE_ACCUMULATE, /* backward three times without zero_grad */
+  NNB_LESSON_MISTAKE_TARGET,     /* the loss with the targets students get wrong */
 } NnbLessonMistake;
 
 typedef enum
@@ -71,6 +74,10 @@ typedef enum
   NNB_LESSON_CHECK_CLASS,           /* text: the model's class ("SineNet", "Linear") */
   NNB_LESSON_CHECK_DATA,            /* data: what the model was trained on (fields in data_fields) */
   NNB_LESSON_CHECK_DEVICE,          /* the device mistake's message, then the fixed call; nothing without CUDA */
+  NNB_LESSON_CHECK_LOSS,            /* text: the loss the project trains with ("CrossEntropyLoss") */
+  NNB_LESSON_CHECK_LAST_LAYER,      /* text: the class of the forward's last layer ("Linear") */
+  NNB_LESSON_CHECK_ACCURACY_ABOVE,  /* value: the last training's accuracy, in percent, must be above it */
+  NNB_LESSON_CHECK_ACCURACY_BELOW,  /* value: … must be below it */
 } NnbLessonCheckKind;
 
 /* The fields a data check compares besides the kind (flags). */
@@ -120,15 +127,17 @@ typedef struct
   NnbDataSpec data;
   gboolean has_seed;
   guint64 seed;
-  gboolean has_lr, has_epochs, has_until_loss, has_log_every;
+  gboolean has_lr, has_epochs, has_until_loss, has_log_every, has_loss;
   double lr;
   int epochs;
   double until_loss;
   int log_every;
+  NnbLossKind loss;
   NnbLessonShow show;
   char *show_parameter; /* for NNB_LESSON_SHOW_STD */
   int show_ndim;        /* the trace's input shape (0: batch 5 of the model's features) */
   int64_t show_input[NNB_MAX_DIMS];
+  int show_rows; /* NNB_LESSON_SHOW_PROBABILITIES: how many rows of the data */
   NnbLessonMistake mistake;
   int mistake_ndim;
   int64_t mistake_input[NNB_MAX_DIMS];
@@ -168,6 +177,8 @@ int nnb_lesson_find_step (const NnbLesson *lesson, const char *step_id); /* -1: 
  * something to do. */
 gboolean nnb_lesson_step_has_action (const NnbLessonStep *step);
 gboolean nnb_lesson_step_loads (const NnbLessonStep *step);
+/* TRUE when the step changes the training settings (lr, epochs, …, loss). */
+gboolean nnb_lesson_step_has_settings (const NnbLessonStep *step);
 
 /* Reads the step's project (example, file or inline) and applies the
  * step's init, data and training settings. Does not build it. */

@@ -18,6 +18,7 @@
 
 #include <math.h>
 #include <string.h>
+#include "nnb-confusion.h"
 #include "nnb-error.h"
 #include "nnb-softmax.h"
 #include "nnb-tensor.h"
@@ -65,7 +66,7 @@ nll_forward (const float *x, int64_t n, int64_t c, const float *target, float *v
   };
   int64_t ceil_log2 = 0, level_power, level_mask;
   float partial[LEVELS] = { 0 };
-  float sum = 0;
+  float first = 0, sum = 0;
 
   while (((int64_t) 1 << ceil_log2) < n)
     ceil_log2++;
@@ -80,8 +81,14 @@ nll_forward (const float *x, int64_t n, int64_t c, const float *target, float *v
           g_set_error (error, NNB_ERROR, NNB_ERROR_SHAPE, "Target %" G_GINT64_FORMAT " is out of bounds.", t);
           return FALSE;
         }
-      partial[0] -= x[b * c + t];
-      for (int j = 0; j + 1 < LEVELS; j++)
+      /* the first level in a register: in the array, each row's
+       * subtraction waited on the last one's store */
+      first -= x[b * c + t];
+      if ((b & level_mask) != 0)
+        continue;
+      partial[1] += first;
+      first = 0;
+      for (int j = 1; j + 1 < LEVELS; j++)
         {
           if ((b & (level_mask << (j * level_power))) != 0)
             break;
@@ -89,43 +96,11 @@ nll_forward (const float *x, int64_t n, int64_t c, const float *target, float *v
           partial[j] = 0;
         }
     }
+  partial[0] = first;
   for (int j = 0; j < LEVELS; j++)
     sum += partial[j];
   *value = sum / (float) n;
   return TRUE;
-}
-
-/* torch.argmax of a row: the first largest, a NaN counting as largest */
-static int64_t
-argmax (const float *row, int64_t c)
-{
-  int64_t best = 0;
-
-  for (int64_t j = 1; j < c; j++)
-    if (!isnan (row[best]) && (isnan (row[j]) || row[j] > row[best]))
-      best = j;
-  return best;
-}
-
-static int64_t
-correct_by_argmax (const float *x, int64_t n, int64_t c, const float *target)
-{
-  int64_t correct = 0;
-
-  for (int64_t i = 0; i < n; i++)
-    correct += argmax (x + i * c, c) == (int64_t) target[i];
-  return correct;
-}
-
-/* ((pred > threshold).float () == y): a 0/1 target against one output */
-static int64_t
-correct_by_threshold (const float *x, int64_t n, const float *target, float threshold)
-{
-  int64_t correct = 0;
-
-  for (int64_t i = 0; i < n; i++)
-    correct += (x[i] > threshold ? 1.0f : 0.0f) == target[i];
-  return correct;
 }
 
 /* target k of class probabilities, smoothed first when label_smoothing:
@@ -303,6 +278,7 @@ nnb_class_loss (const NnbClassLossCall *call, gboolean class_data, double *value
 {
   g_autofree char *ts = target_size (call);
   g_autofree char *is = input_size (call);
+  NnbPredictRule rule;
 
   *correct = -1;
   switch (call->kind)
@@ -324,9 +300,7 @@ nnb_class_loss (const NnbClassLossCall *call, gboolean class_data, double *value
         }
       if (!cross_entropy (call, value, error))
         return FALSE;
-      if (call->class_targets)
-        *correct = correct_by_argmax (call->pred, call->n, call->c, call->target);
-      return TRUE;
+      break;
 
     case NNB_LOSS_NLL:
       if (!call->class_targets)
@@ -337,8 +311,7 @@ nnb_class_loss (const NnbClassLossCall *call, gboolean class_data, double *value
         }
       if (!nll_loss (call, value, error))
         return FALSE;
-      *correct = correct_by_argmax (call->pred, call->n, call->c, call->target);
-      return TRUE;
+      break;
 
     case NNB_LOSS_BCE_WITH_LOGITS:
       if (!same_shape (call))
@@ -348,9 +321,7 @@ nnb_class_loss (const NnbClassLossCall *call, gboolean class_data, double *value
           return FALSE;
         }
       bce_with_logits (call, value);
-      if (class_data && call->c == 1)
-        *correct = correct_by_threshold (call->pred, call->n, call->target, 0.0f);
-      return TRUE;
+      break;
 
     case NNB_LOSS_BCE:
       if (!same_shape (call))
@@ -363,13 +334,16 @@ nnb_class_loss (const NnbClassLossCall *call, gboolean class_data, double *value
         }
       if (!bce (call, value, error))
         return FALSE;
-      if (class_data && call->c == 1)
-        *correct = correct_by_threshold (call->pred, call->n, call->target, 0.5f);
-      return TRUE;
+      break;
 
     case NNB_LOSS_MSE:
     case NNB_LOSS_L1:
     default:
       g_return_val_if_reached (FALSE);
     }
+  /* the right predictions are the confusion matrix's diagonal: one count */
+  rule = nnb_predict_rule (call->kind, class_data, call->class_targets, call->c);
+  if (rule != NNB_PREDICT_NONE)
+    *correct = nnb_confusion_count (call->confusion, rule, call->pred, call->n, call->c, call->target);
+  return TRUE;
 }

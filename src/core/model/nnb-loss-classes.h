@@ -7,6 +7,7 @@
 
 #include <glib.h>
 #include "nnb-backend.h"
+#include "nnb-confusion.h"
 
 G_BEGIN_DECLS
 
@@ -21,14 +22,16 @@ typedef struct
   const float *target;
   gboolean class_targets;
   int64_t target_rows, target_cols;
-  double label_smoothing; /* CrossEntropyLoss only */
-  float *grad;            /* (n, c): dL/dpred, written; may be NULL */
-  float *scratch;         /* nnb_class_loss_scratch_size (n, c) floats of room */
+  double label_smoothing;  /* CrossEntropyLoss only */
+  float *grad;             /* (n, c): dL/dpred, written; may be NULL */
+  float *scratch;          /* nnb_class_loss_scratch_size (n, c) floats of room */
+  NnbConfusion *confusion; /* may be NULL; the batch's predictions are added to it */
 } NnbClassLossCall;
 
 /* The loss's value in *value and, for class data (class_indices, or float
  * targets that are 0 and 1), the predictions that were right in *correct
- * (−1 when the loss has no rule for it). Fails with PyTorch's message for
+ * (−1 when the loss has no rule for it, nnb_predict_rule), counted by
+ * nnb_confusion_count into call->confusion. Fails with PyTorch's message for
  * a target it would refuse: "Target 3 is out of bounds.", "0D or 1D
  * target tensor expected, multi-target not supported", "Target size (…)
  * must be the same as input size (…)", … */

@@ -23,8 +23,9 @@ struct _NnbLoss
   int64_t n_classes;
   gboolean float_targets;
   double label_smoothing;
-  int64_t correct; /* of the last forward, −1 without a rule */
-  GArray *host;    /* floats: scratch, and a device's tensors read to the host */
+  int64_t correct;         /* of the last forward, −1 without a rule */
+  NnbConfusion *confusion; /* of the last forward; NULL without classes, or too many */
+  GArray *host;            /* floats: scratch, and a device's tensors read to the host */
 };
 
 NnbLoss *
@@ -45,6 +46,7 @@ nnb_loss_free (NnbLoss *loss)
   nnb_tensor_unref (loss->grad);
   nnb_tensor_unref (loss->spare);
   g_free (loss->warning);
+  nnb_confusion_free (loss->confusion);
   g_array_unref (loss->host);
   g_free (loss);
 }
@@ -96,6 +98,10 @@ nnb_loss_set_targets (NnbLoss *loss, int64_t n_classes, gboolean float_targets)
 
   loss->n_classes = n_classes;
   loss->float_targets = n_classes > 0 && float_targets;
+  g_clear_pointer (&loss->confusion, nnb_confusion_free);
+  /* two at least: the binary losses' one output still predicts 0 or 1 */
+  if (n_classes > 0 && n_classes <= NNB_CONFUSION_MAX_CLASSES)
+    loss->confusion = nnb_confusion_new ((int) MAX (n_classes, 2));
 }
 
 void
@@ -110,6 +116,12 @@ int64_t
 nnb_loss_get_correct (NnbLoss *loss)
 {
   return loss->correct;
+}
+
+const NnbConfusion *
+nnb_loss_get_confusion (NnbLoss *loss)
+{
+  return loss->correct >= 0 ? loss->confusion : NULL;
 }
 
 /* torch.Size([100, 1]) */
@@ -217,6 +229,9 @@ class_forward (NnbLoss *loss, NnbTensor *pred, NnbTensor *target, double *value,
   call.target_rows = target->shape[0];
   call.target_cols = target->ndim > 1 ? target->shape[1] : 1;
   call.label_smoothing = loss->label_smoothing;
+  call.confusion = loss->confusion;
+  if (loss->confusion != NULL)
+    nnb_confusion_clear (loss->confusion);
   /* scratch, then (on a device) pred, target and grad */
   scratch = nnb_class_loss_scratch_size (call.n, call.c);
   g_array_set_size (loss->host, scratch + (on_cpu ? 0 : 2 * pred->numel + target->numel));

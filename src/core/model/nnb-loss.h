@@ -13,6 +13,7 @@
 
 #include <glib.h>
 #include "nnb-backend.h"
+#include "nnb-confusion.h"
 #include "nnb-tensor.h"
 
 G_BEGIN_DECLS
@@ -39,6 +40,11 @@ void nnb_loss_set_label_smoothing (NnbLoss *loss, double label_smoothing);
  * with a classification loss (argmax for CrossEntropyLoss and NLLLoss,
  * logit > 0 for BCEWithLogitsLoss, p > 0.5 for BCELoss); −1 otherwise. */
 int64_t nnb_loss_get_correct (NnbLoss *loss);
+/* The last forward's predictions counted by true class (rows) and
+ * predicted class (columns), by the same rule: its diagonal sums to
+ * nnb_loss_get_correct. Owned by the loss; NULL when there is no rule, or
+ * the data has more than NNB_CONFUSION_MAX_CLASSES classes. */
+const NnbConfusion *nnb_loss_get_confusion (NnbLoss *loss);
 
 /* loss_fn(pred, target): the mean loss in *value; remembers dL/dpred. */
 gboolean nnb_loss_forward (NnbLoss *loss, NnbTensor *pred, NnbTensor *target,

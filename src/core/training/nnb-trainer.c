@@ -87,6 +87,8 @@ nnb_snapshot_unref (NnbSnapshot *snapshot)
   g_clear_pointer (&snapshot->test_losses, g_array_unref);
   g_clear_pointer (&snapshot->accuracies, g_array_unref);
   g_clear_pointer (&snapshot->test_accuracies, g_array_unref);
+  nnb_confusion_free (snapshot->confusion);
+  nnb_confusion_free (snapshot->test_confusion);
   g_array_unref (snapshot->parameters);
   g_clear_pointer (&snapshot->norm_epochs, g_array_unref);
   g_clear_pointer (&snapshot->value_norms, g_array_unref);
@@ -239,6 +241,15 @@ snapshot_build (NnbTrainer *t, NnbTrainerState state, const char *message, gbool
   s->test_losses = copy_doubles (t->test_losses);
   s->accuracies = copy_doubles (t->accuracies);
   s->test_accuracies = copy_doubles (t->test_accuracies);
+  if (t->training != NULL)
+    {
+      /* counted by the epoch's own forward passes: a copy is all it costs */
+      const NnbConfusion *confusion = nnb_training_get_confusion (t->training);
+      const NnbConfusion *test_confusion = nnb_training_get_test_confusion (t->training);
+
+      s->confusion = confusion != NULL ? nnb_confusion_copy (confusion) : NULL;
+      s->test_confusion = test_confusion != NULL ? nnb_confusion_copy (test_confusion) : NULL;
+    }
   s->loss = t->losses->len ? g_array_index (t->losses, double, t->losses->len - 1) : NAN;
   s->norm_epochs = copy_doubles (t->norm_epochs);
   s->value_norms = copy_doubles (t->value_norms);

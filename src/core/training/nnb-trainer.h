@@ -62,6 +62,13 @@ typedef struct
    * loss; empty otherwise */
   GArray *accuracies;
   GArray *test_accuracies;
+  /* the last completed epoch's predictions by class, beside its accuracy
+   * (nnb_training_get_confusion; rows: true class, columns: predicted
+   * class), on the training rows and, with a test set, the test rows;
+   * NULL where there is no accuracy (or more classes than
+   * NNB_CONFUSION_MAX_CLASSES) */
+  NnbConfusion *confusion;
+  NnbConfusion *test_confusion;
   GArray *parameters; /* NnbParameterStats, named_parameters() order */
   /* Every parameter's norms epoch by epoch, recorded as the losses are
    * (long runs thinned to NNB_TRAINER_MAX_NORM_POINTS points, keeping

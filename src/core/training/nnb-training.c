@@ -27,6 +27,10 @@ struct _NnbTraining
    * without) */
   int64_t correct;
   double accuracy, test_accuracy;
+  /* the same predictions by true and predicted class (nnb-confusion.h):
+   * the epoch's so far, and the last epoch's on the training and the test
+   * rows; NULL without class data, or with too many classes */
+  NnbConfusion *running, *confusion, *test_confusion;
 };
 
 void
@@ -81,6 +85,15 @@ nnb_training_new (NnbModel *model, NnbDataset *data, const NnbTrainingOptions *o
   nnb_loss_set_label_smoothing (t->loss, options->label_smoothing);
   t->warnings = g_ptr_array_new_with_free_func (g_free);
   t->accuracy = t->test_accuracy = NAN;
+  if (data->n_classes > 0 && data->n_classes <= NNB_CONFUSION_MAX_CLASSES)
+    {
+      /* as the loss sizes its own (nnb_loss_set_targets) */
+      int k = (int) MAX (data->n_classes, 2);
+
+      t->running = nnb_confusion_new (k);
+      t->confusion = nnb_confusion_new (k);
+      t->test_confusion = nnb_confusion_new (k);
+    }
 
   /* the page's order: model to the device first, then the optimizer */
   if (!nnb_model_to (model, options->device, error))
@@ -156,6 +169,9 @@ nnb_training_free (NnbTraining *t)
     g_ptr_array_unref (t->snapshot);
   if (t->warnings)
     g_ptr_array_unref (t->warnings);
+  nnb_confusion_free (t->running);
+  nnb_confusion_free (t->confusion);
+  nnb_confusion_free (t->test_confusion);
   g_free (t);
 }
 
@@ -204,6 +220,9 @@ train_step (NnbTraining *t, NnbTensor *x, NnbTensor *y, double *loss, GError **e
     t->correct += nnb_loss_get_correct (t->loss);
   else
     t->correct = -1;
+  /* the same forward's predictions, by class: no forward of its own */
+  if (t->running != NULL && nnb_loss_get_confusion (t->loss) != NULL)
+    nnb_confusion_add (t->running, nnb_loss_get_confusion (t->loss));
   if (isnan (*loss))
     return TRUE;
   nnb_optimizer_zero_grad (t->optimizer);
@@ -272,6 +291,8 @@ nnb_training_epoch (NnbTraining *t, double *loss_out, GError **error)
   double loss = 0.0;
 
   t->correct = 0;
+  if (t->running != NULL)
+    nnb_confusion_clear (t->running);
   if (t->batch_x == NULL)
     {
       if (!train_step (t, t->x, t->y, &loss, error))
@@ -325,9 +346,21 @@ nnb_training_epoch (NnbTraining *t, double *loss_out, GError **error)
         return FALSE;
       correct = nnb_loss_get_correct (t->test_loss_fn);
       t->test_accuracy = correct >= 0 ? (double) correct / (double) t->x_test->shape[0] : NAN;
+      if (t->test_confusion != NULL && nnb_loss_get_confusion (t->test_loss_fn) != NULL)
+        {
+          nnb_confusion_clear (t->test_confusion);
+          nnb_confusion_add (t->test_confusion, nnb_loss_get_confusion (t->test_loss_fn));
+        }
     }
   /* correct / len(X): the right predictions of the epoch's forward passes */
   t->accuracy = t->correct >= 0 ? (double) t->correct / (double) t->x->shape[0] : NAN;
+  if (t->running != NULL)
+    {
+      NnbConfusion *done = t->running;
+
+      t->running = t->confusion;
+      t->confusion = done;
+    }
   t->epoch++;
   if (loss_out)
     *loss_out = loss;
@@ -418,6 +451,18 @@ double
 nnb_training_get_test_accuracy (const NnbTraining *t)
 {
   return t->test_accuracy;
+}
+
+const NnbConfusion *
+nnb_training_get_confusion (const NnbTraining *t)
+{
+  return isnan (t->accuracy) ? NULL : t->confusion;
+}
+
+const NnbConfusion *
+nnb_training_get_test_confusion (const NnbTraining *t)
+{
+  return isnan (t->test_accuracy) ? NULL : t->test_confusion;
 }
 
 double

@@ -61,6 +61,14 @@ double nnb_training_get_test_loss (const NnbTraining *training);
  * the test rows after the epoch's steps; NAN otherwise. */
 double nnb_training_get_accuracy (const NnbTraining *training);
 double nnb_training_get_test_accuracy (const NnbTraining *training);
+/* The same predictions by class (nnb-confusion.h; rows: true class,
+ * columns: predicted class): the last completed epoch's forward passes
+ * over the training rows, whose diagonal sums to accuracy × len(X), and
+ * the test rows after its steps. Owned by the training, valid until the
+ * next epoch; NULL where the accuracy is NAN, or for more than
+ * NNB_CONFUSION_MAX_CLASSES classes. */
+const NnbConfusion *nnb_training_get_confusion (const NnbTraining *training);
+const NnbConfusion *nnb_training_get_test_confusion (const NnbTraining *training);
 NnbOptimizer *nnb_training_get_optimizer (NnbTraining *training);
 /* The loss's broadcasting warnings so far (char*, owned by the training):
  * each distinct one once, in the order they first came, as PyTorch's

@@ -183,6 +183,12 @@ run_gemm (const Device *d, GRand *rand, Results *out)
   for (gsize s = 0; s < G_N_ELEMENTS (gradients); s++)
     for (int beta = 0; beta < 2; beta++)
       run_one_gemm (d, rand, out, TRUE, FALSE, gradients[s][0], gradients[s][1], gradients[s][2], 1.0f, beta);
+  /* layers of 16 units: OpenBLAS's tiles of 12 rows (and tails of 8, 4, 2,
+   * 1 after them), some summed two ways, and its blocks of k */
+  static const int sixteen[][2] = { { 1000, 16 }, { 1001, 9 }, { 23, 1000 }, { 14, 17 }, { 7, 321 }, { 45, 8 } };
+  for (gsize s = 0; s < G_N_ELEMENTS (sixteen); s++)
+    for (int t = 0; t < 3; t++)
+      run_one_gemm (d, rand, out, t == 2, t == 1, sixteen[s][0], 16, sixteen[s][1], 1.0f, s % 2 ? 0.0f : 1.0f);
   /* just past the narrow kernels: 8 inputs and 8 outputs, 4 outputs, 321
    * inputs, alpha not 1 */
   run_one_gemm (d, rand, out, FALSE, TRUE, 40, 16, 8, 1.0f, 1.0f);

@@ -50,6 +50,12 @@ gboolean nnb_simd_gemm_tn_narrow (int m, int n, int k, float alpha, const float 
 /* The 2 × 2 confusion counts of n rows of two outputs against 0/1
  * targets, added to cells (true class 0: predicted 0, 1; true class 1: …) */
 void nnb_simd_count_two_classes (const float *pred, gsize n, const float *target, int64_t cells[4]);
+/* C = op(A)·op(B) (row-major, not both transposed, alpha 1, beta 0 or 1)
+ * for C of exactly 16 columns, a layer of 16 units, with OpenBLAS's
+ * Haswell bits: its tiles of 12 rows, some summed in two accumulators, and
+ * its blocks of k. FALSE, touching nothing, for any other product. */
+gboolean nnb_simd_gemm_sixteen (gboolean trans_a, gboolean trans_b, int m, int n, int k, float alpha, const float *a,
+                                int lda, const float *b, int ldb, float beta, float *c, int ldc);
 /* PyTorch's cascade sum of width ≤ 16 columns (nnb-backend-cpu.c's
  * cascade_columns), the columns in vector lanes, the levels in registers */
 void nnb_simd_cascade_columns (const float *dy, gsize cols, gsize c0, gsize width, gsize first, gsize step,

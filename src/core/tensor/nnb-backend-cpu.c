@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* nnb-backend-cpu.c — the CPU backend: OpenBLAS for every matrix product,
+/* nnb-backend-cpu.c — the CPU backend: OpenBLAS for the matrix products
+ * (small layers' products computed directly with its bits: nnb-simd-gemm.c),
  * plain loops (or the AVX2 kernels of nnb-backend-cpu-simd.c) for the
  * element-wise work. The formulas follow PyTorch 1.13's CPU kernels
  * operation by operation, so float32 rounding agrees with PyTorch's. */
@@ -89,6 +90,8 @@ cpu_gemm (gboolean trans_a, gboolean trans_b, int m, int n, int k,
     return;
   if (trans_a && !trans_b && nnb_simd_available () &&
       nnb_simd_gemm_tn_narrow (m, n, k, alpha, a, lda, b, ldb, beta, c, ldc))
+    return;
+  if (nnb_simd_available () && nnb_simd_gemm_sixteen (trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc))
     return;
   nnb_blas_sgemm (trans_a ? NNB_BLAS_TRANS : NNB_BLAS_NO_TRANS, trans_b ? NNB_BLAS_TRANS : NNB_BLAS_NO_TRANS,
                   m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);

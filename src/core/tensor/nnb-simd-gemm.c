@@ -138,7 +138,9 @@ gemm_head (const int n, int m, int k, const float *a, int lda, const float *pack
       __m256 acc[2][3];
       float sums[2][3][8];
 
+#pragma GCC unroll 2
       for (int h = 0; h < 2; h++)
+#pragma GCC unroll 3
         for (int j = 0; j < n; j++)
           acc[h][j] = _mm256_setzero_ps ();
       for (int p0 = 0; p0 < k; p0 += 8)
@@ -148,16 +150,51 @@ gemm_head (const int n, int m, int k, const float *a, int lda, const float *pack
 
           load_columns (a + (gsize) i * lda, lda, p0, depth, x);
           load_columns (a + (gsize) (i + 8) * lda, lda, p0, depth, y);
-          for (int q = 0; q < depth; q++)
-            for (int j = 0; j < n; j++)
-              {
-                const __m256 w = _mm256_broadcast_ss (packed + (p0 + q) * 8 + j);
+          if (depth == 8)
+            {
+#pragma GCC unroll 8
+              for (int q = 0; q < 8; q++)
+#pragma GCC unroll 3
+                for (int j = 0; j < n; j++)
+                  {
+                    const __m256 w = _mm256_broadcast_ss (packed + (p0 + q) * 8 + j);
 
-                acc[0][j] = _mm256_fmadd_ps (x[q], w, acc[0][j]);
-                acc[1][j] = _mm256_fmadd_ps (y[q], w, acc[1][j]);
-              }
+                    acc[0][j] = _mm256_fmadd_ps (x[q], w, acc[0][j]);
+                    acc[1][j] = _mm256_fmadd_ps (y[q], w, acc[1][j]);
+                  }
+            }
+          else
+            for (int q = 0; q < depth; q++)
+#pragma GCC unroll 3
+              for (int j = 0; j < n; j++)
+                {
+                  const __m256 w = _mm256_broadcast_ss (packed + (p0 + q) * 8 + j);
+
+                  acc[0][j] = _mm256_fmadd_ps (x[q], w, acc[0][j]);
+                  acc[1][j] = _mm256_fmadd_ps (y[q], w, acc[1][j]);
+                }
         }
+      if (n == 2 && ldc == 2)
+        {
+          /* two outputs a row, rows packed: interleave the two lanes' rows */
+#pragma GCC unroll 2
+          for (int h = 0; h < 2; h++)
+            {
+              float *ci = c + (gsize) (i + 8 * h) * 2;
+              const __m256 lo = _mm256_unpacklo_ps (acc[h][0], acc[h][1]);
+              const __m256 hi = _mm256_unpackhi_ps (acc[h][0], acc[h][1]);
+              const __m256 first = _mm256_permute2f128_ps (lo, hi, 0x20);
+              const __m256 second = _mm256_permute2f128_ps (lo, hi, 0x31);
+
+              _mm256_storeu_ps (ci, _mm256_add_ps (first, beta_one ? _mm256_loadu_ps (ci) : _mm256_setzero_ps ()));
+              _mm256_storeu_ps (ci + 8,
+                                _mm256_add_ps (second, beta_one ? _mm256_loadu_ps (ci + 8) : _mm256_setzero_ps ()));
+            }
+          continue;
+        }
+#pragma GCC unroll 2
       for (int h = 0; h < 2; h++)
+#pragma GCC unroll 3
         for (int j = 0; j < n; j++)
           _mm256_storeu_ps (sums[h][j], acc[h][j]);
       for (int r = 0; r < 16; r++)
@@ -365,5 +402,179 @@ nnb_simd_gemm_tn_narrow (int m, int n, int k, float alpha, const float *a, int l
     case 6: gemm_tn_narrow (6, 1, m, k, a, lda, b, ldb, beta_one, c, ldc); break;
     default: gemm_tn_narrow (7, 1, m, k, a, lda, b, ldb, beta_one, c, ldc); break;
     }
+  return TRUE;
+}
+
+/* ---- C of exactly 16 columns ------------------------------------------
+ *
+ * A layer of 16 units (the lessons' hidden layers): OpenBLAS computes C in
+ * tiles of 16 columns and 12 rows, and sums the first 6 rows of each 12 in
+ * two accumulators, even and odd k of its unrolled loop (each block of k
+ * from its start, in steps of 8; the k left over go to the even one), added
+ * at the end; the other 6 rows in one. Rows past the last 12 go in tiles of
+ * 8, 4, 2 and 1 rows, the tiles of 8 and 4 two ways. Found element by
+ * element against cblas_sgemm, for every m up to 40 and beyond, k up to
+ * 1001, each transpose and beta; only for 16 columns (8, 12, 24, 32 sum
+ * other tiles otherwise). */
+
+/* Whether row i of m is summed in two accumulators */
+static gboolean
+row_sums_two_ways (int i, int m)
+{
+  const int full = m / 12 * 12;
+  int start = full;
+
+  if (i < full)
+    return i % 12 < 6;
+  for (int size = 8; size >= 1; size /= 2)
+    if (m - start >= size)
+      {
+        if (i < start + size)
+          return size >= 4;
+        start += size;
+      }
+  return FALSE;
+}
+
+/* rows i0 … i0 + rows − 1 of C (16 columns), all summed one way or all
+ * two ways. A[i][p] is a[i * a_row + p * a_col]; row p of B is the 16
+ * floats at b + p * ldb. Inlined for each way and row count, which keeps
+ * the accumulators (at most 12) in registers. */
+static inline __attribute__ ((always_inline)) void
+sixteen_rows (const gboolean two_ways, const int rows, int i0, int k, const float *a, int a_row, int a_col,
+              const float *b, int ldb, gboolean beta_one, float *c, int ldc)
+{
+  for (int ls = 0, block; ls < k; ls += block)
+    {
+      __m256 even[6][2], odd[6][2];
+      int p = ls, unrolled;
+
+      block = k_block (k - ls);
+      unrolled = ls + block / 8 * 8;
+#pragma GCC unroll 6
+      for (int r = 0; r < rows; r++)
+#pragma GCC unroll 2
+        for (int h = 0; h < 2; h++)
+          even[r][h] = odd[r][h] = _mm256_setzero_ps ();
+      if (two_ways)
+        for (; p < unrolled; p += 2)
+          {
+            const __m256 b0 = _mm256_loadu_ps (b + (gsize) p * ldb), b1 = _mm256_loadu_ps (b + (gsize) p * ldb + 8);
+            const __m256 c0 = _mm256_loadu_ps (b + (gsize) (p + 1) * ldb);
+            const __m256 c1 = _mm256_loadu_ps (b + (gsize) (p + 1) * ldb + 8);
+
+#pragma GCC unroll 6
+            for (int r = 0; r < rows; r++)
+              {
+                const float *ar = a + (gsize) (i0 + r) * a_row;
+                const __m256 x = _mm256_broadcast_ss (ar + (gsize) p * a_col);
+                const __m256 y = _mm256_broadcast_ss (ar + (gsize) (p + 1) * a_col);
+
+                even[r][0] = _mm256_fmadd_ps (x, b0, even[r][0]);
+                even[r][1] = _mm256_fmadd_ps (x, b1, even[r][1]);
+                odd[r][0] = _mm256_fmadd_ps (y, c0, odd[r][0]);
+                odd[r][1] = _mm256_fmadd_ps (y, c1, odd[r][1]);
+              }
+          }
+      for (; p < ls + block; p++)
+        {
+          const __m256 b0 = _mm256_loadu_ps (b + (gsize) p * ldb), b1 = _mm256_loadu_ps (b + (gsize) p * ldb + 8);
+
+#pragma GCC unroll 6
+          for (int r = 0; r < rows; r++)
+            {
+              const __m256 x = _mm256_broadcast_ss (a + (gsize) (i0 + r) * a_row + (gsize) p * a_col);
+
+              even[r][0] = _mm256_fmadd_ps (x, b0, even[r][0]);
+              even[r][1] = _mm256_fmadd_ps (x, b1, even[r][1]);
+            }
+        }
+#pragma GCC unroll 6
+      for (int r = 0; r < rows; r++)
+        {
+          float *cr = c + (gsize) (i0 + r) * ldc;
+          const gboolean add_c = ls > 0 || beta_one;
+
+          for (int h = 0; h < 2; h++)
+            {
+              __m256 sum = two_ways ? _mm256_add_ps (even[r][h], odd[r][h]) : even[r][h];
+
+              _mm256_storeu_ps (cr + 8 * h,
+                                _mm256_add_ps (sum, add_c ? _mm256_loadu_ps (cr + 8 * h) : _mm256_setzero_ps ()));
+            }
+        }
+    }
+}
+
+#define SIXTEEN_ROWS(WAYS, ROWS) \
+  sixteen_rows (WAYS, ROWS, i0, k, a, a_row, a_col, b, ldb, beta_one, c, ldc)
+
+/* rows i0 … i0 + count − 1, all summed the same way: in blocks of 3 rows
+ * two ways, 6 rows one way (12 accumulators either way) */
+static void
+sixteen_run (gboolean two_ways, int i0, int count, int k, const float *a, int a_row, int a_col, const float *b,
+             int ldb, gboolean beta_one, float *c, int ldc)
+{
+  const int step = two_ways ? 3 : 6;
+
+  for (int end = i0 + count; i0 < end; i0 += MIN (step, end - i0))
+    switch (MIN (step, end - i0) + (two_ways ? 0 : 10))
+      {
+      case 1: SIXTEEN_ROWS (TRUE, 1); break;
+      case 2: SIXTEEN_ROWS (TRUE, 2); break;
+      case 3: SIXTEEN_ROWS (TRUE, 3); break;
+      case 11: SIXTEEN_ROWS (FALSE, 1); break;
+      case 12: SIXTEEN_ROWS (FALSE, 2); break;
+      case 13: SIXTEEN_ROWS (FALSE, 3); break;
+      case 14: SIXTEEN_ROWS (FALSE, 4); break;
+      case 15: SIXTEEN_ROWS (FALSE, 5); break;
+      default: SIXTEEN_ROWS (FALSE, 6); break;
+      }
+}
+
+static void
+gemm_sixteen (int m, int k, const float *a, int a_row, int a_col, const float *b, int ldb, gboolean beta_one,
+              float *c, int ldc)
+{
+  int i = 0;
+
+  /* the runs of rows row_sums_two_ways gives, without asking it row by row */
+  for (; i + 12 <= m; i += 12)
+    {
+      sixteen_run (TRUE, i, 6, k, a, a_row, a_col, b, ldb, beta_one, c, ldc);
+      sixteen_run (FALSE, i + 6, 6, k, a, a_row, a_col, b, ldb, beta_one, c, ldc);
+    }
+  for (int size = 8; size >= 1; size /= 2)
+    if (m - i >= size)
+      {
+        g_assert (row_sums_two_ways (i, m) == (size >= 4));
+        sixteen_run (size >= 4, i, size, k, a, a_row, a_col, b, ldb, beta_one, c, ldc);
+        i += size;
+      }
+}
+
+gboolean
+nnb_simd_gemm_sixteen (gboolean trans_a, gboolean trans_b, int m, int n, int k, float alpha, const float *a,
+                       int lda, const float *b, int ldb, float beta, float *c, int ldc)
+{
+  float packed[PACKED_MAX * 2];
+
+  if (n != 16 || alpha != 1.0f || (beta != 0.0f && beta != 1.0f) || m <= 0 || k <= 0 || (trans_a && trans_b))
+    return FALSE;
+  if (trans_b)
+    {
+      /* B as k rows of 16, on the stack: a layer's weight, k its inputs */
+      if (k * 16 > (int) G_N_ELEMENTS (packed))
+        return FALSE;
+      for (int p = 0; p < k; p++)
+        for (int j = 0; j < 16; j++)
+          packed[p * 16 + j] = b[(gsize) j * ldb + p];
+      b = packed;
+      ldb = 16;
+    }
+  if (trans_a)
+    gemm_sixteen (m, k, a, 1, lda, b, ldb, beta == 1.0f, c, ldc);
+  else
+    gemm_sixteen (m, k, a, lda, 1, b, ldb, beta == 1.0f, c, ldc);
   return TRUE;
 }

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "nnb-backend.h"
-#include "nnb-lesson-check.h"
+#include "nnb-lesson-check-private.h"
 #include "nnb-loss.h"
 
 void
@@ -60,38 +60,11 @@ nnb_lesson_run_keep (NnbLessonRun *run, const char *label)
   return TRUE;
 }
 
-static const char *
-model_name (const NnbLessonRun *run)
-{
-  return run->project->model->class_name;
-}
-
-static gboolean
-fail (char **message, char *text)
-{
-  *message = text;
-  return FALSE;
-}
-
-static gboolean
-pass (char **message, char *text)
-{
-  *message = text;
-  return TRUE;
-}
-
-static char *
-not_trained (const NnbLessonRun *run)
-{
-  return g_strdup_printf (_("%s has not been trained yet: press Show me (or Train) and wait until training ends."),
-                          model_name (run));
-}
-
 /* The leaf calls in the forward's order, as the shape trace lists them
  * ("Linear", "Tanh", …), for a batch of 5. NULL with message when the
  * model cannot run. */
-static GPtrArray *
-leaf_calls (const NnbLessonRun *run, char **message)
+GPtrArray *
+nnb_lesson_leaf_calls (const NnbLessonRun *run, char **message)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) lines = NULL;
@@ -103,7 +76,7 @@ leaf_calls (const NnbLessonRun *run, char **message)
   lines = nnb_model_trace (run->project->model, 2, shape, &error);
   if (lines == NULL)
     {
-      *message = g_strdup_printf (_("%s cannot run yet: %s"), model_name (run), error->message);
+      *message = g_strdup_printf (_("%s cannot run yet: %s"), nnb_lesson_model_name (run), error->message);
       return NULL;
     }
   calls = g_ptr_array_new_with_free_func (g_free);
@@ -194,10 +167,10 @@ check_parameter_count (const NnbLessonCheck *check, const NnbLessonRun *run, cha
   int64_t total = nnb_model_count_parameters (run->project->model);
 
   if (check->value >= 0 && total != (int64_t) check->value)
-    return fail (message, g_strdup_printf (_("%s has %lld parameters; this step expects %lld. Compare its layers’ sizes with the text."),
-                                           model_name (run), (long long) total, (long long) check->value));
-  return pass (message, g_strdup_printf (_("%s has %lld parameters, as sum(p.numel() for p in model.parameters()) counts them."),
-                                         model_name (run), (long long) total));
+    return nnb_lesson_fail (message, g_strdup_printf (_("%s has %lld parameters; this step expects %lld. Compare its layers’ sizes with the text."),
+                                                      nnb_lesson_model_name (run), (long long) total, (long long) check->value));
+  return nnb_lesson_pass (message, g_strdup_printf (_("%s has %lld parameters, as sum(p.numel() for p in model.parameters()) counts them."),
+                                                    nnb_lesson_model_name (run), (long long) total));
 }
 
 static gboolean
@@ -212,16 +185,16 @@ check_parameter_names (const NnbLessonCheck *check, const NnbLessonRun *run, cha
       if (*expected[i] == '\0')
         continue;
       if (n >= params->len)
-        return fail (message, g_strdup_printf (_("named_parameters() ends before %s: a layer is missing."), expected[i]));
+        return nnb_lesson_fail (message, g_strdup_printf (_("named_parameters() ends before %s: a layer is missing."), expected[i]));
       if (!g_str_equal (((NnbNamedParameter *) params->pdata[n])->name, expected[i]))
-        return fail (message, g_strdup_printf (_("named_parameters() gives %s where %s should be."),
-                                               ((NnbNamedParameter *) params->pdata[n])->name, expected[i]));
+        return nnb_lesson_fail (message, g_strdup_printf (_("named_parameters() gives %s where %s should be."),
+                                                          ((NnbNamedParameter *) params->pdata[n])->name, expected[i]));
       n++;
     }
   if (n < params->len)
-    return fail (message, g_strdup_printf (_("named_parameters() gives %s, which this step does not expect."),
-                                           ((NnbNamedParameter *) params->pdata[n])->name));
-  return pass (message, g_strdup_printf (_("The parameters are named %s, after the attributes that hold them."), check->text));
+    return nnb_lesson_fail (message, g_strdup_printf (_("named_parameters() gives %s, which this step does not expect."),
+                                                      ((NnbNamedParameter *) params->pdata[n])->name));
+  return nnb_lesson_pass (message, g_strdup_printf (_("The parameters are named %s, after the attributes that hold them."), check->text));
 }
 
 static gboolean
@@ -232,11 +205,11 @@ check_parameter_shape (const NnbLessonCheck *check, const NnbLessonRun *run, cha
   g_autofree char *expected = normalize (check->text);
 
   if (param == NULL)
-    return fail (message, g_strdup_printf (_("%s has no parameter named %s."), model_name (run), check->parameter));
+    return nnb_lesson_fail (message, g_strdup_printf (_("%s has no parameter named %s."), nnb_lesson_model_name (run), check->parameter));
   shape = nnb_tensor_shape_string (param->value);
   if (!g_str_equal (shape, expected))
-    return fail (message, g_strdup_printf (_("%s has the shape %s, not %s."), check->parameter, shape, expected));
-  return pass (message, g_strdup_printf (_("%s has the shape %s."), check->parameter, shape));
+    return nnb_lesson_fail (message, g_strdup_printf (_("%s has the shape %s, not %s."), check->parameter, shape, expected));
+  return nnb_lesson_pass (message, g_strdup_printf (_("%s has the shape %s."), check->parameter, shape));
 }
 
 static gboolean
@@ -256,11 +229,11 @@ check_output_shape (const NnbLessonCheck *check, const NnbLessonRun *run, char *
   if (shapes != NULL)
     nnb_node_shapes_free (shapes, model->nodes->len);
   if (!ok)
-    return fail (message, g_strdup_printf (_("A batch of shape %s does not go through %s: %s"), input, model_name (run), error->message));
+    return nnb_lesson_fail (message, g_strdup_printf (_("A batch of shape %s does not go through %s: %s"), input, nnb_lesson_model_name (run), error->message));
   if (output == NULL || !g_str_equal (output, expected))
-    return fail (message, g_strdup_printf (_("A batch of shape %s comes out as %s, not %s."), input,
-                                           output != NULL ? output : "?", expected));
-  return pass (message, g_strdup_printf (_("A batch of shape %s comes out as %s."), input, output));
+    return nnb_lesson_fail (message, g_strdup_printf (_("A batch of shape %s comes out as %s, not %s."), input,
+                                                      output != NULL ? output : "?", expected));
+  return nnb_lesson_pass (message, g_strdup_printf (_("A batch of shape %s comes out as %s."), input, output));
 }
 
 static gboolean
@@ -272,7 +245,7 @@ check_trace (const NnbLessonCheck *check, const NnbLessonRun *run, char **messag
   guint n = 0;
 
   if (lines == NULL)
-    return fail (message, g_strdup_printf (_("The forward pass stops: %s"), error->message));
+    return nnb_lesson_fail (message, g_strdup_printf (_("The forward pass stops: %s"), error->message));
   for (int i = 0; expected[i] != NULL; i++)
     {
       g_autofree char *want = normalize (expected[i]);
@@ -281,22 +254,22 @@ check_trace (const NnbLessonCheck *check, const NnbLessonRun *run, char **messag
       if (*want == '\0')
         continue;
       if (n >= lines->len)
-        return fail (message, g_strdup_printf (_("The trace ends before “%s”: a layer is missing."), want));
+        return nnb_lesson_fail (message, g_strdup_printf (_("The trace ends before “%s”: a layer is missing."), want));
       got = normalize (lines->pdata[n]);
       if (!g_str_equal (got, want))
-        return fail (message, g_strdup_printf (_("Call %u of the trace is “%s”, where “%s” should be."), n + 1, got, want));
+        return nnb_lesson_fail (message, g_strdup_printf (_("Call %u of the trace is “%s”, where “%s” should be."), n + 1, got, want));
       n++;
     }
   if (n < lines->len)
-    return fail (message, g_strdup_printf (_("The trace goes on with “%s”, which this step does not expect."),
-                                           (char *) lines->pdata[n]));
-  return pass (message, g_strdup_printf (_("Each of the %u layer calls has the shape the text shows."), n));
+    return nnb_lesson_fail (message, g_strdup_printf (_("The trace goes on with “%s”, which this step does not expect."),
+                                                      (char *) lines->pdata[n]));
+  return nnb_lesson_pass (message, g_strdup_printf (_("Each of the %u layer calls has the shape the text shows."), n));
 }
 
 static gboolean
 check_activations (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
 {
-  g_autoptr (GPtrArray) calls = leaf_calls (run, message);
+  g_autoptr (GPtrArray) calls = nnb_lesson_leaf_calls (run, message);
   const char *wrong = NULL;
   int n = 0;
 
@@ -310,18 +283,18 @@ check_activations (const NnbLessonCheck *check, const NnbLessonRun *run, char **
           wrong = calls->pdata[i];
       }
   if (n == 0)
-    return fail (message, g_strdup_printf (_("%s has no activation between its Linear layers, so all of it is one straight line: put a %s after every hidden Linear."),
-                                           model_name (run), check->text));
+    return nnb_lesson_fail (message, g_strdup_printf (_("%s has no activation between its Linear layers, so all of it is one straight line: put a %s after every hidden Linear."),
+                                                      nnb_lesson_model_name (run), check->text));
   if (wrong != NULL)
-    return fail (message, g_strdup_printf (_("%s uses %s where this step asks for %s: replace every %s with %s."),
-                                           model_name (run), wrong, check->text, wrong, check->text));
-  return pass (message, g_strdup_printf (_("Every activation in %s is %s."), model_name (run), check->text));
+    return nnb_lesson_fail (message, g_strdup_printf (_("%s uses %s where this step asks for %s: replace every %s with %s."),
+                                                      nnb_lesson_model_name (run), wrong, check->text, wrong, check->text));
+  return nnb_lesson_pass (message, g_strdup_printf (_("Every activation in %s is %s."), nnb_lesson_model_name (run), check->text));
 }
 
 static gboolean
 check_hidden_layers (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
 {
-  g_autoptr (GPtrArray) calls = leaf_calls (run, message);
+  g_autoptr (GPtrArray) calls = nnb_lesson_leaf_calls (run, message);
   int hidden = 0, wanted = (int) check->value;
 
   if (calls == NULL)
@@ -331,13 +304,13 @@ check_hidden_layers (const NnbLessonCheck *check, const NnbLessonRun *run, char 
     if (g_str_equal (calls->pdata[i], "Linear") && is_activation_class (calls->pdata[i + 1]))
       hidden++;
   if (hidden < wanted)
-    return fail (message, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                        "%s has %d hidden layer (a Linear followed by an activation); this step asks for at least %d. Add a Linear and an activation before the last Linear.",
-                                                        "%s has %d hidden layers (a Linear followed by an activation); this step asks for at least %d. Add a Linear and an activation before the last Linear.",
-                                                        hidden),
-                                           model_name (run), hidden, wanted));
-  return pass (message, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s has %d hidden layer.", "%s has %d hidden layers.", hidden),
-                                         model_name (run), hidden));
+    return nnb_lesson_fail (message, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                   "%s has %d hidden layer (a Linear followed by an activation); this step asks for at least %d. Add a Linear and an activation before the last Linear.",
+                                                                   "%s has %d hidden layers (a Linear followed by an activation); this step asks for at least %d. Add a Linear and an activation before the last Linear.",
+                                                                   hidden),
+                                                      nnb_lesson_model_name (run), hidden, wanted));
+  return nnb_lesson_pass (message, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s has %d hidden layer.", "%s has %d hidden layers.", hidden),
+                                                    nnb_lesson_model_name (run), hidden));
 }
 
 static gboolean
@@ -346,13 +319,13 @@ check_init (const NnbLessonCheck *check, const NnbLessonRun *run, char **message
   const char *used = nnb_init_method_to_string (run->project->init_weight);
 
   if (nnb_lesson_count_linear (run->project->model) == 0)
-    return fail (message, g_strdup_printf (_("%s has no Linear layer to initialise."), model_name (run)));
+    return nnb_lesson_fail (message, g_strdup_printf (_("%s has no Linear layer to initialise."), nnb_lesson_model_name (run)));
   if (run->project->init_weight == NNB_INIT_DEFAULT)
-    return fail (message, g_strdup_printf (_("The Linear weights keep the init nn.Linear gives them (kaiming_uniform_ with a = √5); this step asks for %s on every Linear’s weight, through model.apply(init_weights)."),
-                                           check->text));
+    return nnb_lesson_fail (message, g_strdup_printf (_("The Linear weights keep the init nn.Linear gives them (kaiming_uniform_ with a = √5); this step asks for %s on every Linear’s weight, through model.apply(init_weights)."),
+                                                      check->text));
   if (!g_str_equal (used, check->text))
-    return fail (message, g_strdup_printf (_("The Linear weights are initialised with %s; this step asks for %s."), used, check->text));
-  return pass (message, g_strdup_printf (_("Every Linear’s weight was initialised with %s."), used));
+    return nnb_lesson_fail (message, g_strdup_printf (_("The Linear weights are initialised with %s; this step asks for %s."), used, check->text));
+  return nnb_lesson_pass (message, g_strdup_printf (_("Every Linear’s weight was initialised with %s."), used));
 }
 
 static gboolean
@@ -362,14 +335,14 @@ check_std (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
   double std;
 
   if (param == NULL)
-    return fail (message, g_strdup_printf (_("%s has no parameter named %s."), model_name (run), check->parameter));
+    return nnb_lesson_fail (message, g_strdup_printf (_("%s has no parameter named %s."), nnb_lesson_model_name (run), check->parameter));
   if (param->value->numel < 2)
-    return fail (message, g_strdup_printf (_("%s has a single value: it has no spread."), check->parameter));
+    return nnb_lesson_fail (message, g_strdup_printf (_("%s has a single value: it has no spread."), check->parameter));
   std = nnb_lesson_parameter_std (param);
   if (fabs (round (std * 1e4) / 1e4 - check->value) > 5e-5)
-    return fail (message, g_strdup_printf (_("%s.std() is %.4f, not %.4f: check the init method and its seed."),
-                                           check->parameter, std, check->value));
-  return pass (message, g_strdup_printf (_("%s.std() is %.4f."), check->parameter, std));
+    return nnb_lesson_fail (message, g_strdup_printf (_("%s.std() is %.4f, not %.4f: check the init method and its seed."),
+                                                      check->parameter, std, check->value));
+  return nnb_lesson_pass (message, g_strdup_printf (_("%s.std() is %.4f."), check->parameter, std));
 }
 
 int
@@ -399,65 +372,65 @@ check_loss_below (const NnbLessonCheck *check, const NnbLessonRun *run, char **m
   int decimals;
 
   if (!run->trained)
-    return fail (message, not_trained (run));
+    return nnb_lesson_fail (message, nnb_lesson_not_trained (run));
   if (run->diverged)
-    return fail (message, g_strdup_printf (_("Training diverged (the loss became nan at epoch %d): lower the learning rate and train again."),
-                                           run->epochs - 1));
+    return nnb_lesson_fail (message, g_strdup_printf (_("Training diverged (the loss became nan at epoch %d): lower the learning rate and train again."),
+                                                      run->epochs - 1));
   /* "0.0200, below 0.02" would read as a contradiction: as many digits as it takes */
   decimals = nnb_lesson_decimals_to_compare (run->final_loss, check->value);
   if (!(run->final_loss < check->value))
-    return fail (message, g_strdup_printf (_("The final loss is %.*f, not below %g. Train for more epochs, or try a somewhat larger learning rate."),
-                                           decimals, run->final_loss, check->value));
-  return pass (message, g_strdup_printf (_("The final loss is %.*f, below %g, at epoch %d."),
-                                         decimals, run->final_loss, check->value, run->epochs - 1));
+    return nnb_lesson_fail (message, g_strdup_printf (_("The final loss is %.*f, not below %g. Train for more epochs, or try a somewhat larger learning rate."),
+                                                      decimals, run->final_loss, check->value));
+  return nnb_lesson_pass (message, g_strdup_printf (_("The final loss is %.*f, below %g, at epoch %d."),
+                                                    decimals, run->final_loss, check->value, run->epochs - 1));
 }
 
 static gboolean
 check_diverged (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
 {
   if (!run->trained)
-    return fail (message, not_trained (run));
+    return nnb_lesson_fail (message, nnb_lesson_not_trained (run));
   if (!run->diverged)
-    return fail (message, g_strdup_printf (_("Training did not diverge: with lr %g the loss stayed finite (%.4f). This step is about a learning rate that is too large."),
-                                           run->project->training.optimizer.lr, run->final_loss));
+    return nnb_lesson_fail (message, g_strdup_printf (_("Training did not diverge: with lr %g the loss stayed finite (%.4f). This step is about a learning rate that is too large."),
+                                                      run->project->training.optimizer.lr, run->final_loss));
   /* as the printout says it: inf for a few epochs first, then nan */
   if (run->finite_epochs < run->epochs - 1)
-    return pass (message, g_strdup_printf (_("The loss was inf from epoch %d and nan at epoch %d: lr %g is too large."),
-                                           run->finite_epochs, run->epochs - 1, run->project->training.optimizer.lr));
-  return pass (message, g_strdup_printf (_("The loss became nan at epoch %d: lr %g is too large."), run->epochs - 1,
-                                         run->project->training.optimizer.lr));
+    return nnb_lesson_pass (message, g_strdup_printf (_("The loss was inf from epoch %d and nan at epoch %d: lr %g is too large."),
+                                                      run->finite_epochs, run->epochs - 1, run->project->training.optimizer.lr));
+  return nnb_lesson_pass (message, g_strdup_printf (_("The loss became nan at epoch %d: lr %g is too large."), run->epochs - 1,
+                                                    run->project->training.optimizer.lr));
 }
 
 static gboolean
 check_error (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
 {
   if (run->error == NULL)
-    return fail (message, g_strdup (_("The mistake has not been made yet: press Show me to make it.")));
+    return nnb_lesson_fail (message, g_strdup (_("The mistake has not been made yet: press Show me to make it.")));
   if (strstr (run->error, check->text) != NULL)
-    return pass (message, g_strdup_printf (_("PyTorch’s message, word for word: %s"), check->text));
+    return nnb_lesson_pass (message, g_strdup_printf (_("PyTorch’s message, word for word: %s"), check->text));
   /* the target mistake makes several, one a line */
   if (strchr (run->error, '\n') != NULL)
     {
       g_auto (GStrv) lines = g_strsplit (run->error, "\n", -1);
       g_autofree char *joined = g_strjoinv ("”, “", lines);
 
-      return fail (message, g_strdup_printf (_("The messages were “%s”, none of them the expected “%s”."), joined,
-                                             check->text));
+      return nnb_lesson_fail (message, g_strdup_printf (_("The messages were “%s”, none of them the expected “%s”."), joined,
+                                                        check->text));
     }
-  return fail (message, g_strdup_printf (_("The message was “%s”, not the expected “%s”."), run->error, check->text));
+  return nnb_lesson_fail (message, g_strdup_printf (_("The message was “%s”, not the expected “%s”."), run->error, check->text));
 }
 
 static gboolean
 check_gradients (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
 {
   if (run->n_grads < 3)
-    return fail (message, g_strdup (_("The three backward() calls have not run yet: press Show me.")));
+    return nnb_lesson_fail (message, g_strdup (_("The three backward() calls have not run yet: press Show me.")));
   for (int i = 1; i < 3; i++)
     if (fabs (run->grads[i] - (i + 1) * run->grads[0]) > 1e-5 * fabs ((i + 1) * run->grads[0]))
-      return fail (message, g_strdup_printf (_("weight.grad went %.7f, %.7f, %.7f: it should add the same gradient on each backward()."),
-                                             run->grads[0], run->grads[1], run->grads[2]));
-  return pass (message, g_strdup_printf (_("weight.grad went %.7f, %.7f, %.7f: each backward() added the same gradient again, until zero_grad() clears it."),
-                                         run->grads[0], run->grads[1], run->grads[2]));
+      return nnb_lesson_fail (message, g_strdup_printf (_("weight.grad went %.7f, %.7f, %.7f: it should add the same gradient on each backward()."),
+                                                        run->grads[0], run->grads[1], run->grads[2]));
+  return nnb_lesson_pass (message, g_strdup_printf (_("weight.grad went %.7f, %.7f, %.7f: each backward() added the same gradient again, until zero_grad() clears it."),
+                                                    run->grads[0], run->grads[1], run->grads[2]));
 }
 
 static gboolean
@@ -466,16 +439,16 @@ check_compare (const NnbLessonCheck *check, const NnbLessonRun *run, char **mess
   const double *kept = g_hash_table_lookup (run->kept, check->text);
 
   if (kept == NULL)
-    return fail (message, g_strdup_printf (_("There is no run of %s to compare with: do the step that trains it first."), check->text));
+    return nnb_lesson_fail (message, g_strdup_printf (_("There is no run of %s to compare with: do the step that trains it first."), check->text));
   if (!run->trained)
-    return fail (message, not_trained (run));
+    return nnb_lesson_fail (message, nnb_lesson_not_trained (run));
   if (run->diverged)
-    return fail (message, g_strdup_printf (_("Training diverged: there is no final loss to compare with %s’s."), check->text));
+    return nnb_lesson_fail (message, g_strdup_printf (_("Training diverged: there is no final loss to compare with %s’s."), check->text));
   if (!(*kept < run->final_loss))
-    return fail (message, g_strdup_printf (_("%s ends at %.4f, no worse than %s’s %.4f: this comparison expects %s to win."),
-                                           model_name (run), run->final_loss, check->text, *kept, check->text));
-  return pass (message, g_strdup_printf (_("%s ends at a loss of %.4f and %s at %.4f, on the same data."),
-                                         check->text, *kept, model_name (run), run->final_loss));
+    return nnb_lesson_fail (message, g_strdup_printf (_("%s ends at %.4f, no worse than %s’s %.4f: this comparison expects %s to win."),
+                                                      nnb_lesson_model_name (run), run->final_loss, check->text, *kept, check->text));
+  return nnb_lesson_pass (message, g_strdup_printf (_("%s ends at a loss of %.4f and %s at %.4f, on the same data."),
+                                                    check->text, *kept, nnb_lesson_model_name (run), run->final_loss));
 }
 
 /* The activation whose output a call node gives: the module's own, or a
@@ -504,7 +477,7 @@ check_skip_connection (const NnbLessonCheck *check, const NnbLessonRun *run, cha
   int first = -1;
 
   if (order == NULL)
-    return fail (message, g_strdup_printf (_("%s cannot run yet: %s"), model_name (run), error->message));
+    return nnb_lesson_fail (message, g_strdup_printf (_("%s cannot run yet: %s"), nnb_lesson_model_name (run), error->message));
   for (guint i = 0; i < order->len && first < 0; i++)
     {
       int index = g_array_index (order, int, i);
@@ -513,8 +486,8 @@ check_skip_connection (const NnbLessonCheck *check, const NnbLessonRun *run, cha
         first = index;
     }
   if (first < 0)
-    return fail (message, g_strdup_printf (_("%s has no activation for a skip connection to start from: the + block adds the first activation’s output to the output of the branch computed from it."),
-                                           model_name (run)));
+    return nnb_lesson_fail (message, g_strdup_printf (_("%s has no activation for a skip connection to start from: the + block adds the first activation’s output to the output of the branch computed from it."),
+                                                      nnb_lesson_model_name (run)));
   act_class = nnb_module_kind_to_string (activation->kind);
   /* a skip connection: a + of the first activation's output and of
    * something computed from it, the branch it went around */
@@ -530,41 +503,41 @@ check_skip_connection (const NnbLessonCheck *check, const NnbLessonRun *run, cha
 
           if (node->inputs[slot] == first && other != first &&
               nnb_model_wires_reach (model->nodes, G_STRUCT_OFFSET (NnbNode, inputs), first, other))
-            return pass (message, g_strdup_printf (_("%s has a skip connection: its + block adds the first %s’s output to the branch computed from it."),
-                                                   model_name (run), act_class));
+            return nnb_lesson_pass (message, g_strdup_printf (_("%s has a skip connection: its + block adds the first %s’s output to the branch computed from it."),
+                                                              nnb_lesson_model_name (run), act_class));
         }
       if (wrong == NULL)
         wrong = node;
     }
   if (wrong == NULL)
-    return fail (message, g_strdup_printf (_("%s has no skip connection: a + block must add the first %s’s output to the output of the branch computed from it."),
-                                           model_name (run), act_class));
-  return fail (message, g_strdup_printf (_("The + block of %s adds %s and %s; a skip connection adds the first %s’s output (%s) to the output of the branch computed from it."),
-                                         model_name (run), ((NnbNode *) model->nodes->pdata[wrong->inputs[0]])->name,
-                                         ((NnbNode *) model->nodes->pdata[wrong->inputs[1]])->name, act_class,
-                                         ((NnbNode *) model->nodes->pdata[first])->name));
+    return nnb_lesson_fail (message, g_strdup_printf (_("%s has no skip connection: a + block must add the first %s’s output to the output of the branch computed from it."),
+                                                      nnb_lesson_model_name (run), act_class));
+  return nnb_lesson_fail (message, g_strdup_printf (_("The + block of %s adds %s and %s; a skip connection adds the first %s’s output (%s) to the output of the branch computed from it."),
+                                                    nnb_lesson_model_name (run), ((NnbNode *) model->nodes->pdata[wrong->inputs[0]])->name,
+                                                    ((NnbNode *) model->nodes->pdata[wrong->inputs[1]])->name, act_class,
+                                                    ((NnbNode *) model->nodes->pdata[first])->name));
 }
 
 static gboolean
 check_class (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
 {
-  const char *got = model_name (run);
+  const char *got = nnb_lesson_model_name (run);
   NnbModuleKind kind;
   gboolean got_torch = nnb_module_kind_from_string (got, &kind);
   gboolean want_torch = nnb_module_kind_from_string (check->text, &kind);
   g_autofree char *shown = got_torch ? g_strdup_printf ("nn.%s", got) : g_strdup (got);
 
   if (g_str_equal (got, check->text))
-    return pass (message, want_torch ? g_strdup_printf (_("The model is a plain nn.%s."), got)
-                                     : g_strdup_printf (_("The model is a subclass of nn.Module called %s."), got));
+    return nnb_lesson_pass (message, want_torch ? g_strdup_printf (_("The model is a plain nn.%s."), got)
+                                                : g_strdup_printf (_("The model is a subclass of nn.Module called %s."), got));
   if (want_torch)
-    return fail (message, g_strdup_printf (_("The model is %s; this step trains a plain nn.%s. Press Show me to load it."),
-                                           shown, check->text));
+    return nnb_lesson_fail (message, g_strdup_printf (_("The model is %s; this step trains a plain nn.%s. Press Show me to load it."),
+                                                      shown, check->text));
   if (got_torch)
-    return fail (message, g_strdup_printf (_("The model is a plain %s, not a subclass: this step asks for class %s(nn.Module). Press Show me to load it."),
-                                           shown, check->text));
-  return fail (message, g_strdup_printf (_("The model’s class is %s; this step asks for a subclass of nn.Module called %s."),
-                                         got, check->text));
+    return nnb_lesson_fail (message, g_strdup_printf (_("The model is a plain %s, not a subclass: this step asks for class %s(nn.Module). Press Show me to load it."),
+                                                      shown, check->text));
+  return nnb_lesson_fail (message, g_strdup_printf (_("The model’s class is %s; this step asks for a subclass of nn.Module called %s."),
+                                                    got, check->text));
 }
 
 /* The data, as the text of the lessons names it. */
@@ -630,104 +603,25 @@ check_data (const NnbLessonCheck *check, const NnbLessonRun *run, char **message
   };
 
   if (!run->trained)
-    return fail (message, not_trained (run));
+    return nnb_lesson_fail (message, nnb_lesson_not_trained (run));
   if (got->kind != want->kind)
-    return fail (message, g_strdup_printf (_("%s was trained on %s; this step trains it on %s. Press Show me to load this step’s data."),
-                                           model_name (run), data_words (got->kind), data_words (want->kind)));
+    return nnb_lesson_fail (message, g_strdup_printf (_("%s was trained on %s; this step trains it on %s. Press Show me to load this step’s data."),
+                                                      nnb_lesson_model_name (run), data_words (got->kind), data_words (want->kind)));
   if ((check->data_fields & NNB_LESSON_DATA_N) && got->n != want->n)
-    return fail (message, g_strdup_printf (_("%s was trained on %lld points; this step’s data has %lld. Press Show me to load this step’s data."),
-                                           model_name (run), (long long) got->n, (long long) want->n));
+    return nnb_lesson_fail (message, g_strdup_printf (_("%s was trained on %lld points; this step’s data has %lld. Press Show me to load this step’s data."),
+                                                      nnb_lesson_model_name (run), (long long) got->n, (long long) want->n));
   if ((check->data_fields & NNB_LESSON_DATA_NOISE) && !about_equal (got->noise, want->noise))
-    return fail (message, g_strdup_printf (_("%s was trained on data with noise %g; this step’s data has noise %g. Press Show me to load this step’s data."),
-                                           model_name (run), got->noise, want->noise));
+    return nnb_lesson_fail (message, g_strdup_printf (_("%s was trained on data with noise %g; this step’s data has noise %g. Press Show me to load this step’s data."),
+                                                      nnb_lesson_model_name (run), got->noise, want->noise));
   if ((check->data_fields & NNB_LESSON_DATA_X_MAX) && !about_equal (got->x_max, want->x_max))
-    return fail (message, g_strdup_printf (_("%s was trained on x up to %g; this step’s data goes up to %g. Press Show me to load this step’s data."),
-                                           model_name (run), got->x_max, want->x_max));
+    return nnb_lesson_fail (message, g_strdup_printf (_("%s was trained on x up to %g; this step’s data goes up to %g. Press Show me to load this step’s data."),
+                                                      nnb_lesson_model_name (run), got->x_max, want->x_max));
   for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
     if ((check->data_fields & numbers[i].field) && !about_equal (numbers[i].got, numbers[i].want))
-      return fail (message, g_strdup_printf (_("%s was trained on data with %s = %g; this step’s data has %s = %g. Press Show me to load this step’s data."),
-                                             model_name (run), numbers[i].name, numbers[i].got, numbers[i].name, numbers[i].want));
-  return pass (message, g_strdup_printf (_("%s was trained on this step’s data: %s, %lld points."), model_name (run),
-                                         data_words (got->kind), (long long) got->n));
-}
-
-static gboolean
-check_loss (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
-{
-  const char *used = nnb_loss_kind_to_string (run->project->training.loss);
-
-  if (!g_str_equal (used, check->text))
-    return fail (message, g_strdup_printf (_("%s trains with nn.%s(); this step asks for nn.%s(). Choose it in the training settings, or press Show me."),
-                                           model_name (run), used, check->text));
-  return pass (message, g_strdup_printf (_("%s trains with nn.%s()."), model_name (run), used));
-}
-
-static gboolean
-check_last_layer (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
-{
-  g_autoptr (GPtrArray) calls = leaf_calls (run, message);
-  const char *last;
-  NnbModuleKind kind;
-
-  if (calls == NULL)
-    return FALSE;
-  if (calls->len == 0)
-    return fail (message, g_strdup_printf (_("%s has no layer yet."), model_name (run)));
-  last = calls->pdata[calls->len - 1];
-  if (g_str_equal (last, check->text))
-    return pass (message, g_str_equal (last, "Linear")
-                            ? g_strdup_printf (_("%s ends in a Linear: its outputs are raw logits."), model_name (run))
-                            : g_strdup_printf (_("%s ends in %s."), model_name (run), last));
-  /* the classic: probabilities where the loss wants logits */
-  if (g_str_equal (check->text, "Linear") && nnb_module_kind_from_string (last, &kind) &&
-      (kind == NNB_MODULE_SOFTMAX || kind == NNB_MODULE_LOG_SOFTMAX || kind == NNB_MODULE_SIGMOID))
-    return fail (message, g_strdup_printf (_("%s ends in %s, so its outputs are no longer logits: CrossEntropyLoss applies log_softmax itself. Remove the %s and end in the Linear."),
-                                           model_name (run), last, last));
-  return fail (message, g_strdup_printf (_("%s ends in %s; this step asks for a model whose last layer is %s."),
-                                         model_name (run), last, check->text));
-}
-
-/* The last training's accuracy, or why there is none: FALSE with message. */
-static gboolean
-trained_accuracy (const NnbLessonRun *run, char **message)
-{
-  if (!run->trained)
-    return fail (message, not_trained (run));
-  if (run->diverged)
-    return fail (message, g_strdup_printf (_("Training diverged (the loss became nan at epoch %d): lower the learning rate and train again."),
-                                           run->epochs - 1));
-  if (isnan (run->accuracy))
-    return fail (message, g_strdup_printf (_("%s was trained without an accuracy: that needs class data and a classification loss, such as nn.CrossEntropyLoss()."),
-                                           model_name (run)));
-  return TRUE;
-}
-
-static gboolean
-check_accuracy_above (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
-{
-  double percent = run->accuracy * 100;
-
-  if (!trained_accuracy (run, message))
-    return FALSE;
-  if (!(percent > check->value))
-    return fail (message, g_strdup_printf (_("%s is right on %.2f %% of the training points, not above %g %%. Train for more epochs, or give the model more room: another hidden layer, more units."),
-                                           model_name (run), percent, check->value));
-  return pass (message, g_strdup_printf (_("%s is right on %.2f %% of the training points, above %g %%."),
-                                         model_name (run), percent, check->value));
-}
-
-static gboolean
-check_accuracy_below (const NnbLessonCheck *check, const NnbLessonRun *run, char **message)
-{
-  double percent = run->accuracy * 100;
-
-  if (!trained_accuracy (run, message))
-    return FALSE;
-  if (!(percent < check->value))
-    return fail (message, g_strdup_printf (_("%s is right on %.2f %% of the training points, not below %g %%: this step is about a model that cannot separate the classes."),
-                                           model_name (run), percent, check->value));
-  return pass (message, g_strdup_printf (_("%s is right on only %.2f %% of the training points, below %g %%."),
-                                         model_name (run), percent, check->value));
+      return nnb_lesson_fail (message, g_strdup_printf (_("%s was trained on data with %s = %g; this step’s data has %s = %g. Press Show me to load this step’s data."),
+                                                        nnb_lesson_model_name (run), numbers[i].name, numbers[i].got, numbers[i].name, numbers[i].want));
+  return nnb_lesson_pass (message, g_strdup_printf (_("%s was trained on this step’s data: %s, %lld points."), nnb_lesson_model_name (run),
+                                                    data_words (got->kind), (long long) got->n));
 }
 
 gboolean
@@ -765,16 +659,16 @@ check_device (const NnbLessonCheck *check, const NnbLessonRun *run, char **messa
 
   /* nothing to check is said, with why, rather than a check that cannot pass */
   if (!nnb_lesson_find_cuda (&gpu, &reason))
-    return pass (message, g_strdup_printf (_("Nothing is checked on this computer: it has no CUDA GPU (%s), so the mistake could not be made for real. On a computer with one, Check looks for PyTorch’s message and then for the fixed call, model(x.to(device))."),
-                                           reason));
+    return nnb_lesson_pass (message, g_strdup_printf (_("Nothing is checked on this computer: it has no CUDA GPU (%s), so the mistake could not be made for real. On a computer with one, Check looks for PyTorch’s message and then for the fixed call, model(x.to(device))."),
+                                                      reason));
   if (run->error == NULL)
-    return fail (message, g_strdup (_("The mistake has not been made yet: press Show me to make it.")));
+    return nnb_lesson_fail (message, g_strdup (_("The mistake has not been made yet: press Show me to make it.")));
   if (strstr (run->error, mismatch) == NULL)
-    return fail (message, g_strdup_printf (_("The message was “%s”, not the expected “%s”."), run->error, mismatch));
+    return nnb_lesson_fail (message, g_strdup_printf (_("The message was “%s”, not the expected “%s”."), run->error, mismatch));
   if (run->fixed == NULL)
-    return fail (message, g_strdup (_("The fixed call, model(x.to(device)), has not run yet: press Show me.")));
-  return pass (message, g_strdup_printf (_("PyTorch’s message, word for word: %s — and with the input moved too, model(x.to(device)) gives a batch of shape %s."),
-                                         run->error, run->fixed));
+    return nnb_lesson_fail (message, g_strdup (_("The fixed call, model(x.to(device)), has not run yet: press Show me.")));
+  return nnb_lesson_pass (message, g_strdup_printf (_("PyTorch’s message, word for word: %s — and with the input moved too, model(x.to(device)) gives a batch of shape %s."),
+                                                    run->error, run->fixed));
 }
 
 gboolean
@@ -783,7 +677,7 @@ nnb_lesson_check_evaluate (const NnbLessonCheck *check, const NnbLessonRun *run,
   g_return_val_if_fail (check != NULL && run != NULL && message != NULL, FALSE);
 
   if (run->project == NULL)
-    return fail (message, g_strdup (_("There is no model yet: press Show me to load this step’s model.")));
+    return nnb_lesson_fail (message, g_strdup (_("There is no model yet: press Show me to load this step’s model.")));
 
   switch (check->kind)
     {
@@ -824,13 +718,13 @@ nnb_lesson_check_evaluate (const NnbLessonCheck *check, const NnbLessonRun *run,
     case NNB_LESSON_CHECK_DEVICE:
       return check_device (check, run, message);
     case NNB_LESSON_CHECK_LOSS:
-      return check_loss (check, run, message);
+      return nnb_lesson_check_loss (check, run, message);
     case NNB_LESSON_CHECK_LAST_LAYER:
-      return check_last_layer (check, run, message);
+      return nnb_lesson_check_last_layer (check, run, message);
     case NNB_LESSON_CHECK_ACCURACY_ABOVE:
-      return check_accuracy_above (check, run, message);
+      return nnb_lesson_check_accuracy_above (check, run, message);
     case NNB_LESSON_CHECK_ACCURACY_BELOW:
-      return check_accuracy_below (check, run, message);
+      return nnb_lesson_check_accuracy_below (check, run, message);
     }
   g_return_val_if_reached (FALSE);
 }

@@ -416,6 +416,25 @@ run_accumulate (const Device *d, GRand *rand, Results *out)
   get_free (d, out, dy, N);
 }
 
+/* a Dropout mask: zeros and 1/(1 − p) */
+static void
+run_mul (const Device *d, GRand *rand, Results *out)
+{
+  g_autofree float *x = inputs (rand, N, -3, 3);
+  g_autofree float *mask = g_new (float, N);
+  float *dx, *dm, *dy;
+
+  for (int i = 0; i < N; i++)
+    mask[i] = g_rand_boolean (rand) ? 1.0f / 0.7f : 0.0f;
+  dx = put (d, x, N);
+  dm = put (d, mask, N);
+  dy = put (d, x, N);
+  d->backend->mul (dx, dm, dy, N);
+  d->backend->free (dx);
+  d->backend->free (dm);
+  get_free (d, out, dy, N);
+}
+
 static void
 run_loss (const Device *d, GRand *rand, Results *out)
 {
@@ -554,6 +573,7 @@ static const OpRow ops[] = {
   ROW (softmax_backward, run_softmax_backward, 1e-5),
   ROW (add, run_add, 0),
   ROW (accumulate, run_accumulate, 0),
+  ROW (mul, run_mul, 0),
   ROW (loss, run_loss, 1e-6), /* the GPU's reduction order */
   ROW (sgd_step, run_sgd_step, 0),
   ROW (adam_step, run_adam_step, 0),

@@ -43,15 +43,39 @@ print_probabilities (NnbProject *project, NnbTensor *x)
   return NNB_EXIT_OK;
 }
 
+/* Whether what the model computes depends on its mode (a Dropout in it) */
+static gboolean
+module_has_mode (const NnbModule *module)
+{
+  if (module->kind == NNB_MODULE_DROPOUT)
+    return TRUE;
+  for (guint i = 0; module->children != NULL && i < module->children->len; i++)
+    if (module_has_mode (module->children->pdata[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+model_has_mode (const NnbModel *model)
+{
+  for (guint i = 0; i < model->modules->len; i++)
+    if (module_has_mode (model->modules->pdata[i]))
+      return TRUE;
+  return FALSE;
+}
+
 int
 nnb_cli_forward (int argc, char **argv)
 {
   static char *input = NULL;
-  static gboolean probabilities = FALSE;
+  static gboolean probabilities = FALSE, train = FALSE, eval = FALSE;
   static const GOptionEntry entries[] = {
     { "input", 'i', 0, G_OPTION_ARG_FILENAME, &input, "CSV file: one input row per line", "X.csv" },
     { "probabilities", 'p', 0, G_OPTION_ARG_NONE, &probabilities,
       "Print each row's class probabilities, as the project's loss reads the outputs", NULL },
+    { "train", 0, 0, G_OPTION_ARG_NONE, &train,
+      "Run in train mode (model.train()): Dropout zeroes values at random", NULL },
+    { "eval", 0, 0, G_OPTION_ARG_NONE, &eval, "Run in eval mode (model.eval()), the default", NULL },
     { NULL }
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("FILE.nnb");
@@ -74,9 +98,20 @@ nnb_cli_forward (int argc, char **argv)
       fprintf (stderr, "nnblocks-cli: forward needs --input X.csv\n");
       return NNB_EXIT_USAGE;
     }
+  if (train && eval)
+    {
+      fprintf (stderr, "nnblocks-cli: forward takes --train or --eval, not both\n");
+      return NNB_EXIT_USAGE;
+    }
   project = nnb_cli_load_project (argv[1], NULL, &error);
   if (project == NULL)
     return nnb_cli_fail (error);
+  /* predictions are drawn in eval mode unless asked; train mode's masks
+   * come from the default generator, where the project's recipe left it */
+  nnb_model_train (project->model, train);
+  if (model_has_mode (project->model))
+    fprintf (stderr, "nnblocks-cli: forward in %s mode (model.%s())%s\n", train ? "train" : "eval",
+             train ? "train" : "eval", train ? "" : "; --train for train mode");
   if (!nnb_file_read (input, NNB_FILE_READ_MAX_CSV_MB, &text, &length, &error))
     return nnb_cli_fail (error);
   values = nnb_csv_parse (text, length, &shape[0], &shape[1], &error);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-gpu-elementwise.cu — the CUDA backend's element-wise kernels: fill,
- * the bias broadcast, every activation forward and backward, add and
- * accumulate.
+ * the bias broadcast, every activation forward and backward, add,
+ * accumulate and mul (Dropout's mask, drawn on the host and uploaded).
  *
  * Each formula is the CPU backend's (nnb-backend-cpu.c), written the same
  * way and built with --fmad=false, so that no multiply-add is fused where
@@ -198,6 +198,22 @@ nnb_cuda_add (const float *a, const float *b, float *y, size_t n)
     return;
   add_kernel<<<nnb_cuda_blocks (n), NNB_CUDA_THREADS>>> (a, b, y, n);
   nnb_gpu_check (cudaGetLastError (), "adding two tensors");
+}
+
+__global__ static void
+mul_kernel (const float *a, const float *b, float *y, size_t n)
+{
+  NNB_CUDA_GRID_STRIDE (i, n)
+    y[i] = a[i] * b[i];
+}
+
+void
+nnb_cuda_mul (const float *a, const float *b, float *y, size_t n)
+{
+  if (n == 0)
+    return;
+  mul_kernel<<<nnb_cuda_blocks (n), NNB_CUDA_THREADS>>> (a, b, y, n);
+  nnb_gpu_check (cudaGetLastError (), "multiplying by a Dropout mask");
 }
 
 __global__ static void

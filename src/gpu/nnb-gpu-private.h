@@ -46,6 +46,7 @@ void nnb_cuda_act_backward (int act, float param, const float *x, const float *y
                             const float *dy, float *dx, size_t n, int accumulate);
 void nnb_cuda_add (const float *a, const float *b, float *y, size_t n);
 void nnb_cuda_accumulate (float *y, const float *x, size_t n);
+void nnb_cuda_mul (const float *a, const float *b, float *y, size_t n);
 /* y[c, r] += x[r, c] for x of rows × cols */
 
 /* nnb-gpu-reduce.cu */

@@ -85,6 +85,7 @@ static const NnbBackend cuda_backend = {
   .softmax_backward = cuda_softmax_backward,
   .add = nnb_cuda_add,
   .accumulate = nnb_cuda_accumulate,
+  .mul = nnb_cuda_mul,
   .loss = cuda_loss,
   .sgd_step = cuda_sgd_step,
   .adam_step = nnb_cuda_adam_step,

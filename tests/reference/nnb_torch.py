@@ -155,6 +155,8 @@ def make_module(spec):
     if kind == "LayerNorm":
         return nn.LayerNorm(spec["normalized_shape"], eps=spec.get("eps", 1e-5),
                             elementwise_affine=spec.get("elementwise_affine", True))
+    if kind == "Dropout":
+        return nn.Dropout(spec.get("p", 0.5))
     if kind in ("Softmax", "LogSoftmax"):
         return getattr(nn, kind)(dim=spec["dim"])
     if kind == "Sequential":

@@ -418,6 +418,10 @@ emit_module (OnnxBuilder *b, NnbModule *module, const char *x, const char *wante
           [NNB_MODULE_TANH] = "Tanh",
           [NNB_MODULE_SIGMOID] = "Sigmoid",
           [NNB_MODULE_IDENTITY] = "Identity",
+          /* the file is the model in eval mode, where Dropout passes its
+           * input on (torch.onnx drops the node); Identity keeps the
+           * block's name in the graph */
+          [NNB_MODULE_DROPOUT] = "Identity",
         };
         g_return_val_if_fail (module->kind < G_N_ELEMENTS (ops) && ops[module->kind] != NULL, g_strdup (x));
         out = output_name (b, wanted, label);

@@ -336,9 +336,10 @@ append_optimizer (GString *out, const NnbOptimizerOptions *opt)
 
 /* The loop `nnblocks-cli train` runs and prints (nnb-training.h): the full
  * batch, or a randperm shuffle every epoch and the mean of the batches'
- * losses; then the test loss without gradients. */
+ * losses, in train mode; then, in eval mode as everything after it, the
+ * test loss without gradients. */
 static const char loop_source[] =
-  INDENT "for epoch in range(epochs):\n" INDENT INDENT "if 0 < batch_size < len(X):\n" INDENT INDENT INDENT "order = torch.randperm(len(X))\n" INDENT INDENT INDENT "total, batches = 0.0, 0\n" INDENT INDENT INDENT "for start in range(0, len(X), batch_size):\n" INDENT INDENT INDENT INDENT "idx = order[start:start + batch_size]\n" INDENT INDENT INDENT INDENT "batch_loss = loss_fn(model(X[idx]), y[idx])\n" INDENT INDENT INDENT INDENT "optimizer.zero_grad()\n" INDENT INDENT INDENT INDENT "batch_loss.backward()\n" INDENT INDENT INDENT INDENT "optimizer.step()\n" INDENT INDENT INDENT INDENT "total, batches = total + batch_loss.item(), batches + 1\n" INDENT INDENT INDENT "loss = total / batches\n" INDENT INDENT "else:\n" INDENT INDENT INDENT "full_loss = loss_fn(model(X), y)\n" INDENT INDENT INDENT "optimizer.zero_grad()\n" INDENT INDENT INDENT "full_loss.backward()\n" INDENT INDENT INDENT "optimizer.step()\n" INDENT INDENT INDENT "loss = full_loss.item()\n" INDENT INDENT "line = f\"epoch {epoch:3d} loss {loss:.4f}\"\n" INDENT INDENT "if X_test is not None:\n" INDENT INDENT INDENT "with torch.no_grad():\n" INDENT INDENT INDENT INDENT "test_loss = loss_fn(model(X_test), y_test)\n" INDENT INDENT INDENT "line += f\" test_loss {test_loss.item():.4f}\"\n" INDENT INDENT "if log_every > 0 and (epoch % log_every == 0 or epoch == epochs - 1):\n" INDENT INDENT INDENT "print(line)\n" INDENT INDENT "if until_loss > 0 and loss < until_loss:\n" INDENT INDENT INDENT "print(f\"converged at epoch {epoch}, loss {loss:.4f}\")\n" INDENT INDENT INDENT "break\n" INDENT "return model\n";
+  INDENT "for epoch in range(epochs):\n" INDENT INDENT "model.train()\n" INDENT INDENT "if 0 < batch_size < len(X):\n" INDENT INDENT INDENT "order = torch.randperm(len(X))\n" INDENT INDENT INDENT "total, batches = 0.0, 0\n" INDENT INDENT INDENT "for start in range(0, len(X), batch_size):\n" INDENT INDENT INDENT INDENT "idx = order[start:start + batch_size]\n" INDENT INDENT INDENT INDENT "batch_loss = loss_fn(model(X[idx]), y[idx])\n" INDENT INDENT INDENT INDENT "optimizer.zero_grad()\n" INDENT INDENT INDENT INDENT "batch_loss.backward()\n" INDENT INDENT INDENT INDENT "optimizer.step()\n" INDENT INDENT INDENT INDENT "total, batches = total + batch_loss.item(), batches + 1\n" INDENT INDENT INDENT "loss = total / batches\n" INDENT INDENT "else:\n" INDENT INDENT INDENT "full_loss = loss_fn(model(X), y)\n" INDENT INDENT INDENT "optimizer.zero_grad()\n" INDENT INDENT INDENT "full_loss.backward()\n" INDENT INDENT INDENT "optimizer.step()\n" INDENT INDENT INDENT "loss = full_loss.item()\n" INDENT INDENT "model.eval()\n" INDENT INDENT "line = f\"epoch {epoch:3d} loss {loss:.4f}\"\n" INDENT INDENT "if X_test is not None:\n" INDENT INDENT INDENT "with torch.no_grad():\n" INDENT INDENT INDENT INDENT "test_loss = loss_fn(model(X_test), y_test)\n" INDENT INDENT INDENT "line += f\" test_loss {test_loss.item():.4f}\"\n" INDENT INDENT "if log_every > 0 and (epoch % log_every == 0 or epoch == epochs - 1):\n" INDENT INDENT INDENT "print(line)\n" INDENT INDENT "if until_loss > 0 and loss < until_loss:\n" INDENT INDENT INDENT "print(f\"converged at epoch {epoch}, loss {loss:.4f}\")\n" INDENT INDENT INDENT "break\n" INDENT "return model\n";
 
 /* The same loop for class data under a classification loss: it also
  * counts the right predictions of every forward pass (count_correct, one
@@ -349,6 +350,7 @@ static const char loop_source[] =
 /* clang-format off */
 static const char class_loop_source[] =
   INDENT "for epoch in range(epochs):\n"
+  INDENT INDENT "model.train()\n"
   INDENT INDENT "correct = 0\n"
   INDENT INDENT "confusion = torch.zeros(classes, classes, dtype=torch.long)\n"
   INDENT INDENT "if 0 < batch_size < len(X):\n"
@@ -374,6 +376,7 @@ static const char class_loop_source[] =
   INDENT INDENT INDENT "full_loss.backward()\n"
   INDENT INDENT INDENT "optimizer.step()\n"
   INDENT INDENT INDENT "loss = full_loss.item()\n"
+  INDENT INDENT "model.eval()\n"
   INDENT INDENT "line = f\"epoch {epoch:3d} loss {loss:.4f}\"\n"
   INDENT INDENT "if X_test is not None:\n"
   INDENT INDENT INDENT "with torch.no_grad():\n"

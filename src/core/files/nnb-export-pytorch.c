@@ -108,6 +108,9 @@ constructor_arguments (const NnbModule *module)
     case NNB_MODULE_LOG_SOFTMAX:
       /* always written: nn.Softmax() without dim is deprecated */
       return g_strdup_printf ("dim=%" G_GINT64_FORMAT, module->dim);
+    case NNB_MODULE_DROPOUT:
+      /* nn.Dropout(0.5): p as Python's repr, so print(model) says p=0.5 */
+      return nnb_python_float_repr (module->p);
     case NNB_MODULE_LEAKY_RELU:
       {
         /* print(model) already writes the slope as Python's repr does */

@@ -115,6 +115,22 @@ parse_softmax (JsonObject *object, const char *where, NnbModuleKind kind, GError
   return module;
 }
 
+/* Dropout: "p" (0.5 when left out, nn.Dropout()'s default), in [0, 1] */
+static NnbModule *
+parse_dropout (JsonObject *object, const char *where, GError **error)
+{
+  double p = 0.5;
+  g_autoptr (GError) local = NULL;
+  NnbModule *module;
+
+  if (!nnb_json_read_number (object, where, "p", NNB_JSON_NUMBER_ANY, &p, error))
+    return NULL;
+  module = nnb_dropout_new (p, &local);
+  if (module == NULL)
+    nnb_json_fail (error, NNB_FILE_ERROR_INVALID, where, "%s", local->message);
+  return module;
+}
+
 static NnbModule *
 parse_sequential (JsonObject *object, const char *where, int depth, GError **error)
 {
@@ -170,6 +186,7 @@ module_fields (NnbModuleKind kind)
   static const char *const leaky[] = { "negative_slope", NULL };
   static const char *const layer_norm[] = { "normalized_shape", "eps", "elementwise_affine", NULL };
   static const char *const softmax[] = { "dim", NULL };
+  static const char *const dropout[] = { "p", NULL };
   static const char *const sequential[] = { "children", NULL };
   static const char *const none[] = { NULL };
 
@@ -180,6 +197,7 @@ module_fields (NnbModuleKind kind)
     case NNB_MODULE_LAYER_NORM: return layer_norm;
     case NNB_MODULE_SOFTMAX: return softmax;
     case NNB_MODULE_LOG_SOFTMAX: return softmax;
+    case NNB_MODULE_DROPOUT: return dropout;
     case NNB_MODULE_SEQUENTIAL: return sequential;
     default: return none;
     }
@@ -218,6 +236,8 @@ parse_module_fields (JsonObject *object, const char *where, const char *type_key
     case NNB_MODULE_SOFTMAX:
     case NNB_MODULE_LOG_SOFTMAX:
       return parse_softmax (object, where, kind, error);
+    case NNB_MODULE_DROPOUT:
+      return parse_dropout (object, where, error);
     case NNB_MODULE_LEAKY_RELU:
       {
         double slope = 0.01;

@@ -72,6 +72,10 @@ append_module_fields (GString *out, const NnbModule *module, gboolean *first, in
       append_key (out, first, "dim");
       g_string_append_printf (out, "%" G_GINT64_FORMAT, module->dim);
       break;
+    case NNB_MODULE_DROPOUT:
+      append_key (out, first, "p");
+      append_double (out, module->p);
+      break;
     case NNB_MODULE_SEQUENTIAL:
       append_key (out, first, "children");
       g_string_append (out, "[");

@@ -17,6 +17,7 @@ typedef enum
   STEP_LINEAR,
   STEP_LAYER_NORM,
   STEP_SOFTMAX, /* Softmax and LogSoftmax: rows, not elements */
+  STEP_DROPOUT,
   STEP_ACTIVATION,
   STEP_ADD,
 } StepKind;
@@ -33,7 +34,10 @@ typedef struct
                            * LayerNorm: Σ dY·x̂, (features,) */
   NnbTensor *bias_grad;   /* LayerNorm: Σ dY, (features,) */
   NnbTensor *stats;       /* LayerNorm: each row's mean, then each row's rstd */
-  NnbTensor *input_grad;  /* LayerNorm: dX before it is added into the input's gradient */
+  NnbTensor *input_grad;  /* LayerNorm, Dropout: dX before it is added into the input's gradient */
+  NnbTensor *mask;        /* Dropout: the last train-mode forward's noise, 0 or 1/(1 − p) */
+  float *host_mask;       /* Dropout off the CPU: the mask drawn on the host, then uploaded */
+  gboolean masked;        /* Dropout: the last forward multiplied by mask (else it copied) */
 } Step;
 
 struct _NnbPlan
@@ -67,6 +71,8 @@ nnb_plan_free (NnbPlan *plan)
       nnb_tensor_unref (step->bias_grad);
       nnb_tensor_unref (step->stats);
       nnb_tensor_unref (step->input_grad);
+      nnb_tensor_unref (step->mask);
+      g_free (step->host_mask);
     }
   g_array_unref (plan->steps);
   g_ptr_array_unref (plan->values);
@@ -122,6 +128,7 @@ expand_call (NnbPlan *plan, NnbModule *module, int in, GError **error)
               : module->kind == NNB_MODULE_LAYER_NORM  ? STEP_LAYER_NORM
               : module->kind == NNB_MODULE_SOFTMAX     ? STEP_SOFTMAX
               : module->kind == NNB_MODULE_LOG_SOFTMAX ? STEP_SOFTMAX
+              : module->kind == NNB_MODULE_DROPOUT     ? STEP_DROPOUT
                                                        : STEP_ACTIVATION;
   if (step.kind == STEP_ACTIVATION)
     nnb_module_activation (module, &step.act, &step.act_param);
@@ -158,6 +165,28 @@ expand_call (NnbPlan *plan, NnbModule *module, int in, GError **error)
           owned->bias_grad = owned->weight_grad ? nnb_tensor_new (1, &features, plan->device, error) : NULL;
           if (owned->bias_grad == NULL)
             return -1;
+        }
+      return owned->out;
+    }
+  if (step.kind == STEP_DROPOUT)
+    {
+      Step *owned;
+
+      g_array_append_val (plan->steps, step);
+      owned = &g_array_index (plan->steps, Step, plan->steps->len - 1);
+      owned->mask = nnb_tensor_new (out_ndim, out_shape, plan->device, error);
+      owned->input_grad = owned->mask ? nnb_tensor_new (out_ndim, out_shape, plan->device, error) : NULL;
+      if (owned->input_grad == NULL)
+        return -1;
+      if (plan->device.type != NNB_DEVICE_CPU)
+        {
+          owned->host_mask = g_try_new (float, MAX (owned->mask->numel, 1));
+          if (owned->host_mask == NULL)
+            {
+              g_set_error_literal (error, NNB_ERROR, NNB_ERROR_OUT_OF_MEMORY,
+                                   "Not enough memory for a Dropout mask.");
+              return -1;
+            }
         }
       return owned->out;
     }
@@ -517,6 +546,46 @@ run_softmax_backward (NnbPlan *plan, const Step *step)
   plan->has_grad[in] = TRUE;
 }
 
+/* nn.Dropout(p) (ATen's _dropout_impl on the CPU):
+ *   train mode, 0 < p:  y = x · noise, noise = bernoulli(1 − p) / (1 − p)
+ *   eval mode or p = 0: y = x (PyTorch returns the input itself)
+ * The noise comes from the model's generator in PyTorch's stream
+ * (nnb_rng_dropout_mask), drawn on the host on every device so that a GPU
+ * gives the CPU's masks; backward multiplies by the same noise:
+ *   dX = dY · noise */
+static void
+run_dropout_forward (NnbModel *model, NnbPlan *plan, Step *step)
+{
+  const NnbBackend *be = plan->backend;
+  NnbTensor *x = VALUE (plan, step->in[0]);
+  NnbTensor *y = VALUE (plan, step->out);
+  NnbGenerator *gen = model->generator != NULL ? model->generator : nnb_generator_default ();
+  float *host = step->host_mask != NULL ? step->host_mask : step->mask->data;
+
+  step->masked = model->training && step->module->p > 0.0;
+  if (!step->masked)
+    {
+      be->copy (y->data, x->data, x->numel);
+      return;
+    }
+  nnb_rng_dropout_mask (gen, host, x->numel, step->module->p);
+  if (step->host_mask != NULL)
+    be->upload (step->mask->data, host, x->numel);
+  be->mul (x->data, step->mask->data, y->data, x->numel);
+}
+
+static void
+run_dropout_backward (NnbPlan *plan, const Step *step)
+{
+  NnbTensor *dy = GRAD (plan, step->out);
+
+  if (step->in[0] == 0)
+    return;
+  if (step->masked)
+    plan->backend->mul (dy->data, step->mask->data, step->input_grad->data, dy->numel);
+  give_grad (plan, step->in[0], step->masked ? step->input_grad : dy);
+}
+
 #define MAX_PLANS 4
 
 static NnbPlan *
@@ -563,10 +632,13 @@ nnb_model_forward (NnbModel *model, NnbTensor *input, GError **error)
 
   for (guint i = 0; i < plan->steps->len; i++)
     {
-      const Step *step = &g_array_index (plan->steps, Step, i);
+      Step *step = &g_array_index (plan->steps, Step, i);
       NnbTensor *y = VALUE (plan, step->out);
       switch (step->kind)
         {
+        case STEP_DROPOUT:
+          run_dropout_forward (model, plan, step);
+          break;
         case STEP_LINEAR:
           run_linear_forward (plan, step);
           break;
@@ -733,6 +805,9 @@ nnb_model_backward (NnbModel *model, NnbTensor *grad_output, GError **error)
           break;
         case STEP_SOFTMAX:
           run_softmax_backward (plan, step);
+          break;
+        case STEP_DROPOUT:
+          run_dropout_backward (plan, step);
           break;
         case STEP_ACTIVATION:
           if (in != 0)

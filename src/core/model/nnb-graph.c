@@ -21,6 +21,7 @@ const NnbBlockKindInfo nnb_block_kinds[NNB_N_BLOCK_KINDS] = {
   [NNB_BLOCK_LAYER_NORM] = { "LayerNorm", NNB_NODE_CALL, NNB_MODULE_LAYER_NORM, "norm" },
   [NNB_BLOCK_SOFTMAX] = { "Softmax", NNB_NODE_CALL, NNB_MODULE_SOFTMAX, "softmax" },
   [NNB_BLOCK_LOG_SOFTMAX] = { "LogSoftmax", NNB_NODE_CALL, NNB_MODULE_LOG_SOFTMAX, "log_softmax" },
+  [NNB_BLOCK_DROPOUT] = { "Dropout", NNB_NODE_CALL, NNB_MODULE_DROPOUT, "dropout" },
 };
 
 /* Modules */
@@ -52,6 +53,8 @@ nnb_graph_module_new (const char *name, NnbModuleKind kind)
   /* over the features: what a student means, and PyTorch's choice for 2-D
    * input when dim is left out (with a deprecation warning) */
   module->dim = 1;
+  /* nn.Dropout()'s default */
+  module->p = 0.5;
   if (kind == NNB_MODULE_SEQUENTIAL)
     module->children = g_ptr_array_new_with_free_func (graph_module_free);
   return module;
@@ -75,7 +78,7 @@ nnb_graph_module_copy (const NnbGraphModule *source, const char *name)
 static gboolean
 graph_module_equal (const NnbGraphModule *a, const NnbGraphModule *b)
 {
-  if (g_strcmp0 (a->name, b->name) != 0 || a->kind != b->kind || a->in_features != b->in_features || a->out_features != b->out_features || a->bias != b->bias || a->negative_slope != b->negative_slope || a->normalized_shape != b->normalized_shape || a->eps != b->eps || a->elementwise_affine != b->elementwise_affine || a->dim != b->dim || (a->children == NULL) != (b->children == NULL))
+  if (g_strcmp0 (a->name, b->name) != 0 || a->kind != b->kind || a->in_features != b->in_features || a->out_features != b->out_features || a->bias != b->bias || a->negative_slope != b->negative_slope || a->normalized_shape != b->normalized_shape || a->eps != b->eps || a->elementwise_affine != b->elementwise_affine || a->dim != b->dim || a->p != b->p || (a->children == NULL) != (b->children == NULL))
     return FALSE;
   if (a->children != NULL)
     {
@@ -106,6 +109,8 @@ graph_module_from_module (const char *name, const NnbModule *source)
     }
   if (source->kind == NNB_MODULE_SOFTMAX || source->kind == NNB_MODULE_LOG_SOFTMAX)
     module->dim = source->dim;
+  if (source->kind == NNB_MODULE_DROPOUT)
+    module->p = source->p;
   if (source->kind == NNB_MODULE_SEQUENTIAL)
     for (guint i = 0; i < source->children->len; i++)
       g_ptr_array_add (module->children, graph_module_from_module (NULL, source->children->pdata[i]));
@@ -127,6 +132,8 @@ graph_module_build (const NnbGraphModule *module, GError **error)
     case NNB_MODULE_SOFTMAX:
     case NNB_MODULE_LOG_SOFTMAX:
       return nnb_softmax_new (module->kind, module->dim, error);
+    case NNB_MODULE_DROPOUT:
+      return nnb_dropout_new (module->p, error);
     case NNB_MODULE_SEQUENTIAL:
       {
         g_autoptr (NnbModule) sequential = nnb_sequential_new ();

@@ -36,6 +36,7 @@ typedef enum
   NNB_BLOCK_LAYER_NORM, /* after the first eleven, which keep their numbers */
   NNB_BLOCK_SOFTMAX,
   NNB_BLOCK_LOG_SOFTMAX,
+  NNB_BLOCK_DROPOUT,
   NNB_N_BLOCK_KINDS
 } NnbBlockKind;
 
@@ -53,6 +54,7 @@ struct _NnbGraphModule
   double eps;
   gboolean elementwise_affine;
   int64_t dim;         /* Softmax, LogSoftmax: 1 or -1 */
+  double p;            /* Dropout: in [0, 1] */
   GPtrArray *children; /* Sequential: NnbGraphModule*, named 0, 1, 2… */
 };
 

@@ -35,6 +35,8 @@ nnb_model_new (const char *class_name)
   model->modules = g_ptr_array_new_with_free_func ((GDestroyNotify) nnb_module_unref);
   model->nodes = g_ptr_array_new_with_free_func (node_free);
   model->device = nnb_device_cpu ();
+  /* nn.Module.__init__ sets self.training = True */
+  model->training = TRUE;
   model->ref_count = 1;
   return model;
 }
@@ -719,4 +721,28 @@ nnb_model_zero_grad (NnbModel *model)
 
   for (guint i = 0; i < params->len; i++)
     nnb_tensor_fill (((NnbNamedParameter *) params->pdata[i])->param->grad, 0.0f);
+}
+
+void
+nnb_model_train (NnbModel *model, gboolean mode)
+{
+  g_return_if_fail (model != NULL);
+  model->training = mode != FALSE;
+}
+
+void
+nnb_model_eval (NnbModel *model)
+{
+  nnb_model_train (model, FALSE);
+}
+
+NnbGenerator *
+nnb_model_set_generator (NnbModel *model, NnbGenerator *gen)
+{
+  NnbGenerator *before;
+
+  g_return_val_if_fail (model != NULL, NULL);
+  before = model->generator;
+  model->generator = gen;
+  return before;
 }

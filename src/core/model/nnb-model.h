@@ -49,7 +49,13 @@ struct _NnbModel
   GPtrArray *modules;      /* NnbModule*, parallel to module_names */
   GPtrArray *nodes;        /* NnbNode* */
   NnbDevice device;
+  /* model.training: TRUE from construction, as in PyTorch; what Dropout
+   * computes depends on it (nnb_model_train) */
+  gboolean training;
   /*< private >*/
+  /* where Dropout's masks come from in train mode (borrowed); NULL: the
+   * process's default generator, as PyTorch's global one */
+  NnbGenerator *generator;
   GPtrArray *plans; /* compiled forward/backward, one per input shape seen lately */
   NnbPlan *plan;    /* the plan of the last forward, which backward follows */
   GPtrArray *named_parameters_cache;
@@ -158,6 +164,16 @@ gboolean nnb_model_backward (NnbModel *model, NnbTensor *grad_output, GError **e
 
 /* model.to(device) */
 gboolean nnb_model_to (NnbModel *model, NnbDevice device, GError **error);
+
+/* model.train(mode) and model.eval() (= train(FALSE)): the mode of every
+ * module; only Dropout's forward depends on it. */
+void nnb_model_train (NnbModel *model, gboolean mode);
+void nnb_model_eval (NnbModel *model);
+/* The generator Dropout draws from in train mode; PyTorch has one global
+ * generator, so a training program's shuffles and masks share a stream:
+ * the trainer gives the model its own (borrowed until set again). NULL
+ * means nnb_generator_default (). Returns the one set before. */
+NnbGenerator *nnb_model_set_generator (NnbModel *model, NnbGenerator *gen);
 
 /* model.apply(init_weights) where init_weights does, for each nn.Linear
  * (visited in apply()'s order), weight_method(weight) then

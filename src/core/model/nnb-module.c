@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-module.c — nn.Linear, the activations, nn.Identity, nn.LayerNorm,
- * nn.Softmax, nn.LogSoftmax and nn.Sequential: their parameters, repr and
+ * nn.Softmax, nn.LogSoftmax, nn.Dropout and nn.Sequential: their parameters, repr and
  * move between devices. */
 #include "nnb-module.h"
 
@@ -21,6 +21,7 @@ static const char *const kind_names[] = {
   [NNB_MODULE_LAYER_NORM] = "LayerNorm",
   [NNB_MODULE_SOFTMAX] = "Softmax",
   [NNB_MODULE_LOG_SOFTMAX] = "LogSoftmax",
+  [NNB_MODULE_DROPOUT] = "Dropout",
   [NNB_MODULE_SEQUENTIAL] = "Sequential",
 };
 
@@ -210,12 +211,32 @@ nnb_softmax_new (NnbModuleKind kind, int64_t dim, GError **error)
 }
 
 NnbModule *
+nnb_dropout_new (double p, GError **error)
+{
+  NnbModule *module;
+
+  /* _DropoutNd.__init__'s check, with p as Python prints it; nan passes
+   * there and fails in ATen's _dropout_impl with the same words */
+  if (!(p >= 0.0 && p <= 1.0))
+    {
+      g_autofree char *text = nnb_python_float_repr (p);
+      g_set_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT,
+                   "dropout probability has to be between 0 and 1, but got %s", text);
+      return NULL;
+    }
+  module = module_alloc (NNB_MODULE_DROPOUT);
+  module->p = p;
+  return module;
+}
+
+NnbModule *
 nnb_activation_new (NnbModuleKind kind)
 {
   NnbModule *module;
 
   g_return_val_if_fail (kind != NNB_MODULE_LINEAR && kind != NNB_MODULE_LAYER_NORM && kind != NNB_MODULE_SOFTMAX &&
-                          kind != NNB_MODULE_LOG_SOFTMAX && kind != NNB_MODULE_SEQUENTIAL,
+                          kind != NNB_MODULE_LOG_SOFTMAX && kind != NNB_MODULE_DROPOUT &&
+                          kind != NNB_MODULE_SEQUENTIAL,
                         NULL);
   module = module_alloc (kind);
   module->negative_slope = 0.01;
@@ -281,6 +302,7 @@ nnb_module_activation (const NnbModule *module, NnbActivation *act, float *param
     case NNB_MODULE_LAYER_NORM:
     case NNB_MODULE_SOFTMAX:
     case NNB_MODULE_LOG_SOFTMAX:
+    case NNB_MODULE_DROPOUT:
     case NNB_MODULE_SEQUENTIAL:
     default:
       return FALSE;
@@ -317,6 +339,11 @@ nnb_module_repr (const NnbModule *module, int indent)
     case NNB_MODULE_SOFTMAX:
     case NNB_MODULE_LOG_SOFTMAX:
       return g_strdup_printf ("%s(dim=%" G_GINT64_FORMAT ")", kind_names[module->kind], module->dim);
+    case NNB_MODULE_DROPOUT:
+      {
+        g_autofree char *p = nnb_python_float_repr (module->p);
+        return g_strdup_printf ("Dropout(p=%s, inplace=False)", p);
+      }
     case NNB_MODULE_SEQUENTIAL:
       {
         GString *text;

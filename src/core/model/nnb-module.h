@@ -29,6 +29,7 @@ typedef enum
   NNB_MODULE_LAYER_NORM,
   NNB_MODULE_SOFTMAX,
   NNB_MODULE_LOG_SOFTMAX,
+  NNB_MODULE_DROPOUT,
   NNB_MODULE_SEQUENTIAL,
 } NnbModuleKind;
 
@@ -62,6 +63,8 @@ struct _NnbModule
   gboolean elementwise_affine;
   /* Softmax, LogSoftmax: the features' axis of a (B, F) tensor, 1 or -1 */
   int64_t dim;
+  /* Dropout: the probability of zeroing each value, in [0, 1] */
+  double p;
   /* parameters in registration order (weight, then bias) */
   GPtrArray *parameters; /* NnbParameter*, owned */
   /* Sequential: children in order, named "0", "1", … */
@@ -87,6 +90,12 @@ NnbModule *nnb_layer_norm_new (int64_t normalized_shape, double eps, gboolean el
  * NNB_MODULE_LOG_SOFTMAX) over the features of (B, F) data: dim is 1 or -1,
  * the same axis; any other refuses with a sentence. No parameters. */
 NnbModule *nnb_softmax_new (NnbModuleKind kind, int64_t dim, GError **error);
+/* nn.Dropout(p): in the model's train mode each value is zeroed with
+ * probability p and the others scaled by 1/(1 − p), the mask drawn from the
+ * model's generator as PyTorch's (nnb_rng_dropout_mask); in eval mode the
+ * identity. p outside [0, 1] (or nan) refuses with PyTorch's message. No
+ * parameters. */
+NnbModule *nnb_dropout_new (double p, GError **error);
 NnbModule *nnb_sequential_new (void);
 void nnb_sequential_append (NnbModule *sequential, NnbModule *child);
 
@@ -98,12 +107,13 @@ const char *nnb_module_kind_to_string (NnbModuleKind kind);
 gboolean nnb_module_kind_from_string (const char *text, NnbModuleKind *out);
 
 /* The activation a leaf module computes (NNB_ACT_IDENTITY for Identity);
- * FALSE for Linear, LayerNorm, Softmax, LogSoftmax and Sequential. */
+ * FALSE for Linear, LayerNorm, Softmax, LogSoftmax, Dropout and Sequential. */
 gboolean nnb_module_activation (const NnbModule *module, NnbActivation *act, float *param);
 
 /* The module's own line in print(model): "Linear(in_features=3,
  * out_features=16, bias=True)", "ReLU()", "LeakyReLU(negative_slope=0.01)",
- * "GELU(approximate='none')", "Softmax(dim=1)". Sequential gives its full
+ * "GELU(approximate='none')", "Softmax(dim=1)", "Dropout(p=0.5,
+ * inplace=False)". Sequential gives its full
  * nested form. */
 char *nnb_module_repr (const NnbModule *module, int indent);
 

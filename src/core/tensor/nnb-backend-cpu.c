@@ -572,6 +572,15 @@ cpu_act_backward (NnbActivation act, float param, const float *x, const float *y
 
 #undef BACKWARD_LOOP
 
+/* one rounding per product, vectorised or not: any lane width gives the
+ * bits of ATen's mul kernel */
+static void
+cpu_mul (const float *a, const float *b, float *y, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    y[i] = a[i] * b[i];
+}
+
 static void
 cpu_add (const float *a, const float *b, float *y, gsize n)
 {
@@ -687,6 +696,7 @@ static const NnbBackend cpu_backend = {
   .softmax_backward = nnb_cpu_softmax_backward,
   .add = cpu_add,
   .accumulate = cpu_accumulate,
+  .mul = cpu_mul,
   .loss = cpu_loss,
   .sgd_step = cpu_sgd_step,
   .adam_step = cpu_adam_step,

@@ -91,6 +91,8 @@ typedef struct
   void (*add) (const float *a, const float *b, float *y, gsize n);
   /* y += x */
   void (*accumulate) (float *y, const float *x, gsize n);
+  /* y = a · b, element by element (Dropout's mask, forward and backward) */
+  void (*mul) (const float *a, const float *b, float *y, gsize n);
 
   /* Mean loss over n elements of same-shaped pred and target; writes dL/dpred
    * (times grad_scale) into grad when grad is not NULL. */

@@ -346,3 +346,31 @@ nnb_rng_randperm (NnbGenerator *gen, int64_t *out, int64_t n)
       out[i + z] = saved;
     }
 }
+
+void
+nnb_rng_dropout_mask (NnbGenerator *gen, float *mask, gsize n, double p)
+{
+  /* bernoulli_'s probability is 1 − p in double; div_'s divisor is the
+   * same 1 − p rounded to float32, then a float division */
+  double keep = 1.0 - p;
+  float scale;
+
+  g_return_if_fail (gen != NULL);
+  g_return_if_fail (mask != NULL || n == 0);
+  g_return_if_fail (p >= 0.0 && p <= 1.0);
+
+  /* _dropout_impl returns before drawing: the input for p = 0, input · 0
+   * for p = 1 */
+  if (p == 0.0 || p == 1.0)
+    {
+      for (gsize i = 0; i < n; i++)
+        mask[i] = p == 0.0 ? 1.0f : 0.0f;
+      return;
+    }
+  scale = 1.0f / (float) keep;
+  /* bernoulli_scalar_cpu_kernel without MKL (Debian's build): one
+   * bernoulli_distribution<double> per value, serially, each a
+   * uniform_real_distribution<double> — two 32-bit draws */
+  for (gsize i = 0; i < n; i++)
+    mask[i] = uniform_double01 (gen) < keep ? scale : 0.0f;
+}

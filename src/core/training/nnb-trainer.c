@@ -236,6 +236,9 @@ snapshot_build (NnbTrainer *t, NnbTrainerState state, const char *message, gbool
   s->ref_count = 1;
   s->state = state;
   s->epoch = t->training ? nnb_training_get_epoch (t->training) : 0;
+  /* the fitted curve, boundary, units and checks are predictions: drawn in
+   * eval mode, as after model.eval() (each epoch trains in train mode) */
+  nnb_model_eval (t->model);
   s->losses = g_array_sized_new (FALSE, FALSE, sizeof (double), t->losses->len);
   g_array_append_vals (s->losses, t->losses->data, t->losses->len);
   s->test_losses = copy_doubles (t->test_losses);

@@ -285,8 +285,27 @@ set_diverged (NnbTraining *t, int epoch, const char *what, GError **error)
                epoch, what, t->options.optimizer.lr, example ? example : "");
 }
 
+static gboolean training_epoch (NnbTraining *t, double *loss_out, GError **error);
+
+/* model.train() for the epoch's steps and model.eval() after them, for the
+ * test loss and whatever draws predictions next, as a PyTorch loop does.
+ * Dropout's masks come from the shuffles' generator: PyTorch draws both
+ * from its one global generator, in the order the loop asks. */
 gboolean
 nnb_training_epoch (NnbTraining *t, double *loss_out, GError **error)
+{
+  NnbGenerator *before = nnb_model_set_generator (t->model, t->gen != NULL ? t->gen : nnb_generator_default ());
+  gboolean ok;
+
+  nnb_model_train (t->model, TRUE);
+  ok = training_epoch (t, loss_out, error);
+  nnb_model_eval (t->model);
+  nnb_model_set_generator (t->model, before);
+  return ok;
+}
+
+static gboolean
+training_epoch (NnbTraining *t, double *loss_out, GError **error)
 {
   double loss = 0.0;
 
@@ -335,8 +354,9 @@ nnb_training_epoch (NnbTraining *t, double *loss_out, GError **error)
         *loss_out = loss;
       return FALSE;
     }
-  /* with torch.no_grad(): test_loss = loss_fn(model(X_test), y_test),
-   * after the epoch's steps: a forward and the loss, no backward */
+  /* model.eval(); with torch.no_grad(): test_loss = loss_fn(model(X_test),
+   * y_test), after the epoch's steps: a forward and the loss, no backward */
+  nnb_model_eval (t->model);
   if (t->x_test != NULL)
     {
       NnbTensor *pred = nnb_model_forward (t->model, t->x_test, error);

@@ -43,27 +43,6 @@ print_probabilities (NnbProject *project, NnbTensor *x)
   return NNB_EXIT_OK;
 }
 
-/* Whether what the model computes depends on its mode (a Dropout in it) */
-static gboolean
-module_has_mode (const NnbModule *module)
-{
-  if (module->kind == NNB_MODULE_DROPOUT)
-    return TRUE;
-  for (guint i = 0; module->children != NULL && i < module->children->len; i++)
-    if (module_has_mode (module->children->pdata[i]))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-model_has_mode (const NnbModel *model)
-{
-  for (guint i = 0; i < model->modules->len; i++)
-    if (module_has_mode (model->modules->pdata[i]))
-      return TRUE;
-  return FALSE;
-}
-
 int
 nnb_cli_forward (int argc, char **argv)
 {
@@ -109,7 +88,7 @@ nnb_cli_forward (int argc, char **argv)
   /* predictions are drawn in eval mode unless asked; train mode's masks
    * come from the default generator, where the project's recipe left it */
   nnb_model_train (project->model, train);
-  if (model_has_mode (project->model))
+  if (nnb_model_has_mode (project->model))
     fprintf (stderr, "nnblocks-cli: forward in %s mode (model.%s())%s\n", train ? "train" : "eval",
              train ? "train" : "eval", train ? "" : "; --train for train mode");
   if (!nnb_file_read (input, NNB_FILE_READ_MAX_CSV_MB, &text, &length, &error))

@@ -8,7 +8,7 @@ key_equal (const NnbDataLayerKey *a, const NnbDataLayerKey *b)
 {
   return a->data_serial == b->data_serial && a->font_family == b->font_family &&
          a->pinned_serial == b->pinned_serial && !a->has_curve == !b->has_curve &&
-         g_strcmp0 (a->message, b->message) == 0 && a->width == b->width && a->height == b->height &&
+         g_strcmp0 (a->message, b->message) == 0 && g_strcmp0 (a->title, b->title) == 0 && a->width == b->width && a->height == b->height &&
          a->scale == b->scale && nnb_plot_style_equal (&a->style, &b->style) && a->x_scale.min == b->x_scale.min &&
          a->x_scale.max == b->x_scale.max && !a->x_scale.log == !b->x_scale.log && a->y_scale.min == b->y_scale.min &&
          a->y_scale.max == b->y_scale.max && !a->y_scale.log == !b->y_scale.log;

@@ -17,6 +17,7 @@ typedef struct
   guint pinned_serial; /* the kept curves, named in the legend */
   gboolean has_curve;  /* the legend names it; no curve: a message */
   const char *message;
+  const char *title; /* NULL: the default; the mode it names changes */
   int width, height, scale;
   NnbPlotStyle style; /* font_family NULL when kept: it points into a font
                        * description GTK may free; font_family is kept */

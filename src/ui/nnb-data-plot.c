@@ -92,6 +92,10 @@ nnb_data_plot_get_series (const NnbDataPlotSource *source, NnbDataSeries *series
       series->curve_x = snapshot->grid_x;
       series->curve_y = snapshot->grid_y;
       series->n_curve = snapshot->n_grid;
+      /* a model with a mode says which one its curve shows (nnb-window-mode.c) */
+      if (snapshot->has_mode)
+        series->title = snapshot->drawn_training ? _("Data and Fitted Curve (model.train())")
+                                                 : _("Data and Fitted Curve (model.eval())");
     }
   series->references = source->references;
   series->n_references = source->n_references;

@@ -91,6 +91,14 @@ fill_block_editor (NnbDiagramView *self)
       gtk_spin_button_set_value (self->norm_spin, module->normalized_shape);
       gtk_editable_set_text (GTK_EDITABLE (self->eps_entry), eps);
     }
+  gtk_widget_set_visible (self->dropout_grid, module != NULL && module->kind == NNB_MODULE_DROPOUT);
+  if (module != NULL && module->kind == NNB_MODULE_DROPOUT)
+    {
+      /* p as print(model) writes it: 0.5 */
+      g_autofree char *p = nnb_python_float_repr (module->p);
+
+      gtk_editable_set_text (GTK_EDITABLE (self->p_entry), p);
+    }
   error = layer >= 0 ? layer_error (self, block, layer) : g_strdup (nnb_diagram_view_get_block_error (self, block));
   gtk_label_set_text (self->message_label, error != NULL ? error : "");
   gtk_widget_set_visible (GTK_WIDGET (self->message_label), error != NULL);
@@ -156,6 +164,25 @@ nnb_dv_edit_action (GtkWidget *widget, const char *name, GVariant *parameter)
   nnb_dv_open_layer_editor (self, target, nnb_dv_target_layer (self, target));
 }
 
+/* nn.Dropout(p) from what the student typed: the engine's check gives
+ * PyTorch's message for a p outside [0, 1] (and for what is not a number,
+ * read as NaN), and the module keeps its p then. */
+static gboolean
+set_dropout_p (NnbGraphModule *module, const char *text, GError **error)
+{
+  g_autoptr (NnbModule) check = NULL;
+  char *end = NULL;
+  double p = g_ascii_strtod (text, &end);
+
+  if (end == text || *end != '\0')
+    p = NAN;
+  check = nnb_dropout_new (p, error);
+  if (check == NULL)
+    return FALSE;
+  module->p = p;
+  return TRUE;
+}
+
 /* Name and sizes in one undo step. */
 static void
 apply_block_editor (NnbDiagramView *self)
@@ -200,6 +227,8 @@ apply_block_editor (NnbDiagramView *self)
       nnb_graph_set_child_layer_norm (self->graph, block, layer, gtk_spin_button_get_value_as_int (self->norm_spin), eps,
                                       &error);
     }
+  if (module != NULL && module->kind == NNB_MODULE_DROPOUT && error == NULL)
+    set_dropout_p (module, gtk_editable_get_text (GTK_EDITABLE (self->p_entry)), &error);
   if (nnb_dv_commit (self, before, error))
     gtk_popover_popdown (GTK_POPOVER (self->popover));
   else
@@ -239,6 +268,8 @@ nnb_dv_build_block_editor (NnbDiagramView *self)
   self->norm_grid = GTK_WIDGET (gtk_builder_get_object (builder, "norm_grid"));
   self->norm_spin = GTK_SPIN_BUTTON (gtk_builder_get_object (builder, "norm_spin"));
   self->eps_entry = GTK_ENTRY (gtk_builder_get_object (builder, "eps_entry"));
+  self->dropout_grid = GTK_WIDGET (gtk_builder_get_object (builder, "dropout_grid"));
+  self->p_entry = GTK_ENTRY (gtk_builder_get_object (builder, "p_entry"));
   self->message_label = GTK_LABEL (gtk_builder_get_object (builder, "message_label"));
   self->fix_button = GTK_BUTTON (gtk_builder_get_object (builder, "fix_button"));
   apply = GTK_WIDGET (gtk_builder_get_object (builder, "apply_button"));

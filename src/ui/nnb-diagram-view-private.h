@@ -82,6 +82,8 @@ struct _NnbDiagramView
   GtkWidget *norm_grid; /* LayerNorm: normalized_shape and eps */
   GtkSpinButton *norm_spin;
   GtkEntry *eps_entry;
+  GtkWidget *dropout_grid; /* Dropout: p, and why it depends on the mode */
+  GtkEntry *p_entry;
   GtkLabel *message_label;
   GtkButton *fix_button;
   GtkWidget *menu;

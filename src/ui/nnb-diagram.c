@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 #include "nnb-diagram-private.h"
+#include "nnb-python.h"
 
 #define SLOT_GAP 10.0 /* between the two inputs of a + */
 #define MARGIN 24.0
@@ -28,6 +29,13 @@ nnb_dg_module_text (const NnbModule *module)
                             module->in_features, module->out_features);
   if (module->kind == NNB_MODULE_LAYER_NORM)
     return g_strdup_printf ("LayerNorm %" G_GINT64_FORMAT, module->normalized_shape);
+  if (module->kind == NNB_MODULE_DROPOUT)
+    {
+      /* p as print(model) writes it */
+      g_autofree char *p = nnb_python_float_repr (module->p);
+
+      return g_strdup_printf ("Dropout(p=%s)", p);
+    }
 
   return g_strdup (nnb_module_kind_to_string (module->kind));
 }
@@ -675,6 +683,8 @@ draw_block (cairo_t *cr, const Picture *p, guint i)
   if (state != NULL && state->show_disclosures && nnb_dg_sequential_of (p->model, node) != NULL &&
       n_child_lines (p->model, node) > 0)
     nnb_dg_draw_disclosure (cr, p, &p->boxes[i]);
+  if (nnb_dg_node_has_mode (p->model, node))
+    nnb_dg_draw_mode_mark (cr, p, i);
   if (broken)
     draw_block_error (cr, p, i);
 }

@@ -241,6 +241,12 @@ reference_color (const NnbDataSeries *series, int r)
 }
 
 static const char *
+plot_title (const NnbDataSeries *series)
+{
+  return series->title != NULL ? series->title : _("Data and Fitted Curve");
+}
+
+static const char *
 model_label (const NnbDataSeries *series)
 {
   return series->curve_label != NULL ? series->curve_label : _("Model");
@@ -443,7 +449,7 @@ nnb_plot_data_draw_under (cairo_t *cr,
 
   if (!has_data && !has_curve && series->n_references == 0)
     {
-      nnb_plot_axes_draw (cr, width, height, _("Data and Fitted Curve"), "x", "y",
+      nnb_plot_axes_draw (cr, width, height, plot_title (series), "x", "y",
                           series->message != NULL ? series->message : _("No data yet"),
                           style, NULL);
       return;
@@ -460,7 +466,7 @@ nnb_plot_data_draw_under (cairo_t *cr,
                      ? legend_entries (series, has_curve, owned, labels, colors)
                      : 0;
     /* the message (why there is no curve yet) comes after the points, over them */
-    NnbPlotFrame frame = { _("Data and Fitted Curve"), "x", "y", has_curve || has_data ? NULL : series->message,
+    NnbPlotFrame frame = { plot_title (series), "x", "y", has_curve || has_data ? NULL : series->message,
                            &layout->x_scale, &layout->y_scale, labels, colors, NULL, n_legend };
 
     /* the legend in a band of its own, above the curves it names */

@@ -53,6 +53,7 @@ typedef struct
   /* The outputs' names in the legend and the read-out, n_outputs of them
    * (a CSV's target columns); NULL (or a NULL or empty name): "output 0", … */
   const char *const *output_names;
+  const char *title; /* NULL: "Data and Fitted Curve" */
 } NnbDataSeries;
 
 /* Up to this many points are drawn as dots, one arc each; more as a

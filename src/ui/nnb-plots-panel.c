@@ -286,6 +286,7 @@ draw_data_plot (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpoint
   key.pinned_serial = self->pinned_serial;
   key.has_curve = series.curve_x != NULL && series.curve_y != NULL && series.n_curve > 1;
   key.message = series.message;
+  key.title = series.title;
   key.width = width;
   key.height = height;
   key.scale = gtk_widget_get_scale_factor (GTK_WIDGET (area));

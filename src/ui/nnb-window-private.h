@@ -120,6 +120,11 @@ void _nnb_window_units_init (NnbWindow *self);
 /* The Units tab follows the selection and the snapshot (NULL: none). */
 void _nnb_window_units_follow (NnbWindow *self, NnbSnapshot *snapshot);
 
+/* nnb-window-mode.c */
+void _nnb_window_mode_init (NnbWindow *self);
+/* Gives the document's trainer the mode its pictures are drawn in. */
+void _nnb_window_mode_apply (NnbWindow *self);
+
 /* nnb-window-import.c */
 void _nnb_window_import_init (NnbWindow *self);
 void _nnb_window_import_csv_action (GSimpleAction *action, GVariant *parameter, gpointer user_data);

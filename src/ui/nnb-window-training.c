@@ -438,6 +438,7 @@ tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 void
 _nnb_window_watch_trainer (NnbWindow *self)
 {
+  _nnb_window_mode_apply (self);
   self->settle_until_us = g_get_monotonic_time () + SETTLE_US;
   self->quiet_frame = TRUE;
   if (self->tick_id == 0)

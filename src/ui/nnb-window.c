@@ -676,6 +676,7 @@ nnb_window_init (NnbWindow *self)
                             self);
 
   _nnb_window_actions_init (self);
+  _nnb_window_mode_init (self);
   _nnb_window_layout_init (self);
   _nnb_window_import_init (self);
   set_up_code_view (self);

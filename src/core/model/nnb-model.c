@@ -746,3 +746,12 @@ nnb_model_set_generator (NnbModel *model, NnbGenerator *gen)
   model->generator = gen;
   return before;
 }
+
+gboolean
+nnb_model_has_mode (const NnbModel *model)
+{
+  for (guint i = 0; i < model->modules->len; i++)
+    if (nnb_module_has_mode (model->modules->pdata[i]))
+      return TRUE;
+  return FALSE;
+}

@@ -169,6 +169,8 @@ gboolean nnb_model_to (NnbModel *model, NnbDevice device, GError **error);
  * module; only Dropout's forward depends on it. */
 void nnb_model_train (NnbModel *model, gboolean mode);
 void nnb_model_eval (NnbModel *model);
+/* Whether any of the model's modules depends on the mode (nnb_module_has_mode) */
+gboolean nnb_model_has_mode (const NnbModel *model);
 /* The generator Dropout draws from in train mode; PyTorch has one global
  * generator, so a training program's shuffles and masks share a stream:
  * the trainer gives the model its own (borrowed until set again). NULL

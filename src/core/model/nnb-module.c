@@ -416,3 +416,16 @@ nnb_module_to (NnbModule *module, NnbDevice device, GError **error)
       return FALSE;
   return TRUE;
 }
+
+gboolean
+nnb_module_has_mode (const NnbModule *module)
+{
+  if (module == NULL)
+    return FALSE;
+  if (module->kind == NNB_MODULE_DROPOUT)
+    return TRUE;
+  for (guint i = 0; module->children != NULL && i < module->children->len; i++)
+    if (nnb_module_has_mode (module->children->pdata[i]))
+      return TRUE;
+  return FALSE;
+}

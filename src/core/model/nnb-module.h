@@ -105,6 +105,9 @@ void nnb_module_unref (NnbModule *module);
 /* "Linear", "ReLU", "Sequential" — the PyTorch class name */
 const char *nnb_module_kind_to_string (NnbModuleKind kind);
 gboolean nnb_module_kind_from_string (const char *text, NnbModuleKind *out);
+/* Whether what module computes depends on the mode (model.train() or
+ * model.eval()): a Dropout, or a Sequential holding one. */
+gboolean nnb_module_has_mode (const NnbModule *module);
 
 /* The activation a leaf module computes (NNB_ACT_IDENTITY for Identity);
  * FALSE for Linear, LayerNorm, Softmax, LogSoftmax, Dropout and Sequential. */

@@ -35,7 +35,11 @@ struct _NnbTrainer
   NnbTrainerState state;
   int watch_node, watch_layer; /* the block whose units snapshots carry; -1: none */
   gboolean want_publish;       /* a paused worker publishes once more (a new watch) */
-  gboolean worker_done;        /* the worker left its loop: the model is free again */
+  gboolean draw_training;      /* snapshots' pictures in train mode */
+  /* Dropout's masks in train-mode pictures: the trainer's own generator,
+   * never the training's, so looking at a picture cannot change the run */
+  NnbGenerator *picture_gen;
+  gboolean worker_done; /* the worker left its loop: the model is free again */
 
   gint64 publish_interval_us;
   GArray *losses;      /* worker's own history */
@@ -227,9 +231,10 @@ boundary_init (NnbTrainer *t, NnbDevice device, GError **error)
  * (or before it starts), so it may read the model freely. */
 static NnbSnapshot *
 snapshot_build (NnbTrainer *t, NnbTrainerState state, const char *message, gboolean with_values,
-                int watch_node, int watch_layer)
+                int watch_node, int watch_layer, gboolean draw_training)
 {
   NnbSnapshot *s = g_new0 (NnbSnapshot, 1);
+  NnbGenerator *gen_before = NULL;
   GPtrArray *params = nnb_model_named_parameters (t->model);
   const NnbBackend *backend = nnb_backend_get (t->model->device, NULL);
 
@@ -237,8 +242,19 @@ snapshot_build (NnbTrainer *t, NnbTrainerState state, const char *message, gbool
   s->state = state;
   s->epoch = t->training ? nnb_training_get_epoch (t->training) : 0;
   /* the fitted curve, boundary, units and checks are predictions: drawn in
-   * eval mode, as after model.eval() (each epoch trains in train mode) */
+   * eval mode, as after model.eval() (each epoch trains in train mode),
+   * unless the student asked to see them in train mode */
   nnb_model_eval (t->model);
+  s->has_mode = nnb_model_has_mode (t->model);
+  if (draw_training && s->has_mode)
+    {
+      /* seeded again for every picture: the same weights draw the same
+       * masks, so a paused run's curve holds still */
+      nnb_generator_manual_seed (t->picture_gen, 0);
+      gen_before = nnb_model_set_generator (t->model, t->picture_gen);
+      nnb_model_train (t->model, TRUE);
+      s->drawn_training = TRUE;
+    }
   s->losses = g_array_sized_new (FALSE, FALSE, sizeof (double), t->losses->len);
   g_array_append_vals (s->losses, t->losses->data, t->losses->len);
   s->test_losses = copy_doubles (t->test_losses);
@@ -333,6 +349,11 @@ snapshot_build (NnbTrainer *t, NnbTrainerState state, const char *message, gbool
     }
   if (t->boundary_input != NULL)
     boundary_build (t, s);
+  if (s->drawn_training)
+    {
+      nnb_model_eval (t->model);
+      nnb_model_set_generator (t->model, gen_before);
+    }
   s->message = g_strdup (message);
   s->published_us = g_get_monotonic_time ();
   {
@@ -350,15 +371,17 @@ publish (NnbTrainer *t, NnbTrainerState state, const char *message)
   NnbSnapshot *fresh, *old;
   gboolean with_values;
   int watch_node, watch_layer;
+  gboolean draw_training;
 
   g_mutex_lock (&t->lock);
+  draw_training = t->draw_training;
   with_values = t->want_values;
   t->want_values = FALSE;
   t->want_publish = FALSE;
   watch_node = t->watch_node;
   watch_layer = t->watch_layer;
   g_mutex_unlock (&t->lock);
-  fresh = snapshot_build (t, state, message, with_values, watch_node, watch_layer);
+  fresh = snapshot_build (t, state, message, with_values, watch_node, watch_layer, draw_training);
 
   g_mutex_lock (&t->lock);
   old = t->snapshot;
@@ -517,6 +540,7 @@ nnb_trainer_new (NnbModel *model, NnbDataset *data, const NnbTrainingOptions *op
     t->rule.epochs = -1;
   t->new_lr = NAN;
   t->watch_node = t->watch_layer = -1;
+  t->picture_gen = nnb_generator_new (0);
   t->publish_interval_us = 10000;
   t->losses = g_array_new (FALSE, FALSE, sizeof (double));
   t->test_losses = g_array_new (FALSE, FALSE, sizeof (double));
@@ -587,7 +611,7 @@ nnb_trainer_new (NnbModel *model, NnbDataset *data, const NnbTrainingOptions *op
         }
     }
   t->state = NNB_TRAINER_IDLE;
-  t->snapshot = snapshot_build (t, NNB_TRAINER_IDLE, NULL, FALSE, -1, -1);
+  t->snapshot = snapshot_build (t, NNB_TRAINER_IDLE, NULL, FALSE, -1, -1, FALSE);
   return t;
 }
 
@@ -656,26 +680,18 @@ nnb_trainer_request_values (NnbTrainer *t)
   g_mutex_unlock (&t->lock);
 }
 
-void
-nnb_trainer_watch_node (NnbTrainer *t, int node, int layer)
+/* Publishes a snapshot with what was just asked (a new watch, a new
+ * mode): here when no worker runs, the model being the caller's (as
+ * nnb_trainer_new builds the first); otherwise the worker does, after the
+ * step in progress or at once when paused. Called with the lock held;
+ * releases it. */
+static void
+republish_unlock (NnbTrainer *t, gboolean publish_here)
 {
-  gboolean here;
+  gboolean here = t->thread == NULL || t->worker_done;
   char *message = NULL;
   NnbTrainerState state;
 
-  g_mutex_lock (&t->lock);
-  if (t->watch_node == node && t->watch_layer == (node >= 0 ? layer : -1))
-    {
-      g_mutex_unlock (&t->lock);
-      return;
-    }
-  t->watch_node = node;
-  t->watch_layer = node >= 0 ? layer : -1;
-  /* No worker yet, or one that has finished: the model is the caller's,
-   * so the snapshot is built here, as nnb_trainer_new builds the first.
-   * Otherwise the worker publishes it: after the step in progress, or at
-   * once when paused. */
-  here = t->thread == NULL || t->worker_done;
   if (!here)
     {
       t->want_publish = TRUE;
@@ -684,9 +700,36 @@ nnb_trainer_watch_node (NnbTrainer *t, int node, int layer)
   state = t->snapshot->state;
   message = g_strdup (t->snapshot->message);
   g_mutex_unlock (&t->lock);
-  if (here && node >= 0)
+  if (here && publish_here)
     publish (t, state, message);
   g_free (message);
+}
+
+void
+nnb_trainer_watch_node (NnbTrainer *t, int node, int layer)
+{
+  g_mutex_lock (&t->lock);
+  if (t->watch_node == node && t->watch_layer == (node >= 0 ? layer : -1))
+    {
+      g_mutex_unlock (&t->lock);
+      return;
+    }
+  t->watch_node = node;
+  t->watch_layer = node >= 0 ? layer : -1;
+  republish_unlock (t, node >= 0);
+}
+
+void
+nnb_trainer_set_draw_training (NnbTrainer *t, gboolean training)
+{
+  g_mutex_lock (&t->lock);
+  if (t->draw_training == !!training)
+    {
+      g_mutex_unlock (&t->lock);
+      return;
+    }
+  t->draw_training = !!training;
+  republish_unlock (t, TRUE);
 }
 
 void
@@ -742,6 +785,7 @@ nnb_trainer_free (NnbTrainer *t)
   g_array_unref (t->grad_norms);
   g_clear_pointer (&t->values, g_ptr_array_unref);
   nnb_model_unref (t->model);
+  g_free (t->picture_gen);
   g_mutex_clear (&t->lock);
   g_cond_clear (&t->wake);
   g_free (t);

@@ -120,6 +120,11 @@ typedef struct
    * Check units->node and ->layer: a snapshot published before a new
    * watch still shows the old block. */
   NnbUnits *units;
+  /* what the model computes depends on its mode (a Dropout in it), and
+   * whether the pictures above (curve, checks, boundary, units) were drawn
+   * in train mode (nnb_trainer_set_draw_training) or, as by default, eval */
+  gboolean has_mode;
+  gboolean drawn_training;
   char *message;        /* for DIVERGED and FAILED */
   gint64 published_us;  /* g_get_monotonic_time () when published */
   gint64 worker_cpu_us; /* the publishing thread's CPU time then (bench/app-speed) */
@@ -173,6 +178,13 @@ void nnb_trainer_request_values (NnbTrainer *trainer);
  * snapshot with the new block's units at once; one that is not running
  * builds it on the calling thread. */
 void nnb_trainer_watch_node (NnbTrainer *trainer, int node, int layer);
+
+/* Which mode snapshots draw their pictures in: eval (FALSE, the default:
+ * predictions as after model.eval()) or train, Dropout's masks applied.
+ * Training always runs in train mode. Train-mode pictures draw their masks
+ * from a generator of the trainer's own, so they never move the training's
+ * stream. Thread-safe; republishes as nnb_trainer_watch_node does. */
+void nnb_trainer_set_draw_training (NnbTrainer *trainer, gboolean training);
 
 /* The latest published snapshot (never NULL after nnb_trainer_new). */
 NnbSnapshot *nnb_trainer_get_snapshot (NnbTrainer *trainer);

@@ -217,6 +217,32 @@ ref_node (Reference *r, int index, Ref **memo)
       for (int64_t i = 0; i < a->numel; i++)
         memo[index]->data[i] = a->data[i] + b->data[i];
       break;
+    case NNB_NODE_MUL:
+      a = ref_node (r, node->inputs[0], memo);
+      b = ref_node (r, node->inputs[1], memo);
+      g_assert_cmpint (a->numel, ==, b->numel);
+      memo[index] = ref_new (r, a->ndim, a->shape);
+      for (int64_t i = 0; i < a->numel; i++)
+        memo[index]->data[i] = a->data[i] * b->data[i];
+      break;
+    case NNB_NODE_CAT:
+      {
+        /* torch.cat([a, b], dim=1): each row of a, then the same row of b */
+        int64_t shape[NNB_MAX_DIMS], rows, wa, wb;
+
+        a = ref_node (r, node->inputs[0], memo);
+        b = ref_node (r, node->inputs[1], memo);
+        rows = a->shape[0], wa = a->numel / rows, wb = b->numel / rows;
+        memcpy (shape, a->shape, sizeof shape);
+        shape[1] += b->shape[1];
+        memo[index] = ref_new (r, a->ndim, shape);
+        for (int64_t row = 0; row < rows; row++)
+          {
+            memcpy (memo[index]->data + row * (wa + wb), a->data + row * wa, wa * sizeof (double));
+            memcpy (memo[index]->data + row * (wa + wb) + wa, b->data + row * wb, wb * sizeof (double));
+          }
+      }
+      break;
     case NNB_NODE_OUTPUT:
       memo[index] = ref_node (r, node->inputs[0], memo);
       break;

@@ -228,6 +228,28 @@ nnb_test_float_of_hex (const char *hex)
   return value;
 }
 
+float *
+nnb_test_floats_of_hex (JsonObject *o, const char *name, gsize n)
+{
+  JsonArray *hex = json_object_get_array_member (o, name);
+  float *values = g_new (float, MAX (n, 1));
+
+  g_assert_cmpuint (json_array_get_length (hex), ==, n);
+  for (gsize i = 0; i < n; i++)
+    values[i] = nnb_test_float_of_hex (json_array_get_string_element (hex, i));
+  return values;
+}
+
+int
+nnb_test_two_input_node (NnbModel *model, NnbNodeKind kind, const char *name, int a, int b)
+{
+  int node = nnb_test_node (model, kind, name, NULL, -1);
+
+  nnb_test_connect (model, a, node, 0);
+  nnb_test_connect (model, b, node, 1);
+  return node;
+}
+
 void
 nnb_test_assert_float_bits (const char *what, const float *values, gsize n, JsonArray *expected)
 {

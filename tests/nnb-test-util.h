@@ -42,6 +42,8 @@ int nnb_test_sum (NnbModel *model, const char *block, int a, int b);
 void nnb_test_fill_parameters (NnbModel *model, double phase);
 /* wires node `from` into slot `slot` of node `to` */
 void nnb_test_connect (NnbModel *model, int from, int to, int slot);
+/* A node of kind (cat, mul, …) with a and b wired to its inputs 0 and 1 */
+int nnb_test_two_input_node (NnbModel *model, NnbNodeKind kind, const char *name, int a, int b);
 /* The page's MLP(3, 16, 1) with zero weights: fc1, fc2, head, act;
  * h = act(fc1(x)); h = act(fc2(h)) + h; return head(h). Validated. */
 NnbModel *nnb_test_page_mlp (void);
@@ -57,6 +59,8 @@ void nnb_test_assert_float_bits (const char *what, const float *values, gsize n,
 void nnb_test_assert_case_bits (JsonObject *c, const char *member, const float *values, gsize n);
 /* The float32 whose bits a golden file's hex string spells ("3e3237fc"). */
 float nnb_test_float_of_hex (const char *hex);
+/* The n floats of o's member name, hex bit patterns in a golden file; g_free it */
+float *nnb_test_floats_of_hex (JsonObject *o, const char *name, gsize n);
 
 /* `nnblocks-cli export PATH --format pytorch`, then the exported code's
  * `--train` in real PyTorch (the engine's environment: one thread, AVX2):

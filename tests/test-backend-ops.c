@@ -123,6 +123,26 @@ run_copy (const Device *d, GRand *rand, Results *out)
   get_free (d, out, dst, N);
 }
 
+/* torch.cat's column blocks: columns 3… of a ROWS × COLS source into
+ * columns 1… of a ROWS × (COLS + 2) destination, the rest left alone */
+static void
+run_copy_2d (const Device *d, GRand *rand, Results *out)
+{
+  const gsize width = 5, dst_cols = COLS + 2;
+  g_autofree float *x = inputs (rand, ROWS * COLS, -3, 3);
+  g_autofree float *zeros = g_new0 (float, ROWS *dst_cols);
+  g_autofree float *host = g_new (float, ROWS *dst_cols);
+  float *src = put (d, x, ROWS * COLS), *dst = put (d, zeros, ROWS * dst_cols);
+
+  d->backend->copy_2d (dst + 1, dst_cols, src + 3, COLS, ROWS, width);
+  d->backend->download (host, dst, ROWS * dst_cols);
+  for (gsize r = 0; r < ROWS; r++)
+    for (gsize c = 0; c < dst_cols; c++)
+      g_assert_cmpfloat (host[r * dst_cols + c], ==, c >= 1 && c < 1 + width ? x[r * COLS + c + 2] : 0.0f);
+  d->backend->free (src);
+  get_free (d, out, dst, ROWS * dst_cols);
+}
+
 static void
 run_fill (const Device *d, GRand *rand, Results *out)
 {
@@ -574,6 +594,7 @@ static const OpRow ops[] = {
   ROW (add, run_add, 0),
   ROW (accumulate, run_accumulate, 0),
   ROW (mul, run_mul, 0),
+  ROW (copy_2d, run_copy_2d, 0),
   ROW (loss, run_loss, 1e-6), /* the GPU's reduction order */
   ROW (sgd_step, run_sgd_step, 0),
   ROW (adam_step, run_adam_step, 0),

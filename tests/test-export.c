@@ -154,6 +154,31 @@ build_shared (void)
   return model;
 }
 
+/* Two branches merged by cat, gated by *, then cat with the input:
+ * head(torch.cat([torch.cat([a, b], dim=1) * sig(gate(x)), x], dim=1)) */
+static NnbModel *
+build_gated (void)
+{
+  NnbModel *model = nnb_model_new ("Gated");
+  int input, a, b, g, m;
+
+  nnb_test_register (model, "fc_a", nnb_test_linear (2, 4, TRUE));
+  nnb_test_register (model, "fc_b", nnb_test_linear (2, 3, TRUE));
+  nnb_test_register (model, "gate", nnb_test_linear (2, 7, TRUE));
+  nnb_test_register (model, "act", nnb_activation_new (NNB_MODULE_TANH));
+  nnb_test_register (model, "sig", nnb_activation_new (NNB_MODULE_SIGMOID));
+  nnb_test_register (model, "head", nnb_test_linear (9, 3, TRUE));
+  input = nnb_test_node (model, NNB_NODE_INPUT, "input", NULL, -1);
+  a = nnb_test_node (model, NNB_NODE_CALL, "act_a", "act", nnb_test_node (model, NNB_NODE_CALL, "fc_a", "fc_a", input));
+  b = nnb_test_node (model, NNB_NODE_CALL, "act_b", "act", nnb_test_node (model, NNB_NODE_CALL, "fc_b", "fc_b", input));
+  g = nnb_test_node (model, NNB_NODE_CALL, "sig", "sig", nnb_test_node (model, NNB_NODE_CALL, "gate", "gate", input));
+  m = nnb_test_two_input_node (model, NNB_NODE_MUL, "mul", nnb_test_two_input_node (model, NNB_NODE_CAT, "cat", a, b), g);
+  nnb_test_node (model, NNB_NODE_OUTPUT, "output", NULL,
+                 nnb_test_node (model, NNB_NODE_CALL, "head", "head",
+                                nnb_test_two_input_node (model, NNB_NODE_CAT, "cat_2", m, input)));
+  return model;
+}
+
 /* A Sequential whose diagram gained a skip connection: modules 0, 1, 2,
  * and forward 0 → 1 → 2, + the output of 0. */
 static NnbModel *
@@ -578,6 +603,19 @@ test_code_sequential_with_skip (void)
 }
 
 static void
+test_code_cat_and_mul (void)
+{
+  g_autoptr (NnbModel) model = build_gated ();
+  g_autofree char *code = nnb_export_pytorch_code (model, "gated.safetensors");
+
+  g_test_message ("%s", code);
+  assert_contains (code, "torch.cat([");
+  assert_contains (code, "], dim=1)");
+  assert_contains (code, " * ");
+  check_runs_in_pytorch (model, "gated", "Gated", FALSE, TRUE);
+}
+
+static void
 test_code_sequential_keeps_names (void)
 {
   g_autoptr (NnbModel) model = build_sequential_with_gap ();
@@ -756,6 +794,7 @@ test_onnx_passes_checker (void)
       "Gemm ReduceMean Sub Mul ReduceMean Add Sqrt Div Mul Add Tanh ReduceMean Sub Mul ReduceMean Add Sqrt Div Gemm", 8 },
     { build_sequential_with_gap, "seqgap", "Gemm Sigmoid", 2 },
     { build_activation_only, "act", "Relu", 0 },
+    { build_gated, "gated", "Gemm Tanh Gemm Tanh Gemm Sigmoid Concat Mul Concat Gemm", 8 },
   };
 
   if (!have_onnx ())
@@ -788,6 +827,7 @@ main (int argc, char **argv)
   g_test_add_func ("/export/pytorch/module-called-twice", test_code_module_called_twice);
   g_test_add_func ("/export/pytorch/sequential-with-skip", test_code_sequential_with_skip);
   g_test_add_func ("/export/pytorch/sequential-keeps-names", test_code_sequential_keeps_names);
+  g_test_add_func ("/export/pytorch/cat-and-mul", test_code_cat_and_mul);
   g_test_add_func ("/export/pytorch/unfinished-diagram", test_code_for_unfinished_diagram);
   g_test_add_func ("/export/pytorch/class-names", test_code_class_names);
   g_test_add_func ("/export/onnx/starts-as-model-proto", test_onnx_starts_as_model_proto);

@@ -513,6 +513,49 @@ test_skip_connection_from_the_input (void)
   assert_gradients_match (model, NNB_LOSS_MSE, x, y);
 }
 
+/* forward: m = tanh(fc(x)) * sigmoid(gate(x)); head(torch.cat([m * m, sigmoid(gate(x))], dim=1))
+ * on a 3-d input: cat along dim 1 of (5, 2, 3) and (5, 2, 3); a * b where
+ * one value feeds both slots (m * m) gets both gradients */
+static void
+test_cat_and_mul (void)
+{
+  g_autoptr (NnbModel) model = nnb_model_new ("Gated");
+  g_autoptr (NnbModule) fc = linear_new (3, 3, TRUE, 71);
+  g_autoptr (NnbModule) gate = linear_new (3, 3, TRUE, 72);
+  g_autoptr (NnbModule) tanh_act = nnb_activation_new (NNB_MODULE_TANH);
+  g_autoptr (NnbModule) sig = nnb_activation_new (NNB_MODULE_SIGMOID);
+  g_autoptr (NnbModule) head = linear_new (3, 2, TRUE, 73);
+  int64_t x_shape[] = { 5, 2, 3 }, y_shape[] = { 5, 4, 2 };
+  g_autoptr (NnbTensor) x = fixed_tensor (3, x_shape, 15, 2.0f);
+  g_autoptr (NnbTensor) y = fixed_tensor (3, y_shape, 16, 1.0f);
+  int in, f, t, g, s, m, sq, cat, h, out;
+
+  register_module (model, "fc", fc);
+  register_module (model, "gate", gate);
+  register_module (model, "tanh", tanh_act);
+  register_module (model, "sig", sig);
+  register_module (model, "head", head);
+  in = nnb_test_node (model, NNB_NODE_INPUT, "x", NULL, -1);
+  f = nnb_test_node (model, NNB_NODE_CALL, "fc", "fc", in);
+  t = nnb_test_node (model, NNB_NODE_CALL, "tanh", "tanh", f);
+  g = nnb_test_node (model, NNB_NODE_CALL, "gate", "gate", in);
+  s = nnb_test_node (model, NNB_NODE_CALL, "sig", "sig", g);
+  m = nnb_test_node (model, NNB_NODE_MUL, "mul", NULL, -1);
+  nnb_test_connect (model, t, m, 0);
+  nnb_test_connect (model, s, m, 1);
+  sq = nnb_test_node (model, NNB_NODE_MUL, "square", NULL, -1);
+  nnb_test_connect (model, m, sq, 0);
+  nnb_test_connect (model, m, sq, 1);
+  cat = nnb_test_node (model, NNB_NODE_CAT, "cat", NULL, -1);
+  nnb_test_connect (model, sq, cat, 0);
+  nnb_test_connect (model, s, cat, 1);
+  h = nnb_test_node (model, NNB_NODE_CALL, "head", "head", cat);
+  out = nnb_test_node (model, NNB_NODE_OUTPUT, "output", NULL, h);
+  (void) out;
+
+  assert_gradients_match (model, NNB_LOSS_MSE, x, y);
+}
+
 /* forward: head(act(fc(act(fc(x))))): one Linear called twice owns one
  * weight, whose .grad is the sum over both calls */
 static void
@@ -705,6 +748,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/gradcheck/sequential-inside-a-model", test_sequential_inside_a_model);
   g_test_add_func ("/gradcheck/mlp-with-skip-connection-and-shared-act", test_mlp_with_skip_connection_and_shared_act);
   g_test_add_func ("/gradcheck/skip-connection-from-the-input", test_skip_connection_from_the_input);
+  g_test_add_func ("/gradcheck/cat-and-mul", test_cat_and_mul);
   g_test_add_func ("/gradcheck/linear-called-twice-sums-both-gradients", test_linear_called_twice_sums_both_gradients);
   g_test_add_func ("/gradcheck/frozen-weight-gets-no-gradient-but-earlier-layers-do",
                    test_frozen_weight_gets_no_gradient_but_earlier_layers_do);

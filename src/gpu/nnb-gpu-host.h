@@ -15,6 +15,7 @@ void nnb_gpu_free (void *ptr);
 void nnb_gpu_upload (float *dst, const float *host_src, gsize n);
 void nnb_gpu_download (float *host_dst, const float *src, gsize n);
 void nnb_gpu_copy (float *dst, const float *src, gsize n);
+void nnb_gpu_copy_2d (float *dst, gsize dst_stride, const float *src, gsize src_stride, gsize rows, gsize cols);
 void nnb_gpu_fill (float *dst, gsize n, float value);
 
 void nnb_gpu_gemm (gboolean trans_a, gboolean trans_b, int m, int n, int k,

@@ -148,6 +148,17 @@ nnb_gpu_copy (float *dst, const float *src, gsize n)
                  "copying a tensor on the GPU");
 }
 
+/* one strided copy for torch.cat's column blocks, not one per row */
+void
+nnb_gpu_copy_2d (float *dst, gsize dst_stride, const float *src, gsize src_stride, gsize rows, gsize cols)
+{
+  if (rows == 0 || cols == 0)
+    return;
+  nnb_gpu_check (cudaMemcpy2DAsync (dst, dst_stride * sizeof (float), src, src_stride * sizeof (float),
+                                    cols * sizeof (float), rows, cudaMemcpyDeviceToDevice, 0),
+                 "copying columns of a tensor on the GPU");
+}
+
 void
 nnb_gpu_fill (float *dst, gsize n, float value)
 {

@@ -86,6 +86,7 @@ static const NnbBackend cuda_backend = {
   .add = nnb_cuda_add,
   .accumulate = nnb_cuda_accumulate,
   .mul = nnb_cuda_mul,
+  .copy_2d = nnb_gpu_copy_2d,
   .loss = cuda_loss,
   .sgd_step = cuda_sgd_step,
   .adam_step = nnb_cuda_adam_step,

@@ -63,6 +63,8 @@ static const struct
   { NNB_BLOCK_LOG_SOFTMAX, "LogSoftmax", N_("nn.LogSoftmax(dim=1): log of Softmax, x − log Σ exp(x) over the features") },
   { NNB_BLOCK_DROPOUT, "Dropout", N_("nn.Dropout(p=0.5): in train mode zeroes each value with probability p and scales the rest by 1/(1 − p); in eval mode passes values on") },
   { NNB_BLOCK_ADD, "Add (+)", N_("a + b: a skip connection adds two tensors of the same shape") },
+  { NNB_BLOCK_MUL, "Mul (*)", N_("a * b: multiplies two tensors of the same shape element by element, as a gate does") },
+  { NNB_BLOCK_CAT, "Cat", N_("torch.cat([a, b], dim=1): puts two branches side by side; the widths add up") },
   { NNB_BLOCK_SEQUENTIAL, "Sequential", N_("nn.Sequential(): select a chain and use Group as Sequential to fill one") },
   { NNB_BLOCK_OUTPUT, "Output", N_("What forward returns") },
 };

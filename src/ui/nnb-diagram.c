@@ -52,6 +52,10 @@ kind_text (NnbModel *model, const NnbNode *node)
       return g_strdup (_("output"));
     case NNB_NODE_ADD:
       return g_strdup ("+");
+    case NNB_NODE_MUL:
+      return g_strdup ("*");
+    case NNB_NODE_CAT:
+      return g_strdup ("torch.cat(dim=1)");
     case NNB_NODE_CALL:
     default:
       {

@@ -65,6 +65,8 @@ OPS = {
     "ReduceMean": lambda i, a: torch.mean(i[0], dim=a["axes"], keepdim=bool(a.get("keepdims", 1))),
     "Sub": lambda i, a: i[0] - i[1],
     "Sqrt": lambda i, a: torch.sqrt(i[0]),
+    # torch.cat's node, along its axis
+    "Concat": lambda i, a: torch.cat(i, dim=a["axis"]),
 }
 
 

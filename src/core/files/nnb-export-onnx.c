@@ -461,6 +461,15 @@ emit_nodes (OnnxBuilder *b, GArray *order)
           values->pdata[index] = output_name (b, wanted, node->name);
           add_node (b, "Add", node->name, (const char *[]){ in0, in1, NULL }, values->pdata[index], NULL);
           break;
+        case NNB_NODE_MUL:
+          values->pdata[index] = output_name (b, wanted, node->name);
+          add_node (b, "Mul", node->name, (const char *[]){ in0, in1, NULL }, values->pdata[index], NULL);
+          break;
+        case NNB_NODE_CAT:
+          values->pdata[index] = output_name (b, wanted, node->name);
+          add_node (b, "Concat", node->name, (const char *[]){ in0, in1, NULL }, values->pdata[index],
+                    attribute_int ("axis", 1));
+          break;
         case NNB_NODE_OUTPUT:
         default:
           /* the value reached the output under another name (the input

@@ -299,6 +299,14 @@ append_forward_body (GString *out, NnbModel *model, GArray *order)
             expr = g_strdup_printf ("%s(%s)", ref, (char *) vars->pdata[node->inputs[0]]);
           }
           break;
+        case NNB_NODE_MUL:
+          expr = g_strdup_printf ("%s * %s", (char *) vars->pdata[node->inputs[0]],
+                                  (char *) vars->pdata[node->inputs[1]]);
+          break;
+        case NNB_NODE_CAT:
+          expr = g_strdup_printf ("torch.cat([%s, %s], dim=1)", (char *) vars->pdata[node->inputs[0]],
+                                  (char *) vars->pdata[node->inputs[1]]);
+          break;
         case NNB_NODE_ADD:
         default:
           expr = g_strdup_printf ("%s + %s", (char *) vars->pdata[node->inputs[0]],

@@ -264,6 +264,8 @@ static const char *const op_names[] = {
   [NNB_NODE_CALL] = "call",
   [NNB_NODE_ADD] = "add",
   [NNB_NODE_OUTPUT] = "output",
+  [NNB_NODE_CAT] = "cat",
+  [NNB_NODE_MUL] = "mul",
 };
 
 const char *
@@ -272,11 +274,11 @@ nnb_project_op_name (NnbNodeKind kind)
   return op_names[kind];
 }
 
-/* "an add block", "a call block" */
+/* "an add block", "a call block", "a mul block" */
 static const char *
 op_article (NnbNodeKind kind)
 {
-  return kind == NNB_NODE_CALL ? "a" : "an";
+  return kind == NNB_NODE_CALL || kind == NNB_NODE_CAT || kind == NNB_NODE_MUL ? "a" : "an";
 }
 
 static char *
@@ -357,7 +359,7 @@ add_node (NnbProject *project, JsonNode *json, guint index, ModelShape shape, GE
       }
   if (!known_op)
     return nnb_json_fail (error, NNB_FILE_ERROR_INVALID, where,
-                          "unknown op \"%s\"; a block's op is input, call, add or output.", nnb_json_quoted (op));
+                          "unknown op \"%s\"; a block's op is input, call, add, mul, cat or output.", nnb_json_quoted (op));
   existing = nnb_model_find_node (model, name);
   if (existing >= 0)
     return nnb_json_fail (error, NNB_FILE_ERROR_INVALID, where,

@@ -20,6 +20,8 @@ typedef enum
   STEP_DROPOUT,
   STEP_ACTIVATION,
   STEP_ADD,
+  STEP_MUL,
+  STEP_CAT, /* torch.cat([a, b], dim=1) */
 } StepKind;
 
 typedef struct
@@ -34,7 +36,9 @@ typedef struct
                            * LayerNorm: Σ dY·x̂, (features,) */
   NnbTensor *bias_grad;   /* LayerNorm: Σ dY, (features,) */
   NnbTensor *stats;       /* LayerNorm: each row's mean, then each row's rstd */
-  NnbTensor *input_grad;  /* LayerNorm, Dropout: dX before it is added into the input's gradient */
+  NnbTensor *input_grad;  /* LayerNorm, Dropout: dX before it is added into the input's gradient;
+                           * * and cat: the first input's */
+  NnbTensor *other_grad;  /* * and cat: the second input's */
   NnbTensor *mask;        /* Dropout: the last train-mode forward's noise, 0 or 1/(1 − p) */
   float *host_mask;       /* Dropout off the CPU: the mask drawn on the host, then uploaded */
   gboolean masked;        /* Dropout: the last forward multiplied by mask (else it copied) */
@@ -71,6 +75,7 @@ nnb_plan_free (NnbPlan *plan)
       nnb_tensor_unref (step->bias_grad);
       nnb_tensor_unref (step->stats);
       nnb_tensor_unref (step->input_grad);
+      nnb_tensor_unref (step->other_grad);
       nnb_tensor_unref (step->mask);
       g_free (step->host_mask);
     }
@@ -99,6 +104,43 @@ add_buffer (NnbPlan *plan, int ndim, const int64_t *shape, GError **error)
   g_ptr_array_add (plan->values, value);
   g_ptr_array_add (plan->grads, grad);
   return plan->values->len - 1;
+}
+
+static void
+buffer_shape (const NnbPlan *plan, int b, int *ndim, int64_t *shape)
+{
+  const NnbTensor *t = plan->values->pdata[b];
+
+  *ndim = b == 0 ? plan->in_ndim : t->ndim;
+  memcpy (shape, b == 0 ? plan->in_shape : t->shape, *ndim * sizeof (int64_t));
+}
+
+/* The step of a + b, a * b or torch.cat([a, b], dim=1) (shapes checked by
+ * shape inference before); returns the buffer with its result, or -1. */
+static int
+add_two_input_step (NnbPlan *plan, StepKind kind, int a, int b, GError **error)
+{
+  Step step = { .kind = kind, .in = { a, b } };
+  int ndim, b_ndim;
+  int64_t shape[NNB_MAX_DIMS], b_shape[NNB_MAX_DIMS];
+  Step *owned;
+
+  buffer_shape (plan, a, &ndim, shape);
+  buffer_shape (plan, b, &b_ndim, b_shape);
+  if (kind == STEP_CAT)
+    shape[1] += b_shape[1];
+  step.out = add_buffer (plan, ndim, shape, error);
+  if (step.out < 0)
+    return -1;
+  g_array_append_val (plan->steps, step);
+  if (kind == STEP_ADD)
+    return step.out;
+  /* each input's gradient is made apart, then added where it belongs */
+  owned = &g_array_index (plan->steps, Step, plan->steps->len - 1);
+  buffer_shape (plan, a, &ndim, shape);
+  owned->input_grad = nnb_tensor_new (ndim, shape, plan->device, error);
+  owned->other_grad = owned->input_grad ? nnb_tensor_new (b_ndim, b_shape, plan->device, error) : NULL;
+  return owned->other_grad != NULL ? owned->out : -1;
 }
 
 /* Appends the steps of one module call reading buffer `in`; returns the
@@ -260,16 +302,13 @@ plan_new (NnbModel *model, const NnbTensor *input, GError **error)
           }
           break;
         case NNB_NODE_ADD:
-          {
-            int a = node_buffer[node->inputs[0]];
-            NnbTensor *shape_of = a == 0 ? NULL : plan->values->pdata[a];
-            Step step = { .kind = STEP_ADD, .in = { a, node_buffer[node->inputs[1]] } };
-            step.out = shape_of ? add_buffer (plan, shape_of->ndim, shape_of->shape, error)
-                                : add_buffer (plan, plan->in_ndim, plan->in_shape, error);
-            if (step.out >= 0)
-              g_array_append_val (plan->steps, step);
-            buffer = step.out;
-          }
+        case NNB_NODE_MUL:
+        case NNB_NODE_CAT:
+          buffer = add_two_input_step (plan,
+                                       node->kind == NNB_NODE_ADD   ? STEP_ADD
+                                       : node->kind == NNB_NODE_MUL ? STEP_MUL
+                                                                    : STEP_CAT,
+                                       node_buffer[node->inputs[0]], node_buffer[node->inputs[1]], error);
           break;
         }
       if (buffer < 0)
@@ -586,6 +625,54 @@ run_dropout_backward (NnbPlan *plan, const Step *step)
   give_grad (plan, step->in[0], step->masked ? step->input_grad : dy);
 }
 
+/* Rows and each row's length in torch.cat([a, b], dim=1) of contiguous
+ * tensors: a row is everything from dim 1 on. */
+static void
+cat_widths (const NnbTensor *a, const NnbTensor *b, gsize *rows, gsize *wa, gsize *wb)
+{
+  *rows = (gsize) a->shape[0];
+  *wa = *rows ? a->numel / *rows : 0;
+  *wb = *rows ? b->numel / *rows : 0;
+}
+
+static void
+run_cat_forward (NnbPlan *plan, const Step *step)
+{
+  NnbTensor *a = VALUE (plan, step->in[0]), *b = VALUE (plan, step->in[1]), *y = VALUE (plan, step->out);
+  gsize rows, wa, wb;
+
+  cat_widths (a, b, &rows, &wa, &wb);
+  plan->backend->copy_2d (y->data, wa + wb, a->data, wa, rows, wa);
+  plan->backend->copy_2d (y->data + wa, wa + wb, b->data, wb, rows, wb);
+}
+
+/* dA, dB: the columns of dY each input filled */
+static void
+run_cat_backward (NnbPlan *plan, const Step *step)
+{
+  NnbTensor *dy = GRAD (plan, step->out), *da = step->input_grad, *db = step->other_grad;
+  gsize rows, wa, wb;
+
+  cat_widths (da, db, &rows, &wa, &wb);
+  plan->backend->copy_2d (da->data, wa, dy->data, wa + wb, rows, wa);
+  plan->backend->copy_2d (db->data, wb, dy->data + wa, wa + wb, rows, wb);
+  give_grad (plan, step->in[0], da);
+  give_grad (plan, step->in[1], db);
+}
+
+/* y = a · b; dA = dY · b, dB = dY · a (both made before either is added,
+ * so a * a works too) */
+static void
+run_mul_backward (NnbPlan *plan, const Step *step)
+{
+  NnbTensor *dy = GRAD (plan, step->out);
+
+  plan->backend->mul (dy->data, VALUE (plan, step->in[1])->data, step->input_grad->data, dy->numel);
+  plan->backend->mul (dy->data, VALUE (plan, step->in[0])->data, step->other_grad->data, dy->numel);
+  give_grad (plan, step->in[0], step->input_grad);
+  give_grad (plan, step->in[1], step->other_grad);
+}
+
 #define MAX_PLANS 4
 
 static NnbPlan *
@@ -653,6 +740,12 @@ nnb_model_forward (NnbModel *model, NnbTensor *input, GError **error)
           break;
         case STEP_ADD:
           plan->backend->add (VALUE (plan, step->in[0])->data, VALUE (plan, step->in[1])->data, y->data, y->numel);
+          break;
+        case STEP_MUL:
+          plan->backend->mul (VALUE (plan, step->in[0])->data, VALUE (plan, step->in[1])->data, y->data, y->numel);
+          break;
+        case STEP_CAT:
+          run_cat_forward (plan, step);
           break;
         }
     }
@@ -821,6 +914,12 @@ nnb_model_backward (NnbModel *model, NnbTensor *grad_output, GError **error)
         case STEP_ADD:
           give_grad (plan, step->in[0], dy);
           give_grad (plan, step->in[1], dy);
+          break;
+        case STEP_MUL:
+          run_mul_backward (plan, step);
+          break;
+        case STEP_CAT:
+          run_cat_backward (plan, step);
           break;
         }
     }

@@ -662,7 +662,7 @@ form_holds (const NnbGraph *graph)
     }
   /* a bare module (nn.Linear(1, 1) as the whole model) stays one while it
    * is the only module and its one call: called twice, or with an add for
-   * a skip, it would no longer be the nn.Linear it is exported as */
+   * a skip (or a mul, a cat), it would no longer be the nn.Linear it is exported as */
   if (nnb_module_kind_from_string (graph->class_name, &kind))
     {
       guint calls = 0;
@@ -672,7 +672,7 @@ form_holds (const NnbGraph *graph)
       for (guint i = 0; i < graph->blocks->len; i++)
         {
           NnbNodeKind block_kind = ((NnbGraphBlock *) graph->blocks->pdata[i])->kind;
-          if (block_kind == NNB_NODE_ADD || (block_kind == NNB_NODE_CALL && ++calls > 1))
+          if (nnb_model_n_inputs (block_kind) > 1 || (block_kind == NNB_NODE_CALL && ++calls > 1))
             return FALSE;
         }
       return TRUE;

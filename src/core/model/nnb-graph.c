@@ -22,6 +22,8 @@ const NnbBlockKindInfo nnb_block_kinds[NNB_N_BLOCK_KINDS] = {
   [NNB_BLOCK_SOFTMAX] = { "Softmax", NNB_NODE_CALL, NNB_MODULE_SOFTMAX, "softmax" },
   [NNB_BLOCK_LOG_SOFTMAX] = { "LogSoftmax", NNB_NODE_CALL, NNB_MODULE_LOG_SOFTMAX, "log_softmax" },
   [NNB_BLOCK_DROPOUT] = { "Dropout", NNB_NODE_CALL, NNB_MODULE_DROPOUT, "dropout" },
+  [NNB_BLOCK_CAT] = { "Cat", NNB_NODE_CAT, 0, "cat" },
+  [NNB_BLOCK_MUL] = { "Mul", NNB_NODE_MUL, 0, "mul" },
 };
 
 /* Modules */
@@ -306,6 +308,10 @@ nnb_graph_block_kind (const NnbGraph *graph, int index)
       return NNB_BLOCK_OUTPUT;
     case NNB_NODE_ADD:
       return NNB_BLOCK_ADD;
+    case NNB_NODE_CAT:
+      return NNB_BLOCK_CAT;
+    case NNB_NODE_MUL:
+      return NNB_BLOCK_MUL;
     case NNB_NODE_CALL:
     default:
       module = nnb_graph_find_module (graph, block->module);

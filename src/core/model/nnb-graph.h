@@ -37,6 +37,8 @@ typedef enum
   NNB_BLOCK_SOFTMAX,
   NNB_BLOCK_LOG_SOFTMAX,
   NNB_BLOCK_DROPOUT,
+  NNB_BLOCK_CAT, /* torch.cat([a, b], dim=1) */
+  NNB_BLOCK_MUL, /* a * b */
   NNB_N_BLOCK_KINDS
 } NnbBlockKind;
 

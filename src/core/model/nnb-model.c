@@ -241,7 +241,9 @@ nnb_model_n_inputs (NnbNodeKind kind)
   switch (kind)
     {
     case NNB_NODE_INPUT: return 0;
-    case NNB_NODE_ADD: return 2;
+    case NNB_NODE_ADD:
+    case NNB_NODE_CAT:
+    case NNB_NODE_MUL: return 2;
     case NNB_NODE_CALL:
     case NNB_NODE_OUTPUT:
     default:
@@ -472,6 +474,10 @@ nnb_model_validate (NnbModel *model, GError **error)
               if (node->kind == NNB_NODE_ADD)
                 g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH,
                              "The + block '%s' needs two inputs; its input %d is not connected.", node->name, s + 1);
+              else if (node->kind == NNB_NODE_MUL || node->kind == NNB_NODE_CAT)
+                g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH,
+                             "The %s block '%s' needs two inputs; its input %d is not connected.",
+                             node->kind == NNB_NODE_MUL ? "*" : "cat", node->name, s + 1);
               else
                 g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH,
                              "The block '%s' has nothing connected to its input.", node->name);
@@ -522,7 +528,7 @@ nnb_model_is_chain (NnbModel *model)
   for (guint i = 0; i < order->len; i++)
     {
       NnbNode *node = model->nodes->pdata[g_array_index (order, int, i)];
-      if (node->kind == NNB_NODE_ADD)
+      if (nnb_model_n_inputs (node->kind) > 1)
         return FALSE;
       if (node->kind == NNB_NODE_CALL)
         {

@@ -5,8 +5,9 @@
  *  - __init__: the registered submodules, by attribute name, in registration
  *    order ("fc1", "fc2", "head", "act"; "0", "1", … for a Sequential);
  *  - forward: a directed acyclic graph of nodes — the input, calls of a
- *    registered module, `+` of two values (a skip connection) and the
- *    output. A module may be called by several nodes.
+ *    registered module, `+` of two values (a skip connection), `*` of two
+ *    values (a gate), torch.cat of two along dim 1 (branches merged) and
+ *    the output. A module may be called by several nodes.
  * A model whose class_name is "Sequential" is nn.Sequential itself: its
  * modules are named 0, 1, 2… and its graph is the chain through them.
  *
@@ -28,6 +29,8 @@ typedef enum
   NNB_NODE_CALL,   /* self.<module>(a): one input */
   NNB_NODE_ADD,    /* a + b: two inputs of the same shape */
   NNB_NODE_OUTPUT, /* return a: one input */
+  NNB_NODE_CAT,    /* torch.cat([a, b], dim=1): two inputs equal but in dim 1 */
+  NNB_NODE_MUL,    /* a * b: two inputs of the same shape */
 } NnbNodeKind;
 
 typedef struct
@@ -134,6 +137,10 @@ char *nnb_model_repr (NnbModel *model);
 gboolean nnb_model_infer_shapes (NnbModel *model, int ndim, const int64_t *input_shape,
                                  NnbNodeShape **shapes, GError **error);
 void nnb_node_shapes_free (NnbNodeShape *shapes, guint n);
+/* The output shape of a node with two inputs (add, mul, cat) from its
+ * inputs' shapes, or FALSE with PyTorch's message. */
+gboolean nnb_node_two_input_shape (NnbNodeKind kind, const NnbNodeShape *a, const NnbNodeShape *b, NnbNodeShape *out,
+                                   GError **error);
 /* Inside the Sequential that node calls: the shape after each of its
  * layers, from the shape its input has in shapes (as
  * nnb_model_infer_shapes fills them; may be NULL). One entry per layer

@@ -121,9 +121,11 @@ nnb_module_output_shape (const NnbModule *module, int ndim, const int64_t *in,
   return TRUE;
 }
 
-/* a + b: PyTorch broadcasts; NN Blocks' + block adds equal shapes only. */
+/* a + b and a * b: PyTorch broadcasts; NN Blocks' + and * blocks take equal
+ * shapes only. what: "The + block adds", "The * block multiplies". */
 static gboolean
-add_output_shape (const NnbNodeShape *a, const NnbNodeShape *b, NnbNodeShape *out, GError **error)
+elementwise_output_shape (const NnbNodeShape *a, const NnbNodeShape *b, const char *what, NnbNodeShape *out,
+                          GError **error)
 {
   int ndim = MAX (a->ndim, b->ndim);
 
@@ -146,13 +148,63 @@ add_output_shape (const NnbNodeShape *a, const NnbNodeShape *b, NnbNodeShape *ou
       g_autofree char *ta = nnb_shape_to_string (a->ndim, a->shape);
       g_autofree char *tb = nnb_shape_to_string (b->ndim, b->shape);
       g_set_error (error, NNB_ERROR, NNB_ERROR_SHAPE,
-                   "The + block adds two tensors of the same shape, but got %s and %s. (PyTorch would broadcast them; NN Blocks asks you to make the shapes equal.)",
-                   ta, tb);
+                   "%s two tensors of the same shape, but got %s and %s. (PyTorch would broadcast them; NN Blocks asks you to make the shapes equal.)",
+                   what, ta, tb);
       return FALSE;
     }
   out->ndim = a->ndim;
   memcpy (out->shape, a->shape, a->ndim * sizeof (int64_t));
   return TRUE;
+}
+
+/* torch.cat([a, b], dim=1), with PyTorch's checks in its order */
+static gboolean
+cat_output_shape (const NnbNodeShape *a, const NnbNodeShape *b, NnbNodeShape *out, GError **error)
+{
+  if (a->ndim < 2)
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_SHAPE,
+                   "Dimension out of range (expected to be in range of [%d, %d], but got 1)", -a->ndim, a->ndim - 1);
+      return FALSE;
+    }
+  if (b->ndim != a->ndim)
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_SHAPE, "Tensors must have same number of dimensions: got %d and %d",
+                   a->ndim, b->ndim);
+      return FALSE;
+    }
+  for (int d = 0; d < a->ndim; d++)
+    if (d != 1 && a->shape[d] != b->shape[d])
+      {
+        g_autofree char *ta = dim_text (a->shape[d]);
+        g_autofree char *tb = dim_text (b->shape[d]);
+        g_set_error (error, NNB_ERROR, NNB_ERROR_SHAPE,
+                     "Sizes of tensors must match except in dimension 1. Expected size %s but got size %s for tensor number 1 in the list.",
+                     ta, tb);
+        return FALSE;
+      }
+  *out = *a;
+  out->error = NULL;
+  out->shape[1] = a->shape[1] == NNB_DIM_BATCH || b->shape[1] == NNB_DIM_BATCH ? NNB_DIM_BATCH
+                                                                               : a->shape[1] + b->shape[1];
+  return TRUE;
+}
+
+gboolean
+nnb_node_two_input_shape (NnbNodeKind kind, const NnbNodeShape *a, const NnbNodeShape *b, NnbNodeShape *out,
+                          GError **error)
+{
+  switch (kind)
+    {
+    case NNB_NODE_ADD:
+      return elementwise_output_shape (a, b, "The + block adds", out, error);
+    case NNB_NODE_MUL:
+      return elementwise_output_shape (a, b, "The * block multiplies", out, error);
+    case NNB_NODE_CAT:
+      return cat_output_shape (a, b, out, error);
+    default:
+      g_return_val_if_reached (FALSE);
+    }
 }
 
 void
@@ -217,7 +269,10 @@ nnb_model_infer_shapes (NnbModel *model, int ndim, const int64_t *input_shape,
             }
           break;
         case NNB_NODE_ADD:
-          if (inputs_known && !add_output_shape (&shapes[node->inputs[0]], &shapes[node->inputs[1]], s, &local))
+        case NNB_NODE_MUL:
+        case NNB_NODE_CAT:
+          if (inputs_known &&
+              !nnb_node_two_input_shape (node->kind, &shapes[node->inputs[0]], &shapes[node->inputs[1]], s, &local))
             s->ndim = 0;
           break;
         }

@@ -582,6 +582,13 @@ cpu_mul (const float *a, const float *b, float *y, gsize n)
 }
 
 static void
+cpu_copy_2d (float *dst, gsize dst_stride, const float *src, gsize src_stride, gsize rows, gsize cols)
+{
+  for (gsize r = 0; r < rows; r++)
+    memcpy (dst + r * dst_stride, src + r * src_stride, cols * sizeof (float));
+}
+
+static void
 cpu_add (const float *a, const float *b, float *y, gsize n)
 {
   if (nnb_simd_available ())
@@ -697,6 +704,7 @@ static const NnbBackend cpu_backend = {
   .add = cpu_add,
   .accumulate = cpu_accumulate,
   .mul = cpu_mul,
+  .copy_2d = cpu_copy_2d,
   .loss = cpu_loss,
   .sgd_step = cpu_sgd_step,
   .adam_step = cpu_adam_step,

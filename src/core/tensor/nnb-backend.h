@@ -91,8 +91,11 @@ typedef struct
   void (*add) (const float *a, const float *b, float *y, gsize n);
   /* y += x */
   void (*accumulate) (float *y, const float *x, gsize n);
-  /* y = a · b, element by element (Dropout's mask, forward and backward) */
+  /* y = a · b, element by element (Dropout's mask, the × block) */
   void (*mul) (const float *a, const float *b, float *y, gsize n);
+  /* rows × cols floats from src (rows src_stride apart) into dst (rows
+   * dst_stride apart): torch.cat along dim 1 and its backward */
+  void (*copy_2d) (float *dst, gsize dst_stride, const float *src, gsize src_stride, gsize rows, gsize cols);
 
   /* Mean loss over n elements of same-shaped pred and target; writes dL/dpred
    * (times grad_scale) into grad when grad is not NULL. */

@@ -30,22 +30,6 @@ golden (void)
   return nnb_test_golden ("data/layer-norm-golden.json");
 }
 
-/* A float32 array from its hex bit patterns; g_free it */
-static float *
-floats (JsonObject *o, const char *name, gsize n)
-{
-  JsonArray *hex = json_object_get_array_member (o, name);
-  float *values = g_new (float, MAX (n, 1));
-
-  g_assert_cmpuint (json_array_get_length (hex), ==, n);
-  for (gsize i = 0; i < n; i++)
-    {
-      guint32 bits = (guint32) g_ascii_strtoull (json_array_get_string_element (hex, i), NULL, 16);
-      memcpy (&values[i], &bits, sizeof bits);
-    }
-  return values;
-}
-
 static void
 test_kernel_is_pytorchs (gconstpointer data)
 {
@@ -54,10 +38,10 @@ test_kernel_is_pytorchs (gconstpointer data)
   gsize rows = json_object_get_int_member (c, "rows"), cols = json_object_get_int_member (c, "cols");
   gboolean affine = json_object_get_boolean_member (c, "affine");
   float eps = (float) json_object_get_double_member (c, "eps");
-  g_autofree float *x = floats (c, "x", rows * cols);
-  g_autofree float *dy = floats (c, "dy", rows * cols);
-  g_autofree float *weight = affine ? floats (c, "weight", cols) : NULL;
-  g_autofree float *bias = affine ? floats (c, "bias", cols) : NULL;
+  g_autofree float *x = nnb_test_floats_of_hex (c, "x", rows * cols);
+  g_autofree float *dy = nnb_test_floats_of_hex (c, "dy", rows * cols);
+  g_autofree float *weight = affine ? nnb_test_floats_of_hex (c, "weight", cols) : NULL;
+  g_autofree float *bias = affine ? nnb_test_floats_of_hex (c, "bias", cols) : NULL;
   g_autofree float *y = g_new (float, rows *cols);
   g_autofree float *stats = g_new (float, 2 * rows);
   g_autofree float *dx = g_new (float, rows *cols);
@@ -112,8 +96,8 @@ test_model_trains_like_pytorch (void)
   g_autoptr (NnbOptimizer) opt = NULL;
   GPtrArray *params = nnb_model_named_parameters (model);
   NnbOptimizerOptions options;
-  g_autofree float *xs = floats (c, "x", 8 * 3);
-  g_autofree float *ts = floats (c, "target", 8);
+  g_autofree float *xs = nnb_test_floats_of_hex (c, "x", 8 * 3);
+  g_autofree float *ts = nnb_test_floats_of_hex (c, "target", 8);
 
   for (guint i = 0; i < G_N_ELEMENTS (modules); i++)
     if (modules[i] != norm)
@@ -124,8 +108,8 @@ test_model_trains_like_pytorch (void)
   for (guint p = 0; p < params->len; p++)
     {
       NnbNamedParameter *named = params->pdata[p];
-      g_autofree float *v = floats (json_object_get_object_member (c, "initial"), named->name,
-                                    named->param->value->numel);
+      g_autofree float *v = nnb_test_floats_of_hex (json_object_get_object_member (c, "initial"), named->name,
+                                                    named->param->value->numel);
       nnb_tensor_write (named->param->value, v);
     }
   nnb_optimizer_options_init (&options, NNB_OPTIMIZER_SGD);
@@ -136,7 +120,7 @@ test_model_trains_like_pytorch (void)
   for (guint s = 0; s < json_array_get_length (steps); s++)
     {
       JsonObject *step = json_array_get_object_element (steps, s);
-      g_autofree float *want_loss = floats (step, "loss", 1);
+      g_autofree float *want_loss = nnb_test_floats_of_hex (step, "loss", 1);
       g_autofree char *what = g_strdup_printf ("after step %u", s + 1);
       NnbTensor *out;
       double value;

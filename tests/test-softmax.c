@@ -36,19 +36,6 @@ golden (void)
   return nnb_test_golden ("data/softmax-golden.json");
 }
 
-/* A float32 array from its hex bit patterns; g_free it */
-static float *
-floats (JsonObject *o, const char *name, gsize n)
-{
-  JsonArray *hex = json_object_get_array_member (o, name);
-  float *values = g_new (float, MAX (n, 1));
-
-  g_assert_cmpuint (json_array_get_length (hex), ==, n);
-  for (gsize i = 0; i < n; i++)
-    values[i] = nnb_test_float_of_hex (json_array_get_string_element (hex, i));
-  return values;
-}
-
 static void
 assert_bits (JsonObject *c, const char *name, const float *got, gsize n)
 {
@@ -61,10 +48,10 @@ test_rows_are_pytorchs (gconstpointer data)
 {
   JsonObject *c = (JsonObject *) data;
   gsize rows = json_object_get_int_member (c, "rows"), cols = json_object_get_int_member (c, "cols");
-  g_autofree float *x = floats (c, "x", rows * cols);
-  g_autofree float *dy = floats (c, "dy", rows * cols);
-  g_autofree float *y = floats (c, "softmax", rows * cols);
-  g_autofree float *log_y = floats (c, "log_softmax", rows * cols);
+  g_autofree float *x = nnb_test_floats_of_hex (c, "x", rows * cols);
+  g_autofree float *dy = nnb_test_floats_of_hex (c, "dy", rows * cols);
+  g_autofree float *y = nnb_test_floats_of_hex (c, "softmax", rows * cols);
+  g_autofree float *log_y = nnb_test_floats_of_hex (c, "log_softmax", rows * cols);
   g_autofree float *out = g_new (float, rows *cols);
 
   for (gsize r = 0; r < rows; r++)
@@ -90,15 +77,15 @@ test_backend_is_pytorchs (gconstpointer data)
   const NnbBackend *cpu = nnb_backend_cpu ();
   gsize rows = json_object_get_int_member (c, "rows"), cols = json_object_get_int_member (c, "cols");
   gsize n = rows * cols;
-  g_autofree float *dy = floats (c, "dy", n);
+  g_autofree float *dy = nnb_test_floats_of_hex (c, "dy", n);
 
   for (int log = 0; log < 2; log++)
     {
       const char *forward = log ? "log_softmax" : "softmax";
       const char *backward = log ? "log_softmax_dx" : "softmax_dx";
-      g_autofree float *y = floats (c, "x", n);
-      g_autofree float *dx = floats (c, "dy", n);
-      g_autofree float *twice = floats (c, backward, n);
+      g_autofree float *y = nnb_test_floats_of_hex (c, "x", n);
+      g_autofree float *dx = nnb_test_floats_of_hex (c, "dy", n);
+      g_autofree float *twice = nnb_test_floats_of_hex (c, backward, n);
 
       cpu->softmax_forward (log, y, y, rows, cols);
       assert_bits (c, forward, y, n);
@@ -146,8 +133,8 @@ test_model_trains_like_pytorch (gconstpointer data)
   g_autoptr (NnbOptimizer) opt = NULL;
   GPtrArray *params = nnb_model_named_parameters (model);
   NnbOptimizerOptions options;
-  g_autofree float *xs = floats (c, "x", 8 * 2);
-  g_autofree float *ts = floats (c, "target", 8 * 3);
+  g_autofree float *xs = nnb_test_floats_of_hex (c, "x", 8 * 2);
+  g_autofree float *ts = nnb_test_floats_of_hex (c, "target", 8 * 3);
 
   g_assert_no_error (error);
   nnb_tensor_write (x, xs);
@@ -155,8 +142,8 @@ test_model_trains_like_pytorch (gconstpointer data)
   for (guint p = 0; p < params->len; p++)
     {
       NnbNamedParameter *named = params->pdata[p];
-      g_autofree float *v = floats (json_object_get_object_member (c, "initial"), named->name,
-                                    named->param->value->numel);
+      g_autofree float *v = nnb_test_floats_of_hex (json_object_get_object_member (c, "initial"), named->name,
+                                                    named->param->value->numel);
       nnb_tensor_write (named->param->value, v);
     }
   nnb_optimizer_options_init (&options, NNB_OPTIMIZER_SGD);
@@ -167,7 +154,7 @@ test_model_trains_like_pytorch (gconstpointer data)
   for (guint s = 0; s < json_array_get_length (steps); s++)
     {
       JsonObject *step = json_array_get_object_element (steps, s);
-      g_autofree float *want_loss = floats (step, "loss", 1);
+      g_autofree float *want_loss = nnb_test_floats_of_hex (step, "loss", 1);
       g_autofree char *what = g_strdup_printf ("after step %u", s + 1);
       NnbTensor *out;
       double value;

@@ -228,6 +228,19 @@ nnb_test_float_of_hex (const char *hex)
   return value;
 }
 
+void
+nnb_test_assert_grad_bits (GPtrArray *params, JsonObject *grads)
+{
+  for (guint p = 0; p < params->len; p++)
+    {
+      NnbNamedParameter *named = params->pdata[p];
+      g_autofree char *label = g_strdup_printf ("%s.grad", named->name);
+
+      nnb_test_assert_float_bits (label, named->param->grad->data, named->param->grad->numel,
+                                  json_object_get_array_member (grads, named->name));
+    }
+}
+
 float *
 nnb_test_floats_of_hex (JsonObject *o, const char *name, gsize n)
 {

@@ -59,6 +59,9 @@ void nnb_test_assert_float_bits (const char *what, const float *values, gsize n,
 void nnb_test_assert_case_bits (JsonObject *c, const char *member, const float *values, gsize n);
 /* The float32 whose bits a golden file's hex string spells ("3e3237fc"). */
 float nnb_test_float_of_hex (const char *hex);
+/* Every named parameter's .grad (params: nnb_model_named_parameters)
+ * against grads, the golden file's object of name → hex bit patterns */
+void nnb_test_assert_grad_bits (GPtrArray *params, JsonObject *grads);
 /* The n floats of o's member name, hex bit patterns in a golden file; g_free it */
 float *nnb_test_floats_of_hex (JsonObject *o, const char *name, gsize n);
 

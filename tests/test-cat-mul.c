@@ -87,14 +87,7 @@ test_forward_and_gradients_are_pytorchs (void)
       g_assert_true (nnb_loss_forward (loss, out, target, &value, &error));
       g_assert_true (nnb_model_backward (model, nnb_loss_grad (loss), &error));
       g_assert_no_error (error);
-      for (guint p = 0; p < params->len; p++)
-        {
-          NnbNamedParameter *named = params->pdata[p];
-          g_autofree char *label = g_strdup_printf ("%s.grad", named->name);
-          nnb_test_assert_float_bits (label, named->param->grad->data, named->param->grad->numel,
-                                      json_object_get_array_member (json_object_get_object_member (c, "grad"),
-                                                                    named->name));
-        }
+      nnb_test_assert_grad_bits (params, json_object_get_object_member (c, "grad"));
     }
 }
 

@@ -134,14 +134,7 @@ test_model_trains_like_pytorch (void)
       g_assert_true (nnb_model_backward (model, nnb_loss_grad (loss), &error));
       g_assert_no_error (error);
       if (s == 0)
-        for (guint p = 0; p < params->len; p++)
-          {
-            NnbNamedParameter *named = params->pdata[p];
-            g_autofree char *label = g_strdup_printf ("%s.grad", named->name);
-            nnb_test_assert_float_bits (label, named->param->grad->data, named->param->grad->numel,
-                                        json_object_get_array_member (json_object_get_object_member (c, "grad"),
-                                                                      named->name));
-          }
+        nnb_test_assert_grad_bits (params, json_object_get_object_member (c, "grad"));
       /* the loss value's own sum is not PyTorch's to the bit (test-step-golden.c) */
       g_assert_cmpfloat (fabs (value - want_loss[0]), <=, 1e-6 * MAX (1.0, fabs (value)));
       g_assert_true (nnb_optimizer_step (opt, &error));

@@ -34,7 +34,7 @@ import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nnb_torch import build_split, make_optimizer  # noqa: E402
+from nnb_torch import build_split, make_optimizer, train_epoch  # noqa: E402
 
 torch.set_num_threads(1)
 
@@ -128,16 +128,7 @@ def training_run():
     losses, test_losses = [], []
     for _ in range(t["epochs"]):
         model.train()
-        perm = torch.randperm(len(x))
-        total, count = 0.0, 0
-        for start in range(0, len(x), batch):
-            idx = perm[start:start + batch]
-            loss = loss_fn(model(x[idx]), y[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            total, count = total + loss.item(), count + 1
-        losses.append(total / count)
+        losses.append(train_epoch(model, x, y, opt, loss_fn, batch))
         model.eval()
         with torch.no_grad():
             test_losses.append(loss_fn(model(x_test), y_test).item())

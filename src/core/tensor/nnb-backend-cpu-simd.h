@@ -56,6 +56,19 @@ void nnb_simd_count_two_classes (const float *pred, gsize n, const float *target
  * its blocks of k. FALSE, touching nothing, for any other product. */
 gboolean nnb_simd_gemm_sixteen (gboolean trans_a, gboolean trans_b, int m, int n, int k, float alpha, const float *a,
                                 int lda, const float *b, int ldb, float beta, float *c, int ldc);
+/* The levels of PyTorch's cascade sums (SumKernel.cpp) cascade every
+ * 2^MAX (4, ceil_log2 (size) / levels) rows: ceil_log2 for both files that
+ * sum that way, nnb-backend-cpu.c and nnb-simd-cascade.c */
+static inline int
+nnb_ceil_log2 (gsize x)
+{
+  int bits = 0;
+
+  while (((gsize) 1 << bits) < x)
+    bits++;
+  return bits;
+}
+
 /* PyTorch's cascade sum of width ≤ 16 columns (nnb-backend-cpu.c's
  * cascade_columns), the columns in vector lanes, the levels in registers */
 void nnb_simd_cascade_columns (const float *dy, gsize cols, gsize c0, gsize width, gsize first, gsize step,

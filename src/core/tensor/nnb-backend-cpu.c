@@ -122,17 +122,9 @@ cpu_bias_fill (float *y, const float *bias, gsize rows, gsize cols)
 /* PyTorch 1.13's cascade sum (SumKernel.cpp, multi_row_sum) of a column
  * over `size` rows: first, first + step, …, in float, with partial sums
  * that cascade through four levels. Reproducing its order makes the bias
- * gradient — grad_output.sum(0) — bit-identical to PyTorch's. */
-static int
-ceil_log2 (gsize x)
-{
-  int bits = 0;
-  while (((gsize) 1 << bits) < x)
-    bits++;
-  return bits;
-}
-
-/* Columns summed together, at most: the four levels of partial sums of
+ * gradient — grad_output.sum(0) — bit-identical to PyTorch's.
+ *
+ * Columns summed together, at most: the four levels of partial sums of
  * this many columns (8 KiB) stay in L1. */
 #define CASCADE_WIDTH 512
 
@@ -161,7 +153,7 @@ cascade_columns_narrow (const float *dy, gsize cols, gsize c0, gsize width,
                         gsize first, gsize step, gsize size, float *out)
 {
   const int num_levels = 4;
-  const int level_power = MAX (4, ceil_log2 (size) / num_levels);
+  const int level_power = MAX (4, nnb_ceil_log2 (size) / num_levels);
   const gsize level_step = (gsize) 1 << level_power;
   const gsize level_mask = level_step - 1;
   float acc[4][16] = { { 0 } };
@@ -195,7 +187,7 @@ cascade_columns (const float *dy, gsize cols, gsize c0, gsize width,
                  gsize first, gsize step, gsize size, float *out)
 {
   const int num_levels = 4;
-  const int level_power = MAX (4, ceil_log2 (size) / num_levels);
+  const int level_power = MAX (4, nnb_ceil_log2 (size) / num_levels);
   const gsize level_step = (gsize) 1 << level_power;
   const gsize level_mask = level_step - 1;
   float acc[4][CASCADE_WIDTH];
@@ -273,7 +265,7 @@ static void
 cascade32_init (Cascade32 *c, gsize size)
 {
   memset (c->acc, 0, sizeof c->acc);
-  c->level_power = MAX (4, ceil_log2 (size) / 4);
+  c->level_power = MAX (4, nnb_ceil_log2 (size) / 4);
   c->level_mask = ((gsize) 1 << c->level_power) - 1;
   c->rows = 0;
 }

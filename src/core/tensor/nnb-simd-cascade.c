@@ -5,16 +5,6 @@
 
 #include <immintrin.h>
 
-static int
-ceil_log2 (gsize x)
-{
-  int bits = 0;
-
-  while (((gsize) 1 << bits) < x)
-    bits++;
-  return bits;
-}
-
 /* The arithmetic of cascade_columns_narrow in nnb-backend-cpu.c, which
  * follows PyTorch's multi_row_sum: each lane is one column and gets exactly
  * its additions, in its order. The compiler kept that function's levels in
@@ -26,7 +16,7 @@ nnb_simd_cascade_columns (const float *dy, gsize cols, gsize c0, gsize width, gs
 {
   static const int ones[24] = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
                                 0, 0, 0, 0, 0, 0, 0, 0 };
-  const int level_power = MAX (4, ceil_log2 (size) / 4);
+  const int level_power = MAX (4, nnb_ceil_log2 (size) / 4);
   const gsize level_step = (gsize) 1 << level_power;
   const gsize level_mask = level_step - 1;
   /* lanes of the two halves that are columns: width of 16 */

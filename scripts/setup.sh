@@ -3,7 +3,8 @@
 # scripts/setup.sh — installs the Debian packages NN Blocks needs (only the
 # missing ones), then configures and builds it in ./build.
 #   scripts/setup.sh            packages to build and run the app
-#   scripts/setup.sh --tests    also what the test suites need (PyTorch, ONNX, Xvfb)
+#   scripts/setup.sh --tests    also what the test suites need (PyTorch, ONNX,
+#                               onnxruntime-web under node, Xvfb)
 #   scripts/setup.sh --sanitizers  also clang and libFuzzer (scripts/sanitize.sh, scripts/fuzz.sh)
 #   scripts/setup.sh --packages-only …  installs, then stops (no build)
 # Idempotent and quick when nothing changed (no reconfigure, no rebuild).
@@ -73,6 +74,28 @@ if $tests && ! locale -a 2>/dev/null | grep -qix 'de_DE\.utf-\?8'; then
   "${sudo[@]}" sed -i 's/^# *\(de_DE\.UTF-8 UTF-8\)/\1/' /etc/locale.gen
   grep -q '^de_DE\.UTF-8 UTF-8' /etc/locale.gen || echo 'de_DE.UTF-8 UTF-8' | "${sudo[@]}" tee -a /etc/locale.gen >/dev/null
   "${sudo[@]}" locale-gen
+fi
+
+# the ONNX export tests run the files in onnxruntime-web under node
+# (tests/onnxruntime, versions pinned in its package-lock.json). Debian's
+# npm would conflict with a nodejs that bundles its own (nodesource's):
+# install Debian's nodejs and npm only when the commands are missing.
+# The stamp is written last, so an interrupted npm ci runs again.
+if $tests; then
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "==> Installing Debian packages: nodejs npm"
+    "${sudo[@]}" apt-get update -q
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q nodejs npm
+  fi
+  ort=tests/onnxruntime
+  if [[ ! -f $ort/node_modules/.nnb-installed || $ort/package-lock.json -nt $ort/node_modules/.nnb-installed ]]; then
+    echo "==> Installing onnxruntime-web in $ort (npm ci)"
+    # --ignore-scripts: nothing there needs one (protobufjs's only checks versions)
+    (cd "$ort" && npm ci --no-audit --no-fund --ignore-scripts)
+    touch "$ort/node_modules/.nnb-installed"
+  else
+    echo "==> onnxruntime-web: installed in $ort"
+  fi
 fi
 
 if ! $build; then

@@ -361,3 +361,115 @@ nnb_test_export_trains_alike (const char *path, char **code)
   g_rmdir (dir);
   return ours;
 }
+
+/* ---------------------------------------------------------------------- */
+/* ONNX files in onnxruntime-web                                          */
+/* ---------------------------------------------------------------------- */
+
+gboolean
+nnb_test_have_onnxruntime (void)
+{
+  static int answer = -1;
+
+  if (answer < 0)
+    {
+      g_autofree char *node = g_find_program_in_path ("node");
+      g_autofree char *package = nnb_test_path ("onnxruntime/node_modules/onnxruntime-web/package.json");
+      answer = node != NULL && g_file_test (package, G_FILE_TEST_IS_REGULAR);
+    }
+  return answer;
+}
+
+/* {"shape": [...], "data": [...]}, each float32 exactly (%.9g round-trips) */
+static char *
+tensor_json (const NnbTensor *x)
+{
+  GString *text = g_string_new ("{\"shape\": [");
+
+  for (int d = 0; d < x->ndim; d++)
+    g_string_append_printf (text, "%s%" G_GINT64_FORMAT, d ? ", " : "", x->shape[d]);
+  g_string_append (text, "], \"data\": [");
+  for (int64_t i = 0; i < x->numel; i++)
+    {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      g_string_append_printf (text, "%s%s", i ? ", " : "", g_ascii_formatd (buf, sizeof buf, "%.9g", x->data[i]));
+    }
+  g_string_append (text, "]}");
+  return g_string_free (text, FALSE);
+}
+
+NnbTensor *
+nnb_test_onnxruntime_run (const char *model_path, const NnbTensor *x)
+{
+  g_autofree char *node = g_find_program_in_path ("node");
+  g_autofree char *runner = nnb_test_path ("onnxruntime/run.mjs");
+  g_autofree char *input_path = NULL, *input = tensor_json (x);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  int fd, status;
+  JsonObject *output;
+  JsonArray *shape, *data;
+  int64_t dims[NNB_MAX_DIMS];
+  NnbTensor *y;
+
+  g_assert_nonnull (node);
+  fd = g_file_open_tmp ("nnb-ort-input-XXXXXX.json", &input_path, &error);
+  g_assert_no_error (error);
+  g_close (fd, NULL);
+  g_assert_true (g_file_set_contents (input_path, input, -1, &error));
+  {
+    const char *argv[] = { node, runner, model_path, input_path, NULL };
+    status = nnb_test_run (argv, &out, &err);
+  }
+  g_unlink (input_path);
+  if (status != 0)
+    g_error ("onnxruntime-web could not run %s (%d):\n%s", model_path, status, err);
+  if (!json_parser_load_from_data (parser, out, -1, &error))
+    g_error ("tests/onnxruntime/run.mjs printed no JSON (%s):\n%s", error->message, out);
+  output = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "output");
+  shape = json_object_get_array_member (output, "shape");
+  data = json_object_get_array_member (output, "data");
+  g_assert_cmpuint (json_array_get_length (shape), <=, NNB_MAX_DIMS);
+  for (guint d = 0; d < json_array_get_length (shape); d++)
+    dims[d] = json_array_get_int_element (shape, d);
+  y = nnb_tensor_new_cpu ((int) json_array_get_length (shape), dims);
+  g_assert_cmpuint (json_array_get_length (data), ==, y->numel);
+  for (int64_t i = 0; i < y->numel; i++)
+    y->data[i] = (float) json_array_get_double_element (data, i);
+  return y;
+}
+
+/* The tolerance: |ort − ours| ≤ 1e-5·|ours| + 1e-6·max|ours|. Both sides
+ * run float32 and round each operation, but ORT's kernels are not PyTorch's:
+ * MLAS sums a Gemm's products in another order and blocking, and its tanh,
+ * sigmoid, erf and exp are its own polynomials, a few float32 ulps (1 ulp is
+ * 6e-8 relative) from SLEEF's; a chain of ten such ops stays far below 1e-5.
+ * The absolute term, scaled by the largest output, covers values that are
+ * a near-cancelling sum (a difference of two larger terms carries their
+ * rounding, not its own). A wrong weight, transpose, axis or constant moves
+ * values by percents, not by 1e-5 (a LayerNorm eps 10 % off fails by 10×).
+ * test-export's models use at most a tenth of this (onnxruntime-web 1.20.1). */
+void
+nnb_test_assert_onnxruntime_matches (const char *what, const char *model_path, const NnbTensor *x,
+                                     const NnbTensor *expected)
+{
+  g_autoptr (NnbTensor) y = nnb_test_onnxruntime_run (model_path, x);
+  double largest = 0.0, worst = 0.0;
+
+  g_assert_cmpint (y->ndim, ==, expected->ndim);
+  for (int d = 0; d < expected->ndim; d++)
+    g_assert_cmpint (y->shape[d], ==, expected->shape[d]);
+  for (int64_t i = 0; i < expected->numel; i++)
+    largest = MAX (largest, fabs (expected->data[i]));
+  for (int64_t i = 0; i < expected->numel; i++)
+    {
+      double want = expected->data[i], got = y->data[i];
+      double allowed = 1e-5 * fabs (want) + 1e-6 * largest;
+      worst = MAX (worst, fabs (got - want) / MAX (allowed, 1e-30));
+      if (!(fabs (got - want) <= allowed))
+        g_error ("%s: onnxruntime-web gives %.9g for output %" G_GINT64_FORMAT ", NN Blocks gives %.9g (difference %.3g, allowed %.3g)",
+                 what, got, i, want, fabs (got - want), allowed);
+    }
+  g_test_message ("%s: onnxruntime-web's largest difference is %.3g of the allowed one", what, worst);
+}

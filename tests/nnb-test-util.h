@@ -82,3 +82,17 @@ typedef gboolean (*NnbTestSnapshotCheck) (const NnbSnapshot *snapshot, gconstpoi
  * NULL); fails the test after wait_us. */
 NnbSnapshot *nnb_test_wait_for_snapshot (NnbTrainer *trainer, NnbTestSnapshotCheck check, gconstpointer data,
                                          gint64 wait_us, gint64 *waited_us);
+
+/* ONNX files in a real runtime: onnxruntime-web's wasm backend under node
+ * (tests/onnxruntime/run.mjs; scripts/setup.sh --tests installs it). */
+/* TRUE when node is on PATH and tests/onnxruntime/node_modules holds
+ * onnxruntime-web; otherwise call nnb_test_missing. */
+gboolean nnb_test_have_onnxruntime (void);
+/* The ONNX file at model_path (one input, one float output) run on x;
+ * a new CPU tensor. g_error when the runtime refuses the file. */
+NnbTensor *nnb_test_onnxruntime_run (const char *model_path, const NnbTensor *x);
+/* Runs model_path on x in onnxruntime-web and asserts that its output has
+ * expected's shape and values (the engine's forward in eval mode) within
+ * the tolerance documented in nnb-test-util.c; `what` names the case. */
+void nnb_test_assert_onnxruntime_matches (const char *what, const char *model_path, const NnbTensor *x,
+                                          const NnbTensor *expected);

@@ -136,6 +136,38 @@ ref_module (Reference *r, const NnbModule *module, Ref *x)
       return y;
     }
 
+  if (module->kind == NNB_MODULE_BATCH_NORM)
+    {
+      /* (x − mean) / √(var + eps) · w + b per feature (column): the batch's
+       * mean and biased variance in train mode, the running ones in eval */
+      int64_t f = x->shape[1], rows = x->shape[0];
+      gboolean batch = r->model->training || !module->track_running_stats;
+      const double *w = module->affine ? g_hash_table_lookup (r->point, nnb_module_get_parameter (module, "weight")) : NULL;
+      const double *b = module->affine ? g_hash_table_lookup (r->point, nnb_module_get_parameter (module, "bias")) : NULL;
+
+      y = ref_new (r, x->ndim, x->shape);
+      for (int64_t j = 0; j < f; j++)
+        {
+          double mean = 0.0, var = 0.0;
+          if (batch)
+            {
+              for (int64_t row = 0; row < rows; row++)
+                mean += x->data[row * f + j] / rows;
+              for (int64_t row = 0; row < rows; row++)
+                var += (x->data[row * f + j] - mean) * (x->data[row * f + j] - mean) / rows;
+            }
+          else
+            {
+              mean = nnb_module_get_buffer (module, "running_mean")->value->data[j];
+              var = nnb_module_get_buffer (module, "running_var")->value->data[j];
+            }
+          for (int64_t row = 0; row < rows; row++)
+            y->data[row * f + j] =
+              (x->data[row * f + j] - mean) / sqrt (var + module->eps) * (w ? w[j] : 1.0) + (b ? b[j] : 0.0);
+        }
+      return y;
+    }
+
   if (module->kind == NNB_MODULE_SOFTMAX || module->kind == NNB_MODULE_LOG_SOFTMAX)
     {
       /* over the last dimension: exp(x) / Σ exp(x), or its log, per row */

@@ -314,6 +314,73 @@ run_act_backward (const Device *d, GRand *rand, Results *out)
 
 /* LayerNorm over ROWS rows of COLS features, with weight and bias and
  * without (elementwise_affine=False); the mean and rstd are results too */
+/* BatchNorm1d with the batch's statistics (updating running ones) and with
+ * the running ones, affine or not */
+static void
+run_batch_norm_forward (const Device *d, GRand *rand, Results *out)
+{
+  g_autofree float *x = inputs (rand, ROWS * COLS, -3, 5);
+  g_autofree float *w = inputs (rand, COLS, -2, 2);
+  g_autofree float *b = inputs (rand, COLS, -1, 1);
+  g_autofree float *rm = inputs (rand, COLS, -1, 1);
+  g_autofree float *rv = inputs (rand, COLS, 0.5, 2);
+  g_autofree float *zeros = g_new0 (float, ROWS *COLS);
+
+  for (int mode = 0; mode < 4; mode++)
+    {
+      gboolean affine = mode & 1, batch_stats = mode & 2;
+      float *dx = put (d, x, ROWS * COLS), *dw = put (d, w, COLS), *db = put (d, b, COLS);
+      float *drm = put (d, rm, COLS), *drv = put (d, rv, COLS);
+      float *y = put (d, zeros, ROWS * COLS), *stats = put (d, zeros, 2 * COLS);
+
+      d->backend->batch_norm_forward (dx, ROWS, COLS, affine ? dw : NULL, affine ? db : NULL, batch_stats, 1e-5, 0.1f,
+                                      drm, drv, y, stats, stats + COLS);
+      d->backend->free (dx);
+      d->backend->free (dw);
+      d->backend->free (db);
+      get_free (d, out, y, ROWS * COLS);
+      get_free (d, out, stats, 2 * COLS);
+      get_free (d, out, drm, COLS);
+      get_free (d, out, drv, COLS);
+    }
+}
+
+static void
+run_batch_norm_backward (const Device *d, GRand *rand, Results *out)
+{
+  g_autofree float *x = inputs (rand, ROWS * COLS, -3, 5);
+  g_autofree float *w = inputs (rand, COLS, -2, 2);
+  g_autofree float *dy = inputs (rand, ROWS * COLS, -1, 1);
+  g_autofree float *rm = inputs (rand, COLS, -1, 1);
+  g_autofree float *rv = inputs (rand, COLS, 0.5, 2);
+  g_autofree float *zeros = g_new0 (float, ROWS *COLS);
+
+  for (int mode = 0; mode < 4; mode++)
+    {
+      gboolean affine = mode & 1, batch_stats = mode & 2;
+      float *dx = put (d, x, ROWS * COLS), *dw = put (d, w, COLS), *ddy = put (d, dy, ROWS * COLS);
+      float *drm = put (d, rm, COLS), *drv = put (d, rv, COLS);
+      float *y = put (d, zeros, ROWS * COLS), *stats = put (d, zeros, 2 * COLS);
+      float *gx = put (d, zeros, ROWS * COLS), *gw = put (d, zeros, COLS), *gb = put (d, zeros, COLS);
+
+      /* the statistics the forward gives, as training hands them over */
+      d->backend->batch_norm_forward (dx, ROWS, COLS, affine ? dw : NULL, NULL, batch_stats, 1e-5, 0.1f, drm, drv, y,
+                                      stats, stats + COLS);
+      d->backend->batch_norm_backward (ddy, dx, ROWS, COLS, affine ? dw : NULL, stats, stats + COLS, batch_stats, gx,
+                                       gw, gb);
+      d->backend->free (dx);
+      d->backend->free (dw);
+      d->backend->free (ddy);
+      d->backend->free (drm);
+      d->backend->free (drv);
+      d->backend->free (y);
+      d->backend->free (stats);
+      get_free (d, out, gx, ROWS * COLS);
+      get_free (d, out, gw, COLS);
+      get_free (d, out, gb, COLS);
+    }
+}
+
 static void
 run_layer_norm_forward (const Device *d, GRand *rand, Results *out)
 {
@@ -589,6 +656,8 @@ static const OpRow ops[] = {
   ROW (act_backward, run_act_backward, 1e-6),
   ROW (layer_norm_forward, run_layer_norm_forward, 1e-5), /* moments in double, not Welford's floats */
   ROW (layer_norm_backward, run_layer_norm_backward, 1e-5),
+  ROW (batch_norm_forward, run_batch_norm_forward, 0), /* the CPU's sums, fmaf for fmaf */
+  ROW (batch_norm_backward, run_batch_norm_backward, 0),
   ROW (softmax_forward, run_softmax_forward, 1e-5), /* expf and logf: CUDA's maths library */
   ROW (softmax_backward, run_softmax_backward, 1e-5),
   ROW (add, run_add, 0),

@@ -7,15 +7,22 @@
  *  - torch.cat's and `*`'s messages for shapes that disagree, from shape
  *    inference and from a forward;
  *  - both nodes in .nnb files ("op": "cat", "mul"), saved and loaded;
- *  - the editor's Cat and Mul blocks: two slots each, into a model and back.
+ *  - the editor's Cat and Mul blocks: two slots each, into a model and back;
+ *  - a cat of three ("three" in the golden file): torch.cat([a, b, x]) and
+ *    torch.cat([a, h, a]) forward and backward bit for bit, the messages
+ *    naming tensor number 2, files with three inputs (and the refusal of
+ *    one or nine), the exported code run by real PyTorch.
  *
  * Golden bits: tests/reference/make_cat_mul_golden.py →
  * tests/data/cat-mul-golden.json. */
 #include <glib.h>
 #include <json-glib/json-glib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
+#include "nnb-export.h"
 #include "nnb-loss.h"
+#include "nnb-safetensors.h"
 #include "nnb-graph.h"
 #include "nnb-model-private.h"
 #include "nnb-project.h"
@@ -258,6 +265,303 @@ test_editor_blocks_make_the_nodes (void)
   nnb_graph_free (graph);
 }
 
+/* A cat node wired to the nodes in `from` (n of them) */
+static int
+cat_node (NnbModel *model, const char *name, const int *from, int n)
+{
+  g_autoptr (GError) error = NULL;
+  int node = nnb_test_node (model, NNB_NODE_CAT, name, NULL, -1);
+
+  g_assert_true (nnb_model_set_n_inputs (model, node, n, &error));
+  g_assert_no_error (error);
+  for (int s = 0; s < n; s++)
+    nnb_test_connect (model, from[s], node, s);
+  return node;
+}
+
+/* Net3 of make_cat_mul_golden.py: torch.cat([a, b, x]) and torch.cat([a, h, a]) */
+static NnbModel *
+three_inputs_new (void)
+{
+  NnbModel *model = nnb_model_new ("Net3");
+  int x, a, b, h, z, y;
+
+  nnb_test_register (model, "fc_a", nnb_test_linear (3, 4, TRUE));
+  nnb_test_register (model, "fc_b", nnb_test_linear (3, 5, TRUE));
+  nnb_test_register (model, "head", nnb_test_linear (20, 1, TRUE));
+  nnb_test_register (model, "act", nnb_activation_new (NNB_MODULE_TANH));
+  x = nnb_test_node (model, NNB_NODE_INPUT, "x", NULL, -1);
+  a = nnb_test_node (model, NNB_NODE_CALL, "act_a", "act", nnb_test_node (model, NNB_NODE_CALL, "fc_a", "fc_a", x));
+  b = nnb_test_node (model, NNB_NODE_CALL, "act_b", "act", nnb_test_node (model, NNB_NODE_CALL, "fc_b", "fc_b", x));
+  h = cat_node (model, "h", (int[]){ a, b, x }, 3);
+  z = cat_node (model, "z", (int[]){ a, h, a }, 3);
+  y = nnb_test_node (model, NNB_NODE_CALL, "head", "head", z);
+  nnb_test_node (model, NNB_NODE_OUTPUT, "out", NULL, y);
+  return model;
+}
+
+static void
+load_parameters (NnbModel *model, JsonObject *initial)
+{
+  GPtrArray *params = nnb_model_named_parameters (model);
+
+  g_assert_cmpuint (params->len, ==, json_object_get_size (initial));
+  for (guint p = 0; p < params->len; p++)
+    {
+      NnbNamedParameter *named = params->pdata[p];
+      g_autofree float *v = nnb_test_floats_of_hex (initial, named->name, named->param->value->numel);
+      nnb_tensor_write (named->param->value, v);
+    }
+}
+
+static void
+test_three_input_cat_is_pytorchs (void)
+{
+  JsonObject *c = json_object_get_object_member (golden (), "three");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbModel) model = three_inputs_new ();
+  g_autoptr (NnbTensor) x = nnb_tensor_new_2d (8, 3);
+  g_autoptr (NnbTensor) target = nnb_tensor_new_2d (8, 1);
+  g_autoptr (NnbLoss) loss = nnb_loss_new (NNB_LOSS_MSE);
+  g_autofree float *xs = nnb_test_floats_of_hex (c, "x", 8 * 3);
+  g_autofree float *ts = nnb_test_floats_of_hex (c, "target", 8);
+  NnbTensor *out;
+  double value;
+
+  nnb_tensor_write (x, xs);
+  nnb_tensor_write (target, ts);
+  load_parameters (model, json_object_get_object_member (c, "initial"));
+  for (int round = 0; round < 2; round++)
+    {
+      nnb_model_zero_grad (model);
+      out = nnb_model_forward (model, x, &error);
+      g_assert_no_error (error);
+      nnb_test_assert_float_bits ("output", out->data, 8, json_object_get_array_member (c, "output"));
+      g_assert_true (nnb_loss_forward (loss, out, target, &value, &error));
+      g_assert_true (nnb_model_backward (model, nnb_loss_grad (loss), &error));
+      g_assert_no_error (error);
+      nnb_test_assert_grad_bits (nnb_model_named_parameters (model), json_object_get_object_member (c, "grad"));
+    }
+}
+
+/* torch.cat's messages for lists of three, from the shapes alone and on
+ * the block of a model whose third branch has another batch size */
+static void
+test_three_input_cat_messages_are_pytorchs (void)
+{
+  JsonArray *cases = json_object_get_array_member (json_object_get_object_member (golden (), "three"), "cat_errors");
+  g_autoptr (NnbModel) model = nnb_model_new ("Net");
+  g_autoptr (GError) error = NULL;
+  NnbNodeShape *shapes = NULL;
+  const int64_t shape[] = { 5, 3, 2 };
+  int in, fc, cat;
+
+  for (guint i = 0; i < json_array_get_length (cases); i++)
+    {
+      JsonArray *c = json_array_get_array_element (cases, i);
+      JsonArray *list = json_array_get_array_element (c, 0);
+      NnbNodeShape inputs[NNB_NODE_MAX_INPUTS];
+      const NnbNodeShape *pointers[NNB_NODE_MAX_INPUTS];
+      NnbNodeShape result = { 0 };
+      guint n = json_array_get_length (list);
+
+      for (guint k = 0; k < n; k++)
+        inputs[k] = shape_of (json_array_get_array_element (list, k)), pointers[k] = &inputs[k];
+      g_assert_false (nnb_node_cat_shape (pointers, n, &result, &error));
+      g_assert_error (error, NNB_ERROR, NNB_ERROR_SHAPE);
+      g_assert_cmpstr (error->message, ==, json_array_get_string_element (c, 1));
+      g_clear_error (&error);
+    }
+  g_assert_cmpstr (json_array_get_string_element (json_array_get_array_element (cases, 0), 1), ==,
+                   "Sizes of tensors must match except in dimension 1. Expected size 5 but got size 4 for tensor "
+                   "number 2 in the list.");
+
+  /* x (5, 3, 2), x, LayerNorm-free: the third input a Linear over the last
+   * dimension, (5, 3, 4): tensor number 2 disagrees in dimension 2 */
+  nnb_test_register (model, "fc", nnb_test_linear (2, 4, TRUE));
+  in = nnb_test_node (model, NNB_NODE_INPUT, "x", NULL, -1);
+  fc = nnb_test_node (model, NNB_NODE_CALL, "fc", "fc", in);
+  cat = cat_node (model, "cat", (int[]){ in, in, fc }, 3);
+  nnb_test_node (model, NNB_NODE_OUTPUT, "out", NULL, cat);
+  g_assert_false (nnb_model_infer_shapes (model, 3, shape, &shapes, &error));
+  g_assert_cmpstr (shapes[cat].error, ==,
+                   "Sizes of tensors must match except in dimension 1. Expected size 2 but got size 4 for tensor "
+                   "number 2 in the list.");
+  g_assert_null (shapes[fc].error);
+  nnb_node_shapes_free (shapes, model->nodes->len);
+}
+
+static NnbProject *
+three_inputs_project (void)
+{
+  NnbProject *project = nnb_project_new ();
+
+  nnb_model_unref (project->model);
+  project->model = three_inputs_new ();
+  g_array_set_size (project->positions, project->model->nodes->len);
+  return project;
+}
+
+/* A cat of three saved and loaded: "inputs" lists three names */
+static void
+test_three_input_cat_round_trips_through_nnb (void)
+{
+  g_autoptr (NnbProject) project = three_inputs_project ();
+  g_autoptr (NnbProject) again = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *first = NULL, *second = NULL;
+  gsize length;
+
+  first = nnb_project_to_data (project, TRUE, &length, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (first, "\"inputs\": [\"act_a\", \"act_b\", \"x\"]"));
+  g_assert_nonnull (strstr (first, "\"inputs\": [\"act_a\", \"h\", \"act_a\"]"));
+  again = nnb_project_load_from_data (first, length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->model->nodes->len, ==, project->model->nodes->len);
+  for (guint i = 0; i < project->model->nodes->len; i++)
+    {
+      NnbNode *a = project->model->nodes->pdata[i], *b = again->model->nodes->pdata[i];
+      g_assert_cmpstr (a->name, ==, b->name);
+      g_assert_cmpint (a->n_inputs, ==, b->n_inputs);
+      for (int s = 0; s < NNB_NODE_MAX_INPUTS; s++)
+        g_assert_cmpint (a->inputs[s], ==, b->inputs[s]);
+    }
+  g_assert_cmpint (nnb_model_get_node (again->model, nnb_model_find_node (again->model, "z"))->n_inputs, ==, 3);
+  g_assert_true (nnb_model_validate (again->model, &error));
+  second = nnb_project_to_data (again, TRUE, NULL, &error);
+  g_assert_cmpstr (first, ==, second);
+}
+
+/* A cat block listing one input, or nine, is refused with a sentence */
+static void
+test_cat_with_one_or_nine_inputs_is_refused (void)
+{
+  g_autoptr (NnbProject) project = three_inputs_project ();
+  g_autofree char *text = nnb_project_to_data (project, FALSE, NULL, NULL);
+  const char *lists[][2] = {
+    { "[\"act_a\"]", "a cat block takes 2 to 8 inputs, not 1." },
+    { "[\"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\"]",
+      "a cat block takes 2 to 8 inputs, not 9." },
+    { "[\"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\"]", NULL },
+  };
+  const char *h_inputs = "[\"act_a\", \"act_b\", \"x\"]";
+
+  g_assert_nonnull (strstr (text, h_inputs));
+  for (gsize i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_auto (GStrv) parts = g_strsplit (text, h_inputs, 2);
+      g_autofree char *changed = g_strjoin (lists[i][0], parts[0], parts[1], NULL);
+      g_autoptr (NnbProject) loaded = nnb_project_load_from_data (changed, strlen (changed), &error);
+
+      if (lists[i][1] == NULL)
+        {
+          /* eight is the most: read, with eight slots */
+          g_assert_no_error (error);
+          g_assert_cmpint (nnb_model_get_node (loaded->model, nnb_model_find_node (loaded->model, "h"))->n_inputs, ==, 8);
+          continue;
+        }
+      g_assert_null (loaded);
+      g_assert_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_INVALID);
+      if (!g_str_has_suffix (error->message, lists[i][1]))
+        g_error ("unexpected message: %s", error->message);
+      g_test_message ("%s", error->message);
+    }
+}
+
+/* The exported class with torch.cat([a, b, x], dim=1) runs in real
+ * PyTorch and computes what the engine computes */
+static void
+test_three_input_cat_exported_runs_in_pytorch (void)
+{
+  JsonObject *c = json_object_get_object_member (golden (), "three");
+  g_autoptr (NnbModel) model = three_inputs_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = NULL, *weights = NULL, *code_path = NULL, *input_path = NULL, *code = NULL;
+  g_autofree char *script = nnb_test_path ("reference/torch_forward.py");
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree float *xs = nnb_test_floats_of_hex (c, "x", 8 * 3);
+  g_autoptr (NnbTensor) x = nnb_tensor_new_2d (8, 3);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GString) input = g_string_new ("{\"shape\": [8, 3], \"data\": [");
+  JsonArray *data;
+  NnbTensor *y;
+
+  load_parameters (model, json_object_get_object_member (c, "initial"));
+  code = nnb_export_pytorch_code (model, "net3.safetensors");
+  if (strstr (code, "h2 = torch.cat([h, h2, x], dim=1)") == NULL || strstr (code, "h = torch.cat([h, h2, h], dim=1)") == NULL)
+    g_error ("no three-input torch.cat in:\n%s", code);
+  if (!nnb_test_python_has ("torch", NULL))
+    {
+      nnb_test_missing ("/usr/bin/python3 cannot import torch");
+      return;
+    }
+  dir = g_dir_make_tmp ("nnb-cat-XXXXXX", &error);
+  g_assert_no_error (error);
+  weights = g_build_filename (dir, "net3.safetensors", NULL);
+  code_path = g_build_filename (dir, "net3.py", NULL);
+  input_path = g_build_filename (dir, "input.json", NULL);
+  g_assert_true (nnb_safetensors_save_model (model, weights, &error));
+  g_assert_true (g_file_set_contents (code_path, code, -1, &error));
+  nnb_tensor_write (x, xs);
+  for (int i = 0; i < 24; i++)
+    {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      g_string_append_printf (input, "%s%s", i ? ", " : "", g_ascii_dtostr (buf, sizeof buf, xs[i]));
+    }
+  g_string_append (input, "]}");
+  g_assert_true (g_file_set_contents (input_path, input->str, -1, &error));
+  {
+    const char *argv[] = { "/usr/bin/python3", script, code_path, input_path, "Net3", NULL };
+    int status = nnb_test_run (argv, &out, &err);
+    if (status != 0)
+      g_error ("torch_forward.py failed (%d):\n%s\n%s", status, err, code);
+  }
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  data = json_object_get_array_member (
+    json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "class"), "data");
+  y = nnb_model_forward (model, x, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (data), ==, 8);
+  /* the same float32 operations in the same order: the same bits */
+  for (int i = 0; i < 8; i++)
+    g_assert_cmpfloat ((float) json_array_get_double_element (data, i), ==, y->data[i]);
+  g_remove (weights), g_remove (code_path), g_remove (input_path), g_rmdir (dir);
+}
+
+/* ONNX's Concat with three inputs (one of them the graph's input) in a
+ * real runtime, against the engine's forward */
+static void
+test_three_input_cat_runs_in_onnxruntime (void)
+{
+  JsonObject *c = json_object_get_object_member (golden (), "three");
+  g_autoptr (NnbModel) model = three_inputs_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree float *xs = nnb_test_floats_of_hex (c, "x", 8 * 3);
+  g_autoptr (NnbTensor) x = nnb_tensor_new_2d (8, 3);
+  g_autofree char *dir = NULL, *path = NULL;
+  NnbTensor *y;
+
+  if (!nnb_test_have_onnxruntime ())
+    {
+      nnb_test_missing ("node cannot load onnxruntime-web from tests/onnxruntime/node_modules");
+      return;
+    }
+  load_parameters (model, json_object_get_object_member (c, "initial"));
+  nnb_tensor_write (x, xs);
+  dir = g_dir_make_tmp ("nnb-cat-onnx-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "net3.onnx", NULL);
+  g_assert_true (nnb_export_onnx_file (model, path, &error));
+  g_assert_no_error (error);
+  nnb_model_eval (model);
+  y = nnb_model_forward (model, x, &error);
+  g_assert_no_error (error);
+  nnb_test_assert_onnxruntime_matches ("three-input cat", path, x, y);
+  g_remove (path), g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -269,5 +573,11 @@ main (int argc, char *argv[])
   g_test_add_func ("/cat-mul/nodes-round-trip-through-nnb", test_nodes_round_trip_through_nnb);
   g_test_add_func ("/cat-mul/unwired-cat-says-which-input", test_unwired_cat_says_which_input);
   g_test_add_func ("/cat-mul/editor-blocks-make-the-nodes", test_editor_blocks_make_the_nodes);
+  g_test_add_func ("/cat-mul/three-input-cat-is-pytorchs-bits", test_three_input_cat_is_pytorchs);
+  g_test_add_func ("/cat-mul/three-input-cat-messages-are-pytorchs", test_three_input_cat_messages_are_pytorchs);
+  g_test_add_func ("/cat-mul/three-input-cat-round-trips-through-nnb", test_three_input_cat_round_trips_through_nnb);
+  g_test_add_func ("/cat-mul/cat-with-one-or-nine-inputs-is-refused", test_cat_with_one_or_nine_inputs_is_refused);
+  g_test_add_func ("/cat-mul/three-input-cat-exported-runs-in-pytorch", test_three_input_cat_exported_runs_in_pytorch);
+  g_test_add_func ("/cat-mul/three-input-cat-runs-in-onnxruntime", test_three_input_cat_runs_in_onnxruntime);
   return g_test_run ();
 }

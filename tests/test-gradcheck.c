@@ -295,6 +295,55 @@ check_layer_norm (double eps, gboolean affine)
   assert_gradients_match (model, NNB_LOSS_MSE, x, y);
 }
 
+/* nn.Sequential(Linear(3, 6), BatchNorm1d(6), Linear(6, 2)) in train mode
+ * (the batch's statistics, which depend on every row: each input's
+ * gradient has three terms) and in eval mode (running estimates moved off
+ * zeros and ones, constants for backward) */
+static void
+check_batch_norm (gboolean train, gboolean affine)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbModule) norm = nnb_batch_norm_new (6, 1e-5, 0.1, TRUE, affine, TRUE, &error);
+  g_autoptr (NnbModel) model = NULL;
+  int64_t x_shape[] = { 5, 3 }, y_shape[] = { 5, 2 };
+  g_autoptr (NnbTensor) x = fixed_tensor (2, x_shape, 1, 2.0f);
+  g_autoptr (NnbTensor) y = fixed_tensor (2, y_shape, 2, 1.0f);
+  float mean[6] = { 0.2f, -0.4f, 0.1f, 0.5f, -0.3f, 0.05f }, var[6] = { 1.5f, 0.7f, 2.0f, 0.9f, 1.1f, 0.4f };
+
+  g_assert_no_error (error);
+  if (affine)
+    {
+      float w[6] = { 1.5f, -0.7f, 0.9f, 1.2f, -1.1f, 0.4f }, b[6] = { 0.1f, -0.3f, 0.25f, 0.0f, 0.6f, -0.2f };
+      nnb_tensor_write (nnb_module_get_parameter (norm, "weight")->value, w);
+      nnb_tensor_write (nnb_module_get_parameter (norm, "bias")->value, b);
+    }
+  nnb_tensor_write (nnb_module_get_buffer (norm, "running_mean")->value, mean);
+  nnb_tensor_write (nnb_module_get_buffer (norm, "running_var")->value, var);
+  /* in train mode a bias before BatchNorm has no effect (the batch's mean
+   * takes it away) and a zero gradient, which the check refuses to count */
+  model = sandwich_new (norm, !train);
+  nnb_model_train (model, train);
+  assert_gradients_match (model, NNB_LOSS_MSE, x, y);
+}
+
+static void
+test_batch_norm_train (void)
+{
+  check_batch_norm (TRUE, TRUE);
+}
+
+static void
+test_batch_norm_eval (void)
+{
+  check_batch_norm (FALSE, TRUE);
+}
+
+static void
+test_batch_norm_train_without_affine (void)
+{
+  check_batch_norm (TRUE, FALSE);
+}
+
 static void
 test_layer_norm (void)
 {
@@ -737,6 +786,9 @@ main (int argc, char *argv[])
   for (guint i = 0; i < G_N_ELEMENTS (activation_cases); i++)
     g_test_add_data_func (activation_cases[i].path, &activation_cases[i], test_activation);
   g_test_add_func ("/gradcheck/layer-norm", test_layer_norm);
+  g_test_add_func ("/gradcheck/batch-norm-train-mode", test_batch_norm_train);
+  g_test_add_func ("/gradcheck/batch-norm-eval-mode", test_batch_norm_eval);
+  g_test_add_func ("/gradcheck/batch-norm-train-mode-without-affine", test_batch_norm_train_without_affine);
   g_test_add_func ("/gradcheck/layer-norm-large-eps-without-affine", test_layer_norm_large_eps_without_affine);
   g_test_add_func ("/gradcheck/softmax", test_softmax);
   g_test_add_func ("/gradcheck/log-softmax", test_log_softmax);

@@ -564,6 +564,86 @@ test_unfinished_graph_saves_and_opens (void)
   g_assert_true (nnb_graph_equal (graph, again));
 }
 
+/* A cat block raised to three inputs takes three branches (widths 3 + 4 +
+ * 2); lowered to two, the wire into its third input goes, and the copy the
+ * editor's undo keeps brings it back */
+static void
+test_cat_block_takes_more_inputs (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbGraph) graph = nnb_graph_new ("Net");
+  g_autoptr (NnbGraph) before = NULL;
+  g_autoptr (NnbModel) model = NULL;
+  NnbNodeShape *shapes = NULL;
+  const int64_t shape[] = { 5, 3 };
+  int x = nnb_graph_add_block (graph, NNB_BLOCK_INPUT, 0, 0, &error);
+  int fa = nnb_graph_add_block (graph, NNB_BLOCK_LINEAR, 160, 0, &error);
+  int fb = nnb_graph_add_block (graph, NNB_BLOCK_LINEAR, 160, 80, &error);
+  int cat = nnb_graph_add_block (graph, NNB_BLOCK_CAT, 320, 0, &error);
+  int out = nnb_graph_add_block (graph, NNB_BLOCK_OUTPUT, 480, 0, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (nnb_graph_get_block (graph, cat)->n_inputs, ==, 2);
+  g_assert_true (nnb_graph_set_features (graph, fa, 3, 4, &error));
+  g_assert_true (nnb_graph_set_features (graph, fb, 3, 2, &error));
+  g_assert_true (nnb_graph_connect (graph, x, fa, 0, &error));
+  g_assert_true (nnb_graph_connect (graph, x, fb, 0, &error));
+  g_assert_true (nnb_graph_connect (graph, x, cat, 0, &error));
+  g_assert_true (nnb_graph_connect (graph, fa, cat, 1, &error));
+  /* two slots: no third */
+  g_assert_false (nnb_graph_connect (graph, fb, cat, 2, &error));
+  g_assert_error (error, NNB_ERROR, NNB_ERROR_GRAPH);
+  g_assert_cmpstr (error->message, ==, "The block 'cat' has no input number 3.");
+  g_clear_error (&error);
+  g_assert_true (nnb_graph_set_n_inputs (graph, cat, 3, &error));
+  g_assert_true (nnb_graph_connect (graph, fb, cat, 2, &error));
+  g_assert_true (nnb_graph_connect (graph, cat, out, 0, &error));
+  g_assert_no_error (error);
+
+  model = nnb_graph_to_model (graph, &error);
+  g_assert_no_error (error);
+  g_assert_true (nnb_model_validate (model, &error));
+  g_assert_true (nnb_model_infer_shapes (model, 2, shape, &shapes, &error));
+  g_assert_cmpint (shapes[cat].ndim, ==, 2);
+  g_assert_cmpint (shapes[cat].shape[0], ==, 5);
+  g_assert_cmpint (shapes[cat].shape[1], ==, 3 + 4 + 2);
+  nnb_node_shapes_free (shapes, model->nodes->len);
+
+  /* only a cat has a count to change, and only 2 to 8 */
+  g_assert_false (nnb_graph_set_n_inputs (graph, cat, 9, &error));
+  g_assert_cmpstr (error->message, ==, "The cat block 'cat' has 9 inputs; a cat block joins 2 to 8 tensors.");
+  g_clear_error (&error);
+  g_assert_false (nnb_graph_set_n_inputs (graph, cat, 1, NULL));
+  g_assert_false (nnb_graph_set_n_inputs (graph, fa, 3, NULL));
+  g_assert_cmpint (nnb_graph_get_block (graph, cat)->n_inputs, ==, 3);
+
+  before = nnb_graph_copy (graph);
+  g_assert_true (nnb_graph_set_n_inputs (graph, cat, 2, &error));
+  g_assert_cmpint (nnb_graph_get_block (graph, cat)->inputs[2], ==, -1);
+  g_assert_cmpint (nnb_graph_get_block (graph, cat)->inputs[1], ==, fa);
+  g_assert_false (nnb_graph_equal (graph, before));
+  /* raised again, the slot comes back empty: the wire is not remembered */
+  g_assert_true (nnb_graph_set_n_inputs (graph, cat, 3, &error));
+  g_assert_cmpint (nnb_graph_get_block (graph, cat)->inputs[2], ==, -1);
+  g_clear_pointer (&model, nnb_model_unref);
+  model = nnb_graph_to_model (graph, &error);
+  g_assert_false (nnb_model_validate (model, &error));
+  g_assert_cmpstr (error->message, ==, "The cat block 'cat' needs 3 inputs; its input 3 is not connected.");
+  g_clear_error (&error);
+  /* the undo's copy has the wire; a copy of it too */
+  {
+    g_autoptr (NnbGraph) again = nnb_graph_copy (before);
+    g_assert_true (nnb_graph_equal (again, before));
+    g_assert_cmpint (nnb_graph_get_block (again, cat)->n_inputs, ==, 3);
+    g_assert_cmpint (nnb_graph_get_block (again, cat)->inputs[2], ==, fb);
+  }
+  /* deleting a branch renumbers the wires of all three slots */
+  nnb_graph_remove_blocks (before, &x, 1);
+  g_assert_cmpint (nnb_graph_get_block (before, cat - 1)->inputs[0], ==, -1);
+  g_assert_cmpint (nnb_graph_get_block (before, cat - 1)->inputs[1], ==, fa - 1);
+  g_assert_cmpint (nnb_graph_get_block (before, cat - 1)->inputs[2], ==, fb - 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -583,5 +663,6 @@ main (int argc, char **argv)
                    test_bare_module_becomes_a_subclass_when_called_twice);
   g_test_add_func ("/graph-edit/layout-keeps-the-skip-connection-straight", test_layout_keeps_the_skip_connection_straight);
   g_test_add_func ("/graph-edit/unfinished-graph-saves-and-opens", test_unfinished_graph_saves_and_opens);
+  g_test_add_func ("/graph-edit/cat-block-takes-more-inputs", test_cat_block_takes_more_inputs);
   return g_test_run ();
 }

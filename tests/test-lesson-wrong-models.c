@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-lesson-wrong-models.c — every step's checks of Day 2 and of
- * "Classifying with nn.Module", run on models that are wrong for that step
+ * "Classifying with nn.Module" and of "Train mode, eval mode and buffers",
+ * run on models that are wrong for that step
  * (the wrong sizes or activation, no skip connection, another class,
- * other data, another learning rate, another loss, a Softmax), must fail
+ * other data, another learning rate, another loss, a Softmax, the other
+ * mode, no BatchNorm1d or no buffers), must fail
  * with a sentence that names what is wrong; a few right variants must pass.
  * Each row starts from an example project, edits its text, optionally
  * trains it, and runs all the checks of one step on it, as Check does. */
@@ -135,6 +137,23 @@ static const WrongModel wrong_models[] = {
   /* right variants: a wider Tanh network, the lesson's own xor run */
   { "tanh/wider-passes", "tanh", CLASSIFY, SPIRAL_TANH, .edits = { { "\"out_features\": 32}, {\"type\": \"Tanh\"},\n   {\"type\": \"Linear\", \"in_features\": 32", "\"out_features\": 48}, {\"type\": \"Tanh\"},\n   {\"type\": \"Linear\", \"in_features\": 48" } }, .epochs = 300, .lr = 0.01, .expected = { NULL } },
   { "xor-hidden/as-shown", "xor-hidden", CLASSIFY, XOR_TANH_8, .epochs = 100, .lr = 1.0, .expected = { NULL } },
+
+/* modes: the model in the mode the step leaves it in, with the layer and buffers it is about */
+#define MODES .lesson = "modes"
+#define MODES_DROPOUT .file = "data/lessons/modes-dropout.nnb"
+#define MODES_BATCHNORM .file = "data/lessons/modes-batchnorm.nnb"
+  { "dropout-modes/batchnorm-in-train-mode", "dropout-modes", MODES, MODES_BATCHNORM, .expected = { "Sequential has no Dropout: this step is about one.", "Sequential is still in train mode (model.training is True): call model.eval() before measuring" } },
+  { "flags/dropout-in-eval-mode", "flags", MODES, MODES_DROPOUT, .epochs = 100, .lr = 1.0, .expected = { "Sequential has no BatchNorm1d", "Sequential is in eval mode (model.training is False); this step wants it in train mode: call model.train()" } },
+  { "buffers/dropout-model", "buffers", MODES, MODES_DROPOUT, .expected = { "Sequential’s state_dict has 4 entries (4 parameters and 0 buffers); this step expects 9.", "Sequential has no BatchNorm1d" } },
+  { "buffers/without-running-stats", "buffers", MODES, MODES_BATCHNORM, .edits = { { "\"track_running_stats\": true", "\"track_running_stats\": false" } }, .expected = { "Sequential’s state_dict has 6 entries (6 parameters and 0 buffers); this step expects 9." } },
+  { "batchnorm-train/untrained", "batchnorm-train", MODES, MODES_BATCHNORM, .expected = { "Sequential has not been trained yet", "Sequential is still in train mode" } },
+  { "batchnorm-train/dropout-model", "batchnorm-train", MODES, MODES_DROPOUT, .epochs = 100, .lr = 1.0, .expected = { "Sequential has no BatchNorm1d" } },
+  { "eval-forgotten/untrained", "eval-forgotten", MODES, MODES_BATCHNORM, .expected = { "Sequential is still in train mode", "Sequential has not been trained yet" } },
+  { "save-load/dropout-model", "save-load", MODES, MODES_DROPOUT, .mistake = TRUE, .expected = { "The mistake has not been made yet: press Show me to make it.", "Sequential has no BatchNorm1d" } },
+  { "save-load/not-made", "save-load", MODES, MODES_BATCHNORM, .expected = { "The mistake has not been made yet: press Show me to make it." } },
+  /* right variants: the lesson's own models */
+  { "save-load/as-shown", "save-load", MODES, MODES_BATCHNORM, .mistake = TRUE, .expected = { NULL } },
+  { "eval-forgotten/as-shown", "eval-forgotten", MODES, MODES_BATCHNORM, .epochs = 100, .lr = 0.01, .expected = { NULL } },
 };
 
 static NnbLesson *

@@ -265,10 +265,10 @@ test_unknown_attributes_and_bad_numbers_are_refused (void)
     /* the classification lesson's elements */
     { "<settings loss=\"HuberLoss\"/>",
       "Line 2: The loss of <settings> must be MSELoss, L1Loss, CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss or BCELoss, not “HuberLoss”." },
-    { "<show what=\"odds\"/>", "Line 2: <show> cannot show “odds”: use model, parameters, count, trace, values, std or probabilities." },
+    { "<show what=\"odds\"/>", "Line 2: <show> cannot show “odds”: use model, parameters, count, trace, values, std, probabilities, train-eval, training or state_dict." },
     { "<show what=\"probabilities\" rows=\"0\"/>", "Line 2: The rows of <show> must be a whole number from 1, not “0”." },
     { "<show what=\"probabilities\" rows=\"101\"/>", "Line 2: The rows of <show> must be at most 100, not “101”." },
-    { "<mistake kind=\"label\"/>", "Line 2: <mistake> needs a kind: forward, device, accumulate or target." },
+    { "<mistake kind=\"label\"/>", "Line 2: <mistake> needs a kind: forward, device, accumulate, target, eval-forgotten or missing-buffer." },
     { "<mistake kind=\"target\" input=\"5\"/>", "Line 2: <mistake kind=\"target\"> has no input: it uses the step’s data." },
     { "<check kind=\"accuracy-above\"/>", "Line 2: An accuracy-above check needs value=\"…\", a percentage from 0 to 100." },
     { "<check kind=\"accuracy-below\" value=\"150\"/>",
@@ -280,6 +280,15 @@ test_unknown_attributes_and_bad_numbers_are_refused (void)
     { "<check kind=\"loss-below\" value=\"0.1\" noise=\"0\"/>",
       "Line 2: Only a data check compares n, a, b, c, noise, x-max, radius, distance, turns and classes; a loss-below "
       "check has none of them." },
+    /* the modes lesson's elements */
+    { "<show what=\"train-eval\" seed=\"-1\"/>", "Line 2: The seed of <show> must be a whole number from 0, not “-1”." },
+    { "<mistake kind=\"eval-forgotten\" input=\"5\"/>",
+      "Line 2: <mistake kind=\"eval-forgotten\"> has no input: it uses the step’s data." },
+    { "<check kind=\"mode\" expect=\"test\"/>", "Line 2: A mode check needs expect=\"train\" or expect=\"eval\"." },
+    { "<check kind=\"module\" expect=\"BatchNorm\"/>",
+      "Line 2: A module check needs expect=\"…\", the class of a layer such as BatchNorm1d or Dropout." },
+    { "<check kind=\"state-dict\" value=\"7.5\"/>", "Line 2: A state-dict check needs value=\"…\", a whole number of entries." },
+    { "<check kind=\"state-dict\"/>", "Line 2: A state-dict check needs value=\"…\", a whole number of entries." },
     /* what a project file refuses, a lesson refuses too: the project a
      * step loads must open again once saved (fuzzing found lr="4e125") */
     { "<settings lr=\"1e39\"/>", "Line 2: The lr of <settings> is too large for a float32: “1e39” is more than about 3.4e38 in size." },
@@ -466,7 +475,7 @@ test_user_lessons_are_found_and_load_their_files (void)
   g_clear_pointer (&lesson, nnb_lesson_unref);
   lesson = nnb_lesson_find ("nope", &error);
   g_assert_null (lesson);
-  g_assert_nonnull (strstr (error->message, "The lessons are: classify, day02, mine."));
+  g_assert_nonnull (strstr (error->message, "The lessons are: classify, day02, mine, modes."));
 }
 
 /* Titles and paragraphs go through gettext when a lesson is read, with
@@ -781,7 +790,7 @@ test_cli_names_the_lessons_for_an_unknown_one (void)
   g_autofree char *err = NULL;
 
   g_assert_cmpint (nnb_test_run (argv, &out, &err), ==, 1);
-  g_assert_nonnull (strstr (err, "There is no lesson named “day99”. The lessons are: classify, day02."));
+  g_assert_nonnull (strstr (err, "There is no lesson named “day99”. The lessons are: classify, day02, modes."));
 }
 
 int

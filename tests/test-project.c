@@ -620,7 +620,7 @@ test_bad_modules_are_named_by_place (void)
   const Malformed cases[] = {
     { "{\"class\": \"MLP\", \"modules\": [{\"name\": \"act\", \"type\": \"Softplus\"}], \"graph\": {\"nodes\": []}}",
       NNB_FILE_ERROR_INVALID,
-      "model.modules[0] (act): unknown type \"Softplus\"; NN Blocks knows Linear, ReLU, Tanh, Sigmoid, LeakyReLU, GELU, Identity, LayerNorm, Softmax, LogSoftmax and Sequential." },
+      "model.modules[0] (act): unknown type \"Softplus\"; NN Blocks knows Linear, ReLU, Tanh, Sigmoid, LeakyReLU, GELU, Identity, LayerNorm, Softmax, LogSoftmax, Dropout, BatchNorm1d and Sequential." },
     { "{\"class\": \"MLP\", \"modules\": [{\"name\": \"act\", \"type\": \"softmax\", \"dim\": 1}], \"graph\": {\"nodes\": []}}",
       NNB_FILE_ERROR_INVALID,
       "model.modules[0] (act): unknown type \"softmax\"; did you mean \"Softmax\"? (PyTorch's names are case-sensitive)" },

@@ -6,6 +6,33 @@
 #include <stdio.h>
 #include <string.h>
 
+/* named_buffers() apart from the parameters (nothing for a model without
+ * any, so older output stays as it was), then the state_dict's size:
+ * len(state_dict()) and Σ numel over it */
+static void
+append_buffers (NnbModel *model)
+{
+  g_autoptr (GPtrArray) state = nnb_model_state_dict (model);
+  g_autofree char *buffers = NULL, *numbers = NULL;
+  int64_t n_buffers = nnb_model_count_buffers (model);
+
+  if (n_buffers == 0)
+    return;
+  for (guint i = 0; i < state->len; i++)
+    {
+      NnbStateEntry *entry = state->pdata[i];
+      g_autofree char *shape = NULL;
+      if (entry->buffer == NULL)
+        continue;
+      shape = entry->buffer->value != NULL ? nnb_tensor_shape_string (entry->buffer->value) : g_strdup ("()");
+      printf ("%-12s %-10s buffer\n", entry->name, shape);
+    }
+  buffers = nnb_python_int_with_commas (n_buffers);
+  numbers = nnb_python_int_with_commas (n_buffers + nnb_model_count_parameters (model));
+  printf ("total buffers: %s (not trained)\n", buffers);
+  printf ("state_dict: %u entries, %s numbers\n", state->len, numbers);
+}
+
 int
 nnb_cli_inspect (int argc, char **argv)
 {
@@ -36,6 +63,7 @@ nnb_cli_inspect (int argc, char **argv)
     }
   total = nnb_python_int_with_commas (nnb_model_count_parameters (project->model));
   printf ("total parameters: %s\n", total);
+  append_buffers (project->model);
   return NNB_EXIT_OK;
 }
 

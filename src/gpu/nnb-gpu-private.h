@@ -55,6 +55,14 @@ double nnb_cuda_loss (int kind, const float *pred, const float *target, size_t n
 double nnb_cuda_sum_squares (const float *x, size_t n);
 int nnb_cuda_all_finite (const float *x, size_t n);
 
+/* nnb-gpu-batch-norm.cu: the table's batch_norm_forward and _backward */
+void nnb_cuda_batch_norm_forward (const float *x, size_t rows, size_t cols, const float *weight, const float *bias,
+                                  int batch_stats, double eps, float momentum, float *running_mean,
+                                  float *running_var, float *y, float *save_mean, float *save_invstd);
+void nnb_cuda_batch_norm_backward (const float *dy, const float *x, size_t rows, size_t cols, const float *weight,
+                                   const float *save_mean, const float *save_invstd, int batch_stats, float *dx,
+                                   float *dweight, float *dbias);
+
 /* nnb-gpu-layer-norm.cu: the table's layer_norm_forward and _backward */
 void nnb_cuda_layer_norm_forward (const float *x, const float *weight, const float *bias, size_t rows, size_t cols,
                                   float eps, float *y, float *mean, float *rstd);

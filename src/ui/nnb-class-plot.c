@@ -177,6 +177,11 @@ nnb_class_plot_get_series (NnbClassPlot *self, const NnbSnapshot *snapshot, gboo
       memcpy (series->boundary_extent, snapshot->boundary_extent, sizeof series->boundary_extent);
       series->boundary_class = snapshot->boundary_class;
       series->boundary_prob = snapshot->boundary_prob;
+      /* a model with a mode says which one its boundary shows, as the
+       * fitted curve does */
+      if (snapshot->has_mode)
+        series->title = snapshot->drawn_training ? _("Decision Boundary (model.train())")
+                                                 : _("Decision Boundary (model.eval())");
     }
   else if (snapshot != NULL)
     series->message = _("This model gives no class probabilities: train it with a classification loss and an "

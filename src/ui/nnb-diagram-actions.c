@@ -170,17 +170,25 @@ free_spot (NnbDiagramView *self, int after, double *x, double *y)
 }
 
 /* A LayerNorm wired to a block takes that block's width as its
- * normalized_shape: there is no other width it could normalise. (A Linear's
- * in_features stays the student's to choose, with the one-click fix.) */
+ * normalized_shape, a BatchNorm1d as its num_features: there is no other
+ * width they could normalise. (A Linear's in_features stays the student's
+ * to choose, with the one-click fix.) */
 static void
 follow_width (NnbDiagramView *self, int from, int to)
 {
   NnbGraphModule *module = nnb_graph_block_module (self->graph, to);
+  int64_t width;
 
-  if (module == NULL || module->kind != NNB_MODULE_LAYER_NORM || self->shapes == NULL || (guint) from >= self->n_shapes ||
-      self->shapes[from].ndim == 0 || self->shapes[from].shape[self->shapes[from].ndim - 1] <= 0)
+  if (module == NULL || (module->kind != NNB_MODULE_LAYER_NORM && module->kind != NNB_MODULE_BATCH_NORM) ||
+      self->shapes == NULL || (guint) from >= self->n_shapes || self->shapes[from].ndim == 0 ||
+      self->shapes[from].shape[self->shapes[from].ndim - 1] <= 0)
     return;
-  nnb_graph_set_layer_norm (self->graph, to, self->shapes[from].shape[self->shapes[from].ndim - 1], module->eps, NULL);
+  width = self->shapes[from].shape[self->shapes[from].ndim - 1];
+  if (module->kind == NNB_MODULE_LAYER_NORM)
+    nnb_graph_set_layer_norm (self->graph, to, width, module->eps, NULL);
+  else
+    nnb_graph_set_batch_norm (self->graph, to, -1, width, module->eps, module->momentum, module->has_momentum,
+                              module->affine, module->track_running_stats, NULL);
 }
 
 static gboolean
@@ -275,7 +283,7 @@ disconnect_action (GtkWidget *widget, const char *name, GVariant *parameter)
     return;
   g_variant_get (parameter, "(&si)", &to, &slot);
   block = nnb_graph_find_block (self->graph, to);
-  if (block >= 0 && slot >= 0 && slot < 2)
+  if (block >= 0 && slot >= 0 && slot < nnb_graph_get_block (self->graph, block)->n_inputs)
     nnb_graph_disconnect (self->graph, block, slot);
   nnb_dv_commit (self, before, NULL);
 }
@@ -451,6 +459,9 @@ fix_in_features_action (GtkWidget *widget, const char *name, GVariant *parameter
     return;
   if (module->kind == NNB_MODULE_LAYER_NORM)
     nnb_graph_set_child_layer_norm (self->graph, target, layer, in_features, module->eps, &error);
+  else if (module->kind == NNB_MODULE_BATCH_NORM)
+    nnb_graph_set_batch_norm (self->graph, target, layer, in_features, module->eps, module->momentum,
+                              module->has_momentum, module->affine, module->track_running_stats, &error);
   else
     nnb_graph_set_child_features (self->graph, target, layer, in_features, module->out_features, &error);
   if (nnb_dv_commit (self, before, error) && self->popover != NULL && gtk_widget_get_visible (self->popover))

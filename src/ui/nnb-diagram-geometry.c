@@ -267,7 +267,7 @@ nnb_dv_port_at (NnbDiagramView *self, double dx, double dy, gboolean inputs, int
   for (guint i = 0; i < model->nodes->len; i++)
     {
       NnbNode *node = model->nodes->pdata[i];
-      int n_slots = nnb_model_n_inputs (node->kind);
+      int n_slots = node->n_inputs;
 
       for (int s = inputs ? 0 : -1; s < (inputs ? n_slots : 0); s++)
         {

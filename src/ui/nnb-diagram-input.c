@@ -132,11 +132,15 @@ drag_end_cb (GtkGestureDrag *gesture, double off_x, double off_y, NnbDiagramView
         int slot = 0;
         int target = nnb_dv_port_at (self, self->pointer_x, self->pointer_y, TRUE, &slot);
 
-        /* dropped on a block rather than its port: its free (or first) input */
+        /* dropped on a block rather than its port: its first free (or first) input */
         if (target < 0 && (target = nnb_dv_block_at (self, self->pointer_x, self->pointer_y)) >= 0)
           {
             NnbGraphBlock *b = nnb_graph_get_block (self->graph, target);
-            slot = nnb_model_n_inputs (b->kind) == 2 && b->inputs[0] >= 0 && b->inputs[1] < 0 ? 1 : 0;
+            slot = 0;
+            while (b->n_inputs > 1 && slot < b->n_inputs - 1 && b->inputs[slot] >= 0)
+              slot++;
+            if (b->inputs[slot] >= 0)
+              slot = 0;
           }
         if (target >= 0 && target != self->drag_block)
           nnb_dv_connect_blocks (self, self->drag_block, target, slot);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-diagram-mode-mark.c — the mark on a block whose output depends on
- * the model's mode (Dropout now, BatchNorm later): a small "train/eval"
+ * the model's mode (Dropout, BatchNorm1d): a small "train/eval"
  * tag on the block's top edge, so a student sees which blocks
  * model.train() and model.eval() change. The block editor says why; the
  * training settings choose the mode the plots are drawn in. */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-diagram-popovers.c — the diagram editor's two popovers: the block
- * editor (name, in and out features or LayerNorm's normalized_shape and eps,
- * the one-click fix of a mismatch) and the context menu. */
+ * editor (name, in and out features or LayerNorm's normalized_shape and eps
+ * or BatchNorm1d's arguments, the one-click fix of a mismatch) and the
+ * context menu. */
 #include "nnb-config.h"
 
 #include "nnb-diagram-view-private.h"
@@ -99,6 +100,24 @@ fill_block_editor (NnbDiagramView *self)
 
       gtk_editable_set_text (GTK_EDITABLE (self->p_entry), p);
     }
+  gtk_widget_set_visible (self->bn_grid, module != NULL && module->kind == NNB_MODULE_BATCH_NORM);
+  if (module != NULL && module->kind == NNB_MODULE_BATCH_NORM)
+    {
+      /* as print(model) writes them: 1e-05, 0.1 */
+      g_autofree char *eps = nnb_python_float_repr (module->eps);
+      g_autofree char *momentum = nnb_python_float_repr (module->momentum);
+
+      gtk_spin_button_set_value (self->bn_features_spin, module->num_features);
+      gtk_editable_set_text (GTK_EDITABLE (self->bn_eps_entry), eps);
+      gtk_editable_set_text (GTK_EDITABLE (self->bn_momentum_entry), momentum);
+      gtk_check_button_set_active (self->bn_none_check, !module->has_momentum);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->bn_momentum_entry), module->has_momentum);
+      gtk_check_button_set_active (self->bn_affine_check, module->affine);
+      gtk_check_button_set_active (self->bn_track_check, module->track_running_stats);
+    }
+  gtk_widget_set_visible (self->cat_grid, layer < 0 && b->kind == NNB_NODE_CAT);
+  if (layer < 0 && b->kind == NNB_NODE_CAT)
+    gtk_spin_button_set_value (self->cat_spin, b->n_inputs);
   error = layer >= 0 ? layer_error (self, block, layer) : g_strdup (nnb_diagram_view_get_block_error (self, block));
   gtk_label_set_text (self->message_label, error != NULL ? error : "");
   gtk_widget_set_visible (GTK_WIDGET (self->message_label), error != NULL);
@@ -108,6 +127,15 @@ fill_block_editor (NnbDiagramView *self)
     {
       /* Translators: the one-click fix of a shape mismatch on a LayerNorm block */
       g_autofree char *label = g_strdup_printf (_("Set normalized_shape to %d (what the wire brings)"), (int) incoming);
+
+      gtk_button_set_label (self->fix_button, label);
+      gtk_widget_set_visible (GTK_WIDGET (self->fix_button), TRUE);
+    }
+  else if (error != NULL && module != NULL && module->kind == NNB_MODULE_BATCH_NORM && incoming > 0 &&
+           incoming != module->num_features)
+    {
+      /* Translators: the one-click fix of a shape mismatch on a BatchNorm1d block */
+      g_autofree char *label = g_strdup_printf (_("Set num_features to %d (what the wire brings)"), (int) incoming);
 
       gtk_button_set_label (self->fix_button, label);
       gtk_widget_set_visible (GTK_WIDGET (self->fix_button), TRUE);
@@ -144,6 +172,8 @@ nnb_dv_open_layer_editor (NnbDiagramView *self, int block, int layer)
     gtk_widget_grab_focus (GTK_WIDGET (self->in_spin));
   else if (layer >= 0 && gtk_widget_get_visible (self->norm_grid))
     gtk_widget_grab_focus (GTK_WIDGET (self->norm_spin));
+  else if (layer >= 0 && gtk_widget_get_visible (self->bn_grid))
+    gtk_widget_grab_focus (GTK_WIDGET (self->bn_features_spin));
   else
     gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -181,6 +211,41 @@ set_dropout_p (NnbGraphModule *module, const char *text, GError **error)
     return FALSE;
   module->p = p;
   return TRUE;
+}
+
+/* A number typed in an entry; what is not one is NaN, which the graph's
+ * checks refuse with their sentence. */
+static double
+entry_number (GtkEntry *entry)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  char *end = NULL;
+  double value = g_ascii_strtod (text, &end);
+
+  return end == text || *end != '\0' ? NAN : value;
+}
+
+/* nn.BatchNorm1d(…) from the popover; with None ticked the momentum typed
+ * is kept for later but not checked. */
+static void
+apply_batch_norm (NnbDiagramView *self, int block, int layer, NnbGraphModule *module, GError **error)
+{
+  gboolean has_momentum = !gtk_check_button_get_active (self->bn_none_check);
+  double momentum = entry_number (self->bn_momentum_entry);
+
+  gtk_spin_button_update (self->bn_features_spin);
+  if (!has_momentum && !isfinite (momentum))
+    momentum = module->momentum;
+  nnb_graph_set_batch_norm (self->graph, block, layer, gtk_spin_button_get_value_as_int (self->bn_features_spin),
+                            entry_number (self->bn_eps_entry), momentum, has_momentum,
+                            gtk_check_button_get_active (self->bn_affine_check),
+                            gtk_check_button_get_active (self->bn_track_check), error);
+}
+
+static void
+bn_none_toggled_cb (GtkCheckButton *check, NnbDiagramView *self)
+{
+  gtk_widget_set_sensitive (GTK_WIDGET (self->bn_momentum_entry), !gtk_check_button_get_active (check));
 }
 
 /* Name and sizes in one undo step. */
@@ -227,8 +292,16 @@ apply_block_editor (NnbDiagramView *self)
       nnb_graph_set_child_layer_norm (self->graph, block, layer, gtk_spin_button_get_value_as_int (self->norm_spin), eps,
                                       &error);
     }
+  if (module != NULL && module->kind == NNB_MODULE_BATCH_NORM && error == NULL)
+    apply_batch_norm (self, block, layer, module, &error);
   if (module != NULL && module->kind == NNB_MODULE_DROPOUT && error == NULL)
     set_dropout_p (module, gtk_editable_get_text (GTK_EDITABLE (self->p_entry)), &error);
+  /* fewer slots drop the wires into the last ones; undo brings them back */
+  if (layer < 0 && nnb_graph_get_block (self->graph, block)->kind == NNB_NODE_CAT && error == NULL)
+    {
+      gtk_spin_button_update (self->cat_spin);
+      nnb_graph_set_n_inputs (self->graph, block, gtk_spin_button_get_value_as_int (self->cat_spin), &error);
+    }
   if (nnb_dv_commit (self, before, error))
     gtk_popover_popdown (GTK_POPOVER (self->popover));
   else
@@ -270,6 +343,16 @@ nnb_dv_build_block_editor (NnbDiagramView *self)
   self->eps_entry = GTK_ENTRY (gtk_builder_get_object (builder, "eps_entry"));
   self->dropout_grid = GTK_WIDGET (gtk_builder_get_object (builder, "dropout_grid"));
   self->p_entry = GTK_ENTRY (gtk_builder_get_object (builder, "p_entry"));
+  self->bn_grid = GTK_WIDGET (gtk_builder_get_object (builder, "bn_grid"));
+  self->bn_features_spin = GTK_SPIN_BUTTON (gtk_builder_get_object (builder, "bn_features_spin"));
+  self->bn_eps_entry = GTK_ENTRY (gtk_builder_get_object (builder, "bn_eps_entry"));
+  self->bn_momentum_entry = GTK_ENTRY (gtk_builder_get_object (builder, "bn_momentum_entry"));
+  self->bn_none_check = GTK_CHECK_BUTTON (gtk_builder_get_object (builder, "bn_none_check"));
+  self->bn_affine_check = GTK_CHECK_BUTTON (gtk_builder_get_object (builder, "bn_affine_check"));
+  self->bn_track_check = GTK_CHECK_BUTTON (gtk_builder_get_object (builder, "bn_track_check"));
+  g_signal_connect (self->bn_none_check, "toggled", G_CALLBACK (bn_none_toggled_cb), self);
+  self->cat_grid = GTK_WIDGET (gtk_builder_get_object (builder, "cat_grid"));
+  self->cat_spin = GTK_SPIN_BUTTON (gtk_builder_get_object (builder, "cat_spin"));
   self->message_label = GTK_LABEL (gtk_builder_get_object (builder, "message_label"));
   self->fix_button = GTK_BUTTON (gtk_builder_get_object (builder, "fix_button"));
   apply = GTK_WIDGET (gtk_builder_get_object (builder, "apply_button"));
@@ -277,9 +360,9 @@ nnb_dv_build_block_editor (NnbDiagramView *self)
   gtk_popover_set_default_widget (GTK_POPOVER (self->popover), apply);
   g_signal_connect_swapped (apply, "clicked", G_CALLBACK (apply_block_editor), self);
   /* GTK 4.8's spin buttons have no ::activate: Enter in them applies too */
-  for (int i = 0; i < 3; i++)
+  for (int i = 0; i < 5; i++)
     {
-      GtkSpinButton *spins[] = { self->in_spin, self->out_spin, self->norm_spin };
+      GtkSpinButton *spins[] = { self->in_spin, self->out_spin, self->norm_spin, self->cat_spin, self->bn_features_spin };
       GtkEventController *keys = gtk_event_controller_key_new ();
 
       gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);

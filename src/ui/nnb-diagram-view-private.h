@@ -84,6 +84,15 @@ struct _NnbDiagramView
   GtkEntry *eps_entry;
   GtkWidget *dropout_grid; /* Dropout: p, and why it depends on the mode */
   GtkEntry *p_entry;
+  GtkWidget *bn_grid; /* BatchNorm1d: its constructor's arguments */
+  GtkSpinButton *bn_features_spin;
+  GtkEntry *bn_eps_entry;
+  GtkEntry *bn_momentum_entry;
+  GtkCheckButton *bn_none_check; /* momentum=None */
+  GtkCheckButton *bn_affine_check;
+  GtkCheckButton *bn_track_check;
+  GtkWidget *cat_grid; /* cat: how many inputs */
+  GtkSpinButton *cat_spin;
   GtkLabel *message_label;
   GtkButton *fix_button;
   GtkWidget *menu;

@@ -276,7 +276,8 @@ nnb_dv_update_actions (NnbDiagramView *self)
   gtk_widget_action_set_enabled (widget, "editor.collapse", sequential && nnb_diagram_view_get_expanded (self, target));
   fixable = editing && target >= 0 ? nnb_graph_block_child (self->graph, target, nnb_dv_target_layer (self, target)) : NULL;
   gtk_widget_action_set_enabled (widget, "editor.fix-in-features",
-                                 fixable != NULL && (fixable->kind == NNB_MODULE_LINEAR || fixable->kind == NNB_MODULE_LAYER_NORM));
+                                 fixable != NULL && (fixable->kind == NNB_MODULE_LINEAR || fixable->kind == NNB_MODULE_LAYER_NORM ||
+                                                     fixable->kind == NNB_MODULE_BATCH_NORM));
   gtk_widget_action_set_enabled (widget, "editor.edit", editing && target >= 0);
   gtk_widget_action_set_enabled (widget, "editor.layout", has_blocks);
   /* every path that changes the selection ends here */
@@ -459,7 +460,7 @@ nnb_diagram_view_describe_block (NnbDiagramView *self, int block)
   b = nnb_graph_get_block (self->graph, block);
   text = nnb_diagram_node_text (model, block);
   g_string_append (out, text);
-  for (int s = 0; s < nnb_model_n_inputs (b->kind); s++)
+  for (int s = 0; s < b->n_inputs; s++)
     {
       g_autofree char *shape = b->inputs[s] >= 0 ? nnb_diagram_view_get_block_shape (self, b->inputs[s]) : NULL;
 
@@ -553,9 +554,10 @@ nnb_diagram_view_set_snapshot (NnbDiagramView *self, NnbSnapshot *snapshot)
 
         /* a block with parameters shows its own gradients */
         if (module != NULL && (module->kind == NNB_MODULE_LINEAR || module->kind == NNB_MODULE_SEQUENTIAL ||
-                               (module->kind == NNB_MODULE_LAYER_NORM && module->elementwise_affine)))
+                               (module->kind == NNB_MODULE_LAYER_NORM && module->elementwise_affine) ||
+                               (module->kind == NNB_MODULE_BATCH_NORM && module->affine)))
           continue;
-        for (int s = 0; s < 2; s++)
+        for (int s = 0; s < block->n_inputs; s++)
           if (block->inputs[s] >= 0)
             self->activity[i] = MAX (self->activity[i], self->activity[block->inputs[s]]);
       }

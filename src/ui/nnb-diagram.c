@@ -11,7 +11,8 @@
 #include "nnb-diagram-private.h"
 #include "nnb-python.h"
 
-#define SLOT_GAP 10.0 /* between the two inputs of a + */
+#define SLOT_GAP 10.0      /* between the two inputs of a + */
+#define WIDE_SLOT_GAP 14.0 /* between the inputs of a cat of three or more: room to aim a wire */
 #define MARGIN 24.0
 #define MAX_ZOOM 1.4       /* a three-block model should not fill a wall */
 #define AUTO_SPACING 160.0 /* for blocks without a position */
@@ -29,6 +30,8 @@ nnb_dg_module_text (const NnbModule *module)
                             module->in_features, module->out_features);
   if (module->kind == NNB_MODULE_LAYER_NORM)
     return g_strdup_printf ("LayerNorm %" G_GINT64_FORMAT, module->normalized_shape);
+  if (module->kind == NNB_MODULE_BATCH_NORM)
+    return g_strdup_printf ("BatchNorm1d %" G_GINT64_FORMAT, module->num_features);
   if (module->kind == NNB_MODULE_DROPOUT)
     {
       /* p as print(model) writes it */
@@ -205,6 +208,9 @@ size_block (NnbModel *model, guint index, NnbDiagramOpen open, Box *box)
     }
   box->w = inner + 2 * BLOCK_PAD;
   box->h = 2 * BLOCK_PAD + LINE_HEIGHT * (box->title_lines + children);
+  /* a cat of many tensors grows downwards, one port below the other */
+  if (node->n_inputs > 2)
+    box->h = MAX (box->h, PORT_Y - SLOT_GAP / 2 + (node->n_inputs - 1) * WIDE_SLOT_GAP + BLOCK_PAD + 4);
   if (open == NNB_DIAGRAM_OPEN_WEIGHTS)
     nnb_dg_size_weights (model, node, box);
 }
@@ -230,7 +236,7 @@ auto_layout (NnbModel *model, Box *boxes)
       int i = g_array_index (order, int, k);
       NnbNode *node = g_ptr_array_index (model->nodes, i);
 
-      for (int s = 0; s < 2; s++)
+      for (int s = 0; s < node->n_inputs; s++)
         if (node->inputs[s] >= 0)
           depth[i] = MAX (depth[i], depth[node->inputs[s]] + 1);
       if (isnan (boxes[i].x) || isnan (boxes[i].y))
@@ -390,7 +396,11 @@ nnb_dg_port_of (const Box *box, int n_slots, int slot, double *x, double *y)
       return;
     }
   *x = box->x;
-  *y = box->y + box->port_y + (n_slots == 2 ? (slot == 0 ? -SLOT_GAP : SLOT_GAP) / 2 : 0);
+  /* one input on the title line; two around it; more from there down */
+  if (n_slots < 2)
+    *y = box->y + box->port_y;
+  else
+    *y = box->y + box->port_y - SLOT_GAP / 2 + slot * (n_slots == 2 ? SLOT_GAP : WIDE_SLOT_GAP);
 }
 
 void
@@ -403,7 +413,7 @@ nnb_diagram_port (NnbModel *model, const NnbBlockPosition *positions, const NnbD
   g_return_if_fail (model != NULL && index < model->nodes->len);
   boxes = nnb_dg_compute_boxes (model, positions, expanded);
   node = g_ptr_array_index (model->nodes, index);
-  nnb_dg_port_of (&boxes[index], nnb_model_n_inputs (node->kind), slot, x, y);
+  nnb_dg_port_of (&boxes[index], node->n_inputs, slot, x, y);
 }
 
 void
@@ -465,7 +475,7 @@ draw_wires (cairo_t *cr, const Picture *p, GArray *labels)
   for (guint i = 0; i < n; i++)
     {
       NnbNode *node = g_ptr_array_index (p->model->nodes, i);
-      int n_slots = nnb_model_n_inputs (node->kind);
+      int n_slots = node->n_inputs;
 
       for (int s = 0; s < n_slots; s++)
         {
@@ -556,7 +566,7 @@ static void
 draw_ports (cairo_t *cr, const Picture *p, guint i, const double edge[4])
 {
   NnbNode *node = g_ptr_array_index (p->model->nodes, i);
-  int n_slots = nnb_model_n_inputs (node->kind);
+  int n_slots = node->n_inputs;
 
   for (int s = (node->kind == NNB_NODE_OUTPUT ? 0 : -1); s < n_slots; s++)
     {

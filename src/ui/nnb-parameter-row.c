@@ -15,7 +15,8 @@ struct _NnbParameterRow
   char *name;  /* dotted, as PyTorch names it */
   char *shape; /* "(16, 3)" for a parameter, the module's kind for a module */
   gint64 count;
-  NnbParameter *param;  /* NULL for a module */
+  NnbParameter *param;  /* NULL for a module or a buffer */
+  NnbBuffer *buffer;    /* NULL for a module or a parameter */
   GListStore *children; /* NULL for a parameter */
   double value_norm;
   double grad_norm;
@@ -31,6 +32,7 @@ enum
   PROP_SHAPE,
   PROP_COUNT_TEXT,
   PROP_IS_PARAMETER,
+  PROP_IS_BUFFER,
   PROP_REQUIRES_GRAD,
   PROP_EDITABLE,
   PROP_VALUE_NORM_TEXT,
@@ -59,6 +61,15 @@ append_module_children (NnbParameterRow *self, const char *prefix, NnbModule *mo
       NnbParameter *param = module->parameters->pdata[i];
       g_autofree char *name = prefix[0] ? g_strdup_printf ("%s.%s", prefix, param->name) : g_strdup (param->name);
       g_autoptr (NnbParameterRow) row = nnb_parameter_row_new_parameter (name, param);
+
+      g_list_store_append (self->children, row);
+    }
+  /* state_dict()'s order: a module's parameters, then its buffers */
+  for (guint i = 0; module->buffers != NULL && i < module->buffers->len; i++)
+    {
+      NnbBuffer *buffer = module->buffers->pdata[i];
+      g_autofree char *name = prefix[0] ? g_strdup_printf ("%s.%s", prefix, buffer->name) : g_strdup (buffer->name);
+      g_autoptr (NnbParameterRow) row = nnb_parameter_row_new_buffer (name, buffer);
 
       g_list_store_append (self->children, row);
     }
@@ -91,6 +102,21 @@ nnb_parameter_row_new_parameter (const char *name, NnbParameter *param)
   return self;
 }
 
+NnbParameterRow *
+nnb_parameter_row_new_buffer (const char *name, NnbBuffer *buffer)
+{
+  NnbParameterRow *self = g_object_new (NNB_TYPE_PARAMETER_ROW, NULL);
+
+  self->name = g_strdup (name);
+  /* num_batches_tracked is torch.tensor(0, dtype=torch.long): one value,
+   * no dimensions, not a float */
+  self->shape = buffer->value != NULL ? nnb_tensor_shape_string (buffer->value) : g_strdup ("() int64");
+  self->count = buffer->value != NULL ? buffer->value->numel : 1;
+  self->buffer = buffer;
+
+  return self;
+}
+
 GListModel *
 nnb_parameter_row_get_children (NnbParameterRow *self)
 {
@@ -103,6 +129,20 @@ nnb_parameter_row_is_parameter (NnbParameterRow *self)
 {
   g_return_val_if_fail (NNB_IS_PARAMETER_ROW (self), FALSE);
   return self->param != NULL;
+}
+
+gboolean
+nnb_parameter_row_is_buffer (NnbParameterRow *self)
+{
+  g_return_val_if_fail (NNB_IS_PARAMETER_ROW (self), FALSE);
+  return self->buffer != NULL;
+}
+
+const char *
+nnb_parameter_row_get_shape (NnbParameterRow *self)
+{
+  g_return_val_if_fail (NNB_IS_PARAMETER_ROW (self), NULL);
+  return self->shape;
 }
 
 const char *
@@ -177,6 +217,9 @@ nnb_parameter_row_get_property (GObject *object, guint prop_id, GValue *value, G
     case PROP_IS_PARAMETER:
       g_value_set_boolean (value, self->param != NULL);
       break;
+    case PROP_IS_BUFFER:
+      g_value_set_boolean (value, self->buffer != NULL);
+      break;
     case PROP_REQUIRES_GRAD:
       g_value_set_boolean (value, self->param != NULL && self->param->requires_grad);
       break;
@@ -241,6 +284,7 @@ nnb_parameter_row_class_init (NnbParameterRowClass *klass)
   properties[PROP_SHAPE] = g_param_spec_string ("shape", NULL, NULL, NULL, ro);
   properties[PROP_COUNT_TEXT] = g_param_spec_string ("count-text", NULL, NULL, NULL, ro);
   properties[PROP_IS_PARAMETER] = g_param_spec_boolean ("is-parameter", NULL, NULL, FALSE, ro);
+  properties[PROP_IS_BUFFER] = g_param_spec_boolean ("is-buffer", NULL, NULL, FALSE, ro);
   properties[PROP_REQUIRES_GRAD] =
     g_param_spec_boolean ("requires-grad", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);

@@ -24,10 +24,13 @@ struct _NnbParameterView
   GtkColumnViewColumn *value_norm_column;
   GtkColumnViewColumn *grad_norm_column;
   GtkLabel *total_label;
+  GtkLabel *state_label;
 
   GtkTreeListModel *tree;
   GPtrArray *parameter_rows; /* NnbParameterRow*, named_parameters() order */
   gint64 total;
+  guint n_state_entries; /* len(model.state_dict()) */
+  gint64 n_state_values; /* its tensors' elements */
   gboolean editable;
 };
 
@@ -85,11 +88,43 @@ setup_name (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_
   gtk_expression_bind (row_property ("name"), label, "label", item);
 }
 
+/* A buffer's cells are dimmed (and its name in italics): state that is
+ * saved with the model but that no optimizer trains. */
+static void
+style_buffer_cell (GtkWidget *label, GtkListItem *item, gboolean name)
+{
+  NnbParameterRow *row = gtk_tree_list_row_get_item (gtk_list_item_get_item (item));
+  gboolean buffer = row != NULL && nnb_parameter_row_is_buffer (row);
+
+  if (buffer)
+    gtk_widget_add_css_class (label, "dim-label");
+  else
+    gtk_widget_remove_css_class (label, "dim-label");
+  if (name && buffer)
+    {
+      g_autoptr (PangoAttrList) attrs = pango_attr_list_new ();
+
+      pango_attr_list_insert (attrs, pango_attr_style_new (PANGO_STYLE_ITALIC));
+      gtk_label_set_attributes (GTK_LABEL (label), attrs);
+    }
+  else if (name)
+    gtk_label_set_attributes (GTK_LABEL (label), NULL);
+  g_clear_object (&row);
+}
+
+static void
+bind_label (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+{
+  style_buffer_cell (gtk_list_item_get_child (item), item, FALSE);
+}
+
 static void
 bind_name (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
-  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (gtk_list_item_get_child (item)),
-                                  gtk_list_item_get_item (item));
+  GtkTreeExpander *expander = GTK_TREE_EXPANDER (gtk_list_item_get_child (item));
+
+  gtk_tree_expander_set_list_row (expander, gtk_list_item_get_item (item));
+  style_buffer_cell (gtk_tree_expander_get_child (expander), item, TRUE);
 }
 
 static void
@@ -98,22 +133,33 @@ unbind_name (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (gtk_list_item_get_child (item)), NULL);
 }
 
+/* A parameter's requires_grad switch, or the word "buffer" where a buffer
+ * has none: buffers are not trained, so there is nothing to switch. */
 static void
 setup_switch (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   GtkWidget *toggle = gtk_switch_new ();
+  /* Translators: in the requires_grad column, beside running_mean and
+   * running_var: state_dict() saves them but no optimizer trains them */
+  GtkWidget *mark = gtk_label_new (_("buffer"));
 
-  gtk_widget_set_halign (toggle, GTK_ALIGN_CENTER);
+  gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
   gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
-  gtk_list_item_set_child (item, toggle);
+  gtk_widget_add_css_class (mark, "dim-label");
+  gtk_widget_add_css_class (mark, "caption");
+  gtk_box_append (GTK_BOX (box), toggle);
+  gtk_box_append (GTK_BOX (box), mark);
+  gtk_list_item_set_child (item, box);
   gtk_expression_bind (row_property ("is-parameter"), toggle, "visible", item);
   gtk_expression_bind (row_property ("editable"), toggle, "sensitive", item);
+  gtk_expression_bind (row_property ("is-buffer"), mark, "visible", item);
 }
 
 static void
 bind_switch (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
-  GtkWidget *toggle = gtk_list_item_get_child (item);
+  GtkWidget *toggle = gtk_widget_get_first_child (gtk_list_item_get_child (item));
   NnbParameterRow *row = gtk_tree_list_row_get_item (gtk_list_item_get_item (item));
   GBinding *binding;
 
@@ -135,7 +181,7 @@ bind_switch (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user
 static void
 unbind_switch (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
-  GtkWidget *toggle = gtk_list_item_get_child (item);
+  GtkWidget *toggle = gtk_widget_get_first_child (gtk_list_item_get_child (item));
   GBinding *binding = g_object_steal_data (G_OBJECT (toggle), "binding");
 
   if (binding != NULL)
@@ -164,7 +210,7 @@ collect_parameter_rows (NnbParameterView *self, GListModel *rows)
 
       if (nnb_parameter_row_is_parameter (row))
         g_ptr_array_add (self->parameter_rows, g_object_ref (row));
-      else
+      else if (!nnb_parameter_row_is_buffer (row))
         collect_parameter_rows (self, nnb_parameter_row_get_children (row));
     }
 }
@@ -181,6 +227,8 @@ nnb_parameter_view_set_model (NnbParameterView *self, NnbModel *model)
 
   g_ptr_array_set_size (self->parameter_rows, 0);
   self->total = 0;
+  self->n_state_entries = 0;
+  self->n_state_values = 0;
 
   if (model != NULL)
     {
@@ -195,6 +243,12 @@ nnb_parameter_view_set_model (NnbParameterView *self, NnbModel *model)
         }
       collect_parameter_rows (self, G_LIST_MODEL (roots));
       self->total = nnb_model_count_parameters (model);
+      {
+        g_autoptr (GPtrArray) state = nnb_model_state_dict (model);
+
+        self->n_state_entries = state->len;
+      }
+      self->n_state_values = self->total + nnb_model_count_buffers (model);
     }
 
   for (guint i = 0; i < self->parameter_rows->len; i++)
@@ -215,6 +269,24 @@ nnb_parameter_view_set_model (NnbParameterView *self, NnbModel *model)
                                         (gulong) self->total),
                            count);
   gtk_label_set_text (self->total_label, model != NULL ? total : "");
+  /* only where it says more than the line above: a model with buffers */
+  gtk_widget_set_visible (GTK_WIDGET (self->state_label), self->n_state_values > self->total);
+  if (self->n_state_values > self->total)
+    {
+      g_autofree char *values = nnb_locale_format_count (self->n_state_values);
+      /* Translators: len(model.state_dict()) and its tensors' elements, for a
+       * model with buffers, e.g. "state_dict(): 7 entries, 29 values (parameters and buffers)" */
+      g_autofree char *entries = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "state_dict(): %u entry", "state_dict(): %u entries",
+                                                               self->n_state_entries),
+                                                  self->n_state_entries);
+      /* Translators: the second half of the line above, %s the number of values */
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %s value (parameters and buffers)",
+                                                            "%s, %s values (parameters and buffers)",
+                                                            (gulong) self->n_state_values),
+                                               entries, values);
+
+      gtk_label_set_text (self->state_label, text);
+    }
 }
 
 void
@@ -280,6 +352,21 @@ nnb_parameter_view_get_total (NnbParameterView *self)
   return self->total;
 }
 
+void
+nnb_parameter_view_get_state_dict (NnbParameterView *self, guint *n_entries, gint64 *n_values)
+{
+  g_return_if_fail (NNB_IS_PARAMETER_VIEW (self));
+  *n_entries = self->n_state_entries;
+  *n_values = self->n_state_values;
+}
+
+const char *
+nnb_parameter_view_get_state_text (NnbParameterView *self)
+{
+  g_return_val_if_fail (NNB_IS_PARAMETER_VIEW (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->state_label)) ? gtk_label_get_text (self->state_label) : NULL;
+}
+
 static void
 nnb_parameter_view_dispose (GObject *object)
 {
@@ -309,6 +396,7 @@ nnb_parameter_view_class_init (NnbParameterViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NnbParameterView, value_norm_column);
   gtk_widget_class_bind_template_child (widget_class, NnbParameterView, grad_norm_column);
   gtk_widget_class_bind_template_child (widget_class, NnbParameterView, total_label);
+  gtk_widget_class_bind_template_child (widget_class, NnbParameterView, state_label);
 }
 
 static void
@@ -319,8 +407,8 @@ nnb_parameter_view_init (NnbParameterView *self)
   self->parameter_rows = g_ptr_array_new_with_free_func (g_object_unref);
 
   set_factory (self->name_column, G_CALLBACK (setup_name), G_CALLBACK (bind_name), G_CALLBACK (unbind_name), NULL);
-  set_factory (self->shape_column, G_CALLBACK (setup_label), NULL, NULL, "shape");
-  set_factory (self->count_column, G_CALLBACK (setup_label), NULL, NULL, "count-text");
+  set_factory (self->shape_column, G_CALLBACK (setup_label), G_CALLBACK (bind_label), NULL, "shape");
+  set_factory (self->count_column, G_CALLBACK (setup_label), G_CALLBACK (bind_label), NULL, "count-text");
   set_factory (self->requires_grad_column, G_CALLBACK (setup_switch), G_CALLBACK (bind_switch),
                G_CALLBACK (unbind_switch), NULL);
   set_factory (self->value_norm_column, G_CALLBACK (setup_label), NULL, NULL, "value-norm-text");

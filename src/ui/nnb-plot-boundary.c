@@ -65,7 +65,7 @@ frame_for (const NnbBoundarySeries *series, NnbPlotScale scales[2], GPtrArray *o
       labels[c] = label;
       colors[c] = c;
     }
-  *frame = (NnbPlotFrame){ _("Decision Boundary"), "x₁", "x₂", NULL, &scales[0], &scales[1],
+  *frame = (NnbPlotFrame){ series->title != NULL ? series->title : _("Decision Boundary"), "x₁", "x₂", NULL, &scales[0], &scales[1],
                            labels, colors, NULL, n };
 }
 

@@ -40,6 +40,7 @@ typedef struct
   const float *boundary_prob;
   gboolean discretize;    /* hard class regions, not the model's confidence */
   const char *message;    /* over the points while there is no boundary; may be NULL */
+  const char *title;      /* NULL: "Decision Boundary"; a model with a mode names it */
   NnbPlotPointer pointer; /* read-out of the nearest point and the model's guess there */
   /* May be NULL. Keeps the points' density masks past
    * NNB_PLOT_DATA_MAX_DOTS points; owned by the caller, who resets it

@@ -63,6 +63,10 @@ const char *nnb_lesson_panel_get_result (NnbLessonPanel *self);
 /* nnb-parameter-view */
 /* The rows as shown, every module expanded: GtkTreeListRow items. */
 GListModel *nnb_parameter_view_get_rows (NnbParameterView *self);
+/* len(model.state_dict()) and its tensors' elements, as the page counts
+ * them; and the line that says so (NULL while hidden: no buffers). */
+void nnb_parameter_view_get_state_dict (NnbParameterView *self, guint *n_entries, gint64 *n_values);
+const char *nnb_parameter_view_get_state_text (NnbParameterView *self);
 
 /* nnb-plots-panel */
 guint nnb_plots_panel_get_n_pinned (NnbPlotsPanel *self);

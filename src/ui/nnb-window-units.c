@@ -78,6 +78,15 @@ show_units (NnbWindow *self, const char *block, const char *what, NnbUnits *unit
       heading = g_strdup_printf (units->inputs == 2 ? _("%s (%s): %d units, each over the input plane — blue below 0, red above")
                                                     : _("%s (%s): %d units, each a curve over x"),
                                  block, what, units->units);
+      /* a model with a mode says which one the units were drawn in */
+      if (keep != NULL && keep->has_mode)
+        {
+          char *with_mode = g_strdup_printf (keep->drawn_training ? _("%s; drawn in model.train()")
+                                                                  : _("%s; drawn in model.eval()"),
+                                             heading);
+          g_free (heading);
+          heading = with_mode;
+        }
       nnb_units_view_show_units (self->units_view, block, heading, units, keep);
       return;
     }

@@ -14,6 +14,16 @@ then the model's input beside a value) and a * b (a gate):
 on 8 points with MSELoss: the output and every .grad after one backward.
 And the messages of torch.cat and of `*` for shapes that disagree.
 
+Then ("three") a cat of three tensors, and one that lists a value twice:
+
+    a = tanh(fc_a(x)); b = tanh(fc_b(x))
+    h = torch.cat([a, b, x], dim=1)       # (8, 12)
+    z = torch.cat([a, h, a], dim=1)       # (8, 20)
+    return head(z)
+
+with torch.cat's messages for lists of three (which tensor number is
+named).
+
 Float32 values are 8-hex-digit bit patterns ("3e8a1c2b").
 
     /usr/bin/python3 tests/reference/make_cat_mul_golden.py
@@ -54,6 +64,20 @@ class Net(nn.Module):
         return self.head(torch.cat([m, x], dim=1))
 
 
+class Net3(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc_a = nn.Linear(3, 4)
+        self.fc_b = nn.Linear(3, 5)
+        self.head = nn.Linear(20, 1)
+        self.act = nn.Tanh()
+
+    def forward(self, x):
+        a = self.act(self.fc_a(x))
+        h = torch.cat([a, self.act(self.fc_b(x)), x], dim=1)
+        return self.head(torch.cat([a, h, a], dim=1))
+
+
 def message(f) -> str:
     try:
         f()
@@ -89,10 +113,37 @@ def main() -> None:
             [[5, 3], [4, 3], message(lambda: z(5, 3) * z(4, 3))],
         ],
     }
+    golden["three"] = three_inputs()
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "cat-mul-golden.json")
     with open(path, "w") as f:
         json.dump(golden, f, indent=1)
         f.write("\n")
+
+
+def three_inputs() -> dict:
+    torch.manual_seed(12)
+    model = Net3()
+    x = torch.randn(8, 3) * 2
+    target = torch.randn(8, 1)
+    out = model(x)
+    nn.MSELoss()(out, target).backward()
+    z = torch.zeros
+    return {
+        "x": bits(x), "target": bits(target),
+        "initial": {n: bits(p) for n, p in model.named_parameters()},
+        "output": bits(out),
+        "grad": {n: bits(p.grad) for n, p in model.named_parameters()},
+        # [[shapes of the tensors in the list], message]
+        "cat_errors": [
+            [[[5, 3], [5, 2], [4, 3]], message(lambda: torch.cat([z(5, 3), z(5, 2), z(4, 3)], dim=1))],
+            [[[5, 3], [4, 2], [4, 3]], message(lambda: torch.cat([z(5, 3), z(4, 2), z(4, 3)], dim=1))],
+            [[[5, 3], [5, 2], [5]], message(lambda: torch.cat([z(5, 3), z(5, 2), z(5)], dim=1))],
+            [[[5, 3, 2], [5, 2, 3], [4, 2, 2]],
+             message(lambda: torch.cat([z(5, 3, 2), z(5, 2, 3), z(4, 2, 2)], dim=1))],
+            [[[5, 3, 2], [5, 2, 2], [5, 1, 3]],
+             message(lambda: torch.cat([z(5, 3, 2), z(5, 2, 2), z(5, 1, 3)], dim=1))],
+        ],
+    }
 
 
 if __name__ == "__main__":

@@ -157,6 +157,10 @@ def make_module(spec):
                             elementwise_affine=spec.get("elementwise_affine", True))
     if kind == "Dropout":
         return nn.Dropout(spec.get("p", 0.5))
+    if kind == "BatchNorm1d":
+        return nn.BatchNorm1d(spec["num_features"], eps=spec.get("eps", 1e-5), momentum=spec.get("momentum", 0.1),
+                              affine=spec.get("affine", True),
+                              track_running_stats=spec.get("track_running_stats", True))
     if kind in ("Softmax", "LogSoftmax"):
         return getattr(nn, kind)(dim=spec["dim"])
     if kind == "Sequential":

@@ -774,6 +774,119 @@ check_layer_norm_follows_the_wire (NnbWindow *window)
   g_assert_cmpint (nnb_model_count_parameters (nnb_document_get_project (nnb_window_get_document (window))->model), ==, 32 + 16);
 }
 
+/* A widget of the block editor by its id in nnb-block-editor.ui */
+static GtkWidget *
+editor_widget (GtkWidget *root, const char *id)
+{
+  if (GTK_IS_BUILDABLE (root) && g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)), id) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = editor_widget (child, id);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The block's popover: Inputs set to n, applied */
+static void
+set_cat_inputs (NnbDiagramView *view, const char *block, int n)
+{
+  GtkWidget *spin, *grid;
+
+  act (view, "editor.select", g_variant_new_string (block));
+  act (view, "editor.edit", NULL);
+  nnb_ui_test_settle (50);
+  spin = editor_widget (GTK_WIDGET (view), "cat_spin");
+  grid = editor_widget (GTK_WIDGET (view), "cat_grid");
+  g_assert_nonnull (spin);
+  g_assert_true (gtk_widget_get_visible (grid));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), n);
+  g_signal_emit_by_name (editor_widget (GTK_WIDGET (view), "apply_button"), "clicked");
+  nnb_ui_test_settle (50);
+}
+
+/* A cat block raised to three inputs in its popover joins three branches
+ * (3 + 4 + 2 wide); lowered to two, its third wire goes, and undo brings
+ * it back */
+static void
+check_cat_takes_three_inputs (NnbWindow *window)
+{
+  NnbDiagramView *view = nnb_ui_test_window_child (window, "diagram_view");
+  const NnbGraph *graph;
+  g_autofree char *shape = NULL;
+  int cat, fc2;
+
+  empty_canvas (view);
+  act (view, "editor.add-block", g_variant_new_string ("Input"));
+  act (view, "editor.add-block", g_variant_new_string ("Linear"));
+  act (view, "editor.set-features", g_variant_new ("(xx)", (gint64) 3, (gint64) 4));
+  act (view, "editor.select", g_variant_new_string ("x"));
+  act (view, "editor.add-block", g_variant_new_string ("Linear"));
+  act (view, "editor.set-features", g_variant_new ("(xx)", (gint64) 3, (gint64) 2));
+  act (view, "editor.add-block", g_variant_new_string ("Cat"));
+  act (view, "editor.add-block", g_variant_new_string ("Output"));
+  act (view, "editor.batch-size", g_variant_new_int32 (5));
+  graph = nnb_diagram_view_get_graph (view);
+  cat = nnb_graph_find_block (graph, "cat");
+  fc2 = nnb_graph_find_block (graph, "fc2");
+  g_assert_cmpint (cat, >=, 0);
+  g_assert_cmpint (fc2, >=, 0);
+  g_assert_cmpint (nnb_graph_get_block (graph, cat)->n_inputs, ==, 2);
+
+  set_cat_inputs (view, "cat", 3);
+  graph = nnb_diagram_view_get_graph (view);
+  g_assert_cmpint (nnb_graph_get_block (graph, cat)->n_inputs, ==, 3);
+  act (view, "editor.connect", g_variant_new ("(ssi)", "x", "cat", 0));
+  act (view, "editor.connect", g_variant_new ("(ssi)", "fc1", "cat", 1));
+  act (view, "editor.connect", g_variant_new ("(ssi)", "fc2", "cat", 2));
+  g_assert_null (nnb_diagram_view_get_message (view));
+  graph = nnb_diagram_view_get_graph (view);
+  g_assert_cmpint (nnb_graph_get_block (graph, cat)->inputs[2], ==, fc2);
+  g_assert_null (nnb_diagram_view_get_block_error (view, cat));
+  shape = nnb_diagram_view_get_block_shape (view, cat);
+  g_assert_cmpstr (shape, ==, "(5, 9)");
+  g_assert_true (nnb_model_validate (nnb_document_get_project (nnb_window_get_document (window))->model, NULL));
+  act (view, "editor.layout", NULL);
+  act (view, "editor.fit", NULL);
+  /* NNB_EDITOR_CAT_SCREENSHOT=file.png: the three wires into the cat, and
+   * NNB_EDITOR_CAT_POPOVER_SCREENSHOT its popover, for a person to look
+   * at (not checks) */
+  nnb_ui_test_screenshot_if_asked ("NNB_EDITOR_CAT_SCREENSHOT");
+  if (g_getenv ("NNB_EDITOR_CAT_POPOVER_SCREENSHOT") != NULL)
+    {
+      act (view, "editor.select", g_variant_new_string ("cat"));
+      act (view, "editor.edit", NULL);
+      nnb_ui_test_settle (500);
+      nnb_ui_test_screenshot_if_asked ("NNB_EDITOR_CAT_POPOVER_SCREENSHOT");
+      gtk_popover_popdown (GTK_POPOVER (gtk_widget_get_ancestor (editor_widget (GTK_WIDGET (view), "cat_spin"),
+                                                                 GTK_TYPE_POPOVER)));
+    }
+
+  set_cat_inputs (view, "cat", 2);
+  graph = nnb_diagram_view_get_graph (view);
+  g_assert_cmpint (nnb_graph_get_block (graph, cat)->n_inputs, ==, 2);
+  g_assert_cmpint (nnb_graph_get_block (graph, cat)->inputs[2], ==, -1);
+  g_clear_pointer (&shape, g_free);
+  shape = nnb_diagram_view_get_block_shape (view, cat);
+  g_assert_cmpstr (shape, ==, "(5, 7)");
+
+  act (view, "editor.undo", NULL);
+  graph = nnb_diagram_view_get_graph (view);
+  g_assert_cmpint (nnb_graph_get_block (graph, cat)->n_inputs, ==, 3);
+  g_assert_cmpint (nnb_graph_get_block (graph, cat)->inputs[2], ==, fc2);
+  g_clear_pointer (&shape, g_free);
+  shape = nnb_diagram_view_get_block_shape (view, cat);
+  g_assert_cmpstr (shape, ==, "(5, 9)");
+}
+
+static void
+test_cat_takes_three_inputs (void)
+{
+  run_app (check_cat_takes_three_inputs);
+}
+
 static void
 test_layer_norm_follows_the_wire (void)
 {
@@ -829,6 +942,7 @@ main (int argc, char **argv)
   g_test_add_func ("/editor/build-page-mlp-with-pointer", test_build_with_pointer);
   g_test_add_func ("/editor/mismatch-shows-pytorch-message", test_mismatch_shows_pytorch_message);
   g_test_add_func ("/editor/layer-norm-follows-the-wire", test_layer_norm_follows_the_wire);
+  g_test_add_func ("/editor/cat-takes-three-inputs", test_cat_takes_three_inputs);
   g_test_add_func ("/editor/keyboard", test_keyboard);
   g_test_add_func ("/editor/loaded-model-fits-and-labels-fit", test_fit_and_labels);
   return g_test_run ();

@@ -208,6 +208,7 @@ typedef struct
   GHashTable *used;        /* value and initializer names taken */
   GHashTable *node_names;  /* node names taken */
   char *gelu_constants[3]; /* √2, 1, ½ once a GELU needs them */
+  GPtrArray *state;        /* the state_dict: buffers' initializer names */
 } OnnxBuilder;
 
 /* A name not yet used in `table`: base, else base_2, base_3… */
@@ -329,24 +330,28 @@ emit_step (OnnxBuilder *b, const char *op_type, const char *label, const char *b
 /* LayerNorm over the last axis: opset 13 has no LayerNormalization (17
  * has), so it is built from its definition, as torch.onnx does for older
  * opsets:
- *   d = x − ReduceMean(x);  y = d / √(ReduceMean(d · d) + eps) · w + b */
+ *   d = x − ReduceMean(x);  y = d / √(ReduceMean(d · d) + eps) · w + b
+ * A BatchNorm1d without running statistics normalises over the batch
+ * (axis 0) the same way, in eval mode too. */
 static char *
 emit_layer_norm (OnnxBuilder *b, NnbModule *module, const char *x, const char *wanted, const char *label)
 {
+  gint64 axis = module->kind == NNB_MODULE_BATCH_NORM ? 0 : -1;
+  gboolean affine = module->kind == NNB_MODULE_BATCH_NORM ? module->affine : module->elementwise_affine;
   g_autofree char *eps_base = g_strconcat (label, ".eps", NULL);
   g_autofree char *eps = add_scalar_constant (b, eps_base, (float) module->eps);
   g_autofree char *mean = emit_step (b, "ReduceMean", label, "mean", (const char *[]){ x, NULL },
-                                     attribute_ints1 ("axes", -1));
+                                     attribute_ints1 ("axes", axis));
   g_autofree char *d = emit_step (b, "Sub", label, "sub", (const char *[]){ x, mean, NULL }, NULL);
   g_autofree char *sq = emit_step (b, "Mul", label, "square", (const char *[]){ d, d, NULL }, NULL);
   g_autofree char *var = emit_step (b, "ReduceMean", label, "var", (const char *[]){ sq, NULL },
-                                    attribute_ints1 ("axes", -1));
+                                    attribute_ints1 ("axes", axis));
   g_autofree char *shifted = emit_step (b, "Add", label, "add_eps", (const char *[]){ var, eps, NULL }, NULL);
   g_autofree char *std = emit_step (b, "Sqrt", label, "sqrt", (const char *[]){ shifted, NULL }, NULL);
   g_autofree char *normed = NULL, *scaled = NULL;
   char *out;
 
-  if (!module->elementwise_affine)
+  if (!affine)
     {
       out = output_name (b, wanted, label);
       add_node (b, "Div", label, (const char *[]){ d, std, NULL }, out, NULL);
@@ -356,6 +361,67 @@ emit_layer_norm (OnnxBuilder *b, NnbModule *module, const char *x, const char *w
   scaled = emit_step (b, "Mul", label, "mul", (const char *[]){ normed, parameter_name (b, module->parameters->pdata[0]), NULL }, NULL);
   out = output_name (b, wanted, label);
   add_node (b, "Add", label, (const char *[]){ scaled, parameter_name (b, module->parameters->pdata[1]), NULL }, out, NULL);
+  return out;
+}
+
+/* The state_dict name of one of a module's buffers (an initializer) */
+static const char *
+buffer_name (OnnxBuilder *b, const NnbBuffer *buffer)
+{
+  for (guint i = 0; i < b->state->len; i++)
+    {
+      NnbStateEntry *entry = b->state->pdata[i];
+      if (entry->buffer == buffer)
+        return entry->name;
+    }
+  g_return_val_if_reached ("");
+}
+
+/* A constant vector of n copies of value, as an initializer */
+static char *
+add_vector_constant (OnnxBuilder *b, const char *base, int64_t n, float value)
+{
+  char *name = unique_name (b->used, base);
+  g_autofree float *values = g_new (float, n);
+
+  for (int64_t i = 0; i < n; i++)
+    values[i] = value;
+  pb_message (b->constants, 5, tensor_proto (name, 1, &n, values, n));
+  return name;
+}
+
+/* BatchNorm1d in eval mode with running statistics: one
+ * BatchNormalization reading the running_mean and running_var
+ * initializers, as torch.onnx writes it; without affine its scale and B
+ * are ones and zeros. Without running statistics eval mode normalises
+ * with the batch's own, which BatchNormalization cannot: the LayerNorm
+ * subgraph over axis 0 does. */
+static char *
+emit_batch_norm (OnnxBuilder *b, NnbModule *module, const char *x, const char *wanted, const char *label)
+{
+  g_autofree char *ones = NULL, *zeros = NULL;
+  const char *scale, *bias;
+  char *out;
+
+  if (!module->track_running_stats)
+    return emit_layer_norm (b, module, x, wanted, label);
+  if (module->affine)
+    {
+      scale = parameter_name (b, module->parameters->pdata[0]);
+      bias = parameter_name (b, module->parameters->pdata[1]);
+    }
+  else
+    {
+      g_autofree char *ones_base = g_strconcat (label, ".scale", NULL);
+      g_autofree char *zeros_base = g_strconcat (label, ".B", NULL);
+      scale = ones = add_vector_constant (b, ones_base, module->num_features, 1.0f);
+      bias = zeros = add_vector_constant (b, zeros_base, module->num_features, 0.0f);
+    }
+  out = output_name (b, wanted, label);
+  add_node (b, "BatchNormalization", label,
+            (const char *[]){ x, scale, bias, buffer_name (b, nnb_module_get_buffer (module, "running_mean")),
+                              buffer_name (b, nnb_module_get_buffer (module, "running_var")), NULL },
+            out, attribute_float ("epsilon", (float) module->eps));
   return out;
 }
 
@@ -398,6 +464,8 @@ emit_module (OnnxBuilder *b, NnbModule *module, const char *x, const char *wante
       return emit_gelu (b, x, wanted, label);
     case NNB_MODULE_LAYER_NORM:
       return emit_layer_norm (b, module, x, wanted, label);
+    case NNB_MODULE_BATCH_NORM:
+      return emit_batch_norm (b, module, x, wanted, label);
     case NNB_MODULE_SOFTMAX:
     case NNB_MODULE_LOG_SOFTMAX:
       /* opset 13's Softmax and LogSoftmax take one axis, as torch.onnx
@@ -467,8 +535,13 @@ emit_nodes (OnnxBuilder *b, GArray *order)
           break;
         case NNB_NODE_CAT:
           values->pdata[index] = output_name (b, wanted, node->name);
-          add_node (b, "Concat", node->name, (const char *[]){ in0, in1, NULL }, values->pdata[index],
-                    attribute_int ("axis", 1));
+          {
+            /* Concat takes the whole list (variadic inputs) */
+            const char *list[NNB_NODE_MAX_INPUTS + 1] = { NULL };
+            for (int s = 0; s < node->n_inputs; s++)
+              list[s] = values->pdata[node->inputs[s]];
+            add_node (b, "Concat", node->name, list, values->pdata[index], attribute_int ("axis", 1));
+          }
           break;
         case NNB_NODE_OUTPUT:
         default:
@@ -496,6 +569,20 @@ emit_initializers (OnnxBuilder *b)
       /* the weights may live on a GPU */
       nnb_tensor_read (value, host);
       pb_message (b->graph, 5, tensor_proto (named->name, value->ndim, value->shape, host, value->numel));
+    }
+  /* the running statistics (num_batches_tracked only counts, and no
+   * node reads it) */
+  for (guint i = 0; i < b->state->len; i++)
+    {
+      NnbStateEntry *entry = b->state->pdata[i];
+      const NnbTensor *value = entry->buffer != NULL ? entry->buffer->value : NULL;
+      g_autofree float *host = NULL;
+
+      if (value == NULL)
+        continue;
+      host = g_new (float, value->numel);
+      nnb_tensor_read (value, host);
+      pb_message (b->graph, 5, tensor_proto (entry->name, value->ndim, value->shape, host, value->numel));
     }
   g_byte_array_append (b->graph, b->constants->data, b->constants->len);
 }
@@ -536,7 +623,8 @@ nnb_export_onnx (NnbModel *model, GError **error)
   g_autoptr (GHashTable) used = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GHashTable) node_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GByteArray) constants = g_byte_array_new ();
-  OnnxBuilder b = { model, NULL, constants, used, node_names, { NULL, NULL, NULL } };
+  g_autoptr (GPtrArray) state = nnb_model_state_dict (model);
+  OnnxBuilder b = { model, NULL, constants, used, node_names, { NULL, NULL, NULL }, state };
   GPtrArray *params = nnb_model_named_parameters (model);
   int64_t in_shape[2], out_shape[NNB_MAX_DIMS];
   int out_ndim = 0;
@@ -557,6 +645,9 @@ nnb_export_onnx (NnbModel *model, GError **error)
   g_hash_table_add (used, g_strdup ("output"));
   for (guint i = 0; i < params->len; i++)
     g_hash_table_add (used, g_strdup (((NnbNamedParameter *) params->pdata[i])->name));
+  for (guint i = 0; i < state->len; i++)
+    if (((NnbStateEntry *) state->pdata[i])->buffer != NULL)
+      g_hash_table_add (used, g_strdup (((NnbStateEntry *) state->pdata[i])->name));
 
   /* GraphProto { node = 1; name = 2; initializer = 5; input = 11; output = 12 } */
   b.graph = g_byte_array_new ();

@@ -104,6 +104,30 @@ constructor_arguments (const NnbModule *module)
                                 module->eps != 1e-5 ? ", eps=" : "", module->eps != 1e-5 ? eps : "",
                                 module->elementwise_affine ? "" : ", elementwise_affine=False");
       }
+    case NNB_MODULE_BATCH_NORM:
+      {
+        /* nn.BatchNorm1d(16): only what differs from the defaults, in
+         * print(model)'s order */
+        GString *args = g_string_new (NULL);
+        g_string_append_printf (args, "%" G_GINT64_FORMAT, module->num_features);
+        if (module->eps != 1e-5)
+          {
+            g_autofree char *eps = nnb_python_float_repr (module->eps);
+            g_string_append_printf (args, ", eps=%s", eps);
+          }
+        if (!module->has_momentum)
+          g_string_append (args, ", momentum=None");
+        else if (module->momentum != 0.1)
+          {
+            g_autofree char *momentum = nnb_python_float_repr (module->momentum);
+            g_string_append_printf (args, ", momentum=%s", momentum);
+          }
+        if (!module->affine)
+          g_string_append (args, ", affine=False");
+        if (!module->track_running_stats)
+          g_string_append (args, ", track_running_stats=False");
+        return g_string_free (args, FALSE);
+      }
     case NNB_MODULE_SOFTMAX:
     case NNB_MODULE_LOG_SOFTMAX:
       /* always written: nn.Softmax() without dim is deprecated */
@@ -271,7 +295,7 @@ append_forward_body (GString *out, NnbModel *model, GArray *order)
   for (guint i = 0; i < n; i++)
     {
       NnbNode *node = model->nodes->pdata[i];
-      for (int s = 0; s < nnb_model_n_inputs (node->kind); s++)
+      for (int s = 0; s < node->n_inputs; s++)
         {
           last_use[node->inputs[s]] = MAX (last_use[node->inputs[s]], position[i]);
           n_uses[node->inputs[s]]++;
@@ -304,8 +328,13 @@ append_forward_body (GString *out, NnbModel *model, GArray *order)
                                   (char *) vars->pdata[node->inputs[1]]);
           break;
         case NNB_NODE_CAT:
-          expr = g_strdup_printf ("torch.cat([%s, %s], dim=1)", (char *) vars->pdata[node->inputs[0]],
-                                  (char *) vars->pdata[node->inputs[1]]);
+          {
+            GString *list = g_string_new ("torch.cat([");
+            for (int s = 0; s < node->n_inputs; s++)
+              g_string_append_printf (list, "%s%s", s ? ", " : "", (char *) vars->pdata[node->inputs[s]]);
+            g_string_append (list, "], dim=1)");
+            expr = g_string_free (list, FALSE);
+          }
           break;
         case NNB_NODE_ADD:
         default:
@@ -328,7 +357,7 @@ append_forward_body (GString *out, NnbModel *model, GArray *order)
 
       /* inputs read for the last time free their variables; the result
        * takes the first of them, so the chain keeps one name */
-      for (int s = 0; s < nnb_model_n_inputs (node->kind); s++)
+      for (int s = 0; s < node->n_inputs; s++)
         {
           int from = node->inputs[s];
           if (last_use[from] == (int) k && vars->pdata[from] != NULL)

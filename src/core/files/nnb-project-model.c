@@ -21,7 +21,7 @@
 
 static const char *const module_types[] = {
   "Linear", "ReLU", "Tanh", "Sigmoid", "LeakyReLU", "GELU", "Identity", "LayerNorm", "Softmax", "LogSoftmax",
-  "Sequential", NULL
+  "Dropout", "BatchNorm1d", "Sequential", NULL
 };
 
 static gboolean
@@ -131,6 +131,41 @@ parse_dropout (JsonObject *object, const char *where, GError **error)
   return module;
 }
 
+/* BatchNorm1d: num_features required; eps 1e-05, momentum 0.1 (null is
+ * momentum=None, a cumulative average), affine and track_running_stats
+ * true when left out, as nn.BatchNorm1d(16) has them */
+static NnbModule *
+parse_batch_norm (JsonObject *object, const char *where, GError **error)
+{
+  int64_t num_features;
+  double eps = 1e-5, momentum = 0.1;
+  gboolean has_momentum = TRUE, affine = TRUE, track_running_stats = TRUE;
+  JsonNode *momentum_node = nnb_json_member (object, "momentum");
+  g_autoptr (GError) local = NULL;
+  NnbModule *module;
+
+  if (!nnb_json_read_whole (object, where, "num_features", 1, MAX_FEATURES, TRUE, 0, &num_features, error) ||
+      !nnb_json_read_number (object, where, "eps", NNB_JSON_NUMBER_POSITIVE, &eps, error))
+    return NULL;
+  if (momentum_node != NULL && JSON_NODE_HOLDS_NULL (momentum_node))
+    has_momentum = FALSE;
+  else if (momentum_node != NULL && (!nnb_json_node_is_number (momentum_node) ||
+                                     !nnb_json_read_number (object, where, "momentum", NNB_JSON_NUMBER_ANY, &momentum, NULL)))
+    {
+      g_autofree char *value = nnb_json_describe_node (momentum_node);
+      nnb_json_fail (error, NNB_FILE_ERROR_INVALID, where,
+                     "momentum must be a number (0.1 is PyTorch's default) or null for None, not %s.", value);
+      return NULL;
+    }
+  if (!nnb_json_read_bool (object, where, "affine", &affine, error) ||
+      !nnb_json_read_bool (object, where, "track_running_stats", &track_running_stats, error))
+    return NULL;
+  module = nnb_batch_norm_new (num_features, eps, momentum, has_momentum, affine, track_running_stats, &local);
+  if (module == NULL)
+    nnb_json_fail (error, NNB_FILE_ERROR_INVALID, where, "%s", local->message);
+  return module;
+}
+
 static NnbModule *
 parse_sequential (JsonObject *object, const char *where, int depth, GError **error)
 {
@@ -187,6 +222,7 @@ module_fields (NnbModuleKind kind)
   static const char *const layer_norm[] = { "normalized_shape", "eps", "elementwise_affine", NULL };
   static const char *const softmax[] = { "dim", NULL };
   static const char *const dropout[] = { "p", NULL };
+  static const char *const batch_norm[] = { "num_features", "eps", "momentum", "affine", "track_running_stats", NULL };
   static const char *const sequential[] = { "children", NULL };
   static const char *const none[] = { NULL };
 
@@ -198,6 +234,7 @@ module_fields (NnbModuleKind kind)
     case NNB_MODULE_SOFTMAX: return softmax;
     case NNB_MODULE_LOG_SOFTMAX: return softmax;
     case NNB_MODULE_DROPOUT: return dropout;
+    case NNB_MODULE_BATCH_NORM: return batch_norm;
     case NNB_MODULE_SEQUENTIAL: return sequential;
     default: return none;
     }
@@ -238,6 +275,8 @@ parse_module_fields (JsonObject *object, const char *where, const char *type_key
       return parse_softmax (object, where, kind, error);
     case NNB_MODULE_DROPOUT:
       return parse_dropout (object, where, error);
+    case NNB_MODULE_BATCH_NORM:
+      return parse_batch_norm (object, where, error);
     case NNB_MODULE_LEAKY_RELU:
       {
         double slope = 0.01;
@@ -390,7 +429,7 @@ wire_node (NnbModel *model, JsonObject *object, guint index, GError **error)
 {
   NnbNode *node = nnb_model_get_node (model, index);
   g_autofree char *where = node_where (index, node->name);
-  int slots = nnb_model_n_inputs (node->kind);
+  int slots = node->n_inputs;
   JsonNode *inputs_node = nnb_json_member (object, "inputs");
   JsonArray *inputs;
 
@@ -402,6 +441,17 @@ wire_node (NnbModel *model, JsonObject *object, guint index, GError **error)
       return nnb_json_fail (error, NNB_FILE_ERROR_INVALID, where, "inputs must be a list of block names, not %s.", value);
     }
   inputs = json_node_get_array (inputs_node);
+  /* a cat joins as many tensors as its list names */
+  if (node->kind == NNB_NODE_CAT)
+    {
+      guint length = json_array_get_length (inputs);
+
+      if (length < NNB_NODE_CAT_MIN_INPUTS || length > NNB_NODE_MAX_INPUTS)
+        return nnb_json_fail (error, NNB_FILE_ERROR_INVALID, where, "a cat block takes %d to %d inputs, not %u.",
+                              NNB_NODE_CAT_MIN_INPUTS, NNB_NODE_MAX_INPUTS, length);
+      nnb_model_set_n_inputs (model, index, length, NULL);
+      slots = length;
+    }
   if ((int) json_array_get_length (inputs) != slots)
     return nnb_json_fail (error, NNB_FILE_ERROR_INVALID, where, "%s %s block takes %d input%s, not %u.",
                           op_article (node->kind), op_names[node->kind], slots, slots == 1 ? "" : "s",

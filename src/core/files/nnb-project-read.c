@@ -379,12 +379,18 @@ describe_shape (JsonArray *shape)
   return g_string_free (text, FALSE);
 }
 
+/* One state_dict entry: a float tensor (tensor), or num_batches_tracked
+ * (tensor NULL, an integer of shape [] into *count) */
 static gboolean
-parse_one_weight (NnbParameter *param, const char *name, JsonNode *node, GError **error)
+parse_one_weight (NnbTensor *tensor, int64_t *count, const char *name, JsonNode *node, GError **error)
 {
   static const char *const fields[] = { "shape", "data", NULL };
   g_autofree char *where = g_strdup_printf ("weights[\"%s\"]", nnb_json_quoted (name));
-  g_autofree char *expected = nnb_json_shape_list (param->value->ndim, param->value->shape);
+  int64_t scalar_shape[1] = { 0 };
+  int ndim = tensor != NULL ? tensor->ndim : 0;
+  const int64_t *dims = tensor != NULL ? tensor->shape : scalar_shape;
+  int64_t numel = tensor != NULL ? tensor->numel : 1;
+  g_autofree char *expected = nnb_json_shape_list (ndim, dims);
   g_autofree float *values = NULL;
   JsonObject *object = nnb_json_require_object (node, where, error);
   JsonArray *shape, *data;
@@ -395,11 +401,11 @@ parse_one_weight (NnbParameter *param, const char *name, JsonNode *node, GError 
   shape = nnb_json_require_array (object, where, "shape", error);
   if (shape == NULL)
     return FALSE;
-  same_shape = json_array_get_length (shape) == (guint) param->value->ndim;
+  same_shape = json_array_get_length (shape) == (guint) ndim;
   for (guint d = 0; same_shape && d < json_array_get_length (shape); d++)
     {
       JsonNode *dim = json_array_get_element (shape, d);
-      same_shape = nnb_json_node_is_number (dim) && json_node_get_double (dim) == (double) param->value->shape[d];
+      same_shape = nnb_json_node_is_number (dim) && json_node_get_double (dim) == (double) dims[d];
     }
   if (!same_shape)
     {
@@ -410,11 +416,22 @@ parse_one_weight (NnbParameter *param, const char *name, JsonNode *node, GError 
   data = nnb_json_require_array (object, where, "data", error);
   if (data == NULL)
     return FALSE;
-  if ((int64_t) json_array_get_length (data) != param->value->numel)
+  if ((int64_t) json_array_get_length (data) != numel)
     return nnb_json_fail (error, NNB_FILE_ERROR_MISMATCH, where,
                           "shape %s needs %" G_GINT64_FORMAT " numbers, but data has %u.",
-                          expected, param->value->numel, json_array_get_length (data));
-  values = g_new (float, param->value->numel);
+                          expected, numel, json_array_get_length (data));
+  if (tensor == NULL)
+    {
+      JsonNode *value = json_array_get_element (data, 0);
+      if (!nnb_json_node_to_whole (value, count) || *count < 0)
+        {
+          g_autofree char *text = nnb_json_describe_node (value);
+          return nnb_json_fail (error, NNB_FILE_ERROR_INVALID, where,
+                                "num_batches_tracked counts batches: a whole number, 0 or more, not %s.", text);
+        }
+      return TRUE;
+    }
+  values = g_new (float, numel);
   for (guint i = 0; i < json_array_get_length (data); i++)
     {
       JsonNode *value = json_array_get_element (data, i);
@@ -427,17 +444,18 @@ parse_one_weight (NnbParameter *param, const char *name, JsonNode *node, GError 
         }
       values[i] = (float) json_node_get_double (value);
     }
-  nnb_tensor_write (param->value, values);
+  nnb_tensor_write (tensor, values);
   return TRUE;
 }
 
-/* The file's weights must name every parameter, and nothing else — like
- * load_state_dict(strict=True). */
+/* The file's weights must name every entry of the state_dict (parameters
+ * and buffers), and nothing else — like load_state_dict(strict=True). */
 static gboolean
 parse_weights (NnbProject *project, JsonNode *node, GError **error)
 {
-  GPtrArray *params = nnb_model_named_parameters (project->model);
+  g_autoptr (GPtrArray) state = nnb_model_state_dict (project->model);
   g_autoptr (GList) names = NULL;
+  gboolean has_buffers = FALSE;
   JsonObject *object;
 
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
@@ -445,20 +463,44 @@ parse_weights (NnbProject *project, JsonNode *node, GError **error)
   object = nnb_json_require_object (node, "weights", error);
   if (object == NULL)
     return FALSE;
+  for (guint i = 0; i < state->len; i++)
+    has_buffers |= ((NnbStateEntry *) state->pdata[i])->buffer != NULL;
   names = json_object_get_members (object);
   for (GList *l = names; l != NULL; l = l->next)
-    if (nnb_model_get_parameter (project->model, l->data) == NULL)
-      return nnb_json_fail (error, NNB_FILE_ERROR_MISMATCH, "weights",
-                            "\"%s\" is not a parameter of this model.", nnb_json_quoted ((const char *) l->data));
-  for (guint i = 0; i < params->len; i++)
     {
-      NnbNamedParameter *named = params->pdata[i];
-      if (!json_object_has_member (object, named->name))
+      gboolean known = FALSE;
+      for (guint i = 0; i < state->len && !known; i++)
+        known = strcmp (((NnbStateEntry *) state->pdata[i])->name, l->data) == 0;
+      if (!known)
         return nnb_json_fail (error, NNB_FILE_ERROR_MISMATCH, "weights",
-                              "the model's parameter \"%s\" has no values here; give every parameter, or leave out \"weights\".",
-                              named->name);
-      if (!parse_one_weight (named->param, named->name, json_object_get_member (object, named->name), error))
+                              has_buffers ? "\"%s\" is not a parameter or buffer of this model."
+                                          : "\"%s\" is not a parameter of this model.",
+                              nnb_json_quoted ((const char *) l->data));
+    }
+  for (guint i = 0; i < state->len; i++)
+    {
+      NnbStateEntry *entry = state->pdata[i];
+      NnbTensor *tensor = entry->param != NULL ? entry->param->value : entry->buffer->value;
+      int64_t count = 0;
+
+      if (!json_object_has_member (object, entry->name))
+        {
+          if (entry->param != NULL)
+            return nnb_json_fail (error, NNB_FILE_ERROR_MISMATCH, "weights",
+                                  has_buffers ? "the model's parameter \"%s\" has no values here; give every parameter "
+                                                "and buffer, or leave out \"weights\"."
+                                              : "the model's parameter \"%s\" has no values here; give every parameter, "
+                                                "or leave out \"weights\".",
+                                  entry->name);
+          return nnb_json_fail (error, NNB_FILE_ERROR_MISMATCH, "weights",
+                                "the model's buffer \"%s\" has no values here; give every parameter and buffer "
+                                "(the whole state_dict), or leave out \"weights\".",
+                                entry->name);
+        }
+      if (!parse_one_weight (tensor, &count, entry->name, json_object_get_member (object, entry->name), error))
         return FALSE;
+      if (tensor == NULL)
+        entry->buffer->count = count;
     }
   project->has_weights = TRUE;
   return TRUE;

@@ -76,6 +76,21 @@ append_module_fields (GString *out, const NnbModule *module, gboolean *first, in
       append_key (out, first, "p");
       append_double (out, module->p);
       break;
+    case NNB_MODULE_BATCH_NORM:
+      append_key (out, first, "num_features");
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, module->num_features);
+      append_key (out, first, "eps");
+      append_double (out, module->eps);
+      append_key (out, first, "momentum");
+      if (module->has_momentum)
+        append_double (out, module->momentum);
+      else
+        g_string_append (out, "null");
+      append_key (out, first, "affine");
+      g_string_append (out, module->affine ? "true" : "false");
+      append_key (out, first, "track_running_stats");
+      g_string_append (out, module->track_running_stats ? "true" : "false");
+      break;
     case NNB_MODULE_SEQUENTIAL:
       append_key (out, first, "children");
       g_string_append (out, "[");
@@ -113,7 +128,7 @@ append_graph (GString *out, NnbProject *project)
   for (guint i = 0; i < model->nodes->len; i++)
     {
       NnbNode *node = model->nodes->pdata[i];
-      int slots = nnb_model_n_inputs (node->kind);
+      int slots = node->n_inputs;
       gboolean first = TRUE;
 
       g_string_append_printf (out, "%s\n        {", i ? "," : "");
@@ -329,24 +344,34 @@ append_training (GString *out, const NnbTrainingOptions *opts)
   g_string_append (out, "\n  }");
 }
 
-/* One line per row of a matrix, 16 numbers a line for a vector. */
+/* The whole state_dict: each parameter and float buffer one line per row
+ * of a matrix, 16 numbers a line for a vector; num_batches_tracked an
+ * integer of shape []. */
 static gboolean
 append_weights (GString *out, NnbModel *model, GError **error)
 {
-  GPtrArray *params = nnb_model_named_parameters (model);
+  g_autoptr (GPtrArray) state = nnb_model_state_dict (model);
 
   g_string_append (out, ",\n  \"weights\": {");
-  for (guint i = 0; i < params->len; i++)
+  for (guint i = 0; i < state->len; i++)
     {
-      NnbNamedParameter *named = params->pdata[i];
-      NnbTensor *value = named->param->value;
-      g_autofree float *host = g_new (float, value->numel);
-      g_autofree char *shape = nnb_json_shape_list (value->ndim, value->shape);
-      int64_t per_line = value->ndim >= 2 ? value->shape[value->ndim - 1] : 16;
+      NnbStateEntry *entry = state->pdata[i];
+      NnbTensor *value = entry->param != NULL ? entry->param->value : entry->buffer->value;
+      g_autofree float *host = NULL;
+      g_autofree char *shape = NULL;
+      int64_t per_line;
 
-      nnb_tensor_read (value, host);
       g_string_append_printf (out, "%s\n    ", i ? "," : "");
-      nnb_json_append_string (out, named->name);
+      nnb_json_append_string (out, entry->name);
+      if (value == NULL)
+        {
+          g_string_append_printf (out, ": {\"shape\": [], \"data\": [%" G_GINT64_FORMAT "]}", entry->buffer->count);
+          continue;
+        }
+      host = g_new (float, value->numel);
+      shape = nnb_json_shape_list (value->ndim, value->shape);
+      per_line = value->ndim >= 2 ? value->shape[value->ndim - 1] : 16;
+      nnb_tensor_read (value, host);
       g_string_append_printf (out, ": {\"shape\": %s, \"data\": [", shape);
       for (int64_t k = 0; k < value->numel; k++)
         {
@@ -354,9 +379,12 @@ append_weights (GString *out, NnbModel *model, GError **error)
           if (!isfinite (host[k]))
             {
               g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_INVALID,
-                           "The parameter %s holds NaN or infinite values (did training diverge?); "
-                           "reset the model or save without weights.",
-                           named->name);
+                           entry->param != NULL
+                             ? "The parameter %s holds NaN or infinite values (did training diverge?); "
+                               "reset the model or save without weights."
+                             : "The buffer %s holds NaN or infinite values (did training diverge?); "
+                               "reset the model or save without weights.",
+                           entry->name);
               return FALSE;
             }
           if (k > 0)

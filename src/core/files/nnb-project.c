@@ -41,18 +41,27 @@ nnb_project_free (NnbProject *project)
 
 /* ------------------------------------------------------------ the recipe */
 
+/* The whole state_dict, buffers too (reset_parameters resets a
+ * BatchNorm1d's running statistics): a float array per tensor, an int64
+ * for num_batches_tracked */
 static GPtrArray *
 save_parameters (NnbModel *model)
 {
-  GPtrArray *params = nnb_model_named_parameters (model);
+  g_autoptr (GPtrArray) state = nnb_model_state_dict (model);
   GPtrArray *saved = g_ptr_array_new_with_free_func (g_free);
 
-  for (guint i = 0; i < params->len; i++)
+  for (guint i = 0; i < state->len; i++)
     {
-      NnbTensor *value = ((NnbNamedParameter *) params->pdata[i])->param->value;
-      float *host = g_new (float, value->numel);
-      nnb_tensor_read (value, host);
-      g_ptr_array_add (saved, host);
+      NnbStateEntry *entry = state->pdata[i];
+      NnbTensor *value = entry->param != NULL ? entry->param->value : entry->buffer->value;
+      if (value != NULL)
+        {
+          float *host = g_new (float, value->numel);
+          nnb_tensor_read (value, host);
+          g_ptr_array_add (saved, host);
+        }
+      else
+        g_ptr_array_add (saved, g_memdup2 (&entry->buffer->count, sizeof (int64_t)));
     }
   return saved;
 }
@@ -60,10 +69,17 @@ save_parameters (NnbModel *model)
 static void
 restore_parameters (NnbModel *model, GPtrArray *saved)
 {
-  GPtrArray *params = nnb_model_named_parameters (model);
+  g_autoptr (GPtrArray) state = nnb_model_state_dict (model);
 
-  for (guint i = 0; i < params->len && i < saved->len; i++)
-    nnb_tensor_write (((NnbNamedParameter *) params->pdata[i])->param->value, saved->pdata[i]);
+  for (guint i = 0; i < state->len && i < saved->len; i++)
+    {
+      NnbStateEntry *entry = state->pdata[i];
+      NnbTensor *value = entry->param != NULL ? entry->param->value : entry->buffer->value;
+      if (value != NULL)
+        nnb_tensor_write (value, saved->pdata[i]);
+      else
+        entry->buffer->count = *(int64_t *) saved->pdata[i];
+    }
 }
 
 void

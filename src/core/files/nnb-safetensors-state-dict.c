@@ -83,7 +83,7 @@ unexpected_keys (NnbModel *model, GHashTable *tensors)
     collect_module_paths (paths, model->modules->pdata[i], model->module_names->pdata[i]);
   g_hash_table_iter_init (&iter, tensors);
   while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (nnb_model_get_parameter (model, key) == NULL)
+    if (nnb_model_get_parameter (model, key) == NULL && nnb_model_get_buffer (model, key) == NULL)
       {
         RankedKey ranked = { key, owner_rank (paths, key) };
         g_array_append_val (keys, ranked);
@@ -92,29 +92,69 @@ unexpected_keys (NnbModel *model, GHashTable *tensors)
   return keys;
 }
 
+/* The shape of a state_dict entry: a count (num_batches_tracked) is a
+ * scalar, torch.Size([]) */
+static void
+append_entry_size (GString *out, const NnbTensor *tensor)
+{
+  if (tensor == NULL || nnb_safetensors_tensor_is_count (tensor))
+    append_torch_size (out, 0, NULL);
+  else
+    append_torch_size (out, tensor->ndim, tensor->shape);
+}
+
+/* A one-number tensor of shape [1] also fills a scalar, as PyTorch
+ * accepts it for checkpoints of old versions */
+static gboolean
+same_entry_shape (const NnbTensor *loaded, const NnbTensor *value)
+{
+  if (value == NULL)
+    return nnb_safetensors_tensor_is_count (loaded) || (loaded->ndim == 1 && loaded->shape[0] == 1);
+  if (nnb_safetensors_tensor_is_count (loaded))
+    return FALSE;
+  return nnb_tensor_same_shape (loaded, value);
+}
+
+static int64_t
+count_of (const NnbTensor *loaded)
+{
+  float host;
+
+  if (nnb_safetensors_tensor_is_count (loaded))
+    return nnb_safetensors_tensor_count (loaded);
+  /* copy_ of a float into a long truncates */
+  nnb_tensor_read (loaded, &host);
+  return (int64_t) host;
+}
+
 gboolean
 nnb_model_load_state_dict (NnbModel *model, GHashTable *tensors, GError **error)
 {
-  GPtrArray *params = nnb_model_named_parameters (model);
+  g_autoptr (GPtrArray) state = nnb_model_state_dict (model);
   g_autoptr (GString) missing = g_string_new (NULL);
   g_autoptr (GString) mismatches = g_string_new (NULL);
   g_autoptr (GArray) unexpected = unexpected_keys (model, tensors);
 
   /* check everything first: the model is unchanged unless every key fits */
-  for (guint i = 0; i < params->len; i++)
+  for (guint i = 0; i < state->len; i++)
     {
-      NnbNamedParameter *named = params->pdata[i];
-      NnbTensor *value = named->param->value;
-      NnbTensor *loaded = g_hash_table_lookup (tensors, named->name);
+      NnbStateEntry *entry = state->pdata[i];
+      NnbTensor *value = entry->param != NULL ? entry->param->value : entry->buffer->value;
+      NnbTensor *loaded = g_hash_table_lookup (tensors, entry->name);
 
+      /* _NormBase._load_from_state_dict: a state_dict without version
+       * metadata (as safetensors' load_file gives) that lacks
+       * num_batches_tracked gets tensor(0) rather than a missing key */
+      if (loaded == NULL && entry->buffer != NULL && value == NULL)
+        continue;
       if (loaded == NULL)
-        g_string_append_printf (missing, "%s\"%s\"", missing->len ? ", " : "", named->name);
-      else if (!nnb_tensor_same_shape (loaded, value))
+        g_string_append_printf (missing, "%s\"%s\"", missing->len ? ", " : "", entry->name);
+      else if (!same_entry_shape (loaded, value))
         {
-          g_string_append_printf (mismatches, "\n\tsize mismatch for %s: copying a param with shape ", named->name);
-          append_torch_size (mismatches, loaded->ndim, loaded->shape);
+          g_string_append_printf (mismatches, "\n\tsize mismatch for %s: copying a param with shape ", entry->name);
+          append_entry_size (mismatches, loaded);
           g_string_append (mismatches, " from checkpoint, the shape in current model is ");
-          append_torch_size (mismatches, value->ndim, value->shape);
+          append_entry_size (mismatches, value);
           g_string_append_c (mismatches, '.');
         }
     }
@@ -137,13 +177,20 @@ nnb_model_load_state_dict (NnbModel *model, GHashTable *tensors, GError **error)
       return FALSE;
     }
 
-  for (guint i = 0; i < params->len; i++)
+  for (guint i = 0; i < state->len; i++)
     {
-      NnbNamedParameter *named = params->pdata[i];
-      NnbTensor *loaded = g_hash_table_lookup (tensors, named->name);
+      NnbStateEntry *entry = state->pdata[i];
+      NnbTensor *value = entry->param != NULL ? entry->param->value : entry->buffer->value;
+      NnbTensor *loaded = g_hash_table_lookup (tensors, entry->name);
       g_autofree float *host = NULL;
-      const float *values = loaded->data;
+      const float *values;
 
+      if (value == NULL)
+        {
+          entry->buffer->count = loaded != NULL ? count_of (loaded) : 0;
+          continue;
+        }
+      values = loaded->data;
       /* nnb_tensor_write copies host memory into the parameter wherever it
        * lives; the tensors nnb_safetensors_parse gives are host tensors
        * already, others are copied to the host first */
@@ -153,7 +200,7 @@ nnb_model_load_state_dict (NnbModel *model, GHashTable *tensors, GError **error)
           nnb_tensor_read (loaded, host);
           values = host;
         }
-      nnb_tensor_write (named->param->value, values);
+      nnb_tensor_write (value, values);
     }
   return TRUE;
 }

@@ -26,22 +26,24 @@ append_le32 (GByteArray *out, const float *values, int64_t n)
 GBytes *
 nnb_safetensors_serialize_model (NnbModel *model, GError **error)
 {
-  GPtrArray *params = nnb_model_named_parameters (model);
+  g_autoptr (GPtrArray) state = nnb_model_state_dict (model);
   g_autoptr (GString) header = g_string_new ("{");
   g_autoptr (GByteArray) file = g_byte_array_new ();
   guint64 offset = 0, header_len;
 
   /* state_dict() order; the file does not need it, but a person reading
-   * the header sees the model's parameters as print(model) lists them */
-  for (guint i = 0; i < params->len; i++)
+   * the header sees the model's parameters and buffers as PyTorch lists
+   * them */
+  for (guint i = 0; i < state->len; i++)
     {
-      NnbNamedParameter *named = params->pdata[i];
-      const NnbTensor *value = named->param->value;
-      guint64 bytes = (guint64) value->numel * sizeof (float);
+      NnbStateEntry *entry = state->pdata[i];
+      const NnbTensor *value = entry->param != NULL ? entry->param->value : entry->buffer->value;
+      /* num_batches_tracked: a torch.long scalar, as PyTorch saves it */
+      guint64 bytes = value != NULL ? (guint64) value->numel * sizeof (float) : sizeof (gint64);
 
-      nnb_json_append_string (header, named->name);
-      g_string_append (header, ":{\"dtype\":\"F32\",\"shape\":[");
-      for (int d = 0; d < value->ndim; d++)
+      nnb_json_append_string (header, entry->name);
+      g_string_append_printf (header, ":{\"dtype\":\"%s\",\"shape\":[", value != NULL ? "F32" : "I64");
+      for (int d = 0; value != NULL && d < value->ndim; d++)
         g_string_append_printf (header, "%s%" G_GINT64_FORMAT, d ? "," : "", value->shape[d]);
       g_string_append_printf (header, "],\"data_offsets\":[%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT "]},",
                               offset, offset + bytes);
@@ -57,15 +59,23 @@ nnb_safetensors_serialize_model (NnbModel *model, GError **error)
   header_len = GUINT64_TO_LE ((guint64) header->len);
   g_byte_array_append (file, (const guint8 *) &header_len, sizeof header_len);
   g_byte_array_append (file, (const guint8 *) header->str, header->len);
-  for (guint i = 0; i < params->len; i++)
+  for (guint i = 0; i < state->len; i++)
     {
-      NnbTensor *value = ((NnbNamedParameter *) params->pdata[i])->param->value;
-      g_autofree float *host = g_try_new (float, value->numel);
+      NnbStateEntry *entry = state->pdata[i];
+      NnbTensor *value = entry->param != NULL ? entry->param->value : entry->buffer->value;
+      g_autofree float *host = NULL;
 
+      if (value == NULL)
+        {
+          gint64 count = GINT64_TO_LE (entry->buffer->count);
+          g_byte_array_append (file, (const guint8 *) &count, sizeof count);
+          continue;
+        }
+      host = g_try_new (float, value->numel);
       if (host == NULL)
         {
-          g_set_error (error, NNB_ERROR, NNB_ERROR_OUT_OF_MEMORY,
-                       "Not enough memory to copy %s for saving.", ((NnbNamedParameter *) params->pdata[i])->name);
+          g_set_error (error, NNB_ERROR, NNB_ERROR_OUT_OF_MEMORY, "Not enough memory to copy %s for saving.",
+                       entry->name);
           return NULL;
         }
       /* the parameter may live on a GPU */

@@ -50,7 +50,19 @@ check_entry (const NnbSafetensorsEntry *info, guint64 data_len, GError **error)
                                                                                    : "data_offsets");
       return FALSE;
     }
-  if (strcmp (info->dtype, "F32") != 0)
+  /* int64 only as a scalar: BatchNorm1d's num_batches_tracked */
+  if (strcmp (info->dtype, "I64") == 0 && info->shape->len == 0)
+    bytes = sizeof (int64_t);
+  else if (strcmp (info->dtype, "I64") == 0)
+    {
+      g_autofree char *text = shape_text (info->shape);
+      g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_INVALID,
+                   "The tensor \"%s\" has dtype I64 and shape %s, but NN Blocks reads int64 tensors only as "
+                   "single numbers (shape []), such as a BatchNorm1d's num_batches_tracked.",
+                   info->name, text);
+      return FALSE;
+    }
+  else if (strcmp (info->dtype, "F32") != 0)
     {
       g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_INVALID,
                    "The tensor \"%s\" has dtype %s, but NN Blocks supports only float32 (F32) tensors. "
@@ -77,9 +89,10 @@ check_entry (const NnbSafetensorsEntry *info, guint64 data_len, GError **error)
   if (info->end - info->begin != bytes)
     {
       g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_INVALID,
-                   "The tensor \"%s\" has shape %s, which is %" G_GUINT64_FORMAT " bytes of float32, "
+                   "The tensor \"%s\" has shape %s, which is %" G_GUINT64_FORMAT " bytes of %s, "
                    "but its data_offsets [%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT "] hold %" G_GUINT64_FORMAT " bytes.",
-                   info->name, shape, bytes, info->begin, info->end, info->end - info->begin);
+                   info->name, shape, bytes, strcmp (info->dtype, "I64") == 0 ? "int64" : "float32", info->begin,
+                   info->end, info->end - info->begin);
       return FALSE;
     }
   if (info->end > data_len)
@@ -152,6 +165,35 @@ check_coverage (GPtrArray *infos, guint64 data_len, GError **error)
   return TRUE;
 }
 
+NnbTensor *
+nnb_safetensors_count_new (int64_t count)
+{
+  /* room for the int64's bytes; the tensor then reads as shape () */
+  NnbTensor *tensor = nnb_tensor_new_cpu (1, (const int64_t[]){ 2 });
+
+  memcpy (tensor->data, &count, sizeof count);
+  tensor->ndim = 0;
+  tensor->shape[0] = 0;
+  tensor->numel = 1;
+  return tensor;
+}
+
+gboolean
+nnb_safetensors_tensor_is_count (const NnbTensor *tensor)
+{
+  return tensor->ndim == 0;
+}
+
+int64_t
+nnb_safetensors_tensor_count (const NnbTensor *tensor)
+{
+  int64_t count;
+
+  g_return_val_if_fail (tensor->ndim == 0, 0);
+  memcpy (&count, tensor->data, sizeof count);
+  return count;
+}
+
 /* A valid entry NN Blocks still cannot hold: its tensors have 1 to 4
  * dimensions and no empty dimension. */
 static NnbTensor *
@@ -161,6 +203,12 @@ tensor_from_entry (const NnbSafetensorsEntry *info, const guint8 *data, GError *
   g_autoptr (GError) local = NULL;
   NnbTensor *tensor;
 
+  if (strcmp (info->dtype, "I64") == 0)
+    {
+      gint64 count;
+      memcpy (&count, data + info->begin, sizeof count);
+      return nnb_safetensors_count_new (GINT64_FROM_LE (count));
+    }
   if (info->shape->len < 1 || info->shape->len > NNB_MAX_DIMS)
     {
       g_set_error (error, NNB_FILE_ERROR, NNB_FILE_ERROR_INVALID,

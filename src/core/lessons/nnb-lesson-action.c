@@ -10,6 +10,7 @@
 #include "nnb-lesson-action.h"
 #include "nnb-lesson-check.h"
 #include "nnb-lesson-classes.h"
+#include "nnb-lesson-modes.h"
 #include "nnb-loss.h"
 #include "nnb-python.h"
 #include "nnb-training.h"
@@ -138,6 +139,31 @@ nnb_lesson_describe (const NnbLessonStep *step, NnbProject *project, const NnbDa
       if (out->len > 0)
         g_string_append_c (out, '\n');
       g_string_append (out, probabilities);
+    }
+  if (step->show & (NNB_LESSON_SHOW_TRAINING | NNB_LESSON_SHOW_STATE_DICT | NNB_LESSON_SHOW_TRAIN_EVAL))
+    {
+      /* the flags as loaded, before train-eval leaves the model in eval mode */
+      g_autofree char *training = step->show & NNB_LESSON_SHOW_TRAINING ? nnb_lesson_describe_training (project) : NULL;
+      g_autofree char *state = step->show & NNB_LESSON_SHOW_STATE_DICT ? nnb_lesson_describe_state_dict (project) : NULL;
+      g_autofree char *passes = NULL;
+
+      if (step->show & NNB_LESSON_SHOW_TRAIN_EVAL)
+        {
+          passes = nnb_lesson_describe_train_eval (project, data, step->show_rows, step->show_seed, error);
+          if (passes == NULL)
+            return NULL;
+        }
+      for (int i = 0; i < 3; i++)
+        {
+          const char *part = i == 0 ? training : i == 1 ? state
+                                                        : passes;
+
+          if (part == NULL)
+            continue;
+          if (out->len > 0)
+            g_string_append_c (out, '\n');
+          g_string_append (out, part);
+        }
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
@@ -269,6 +295,12 @@ nnb_lesson_make_mistake (const NnbLessonStep *step, NnbProject *project, const N
       return project != NULL ? device_mistake (project, run) : g_strdup (_("There is no model to run."));
     case NNB_LESSON_MISTAKE_ACCUMULATE:
       return accumulate_mistake (run);
+    case NNB_LESSON_MISTAKE_EVAL_FORGOTTEN:
+      return project != NULL ? nnb_lesson_eval_forgotten_mistake (project, data, run)
+                             : g_strdup (_("There is no model to run."));
+    case NNB_LESSON_MISTAKE_MISSING_BUFFER:
+      return project != NULL ? nnb_lesson_missing_buffer_mistake (project, data, run)
+                             : g_strdup (_("There is no model to run."));
     case NNB_LESSON_MISTAKE_NONE:
       break;
     }

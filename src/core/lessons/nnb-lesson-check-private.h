@@ -47,5 +47,9 @@ gboolean nnb_lesson_check_loss (const NnbLessonCheck *check, const NnbLessonRun 
 gboolean nnb_lesson_check_last_layer (const NnbLessonCheck *check, const NnbLessonRun *run, char **message);
 gboolean nnb_lesson_check_accuracy_above (const NnbLessonCheck *check, const NnbLessonRun *run, char **message);
 gboolean nnb_lesson_check_accuracy_below (const NnbLessonCheck *check, const NnbLessonRun *run, char **message);
+/* nnb-lesson-check-modes.c */
+gboolean nnb_lesson_check_mode (const NnbLessonCheck *check, const NnbLessonRun *run, char **message);
+gboolean nnb_lesson_check_module (const NnbLessonCheck *check, const NnbLessonRun *run, char **message);
+gboolean nnb_lesson_check_state_dict (const NnbLessonCheck *check, const NnbLessonRun *run, char **message);
 
 G_END_DECLS

@@ -725,6 +725,12 @@ nnb_lesson_check_evaluate (const NnbLessonCheck *check, const NnbLessonRun *run,
       return nnb_lesson_check_accuracy_above (check, run, message);
     case NNB_LESSON_CHECK_ACCURACY_BELOW:
       return nnb_lesson_check_accuracy_below (check, run, message);
+    case NNB_LESSON_CHECK_MODE:
+      return nnb_lesson_check_mode (check, run, message);
+    case NNB_LESSON_CHECK_MODULE:
+      return nnb_lesson_check_module (check, run, message);
+    case NNB_LESSON_CHECK_STATE_DICT:
+      return nnb_lesson_check_state_dict (check, run, message);
     }
   g_return_val_if_reached (FALSE);
 }

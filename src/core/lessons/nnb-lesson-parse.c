@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "nnb-error.h"
+#include "nnb-lesson-parse-data.h"
+#include "nnb-lesson-parse-modes.h"
 #include "nnb-lesson-parse-values.h"
 #include "nnb-lesson-private.h"
 #include "nnb-loss.h"
@@ -251,8 +253,13 @@ start_mistake (GMarkupParseContext *context, ParseState *state, const char *elem
       if (input != NULL)
         return nnb_lp_error (context, error, _("<mistake kind=\"target\"> has no input: it uses the step’s data."));
     }
+  else if (nnb_lp_modes_mistake (kind, &step->mistake))
+    {
+      if (input != NULL)
+        return nnb_lp_error (context, error, _("<mistake kind=\"%s\"> has no input: it uses the step’s data."), kind);
+    }
   else
-    return nnb_lp_error (context, error, _("<mistake> needs a kind: forward, device, accumulate or target."));
+    return nnb_lp_error (context, error, _("<mistake> needs a kind: forward, device, accumulate, target, eval-forgotten or missing-buffer."));
   return TRUE;
 }
 
@@ -262,102 +269,6 @@ start_train (GMarkupParseContext *context, ParseState *state, const char *elemen
 {
   state->step->train = TRUE;
   return TRUE;
-}
-
-/* The class kinds' own fields (radius, distance, turns, classes), with the
- * project file's limits, so that the project a student saves opens again. */
-static gboolean
-parse_class_data_fields (GMarkupParseContext *context, const char *element, const char **names,
-                         const char **values, NnbDataSpec *spec, NnbLessonDataFields *given, GError **error)
-{
-  const struct
-  {
-    const char *name;
-    NnbLessonDataFields flag;
-    double *field;
-    gboolean positive; /* more than 0, else 0 or more */
-  } numbers[] = {
-    { "radius", NNB_LESSON_DATA_RADIUS, &spec->radius, TRUE },
-    { "distance", NNB_LESSON_DATA_DISTANCE, &spec->distance, FALSE },
-    { "turns", NNB_LESSON_DATA_TURNS, &spec->turns, TRUE },
-  };
-  const char *text;
-  int64_t number;
-
-  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
-    {
-      if ((text = nnb_lp_attribute (names, values, numbers[i].name)) == NULL)
-        continue;
-      if (!nnb_lp_double (context, element, numbers[i].name, text, 0, numbers[i].field, error))
-        return FALSE;
-      if (numbers[i].positive && *numbers[i].field <= 0)
-        return nnb_lp_error (context, error, _("The %s of <%s> must be more than 0, not “%s”."), numbers[i].name,
-                             element, text);
-      *given |= numbers[i].flag;
-    }
-  if ((text = nnb_lp_attribute (names, values, "classes")) != NULL)
-    {
-      if (!nnb_lp_int (context, element, "classes", text, NNB_DATA_MIN_CLASSES, NNB_DATA_MAX_CLASSES, &number, error))
-        return FALSE;
-      spec->classes = number;
-      *given |= NNB_LESSON_DATA_CLASSES;
-    }
-  return TRUE;
-}
-
-/* The data fields of <data> and of a data check, into spec; given gets a
- * flag for each field there is. */
-static gboolean
-parse_data_fields (GMarkupParseContext *context, const char *element, const char **names, const char **values,
-                   NnbDataSpec *spec, NnbLessonDataFields *given, GError **error)
-{
-  const char *text;
-  int64_t number;
-
-  *given = 0;
-  if ((text = nnb_lp_attribute (names, values, "n")) != NULL)
-    {
-      /* the step's data goes into the project the student saves, which must open again */
-      if (!nnb_lp_int (context, element, "n", text, 1, NNB_PROJECT_MAX_POINTS, &number, error))
-        return FALSE;
-      spec->n = number;
-      *given |= NNB_LESSON_DATA_N;
-    }
-  if ((text = nnb_lp_attribute (names, values, "a")) != NULL)
-    {
-      if (!nnb_lp_double (context, element, "a", text, -INFINITY, &spec->a, error))
-        return FALSE;
-      *given |= NNB_LESSON_DATA_A;
-    }
-  if ((text = nnb_lp_attribute (names, values, "b")) != NULL)
-    {
-      if (!nnb_lp_double (context, element, "b", text, -INFINITY, &spec->b, error))
-        return FALSE;
-      *given |= NNB_LESSON_DATA_B;
-    }
-  if ((text = nnb_lp_attribute (names, values, "c")) != NULL)
-    {
-      if (!nnb_lp_double (context, element, "c", text, -INFINITY, &spec->c, error))
-        return FALSE;
-      *given |= NNB_LESSON_DATA_C;
-    }
-  if ((text = nnb_lp_attribute (names, values, "noise")) != NULL)
-    {
-      if (!nnb_lp_double (context, element, "noise", text, 0, &spec->noise, error))
-        return FALSE;
-      *given |= NNB_LESSON_DATA_NOISE;
-    }
-  if ((text = nnb_lp_attribute (names, values, "x-max")) != NULL)
-    {
-      if (!nnb_lp_double (context, element, "x-max", text, 0, &spec->x_max, error))
-        return FALSE;
-      if (spec->x_max <= 0 && g_str_equal (element, "data"))
-        return nnb_lp_error (context, error, _("The x-max of <data> must be more than 0, not “%s”."), text);
-      if (spec->x_max <= 0)
-        return nnb_lp_error (context, error, _("The x-max of a data check must be more than 0, not “%s”."), text);
-      *given |= NNB_LESSON_DATA_X_MAX;
-    }
-  return parse_class_data_fields (context, element, names, values, spec, given, error);
 }
 
 static const struct
@@ -387,6 +298,9 @@ static const struct
   { "last-layer", NNB_LESSON_CHECK_LAST_LAYER },
   { "accuracy-above", NNB_LESSON_CHECK_ACCURACY_ABOVE },
   { "accuracy-below", NNB_LESSON_CHECK_ACCURACY_BELOW },
+  { "mode", NNB_LESSON_CHECK_MODE },
+  { "module", NNB_LESSON_CHECK_MODULE },
+  { "state-dict", NNB_LESSON_CHECK_STATE_DICT },
 };
 
 static gboolean
@@ -433,7 +347,7 @@ start_check (GMarkupParseContext *context, ParseState *state, const char *elemen
                          (long long) G_MAXINT, value);
   if (input != NULL && !nnb_lp_shape (context, "check", input, &check->ndim, check->input, error))
     return FALSE;
-  if (!parse_data_fields (context, "check", names, values, &check->data, &check->data_fields, error))
+  if (!nnb_lp_data_fields (context, "check", names, values, &check->data, &check->data_fields, error))
     return FALSE;
   if (check->data_fields != 0 && check->kind != NNB_LESSON_CHECK_DATA)
     return nnb_lp_error (context, error, _("Only a data check compares n, a, b, c, noise, x-max, radius, distance, turns and classes; a %s check has none of them."), kind);
@@ -507,6 +421,8 @@ start_check (GMarkupParseContext *context, ParseState *state, const char *elemen
         return nnb_lp_error (context, error, _("A compare check needs against=\"…\": the label of a kept run."));
       break;
     default:
+      if (!nnb_lp_modes_check (context, check, kind, value, text, error))
+        return FALSE;
       break;
     }
   check->parameter = g_strdup (parameter);
@@ -523,10 +439,11 @@ start_show (GMarkupParseContext *context, ParseState *state, const char *element
   const char *what = nnb_lp_attribute (names, values, "what");
   const char *input = nnb_lp_attribute (names, values, "input");
   const char *rows = nnb_lp_attribute (names, values, "rows");
+  const char *text;
   g_auto (GStrv) words = NULL;
 
   if (what == NULL)
-    return nnb_lp_error (context, error, _("<show> needs what=\"…\": model, parameters, count, trace, values, std or probabilities."));
+    return nnb_lp_error (context, error, _("<show> needs what=\"…\": model, parameters, count, trace, values, std, probabilities, train-eval, training or state_dict."));
   words = g_strsplit_set (what, " ,", -1);
   for (int i = 0; words[i] != NULL; i++)
     {
@@ -546,8 +463,10 @@ start_show (GMarkupParseContext *context, ParseState *state, const char *element
         step->show |= NNB_LESSON_SHOW_STD;
       else if (g_str_equal (words[i], "probabilities"))
         step->show |= NNB_LESSON_SHOW_PROBABILITIES;
+      else if (nnb_lp_modes_show (words[i]) != 0)
+        step->show |= nnb_lp_modes_show (words[i]);
       else
-        return nnb_lp_error (context, error, _("<show> cannot show “%s”: use model, parameters, count, trace, values, std or probabilities."), words[i]);
+        return nnb_lp_error (context, error, _("<show> cannot show “%s”: use model, parameters, count, trace, values, std, probabilities, train-eval, training or state_dict."), words[i]);
     }
   step->show_rows = DEFAULT_SHOW_ROWS;
   if (rows != NULL)
@@ -557,6 +476,14 @@ start_show (GMarkupParseContext *context, ParseState *state, const char *element
       if (!nnb_lp_int (context, "show", "rows", rows, 1, MAX_SHOW_ROWS, &number, error))
         return FALSE;
       step->show_rows = (int) number;
+    }
+  if ((text = nnb_lp_attribute (names, values, "seed")) != NULL)
+    {
+      int64_t number;
+
+      if (!nnb_lp_int (context, "show", "seed", text, 0, G_MAXINT, &number, error))
+        return FALSE;
+      step->show_seed = (guint64) number;
     }
   g_free (step->show_parameter);
   step->show_parameter = g_strdup (nnb_lp_attribute (names, values, "parameter"));
@@ -632,7 +559,7 @@ start_data (GMarkupParseContext *context, ParseState *state, const char *element
   nnb_data_spec_clear (&step->data);
   nnb_data_spec_init (&step->data, data_kind);
   step->has_data = TRUE;
-  return parse_data_fields (context, "data", names, values, &step->data, &given, error);
+  return nnb_lp_data_fields (context, "data", names, values, &step->data, &given, error);
 }
 
 typedef enum
@@ -665,7 +592,7 @@ static const ElementRow elements[] = {
   { "data", PARENT_STEP,
     ATTRIBUTES ("kind", "n", "a", "b", "c", "noise", "x-max", "radius", "distance", "turns", "classes"), start_data },
   { "settings", PARENT_STEP, ATTRIBUTES ("seed", "lr", "epochs", "until-loss", "log-every", "loss"), start_settings },
-  { "show", PARENT_STEP, ATTRIBUTES ("what", "parameter", "input", "rows"), start_show },
+  { "show", PARENT_STEP, ATTRIBUTES ("what", "parameter", "input", "rows", "seed"), start_show },
   { "mistake", PARENT_STEP, ATTRIBUTES ("kind", "input"), start_mistake },
   { "train", PARENT_STEP, no_attributes, start_train },
   { "check", PARENT_STEP,

@@ -43,15 +43,20 @@ typedef enum
   NNB_LESSON_SHOW_STD = 1 << 4,           /* <parameter>.std() */
   NNB_LESSON_SHOW_COUNT = 1 << 5,         /* print("params:", sum(p.numel() …)) */
   NNB_LESSON_SHOW_PROBABILITIES = 1 << 6, /* logits, probabilities and classes of the first rows */
+  NNB_LESSON_SHOW_TRAIN_EVAL = 1 << 7,    /* model(X[:rows]) twice in train mode, twice in eval mode */
+  NNB_LESSON_SHOW_TRAINING = 1 << 8,      /* every module's .training flag */
+  NNB_LESSON_SHOW_STATE_DICT = 1 << 9,    /* state_dict(): parameters and buffers */
 } NnbLessonShow;
 
 typedef enum
 {
   NNB_LESSON_MISTAKE_NONE,
-  NNB_LESSON_MISTAKE_FORWARD,    /* model(x) with an input of the step's shape */
-  NNB_LESSON_MISTAKE_DEVICE,     /* model on the GPU, input on the CPU */
-  NNB_LESSON_MISTAKE_ACCUMULATE, /* backward three times without zero_grad */
-  NNB_LESSON_MISTAKE_TARGET,     /* the loss with the targets students get wrong */
+  NNB_LESSON_MISTAKE_FORWARD,        /* model(x) with an input of the step's shape */
+  NNB_LESSON_MISTAKE_DEVICE,         /* model on the GPU, input on the CPU */
+  NNB_LESSON_MISTAKE_ACCUMULATE,     /* backward three times without zero_grad */
+  NNB_LESSON_MISTAKE_TARGET,         /* the loss with the targets students get wrong */
+  NNB_LESSON_MISTAKE_EVAL_FORGOTTEN, /* the test loss measured in train mode */
+  NNB_LESSON_MISTAKE_MISSING_BUFFER, /* a state_dict loaded without its running_var */
 } NnbLessonMistake;
 
 typedef enum
@@ -78,6 +83,9 @@ typedef enum
   NNB_LESSON_CHECK_LAST_LAYER,      /* text: the class of the forward's last layer ("Linear") */
   NNB_LESSON_CHECK_ACCURACY_ABOVE,  /* value: the last training's accuracy, in percent, must be above it */
   NNB_LESSON_CHECK_ACCURACY_BELOW,  /* value: … must be below it */
+  NNB_LESSON_CHECK_MODE,            /* text: "train" or "eval", the mode the model is in */
+  NNB_LESSON_CHECK_MODULE,          /* text: a class the model must hold ("BatchNorm1d") */
+  NNB_LESSON_CHECK_STATE_DICT,      /* value: the state_dict's entries, buffers included */
 } NnbLessonCheckKind;
 
 /* The fields a data check compares besides the kind (flags). */
@@ -137,7 +145,8 @@ typedef struct
   char *show_parameter; /* for NNB_LESSON_SHOW_STD */
   int show_ndim;        /* the trace's input shape (0: batch 5 of the model's features) */
   int64_t show_input[NNB_MAX_DIMS];
-  int show_rows; /* NNB_LESSON_SHOW_PROBABILITIES: how many rows of the data */
+  int show_rows;     /* NNB_LESSON_SHOW_PROBABILITIES, _TRAIN_EVAL: how many rows of the data */
+  guint64 show_seed; /* NNB_LESSON_SHOW_TRAIN_EVAL: torch.manual_seed before the passes */
   NnbLessonMistake mistake;
   int mistake_ndim;
   int64_t mistake_input[NNB_MAX_DIMS];

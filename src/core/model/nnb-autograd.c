@@ -18,10 +18,11 @@ typedef enum
   STEP_LAYER_NORM,
   STEP_SOFTMAX, /* Softmax and LogSoftmax: rows, not elements */
   STEP_DROPOUT,
+  STEP_BATCH_NORM,
   STEP_ACTIVATION,
   STEP_ADD,
   STEP_MUL,
-  STEP_CAT, /* torch.cat([a, b], dim=1) */
+  STEP_CAT, /* torch.cat([a, b, …], dim=1) */
 } StepKind;
 
 typedef struct
@@ -30,18 +31,22 @@ typedef struct
   NnbModule *module; /* borrowed: the model holds it */
   NnbActivation act;
   float act_param;
-  int in[2]; /* buffer indices; buffer 0 is the model's input */
+  int in[NNB_NODE_MAX_INPUTS]; /* buffer indices; buffer 0 is the model's input */
+  int n_in;                    /* cat: how many of in[] it joins */
   int out;
-  NnbTensor *weight_grad; /* Linear: dYᵀ·X, (out, in), before it is added into .grad;
-                           * LayerNorm: Σ dY·x̂, (features,) */
-  NnbTensor *bias_grad;   /* LayerNorm: Σ dY, (features,) */
-  NnbTensor *stats;       /* LayerNorm: each row's mean, then each row's rstd */
-  NnbTensor *input_grad;  /* LayerNorm, Dropout: dX before it is added into the input's gradient;
-                           * * and cat: the first input's */
-  NnbTensor *other_grad;  /* * and cat: the second input's */
-  NnbTensor *mask;        /* Dropout: the last train-mode forward's noise, 0 or 1/(1 − p) */
-  float *host_mask;       /* Dropout off the CPU: the mask drawn on the host, then uploaded */
-  gboolean masked;        /* Dropout: the last forward multiplied by mask (else it copied) */
+  NnbTensor *weight_grad;                    /* Linear: dYᵀ·X, (out, in), before it is added into .grad;
+                           * LayerNorm, BatchNorm1d: Σ dY·x̂, (features,) */
+  NnbTensor *bias_grad;                      /* LayerNorm, BatchNorm1d: Σ dY, (features,) */
+  NnbTensor *stats;                          /* LayerNorm: each row's mean, then each row's rstd;
+                           * BatchNorm1d: each feature's mean, then its invstd */
+  NnbTensor *input_grad;                     /* LayerNorm, Dropout, BatchNorm1d: dX before it is added into the input's gradient;
+                           * *: the first input's */
+  NnbTensor *other_grad;                     /* *: the second input's */
+  NnbTensor *part_grad[NNB_NODE_MAX_INPUTS]; /* cat: each input's columns of dY */
+  NnbTensor *mask;                           /* Dropout: the last train-mode forward's noise, 0 or 1/(1 − p) */
+  float *host_mask;                          /* Dropout off the CPU: the mask drawn on the host, then uploaded */
+  gboolean masked;                           /* Dropout: the last forward multiplied by mask (else it copied);
+                           * BatchNorm1d: the last forward used the batch's statistics */
 } Step;
 
 struct _NnbPlan
@@ -76,6 +81,8 @@ nnb_plan_free (NnbPlan *plan)
       nnb_tensor_unref (step->stats);
       nnb_tensor_unref (step->input_grad);
       nnb_tensor_unref (step->other_grad);
+      for (int k = 0; k < NNB_NODE_MAX_INPUTS; k++)
+        nnb_tensor_unref (step->part_grad[k]);
       nnb_tensor_unref (step->mask);
       g_free (step->host_mask);
     }
@@ -115,8 +122,8 @@ buffer_shape (const NnbPlan *plan, int b, int *ndim, int64_t *shape)
   memcpy (shape, b == 0 ? plan->in_shape : t->shape, *ndim * sizeof (int64_t));
 }
 
-/* The step of a + b, a * b or torch.cat([a, b], dim=1) (shapes checked by
- * shape inference before); returns the buffer with its result, or -1. */
+/* The step of a + b or a * b (shapes checked by shape inference before);
+ * returns the buffer with its result, or -1. */
 static int
 add_two_input_step (NnbPlan *plan, StepKind kind, int a, int b, GError **error)
 {
@@ -127,8 +134,6 @@ add_two_input_step (NnbPlan *plan, StepKind kind, int a, int b, GError **error)
 
   buffer_shape (plan, a, &ndim, shape);
   buffer_shape (plan, b, &b_ndim, b_shape);
-  if (kind == STEP_CAT)
-    shape[1] += b_shape[1];
   step.out = add_buffer (plan, ndim, shape, error);
   if (step.out < 0)
     return -1;
@@ -141,6 +146,39 @@ add_two_input_step (NnbPlan *plan, StepKind kind, int a, int b, GError **error)
   owned->input_grad = nnb_tensor_new (ndim, shape, plan->device, error);
   owned->other_grad = owned->input_grad ? nnb_tensor_new (b_ndim, b_shape, plan->device, error) : NULL;
   return owned->other_grad != NULL ? owned->out : -1;
+}
+
+/* The step of torch.cat([in[0], …, in[n - 1]], dim=1) (shapes checked by
+ * shape inference before); returns the buffer with its result, or -1. */
+static int
+add_cat_step (NnbPlan *plan, const int *in, int n, GError **error)
+{
+  Step step = { .kind = STEP_CAT, .n_in = n };
+  int ndim = 0;
+  int64_t shape[NNB_MAX_DIMS], width = 0;
+  Step *owned;
+
+  for (int k = 0; k < n; k++)
+    {
+      step.in[k] = in[k];
+      buffer_shape (plan, in[k], &ndim, shape);
+      width += shape[1];
+    }
+  shape[1] = width; /* the others' sizes are the last one's */
+  step.out = add_buffer (plan, ndim, shape, error);
+  if (step.out < 0)
+    return -1;
+  g_array_append_val (plan->steps, step);
+  /* each input's columns of dY are gathered apart, then added where they belong */
+  owned = &g_array_index (plan->steps, Step, plan->steps->len - 1);
+  for (int k = 0; k < n; k++)
+    {
+      buffer_shape (plan, in[k], &ndim, shape);
+      owned->part_grad[k] = nnb_tensor_new (ndim, shape, plan->device, error);
+      if (owned->part_grad[k] == NULL)
+        return -1;
+    }
+  return owned->out;
 }
 
 /* Appends the steps of one module call reading buffer `in`; returns the
@@ -171,6 +209,7 @@ expand_call (NnbPlan *plan, NnbModule *module, int in, GError **error)
               : module->kind == NNB_MODULE_SOFTMAX     ? STEP_SOFTMAX
               : module->kind == NNB_MODULE_LOG_SOFTMAX ? STEP_SOFTMAX
               : module->kind == NNB_MODULE_DROPOUT     ? STEP_DROPOUT
+              : module->kind == NNB_MODULE_BATCH_NORM  ? STEP_BATCH_NORM
                                                        : STEP_ACTIVATION;
   if (step.kind == STEP_ACTIVATION)
     nnb_module_activation (module, &step.act, &step.act_param);
@@ -209,6 +248,19 @@ expand_call (NnbPlan *plan, NnbModule *module, int in, GError **error)
             return -1;
         }
       return owned->out;
+    }
+  if (step.kind == STEP_BATCH_NORM)
+    {
+      int64_t features = out_shape[1], stats_shape[1] = { 2 * out_shape[1] };
+      Step *owned;
+
+      g_array_append_val (plan->steps, step);
+      owned = &g_array_index (plan->steps, Step, plan->steps->len - 1);
+      owned->stats = nnb_tensor_new (1, stats_shape, plan->device, error);
+      owned->input_grad = owned->stats ? nnb_tensor_new (out_ndim, out_shape, plan->device, error) : NULL;
+      owned->weight_grad = owned->input_grad ? nnb_tensor_new (1, &features, plan->device, error) : NULL;
+      owned->bias_grad = owned->weight_grad ? nnb_tensor_new (1, &features, plan->device, error) : NULL;
+      return owned->bias_grad != NULL ? owned->out : -1;
     }
   if (step.kind == STEP_DROPOUT)
     {
@@ -303,12 +355,16 @@ plan_new (NnbModel *model, const NnbTensor *input, GError **error)
           break;
         case NNB_NODE_ADD:
         case NNB_NODE_MUL:
-        case NNB_NODE_CAT:
-          buffer = add_two_input_step (plan,
-                                       node->kind == NNB_NODE_ADD   ? STEP_ADD
-                                       : node->kind == NNB_NODE_MUL ? STEP_MUL
-                                                                    : STEP_CAT,
+          buffer = add_two_input_step (plan, node->kind == NNB_NODE_ADD ? STEP_ADD : STEP_MUL,
                                        node_buffer[node->inputs[0]], node_buffer[node->inputs[1]], error);
+          break;
+        case NNB_NODE_CAT:
+          {
+            int in[NNB_NODE_MAX_INPUTS];
+            for (int k = 0; k < node->n_inputs; k++)
+              in[k] = node_buffer[node->inputs[k]];
+            buffer = add_cat_step (plan, in, node->n_inputs, error);
+          }
           break;
         }
       if (buffer < 0)
@@ -625,39 +681,127 @@ run_dropout_backward (NnbPlan *plan, const Step *step)
   give_grad (plan, step->in[0], step->masked ? step->input_grad : dy);
 }
 
-/* Rows and each row's length in torch.cat([a, b], dim=1) of contiguous
- * tensors: a row is everything from dim 1 on. */
-static void
-cat_widths (const NnbTensor *a, const NnbTensor *b, gsize *rows, gsize *wa, gsize *wb)
+/* nn.BatchNorm1d (F.batch_norm): in train mode, or without running
+ * estimates, each feature is normalised with the batch's mean and biased
+ * variance; in train mode the running estimates then move towards the
+ * batch's mean and unbiased variance:
+ *   running = (1 − momentum) · running + momentum · batch
+ * with momentum=None a cumulative average, momentum = 1 / num_batches_tracked.
+ * num_batches_tracked counts before F.batch_norm checks the batch, as the
+ * module's forward does. In eval mode the running estimates normalise. */
+static gboolean
+run_batch_norm_forward (NnbModel *model, NnbPlan *plan, Step *step, GError **error)
 {
-  *rows = (gsize) a->shape[0];
-  *wa = *rows ? a->numel / *rows : 0;
-  *wb = *rows ? b->numel / *rows : 0;
+  NnbModule *module = step->module;
+  NnbTensor *x = VALUE (plan, step->in[0]);
+  gsize rows = (gsize) x->shape[0], cols = rows ? x->numel / rows : 0;
+  NnbParameter *weight = module->affine ? module->parameters->pdata[0] : NULL;
+  NnbParameter *bias = module->affine ? module->parameters->pdata[1] : NULL;
+  NnbBuffer *running_mean = nnb_module_get_buffer (module, "running_mean");
+  NnbBuffer *running_var = nnb_module_get_buffer (module, "running_var");
+  NnbBuffer *count = nnb_module_get_buffer (module, "num_batches_tracked");
+  gboolean update = model->training && module->track_running_stats && !model->keep_buffers;
+  double momentum = module->momentum;
+
+  step->masked = model->training || !module->track_running_stats;
+  if (update)
+    {
+      count->count++;
+      if (!module->has_momentum)
+        momentum = 1.0 / (double) count->count;
+    }
+  if (step->masked && rows <= 1)
+    {
+      g_autofree char *size = nnb_shape_torch_size (x->ndim, x->shape);
+      g_set_error (error, NNB_ERROR, NNB_ERROR_SHAPE,
+                   "Expected more than 1 value per channel when training, got input size %s", size);
+      return FALSE;
+    }
+  plan->backend->batch_norm_forward (x->data, rows, cols, weight ? weight->value->data : NULL,
+                                     bias ? bias->value->data : NULL, step->masked, module->eps,
+                                     (float) momentum, update || !step->masked ? running_mean->value->data : NULL,
+                                     update || !step->masked ? running_var->value->data : NULL,
+                                     VALUE (plan, step->out)->data, step->stats->data, step->stats->data + cols);
+  return TRUE;
 }
 
+/* With the statistics of the forward (x̂ = (x − mean) · invstd):
+ *   dweight = Σ dY · x̂,  dbias = Σ dY
+ *   batch statistics:  dX = (dY − mean(dY) − x̂ · mean(dY · x̂)) · invstd · weight
+ *   running ones:      dX = dY · invstd · weight */
+static void
+run_batch_norm_backward (NnbPlan *plan, const Step *step)
+{
+  const NnbBackend *be = plan->backend;
+  NnbModule *module = step->module;
+  NnbTensor *x = VALUE (plan, step->in[0]);
+  gsize rows = (gsize) x->shape[0], cols = rows ? x->numel / rows : 0;
+  NnbParameter *weight = module->affine ? module->parameters->pdata[0] : NULL;
+  NnbParameter *bias = module->affine ? module->parameters->pdata[1] : NULL;
+  int in = step->in[0];
+
+  if (in == 0 && (weight == NULL || (!weight->requires_grad && !bias->requires_grad)))
+    return;
+  be->batch_norm_backward (GRAD (plan, step->out)->data, x->data, rows, cols, weight ? weight->value->data : NULL,
+                           step->stats->data, step->stats->data + cols, step->masked,
+                           in != 0 ? step->input_grad->data : NULL, step->weight_grad->data, step->bias_grad->data);
+  if (weight != NULL && weight->requires_grad)
+    {
+      be->accumulate (weight->grad->data, step->weight_grad->data, cols);
+      weight->has_grad = TRUE;
+    }
+  if (bias != NULL && bias->requires_grad)
+    {
+      be->accumulate (bias->grad->data, step->bias_grad->data, cols);
+      bias->has_grad = TRUE;
+    }
+  if (in != 0)
+    give_grad (plan, in, step->input_grad);
+}
+
+/* A row's length in torch.cat(…, dim=1) of contiguous tensors: a row is
+ * everything from dim 1 on, one row per entry of dim 0. */
+static gsize
+cat_width (const NnbTensor *t)
+{
+  return t->shape[0] ? t->numel / (gsize) t->shape[0] : 0;
+}
+
+/* Each input's rows side by side in the output's rows */
 static void
 run_cat_forward (NnbPlan *plan, const Step *step)
 {
-  NnbTensor *a = VALUE (plan, step->in[0]), *b = VALUE (plan, step->in[1]), *y = VALUE (plan, step->out);
-  gsize rows, wa, wb;
+  NnbTensor *y = VALUE (plan, step->out);
+  gsize rows = (gsize) y->shape[0], wy = cat_width (y), at = 0;
 
-  cat_widths (a, b, &rows, &wa, &wb);
-  plan->backend->copy_2d (y->data, wa + wb, a->data, wa, rows, wa);
-  plan->backend->copy_2d (y->data + wa, wa + wb, b->data, wb, rows, wb);
+  for (int k = 0; k < step->n_in; k++)
+    {
+      NnbTensor *x = VALUE (plan, step->in[k]);
+      gsize w = cat_width (x);
+
+      plan->backend->copy_2d (y->data + at, wy, x->data, w, rows, w);
+      at += w;
+    }
 }
 
-/* dA, dB: the columns of dY each input filled */
+/* Each input's gradient: the columns of dY it filled (all gathered before
+ * any is added, so torch.cat([h, h, h]) works too) */
 static void
 run_cat_backward (NnbPlan *plan, const Step *step)
 {
-  NnbTensor *dy = GRAD (plan, step->out), *da = step->input_grad, *db = step->other_grad;
-  gsize rows, wa, wb;
+  NnbTensor *dy = GRAD (plan, step->out);
+  gsize rows = (gsize) dy->shape[0], wy = cat_width (dy), at = 0;
 
-  cat_widths (da, db, &rows, &wa, &wb);
-  plan->backend->copy_2d (da->data, wa, dy->data, wa + wb, rows, wa);
-  plan->backend->copy_2d (db->data, wb, dy->data + wa, wa + wb, rows, wb);
-  give_grad (plan, step->in[0], da);
-  give_grad (plan, step->in[1], db);
+  for (int k = 0; k < step->n_in; k++)
+    {
+      NnbTensor *dx = step->part_grad[k];
+      gsize w = cat_width (dx);
+
+      plan->backend->copy_2d (dx->data, w, dy->data + at, wy, rows, w);
+      at += w;
+    }
+  for (int k = 0; k < step->n_in; k++)
+    give_grad (plan, step->in[k], step->part_grad[k]);
 }
 
 /* y = a · b; dA = dY · b, dB = dY · a (both made before either is added,
@@ -725,6 +869,13 @@ nnb_model_forward (NnbModel *model, NnbTensor *input, GError **error)
         {
         case STEP_DROPOUT:
           run_dropout_forward (model, plan, step);
+          break;
+        case STEP_BATCH_NORM:
+          if (!run_batch_norm_forward (model, plan, step, error))
+            {
+              model->plan = NULL;
+              return NULL;
+            }
           break;
         case STEP_LINEAR:
           run_linear_forward (plan, step);
@@ -837,7 +988,7 @@ plan_reaches_a_parameter (const NnbPlan *plan)
   for (guint i = 0; i < plan->steps->len; i++)
     {
       const Step *step = &g_array_index (plan->steps, Step, i);
-      if (step->kind == STEP_LINEAR || step->kind == STEP_LAYER_NORM)
+      if (step->kind == STEP_LINEAR || step->kind == STEP_LAYER_NORM || step->kind == STEP_BATCH_NORM)
         for (guint k = 0; k < step->module->parameters->len; k++)
           if (((NnbParameter *) step->module->parameters->pdata[k])->requires_grad)
             return TRUE;
@@ -901,6 +1052,9 @@ nnb_model_backward (NnbModel *model, NnbTensor *grad_output, GError **error)
           break;
         case STEP_DROPOUT:
           run_dropout_backward (plan, step);
+          break;
+        case STEP_BATCH_NORM:
+          run_batch_norm_backward (plan, step);
           break;
         case STEP_ACTIVATION:
           if (in != 0)

@@ -119,7 +119,10 @@ nnb_graph_duplicate (NnbGraph *graph, int index, double x, double y, GError **er
   if (module == NULL)
     {
       name = free_name (graph, nnb_block_kinds[nnb_graph_block_kind (graph, index)].base);
-      g_ptr_array_add (graph->blocks, nnb_graph_block_new (name, block->kind, NULL, x, y));
+      NnbGraphBlock *twin = nnb_graph_block_new (name, block->kind, NULL, x, y);
+
+      twin->n_inputs = block->n_inputs; /* a cat of three stays one */
+      g_ptr_array_add (graph->blocks, twin);
       return graph->blocks->len - 1;
     }
   name = free_name (graph, base_for_module (module->kind));
@@ -152,7 +155,7 @@ remove_doomed (NnbGraph *graph, const gboolean *doomed)
   for (guint i = 0; i < graph->blocks->len; i++)
     {
       NnbGraphBlock *block = graph->blocks->pdata[i];
-      for (int s = 0; s < 2; s++)
+      for (int s = 0; s < block->n_inputs; s++)
         if (block->inputs[s] >= 0)
           block->inputs[s] = map[block->inputs[s]];
     }
@@ -187,7 +190,7 @@ nnb_graph_connect (NnbGraph *graph, int from, int to, int slot, GError **error)
                    "The input block '%s' is where the data comes in; nothing can be wired into it.", target->name);
       return FALSE;
     }
-  if (!nnb_model_check_wire (source->kind, source->name, target->kind, target->name, slot,
+  if (!nnb_model_check_wire (source->kind, source->name, target->n_inputs, target->name, slot,
                              from == to || nnb_model_wires_reach (graph->blocks, G_STRUCT_OFFSET (NnbGraphBlock, inputs), to, from),
                              error))
     return FALSE;
@@ -200,8 +203,24 @@ nnb_graph_disconnect (NnbGraph *graph, int to, int slot)
 {
   NnbGraphBlock *block = nnb_graph_get_block (graph, to);
 
-  g_return_if_fail (block != NULL && slot >= 0 && slot < 2);
+  g_return_if_fail (block != NULL && slot >= 0 && slot < block->n_inputs);
   block->inputs[slot] = -1;
+}
+
+gboolean
+nnb_graph_set_n_inputs (NnbGraph *graph, int index, int n_inputs, GError **error)
+{
+  NnbGraphBlock *block;
+
+  if (!check_block (graph, index, error))
+    return FALSE;
+  block = graph->blocks->pdata[index];
+  if (!nnb_model_check_n_inputs (block->kind, block->name, n_inputs, error))
+    return FALSE;
+  for (int s = n_inputs; s < NNB_NODE_MAX_INPUTS; s++)
+    block->inputs[s] = -1;
+  block->n_inputs = n_inputs;
+  return TRUE;
 }
 
 gboolean
@@ -350,6 +369,44 @@ nnb_graph_set_child_layer_norm (NnbGraph *graph, int index, int child, int64_t n
 }
 
 gboolean
+nnb_graph_set_batch_norm (NnbGraph *graph, int index, int child, int64_t num_features, double eps, double momentum,
+                          gboolean has_momentum, gboolean affine, gboolean track_running_stats, GError **error)
+{
+  NnbGraphModule *module = edited_module (graph, index, child, NNB_MODULE_BATCH_NORM,
+                                          "Only a BatchNorm1d block has num_features, eps and momentum.", error);
+  g_autoptr (NnbModule) check = NULL;
+
+  if (module == NULL)
+    return FALSE;
+  /* eps keeps √(var + eps) away from 0 when a feature is the same across the batch */
+  if (num_features > 0 && (!(eps > 0.0) || !isfinite (eps)))
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT,
+                   "eps must be a small number greater than 0, such as 1e-05 (got %g).", eps);
+      return FALSE;
+    }
+  if (num_features > 0 && has_momentum && !isfinite (momentum))
+    {
+      g_set_error_literal (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT,
+                           "momentum must be a number such as 0.1 (how far each batch moves the running estimates), or None for a cumulative average.");
+      return FALSE;
+    }
+  /* the engine's constructor is the one judge of what builds */
+  check = nnb_batch_norm_new (num_features, eps, momentum, has_momentum, affine, track_running_stats, error);
+  if (check == NULL)
+    return FALSE;
+  module->num_features = num_features;
+  module->eps = eps;
+  /* None keeps the last number, which comes back when None is turned off */
+  if (has_momentum || isfinite (momentum))
+    module->momentum = momentum;
+  module->has_momentum = has_momentum;
+  module->affine = affine;
+  module->track_running_stats = track_running_stats;
+  return TRUE;
+}
+
+gboolean
 nnb_graph_remove_child (NnbGraph *graph, int index, int child, GError **error)
 {
   NnbGraphModule *module;
@@ -397,7 +454,7 @@ n_consumers (const NnbGraph *graph, int index, const gboolean *only)
       NnbGraphBlock *block = graph->blocks->pdata[i];
       if (only != NULL && !only[i])
         continue;
-      for (int s = 0; s < nnb_model_n_inputs (block->kind); s++)
+      for (int s = 0; s < block->n_inputs; s++)
         n += block->inputs[s] == index;
     }
   return n;
@@ -409,7 +466,7 @@ redirect (NnbGraph *graph, int from, int to)
   for (guint i = 0; i < graph->blocks->len; i++)
     {
       NnbGraphBlock *block = graph->blocks->pdata[i];
-      for (int s = 0; s < 2; s++)
+      for (int s = 0; s < block->n_inputs; s++)
         if (block->inputs[s] == from)
           block->inputs[s] = to;
     }

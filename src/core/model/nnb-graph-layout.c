@@ -37,7 +37,7 @@ assign_layers (const NnbGraph *graph, int *layer)
 
           if (done[i])
             continue;
-          for (int s = 0; s < nnb_model_n_inputs (block->kind); s++)
+          for (int s = 0; s < block->n_inputs; s++)
             if (block->inputs[s] >= 0)
               {
                 if (!done[block->inputs[s]])
@@ -77,7 +77,7 @@ add_layer_blocks (const NnbGraph *graph, const int *layer, const int *row, int l
         double sum = 0;
         int count = 0;
 
-        for (int s = 0; s < nnb_model_n_inputs (block->kind); s++)
+        for (int s = 0; s < block->n_inputs; s++)
           {
             int from = block->inputs[s];
             if (from < 0 || above == NULL)
@@ -115,7 +115,7 @@ add_placeholders (const NnbGraph *graph, const int *layer, const int *row, int l
       for (guint j = 0; j < n && !needed; j++)
         {
           NnbGraphBlock *block = graph->blocks->pdata[j];
-          for (int s = 0; s < nnb_model_n_inputs (block->kind); s++)
+          for (int s = 0; s < block->n_inputs; s++)
             if (block->inputs[s] == (int) i && layer[j] > l)
               needed = TRUE;
         }

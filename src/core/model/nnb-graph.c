@@ -5,6 +5,7 @@
 #include "nnb-graph-private.h"
 
 #include <math.h>
+#include <string.h>
 
 const NnbBlockKindInfo nnb_block_kinds[NNB_N_BLOCK_KINDS] = {
   [NNB_BLOCK_INPUT] = { "Input", NNB_NODE_INPUT, 0, "x" },
@@ -24,6 +25,7 @@ const NnbBlockKindInfo nnb_block_kinds[NNB_N_BLOCK_KINDS] = {
   [NNB_BLOCK_DROPOUT] = { "Dropout", NNB_NODE_CALL, NNB_MODULE_DROPOUT, "dropout" },
   [NNB_BLOCK_CAT] = { "Cat", NNB_NODE_CAT, 0, "cat" },
   [NNB_BLOCK_MUL] = { "Mul", NNB_NODE_MUL, 0, "mul" },
+  [NNB_BLOCK_BATCH_NORM] = { "BatchNorm1d", NNB_NODE_CALL, NNB_MODULE_BATCH_NORM, "bn" },
 };
 
 /* Modules */
@@ -57,6 +59,12 @@ nnb_graph_module_new (const char *name, NnbModuleKind kind)
   module->dim = 1;
   /* nn.Dropout()'s default */
   module->p = 0.5;
+  /* nn.BatchNorm1d(num_features)'s defaults */
+  module->num_features = 1;
+  module->momentum = 0.1;
+  module->has_momentum = TRUE;
+  module->affine = TRUE;
+  module->track_running_stats = TRUE;
   if (kind == NNB_MODULE_SEQUENTIAL)
     module->children = g_ptr_array_new_with_free_func (graph_module_free);
   return module;
@@ -80,7 +88,7 @@ nnb_graph_module_copy (const NnbGraphModule *source, const char *name)
 static gboolean
 graph_module_equal (const NnbGraphModule *a, const NnbGraphModule *b)
 {
-  if (g_strcmp0 (a->name, b->name) != 0 || a->kind != b->kind || a->in_features != b->in_features || a->out_features != b->out_features || a->bias != b->bias || a->negative_slope != b->negative_slope || a->normalized_shape != b->normalized_shape || a->eps != b->eps || a->elementwise_affine != b->elementwise_affine || a->dim != b->dim || a->p != b->p || (a->children == NULL) != (b->children == NULL))
+  if (g_strcmp0 (a->name, b->name) != 0 || a->kind != b->kind || a->in_features != b->in_features || a->out_features != b->out_features || a->bias != b->bias || a->negative_slope != b->negative_slope || a->normalized_shape != b->normalized_shape || a->eps != b->eps || a->elementwise_affine != b->elementwise_affine || a->dim != b->dim || a->p != b->p || a->num_features != b->num_features || a->momentum != b->momentum || a->has_momentum != b->has_momentum || a->affine != b->affine || a->track_running_stats != b->track_running_stats || (a->children == NULL) != (b->children == NULL))
     return FALSE;
   if (a->children != NULL)
     {
@@ -113,6 +121,16 @@ graph_module_from_module (const char *name, const NnbModule *source)
     module->dim = source->dim;
   if (source->kind == NNB_MODULE_DROPOUT)
     module->p = source->p;
+  if (source->kind == NNB_MODULE_BATCH_NORM)
+    {
+      module->num_features = source->num_features;
+      module->eps = source->eps;
+      /* the engine keeps 0 for None; the default comes back if None is turned off */
+      module->momentum = source->has_momentum ? source->momentum : 0.1;
+      module->has_momentum = source->has_momentum;
+      module->affine = source->affine;
+      module->track_running_stats = source->track_running_stats;
+    }
   if (source->kind == NNB_MODULE_SEQUENTIAL)
     for (guint i = 0; i < source->children->len; i++)
       g_ptr_array_add (module->children, graph_module_from_module (NULL, source->children->pdata[i]));
@@ -136,6 +154,9 @@ graph_module_build (const NnbGraphModule *module, GError **error)
       return nnb_softmax_new (module->kind, module->dim, error);
     case NNB_MODULE_DROPOUT:
       return nnb_dropout_new (module->p, error);
+    case NNB_MODULE_BATCH_NORM:
+      return nnb_batch_norm_new (module->num_features, module->eps, module->momentum, module->has_momentum,
+                                 module->affine, module->track_running_stats, error);
     case NNB_MODULE_SEQUENTIAL:
       {
         g_autoptr (NnbModule) sequential = nnb_sequential_new ();
@@ -192,7 +213,9 @@ nnb_graph_block_new (const char *name, NnbNodeKind kind, const char *module, dou
   block->name = g_strdup (name);
   block->kind = kind;
   block->module = g_strdup (module);
-  block->inputs[0] = block->inputs[1] = -1;
+  block->n_inputs = nnb_model_n_inputs (kind);
+  for (int s = 0; s < NNB_NODE_MAX_INPUTS; s++)
+    block->inputs[s] = -1;
   block->x = x;
   block->y = y;
   return block;
@@ -237,8 +260,8 @@ nnb_graph_copy (const NnbGraph *graph)
       const NnbGraphBlock *block = graph->blocks->pdata[i];
       NnbGraphBlock *twin = nnb_graph_block_new (block->name, block->kind, block->module, block->x, block->y);
 
-      twin->inputs[0] = block->inputs[0];
-      twin->inputs[1] = block->inputs[1];
+      twin->n_inputs = block->n_inputs;
+      memcpy (twin->inputs, block->inputs, sizeof twin->inputs);
       g_ptr_array_add (copy->blocks, twin);
     }
   return copy;
@@ -256,7 +279,7 @@ nnb_graph_equal (const NnbGraph *a, const NnbGraph *b)
     {
       const NnbGraphBlock *p = a->blocks->pdata[i], *q = b->blocks->pdata[i];
 
-      if (g_strcmp0 (p->name, q->name) != 0 || p->kind != q->kind || g_strcmp0 (p->module, q->module) != 0 || p->inputs[0] != q->inputs[0] || p->inputs[1] != q->inputs[1] || p->x != q->x || p->y != q->y)
+      if (g_strcmp0 (p->name, q->name) != 0 || p->kind != q->kind || g_strcmp0 (p->module, q->module) != 0 || p->n_inputs != q->n_inputs || memcmp (p->inputs, q->inputs, sizeof p->inputs) != 0 || p->x != q->x || p->y != q->y)
         return FALSE;
     }
   return TRUE;
@@ -393,8 +416,8 @@ nnb_graph_from_model (NnbModel *model, const NnbBlockPosition *positions, guint 
       if (isnan (x) || isnan (y))
         needs_layout = TRUE;
       block = nnb_graph_block_new (node->name, node->kind, node->kind == NNB_NODE_CALL ? node->module : NULL, x, y);
-      block->inputs[0] = node->inputs[0];
-      block->inputs[1] = node->inputs[1];
+      block->n_inputs = node->n_inputs;
+      memcpy (block->inputs, node->inputs, sizeof block->inputs);
       g_ptr_array_add (graph->blocks, block);
     }
   if (needs_layout)
@@ -419,14 +442,16 @@ nnb_graph_to_model (const NnbGraph *graph, GError **error)
     {
       const NnbGraphBlock *block = graph->blocks->pdata[i];
 
-      if (nnb_model_add_node (model, block->kind, block->name, block->module, error) < 0)
+      int index = nnb_model_add_node (model, block->kind, block->name, block->module, error);
+
+      if (index < 0 || !nnb_model_set_n_inputs (model, index, block->n_inputs, error))
         return NULL;
     }
   for (guint i = 0; i < graph->blocks->len; i++)
     {
       const NnbGraphBlock *block = graph->blocks->pdata[i];
 
-      for (int s = 0; s < nnb_model_n_inputs (block->kind); s++)
+      for (int s = 0; s < block->n_inputs; s++)
         if (block->inputs[s] >= 0 && !nnb_model_connect (model, block->inputs[s], i, s, error))
           return NULL;
     }

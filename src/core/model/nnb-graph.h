@@ -37,8 +37,9 @@ typedef enum
   NNB_BLOCK_SOFTMAX,
   NNB_BLOCK_LOG_SOFTMAX,
   NNB_BLOCK_DROPOUT,
-  NNB_BLOCK_CAT, /* torch.cat([a, b], dim=1) */
-  NNB_BLOCK_MUL, /* a * b */
+  NNB_BLOCK_CAT,        /* torch.cat([a, b, …], dim=1) */
+  NNB_BLOCK_MUL,        /* a * b */
+  NNB_BLOCK_BATCH_NORM, /* nn.BatchNorm1d */
   NNB_N_BLOCK_KINDS
 } NnbBlockKind;
 
@@ -55,8 +56,15 @@ struct _NnbGraphModule
   int64_t normalized_shape; /* LayerNorm */
   double eps;
   gboolean elementwise_affine;
-  int64_t dim;         /* Softmax, LogSoftmax: 1 or -1 */
-  double p;            /* Dropout: in [0, 1] */
+  int64_t dim; /* Softmax, LogSoftmax: 1 or -1 */
+  double p;    /* Dropout: in [0, 1] */
+  /* BatchNorm1d (eps above); momentum is kept while has_momentum is FALSE
+   * (momentum=None) so that turning None off brings it back */
+  int64_t num_features;
+  double momentum;
+  gboolean has_momentum;
+  gboolean affine;
+  gboolean track_running_stats;
   GPtrArray *children; /* Sequential: NnbGraphModule*, named 0, 1, 2… */
 };
 
@@ -65,9 +73,11 @@ typedef struct
 {
   char *name; /* unique among blocks */
   NnbNodeKind kind;
-  char *module;  /* CALL: the module it calls */
-  int inputs[2]; /* block feeding each slot, -1 when unwired */
-  double x, y;   /* top-left corner, diagram units */
+  char *module; /* CALL: the module it calls */
+  int n_inputs; /* slots: nnb_model_n_inputs (kind), a cat's own 2 to 8 */
+  /* block feeding each slot, -1 when unwired and from n_inputs on */
+  int inputs[NNB_NODE_MAX_INPUTS];
+  double x, y; /* top-left corner, diagram units */
 } NnbGraphBlock;
 
 typedef struct
@@ -124,6 +134,9 @@ void nnb_graph_remove_blocks (NnbGraph *graph, const int *blocks, guint n_blocks
  * would close a loop. */
 gboolean nnb_graph_connect (NnbGraph *graph, int from, int to, int slot, GError **error);
 void nnb_graph_disconnect (NnbGraph *graph, int to, int slot);
+/* The number of tensors a cat block joins (2 to 8): new slots come
+ * unwired, the wires into dropped slots go. */
+gboolean nnb_graph_set_n_inputs (NnbGraph *graph, int block, int n_inputs, GError **error);
 /* Renames a block. A block that calls its own module renames the module
  * too: the name is the attribute name (self.<name>), so it must be a Python
  * identifier and no other module's or block's name. */
@@ -134,6 +147,12 @@ gboolean nnb_graph_set_features (NnbGraph *graph, int block, int64_t in_features
 /* nn.LayerNorm(normalized_shape, eps) of the block's module. */
 gboolean nnb_graph_set_layer_norm (NnbGraph *graph, int block, int64_t normalized_shape, double eps,
                                    GError **error);
+/* nn.BatchNorm1d(num_features, eps, momentum, affine, track_running_stats)
+ * of the block's module (child as for the layers below; has_momentum FALSE:
+ * momentum=None); refuses what the engine's constructor refuses. */
+gboolean nnb_graph_set_batch_norm (NnbGraph *graph, int block, int child, int64_t num_features, double eps,
+                                   double momentum, gboolean has_momentum, gboolean affine,
+                                   gboolean track_running_stats, GError **error);
 /* The layers inside a Sequential block, seen and edited in place: the
  * child-th module of the block's Sequential (child -1: the block's own
  * module; NULL when there is no such layer). Edits change the module, so

@@ -297,7 +297,9 @@ nnb_model_add_node (NnbModel *model, NnbNodeKind kind, const char *name,
   node->name = g_strdup (name);
   node->kind = kind;
   node->module = kind == NNB_NODE_CALL ? g_strdup (module_name) : NULL;
-  node->inputs[0] = node->inputs[1] = -1;
+  node->n_inputs = nnb_model_n_inputs (kind);
+  for (int s = 0; s < NNB_NODE_MAX_INPUTS; s++)
+    node->inputs[s] = -1;
   g_ptr_array_add (model->nodes, node);
   nnb_model_invalidate (model);
   return model->nodes->len - 1;
@@ -322,18 +324,20 @@ nnb_model_wires_reach (const GPtrArray *items, glong inputs_offset, int start, i
       for (guint i = 0; i < items->len; i++)
         {
           const int *inputs = G_STRUCT_MEMBER_P (items->pdata[i], inputs_offset);
-          if (inputs[0] == current || inputs[1] == current)
-            {
-              int next = i;
-              g_array_append_val (stack, next);
-            }
+          for (int s = 0; s < NNB_NODE_MAX_INPUTS; s++)
+            if (inputs[s] == current)
+              {
+                int next = i;
+                g_array_append_val (stack, next);
+                break;
+              }
         }
     }
   return FALSE;
 }
 
 gboolean
-nnb_model_check_wire (NnbNodeKind source_kind, const char *source_name, NnbNodeKind target_kind,
+nnb_model_check_wire (NnbNodeKind source_kind, const char *source_name, int target_slots,
                       const char *target_name, int slot, gboolean loop, GError **error)
 {
   if (source_kind == NNB_NODE_OUTPUT)
@@ -342,7 +346,7 @@ nnb_model_check_wire (NnbNodeKind source_kind, const char *source_name, NnbNodeK
                    "The output block '%s' ends the model; nothing can be wired from it.", source_name);
       return FALSE;
     }
-  if (slot < 0 || slot >= nnb_model_n_inputs (target_kind))
+  if (slot < 0 || slot >= target_slots)
     {
       g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH,
                    "The block '%s' has no input number %d.", target_name, slot + 1);
@@ -368,7 +372,7 @@ nnb_model_connect (NnbModel *model, int from, int to, int slot, GError **error)
   source = model->nodes->pdata[from];
   target = model->nodes->pdata[to];
 
-  if (!nnb_model_check_wire (source->kind, source->name, target->kind, target->name, slot,
+  if (!nnb_model_check_wire (source->kind, source->name, target->n_inputs, target->name, slot,
                              from == to || nnb_model_wires_reach (model->nodes, G_STRUCT_OFFSET (NnbNode, inputs), to, from),
                              error))
     return FALSE;
@@ -381,9 +385,40 @@ void
 nnb_model_disconnect (NnbModel *model, int to, int slot)
 {
   NnbNode *node = nnb_model_get_node (model, to);
-  g_return_if_fail (slot >= 0 && slot < 2);
+  g_return_if_fail (slot >= 0 && slot < node->n_inputs);
   node->inputs[slot] = -1;
   nnb_model_invalidate (model);
+}
+
+gboolean
+nnb_model_check_n_inputs (NnbNodeKind kind, const char *name, int n_inputs, GError **error)
+{
+  if (kind == NNB_NODE_CAT ? n_inputs >= NNB_NODE_CAT_MIN_INPUTS && n_inputs <= NNB_NODE_MAX_INPUTS
+                           : n_inputs == nnb_model_n_inputs (kind))
+    return TRUE;
+  if (kind == NNB_NODE_CAT)
+    g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH,
+                 "The cat block '%s' has %d inputs; a cat block joins %d to %d tensors.", name, n_inputs,
+                 NNB_NODE_CAT_MIN_INPUTS, NNB_NODE_MAX_INPUTS);
+  else
+    g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH, "The block '%s' has %d inputs; a block of its kind has %d.", name,
+                 n_inputs, nnb_model_n_inputs (kind));
+  return FALSE;
+}
+
+gboolean
+nnb_model_set_n_inputs (NnbModel *model, int index, int n_inputs, GError **error)
+{
+  NnbNode *node = nnb_model_get_node (model, index);
+
+  g_return_val_if_fail (node != NULL, FALSE);
+  if (!nnb_model_check_n_inputs (node->kind, node->name, n_inputs, error))
+    return FALSE;
+  for (int s = n_inputs; s < NNB_NODE_MAX_INPUTS; s++)
+    node->inputs[s] = -1;
+  node->n_inputs = n_inputs;
+  nnb_model_invalidate (model);
+  return TRUE;
 }
 
 NnbModel *
@@ -417,7 +452,7 @@ nnb_model_topological_order (NnbModel *model, GError **error)
   for (guint i = 0; i < n; i++)
     {
       NnbNode *node = model->nodes->pdata[i];
-      for (int s = 0; s < nnb_model_n_inputs (node->kind); s++)
+      for (int s = 0; s < node->n_inputs; s++)
         if (node->inputs[s] >= 0)
           pending[i]++;
     }
@@ -447,7 +482,7 @@ nnb_model_topological_order (NnbModel *model, GError **error)
       for (guint i = 0; i < n; i++)
         {
           NnbNode *node = model->nodes->pdata[i];
-          for (int s = 0; s < nnb_model_n_inputs (node->kind); s++)
+          for (int s = 0; s < node->n_inputs; s++)
             if (node->inputs[s] == next)
               pending[i]--;
         }
@@ -467,17 +502,21 @@ nnb_model_validate (NnbModel *model, GError **error)
       NnbNode *node = model->nodes->pdata[i];
       n_inputs += node->kind == NNB_NODE_INPUT;
       n_outputs += node->kind == NNB_NODE_OUTPUT;
-      for (int s = 0; s < nnb_model_n_inputs (node->kind); s++)
+      for (int s = 0; s < node->n_inputs; s++)
         {
           if (node->inputs[s] < 0)
             {
               if (node->kind == NNB_NODE_ADD)
                 g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH,
                              "The + block '%s' needs two inputs; its input %d is not connected.", node->name, s + 1);
-              else if (node->kind == NNB_NODE_MUL || node->kind == NNB_NODE_CAT)
+              else if (node->kind == NNB_NODE_MUL || (node->kind == NNB_NODE_CAT && node->n_inputs == 2))
                 g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH,
                              "The %s block '%s' needs two inputs; its input %d is not connected.",
                              node->kind == NNB_NODE_MUL ? "*" : "cat", node->name, s + 1);
+              else if (node->kind == NNB_NODE_CAT)
+                g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH,
+                             "The cat block '%s' needs %d inputs; its input %d is not connected.", node->name,
+                             node->n_inputs, s + 1);
               else
                 g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH,
                              "The block '%s' has nothing connected to its input.", node->name);
@@ -528,7 +567,7 @@ nnb_model_is_chain (NnbModel *model)
   for (guint i = 0; i < order->len; i++)
     {
       NnbNode *node = model->nodes->pdata[g_array_index (order, int, i)];
-      if (nnb_model_n_inputs (node->kind) > 1)
+      if (node->n_inputs > 1)
         return FALSE;
       if (node->kind == NNB_NODE_CALL)
         {
@@ -613,6 +652,92 @@ nnb_model_count_parameters (NnbModel *model)
   return total;
 }
 
+static void
+state_entry_free (gpointer data)
+{
+  NnbStateEntry *entry = data;
+  g_free (entry->name);
+  g_free (entry);
+}
+
+static void
+add_state_entry (GPtrArray *out, const char *prefix, const char *name, NnbParameter *param, NnbBuffer *buffer,
+                 NnbModule *module)
+{
+  NnbStateEntry *entry = g_new0 (NnbStateEntry, 1);
+
+  entry->name = prefix[0] ? g_strconcat (prefix, ".", name, NULL) : g_strdup (name);
+  entry->param = param;
+  entry->buffer = buffer;
+  entry->module = module;
+  g_ptr_array_add (out, entry);
+}
+
+/* Module._save_to_state_dict's order: a module's parameters, then its
+ * buffers, then each child's */
+static void
+collect_state (GPtrArray *out, GPtrArray *seen, NnbModule *module, const char *prefix)
+{
+  if (array_has (seen, module))
+    return;
+  g_ptr_array_add (seen, module);
+  for (guint i = 0; i < module->parameters->len; i++)
+    {
+      NnbParameter *param = module->parameters->pdata[i];
+      add_state_entry (out, prefix, param->name, param, NULL, module);
+    }
+  for (guint i = 0; i < module->buffers->len; i++)
+    {
+      NnbBuffer *buffer = module->buffers->pdata[i];
+      add_state_entry (out, prefix, buffer->name, NULL, buffer, module);
+    }
+  for (guint i = 0; i < module->children->len; i++)
+    {
+      g_autofree char *child_prefix = prefix[0] ? g_strdup_printf ("%s.%u", prefix, i) : g_strdup_printf ("%u", i);
+      collect_state (out, seen, module->children->pdata[i], child_prefix);
+    }
+}
+
+GPtrArray *
+nnb_model_state_dict (NnbModel *model)
+{
+  g_autoptr (GPtrArray) seen = g_ptr_array_new ();
+  GPtrArray *out = g_ptr_array_new_with_free_func (state_entry_free);
+
+  for (guint i = 0; i < model->modules->len; i++)
+    collect_state (out, seen, model->modules->pdata[i], model->module_names->pdata[i]);
+  return out;
+}
+
+NnbBuffer *
+nnb_model_get_buffer (NnbModel *model, const char *dotted_name)
+{
+  g_autoptr (GPtrArray) state = nnb_model_state_dict (model);
+
+  for (guint i = 0; i < state->len; i++)
+    {
+      NnbStateEntry *entry = state->pdata[i];
+      if (entry->buffer != NULL && strcmp (entry->name, dotted_name) == 0)
+        return entry->buffer;
+    }
+  return NULL;
+}
+
+int64_t
+nnb_model_count_buffers (NnbModel *model)
+{
+  g_autoptr (GPtrArray) state = nnb_model_state_dict (model);
+  int64_t total = 0;
+
+  for (guint i = 0; i < state->len; i++)
+    {
+      NnbBuffer *buffer = ((NnbStateEntry *) state->pdata[i])->buffer;
+      if (buffer != NULL)
+        total += buffer->value != NULL ? buffer->value->numel : 1;
+    }
+  return total;
+}
+
 char *
 nnb_model_repr (NnbModel *model)
 {
@@ -667,6 +792,8 @@ nnb_model_reset_parameters (NnbModel *model, NnbGenerator *gen, GError **error)
         return FALSE;
       if (module->kind == NNB_MODULE_LAYER_NORM)
         nnb_layer_norm_reset_parameters (module);
+      if (module->kind == NNB_MODULE_BATCH_NORM)
+        nnb_batch_norm_reset_parameters (module);
       /* a model built afresh has no .grad yet */
       for (guint k = 0; k < module->parameters->len; k++)
         ((NnbParameter *) module->parameters->pdata[k])->has_grad = FALSE;
@@ -750,6 +877,15 @@ nnb_model_set_generator (NnbModel *model, NnbGenerator *gen)
   g_return_val_if_fail (model != NULL, NULL);
   before = model->generator;
   model->generator = gen;
+  return before;
+}
+
+gboolean
+nnb_model_keep_buffers (NnbModel *model, gboolean keep)
+{
+  gboolean before = model->keep_buffers;
+
+  model->keep_buffers = keep;
   return before;
 }
 

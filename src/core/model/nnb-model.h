@@ -6,8 +6,8 @@
  *    order ("fc1", "fc2", "head", "act"; "0", "1", … for a Sequential);
  *  - forward: a directed acyclic graph of nodes — the input, calls of a
  *    registered module, `+` of two values (a skip connection), `*` of two
- *    values (a gate), torch.cat of two along dim 1 (branches merged) and
- *    the output. A module may be called by several nodes.
+ *    values (a gate), torch.cat of two to eight along dim 1 (branches
+ *    merged) and the output. A module may be called by several nodes.
  * A model whose class_name is "Sequential" is nn.Sequential itself: its
  * modules are named 0, 1, 2… and its graph is the chain through them.
  *
@@ -29,16 +29,24 @@ typedef enum
   NNB_NODE_CALL,   /* self.<module>(a): one input */
   NNB_NODE_ADD,    /* a + b: two inputs of the same shape */
   NNB_NODE_OUTPUT, /* return a: one input */
-  NNB_NODE_CAT,    /* torch.cat([a, b], dim=1): two inputs equal but in dim 1 */
+  NNB_NODE_CAT,    /* torch.cat([a, b, …], dim=1): 2 to 8 inputs equal but in dim 1 */
   NNB_NODE_MUL,    /* a * b: two inputs of the same shape */
 } NnbNodeKind;
+
+/* The most input slots a node has (a cat of eight tensors); a cat has
+ * NNB_NODE_CAT_MIN_INPUTS to this many, the other kinds a fixed count. */
+#define NNB_NODE_MAX_INPUTS 8
+#define NNB_NODE_CAT_MIN_INPUTS 2
 
 typedef struct
 {
   char *name; /* the block's name, unique in the model */
   NnbNodeKind kind;
-  char *module;  /* CALL: the registered module's name */
-  int inputs[2]; /* indices of the nodes feeding each slot; -1 when unwired */
+  char *module; /* CALL: the registered module's name */
+  int n_inputs; /* slots in use: nnb_model_n_inputs (kind), a cat's own count */
+  /* indices of the nodes feeding each slot; -1 when unwired, and always
+   * -1 from n_inputs on */
+  int inputs[NNB_NODE_MAX_INPUTS];
 } NnbNode;
 
 typedef struct _NnbPlan NnbPlan;
@@ -59,6 +67,10 @@ struct _NnbModel
   /* where Dropout's masks come from in train mode (borrowed); NULL: the
    * process's default generator, as PyTorch's global one */
   NnbGenerator *generator;
+  /* TRUE while the app draws pictures in train mode: BatchNorm1d then
+   * normalises with the batch's statistics but leaves its running
+   * estimates and num_batches_tracked as training left them */
+  gboolean keep_buffers;
   GPtrArray *plans; /* compiled forward/backward, one per input shape seen lately */
   NnbPlan *plan;    /* the plan of the last forward, which backward follows */
   GPtrArray *named_parameters_cache;
@@ -71,6 +83,15 @@ typedef struct
   NnbParameter *param; /* borrowed from its module */
   NnbModule *module;   /* the module that owns it */
 } NnbNamedParameter;
+
+/* One entry of state_dict(): a parameter or a buffer (the other NULL) */
+typedef struct
+{
+  char *name; /* dotted: "bn.weight", "bn.running_mean", "net.1.num_batches_tracked" */
+  NnbParameter *param;
+  NnbBuffer *buffer;
+  NnbModule *module; /* the module that owns it */
+} NnbStateEntry;
 
 /* Output shape of a node (ndim 0 when unknown because of an earlier error),
  * and the message when this node is the one that fails. */
@@ -98,15 +119,23 @@ int nnb_model_add_node (NnbModel *model, NnbNodeKind kind, const char *name,
 gboolean nnb_model_connect (NnbModel *model, int from, int to, int slot, GError **error);
 int nnb_model_find_node (const NnbModel *model, const char *name);
 NnbNode *nnb_model_get_node (const NnbModel *model, int index);
-int nnb_model_n_inputs (NnbNodeKind kind); /* slots of a node kind */
+int nnb_model_n_inputs (NnbNodeKind kind); /* slots of a node kind (a new cat's: 2) */
+/* A cat node's slot count, NNB_NODE_CAT_MIN_INPUTS to NNB_NODE_MAX_INPUTS;
+ * wires into the slots it drops go. Refuses other kinds and other counts. */
+gboolean nnb_model_set_n_inputs (NnbModel *model, int node, int n_inputs, GError **error);
+/* Refuses a slot count a node of that kind cannot have, with a sentence
+ * naming the block. */
+gboolean nnb_model_check_n_inputs (NnbNodeKind kind, const char *name, int n_inputs, GError **error);
 /* TRUE when item `target` is reachable from item `start` by following wires
- * forward; items (NnbNode*, or the editor's blocks) keep their int inputs[2]
- * at inputs_offset (G_STRUCT_OFFSET). */
+ * forward; items (NnbNode*, or the editor's blocks) keep their int
+ * inputs[NNB_NODE_MAX_INPUTS] at inputs_offset (G_STRUCT_OFFSET), unused
+ * slots -1. */
 gboolean nnb_model_wires_reach (const GPtrArray *items, glong inputs_offset, int start, int target);
 /* The rules every new wire from `source` into slot `slot` of `target`
- * follows: nothing out of an output, a slot the target has, no loop (`loop`:
- * the wire would close one). FALSE with a sentence naming the blocks. */
-gboolean nnb_model_check_wire (NnbNodeKind source_kind, const char *source_name, NnbNodeKind target_kind,
+ * (which has target_slots slots) follows: nothing out of an output, a slot
+ * the target has, no loop (`loop`: the wire would close one). FALSE with a
+ * sentence naming the blocks. */
+gboolean nnb_model_check_wire (NnbNodeKind source_kind, const char *source_name, int target_slots,
                                const char *target_name, int slot, gboolean loop, GError **error);
 
 /* Convenience: nn.Sequential(m0, m1, …) as a model (class "Sequential"),
@@ -127,6 +156,13 @@ GArray *nnb_model_topological_order (NnbModel *model, GError **error);
 GPtrArray *nnb_model_named_parameters (NnbModel *model);
 NnbParameter *nnb_model_get_parameter (NnbModel *model, const char *dotted_name);
 int64_t nnb_model_count_parameters (NnbModel *model);
+/* state_dict()'s keys in PyTorch's order (each module's parameters, then
+ * its buffers, then its children's): a new array of NnbStateEntry* */
+GPtrArray *nnb_model_state_dict (NnbModel *model);
+NnbBuffer *nnb_model_get_buffer (NnbModel *model, const char *dotted_name);
+/* Σ numel over the buffers (num_batches_tracked counts 1): the
+ * state_dict's total is this plus nnb_model_count_parameters */
+int64_t nnb_model_count_buffers (NnbModel *model);
 /* print(model) */
 char *nnb_model_repr (NnbModel *model);
 
@@ -141,6 +177,10 @@ void nnb_node_shapes_free (NnbNodeShape *shapes, guint n);
  * inputs' shapes, or FALSE with PyTorch's message. */
 gboolean nnb_node_two_input_shape (NnbNodeKind kind, const NnbNodeShape *a, const NnbNodeShape *b, NnbNodeShape *out,
                                    GError **error);
+/* torch.cat of n inputs along dim 1 (the shapes of the tensors in the
+ * list, in order), or FALSE with PyTorch's message naming the tensor
+ * number. */
+gboolean nnb_node_cat_shape (const NnbNodeShape *const *inputs, int n, NnbNodeShape *out, GError **error);
 /* Inside the Sequential that node calls: the shape after each of its
  * layers, from the shape its input has in shapes (as
  * nnb_model_infer_shapes fills them; may be NULL). One entry per layer
@@ -173,7 +213,7 @@ gboolean nnb_model_backward (NnbModel *model, NnbTensor *grad_output, GError **e
 gboolean nnb_model_to (NnbModel *model, NnbDevice device, GError **error);
 
 /* model.train(mode) and model.eval() (= train(FALSE)): the mode of every
- * module; only Dropout's forward depends on it. */
+ * module; Dropout's and BatchNorm1d's forwards depend on it. */
 void nnb_model_train (NnbModel *model, gboolean mode);
 void nnb_model_eval (NnbModel *model);
 /* Whether any of the model's modules depends on the mode (nnb_module_has_mode) */
@@ -183,6 +223,11 @@ gboolean nnb_model_has_mode (const NnbModel *model);
  * the trainer gives the model its own (borrowed until set again). NULL
  * means nnb_generator_default (). Returns the one set before. */
 NnbGenerator *nnb_model_set_generator (NnbModel *model, NnbGenerator *gen);
+/* Forwards in train mode that leave the buffers alone (keep TRUE): what a
+ * picture drawn in train mode needs, so that looking never changes what
+ * training computes next. PyTorch has no such switch; a plot there runs
+ * under model.eval(). Returns the setting before. */
+gboolean nnb_model_keep_buffers (NnbModel *model, gboolean keep);
 
 /* model.apply(init_weights) where init_weights does, for each nn.Linear
  * (visited in apply()'s order), weight_method(weight) then

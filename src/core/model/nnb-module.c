@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-module.c — nn.Linear, the activations, nn.Identity, nn.LayerNorm,
- * nn.Softmax, nn.LogSoftmax, nn.Dropout and nn.Sequential: their parameters, repr and
- * move between devices. */
+ * nn.Softmax, nn.LogSoftmax, nn.Dropout, nn.BatchNorm1d and nn.Sequential:
+ * their parameters and buffers, repr and move between devices. */
 #include "nnb-module.h"
 
 #include <math.h>
@@ -22,6 +22,7 @@ static const char *const kind_names[] = {
   [NNB_MODULE_SOFTMAX] = "Softmax",
   [NNB_MODULE_LOG_SOFTMAX] = "LogSoftmax",
   [NNB_MODULE_DROPOUT] = "Dropout",
+  [NNB_MODULE_BATCH_NORM] = "BatchNorm1d",
   [NNB_MODULE_SEQUENTIAL] = "Sequential",
 };
 
@@ -54,6 +55,15 @@ parameter_free (gpointer data)
   g_free (param);
 }
 
+static void
+buffer_free (gpointer data)
+{
+  NnbBuffer *buffer = data;
+  g_free (buffer->name);
+  nnb_tensor_unref (buffer->value);
+  g_free (buffer);
+}
+
 static NnbModule *
 module_alloc (NnbModuleKind kind)
 {
@@ -62,6 +72,7 @@ module_alloc (NnbModuleKind kind)
   module->kind = kind;
   module->ref_count = 1;
   module->parameters = g_ptr_array_new_with_free_func (parameter_free);
+  module->buffers = g_ptr_array_new_with_free_func (buffer_free);
   module->children = g_ptr_array_new_with_free_func ((GDestroyNotify) nnb_module_unref);
   return module;
 }
@@ -229,6 +240,86 @@ nnb_dropout_new (double p, GError **error)
   return module;
 }
 
+void
+nnb_batch_norm_reset_running_stats (NnbModule *module)
+{
+  NnbBuffer *mean = nnb_module_get_buffer (module, "running_mean");
+  NnbBuffer *var = nnb_module_get_buffer (module, "running_var");
+  NnbBuffer *count = nnb_module_get_buffer (module, "num_batches_tracked");
+  const NnbBackend *be;
+
+  if (mean == NULL)
+    return;
+  be = nnb_backend_get (mean->value->device, NULL);
+  be->fill (mean->value->data, mean->value->numel, 0.0f);
+  be->fill (var->value->data, var->value->numel, 1.0f);
+  count->count = 0;
+}
+
+void
+nnb_batch_norm_reset_parameters (NnbModule *module)
+{
+  nnb_batch_norm_reset_running_stats (module);
+  /* the same ones and zeros as LayerNorm's */
+  nnb_layer_norm_reset_parameters (module);
+}
+
+static NnbBuffer *
+add_buffer (NnbModule *module, const char *name, int64_t size, GError **error)
+{
+  NnbBuffer *buffer;
+  NnbTensor *value = NULL;
+
+  if (size > 0 && (value = nnb_tensor_new (1, &size, nnb_device_cpu (), error)) == NULL)
+    return NULL;
+  buffer = g_new0 (NnbBuffer, 1);
+  buffer->name = g_strdup (name);
+  buffer->value = value;
+  g_ptr_array_add (module->buffers, buffer);
+  return buffer;
+}
+
+NnbModule *
+nnb_batch_norm_new (int64_t num_features, double eps, double momentum, gboolean has_momentum, gboolean affine,
+                    gboolean track_running_stats, GError **error)
+{
+  g_autoptr (NnbModule) module = NULL;
+
+  /* PyTorch builds BatchNorm1d(0) and fails on every input; NN Blocks
+   * says so at once */
+  if (num_features <= 0)
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT,
+                   "BatchNorm1d(%" G_GINT64_FORMAT "): num_features must be a positive whole number, the number of features it normalises.",
+                   num_features);
+      return NULL;
+    }
+  if (!(eps > 0.0) || !isfinite (eps) || (has_momentum && !isfinite (momentum)))
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_INVALID_ARGUMENT,
+                   "BatchNorm1d(%" G_GINT64_FORMAT "): eps must be a positive number and momentum a number (or None).",
+                   num_features);
+      return NULL;
+    }
+  module = module_alloc (NNB_MODULE_BATCH_NORM);
+  module->num_features = num_features;
+  module->eps = eps;
+  module->momentum = has_momentum ? momentum : 0.0;
+  module->has_momentum = has_momentum;
+  module->affine = affine;
+  module->track_running_stats = track_running_stats;
+  /* _NormBase.__init__'s order: weight, bias, then the buffers */
+  if (affine && (add_parameter (module, "weight", 1, &num_features, error) == NULL ||
+                 add_parameter (module, "bias", 1, &num_features, error) == NULL))
+    return NULL;
+  if (track_running_stats && (add_buffer (module, "running_mean", num_features, error) == NULL ||
+                              add_buffer (module, "running_var", num_features, error) == NULL ||
+                              add_buffer (module, "num_batches_tracked", 0, error) == NULL))
+    return NULL;
+  nnb_batch_norm_reset_parameters (module);
+  return g_steal_pointer (&module);
+}
+
 NnbModule *
 nnb_activation_new (NnbModuleKind kind)
 {
@@ -236,7 +327,7 @@ nnb_activation_new (NnbModuleKind kind)
 
   g_return_val_if_fail (kind != NNB_MODULE_LINEAR && kind != NNB_MODULE_LAYER_NORM && kind != NNB_MODULE_SOFTMAX &&
                           kind != NNB_MODULE_LOG_SOFTMAX && kind != NNB_MODULE_DROPOUT &&
-                          kind != NNB_MODULE_SEQUENTIAL,
+                          kind != NNB_MODULE_BATCH_NORM && kind != NNB_MODULE_SEQUENTIAL,
                         NULL);
   module = module_alloc (kind);
   module->negative_slope = 0.01;
@@ -280,6 +371,7 @@ nnb_module_unref (NnbModule *module)
   if (g_atomic_int_dec_and_test (&module->ref_count))
     {
       g_ptr_array_unref (module->parameters);
+      g_ptr_array_unref (module->buffers);
       g_ptr_array_unref (module->children);
       g_free (module);
     }
@@ -303,6 +395,7 @@ nnb_module_activation (const NnbModule *module, NnbActivation *act, float *param
     case NNB_MODULE_SOFTMAX:
     case NNB_MODULE_LOG_SOFTMAX:
     case NNB_MODULE_DROPOUT:
+    case NNB_MODULE_BATCH_NORM:
     case NNB_MODULE_SEQUENTIAL:
     default:
       return FALSE;
@@ -344,6 +437,14 @@ nnb_module_repr (const NnbModule *module, int indent)
         g_autofree char *p = nnb_python_float_repr (module->p);
         return g_strdup_printf ("Dropout(p=%s, inplace=False)", p);
       }
+    case NNB_MODULE_BATCH_NORM:
+      {
+        g_autofree char *eps = nnb_python_float_repr (module->eps);
+        g_autofree char *momentum = module->has_momentum ? nnb_python_float_repr (module->momentum) : g_strdup ("None");
+        return g_strdup_printf ("BatchNorm1d(%" G_GINT64_FORMAT ", eps=%s, momentum=%s, affine=%s, track_running_stats=%s)",
+                                module->num_features, eps, momentum, module->affine ? "True" : "False",
+                                module->track_running_stats ? "True" : "False");
+      }
     case NNB_MODULE_SEQUENTIAL:
       {
         GString *text;
@@ -373,6 +474,33 @@ nnb_module_get_parameter (const NnbModule *module, const char *name)
         return param;
     }
   return NULL;
+}
+
+NnbBuffer *
+nnb_module_get_buffer (const NnbModule *module, const char *name)
+{
+  for (guint i = 0; i < module->buffers->len; i++)
+    {
+      NnbBuffer *buffer = module->buffers->pdata[i];
+      if (strcmp (buffer->name, name) == 0)
+        return buffer;
+    }
+  return NULL;
+}
+
+int64_t
+nnb_module_count_buffers (const NnbModule *module)
+{
+  int64_t total = 0;
+
+  for (guint i = 0; i < module->buffers->len; i++)
+    {
+      NnbBuffer *buffer = module->buffers->pdata[i];
+      total += buffer->value != NULL ? buffer->value->numel : 1;
+    }
+  for (guint i = 0; i < module->children->len; i++)
+    total += nnb_module_count_buffers (module->children->pdata[i]);
+  return total;
 }
 
 int64_t
@@ -411,6 +539,13 @@ nnb_module_to (NnbModule *module, NnbDevice device, GError **error)
       if (!move_tensor (&param->value, device, error) || !move_tensor (&param->grad, device, error))
         return FALSE;
     }
+  /* num_batches_tracked stays a host integer: it is only ever counted */
+  for (guint i = 0; i < module->buffers->len; i++)
+    {
+      NnbBuffer *buffer = module->buffers->pdata[i];
+      if (buffer->value != NULL && !move_tensor (&buffer->value, device, error))
+        return FALSE;
+    }
   for (guint i = 0; i < module->children->len; i++)
     if (!nnb_module_to (module->children->pdata[i], device, error))
       return FALSE;
@@ -422,7 +557,7 @@ nnb_module_has_mode (const NnbModule *module)
 {
   if (module == NULL)
     return FALSE;
-  if (module->kind == NNB_MODULE_DROPOUT)
+  if (module->kind == NNB_MODULE_DROPOUT || module->kind == NNB_MODULE_BATCH_NORM)
     return TRUE;
   for (guint i = 0; module->children != NULL && i < module->children->len; i++)
     if (nnb_module_has_mode (module->children->pdata[i]))

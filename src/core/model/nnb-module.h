@@ -30,6 +30,7 @@ typedef enum
   NNB_MODULE_SOFTMAX,
   NNB_MODULE_LOG_SOFTMAX,
   NNB_MODULE_DROPOUT,
+  NNB_MODULE_BATCH_NORM, /* nn.BatchNorm1d */
   NNB_MODULE_SEQUENTIAL,
 } NnbModuleKind;
 
@@ -45,6 +46,17 @@ typedef struct
    * while it is FALSE, weight decay and all. */
   gboolean has_grad;
 } NnbParameter;
+
+/* A buffer (register_buffer): state that state_dict() saves and .to()
+ * moves but no optimizer trains — BatchNorm1d's running_mean and
+ * running_var (float tensors) and num_batches_tracked (an int64 scalar,
+ * shape (), kept in count with value NULL). */
+typedef struct
+{
+  char *name; /* local name: "running_mean" */
+  NnbTensor *value;
+  int64_t count;
+} NnbBuffer;
 
 typedef struct _NnbModule NnbModule;
 
@@ -65,8 +77,19 @@ struct _NnbModule
   int64_t dim;
   /* Dropout: the probability of zeroing each value, in [0, 1] */
   double p;
+  /* BatchNorm1d (eps above): the features (dim 1) it normalises; momentum
+   * of the running estimates, or None (has_momentum FALSE: a cumulative
+   * average over num_batches_tracked); affine adds weight and bias;
+   * track_running_stats adds the three buffers, used in eval mode */
+  int64_t num_features;
+  double momentum;
+  gboolean has_momentum;
+  gboolean affine;
+  gboolean track_running_stats;
   /* parameters in registration order (weight, then bias) */
   GPtrArray *parameters; /* NnbParameter*, owned */
+  /* buffers in registration order */
+  GPtrArray *buffers; /* NnbBuffer*, owned */
   /* Sequential: children in order, named "0", "1", … */
   GPtrArray *children; /* NnbModule*, ref'd */
   /*< private >*/
@@ -96,6 +119,15 @@ NnbModule *nnb_softmax_new (NnbModuleKind kind, int64_t dim, GError **error);
  * identity. p outside [0, 1] (or nan) refuses with PyTorch's message. No
  * parameters. */
 NnbModule *nnb_dropout_new (double p, GError **error);
+/* nn.BatchNorm1d(num_features, eps, momentum, affine, track_running_stats)
+ * on (batch, features) data: in train mode each feature is normalised
+ * with the batch's mean and biased variance, and the running estimates
+ * move towards the batch's mean and unbiased variance by momentum
+ * (has_momentum FALSE: momentum=None, a cumulative average); in eval mode
+ * with the running estimates (when tracked). weight ones, bias zeros,
+ * running_mean zeros, running_var ones, num_batches_tracked 0. */
+NnbModule *nnb_batch_norm_new (int64_t num_features, double eps, double momentum, gboolean has_momentum,
+                               gboolean affine, gboolean track_running_stats, GError **error);
 NnbModule *nnb_sequential_new (void);
 void nnb_sequential_append (NnbModule *sequential, NnbModule *child);
 
@@ -106,11 +138,12 @@ void nnb_module_unref (NnbModule *module);
 const char *nnb_module_kind_to_string (NnbModuleKind kind);
 gboolean nnb_module_kind_from_string (const char *text, NnbModuleKind *out);
 /* Whether what module computes depends on the mode (model.train() or
- * model.eval()): a Dropout, or a Sequential holding one. */
+ * model.eval()): a Dropout or a BatchNorm1d, or a Sequential holding one. */
 gboolean nnb_module_has_mode (const NnbModule *module);
 
 /* The activation a leaf module computes (NNB_ACT_IDENTITY for Identity);
- * FALSE for Linear, LayerNorm, Softmax, LogSoftmax, Dropout and Sequential. */
+ * FALSE for Linear, LayerNorm, Softmax, LogSoftmax, Dropout, BatchNorm1d
+ * and Sequential. */
 gboolean nnb_module_activation (const NnbModule *module, NnbActivation *act, float *param);
 
 /* The module's own line in print(model): "Linear(in_features=3,
@@ -121,9 +154,12 @@ gboolean nnb_module_activation (const NnbModule *module, NnbActivation *act, flo
 char *nnb_module_repr (const NnbModule *module, int indent);
 
 NnbParameter *nnb_module_get_parameter (const NnbModule *module, const char *name);
+NnbBuffer *nnb_module_get_buffer (const NnbModule *module, const char *name);
+/* Elements of every buffer, recursive (num_batches_tracked counts 1) */
+int64_t nnb_module_count_buffers (const NnbModule *module);
 int64_t nnb_module_count_parameters (const NnbModule *module); /* recursive, all elements */
 
-/* Moves every parameter (and gradient) to device. */
+/* Moves every parameter (and gradient) and every buffer to device. */
 gboolean nnb_module_to (NnbModule *module, NnbDevice device, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnbModule, nnb_module_unref)
@@ -135,4 +171,9 @@ G_BEGIN_DECLS
 gboolean nnb_linear_reset_parameters (NnbModule *module, NnbGenerator *gen, GError **error);
 /* nn.LayerNorm.reset_parameters(): weight ones, bias zeros. */
 void nnb_layer_norm_reset_parameters (NnbModule *module);
+/* nn.BatchNorm1d.reset_running_stats(): running_mean zeros, running_var
+ * ones, num_batches_tracked 0; reset_parameters() also sets weight ones
+ * and bias zeros. */
+void nnb_batch_norm_reset_running_stats (NnbModule *module);
+void nnb_batch_norm_reset_parameters (NnbModule *module);
 G_END_DECLS

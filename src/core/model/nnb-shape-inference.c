@@ -64,6 +64,37 @@ softmax_dim_fits (const NnbModule *module, int ndim, GError **error)
   return TRUE;
 }
 
+/* F.batch_norm's checks, PyTorch's words: the input's rank (BatchNorm1d's
+ * _check_input_dim), then its features against the buffers, or the weight
+ * when there are no buffers; with neither, any number of features
+ * normalises. NN Blocks' data is (batch, features): a 3-D (N, C, L) input,
+ * which PyTorch would take, is refused with a sentence. */
+static gboolean
+batch_norm_input_fits (const NnbModule *module, int ndim, const int64_t *in, GError **error)
+{
+  const char *what = module->track_running_stats ? "running_mean" : module->affine ? "weight"
+                                                                                   : NULL;
+
+  if (ndim != 2 && ndim != 3)
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_SHAPE, "expected 2D or 3D input (got %dD input)", ndim);
+      return FALSE;
+    }
+  if (ndim == 3)
+    {
+      g_set_error_literal (error, NNB_ERROR, NNB_ERROR_SHAPE,
+                           "BatchNorm1d in NN Blocks normalises (batch, features) data; this input has 3 dimensions.");
+      return FALSE;
+    }
+  if (what != NULL && in[1] != NNB_DIM_BATCH && in[1] != module->num_features)
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_SHAPE, "%s should contain %" G_GINT64_FORMAT " elements not %" G_GINT64_FORMAT,
+                   what, in[1], module->num_features);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 nnb_module_output_shape (const NnbModule *module, int ndim, const int64_t *in,
                          int *out_ndim, int64_t *out, GError **error)
@@ -97,6 +128,8 @@ nnb_module_output_shape (const NnbModule *module, int ndim, const int64_t *in,
     }
   if ((module->kind == NNB_MODULE_SOFTMAX || module->kind == NNB_MODULE_LOG_SOFTMAX) &&
       !softmax_dim_fits (module, ndim, error))
+    return FALSE;
+  if (module->kind == NNB_MODULE_BATCH_NORM && !batch_norm_input_fits (module, ndim, in, error))
     return FALSE;
   if (module->kind != NNB_MODULE_LINEAR)
     {
@@ -157,36 +190,48 @@ elementwise_output_shape (const NnbNodeShape *a, const NnbNodeShape *b, const ch
   return TRUE;
 }
 
-/* torch.cat([a, b], dim=1), with PyTorch's checks in its order */
-static gboolean
-cat_output_shape (const NnbNodeShape *a, const NnbNodeShape *b, NnbNodeShape *out, GError **error)
+/* torch.cat([a, b, …], dim=1), with PyTorch's checks in its order: each
+ * tensor in the list against the first, its rank, then its sizes */
+gboolean
+nnb_node_cat_shape (const NnbNodeShape *const *inputs, int n, NnbNodeShape *out, GError **error)
 {
+  const NnbNodeShape *a = inputs[0];
+  gboolean batch = FALSE;
+  int64_t width = 0;
+
+  g_return_val_if_fail (n >= 1, FALSE);
   if (a->ndim < 2)
     {
       g_set_error (error, NNB_ERROR, NNB_ERROR_SHAPE,
                    "Dimension out of range (expected to be in range of [%d, %d], but got 1)", -a->ndim, a->ndim - 1);
       return FALSE;
     }
-  if (b->ndim != a->ndim)
+  for (int i = 0; i < n; i++)
     {
-      g_set_error (error, NNB_ERROR, NNB_ERROR_SHAPE, "Tensors must have same number of dimensions: got %d and %d",
-                   a->ndim, b->ndim);
-      return FALSE;
+      const NnbNodeShape *b = inputs[i];
+
+      if (b->ndim != a->ndim)
+        {
+          g_set_error (error, NNB_ERROR, NNB_ERROR_SHAPE, "Tensors must have same number of dimensions: got %d and %d",
+                       a->ndim, b->ndim);
+          return FALSE;
+        }
+      for (int d = 0; d < a->ndim; d++)
+        if (d != 1 && a->shape[d] != b->shape[d])
+          {
+            g_autofree char *ta = dim_text (a->shape[d]);
+            g_autofree char *tb = dim_text (b->shape[d]);
+            g_set_error (error, NNB_ERROR, NNB_ERROR_SHAPE,
+                         "Sizes of tensors must match except in dimension 1. Expected size %s but got size %s for tensor number %d in the list.",
+                         ta, tb, i);
+            return FALSE;
+          }
+      batch = batch || b->shape[1] == NNB_DIM_BATCH;
+      width += b->shape[1];
     }
-  for (int d = 0; d < a->ndim; d++)
-    if (d != 1 && a->shape[d] != b->shape[d])
-      {
-        g_autofree char *ta = dim_text (a->shape[d]);
-        g_autofree char *tb = dim_text (b->shape[d]);
-        g_set_error (error, NNB_ERROR, NNB_ERROR_SHAPE,
-                     "Sizes of tensors must match except in dimension 1. Expected size %s but got size %s for tensor number 1 in the list.",
-                     ta, tb);
-        return FALSE;
-      }
   *out = *a;
   out->error = NULL;
-  out->shape[1] = a->shape[1] == NNB_DIM_BATCH || b->shape[1] == NNB_DIM_BATCH ? NNB_DIM_BATCH
-                                                                               : a->shape[1] + b->shape[1];
+  out->shape[1] = batch ? NNB_DIM_BATCH : width;
   return TRUE;
 }
 
@@ -201,7 +246,7 @@ nnb_node_two_input_shape (NnbNodeKind kind, const NnbNodeShape *a, const NnbNode
     case NNB_NODE_MUL:
       return elementwise_output_shape (a, b, "The * block multiplies", out, error);
     case NNB_NODE_CAT:
-      return cat_output_shape (a, b, out, error);
+      return nnb_node_cat_shape ((const NnbNodeShape *const[]){ a, b }, 2, out, error);
     default:
       g_return_val_if_reached (FALSE);
     }
@@ -245,7 +290,7 @@ nnb_model_infer_shapes (NnbModel *model, int ndim, const int64_t *input_shape,
       g_autoptr (GError) local = NULL;
       gboolean inputs_known = TRUE;
 
-      for (int slot = 0; slot < nnb_model_n_inputs (node->kind); slot++)
+      for (int slot = 0; slot < node->n_inputs; slot++)
         if (node->inputs[slot] < 0 || shapes[node->inputs[slot]].ndim == 0)
           inputs_known = FALSE;
 
@@ -270,10 +315,19 @@ nnb_model_infer_shapes (NnbModel *model, int ndim, const int64_t *input_shape,
           break;
         case NNB_NODE_ADD:
         case NNB_NODE_MUL:
-        case NNB_NODE_CAT:
           if (inputs_known &&
               !nnb_node_two_input_shape (node->kind, &shapes[node->inputs[0]], &shapes[node->inputs[1]], s, &local))
             s->ndim = 0;
+          break;
+        case NNB_NODE_CAT:
+          if (inputs_known)
+            {
+              const NnbNodeShape *list[NNB_NODE_MAX_INPUTS];
+              for (int slot = 0; slot < node->n_inputs; slot++)
+                list[slot] = &shapes[node->inputs[slot]];
+              if (!nnb_node_cat_shape (list, node->n_inputs, s, &local))
+                s->ndim = 0;
+            }
           break;
         }
       if (local != NULL)

@@ -11,6 +11,7 @@
 #include <sleef.h>
 #include <string.h>
 #include "nnb-backend-cpu-layer-norm.h"
+#include "nnb-backend-cpu-batch-norm.h"
 #include "nnb-backend-cpu-simd.h"
 #include "nnb-softmax.h"
 #include "nnb-formulas.h"
@@ -691,6 +692,8 @@ static const NnbBackend cpu_backend = {
   .act_backward = cpu_act_backward,
   .layer_norm_forward = nnb_cpu_layer_norm_forward,
   .layer_norm_backward = nnb_cpu_layer_norm_backward,
+  .batch_norm_forward = nnb_cpu_batch_norm_forward,
+  .batch_norm_backward = nnb_cpu_batch_norm_backward,
   .softmax_forward = nnb_cpu_softmax_forward,
   .softmax_backward = nnb_cpu_softmax_backward,
   .add = cpu_add,

@@ -77,6 +77,27 @@ typedef struct
                                const float *weight, gsize rows, gsize cols, float *dx, float *dweight,
                                float *dbias);
 
+  /* nn.BatchNorm1d over rows × cols, each column a feature normalised over
+   * the rows: y = x · α + β with α = invstd · weight, β = bias − mean · α
+   * (weight and bias NULL without affine: 1 and 0). With batch_stats, mean
+   * and invstd = 1/√(Σ (x − mean)² / rows + eps) are the batch's, written
+   * into save_mean and save_invstd; running_mean and running_var, when
+   * not NULL, then move by momentum towards the batch's mean and unbiased
+   * variance (rows ≥ 2). Without batch_stats, the running estimates
+   * normalise, and save_mean and save_invstd receive the mean and the
+   * invstd backward uses (PyTorch rounds the latter in double). */
+  void (*batch_norm_forward) (const float *x, gsize rows, gsize cols, const float *weight, const float *bias,
+                              gboolean batch_stats, double eps, float momentum, float *running_mean,
+                              float *running_var, float *y, float *save_mean, float *save_invstd);
+  /* Its gradients from forward's save_mean and save_invstd: dx
+   * (overwritten; NULL when not wanted), dweight = Σ (x − mean) · dy ·
+   * invstd and dbias = Σ dy (overwritten, always written: they hold the
+   * sums dx needs). batch_stats as in the forward: the batch's statistics
+   * depend on x, the running ones do not. */
+  void (*batch_norm_backward) (const float *dy, const float *x, gsize rows, gsize cols, const float *weight,
+                               const float *save_mean, const float *save_invstd, gboolean batch_stats, float *dx,
+                               float *dweight, float *dbias);
+
   /* nn.Softmax (log_softmax FALSE) or nn.LogSoftmax (TRUE) over each row of
    * rows × cols (dim=1 of a (B, F) tensor): y = exp(x − max) / Σ exp(x − max)
    * or y = (x − max) − log Σ exp(x − max), the rows of nnb-formulas.h. */

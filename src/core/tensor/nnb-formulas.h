@@ -436,3 +436,97 @@ nnb_f_adam (float *param, float grad, float *exp_avg, float *exp_avg_sq, const N
   denom = sqrtf (*exp_avg_sq) / k->bias_correction2_sqrt + k->eps;
   *param = *param + ((-k->step_size) * *exp_avg) / denom;
 }
+
+/* ---- BatchNorm1d: one feature (column c of rows × cols) ----------------- */
+
+/* PyTorch 1.13's CPU kernels with one thread and AVX2 (batch_norm_kernel.cpp:
+ * a (N, C) input is "channels last", each feature one vector lane summed
+ * down the rows; Normalization.cpp for the running estimates). The kernel
+ * file is built with -mfma and GCC's -ffp-contract=fast, so its a · b + c
+ * became fused multiply-adds; Normalization.cpp is built without FMA. The
+ * fmaf calls are where the compiler fused: every one of the 64
+ * fused/unfused combinations was compared with torch on 18 shapes, and
+ * only this one gives every bit (tests/test-batch-norm-parity.c).
+ * NnbBackend's batch_norm_forward says what the arguments are. */
+NNB_FORMULA void
+nnb_f_batch_norm_column (const float *x, size_t rows, size_t cols, size_t c, const float *weight, const float *bias,
+                         int batch_stats, double eps, float momentum, float *running_mean, float *running_var,
+                         float *y, float *save_mean, float *save_invstd)
+{
+  float mean, invstd, alpha, beta;
+
+  if (batch_stats)
+    {
+      /* collect_stats: a float sum per lane, its double copy divided by
+       * the count; then Σ (x − mean)², fused */
+      float sum = 0.0f, var_sum = 0.0f;
+
+      for (size_t r = 0; r < rows; r++)
+        sum = sum + x[r * cols + c];
+      mean = (float) ((double) sum / (double) rows);
+      for (size_t r = 0; r < rows; r++)
+        {
+          float d = x[r * cols + c] - mean;
+          var_sum = fmaf (d, d, var_sum);
+        }
+      /* InvStd<double> of the float var_sum / n, eps a double as the
+       * module's (a float eps moves a bit now and then) */
+      invstd = (float) (1.0 / sqrt ((double) (var_sum / (float) rows) + eps));
+      if (running_mean != NULL)
+        {
+          /* in float, the running variance's first product in double */
+          double unbiased = (double) (var_sum / (float) (rows - 1));
+          running_mean[c] = momentum * mean + (1.0f - momentum) * running_mean[c];
+          running_var[c] = (float) ((double) momentum * unbiased + (double) ((1.0f - momentum) * running_var[c]));
+        }
+      save_mean[c] = mean;
+      save_invstd[c] = invstd;
+    }
+  else
+    {
+      /* the forward's invstd in float (eps too); backward's in double */
+      mean = running_mean[c];
+      invstd = 1.0f / sqrtf (running_var[c] + (float) eps);
+      save_mean[c] = mean;
+      save_invstd[c] = (float) (1.0 / sqrt ((double) running_var[c] + eps));
+    }
+  /* y = x · α + β with α = invstd · weight, β = bias − mean · α */
+  alpha = weight ? invstd * weight[c] : invstd;
+  beta = fmaf (-mean, alpha, bias ? bias[c] : 0.0f);
+  for (size_t r = 0; r < rows; r++)
+    y[r * cols + c] = fmaf (x[r * cols + c], alpha, beta);
+}
+
+/* backward_channels_last_impl for one feature: Σ dy and Σ (x − mean)·dy
+ * down the rows, then dx; NnbBackend's batch_norm_backward says what the
+ * arguments are */
+NNB_FORMULA void
+nnb_f_batch_norm_column_backward (const float *dy, const float *x, size_t rows, size_t cols, size_t c,
+                                  const float *weight, const float *save_mean, const float *save_invstd,
+                                  int batch_stats, float *dx, float *dweight, float *dbias)
+{
+  float mean = save_mean[c], invstd = save_invstd[c], w = weight ? weight[c] : 1.0f;
+  float sum = 0.0f, dotp = 0.0f;
+
+  for (size_t r = 0; r < rows; r++)
+    {
+      sum = sum + dy[r * cols + c];
+      dotp = fmaf (x[r * cols + c] - mean, dy[r * cols + c], dotp);
+    }
+  if (dx != NULL && batch_stats)
+    {
+      /* (dy − mean(dy) − (x − mean) · k) · invstd · w, k = dotp · invstd² / N */
+      float k = dotp * invstd * invstd / (float) rows, grad_mean = sum / (float) rows;
+
+      for (size_t r = 0; r < rows; r++)
+        {
+          size_t i = r * cols + c;
+          dx[i] = fmaf (-(x[i] - mean), k, dy[i] - grad_mean) * invstd * w;
+        }
+    }
+  else if (dx != NULL)
+    for (size_t r = 0; r < rows; r++)
+      dx[r * cols + c] = dy[r * cols + c] * invstd * w;
+  dweight[c] = dotp * invstd;
+  dbias[c] = sum;
+}

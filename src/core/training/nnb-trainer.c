@@ -253,6 +253,9 @@ snapshot_build (NnbTrainer *t, NnbTrainerState state, const char *message, gbool
       nnb_generator_manual_seed (t->picture_gen, 0);
       gen_before = nnb_model_set_generator (t->model, t->picture_gen);
       nnb_model_train (t->model, TRUE);
+      /* BatchNorm normalises the grid with its own statistics, without
+       * moving the running estimates training keeps */
+      nnb_model_keep_buffers (t->model, TRUE);
       s->drawn_training = TRUE;
     }
   s->losses = g_array_sized_new (FALSE, FALSE, sizeof (double), t->losses->len);
@@ -352,6 +355,7 @@ snapshot_build (NnbTrainer *t, NnbTrainerState state, const char *message, gbool
   if (s->drawn_training)
     {
       nnb_model_eval (t->model);
+      nnb_model_keep_buffers (t->model, FALSE);
       nnb_model_set_generator (t->model, gen_before);
     }
   s->message = g_strdup (message);

@@ -78,6 +78,7 @@ nnb_units_compute (NnbModel *model, const NnbDataset *data, int n_grid, double x
   g_autoptr (NnbTensor) grid = NULL;
   double extent[4] = { x_min, x_max, 0, 0 };
   int inputs, size;
+  gboolean was_training;
   NnbUnits *units;
 
   if (features == 1 && n_grid > 1)
@@ -102,9 +103,20 @@ nnb_units_compute (NnbModel *model, const NnbDataset *data, int n_grid, double x
       return NULL;
     }
   grid = nnb_tensor_to (host, model->device, error);
-  if (grid == NULL || nnb_model_forward (model, grid, error) == NULL)
+  if (grid == NULL)
     return NULL;
+  /* a picture, drawn as the trainer draws its own: after model.eval(), so
+   * that looking neither draws Dropout masks nor moves BatchNorm1d's
+   * running estimates; the model's mode comes back afterwards */
+  was_training = model->training;
+  nnb_model_eval (model);
+  if (nnb_model_forward (model, grid, error) == NULL)
+    {
+      nnb_model_train (model, was_training);
+      return NULL;
+    }
   units = nnb_units_read (model, node, layer, inputs, size, extent, inputs == 1 ? host->data : NULL);
+  nnb_model_train (model, was_training);
   if (units == NULL)
     g_set_error_literal (error, NNB_ERROR, NNB_ERROR_GRAPH, "That block has no output to show.");
   return units;

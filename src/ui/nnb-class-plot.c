@@ -16,6 +16,7 @@ typedef struct
   NnbPlotStyle style; /* font_family NULL when kept: it points into a font
                        * description GTK may free; font_family is kept */
   GQuark font_family;
+  GQuark title; /* the frame's title: it names the model's mode */
 } LayerKey;
 
 struct _NnbClassPlot
@@ -178,10 +179,9 @@ nnb_class_plot_get_series (NnbClassPlot *self, const NnbSnapshot *snapshot, gboo
       series->boundary_class = snapshot->boundary_class;
       series->boundary_prob = snapshot->boundary_prob;
       /* a model with a mode says which one its boundary shows, as the
-       * fitted curve does */
+       * fitted curve does; short, beside the Discretize button at 1280 px */
       if (snapshot->has_mode)
-        series->title = snapshot->drawn_training ? _("Decision Boundary (model.train())")
-                                                 : _("Decision Boundary (model.eval())");
+        series->title = snapshot->drawn_training ? _("Boundary (train mode)") : _("Boundary (eval mode)");
     }
   else if (snapshot != NULL)
     series->message = _("This model gives no class probabilities: train it with a classification loss and an "
@@ -194,7 +194,7 @@ static gboolean
 key_equal (const LayerKey *a, const LayerKey *b)
 {
   return a->serial == b->serial && a->width == b->width && a->height == b->height && a->scale == b->scale &&
-         a->font_family == b->font_family && nnb_plot_style_equal (&a->style, &b->style);
+         a->font_family == b->font_family && a->title == b->title && nnb_plot_style_equal (&a->style, &b->style);
 }
 
 /* Draws the frame and the points into surfaces of their own: the heat map
@@ -224,7 +224,13 @@ void
 nnb_class_plot_draw (NnbClassPlot *self, cairo_t *cr, int width, int height, int scale, const NnbPlotStyle *style,
                      const NnbBoundarySeries *series)
 {
-  LayerKey key = { self->serial, width, height, MAX (scale, 1), *style, g_quark_from_string (style->font_family) };
+  LayerKey key = { self->serial,
+                   width,
+                   height,
+                   MAX (scale, 1),
+                   *style,
+                   g_quark_from_string (style->font_family),
+                   series != NULL && series->title != NULL ? g_quark_from_string (series->title) : 0 };
 
   g_return_if_fail (self != NULL && cr != NULL && style != NULL && series != NULL);
 

@@ -139,11 +139,43 @@ test_batch_norm_and_dropout_train_alike (void)
   g_free (buffer_values (gpu, "1.running_var", NNB_DEVICE_CPU));
 }
 
+/* A running estimate left on the CPU while the model is on the GPU stops
+ * the forward with PyTorch's device message, not a crash */
+static void
+test_buffer_left_behind (void)
+{
+  g_autoptr (NnbModel) model = modes_model ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbTensor) x_host = nnb_tensor_new_2d (4, 3);
+  g_autoptr (NnbTensor) x = NULL;
+  NnbBuffer *mean;
+  NnbTensor *back;
+
+  if (!gpu_available)
+    {
+      g_test_skip ("No usable CUDA GPU here");
+      return;
+    }
+  g_assert_true (nnb_model_to (model, CUDA0, &error));
+  x = nnb_tensor_to (x_host, CUDA0, &error);
+  g_assert_no_error (error);
+  mean = nnb_model_get_buffer (model, "1.running_mean");
+  back = nnb_tensor_to (mean->value, nnb_device_cpu (), &error);
+  g_assert_no_error (error);
+  nnb_tensor_unref (mean->value);
+  mean->value = back;
+  g_assert_null (nnb_model_forward (model, x, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpstr (error->message, ==,
+                   "Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu!");
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   gpu_available = nnb_gpu_init ();
   g_test_add_func ("/gpu/device/batch-norm-and-dropout-train-alike", test_batch_norm_and_dropout_train_alike);
+  g_test_add_func ("/gpu/device/buffer-left-behind", test_buffer_left_behind);
   return g_test_run ();
 }

@@ -290,6 +290,36 @@ test_frames_stay_cheap (Xor * xor, gconstpointer user_data)
   cairo_surface_destroy (screen);
 }
 
+/* A model with a mode says which one its boundary shows, and the kept
+ * frame is drawn again when that changes (it holds the title) */
+static void
+test_title_names_the_mode (Xor * xor, gconstpointer user_data)
+{
+  cairo_surface_t *screen = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 900, 500);
+  cairo_t *cr = cairo_create (screen);
+  NnbBoundarySeries series;
+  NnbPlotStyle style;
+  guint builds;
+
+  nnb_plot_style_init_default (&style);
+  nnb_class_plot_get_series (xor->plot, xor->trained, FALSE, &series);
+  g_assert_null (series.title);
+  nnb_class_plot_draw (xor->plot, cr, 900, 500, 1, &style, &series);
+  builds = nnb_class_plot_get_layer_builds (xor->plot);
+  xor->trained->has_mode = TRUE;
+  nnb_class_plot_get_series (xor->plot, xor->trained, FALSE, &series);
+  g_assert_cmpstr (series.title, ==, "Boundary (eval mode)");
+  nnb_class_plot_draw (xor->plot, cr, 900, 500, 1, &style, &series);
+  g_assert_cmpuint (nnb_class_plot_get_layer_builds (xor->plot), ==, builds + 1);
+  xor->trained->drawn_training = TRUE;
+  nnb_class_plot_get_series (xor->plot, xor->trained, FALSE, &series);
+  g_assert_cmpstr (series.title, ==, "Boundary (train mode)");
+  xor->trained->has_mode = FALSE;
+  xor->trained->drawn_training = FALSE;
+  cairo_destroy (cr);
+  cairo_surface_destroy (screen);
+}
+
 /* What a screen reader hears of the data plot for class data. */
 static void
 test_description (Xor * xor, gconstpointer user_data)
@@ -316,6 +346,7 @@ main (int argc, char *argv[])
               xor_tear_down);
   g_test_add ("/plot-boundary/frames-stay-cheap", Xor, NULL, xor_set_up, test_frames_stay_cheap, xor_tear_down);
   g_test_add ("/plot-boundary/description", Xor, NULL, xor_set_up, test_description, xor_tear_down);
+  g_test_add ("/plot-boundary/title-names-the-mode", Xor, NULL, xor_set_up, test_title_names_the_mode, xor_tear_down);
 
   return g_test_run ();
 }

@@ -703,6 +703,16 @@ run_batch_norm_forward (NnbModel *model, NnbPlan *plan, Step *step, GError **err
   gboolean update = model->training && module->track_running_stats && !model->keep_buffers;
   double momentum = module->momentum;
 
+  /* a buffer left behind by a move (.to() moves them all; a state_dict
+   * copied in by hand may not) stops here, as F.batch_norm's device check */
+  if (running_mean != NULL && !nnb_device_equal (running_mean->value->device, x->device))
+    {
+      char a[16], b[16];
+      g_set_error (error, NNB_ERROR, NNB_ERROR_DEVICE,
+                   "Expected all tensors to be on the same device, but found at least two devices, %s and %s!",
+                   nnb_device_name (x->device, a, sizeof a), nnb_device_name (running_mean->value->device, b, sizeof b));
+      return FALSE;
+    }
   step->masked = model->training || !module->track_running_stats;
   if (update)
     {

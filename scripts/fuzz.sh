@@ -3,7 +3,7 @@
 # scripts/fuzz.sh [SECONDS] [TARGET…] — builds the libFuzzer targets in
 # tests/fuzz (clang, with AddressSanitizer and UndefinedBehaviorSanitizer) and
 # runs each for SECONDS (default 30), one after another, on its seed corpus
-# tests/fuzz/corpus-TARGET. TARGETs: project, safetensors, csv, lesson (default:
+# tests/fuzz/corpus-TARGET. TARGETs: project, safetensors, csv, lesson, python (default:
 # all).
 #
 # The engine is built by meson in ./build-fuzz (or $NNB_FUZZ_BUILD) with
@@ -22,7 +22,7 @@ if (($# > 0)); then
 fi
 targets=("$@")
 if ((${#targets[@]} == 0)); then
-  targets=(project safetensors csv lesson)
+  targets=(project safetensors csv lesson python)
 fi
 
 # everything it builds with, on a machine that has nothing yet (quick when

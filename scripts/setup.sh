@@ -22,9 +22,11 @@ build_packages=(
 # imagemagick: scripts/screenshot.sh grabs and crops the screen
 # locales: test-locale-format formats numbers in de_DE.UTF-8, generated below
 # clang-format: tests/check-style.sh checks the formatting (scripts/format.sh)
+# jupyter-nbconvert, python3-ipykernel, python3-matplotlib, python3-nbformat:
+# test-export-script validates and executes the exported notebooks
 test_packages=(
   xvfb xauth libxtst6 imagemagick python3 python3-torch python3-onnx python3-numpy locales
-  clang-format
+  clang-format jupyter-nbconvert python3-ipykernel python3-matplotlib python3-nbformat
 )
 # clang; its sanitizer and libFuzzer runtimes; llvm-symbolizer (from llvm),
 # which names the functions in sanitizer reports: the leak suppressions

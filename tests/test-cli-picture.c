@@ -4,18 +4,26 @@
  * app's own functions (nnb-data-plot.h) — the same pixels as the app's
  * picture export; xor's decision boundary in its classes' colours,
  * changed by training; vector SVG and PDF; a regression's fitted curve;
- * one sentence for every mistake; files written whole. */
+ * one sentence for every mistake; files written whole. Issue 22: --what
+ * diagram (nnb-diagram-picture.h, red where the data does not fit, laid
+ * out where the project has no positions) and --what loss (the run the
+ * app's trainer makes, drawn by its loss plot). */
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
 
+#include "nnb-backend.h"
 #include "nnb-data-plot.h"
+#include "nnb-diagram-picture.h"
+#include "nnb-diagram-private.h" /* nnb_dg_error_rgba: a broken block's red */
 #include "nnb-picture-export.h"
 #include "nnb-plot-boundary.h"
+#include "nnb-plot-loss.h"
 #include "nnb-project.h"
 #include "nnb-test-util.h"
+#include "nnb-trainer.h"
 
 /* the pictures' default size in points; a PNG has two pixels a point */
 #define W NNB_PICTURE_EXPORT_WIDTH
@@ -419,13 +427,15 @@ test_mistakes_have_sentences (void)
   g_autofree char *missing = tmp_path ("no-such-folder/picture.png");
   struct
   {
-    const char *args[10];
+    const char *args[12];
     int status;
     const char *err;
   } cases[] = {
-    { { "export", "@xor.nnb", "--format", "jpeg", "-o", out }, 2, "nnblocks-cli: unknown format 'jpeg': use safetensors, pytorch, onnx, png, svg or pdf\n" },
-    { { "export", "@xor.nnb", "--format", "png", "--what", "weights", "-o", out }, 2, "nnblocks-cli: cannot draw --what 'weights': the picture export draws 'data', the data with the model's fitted "
-                                                                                      "curve or decision boundary\n" },
+    { { "export", "@xor.nnb", "--format", "jpeg", "-o", out }, 2, "nnblocks-cli: unknown format 'jpeg': use safetensors, pytorch, script, notebook, onnx, png, svg or pdf\n" },
+    { { "export", "@xor.nnb", "--format", "png", "--what", "weights", "-o", out }, 2, "nnblocks-cli: cannot draw --what 'weights': the picture export draws 'data' (the data with "
+                                                                                      "the model's fit), 'diagram' (the blocks) or 'loss' (the loss of a training run)\n" },
+    { { "export", "@xor.nnb", "--format", "png", "--what", "loss", "--discretize", "-o", out }, 2, "nnblocks-cli: --discretize is for --what data, the decision boundary: leave it out\n" },
+    { { "export", "@xor.nnb", "--format", "svg", "--what", "diagram", "--width", "200", "-o", out }, 2, "nnblocks-cli: --width must be from 300 to 4000 points (a PNG has two pixels a point), not 200\n" },
     { { "export", "@xor.nnb", "--format", "png", "--width", "299", "-o", out }, 2, "nnblocks-cli: --width must be from 300 to 4000 points (a PNG has two pixels a point), not 299\n" },
     { { "export", "@xor.nnb", "--format", "svg", "--height", "4001", "-o", out }, 2, "nnblocks-cli: --height must be from 200 to 4000 points (a PNG has two pixels a point), not 4001\n" },
     { { "export", "@xor.nnb", "--format", "pdf", "--height=-800", "-o", out }, 2, "nnblocks-cli: --height must be from 200 to 4000 points (a PNG has two pixels a point), not -800\n" },
@@ -516,6 +526,259 @@ test_written_whole (void)
     }
 }
 
+/* Pixels of image within 0.1 of rgba's colour in each channel. */
+static int
+pixels_of_colour (cairo_surface_t *image, const double rgba[4])
+{
+  int n = 0;
+
+  for (int y = 0; y < cairo_image_surface_get_height (image); y++)
+    for (int x = 0; x < cairo_image_surface_get_width (image); x++)
+      {
+        double rgb[3];
+
+        rgb_at (image, x, y, rgb);
+        n += fabs (rgb[0] - rgba[0]) < 0.1 && fabs (rgb[1] - rgba[1]) < 0.1 && fabs (rgb[2] - rgba[2]) < 0.1;
+      }
+  return n;
+}
+
+/* Pixels that are not the white paper. */
+static int
+ink_pixels (cairo_surface_t *image)
+{
+  const double white[4] = { 1, 1, 1, 1 };
+
+  return cairo_image_surface_get_width (image) * cairo_image_surface_get_height (image) -
+         pixels_of_colour (image, white);
+}
+
+/* data/examples/example edited: what the regular expression pattern
+ * matches replaced by by, in a copy at tmp/name. */
+static char *
+edited_example (const char *example_name, const char *name, const char *pattern, const char *by)
+{
+  g_autofree char *rel = g_strdup_printf ("data/examples/%s", example_name);
+  g_autofree char *example = nnb_test_source_path (rel);
+  g_autofree char *contents = NULL;
+  g_autofree char *edited = NULL;
+  g_autoptr (GRegex) regex = g_regex_new (pattern, 0, 0, NULL);
+  char *path = tmp_path (name);
+
+  g_assert_nonnull (regex);
+  g_assert_true (g_file_get_contents (example, &contents, NULL, NULL));
+  g_assert_true (g_regex_match (regex, contents, 0, NULL));
+  edited = g_regex_replace_literal (regex, contents, -1, 0, by, 0, NULL);
+  g_assert_true (g_file_set_contents (path, edited, -1, NULL));
+  return path;
+}
+
+/* --what diagram: the app's Export Diagram picture (nnb_diagram_picture_draw,
+ * which NnbDiagramView's draw_to draws with too), pixel for pixel, at the
+ * size asked for; blocks and wires in ink, no red while the data fits its
+ * first Linear, red when it does not; a project without positions laid
+ * out and drawn all the same; SVG and PDF alike. */
+static void
+test_diagram_is_the_apps (void)
+{
+  g_autofree char *cli_png = tmp_path ("diagram-cli.png");
+  g_autofree char *app_png = tmp_path ("diagram-app.png");
+  g_autofree char *red_png = tmp_path ("diagram-red.png");
+  g_autofree char *svg = tmp_path ("diagram.svg");
+  g_autofree char *pdf = tmp_path ("diagram.pdf");
+  g_autofree char *wrong = edited_example ("xor.nnb", "diagram-wrong.nnb", "\"in_features\": 2,", "\"in_features\": 3,");
+  g_autofree char *unplaced = edited_example ("xor.nnb", "diagram-unplaced.nnb", ", \"pos\": \\[[0-9, ]*\\]", "");
+  g_autofree char *example = nnb_test_source_path ("data/examples/xor.nnb");
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = nnb_project_load (example, &error);
+  g_autoptr (NnbDataset) data = NULL;
+  g_autoptr (NnbDiagramPicture) diagram = NULL;
+  cairo_surface_t *ours, *apps, *red;
+  NnbGenerator shuffle;
+  gsize length;
+  int ink;
+
+  g_assert_no_error (error);
+  data = nnb_project_build_for_training (project, TRUE, &shuffle, &error);
+  g_assert_no_error (error);
+  diagram = nnb_diagram_picture_new (project, data);
+  g_assert_true (nnb_picture_export (app_png, W, H, nnb_diagram_picture_draw, diagram, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cli (NULL, "export", "@xor.nnb", "--format", "png", "--what", "diagram", "-o", cli_png, NULL), ==,
+                   0);
+  ours = load_png (cli_png);
+  apps = load_png (app_png);
+  g_assert_cmpint (cairo_image_surface_get_width (ours), ==, 2 * W);
+  g_assert_cmpint (cairo_image_surface_get_height (ours), ==, 2 * H);
+  g_assert_cmpint (pixels_differing (ours, apps), ==, 0);
+  ink = ink_pixels (ours);
+  g_test_message ("diagram: %d of %d pixels inked, %d red", ink, 4 * W * H,
+                  pixels_of_colour (ours, nnb_dg_error_rgba));
+  g_assert_cmpint (ink, >, 4 * W * H / 100);
+  g_assert_cmpint (ink, <, 4 * W * H / 2);
+  g_assert_cmpint (pixels_of_colour (ours, nnb_dg_error_rgba), ==, 0);
+
+  /* a first Linear for three inputs on xor's two: red, as on screen */
+  g_assert_cmpint (cli (NULL, "export", wrong, "--format", "png", "--what", "diagram", "-o", red_png, NULL), ==, 0);
+  red = load_png (red_png);
+  g_test_message ("diagram with the wrong in_features: %d red pixels", pixels_of_colour (red, nnb_dg_error_rgba));
+  g_assert_cmpint (pixels_of_colour (red, nnb_dg_error_rgba), >, 1000);
+  cairo_surface_destroy (red);
+
+  /* no positions: the automatic layout, the same blocks in ink */
+  g_assert_cmpint (cli (NULL, "export", unplaced, "--format", "png", "--what", "diagram", "-o", red_png, NULL), ==, 0);
+  red = load_png (red_png);
+  g_test_message ("diagram laid out: %d pixels inked", ink_pixels (red));
+  g_assert_cmpint (ink_pixels (red), >, 4 * W * H / 100);
+  g_assert_cmpint (pixels_of_colour (red, nnb_dg_error_rgba), ==, 0);
+  cairo_surface_destroy (red);
+
+  g_assert_cmpint (cli (NULL, "export", "@xor.nnb", "--format", "svg", "--what", "diagram", "--width", "600",
+                        "--height", "400", "-o", svg, NULL),
+                   ==, 0);
+  g_assert_true (g_file_get_contents (svg, &text, &length, NULL));
+  g_assert_nonnull (strstr (text, "width=\"600pt\" height=\"400pt\""));
+  g_assert_true (g_str_has_suffix (text, "</svg>\n"));
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpint (cli (NULL, "export", "@xor.nnb", "--format", "pdf", "--what", "diagram", "-o", pdf, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (pdf, &text, &length, NULL));
+  g_assert_true (g_str_has_prefix (text, "%PDF-"));
+  g_assert_nonnull (memmem (text, length, "/MediaBox [ 0 0 1200 800 ]", 26));
+
+  cairo_surface_destroy (ours);
+  cairo_surface_destroy (apps);
+  g_remove (cli_png);
+  g_remove (app_png);
+  g_remove (red_png);
+  g_remove (svg);
+  g_remove (pdf);
+  g_remove (wrong);
+  g_remove (unplaced);
+}
+
+static gboolean
+trainer_done (const NnbSnapshot *snapshot, gconstpointer data)
+{
+  return snapshot->state == NNB_TRAINER_FINISHED || snapshot->state == NNB_TRAINER_CONVERGED;
+}
+
+/* The app's loss plot after a full run of its trainer, as the plots
+ * panel draws it on opening (its log axis). */
+static void
+draw_snapshot_loss (cairo_t *cr, int width, int height, const NnbPlotStyle *style, gpointer user_data)
+{
+  const NnbSnapshot *s = user_data;
+  NnbLossSeries series = {
+    .losses = (const double *) s->losses->data,
+    .n = (int) s->losses->len,
+    .log_scale = TRUE,
+    .test_losses = (const double *) s->test_losses->data,
+    .n_test = (int) s->test_losses->len,
+    .accuracies = (const double *) s->accuracies->data,
+    .n_accuracy = (int) s->accuracies->len,
+    .test_accuracies = (const double *) s->test_accuracies->data,
+    .n_test_accuracy = (int) s->test_accuracies->len,
+  };
+
+  nnb_plot_loss_draw (cr, width, height, &series, style);
+}
+
+/* --what loss: the CLI trains the project as the app's trainer does and
+ * draws its loss plot: the same pixels as the plot of the trainer's own
+ * history; the accent-coloured curve across the plot; SVG and PDF too;
+ * the project file is left as it was. */
+static void
+test_loss_is_the_apps_run (void)
+{
+  g_autofree char *cli_png = tmp_path ("loss-cli.png");
+  g_autofree char *app_png = tmp_path ("loss-app.png");
+  g_autofree char *svg = tmp_path ("loss.svg");
+  g_autofree char *pdf = tmp_path ("loss.pdf");
+  g_autofree char *example = nnb_test_source_path ("data/examples/xor.nnb");
+  g_autofree char *text = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = nnb_project_load (example, &error);
+  g_autoptr (NnbDataset) data = NULL;
+  g_autoptr (NnbTrainer) trainer = NULL;
+  g_autoptr (NnbSnapshot) done = NULL;
+  cairo_surface_t *ours, *apps;
+  NnbPlotStyle style;
+  NnbGenerator shuffle;
+  gsize length;
+  int curve;
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (example, &before, NULL, NULL));
+  nnb_backend_cpu_set_threads (1);
+  data = nnb_project_build_for_training (project, TRUE, &shuffle, &error);
+  g_assert_no_error (error);
+  trainer = nnb_trainer_new (project->model, data, &project->training, &shuffle, 0, 0, 0, &error);
+  g_assert_no_error (error);
+  nnb_trainer_start (trainer);
+  done = nnb_test_wait_for_snapshot (trainer, trainer_done, NULL, 60 * G_USEC_PER_SEC, NULL);
+  g_assert_nonnull (done);
+  g_assert_cmpint (done->losses->len, ==, project->training.epochs);
+  g_assert_cmpint (done->accuracies->len, ==, project->training.epochs);
+  g_assert_true (nnb_picture_export (app_png, W, H, draw_snapshot_loss, done, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (cli (NULL, "export", "@xor.nnb", "--format", "png", "--what", "loss", "-o", cli_png, NULL), ==, 0);
+  ours = load_png (cli_png);
+  apps = load_png (app_png);
+  g_assert_cmpint (cairo_image_surface_get_width (ours), ==, 2 * W);
+  g_assert_cmpint (cairo_image_surface_get_height (ours), ==, 2 * H);
+  g_assert_cmpint (pixels_differing (ours, apps), ==, 0);
+  /* the training loss in the accent colour, a long line across the plot */
+  nnb_plot_style_init_default (&style);
+  curve = pixels_of_colour (ours, style.accent);
+  g_test_message ("loss: %d accent pixels, %d inked of %d", curve, ink_pixels (ours), 4 * W * H);
+  g_assert_cmpint (curve, >, 2 * W);
+  g_assert_cmpint (ink_pixels (ours), >, 4 * W * H / 100);
+  g_assert_true (g_file_get_contents (example, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, before);
+
+  g_assert_cmpint (cli (NULL, "export", "@xor.nnb", "--format", "svg", "--what", "loss", "-o", svg, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (svg, &text, &length, NULL));
+  g_assert_nonnull (strstr (text, "width=\"1200pt\" height=\"800pt\""));
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpint (cli (NULL, "export", "@regression.nnb", "--format", "pdf", "--what", "loss", "--width", "600",
+                        "-o", pdf, NULL),
+                   ==, 0);
+  g_assert_true (g_file_get_contents (pdf, &text, &length, NULL));
+  g_assert_nonnull (memmem (text, length, "/MediaBox [ 0 0 600 800 ]", 25));
+
+  cairo_surface_destroy (ours);
+  cairo_surface_destroy (apps);
+  g_remove (cli_png);
+  g_remove (app_png);
+  g_remove (svg);
+  g_remove (pdf);
+}
+
+/* A run that diverges is drawn (its curve shows where) and exits 3 with
+ * train's sentence, as train does. */
+static void
+test_loss_of_a_diverging_run (void)
+{
+  g_autofree char *png = tmp_path ("loss-diverged.png");
+  g_autofree char *wild = edited_example ("regression.nnb", "loss-wild.nnb", "\"lr\": 0\\.01,", "\"lr\": 10,");
+  g_autofree char *err = NULL;
+  g_autofree char *train_err = NULL;
+  cairo_surface_t *image;
+
+  g_assert_cmpint (cli (&err, "export", wild, "--format", "png", "--what", "loss", "-o", png, NULL), ==, 3);
+  g_assert_cmpint (cli (&train_err, "train", wild, NULL), ==, 3);
+  g_assert_cmpstr (err, ==, train_err);
+  image = load_png (png);
+  g_assert_cmpint (cairo_image_surface_get_width (image), ==, 2 * W);
+  cairo_surface_destroy (image);
+  g_remove (png);
+  g_remove (wild);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -532,6 +795,9 @@ main (int argc, char **argv)
   g_test_add_func ("/cli-picture/regression-draws-the-fitted-curve", test_regression_draws_the_fitted_curve);
   g_test_add_func ("/cli-picture/mistakes-have-sentences", test_mistakes_have_sentences);
   g_test_add_func ("/cli-picture/written-whole", test_written_whole);
+  g_test_add_func ("/cli-picture/diagram-is-the-apps", test_diagram_is_the_apps);
+  g_test_add_func ("/cli-picture/loss-is-the-apps-run", test_loss_is_the_apps_run);
+  g_test_add_func ("/cli-picture/loss-of-a-diverging-run", test_loss_of_a_diverging_run);
 
   status = g_test_run ();
   {

@@ -50,7 +50,7 @@ test_replay (gconstpointer data)
 static void
 test_every_target_has_a_folder (void)
 {
-  static const char *const targets[] = { "project", "safetensors", "csv", "lesson" };
+  static const char *const targets[] = { "project", "safetensors", "csv", "lesson", "python" };
 
   for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
     {
@@ -72,6 +72,7 @@ main (int argc, char *argv[])
     { "safetensors", nnb_fuzz_safetensors },
     { "csv", nnb_fuzz_csv },
     { "lesson", nnb_fuzz_lesson },
+    { "python", nnb_fuzz_python },
   };
   g_autoptr (GPtrArray) regressions = g_ptr_array_new_with_free_func (regression_free);
 

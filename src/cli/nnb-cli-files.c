@@ -124,16 +124,63 @@ write_text (const char *path, const char *text, GError **error)
   return nnb_file_write (path, text, strlen (text), 0666, error);
 }
 
+/* "train" for train.py: the name the weights beside it take */
+static char *
+file_stem (const char *path, const char *suffix)
+{
+  g_autofree char *base = g_path_get_basename (path);
+
+  return g_str_has_suffix (base, suffix) ? g_strndup (base, strlen (base) - strlen (suffix)) : g_strdup (base);
+}
+
+static gboolean
+is_experiment_format (const char *format)
+{
+  return strcmp (format, "script") == 0 || strcmp (format, "notebook") == 0;
+}
+
+/* The training script or notebook; with weights, OUT's stem.safetensors
+ * beside it, which the code loads after the init */
+static gboolean
+export_experiment (NnbProject *project, const char *format, const char *output, gboolean with_weights,
+                   GError **error)
+{
+  gboolean notebook = strcmp (format, "notebook") == 0;
+  g_autofree char *stem = NULL, *weights = NULL, *text = NULL;
+
+  if (with_weights)
+    {
+      g_autofree char *dir = g_path_get_dirname (output);
+      g_autofree char *weights_path = NULL;
+
+      stem = file_stem (output, notebook ? ".ipynb" : ".py");
+      weights = g_strconcat (stem, ".safetensors", NULL);
+      weights_path = g_build_filename (dir, weights, NULL);
+      if (!nnb_safetensors_save_model (project->model, weights_path, error))
+        return FALSE;
+    }
+  text = notebook ? nnb_export_notebook (project, weights) : nnb_export_pytorch_script (project, weights);
+  return write_text (output, text, error);
+}
+
 int
 nnb_cli_export (int argc, char **argv)
 {
   static char *format = NULL, *output = NULL;
+  static gboolean with_weights = FALSE;
   static NnbCliPicture picture = { 0 };
   static const GOptionEntry entries[] = {
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "safetensors, pytorch, onnx, or a picture: png, svg or pdf", "FORMAT" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format,
+      "safetensors, pytorch, script (a training script), notebook (Jupyter), onnx, or a picture: png, svg or pdf",
+      "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "File to write", "OUT" },
+    { "weights", 0, 0, G_OPTION_ARG_NONE, &with_weights,
+      "For script and notebook: write the model's current weights beside OUT (as .safetensors) and train from them",
+      NULL },
     { "what", 0, 0, G_OPTION_ARG_STRING, &picture.what,
-      "The picture: data (default), the data with the model's fitted curve or decision boundary", "WHAT" },
+      "The picture: data (default), the data with the model's fit at its current weights; diagram, the blocks; "
+      "loss, the loss of each epoch after training the project as train does (its settings, from its weights)",
+      "WHAT" },
     { "width", 0, 0, G_OPTION_ARG_INT, &picture.width, "The picture's width in points, 300 to 4000 (default 1200; a PNG has two pixels a point)", "W" },
     { "height", 0, 0, G_OPTION_ARG_INT, &picture.height, "The picture's height in points, 200 to 4000 (default 800)", "H" },
     { "discretize", 0, 0, G_OPTION_ARG_NONE, &picture.discretize, "Hard class regions instead of the model's confidence", NULL },
@@ -147,8 +194,9 @@ nnb_cli_export (int argc, char **argv)
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!nnb_cli_parse (context, &argc, &argv, 1,
-                      "Exports the model's weights (safetensors), its PyTorch code, ONNX, or a picture of its data "
-                      "with its current weights (png, svg, pdf).",
+                      "Exports the model's weights (safetensors), its PyTorch code, the experiment as a training script "
+                      "or a Jupyter notebook, ONNX, or a picture (png, svg, "
+                      "pdf): its data with its current weights, its diagram, or its loss after training.",
                       &status))
     return status;
   if (format == NULL || output == NULL)
@@ -158,11 +206,18 @@ nnb_cli_export (int argc, char **argv)
     }
   if (nnb_cli_is_picture_format (format))
     return nnb_cli_export_picture (argv[1], format, output, &picture);
-  if (strcmp (format, "safetensors") != 0 && strcmp (format, "pytorch") != 0 && strcmp (format, "onnx") != 0)
+  if (strcmp (format, "safetensors") != 0 && strcmp (format, "pytorch") != 0 && strcmp (format, "onnx") != 0 &&
+      !is_experiment_format (format))
     {
       g_autofree char *shown = nnb_quote_short (format);
 
-      fprintf (stderr, "nnblocks-cli: unknown format '%s': use safetensors, pytorch, onnx, png, svg or pdf\n", shown);
+      fprintf (stderr, "nnblocks-cli: unknown format '%s': use safetensors, pytorch, script, notebook, onnx, png, svg or pdf\n",
+               shown);
+      return NNB_EXIT_USAGE;
+    }
+  if (with_weights && !is_experiment_format (format))
+    {
+      fprintf (stderr, "nnblocks-cli: --weights is for --format script and notebook\n");
       return NNB_EXIT_USAGE;
     }
   if (picture.what != NULL || picture.width != 0 || picture.height != 0 || picture.discretize)
@@ -175,7 +230,9 @@ nnb_cli_export (int argc, char **argv)
   if (project == NULL)
     return nnb_cli_fail (error);
 
-  if (strcmp (format, "safetensors") == 0)
+  if (is_experiment_format (format))
+    ok = export_experiment (project, format, output, with_weights, &error);
+  else if (strcmp (format, "safetensors") == 0)
     ok = nnb_safetensors_save_model (project->model, output, &error);
   else if (strcmp (format, "pytorch") == 0)
     {

@@ -27,6 +27,7 @@ static const Command commands[] = {
   { "forward", nnb_cli_forward, "run the model on the rows of a CSV file" },
   { "export", nnb_cli_export, "write weights (safetensors), PyTorch code, ONNX or a picture (png, svg, pdf)" },
   { "import-weights", nnb_cli_import_weights, "load a PyTorch state_dict (safetensors) into a project" },
+  { "import-code", nnb_cli_import_code, "read the model of PyTorch code (an nn.Module class) into a new project" },
   { "devices", nnb_cli_devices, "list the devices training can run on" },
   { "lesson", nnb_cli_lesson, "run a lesson in the terminal: text, models, training and checks" },
   { "race", nnb_cli_race, "time an epoch on every device as the model widens (the device race)" },

@@ -51,6 +51,7 @@ int nnb_cli_train (int argc, char **argv);
 int nnb_cli_forward (int argc, char **argv);
 int nnb_cli_export (int argc, char **argv);
 int nnb_cli_import_weights (int argc, char **argv);
+int nnb_cli_import_code (int argc, char **argv);
 int nnb_cli_devices (int argc, char **argv);
 int nnb_cli_lesson (int argc, char **argv);
 int nnb_cli_race (int argc, char **argv);

@@ -6,6 +6,7 @@
  * popovers from nnb-diagram-popovers.c. */
 #include "nnb-config.h"
 
+#include "nnb-diagram-picture.h"
 #include "nnb-diagram-view-private.h"
 #include "nnb-ui-test-access.h" /* defines some of these */
 
@@ -113,22 +114,14 @@ static void
 infer_shapes (NnbDiagramView *self)
 {
   NnbModel *model = nnb_dv_shown_model (self);
-  NnbDataset *data;
-  int64_t in_features, input_shape[2];
 
   clear_shapes (self);
   if (model == NULL)
     return;
-
-  /* The input is the data, (B, F): a first Linear made for other features
-   * turns red with PyTorch's message and its one-click fix. Without data,
-   * the width the first block fixes. */
-  data = nnb_document_get_dataset (self->document);
-  in_features = data != NULL ? data->x->shape[data->x->ndim - 1] : nnb_model_input_features (model);
-  input_shape[0] = self->batch_size > 0 ? self->batch_size : NNB_DIM_BATCH;
-  input_shape[1] = MAX (1, in_features);
-  /* Failures are drawn (the broken block in red), not reported here. */
-  nnb_model_infer_shapes (model, 2, input_shape, &self->shapes, NULL);
+  /* the input is the data, (B, F): a first Linear made for other features
+   * turns red with PyTorch's message and its one-click fix; the exported
+   * picture infers them alike (nnb-diagram-picture.h) */
+  self->shapes = nnb_diagram_infer_shapes (model, nnb_document_get_dataset (self->document), self->batch_size);
   self->n_shapes = model->nodes->len;
 }
 
@@ -583,9 +576,6 @@ nnb_diagram_view_draw_to (NnbDiagramView *self, cairo_t *cr, int width, int heig
   NnbModel *model;
   g_autoptr (GArray) where = NULL;
   g_autofree NnbDiagramOpen *expanded = NULL;
-  /* fitted (zoom 0), with the Sequentials open as on screen, nothing else
-   * of the editor's */
-  NnbDiagramState state = { .focus = -1, .layer_node = -1, .layer = -1 };
 
   g_return_if_fail (NNB_IS_DIAGRAM_VIEW (self));
 
@@ -593,13 +583,13 @@ nnb_diagram_view_draw_to (NnbDiagramView *self, cairo_t *cr, int width, int heig
   if (model == NULL)
     return;
   /* the project's layout: a picture has its own size, and the view's
-   * folding is for the canvas only */
+   * folding is for the canvas only; the Sequentials open as on screen,
+   * nothing else of the editor's (as nnblocks-cli draws it) */
   where = nnb_graph_positions (self->graph);
-  state.expanded = expanded = nnb_dv_expanded (self);
+  expanded = nnb_dv_expanded (self);
   nnb_dv_update_weights (self);
-  state.weights = self->weights;
-  nnb_diagram_draw_state (cr, width, height, model, (const NnbBlockPosition *) where->data, self->shapes, style,
-                          &state);
+  nnb_diagram_draw_picture (cr, width, height, model, (const NnbBlockPosition *) where->data, self->shapes, expanded,
+                            self->weights, style);
 }
 
 static void

@@ -533,6 +533,8 @@ static const GActionEntry win_actions[] = {
   { .name = "import-csv", .activate = _nnb_window_import_csv_action },
   { .name = "export-weights", .activate = _nnb_window_export_action },
   { .name = "export-code", .activate = _nnb_window_export_action },
+  { .name = "export-script", .activate = _nnb_window_export_action },
+  { .name = "export-notebook", .activate = _nnb_window_export_action },
   { .name = "export-onnx", .activate = _nnb_window_export_action },
   { .name = "export-data-plot", .activate = _nnb_window_export_action },
   { .name = "export-loss-plot", .activate = _nnb_window_export_action },

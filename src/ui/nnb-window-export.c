@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nnb-window-export.c — the main window's win.export-* actions: the
- * weights, the PyTorch code, ONNX, pictures of the plots and the diagram,
+ * weights, the PyTorch code, the training script and notebook, ONNX,
+ * pictures of the plots and the diagram,
  * and the handout of the lesson step on screen. Pictures are drawn by the
  * same functions as on screen. */
 
@@ -23,6 +24,8 @@ typedef enum
 {
   EXPORT_WEIGHTS,
   EXPORT_CODE,
+  EXPORT_SCRIPT,
+  EXPORT_NOTEBOOK,
   EXPORT_ONNX,
   EXPORT_DATA_PLOT,
   EXPORT_LOSS_PLOT,
@@ -103,8 +106,34 @@ nnb_window_export_handout (NnbWindow *self, const char *path, GError **error)
   return nnb_handout_export (&content, path, error);
 }
 
+/* The training script or notebook (as `nnblocks-cli export --format
+ * script|notebook`); with_weights: the model's current weights beside it,
+ * under the file's name, which the code loads instead of the init's */
 static gboolean
-export_to (NnbWindow *self, ExportKind kind, const char *path, GError **error)
+export_experiment (NnbWindow *self, ExportKind kind, const char *path, gboolean with_weights, GError **error)
+{
+  NnbProject *project = nnb_document_get_project (self->document);
+  g_autofree char *weights = NULL;
+  g_autofree char *text = NULL;
+
+  if (with_weights)
+    {
+      g_autofree char *base = g_path_get_basename (path);
+      g_autofree char *stem = g_strndup (base, strcspn (base, "."));
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autofree char *weights_path = NULL;
+
+      weights = g_strdup_printf ("%s.safetensors", stem);
+      weights_path = g_build_filename (dir, weights, NULL);
+      if (!nnb_safetensors_save_model (project->model, weights_path, error))
+        return FALSE;
+    }
+  text = kind == EXPORT_NOTEBOOK ? nnb_export_notebook (project, weights) : nnb_export_pytorch_script (project, weights);
+  return nnb_file_write (path, text, strlen (text), 0666, error);
+}
+
+static gboolean
+export_to (NnbWindow *self, ExportKind kind, const char *path, gboolean with_weights, GError **error)
 {
   NnbModel *model = nnb_document_get_project (self->document)->model;
 
@@ -123,6 +152,9 @@ export_to (NnbWindow *self, ExportKind kind, const char *path, GError **error)
 
         return nnb_file_write (path, code, strlen (code), 0666, error);
       }
+    case EXPORT_SCRIPT:
+    case EXPORT_NOTEBOOK:
+      return export_experiment (self, kind, path, with_weights, error);
     case EXPORT_DATA_PLOT:
       return nnb_picture_export (path, EXPORT_WIDTH, EXPORT_HEIGHT, draw_data_to, self, error);
     case EXPORT_LOSS_PLOT:
@@ -150,8 +182,10 @@ export_response_cb (GtkNativeDialog *dialog, int response, gpointer user_data)
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
       g_autoptr (GError) error = NULL;
+      const char *weights = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "weights");
+      gboolean with_weights = g_strcmp0 (weights, "true") == 0;
 
-      if (path != NULL && !export_to (self, kind, path, &error))
+      if (path != NULL && !export_to (self, kind, path, with_weights, &error))
         _nnb_window_toast (self, error->message);
       else if (path != NULL)
         {
@@ -179,6 +213,8 @@ _nnb_window_export_action (GSimpleAction *action, GVariant *parameter, gpointer 
   } kinds[] = {
     { "export-weights", EXPORT_WEIGHTS, ".safetensors" },
     { "export-code", EXPORT_CODE, ".py" },
+    { "export-script", EXPORT_SCRIPT, "-train.py" },
+    { "export-notebook", EXPORT_NOTEBOOK, ".ipynb" },
     { "export-onnx", EXPORT_ONNX, ".onnx" },
     { "export-data-plot", EXPORT_DATA_PLOT, "-data.png" },
     { "export-loss-plot", EXPORT_LOSS_PLOT, "-loss.png" },
@@ -202,6 +238,10 @@ _nnb_window_export_action (GSimpleAction *action, GVariant *parameter, gpointer 
         suggested = g_strconcat (nnb_document_get_name (self->document), kinds[i].suffix, NULL);
         gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), suggested);
         g_object_set_data (G_OBJECT (dialog), "export-kind", GINT_TO_POINTER (kinds[i].kind));
+        /* a checkbox in the dialog: train on from the weights on screen */
+        if (kinds[i].kind == EXPORT_SCRIPT || kinds[i].kind == EXPORT_NOTEBOOK)
+          gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (dialog), "weights",
+                                       _("Start from the current weights (saved beside it)"), NULL, NULL);
         gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
         /* The dialog is unreferenced in export_response_cb. */
         g_signal_connect_object (dialog, "response", G_CALLBACK (export_response_cb), self, 0);

@@ -185,6 +185,8 @@ _nnb_window_update_actions (NnbWindow *self)
     "save",
     "export-weights",
     "export-code",
+    "export-script",
+    "export-notebook",
     "export-onnx",
   };
 

@@ -24,6 +24,8 @@
 #include "nnb-lesson.h"
 #include "nnb-model.h"
 #include "nnb-project.h"
+#include "nnb-python-import.h"
+#include "nnb-export.h"
 #include "nnb-safetensors.h"
 #include "nnb-training.h"
 #include "nnb-training-private.h"
@@ -233,6 +235,42 @@ nnb_fuzz_lesson_inner (const guint8 *data, gsize size, GError **error)
         g_error ("a lesson's project does not load again once saved: %s\n%s", local->message, text);
     }
   return TRUE;
+}
+
+/* Python model code (nnb-python-import.h): the classes, the import; when
+ * it imports, the model validates, and its exported code imports again as
+ * the same model (print(model) and the parameter count). */
+static inline gboolean
+nnb_fuzz_python (const guint8 *data, gsize size, GError **error)
+{
+  g_autoptr (GError) classes_error = NULL;
+  g_auto (GStrv) classes = NULL;
+  g_autoptr (NnbModel) model = NULL;
+  int chosen = -2;
+  gboolean by_line = FALSE;
+
+  classes = nnb_python_import_classes ((const char *) data, size, &chosen, &by_line, &classes_error);
+  nnb_fuzz_check_error (classes != NULL, classes_error);
+  if (classes != NULL)
+    g_assert_true (chosen >= -1 && chosen < (int) g_strv_length (classes));
+  model = nnb_python_import ((const char *) data, size, NULL, error);
+  nnb_fuzz_check_error (model != NULL, error ? *error : NULL);
+  if (model != NULL)
+    {
+      g_autofree char *code = nnb_export_pytorch_code (model, NULL);
+      g_autofree char *repr = nnb_model_repr (model);
+      g_autofree char *again_repr = NULL;
+      g_autoptr (GError) again_error = NULL;
+      g_autoptr (NnbModel) again = NULL;
+
+      g_assert_true (nnb_model_validate (model, NULL));
+      again = nnb_python_import (code, -1, NULL, &again_error);
+      g_assert_no_error (again_error);
+      again_repr = nnb_model_repr (again);
+      g_assert_cmpstr (again_repr, ==, repr);
+      g_assert_cmpint (nnb_model_count_parameters (again), ==, nnb_model_count_parameters (model));
+    }
+  return model != NULL;
 }
 
 static inline gboolean

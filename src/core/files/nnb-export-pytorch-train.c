@@ -339,7 +339,7 @@ append_optimizer (GString *out, const NnbOptimizerOptions *opt)
  * losses, in train mode; then, in eval mode as everything after it, the
  * test loss without gradients. */
 static const char loop_source[] =
-  INDENT "for epoch in range(epochs):\n" INDENT INDENT "model.train()\n" INDENT INDENT "if 0 < batch_size < len(X):\n" INDENT INDENT INDENT "order = torch.randperm(len(X))\n" INDENT INDENT INDENT "total, batches = 0.0, 0\n" INDENT INDENT INDENT "for start in range(0, len(X), batch_size):\n" INDENT INDENT INDENT INDENT "idx = order[start:start + batch_size]\n" INDENT INDENT INDENT INDENT "batch_loss = loss_fn(model(X[idx]), y[idx])\n" INDENT INDENT INDENT INDENT "optimizer.zero_grad()\n" INDENT INDENT INDENT INDENT "batch_loss.backward()\n" INDENT INDENT INDENT INDENT "optimizer.step()\n" INDENT INDENT INDENT INDENT "total, batches = total + batch_loss.item(), batches + 1\n" INDENT INDENT INDENT "loss = total / batches\n" INDENT INDENT "else:\n" INDENT INDENT INDENT "full_loss = loss_fn(model(X), y)\n" INDENT INDENT INDENT "optimizer.zero_grad()\n" INDENT INDENT INDENT "full_loss.backward()\n" INDENT INDENT INDENT "optimizer.step()\n" INDENT INDENT INDENT "loss = full_loss.item()\n" INDENT INDENT "model.eval()\n" INDENT INDENT "line = f\"epoch {epoch:3d} loss {loss:.4f}\"\n" INDENT INDENT "if X_test is not None:\n" INDENT INDENT INDENT "with torch.no_grad():\n" INDENT INDENT INDENT INDENT "test_loss = loss_fn(model(X_test), y_test)\n" INDENT INDENT INDENT "line += f\" test_loss {test_loss.item():.4f}\"\n" INDENT INDENT "if log_every > 0 and (epoch % log_every == 0 or epoch == epochs - 1):\n" INDENT INDENT INDENT "print(line)\n" INDENT INDENT "if until_loss > 0 and loss < until_loss:\n" INDENT INDENT INDENT "print(f\"converged at epoch {epoch}, loss {loss:.4f}\")\n" INDENT INDENT INDENT "break\n" INDENT "return model\n";
+  INDENT "losses = []  # each epoch's loss, for the plot\n" INDENT "for epoch in range(epochs):\n" INDENT INDENT "model.train()\n" INDENT INDENT "if 0 < batch_size < len(X):\n" INDENT INDENT INDENT "order = torch.randperm(len(X))\n" INDENT INDENT INDENT "total, batches = 0.0, 0\n" INDENT INDENT INDENT "for start in range(0, len(X), batch_size):\n" INDENT INDENT INDENT INDENT "idx = order[start:start + batch_size]\n" INDENT INDENT INDENT INDENT "batch_loss = loss_fn(model(X[idx]), y[idx])\n" INDENT INDENT INDENT INDENT "optimizer.zero_grad()\n" INDENT INDENT INDENT INDENT "batch_loss.backward()\n" INDENT INDENT INDENT INDENT "optimizer.step()\n" INDENT INDENT INDENT INDENT "total, batches = total + batch_loss.item(), batches + 1\n" INDENT INDENT INDENT "loss = total / batches\n" INDENT INDENT "else:\n" INDENT INDENT INDENT "full_loss = loss_fn(model(X), y)\n" INDENT INDENT INDENT "optimizer.zero_grad()\n" INDENT INDENT INDENT "full_loss.backward()\n" INDENT INDENT INDENT "optimizer.step()\n" INDENT INDENT INDENT "loss = full_loss.item()\n" INDENT INDENT "losses.append(loss)\n" INDENT INDENT "model.eval()\n" INDENT INDENT "line = f\"epoch {epoch:3d} loss {loss:.4f}\"\n" INDENT INDENT "if X_test is not None:\n" INDENT INDENT INDENT "with torch.no_grad():\n" INDENT INDENT INDENT INDENT "test_loss = loss_fn(model(X_test), y_test)\n" INDENT INDENT INDENT "line += f\" test_loss {test_loss.item():.4f}\"\n" INDENT INDENT "if log_every > 0 and (epoch % log_every == 0 or epoch == epochs - 1):\n" INDENT INDENT INDENT "print(line)\n" INDENT INDENT "if until_loss > 0 and loss < until_loss:\n" INDENT INDENT INDENT "print(f\"converged at epoch {epoch}, loss {loss:.4f}\")\n" INDENT INDENT INDENT "break\n";
 
 /* The same loop for class data under a classification loss: it also
  * counts the right predictions of every forward pass (count_correct, one
@@ -349,6 +349,7 @@ static const char loop_source[] =
  * of nnb_confusion_format). One line of Python a line of C. */
 /* clang-format off */
 static const char class_loop_source[] =
+  INDENT "losses = []  # each epoch's loss, for the plot\n"
   INDENT "for epoch in range(epochs):\n"
   INDENT INDENT "model.train()\n"
   INDENT INDENT "correct = 0\n"
@@ -376,6 +377,7 @@ static const char class_loop_source[] =
   INDENT INDENT INDENT "full_loss.backward()\n"
   INDENT INDENT INDENT "optimizer.step()\n"
   INDENT INDENT INDENT "loss = full_loss.item()\n"
+  INDENT INDENT "losses.append(loss)\n"
   INDENT INDENT "model.eval()\n"
   INDENT INDENT "line = f\"epoch {epoch:3d} loss {loss:.4f}\"\n"
   INDENT INDENT "if X_test is not None:\n"
@@ -396,8 +398,7 @@ static const char class_loop_source[] =
   INDENT "if epochs > 0 and classes <= 20:\n"
   INDENT INDENT "print_confusion(\"confusion matrix\", confusion)\n"
   INDENT INDENT "if X_test is not None:\n"
-  INDENT INDENT INDENT "print_confusion(\"test confusion matrix\", test_confusion)\n"
-  INDENT "return model\n";
+  INDENT INDENT INDENT "print_confusion(\"test confusion matrix\", test_confusion)\n";
 /* clang-format on */
 
 /* The class each row of outputs is given, by the rule nnb_loss_get_correct
@@ -467,48 +468,39 @@ append_classes_line (GString *out, const NnbDataSpec *spec)
                           spec->test_fraction > 0.0 ? "max(y.max(), y_test.max())" : "y.max()");
 }
 
-void
-nnb_export_pytorch_append_training (GString *out, const NnbProject *project, const char *model_expression)
+static gboolean
+has_init (const NnbProject *project)
 {
-  const NnbDataSpec *spec = &project->data;
-  const NnbTrainingOptions *t = &project->training;
-  gboolean init = project->init_weight != NNB_INIT_DEFAULT || project->init_bias != NNB_INIT_DEFAULT;
+  return project->init_weight != NNB_INIT_DEFAULT || project->init_bias != NNB_INIT_DEFAULT;
+}
 
-  if (spec->kind == NNB_DATA_CSV)
-    g_string_append (out, csv_reader);
-
-  g_string_append (out, "\n\ndef make_data():\n" INDENT "\"\"\"The project's data: X, y (the training rows), X_test, y_test.\"\"\"\n");
-  append_make_data_body (out, project->seed, spec);
-  g_string_append (out, INDENT "return X, y, X_test, y_test\n");
-
-  if (init)
-    {
-      g_string_append (out, "\n\ndef init_weights(m):\n" INDENT "if isinstance(m, nn.Linear):\n");
-      append_init_call (out, "weight", project->init_weight);
-      if (project->init_bias != NNB_INIT_DEFAULT)
-        {
-          g_string_append (out, INDENT INDENT "if m.bias is not None:\n" INDENT);
-          append_init_call (out, "bias", project->init_bias);
-        }
-    }
-
-  if (predicted_class_rule (project) != NULL)
-    {
-      g_string_append_printf (out, "\n\ndef predicted_class(y_hat):\n" INDENT "\"\"\"The class each row is given.\"\"\"\n" INDENT "return %s\n",
-                              predicted_class_rule (project));
-      g_string_append (out, class_functions);
-    }
-
-  g_string_append (out, "\n\ndef train():\n" INDENT "\"\"\"The project's recipe and training loop, printing as nnblocks-cli train.\"\"\"\n" INDENT "X, y, X_test, y_test = make_data()\n");
+/* model = …: the model seed, the model, its init and, when asked, the
+ * weights that replace the init's (train()'s lines, indented) */
+static void
+append_model_lines (GString *out, const NnbProject *project, const char *model_expression,
+                    const char *weights_path)
+{
   if (project->has_model_seed)
     g_string_append_printf (out, INDENT "torch.manual_seed(%" G_GUINT64_FORMAT ")\n", project->model_seed);
   g_string_append_printf (out, INDENT "model = %s\n", model_expression);
-  if (init)
+  if (has_init (project))
     {
       if (project->has_init_seed)
         g_string_append_printf (out, INDENT "torch.manual_seed(%" G_GUINT64_FORMAT ")\n", project->init_seed);
       g_string_append (out, INDENT "model.apply(init_weights)\n");
     }
+  /* after every draw, as nnb_project_build puts kept weights back */
+  if (weights_path != NULL)
+    g_string_append_printf (out, INDENT "model.load_state_dict(load_safetensors(%s))  # the weights saved with the project\n",
+                            weights_path);
+}
+
+/* optimizer, loss_fn and the loop's settings (train()'s lines, indented) */
+static void
+append_optimizer_lines (GString *out, const NnbProject *project)
+{
+  const NnbTrainingOptions *t = &project->training;
+
   append_optimizer (out, &t->optimizer);
   if (t->label_smoothing > 0)
     {
@@ -524,6 +516,100 @@ nnb_export_pytorch_append_training (GString *out, const NnbProject *project, con
   append_float (out, t->until_loss);
   g_string_append (out, "\n");
   if (predicted_class_rule (project) != NULL)
-    append_classes_line (out, spec);
-  g_string_append (out, predicted_class_rule (project) != NULL ? class_loop_source : loop_source);
+    append_classes_line (out, &project->data);
+}
+
+/* What the page (and nnblocks-cli train) prints after the loop: the last
+ * loss of a run that did not reach until_loss, and, for a model that is
+ * one Linear(1, 1), the line it learned (nnb-cli-train.c) */
+static void
+append_after_loop (GString *out, const NnbProject *project)
+{
+  NnbModel *model = project->model;
+  NnbModule *module = model->modules->len == 1 ? model->modules->pdata[0] : NULL;
+
+  g_string_append (out, INDENT "if until_loss > 0 and epochs > 0 and not loss < until_loss:\n" INDENT INDENT
+                               "print(f\"final loss {loss:.4f}\")\n");
+  if (module == NULL || module->kind != NNB_MODULE_LINEAR || module->in_features != 1 || module->out_features != 1 ||
+      !module->has_bias)
+    return;
+  g_string_append (out, INDENT "w, b = [p.item() for p in model.parameters()]\n" INDENT
+                               "print(f\"learned: y = {w:.3f}x + {b:.3f}");
+  if (project->data.kind == NNB_DATA_LINE)
+    {
+      char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE];
+
+      /* the true line as the CLI prints it, with %g */
+      g_string_append_printf (out, " (true: y = %sx + %s)", g_ascii_formatd (a, sizeof a, "%g", project->data.a),
+                              g_ascii_formatd (b, sizeof b, "%g", project->data.b));
+    }
+  g_string_append (out, "\")\n");
+}
+
+gboolean
+nnb_export_pytorch_has_class_rule (const NnbProject *project)
+{
+  return predicted_class_rule (project) != NULL;
+}
+
+void
+nnb_export_pytorch_append_train_part (GString *out, const NnbProject *project, NnbExportTrainPart part,
+                                      const char *model_expression, const char *weights_path)
+{
+  const NnbDataSpec *spec = &project->data;
+
+  switch (part)
+    {
+    case NNB_EXPORT_TRAIN_CSV_READER:
+      if (spec->kind == NNB_DATA_CSV)
+        g_string_append (out, csv_reader);
+      break;
+    case NNB_EXPORT_TRAIN_MAKE_DATA:
+      g_string_append (out, "\n\ndef make_data():\n" INDENT "\"\"\"The project's data: X, y (the training rows), X_test, y_test.\"\"\"\n");
+      append_make_data_body (out, project->seed, spec);
+      g_string_append (out, INDENT "return X, y, X_test, y_test\n");
+      break;
+    case NNB_EXPORT_TRAIN_INIT_FUNCTION:
+      if (!has_init (project))
+        break;
+      g_string_append (out, "\n\ndef init_weights(m):\n" INDENT "if isinstance(m, nn.Linear):\n");
+      append_init_call (out, "weight", project->init_weight);
+      if (project->init_bias != NNB_INIT_DEFAULT)
+        {
+          g_string_append (out, INDENT INDENT "if m.bias is not None:\n" INDENT);
+          append_init_call (out, "bias", project->init_bias);
+        }
+      break;
+    case NNB_EXPORT_TRAIN_CLASS_FUNCTIONS:
+      if (predicted_class_rule (project) == NULL)
+        break;
+      g_string_append_printf (out, "\n\ndef predicted_class(y_hat):\n" INDENT "\"\"\"The class each row is given.\"\"\"\n" INDENT "return %s\n",
+                              predicted_class_rule (project));
+      g_string_append (out, class_functions);
+      break;
+    case NNB_EXPORT_TRAIN_MODEL:
+      append_model_lines (out, project, model_expression, weights_path);
+      break;
+    case NNB_EXPORT_TRAIN_OPTIMIZER:
+      append_optimizer_lines (out, project);
+      break;
+    case NNB_EXPORT_TRAIN_LOOP:
+    default:
+      g_string_append (out, predicted_class_rule (project) != NULL ? class_loop_source : loop_source);
+      append_after_loop (out, project);
+      break;
+    }
+}
+
+void
+nnb_export_pytorch_append_training (GString *out, const NnbProject *project, const char *model_expression,
+                                    const char *weights_path)
+{
+  for (NnbExportTrainPart part = NNB_EXPORT_TRAIN_CSV_READER; part <= NNB_EXPORT_TRAIN_CLASS_FUNCTIONS; part++)
+    nnb_export_pytorch_append_train_part (out, project, part, model_expression, weights_path);
+
+  g_string_append (out, "\n\ndef train():\n" INDENT "\"\"\"The project's recipe and training loop, printing as nnblocks-cli train.\"\"\"\n" INDENT "X, y, X_test, y_test = make_data()\n");
+  for (NnbExportTrainPart part = NNB_EXPORT_TRAIN_MODEL; part <= NNB_EXPORT_TRAIN_LOOP; part++)
+    nnb_export_pytorch_append_train_part (out, project, part, model_expression, weights_path);
+  g_string_append (out, INDENT "return model\n");
 }

@@ -32,7 +32,26 @@ static const char *const file_names[] = {
   "make_data",
   "init_weights",
   "train",
+  "predicted_class",
+  "count_correct",
+  "confusion_matrix",
+  "print_confusion",
+  /* the notebook's (nnb-export-notebook.c) */
+  "plt",
+  "model",
+  "optimizer",
+  "loss_fn",
+  "losses",
 };
+
+/* What the file is for: the model alone, the project (--train replays
+ * it), or the project's training script (it trains when run). */
+typedef enum
+{
+  EXPORT_MODEL,
+  EXPORT_PROJECT,
+  EXPORT_SCRIPT,
+} ExportKind;
 
 typedef enum
 {
@@ -402,12 +421,65 @@ append_forward (GString *out, NnbModel *model)
 /* The parts of the file                                                  */
 /* ---------------------------------------------------------------------- */
 
+void
+nnb_export_pytorch_append_environment (GString *out)
+{
+  g_string_append (out, "# The CPU's float sums in the order NN Blocks reproduces: OpenBLAS's\n"
+                        "# Haswell kernels on one thread, PyTorch's AVX2 kernels (set before torch\n"
+                        "# loads). Without these lines it trains faster, a few digits apart.\n"
+                        "os.environ[\"OPENBLAS_CORETYPE\"] = \"Haswell\"\n"
+                        "os.environ[\"OPENBLAS_NUM_THREADS\"] = \"1\"\n"
+                        "os.environ[\"ATEN_CPU_CAPABILITY\"] = \"avx2\"\n");
+}
+
+/* The training script's docstring and first lines: how to move it to a
+ * GPU, and the PyTorch set-up whose float sums NN Blocks reproduces
+ * (tests/reference/nnb_pytorch_env.py), chosen before torch loads. */
+static void
+append_script_header (GString *out, const char *weights_file)
+{
+  g_string_append (out, "\"\"\"An NN Blocks project as a PyTorch training script.\n\n"
+                        "Run it with python3: it makes the project's data, builds the model,\n");
+  g_string_append (out, weights_file != NULL ? "loads the weights saved beside it" : "initialises it");
+  g_string_append (out, " and trains it, printing the losses as\n"
+                        "nnblocks-cli train prints them, line for line.\n"
+                        "\n"
+                        "To train on a GPU instead: put the model there after its init, before\n"
+                        "the optimizer is made (model = model.to(\"cuda\")), and every tensor the\n"
+                        "loop feeds it (X, y = X.to(\"cuda\"), y.to(\"cuda\"), and X_test, y_test\n"
+                        "likewise), then delete the os.environ lines below: the losses will\n"
+                        "differ from NN Blocks' in their last digits, as the GPU sums in\n"
+                        "another order.\n"
+                        "\"\"\"\n"
+                        "import os\n"
+                        "\n");
+  nnb_export_pytorch_append_environment (out);
+  /* for load_safetensors */
+  if (weights_file != NULL)
+    g_string_append (out, "\n"
+                          "import json  # noqa: E402\n"
+                          "import struct  # noqa: E402\n");
+}
+
 static void
 append_header (GString *out, NnbModel *model, const char *weights_file, gboolean ordered_dict,
-               gboolean with_training)
+               ExportKind kind)
 {
   const char *name = nnb_is_python_identifier (model->class_name) ? model->class_name : "Model";
+  gboolean with_training = kind == EXPORT_PROJECT;
 
+  if (kind == EXPORT_SCRIPT)
+    {
+      append_script_header (out, weights_file);
+      if (ordered_dict)
+        g_string_append (out, "from collections import OrderedDict  # noqa: E402\n");
+      g_string_append (out, "\n"
+                            "import torch  # noqa: E402\n"
+                            "from torch import nn  # noqa: E402\n"
+                            "\n"
+                            "torch.set_num_threads(1)\n");
+      return;
+    }
   g_string_append_printf (out, "\"\"\"The model %s from NN Blocks, as PyTorch code.\n\n", name);
   if (weights_file != NULL)
     g_string_append (out, "Run it with python3: it builds the model, loads the trained weights from\n"
@@ -551,11 +623,16 @@ model_expression (NnbModel *model, ExportForm form, gboolean chain)
 
 static void
 append_main (GString *out, NnbModel *model, ExportForm form, gboolean chain, const char *weights_file,
-             gboolean with_training)
+             ExportKind kind)
 {
   g_autofree char *expression = model_expression (model, form, chain);
 
-  if (with_training)
+  if (kind == EXPORT_SCRIPT)
+    {
+      g_string_append (out, "\n\nif __name__ == \"__main__\":\n" INDENT "train()\n");
+      return;
+    }
+  if (kind == EXPORT_PROJECT)
     g_string_append (out, "\n\nif __name__ == \"__main__\" and sys.argv[1:] == [\"--train\"]:\n" INDENT
                           "train()\n"
                           "elif __name__ == \"__main__\":\n");
@@ -571,15 +648,11 @@ append_main (GString *out, NnbModel *model, ExportForm form, gboolean chain, con
   g_string_append (out, INDENT "print(model)\n");
 }
 
+/* The model's class and, for a chain, make_sequential(); returns the
+ * expression that builds the model. */
 static char *
-export_code (NnbModel *model, const char *weights_file, NnbProject *project)
+append_model (GString *out, NnbModel *model, ExportForm form, gboolean chain)
 {
-  ExportForm form = export_form (model);
-  gboolean chain;
-  GString *out = g_string_new (NULL);
-
-  chain = form != FORM_BARE && model->modules->len > 0 && nnb_model_is_chain (model);
-  append_header (out, model, weights_file, needs_ordered_dict (model, chain), project != NULL);
   switch (form)
     {
     case FORM_BARE:
@@ -595,13 +668,55 @@ export_code (NnbModel *model, const char *weights_file, NnbProject *project)
     }
   if (chain)
     append_make_sequential (out, model);
+  return model_expression (model, form, chain);
+}
+
+static gboolean
+is_chain (NnbModel *model, ExportForm form)
+{
+  return form != FORM_BARE && model->modules->len > 0 && nnb_model_is_chain (model);
+}
+
+char *
+nnb_export_pytorch_append_model (GString *out, NnbModel *model)
+{
+  ExportForm form = export_form (model);
+
+  return append_model (out, model, form, is_chain (model, form));
+}
+
+void
+nnb_export_pytorch_append_loader (GString *out)
+{
   g_string_append (out, loader_source);
-  if (project != NULL)
+}
+
+static char *
+export_code (NnbModel *model, const char *weights_file, NnbProject *project, ExportKind kind)
+{
+  ExportForm form = export_form (model);
+  gboolean chain = is_chain (model, form);
+  GString *out = g_string_new (NULL);
+  g_autofree char *expression = NULL;
+
+  append_header (out, model, weights_file, needs_ordered_dict (model, chain), kind);
+  expression = append_model (out, model, form, chain);
+  /* the script reads weights only when it has some to read */
+  if (kind != EXPORT_SCRIPT || weights_file != NULL)
+    g_string_append (out, loader_source);
+  if (kind == EXPORT_SCRIPT)
     {
-      g_autofree char *expression = model_expression (model, form, chain);
-      nnb_export_pytorch_append_training (out, project, expression);
+      g_autoptr (GString) path = g_string_new ("os.path.join(os.path.dirname(os.path.abspath(__file__)), ");
+      if (weights_file != NULL)
+        {
+          append_python_string (path, weights_file);
+          g_string_append_c (path, ')');
+        }
+      nnb_export_pytorch_append_training (out, project, expression, weights_file != NULL ? path->str : NULL);
     }
-  append_main (out, model, form, chain, weights_file, project != NULL);
+  else if (kind == EXPORT_PROJECT)
+    nnb_export_pytorch_append_training (out, project, expression, NULL);
+  append_main (out, model, form, chain, weights_file, kind);
   return g_string_free (out, FALSE);
 }
 
@@ -610,7 +725,7 @@ nnb_export_pytorch_code (NnbModel *model, const char *weights_file)
 {
   g_return_val_if_fail (model != NULL, NULL);
 
-  return export_code (model, weights_file, NULL);
+  return export_code (model, weights_file, NULL, EXPORT_MODEL);
 }
 
 char *
@@ -618,5 +733,13 @@ nnb_export_pytorch_project_code (NnbProject *project, const char *weights_file)
 {
   g_return_val_if_fail (project != NULL && project->model != NULL, NULL);
 
-  return export_code (project->model, weights_file, project);
+  return export_code (project->model, weights_file, project, EXPORT_PROJECT);
+}
+
+char *
+nnb_export_pytorch_script (NnbProject *project, const char *weights_file)
+{
+  g_return_val_if_fail (project != NULL && project->model != NULL, NULL);
+
+  return export_code (project->model, weights_file, project, EXPORT_SCRIPT);
 }

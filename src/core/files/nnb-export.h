@@ -21,6 +21,19 @@ char *nnb_export_pytorch_code (NnbModel *model, const char *weights_file);
  * `python3 FILE.py --train` runs, printing the losses as nnblocks-cli train
  * prints them. */
 char *nnb_export_pytorch_project_code (NnbProject *project, const char *weights_file);
+/* The project as one training script (`nnblocks-cli export --format
+ * script`): the same code, whose __main__ block trains, printing what
+ * `nnblocks-cli train` prints, under the PyTorch set-up the engine
+ * reproduces; a docstring says how to move it to a GPU. weights_file
+ * (relative to the script, or NULL): loaded after the init, as the CLI
+ * trains a project saved with weights; NULL trains from the init. */
+char *nnb_export_pytorch_script (NnbProject *project, const char *weights_file);
+/* The same experiment as a Jupyter notebook (nbformat 4.5 JSON): markdown
+ * cells that explain, code cells for the imports, data, model, init,
+ * optimizer and loss, the loop (printing as the script does) and a
+ * matplotlib plot of the data, the fit or boundary and the losses.
+ * weights_file: as for the script, relative to the notebook's folder. */
+char *nnb_export_notebook (NnbProject *project, const char *weights_file);
 /* The lines of that file's make_data() that draw the data (the seed, the
  * generator's or the CSV file's lines, the held-out split and the
  * standardisation), unindented, each ending in a newline: what the data

@@ -19,7 +19,37 @@ GHashTable *nnb_safetensors_parse (const guint8 *data, gsize length, GError **er
 GBytes *nnb_export_onnx (NnbModel *model, GError **error);
 
 /* make_data(), init_weights() and train() of the project's code
- * (nnb-export-pytorch-train.c); model_expression builds the model. */
-void nnb_export_pytorch_append_training (GString *out, const NnbProject *project, const char *model_expression);
+ * (nnb-export-pytorch-train.c); model_expression builds the model;
+ * weights_path (a Python expression, or NULL) names the safetensors file
+ * train() loads after the init. */
+void nnb_export_pytorch_append_training (GString *out, const NnbProject *project, const char *model_expression,
+                                         const char *weights_path);
+
+/* The parts of that code, for the notebook's cells: the first four at
+ * module level (each empty where the project has none), the last three
+ * train()'s lines, indented one level. */
+typedef enum
+{
+  NNB_EXPORT_TRAIN_CSV_READER,      /* read_csv(), for CSV data */
+  NNB_EXPORT_TRAIN_MAKE_DATA,       /* make_data() */
+  NNB_EXPORT_TRAIN_INIT_FUNCTION,   /* init_weights(m), for a project's init */
+  NNB_EXPORT_TRAIN_CLASS_FUNCTIONS, /* predicted_class() and the confusion matrix */
+  NNB_EXPORT_TRAIN_MODEL,           /* the model, its init, the weights */
+  NNB_EXPORT_TRAIN_OPTIMIZER,       /* optimizer, loss_fn, epochs… */
+  NNB_EXPORT_TRAIN_LOOP,            /* the loop, printing; losses: each epoch's */
+} NnbExportTrainPart;
+void nnb_export_pytorch_append_train_part (GString *out, const NnbProject *project, NnbExportTrainPart part,
+                                           const char *model_expression, const char *weights_path);
+/* TRUE when the code defines predicted_class() (class data, class loss). */
+gboolean nnb_export_pytorch_has_class_rule (const NnbProject *project);
+/* The model's class (and make_sequential() for a chain) at module level,
+ * as nnb_export_pytorch_code writes it; returns the expression that builds
+ * the model. */
+char *nnb_export_pytorch_append_model (GString *out, NnbModel *model);
+/* os.environ[…] = …: the PyTorch set-up whose float sums the engine
+ * reproduces, for the lines before `import torch` (after `import os`) */
+void nnb_export_pytorch_append_environment (GString *out);
+/* load_safetensors(path), the reader that needs only PyTorch */
+void nnb_export_pytorch_append_loader (GString *out);
 
 G_END_DECLS

@@ -547,6 +547,9 @@ test_cli (void)
   project = nnb_project_load (out_path, &error);
   g_assert_no_error (error);
   g_assert_cmpint (nnb_model_count_parameters (project->model), ==, 353);
+  /* three inputs: the page's data, so it trains (the app's paste makes the
+   * same project: nnb_project_new_for_model) */
+  g_assert_cmpint (project->data.kind, ==, NNB_DATA_SINE_PRODUCT);
   /* laid out: a position for every block */
   g_assert_cmpuint (project->positions->len, ==, project->model->nodes->len);
   for (guint i = 0; i < project->positions->len; i++)

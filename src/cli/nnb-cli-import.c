@@ -6,7 +6,6 @@
 
 #include <stdio.h>
 #include "nnb-file-read.h"
-#include "nnb-graph.h"
 #include "nnb-python-import.h"
 
 /* A model file is source code: a few hundred kB at most */
@@ -45,7 +44,6 @@ nnb_cli_import_code (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autoptr (NnbProject) project = NULL;
   g_autoptr (NnbModel) model = NULL;
-  g_autoptr (NnbGraph) graph = NULL;
   g_autofree char *source = NULL;
   g_autofree char *where = NULL;
   gsize length;
@@ -73,13 +71,8 @@ nnb_cli_import_code (int argc, char **argv)
   if (class_name == NULL)
     note_choice (source, length);
 
-  project = nnb_project_new ();
-  g_clear_pointer (&project->model, nnb_model_unref);
-  project->model = nnb_model_ref (model);
-  /* the automatic layout, as the app draws a file without positions */
-  graph = nnb_graph_from_model (model, NULL, 0);
-  g_array_unref (project->positions);
-  project->positions = nnb_graph_positions (graph);
+  /* the same project as the app's Paste PyTorch Code makes */
+  project = nnb_project_new_for_model (model);
   if (!nnb_project_save (project, output, FALSE, &error))
     return nnb_cli_fail (error);
   return NNB_EXIT_OK;

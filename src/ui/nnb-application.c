@@ -309,6 +309,7 @@ static const struct
   { "window.close", { "<Control>w", NULL } },
   { "win.new", { "<Control>n", NULL } },
   { "win.open", { "<Control>o", NULL } },
+  { "win.paste-code", { "<Control><Shift>v", NULL } },
   { "win.toggle-lesson", { "F9", NULL } },
   { "win.presentation", { "F5", NULL } },
   { "win.save", { "<Control>s", NULL } },

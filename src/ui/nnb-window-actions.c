@@ -258,8 +258,9 @@ show_open_chooser (NnbWindow *self, gpointer user_data)
   dialog = gtk_file_chooser_native_new (_("Open Project"), GTK_WINDOW (self),
                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
 
-  gtk_file_filter_set_name (projects, _("NN Blocks Projects"));
+  gtk_file_filter_set_name (projects, _("NN Blocks Projects and PyTorch Code"));
   gtk_file_filter_add_suffix (projects, "nnb");
+  gtk_file_filter_add_suffix (projects, "py");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), projects);
   gtk_file_filter_set_name (all_files, _("All Files"));
   gtk_file_filter_add_pattern (all_files, "*");
@@ -531,6 +532,7 @@ static const GActionEntry win_actions[] = {
   { .name = "reset", .activate = reset_action },
   { .name = "data", .activate = data_action },
   { .name = "import-csv", .activate = _nnb_window_import_csv_action },
+  { .name = "paste-code", .activate = _nnb_window_paste_code_action },
   { .name = "export-weights", .activate = _nnb_window_export_action },
   { .name = "export-code", .activate = _nnb_window_export_action },
   { .name = "export-script", .activate = _nnb_window_export_action },

@@ -95,6 +95,11 @@ drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, gpointe
   if (!G_VALUE_HOLDS (value, G_TYPE_FILE))
     return FALSE;
   file = g_value_get_object (value);
+  if (file != NULL && _nnb_window_is_code_file (file))
+    {
+      _nnb_window_drop_code (self, file);
+      return TRUE;
+    }
   if (file == NULL || !is_csv (file))
     return FALSE;
   if (!may_import (self))

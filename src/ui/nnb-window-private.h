@@ -129,6 +129,14 @@ void _nnb_window_mode_apply (NnbWindow *self);
 void _nnb_window_import_init (NnbWindow *self);
 void _nnb_window_import_csv_action (GSimpleAction *action, GVariant *parameter, gpointer user_data);
 
+/* nnb-window-code.c: PyTorch code pasted, opened or dropped becomes a project */
+void _nnb_window_paste_code_action (GSimpleAction *action, GVariant *parameter, gpointer user_data);
+gboolean _nnb_window_is_code_file (GFile *file);
+/* Unsaved work already asked about; self->cancellable set, as nnb_window_open does. */
+void _nnb_window_open_code (NnbWindow *self, GFile *file);
+/* Asks about unsaved work once the code has given a model. */
+void _nnb_window_drop_code (NnbWindow *self, GFile *file);
+
 /* nnb-window-export.c */
 void _nnb_window_export_action (GSimpleAction *action, GVariant *parameter, gpointer user_data);
 

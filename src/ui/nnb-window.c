@@ -360,6 +360,11 @@ nnb_window_open (NnbWindow *self, GFile *file)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
+  if (_nnb_window_is_code_file (file))
+    {
+      _nnb_window_open_code (self, file);
+      return;
+    }
   nnb_document_load_async (file, self->cancellable, load_cb, g_object_ref (self));
 }
 

@@ -9,6 +9,8 @@
 
 #include "nnb-project.h"
 
+#include "nnb-graph.h"
+
 /* ---------------------------------------------------------------- life */
 
 NnbProject *
@@ -22,6 +24,26 @@ nnb_project_new (void)
   project->init_bias = NNB_INIT_DEFAULT;
   nnb_data_spec_init (&project->data, NNB_DATA_LINE);
   nnb_training_options_init (&project->training);
+  return project;
+}
+
+NnbProject *
+nnb_project_new_for_model (NnbModel *model)
+{
+  NnbProject *project = nnb_project_new ();
+  g_autoptr (NnbGraph) graph = NULL;
+
+  g_clear_pointer (&project->model, nnb_model_unref);
+  project->model = nnb_model_ref (model);
+  if (nnb_model_input_features (model) == 3)
+    {
+      nnb_data_spec_clear (&project->data);
+      nnb_data_spec_init (&project->data, NNB_DATA_SINE_PRODUCT);
+    }
+  /* the automatic layout, as the app draws a file without positions */
+  graph = nnb_graph_from_model (model, NULL, 0);
+  g_array_unref (project->positions);
+  project->positions = nnb_graph_positions (graph);
   return project;
 }
 

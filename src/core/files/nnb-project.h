@@ -55,6 +55,13 @@ typedef struct
 } NnbProject;
 
 NnbProject *nnb_project_new (void);
+/* A new project around an imported model (nnblocks-cli import-code, the
+ * app's Paste PyTorch Code): the default settings, data that fits the
+ * model's input width where there is some (three inputs: the Day 2 page's
+ * X = randn(n, 3), so its models show their shapes; otherwise the default
+ * line, and a first block that does not fit it turns red as in any
+ * project), and the automatic layout. Takes a reference to model. */
+NnbProject *nnb_project_new_for_model (NnbModel *model);
 void nnb_project_free (NnbProject *project);
 
 /* Reads a .nnb file; refuses newer versions and malformed content with a

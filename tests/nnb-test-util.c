@@ -241,6 +241,38 @@ nnb_test_assert_grad_bits (GPtrArray *params, JsonObject *grads)
     }
 }
 
+void
+nnb_test_assert_parameter_bits (NnbModel *model, JsonObject *by_name, const char *what)
+{
+  GPtrArray *params = nnb_model_named_parameters (model);
+
+  g_assert_cmpuint (params->len, ==, json_object_get_size (by_name));
+  for (guint p = 0; p < params->len; p++)
+    {
+      NnbNamedParameter *named = params->pdata[p];
+      g_autofree float *values = g_new (float, named->param->value->numel);
+      g_autofree char *label = g_strdup_printf ("%s: %s", what, named->name);
+
+      nnb_tensor_read (named->param->value, values);
+      nnb_test_assert_float_bits (label, values, named->param->value->numel,
+                                  json_object_get_array_member (by_name, named->name));
+    }
+}
+
+void
+nnb_test_load_parameter_bits (NnbModel *model, JsonObject *by_name)
+{
+  GPtrArray *params = nnb_model_named_parameters (model);
+
+  g_assert_cmpuint (params->len, ==, json_object_get_size (by_name));
+  for (guint p = 0; p < params->len; p++)
+    {
+      NnbNamedParameter *named = params->pdata[p];
+      g_autofree float *v = nnb_test_floats_of_hex (by_name, named->name, named->param->value->numel);
+      nnb_tensor_write (named->param->value, v);
+    }
+}
+
 float *
 nnb_test_floats_of_hex (JsonObject *o, const char *name, gsize n)
 {

@@ -62,6 +62,12 @@ float nnb_test_float_of_hex (const char *hex);
 /* Every named parameter's .grad (params: nnb_model_named_parameters)
  * against grads, the golden file's object of name → hex bit patterns */
 void nnb_test_assert_grad_bits (GPtrArray *params, JsonObject *grads);
+/* Every named parameter's value against by_name (name → hex bit
+ * patterns, exactly the model's parameters), labelled "what: name" */
+void nnb_test_assert_parameter_bits (NnbModel *model, JsonObject *by_name, const char *what);
+/* Writes by_name's hex bit patterns into the model's parameters (every
+ * one of them, and nothing else) */
+void nnb_test_load_parameter_bits (NnbModel *model, JsonObject *by_name);
 /* The n floats of o's member name, hex bit patterns in a golden file; g_free it */
 float *nnb_test_floats_of_hex (JsonObject *o, const char *name, gsize n);
 

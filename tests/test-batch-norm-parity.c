@@ -80,24 +80,6 @@ test_kernel_is_pytorchs (gconstpointer data)
 }
 
 static void
-assert_parameters (NnbModel *model, JsonObject *by_name, const char *what)
-{
-  GPtrArray *params = nnb_model_named_parameters (model);
-
-  g_assert_cmpuint (params->len, ==, json_object_get_size (by_name));
-  for (guint p = 0; p < params->len; p++)
-    {
-      NnbNamedParameter *named = params->pdata[p];
-      g_autofree float *values = g_new (float, named->param->value->numel);
-      g_autofree char *label = g_strdup_printf ("%s: %s", what, named->name);
-
-      nnb_tensor_read (named->param->value, values);
-      nnb_test_assert_float_bits (label, values, named->param->value->numel,
-                                  json_object_get_array_member (by_name, named->name));
-    }
-}
-
-static void
 assert_buffers (NnbModel *model, JsonObject *step, const char *what)
 {
   JsonObject *by_name = json_object_get_object_member (step, "buffers");
@@ -147,13 +129,7 @@ test_model_trains_like_pytorch (gconstpointer data)
   g_assert_no_error (error);
   nnb_tensor_write (x, xs);
   nnb_tensor_write (target, ts);
-  for (guint p = 0; p < params->len; p++)
-    {
-      NnbNamedParameter *named = params->pdata[p];
-      g_autofree float *v = nnb_test_floats_of_hex (json_object_get_object_member (c, "initial"), named->name,
-                                                    named->param->value->numel);
-      nnb_tensor_write (named->param->value, v);
-    }
+  nnb_test_load_parameter_bits (model, json_object_get_object_member (c, "initial"));
   nnb_optimizer_options_init (&options, NNB_OPTIMIZER_SGD);
   options.lr = json_object_get_double_member (c, "lr");
   opt = nnb_optimizer_new (model, &options, &error);
@@ -179,7 +155,7 @@ test_model_trains_like_pytorch (gconstpointer data)
       g_assert_cmpfloat (fabs (value - want_loss[0]), <=, 1e-6 * MAX (1.0, fabs (value)));
       g_assert_true (nnb_optimizer_step (opt, &error));
       g_assert_no_error (error);
-      assert_parameters (model, json_object_get_object_member (step, "after"), what);
+      nnb_test_assert_parameter_bits (model, json_object_get_object_member (step, "after"), what);
       assert_buffers (model, step, what);
     }
   nnb_model_eval (model);

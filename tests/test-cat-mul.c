@@ -76,14 +76,7 @@ test_forward_and_gradients_are_pytorchs (void)
 
   nnb_tensor_write (x, xs);
   nnb_tensor_write (target, ts);
-  g_assert_cmpuint (params->len, ==, json_object_get_size (json_object_get_object_member (c, "initial")));
-  for (guint p = 0; p < params->len; p++)
-    {
-      NnbNamedParameter *named = params->pdata[p];
-      g_autofree float *v = nnb_test_floats_of_hex (json_object_get_object_member (c, "initial"), named->name,
-                                                    named->param->value->numel);
-      nnb_tensor_write (named->param->value, v);
-    }
+  nnb_test_load_parameter_bits (model, json_object_get_object_member (c, "initial"));
   /* twice: the second forward and backward reuse the compiled plan */
   for (int round = 0; round < 2; round++)
     {
@@ -301,20 +294,6 @@ three_inputs_new (void)
 }
 
 static void
-load_parameters (NnbModel *model, JsonObject *initial)
-{
-  GPtrArray *params = nnb_model_named_parameters (model);
-
-  g_assert_cmpuint (params->len, ==, json_object_get_size (initial));
-  for (guint p = 0; p < params->len; p++)
-    {
-      NnbNamedParameter *named = params->pdata[p];
-      g_autofree float *v = nnb_test_floats_of_hex (initial, named->name, named->param->value->numel);
-      nnb_tensor_write (named->param->value, v);
-    }
-}
-
-static void
 test_three_input_cat_is_pytorchs (void)
 {
   JsonObject *c = json_object_get_object_member (golden (), "three");
@@ -330,7 +309,7 @@ test_three_input_cat_is_pytorchs (void)
 
   nnb_tensor_write (x, xs);
   nnb_tensor_write (target, ts);
-  load_parameters (model, json_object_get_object_member (c, "initial"));
+  nnb_test_load_parameter_bits (model, json_object_get_object_member (c, "initial"));
   for (int round = 0; round < 2; round++)
     {
       nnb_model_zero_grad (model);
@@ -488,7 +467,7 @@ test_three_input_cat_exported_runs_in_pytorch (void)
   JsonArray *data;
   NnbTensor *y;
 
-  load_parameters (model, json_object_get_object_member (c, "initial"));
+  nnb_test_load_parameter_bits (model, json_object_get_object_member (c, "initial"));
   code = nnb_export_pytorch_code (model, "net3.safetensors");
   if (strstr (code, "h2 = torch.cat([h, h2, x], dim=1)") == NULL || strstr (code, "h = torch.cat([h, h2, h], dim=1)") == NULL)
     g_error ("no three-input torch.cat in:\n%s", code);
@@ -548,7 +527,7 @@ test_three_input_cat_runs_in_onnxruntime (void)
       nnb_test_missing ("node cannot load onnxruntime-web from tests/onnxruntime/node_modules");
       return;
     }
-  load_parameters (model, json_object_get_object_member (c, "initial"));
+  nnb_test_load_parameter_bits (model, json_object_get_object_member (c, "initial"));
   nnb_tensor_write (x, xs);
   dir = g_dir_make_tmp ("nnb-cat-onnx-XXXXXX", &error);
   g_assert_no_error (error);

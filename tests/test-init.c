@@ -331,24 +331,6 @@ test_apply_method_plain_distributions (void)
   g_assert_cmpint (gen->index, ==, ref->index);
 }
 
-static void
-assert_parameters (NnbModel *model, JsonObject *want, const char *what)
-{
-  GPtrArray *params = nnb_model_named_parameters (model);
-
-  g_assert_cmpuint (params->len, ==, json_object_get_size (want));
-  for (guint i = 0; i < params->len; i++)
-    {
-      NnbNamedParameter *named = params->pdata[i];
-      g_autofree float *values = g_new (float, named->param->value->numel);
-      g_autofree char *label = g_strdup_printf ("%s: %s", what, named->name);
-
-      nnb_tensor_read (named->param->value, values);
-      nnb_test_assert_float_bits (label, values, named->param->value->numel,
-                                  json_object_get_array_member (want, named->name));
-    }
-}
-
 /* torch.manual_seed(s); MLP() draws each Linear's weight, then its bias,
  * layer by layer; torch.manual_seed(s + 1); model.apply(init) does the same
  * with the chosen inits (tests/reference/make_init_order_golden.py). */
@@ -365,12 +347,12 @@ test_construction_and_apply_draw_in_pytorchs_order (gconstpointer data)
 
   g_assert_true (nnb_model_reset_parameters (model, construct, &error));
   g_assert_no_error (error);
-  assert_parameters (model, json_object_get_object_member (c, "constructed"), "MLP()");
+  nnb_test_assert_parameter_bits (model, json_object_get_object_member (c, "constructed"), "MLP()");
   g_assert_true (nnb_init_method_from_string (json_object_get_string_member (c, "weight"), &weight));
   g_assert_true (nnb_init_method_from_string (json_object_get_string_member (c, "bias"), &bias));
   g_assert_true (nnb_model_apply_init (model, weight, bias, apply, &error));
   g_assert_no_error (error);
-  assert_parameters (model, json_object_get_object_member (c, "applied"), "model.apply(init)");
+  nnb_test_assert_parameter_bits (model, json_object_get_object_member (c, "applied"), "model.apply(init)");
 }
 
 static char *

@@ -12,27 +12,6 @@
 
 #define INDENT "    "
 
-/* text with one level of indentation taken off every line that has it,
- * and without the blank lines around it: train()'s lines at module level */
-static char *
-dedent (const char *text)
-{
-  GString *out = g_string_new (NULL);
-  const char *line = text;
-
-  while (*line != '\0')
-    {
-      const char *end = strchr (line, '\n');
-      gsize length = end != NULL ? (gsize) (end - line) + 1 : strlen (line);
-
-      if (g_str_has_prefix (line, INDENT))
-        line += strlen (INDENT), length -= strlen (INDENT);
-      g_string_append_len (out, line, length);
-      line += length;
-    }
-  return g_strstrip (g_string_free (out, FALSE));
-}
-
 static void
 add_cell (JsonBuilder *builder, const char *id, const char *type, const char *source)
 {
@@ -67,7 +46,8 @@ add_part (GString *out, const NnbProject *project, NnbExportTrainPart part, cons
   g_autofree char *lines = NULL;
 
   nnb_export_pytorch_append_train_part (text, project, part, model_expression, weights_path);
-  lines = part >= NNB_EXPORT_TRAIN_MODEL ? dedent (text->str) : g_strstrip (g_strdup (text->str));
+  /* train()'s lines at module level, without the blank lines around them */
+  lines = g_strstrip (part >= NNB_EXPORT_TRAIN_MODEL ? nnb_export_pytorch_dedent (text->str) : g_strdup (text->str));
   if (*lines == '\0')
     return;
   if (out->len > 0)

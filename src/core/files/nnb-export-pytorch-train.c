@@ -273,17 +273,11 @@ append_make_data_body (GString *out, guint64 seed, const NnbDataSpec *spec)
 }
 
 char *
-nnb_export_pytorch_data_lines (guint64 seed, const NnbDataSpec *spec)
+nnb_export_pytorch_dedent (const char *text)
 {
-  g_autoptr (GString) body = g_string_new (NULL);
   GString *out = g_string_new (NULL);
-  const char *line = NULL;
+  const char *line = text;
 
-  g_return_val_if_fail (spec != NULL, NULL);
-
-  append_make_data_body (body, seed, spec);
-  /* the same lines as the file's, one level out of make_data() */
-  line = body->str;
   while (*line != '\0')
     {
       const char *end = strchr (line, '\n');
@@ -295,6 +289,18 @@ nnb_export_pytorch_data_lines (guint64 seed, const NnbDataSpec *spec)
       line += length;
     }
   return g_string_free (out, FALSE);
+}
+
+char *
+nnb_export_pytorch_data_lines (guint64 seed, const NnbDataSpec *spec)
+{
+  g_autoptr (GString) body = g_string_new (NULL);
+
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  append_make_data_body (body, seed, spec);
+  /* the same lines as the file's, one level out of make_data() */
+  return nnb_export_pytorch_dedent (body->str);
 }
 
 static void

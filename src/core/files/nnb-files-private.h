@@ -51,5 +51,8 @@ char *nnb_export_pytorch_append_model (GString *out, NnbModel *model);
 void nnb_export_pytorch_append_environment (GString *out);
 /* load_safetensors(path), the reader that needs only PyTorch */
 void nnb_export_pytorch_append_loader (GString *out);
+/* text with one level of indentation ("    ") taken off every line that
+ * has it: a function's body at module level; a new string */
+char *nnb_export_pytorch_dedent (const char *text);
 
 G_END_DECLS

@@ -71,3 +71,15 @@ nnb_test_lesson (const char *id)
   g_assert_no_error (error);
   return lesson;
 }
+
+char *
+nnb_test_lesson_indented (const char *text)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  GString *out = g_string_new (NULL);
+
+  for (int i = 0; lines[i] != NULL; i++)
+    if (lines[i + 1] != NULL || *lines[i] != '\0')
+      g_string_append_printf (out, "%s%s\n", *lines[i] != '\0' ? "    " : "", lines[i]);
+  return g_string_free (out, FALSE);
+}

@@ -22,3 +22,7 @@ char *nnb_test_lesson_show_me (NnbLesson *lesson, NnbLessonStep *step, NnbTestSh
 
 /* The built-in lesson named id (asserts that it reads). */
 NnbLesson *nnb_test_lesson (const char *id);
+
+/* Every line of text indented as `nnblocks-cli lesson` indents Show me's
+ * printouts (blank lines stay empty; no trailing empty line). */
+char *nnb_test_lesson_indented (const char *text);

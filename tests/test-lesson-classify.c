@@ -337,19 +337,6 @@ test_text_quotes_real_pytorch_numbers (void)
     }
 }
 
-/* Every line of text, indented as the CLI indents Show me's printouts. */
-static char *
-indented (const char *text)
-{
-  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
-  GString *out = g_string_new (NULL);
-
-  for (int i = 0; lines[i] != NULL; i++)
-    if (lines[i + 1] != NULL || *lines[i] != '\0')
-      g_string_append_printf (out, "%s%s\n", *lines[i] != '\0' ? "    " : "", lines[i]);
-  return g_string_free (out, FALSE);
-}
-
 static void
 test_cli_runs_the_lesson_headless (void)
 {
@@ -363,7 +350,7 @@ test_cli_runs_the_lesson_headless (void)
   g_assert_null (strstr (out, "✗"));
   for (guint i = 0; i < G_N_ELEMENTS (printouts); i++)
     {
-      g_autofree char *want = indented (golden_text (printouts[i].member, printouts[i].name));
+      g_autofree char *want = nnb_test_lesson_indented (golden_text (printouts[i].member, printouts[i].name));
 
       if (strstr (out, want) == NULL)
         g_error ("nnblocks-cli lesson classify did not print\n%s", want);

@@ -273,6 +273,19 @@ nnb_test_load_parameter_bits (NnbModel *model, JsonObject *by_name)
     }
 }
 
+void
+nnb_test_assert_epoch_doubles (const char *what, JsonArray *expected, const double *got, guint n)
+{
+  g_assert_cmpuint (json_array_get_length (expected), ==, n);
+  for (guint e = 0; e < n; e++)
+    if (json_array_get_double_element (expected, e) != got[e])
+      {
+        g_test_fail_printf ("%s at epoch %u is %.17g, PyTorch's is %.17g", what, e, got[e],
+                            json_array_get_double_element (expected, e));
+        return;
+      }
+}
+
 float *
 nnb_test_floats_of_hex (JsonObject *o, const char *name, gsize n)
 {

@@ -68,6 +68,9 @@ void nnb_test_assert_parameter_bits (NnbModel *model, JsonObject *by_name, const
 /* Writes by_name's hex bit patterns into the model's parameters (every
  * one of them, and nothing else) */
 void nnb_test_load_parameter_bits (NnbModel *model, JsonObject *by_name);
+/* got[e] == expected[e] exactly for each of the n epochs, else the test
+ * fails (and goes on) naming what, the first epoch and both numbers */
+void nnb_test_assert_epoch_doubles (const char *what, JsonArray *expected, const double *got, guint n);
 /* The n floats of o's member name, hex bit patterns in a golden file; g_free it */
 float *nnb_test_floats_of_hex (JsonObject *o, const char *name, gsize n);
 

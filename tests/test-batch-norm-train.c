@@ -39,19 +39,6 @@ project_of (JsonObject *run)
   return project;
 }
 
-static void
-assert_doubles (const char *what, JsonArray *expected, const double *got, guint n)
-{
-  g_assert_cmpuint (json_array_get_length (expected), ==, n);
-  for (guint e = 0; e < n; e++)
-    if (json_array_get_double_element (expected, e) != got[e])
-      {
-        g_test_fail_printf ("%s at epoch %u is %.17g, PyTorch's is %.17g", what, e, got[e],
-                            json_array_get_double_element (expected, e));
-        return;
-      }
-}
-
 /* Every state_dict entry, in PyTorch's order, against the golden one */
 static void
 assert_state_dict (NnbModel *model, JsonObject *run)
@@ -108,9 +95,9 @@ train (JsonObject *run, gboolean compare)
     }
   if (!compare)
     return project;
-  assert_doubles ("the loss", json_object_get_array_member (run, "losses"), (double *) losses->data, losses->len);
-  assert_doubles ("the test loss", json_object_get_array_member (run, "test_losses"), (double *) test_losses->data,
-                  test_losses->len);
+  nnb_test_assert_epoch_doubles ("the loss", json_object_get_array_member (run, "losses"), (double *) losses->data, losses->len);
+  nnb_test_assert_epoch_doubles ("the test loss", json_object_get_array_member (run, "test_losses"), (double *) test_losses->data,
+                                 test_losses->len);
   assert_state_dict (project->model, run);
   nnb_rng_uniform (&shuffle, &next, 1, 0.0, 1.0);
   nnb_rng_golden_assert_bits ("after: rand(1)", &next, 1, json_object_get_string_member (run, "after"));

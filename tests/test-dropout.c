@@ -152,19 +152,6 @@ test_bad_p_gets_pytorchs_message (void)
   }
 }
 
-static void
-assert_doubles (const char *what, JsonArray *expected, const double *got, guint n)
-{
-  g_assert_cmpuint (json_array_get_length (expected), ==, n);
-  for (guint e = 0; e < n; e++)
-    if (json_array_get_double_element (expected, e) != got[e])
-      {
-        g_test_fail_printf ("%s at epoch %u is %.17g, PyTorch's is %.17g", what, e, got[e],
-                            json_array_get_double_element (expected, e));
-        return;
-      }
-}
-
 /* 20 epochs of mini-batches: model.train() for the steps, randperm and the
  * masks from one generator, model.eval() for the test loss */
 static void
@@ -199,9 +186,9 @@ test_training_run_is_pytorchs (void)
       g_array_append_val (losses, loss);
       g_array_append_val (test_losses, test_loss);
     }
-  assert_doubles ("the loss", json_object_get_array_member (run, "losses"), (double *) losses->data, losses->len);
-  assert_doubles ("the test loss", json_object_get_array_member (run, "test_losses"), (double *) test_losses->data,
-                  test_losses->len);
+  nnb_test_assert_epoch_doubles ("the loss", json_object_get_array_member (run, "losses"), (double *) losses->data, losses->len);
+  nnb_test_assert_epoch_doubles ("the test loss", json_object_get_array_member (run, "test_losses"), (double *) test_losses->data,
+                                 test_losses->len);
   named = nnb_model_named_parameters (project->model);
   g_assert_cmpuint (named->len, ==, json_object_get_size (params));
   for (guint i = 0; i < named->len; i++)

@@ -116,3 +116,45 @@ nnb_ui_test_type_key (GtkWidget *widget, KeySym key, gboolean control, gboolean 
   XFlush (display);
   nnb_ui_test_settle (80);
 }
+
+void
+nnb_ui_test_drop_block (NnbBlockPalette *palette, NnbDiagramView *view, const char *kind, double x, double y)
+{
+  GtkWidget *button = nnb_block_palette_get_button (palette, kind);
+  guint before = nnb_diagram_view_get_graph (view)->blocks->len;
+
+  g_assert_nonnull (button);
+  /* the list of blocks scrolls (the palette's controls below it do not):
+   * scrolled to the button, as a student would */
+  {
+    GtkWidget *scrolled = gtk_widget_get_ancestor (button, GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+    graphene_point_t at;
+
+    g_assert_true (gtk_widget_compute_point (button, scrolled, &GRAPHENE_POINT_INIT (0, 0), &at));
+    if (at.y < 0 || at.y + gtk_widget_get_height (button) > gtk_widget_get_height (scrolled))
+      gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + at.y);
+    nnb_ui_test_settle (60);
+  }
+  nnb_ui_test_drag (button, gtk_widget_get_width (button) / 2.0, gtk_widget_get_height (button) / 2.0,
+                    GTK_WIDGET (view), x, y);
+  g_assert_cmpuint (nnb_diagram_view_get_graph (view)->blocks->len, ==, before + 1);
+}
+
+void
+nnb_ui_test_drag_wire (NnbDiagramView *view, const char *from, const char *to, int slot)
+{
+  const NnbGraph *graph = nnb_diagram_view_get_graph (view);
+  int a = nnb_graph_find_block (graph, from), b = nnb_graph_find_block (graph, to);
+  double x0, y0, x1, y1;
+
+  g_assert_cmpint (a, >=, 0);
+  g_assert_cmpint (b, >=, 0);
+  g_assert_true (nnb_diagram_view_block_point (view, a, -1, &x0, &y0));
+  g_assert_true (nnb_diagram_view_block_point (view, b, slot, &x1, &y1));
+  nnb_ui_test_drag (GTK_WIDGET (view), x0, y0, GTK_WIDGET (view), x1, y1);
+  /* the graph is rebuilt by the edit: look the blocks up again */
+  graph = nnb_diagram_view_get_graph (view);
+  b = nnb_graph_find_block (graph, to);
+  g_assert_cmpint (nnb_graph_get_block (graph, b)->inputs[slot], ==, nnb_graph_find_block (graph, from));
+}

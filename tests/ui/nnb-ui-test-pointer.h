@@ -8,6 +8,9 @@
 #include <X11/Xlib.h>
 #include <X11/keysym.h>
 
+#include "nnb-block-palette.h"
+#include "nnb-diagram-view.h"
+
 G_BEGIN_DECLS
 
 /* FALSE when libXtst.so.6 is not installed: the test then skips. */
@@ -23,6 +26,12 @@ void nnb_ui_test_click (GtkWidget *widget, double x, double y, guint button, int
 void nnb_ui_test_drag (GtkWidget *from, double x0, double y0, GtkWidget *to, double x1, double y1);
 /* A key typed on the keyboard, with Control and Shift held when asked. */
 void nnb_ui_test_type_key (GtkWidget *widget, KeySym key, gboolean control, gboolean shift);
+/* The editor by hand: a palette button dragged onto the diagram at (x,
+ * y), scrolled to first as a student would, asserting that a block came;
+ * a wire dragged from one block's output port into slot of another,
+ * asserting that it holds. */
+void nnb_ui_test_drop_block (NnbBlockPalette *palette, NnbDiagramView *view, const char *kind, double x, double y);
+void nnb_ui_test_drag_wire (NnbDiagramView *view, const char *from, const char *to, int slot);
 /* The raw XTEST calls, for what the helpers above do not cover. */
 void nnb_ui_test_fake_button (Display *display, guint button, gboolean press);
 

@@ -79,43 +79,6 @@ model_of (NnbWindow *window)
   return nnb_document_get_project (nnb_window_get_document (window))->model;
 }
 
-/* A palette button dragged onto the diagram at (x, y). */
-static void
-drop_block (NnbBlockPalette *palette, NnbDiagramView *view, const char *kind, double x, double y)
-{
-  GtkWidget *button = nnb_block_palette_get_button (palette, kind);
-  guint before = n_blocks (view);
-
-  g_assert_nonnull (button);
-  /* the list of blocks scrolls: scrolled to the button, as a student would */
-  {
-    GtkWidget *scrolled = gtk_widget_get_ancestor (button, GTK_TYPE_SCROLLED_WINDOW);
-    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
-    graphene_point_t at;
-
-    g_assert_true (gtk_widget_compute_point (button, scrolled, &GRAPHENE_POINT_INIT (0, 0), &at));
-    if (at.y < 0 || at.y + gtk_widget_get_height (button) > gtk_widget_get_height (scrolled))
-      gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + at.y);
-    nnb_ui_test_settle (60);
-  }
-  nnb_ui_test_drag (button, gtk_widget_get_width (button) / 2.0, gtk_widget_get_height (button) / 2.0,
-                    GTK_WIDGET (view), x, y);
-  g_assert_cmpuint (n_blocks (view), ==, before + 1);
-}
-
-/* A wire dragged from one block's output port into a slot of another. */
-static void
-drag_wire (NnbDiagramView *view, const char *from, const char *to, int slot)
-{
-  double x0, y0, x1, y1;
-
-  g_assert_true (nnb_diagram_view_block_point (view, block (view, from), -1, &x0, &y0));
-  g_assert_true (nnb_diagram_view_block_point (view, block (view, to), slot, &x1, &y1));
-  nnb_ui_test_drag (GTK_WIDGET (view), x0, y0, GTK_WIDGET (view), x1, y1);
-  g_assert_cmpint (nnb_graph_get_block (nnb_diagram_view_get_graph (view), block (view, to))->inputs[slot], ==,
-                   block (view, from));
-}
-
 static void
 assert_shape (NnbDiagramView *view, const char *name, const char *expected)
 {
@@ -143,32 +106,32 @@ build_by_pointer (NnbWindow *window, NnbDiagramView *view)
   act (view, "editor.zoom-out", NULL);
   act (view, "editor.zoom-out", NULL);
 
-  drop_block (palette, view, "Input", 0.5 * col, row0);
-  drop_block (palette, view, "Linear", 1.5 * col, row0);
+  nnb_ui_test_drop_block (palette, view, "Input", 0.5 * col, row0);
+  nnb_ui_test_drop_block (palette, view, "Linear", 1.5 * col, row0);
   act (view, "editor.set-features", g_variant_new ("(xx)", (gint64) 1, (gint64) 8));
-  drop_block (palette, view, "BatchNorm1d", 2.5 * col, up);
-  drop_block (palette, view, "ReLU", 3.5 * col, up);
-  drop_block (palette, view, "Dropout", 2.5 * col, down);
-  drop_block (palette, view, "Tanh", 3.5 * col, down);
-  drop_block (palette, view, "Cat", 4.5 * col, row0);
-  drop_block (palette, view, "Linear", 5.5 * col, row0);
+  nnb_ui_test_drop_block (palette, view, "BatchNorm1d", 2.5 * col, up);
+  nnb_ui_test_drop_block (palette, view, "ReLU", 3.5 * col, up);
+  nnb_ui_test_drop_block (palette, view, "Dropout", 2.5 * col, down);
+  nnb_ui_test_drop_block (palette, view, "Tanh", 3.5 * col, down);
+  nnb_ui_test_drop_block (palette, view, "Cat", 4.5 * col, row0);
+  nnb_ui_test_drop_block (palette, view, "Linear", 5.5 * col, row0);
   act (view, "editor.set-features", g_variant_new ("(xx)", (gint64) 16, (gint64) 1));
-  drop_block (palette, view, "Output", 6.5 * col, row0);
+  nnb_ui_test_drop_block (palette, view, "Output", 6.5 * col, row0);
   /* the palette's default name for it */
   g_assert_cmpint (nnb_graph_find_block (nnb_diagram_view_get_graph (view), "bn"), >=, 0);
   g_assert_cmpint (nnb_graph_block_module (nnb_diagram_view_get_graph (view), block (view, "bn"))->num_features, ==, 1);
 
-  drag_wire (view, "x", "fc1", 0);
-  drag_wire (view, "fc1", "bn", 0);
+  nnb_ui_test_drag_wire (view, "x", "fc1", 0);
+  nnb_ui_test_drag_wire (view, "fc1", "bn", 0);
   /* wired, it normalises what the wire brings: 8 features */
   g_assert_cmpint (nnb_graph_block_module (nnb_diagram_view_get_graph (view), block (view, "bn"))->num_features, ==, 8);
-  drag_wire (view, "bn", "act", 0);
-  drag_wire (view, "fc1", "dropout", 0);
-  drag_wire (view, "dropout", "act_2", 0);
-  drag_wire (view, "act", "cat", 0);
-  drag_wire (view, "act_2", "cat", 1);
-  drag_wire (view, "cat", "fc2", 0);
-  drag_wire (view, "fc2", "out", 0);
+  nnb_ui_test_drag_wire (view, "bn", "act", 0);
+  nnb_ui_test_drag_wire (view, "fc1", "dropout", 0);
+  nnb_ui_test_drag_wire (view, "dropout", "act_2", 0);
+  nnb_ui_test_drag_wire (view, "act", "cat", 0);
+  nnb_ui_test_drag_wire (view, "act_2", "cat", 1);
+  nnb_ui_test_drag_wire (view, "cat", "fc2", 0);
+  nnb_ui_test_drag_wire (view, "fc2", "out", 0);
   g_assert_cmpuint (n_blocks (view), ==, 9);
   g_assert_null (nnb_diagram_view_get_message (view));
   g_assert_true (nnb_model_validate (model_of (window), NULL));

@@ -297,45 +297,6 @@ check_build_with_actions (NnbWindow *window)
 }
 
 static void
-drop_block (NnbBlockPalette *palette, NnbDiagramView *view, const char *kind, double x, double y)
-{
-  GtkWidget *button = nnb_block_palette_get_button (palette, kind);
-  guint before = n_blocks (view);
-
-  g_assert_nonnull (button);
-  /* the list of blocks scrolls (the palette's controls below it do not):
-   * scrolled to the button, as a student would */
-  {
-    GtkWidget *scrolled = gtk_widget_get_ancestor (button, GTK_TYPE_SCROLLED_WINDOW);
-    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
-    graphene_point_t at;
-
-    g_assert_true (gtk_widget_compute_point (button, scrolled, &GRAPHENE_POINT_INIT (0, 0), &at));
-    if (at.y < 0 || at.y + gtk_widget_get_height (button) > gtk_widget_get_height (scrolled))
-      gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + at.y);
-    nnb_ui_test_settle (60);
-  }
-  nnb_ui_test_drag (button, gtk_widget_get_width (button) / 2.0, gtk_widget_get_height (button) / 2.0,
-                    GTK_WIDGET (view), x, y);
-  g_assert_cmpuint (n_blocks (view), ==, before + 1);
-}
-
-static void
-drag_wire (NnbDiagramView *view, const char *from, const char *to, int slot)
-{
-  const NnbGraph *graph = nnb_diagram_view_get_graph (view);
-  int a = nnb_graph_find_block (graph, from), b = nnb_graph_find_block (graph, to);
-  double x0, y0, x1, y1;
-
-  g_assert_true (nnb_diagram_view_block_point (view, a, -1, &x0, &y0));
-  g_assert_true (nnb_diagram_view_block_point (view, b, slot, &x1, &y1));
-  nnb_ui_test_drag (GTK_WIDGET (view), x0, y0, GTK_WIDGET (view), x1, y1);
-  graph = nnb_diagram_view_get_graph (view);
-  b = nnb_graph_find_block (graph, to);
-  g_assert_cmpint (nnb_graph_get_block (graph, b)->inputs[slot], ==, nnb_graph_find_block (graph, from));
-}
-
-static void
 check_build_with_pointer (NnbWindow *window)
 {
   NnbDiagramView *view = nnb_ui_test_window_child (window, "diagram_view");
@@ -358,11 +319,11 @@ check_build_with_pointer (NnbWindow *window)
   act (view, "editor.zoom-out", NULL);
   act (view, "editor.zoom-out", NULL);
 
-  drop_block (palette, view, "Input", 0.5 * col, row0);
-  drop_block (palette, view, "Linear", 1.5 * col, row0);
+  nnb_ui_test_drop_block (palette, view, "Input", 0.5 * col, row0);
+  nnb_ui_test_drop_block (palette, view, "Linear", 1.5 * col, row0);
   set_features (view, "fc1", 3, 16);
-  drop_block (palette, view, "ReLU", 2.5 * col, row0);
-  drop_block (palette, view, "Linear", 3.5 * col, row1);
+  nnb_ui_test_drop_block (palette, view, "ReLU", 2.5 * col, row0);
+  nnb_ui_test_drop_block (palette, view, "Linear", 3.5 * col, row1);
   set_features (view, "fc2", 16, 16);
   act (view, "editor.select", g_variant_new_string ("act"));
   act (view, "editor.call-again", NULL);
@@ -373,20 +334,20 @@ check_build_with_pointer (NnbWindow *window)
     g_assert_true (nnb_diagram_view_block_point (view, nnb_graph_find_block (nnb_diagram_view_get_graph (view), "act_2"), -2, &x, &y));
     nnb_ui_test_drag (GTK_WIDGET (view), x, y, GTK_WIDGET (view), 4.5 * col, row1);
   }
-  drop_block (palette, view, "Add", 5.5 * col, row0);
-  drop_block (palette, view, "Linear", 6.5 * col, row0);
+  nnb_ui_test_drop_block (palette, view, "Add", 5.5 * col, row0);
+  nnb_ui_test_drop_block (palette, view, "Linear", 6.5 * col, row0);
   act (view, "editor.rename", g_variant_new_string ("head"));
   set_features (view, "head", 16, 1);
-  drop_block (palette, view, "Output", 7.5 * col, row0);
+  nnb_ui_test_drop_block (palette, view, "Output", 7.5 * col, row0);
 
-  drag_wire (view, "x", "fc1", 0);
-  drag_wire (view, "fc1", "act", 0);
-  drag_wire (view, "act", "fc2", 0);
-  drag_wire (view, "fc2", "act_2", 0);
-  drag_wire (view, "act_2", "add", 0);
-  drag_wire (view, "act", "add", 1);
-  drag_wire (view, "add", "head", 0);
-  drag_wire (view, "head", "out", 0);
+  nnb_ui_test_drag_wire (view, "x", "fc1", 0);
+  nnb_ui_test_drag_wire (view, "fc1", "act", 0);
+  nnb_ui_test_drag_wire (view, "act", "fc2", 0);
+  nnb_ui_test_drag_wire (view, "fc2", "act_2", 0);
+  nnb_ui_test_drag_wire (view, "act_2", "add", 0);
+  nnb_ui_test_drag_wire (view, "act", "add", 1);
+  nnb_ui_test_drag_wire (view, "add", "head", 0);
+  nnb_ui_test_drag_wire (view, "head", "out", 0);
   g_assert_cmpuint (n_blocks (view), ==, 8);
   assert_equals_page_mlp (window);
 

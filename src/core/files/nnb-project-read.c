@@ -480,7 +480,7 @@ parse_weights (NnbProject *project, JsonNode *node, GError **error)
   for (guint i = 0; i < state->len; i++)
     {
       NnbStateEntry *entry = state->pdata[i];
-      NnbTensor *tensor = entry->param != NULL ? entry->param->value : entry->buffer->value;
+      NnbTensor *tensor = entry->value;
       int64_t count = 0;
 
       if (!json_object_has_member (object, entry->name))

@@ -356,7 +356,7 @@ append_weights (GString *out, NnbModel *model, GError **error)
   for (guint i = 0; i < state->len; i++)
     {
       NnbStateEntry *entry = state->pdata[i];
-      NnbTensor *value = entry->param != NULL ? entry->param->value : entry->buffer->value;
+      NnbTensor *value = entry->value;
       g_autofree float *host = NULL;
       g_autofree char *shape = NULL;
       int64_t per_line;

@@ -75,7 +75,7 @@ save_parameters (NnbModel *model)
   for (guint i = 0; i < state->len; i++)
     {
       NnbStateEntry *entry = state->pdata[i];
-      NnbTensor *value = entry->param != NULL ? entry->param->value : entry->buffer->value;
+      NnbTensor *value = entry->value;
       if (value != NULL)
         {
           float *host = g_new (float, value->numel);
@@ -96,7 +96,7 @@ restore_parameters (NnbModel *model, GPtrArray *saved)
   for (guint i = 0; i < state->len && i < saved->len; i++)
     {
       NnbStateEntry *entry = state->pdata[i];
-      NnbTensor *value = entry->param != NULL ? entry->param->value : entry->buffer->value;
+      NnbTensor *value = entry->value;
       if (value != NULL)
         nnb_tensor_write (value, saved->pdata[i]);
       else

@@ -139,7 +139,7 @@ nnb_model_load_state_dict (NnbModel *model, GHashTable *tensors, GError **error)
   for (guint i = 0; i < state->len; i++)
     {
       NnbStateEntry *entry = state->pdata[i];
-      NnbTensor *value = entry->param != NULL ? entry->param->value : entry->buffer->value;
+      NnbTensor *value = entry->value;
       NnbTensor *loaded = g_hash_table_lookup (tensors, entry->name);
 
       /* _NormBase._load_from_state_dict: a state_dict without version
@@ -180,7 +180,7 @@ nnb_model_load_state_dict (NnbModel *model, GHashTable *tensors, GError **error)
   for (guint i = 0; i < state->len; i++)
     {
       NnbStateEntry *entry = state->pdata[i];
-      NnbTensor *value = entry->param != NULL ? entry->param->value : entry->buffer->value;
+      NnbTensor *value = entry->value;
       NnbTensor *loaded = g_hash_table_lookup (tensors, entry->name);
       g_autofree float *host = NULL;
       const float *values;

@@ -37,7 +37,7 @@ nnb_safetensors_serialize_model (NnbModel *model, GError **error)
   for (guint i = 0; i < state->len; i++)
     {
       NnbStateEntry *entry = state->pdata[i];
-      const NnbTensor *value = entry->param != NULL ? entry->param->value : entry->buffer->value;
+      const NnbTensor *value = entry->value;
       /* num_batches_tracked: a torch.long scalar, as PyTorch saves it */
       guint64 bytes = value != NULL ? (guint64) value->numel * sizeof (float) : sizeof (gint64);
 
@@ -62,7 +62,7 @@ nnb_safetensors_serialize_model (NnbModel *model, GError **error)
   for (guint i = 0; i < state->len; i++)
     {
       NnbStateEntry *entry = state->pdata[i];
-      NnbTensor *value = entry->param != NULL ? entry->param->value : entry->buffer->value;
+      NnbTensor *value = entry->value;
       g_autofree float *host = NULL;
 
       if (value == NULL)

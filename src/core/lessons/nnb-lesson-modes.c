@@ -129,7 +129,7 @@ nnb_lesson_describe_state_dict (NnbProject *project)
   for (guint i = 0; i < state->len; i++)
     {
       NnbStateEntry *entry = state->pdata[i];
-      NnbTensor *value = entry->param != NULL ? entry->param->value : entry->buffer->value;
+      NnbTensor *value = entry->value;
       /* num_batches_tracked is a scalar: shape () */
       g_autofree char *shape = value != NULL ? nnb_tensor_shape_string (value) : g_strdup ("()");
 

@@ -670,6 +670,7 @@ add_state_entry (GPtrArray *out, const char *prefix, const char *name, NnbParame
   entry->param = param;
   entry->buffer = buffer;
   entry->module = module;
+  entry->value = param != NULL ? param->value : buffer->value;
   g_ptr_array_add (out, entry);
 }
 

@@ -91,6 +91,9 @@ typedef struct
   NnbParameter *param;
   NnbBuffer *buffer;
   NnbModule *module; /* the module that owns it */
+  /* its tensor: param->value or buffer->value; NULL for an int64 count
+   * (num_batches_tracked, in buffer->count). Valid until the model moves. */
+  NnbTensor *value;
 } NnbStateEntry;
 
 /* Output shape of a node (ndim 0 when unknown because of an earlier error),

@@ -261,3 +261,11 @@ nnb_ui_test_build_residual_mlp (gpointer diagram_view)
   nnb_ui_test_edit (diagram_view, "editor.set-features", g_variant_new ("(xx)", (gint64) 16, (gint64) 1));
   nnb_ui_test_edit (diagram_view, "editor.add-block", g_variant_new_string ("Output"));
 }
+
+NnbSnapshot *
+nnb_ui_test_latest_snapshot (NnbWindow *window)
+{
+  NnbTrainer *trainer = nnb_document_get_trainer (nnb_window_get_document (window));
+
+  return trainer != NULL ? nnb_trainer_get_snapshot (trainer) : NULL;
+}

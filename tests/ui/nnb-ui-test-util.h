@@ -18,6 +18,9 @@ void nnb_ui_test_set_wait_seconds (int seconds);
 gboolean nnb_ui_test_wait_until (gboolean (*cond) (gpointer data), gpointer data);
 /* Lets the main loop handle what is pending for ms milliseconds. */
 void nnb_ui_test_settle (int ms);
+/* The window's trainer's latest snapshot (a reference), or NULL before
+ * there is a trainer */
+NnbSnapshot *nnb_ui_test_latest_snapshot (NnbWindow *window);
 
 /* Conditions for nnb_ui_test_wait_until: the widget is mapped; the NnbWindow has a project open. */
 gboolean nnb_ui_test_is_mapped (gpointer widget);

@@ -358,18 +358,10 @@ check_parameter_tree (NnbWindow *window)
   nnb_ui_test_screenshot_if_asked ("NNB_SHOT_BATCH_NORM_TREE");
 }
 
-static NnbSnapshot *
-snapshot_of (NnbWindow *window)
-{
-  NnbTrainer *trainer = nnb_document_get_trainer (nnb_window_get_document (window));
-
-  return trainer != NULL ? nnb_trainer_get_snapshot (trainer) : NULL;
-}
-
 static gboolean
 finished (gpointer window)
 {
-  g_autoptr (NnbSnapshot) s = snapshot_of (window);
+  g_autoptr (NnbSnapshot) s = nnb_ui_test_latest_snapshot (window);
 
   return s != NULL && s->state == NNB_TRAINER_FINISHED;
 }
@@ -386,7 +378,7 @@ check_training (NnbWindow *window)
   g_action_group_activate_action (G_ACTION_GROUP (window), "train", NULL);
   g_assert_true (nnb_ui_test_wait_until (finished, window));
   nnb_ui_test_settle (300);
-  snapshot = snapshot_of (window);
+  snapshot = nnb_ui_test_latest_snapshot (window);
   g_assert_cmpint (snapshot->epoch, ==, EPOCHS);
   g_assert_true (isfinite (snapshot->loss));
   g_test_message ("loss after %d epochs: %g", EPOCHS, snapshot->loss);

@@ -43,20 +43,12 @@ confusion_view (NnbWindow *window)
                                      "confusion_view");
 }
 
-static NnbSnapshot *
-latest (NnbWindow *window)
-{
-  NnbTrainer *trainer = nnb_document_get_trainer (nnb_window_get_document (window));
-
-  return trainer != NULL ? nnb_trainer_get_snapshot (trainer) : NULL;
-}
-
 /* The view shows the trainer's latest snapshot in the given state, epoch
  * epochs in. */
 static gboolean
 shows (NnbWindow *window, NnbTrainerState state, int epoch)
 {
-  g_autoptr (NnbSnapshot) snapshot = latest (window);
+  g_autoptr (NnbSnapshot) snapshot = nnb_ui_test_latest_snapshot (window);
   NnbConfusionSeries series;
 
   nnb_confusion_view_get_series (confusion_view (window), &series);
@@ -74,7 +66,7 @@ stepped_once (gpointer data)
 static gboolean
 counting_while_running (gpointer data)
 {
-  g_autoptr (NnbSnapshot) snapshot = latest (data);
+  g_autoptr (NnbSnapshot) snapshot = nnb_ui_test_latest_snapshot (data);
 
   return snapshot != NULL && snapshot->state == NNB_TRAINER_RUNNING && snapshot->epoch > EPOCHS &&
          shows (data, NNB_TRAINER_RUNNING, snapshot->epoch);
@@ -83,7 +75,7 @@ counting_while_running (gpointer data)
 static gboolean
 paused (gpointer data)
 {
-  g_autoptr (NnbSnapshot) snapshot = latest (data);
+  g_autoptr (NnbSnapshot) snapshot = nnb_ui_test_latest_snapshot (data);
 
   return snapshot != NULL && shows (data, NNB_TRAINER_PAUSED, snapshot->epoch);
 }
@@ -214,7 +206,7 @@ check_confusion (NnbApplication *app, NnbWindow *window, gpointer data)
   g_assert_true (nnb_ui_test_wait_until (paused, window));
   nnb_ui_test_settle (200);
   nnb_confusion_view_get_series (view, &series);
-  snapshot = latest (window);
+  snapshot = nnb_ui_test_latest_snapshot (window);
   accuracy = g_array_index (snapshot->accuracies, double, snapshot->accuracies->len - 1);
   g_test_message ("after %d epochs: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " on the diagonal (accuracy %.4f), "
                   "%" G_GINT64_FORMAT " after the first",

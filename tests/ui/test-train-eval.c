@@ -36,18 +36,10 @@ static const char project_text[] =
   "  \"weight_decay\": 0, \"loss\": \"MSELoss\", \"epochs\": 300, \"batch_size\": 0, \"until_loss\": 0,\n"
   "  \"log_every\": 100, \"device\": \"cpu\"}}\n";
 
-static NnbSnapshot *
-snapshot_of (NnbWindow *window)
-{
-  NnbTrainer *trainer = nnb_document_get_trainer (nnb_window_get_document (window));
-
-  return trainer != NULL ? nnb_trainer_get_snapshot (trainer) : NULL;
-}
-
 static gboolean
 finished (gpointer window)
 {
-  g_autoptr (NnbSnapshot) s = snapshot_of (window);
+  g_autoptr (NnbSnapshot) s = nnb_ui_test_latest_snapshot (window);
 
   return s != NULL && s->state == NNB_TRAINER_FINISHED && s->n_grid > 1;
 }
@@ -62,7 +54,7 @@ static gboolean
 drawn_in (gpointer data)
 {
   WaitMode *wait = data;
-  g_autoptr (NnbSnapshot) s = snapshot_of (wait->window);
+  g_autoptr (NnbSnapshot) s = nnb_ui_test_latest_snapshot (wait->window);
 
   return s != NULL && s->drawn_training == wait->training && s->n_grid > 1;
 }
@@ -75,7 +67,7 @@ switch_mode (NnbWindow *window, gboolean training)
   g_action_group_change_action_state (G_ACTION_GROUP (window), "draw-train-mode", g_variant_new_boolean (training));
   g_assert_true (nnb_ui_test_wait_until (drawn_in, &wait));
   nnb_ui_test_settle (200);
-  return snapshot_of (window);
+  return nnb_ui_test_latest_snapshot (window);
 }
 
 /* The data plot's title, as the panel would draw it for this snapshot. */
@@ -170,7 +162,7 @@ check_train_eval (NnbApplication *app, NnbWindow *window, gpointer data)
   g_action_group_activate_action (G_ACTION_GROUP (window), "train", NULL);
   g_assert_true (nnb_ui_test_wait_until (finished, window));
   nnb_ui_test_settle (300);
-  eval = snapshot_of (window);
+  eval = nnb_ui_test_latest_snapshot (window);
   g_assert_cmpint (eval->epoch, ==, 300);
   g_assert_true (eval->has_mode);
   g_assert_false (eval->drawn_training);

@@ -5,6 +5,7 @@
  *   nnb-diagram-open.c      Sequentials opened in place, the layer chosen inside one
  *   nnb-diagram-geometry.c  the view (zoom, scroll, folding) and what lies under a point
  *   nnb-diagram-actions.c   the editor.* actions and the undo history
+ *   nnb-diagram-code.c      a PyTorch code edit as one edit of the graph
  *   nnb-diagram-popovers.c  the block editor and the context menu
  *   nnb-diagram-input.c     pointer and keyboard
  *   nnb-diagram-view-weights.c  Linears drawn with their weights, and their read-out

@@ -40,6 +40,12 @@ void nnb_diagram_view_set_document (NnbDiagramView *self, NnbDocument *document)
 void nnb_diagram_view_draw_to (NnbDiagramView *self, cairo_t *cr, int width, int height,
                                const NnbPlotStyle *style);
 
+/* The PyTorch code view's edit: the graph takes model's structure (its
+ * modules, blocks and wires) as one undo step; blocks keep their places by
+ * name. FALSE with a sentence when nothing may be edited now or the
+ * document refused it. */
+gboolean nnb_diagram_view_apply_code_model (NnbDiagramView *self, NnbModel *model, GError **error);
+
 /* FALSE while the model belongs to the trainer's worker. */
 void nnb_diagram_view_set_editable (NnbDiagramView *self, gboolean editable);
 /* The graph being edited (NULL without a document); read only. */

@@ -9,6 +9,8 @@
  *   nnb-window-layout.c    the parameters pane giving way to the lesson
  *   nnb-window-import.c    win.import-csv and CSV files dropped on it
  *   nnb-window-units.c     the Units tab following the selected block
+ *   nnb-window-code.c      code pasted, opened or dropped as a project
+ *   nnb-window-code-edit.c the PyTorch Code view as an editor
  * Not for other widgets: they use nnb-window.h. */
 #pragma once
 
@@ -59,6 +61,8 @@ struct _NnbWindow
   GtkStack *code_stack;
   AdwStatusPage *code_status;
   GtkSourceView *code_view;
+  GtkRevealer *code_message_revealer;
+  GtkLabel *code_message;
   NnbPlotsPanel *plots_panel;
   NnbUnitsView *units_view;
 
@@ -84,6 +88,11 @@ struct _NnbWindow
   gboolean layout_queued;
   int layout_width, layout_height;
   int side_min_width; /* measured while the pane was shown */
+
+  /* The code view as an editor (nnb-window-code-edit.c) */
+  guint code_pause_id;    /* reads the code when it fires */
+  gboolean setting_code;  /* the window, not the student, changes the text */
+  gboolean code_applying; /* the code's own edit rebuilds the document */
 
   /* The hand-off from the trainer (nnb-window-training.c) */
   guint tick_id;
@@ -136,6 +145,14 @@ gboolean _nnb_window_is_code_file (GFile *file);
 void _nnb_window_open_code (NnbWindow *self, GFile *file);
 /* Asks about unsaved work once the code has given a model. */
 void _nnb_window_drop_code (NnbWindow *self, GFile *file);
+
+/* nnb-window-code-edit.c: the PyTorch Code view as an editor */
+void _nnb_window_code_edit_init (NnbWindow *self);
+void _nnb_window_code_edit_dispose (NnbWindow *self);
+/* The document's code, unless the code view's own edit rebuilt it. */
+void _nnb_window_show_code (NnbWindow *self);
+/* Reads the code now (not after the pause): TRUE when the diagram shows it. */
+gboolean _nnb_window_apply_code (NnbWindow *self);
 
 /* nnb-window-export.c */
 void _nnb_window_export_action (GSimpleAction *action, GVariant *parameter, gpointer user_data);

@@ -149,24 +149,6 @@ nnb_window_set_lesson (NnbWindow *self, const char *lesson_id)
 /* Showing a document */
 
 static void
-set_code (NnbWindow *self)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->code_view));
-  g_autofree char *weights = NULL;
-  g_autofree char *code = NULL;
-
-  if (self->document == NULL)
-    {
-      gtk_text_buffer_set_text (buffer, "", -1);
-      return;
-    }
-
-  weights = g_strdup_printf ("%s.safetensors", nnb_document_get_name (self->document));
-  code = nnb_export_pytorch_code (nnb_document_get_project (self->document)->model, weights);
-  gtk_text_buffer_set_text (buffer, code, -1);
-}
-
-static void
 copy_data_points (NnbWindow *self)
 {
   NnbDataPlotSource points;
@@ -200,7 +182,7 @@ show_document_contents (NnbWindow *self)
   copy_data_points (self);
   nnb_diagram_view_set_document (self->diagram_view, self->document);
   nnb_parameter_view_set_model (self->parameter_view, project != NULL ? project->model : NULL);
-  set_code (self);
+  _nnb_window_show_code (self);
   nnb_training_settings_set_project (self->training_settings, project);
   nnb_data_panel_set_document (self->data_panel, self->document);
 
@@ -525,6 +507,7 @@ nnb_window_dispose (GObject *object)
   if (self->document_signals != NULL)
     g_signal_group_set_target (self->document_signals, NULL);
   g_clear_object (&self->document_signals);
+  _nnb_window_code_edit_dispose (self);
   g_clear_object (&self->document);
   g_clear_pointer (&self->snapshot, nnb_snapshot_unref);
   g_clear_object (&self->settings);
@@ -626,6 +609,8 @@ nnb_window_class_init (NnbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, code_stack);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, code_status);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, code_view);
+  gtk_widget_class_bind_template_child (widget_class, NnbWindow, code_message_revealer);
+  gtk_widget_class_bind_template_child (widget_class, NnbWindow, code_message);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, plots_panel);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, units_view);
   gtk_widget_class_bind_template_child_full (widget_class, "explanation_revealer", FALSE, 0);
@@ -685,6 +670,7 @@ nnb_window_init (NnbWindow *self)
   _nnb_window_layout_init (self);
   _nnb_window_import_init (self);
   set_up_code_view (self);
+  _nnb_window_code_edit_init (self);
   _nnb_window_training_init (self);
   _nnb_window_units_init (self);
   _nnb_window_update_actions (self);

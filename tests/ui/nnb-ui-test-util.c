@@ -269,3 +269,27 @@ nnb_ui_test_latest_snapshot (NnbWindow *window)
 
   return trainer != NULL ? nnb_trainer_get_snapshot (trainer) : NULL;
 }
+
+/* Emits ::drop on the window's drop target as GTK does when a file is
+ * dropped (a real drag needs a second client). */
+gboolean
+nnb_ui_test_drop_file (NnbWindow *window, GFile *file)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (nnb_ui_test_window_child (window, "toast_overlay"));
+  g_auto (GValue) value = G_VALUE_INIT;
+  gboolean done = FALSE;
+
+  g_value_init (&value, G_TYPE_FILE);
+  g_value_set_object (&value, file);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        {
+          g_signal_emit_by_name (controller, "drop", &value, 10.0, 10.0, &done);
+          return done;
+        }
+    }
+  g_assert_not_reached ();
+}

@@ -50,6 +50,10 @@ GtkWindow *nnb_ui_test_shown_chooser (void);
 gboolean nnb_ui_test_chooser_shown (gpointer data);
 gboolean nnb_ui_test_chooser_gone (gpointer data);
 
+/* Emits ::drop on the window's drop target as GTK does when a file is
+ * dropped (a real drag needs a second client); what the target answered. */
+gboolean nnb_ui_test_drop_file (NnbWindow *window, GFile *file);
+
 /* Path of data/examples/name in the source tree (under $NNB_SOURCE_DIR when set); free it. */
 char *nnb_ui_test_example_path (const char *name);
 /* A copy of that example in a new temporary folder, for a test that saves

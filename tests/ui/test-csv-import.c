@@ -233,30 +233,6 @@ check_import (NnbApplication *app, NnbWindow *window, gpointer data)
   g_remove (csv);
 }
 
-/* Emits ::drop on the window's drop target as GTK does when a file is
- * dropped (a real drag needs a second client). */
-static gboolean
-drop_file (NnbWindow *window, GFile *file)
-{
-  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (nnb_ui_test_window_child (window, "toast_overlay"));
-  g_auto (GValue) value = G_VALUE_INIT;
-  gboolean done = FALSE;
-
-  g_value_init (&value, G_TYPE_FILE);
-  g_value_set_object (&value, file);
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_DROP_TARGET (controller))
-        {
-          g_signal_emit_by_name (controller, "drop", &value, 10.0, 10.0, &done);
-          return done;
-        }
-    }
-  g_assert_not_reached ();
-}
-
 static void
 check_bad_cell (NnbApplication *app, NnbWindow *window, gpointer data)
 {
@@ -268,9 +244,9 @@ check_bad_cell (NnbApplication *app, NnbWindow *window, gpointer data)
 
   g_assert_true (nnb_ui_test_wait_until (has_document, window));
   /* only a .csv file is taken; dropped on the window, it opens the dialog */
-  g_assert_false (drop_file (window, project));
+  g_assert_false (nnb_ui_test_drop_file (window, project));
   g_assert_null (shown_dialog ());
-  g_assert_true (drop_file (window, file));
+  g_assert_true (nnb_ui_test_drop_file (window, file));
   g_assert_true (nnb_ui_test_wait_until (dialog_ready, NULL));
   error_label = dialog_child ("error_label");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_label)));

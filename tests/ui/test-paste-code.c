@@ -3,7 +3,8 @@
  * copied from the page becomes its diagram (the blocks, (B, 16) on the
  * wires into and out of the skip connection, 353 parameters); code with a
  * for loop in forward is refused with its line and what it is, and the
- * diagram on screen stays; code with two model classes asks which.
+ * diagram on screen stays; code with two model classes asks which; a .py
+ * file opened or dropped (any case of ".py") becomes its model too.
  *
  * Runs under Xvfb (see meson.build); skips when there is no display.
  * NNB_SCREENSHOT_PASTE and NNB_SCREENSHOT_PASTE_REFUSED name files for
@@ -11,6 +12,8 @@
 #include "nnb-config.h"
 
 #include <adwaita.h>
+
+#include <glib/gstdio.h>
 
 #include "nnb-graph.h"
 #include "nnb-ui-test-util.h"
@@ -201,6 +204,60 @@ test_two_classes_ask_which (void)
   nnb_ui_test_run_app (argv, check_which_class, NULL);
 }
 
+static NnbModel *
+shown_model (NnbWindow *window)
+{
+  return nnb_document_get_project (nnb_window_get_document (window))->model;
+}
+
+/* A .py file opened (Open, the command line) or dropped on the window:
+ * its model as a new untitled project; another file dropped is not taken. */
+static void
+check_code_files (NnbApplication *app, NnbWindow *window, gpointer data)
+{
+  g_autofree char *sinenet = g_build_filename (NNB_SOURCE_DIR, "tests", "data", "python", "day02-sinenet.py", NULL);
+  g_autofree char *mlp = g_build_filename (NNB_SOURCE_DIR, "tests", "data", "python", "day02-mlp.py", NULL);
+  g_autofree char *folder = g_dir_make_tmp ("nnb-code-files-XXXXXX", NULL);
+  g_autofree char *upper = g_build_filename (folder, "Page Model.PY", NULL);
+  g_autofree char *text = g_build_filename (folder, "model.txt", NULL);
+  g_autofree char *code = NULL;
+  g_autoptr (GFile) text_file = g_file_new_for_path (text);
+  g_autoptr (GFile) upper_file = g_file_new_for_path (upper);
+  g_autoptr (GFile) sinenet_file = g_file_new_for_path (sinenet);
+  gpointer pair[2] = { window, nnb_window_get_document (window) };
+
+  nnb_window_open (window, sinenet_file);
+  g_assert_true (nnb_ui_test_wait_until (document_changed, pair));
+  g_assert_cmpstr (nnb_document_get_name (nnb_window_get_document (window)), ==, "SineNet");
+  g_assert_null (nnb_document_get_file (nnb_window_get_document (window)));
+  g_assert_cmpint (nnb_model_count_parameters (shown_model (window)), ==, 4353);
+
+  /* dropped, whatever the case of its extension */
+  g_assert_true (g_file_get_contents (mlp, &code, NULL, NULL));
+  g_assert_true (g_file_set_contents (upper, code, -1, NULL));
+  g_assert_true (g_file_set_contents (text, code, -1, NULL));
+  pair[1] = nnb_window_get_document (window);
+  g_assert_false (nnb_ui_test_drop_file (window, text_file));
+  nnb_ui_test_settle (300);
+  g_assert_true (nnb_window_get_document (window) == pair[1]);
+  g_assert_true (nnb_ui_test_drop_file (window, upper_file));
+  g_assert_true (nnb_ui_test_wait_until (document_changed, pair));
+  g_assert_cmpstr (nnb_document_get_name (nnb_window_get_document (window)), ==, "MLP");
+  g_assert_cmpint (nnb_model_count_parameters (shown_model (window)), ==, 353);
+
+  g_remove (upper);
+  g_remove (text);
+  g_rmdir (folder);
+}
+
+static void
+test_py_files_opened_or_dropped (void)
+{
+  const char *argv[] = { "nnblocks", NULL };
+
+  nnb_ui_test_run_app (argv, check_code_files, NULL);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -215,6 +272,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/paste-code/pasted-page-mlp-becomes-its-diagram-and-a-for-loop-is-refused",
                    test_pasted_page_mlp_becomes_its_diagram_and_a_for_loop_is_refused);
   g_test_add_func ("/ui/paste-code/two-classes-ask-which", test_two_classes_ask_which);
+  g_test_add_func ("/ui/paste-code/py-files-opened-or-dropped", test_py_files_opened_or_dropped);
 
   return g_test_run ();
 }

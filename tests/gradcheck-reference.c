@@ -241,6 +241,9 @@ ref_node (Reference *r, int index, Ref **memo)
       memo[index] = ref_module (r, nnb_model_get_module (r->model, node->module),
                                 ref_node (r, node->inputs[0], memo));
       break;
+    case NNB_NODE_FUNCTION:
+      memo[index] = ref_module (r, node->activation, ref_node (r, node->inputs[0], memo));
+      break;
     case NNB_NODE_ADD:
       a = ref_node (r, node->inputs[0], memo);
       b = ref_node (r, node->inputs[1], memo);

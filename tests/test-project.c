@@ -733,7 +733,7 @@ test_bad_graphs_are_named_by_place (void)
     { GRAPH ("{\"name\": \"fc1\", \"op\": \"call\", \"inputs\": [\"fc1\"]}"), NNB_FILE_ERROR_INVALID,
       "model.graph.nodes[0] (fc1): taking its input from \"fc1\" makes a loop; data must flow from the input to the output without coming back." },
     { GRAPH ("{\"name\": \"x\", \"op\": \"cal\"}"), NNB_FILE_ERROR_INVALID,
-      "model.graph.nodes[0] (x): unknown op \"cal\"; a block's op is input, call, add, mul, cat or output." },
+      "model.graph.nodes[0] (x): unknown op \"cal\"; a block's op is input, call, function, add, mul, cat or output." },
     { GRAPH ("{\"name\": \"x\", \"op\": \"input\"}, {\"name\": \"add\", \"op\": \"add\", \"inputs\": [\"x\"]}"),
       NNB_FILE_ERROR_INVALID, "model.graph.nodes[1] (add): an add block takes 2 inputs, not 1." },
     { GRAPH ("{\"name\": \"x\", \"op\": \"input\", \"inputs\": [\"x\"]}"),

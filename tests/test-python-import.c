@@ -334,15 +334,18 @@ test_refusals (void)
       "(and Python's math, os, sys…), not torchvision." },
     { CLASS "        self.conv = nn.Conv2d(1, 2, 3)\n", "line 8, column 21: nn.Conv2d is not a block NN Blocks has." },
     { FORWARD "        return self.fc9(x)\n", "line 9, column 16: self.fc9 is not a module registered in __init__()." },
-    { FORWARD "        return F.relu(self.fc(x))\n",
-      "line 9, column 16: F.relu(…) is a function, and NN Blocks draws registered modules only: write self.relu = "
-      "nn.ReLU() in __init__() and call self.relu(…) here." },
-    { FORWARD "        return torch.softmax(self.fc(x), dim=1)\n",
-      "line 9, column 16: torch.softmax(…) is a function, and NN Blocks draws registered modules only: write "
-      "self.softmax = nn.Softmax(dim=1) in __init__() and call self.softmax(…) here." },
+    /* functional activations are function blocks (test-functional.c);
+     * other functions name the module to register */
+    { FORWARD "        return F.dropout(self.fc(x))\n",
+      "line 9, column 16: F.dropout(…) is a function, and NN Blocks draws registered modules only: write "
+      "self.dropout = nn.Dropout() in __init__() and call self.dropout(…) here." },
+    { FORWARD "        return F.softmax(self.fc(x))\n",
+      "line 9, column 25: softmax() needs dim=1: without it PyTorch warns that the implicit choice is deprecated." },
     { FORWARD "        return x.relu()\n",
-      "line 9, column 16: x.relu(…) is a function, and NN Blocks draws registered modules only: write self.relu = "
-      "nn.ReLU() in __init__() and call self.relu(…) here." },
+      "line 9, column 16: x.relu(…) is a tensor method NN Blocks does not draw: write torch.relu(x)." },
+    { FORWARD "        return x.dropout()\n",
+      "line 9, column 16: x.dropout(…) is a function, and NN Blocks draws registered modules only: write "
+      "self.dropout = nn.Dropout() in __init__() and call self.dropout(…) here." },
     { FORWARD "        return self.fc(x) - x\n",
       "line 9, column 27: '-' of two values cannot be drawn as blocks: NN Blocks has + and *." },
     { FORWARD "        return torch.cat([x, x])\n",
@@ -408,7 +411,11 @@ graph_signature (NnbModel *model)
   for (guint k = 0; k < order->len; k++)
     {
       NnbNode *node = nnb_model_get_node (model, g_array_index (order, int, k));
-      g_string_append_printf (out, "%u:%d:%s(", k, node->kind, node->module ? node->module : "");
+      g_string_append_printf (out, "%u:%d:%s%s(", k, node->kind, node->module ? node->module : "",
+                              node->function ? node->function : "");
+      if (node->activation != NULL)
+        g_string_append_printf (out, "[%g,%" G_GINT64_FORMAT "]", node->activation->negative_slope,
+                                node->activation->dim);
       for (int s = 0; s < node->n_inputs; s++)
         g_string_append_printf (out, "%d,", position[node->inputs[s]]);
       g_string_append (out, ") ");
@@ -504,6 +511,11 @@ test_round_trip_forms (void)
     HEAD "model = nn.Sequential(nn.Linear(2, 4), nn.BatchNorm1d(4, momentum=None), nn.Dropout(0.1), "
          "nn.Sequential(nn.Linear(4, 1)))\n",
     HEAD "model = nn.LayerNorm(3, eps=1e-3)\n",
+    /* functional activations beside a module of the same name */
+    HEAD "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+         "        self.relu = nn.ReLU()\n        self.fc = nn.Linear(2, 2)\n"
+         "    def forward(self, x):\n        h = torch.relu(self.fc(x))\n        h = self.relu(F.leaky_relu(h, 0.3))\n"
+         "        return F.softmax(h, dim=-1) * torch.sigmoid(h)\n",
   };
 
   assert_round_trip ("page MLP", mlp);

@@ -24,6 +24,7 @@ static const Command commands[] = {
   { "trace", nnb_cli_trace, "the forward shape trace, as a forward hook prints it" },
   { "data", nnb_cli_data, "the data a project trains on: shapes, columns, split and first rows" },
   { "train", nnb_cli_train, "train a project and print the loss as the lesson does" },
+  { "step", nnb_cli_step, "one training step, explained: forward, loss, zero_grad, backward and step with their numbers" },
   { "forward", nnb_cli_forward, "run the model on the rows of a CSV file" },
   { "export", nnb_cli_export, "write weights (safetensors), PyTorch code, ONNX or a picture (png, svg, pdf)" },
   { "import-weights", nnb_cli_import_weights, "load a PyTorch state_dict (safetensors) into a project" },

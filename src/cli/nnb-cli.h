@@ -55,5 +55,6 @@ int nnb_cli_import_code (int argc, char **argv);
 int nnb_cli_devices (int argc, char **argv);
 int nnb_cli_lesson (int argc, char **argv);
 int nnb_cli_race (int argc, char **argv);
+int nnb_cli_step (int argc, char **argv);
 
 G_END_DECLS

@@ -221,8 +221,10 @@ nnb_export_notebook (NnbProject *project, const char *weights_file)
                             "from collections import OrderedDict  # noqa: E402,F401\n"
                             "\n"
                             "import torch  # noqa: E402\n"
-                            "from torch import nn  # noqa: E402\n"
-                            "\n"
+                            "from torch import nn  # noqa: E402\n");
+  if (nnb_export_pytorch_uses_f (project->model))
+    g_string_append (imports, "import torch.nn.functional as F  # noqa: E402\n");
+  g_string_append (imports, "\n"
                             "torch.set_num_threads(1)\n");
 
   add_part (data, project, NNB_EXPORT_TRAIN_CSV_READER, NULL, NULL);

@@ -525,6 +525,10 @@ emit_nodes (OnnxBuilder *b, GArray *order)
         case NNB_NODE_CALL:
           values->pdata[index] = emit_module (b, nnb_model_get_module (model, node->module), in0, wanted, node->name);
           break;
+        case NNB_NODE_FUNCTION:
+          /* the same ONNX ops as the module it stands for */
+          values->pdata[index] = emit_module (b, node->activation, in0, wanted, node->name);
+          break;
         case NNB_NODE_ADD:
           values->pdata[index] = output_name (b, wanted, node->name);
           add_node (b, "Add", node->name, (const char *[]){ in0, in1, NULL }, values->pdata[index], NULL);

@@ -11,6 +11,7 @@
 #include "nnb-files-private.h"
 
 #include <string.h>
+#include "nnb-function.h"
 #include "nnb-python.h"
 
 #define INDENT "    "
@@ -23,6 +24,7 @@ static const char *const file_names[] = {
   "struct",
   "torch",
   "nn",
+  "F",
   "OrderedDict",
   "load_safetensors",
   "make_sequential",
@@ -342,6 +344,9 @@ append_forward_body (GString *out, NnbModel *model, GArray *order)
             expr = g_strdup_printf ("%s(%s)", ref, (char *) vars->pdata[node->inputs[0]]);
           }
           break;
+        case NNB_NODE_FUNCTION:
+          expr = nnb_function_call_text (node->function, node->activation, vars->pdata[node->inputs[0]]);
+          break;
         case NNB_NODE_MUL:
           expr = g_strdup_printf ("%s * %s", (char *) vars->pdata[node->inputs[0]],
                                   (char *) vars->pdata[node->inputs[1]]);
@@ -461,10 +466,25 @@ append_script_header (GString *out, const char *weights_file)
                           "import struct  # noqa: E402\n");
 }
 
+gboolean
+nnb_export_pytorch_uses_f (NnbModel *model)
+{
+  for (guint i = 0; i < model->nodes->len; i++)
+    {
+      NnbNode *node = model->nodes->pdata[i];
+      if (node->kind == NNB_NODE_FUNCTION && nnb_function_needs_f (node->function))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 append_header (GString *out, NnbModel *model, const char *weights_file, gboolean ordered_dict,
                ExportKind kind)
 {
+  /* as a student writes it, and only when forward calls F.… */
+  const char *functional = nnb_export_pytorch_uses_f (model) ? "import torch.nn.functional as F\n" : "";
+
   const char *name = nnb_is_python_identifier (model->class_name) ? model->class_name : "Model";
   gboolean with_training = kind == EXPORT_PROJECT;
 
@@ -475,8 +495,10 @@ append_header (GString *out, NnbModel *model, const char *weights_file, gboolean
         g_string_append (out, "from collections import OrderedDict  # noqa: E402\n");
       g_string_append (out, "\n"
                             "import torch  # noqa: E402\n"
-                            "from torch import nn  # noqa: E402\n"
-                            "\n"
+                            "from torch import nn  # noqa: E402\n");
+      if (functional[0])
+        g_string_append (out, "import torch.nn.functional as F  # noqa: E402\n");
+      g_string_append (out, "\n"
                             "torch.set_num_threads(1)\n");
       return;
     }
@@ -502,6 +524,7 @@ append_header (GString *out, NnbModel *model, const char *weights_file, gboolean
   g_string_append (out, "\n"
                         "import torch\n"
                         "from torch import nn\n");
+  g_string_append (out, functional);
 }
 
 static void

@@ -46,6 +46,8 @@ gboolean nnb_export_pytorch_has_class_rule (const NnbProject *project);
  * as nnb_export_pytorch_code writes it; returns the expression that builds
  * the model. */
 char *nnb_export_pytorch_append_model (GString *out, NnbModel *model);
+/* Whether forward calls F.… (import torch.nn.functional as F) */
+gboolean nnb_export_pytorch_uses_f (NnbModel *model);
 /* os.environ[…] = …: the PyTorch set-up whose float sums the engine
  * reproduces, for the lines before `import torch` (after `import os`) */
 void nnb_export_pytorch_append_environment (GString *out);

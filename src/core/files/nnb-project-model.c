@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 #include "nnb-error.h"
+#include "nnb-function.h"
 #include "nnb-module-attributes.h"
 
 /* Limits that keep a hand-written typo (a size of 1e12) from exhausting the
@@ -305,6 +306,7 @@ static const char *const op_names[] = {
   [NNB_NODE_OUTPUT] = "output",
   [NNB_NODE_CAT] = "cat",
   [NNB_NODE_MUL] = "mul",
+  [NNB_NODE_FUNCTION] = "function",
 };
 
 const char *
@@ -317,7 +319,8 @@ nnb_project_op_name (NnbNodeKind kind)
 static const char *
 op_article (NnbNodeKind kind)
 {
-  return kind == NNB_NODE_CALL || kind == NNB_NODE_CAT || kind == NNB_NODE_MUL ? "a" : "an";
+  return kind == NNB_NODE_CALL || kind == NNB_NODE_CAT || kind == NNB_NODE_MUL || kind == NNB_NODE_FUNCTION ? "a"
+                                                                                                            : "an";
 }
 
 static char *
@@ -363,11 +366,65 @@ name_fits (const char *name, const char *where, GError **error)
   return nnb_json_fail (error, NNB_FILE_ERROR_INVALID, where, "%s", local->message);
 }
 
+/* A function block's function and its arguments (the fields its module
+ * would have: negative_slope, dim), checked as the module's are. */
+static gboolean
+check_function (JsonObject *object, const char *where, const char **function, GError **error)
+{
+  if (!nnb_json_read_string (object, where, "function", TRUE, function, error))
+    return FALSE;
+  if (!nnb_function_kind (*function, NULL))
+    {
+      g_autofree char *known = g_strjoinv (", ", (char **) nnb_function_names ());
+      return nnb_json_fail (error, NNB_FILE_ERROR_INVALID, where,
+                            "unknown function \"%s\"; a function block calls one of %s.", nnb_json_quoted (*function),
+                            known);
+    }
+  return TRUE;
+}
+
+static gboolean
+read_arguments (NnbModel *model, int index, JsonObject *object, const char *where, GError **error)
+{
+  static const char *const fields[] = { "name", "op", "function", "inputs", "pos", NULL };
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) allowed = NULL;
+  g_autoptr (NnbModule) activation = NULL;
+  NnbModuleKind kind = nnb_model_get_node (model, index)->activation->kind;
+  g_strv_builder_addv (builder, (const char **) fields);
+  g_strv_builder_addv (builder, (const char **) module_fields (kind));
+  allowed = g_strv_builder_end (builder);
+  if (!nnb_json_check_fields (object, where, (const char *const *) allowed, error))
+    return FALSE;
+  switch (kind)
+    {
+    case NNB_MODULE_SOFTMAX:
+    case NNB_MODULE_LOG_SOFTMAX:
+      activation = parse_softmax (object, where, kind, error);
+      break;
+    case NNB_MODULE_LEAKY_RELU:
+      {
+        double slope = 0.01;
+        if (!nnb_json_read_number (object, where, "negative_slope", NNB_JSON_NUMBER_ANY, &slope, error))
+          return FALSE;
+        activation = nnb_leaky_relu_new (slope);
+        break;
+      }
+    default:
+      activation = nnb_activation_new (kind);
+      break;
+    }
+  if (activation == NULL)
+    return FALSE;
+  return nnb_model_set_activation (model, index, activation, error);
+}
+
 /* First pass over the blocks: names, ops, modules and positions. */
 static gboolean
 add_node (NnbProject *project, JsonNode *json, guint index, ModelShape shape, GError **error)
 {
   static const char *const fields[] = { "name", "op", "module", "inputs", "pos", NULL };
+  static const char *const function_fields[] = { "name", "op", "function", "negative_slope", "dim", "inputs", "pos", NULL };
   NnbModel *model = project->model;
   g_autofree char *where = node_where (index, NULL);
   JsonObject *object = nnb_json_require_object (json, where, error);
@@ -385,8 +442,8 @@ add_node (NnbProject *project, JsonNode *json, guint index, ModelShape shape, GE
     return FALSE;
   g_free (where);
   where = node_where (index, name);
-  if (!nnb_json_check_fields (object, where, fields, error) ||
-      !nnb_json_read_string (object, where, "op", TRUE, &op, error) ||
+  if (!nnb_json_read_string (object, where, "op", TRUE, &op, error) ||
+      !nnb_json_check_fields (object, where, strcmp (op, "function") == 0 ? function_fields : fields, error) ||
       !nnb_json_read_string (object, where, "module", FALSE, &module, error) ||
       !parse_position (object, where, &pos, error))
     return FALSE;
@@ -398,7 +455,8 @@ add_node (NnbProject *project, JsonNode *json, guint index, ModelShape shape, GE
       }
   if (!known_op)
     return nnb_json_fail (error, NNB_FILE_ERROR_INVALID, where,
-                          "unknown op \"%s\"; a block's op is input, call, add, mul, cat or output.", nnb_json_quoted (op));
+                          "unknown op \"%s\"; a block's op is input, call, function, add, mul, cat or output.",
+                          nnb_json_quoted (op));
   existing = nnb_model_find_node (model, name);
   if (existing >= 0)
     return nnb_json_fail (error, NNB_FILE_ERROR_INVALID, where,
@@ -417,7 +475,14 @@ add_node (NnbProject *project, JsonNode *json, guint index, ModelShape shape, GE
                               "it calls the module \"%s\", but model.modules has no module of that name.",
                               nnb_json_quoted (module));
     }
-  if (nnb_model_add_node (model, kind, name, kind == NNB_NODE_CALL ? module : NULL, error) < 0)
+  if (kind == NNB_NODE_FUNCTION && shape != MODEL_SUBCLASS)
+    return nnb_json_fail (error, NNB_FILE_ERROR_INVALID, where,
+                          "a function block needs a class with a forward; nn.Sequential and a bare module have none.");
+  if (kind == NNB_NODE_FUNCTION && !check_function (object, where, &module, error))
+    return FALSE;
+  if (nnb_model_add_node (model, kind, name, kind == NNB_NODE_CALL || kind == NNB_NODE_FUNCTION ? module : NULL, error) < 0)
+    return FALSE;
+  if (kind == NNB_NODE_FUNCTION && !read_arguments (model, model->nodes->len - 1, object, where, error))
     return FALSE;
   g_array_append_val (project->positions, pos);
   return TRUE;

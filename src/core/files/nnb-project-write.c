@@ -142,6 +142,13 @@ append_graph (GString *out, NnbProject *project)
           append_key (out, &first, "module");
           nnb_json_append_string (out, node->module);
         }
+      /* a function's arguments as its module's fields: negative_slope, dim */
+      if (node->kind == NNB_NODE_FUNCTION)
+        {
+          append_key (out, &first, "function");
+          nnb_json_append_string (out, node->function);
+          append_module_fields (out, node->activation, &first, 8);
+        }
       if (slots > 0)
         {
           append_key (out, &first, "inputs");

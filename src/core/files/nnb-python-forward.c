@@ -5,14 +5,15 @@
  * the output. Nodes are made in the order Python evaluates the
  * expressions, so the exported code reads them back in the same order.
  *
- * Functional activations (torch.relu(x), F.gelu(x)…) are refused with the
- * module to register instead: the engine's graph calls registered modules
- * only, and a module the student did not write would change print(model)
- * and the state_dict. */
+ * Functional activations (torch.relu(x), F.gelu(x), F.softmax(x, dim=1)…)
+ * are function blocks: they register no module, so print(model) and the
+ * state_dict stay PyTorch's. Other functions (F.dropout, F.linear…) are
+ * refused with the module to register instead. */
 #include "nnb-python-import-private.h"
 
 #include <string.h>
 #include "nnb-error.h"
+#include "nnb-function.h"
 
 typedef struct
 {
@@ -139,6 +140,135 @@ eval_cat (Forward *f, const Expr *call, const char *written)
   return node;
 }
 
+/* PyTorch 1.13's signatures of the functions NN Blocks draws; the first
+ * parameter is the tensor. */
+static const struct
+{
+  const char *function; /* as nnb-function.h spells it */
+  const char *const params[4];
+  int n_required;
+} signatures[] = {
+  { "torch.relu", { "input" }, 1 },
+  { "F.relu", { "input", "inplace" }, 1 },
+  { "torch.tanh", { "input" }, 1 },
+  { "F.tanh", { "input" }, 1 },
+  { "torch.sigmoid", { "input" }, 1 },
+  { "F.sigmoid", { "input" }, 1 },
+  { "F.gelu", { "input", "approximate" }, 1 },
+  { "F.leaky_relu", { "input", "negative_slope", "inplace" }, 1 },
+  { "torch.softmax", { "input", "dim", "dtype" }, 2 },
+  { "F.softmax", { "input", "dim", "_stacklevel", "dtype" }, 1 },
+  { "torch.log_softmax", { "input", "dim", "dtype" }, 2 },
+  { "F.log_softmax", { "input", "dim", "_stacklevel", "dtype" }, 1 },
+};
+
+static gboolean
+is_none (const Expr *expr)
+{
+  return expr == NULL || (expr->kind == EXPR_NAME && strcmp (expr->tok->text, "None") == 0);
+}
+
+/* The activation with the call's arguments, as the module would have them */
+static NnbModule *
+function_arguments (Forward *f, const Expr *call, const char *short_name, NnbModuleKind kind, const Expr **arg,
+                    int n_params, const char *const *params)
+{
+  PyScalar v;
+  g_autoptr (GError) engine = NULL;
+  NnbModule *activation;
+
+  for (int i = 1; i < n_params; i++)
+    {
+      const Expr *value = arg[i];
+      if (value == NULL)
+        continue;
+      if (strcmp (params[i], "inplace") == 0)
+        {
+          if (!py_eval_scalar (f->r, NULL, value, &v))
+            return NULL;
+          if (v.kind != PY_BOOL || v.i)
+            return (py_fail (f->r, value->tok, "NN Blocks draws no in-place activations; leave inplace=True out."), NULL);
+        }
+      else if (strcmp (params[i], "dtype") == 0 && !is_none (value))
+        return (py_fail (f->r, value->tok, "dtype=… is not understood: NN Blocks keeps float32; leave it out."), NULL);
+      else if (strcmp (params[i], "_stacklevel") == 0)
+        return (py_fail (f->r, value->tok, "_stacklevel only changes where PyTorch's warnings point; leave it out."),
+                NULL);
+    }
+  switch (kind)
+    {
+    case NNB_MODULE_LEAKY_RELU:
+      {
+        double slope = 0.01;
+        if (arg[1] != NULL)
+          {
+            if (!py_eval_scalar (f->r, NULL, arg[1], &v))
+              return NULL;
+            if (v.kind != PY_INT && v.kind != PY_FLOAT)
+              return (py_fail (f->r, arg[1]->tok, "negative_slope must be a number."), NULL);
+            slope = v.f;
+          }
+        return nnb_leaky_relu_new (slope);
+      }
+    case NNB_MODULE_GELU:
+      if (arg[1] != NULL && (!py_eval_scalar (f->r, NULL, arg[1], &v) || v.kind != PY_STRING || strcmp (v.s, "none") != 0))
+        {
+          g_clear_error (&f->r->error);
+          return (py_fail (f->r, arg[1]->tok, "NN Blocks has gelu(approximate='none') only."), NULL);
+        }
+      return nnb_activation_new (kind);
+    case NNB_MODULE_SOFTMAX:
+    case NNB_MODULE_LOG_SOFTMAX:
+      if (is_none (arg[1]))
+        return (py_fail (f->r, call->tok,
+                         "%s() needs dim=1: without it PyTorch warns that the implicit choice is deprecated.", short_name),
+                NULL);
+      if (!py_eval_scalar (f->r, NULL, arg[1], &v))
+        return NULL;
+      if (v.kind != PY_INT)
+        return (py_fail (f->r, arg[1]->tok, "dim must be a whole number."), NULL);
+      activation = nnb_softmax_new (kind, v.i, &engine);
+      if (activation == NULL)
+        py_fail (f->r, arg[1]->tok, "%s", engine->message);
+      return activation;
+    default:
+      return nnb_activation_new (kind);
+    }
+}
+
+/* torch.relu(h), F.leaky_relu(h, 0.1)…: a function block named after the
+ * function (relu, relu_2…), its arguments bound as Python binds them */
+static int
+call_function (Forward *f, const Expr *call, const char *function)
+{
+  const char *short_name = nnb_function_short_name (function);
+  const Expr *arg[4];
+  int n_params = 0, input, node;
+  NnbModuleKind kind;
+  g_autoptr (NnbModule) activation = NULL;
+  g_autoptr (GError) engine = NULL;
+  guint i;
+
+  for (i = 0; strcmp (signatures[i].function, function) != 0; i++)
+    ;
+  while (n_params < 4 && signatures[i].params[n_params] != NULL)
+    n_params++;
+  nnb_function_kind (function, &kind);
+  if (!py_bind_arguments (f->r, call, short_name, signatures[i].params, n_params, signatures[i].n_required, arg))
+    return -1;
+  activation = function_arguments (f, call, short_name, kind, arg, n_params, signatures[i].params);
+  if (activation == NULL || (input = eval (f, arg[0])) < 0)
+    return -1;
+  node = add_node (f, py_expr_start (call), NNB_NODE_FUNCTION, short_name, function);
+  if (node < 0)
+    return -1;
+  if (!nnb_model_set_activation (f->model, node, activation, &engine))
+    return (py_fail (f->r, call->tok, "%s", engine->message), -1);
+  if (!connect (f, call->tok, input, node, 0))
+    return -1;
+  return node;
+}
+
 static int
 refuse_functional (Forward *f, const Expr *call, const char *written, const char *function)
 {
@@ -186,11 +316,28 @@ eval_call (Forward *f, const Expr *call)
   if (target != NULL && (strcmp (target, "torch.cat") == 0 || strcmp (target, "torch.concat") == 0))
     return eval_cat (f, call, written);
   if (target != NULL && g_str_has_prefix (target, "torch.nn.functional."))
-    return refuse_functional (f, call, written, target + strlen ("torch.nn.functional."));
+    {
+      g_autofree char *function = g_strconcat ("F.", target + strlen ("torch.nn.functional."), NULL);
+      if (nnb_function_kind (function, NULL))
+        return call_function (f, call, function);
+      return refuse_functional (f, call, written, target + strlen ("torch.nn.functional."));
+    }
   if (target != NULL && g_str_has_prefix (target, "torch.") && strchr (target + 6, '.') == NULL)
-    return refuse_functional (f, call, written, target + 6);
+    {
+      if (nnb_function_kind (target, NULL))
+        return call_function (f, call, target);
+      return refuse_functional (f, call, written, target + 6);
+    }
   if (callee->kind == EXPR_ATTR && callee->a->kind == EXPR_NAME && g_hash_table_contains (f->env, callee->a->tok->text))
-    return refuse_functional (f, call, written, callee->tok->text);
+    {
+      /* x.relu(): the function NN Blocks draws is torch.relu(x) */
+      g_autofree char *function = g_strconcat ("torch.", callee->tok->text, NULL);
+      if (nnb_function_kind (function, NULL))
+        return (py_fail (f->r, py_expr_start (call), "%s(…) is a tensor method NN Blocks does not draw: write %s(%s).",
+                         written, function, callee->a->tok->text),
+                -1);
+      return refuse_functional (f, call, written, callee->tok->text);
+    }
   return (py_fail (f->r, py_expr_start (callee), "%s(…) cannot be drawn as blocks.", written), -1);
 }
 

@@ -353,6 +353,10 @@ plan_new (NnbModel *model, const NnbTensor *input, GError **error)
               }
           }
           break;
+        case NNB_NODE_FUNCTION:
+          /* the module activation's own steps, forward and backward */
+          buffer = expand_call (plan, node->activation, node_buffer[node->inputs[0]], error);
+          break;
         case NNB_NODE_ADD:
         case NNB_NODE_MUL:
           buffer = add_two_input_step (plan, node->kind == NNB_NODE_ADD ? STEP_ADD : STEP_MUL,
@@ -928,6 +932,20 @@ nnb_model_node_output (NnbModel *model, int node, int layer)
   else
     return NULL;
   return VALUE (plan, buffer);
+}
+
+NnbTensor *
+nnb_model_node_grad (NnbModel *model, int node, int layer)
+{
+  NnbTensor *value = nnb_model_node_output (model, node, layer);
+  NnbPlan *plan = model->plan;
+
+  /* the buffer whose value node_output found; its grad is complete once
+   * backward has run, and has_grad says whether backward reached it */
+  for (guint b = 1; value != NULL && b < plan->values->len; b++)
+    if (VALUE (plan, b) == value)
+      return plan->has_grad[b] ? GRAD (plan, b) : NULL;
+  return NULL;
 }
 
 /* Adds g into the gradient of buffer b (the first contribution overwrites). */

@@ -5,6 +5,7 @@
  * (a Sequential stays one while it is a chain) after them. */
 
 #include "nnb-graph-private.h"
+#include "nnb-function.h"
 
 #include <math.h>
 #include <string.h>
@@ -81,7 +82,10 @@ nnb_graph_add_block (NnbGraph *graph, NnbBlockKind kind, double x, double y, GEr
   if (nnb_block_kinds[kind].node == NNB_NODE_CALL)
     g_ptr_array_add (graph->modules, nnb_graph_module_new (name, nnb_block_kinds[kind].module));
   g_ptr_array_add (graph->blocks, nnb_graph_block_new (name, nnb_block_kinds[kind].node,
-                                                       nnb_block_kinds[kind].node == NNB_NODE_CALL ? name : NULL, x, y));
+                                                       nnb_block_kinds[kind].node == NNB_NODE_CALL       ? name
+                                                       : nnb_block_kinds[kind].node == NNB_NODE_FUNCTION ? "torch.relu"
+                                                                                                         : NULL,
+                                                       x, y));
   return graph->blocks->len - 1;
 }
 
@@ -118,10 +122,17 @@ nnb_graph_duplicate (NnbGraph *graph, int index, double x, double y, GError **er
   module = block->kind == NNB_NODE_CALL ? nnb_graph_find_module (graph, block->module) : NULL;
   if (module == NULL)
     {
-      name = free_name (graph, nnb_block_kinds[nnb_graph_block_kind (graph, index)].base);
-      NnbGraphBlock *twin = nnb_graph_block_new (name, block->kind, NULL, x, y);
+      name = free_name (graph, block->kind == NNB_NODE_FUNCTION ? nnb_function_short_name (block->function)
+                                                                : nnb_block_kinds[nnb_graph_block_kind (graph, index)].base);
+      NnbGraphBlock *twin = nnb_graph_block_new (name, block->kind, block->function, x, y);
 
       twin->n_inputs = block->n_inputs; /* a cat of three stays one */
+      if (block->arguments != NULL)
+        {
+          /* F.leaky_relu(h, 0.1) stays 0.1 */
+          twin->arguments->negative_slope = block->arguments->negative_slope;
+          twin->arguments->dim = block->arguments->dim;
+        }
       g_ptr_array_add (graph->blocks, twin);
       return graph->blocks->len - 1;
     }
@@ -729,7 +740,8 @@ form_holds (const NnbGraph *graph)
       for (guint i = 0; i < graph->blocks->len; i++)
         {
           NnbNodeKind block_kind = ((NnbGraphBlock *) graph->blocks->pdata[i])->kind;
-          if (nnb_model_n_inputs (block_kind) > 1 || (block_kind == NNB_NODE_CALL && ++calls > 1))
+          if (nnb_model_n_inputs (block_kind) > 1 || block_kind == NNB_NODE_FUNCTION ||
+              (block_kind == NNB_NODE_CALL && ++calls > 1))
             return FALSE;
         }
       return TRUE;

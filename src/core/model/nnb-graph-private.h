@@ -29,7 +29,8 @@ NnbGraphModule *nnb_graph_module_copy (const NnbGraphModule *source, const char 
 /* Index in registration order, or -1. */
 int nnb_graph_module_index (const NnbGraph *graph, const char *name);
 NnbGraphModule *nnb_graph_find_module (const NnbGraph *graph, const char *name);
-/* Unwired, at x, y. */
+/* Unwired, at x, y. module: CALL's module, or FUNCTION's function (with
+ * its default arguments). */
 NnbGraphBlock *nnb_graph_block_new (const char *name, NnbNodeKind kind, const char *module, double x, double y);
 
 /* For tests: the editor reads graph->blocks itself. */

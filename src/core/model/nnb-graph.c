@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <string.h>
+#include "nnb-function.h"
 
 const NnbBlockKindInfo nnb_block_kinds[NNB_N_BLOCK_KINDS] = {
   [NNB_BLOCK_INPUT] = { "Input", NNB_NODE_INPUT, 0, "x" },
@@ -26,6 +27,7 @@ const NnbBlockKindInfo nnb_block_kinds[NNB_N_BLOCK_KINDS] = {
   [NNB_BLOCK_CAT] = { "Cat", NNB_NODE_CAT, 0, "cat" },
   [NNB_BLOCK_MUL] = { "Mul", NNB_NODE_MUL, 0, "mul" },
   [NNB_BLOCK_BATCH_NORM] = { "BatchNorm1d", NNB_NODE_CALL, NNB_MODULE_BATCH_NORM, "bn" },
+  [NNB_BLOCK_FUNCTION] = { "Function", NNB_NODE_FUNCTION, NNB_MODULE_RELU, "relu" },
 };
 
 /* Modules */
@@ -202,6 +204,8 @@ graph_block_free (gpointer data)
 
   g_free (block->name);
   g_free (block->module);
+  g_free (block->function);
+  g_clear_pointer (&block->arguments, graph_module_free);
   g_free (block);
 }
 
@@ -212,7 +216,16 @@ nnb_graph_block_new (const char *name, NnbNodeKind kind, const char *module, dou
 
   block->name = g_strdup (name);
   block->kind = kind;
-  block->module = g_strdup (module);
+  if (kind == NNB_NODE_FUNCTION)
+    {
+      NnbModuleKind activation = NNB_MODULE_RELU;
+
+      nnb_function_kind (module, &activation);
+      block->function = g_strdup (module);
+      block->arguments = nnb_graph_module_new (NULL, activation);
+    }
+  else
+    block->module = g_strdup (module);
   block->n_inputs = nnb_model_n_inputs (kind);
   for (int s = 0; s < NNB_NODE_MAX_INPUTS; s++)
     block->inputs[s] = -1;
@@ -258,8 +271,15 @@ nnb_graph_copy (const NnbGraph *graph)
   for (guint i = 0; i < graph->blocks->len; i++)
     {
       const NnbGraphBlock *block = graph->blocks->pdata[i];
-      NnbGraphBlock *twin = nnb_graph_block_new (block->name, block->kind, block->module, block->x, block->y);
+      NnbGraphBlock *twin = nnb_graph_block_new (block->name, block->kind,
+                                                 block->kind == NNB_NODE_FUNCTION ? block->function : block->module,
+                                                 block->x, block->y);
 
+      if (block->arguments != NULL)
+        {
+          graph_module_free (twin->arguments);
+          twin->arguments = nnb_graph_module_copy (block->arguments, NULL);
+        }
       twin->n_inputs = block->n_inputs;
       memcpy (twin->inputs, block->inputs, sizeof twin->inputs);
       g_ptr_array_add (copy->blocks, twin);
@@ -280,6 +300,9 @@ nnb_graph_equal (const NnbGraph *a, const NnbGraph *b)
       const NnbGraphBlock *p = a->blocks->pdata[i], *q = b->blocks->pdata[i];
 
       if (g_strcmp0 (p->name, q->name) != 0 || p->kind != q->kind || g_strcmp0 (p->module, q->module) != 0 || p->n_inputs != q->n_inputs || memcmp (p->inputs, q->inputs, sizeof p->inputs) != 0 || p->x != q->x || p->y != q->y)
+        return FALSE;
+      if (g_strcmp0 (p->function, q->function) != 0 || (p->arguments == NULL) != (q->arguments == NULL) ||
+          (p->arguments != NULL && !graph_module_equal (p->arguments, q->arguments)))
         return FALSE;
     }
   return TRUE;
@@ -335,6 +358,8 @@ nnb_graph_block_kind (const NnbGraph *graph, int index)
       return NNB_BLOCK_CAT;
     case NNB_NODE_MUL:
       return NNB_BLOCK_MUL;
+    case NNB_NODE_FUNCTION:
+      return NNB_BLOCK_FUNCTION;
     case NNB_NODE_CALL:
     default:
       module = nnb_graph_find_module (graph, block->module);
@@ -415,7 +440,16 @@ nnb_graph_from_model (NnbModel *model, const NnbBlockPosition *positions, guint 
         x = positions[i].x, y = positions[i].y;
       if (isnan (x) || isnan (y))
         needs_layout = TRUE;
-      block = nnb_graph_block_new (node->name, node->kind, node->kind == NNB_NODE_CALL ? node->module : NULL, x, y);
+      block = nnb_graph_block_new (node->name, node->kind,
+                                   node->kind == NNB_NODE_CALL       ? node->module
+                                   : node->kind == NNB_NODE_FUNCTION ? node->function
+                                                                     : NULL,
+                                   x, y);
+      if (node->kind == NNB_NODE_FUNCTION)
+        {
+          graph_module_free (block->arguments);
+          block->arguments = graph_module_from_module (NULL, node->activation);
+        }
       block->n_inputs = node->n_inputs;
       memcpy (block->inputs, node->inputs, sizeof block->inputs);
       g_ptr_array_add (graph->blocks, block);
@@ -442,10 +476,18 @@ nnb_graph_to_model (const NnbGraph *graph, GError **error)
     {
       const NnbGraphBlock *block = graph->blocks->pdata[i];
 
-      int index = nnb_model_add_node (model, block->kind, block->name, block->module, error);
+      int index = nnb_model_add_node (model, block->kind, block->name,
+                                      block->kind == NNB_NODE_FUNCTION ? block->function : block->module, error);
 
       if (index < 0 || !nnb_model_set_n_inputs (model, index, block->n_inputs, error))
         return NULL;
+      if (block->kind == NNB_NODE_FUNCTION)
+        {
+          g_autoptr (NnbModule) activation = graph_module_build (block->arguments, error);
+
+          if (activation == NULL || !nnb_model_set_activation (model, index, activation, error))
+            return NULL;
+        }
     }
   for (guint i = 0; i < graph->blocks->len; i++)
     {

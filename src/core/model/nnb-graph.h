@@ -40,6 +40,7 @@ typedef enum
   NNB_BLOCK_CAT,        /* torch.cat([a, b, …], dim=1) */
   NNB_BLOCK_MUL,        /* a * b */
   NNB_BLOCK_BATCH_NORM, /* nn.BatchNorm1d */
+  NNB_BLOCK_FUNCTION,   /* torch.relu(h), F.gelu(h)…: no module */
   NNB_N_BLOCK_KINDS
 } NnbBlockKind;
 
@@ -74,6 +75,11 @@ typedef struct
   char *name; /* unique among blocks */
   NnbNodeKind kind;
   char *module; /* CALL: the module it calls */
+  /* FUNCTION: the function as forward writes it ("F.relu") and its
+   * arguments (an unnamed module of the activation's kind: negative_slope,
+   * dim); NULL for the other kinds */
+  char *function;
+  NnbGraphModule *arguments;
   int n_inputs; /* slots: nnb_model_n_inputs (kind), a cat's own 2 to 8 */
   /* block feeding each slot, -1 when unwired and from n_inputs on */
   int inputs[NNB_NODE_MAX_INPUTS];
@@ -105,7 +111,8 @@ GArray *nnb_graph_positions (const NnbGraph *graph);
 
 NnbGraphBlock *nnb_graph_get_block (const NnbGraph *graph, int index);
 int nnb_graph_find_block (const NnbGraph *graph, const char *name);
-/* The module a CALL block calls; NULL for other blocks. */
+/* The module a CALL block calls; NULL for other blocks (a FUNCTION
+ * block's arguments are block->arguments). */
 NnbGraphModule *nnb_graph_block_module (const NnbGraph *graph, int index);
 NnbBlockKind nnb_graph_block_kind (const NnbGraph *graph, int index);
 /* How many blocks call the module. */

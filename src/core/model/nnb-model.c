@@ -6,6 +6,7 @@
 
 #include <string.h>
 #include "nnb-error.h"
+#include "nnb-function.h"
 #include "nnb-module-attributes.h"
 
 static void
@@ -14,6 +15,8 @@ node_free (gpointer data)
   NnbNode *node = data;
   g_free (node->name);
   g_free (node->module);
+  g_free (node->function);
+  g_clear_pointer (&node->activation, nnb_module_unref);
   g_free (node);
 }
 
@@ -293,16 +296,49 @@ nnb_model_add_node (NnbModel *model, NnbNodeKind kind, const char *name,
                    name, module_name ? module_name : "");
       return -1;
     }
+  if (kind == NNB_NODE_FUNCTION && !nnb_function_kind (module_name, NULL))
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH,
+                   "The block '%s' calls the function '%s', which NN Blocks does not know.", name,
+                   module_name ? module_name : "");
+      return -1;
+    }
   node = g_new0 (NnbNode, 1);
   node->name = g_strdup (name);
   node->kind = kind;
   node->module = kind == NNB_NODE_CALL ? g_strdup (module_name) : NULL;
+  if (kind == NNB_NODE_FUNCTION)
+    {
+      node->function = g_strdup (module_name);
+      node->activation = nnb_function_new_activation (module_name);
+    }
   node->n_inputs = nnb_model_n_inputs (kind);
   for (int s = 0; s < NNB_NODE_MAX_INPUTS; s++)
     node->inputs[s] = -1;
   g_ptr_array_add (model->nodes, node);
   nnb_model_invalidate (model);
   return model->nodes->len - 1;
+}
+
+gboolean
+nnb_model_set_activation (NnbModel *model, int index, NnbModule *activation, GError **error)
+{
+  NnbNode *node;
+  NnbModuleKind kind;
+
+  g_return_val_if_fail (index >= 0 && (guint) index < model->nodes->len && activation != NULL, FALSE);
+  node = model->nodes->pdata[index];
+  if (node->kind != NNB_NODE_FUNCTION || !nnb_function_kind (node->function, &kind) || activation->kind != kind)
+    {
+      g_set_error (error, NNB_ERROR, NNB_ERROR_GRAPH, "The block '%s' does not compute %s.", node->name,
+                   nnb_module_kind_to_string (activation->kind));
+      return FALSE;
+    }
+  nnb_module_ref (activation);
+  g_clear_pointer (&node->activation, nnb_module_unref);
+  node->activation = activation;
+  nnb_model_invalidate (model);
+  return TRUE;
 }
 
 gboolean
@@ -567,7 +603,8 @@ nnb_model_is_chain (NnbModel *model)
   for (guint i = 0; i < order->len; i++)
     {
       NnbNode *node = model->nodes->pdata[g_array_index (order, int, i)];
-      if (node->n_inputs > 1)
+      /* nn.Sequential has no place for a function */
+      if (node->n_inputs > 1 || node->kind == NNB_NODE_FUNCTION)
         return FALSE;
       if (node->kind == NNB_NODE_CALL)
         {

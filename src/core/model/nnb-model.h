@@ -31,6 +31,9 @@ typedef enum
   NNB_NODE_OUTPUT, /* return a: one input */
   NNB_NODE_CAT,    /* torch.cat([a, b, …], dim=1): 2 to 8 inputs equal but in dim 1 */
   NNB_NODE_MUL,    /* a * b: two inputs of the same shape */
+  /* torch.relu(a), F.leaky_relu(a, 0.1)…: one input; a functional
+   * activation (nnb-function.h), which registers no module */
+  NNB_NODE_FUNCTION,
 } NnbNodeKind;
 
 /* The most input slots a node has (a cat of eight tensors); a cat has
@@ -43,6 +46,11 @@ typedef struct
   char *name; /* the block's name, unique in the model */
   NnbNodeKind kind;
   char *module; /* CALL: the registered module's name */
+  /* FUNCTION: the function as forward writes it ("F.relu", "torch.tanh")
+   * and the unregistered activation that computes it, with its arguments
+   * (negative_slope, dim), owned */
+  char *function;
+  NnbModule *activation;
   int n_inputs; /* slots in use: nnb_model_n_inputs (kind), a cat's own count */
   /* indices of the nodes feeding each slot; -1 when unwired, and always
    * -1 from n_inputs on */
@@ -114,13 +122,18 @@ void nnb_model_unref (NnbModel *model);
 gboolean nnb_model_register_module (NnbModel *model, const char *name, NnbModule *module, GError **error);
 NnbModule *nnb_model_get_module (const NnbModel *model, const char *name);
 
-/* Adds a node; returns its index or -1. module_name only for CALL. */
+/* Adds a node; returns its index or -1. module_name only for CALL; for
+ * FUNCTION, the function's name ("F.relu"), with its default arguments
+ * (nnb_model_set_activation changes them). */
 int nnb_model_add_node (NnbModel *model, NnbNodeKind kind, const char *name,
                         const char *module_name, GError **error);
 /* Wires the output of node `from` into slot `slot` of node `to`. Refuses a
  * wire that would close a cycle, naming the blocks. */
 gboolean nnb_model_connect (NnbModel *model, int from, int to, int slot, GError **error);
 int nnb_model_find_node (const NnbModel *model, const char *name);
+/* A FUNCTION node's activation (its arguments): refuses another node kind
+ * or an activation of another kind than the function's. Takes a ref. */
+gboolean nnb_model_set_activation (NnbModel *model, int node, NnbModule *activation, GError **error);
 NnbNode *nnb_model_get_node (const NnbModel *model, int index);
 int nnb_model_n_inputs (NnbNodeKind kind); /* slots of a node kind (a new cat's: 2) */
 /* A cat node's slot count, NNB_NODE_CAT_MIN_INPUTS to NNB_NODE_MAX_INPUTS;
@@ -207,6 +220,13 @@ NnbTensor *nnb_model_forward (NnbModel *model, NnbTensor *input, GError **error)
  * the model's device; NULL before any forward, or for no such node or
  * layer. The input node's output is the forward's input. */
 NnbTensor *nnb_model_node_output (NnbModel *model, int node, int layer);
+/* What the last backward sent into that same value: dL/d(node's output),
+ * or dL/d(its layer-th layer's output), summed over every block it feeds,
+ * as a tensor hook (register_hook) would see it. Owned by the model, on its
+ * device, valid until the next forward or backward; NULL before a
+ * backward, for the input node (the input needs no gradient), or for no
+ * such node or layer. */
+NnbTensor *nnb_model_node_grad (NnbModel *model, int node, int layer);
 /* Back-propagates dL/doutput from the last forward, adding into .grad.
  * Fails with PyTorch's "element 0 of tensors does not require grad…" when
  * the output depends on no parameter that requires grad. */

@@ -313,6 +313,15 @@ nnb_model_infer_shapes (NnbModel *model, int ndim, const int64_t *input_shape,
                 s->ndim = 0;
             }
           break;
+        case NNB_NODE_FUNCTION:
+          /* the same shapes and messages as the module it stands for */
+          if (inputs_known)
+            {
+              const NnbNodeShape *in = &shapes[node->inputs[0]];
+              if (!nnb_module_output_shape (node->activation, in->ndim, in->shape, &s->ndim, s->shape, &local))
+                s->ndim = 0;
+            }
+          break;
         case NNB_NODE_ADD:
         case NNB_NODE_MUL:
           if (inputs_known &&

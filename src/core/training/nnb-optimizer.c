@@ -192,3 +192,28 @@ nnb_optimizer_set_lr (NnbOptimizer *opt, double lr)
 {
   opt->options.lr = lr;
 }
+
+const NnbOptimizerOptions *
+nnb_optimizer_get_options (const NnbOptimizer *opt)
+{
+  return &opt->options;
+}
+
+gboolean
+nnb_optimizer_get_state (const NnbOptimizer *opt, guint index, NnbOptimizerState *out)
+{
+  const ParamState *state;
+
+  if (index >= opt->states->len)
+    return FALSE;
+  state = &g_array_index (opt->states, ParamState, index);
+  *out = (NnbOptimizerState){ .step = state->step };
+  if (opt->options.kind == NNB_OPTIMIZER_ADAM)
+    {
+      out->exp_avg = state->state_a;
+      out->exp_avg_sq = state->state_b;
+    }
+  else
+    out->momentum_buffer = state->state_a;
+  return TRUE;
+}

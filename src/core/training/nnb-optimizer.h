@@ -47,6 +47,20 @@ void nnb_optimizer_zero_grad (NnbOptimizer *optimizer);
 gboolean nnb_optimizer_step (NnbOptimizer *optimizer, GError **error);
 /* Changes the learning rate between steps (UI slider). */
 void nnb_optimizer_set_lr (NnbOptimizer *optimizer, double lr);
+const NnbOptimizerOptions *nnb_optimizer_get_options (const NnbOptimizer *optimizer);
+
+/* What step() keeps for one parameter (optimizer.state[p]), borrowed and on
+ * the model's device; NULL where the optimizer keeps none. */
+typedef struct
+{
+  int step;                        /* state['step']: the steps this parameter has taken */
+  NnbTensor *momentum_buffer;      /* SGD with momentum: state['momentum_buffer'] */
+  NnbTensor *exp_avg, *exp_avg_sq; /* Adam: state['exp_avg'], state['exp_avg_sq'] */
+} NnbOptimizerState;
+
+/* The state of the index-th parameter of nnb_model_named_parameters;
+ * FALSE for no such parameter. */
+gboolean nnb_optimizer_get_state (const NnbOptimizer *optimizer, guint index, NnbOptimizerState *state);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnbOptimizer, nnb_optimizer_free)
 

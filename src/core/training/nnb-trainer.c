@@ -29,6 +29,10 @@ struct _NnbTrainer
   NnbSnapshot *snapshot;
   gboolean run;    /* keep stepping */
   gint steps_left; /* single steps requested while paused */
+  /* of those, the ones to record (nnb_trainer_explain_step), and how */
+  gint explain_left;
+  gboolean explain_skip_zero_grad;
+  NnbStepExplain *explain; /* the last record, for the snapshots */
   gboolean quit;
   gboolean want_values; /* the next snapshot carries the weights */
   double new_lr;        /* NAN: unchanged */
@@ -106,6 +110,7 @@ nnb_snapshot_unref (NnbSnapshot *snapshot)
   g_free (snapshot->message);
   nnb_units_free (snapshot->units);
   g_clear_pointer (&snapshot->values, g_ptr_array_unref);
+  nnb_step_explain_unref (snapshot->explain);
   g_free (snapshot);
 }
 
@@ -388,6 +393,7 @@ publish (NnbTrainer *t, NnbTrainerState state, const char *message)
   fresh = snapshot_build (t, state, message, with_values, watch_node, watch_layer, draw_training);
 
   g_mutex_lock (&t->lock);
+  fresh->explain = t->explain != NULL ? nnb_step_explain_ref (t->explain) : NULL;
   old = t->snapshot;
   t->snapshot = fresh;
   t->state = state;
@@ -431,7 +437,8 @@ worker (gpointer data)
   for (;;)
     {
       g_autoptr (GError) error = NULL;
-      gboolean single = FALSE, want_values;
+      gboolean single = FALSE, want_values, explain = FALSE, skip_zero_grad = FALSE;
+      NnbStepRecording *recording = NULL;
       NnbStopReason reason;
       gint64 interval_us;
       double lr, loss;
@@ -468,6 +475,9 @@ worker (gpointer data)
         {
           t->steps_left--;
           single = TRUE;
+          explain = t->explain_left > 0;
+          skip_zero_grad = t->explain_skip_zero_grad;
+          t->explain_left = MAX (t->explain_left - 1, 0);
         }
       lr = t->new_lr;
       t->new_lr = NAN;
@@ -479,7 +489,21 @@ worker (gpointer data)
       if (!isnan (lr))
         nnb_optimizer_set_lr (nnb_training_get_optimizer (t->training), lr);
 
+      if (explain)
+        recording = nnb_step_explain_attach (t->training, skip_zero_grad);
       reason = nnb_training_run_epoch (t->training, &t->rule, &loss, &error);
+      if (recording != NULL)
+        {
+          NnbStepExplain *record = nnb_step_explain_detach (recording);
+
+          if (record != NULL)
+            {
+              g_mutex_lock (&t->lock);
+              nnb_step_explain_unref (t->explain);
+              t->explain = record;
+              g_mutex_unlock (&t->lock);
+            }
+        }
       if (reason != NNB_STOP_DIVERGED && reason != NNB_STOP_FAILED)
         {
           double test_loss = nnb_training_get_test_loss (t->training);
@@ -642,6 +666,7 @@ nnb_trainer_pause (NnbTrainer *t)
   g_mutex_lock (&t->lock);
   t->run = FALSE;
   t->steps_left = 0;
+  t->explain_left = 0;
   g_cond_signal (&t->wake);
   g_mutex_unlock (&t->lock);
 }
@@ -652,6 +677,21 @@ nnb_trainer_step (NnbTrainer *t)
   g_mutex_lock (&t->lock);
   t->run = FALSE;
   t->steps_left++;
+  g_cond_signal (&t->wake);
+  g_mutex_unlock (&t->lock);
+  ensure_thread (t);
+}
+
+void
+nnb_trainer_explain_step (NnbTrainer *t, gboolean skip_zero_grad)
+{
+  g_mutex_lock (&t->lock);
+  t->run = FALSE;
+  /* a running trainer pauses after its step; single steps asked for
+   * before and not yet taken are dropped, so that the next step taken is
+   * this one, and the steps pending are all explained ones */
+  t->steps_left = ++t->explain_left;
+  t->explain_skip_zero_grad = skip_zero_grad;
   g_cond_signal (&t->wake);
   g_mutex_unlock (&t->lock);
   ensure_thread (t);
@@ -788,6 +828,7 @@ nnb_trainer_free (NnbTrainer *t)
   g_array_unref (t->value_norms);
   g_array_unref (t->grad_norms);
   g_clear_pointer (&t->values, g_ptr_array_unref);
+  nnb_step_explain_unref (t->explain);
   nnb_model_unref (t->model);
   g_free (t->picture_gen);
   g_mutex_clear (&t->lock);

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <glib.h>
+#include "nnb-step-explain.h"
 #include "nnb-training.h"
 #include "nnb-units.h"
 
@@ -134,6 +135,10 @@ typedef struct
    * the epoch it was taken at; NULL and -1 before the first request. */
   GPtrArray *values;
   int values_epoch;
+  /* The stages of the last step nnb_trainer_explain_step asked for
+   * (shared, read-only, by the snapshots that follow; nnb-step-explain.h),
+   * NULL before the first. A new one is a new pointer. */
+  NnbStepExplain *explain;
   /*< private >*/
   gint ref_count;
 } NnbSnapshot;
@@ -161,6 +166,11 @@ void nnb_trainer_free (NnbTrainer *trainer);
 void nnb_trainer_start (NnbTrainer *trainer); /* runs, or resumes when paused */
 void nnb_trainer_pause (NnbTrainer *trainer);
 void nnb_trainer_step (NnbTrainer *trainer); /* one epoch, then paused */
+/* nnb_trainer_step, recording the epoch's first step stage by stage: the
+ * snapshot published after it carries the record (NnbSnapshot.explain).
+ * skip_zero_grad leaves that step's optimizer.zero_grad () out, so its
+ * gradients add onto the last ones. */
+void nnb_trainer_explain_step (NnbTrainer *trainer, gboolean skip_zero_grad);
 void nnb_trainer_stop (NnbTrainer *trainer); /* ends the worker; waits for it */
 /* Changes the learning rate between steps. */
 void nnb_trainer_set_lr (NnbTrainer *trainer, double lr);

@@ -31,6 +31,10 @@ struct _NnbTraining
    * the epoch's so far, and the last epoch's on the training and the test
    * rows; NULL without class data, or with too many classes */
   NnbConfusion *running, *confusion, *test_confusion;
+  /* nnb_training_set_observer's, and where the epoch's steps are */
+  NnbStepObserver observer;
+  gpointer observer_data;
+  int batch;
 };
 
 void
@@ -207,13 +211,31 @@ keep_warning (NnbTraining *t)
   g_ptr_array_add (t->warnings, g_strdup (warning));
 }
 
+void
+nnb_training_set_observer (NnbTraining *t, NnbStepObserver observer, gpointer user_data)
+{
+  t->observer = observer;
+  t->observer_data = user_data;
+}
+
+/* The observer's look at the step, where it has one */
+static gboolean
+observe (NnbTraining *t, NnbStepStage stage, NnbStepContext *context, GError **error)
+{
+  return t->observer == NULL || t->observer (stage, context, t->observer_data, error);
+}
+
 /* forward → loss → zero_grad → backward → step, as the page's loop */
 static gboolean
 train_step (NnbTraining *t, NnbTensor *x, NnbTensor *y, double *loss, GError **error)
 {
   NnbTensor *pred = nnb_model_forward (t->model, x, error);
+  NnbStepContext context = { t->model, t->optimizer, t->loss, x, y, 0, t->epoch, t->batch, TRUE };
 
   if (pred == NULL || !nnb_loss_forward (t->loss, pred, y, loss, error))
+    return FALSE;
+  context.loss = *loss;
+  if (!observe (t, NNB_STEP_STAGE_LOSS, &context, error))
     return FALSE;
   keep_warning (t);
   if (nnb_loss_get_correct (t->loss) >= 0 && t->correct >= 0)
@@ -225,14 +247,18 @@ train_step (NnbTraining *t, NnbTensor *x, NnbTensor *y, double *loss, GError **e
     nnb_confusion_add (t->running, nnb_loss_get_confusion (t->loss));
   if (isnan (*loss))
     return TRUE;
-  nnb_optimizer_zero_grad (t->optimizer);
-  if (!nnb_model_backward (t->model, nnb_loss_grad (t->loss), error))
+  if (!observe (t, NNB_STEP_STAGE_ZERO_GRAD, &context, error))
+    return FALSE;
+  if (context.zero_grad)
+    nnb_optimizer_zero_grad (t->optimizer);
+  if (!nnb_model_backward (t->model, nnb_loss_grad (t->loss), error) ||
+      !observe (t, NNB_STEP_STAGE_BACKWARD, &context, error))
     return FALSE;
   /* an infinite loss may come from infinite weights: the ones kept for a
    * divergence are the last that gave a finite loss, so they still save */
   if (isfinite (*loss))
     copy_parameters (t, TRUE);
-  return nnb_optimizer_step (t->optimizer, error);
+  return nnb_optimizer_step (t->optimizer, error) && observe (t, NNB_STEP_STAGE_STEP, &context, error);
 }
 
 /* Copies the rows perm[start … start+count) of src into dst. */
@@ -312,6 +338,7 @@ training_epoch (NnbTraining *t, double *loss_out, GError **error)
   t->correct = 0;
   if (t->running != NULL)
     nnb_confusion_clear (t->running);
+  t->batch = 0;
   if (t->batch_x == NULL)
     {
       if (!train_step (t, t->x, t->y, &loss, error))
@@ -332,6 +359,7 @@ training_epoch (NnbTraining *t, double *loss_out, GError **error)
           double batch_loss;
           gather_rows (bx, t->x, t->perm, start, count);
           gather_rows (by, t->y, t->perm, start, count);
+          t->batch = batches;
           if (!train_step (t, bx, by, &batch_loss, error))
             return FALSE;
           sum += batch_loss;
@@ -501,6 +529,12 @@ NnbOptimizer *
 nnb_training_get_optimizer (NnbTraining *t)
 {
   return t->optimizer;
+}
+
+const NnbTrainingOptions *
+nnb_training_get_options (const NnbTraining *t)
+{
+  return &t->options;
 }
 
 GPtrArray *

@@ -70,6 +70,7 @@ double nnb_training_get_test_accuracy (const NnbTraining *training);
 const NnbConfusion *nnb_training_get_confusion (const NnbTraining *training);
 const NnbConfusion *nnb_training_get_test_confusion (const NnbTraining *training);
 NnbOptimizer *nnb_training_get_optimizer (NnbTraining *training);
+const NnbTrainingOptions *nnb_training_get_options (const NnbTraining *training);
 /* The loss's broadcasting warnings so far (char*, owned by the training):
  * each distinct one once, in the order they first came, as PyTorch's
  * default warning filter prints them. */
@@ -109,6 +110,35 @@ NnbStopReason nnb_training_run_epoch (NnbTraining *training, const NnbStopRule *
  * did, puts back the last weights that gave a finite loss and returns
  * NNB_STOP_DIVERGED with error set, as for a nan loss. Else reason. */
 NnbStopReason nnb_training_finish (NnbTraining *training, NnbStopReason reason, GError **error);
+
+/* Watching a step (nnb-step-explain.h records one): the observer is called
+ * inside every step the training takes, at these points of its loop */
+typedef enum
+{
+  NNB_STEP_STAGE_LOSS,      /* loss = loss_fn(model(X), y) has run */
+  NNB_STEP_STAGE_ZERO_GRAD, /* optimizer.zero_grad() is next: .grad still holds what it clears */
+  NNB_STEP_STAGE_BACKWARD,  /* loss.backward() has run; optimizer.step() is next */
+  NNB_STEP_STAGE_STEP,      /* optimizer.step() has run */
+} NnbStepStage;
+
+typedef struct
+{
+  NnbModel *model;
+  NnbOptimizer *optimizer;
+  NnbLoss *loss_fn;   /* its last forward is this step's */
+  NnbTensor *x, *y;   /* the step's (mini-)batch, on the device */
+  double loss;        /* loss.item () */
+  int epoch;          /* epochs completed before this one */
+  int batch;          /* the step's mini-batch in its epoch, from 0 */
+  gboolean zero_grad; /* at NNB_STEP_STAGE_ZERO_GRAD: set FALSE to skip it, so grads add up */
+} NnbStepContext;
+
+/* FALSE with error set stops the epoch with that error. */
+typedef gboolean (*NnbStepObserver) (NnbStepStage stage, NnbStepContext *context, gpointer user_data,
+                                     GError **error);
+/* Calls observer in every step from now on; NULL stops. Steps that stop
+ * early (a nan loss) skip the stages they do not reach. */
+void nnb_training_set_observer (NnbTraining *training, NnbStepObserver observer, gpointer user_data);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnbTraining, nnb_training_free)
 

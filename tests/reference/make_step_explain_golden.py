@@ -1,0 +1,168 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Golden numbers for tests/test-step-explain.c: one training step of an
+example project, stage by stage, in real PyTorch.
+
+For each case the project trains `epoch` epochs as nnb_torch.py does (the
+recipe, then the page's loop), then takes the next step, the first
+mini-batch of the next epoch, by hand:
+
+    y_hat = model(X)            # every intermediate value: register_hook
+    loss = loss_fn(y_hat, y)
+    optimizer.zero_grad()
+    loss.backward()             # the hooks see dL/d value on every wire
+    optimizer.step()
+
+and writes each wire's value and gradient (named as NN Blocks names its
+wires: the block, or "net.0" for a Sequential's layer), each parameter's
+.grad, value before and after step(), Adam's exp_avg and exp_avg_sq.
+
+Float32 values are 8-hex-digit bit patterns. A tensor keeps its first
+LIMIT elements' bits and, over all of them, "sum" and "abs_sum" (float64),
+so that the file stays small for SineNet's (200, 64) wires.
+
+    /usr/bin/python3 tests/reference/make_step_explain_golden.py
+
+writes tests/data/step-explain-golden.json next to this folder.
+"""
+
+import json
+import os
+import struct
+
+import nnb_pytorch_env  # noqa: E402,F401  (before torch and numpy load)
+
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+
+import nnb_torch  # noqa: E402
+
+torch.set_num_threads(1)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+LIMIT = 512
+
+# (name, example, epochs trained before the step, overrides of "training")
+CASES = [
+    ("mlp-residual", "mlp-residual.nnb", 1, {}),
+    ("mlp-residual-momentum", "mlp-residual.nnb", 1,
+     {"momentum": 0.9, "weight_decay": 0.001, "nesterov": True}),
+    ("regression", "regression.nnb", 3, {}),
+    ("regression-adam", "regression.nnb", 2, {"optimizer": "Adam", "lr": 0.1, "weight_decay": 0.01}),
+    ("sinenet", "sinenet.nnb", 2, {}),
+]
+
+
+def tensor(t: torch.Tensor) -> dict:
+    flat = t.detach().to(torch.float32).contiguous().reshape(-1)
+    bits = ["%08x" % struct.unpack("<I", struct.pack("<f", v))[0] for v in flat[:LIMIT].tolist()]
+    return {"shape": list(t.shape), "bits": bits, "sum": flat.double().sum().item(),
+            "abs_sum": flat.double().abs().sum().item()}
+
+
+def run_graph(model, model_spec, x, wires):
+    """The project's forward, keeping each wire's value (and a hook for its
+    gradient) under NN Blocks' wire name."""
+    values = {}
+    pending = list(model_spec["graph"]["nodes"])
+    modules = dict(model.named_children()) if "modules" in model_spec else {}
+
+    def keep(name, value):
+        wires[name] = {"value": value}
+        if value.requires_grad:
+            value.register_hook(lambda g, name=name: wires[name].__setitem__("grad", g.clone()))
+
+    while pending:
+        node = next(n for n in pending if all(i in values for i in n.get("inputs", [])))
+        pending.remove(node)
+        inputs = [values[i] for i in node.get("inputs", [])]
+        op, name = node["op"], node["name"]
+        if op == "input":
+            value = x
+        elif op == "call":
+            module = modules[node["module"]] if modules else model
+            if isinstance(module, nn.Sequential):
+                value = inputs[0]
+                for i, layer in enumerate(module):
+                    value = layer(value)
+                    keep("%s.%d" % (node["module"], i), value)
+            else:
+                value = module(inputs[0])
+        elif op == "add":
+            value = inputs[0] + inputs[1]
+        else:
+            value = inputs[0]
+        values[name] = value
+        keep(name, value)
+    return values[name]
+
+
+def run_case(name, example, epochs, overrides):
+    path = os.path.join(ROOT, "data", "examples", example)
+    project = json.load(open(path))
+    model, x, y = nnb_torch.build(project, os.path.dirname(path))
+    t = dict(project["training"], **overrides)
+    opt = nnb_torch.make_optimizer(model, t)
+    loss_fn = nn.MSELoss() if t.get("loss", "MSELoss") == "MSELoss" else nn.L1Loss()
+    batch = t.get("batch_size", 0)
+    for _ in range(epochs):
+        nnb_torch.train_epoch(model, x, y, opt, loss_fn, batch)
+
+    # the next epoch's first step, as train_epoch takes it
+    if batch and batch < len(x):
+        idx = torch.randperm(len(x))[:batch]
+        xb, yb = x[idx], y[idx]
+    else:
+        xb, yb = x, y
+    wires = {}
+    y_hat = run_graph(model, project["model"], xb, wires)
+    y_hat.register_hook(lambda g: wires.__setitem__("dloss", g.clone()))
+    loss = loss_fn(y_hat, yb)
+    opt.zero_grad()
+    loss.backward()
+    params = {}
+    for pname, p in model.named_parameters():
+        params[pname] = {"before": tensor(p), "grad": tensor(p.grad)}
+    opt.step()
+    for pname, p in model.named_parameters():
+        params[pname]["after"] = tensor(p)
+        state = opt.state[p]
+        for key in ("momentum_buffer", "exp_avg", "exp_avg_sq"):
+            if state.get(key) is not None:
+                params[pname][key] = tensor(state[key])
+        if "step" in state:
+            params[pname]["step"] = int(state["step"])
+    return {
+        "name": name, "example": example, "epoch": epochs, "training": overrides,
+        "x": tensor(xb), "y": tensor(yb), "loss": loss.item(), "dloss": tensor(wires.pop("dloss")),
+        "wires": {w: {"value": tensor(v["value"]), **({"grad": tensor(v["grad"])} if "grad" in v else {})}
+                  for w, v in wires.items()},
+        "parameters": params,
+    }
+
+
+def accumulation():
+    """lesson/FACTS.md: seed 0, Linear(1, 1), X = ones(4, 1), zero targets,
+    MSELoss, backward three times without zero_grad."""
+    torch.manual_seed(0)
+    model = nn.Linear(1, 1)
+    x, y = torch.ones(4, 1), torch.zeros(4, 1)
+    grads = []
+    for _ in range(3):
+        nn.MSELoss()(model(x), y).backward()
+        grads.append(model.weight.grad.item())
+    return grads
+
+
+def main():
+    out = {"cases": [run_case(*c) for c in CASES], "accumulation": accumulation()}
+    path = os.path.join(ROOT, "tests", "data", "step-explain-golden.json")
+    with open(path, "w") as f:
+        json.dump(out, f)
+        f.write("\n")
+    print("wrote", path)
+
+
+if __name__ == "__main__":
+    main()

@@ -317,6 +317,8 @@ static const struct
   { "win.train", { "<Control>Return", NULL } },
   { "win.pause", { "<Control>period", NULL } },
   { "win.step", { "<Control><Shift>Return", NULL } },
+  { "win.explain-step", { "F7", NULL } },
+  { "win.explain-back", { "<Shift>F7", NULL } },
   { "win.reset", { "<Control>r", NULL } },
   { "win.data", { "<Control><Shift>d", NULL } },
   { "win.export-code", { "<Control>e", NULL } },

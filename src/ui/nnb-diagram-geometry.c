@@ -7,15 +7,18 @@
 
 #include "nnb-diagram-view-private.h"
 
-/* The UI font relative to 14 px: presentation mode's larger type lets a
- * small model grow larger. */
-static double
-type_scale_of (NnbDiagramView *self)
+/* nnb_diagram_fit, with room for the cards of a step being explained */
+static void
+fit (NnbDiagramView *self, int width, int height, NnbModel *model, const NnbBlockPosition *positions,
+     const NnbDiagramOpen *expanded, double *zoom, double *origin_x, double *origin_y)
 {
   NnbPlotStyle style;
 
   nnb_plot_style_for_widget (GTK_WIDGET (self), &style);
-  return style.font_size / 14.0;
+  /* the UI font relative to 14 px: presentation mode's larger type lets a
+   * small model grow larger */
+  nnb_diagram_explain_fit (width, height, model, positions, expanded, self->explain, &style, style.font_size / 14.0,
+                           zoom, origin_x, origin_y);
 }
 
 #define MAX_FOLD 4     /* rows a long chain may be folded into */
@@ -56,8 +59,10 @@ columns (const GArray *raw, double *xs)
 /* The blocks as shown with the columns folded into rows: row r shows
  * columns r·k … r·k + k − 1 at the x of the first k, below the row before. */
 static GArray *
-fold_positions (NnbModel *model, const GArray *raw, const NnbDiagramOpen *expanded, int rows)
+fold_positions (NnbDiagramView *self, NnbModel *model, const GArray *raw, const NnbDiagramOpen *expanded, int rows,
+                gboolean cards)
 {
+  NnbPlotStyle style;
   GArray *out = g_array_copy ((GArray *) raw);
   g_autofree double *xs = g_new (double, MAX (raw->len, 1));
   guint n_cols = columns (raw, xs), per_row;
@@ -66,7 +71,15 @@ fold_positions (NnbModel *model, const GArray *raw, const NnbDiagramOpen *expand
   if (rows <= 1 || n_cols < 2)
     return out;
   per_row = (n_cols + rows - 1) / rows;
-  nnb_diagram_bounds (model, (const NnbBlockPosition *) raw->data, expanded, bounds);
+  /* a row's cards (largest text) stay above the next row */
+  if (cards && self->explain != NULL)
+    {
+      nnb_plot_style_for_widget (GTK_WIDGET (self), &style);
+      nnb_diagram_explain_bounds (model, (const NnbBlockPosition *) raw->data, expanded, self->explain,
+                                  NNB_EXPLAIN_N_STAGES, &style, nnb_diagram_text_size (), bounds);
+    }
+  else
+    nnb_diagram_bounds (model, (const NnbBlockPosition *) raw->data, expanded, bounds);
   row_height = bounds[3] - bounds[1] + FOLD_GAP;
   for (guint i = 0; i < out->len; i++)
     {
@@ -85,8 +98,7 @@ fold_positions (NnbModel *model, const GArray *raw, const NnbDiagramOpen *expand
  * diagram much larger than a row (a narrow canvas beside the lesson),
  * else in a row, which reads left to right as the rest does. */
 static void
-choose_open_layout (NnbDiagramView *self, NnbModel *model, const GArray *raw, int width, int height,
-                    double type_scale)
+choose_open_layout (NnbDiagramView *self, NnbModel *model, const GArray *raw, int width, int height)
 {
   g_autofree NnbDiagramOpen *open = NULL;
   double row, column, ox, oy;
@@ -94,11 +106,11 @@ choose_open_layout (NnbDiagramView *self, NnbModel *model, const GArray *raw, in
   self->open_column = FALSE;
   if ((open = nnb_dv_expanded (self)) == NULL)
     return;
-  nnb_diagram_fit (width, height, model, (const NnbBlockPosition *) raw->data, open, type_scale, &row, &ox, &oy);
+  fit (self, width, height, model, (const NnbBlockPosition *) raw->data, open, &row, &ox, &oy);
   for (guint i = 0; i < raw->len; i++)
     if (open[i] == NNB_DIAGRAM_OPEN_ROW)
       open[i] = NNB_DIAGRAM_OPEN_COLUMN;
-  nnb_diagram_fit (width, height, model, (const NnbBlockPosition *) raw->data, open, type_scale, &column, &ox, &oy);
+  fit (self, width, height, model, (const NnbBlockPosition *) raw->data, open, &column, &ox, &oy);
   self->open_column = column > row * FOLD_GAIN;
 }
 
@@ -114,24 +126,32 @@ choose_fold (NnbDiagramView *self, NnbModel *model)
   g_autofree NnbDiagramOpen *expanded = NULL;
   guint n_cols = columns (raw, xs);
   int width = gtk_widget_get_width (GTK_WIDGET (self)), height = gtk_widget_get_height (GTK_WIDGET (self));
-  double type_scale = type_scale_of (self), best, ox, oy;
+  double best, ox, oy;
+  NnbPlotStyle style;
 
-  choose_open_layout (self, model, raw, width, height, type_scale);
+  choose_open_layout (self, model, raw, width, height);
   expanded = nnb_dv_expanded (self);
   self->fold = 1;
+  self->fold_cards = FALSE;
   if (n_cols < MIN_FOLD)
     return;
-  nnb_diagram_fit (width, height, model, (const NnbBlockPosition *) raw->data, expanded, type_scale, &best, &ox, &oy);
+  nnb_plot_style_for_widget (GTK_WIDGET (self), &style);
+  fit (self, width, height, model, (const NnbBlockPosition *) raw->data, expanded, &best, &ox, &oy);
   for (int rows = 2; rows <= MIN (MAX_FOLD, (int) n_cols); rows++)
-    {
-      g_autoptr (GArray) folded = fold_positions (model, raw, expanded, rows);
-      double z;
+    for (int cards = 0; cards <= (self->explain != NULL); cards++)
+      {
+        g_autoptr (GArray) folded = fold_positions (self, model, raw, expanded, rows, cards);
+        double z;
 
-      nnb_diagram_fit (width, height, model, (const NnbBlockPosition *) folded->data, expanded, type_scale, &z, &ox,
-                       &oy);
-      if (z > best * FOLD_GAIN)
-        best = z, self->fold = rows;
-    }
+        fit (self, width, height, model, (const NnbBlockPosition *) folded->data, expanded, &z, &ox, &oy);
+        /* a step's cards between the rows, or rows as close as ever
+         * where the cards are shown one at a time */
+        if (!cards && self->explain != NULL && nnb_diagram_explain_readable (&style, z))
+          continue;
+        /* the cards of a step being explained need every pixel: fold at any gain */
+        if (z > best * (self->explain != NULL ? 1.05 : FOLD_GAIN))
+          best = z, self->fold = rows, self->fold_cards = cards;
+      }
 }
 
 GArray *
@@ -150,7 +170,7 @@ nnb_dv_positions (NnbDiagramView *self)
   if (self->fold <= 1 || model == NULL)
     return g_steal_pointer (&raw);
   expanded = nnb_dv_expanded (self);
-  return fold_positions (model, raw, expanded, self->fold);
+  return fold_positions (self, model, raw, expanded, self->fold, self->fold_cards);
 }
 
 /* Before an edit: the blocks go where the view shows them, so what the
@@ -182,9 +202,8 @@ nnb_dv_transform (NnbDiagramView *self, double *zoom, double *origin_x, double *
       g_autoptr (GArray) where = nnb_dv_positions (self);
       g_autofree NnbDiagramOpen *expanded = nnb_dv_expanded (self);
 
-      nnb_diagram_fit (gtk_widget_get_width (GTK_WIDGET (self)), gtk_widget_get_height (GTK_WIDGET (self)),
-                       model, (const NnbBlockPosition *) where->data, expanded, type_scale_of (self),
-                       zoom, origin_x, origin_y);
+      fit (self, gtk_widget_get_width (GTK_WIDGET (self)), gtk_widget_get_height (GTK_WIDGET (self)), model,
+           (const NnbBlockPosition *) where->data, expanded, zoom, origin_x, origin_y);
       return;
     }
   if (self->fit)

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* nnb-diagram-mode-mark.c — the mark on a block whose output depends on
- * the model's mode (Dropout, BatchNorm1d): a small "train/eval"
- * tag on the block's top edge, so a student sees which blocks
- * model.train() and model.eval() change. The block editor says why; the
- * training settings choose the mode the plots are drawn in. */
+/* nnb-diagram-mode-mark.c — the marks on a block's top edge: "train/eval"
+ * on a block whose output depends on the model's mode (Dropout,
+ * BatchNorm1d), so a student sees which blocks model.train() and
+ * model.eval() change (the block editor says why; the training settings
+ * choose the mode the plots are drawn in); "functional" on a function
+ * block (torch.relu(h)), which registers no module. */
 #include "nnb-config.h"
 
 #include "nnb-diagram-private.h"
@@ -14,12 +15,11 @@ nnb_dg_node_has_mode (NnbModel *model, const NnbNode *node)
   return node->kind == NNB_NODE_CALL && nnb_module_has_mode (nnb_model_get_module (model, node->module));
 }
 
-void
-nnb_dg_draw_mode_mark (cairo_t *cr, const Picture *p, guint i)
+static void
+draw_tag (cairo_t *cr, const Picture *p, guint i, const char *text)
 {
   const Box *box = &p->boxes[i];
-  /* PyTorch's words, as in the code view: not translated */
-  g_autoptr (PangoLayout) layout = nnb_plot_style_make_layout (cr, p->style, "train/eval", p->shape_size * 0.85, FALSE);
+  g_autoptr (PangoLayout) layout = nnb_plot_style_make_layout (cr, p->style, text, p->shape_size * 0.85, FALSE);
   int w, h;
   Box tag;
 
@@ -36,4 +36,18 @@ nnb_dg_draw_mode_mark (cairo_t *cr, const Picture *p, guint i)
   cairo_stroke (cr);
   cairo_move_to (cr, tag.x + 4, tag.y + 1);
   pango_cairo_show_layout (cr, layout);
+}
+
+void
+nnb_dg_draw_mode_mark (cairo_t *cr, const Picture *p, guint i)
+{
+  /* PyTorch's words, as in the code view: not translated */
+  draw_tag (cr, p, i, "train/eval");
+}
+
+void
+nnb_dg_draw_function_mark (cairo_t *cr, const Picture *p, guint i)
+{
+  /* Python's word for it, as torch.nn.functional spells it */
+  draw_tag (cr, p, i, "functional");
 }

@@ -50,6 +50,8 @@ char *nnb_dg_module_text (const NnbModule *module);
  * depends on the model's mode, and the tag that says so on the block */
 gboolean nnb_dg_node_has_mode (NnbModel *model, const NnbNode *node);
 void nnb_dg_draw_mode_mark (cairo_t *cr, const Picture *p, guint i);
+/* "functional" on a function block (torch.relu(h)): no module */
+void nnb_dg_draw_function_mark (cairo_t *cr, const Picture *p, guint i);
 /* The Sequential a node calls, or NULL. */
 NnbModule *nnb_dg_sequential_of (NnbModel *model, const NnbNode *node);
 /* A text's width in diagram units, block text measured once. */

@@ -63,6 +63,7 @@ struct _NnbDiagramView
   gboolean fit;
   gboolean fit_after_drag; /* a click or a drag is no zoom by hand */
   int fold;                /* rows the view folds the columns into; 1: none */
+  gboolean fold_cards;     /* with room between the rows for a step's cards */
   double zoom, origin_x, origin_y;
 
   /* a pointer drag */
@@ -106,6 +107,10 @@ struct _NnbDiagramView
   float *weight_values;          /* what weights point into */
   NnbSnapshot *weights_snapshot; /* the latest with values from the trainer, or NULL */
   gint64 weights_asked_us;       /* when values were last asked for */
+
+  /* one training step's record shown for a stage (nnb-diagram-explain.h), or NULL */
+  NnbStepExplain *explain;
+  NnbExplainStage explain_stage;
 };
 
 /* nnb-diagram-view.c */

@@ -478,7 +478,38 @@ nnb_diagram_view_describe_block (NnbDiagramView *self, int block)
   }
   /* an open Sequential: what its inner wires show */
   nnb_dv_describe_layers (self, block, out);
+  /* and what the step being explained shows on it */
+  {
+    g_autofree char *explain = nnb_diagram_view_describe_explain (self, block);
+
+    if (explain != NULL)
+      g_strdelimit (explain, "\n", ';'), g_string_append_printf (out, ". %s", explain);
+  }
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+void
+nnb_diagram_view_set_explain (NnbDiagramView *self, NnbStepExplain *explain, NnbExplainStage stage)
+{
+  g_return_if_fail (NNB_IS_DIAGRAM_VIEW (self));
+  g_return_if_fail (stage >= 0 && stage < NNB_EXPLAIN_N_STAGES);
+
+  if (explain != NULL)
+    nnb_step_explain_ref (explain);
+  g_clear_pointer (&self->explain, nnb_step_explain_unref);
+  self->explain = explain;
+  self->explain_stage = stage;
+  nnb_dv_update_accessible (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+char *
+nnb_diagram_view_describe_explain (NnbDiagramView *self, int block)
+{
+  g_return_val_if_fail (NNB_IS_DIAGRAM_VIEW (self), NULL);
+  if (self->explain == NULL)
+    return NULL;
+  return nnb_diagram_explain_describe (nnb_dv_shown_model (self), self->explain, self->explain_stage, block);
 }
 
 void
@@ -588,6 +619,20 @@ nnb_diagram_view_draw_to (NnbDiagramView *self, cairo_t *cr, int width, int heig
   where = nnb_graph_positions (self->graph);
   expanded = nnb_dv_expanded (self);
   nnb_dv_update_weights (self);
+  if (self->explain != NULL)
+    {
+      /* a step's stage (a handout's page): fitted with room for its cards */
+      NnbDiagramState state = { .focus = -1, .layer_node = -1, .layer = -1, .expanded = expanded, .weights = self->weights };
+
+      nnb_diagram_explain_fit (width, height, model, (const NnbBlockPosition *) where->data, expanded, self->explain,
+                               style, style->font_size / 14.0, &state.zoom, &state.origin_x, &state.origin_y);
+      nnb_diagram_draw_state (cr, width, height, model, (const NnbBlockPosition *) where->data, self->shapes, style,
+                              &state);
+      nnb_diagram_explain_draw (cr, model, (const NnbBlockPosition *) where->data, expanded, state.zoom,
+                                state.origin_x, state.origin_y, self->explain, self->explain_stage,
+                                nnb_dv_target_block (self), style);
+      return;
+    }
   nnb_diagram_draw_picture (cr, width, height, model, (const NnbBlockPosition *) where->data, self->shapes, expanded,
                             self->weights, style);
 }
@@ -650,6 +695,9 @@ draw_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user
     }
   nnb_diagram_draw_state (cr, width, height, model, (const NnbBlockPosition *) where->data,
                           self->shapes, &style, &state);
+  /* on a small canvas, the card of the block the student chose */
+  nnb_diagram_explain_draw (cr, model, (const NnbBlockPosition *) where->data, expanded, state.zoom, state.origin_x,
+                            state.origin_y, self->explain, self->explain_stage, nnb_dv_target_block (self), &style);
 }
 
 /* GObject */
@@ -736,6 +784,7 @@ nnb_diagram_view_dispose (GObject *object)
   g_clear_pointer (&self->drag_before, nnb_graph_free);
   g_clear_pointer (&self->drag_origins, g_array_unref);
   g_clear_pointer (&self->activity, g_free);
+  g_clear_pointer (&self->explain, nnb_step_explain_unref);
   nnb_dv_weights_dispose (self);
   g_clear_pointer (&self->message, g_free);
   g_clear_pointer (&self->expanded, g_hash_table_unref);

@@ -21,6 +21,7 @@
 
 #include <gtk/gtk.h>
 
+#include "nnb-diagram-explain.h" /* NnbExplainStage: the stages of one training step (issue 23) */
 #include "nnb-document.h"
 #include "nnb-graph.h"
 #include "nnb-plot-axes.h"
@@ -82,6 +83,13 @@ void nnb_diagram_view_get_text_sizes (NnbDiagramView *self, double *block_px, do
 void nnb_diagram_view_set_snapshot (NnbDiagramView *self, NnbSnapshot *snapshot);
 /* The accessible label of a block: name, kind and shapes. */
 char *nnb_diagram_view_describe_block (NnbDiagramView *self, int block);
+/* Shows one training step's record on the wires and blocks for a stage
+ * (nnb-diagram-explain.h); NULL: none (the normal diagram). Takes a
+ * reference. */
+void nnb_diagram_view_set_explain (NnbDiagramView *self, NnbStepExplain *explain, NnbExplainStage stage);
+/* What the view shows for block at this stage, as one plain-text line per
+ * item (for tests and screen readers); NULL when nothing. */
+char *nnb_diagram_view_describe_explain (NnbDiagramView *self, int block);
 
 /* The colours, font and line width a plot drawn in widget should have. */
 void nnb_plot_style_for_widget (GtkWidget *widget, NnbPlotStyle *style);

@@ -59,6 +59,19 @@ kind_text (NnbModel *model, const NnbNode *node)
       return g_strdup ("*");
     case NNB_NODE_CAT:
       return g_strdup ("torch.cat(dim=1)");
+    case NNB_NODE_FUNCTION:
+      /* the call without its tensor, short: "torch.relu",
+       * "F.leaky_relu(0.1)", "F.softmax" (dim=1, the features), and
+       * "F.softmax(dim=-1)" */
+      if ((node->activation->kind == NNB_MODULE_SOFTMAX || node->activation->kind == NNB_MODULE_LOG_SOFTMAX) &&
+          node->activation->dim != 1)
+        return g_strdup_printf ("%s(dim=%" G_GINT64_FORMAT ")", node->function, node->activation->dim);
+      if (node->activation->kind == NNB_MODULE_LEAKY_RELU && node->activation->negative_slope != 0.01)
+        {
+          g_autofree char *slope = nnb_python_float_repr (node->activation->negative_slope);
+          return g_strdup_printf ("%s(%s)", node->function, slope);
+        }
+      return g_strdup (node->function);
     case NNB_NODE_CALL:
     default:
       {
@@ -699,6 +712,8 @@ draw_block (cairo_t *cr, const Picture *p, guint i)
     nnb_dg_draw_disclosure (cr, p, &p->boxes[i]);
   if (nnb_dg_node_has_mode (p->model, node))
     nnb_dg_draw_mode_mark (cr, p, i);
+  if (node->kind == NNB_NODE_FUNCTION)
+    nnb_dg_draw_function_mark (cr, p, i);
   if (broken)
     draw_block_error (cr, p, i);
 }

@@ -200,6 +200,12 @@ nnb_handout_draw (cairo_t *cr, double width, double height, const NnbHandoutCont
 gboolean
 nnb_handout_export (const NnbHandoutContent *content, const char *path, GError **error)
 {
+  return nnb_handout_export_pages (content, 1, path, error);
+}
+
+gboolean
+nnb_handout_export_pages (const NnbHandoutContent *pages, guint n_pages, const char *path, GError **error)
+{
   g_autofree char *lower = NULL;
   cairo_surface_t *surface;
   cairo_t *cr;
@@ -207,7 +213,7 @@ nnb_handout_export (const NnbHandoutContent *content, const char *path, GError *
   gboolean pdf;
   double width, height;
 
-  g_return_val_if_fail (content != NULL, FALSE);
+  g_return_val_if_fail (pages != NULL && n_pages > 0, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -224,10 +230,17 @@ nnb_handout_export (const NnbHandoutContent *content, const char *path, GError *
       width = (int) (NNB_HANDOUT_A4_WIDTH / 72.0 * PNG_DPI + 0.5);
       height = (int) (NNB_HANDOUT_A4_HEIGHT / 72.0 * PNG_DPI + 0.5);
       surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) width, (int) height);
+      /* a picture holds one page */
+      n_pages = 1;
     }
 
   cr = cairo_create (surface);
-  nnb_handout_draw (cr, width, height, content);
+  for (guint i = 0; i < n_pages; i++)
+    {
+      nnb_handout_draw (cr, width, height, &pages[i]);
+      if (i + 1 < n_pages)
+        cairo_show_page (cr);
+    }
   status = cairo_status (cr);
   cairo_destroy (cr);
 

@@ -50,5 +50,8 @@ void nnb_handout_draw (cairo_t *cr, double width, double height, const NnbHandou
 /* Writes the page to path: a one-page A4 PDF when path ends in .pdf, else a
  * PNG of A4 at 150 dpi (1240 × 1754 pixels). */
 gboolean nnb_handout_export (const NnbHandoutContent *content, const char *path, GError **error);
+/* Several pages (Explain Next Step's stages, one a page) in one PDF; a PNG
+ * holds the first page only. */
+gboolean nnb_handout_export_pages (const NnbHandoutContent *pages, guint n_pages, const char *path, GError **error);
 
 G_END_DECLS

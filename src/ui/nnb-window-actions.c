@@ -333,6 +333,8 @@ train_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   if (self->document == NULL || (trainer = trainer_for_command (self)) == NULL)
     return;
 
+  /* the walk shows one recorded step, not a run */
+  _nnb_window_explain_close (self);
   self->run_asked = !one_step;
   if (one_step)
     nnb_trainer_step (trainer);

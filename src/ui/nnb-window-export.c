@@ -61,7 +61,87 @@ draw_diagram_to (cairo_t *cr, int width, int height, const NnbPlotStyle *style, 
   nnb_diagram_view_draw_to (NNB_WINDOW (self)->diagram_view, cr, width, height, style);
 }
 
-/* Handouts: the lesson step on screen, with the diagram and the plots. */
+/* Handouts: the lesson step on screen, with the diagram and the plots;
+ * with Explain Next Step open, a page per stage of the step. */
+
+typedef struct
+{
+  NnbWindow *self;
+  NnbExplainStage stage;
+} StagePage;
+
+static void
+draw_stage_diagram_to (cairo_t *cr, int width, int height, const NnbPlotStyle *style, gpointer data)
+{
+  StagePage *page = data;
+  NnbWindow *self = page->self;
+
+  nnb_diagram_view_set_explain (self->diagram_view, nnb_step_bar_get_explain (self->step_bar), page->stage);
+  nnb_diagram_view_draw_to (self->diagram_view, cr, width, height, style);
+}
+
+static void
+draw_stage_data_to (cairo_t *cr, int width, int height, const NnbPlotStyle *style, gpointer data)
+{
+  draw_data_to (cr, width, height, style, ((StagePage *) data)->self);
+}
+
+static void
+draw_stage_loss_to (cairo_t *cr, int width, int height, const NnbPlotStyle *style, gpointer data)
+{
+  draw_loss_to (cr, width, height, style, ((StagePage *) data)->self);
+}
+
+static gboolean
+export_step_handout (NnbWindow *self, const char *path, const char *date, GError **error)
+{
+  NnbExplainStage shown = nnb_step_bar_get_stage (self->step_bar);
+  NnbHandoutContent pages[NNB_EXPLAIN_N_STAGES] = { 0 };
+  StagePage stage_pages[NNB_EXPLAIN_N_STAGES];
+  char *texts[NNB_EXPLAIN_N_STAGES] = { NULL };
+  char *titles[NNB_EXPLAIN_N_STAGES] = { NULL };
+  static const char *const names[NNB_EXPLAIN_N_STAGES] = {
+    N_("Forward"),
+    N_("Loss"),
+    N_("Backward"),
+    N_("Step"),
+    N_("Zero grad"),
+  };
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+  gboolean png = !g_str_has_suffix (lower, ".pdf");
+  gboolean ok;
+
+  for (int s = 0; s < NNB_EXPLAIN_N_STAGES; s++)
+    {
+      /* a picture holds one page: the stage on screen */
+      NnbExplainStage stage = png ? shown : (NnbExplainStage) s;
+
+      nnb_step_bar_set_stage (self->step_bar, stage);
+      texts[s] = nnb_step_bar_get_text (self->step_bar);
+      titles[s] = g_strdup_printf (_("Stage %d of %d: %s"), stage + 1, NNB_EXPLAIN_N_STAGES, _(names[stage]));
+      stage_pages[s] = (StagePage){ self, stage };
+      pages[s] = (NnbHandoutContent){
+        .lesson_title = _("One training step, explained"),
+        .step_title = titles[s],
+        .step_text = texts[s],
+        .project_name = nnb_document_get_name (self->document),
+        .footer = date,
+        .draw_diagram = draw_stage_diagram_to,
+        .draw_data = draw_stage_data_to,
+        .draw_loss = draw_stage_loss_to,
+        .user_data = &stage_pages[s],
+      };
+    }
+  ok = nnb_handout_export_pages (pages, png ? 1 : NNB_EXPLAIN_N_STAGES, path, error);
+  nnb_step_bar_set_stage (self->step_bar, shown);
+  nnb_diagram_view_set_explain (self->diagram_view, nnb_step_bar_get_explain (self->step_bar), shown);
+  for (int s = 0; s < NNB_EXPLAIN_N_STAGES; s++)
+    {
+      g_free (texts[s]);
+      g_free (titles[s]);
+    }
+  return ok;
+}
 
 gboolean
 nnb_window_export_handout (NnbWindow *self, const char *path, GError **error)
@@ -77,6 +157,9 @@ nnb_window_export_handout (NnbWindow *self, const char *path, GError **error)
 
   g_return_val_if_fail (NNB_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
+
+  if (self->document != NULL && _nnb_window_explain_is_open (self) && nnb_step_bar_get_explain (self->step_bar) != NULL)
+    return export_step_handout (self, path, date, error);
 
   /* the step the lesson panel shows, as the class sees it */
   lesson = nnb_lesson_panel_get_lesson (self->lesson_panel);

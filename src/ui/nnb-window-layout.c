@@ -4,7 +4,8 @@
  * pane side by side (a 1024×700 laptop), or in presentation mode with the
  * lesson open (a 720p projector), the pane folds away behind a header-bar
  * toggle, so the lesson stays docked beside the diagram instead of
- * covering it. */
+ * covering it. While a step is explained (nnb-window-explain.c) it folds
+ * away too: the numbers on the diagram need the room. */
 #include "nnb-config.h"
 
 #include <glib/gi18n.h>
@@ -51,7 +52,9 @@ side_pane_fits (NnbWindow *self)
 static void
 update_layout (NnbWindow *self)
 {
-  gboolean fold = self->lesson_wanted && (self->presentation_mode || !side_pane_fits (self));
+  /* Explain Next Step needs the room for the numbers on the diagram */
+  gboolean fold = (self->lesson_wanted && (self->presentation_mode || !side_pane_fits (self))) ||
+                  _nnb_window_explain_is_open (self);
 
   /* the pane shown anyway is for this narrow spell only */
   if (!fold)
@@ -78,6 +81,12 @@ queue_update (NnbWindow *self)
     return;
   self->layout_queued = TRUE;
   g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, update_layout_idle, g_object_ref (self), g_object_unref);
+}
+
+void
+_nnb_window_layout_queue (NnbWindow *self)
+{
+  queue_update (self);
 }
 
 /* The flap hides the lesson by itself when it folds: that is not the

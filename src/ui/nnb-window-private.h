@@ -11,6 +11,7 @@
  *   nnb-window-units.c     the Units tab following the selected block
  *   nnb-window-code.c      code pasted, opened or dropped as a project
  *   nnb-window-code-edit.c the PyTorch Code view as an editor
+ *   nnb-window-explain.c   Explain Next Step: the step bar and the diagram
  * Not for other widgets: they use nnb-window.h. */
 #pragma once
 
@@ -20,6 +21,7 @@
 #include "nnb-diagram-view.h"
 #include "nnb-parameter-view.h"
 #include "nnb-plots-panel.h"
+#include "nnb-step-bar.h"
 #include "nnb-training-settings.h"
 #include "nnb-units-view.h"
 #include "nnb-window.h"
@@ -62,6 +64,8 @@ struct _NnbWindow
   AdwStatusPage *code_status;
   GtkSourceView *code_view;
   GtkRevealer *code_message_revealer;
+  GtkRevealer *step_bar_revealer;
+  NnbStepBar *step_bar;
   GtkLabel *code_message;
   NnbPlotsPanel *plots_panel;
   NnbUnitsView *units_view;
@@ -94,6 +98,9 @@ struct _NnbWindow
   gboolean setting_code;  /* the window, not the student, changes the text */
   gboolean code_applying; /* the code's own edit rebuilds the document */
 
+  /* One step explained (nnb-window-explain.c) */
+  NnbStepExplain *explain_seen; /* the last record the walk took or waits past */
+
   /* The hand-off from the trainer (nnb-window-training.c) */
   guint tick_id;
   gint64 settle_until_us;
@@ -105,6 +112,7 @@ struct _NnbWindow
 
 /* nnb-window.c */
 void _nnb_window_toast (NnbWindow *self, const char *message);
+void _nnb_window_update_palette (NnbWindow *self);
 
 /* nnb-window-training.c */
 void _nnb_window_training_init (NnbWindow *self);
@@ -123,6 +131,8 @@ gboolean _nnb_window_is_program_file (GFile *file);
 
 /* nnb-window-layout.c */
 void _nnb_window_layout_init (NnbWindow *self);
+/* Lays the panes out again (the walk opened or closed). */
+void _nnb_window_layout_queue (NnbWindow *self);
 
 /* nnb-window-units.c */
 void _nnb_window_units_init (NnbWindow *self);
@@ -153,6 +163,14 @@ void _nnb_window_code_edit_dispose (NnbWindow *self);
 void _nnb_window_show_code (NnbWindow *self);
 /* Reads the code now (not after the pause): TRUE when the diagram shows it. */
 gboolean _nnb_window_apply_code (NnbWindow *self);
+
+/* nnb-window-explain.c: Explain Next Step */
+void _nnb_window_explain_init (NnbWindow *self);
+void _nnb_window_explain_dispose (NnbWindow *self);
+void _nnb_window_explain_close (NnbWindow *self);
+gboolean _nnb_window_explain_is_open (NnbWindow *self);
+/* The walk takes a record it has not shown from the snapshot. */
+void _nnb_window_explain_follow (NnbWindow *self, NnbSnapshot *snapshot);
 
 /* nnb-window-export.c */
 void _nnb_window_export_action (GSimpleAction *action, GVariant *parameter, gpointer user_data);

@@ -198,6 +198,8 @@ _nnb_window_update_actions (NnbWindow *self)
     set_action_enabled (self, still_actions[i], has_document && !running);
   /* a step is a run of one epoch: a model that cannot train cannot step */
   set_action_enabled (self, "step", has_document && !running && reason == NULL);
+  /* explaining a step pauses a running training after its step */
+  set_action_enabled (self, "explain-step", has_document && reason == NULL);
   show_train_reason (self, reason);
   set_action_enabled (self, "export-data-plot", has_document);
   set_action_enabled (self, "export-loss-plot", has_document);
@@ -325,6 +327,7 @@ take_snapshot (NnbWindow *self, NnbSnapshot *snapshot)
 
   nnb_plots_panel_take_snapshot (self->plots_panel, snapshot);
   _nnb_window_units_follow (self, snapshot);
+  _nnb_window_explain_follow (self, snapshot);
   if (snapshot == NULL || snapshot->state != previous || now - self->text_updated_us >= TEXT_INTERVAL_US)
     {
       self->text_updated_us = now;

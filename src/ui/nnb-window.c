@@ -177,6 +177,8 @@ show_document_contents (NnbWindow *self)
 {
   NnbProject *project = self->document != NULL ? nnb_document_get_project (self->document) : NULL;
 
+  /* a record of another model, or of the one before this edit */
+  _nnb_window_explain_close (self);
   g_clear_pointer (&self->snapshot, nnb_snapshot_unref);
   self->shown_state = NNB_TRAINER_IDLE;
   copy_data_points (self);
@@ -360,6 +362,19 @@ nnb_window_is_empty (NnbWindow *self)
 
 /* Presentation mode */
 
+/* The palette is for editing: not in presentation mode, not while a step
+ * is explained (an edit would end the walk). */
+void
+_nnb_window_update_palette (NnbWindow *self)
+{
+  GtkWidget *separator = gtk_widget_get_next_sibling (GTK_WIDGET (self->block_palette));
+  gboolean shown = !self->presentation_mode && !_nnb_window_explain_is_open (self);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->block_palette), shown);
+  if (GTK_IS_SEPARATOR (separator))
+    gtk_widget_set_visible (separator, shown);
+}
+
 static void
 nnb_window_set_presentation_mode (NnbWindow *self, gboolean presentation_mode)
 {
@@ -376,14 +391,12 @@ nnb_window_set_presentation_mode (NnbWindow *self, gboolean presentation_mode)
   /* The editing chrome goes: a class watching the screen needs the lesson,
    * the diagram, the plots, the code and the buttons that train, not the
    * palette, the settings or the tree's bookkeeping columns. */
-  {
-    GtkWidget *separator = gtk_widget_get_next_sibling (self->block_palette);
-
-    gtk_widget_set_visible (self->block_palette, !presentation_mode);
-    if (GTK_IS_SEPARATOR (separator))
-      gtk_widget_set_visible (separator, !presentation_mode);
-  }
+  _nnb_window_update_palette (self);
   gtk_widget_set_visible (GTK_WIDGET (self->settings_button), !presentation_mode);
+  /* the main menu has the same Export submenu: the header bar keeps room
+   * for Explain the Next Step on a 1024 px laptop */
+  gtk_widget_set_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (self), NNB_TYPE_WINDOW, "export_button")),
+                          !presentation_mode);
   nnb_parameter_view_set_compact (self->parameter_view, presentation_mode);
   nnb_plots_panel_set_compact (self->plots_panel, presentation_mode);
   nnb_plots_panel_redraw (self->plots_panel);
@@ -508,6 +521,7 @@ nnb_window_dispose (GObject *object)
     g_signal_group_set_target (self->document_signals, NULL);
   g_clear_object (&self->document_signals);
   _nnb_window_code_edit_dispose (self);
+  _nnb_window_explain_dispose (self);
   g_clear_object (&self->document);
   g_clear_pointer (&self->snapshot, nnb_snapshot_unref);
   g_clear_object (&self->settings);
@@ -577,6 +591,7 @@ nnb_window_class_init (NnbWindowClass *klass)
   g_type_ensure (NNB_TYPE_TRAINING_SETTINGS);
   g_type_ensure (NNB_TYPE_DATA_PANEL);
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
+  g_type_ensure (NNB_TYPE_STEP_BAR);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/nnblocks/NNBlocks/ui/nnb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, toast_overlay);
@@ -611,9 +626,12 @@ nnb_window_class_init (NnbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, code_view);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, code_message_revealer);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, code_message);
+  gtk_widget_class_bind_template_child (widget_class, NnbWindow, step_bar_revealer);
+  gtk_widget_class_bind_template_child (widget_class, NnbWindow, step_bar);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, plots_panel);
   gtk_widget_class_bind_template_child (widget_class, NnbWindow, units_view);
   gtk_widget_class_bind_template_child_full (widget_class, "explanation_revealer", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "export_button", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "explanation_label", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "explanation_close", FALSE, 0);
 }
@@ -671,6 +689,7 @@ nnb_window_init (NnbWindow *self)
   _nnb_window_import_init (self);
   set_up_code_view (self);
   _nnb_window_code_edit_init (self);
+  _nnb_window_explain_init (self);
   _nnb_window_training_init (self);
   _nnb_window_units_init (self);
   _nnb_window_update_actions (self);

@@ -61,7 +61,8 @@ void nnb_window_add_toast (NnbWindow *self, AdwToast *toast);
 
 /* Writes the lesson step on screen with the diagram, the data plot and
  * the loss plot as an A4 handout: a PDF when path ends in .pdf, else a PNG
- * (win.export-handout asks for the path). */
+ * (win.export-handout asks for the path). With Explain Next Step open:
+ * the step's five stages, a page each (a PNG: the stage on screen). */
 gboolean nnb_window_export_handout (NnbWindow *self, const char *path, GError **error);
 
 G_END_DECLS

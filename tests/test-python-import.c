@@ -9,6 +9,7 @@
 #include <string.h>
 #include "nnb-error.h"
 #include "nnb-export.h"
+#include "nnb-function.h"
 #include "nnb-python-import.h"
 #include "nnb-python-tokens.h"
 #include "nnb-test-util.h"
@@ -526,6 +527,146 @@ test_round_trip_forms (void)
     }
 }
 
+/* Random graphs: a chain from the input to the output where each step is
+ * a new module's call, a call of a module already there, a functional
+ * activation, or a +, * or cat with an earlier value, so that every value
+ * reaches the output as an exported forward writes it. */
+
+static void
+check (gboolean ok, GError *error)
+{
+  g_assert_no_error (error);
+  g_assert_true (ok);
+}
+
+static int
+add_node (NnbModel *model, NnbNodeKind kind, const char *module, int first, int second)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = g_strdup_printf ("n%u", model->nodes->len);
+  int node = nnb_model_add_node (model, kind, name, module, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (node, >=, 0);
+  if (first >= 0)
+    check (nnb_model_connect (model, first, node, 0, &error), error);
+  if (second >= 0)
+    check (nnb_model_connect (model, second, node, 1, &error), error);
+  return node;
+}
+
+static NnbModule *
+random_module (void)
+{
+  static const NnbModuleKind activations[] = { NNB_MODULE_RELU, NNB_MODULE_TANH, NNB_MODULE_SIGMOID,
+                                               NNB_MODULE_GELU, NNB_MODULE_IDENTITY };
+  g_autoptr (GError) error = NULL;
+  NnbModule *module = NULL;
+
+  switch (g_test_rand_int_range (0, 7))
+    {
+    case 0:
+    case 1:
+      {
+        g_autofree NnbGenerator *gen = nnb_generator_new (0);
+
+        module = nnb_linear_new (g_test_rand_int_range (1, 9), g_test_rand_int_range (1, 9), g_test_rand_bit (), gen,
+                                 &error);
+      }
+      break;
+    case 2:
+      module = nnb_activation_new (activations[g_test_rand_int_range (0, G_N_ELEMENTS (activations))]);
+      break;
+    case 3:
+      module = nnb_leaky_relu_new (g_test_rand_int_range (1, 50) / 100.0);
+      break;
+    case 4:
+      module = nnb_layer_norm_new (g_test_rand_int_range (1, 9), 1e-5, g_test_rand_bit (), &error);
+      break;
+    case 5:
+      module = nnb_dropout_new (g_test_rand_int_range (0, 10) / 10.0, &error);
+      break;
+    default:
+      module = nnb_batch_norm_new (g_test_rand_int_range (1, 9), 1e-5, 0.1, g_test_rand_bit (), g_test_rand_bit (),
+                                   g_test_rand_bit (), &error);
+      break;
+    }
+  g_assert_no_error (error);
+  return module;
+}
+
+static NnbModel *
+random_model (void)
+{
+  const char *const *functions = nnb_function_names ();
+  NnbModel *model = nnb_model_new ("Net");
+  int steps = g_test_rand_int_range (1, 10);
+  int prev = add_node (model, NNB_NODE_INPUT, NULL, -1, -1);
+
+  for (int s = 0; s < steps; s++)
+    {
+      int earlier = g_test_rand_int_range (0, model->nodes->len);
+
+      switch (g_test_rand_int_range (0, 7))
+        {
+        case 0:
+        case 1:
+          {
+            g_autoptr (GError) error = NULL;
+            g_autofree char *name = g_strdup_printf ("m%u", model->modules->len);
+            g_autoptr (NnbModule) module = random_module ();
+
+            check (nnb_model_register_module (model, name, module, &error), error);
+            prev = add_node (model, NNB_NODE_CALL, name, prev, -1);
+          }
+          break;
+        case 2:
+          /* a module called again: its parameters are shared */
+          if (model->modules->len > 0)
+            prev = add_node (model, NNB_NODE_CALL,
+                             model->module_names->pdata[g_test_rand_int_range (0, model->modules->len)], prev, -1);
+          break;
+        case 3:
+          prev = add_node (model, NNB_NODE_FUNCTION,
+                           functions[g_test_rand_int_range (0, g_strv_length ((char **) functions))], prev, -1);
+          break;
+        case 4:
+          prev = add_node (model, NNB_NODE_ADD, NULL, prev, earlier);
+          break;
+        case 5:
+          prev = add_node (model, NNB_NODE_MUL, NULL, earlier, prev);
+          break;
+        default:
+          {
+            g_autoptr (GError) error = NULL;
+            int n = g_test_rand_int_range (2, 4);
+            int cat = add_node (model, NNB_NODE_CAT, NULL, prev, earlier);
+
+            check (nnb_model_set_n_inputs (model, cat, n, &error), error);
+            for (int slot = 2; slot < n; slot++)
+              check (nnb_model_connect (model, g_test_rand_int_range (0, model->nodes->len - 1), cat, slot, &error),
+                     error);
+            prev = cat;
+          }
+          break;
+        }
+    }
+  add_node (model, NNB_NODE_OUTPUT, NULL, prev, -1);
+  return model;
+}
+
+static void
+test_round_trip_random (void)
+{
+  for (int i = 0; i < 300; i++)
+    {
+      g_autoptr (NnbModel) model = random_model ();
+      g_autofree char *what = g_strdup_printf ("random graph %d", i);
+
+      assert_round_trip (what, model);
+    }
+}
+
 /* ------------------------------------------------------------ the CLI */
 
 static int
@@ -608,6 +749,7 @@ main (int argc, char **argv)
   g_test_add_func ("/python-import/round-trip-examples", test_round_trip_examples);
   g_test_add_func ("/python-import/round-trip-lessons", test_round_trip_lessons);
   g_test_add_func ("/python-import/round-trip-forms", test_round_trip_forms);
+  g_test_add_func ("/python-import/round-trip-random", test_round_trip_random);
   g_test_add_func ("/python-import/cli", test_cli);
   return g_test_run ();
 }

@@ -6,18 +6,18 @@
  * collections.OrderedDict; `class Name(nn.Module)` whose __init__ calls
  * super().__init__() and registers modules (`self.fc1 = nn.Linear(3, 16)`,
  * every module the engine has, nn.Sequential positional or with an
- * OrderedDict) and whose forward assigns, calls registered modules, adds
- * and multiplies two values, concatenates with torch.cat([…], dim=1) and
+ * OrderedDict) and whose forward assigns, calls registered modules and
+ * functional activations, adds and multiplies two values, concatenates with torch.cat([…], dim=1) and
  * returns; or a module-level `model = nn.Sequential(…)` / `nn.Linear(1, 1)`.
  * The rest of a program (data, training loop, helper functions, the
  * `if __name__ == "__main__":` block but for its `model = …` line) is
  * read past. Anything else in the model's code is refused with its line,
  * its column and what it is: nothing is guessed.
  *
- * Functional activations (torch.relu(x), F.gelu(x)…) are refused with a
- * sentence that shows the module to register instead: the engine draws
- * registered modules only, and inventing one would change print(model)
- * and the state_dict the student's own code gives. */
+ * Functional activations (torch.relu(x), F.gelu(x), F.leaky_relu(x, 0.1),
+ * F.softmax(x, dim=1)…, nnb-function.h) become function nodes, which
+ * register nothing: inventing a module would change print(model) and the
+ * state_dict the student's own code gives. */
 #pragma once
 
 #include <glib.h>

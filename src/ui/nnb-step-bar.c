@@ -318,11 +318,15 @@ show_stage (NnbStepBar *self)
       break;
     }
   gtk_label_set_text (self->details_label, g_strchomp (details));
-  /* screen readers hear the stage as the student sees it */
+  /* screen readers hear the stage as the student sees it: GTK 4.8 has no
+   * announcements, so the text is the description of the bar and of the
+   * Next button, where the focus stays while the student walks */
   {
     g_autofree char *whole = nnb_step_bar_get_text (self);
 
     gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, whole, -1);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->next_button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, whole,
+                                    -1);
   }
 }
 

@@ -371,7 +371,7 @@ test_onnx_runs_in_onnxruntime (void)
       nnb_test_missing ("node cannot load onnxruntime-web from tests/onnxruntime/node_modules");
       return;
     }
-  /* with F.gelu too, which the training model leaves out */
+  /* every function once more, in another arrangement */
   model = nnb_python_import (HEAD "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
                                   "        self.fc = nn.Linear(3, 4)\n    def forward(self, x):\n"
                                   "        h = self.fc(x)\n        h = F.gelu(h) + torch.relu(h) + F.leaky_relu(h, 0.2)\n"

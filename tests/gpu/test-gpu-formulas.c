@@ -118,7 +118,7 @@ test_activations_match_cpu (void)
     }
   assert_same_bits ("Sigmoid backward", fdx, dx, n);
 
-  /* GELU, exact form: the same double-precision formula as the CPU's */
+  /* GELU, exact form: oneDNN's float kernel, the same bits as the CPU's */
   cpu->act_forward (NNB_ACT_GELU, 0.0f, x, y, n);
   cpu->act_backward (NNB_ACT_GELU, 0.0f, x, y, dy, dx, n, FALSE);
   for (gsize i = 0; i < n; i++)

@@ -215,75 +215,97 @@ nnb_simd_sigmoid_backward (const float *y, const float *dy, float *dx, gsize n, 
     }
 }
 
-/* GELU (erf form) four values at a time in double, the formulas of the
- * scalar code in nnb-backend-cpu.c with SLEEF's 1-ulp double erf and exp in
- * place of libm's: the float results are libm's except where a double's
- * last bit decides a float rounding (tests/test-simd-accuracy.c). */
-static inline __m256d
-gelu4 (__m128 x)
-{
-  const __m256d half = _mm256_set1_pd (0.5), one = _mm256_set1_pd (1.0);
-  const __m256d rsqrt2 = _mm256_set1_pd (M_SQRT1_2);
-  __m256d xd = _mm256_cvtps_pd (x);
-  __m256d erf = Sleef_erfd4_u10avx2 (_mm256_mul_pd (xd, rsqrt2));
+/* GELU (erf form) eight floats at a time: nnb-formulas.h's nnb_f_gelu
+ * and nnb_f_gelu_derivative (oneDNN's AVX2 kernel, PyTorch's) in AVX2
+ * instructions, one for one; the scalar formulas give the same bits */
+#define GELU_C(bits) _mm256_castsi256_ps (_mm256_set1_epi32 ((int) (bits)))
 
-  return _mm256_mul_pd (_mm256_mul_pd (half, xd), _mm256_add_pd (one, erf));
+static inline __m256
+onednn_exp8 (__m256 x)
+{
+  const __m256 ln_flt_min = GELU_C (0xc2aeac50u);
+  __m256 underflow = _mm256_cmp_ps (x, ln_flt_min, _CMP_LT_OS);
+  __m256 fx, r, p, two_n;
+  __m256i n;
+
+  x = _mm256_max_ps (_mm256_min_ps (x, GELU_C (0x42b17218u)), ln_flt_min);
+  fx = _mm256_floor_ps (_mm256_add_ps (_mm256_mul_ps (x, GELU_C (0x3fb8aa3bu)), _mm256_set1_ps (0.5f)));
+  r = _mm256_fnmadd_ps (fx, GELU_C (0x3f317218u), x);
+  n = _mm256_slli_epi32 (_mm256_add_epi32 (_mm256_cvtps_epi32 (fx), _mm256_set1_epi32 (127)), 23);
+  two_n = _mm256_blendv_ps (_mm256_castsi256_ps (n), _mm256_setzero_ps (), underflow);
+  p = _mm256_fmadd_ps (GELU_C (0x3c07cfceu), r, GELU_C (0x3d2b9d0du));
+  p = _mm256_fmadd_ps (p, r, GELU_C (0x3e2aad40u));
+  p = _mm256_fmadd_ps (p, r, GELU_C (0x3efffee3u));
+  p = _mm256_fmadd_ps (p, r, GELU_C (0x3f7ffffbu));
+  p = _mm256_fmadd_ps (p, r, _mm256_set1_ps (1.0f));
+  return _mm256_mul_ps (p, two_n);
 }
 
-/* d/dx GELU = Φ(x) + x·φ(x), in double */
-static inline __m256d
-gelu_derivative4 (__m128 x)
+/* erf(z) from q = −exp(−z²), as nnb_f_onednn_erf_from */
+static inline __m256
+onednn_erf8 (__m256 z, __m256 q)
 {
-  const __m256d half = _mm256_set1_pd (0.5), one = _mm256_set1_pd (1.0);
-  const __m256d rsqrt2 = _mm256_set1_pd (M_SQRT1_2), minus_half = _mm256_set1_pd (-0.5);
-  const __m256d sqrt_2pi = _mm256_set1_pd (sqrt (2.0 * M_PI));
-  __m256d xd = _mm256_cvtps_pd (x);
-  __m256d cdf = _mm256_mul_pd (half, _mm256_add_pd (one, Sleef_erfd4_u10avx2 (_mm256_mul_pd (xd, rsqrt2))));
-  __m256d pdf = _mm256_div_pd (Sleef_expd4_u10avx2 (_mm256_mul_pd (_mm256_mul_pd (minus_half, xd), xd)), sqrt_2pi);
+  const __m256 sign = _mm256_set1_ps (-0.0f), one = _mm256_set1_ps (1.0f);
+  __m256 t = _mm256_div_ps (one, _mm256_fmadd_ps (GELU_C (0x3ea7ba05u), _mm256_andnot_ps (sign, z), one));
+  __m256 p = _mm256_fmadd_ps (GELU_C (0x3f87dc22u), t, GELU_C (0xbfba00e3u));
 
-  return _mm256_add_pd (cdf, _mm256_mul_pd (xd, pdf));
+  p = _mm256_fmadd_ps (p, t, GELU_C (0x3fb5f0e3u));
+  p = _mm256_fmadd_ps (p, t, GELU_C (0xbe91a98eu));
+  p = _mm256_fmadd_ps (p, t, GELU_C (0x3e827906u));
+  return _mm256_xor_ps (_mm256_fmadd_ps (_mm256_mul_ps (q, t), p, one), _mm256_and_ps (z, sign));
 }
+
+static inline __m256
+gelu8 (__m256 s)
+{
+  const __m256 sign = _mm256_set1_ps (-0.0f);
+  __m256 z = _mm256_mul_ps (s, GELU_C (0x3f3504f3u)), half_s = _mm256_mul_ps (s, _mm256_set1_ps (0.5f));
+  __m256 q = _mm256_xor_ps (onednn_exp8 (_mm256_xor_ps (_mm256_mul_ps (z, z), sign)), sign);
+
+  return _mm256_fmadd_ps (onednn_erf8 (z, q), half_s, half_s);
+}
+
+static inline __m256
+gelu_derivative8 (__m256 s)
+{
+  const __m256 sign = _mm256_set1_ps (-0.0f), half = _mm256_set1_ps (0.5f);
+  __m256 z = _mm256_mul_ps (s, GELU_C (0x3f3504f3u));
+  __m256 q = onednn_exp8 (_mm256_xor_ps (_mm256_mul_ps (z, z), sign));
+  __m256 density = _mm256_mul_ps (_mm256_mul_ps (z, GELU_C (0x3f106ebau)), q);
+
+  return _mm256_fmadd_ps (onednn_erf8 (z, _mm256_xor_ps (q, sign)), half, _mm256_add_ps (density, half));
+}
+
+#undef GELU_C
 
 void
 nnb_simd_gelu (const float *x, float *y, gsize n)
 {
   gsize i = 0;
 
-  for (; i + 4 <= n; i += 4)
-    _mm_storeu_ps (y + i, _mm256_cvtpd_ps (gelu4 (_mm_loadu_ps (x + i))));
-  if (i < n)
-    {
-      float in[4] = { 0 }, out[4];
-      memcpy (in, x + i, (n - i) * sizeof (float));
-      _mm_storeu_ps (out, _mm256_cvtpd_ps (gelu4 (_mm_loadu_ps (in))));
-      memcpy (y + i, out, (n - i) * sizeof (float));
-    }
+  for (; i + 8 <= n; i += 8)
+    _mm256_storeu_ps (y + i, gelu8 (_mm256_loadu_ps (x + i)));
+  for (; i < n; i++)
+    y[i] = nnb_f_gelu (x[i]);
 }
 
-/* dy · (float) GELU'(x), the product in float */
+/* dy · GELU'(x), the product in float */
 void
 nnb_simd_gelu_backward (const float *x, const float *dy, float *dx, gsize n, gboolean accumulate)
 {
   gsize i = 0;
 
-  for (; i + 4 <= n; i += 4)
+  for (; i + 8 <= n; i += 8)
     {
-      __m128 d = _mm256_cvtpd_ps (gelu_derivative4 (_mm_loadu_ps (x + i)));
-      __m128 g = _mm_mul_ps (_mm_loadu_ps (dy + i), d);
+      __m256 g = _mm256_mul_ps (_mm256_loadu_ps (dy + i), gelu_derivative8 (_mm256_loadu_ps (x + i)));
       if (accumulate)
-        g = _mm_add_ps (_mm_loadu_ps (dx + i), g);
-      _mm_storeu_ps (dx + i, g);
+        g = _mm256_add_ps (_mm256_loadu_ps (dx + i), g);
+      _mm256_storeu_ps (dx + i, g);
     }
-  if (i < n)
+  for (; i < n; i++)
     {
-      float in[4] = { 0 }, d[4];
-      memcpy (in, x + i, (n - i) * sizeof (float));
-      _mm_storeu_ps (d, _mm256_cvtpd_ps (gelu_derivative4 (_mm_loadu_ps (in))));
-      for (gsize j = 0; i < n; i++, j++)
-        {
-          float g = dy[i] * d[j];
-          dx[i] = accumulate ? dx[i] + g : g;
-        }
+      float g = nnb_f_gelu_backward (x[i], dy[i]);
+      dx[i] = accumulate ? dx[i] + g : g;
     }
 }
 

@@ -389,9 +389,9 @@ cpu_bias_grad (float *db, const float *dy, gsize rows, gsize cols)
     }
 }
 
-/* The scalar loops' tanh, exp and erf. SLEEF's one-lane functions built
- * with fused multiply-adds give exactly the bits of the 8-lane AVX2 ones the
- * vector kernels call (compared on every 997th float), so the scalar loops
+/* The scalar loops' tanh and exp (GELU brings its own, nnb-formulas.h's).
+ * SLEEF's one-lane functions built with fused multiply-adds give exactly
+ * the bits of the 8-lane AVX2 ones the vector kernels call (compared on every 997th float), so the scalar loops
  * (NNB_CPU_KERNELS=scalar) still reproduce PyTorch. They execute FMA
  * instructions, so a processor without FMA gets SLEEF's plain one-lane
  * functions and libm instead, which can differ in the last bit. */
@@ -400,16 +400,12 @@ cpu_bias_grad (float *db, const float *dy, gsize rows, gsize cols)
  * (FP_FAST_FMA); libsleef has them whatever the compiler flags */
 float Sleef_tanhf1_u10purecfma (float);
 float Sleef_expf1_u10purecfma (float);
-double Sleef_erfd1_u10purecfma (double);
-double Sleef_expd1_u10purecfma (double);
 #endif
 
 typedef struct
 {
   float (*tanhf) (float);
   float (*expf) (float);
-  double (*erf) (double);
-  double (*exp) (double);
 } ScalarMath;
 
 static const ScalarMath *
@@ -422,26 +418,12 @@ scalar_math (void)
     {
       __builtin_cpu_init ();
       if (__builtin_cpu_supports ("fma"))
-        math = (ScalarMath){ Sleef_tanhf1_u10purecfma, Sleef_expf1_u10purecfma,
-                             Sleef_erfd1_u10purecfma, Sleef_expd1_u10purecfma };
+        math = (ScalarMath){ Sleef_tanhf1_u10purecfma, Sleef_expf1_u10purecfma };
       else
-        math = (ScalarMath){ Sleef_tanhf_u10, Sleef_expf_u10, erf, exp };
+        math = (ScalarMath){ Sleef_tanhf_u10, Sleef_expf_u10 };
       g_once_init_leave (&chosen, 1);
     }
   return &math;
-}
-
-/* nnb-formulas.h's GELU with the scalar loops' erf and exp */
-static inline float
-gelu (const ScalarMath *m, float x)
-{
-  return nnb_f_gelu_from (x, m->erf (nnb_f_gelu_erf_arg (x)));
-}
-
-static inline float
-gelu_derivative (const ScalarMath *m, float x)
-{
-  return nnb_f_gelu_derivative_from (x, m->erf (nnb_f_gelu_erf_arg (x)), m->exp (nnb_f_gelu_exp_arg (x)));
 }
 
 static void
@@ -491,11 +473,13 @@ cpu_act_forward (NnbActivation act, float param, const float *x, float *y, gsize
         y[i] = nnb_f_sigmoid_from (expf (-x[i]));
       break;
     case NNB_ACT_GELU:
-      if (nnb_simd_available ())
+      if (n == 1)
+        y[0] = nnb_f_gelu_aten_from (x[0], erff (x[0] * NNB_F_GELU_ATEN_SQRT1_2));
+      else if (nnb_simd_available ())
         nnb_simd_gelu (x, y, n);
       else
         for (gsize i = 0; i < n; i++)
-          y[i] = gelu (scalar_math (), x[i]);
+          y[i] = nnb_f_gelu (x[i]);
       break;
     }
 }
@@ -555,10 +539,16 @@ cpu_act_backward (NnbActivation act, float param, const float *x, const float *y
       break;
     case NNB_ACT_GELU:
     default:
-      if (simd)
+      if (n == 1)
+        {
+          float g = nnb_f_gelu_aten_backward_from (x[0], dy[0], erff (x[0] * NNB_F_GELU_ATEN_SQRT1_2),
+                                                   expf (x[0] * x[0] * -0.5f));
+          dx[0] = accumulate ? dx[0] + g : g;
+        }
+      else if (simd)
         nnb_simd_gelu_backward (x, dy, dx, n, accumulate);
       else
-        BACKWARD_LOOP (dy[i] * gelu_derivative (scalar_math (), x[i]));
+        BACKWARD_LOOP (nnb_f_gelu_backward (x[i], dy[i]));
       break;
     }
 }

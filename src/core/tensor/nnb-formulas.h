@@ -10,8 +10,8 @@
  * Every user builds without fused multiply-adds of its own (-ffp-contract=off
  * for the C files, --fmad=false for nvcc), and fmaf is written out where
  * PyTorch's build fuses, so every device rounds the same way; what differs
- * between them is only the maths library (tanhf, expf, erf, exp), within a
- * few ulps, which is why the CPU passes in its own erf and exp for GELU.
+ * between them is only the maths library (tanhf, expf), within a few ulps;
+ * GELU brings its own exp and erf (oneDNN's), so it is the same everywhere.
  * tests/gpu/test-gpu-formulas.c checks the header on the host against the
  * CPU backend, with no GPU needed.
  *
@@ -27,10 +27,6 @@
 #else
 #define NNB_FORMULA static inline
 #endif
-
-/* M_SQRT1_2 and M_PI as glibc spells them, for GELU in double */
-#define NNB_SQRT1_2 0.70710678118654752440
-#define NNB_PI 3.14159265358979323846
 
 /* ---- activations: forward f(x), backward f'(·)·dy ---------------------- */
 
@@ -88,50 +84,126 @@ nnb_f_sigmoid_backward (float y, float dy)
   return dy * (1.0f - y) * y;
 }
 
-/* exact GELU, approximate='none': x · Φ(x) with Φ(x) = (1 + erf(x/√2))/2,
- * in double as PyTorch's CPU kernel computes it. The erf (and, for the
- * derivative, the exp) are the caller's to take, of the arguments below:
- * the CPU's come from SLEEF, the GPU's from CUDA's maths library. */
-NNB_FORMULA double
-nnb_f_gelu_erf_arg (float x)
-{
-  return x * NNB_SQRT1_2;
-}
-
-/* −x²/2, the exponent of the normal density φ(x) */
-NNB_FORMULA double
-nnb_f_gelu_exp_arg (float x)
-{
-  return -0.5 * (double) x * x;
-}
-
+/* exact GELU, approximate='none', as PyTorch 1.13 computes it on the CPU:
+ * a contiguous float tensor of more than one element goes to oneDNN's
+ * eltwise_gelu_erf (Activation.cpp, use_mkldnn), whose AVX2 JIT kernel
+ * (jit_uni_eltwise_injector: gelu_erf_compute_vector_fwd/_bwd and
+ * exp_compute_vector_fwd) is written out below instruction by instruction,
+ * each fmaf one vfmadd: float32 throughout, erf by Abramowitz and Stegun
+ * 7.1.26 and exp by a degree-5 polynomial. It is several ulps from the true
+ * GELU, but every bit is torch's (tests/test-gelu-parity.c). The constants
+ * are oneDNN's table entries, as bit patterns. */
 NNB_FORMULA float
-nnb_f_gelu_from (float x, double erf_value)
+nnb_f_bits (unsigned int u)
 {
-  return (float) (0.5 * x * (1.0 + erf_value));
+  union
+  {
+    unsigned int u;
+    float f;
+  } v;
+  v.u = u;
+  return v.f;
 }
 
-/* Φ(x) + x · φ(x), rounded to float before it meets dy (as PyTorch's
- * gelu_derivative returns a float) */
+/* oneDNN's exp: clamp to [ln FLT_MIN, ln FLT_MAX] (a NaN becomes the upper
+ * bound, as vminps returns its second operand), x = n·ln2 + r with
+ * n = floor(x·log2(e) + 0.5), exp(r) by the polynomial, times 2^n built in
+ * the exponent bits; below ln FLT_MIN the result is 0 */
 NNB_FORMULA float
-nnb_f_gelu_derivative_from (float x, double erf_value, double exp_value)
+nnb_f_onednn_exp (float x)
 {
-  double cdf = 0.5 * (1.0 + erf_value);
-  double pdf = exp_value / sqrt (2.0 * NNB_PI);
-  return (float) (cdf + x * pdf);
+  const float ln_flt_min = nnb_f_bits (0xc2aeac50u), ln_flt_max = nnb_f_bits (0x42b17218u);
+  int underflow = x < ln_flt_min;
+  float fx, r, p;
+  union
+  {
+    unsigned int u;
+    float f;
+  } two_n;
+
+  x = x < ln_flt_max ? x : ln_flt_max;
+  x = x > ln_flt_min ? x : ln_flt_min;
+  fx = floorf (x * nnb_f_bits (0x3fb8aa3bu) + 0.5f);
+  r = fmaf (-fx, nnb_f_bits (0x3f317218u), x);
+  two_n.u = underflow ? 0u : (unsigned int) ((int) fx + 127) << 23;
+  p = fmaf (nnb_f_bits (0x3c07cfceu), r, nnb_f_bits (0x3d2b9d0du));
+  p = fmaf (p, r, nnb_f_bits (0x3e2aad40u));
+  p = fmaf (p, r, nnb_f_bits (0x3efffee3u));
+  p = fmaf (p, r, nnb_f_bits (0x3f7ffffbu));
+  p = fmaf (p, r, 1.0f);
+  return p * two_n.f;
 }
 
-/* the same with the maths library's erf and exp (the GPU's) */
+/* erf(z) = sign(z) · (1 − t·P(t)·exp(−z²)), t = 1/(1 + p·|z|), as the
+ * kernels compute it from q = −exp(−z²): fma(q·t, P(t), 1) */
 NNB_FORMULA float
-nnb_f_gelu (float x)
+nnb_f_onednn_erf_from (float z, float q)
 {
-  return nnb_f_gelu_from (x, erf (nnb_f_gelu_erf_arg (x)));
+  float t = 1.0f / fmaf (nnb_f_bits (0x3ea7ba05u), fabsf (z), 1.0f);
+  float p = fmaf (nnb_f_bits (0x3f87dc22u), t, nnb_f_bits (0xbfba00e3u));
+  float e;
+
+  p = fmaf (p, t, nnb_f_bits (0x3fb5f0e3u));
+  p = fmaf (p, t, nnb_f_bits (0xbe91a98eu));
+  p = fmaf (p, t, nnb_f_bits (0x3e827906u));
+  e = fmaf (q * t, p, 1.0f);
+  return signbit (z) ? -e : e;
+}
+
+/* 1/√2 and 1/√π as oneDNN's float table holds them */
+#define NNB_F_GELU_SQRT1_2 nnb_f_bits (0x3f3504f3u)
+#define NNB_F_GELU_1_SQRTPI nnb_f_bits (0x3f106ebau)
+
+/* GELU(s) = S + S·erf(s/√2), S = 0.5·s */
+NNB_FORMULA float
+nnb_f_gelu (float s)
+{
+  float z = s * NNB_F_GELU_SQRT1_2, half_s = s * 0.5f;
+  float erf_z = nnb_f_onednn_erf_from (z, -nnb_f_onednn_exp (-(z * z)));
+
+  return fmaf (erf_z, half_s, half_s);
+}
+
+/* GELU'(s) = (0.5 + z/√π · exp(−z²)) + 0.5·erf(z), z = s/√2; the gradient
+ * is dy times it, one rounding each */
+NNB_FORMULA float
+nnb_f_gelu_derivative (float s)
+{
+  float z = s * NNB_F_GELU_SQRT1_2;
+  float q = nnb_f_onednn_exp (-(z * z));
+  float density = (z * NNB_F_GELU_1_SQRTPI) * q;
+  float erf_z = nnb_f_onednn_erf_from (z, -q);
+
+  return fmaf (erf_z, 0.5f, density + 0.5f);
 }
 
 NNB_FORMULA float
 nnb_f_gelu_backward (float x, float dy)
 {
-  return dy * nnb_f_gelu_derivative_from (x, erf (nnb_f_gelu_erf_arg (x)), exp (nnb_f_gelu_exp_arg (x)));
+  return dy * nnb_f_gelu_derivative (x);
+}
+
+/* A tensor of one element is no case for oneDNN (use_mkldnn wants more):
+ * ATen's own kernel takes it, in float with the C library's erff and expf
+ * (the caller's, as they are given here), nothing fused:
+ * x · 0.5 · (1 + erf(x/√2)) and dy · (Φ + x · φ) */
+#define NNB_F_GELU_ATEN_SQRT1_2 0.70710678118654752440f
+#define NNB_F_GELU_ATEN_ALPHA ((float) (1.12837916709551257390 * 0.70710678118654752440 * 0.5))
+
+NNB_FORMULA float
+nnb_f_gelu_aten_from (float x, float erf_value)
+{
+  return x * 0.5f * (1.0f + erf_value);
+}
+
+/* erf_value of x/√2 and exp_value of x · x · −0.5, both in float */
+NNB_FORMULA float
+nnb_f_gelu_aten_backward_from (float x, float dy, float erf_value, float exp_value)
+{
+  float cdf = 0.5f * (1.0f + erf_value);
+  float pdf = NNB_F_GELU_ATEN_ALPHA * exp_value;
+
+  return dy * (cdf + x * pdf);
 }
 
 /* ---- softmax and log_softmax over one row ------------------------------ */
@@ -142,7 +214,7 @@ nnb_f_gelu_backward (float x, float dy)
  * _vec_host_softmax_backward_lastdim), with the reductions of
  * vec/functional_base.h in 8-float lanes (the AVX2 build). The rows below
  * reproduce that order of operations on any device; the exp and log are
- * the caller's, as GELU's erf is: the CPU passes SLEEF's (PyTorch's own,
+ * the caller's: the CPU passes SLEEF's (PyTorch's own,
  * nnb-softmax.h), a CUDA kernel its device's expf and logf. */
 typedef float (*NnbFloatFn) (float);
 

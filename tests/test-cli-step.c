@@ -74,6 +74,17 @@ test_explain_prints_adams_update (void)
   assert_golden ("cli-step-explain-xor.txt", args);
 }
 
+/* fc called twice (tests/data/step-explain-shared.nnb): backward prints
+ * each call's part of fc.weight.grad and fc.bias.grad, and their sum */
+static void
+test_explain_prints_each_calls_part (void)
+{
+  g_autofree char *path = nnb_test_source_path ("tests/data/step-explain-shared.nnb");
+  const char *const args[] = { "step", path, "--explain", "--epoch", "1", NULL };
+
+  assert_golden ("cli-step-explain-shared.txt", args);
+}
+
 /* --skip-zero-grad --lr 0 --steps 3: the gradients add up, step by step,
  * the regression's weight.grad once, twice and three times */
 static void
@@ -131,6 +142,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli-step/explain-prints-every-stage-of-the-residual-mlp",
                    test_explain_prints_every_stage_of_the_residual_mlp);
   g_test_add_func ("/cli-step/explain-prints-adams-update", test_explain_prints_adams_update);
+  g_test_add_func ("/cli-step/explain-prints-each-calls-part", test_explain_prints_each_calls_part);
   g_test_add_func ("/cli-step/skip-zero-grad-shows-grads-adding-up", test_skip_zero_grad_shows_grads_adding_up);
   g_test_add_func ("/cli-step/mistakes-are-sentences", test_mistakes_are_sentences);
   return g_test_run ();

@@ -4,8 +4,9 @@
  * SineNet (and SGD with momentum, Adam), every wire's value and gradient
  * (tensor hooks in the reference), every parameter's .grad, its value
  * before and after step() and the optimizer's state, bit for bit, as the
- * training runs they come from are; and the page's accumulation without
- * zero_grad.
+ * training runs they come from are; for a Linear called twice, each
+ * call's part of its .grad (a copy of the module per call in the
+ * reference); and the page's accumulation without zero_grad.
  *
  * Golden: tests/reference/make_step_explain_golden.py →
  * tests/data/step-explain-golden.json. */
@@ -45,6 +46,38 @@ assert_tensor (const char *what, const NnbTensor *t, JsonObject *want)
              json_object_get_double_member (want, "sum"), json_object_get_double_member (want, "abs_sum"));
 }
 
+/* A module called more than once: each call's part of .grad, in the
+ * forward's order, and that they add up to .grad (zero_grad ran: .grad
+ * is 0 plus each part) */
+static void
+assert_calls (NnbModel *model, const NnbStepParameter *p, JsonObject *want)
+{
+  JsonArray *calls = json_object_has_member (want, "calls") ? json_object_get_array_member (want, "calls") : NULL;
+  g_autofree float *sum = NULL;
+
+  if (calls == NULL)
+    {
+      g_assert_null (p->calls);
+      return;
+    }
+  g_assert_nonnull (p->calls);
+  g_assert_cmpuint (p->calls->len, ==, json_array_get_length (calls));
+  sum = g_new0 (float, p->grad->numel);
+  for (guint k = 0; k < p->calls->len; k++)
+    {
+      const NnbStepCall *call = p->calls->pdata[k];
+      JsonObject *w = json_array_get_object_element (calls, k);
+      g_autofree char *what = g_strdup_printf ("%s: call %u", p->name, k + 1);
+
+      g_assert_cmpstr (nnb_model_get_node (model, call->node)->name, ==, json_object_get_string_member (w, "node"));
+      g_assert_cmpint (call->layer, ==, json_object_get_int_member (w, "layer"));
+      assert_tensor (what, call->grad, json_object_get_object_member (w, "grad"));
+      for (int64_t i = 0; i < p->grad->numel; i++)
+        sum[i] += call->grad->data[i];
+    }
+  g_assert_cmpmem (sum, p->grad->numel * sizeof (float), p->grad->data, p->grad->numel * sizeof (float));
+}
+
 static void
 apply_overrides (NnbTrainingOptions *t, JsonObject *overrides)
 {
@@ -72,7 +105,10 @@ apply_overrides (NnbTrainingOptions *t, JsonObject *overrides)
 static NnbStepExplain *
 explain_case (JsonObject *c, NnbProject **project_out)
 {
-  g_autofree char *relative = g_build_filename ("data", "examples", json_object_get_string_member (c, "example"), NULL);
+  const char *example = json_object_get_string_member (c, "example");
+  /* "tests/data/….nnb", or an example's name */
+  g_autofree char *relative = strchr (example, '/') != NULL ? g_strdup (example)
+                                                            : g_build_filename ("data", "examples", example, NULL);
   g_autofree char *path = nnb_test_source_path (relative);
   g_autoptr (GError) error = NULL;
   g_autoptr (NnbProject) project = nnb_project_load (path, &error);
@@ -162,6 +198,7 @@ test_step_matches_pytorch (gconstpointer data)
           g_assert_null (mine[s]);
       if (json_object_has_member (want, "step"))
         g_assert_cmpint (p->step, ==, json_object_get_int_member (want, "step"));
+      assert_calls (project->model, p, want);
       /* the update's text ends with the value training got */
       g_assert_nonnull (update);
       g_assert_true (strstr (update, "p = p - lr") != NULL);

@@ -122,8 +122,30 @@ print_zero_grad (const NnbStepExplain *e)
     }
 }
 
+/* A module called more than once: each call's part of a .grad, then
+ * their sum ("fc.weight.grad = call 1 + call 2"), which is what backward
+ * added into .grad */
 static void
-print_backward (const NnbStepExplain *e)
+print_calls (const NnbStepExplain *e, const NnbStepParameter *p, NnbModel *model)
+{
+  g_autoptr (GString) sum = g_string_new (NULL);
+
+  for (guint k = 0; k < p->calls->len; k++)
+    {
+      const NnbStepCall *call = p->calls->pdata[k];
+      const char *block = nnb_model_get_node (model, call->node)->name;
+      g_autofree char *label = call->layer < 0 ? g_strdup_printf ("call %u (%s)", k + 1, block)
+                                               : g_strdup_printf ("call %u (%s[%d])", k + 1, block, call->layer);
+
+      printf ("    %-16s norm %.7g ", label, norm (call->grad));
+      print_tensor (call->grad);
+      g_string_append_printf (sum, "%scall %u", k > 0 ? " + " : "", k + 1);
+    }
+  printf ("    %s.grad = %s%s\n", p->name, e->zero_grad_skipped ? "the .grad kept + " : "", sum->str);
+}
+
+static void
+print_backward (const NnbStepExplain *e, NnbModel *model)
 {
   heading ("Backward: loss.backward()",
            "Autograd sends the gradient of the loss back through every block, from the loss to the input: "
@@ -149,6 +171,8 @@ print_backward (const NnbStepExplain *e)
         {
           printf ("norm %.7g ", norm (p->grad));
           print_tensor (p->grad);
+          if (p->calls != NULL)
+            print_calls (e, p, model);
         }
       else
         printf ("is None: backward does not reach it\n");
@@ -205,7 +229,7 @@ print_explain (const NnbStepExplain *e, NnbProject *project, int64_t rows)
   print_forward (e);
   print_loss (e);
   print_zero_grad (e);
-  print_backward (e);
+  print_backward (e, project->model);
   print_step (e);
 }
 

@@ -275,6 +275,38 @@ loss_card (NnbModel *model, const NnbStepExplain *e, int block, GPtrArray *items
   add_text (items, TRUE, g_strdup_printf ("loss = %s", loss));
 }
 
+/* A module called more than once: this block's call's part of a .grad,
+ * then how .grad is made of the calls' parts: "fc.weight.grad = call 1 +
+ * call 2" (the total follows) */
+static void
+add_calls (GPtrArray *items, const NnbStepExplain *e, const NnbStepParameter *param, int block)
+{
+  g_autoptr (GString) sum = g_string_new (NULL);
+
+  if (e->zero_grad_skipped)
+    /* Translators: the .grad zero_grad did not clear, the first term of a sum of gradients */
+    g_string_append (sum, _("the kept .grad"));
+  for (guint k = 0; k < param->calls->len; k++)
+    {
+      const NnbStepCall *call = param->calls->pdata[k];
+      g_autofree char *shape = NULL, *size = NULL;
+
+      if (sum->len > 0)
+        g_string_append (sum, " + ");
+      /* Translators: the k-th call of a module in the forward, a term of its .grad */
+      g_string_append_printf (sum, _("call %u"), k + 1);
+      if (call->node != block)
+        continue;
+      shape = nnb_tensor_shape_string (call->grad);
+      size = torch_scalar (norm (call->grad));
+      /* Translators: one call's part of a gradient: "call 1 adds to fc.weight.grad (4, 4), norm 0.0123" */
+      add_text (items, FALSE, g_strdup_printf (_("call %u adds to %s.grad %s, norm %s"), k + 1, param->name, shape, size));
+      if (call->grad->numel <= FULL_VALUES)
+        add_text (items, FALSE, torch_numbers (call->grad->data, call->grad->numel));
+    }
+  add_text (items, FALSE, g_strdup_printf ("%s.grad = %s", param->name, sum->str));
+}
+
 static void
 backward_card (NnbModel *model, const NnbStepExplain *e, int block, GPtrArray *items)
 {
@@ -296,7 +328,7 @@ backward_card (NnbModel *model, const NnbStepExplain *e, int block, GPtrArray *i
     add_text (items, FALSE, g_strdup (_("both inputs get this same gradient")));
 
   params = block_parameters (model, e, block, &calls);
-  if (calls > 1 && params->len > 0)
+  if (calls > 1 && params->len > 0 && ((const NnbStepParameter *) params->pdata[0])->calls == NULL)
     /* Translators: a module called more than once adds each call's gradient into one .grad */
     add_text (items, FALSE, g_strdup_printf (_("each .grad: the sum of %d calls"), calls));
   for (guint p = 0; p < params->len; p++)
@@ -309,6 +341,8 @@ backward_card (NnbModel *model, const NnbStepExplain *e, int block, GPtrArray *i
           add_text (items, FALSE, g_strdup_printf (_("%s.grad is None"), param->name));
           continue;
         }
+      if (param->calls != NULL)
+        add_calls (items, e, param, block);
       shape = nnb_tensor_shape_string (param->grad);
       size = torch_scalar (norm (param->grad));
       /* Translators: a parameter's gradient: "fc1.weight.grad (16, 3), norm 0.5012" */

@@ -17,6 +17,11 @@ and writes each wire's value and gradient (named as NN Blocks names its
 wires: the block, or "net.0" for a Sequential's layer), each parameter's
 .grad, value before and after step(), Adam's exp_avg and exp_avg_sq.
 
+A module called more than once gets each call's part of its .grad
+("calls"): the same step of a copy of the model in which every call after
+the first runs a copy of the module with the same weights, whose .grad is
+then that call's alone. Their sum is checked to be the shared .grad.
+
 Float32 values are 8-hex-digit bit patterns. A tensor keeps its first
 LIMIT elements' bits and, over all of them, "sum" and "abs_sum" (float64),
 so that the file stays small for SineNet's (200, 64) wires.
@@ -26,6 +31,7 @@ so that the file stays small for SineNet's (200, 64) wires.
 writes tests/data/step-explain-golden.json next to this folder.
 """
 
+import copy
 import json
 import os
 import struct
@@ -51,6 +57,8 @@ CASES = [
     ("regression", "regression.nnb", 3, {}),
     ("regression-adam", "regression.nnb", 2, {"optimizer": "Adam", "lr": 0.1, "weight_decay": 0.01}),
     ("sinenet", "sinenet.nnb", 2, {}),
+    # fc called twice: h = fc(inp(x)); h = fc(tanh(h))
+    ("shared-linear", "tests/data/step-explain-shared.nnb", 1, {}),
 ]
 
 
@@ -61,9 +69,11 @@ def tensor(t: torch.Tensor) -> dict:
             "abs_sum": flat.double().abs().sum().item()}
 
 
-def run_graph(model, model_spec, x, wires):
+def run_graph(model, model_spec, x, wires, calls=None):
     """The project's forward, keeping each wire's value (and a hook for its
-    gradient) under NN Blocks' wire name."""
+    gradient) under NN Blocks' wire name. With calls (a dict), every call of
+    a module after its first runs a copy of it instead, and calls gets
+    module name -> [(node, module run)]."""
     values = {}
     pending = list(model_spec["graph"]["nodes"])
     modules = dict(model.named_children()) if "modules" in model_spec else {}
@@ -82,6 +92,11 @@ def run_graph(model, model_spec, x, wires):
             value = x
         elif op == "call":
             module = modules[node["module"]] if modules else model
+            if calls is not None and modules:
+                made = calls.setdefault(node["module"], [])
+                if made:
+                    module = copy.deepcopy(module)
+                made.append((name, module))
             if isinstance(module, nn.Sequential):
                 value = inputs[0]
                 for i, layer in enumerate(module):
@@ -98,8 +113,34 @@ def run_graph(model, model_spec, x, wires):
     return values[name]
 
 
+def call_parts(model, model_spec, xb, yb, loss_fn, grads):
+    """Each call's part of the .grad of a module called more than once:
+    parameter name -> [{"node", "layer", "grad"}], in the forward's order."""
+    calls = {}
+    nn.Module.zero_grad(model, set_to_none=True)
+    loss_fn(run_graph(model, model_spec, xb, {}, calls), yb).backward()
+    parts = {}
+    for module, made in calls.items():
+        if len(made) < 2:
+            continue
+        for node, instance in made:
+            for pname, p in instance.named_parameters():
+                first = pname.split(".")[0]
+                layer = int(first) if isinstance(instance, nn.Sequential) else -1
+                parts.setdefault("%s.%s" % (module, pname), []).append(
+                    {"node": node, "layer": layer, "grad": p.grad.clone()})
+    for pname, made in parts.items():
+        total = made[0]["grad"]
+        for part in made[1:]:
+            total = total + part["grad"]
+        assert torch.equal(total, grads[pname]), pname
+        for part in made:
+            part["grad"] = tensor(part["grad"])
+    return parts
+
+
 def run_case(name, example, epochs, overrides):
-    path = os.path.join(ROOT, "data", "examples", example)
+    path = os.path.join(ROOT, *(example.split("/") if "/" in example else ("data", "examples", example)))
     project = json.load(open(path))
     model, x, y = nnb_torch.build(project, os.path.dirname(path))
     t = dict(project["training"], **overrides)
@@ -115,6 +156,7 @@ def run_case(name, example, epochs, overrides):
         xb, yb = x[idx], y[idx]
     else:
         xb, yb = x, y
+    split = copy.deepcopy(model)
     wires = {}
     y_hat = run_graph(model, project["model"], xb, wires)
     y_hat.register_hook(lambda g: wires.__setitem__("dloss", g.clone()))
@@ -124,6 +166,10 @@ def run_case(name, example, epochs, overrides):
     params = {}
     for pname, p in model.named_parameters():
         params[pname] = {"before": tensor(p), "grad": tensor(p.grad)}
+    parts = call_parts(split, project["model"], xb, yb, loss_fn,
+                       {pname: p.grad for pname, p in model.named_parameters()})
+    for pname, made in parts.items():
+        params[pname]["calls"] = made
     opt.step()
     for pname, p in model.named_parameters():
         params[pname]["after"] = tensor(p)

@@ -261,8 +261,65 @@ test_step_and_zero_grad (Fixture *f, gconstpointer user_data)
   g_assert_null (nnb_diagram_view_describe_explain (f->view, block (f, "fc1")));
 }
 
-/* fc2 called twice (act_2 made a second call of it): its one .grad is
- * the sum of both calls', and both blocks say so. Drawn without a view. */
+/* One step of the project in text (two rows a batch when two_rows),
+ * recorded; the project comes back in *project */
+static NnbStepExplain *
+explain_text (const char *text, gboolean two_rows, NnbProject **project_out)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = nnb_project_load_from_data (text, strlen (text), &error);
+  g_autoptr (NnbDataset) data = NULL;
+  g_autoptr (NnbTraining) training = NULL;
+  NnbStepExplain *explain;
+  NnbGenerator shuffle;
+
+  g_assert_no_error (error);
+  if (two_rows)
+    project->training.batch_size = 2;
+  data = nnb_project_build_for_training (project, TRUE, &shuffle, &error);
+  g_assert_no_error (error);
+  training = nnb_training_new (project->model, data, &project->training, &shuffle, &error);
+  g_assert_no_error (error);
+  explain = nnb_step_explain_next (training, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (explain);
+  *project_out = g_steal_pointer (&project);
+  return explain;
+}
+
+/* "call k adds to NAME.grad SHAPE, norm N" is among lines, followed by
+ * the part's numbers when it has at most 8 */
+static void
+assert_call_part (GStrv lines, const NnbStepParameter *p, guint k)
+{
+  const NnbTensor *part = ((const NnbStepCall *) p->calls->pdata[k])->grad;
+  g_autofree char *shape = nnb_tensor_shape_string (part), *size = four (norm (part));
+  g_autofree char *want = g_strdup_printf ("call %u adds to %s.grad %s, norm %s", k + 1, p->name, shape, size);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_equal (lines[i], want))
+      {
+        if (part->numel <= 8)
+          assert_all_numbers (lines[i + 1], part);
+        return;
+      }
+  g_error ("no line \"%s\"", want);
+}
+
+/* The record's parameter called name */
+static const NnbStepParameter *
+find_parameter (const NnbStepExplain *e, const char *name)
+{
+  for (guint i = 0; i < e->parameters->len; i++)
+    if (g_str_equal (((const NnbStepParameter *) e->parameters->pdata[i])->name, name))
+      return e->parameters->pdata[i];
+  g_assert_not_reached ();
+}
+
+/* fc2 called twice (act_2 made a second call of it): each block's card
+ * at Backward shows its call's part of each .grad, 256 and 16 numbers
+ * (by their norm), and that .grad is the sum of both calls'. Drawn
+ * without a view. */
 static void
 test_module_called_twice (void)
 {
@@ -271,33 +328,83 @@ test_module_called_twice (void)
   g_autoptr (GString) twice = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (NnbProject) project = NULL;
-  g_autoptr (NnbDataset) data = NULL;
-  g_autoptr (NnbTraining) training = NULL;
   g_autoptr (NnbStepExplain) explain = NULL;
-  NnbGenerator shuffle;
-  guint replaced;
+  const NnbStepParameter *weight, *bias;
+  guint replaced, k = 0;
 
   g_assert_true (g_file_get_contents (path, &text, NULL, &error));
   twice = g_string_new (text);
   replaced = g_string_replace (twice, "\"name\": \"act_2\", \"op\": \"call\", \"module\": \"act\"",
                                "\"name\": \"act_2\", \"op\": \"call\", \"module\": \"fc2\"", 1);
   g_assert_cmpuint (replaced, ==, 1);
-  project = nnb_project_load_from_data (twice->str, twice->len, &error);
-  g_assert_no_error (error);
-  data = nnb_project_build_for_training (project, TRUE, &shuffle, &error);
-  g_assert_no_error (error);
-  training = nnb_training_new (project->model, data, &project->training, &shuffle, &error);
-  g_assert_no_error (error);
-  explain = nnb_step_explain_next (training, FALSE, NULL, &error);
-  g_assert_no_error (error);
+  explain = explain_text (twice->str, FALSE, &project);
+  weight = find_parameter (explain, "fc2.weight");
+  bias = find_parameter (explain, "fc2.bias");
+  g_assert_cmpuint (weight->calls->len, ==, 2);
+  g_assert_cmpuint (bias->calls->len, ==, 2);
   for (guint i = 0; i < project->model->nodes->len; i++)
     {
       NnbNode *node = nnb_model_get_node (project->model, i);
       g_autofree char *card = nnb_diagram_explain_describe (project->model, explain, NNB_EXPLAIN_BACKWARD, i);
+      g_auto (GStrv) lines = card != NULL ? g_strsplit (card, "\n", -1) : NULL;
       gboolean fc2 = node->kind == NNB_NODE_CALL && g_str_equal (node->module, "fc2");
 
       g_test_message ("%s:\n%s", node->name, card);
-      g_assert_cmpint (card != NULL && strstr (card, "sum of 2 calls") != NULL, ==, fc2);
+      g_assert_cmpint (card != NULL && strstr (card, "fc2.weight.grad = call 1 + call 2") != NULL, ==, fc2);
+      g_assert_cmpint (card != NULL && strstr (card, "fc2.bias.grad = call 1 + call 2") != NULL, ==, fc2);
+      if (!fc2)
+        continue;
+      /* the calls in the forward's order: fc2, then act_2 */
+      g_assert_cmpstr (node->name, ==, k == 0 ? "fc2" : "act_2");
+      g_assert_cmpint (((const NnbStepCall *) weight->calls->pdata[k])->node, ==, (int) i);
+      assert_call_part (lines, weight, k);
+      assert_call_part (lines, bias, k);
+      /* and not the other call's */
+      g_assert_null (strstr (card, k == 0 ? "call 2 adds" : "call 1 adds"));
+      k++;
+    }
+  g_assert_cmpuint (k, ==, 2);
+}
+
+/* A Linear(4, 4) called twice (h = fc(inp(x)); h = fc(tanh(h))): a part
+ * of fc.bias.grad has 4 numbers, printed in full, and the two parts add
+ * up to the .grad the card shows after them */
+static void
+test_each_calls_numbers (void)
+{
+  g_autofree char *examples = nnb_ui_test_example_path ("");
+  g_autofree char *path = g_build_filename (examples, "..", "..", "tests", "data", "step-explain-shared.nnb", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnbProject) project = NULL;
+  g_autoptr (NnbStepExplain) explain = NULL;
+  const NnbStepParameter *bias;
+  const char *names[] = { "fc", "fc_2" };
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  explain = explain_text (text, TRUE, &project);
+  bias = find_parameter (explain, "fc.bias");
+  for (guint k = 0; k < 2; k++)
+    {
+      int b = nnb_model_find_node (project->model, names[k]);
+      g_autofree char *card = nnb_diagram_explain_describe (project->model, explain, NNB_EXPLAIN_BACKWARD, b);
+      g_auto (GStrv) lines = g_strsplit (card, "\n", -1);
+      g_autofree char *size = four (norm (bias->grad));
+      g_autofree char *total = g_strdup_printf ("fc.bias.grad (4,), norm %s", size);
+      const NnbTensor *a = ((const NnbStepCall *) bias->calls->pdata[0])->grad;
+      const NnbTensor *c = ((const NnbStepCall *) bias->calls->pdata[1])->grad;
+      guint i;
+
+      g_test_message ("%s:\n%s", names[k], card);
+      assert_call_part (lines, bias, k);
+      /* the sum, then the total it makes */
+      for (i = 0; lines[i] != NULL && !g_str_equal (lines[i], "fc.bias.grad = call 1 + call 2"); i++)
+        ;
+      g_assert_nonnull (lines[i]);
+      g_assert_cmpstr (lines[i + 1], ==, total);
+      assert_all_numbers (lines[i + 2], bias->grad);
+      for (int64_t j = 0; j < 4; j++)
+        g_assert_cmpfloat (a->data[j] + c->data[j], ==, bias->grad->data[j]);
     }
 }
 
@@ -398,6 +505,7 @@ main (int argc, char **argv)
   g_test_add ("/diagram-explain/step-and-zero-grad", Fixture, NULL, fixture_set_up, test_step_and_zero_grad,
               fixture_tear_down);
   g_test_add_func ("/diagram-explain/module-called-twice", test_module_called_twice);
+  g_test_add_func ("/diagram-explain/each-calls-numbers", test_each_calls_numbers);
   g_test_add ("/diagram-explain/pictures", Fixture, NULL, fixture_set_up, test_pictures, fixture_tear_down);
   return g_test_run ();
 }

@@ -36,7 +36,8 @@ typedef struct
   int out;
   NnbTensor *weight_grad;                    /* Linear: dYᵀ·X, (out, in), before it is added into .grad;
                            * LayerNorm, BatchNorm1d: Σ dY·x̂, (features,) */
-  NnbTensor *bias_grad;                      /* LayerNorm, BatchNorm1d: Σ dY, (features,) */
+  NnbTensor *bias_grad;                      /* Linear, LayerNorm, BatchNorm1d: Σ dY, (features,), this call's */
+  NnbTensor *neg_zero;                       /* Linear with a bias: out_features times −0, where Σ dY starts */
   NnbTensor *stats;                          /* LayerNorm: each row's mean, then each row's rstd;
                            * BatchNorm1d: each feature's mean, then its invstd */
   NnbTensor *input_grad;                     /* LayerNorm, Dropout, BatchNorm1d: dX before it is added into the input's gradient;
@@ -78,6 +79,7 @@ nnb_plan_free (NnbPlan *plan)
       Step *step = &g_array_index (plan->steps, Step, i);
       nnb_tensor_unref (step->weight_grad);
       nnb_tensor_unref (step->bias_grad);
+      nnb_tensor_unref (step->neg_zero);
       nnb_tensor_unref (step->stats);
       nnb_tensor_unref (step->input_grad);
       nnb_tensor_unref (step->other_grad);
@@ -222,6 +224,24 @@ expand_call (NnbPlan *plan, NnbModule *module, int in, GError **error)
       step.weight_grad = nnb_tensor_new (2, shape, plan->device, error);
       if (step.weight_grad == NULL)
         return -1;
+      /* −0 is the sum's identity (−0 + x is x, bit for bit, −0 too);
+       * fill () makes every zero +0, so it is uploaded */
+      if (module->has_bias)
+        {
+          g_autofree float *host = g_new (float, MAX (module->out_features, 1));
+          Step *owned;
+
+          for (int64_t c = 0; c < module->out_features; c++)
+            host[c] = -0.0f;
+          g_array_append_val (plan->steps, step);
+          owned = &g_array_index (plan->steps, Step, plan->steps->len - 1);
+          owned->bias_grad = nnb_tensor_new (1, shape, plan->device, error);
+          owned->neg_zero = owned->bias_grad ? nnb_tensor_new (1, shape, plan->device, error) : NULL;
+          if (owned->neg_zero == NULL)
+            return -1;
+          plan->backend->upload (owned->neg_zero->data, host, module->out_features);
+          return owned->out;
+        }
     }
   if (step.kind == STEP_LAYER_NORM)
     {
@@ -948,6 +968,49 @@ nnb_model_node_grad (NnbModel *model, int node, int layer)
   return NULL;
 }
 
+/* The leaf module a node (layer -1) or a Sequential's layer calls, or NULL */
+static NnbModule *
+called_leaf (NnbModel *model, int node, int layer)
+{
+  NnbNode *n = node >= 0 && (guint) node < model->nodes->len ? model->nodes->pdata[node] : NULL;
+  NnbModule *module = n != NULL && n->kind == NNB_NODE_CALL ? nnb_model_get_module (model, n->module) : NULL;
+
+  if (module != NULL && layer >= 0)
+    module = module->kind == NNB_MODULE_SEQUENTIAL && (guint) layer < module->children->len
+               ? module->children->pdata[layer]
+               : NULL;
+  return module != NULL && module->kind != NNB_MODULE_SEQUENTIAL ? module : NULL;
+}
+
+NnbTensor *
+nnb_model_node_param_grad (NnbModel *model, int node, int layer, guint index)
+{
+  NnbModule *module = called_leaf (model, node, layer);
+  NnbTensor *value = module != NULL ? nnb_model_node_output (model, node, layer) : NULL;
+  NnbPlan *plan = model->plan;
+  NnbParameter *param;
+
+  if (value == NULL || module->parameters == NULL || index >= module->parameters->len)
+    return NULL;
+  param = module->parameters->pdata[index];
+  if (!param->requires_grad)
+    return NULL;
+  /* the call's step: the one that wrote the value, whose backward made
+   * weight_grad and bias_grad before adding them into .grad */
+  for (guint i = 0; i < plan->steps->len; i++)
+    {
+      const Step *step = &g_array_index (plan->steps, Step, i);
+
+      if (step->module != module || VALUE (plan, step->out) != value)
+        continue;
+      if (!plan->has_grad[step->out] || (step->kind != STEP_LINEAR && step->kind != STEP_LAYER_NORM &&
+                                         step->kind != STEP_BATCH_NORM))
+        return NULL;
+      return index == 0 ? step->weight_grad : step->bias_grad;
+    }
+  return NULL;
+}
+
 /* Adds g into the gradient of buffer b (the first contribution overwrites). */
 static void
 give_grad (NnbPlan *plan, int b, const NnbTensor *g)
@@ -984,9 +1047,15 @@ run_linear_backward (NnbPlan *plan, const Step *step)
       be->accumulate (weight->grad->data, dw, (gsize) out_f * in_f);
       weight->has_grad = TRUE;
     }
+  /* db apart too, so that each call's part can be shown: summed onto −0,
+   * the sum's identity (every bit kept, a zero's sign too), then added
+   * into .grad: the one addition bias_grad makes into .grad itself */
   if (bias && bias->requires_grad)
     {
-      be->bias_grad (bias->grad->data, dy->data, rows, out_f);
+      float *db = step->bias_grad->data;
+      be->copy (db, step->neg_zero->data, out_f);
+      be->bias_grad (db, dy->data, rows, out_f);
+      be->accumulate (bias->grad->data, db, out_f);
       bias->has_grad = TRUE;
     }
   /* dX = dY · W, skipped for the model's input, which needs no gradient.

@@ -227,6 +227,15 @@ NnbTensor *nnb_model_node_output (NnbModel *model, int node, int layer);
  * backward, for the input node (the input needs no gradient), or for no
  * such node or layer. */
 NnbTensor *nnb_model_node_grad (NnbModel *model, int node, int layer);
+/* What that call of a module added into its index-th parameter's .grad in
+ * the last backward (module.parameters()[index]: weight 0, bias 1): a
+ * module called twice gets two, whose sum is what backward added. The
+ * tensor autograd made and then added, not a second computation; owned by
+ * the model, on its device, valid until the next backward. NULL before a
+ * backward, where backward did not reach the call, for a parameter that
+ * does not require grad, or where node (or its layer) calls no module with
+ * that parameter. */
+NnbTensor *nnb_model_node_param_grad (NnbModel *model, int node, int layer, guint index);
 /* Back-propagates dL/doutput from the last forward, adding into .grad.
  * Fails with PyTorch's "element 0 of tensors does not require grad…" when
  * the output depends on no parameter that requires grad. */

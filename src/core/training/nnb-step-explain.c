@@ -27,9 +27,17 @@ wire_free (NnbStepWire *wire)
 }
 
 static void
+call_free (NnbStepCall *call)
+{
+  nnb_tensor_unref (call->grad);
+  g_free (call);
+}
+
+static void
 parameter_free (NnbStepParameter *p)
 {
   g_free (p->name);
+  g_clear_pointer (&p->calls, g_ptr_array_unref);
   nnb_tensor_unref (p->grad_prior);
   nnb_tensor_unref (p->grad);
   nnb_tensor_unref (p->before);
@@ -166,10 +174,68 @@ record_state (NnbStepParameter *p, NnbOptimizer *optimizer, guint i, gboolean af
          host_copy (after ? &p->exp_avg_sq_after : &p->exp_avg_sq_before, state.exp_avg_sq, error);
 }
 
+/* The leaf module a wire's block (or its Sequential's layer) calls */
+static NnbModule *
+wire_module (NnbModel *model, const NnbStepWire *wire)
+{
+  NnbNode *n = nnb_model_get_node (model, wire->node);
+  NnbModule *module = n->kind == NNB_NODE_CALL ? nnb_model_get_module (model, n->module) : NULL;
+
+  if (module != NULL && wire->layer >= 0)
+    module = module->kind == NNB_MODULE_SEQUENTIAL ? module->children->pdata[wire->layer] : NULL;
+  return module != NULL && module->kind != NNB_MODULE_SEQUENTIAL ? module : NULL;
+}
+
+/* Each call's part of each parameter's .grad, as autograd made it
+ * (nnb_model_node_param_grad), kept for modules called more than once */
+static gboolean
+record_calls (NnbStepExplain *e, NnbStepContext *c, GError **error)
+{
+  GPtrArray *params = nnb_model_named_parameters (c->model);
+
+  for (guint w = 0; w < e->wires->len; w++)
+    {
+      const NnbStepWire *wire = e->wires->pdata[w];
+      NnbModule *module = wire_module (c->model, wire);
+
+      for (guint k = 0; module != NULL && module->parameters != NULL && k < module->parameters->len; k++)
+        {
+          NnbTensor *part = nnb_model_node_param_grad (c->model, wire->node, wire->layer, k);
+          NnbStepParameter *p = NULL;
+          NnbStepCall *call;
+
+          for (guint i = 0; i < params->len && p == NULL; i++)
+            if (((NnbNamedParameter *) params->pdata[i])->param == module->parameters->pdata[k])
+              p = e->parameters->pdata[i];
+          if (part == NULL || p == NULL)
+            continue;
+          if (p->calls == NULL)
+            p->calls = g_ptr_array_new_with_free_func ((GDestroyNotify) call_free);
+          call = g_new0 (NnbStepCall, 1);
+          call->node = wire->node;
+          call->layer = wire->layer;
+          g_ptr_array_add (p->calls, call);
+          if (!host_copy (&call->grad, part, error))
+            return FALSE;
+        }
+    }
+  for (guint i = 0; i < e->parameters->len; i++)
+    {
+      NnbStepParameter *p = e->parameters->pdata[i];
+
+      if (p->calls != NULL && p->calls->len < 2)
+        g_clear_pointer (&p->calls, g_ptr_array_unref);
+    }
+  return TRUE;
+}
+
 static gboolean
 record_backward (NnbStepExplain *e, NnbStepContext *c, GError **error)
 {
   GPtrArray *params = nnb_model_named_parameters (c->model);
+
+  if (!record_calls (e, c, error))
+    return FALSE;
 
   for (guint w = 0; w < e->wires->len; w++)
     {

@@ -27,6 +27,15 @@ typedef struct
   NnbTensor *grad;  /* Backward: dL/d value, summed over every block it feeds (NULL for the input) */
 } NnbStepWire;
 
+/* One call's part of a parameter's .grad: what backward through that call
+ * of the module added into .grad */
+typedef struct
+{
+  int node;        /* the block that calls the module */
+  int layer;       /* -1: the module is the block's; else layer `layer` of the Sequential it calls */
+  NnbTensor *grad; /* the call's contribution, the parameter's shape */
+} NnbStepCall;
+
 /* One parameter through the step, in named_parameters() order */
 typedef struct
 {
@@ -34,8 +43,12 @@ typedef struct
   gboolean stepped;      /* step() changed it: it requires grad and backward reached it */
   NnbTensor *grad_prior; /* .grad as zero_grad found it; NULL while PyTorch's .grad is None */
   NnbTensor *grad;       /* .grad after backward: what step() reads; NULL if backward never reached it */
-  NnbTensor *before;     /* the value before step() */
-  NnbTensor *after;      /* the value after step() */
+  /* a module called more than once: NnbStepCall*, each call's part, in the
+   * forward's order; .grad = grad_prior (or 0) + their sum. NULL for a
+   * module called once */
+  GPtrArray *calls;
+  NnbTensor *before; /* the value before step() */
+  NnbTensor *after;  /* the value after step() */
   /* optimizer.state[p] before and after step(); NULL where there is none
    * (before: also at the first step, where step() creates it) */
   NnbTensor *momentum_before, *momentum_after;     /* SGD with momentum */

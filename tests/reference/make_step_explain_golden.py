@@ -201,8 +201,60 @@ def accumulation():
     return grads
 
 
+SHARED3 = "tests/data/step-explain-shared3.nnb"
+
+
+def f32_add(a, b):
+    return (a + b).to(torch.float32)
+
+
+def shared_accumulation():
+    """fc called three times, three full-batch SGD steps without zero_grad:
+    each step's .grad (and each call's part of it). PyTorch sums the parts
+    of a parameter's AccumulateGrad in its InputBuffer in backward's order,
+    the last call's first, then adds the sum once: old + ((p3 + p2) + p1),
+    checked here, and checked to differ for some elements from
+    ((old + p3) + p2) + p1 (each part added into .grad in turn) and from
+    old + ((p1 + p2) + p3) (the parts summed in the forward's order), so
+    that either fails the C test."""
+    path = os.path.join(ROOT, *SHARED3.split("/"))
+    project = json.load(open(path))
+    model, x, y = nnb_torch.build(project, os.path.dirname(path))
+    t = project["training"]
+    opt = nnb_torch.make_optimizer(model, t)
+    loss_fn = nn.MSELoss()
+    steps, differs, differs_forward = [], 0, 0
+    for _ in range(3):
+        split, calls = copy.deepcopy(model), {}
+        nn.Module.zero_grad(split, set_to_none=True)
+        loss_fn(run_graph(split, project["model"], x, {}, calls), y).backward()
+        parts = {"fc." + pname: [dict(m.named_parameters())[pname].grad.clone() for _, m in calls["fc"]]
+                 for pname, _ in model.fc.named_parameters()}
+        old = {pname: (p.grad.clone() if p.grad is not None else torch.zeros_like(p))
+               for pname, p in model.named_parameters()}
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        params = {}
+        for pname, p in model.named_parameters():
+            params[pname] = {"grad": tensor(p.grad)}
+            if pname in parts:
+                p1, p2, p3 = parts[pname]
+                torch_order = f32_add(old[pname], f32_add(f32_add(p3, p2), p1))
+                assert torch.equal(p.grad, torch_order), pname
+                one_by_one = f32_add(f32_add(f32_add(old[pname], p3), p2), p1)
+                differs += int((one_by_one != p.grad).sum())
+                forward_order = f32_add(old[pname], f32_add(f32_add(p1, p2), p3))
+                differs_forward += int((forward_order != p.grad).sum())
+                params[pname]["calls"] = [tensor(g) for g in parts[pname]]
+        steps.append({"loss": loss.item(), "parameters": params})
+        opt.step()
+    assert differs > 0 and differs_forward > 0, "the orders agree: the case tests nothing"
+    return {"example": SHARED3, "differs": differs, "differs_forward": differs_forward, "steps": steps}
+
+
 def main():
-    out = {"cases": [run_case(*c) for c in CASES], "accumulation": accumulation()}
+    out = {"cases": [run_case(*c) for c in CASES], "accumulation": accumulation(),
+           "shared_accumulation": shared_accumulation()}
     path = os.path.join(ROOT, "tests", "data", "step-explain-golden.json")
     with open(path, "w") as f:
         json.dump(out, f)

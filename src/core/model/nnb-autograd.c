@@ -6,7 +6,9 @@
  * activation buffer and one gradient buffer per step, allocated up front and
  * reused by every later call (llm.c's habit): a training step allocates
  * nothing. Backward walks the steps in reverse; a value used twice (a skip
- * connection) receives the sum of both gradients. */
+ * connection) receives the sum of both gradients, and a parameter used by
+ * several calls the sum of their parts, added into .grad once (PyTorch's
+ * AccumulateGrad). */
 #include "nnb-model-private.h"
 
 #include <string.h>
@@ -48,7 +50,19 @@ typedef struct
   float *host_mask;                          /* Dropout off the CPU: the mask drawn on the host, then uploaded */
   gboolean masked;                           /* Dropout: the last forward multiplied by mask (else it copied);
                            * BatchNorm1d: the last forward used the batch's statistics */
+  guint shared[2];                           /* weight, bias: 1 + the index in plan->shared of the parameter's
+                    * sum of parts when several calls use it; 0: called once */
 } Step;
+
+/* A parameter several calls use: PyTorch's AccumulateGrad sums the parts
+ * in its InputBuffer, in the order backward makes them (the last call's
+ * first: ((p3 + p2) + p1)), then adds that sum into .grad once */
+typedef struct
+{
+  NnbParameter *param; /* borrowed */
+  NnbTensor *sum;
+  gboolean started; /* this backward's first part is in sum */
+} SharedGrad;
 
 struct _NnbPlan
 {
@@ -57,6 +71,7 @@ struct _NnbPlan
   NnbDevice device;
   const NnbBackend *backend;
   GArray *steps;      /* Step */
+  GArray *shared;     /* SharedGrad */
   GPtrArray *values;  /* NnbTensor*, [0] = the current input (ref'd during use) */
   GPtrArray *grads;   /* NnbTensor*, [0] = NULL: the input needs no gradient */
   gboolean *has_grad; /* per buffer, during backward */
@@ -89,6 +104,9 @@ nnb_plan_free (NnbPlan *plan)
       g_free (step->host_mask);
     }
   g_array_unref (plan->steps);
+  for (guint i = 0; plan->shared != NULL && i < plan->shared->len; i++)
+    nnb_tensor_unref (g_array_index (plan->shared, SharedGrad, i).sum);
+  g_clear_pointer (&plan->shared, g_array_unref);
   g_ptr_array_unref (plan->values);
   g_ptr_array_unref (plan->grads);
   g_free (plan->has_grad);
@@ -308,6 +326,52 @@ expand_call (NnbPlan *plan, NnbModule *module, int in, GError **error)
   return step.out;
 }
 
+/* The step's parameter k (0 weight, 1 bias) whose gradient it makes, or NULL */
+static NnbParameter *
+step_param (const Step *step, guint k)
+{
+  const NnbTensor *part = k == 0 ? step->weight_grad : step->bias_grad;
+
+  if ((step->kind != STEP_LINEAR && step->kind != STEP_LAYER_NORM && step->kind != STEP_BATCH_NORM) ||
+      part == NULL || k >= step->module->parameters->len)
+    return NULL;
+  return step->module->parameters->pdata[k];
+}
+
+/* Gives each parameter more than one step uses a sum of parts */
+static gboolean
+find_shared_params (NnbPlan *plan, GError **error)
+{
+  for (guint i = 0; i < plan->steps->len; i++)
+    for (guint k = 0; k < 2; k++)
+      {
+        Step *step = &g_array_index (plan->steps, Step, i);
+        NnbParameter *param = step_param (step, k);
+        const NnbTensor *part = k == 0 ? step->weight_grad : step->bias_grad;
+        SharedGrad shared = { param, NULL, FALSE };
+        guint id = plan->shared->len + 1;
+        gboolean again = FALSE;
+
+        if (param == NULL || step->shared[k] != 0)
+          continue;
+        for (guint j = i + 1; j < plan->steps->len; j++)
+          for (guint kk = 0; kk < 2; kk++)
+            if (step_param (&g_array_index (plan->steps, Step, j), kk) == param)
+              {
+                g_array_index (plan->steps, Step, j).shared[kk] = id;
+                again = TRUE;
+              }
+        if (!again)
+          continue;
+        shared.sum = nnb_tensor_new (part->ndim, part->shape, plan->device, error);
+        if (shared.sum == NULL)
+          return FALSE;
+        step->shared[k] = id;
+        g_array_append_val (plan->shared, shared);
+      }
+  return TRUE;
+}
+
 static NnbPlan *
 plan_new (NnbModel *model, const NnbTensor *input, GError **error)
 {
@@ -328,6 +392,7 @@ plan_new (NnbModel *model, const NnbTensor *input, GError **error)
   plan->device = model->device;
   plan->backend = nnb_backend_get (model->device, NULL);
   plan->steps = g_array_new (FALSE, FALSE, sizeof (Step));
+  plan->shared = g_array_new (FALSE, FALSE, sizeof (SharedGrad));
   plan->values = g_ptr_array_new_with_free_func ((GDestroyNotify) nnb_tensor_unref);
   plan->grads = g_ptr_array_new_with_free_func ((GDestroyNotify) nnb_tensor_unref);
   g_ptr_array_add (plan->values, NULL);
@@ -400,6 +465,11 @@ plan_new (NnbModel *model, const NnbTensor *input, GError **error)
     }
   plan->has_grad = g_new0 (gboolean, plan->values->len);
   plan->node_out = g_steal_pointer (&node_buffer);
+  if (!find_shared_params (plan, error))
+    {
+      nnb_plan_free (plan);
+      return NULL;
+    }
   return plan;
 }
 
@@ -573,6 +643,38 @@ run_linear_forward (NnbPlan *plan, const Step *step)
 
 static void give_grad (NnbPlan *plan, int b, const NnbTensor *g);
 
+/* Adds a call's part of parameter k's gradient into its .grad; for a
+ * parameter several calls use, into the sum of parts instead, which
+ * add_shared_grads adds into .grad once backward has made them all */
+static void
+add_param_part (NnbPlan *plan, const Step *step, guint k, NnbParameter *param, const NnbTensor *part, gsize n)
+{
+  SharedGrad *shared = step->shared[k] ? &g_array_index (plan->shared, SharedGrad, step->shared[k] - 1) : NULL;
+
+  if (shared == NULL)
+    plan->backend->accumulate (param->grad->data, part->data, n);
+  else if (shared->started)
+    plan->backend->accumulate (shared->sum->data, part->data, n);
+  else
+    plan->backend->copy (shared->sum->data, part->data, n);
+  if (shared != NULL)
+    shared->started = TRUE;
+  param->has_grad = TRUE;
+}
+
+static void
+add_shared_grads (NnbPlan *plan)
+{
+  for (guint i = 0; i < plan->shared->len; i++)
+    {
+      SharedGrad *shared = &g_array_index (plan->shared, SharedGrad, i);
+
+      if (shared->started)
+        plan->backend->accumulate (shared->param->grad->data, shared->sum->data, shared->sum->numel);
+      shared->started = FALSE;
+    }
+}
+
 /* nn.LayerNorm over the last dimension, each row on its own:
  *   mean = Σ x / F,  var = Σ (x − mean)² / F (biased),  rstd = 1/√(var + eps)
  *   y = (x − mean) · rstd · weight + bias
@@ -614,15 +716,9 @@ run_layer_norm_backward (NnbPlan *plan, const Step *step)
                            in != 0 ? step->input_grad->data : NULL, want_params ? step->weight_grad->data : NULL,
                            want_params ? step->bias_grad->data : NULL);
   if (want_params && weight->requires_grad)
-    {
-      be->accumulate (weight->grad->data, step->weight_grad->data, features);
-      weight->has_grad = TRUE;
-    }
+    add_param_part (plan, step, 0, weight, step->weight_grad, features);
   if (want_params && bias->requires_grad)
-    {
-      be->accumulate (bias->grad->data, step->bias_grad->data, features);
-      bias->has_grad = TRUE;
-    }
+    add_param_part (plan, step, 1, bias, step->bias_grad, features);
   if (in != 0)
     give_grad (plan, in, step->input_grad);
 }
@@ -780,15 +876,9 @@ run_batch_norm_backward (NnbPlan *plan, const Step *step)
                            step->stats->data, step->stats->data + cols, step->masked,
                            in != 0 ? step->input_grad->data : NULL, step->weight_grad->data, step->bias_grad->data);
   if (weight != NULL && weight->requires_grad)
-    {
-      be->accumulate (weight->grad->data, step->weight_grad->data, cols);
-      weight->has_grad = TRUE;
-    }
+    add_param_part (plan, step, 0, weight, step->weight_grad, cols);
   if (bias != NULL && bias->requires_grad)
-    {
-      be->accumulate (bias->grad->data, step->bias_grad->data, cols);
-      bias->has_grad = TRUE;
-    }
+    add_param_part (plan, step, 1, bias, step->bias_grad, cols);
   if (in != 0)
     give_grad (plan, in, step->input_grad);
 }
@@ -1044,8 +1134,7 @@ run_linear_backward (NnbPlan *plan, const Step *step)
     {
       float *dw = step->weight_grad->data;
       torch_addmm (be, transposed (contiguous (dy->data, rows, out_f)), contiguous (x->data, rows, in_f), 0.0f, dw);
-      be->accumulate (weight->grad->data, dw, (gsize) out_f * in_f);
-      weight->has_grad = TRUE;
+      add_param_part (plan, step, 0, weight, step->weight_grad, (gsize) out_f * in_f);
     }
   /* db apart too, so that each call's part can be shown: summed onto −0,
    * the sum's identity (every bit kept, a zero's sign too), then added
@@ -1055,8 +1144,7 @@ run_linear_backward (NnbPlan *plan, const Step *step)
       float *db = step->bias_grad->data;
       be->copy (db, step->neg_zero->data, out_f);
       be->bias_grad (db, dy->data, rows, out_f);
-      be->accumulate (bias->grad->data, db, out_f);
-      bias->has_grad = TRUE;
+      add_param_part (plan, step, 1, bias, step->bias_grad, out_f);
     }
   /* dX = dY · W, skipped for the model's input, which needs no gradient.
    * mm_mat1_backward computes (Wᵀ · dYᵀ)ᵀ instead when X is column-major
@@ -1174,5 +1262,6 @@ nnb_model_backward (NnbModel *model, NnbTensor *grad_output, GError **error)
           break;
         }
     }
+  add_shared_grads (plan);
   return plan->backend->sync (error);
 }

@@ -97,6 +97,16 @@ nnb_ui_test_drag (GtkWidget *from, double x0, double y0, GtkWidget *to, double x
 }
 
 void
+nnb_ui_test_keyboard_to (GtkWidget *window)
+{
+  int sx, sy;
+
+  nnb_ui_test_screen_point (window, gtk_widget_get_width (window) / 2.0, 4, &sx, &sy);
+  nnb_ui_test_pointer_to (gdk_x11_display_get_xdisplay (gtk_widget_get_display (window)), sx, sy);
+  nnb_ui_test_settle (50);
+}
+
+void
 nnb_ui_test_type_key (GtkWidget *widget, KeySym key, gboolean control, gboolean shift)
 {
   Display *display = gdk_x11_display_get_xdisplay (gtk_widget_get_display (widget));

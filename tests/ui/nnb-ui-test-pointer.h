@@ -24,6 +24,11 @@ void nnb_ui_test_click (GtkWidget *widget, double x, double y, guint button, int
 /* Presses at a point of one widget, moves in steps and releases at a
  * point of another. */
 void nnb_ui_test_drag (GtkWidget *from, double x0, double y0, GtkWidget *to, double x1, double y1);
+/* Without a window manager the keyboard goes to the X window under the
+ * pointer: this rests the pointer on the middle of window's top edge (the
+ * header bar's title), where no tooltip (an X window of its own) comes up
+ * under it to take the keys. */
+void nnb_ui_test_keyboard_to (GtkWidget *window);
 /* A key typed on the keyboard, with Control and Shift held when asked. */
 void nnb_ui_test_type_key (GtkWidget *widget, KeySym key, gboolean control, gboolean shift);
 /* The editor by hand: a palette button dragged onto the diagram at (x,

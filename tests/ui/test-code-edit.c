@@ -72,7 +72,7 @@ type_at (NnbWindow *window, const char *after, int offset, const char *text)
   gtk_text_iter_forward_chars (&match, offset);
   gtk_text_buffer_place_cursor (buffer, &match);
   gtk_widget_grab_focus (code_view);
-  nnb_ui_test_settle (50);
+  nnb_ui_test_keyboard_to (GTK_WIDGET (window));
   for (const char *c = text; *c != '\0'; c++)
     {
       KeySym key = *c == ' ' ? XK_space : *c == '#'  ? XK_numbersign
@@ -97,6 +97,31 @@ static gboolean
 fc2_takes_8 (gpointer view)
 {
   return block_in_features (view, "fc2") == 8;
+}
+
+static gboolean
+fc2_takes_16 (gpointer view)
+{
+  return block_in_features (view, "fc2") == 16;
+}
+
+/* data: { NnbWindow *, const char *text } */
+static gboolean
+code_says (gpointer data)
+{
+  gpointer *pair = data;
+  g_autofree char *code = code_text (pair[0]);
+
+  return strstr (code, pair[1]) != NULL;
+}
+
+/* data: { NnbDiagramView *, NnbGraph * } */
+static gboolean
+graph_is (gpointer data)
+{
+  gpointer *pair = data;
+
+  return nnb_graph_equal (nnb_diagram_view_get_graph (pair[0]), pair[1]);
 }
 
 static gboolean
@@ -185,7 +210,9 @@ check_code_edit (NnbApplication *app, NnbWindow *window, gpointer data)
   /* a wrong in_features, typed: fc2 turns red with PyTorch's message,
    * the blocks stay where they were, the code stays as typed */
   type_at (window, "16, 16)", 2, "\b\b8");
+  g_assert_true (nnb_ui_test_wait_until (code_says, (gpointer[]){ window, "nn.Linear(8, 16)" }));
   type_at (window, "(8, 16)", 7, "  # too narrow");
+  g_assert_true (nnb_ui_test_wait_until (code_says, (gpointer[]){ window, "(8, 16)  # too narrow" }));
   g_assert_true (nnb_ui_test_wait_until (fc2_takes_8, view));
   graph = nnb_diagram_view_get_graph (view);
   fc2 = nnb_graph_find_block (graph, "fc2");
@@ -222,13 +249,14 @@ check_code_edit (NnbApplication *app, NnbWindow *window, gpointer data)
   /* Ctrl+Shift+Z and Ctrl+Z in the code, which has nothing of its own to
    * redo or undo after the diagram's undo: the diagram's history */
   gtk_widget_grab_focus (nnb_ui_test_window_child (window, "code_view"));
+  nnb_ui_test_keyboard_to (GTK_WIDGET (window));
   nnb_ui_test_type_key (nnb_ui_test_window_child (window, "code_view"), XK_z, TRUE, TRUE);
-  g_assert_true (nnb_graph_equal (nnb_diagram_view_get_graph (view), edited));
+  g_assert_true (nnb_ui_test_wait_until (graph_is, (gpointer[]){ view, edited }));
   g_clear_pointer (&code, g_free);
   code = code_text (window);
   g_assert_nonnull (strstr (code, "self.fc2 = nn.Linear(8, 16)"));
   nnb_ui_test_type_key (nnb_ui_test_window_child (window, "code_view"), XK_z, TRUE, FALSE);
-  g_assert_cmpint (block_in_features (view, "fc2"), ==, 16);
+  g_assert_true (nnb_ui_test_wait_until (fc2_takes_16, view));
   nnb_ui_test_edit (view, "editor.redo", NULL);
   g_assert_true (nnb_graph_equal (nnb_diagram_view_get_graph (view), edited));
 

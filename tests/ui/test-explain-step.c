@@ -51,6 +51,43 @@ walk_open (NnbWindow *window)
   return gtk_revealer_get_reveal_child (nnb_ui_test_window_child (window, "step_bar_revealer"));
 }
 
+static gboolean
+walk_shown (gpointer window)
+{
+  return walk_open (window);
+}
+
+static gboolean
+walk_closed (gpointer window)
+{
+  return !walk_open (window);
+}
+
+typedef struct
+{
+  NnbStepBar *bar;
+  NnbExplainStage stage;
+} StageWait;
+
+static gboolean
+stage_reached (gpointer data)
+{
+  StageWait *wait = data;
+
+  return nnb_step_bar_get_stage (wait->bar) == wait->stage;
+}
+
+/* F7 (Shift+F7) typed; the X server hands the key over when it will, so
+ * the test waits for the stage it brings. */
+static void
+press_f7 (NnbWindow *window, gboolean shift, NnbExplainStage expected)
+{
+  StageWait wait = { step_bar (window), expected };
+
+  nnb_ui_test_type_key (GTK_WIDGET (window), XK_F7, FALSE, shift);
+  g_assert_true (nnb_ui_test_wait_until (stage_reached, &wait));
+}
+
 static char *
 bar_text (NnbWindow *window)
 {
@@ -102,20 +139,6 @@ parameter_named (const NnbStepExplain *explain, const char *name)
   g_assert_not_reached ();
 }
 
-/* Without a window manager the keyboard goes to the X window under the
- * pointer: the pointer rests on the window's title, where no tooltip
- * (an X window of its own) comes up under it. */
-static void
-keyboard_to (NnbWindow *window)
-{
-  GtkWidget *title = nnb_ui_test_window_child (window, "window_title");
-  int sx, sy;
-
-  nnb_ui_test_screen_point (title, 2, 2, &sx, &sy);
-  nnb_ui_test_pointer_to (gdk_x11_display_get_xdisplay (gtk_widget_get_display (title)), sx, sy);
-  nnb_ui_test_settle (50);
-}
-
 /* Walks the five stages of the record shown, checking each. */
 static void
 walk_stages (NnbWindow *window, const char *kind, gboolean by_keyboard)
@@ -142,10 +165,10 @@ walk_stages (NnbWindow *window, const char *kind, gboolean by_keyboard)
   if (by_keyboard)
     {
       gtk_widget_grab_focus (nnb_ui_test_window_child (window, "diagram_view"));
-      keyboard_to (window);
+      nnb_ui_test_keyboard_to (GTK_WIDGET (window));
     }
   if (by_keyboard)
-    nnb_ui_test_type_key (GTK_WIDGET (window), XK_F7, FALSE, FALSE);
+    press_f7 (window, FALSE, NNB_EXPLAIN_LOSS);
   else
     nnb_step_bar_next (bar);
   g_assert_cmpint (nnb_step_bar_get_stage (bar), ==, NNB_EXPLAIN_LOSS);
@@ -159,10 +182,9 @@ walk_stages (NnbWindow *window, const char *kind, gboolean by_keyboard)
   if (by_keyboard)
     {
       /* Shift+F7 goes back a stage, F7 on again */
-      nnb_ui_test_type_key (GTK_WIDGET (window), XK_F7, FALSE, TRUE);
-      g_assert_cmpint (nnb_step_bar_get_stage (bar), ==, NNB_EXPLAIN_FORWARD);
-      nnb_ui_test_type_key (GTK_WIDGET (window), XK_F7, FALSE, FALSE);
-      nnb_ui_test_type_key (GTK_WIDGET (window), XK_F7, FALSE, FALSE);
+      press_f7 (window, TRUE, NNB_EXPLAIN_FORWARD);
+      press_f7 (window, FALSE, NNB_EXPLAIN_LOSS);
+      press_f7 (window, FALSE, NNB_EXPLAIN_BACKWARD);
     }
   else
     nnb_step_bar_next (bar);
@@ -220,9 +242,9 @@ check_walk (NnbApplication *app, NnbWindow *window, gpointer data)
   g_assert_false (walk_open (window));
 
   /* F7 opens the walk on the trainer's next step */
-  keyboard_to (window);
+  nnb_ui_test_keyboard_to (GTK_WIDGET (window));
   nnb_ui_test_type_key (GTK_WIDGET (window), XK_F7, FALSE, FALSE);
-  g_assert_true (walk_open (window));
+  g_assert_true (nnb_ui_test_wait_until (walk_shown, window));
   g_assert_false (gtk_widget_get_visible (nnb_ui_test_window_child (window, "plots_panel")));
   g_assert_true (nnb_ui_test_wait_until (record_shown, &waiting));
   first = nnb_step_bar_get_explain (bar);
@@ -270,7 +292,7 @@ check_walk (NnbApplication *app, NnbWindow *window, gpointer data)
   /* Escape in the bar closes the walk; the diagram shows no record */
   gtk_widget_grab_focus (nnb_ui_test_template_child (bar, NNB_TYPE_STEP_BAR, "next_button"));
   nnb_ui_test_type_key (GTK_WIDGET (window), XK_Escape, FALSE, FALSE);
-  g_assert_false (walk_open (window));
+  g_assert_true (nnb_ui_test_wait_until (walk_closed, window));
   g_assert_true (gtk_widget_get_visible (nnb_ui_test_window_child (window, "plots_panel")));
   {
     g_autofree char *says = block_says (window, "fc1");

@@ -32,27 +32,12 @@ print_tensor (const NnbTensor *t)
     }
   else
     {
-      double min = INFINITY, max = -INFINITY, sum = 0;
+      double min, mean, max;
 
-      for (int64_t i = 0; i < t->numel; i++)
-        {
-          min = MIN (min, t->data[i]);
-          max = MAX (max, t->data[i]);
-          sum += t->data[i];
-        }
-      printf (" min %.6g mean %.6g max %.6g", min, sum / (double) t->numel, max);
+      nnb_step_explain_range (t, &min, &mean, &max);
+      printf (" min %.6g mean %.6g max %.6g", min, mean, max);
     }
   printf ("\n");
-}
-
-static double
-norm (const NnbTensor *t)
-{
-  double sum = 0;
-
-  for (int64_t i = 0; t != NULL && i < t->numel; i++)
-    sum += (double) t->data[i] * t->data[i];
-  return sqrt (sum);
 }
 
 static void
@@ -118,7 +103,7 @@ print_zero_grad (const NnbStepExplain *e)
       if (p->grad_prior == NULL)
         printf ("  %-14s .grad is None (no backward yet)\n", p->name);
       else
-        printf ("  %-14s .grad norm %.7g%s\n", p->name, norm (p->grad_prior), e->zero_grad_skipped ? ", kept" : " -> 0");
+        printf ("  %-14s .grad norm %.7g%s\n", p->name, nnb_step_explain_norm (p->grad_prior), e->zero_grad_skipped ? ", kept" : " -> 0");
     }
 }
 
@@ -137,7 +122,7 @@ print_calls (const NnbStepExplain *e, const NnbStepParameter *p, NnbModel *model
       g_autofree char *label = call->layer < 0 ? g_strdup_printf ("call %u (%s)", k + 1, block)
                                                : g_strdup_printf ("call %u (%s[%d])", k + 1, block, call->layer);
 
-      printf ("    %-16s norm %.7g ", label, norm (call->grad));
+      printf ("    %-16s norm %.7g ", label, nnb_step_explain_norm (call->grad));
       print_tensor (call->grad);
       g_string_append_printf (sum, "%scall %u", k > 0 ? " + " : "", k + 1);
     }
@@ -169,7 +154,7 @@ print_backward (const NnbStepExplain *e, NnbModel *model)
       printf ("  %-14s .grad ", p->name);
       if (p->grad != NULL)
         {
-          printf ("norm %.7g ", norm (p->grad));
+          printf ("norm %.7g ", nnb_step_explain_norm (p->grad));
           print_tensor (p->grad);
           if (p->calls != NULL)
             print_calls (e, p, model);
@@ -194,16 +179,13 @@ print_step (const NnbStepExplain *e)
   for (guint i = 0; i < e->parameters->len; i++)
     {
       const NnbStepParameter *p = e->parameters->pdata[i];
-      double change = 0;
 
       if (!p->stepped)
         {
           printf ("  %-14s unchanged: no gradient\n", p->name);
           continue;
         }
-      for (int64_t k = 0; k < p->after->numel; k++)
-        change += ((double) p->after->data[k] - p->before->data[k]) * ((double) p->after->data[k] - p->before->data[k]);
-      printf ("  %-14s changed by norm %.7g, now ", p->name, sqrt (change));
+      printf ("  %-14s changed by norm %.7g, now ", p->name, nnb_step_explain_change (p));
       print_tensor (p->after);
     }
   /* one element's arithmetic: the first parameter that stepped */

@@ -129,32 +129,17 @@ float_repr (float value)
   return g_strdup (buffer);
 }
 
-static double
-norm (const NnbTensor *t)
-{
-  double sum = 0;
-
-  for (int64_t i = 0; t != NULL && i < t->numel; i++)
-    sum += (double) t->data[i] * t->data[i];
-  return sqrt (sum);
-}
-
 /* "min -1.2345, mean 0.0123, max 2.3456" */
 static char *
 summary_text (const NnbTensor *t)
 {
-  double min = INFINITY, max = -INFINITY, sum = 0;
+  double min, mean, max;
   float three[3];
   g_autofree char *text = NULL;
   g_auto (GStrv) parts = NULL;
 
-  for (int64_t i = 0; i < t->numel; i++)
-    {
-      min = MIN (min, t->data[i]);
-      max = MAX (max, t->data[i]);
-      sum += t->data[i];
-    }
-  three[0] = min, three[1] = sum / MAX (1, t->numel), three[2] = max;
+  nnb_step_explain_range (t, &min, &mean, &max);
+  three[0] = min, three[1] = mean, three[2] = max;
   /* printed together, as torch.stack([t.min(), t.mean(), t.max()]): one
    * notation for the three ("0.0000", not "0.") */
   text = torch_numbers (three, 3);
@@ -298,7 +283,7 @@ add_calls (GPtrArray *items, const NnbStepExplain *e, const NnbStepParameter *pa
       if (call->node != block)
         continue;
       shape = nnb_tensor_shape_string (call->grad);
-      size = torch_scalar (norm (call->grad));
+      size = torch_scalar (nnb_step_explain_norm (call->grad));
       /* Translators: one call's part of a gradient: "call 1 adds to fc.weight.grad (4, 4), norm 0.0123" */
       add_text (items, FALSE, g_strdup_printf (_("call %u adds to %s.grad %s, norm %s"), k + 1, param->name, shape, size));
       if (call->grad->numel <= FULL_VALUES)
@@ -344,7 +329,7 @@ backward_card (NnbModel *model, const NnbStepExplain *e, int block, GPtrArray *i
       if (param->calls != NULL)
         add_calls (items, e, param, block);
       shape = nnb_tensor_shape_string (param->grad);
-      size = torch_scalar (norm (param->grad));
+      size = torch_scalar (nnb_step_explain_norm (param->grad));
       /* Translators: a parameter's gradient: "fc1.weight.grad (16, 3), norm 0.5012" */
       add_text (items, FALSE, g_strdup_printf (_("%s.grad %s, norm %s"), param->name, shape, size));
       if (param->grad->numel <= FULL_VALUES)
@@ -377,19 +362,13 @@ step_card (NnbModel *model, const NnbStepExplain *e, int block, GPtrArray *items
     {
       const NnbStepParameter *param = params->pdata[p];
       g_autofree char *change = NULL, *element = NULL, *before = NULL, *after = NULL;
-      double sum = 0;
 
       if (!param->stepped || param->before == NULL || param->after == NULL || param->after->numel == 0)
         {
           add_text (items, FALSE, g_strdup_printf (_("%s unchanged: no gradient"), param->name));
           continue;
         }
-      for (int64_t k = 0; k < param->after->numel; k++)
-        {
-          double d = (double) param->after->data[k] - param->before->data[k];
-          sum += d * d;
-        }
-      change = torch_scalar (sqrt (sum));
+      change = torch_scalar (nnb_step_explain_change (param));
       /* Translators: how far step() moved a parameter: "fc1.weight changed by norm 0.0012" */
       add_text (items, FALSE, g_strdup_printf (_("%s changed by norm %s"), param->name, change));
       element = first_element (param);
@@ -414,7 +393,7 @@ zero_grad_card (NnbModel *model, const NnbStepExplain *e, int block, GPtrArray *
           add_text (items, FALSE, g_strdup_printf (_("%s.grad is None"), param->name));
           continue;
         }
-      was = torch_scalar (norm (param->grad));
+      was = torch_scalar (nnb_step_explain_norm (param->grad));
       if (e->zero_grad_skipped)
         /* Translators: zero_grad skipped: the next backward adds onto this .grad */
         add_text (items, FALSE, g_strdup_printf (_("%s.grad kept (norm %s): the next backward adds to it"), param->name, was));

@@ -91,19 +91,6 @@ stage_sentence (NnbExplainStage stage)
 
 /* Numbers */
 
-static char *
-shape_text (const NnbTensor *tensor)
-{
-  GString *text = g_string_new ("(");
-
-  for (int d = 0; d < tensor->ndim; d++)
-    g_string_append_printf (text, "%s%" G_GINT64_FORMAT, d > 0 ? ", " : "", tensor->shape[d]);
-  if (tensor->ndim == 1)
-    g_string_append_c (text, ',');
-  g_string_append_c (text, ')');
-  return g_string_free (text, FALSE);
-}
-
 /* The values whole when there are few (8 significant digits, as PyTorch's
  * float32 needs), otherwise their range and mean. */
 static char *
@@ -111,7 +98,7 @@ values_text (const NnbTensor *tensor)
 {
   GString *text = g_string_new (NULL);
   const float *v = tensor->data;
-  double low = INFINITY, high = -INFINITY, sum = 0.0;
+  double low, mean, high;
 
   if (tensor->numel <= WHOLE_VALUES)
     {
@@ -121,30 +108,15 @@ values_text (const NnbTensor *tensor)
       g_string_append_c (text, ']');
       return g_string_free (text, FALSE);
     }
-  for (int64_t i = 0; i < tensor->numel; i++)
-    {
-      low = MIN (low, v[i]);
-      high = MAX (high, v[i]);
-      sum += v[i];
-    }
-  g_string_printf (text, _("min %.4g, mean %.4g, max %.4g"), low, sum / (double) tensor->numel, high);
+  nnb_step_explain_range (tensor, &low, &mean, &high);
+  g_string_printf (text, _("min %.4g, mean %.4g, max %.4g"), low, mean, high);
   return g_string_free (text, FALSE);
-}
-
-static double
-norm_of (const NnbTensor *tensor)
-{
-  double sum = 0.0;
-
-  for (int64_t i = 0; i < tensor->numel; i++)
-    sum += (double) tensor->data[i] * tensor->data[i];
-  return sqrt (sum);
 }
 
 static void
 append_tensor_line (GString *text, const char *name, const NnbTensor *tensor)
 {
-  g_autofree char *shape = shape_text (tensor);
+  g_autofree char *shape = nnb_tensor_shape_string (tensor);
   g_autofree char *values = values_text (tensor);
 
   g_string_append_printf (text, "%s %s: %s\n", name, shape, values);
@@ -206,23 +178,23 @@ backward_details (const NnbStepExplain *explain)
         }
       if (p->grad->numel <= WHOLE_VALUES)
         {
-          g_autofree char *shape = shape_text (p->grad);
+          g_autofree char *shape = nnb_tensor_shape_string (p->grad);
           g_autofree char *values = values_text (p->grad);
 
           g_string_append_printf (text, "%s %s: %s", name, shape, values);
         }
       else
         {
-          g_autofree char *shape = shape_text (p->grad);
+          g_autofree char *shape = nnb_tensor_shape_string (p->grad);
 
-          g_string_append_printf (text, _("%s %s: norm %.6g"), name, shape, norm_of (p->grad));
+          g_string_append_printf (text, _("%s %s: norm %.6g"), name, shape, nnb_step_explain_norm (p->grad));
         }
       /* the accumulation: what this backward added onto */
       if (explain->zero_grad_skipped && p->grad_prior != NULL)
         {
           g_autofree char *before = p->grad_prior->numel <= WHOLE_VALUES
                                       ? values_text (p->grad_prior)
-                                      : g_strdup_printf (_("norm %.6g"), norm_of (p->grad_prior));
+                                      : g_strdup_printf (_("norm %.6g"), nnb_step_explain_norm (p->grad_prior));
 
           g_string_append_printf (text, _(" (zero_grad() was skipped: added onto %s)"), before);
         }
@@ -258,7 +230,7 @@ zero_grad_details (const NnbStepExplain *explain)
 
       if (p->grad != NULL)
         {
-          g_autofree char *shape = shape_text (p->grad);
+          g_autofree char *shape = nnb_tensor_shape_string (p->grad);
 
           g_string_append_printf (text, _("%s.grad %s → zeros\n"), p->name, shape);
         }

@@ -466,3 +466,43 @@ nnb_step_explain_update_text (const NnbStepExplain *e, guint index, int64_t k)
     }
   return g_string_free (text, FALSE);
 }
+
+void
+nnb_step_explain_range (const NnbTensor *tensor, double *min, double *mean, double *max)
+{
+  double low = INFINITY, high = -INFINITY, sum = 0;
+
+  for (int64_t i = 0; i < tensor->numel; i++)
+    {
+      low = MIN (low, tensor->data[i]);
+      high = MAX (high, tensor->data[i]);
+      sum += tensor->data[i];
+    }
+  *min = low;
+  *mean = sum / MAX (1, tensor->numel);
+  *max = high;
+}
+
+double
+nnb_step_explain_norm (const NnbTensor *tensor)
+{
+  double sum = 0;
+
+  for (int64_t i = 0; tensor != NULL && i < tensor->numel; i++)
+    sum += (double) tensor->data[i] * tensor->data[i];
+  return sqrt (sum);
+}
+
+double
+nnb_step_explain_change (const NnbStepParameter *parameter)
+{
+  double sum = 0;
+
+  for (int64_t k = 0; k < parameter->after->numel; k++)
+    {
+      double d = (double) parameter->after->data[k] - parameter->before->data[k];
+
+      sum += d * d;
+    }
+  return sqrt (sum);
+}

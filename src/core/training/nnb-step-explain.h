@@ -102,6 +102,13 @@ const NnbStepWire *nnb_step_explain_prediction (const NnbStepExplain *explain);
 double nnb_step_explain_loss_term (const NnbStepExplain *explain, int64_t i);
 /* The loss's formula, as one line: "mean((y_hat - y)^2)" and the like. */
 const char *nnb_step_explain_loss_formula (NnbLossKind kind);
+/* What the CLI, the step bar and the diagram's cards print of a recorded
+ * tensor (a host copy), in double: its smallest, mean and largest value;
+ * its 2-norm (0 for NULL); and how far step() moved a parameter,
+ * ‖after − before‖. */
+void nnb_step_explain_range (const NnbTensor *tensor, double *min, double *mean, double *max);
+double nnb_step_explain_norm (const NnbTensor *tensor);
+double nnb_step_explain_change (const NnbStepParameter *parameter);
 /* The update of element `element` of parameter `index` as PyTorch's
  * step() computes it, one line per formula with its numbers, ending with
  * the new value training got; NULL when that parameter did not step. */

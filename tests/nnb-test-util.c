@@ -298,6 +298,49 @@ nnb_test_floats_of_hex (JsonObject *o, const char *name, gsize n)
   return values;
 }
 
+void
+nnb_test_assert_sgd_steps (NnbModel *model, JsonObject *golden, gsize rows, double lr)
+{
+  gsize n_x = json_array_get_length (json_object_get_array_member (golden, "x"));
+  gsize n_target = json_array_get_length (json_object_get_array_member (golden, "target"));
+  g_autoptr (NnbTensor) x = nnb_tensor_new_2d (rows, n_x / rows);
+  g_autoptr (NnbTensor) target = nnb_tensor_new_2d (rows, n_target / rows);
+  g_autoptr (NnbLoss) loss = nnb_loss_new (NNB_LOSS_MSE);
+  g_autofree float *xs = nnb_test_floats_of_hex (golden, "x", n_x);
+  g_autofree float *ts = nnb_test_floats_of_hex (golden, "target", n_target);
+  JsonArray *losses = json_object_get_array_member (golden, "losses");
+  g_autofree char *after = g_strdup_printf ("after %u steps", json_array_get_length (losses));
+  NnbOptimizerOptions options;
+  g_autoptr (NnbOptimizer) optimizer = NULL;
+  g_autoptr (GError) error = NULL;
+
+  nnb_tensor_write (x, xs);
+  nnb_tensor_write (target, ts);
+  nnb_test_load_parameter_bits (model, json_object_get_object_member (golden, "initial"));
+  nnb_optimizer_options_init (&options, NNB_OPTIMIZER_SGD);
+  options.lr = lr;
+  optimizer = nnb_optimizer_new (model, &options, &error);
+  g_assert_no_error (error);
+  for (guint step = 0; step < json_array_get_length (losses); step++)
+    {
+      NnbTensor *out;
+      double value;
+      float value_f;
+
+      nnb_optimizer_zero_grad (optimizer);
+      out = nnb_model_forward (model, x, &error);
+      g_assert_no_error (error);
+      g_assert_true (nnb_loss_forward (loss, out, target, &value, &error));
+      value_f = (float) value;
+      if (value_f != nnb_test_float_of_hex (json_array_get_string_element (losses, step)))
+        g_error ("loss of step %u: %.9g, PyTorch's %s", step + 1, value_f,
+                 json_array_get_string_element (losses, step));
+      g_assert_true (nnb_model_backward (model, nnb_loss_grad (loss), &error));
+      g_assert_true (nnb_optimizer_step (optimizer, &error));
+    }
+  nnb_test_assert_parameter_bits (model, json_object_get_object_member (golden, "final"), after);
+}
+
 int
 nnb_test_two_input_node (NnbModel *model, NnbNodeKind kind, const char *name, int a, int b)
 {

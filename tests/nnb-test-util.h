@@ -73,6 +73,11 @@ void nnb_test_load_parameter_bits (NnbModel *model, JsonObject *by_name);
 void nnb_test_assert_epoch_doubles (const char *what, JsonArray *expected, const double *got, guint n);
 /* The n floats of o's member name, hex bit patterns in a golden file; g_free it */
 float *nnb_test_floats_of_hex (JsonObject *o, const char *name, gsize n);
+/* A golden SGD run, bit for bit: from golden's "initial" parameters, one
+ * full-batch MSELoss step at lr per entry of "losses" on "x" and "target"
+ * (rows of them), each loss as PyTorch's, then every parameter as
+ * golden's "final". */
+void nnb_test_assert_sgd_steps (NnbModel *model, JsonObject *golden, gsize rows, double lr);
 
 /* `nnblocks-cli export PATH --format pytorch`, then the exported code's
  * `--train` in real PyTorch (the engine's environment: one thread, AVX2):

@@ -179,43 +179,9 @@ test_model_is_pytorchs (void)
 static void
 test_trains_like_pytorch (void)
 {
-  JsonObject *g = golden ();
   g_autoptr (NnbModel) model = import_golden ();
-  g_autoptr (NnbTensor) x = nnb_tensor_new_2d (8, 3);
-  g_autoptr (NnbTensor) target = nnb_tensor_new_2d (8, 2);
-  g_autoptr (NnbLoss) loss = nnb_loss_new (NNB_LOSS_MSE);
-  g_autofree float *xs = nnb_test_floats_of_hex (g, "x", 8 * 3);
-  g_autofree float *ts = nnb_test_floats_of_hex (g, "target", 8 * 2);
-  JsonArray *losses = json_object_get_array_member (g, "losses");
-  NnbOptimizerOptions options;
-  g_autoptr (NnbOptimizer) optimizer = NULL;
-  g_autoptr (GError) error = NULL;
 
-  nnb_tensor_write (x, xs);
-  nnb_tensor_write (target, ts);
-  nnb_test_load_parameter_bits (model, json_object_get_object_member (g, "initial"));
-  nnb_optimizer_options_init (&options, NNB_OPTIMIZER_SGD);
-  options.lr = 0.1;
-  optimizer = nnb_optimizer_new (model, &options, &error);
-  g_assert_no_error (error);
-  for (guint step = 0; step < json_array_get_length (losses); step++)
-    {
-      NnbTensor *out;
-      double value;
-      float value_f;
-      g_autofree char *what = g_strdup_printf ("loss of step %u", step + 1);
-
-      nnb_optimizer_zero_grad (optimizer);
-      out = nnb_model_forward (model, x, &error);
-      g_assert_no_error (error);
-      g_assert_true (nnb_loss_forward (loss, out, target, &value, &error));
-      value_f = (float) value;
-      if (value_f != nnb_test_float_of_hex (json_array_get_string_element (losses, step)))
-        g_error ("%s: %.9g, PyTorch's %s", what, value_f, json_array_get_string_element (losses, step));
-      g_assert_true (nnb_model_backward (model, nnb_loss_grad (loss), &error));
-      g_assert_true (nnb_optimizer_step (optimizer, &error));
-    }
-  nnb_test_assert_parameter_bits (model, json_object_get_object_member (g, "final"), "after 5 steps");
+  nnb_test_assert_sgd_steps (model, golden (), 8, 0.1);
 }
 
 /* every node field a function has, in a file and back */

@@ -158,41 +158,9 @@ test_trains_like_pytorch (void)
   JsonObject *g = golden ("model");
   g_autoptr (GError) error = NULL;
   g_autoptr (NnbModel) model = nnb_python_import (json_object_get_string_member (g, "source"), -1, NULL, &error);
-  g_autoptr (NnbTensor) x = nnb_tensor_new_2d (8, 2);
-  g_autoptr (NnbTensor) target = nnb_tensor_new_2d (8, 1);
-  g_autoptr (NnbLoss) loss = nnb_loss_new (NNB_LOSS_MSE);
-  g_autofree float *xs = nnb_test_floats_of_hex (g, "x", 8 * 2);
-  g_autofree float *ts = nnb_test_floats_of_hex (g, "target", 8);
-  JsonArray *losses = json_object_get_array_member (g, "losses");
-  NnbOptimizerOptions options;
-  g_autoptr (NnbOptimizer) optimizer = NULL;
 
   g_assert_no_error (error);
-  nnb_tensor_write (x, xs);
-  nnb_tensor_write (target, ts);
-  nnb_test_load_parameter_bits (model, json_object_get_object_member (g, "initial"));
-  nnb_optimizer_options_init (&options, NNB_OPTIMIZER_SGD);
-  options.lr = 0.1;
-  optimizer = nnb_optimizer_new (model, &options, &error);
-  g_assert_no_error (error);
-  for (guint step = 0; step < json_array_get_length (losses); step++)
-    {
-      NnbTensor *out;
-      double value;
-      float value_f;
-
-      nnb_optimizer_zero_grad (optimizer);
-      out = nnb_model_forward (model, x, &error);
-      g_assert_no_error (error);
-      g_assert_true (nnb_loss_forward (loss, out, target, &value, &error));
-      value_f = (float) value;
-      if (value_f != nnb_test_float_of_hex (json_array_get_string_element (losses, step)))
-        g_error ("loss of step %u: %.9g, PyTorch's %s", step + 1, value_f,
-                 json_array_get_string_element (losses, step));
-      g_assert_true (nnb_model_backward (model, nnb_loss_grad (loss), &error));
-      g_assert_true (nnb_optimizer_step (optimizer, &error));
-    }
-  nnb_test_assert_parameter_bits (model, json_object_get_object_member (g, "final"), "after 5 steps");
+  nnb_test_assert_sgd_steps (model, g, 8, 0.1);
 }
 
 int

@@ -296,12 +296,13 @@ open_recent_action (GSimpleAction *action, GVariant *parameter, gpointer user_da
 
 /* Training */
 
-/* The trainer that win.train and win.step command. A run that ended (all epochs,
- * the target loss, a NaN) starts afresh from the weights it reached, with
- * the settings as they are now. NULL, said in a toast, when the settings
- * are refused. */
-static NnbTrainer *
-trainer_for_command (NnbWindow *self)
+/* The trainer that win.train, win.step and win.explain-step command. A run
+ * that ended (all epochs, the target loss, a NaN) starts afresh from the
+ * weights it reached, with the settings as they are now; a running one is
+ * kept when keep_running (explaining a step pauses it after its step).
+ * NULL, said in a toast, when the settings are refused. */
+NnbTrainer *
+_nnb_window_trainer_for_command (NnbWindow *self, gboolean keep_running)
 {
   g_autoptr (GError) error = NULL;
   NnbTrainer *trainer = nnb_document_get_trainer (self->document);
@@ -310,7 +311,8 @@ trainer_for_command (NnbWindow *self)
     {
       NnbTrainerState state = nnb_trainer_get_state (trainer);
 
-      if (state != NNB_TRAINER_IDLE && state != NNB_TRAINER_PAUSED)
+      if (state != NNB_TRAINER_IDLE && state != NNB_TRAINER_PAUSED &&
+          !(keep_running && state == NNB_TRAINER_RUNNING))
         nnb_document_drop_trainer (self->document);
     }
 
@@ -330,7 +332,7 @@ train_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 
   g_assert (NNB_IS_WINDOW (self));
 
-  if (self->document == NULL || (trainer = trainer_for_command (self)) == NULL)
+  if (self->document == NULL || (trainer = _nnb_window_trainer_for_command (self, FALSE)) == NULL)
     return;
 
   /* the walk shows one recorded step, not a run */

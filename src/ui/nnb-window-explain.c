@@ -45,19 +45,10 @@ _nnb_window_explain_is_open (NnbWindow *self)
 static void
 request_step (NnbWindow *self)
 {
-  g_autoptr (GError) error = NULL;
-  NnbTrainer *trainer = nnb_document_get_trainer (self->document);
+  NnbTrainer *trainer = _nnb_window_trainer_for_command (self, TRUE);
 
-  /* a run that ended starts afresh from its weights, as Train One Epoch does */
-  if (trainer != NULL && nnb_trainer_get_state (trainer) != NNB_TRAINER_IDLE &&
-      nnb_trainer_get_state (trainer) != NNB_TRAINER_PAUSED && nnb_trainer_get_state (trainer) != NNB_TRAINER_RUNNING)
-    nnb_document_drop_trainer (self->document);
-  trainer = nnb_document_ensure_trainer (self->document, &error);
   if (trainer == NULL)
-    {
-      _nnb_window_toast (self, error->message);
-      return;
-    }
+    return;
   /* the record shown so far is not the one to wait for */
   if (self->explain_seen == NULL && self->snapshot != NULL && self->snapshot->explain != NULL)
     self->explain_seen = nnb_step_explain_ref (self->snapshot->explain);

@@ -127,6 +127,7 @@ void _nnb_window_show_past_run (NnbWindow *self);
 void _nnb_window_actions_init (NnbWindow *self);
 void _nnb_window_save (NnbWindow *self, gboolean choose_file);
 void _nnb_window_fill_examples_menu (NnbWindow *self);
+NnbTrainer *_nnb_window_trainer_for_command (NnbWindow *self, gboolean keep_running);
 gboolean _nnb_window_is_program_file (GFile *file);
 
 /* nnb-window-layout.c */
